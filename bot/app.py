@@ -1,0 +1,66 @@
+"""Building the Application: every part of Chorus is put together here, and only here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+
+from bot import errors
+from bot.clock import Clock
+from bot.context import BotData, ChorusContext
+from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.services import Services
+from bot.settings import Settings
+from handlers import register
+from storage.database import Storage
+
+ChorusApp = Application[ExtBot[None], ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+
+# Updates handled at once (one at a time per chat); see benchmarks/updates.py.
+CONCURRENT_UPDATES = 64
+CONNECTION_POOL = 64
+PRUNE_EVERY = timedelta(hours=6)
+
+
+def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
+    """The PTB Application with Chorus's handlers, services and update journal."""
+    assert settings.telegram_bot_token is not None
+    context_types = ContextTypes(context=ChorusContext, bot_data=BotData)
+    application: ChorusApp = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .updater(None)  # updates arrive through the journal (bot/polling.py, bot/webhook.py)
+        .context_types(context_types)
+        .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
+        .connection_pool_size(CONNECTION_POOL)
+        .pool_timeout(10.0)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .build()
+    )
+    application.bot_data.services = Services.build(storage, clock, settings.admin_ids)
+    register(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:
+    """The update journal that feeds this application, with its pruning tick scheduled."""
+    journal = UpdateJournal(storage, clock, application.bot, application.update_queue)
+
+    async def prune(_context: ChorusContext) -> None:
+        await journal.prune()
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(prune, interval=PRUNE_EVERY, first=60, name="prune")
+    return journal

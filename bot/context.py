@@ -1,0 +1,28 @@
+"""The typed context every handler receives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.services import Services
+
+
+class BotData:
+    """What the application shares with every handler; filled in by `build_application`."""
+
+    services: Services
+
+
+class ChorusContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """PTB's context with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """The services (rules over storage)."""
+        return self.bot_data.services
+
+    def start_link(self, payload: str) -> str:
+        """A `t.me` link that opens this bot with `/start <payload>`."""
+        return f"https://t.me/{self.bot.username}?start={payload}"

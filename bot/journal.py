@@ -1,0 +1,128 @@
+"""The update journal: every update is stored before Telegram is told it arrived.
+
+An update is written to the journal first, then acknowledged (by the next `getUpdates`
+offset, or by the webhook's 200), then handled. Its journal row is removed in the same
+transaction as the handler's first write (see `Storage.transaction`), or right after a
+handler that writes nothing. Whatever is still in the journal at start-up is handled again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Sequence
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, Update
+from telegram.ext import BaseUpdateProcessor
+
+from bot.clock import Clock
+from storage.database import Storage
+
+logger = logging.getLogger(__name__)
+
+# Telegram keeps an unacknowledged update for 24 hours; remembering handled ids for a
+# week covers any redelivery.
+HANDLED_MEMORY = timedelta(days=7)
+
+
+class UpdateJournal:
+    """Stores incoming updates, hands new ones to the application, and replays leftovers."""
+
+    def __init__(
+        self, storage: Storage, clock: Clock, bot: Bot, queue: asyncio.Queue[object]
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._bot = bot
+        self._queue = queue
+
+    async def admit(self, updates: Sequence[dict[str, Any]]) -> int:
+        """Store the updates not seen before, then queue them; return how many were new.
+
+        Raises if they could not be stored, so the caller does not acknowledge them.
+        """
+        pairs = [(int(raw["update_id"]), json.dumps(raw, ensure_ascii=False)) for raw in updates]
+        async with self._storage.transaction() as tx:
+            fresh = await tx.journal.add_new(pairs, self._clock.now())
+        if len(fresh) < len(pairs):
+            logger.info("ignored %d update(s) delivered before", len(pairs) - len(fresh))
+        waiting = set(fresh)
+        for raw in updates:
+            update_id = int(raw["update_id"])
+            if update_id in waiting:
+                # Discard so an update repeated within one batch is queued once.
+                waiting.discard(update_id)
+                await self._enqueue(raw)
+        return len(fresh)
+
+    async def replay(self) -> int:
+        """Queue every update left unhandled by an earlier run; return how many."""
+        async with self._storage.read() as tx:
+            pending = await tx.journal.pending()
+        for _update_id, payload in pending:
+            await self._enqueue(json.loads(payload))
+        if pending:
+            logger.info("handling %d update(s) left from before the restart", len(pending))
+        return len(pending)
+
+    async def prune(self) -> int:
+        """Forget handled update ids old enough that Telegram will not send them again."""
+        async with self._storage.transaction() as tx:
+            return await tx.journal.prune_handled(self._clock.now() - HANDLED_MEMORY)
+
+    async def _enqueue(self, raw: dict[str, Any]) -> None:
+        try:
+            update = Update.de_json(raw, self._bot)
+        except Exception:  # a malformed update must not stop the ones after it
+            logger.exception("update %s could not be read; dropped", raw.get("update_id"))
+            await self._storage.settle(int(raw["update_id"]))
+            return
+        await self._queue.put(update)
+
+
+class JournalUpdateProcessor(BaseUpdateProcessor):
+    """Handles updates concurrently, one at a time per chat, settling each journal row."""
+
+    def __init__(self, storage: Storage, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._storage = storage
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the handlers for `update`, in order within its chat, then settle its row."""
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        key = _chat_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                with self._storage.settling(update.update_id) as state:
+                    await coroutine
+                if not state.settled:
+                    # The handlers wrote nothing (or failed): settle it on its own.
+                    await self._storage.settle(update.update_id)
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                del self._locks[key]
+
+
+def _chat_key(update: Update) -> int:
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return 0

@@ -1,0 +1,57 @@
+"""Command menus: each role sees its own list (setMyCommands with a chat scope)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import BadRequest, Forbidden
+
+from bot import texts
+from bot.services.roles import MenuTarget, Role
+from bot.texts import label
+
+logger = logging.getLogger(__name__)
+
+_MEMBER = [
+    ("settings", texts.MENU_SETTINGS),
+    ("leave", texts.MENU_LEAVE),
+    ("help", texts.MENU_HELP),
+    ("cancel", texts.MENU_CANCEL),
+]
+_COORDINATOR = [
+    ("newgroup", texts.MENU_NEWGROUP),
+    ("invite", texts.MENU_INVITE),
+    ("members", texts.MENU_MEMBERS),
+]
+_ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
+
+
+def commands_for(role: Role) -> list[BotCommand]:
+    """The menu a person with `role` sees."""
+    entries = list(_MEMBER)
+    if role >= Role.COORDINATOR:
+        entries += _COORDINATOR
+    if role is Role.ADMIN:
+        entries += _ADMIN
+    return [BotCommand(name, label(description)) for name, description in entries]
+
+
+async def show(bot: Bot, chat_id: int, role: Role) -> None:
+    """Give this chat the menu for `role` (members fall back to the default menu)."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if role >= Role.COORDINATOR:
+            await bot.set_my_commands(commands_for(role), scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except (BadRequest, Forbidden) as exc:
+        # A chat that never started the bot has no menu to set; it gets one on first use.
+        logger.info("menu for chat %d not set: %s", chat_id, type(exc).__name__)
+
+
+async def show_all(bot: Bot, targets: list[MenuTarget]) -> None:
+    """Set the default menu, then each admin's and coordinator's own."""
+    await bot.set_my_commands(commands_for(Role.MEMBER), scope=BotCommandScopeDefault())
+    for target in targets:
+        await show(bot, target.chat_id, target.role)

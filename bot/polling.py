@@ -1,0 +1,103 @@
+"""Polling mode: fetch updates, store them, and only then acknowledge them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Bot, Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from bot.journal import UpdateJournal
+
+logger = logging.getLogger(__name__)
+
+POLL_TIMEOUT = 30
+MAX_BACKOFF = 30.0
+
+
+class FatalIntakeError(Exception):
+    """Updates cannot be received at all; the message says why, for the person running it."""
+
+
+class Poller:
+    """Long-polls `getUpdates`. The offset that acknowledges a batch is only sent after the
+    batch is in the journal, so a crash at any point loses nothing."""
+
+    def __init__(self, bot: Bot, journal: UpdateJournal, poll_timeout: int = POLL_TIMEOUT):
+        self._bot = bot
+        self._journal = journal
+        self._timeout = poll_timeout
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Receive updates until `stop` is set."""
+        await self._bot.delete_webhook(drop_pending_updates=False)
+        offset: int | None = None
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                updates = await self._fetch(offset, stop)
+            except (InvalidToken, Conflict) as exc:
+                raise FatalIntakeError(_fatal_sentence(exc)) from None
+            except RetryAfter as exc:
+                await _sleep(stop, _seconds(exc.retry_after))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                logger.warning(
+                    "getUpdates failed (%s); trying again in %.0f s", type(exc).__name__, backoff
+                )
+                await _sleep(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                continue
+            backoff = 1.0
+            if not updates:
+                continue
+            try:
+                await self._journal.admit([update.to_dict() for update in updates])
+            except Exception:  # not stored, so not acknowledged: Telegram sends them again
+                logger.exception("could not store %d update(s); fetching them again", len(updates))
+                await _sleep(stop, backoff)
+                continue
+            offset = updates[-1].update_id + 1
+
+    async def _fetch(self, offset: int | None, stop: asyncio.Event) -> tuple[Update, ...]:
+        fetch = asyncio.ensure_future(
+            self._bot.get_updates(
+                offset=offset, timeout=self._timeout, allowed_updates=Update.ALL_TYPES
+            )
+        )
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        if not fetch.done():
+            # Stopping: abandon the long poll. Nothing fetched in it was acknowledged.
+            fetch.cancel()
+            await asyncio.gather(fetch, return_exceptions=True)
+            return ()
+        return fetch.result()
+
+
+def _fatal_sentence(exc: TelegramError) -> str:
+    if isinstance(exc, InvalidToken):
+        return (
+            "Telegram refused TELEGRAM_BOT_TOKEN; copy the token again from @BotFather "
+            "(or make a new one there with /token)."
+        )
+    return (
+        "Another program is already receiving this bot's updates (or a webhook is set); "
+        "stop the other copy of Chorus first."
+    )
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+async def _sleep(stop: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less if `stop` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

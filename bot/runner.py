@@ -1,0 +1,80 @@
+"""Running Chorus: open storage, start the application, receive updates, stop cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot import menus
+from bot.app import build_application, journal_for
+from bot.clock import SystemClock
+from bot.polling import FatalIntakeError, Poller
+from bot.settings import Settings
+from bot.webhook import WebhookServer
+from storage.database import open_storage
+
+logger = logging.getLogger(__name__)
+
+
+async def serve(settings: Settings, stop: asyncio.Event) -> None:
+    """Run the bot until `stop` is set. Raises `FatalIntakeError` with a clear sentence."""
+    clock = SystemClock()
+    storage = await open_storage(settings.async_database_url(), clock.now)
+    try:
+        application = build_application(settings, storage, clock)
+        journal = journal_for(application, storage, clock)
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise FatalIntakeError(
+                "Telegram refused TELEGRAM_BOT_TOKEN; copy the token again from @BotFather."
+            ) from None
+        except NetworkError as exc:
+            raise FatalIntakeError(
+                f"Could not reach Telegram at CHORUS_BOT_API_URL ({settings.bot_api_url}): "
+                f"{type(exc).__name__}. Check the network, then start Chorus again."
+            ) from None
+        try:
+            await application.start()
+            await menus.show_all(
+                application.bot, await application.bot_data.services.roles.menu_targets()
+            )
+            await journal.replay()
+            if settings.webhook_url is not None and settings.webhook_secret is not None:
+                intake = WebhookServer(
+                    application.bot,
+                    journal,
+                    storage,
+                    url=settings.webhook_url,
+                    path=settings.webhook_path,
+                    secret=settings.webhook_secret,
+                    listen=settings.webhook_listen,
+                    port=settings.webhook_port,
+                )
+                logger.info("Chorus is running as @%s (webhook mode)", application.bot.username)
+                await intake.run(stop)
+            else:
+                logger.info("Chorus is running as @%s (polling mode)", application.bot.username)
+                await Poller(application.bot, journal).run(stop)
+        finally:
+            if application.running:
+                await application.stop()
+            await application.shutdown()
+    finally:
+        await storage.close()
+
+
+def run(settings: Settings) -> None:
+    """Run the bot until SIGINT or SIGTERM."""
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(main())

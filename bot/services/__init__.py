@@ -1,0 +1,29 @@
+"""The services: Chorus's rules, over repositories and a clock; no Telegram, no SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.services.groups import Groups
+from bot.services.membership import Membership
+from bot.services.roles import Roles
+from storage.database import Storage
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, built once per application."""
+
+    roles: Roles
+    groups: Groups
+    membership: Membership
+
+    @classmethod
+    def build(cls, storage: Storage, clock: Clock, admin_ids: frozenset[int]) -> Services:
+        """Build the services over one storage and clock."""
+        return cls(
+            roles=Roles(storage, clock, admin_ids),
+            groups=Groups(storage, clock, admin_ids),
+            membership=Membership(storage, clock, admin_ids),
+        )

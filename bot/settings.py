@@ -1,0 +1,236 @@
+"""Chorus settings, read from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
+MIN_SECRET_LENGTH = 32
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{10,}$")
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one sentence for the person running it."""
+
+
+class Settings(BaseSettings):
+    """Every setting Chorus reads. Build it with `load_settings()`, never at import time."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CHORUS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    telegram_bot_token: str | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    database_url: str = "sqlite:///chorus.db"
+    secret_key: str | None = None
+    secret_key_file: Path = Path("chorus.key")
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    timezone: str = "Europe/London"
+    bot_api_url: str = DEFAULT_BOT_API_URL
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_admin_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("unknown time zone") from exc
+        return value
+
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", "secret_key")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return value.strip()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_file_url(self) -> str:
+        """Where files are fetched from: the API URL with its final `/bot` made `/file/bot`."""
+        base = self.bot_api_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("/bot")] + "/file/bot"
+        return base + "/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of the webhook URL, where Chorus's own server listens."""
+        return urlsplit(self.webhook_url or "").path or "/"
+
+    def async_database_url(self) -> URL:
+        """The database URL with the async driver Chorus uses for it."""
+        return _async_url(self.database_url)
+
+
+_SENTENCES = {
+    "admin_ids": (
+        "CHORUS_ADMIN_IDS must be Telegram user ids (numbers) separated by commas, "
+        "for example CHORUS_ADMIN_IDS=12345678,87654321."
+    ),
+    "timezone": (
+        "CHORUS_TIMEZONE is not a time zone Chorus knows; use a name like Europe/London."
+    ),
+    "webhook_port": "CHORUS_WEBHOOK_PORT must be a port number between 1 and 65535.",
+}
+
+
+def _async_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError as exc:
+        raise SettingsError(
+            "CHORUS_DATABASE_URL is not a database URL Chorus can read; use something like "
+            "sqlite:///chorus.db or postgresql://user:password@host/chorus."
+        ) from exc
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite")
+    if backend == "postgresql":
+        return url.set(drivername="postgresql+asyncpg")
+    raise SettingsError(
+        f"CHORUS_DATABASE_URL names a '{backend}' database; Chorus works with SQLite "
+        "(sqlite:///chorus.db) or PostgreSQL (postgresql://user:password@host/chorus)."
+    )
+
+
+def load_settings(*, require_token: bool = True, **overrides: Any) -> Settings:
+    """Read and check every setting, raising `SettingsError` with one clear sentence."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        sentence = _SENTENCES.get(field)
+        if sentence is None:
+            name = field.upper() if field == "telegram_bot_token" else f"CHORUS_{field.upper()}"
+            sentence = f"{name} is not valid: {exc.errors()[0]['msg']}."
+        raise SettingsError(sentence) from None
+    _check(settings, require_token=require_token)
+    return settings
+
+
+def _check(settings: Settings, *, require_token: bool) -> None:
+    token = settings.telegram_bot_token
+    if require_token and token is None:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and put "
+            "the token it gives you in TELEGRAM_BOT_TOKEN (or in a .env file)."
+        )
+    if token is not None and not _TOKEN.match(token):
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (it should look like "
+            "123456789:AAE...); copy it again from @BotFather."
+        )
+    url = settings.async_database_url()
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folder = Path(url.database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise SettingsError(
+                f"CHORUS_DATABASE_URL points into the folder {folder}, which does not exist; "
+                "create it or choose another path."
+            )
+    if url.get_backend_name() == "postgresql" and importlib.util.find_spec("asyncpg") is None:
+        raise SettingsError(
+            "CHORUS_DATABASE_URL is a PostgreSQL URL but the PostgreSQL driver is not "
+            'installed; install Chorus with: pip install ".[postgres]".'
+        )
+    api = urlsplit(settings.bot_api_url)
+    if api.scheme not in ("http", "https") or not api.netloc:
+        raise SettingsError(
+            "CHORUS_BOT_API_URL must be a web address like https://api.telegram.org/bot."
+        )
+    if settings.webhook_url is not None:
+        hook = urlsplit(settings.webhook_url)
+        if hook.scheme not in ("http", "https") or not hook.netloc:
+            raise SettingsError(
+                "CHORUS_WEBHOOK_URL must be the public https address Telegram should post to, "
+                "like https://chorus.example.org/telegram."
+            )
+        if settings.webhook_secret is None or not _WEBHOOK_SECRET.match(settings.webhook_secret):
+            raise SettingsError(
+                "CHORUS_WEBHOOK_SECRET must be set when CHORUS_WEBHOOK_URL is, using 1 to 256 "
+                "letters, digits, _ or -."
+            )
+    if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"CHORUS_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long; leave it "
+            "unset to have Chorus create a key file for you."
+        )
+    if settings.log_level.upper() not in logging.getLevelNamesMapping():
+        raise SettingsError("CHORUS_LOG_LEVEL must be one of DEBUG, INFO, WARNING or ERROR.")
+
+
+def load_secret_key(settings: Settings) -> bytes:
+    """Return the secret key, creating the key file (mode 600) on first run if needed."""
+    if settings.secret_key is not None:
+        return settings.secret_key.encode()
+    path = settings.secret_key_file.expanduser()
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            logger.warning(
+                "The secret key file %s can be read by other users (mode %o); run: chmod 600 %s",
+                path,
+                mode,
+                path,
+            )
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) < MIN_SECRET_LENGTH:
+            raise SettingsError(
+                f"CHORUS_SECRET_KEY_FILE ({path}) holds a key shorter than "
+                f"{MIN_SECRET_LENGTH} characters; restore it from your backup."
+            )
+        return key.encode()
+    if not path.parent.is_dir():
+        raise SettingsError(
+            f"CHORUS_SECRET_KEY_FILE points into the folder {path.parent}, which does not exist."
+        )
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    logger.warning(
+        "Created a new secret key in %s. Back it up now, somewhere apart from the database: "
+        "without it, encrypted words and anonymous links can never be read again.",
+        path.resolve(),
+    )
+    return key.encode()

@@ -1,0 +1,255 @@
+"""Every message people read, in one place, ready for gettext catalogues.
+
+Messages are marked with `N_` and rendered with `say`, which translates them and escapes
+every value for Telegram's HTML, so nothing a person typed can break a message.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+MAX_MESSAGE = 4096
+
+
+def N_(message: str) -> str:
+    """Mark `message` for translation; translated when rendered by `say`."""
+    return message
+
+
+class Raw(str):
+    """A value that is already safe HTML (built by `say` itself); `say` does not escape it."""
+
+    __slots__ = ()
+
+
+@cache
+def _catalogue() -> gettext.NullTranslations:
+    return gettext.translation("chorus", localedir=LOCALE_DIR, fallback=True)
+
+
+def say(message: str, **values: object) -> Raw:
+    """The message, translated, with each value escaped for HTML."""
+    safe = {
+        key: value if isinstance(value, Raw) else html.escape(str(value), quote=False)
+        for key, value in values.items()
+    }
+    return Raw(_catalogue().gettext(message).format(**safe))
+
+
+def label(message: str, **values: object) -> str:
+    """A button label, translated; labels are plain text, so nothing is escaped."""
+    return _catalogue().gettext(message).format(**values)
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE - 96) -> list[str]:
+    """Split text into messages under Telegram's limit, at line breaks where possible."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            cut = line.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            chunks.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not chunks:
+        chunks.append(current)
+    return chunks
+
+
+# --- Joining -------------------------------------------------------------------------
+
+START_STRANGER = N_(
+    "Hello. I'm Chorus, the helper your involvement group uses.\n\n"
+    "To join a group, open the invite link its coordinator gave you. "
+    "If you don't have one, you can ask them for it."
+)
+START_KNOWN = N_("Welcome back. /help shows what you can do here.")
+WELCOME = N_(
+    "Hello, and welcome. You've been invited to join <b>{group}</b>.\n\n"
+    "Here you can say if you're coming to group meetings, share your views "
+    "(with your name or without it), and hear what happened because of them.\n\n"
+    "Who sees what: the group's coordinators see the name you choose and anything you send "
+    "with your name. If you send something without your name, they won't see who sent it.\n\n"
+    "Would you like to join? You can leave any time with /leave."
+)
+BUTTON_JOIN = N_("Yes, join")
+BUTTON_NOT_NOW = N_("Not now")
+NOT_NOW = N_(
+    "That's fine. I haven't kept anything about you. "
+    "If you change your mind, just open the invite link again."
+)
+BAD_INVITE = N_(
+    "Sorry, that invite link doesn't work any more. "
+    "You could ask the group's coordinator for a new one."
+)
+ALREADY_MEMBER = N_("You're already in <b>{group}</b>. /help shows what you can do.")
+JOINED_ASK_NAME = N_(
+    "Thank you for joining <b>{group}</b>.\n\n"
+    "What name would you like others in the group to see? "
+    "Type a name, or choose below."
+)
+JOINED_AGAIN = N_(
+    "Thank you for joining <b>{group}</b>. Others will see you as {name}. "
+    "You can change that in /settings."
+)
+BUTTON_USE_NAME = N_("Use “{name}”")
+BUTTON_NO_NAME = N_("No name")
+NO_NAME = N_("no name")
+
+# --- Names and settings ------------------------------------------------------------------
+
+NAME_SAVED = N_(
+    "Thanks. Others will see you as <b>{name}</b>. You can change it any time in /settings."
+)
+NAME_CLEARED = N_(
+    "Okay, no name. Others will see “member” instead. You can add a name any time in /settings."
+)
+NAME_INVALID = N_(
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} letters, "
+    "or /cancel to stop."
+)
+NAME_ASK = N_("What name would you like others to see? Type it below, or /cancel to stop.")
+SETTINGS = N_(
+    "<b>Your settings</b>\n\n"
+    "Name others see: {name}\n"
+    "Messages from me: {messages}\n"
+    "Your groups: {groups}"
+)
+MESSAGES_ON = N_("on")
+MESSAGES_PAUSED = N_("paused")
+NO_GROUPS = N_("none yet")
+BUTTON_CHANGE_NAME = N_("Change name")
+BUTTON_PAUSE = N_("Pause messages")
+BUTTON_RESUME = N_("Resume messages")
+PAUSED = N_(
+    "Messages are paused. I won't send you anything until you resume, except answers "
+    "when you write to me. You can resume in /settings."
+)
+RESUMED = N_("Messages are on again.")
+NOT_JOINED = N_(
+    "You're not in a group yet. To join one, open the invite link a coordinator gave you."
+)
+
+# --- Leaving -------------------------------------------------------------------------------
+
+LEAVE_PICK = N_("Which group would you like to leave?")
+LEAVE_CONFIRM = N_(
+    "Leave <b>{group}</b>? You'll stop hearing about its meetings. "
+    "You can come back any time with the invite link."
+)
+BUTTON_LEAVE_YES = N_("Yes, leave")
+BUTTON_LEAVE_NO = N_("No, stay")
+LEFT = N_(
+    "You've left <b>{group}</b>. Thank you for the time you gave. "
+    "You can come back any time with the invite link."
+)
+STAYED = N_("Okay, you're still in the group.")
+NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
+
+# --- Help and cancel -------------------------------------------------------------------------
+
+HELP_MEMBER = N_(
+    "Here's what you can do:\n"
+    "/settings – your name, and pausing messages\n"
+    "/leave – leave a group\n"
+    "/cancel – stop what you're doing\n"
+    "/help – this list"
+)
+HELP_COORDINATOR = N_(
+    "\n\nFor coordinators:\n"
+    "/newgroup – make a new group\n"
+    "/invite – get a group's invite link\n"
+    "/members – see who is in a group"
+)
+HELP_ADMIN = N_("\n\nFor admins:\n/coordinators – add or remove coordinators")
+CANCELLED = N_("Okay, stopped. Nothing was changed.")
+NOTHING_TO_CANCEL = N_("There's nothing to stop right now. /help shows what you can do.")
+UNKNOWN_COMMAND = N_("Sorry, I don't know that command. /help shows what you can do.")
+NOT_UNDERSTOOD = N_(
+    "Thank you for your message. I can't pass on messages written here yet, "
+    "so no one else has seen it. /help shows what you can do."
+)
+
+# --- Coordinators ---------------------------------------------------------------------------
+
+ONLY_COORDINATORS = N_("That's something only a group's coordinator can do.")
+ONLY_ADMINS = N_("That's something only an admin of this bot can do.")
+NEWGROUP_ASK = N_(
+    "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."
+)
+NEWGROUP_BAD = N_(
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} letters, "
+    "or /cancel to stop."
+)
+NEWGROUP_DONE = N_(
+    "Done: <b>{group}</b> is ready.\n\n"
+    "Share this invite link with the people you'd like to join:\n{link}\n\n"
+    "Anyone with the link can join, so share it with care."
+)
+NO_MANAGED_GROUPS = N_("You don't have any groups yet. /newgroup makes one.")
+INVITE_PICK = N_("Which group is the invite link for?")
+INVITE_LINK = N_(
+    "Invite link for <b>{group}</b>:\n{link}\n\n"
+    "Anyone with the link can join, so share it with care."
+)
+BUTTON_RENEW = N_("Make a new link")
+INVITE_RENEWED = N_("New invite link for <b>{group}</b>:\n{link}\n\nThe old link no longer works.")
+MEMBERS_PICK = N_("Which group's members would you like to see?")
+MEMBERS_HEADER = N_("<b>{group}</b>: {count} members")
+MEMBERS_NONE = N_("<b>{group}</b> has no members yet. /invite gives you its link.")
+MEMBER_LINE = N_("{number}. {name}")
+UNNAMED_MEMBER = N_("member (no name given)")
+GROUP_GONE = N_("Sorry, I can't find that group any more.")
+
+# --- Admins ----------------------------------------------------------------------------------
+
+COORDINATORS_LIST = N_("<b>Coordinators</b>\n{lines}")
+COORDINATORS_NONE = N_("There are no coordinators yet.")
+COORDINATOR_LINE = N_("• {name}")
+UNNAMED_COORDINATOR = N_("coordinator (no name given)")
+BUTTON_NEW_COORDINATOR = N_("Make a link for a new coordinator")
+BUTTON_REMOVE_COORDINATOR = N_("Remove {name}")
+COORDINATOR_LINK = N_(
+    "Send this link to the person you'd like to make a coordinator. "
+    "It works once, for 7 days:\n{link}"
+)
+COORDINATOR_REMOVED = N_("Done. They're no longer a coordinator.")
+COORDINATOR_NOT_FOUND = N_("That person isn't a coordinator any more.")
+BECAME_COORDINATOR = N_(
+    "You're now a coordinator. /newgroup makes a group, and /help shows everything you can do."
+)
+ALREADY_COORDINATOR = N_("You're already a coordinator. /help shows what you can do.")
+COORDINATOR_LINK_USED = N_(
+    "Sorry, that link has already been used. Please ask the admin for a new one."
+)
+COORDINATOR_LINK_EXPIRED = N_("Sorry, that link has run out. Please ask the admin for a new one.")
+
+# --- Buttons and errors ----------------------------------------------------------------------
+
+STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what you can do.")
+SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
+
+# --- Command menus (short descriptions, max 256 characters) ----------------------------------
+
+MENU_SETTINGS = N_("Your name, and pausing messages")
+MENU_LEAVE = N_("Leave a group")
+MENU_HELP = N_("What you can do here")
+MENU_CANCEL = N_("Stop what you're doing")
+MENU_NEWGROUP = N_("Make a new group")
+MENU_INVITE = N_("Get a group's invite link")
+MENU_MEMBERS = N_("See who is in a group")
+MENU_COORDINATORS = N_("Add or remove coordinators")

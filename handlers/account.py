@@ -1,0 +1,131 @@
+"""Journey J1, after joining: the name others see, pausing messages, and leaving."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.membership import NAME_MAX, NameOutcome
+from bot.texts import label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import button_int, keyboard, respond, sender_id
+
+_NAME_REPLIES = {
+    NameOutcome.SAVED: texts.NAME_SAVED,
+    NameOutcome.CLEARED: texts.NAME_CLEARED,
+    NameOutcome.UNKNOWN_PERSON: texts.NOT_JOINED,
+}
+
+
+async def settings_command(update: Update, context: ChorusContext) -> None:
+    """Show the person's name, whether messages are paused, and their groups."""
+    account = await context.services.membership.account(sender_id(update))
+    if account is None:
+        await respond(update, say(texts.NOT_JOINED))
+        return
+    groups = ", ".join(group.name for group in account.groups) or say(texts.NO_GROUPS)
+    text = say(
+        texts.SETTINGS,
+        name=account.display_name or say(texts.NO_NAME),
+        messages=say(texts.MESSAGES_PAUSED if account.paused else texts.MESSAGES_ON),
+        groups=groups,
+    )
+    pause = (
+        (label(texts.BUTTON_RESUME), callbacks.encode(Action.RESUME))
+        if account.paused
+        else (label(texts.BUTTON_PAUSE), callbacks.encode(Action.PAUSE))
+    )
+    rename = (label(texts.BUTTON_CHANGE_NAME), callbacks.encode(Action.NAME_TYPE))
+    no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
+    await respond(update, text, keyboard([[rename, no_name], [pause]]))
+
+
+async def name_change_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask the person to type the name others should see."""
+    known = await context.services.membership.begin_name(sender_id(update))
+    await respond(update, say(texts.NAME_ASK if known else texts.NOT_JOINED))
+
+
+async def name_from_telegram_tapped(update: Update, context: ChorusContext) -> None:
+    """Use the person's Telegram first name as the name others see."""
+    first = update.effective_user.first_name if update.effective_user else ""
+    await _save_name(update, context, first or "")
+
+
+async def name_none_tapped(update: Update, context: ChorusContext) -> None:
+    """Show no name to others."""
+    await _save_name(update, context, None)
+
+
+async def name_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Save a name the person typed."""
+    await _save_name(update, context, text)
+
+
+async def _save_name(update: Update, context: ChorusContext, raw: str | None) -> None:
+    result = await context.services.membership.set_name(sender_id(update), raw)
+    if result.outcome is NameOutcome.INVALID:
+        await respond(update, say(texts.NAME_INVALID, limit=NAME_MAX))
+    else:
+        await respond(update, say(_NAME_REPLIES[result.outcome], name=result.name or ""))
+
+
+async def pause_tapped(update: Update, context: ChorusContext) -> None:
+    """Pause every message that is not an answer to the person."""
+    known = await context.services.membership.set_paused(sender_id(update), True)
+    await respond(update, say(texts.PAUSED if known else texts.NOT_JOINED))
+
+
+async def resume_tapped(update: Update, context: ChorusContext) -> None:
+    """Turn messages back on."""
+    known = await context.services.membership.set_paused(sender_id(update), False)
+    await respond(update, say(texts.RESUMED if known else texts.NOT_JOINED))
+
+
+async def leave_command(update: Update, context: ChorusContext) -> None:
+    """Ask which group to leave (or, with one group, confirm leaving it)."""
+    groups = await context.services.membership.groups_of(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NOT_IN_ANY_GROUP))
+    elif len(groups) == 1:
+        await _confirm_leave(update, groups[0].id, groups[0].name)
+    else:
+        rows = [[(g.name, callbacks.encode(Action.LEAVE_PICK, g.id))] for g in groups]
+        await respond(update, say(texts.LEAVE_PICK), keyboard(rows))
+
+
+async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:
+    """Confirm leaving the chosen group."""
+    group_id = button_int(update)
+    groups = await context.services.membership.groups_of(sender_id(update))
+    chosen = next((g for g in groups if g.id == group_id), None)
+    if chosen is None:
+        await respond(update, say(texts.STALE_BUTTON))
+    else:
+        await _confirm_leave(update, chosen.id, chosen.name)
+
+
+async def _confirm_leave(update: Update, group_id: int, name: str) -> None:
+    buttons = keyboard(
+        [
+            [(label(texts.BUTTON_LEAVE_YES), callbacks.encode(Action.LEAVE_YES, group_id))],
+            [(label(texts.BUTTON_LEAVE_NO), callbacks.encode(Action.LEAVE_NO))],
+        ]
+    )
+    await respond(update, say(texts.LEAVE_CONFIRM, group=name), buttons)
+
+
+async def leave_yes_tapped(update: Update, context: ChorusContext) -> None:
+    """Leave the group."""
+    group_id = button_int(update)
+    left = None
+    if group_id is not None:
+        left = await context.services.membership.leave(sender_id(update), group_id)
+    await respond(update, say(texts.LEFT, group=left.name) if left else say(texts.STALE_BUTTON))
+
+
+async def leave_no_tapped(update: Update, context: ChorusContext) -> None:
+    """Stay in the group."""
+    await respond(update, say(texts.STAYED))

@@ -1,0 +1,68 @@
+"""Callback data: a small codec, so every button's data is short, typed and checked.
+
+Buttons come back from the user's phone and can be forged: decoding never trusts them,
+and every handler checks the person's role itself.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+MAX_BYTES = 64
+_SEPARATOR = ":"
+_SAFE_ARG = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+
+
+class Action(enum.StrEnum):
+    """What a button does. Values are short: they travel in 64-byte callback data."""
+
+    JOIN = "j"
+    NOT_NOW = "jn"
+    NAME_FROM_TELEGRAM = "nt"
+    NAME_NONE = "nn"
+    NAME_TYPE = "ny"
+    PAUSE = "p"
+    RESUME = "r"
+    LEAVE_PICK = "lp"
+    LEAVE_YES = "ly"
+    LEAVE_NO = "ln"
+    INVITE_PICK = "ip"
+    INVITE_RENEW = "ir"
+    MEMBERS_PICK = "mp"
+    COORDINATOR_LINK = "cl"
+    COORDINATOR_REMOVE = "cr"
+
+
+def encode(action: Action, *args: str | int) -> str:
+    """Callback data for `action` with its arguments; raises if it would not fit."""
+    parts = [action.value]
+    for arg in args:
+        text = str(arg)
+        if not _SAFE_ARG.match(text):
+            raise ValueError(f"callback argument {text!r} is not allowed")
+        parts.append(text)
+    data = _SEPARATOR.join(parts)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data longer than 64 bytes")
+    return data
+
+
+def pattern(action: Action) -> re.Pattern[str]:
+    """A regex matching callback data for `action` (used to route buttons to handlers)."""
+    return re.compile(rf"^{re.escape(action.value)}(:[A-Za-z0-9_-]{{1,40}})*$")
+
+
+def args(data: str | None) -> list[str]:
+    """The arguments carried by callback data (empty for malformed data)."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return []
+    return data.split(_SEPARATOR)[1:]
+
+
+def int_arg(data: str | None, index: int = 0) -> int | None:
+    """Argument `index` as a positive integer, or None if it is missing or not one."""
+    values = args(data)
+    if index >= len(values) or not values[index].isdigit() or len(values[index]) > 12:
+        return None
+    return int(values[index])

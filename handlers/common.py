@@ -1,0 +1,103 @@
+"""What every handler shares: replying, keyboards, and role guards."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.roles import Role
+from bot.texts import Raw, say
+from handlers import callbacks
+
+Handler = Callable[[Update, ChorusContext], Coroutine[Any, Any, None]]
+
+
+def sender_id(update: Update) -> int:
+    """The Telegram id of the person who sent the update."""
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+def chat_id(update: Update) -> int:
+    """The chat the update came from."""
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+def button_args(update: Update) -> list[str]:
+    """The arguments carried by the tapped button (empty if malformed)."""
+    return callbacks.args(update.callback_query.data if update.callback_query else None)
+
+
+def button_int(update: Update, index: int = 0) -> int | None:
+    """Argument `index` of the tapped button as a number, or None if it is not one."""
+    return callbacks.int_arg(update.callback_query.data if update.callback_query else None, index)
+
+
+def keyboard(
+    rows: Sequence[Sequence[tuple[str, str]]],
+) -> InlineKeyboardMarkup:
+    """Inline buttons from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer the person: edit the message whose button they tapped, or send a new one."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        if query.message is not None and query.message.is_accessible:
+            try:
+                await query.edit_message_text(text, reply_markup=markup)
+                return
+            except BadRequest as exc:
+                if "not modified" in exc.message:
+                    return
+                if "not found" not in exc.message and "can't be edited" not in exc.message:
+                    raise
+    await send(update, text, markup)
+
+
+async def respond_long(update: Update, text: Raw) -> None:
+    """Like `respond`, but text over Telegram's limit goes on in further messages."""
+    first, *rest = texts.split_message(text)
+    await respond(update, Raw(first))
+    for chunk in rest:
+        await send(update, Raw(chunk))
+
+
+async def send(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send a new message to the person's chat, split if longer than Telegram allows."""
+    chunks = texts.split_message(text)
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        await update.get_bot().send_message(
+            chat_id(update), chunk, reply_markup=markup if last else None
+        )
+
+
+def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ChorusContext) -> None:
+            # Checked on every call: buttons come back from the phone and can be forged.
+            if await context.services.roles.role_of(sender_id(update)) < role:
+                await respond(update, say(refusal))
+                return
+            await handler(update, context)
+
+        return guarded
+
+    return decorate
+
+
+coordinators_only = _requires(Role.COORDINATOR, texts.ONLY_COORDINATORS)
+admins_only = _requires(Role.ADMIN, texts.ONLY_ADMINS)

@@ -1,0 +1,70 @@
+"""Help, cancel, typed answers to a pending step, and anything not understood."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.groups import NEW_GROUP_STEP
+from bot.services.membership import NAME_STEP
+from bot.services.roles import Role
+from bot.texts import Raw, say
+from handlers import account, groups
+from handlers.common import respond, sender_id
+
+# Which handler takes a typed answer, by the step the person is in.
+_STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
+    NAME_STEP: account.name_typed,
+    NEW_GROUP_STEP: groups.group_name_typed,
+}
+
+
+async def help_command(update: Update, context: ChorusContext) -> None:
+    """List what this person can do, by their role."""
+    role = await context.services.roles.role_of(sender_id(update))
+    if role is Role.STRANGER:
+        await respond(update, say(texts.START_STRANGER))
+        return
+    parts = [say(texts.HELP_MEMBER)]
+    if role >= Role.COORDINATOR:
+        parts.append(say(texts.HELP_COORDINATOR))
+    if role is Role.ADMIN:
+        parts.append(say(texts.HELP_ADMIN))
+    await respond(update, Raw("".join(parts)))
+
+
+async def cancel_command(update: Update, context: ChorusContext) -> None:
+    """Leave whatever step the person is in."""
+    had_step = await context.services.membership.cancel(sender_id(update))
+    await respond(update, say(texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL))
+
+
+async def text_received(update: Update, context: ChorusContext) -> None:
+    """Give typed words to the step waiting for them, if any."""
+    message = update.effective_message
+    step = await context.services.membership.current_step(sender_id(update))
+    if message is None or message.text is None or step is None or step.step not in _STEPS:
+        await other_message(update, context)
+        return
+    await _STEPS[step.step](update, context, message.text)
+
+
+async def other_message(update: Update, context: ChorusContext) -> None:
+    """Explain kindly that this message was not understood (and was not passed on)."""
+    role = await context.services.roles.role_of(sender_id(update))
+    await respond(
+        update, say(texts.NOT_UNDERSTOOD if role > Role.STRANGER else texts.START_STRANGER)
+    )
+
+
+async def unknown_command(update: Update, context: ChorusContext) -> None:
+    """Say the command is not one Chorus knows."""
+    await respond(update, say(texts.UNKNOWN_COMMAND))
+
+
+async def stale_button_tapped(update: Update, context: ChorusContext) -> None:
+    """Answer a button whose data is old, malformed or forged."""
+    await respond(update, say(texts.STALE_BUTTON))

@@ -1,0 +1,121 @@
+"""Journey J1 for coordinators: making groups, invite links, and seeing who has joined."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.groups import GROUP_NAME_MAX, JOIN_PREFIX, CreateOutcome
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    button_int,
+    chat_id,
+    coordinators_only,
+    keyboard,
+    respond,
+    respond_long,
+    sender_id,
+)
+
+
+@coordinators_only
+async def newgroup_command(update: Update, context: ChorusContext) -> None:
+    """Ask for the new group's name."""
+    allowed = await context.services.groups.begin_new_group(sender_id(update), chat_id(update))
+    text = texts.NEWGROUP_ASK if allowed else texts.ONLY_COORDINATORS
+    await respond(update, say(text, limit=GROUP_NAME_MAX))
+
+
+async def group_name_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Make the group with the name typed, and give its invite link."""
+    result = await context.services.groups.create(sender_id(update), chat_id(update), text)
+    if result.outcome is CreateOutcome.CREATED and result.group is not None:
+        link = context.start_link(JOIN_PREFIX + result.group.invite_code)
+        await respond(update, say(texts.NEWGROUP_DONE, group=result.group.name, link=link))
+    elif result.outcome is CreateOutcome.BAD_NAME:
+        await respond(update, say(texts.NEWGROUP_BAD, limit=GROUP_NAME_MAX))
+    else:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+
+
+@coordinators_only
+async def invite_command(update: Update, context: ChorusContext) -> None:
+    """Give the invite link of the coordinator's group (asking which, if several)."""
+    await _pick_group(update, context, Action.INVITE_PICK, texts.INVITE_PICK, _show_invite)
+
+
+@coordinators_only
+async def invite_pick_tapped(update: Update, context: ChorusContext) -> None:
+    """Give the invite link for the chosen group."""
+    await _show_invite(update, context, button_int(update) or 0)
+
+
+@coordinators_only
+async def invite_renew_tapped(update: Update, context: ChorusContext) -> None:
+    """Replace the group's invite link, so the old one stops working."""
+    group = await context.services.groups.renew_invite(sender_id(update), button_int(update) or 0)
+    if group is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    link = context.start_link(JOIN_PREFIX + group.invite_code)
+    await respond(update, say(texts.INVITE_RENEWED, group=group.name, link=link))
+
+
+@coordinators_only
+async def members_command(update: Update, context: ChorusContext) -> None:
+    """List a group's members (asking which group, if several)."""
+    await _pick_group(update, context, Action.MEMBERS_PICK, texts.MEMBERS_PICK, _show_members)
+
+
+@coordinators_only
+async def members_pick_tapped(update: Update, context: ChorusContext) -> None:
+    """List the chosen group's members with the names they chose."""
+    await _show_members(update, context, button_int(update) or 0)
+
+
+async def _show_invite(update: Update, context: ChorusContext, group_id: int) -> None:
+    group = await context.services.groups.invite(sender_id(update), group_id)
+    if group is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    link = context.start_link(JOIN_PREFIX + group.invite_code)
+    renew = callbacks.encode(Action.INVITE_RENEW, group.id)
+    buttons = keyboard([[(label(texts.BUTTON_RENEW), renew)]])
+    await respond(update, say(texts.INVITE_LINK, group=group.name, link=link), buttons)
+
+
+async def _show_members(update: Update, context: ChorusContext, group_id: int) -> None:
+    view = await context.services.groups.members(sender_id(update), group_id)
+    if view is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+    elif not view.members:
+        await respond(update, say(texts.MEMBERS_NONE, group=view.group.name))
+    else:
+        lines = [say(texts.MEMBERS_HEADER, group=view.group.name, count=len(view.members))]
+        for number, member in enumerate(view.members, start=1):
+            name = member.display_name or say(texts.UNNAMED_MEMBER)
+            lines.append(say(texts.MEMBER_LINE, number=number, name=name))
+        await respond_long(update, Raw("\n".join(lines)))
+
+
+async def _pick_group(
+    update: Update,
+    context: ChorusContext,
+    action: Action,
+    question: str,
+    show: Callable[[Update, ChorusContext, int], Awaitable[None]],
+) -> None:
+    """With one group, show it at once; with several, ask which."""
+    groups = await context.services.groups.manageable(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+    elif len(groups) == 1:
+        await show(update, context, groups[0].id)
+    else:
+        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
+        await respond(update, say(question), keyboard(rows))

@@ -1,0 +1,163 @@
+"""The database: engine set-up, transactions, and migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from storage.repositories import Tx
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 10_000
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    # Raw updates hold people's words; deleted rows are overwritten, not left in free pages.
+    "PRAGMA secure_delete=ON",
+    # FULL: a commit is on disk before the update it holds is acknowledged to Telegram.
+    "PRAGMA synchronous=FULL",
+)
+
+
+@dataclass
+class _Settling:
+    """The update being handled in this task, settled by its first committed write."""
+
+    update_id: int
+    settled: bool = False
+
+
+_settling: ContextVar[_Settling | None] = ContextVar("chorus_settling", default=None)
+
+
+class Storage:
+    """The database behind Chorus. Callers own transactions via `transaction()` / `read()`."""
+
+    def __init__(self, engine: AsyncEngine, now: Callable[[], datetime]) -> None:
+        self.engine = engine
+        self._now = now
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time; queueing writers here is fairer and faster
+        # than letting them spin in SQLite's busy handler.
+        self._write_lock = asyncio.Lock() if self.is_sqlite else None
+
+    @classmethod
+    def open(cls, url: URL, now: Callable[[], datetime]) -> Storage:
+        """Create the engine for `url` (an async driver URL), with SQLite's settings."""
+        if url.get_backend_name() == "sqlite":
+            engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _prepare_sqlite(engine)
+        else:
+            engine = create_async_engine(url, pool_pre_ping=True)
+        return cls(engine, now)
+
+    async def close(self) -> None:
+        """Release every connection."""
+        await self.engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A write transaction (`BEGIN IMMEDIATE` on SQLite), committed when the block ends.
+
+        If an update is being handled in this task, its journal row is settled in the same
+        transaction, so the update's effect and its removal from the journal are one.
+        """
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            conn = await stack.enter_async_context(self.engine.connect())
+            settling = _settling.get()
+            async with conn.begin():
+                tx = Tx(conn)
+                yield tx
+                if settling is not None and not settling.settled:
+                    await tx.journal.settle(settling.update_id, self._now())
+            if settling is not None:
+                settling.settled = True
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A read-only transaction: a consistent view that takes no write lock."""
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(sqlite_begin="DEFERRED")
+            async with conn.begin():
+                yield Tx(conn)
+
+    @contextlib.contextmanager
+    def settling(self, update_id: int) -> Iterator[_Settling]:
+        """Within this block, the first committed write transaction settles `update_id`."""
+        state = _Settling(update_id)
+        token = _settling.set(state)
+        try:
+            yield state
+        finally:
+            _settling.reset(token)
+
+    async def settle(self, update_id: int) -> None:
+        """Mark an update handled and delete its raw row, in a transaction of its own."""
+        async with self.transaction() as tx:
+            await tx.journal.settle(update_id, self._now())
+
+    async def upgrade(self) -> None:
+        """Apply every pending migration."""
+        async with self.engine.connect() as conn:
+            await conn.run_sync(_run_upgrade)
+            await conn.commit()
+
+    async def ping(self) -> bool:
+        """True if the database answers."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # a health check reports any failure, whatever its kind
+            logger.warning("database ping failed", exc_info=True)
+            return False
+        return True
+
+
+def _prepare_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN, so it can be IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _run_upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def open_storage(url: URL, now: Callable[[], datetime]) -> Storage:
+    """Open the database at `url` and bring its schema up to date."""
+    storage = Storage.open(url, now)
+    await storage.upgrade()
+    return storage

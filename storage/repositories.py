@@ -1,0 +1,427 @@
+"""Repositories: small typed methods over one connection. The caller owns the transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
+
+from storage import schema
+
+
+def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
+    """An INSERT that skips rows whose key already exists, on either backend."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person known to Chorus."""
+
+    id: int
+    telegram_id: int
+    chat_id: int
+    display_name: str | None
+    is_coordinator: bool
+    paused: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """An involvement group."""
+
+    id: int
+    name: str
+    invite_code: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member as a group's coordinators see them."""
+
+    person_id: int
+    display_name: str | None
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A typed answer the bot is waiting for from a person."""
+
+    step: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CoordinatorLinkRow:
+    """A one-time link that makes whoever opens it a coordinator."""
+
+    code: str
+    expires_at: datetime
+    used_at: datetime | None
+
+
+class JournalRepo:
+    """Raw updates waiting to be handled, and the ids of those already handled."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add_new(self, updates: Sequence[tuple[int, str]], now: datetime) -> list[int]:
+        """Store the updates not seen before; return their ids, in order."""
+        if not updates:
+            return []
+        ids = [update_id for update_id, _ in updates]
+        seen = set(
+            (
+                await self._conn.execute(
+                    select(schema.handled_update.c.update_id).where(
+                        schema.handled_update.c.update_id.in_(ids)
+                    )
+                )
+            ).scalars()
+        )
+        seen |= set(
+            (
+                await self._conn.execute(
+                    select(schema.update_journal.c.update_id).where(
+                        schema.update_journal.c.update_id.in_(ids)
+                    )
+                )
+            ).scalars()
+        )
+        fresh: dict[int, str] = {}
+        for update_id, payload in updates:
+            if update_id not in seen:
+                fresh.setdefault(update_id, payload)
+        if fresh:
+            await self._conn.execute(
+                insert(schema.update_journal),
+                [
+                    {"update_id": update_id, "received_at": now, "payload": payload}
+                    for update_id, payload in fresh.items()
+                ],
+            )
+        return sorted(fresh)
+
+    async def pending(self) -> list[tuple[int, str]]:
+        """Every stored update not yet handled, oldest first."""
+        table = schema.update_journal
+        rows = await self._conn.execute(
+            select(table.c.update_id, table.c.payload).order_by(table.c.update_id)
+        )
+        return [(row.update_id, row.payload) for row in rows]
+
+    async def settle(self, update_id: int, now: datetime) -> None:
+        """Delete the raw update and remember only that its id was handled."""
+        await self._conn.execute(
+            delete(schema.update_journal).where(schema.update_journal.c.update_id == update_id)
+        )
+        await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, schema.handled_update).values(
+                update_id=update_id, handled_at=now
+            )
+        )
+
+    async def prune_handled(self, before: datetime) -> int:
+        """Forget handled ids older than `before` (Telegram redelivers for a day at most)."""
+        result = await self._conn.execute(
+            delete(schema.handled_update).where(schema.handled_update.c.handled_at < before)
+        )
+        return int(result.rowcount or 0)
+
+    async def count_pending(self) -> int:
+        """How many stored updates wait to be handled."""
+        return int(
+            (
+                await self._conn.execute(select(func.count()).select_from(schema.update_journal))
+            ).scalar_one()
+        )
+
+
+class PeopleRepo:
+    """People who have agreed to take part, coordinators and admins who acted."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def by_telegram_id(self, telegram_id: int) -> PersonRow | None:
+        """The person with this Telegram id, if known."""
+        row = (
+            await self._conn.execute(
+                select(schema.person).where(schema.person.c.telegram_id == telegram_id)
+            )
+        ).first()
+        return PersonRow(**row._mapping) if row else None
+
+    async def get(self, person_id: int) -> PersonRow | None:
+        """The person with this id, if any."""
+        row = (
+            await self._conn.execute(select(schema.person).where(schema.person.c.id == person_id))
+        ).first()
+        return PersonRow(**row._mapping) if row else None
+
+    async def ensure(
+        self, telegram_id: int, chat_id: int, display_name: str | None, now: datetime
+    ) -> PersonRow:
+        """The person with this Telegram id, created if new."""
+        await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, schema.person).values(
+                telegram_id=telegram_id,
+                chat_id=chat_id,
+                display_name=display_name,
+                created_at=now,
+            )
+        )
+        person = await self.by_telegram_id(telegram_id)
+        assert person is not None
+        return person
+
+    async def set_display_name(self, person_id: int, name: str | None) -> None:
+        """Set the name others see (None: no name)."""
+        await self._update(person_id, display_name=name)
+
+    async def set_paused(self, person_id: int, paused: bool) -> None:
+        """Pause or resume every message that is not a direct reply."""
+        await self._update(person_id, paused=paused)
+
+    async def set_coordinator(self, person_id: int, is_coordinator: bool) -> None:
+        """Give or take the coordinator role."""
+        await self._update(person_id, is_coordinator=is_coordinator)
+
+    async def coordinators(self) -> list[PersonRow]:
+        """Everyone who is a coordinator."""
+        rows = await self._conn.execute(
+            select(schema.person)
+            .where(schema.person.c.is_coordinator.is_(True))
+            .order_by(schema.person.c.id)
+        )
+        return [PersonRow(**row._mapping) for row in rows]
+
+    async def _update(self, person_id: int, **values: Any) -> None:
+        await self._conn.execute(
+            update(schema.person).where(schema.person.c.id == person_id).values(**values)
+        )
+
+
+class GroupsRepo:
+    """Groups, their members and their coordinators."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def create(
+        self, name: str, invite_code: str, created_by: int, now: datetime
+    ) -> GroupRow:
+        """Make a new group."""
+        result = await self._conn.execute(
+            insert(schema.group)
+            .values(name=name, invite_code=invite_code, created_by=created_by, created_at=now)
+            .returning(*self._columns())
+        )
+        return GroupRow(**result.one()._mapping)
+
+    async def get(self, group_id: int) -> GroupRow | None:
+        """The group with this id, if any."""
+        return await self._one(schema.group.c.id == group_id)
+
+    async def by_invite_code(self, code: str) -> GroupRow | None:
+        """The group this invite code opens, if any."""
+        return await self._one(schema.group.c.invite_code == code)
+
+    async def set_invite_code(self, group_id: int, code: str) -> None:
+        """Replace the group's invite code (the old link stops working)."""
+        await self._conn.execute(
+            update(schema.group).where(schema.group.c.id == group_id).values(invite_code=code)
+        )
+
+    async def all(self) -> list[GroupRow]:
+        """Every group, by name."""
+        return await self._many(select(*self._columns()))
+
+    async def coordinated_by(self, person_id: int) -> list[GroupRow]:
+        """The groups this person coordinates, by name."""
+        gc = schema.group_coordinator
+        return await self._many(
+            select(*self._columns())
+            .join(gc, gc.c.group_id == schema.group.c.id)
+            .where(gc.c.person_id == person_id)
+        )
+
+    async def of_member(self, person_id: int) -> list[GroupRow]:
+        """The groups this person is a member of, by name."""
+        m = schema.membership
+        return await self._many(
+            select(*self._columns())
+            .join(m, m.c.group_id == schema.group.c.id)
+            .where(m.c.person_id == person_id)
+        )
+
+    async def add_coordinator(self, group_id: int, person_id: int) -> None:
+        """Make the person one of the group's coordinators."""
+        await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, schema.group_coordinator).values(
+                group_id=group_id, person_id=person_id
+            )
+        )
+
+    async def is_coordinator_of(self, group_id: int, person_id: int) -> bool:
+        """True if the person coordinates the group."""
+        gc = schema.group_coordinator
+        row = await self._conn.execute(
+            select(gc.c.group_id).where(gc.c.group_id == group_id, gc.c.person_id == person_id)
+        )
+        return row.first() is not None
+
+    async def add_member(self, group_id: int, person_id: int, now: datetime) -> bool:
+        """Add the person to the group; False if they were already in it."""
+        result = await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, schema.membership).values(
+                group_id=group_id, person_id=person_id, joined_at=now
+            )
+        )
+        return bool(result.rowcount)
+
+    async def remove_member(self, group_id: int, person_id: int) -> bool:
+        """Take the person out of the group; False if they were not in it."""
+        m = schema.membership
+        result = await self._conn.execute(
+            delete(m).where(m.c.group_id == group_id, m.c.person_id == person_id)
+        )
+        return bool(result.rowcount)
+
+    async def is_member(self, group_id: int, person_id: int) -> bool:
+        """True if the person is a member of the group."""
+        m = schema.membership
+        row = await self._conn.execute(
+            select(m.c.group_id).where(m.c.group_id == group_id, m.c.person_id == person_id)
+        )
+        return row.first() is not None
+
+    async def members(self, group_id: int) -> list[MemberRow]:
+        """The group's members, in the order they joined."""
+        m, p = schema.membership, schema.person
+        rows = await self._conn.execute(
+            select(p.c.id.label("person_id"), p.c.display_name, m.c.joined_at)
+            .join(p, p.c.id == m.c.person_id)
+            .where(m.c.group_id == group_id)
+            .order_by(m.c.joined_at, p.c.id)
+        )
+        return [MemberRow(**row._mapping) for row in rows]
+
+    async def member_count(self, group_id: int) -> int:
+        """How many members the group has."""
+        m = schema.membership
+        count = await self._conn.execute(
+            select(func.count()).select_from(m).where(m.c.group_id == group_id)
+        )
+        return int(count.scalar_one())
+
+    @staticmethod
+    def _columns() -> tuple[Any, ...]:
+        g = schema.group
+        return (g.c.id, g.c.name, g.c.invite_code, g.c.created_at)
+
+    async def _one(self, condition: Any) -> GroupRow | None:
+        row = (await self._conn.execute(select(*self._columns()).where(condition))).first()
+        return GroupRow(**row._mapping) if row else None
+
+    async def _many(self, query: Any) -> list[GroupRow]:
+        rows = await self._conn.execute(query.order_by(schema.group.c.name, schema.group.c.id))
+        return [GroupRow(**row._mapping) for row in rows]
+
+
+class CoordinatorLinksRepo:
+    """One-time links that make someone a coordinator."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def create(
+        self, code: str, created_by_telegram_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a new link."""
+        await self._conn.execute(
+            insert(schema.coordinator_link).values(
+                code=code,
+                created_by_telegram_id=created_by_telegram_id,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
+
+    async def get(self, code: str) -> CoordinatorLinkRow | None:
+        """The link with this code, if any."""
+        link = schema.coordinator_link
+        row = (
+            await self._conn.execute(
+                select(link.c.code, link.c.expires_at, link.c.used_at).where(link.c.code == code)
+            )
+        ).first()
+        return CoordinatorLinkRow(**row._mapping) if row else None
+
+    async def use(self, code: str, now: datetime) -> bool:
+        """Mark the link used; False if it was already used."""
+        link = schema.coordinator_link
+        result = await self._conn.execute(
+            update(link).where(link.c.code == code, link.c.used_at.is_(None)).values(used_at=now)
+        )
+        return bool(result.rowcount)
+
+
+class StepsRepo:
+    """The typed answer each person is in the middle of giving."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def get(self, person_id: int) -> StepRow | None:
+        """The person's unfinished step, if any."""
+        s = schema.pending_step
+        row = (
+            await self._conn.execute(
+                select(s.c.step, s.c.data, s.c.updated_at).where(s.c.person_id == person_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
+
+    async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
+        """Start (or replace) the person's unfinished step."""
+        await self.clear(person_id)
+        await self._conn.execute(
+            insert(schema.pending_step).values(
+                person_id=person_id, step=step, data=json.dumps(data), updated_at=now
+            )
+        )
+
+    async def clear(self, person_id: int) -> bool:
+        """Drop the person's unfinished step; False if there was none."""
+        s = schema.pending_step
+        result = await self._conn.execute(delete(s).where(s.c.person_id == person_id))
+        return bool(result.rowcount)
+
+
+class Tx:
+    """The repositories, bound to one connection inside one transaction."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.journal = JournalRepo(conn)
+        self.people = PeopleRepo(conn)
+        self.groups = GroupsRepo(conn)
+        self.coordinator_links = CoordinatorLinksRepo(conn)
+        self.steps = StepsRepo(conn)

@@ -1,0 +1,117 @@
+"""The database schema (SQLAlchemy Core). Migrations in `storage/migrations` create it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
+
+from storage.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Every time is stored in UTC (see storage.types).
+UTC_TIME = UTCDateTime()
+
+# Raw updates waiting to be handled. Each holds a sender and their words, so a row is
+# deleted the moment its update is handled.
+update_journal = Table(
+    "update_journal",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("received_at", UTC_TIME, nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
+# Ids of updates already handled (ids only, nothing else), so a second delivery of the
+# same update is recognised and has no effect. Pruned after a few days.
+handled_update = Table(
+    "handled_update",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("handled_at", UTC_TIME, nullable=False, index=True),
+)
+
+person = Table(
+    "person",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("telegram_id", BigInteger, nullable=False, unique=True),
+    Column("chat_id", BigInteger, nullable=False),
+    # The name others see; NULL means the member chose no name.
+    Column("display_name", String(64), nullable=True),
+    Column("is_coordinator", Boolean, nullable=False, server_default=false()),
+    Column("paused", Boolean, nullable=False, server_default=false()),
+    Column("created_at", UTC_TIME, nullable=False),
+)
+
+group = Table(
+    "chorus_group",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("invite_code", String(32), nullable=False, unique=True),
+    Column("created_by", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+)
+
+membership = Table(
+    "membership",
+    metadata,
+    Column(
+        "group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("joined_at", UTC_TIME, nullable=False),
+    Index("ix_membership_person", "person_id"),
+)
+
+group_coordinator = Table(
+    "group_coordinator",
+    metadata,
+    Column(
+        "group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_group_coordinator_person", "person_id"),
+)
+
+# One-time links an admin gives to someone to make them a coordinator.
+coordinator_link = Table(
+    "coordinator_link",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("created_by_telegram_id", BigInteger, nullable=False),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("expires_at", UTC_TIME, nullable=False),
+    Column("used_at", UTC_TIME, nullable=True),
+)
+
+# The step a person is in the middle of (a typed answer the bot is waiting for). Kept in
+# the database so an unfinished step survives a restart.
+pending_step = Table(
+    "pending_step",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("step", String(40), nullable=False),
+    Column("data", Text, nullable=False, server_default="{}"),
+    Column("updated_at", UTC_TIME, nullable=False),
+)
