@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
 
 DESCRIPTION = (
@@ -25,21 +25,6 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="TASK", required=True)
     db_commands.add_parser("upgrade", help="apply database migrations (run also happens at start)")
     return parser
-
-
-def configure_logging(level: str) -> None:
-    """Log to stderr. Libraries that would log message contents are kept quiet."""
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every URL, which carries the bot token; PTB's debug logs carry message
-    # texts. Neither may reach the log, whatever level is asked for.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level.upper())))
-    logging.getLogger("telegram.Bot").setLevel(logging.CRITICAL + 1)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,14 +6,14 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot import texts
+from bot import menus, texts
 from bot.context import ChorusContext
 from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.roles import Role
 from bot.texts import Raw, say
 from handlers import account, groups
-from handlers.common import respond, sender_id
+from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -33,6 +33,8 @@ async def help_command(update: Update, context: ChorusContext) -> None:
         parts.append(say(texts.HELP_COORDINATOR))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
+    if role >= Role.COORDINATOR:
+        await menus.show(context.bot, chat_id(update), role)
     await respond(update, Raw("".join(parts)))
 
 

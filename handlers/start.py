@@ -38,7 +38,11 @@ async def start_command(update: Update, context: ChorusContext) -> None:
             await menus.show(context.bot, chat_id(update), Role.COORDINATOR)
         await respond(update, say(_LINK_REPLIES[outcome]))
     else:
-        known = await context.services.roles.role_of(sender_id(update)) > Role.STRANGER
+        role = await context.services.roles.role_of(sender_id(update))
+        if role >= Role.COORDINATOR:
+            # A chat's menu can only be set once the person has opened the chat.
+            await menus.show(context.bot, chat_id(update), role)
+        known = role > Role.STRANGER
         await respond(update, say(texts.START_KNOWN if known else texts.START_STRANGER))
 
 

@@ -1,0 +1,64 @@
+"""Fixtures shared by every test: a fake clock, migrated storage, and the services."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.services import Services
+from storage.database import Storage, open_storage
+from tests.support.clock import FakeClock
+
+ADMIN_ID = 900_001
+
+
+def _backends() -> list[str]:
+    """SQLite always; PostgreSQL too when CHORUS_TEST_POSTGRES_URL names a database."""
+    backends = ["sqlite"]
+    if os.environ.get("CHORUS_TEST_POSTGRES_URL"):
+        backends.append("postgresql")
+    return backends
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake clock starting at 3 March 2026, 14:00 UTC."""
+    return FakeClock()
+
+
+@pytest.fixture(params=_backends())
+async def storage(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Storage]:
+    """Migrated storage on each backend (a fresh SQLite file, or a wiped PostgreSQL db)."""
+    if request.param == "sqlite":
+        url = make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}")
+    else:
+        url = make_url(os.environ["CHORUS_TEST_POSTGRES_URL"]).set(drivername="postgresql+asyncpg")
+        await _wipe_postgres(url)
+    db = await open_storage(url, clock.now)
+    try:
+        yield db
+    finally:
+        await db.close()
+
+
+async def _wipe_postgres(url: object) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)  # type: ignore[arg-type]
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture
+def services(storage: Storage, clock: FakeClock) -> Services:
+    """The services over the test storage, with one configured admin (ADMIN_ID)."""
+    return Services.build(storage, clock, frozenset({ADMIN_ID}))

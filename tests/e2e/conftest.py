@@ -1,0 +1,29 @@
+"""Fixtures for end-to-end tests: the fake Bot API and a Chorus running against it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.fake_bot_api import FakeBotApi
+
+ADMIN = 700_001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API on 127.0.0.1 that fails the test on any method it does not know."""
+    async with FakeBotApi() as api:
+        yield api
+        api.assert_no_unknown_calls()
+
+
+@pytest.fixture
+async def chorus(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    """Chorus in polling mode, with ADMIN as its admin."""
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake) as running:
+        yield running

@@ -1,0 +1,105 @@
+"""The `chorus` command: help, and one clear sentence for every bad setting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.polling import FatalIntakeError
+from bot.runner import serve
+from tests.support.chorus_run import settings_for
+from tests.support.fake_bot_api import FakeBotApi
+
+GOOD_TOKEN = "123456:ABCdefGHIjklMNOpqr"
+
+
+def _chorus(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "TELEGRAM_"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = _chorus(tmp_path, "--help")
+    assert result.returncode == 0
+    assert "run" in result.stdout and "db" in result.stdout
+
+
+def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
+    result = _chorus(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert (tmp_path / "chorus.db").exists()
+
+
+BAD_SETTINGS = [
+    ({}, "TELEGRAM_BOT_TOKEN is not set"),
+    ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN does not look like"),
+    ({"CHORUS_ADMIN_IDS": "12,abc"}, "CHORUS_ADMIN_IDS must be Telegram user ids"),
+    ({"CHORUS_TIMEZONE": "Mars/Olympus"}, "CHORUS_TIMEZONE is not a time zone"),
+    ({"CHORUS_DATABASE_URL": "mysql://db/chorus"}, "CHORUS_DATABASE_URL names a 'mysql'"),
+    ({"CHORUS_DATABASE_URL": "::not a url"}, "CHORUS_DATABASE_URL is not a database URL"),
+    ({"CHORUS_DATABASE_URL": "sqlite:////no/such/folder/c.db"}, "does not exist"),
+    ({"CHORUS_WEBHOOK_URL": "https://x.example/t"}, "CHORUS_WEBHOOK_SECRET must be set"),
+    ({"CHORUS_WEBHOOK_URL": "ftp://x"}, "CHORUS_WEBHOOK_URL must be the public https"),
+    ({"CHORUS_SECRET_KEY": "short"}, "CHORUS_SECRET_KEY must be at least 32"),
+    ({"CHORUS_WEBHOOK_PORT": "0"}, "CHORUS_WEBHOOK_PORT must be a port number"),
+    ({"CHORUS_BOT_API_URL": "telegram"}, "CHORUS_BOT_API_URL must be a web address"),
+    ({"CHORUS_LOG_LEVEL": "LOUD"}, "CHORUS_LOG_LEVEL must be one of"),
+]
+
+
+@pytest.mark.parametrize(("env", "sentence"), BAD_SETTINGS)
+def test_every_bad_setting_gives_one_clear_sentence(
+    tmp_path: Path, env: dict[str, str], sentence: str
+) -> None:
+    values = {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, **env} if env else {}
+    result = _chorus(tmp_path, "run", **values)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("Chorus cannot start: ")
+    assert sentence in lines[0]
+    assert not (tmp_path / "chorus.db").exists()
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=123:short-bad\n", encoding="utf-8")
+    result = _chorus(tmp_path, "run")
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN does not look like" in result.stderr
+
+
+def test_unreachable_telegram_is_explained(tmp_path: Path) -> None:
+    # Port 9 on 127.0.0.1 (discard) has no listener here: Telegram cannot be reached.
+    result = _chorus(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN=GOOD_TOKEN,
+        CHORUS_SECRET_KEY="k" * 40,
+        CHORUS_BOT_API_URL="http://127.0.0.1:9/bot",
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Could not reach Telegram at CHORUS_BOT_API_URL" in result.stderr
+
+
+async def test_a_refused_token_is_explained(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        settings = settings_for(fake, tmp_path, TELEGRAM_BOT_TOKEN="999:WRONG-token-value")
+        with pytest.raises(FatalIntakeError, match="Telegram refused TELEGRAM_BOT_TOKEN"):
+            await serve(settings, asyncio.Event())

@@ -1,0 +1,103 @@
+"""Running the real Chorus (in this process, or as a separate one) against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.runner import serve
+from bot.settings import Settings, load_settings
+from tests.support.fake_bot_api import Call, FakeBotApi
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SECRET_KEY = "k" * 48
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def chorus_env(fake: FakeBotApi, folder: Path, **extra: str) -> dict[str, str]:
+    """Environment variables for a Chorus process talking to `fake`, with its data in `folder`."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CHORUS_") and key != "TELEGRAM_BOT_TOKEN"
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        CHORUS_BOT_API_URL=fake.base_url,
+        CHORUS_DATABASE_URL=f"sqlite:///{folder / 'chorus.db'}",
+        CHORUS_SECRET_KEY=SECRET_KEY,
+        CHORUS_LOG_LEVEL="INFO",
+    )
+    env.update(extra)
+    return env
+
+
+def settings_for(fake: FakeBotApi, folder: Path, **overrides: Any) -> Settings:
+    """Settings for an in-process Chorus talking to `fake`."""
+    values: dict[str, Any] = {
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "bot_api_url": fake.base_url,
+        "database_url": f"sqlite:///{folder / 'chorus.db'}",
+        "secret_key": SECRET_KEY,
+    }
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@dataclass
+class RunningChorus:
+    """A Chorus running in this process."""
+
+    settings: Settings
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+
+def _is_ready(settings: Settings, call: Call) -> bool:
+    if settings.webhook_url is not None:
+        return call.method == "setWebhook"
+    return call.method == "getUpdates"
+
+
+@contextlib.asynccontextmanager
+async def running_chorus(settings: Settings, fake: FakeBotApi) -> AsyncIterator[RunningChorus]:
+    """Run Chorus until the block ends; ready once it listens for updates."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(settings, stop))
+    ready = asyncio.create_task(fake.wait_for(lambda call: _is_ready(settings, call), 15))
+    done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        ready.cancel()
+        task.result()  # raises why it stopped
+        raise AssertionError("Chorus stopped before it was ready")
+    await ready
+    try:
+        yield RunningChorus(settings, stop, task)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+
+def spawn_chorus(env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
+    """Start `chorus run` as its own process (for tests that kill it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )

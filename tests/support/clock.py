@@ -1,0 +1,28 @@
+"""A clock that only moves when a test moves it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+
+class FakeClock:
+    """Tells the time a test set; `advance` moves it forward."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+        if self._now.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+
+    def now(self) -> datetime:
+        """The time the test set, in UTC."""
+        return self._now.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        """Move time forward."""
+        self._now += delta
+
+    def set(self, moment: datetime) -> None:
+        """Jump to `moment` (aware)."""
+        if moment.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = moment
