@@ -22,7 +22,7 @@ ChorusApp = Application[ExtBot[None], ChorusContext, dict[Any, Any], dict[Any, A
 
 # Updates handled at once (one at a time per chat); see benchmarks/updates.py.
 CONCURRENT_UPDATES = 64
-CONNECTION_POOL = 64
+CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 
 

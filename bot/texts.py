@@ -66,7 +66,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE - 96) -> list[str]:
             current = candidate
     if current or not chunks:
         chunks.append(current)
-    return chunks
+    # Telegram refuses a message of only spaces; such a chunk holds nothing to lose.
+    return [chunk for chunk in chunks if chunk.strip()] or [""]
 
 
 # --- Joining -------------------------------------------------------------------------

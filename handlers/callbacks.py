@@ -11,7 +11,8 @@ import re
 
 MAX_BYTES = 64
 _SEPARATOR = ":"
-_SAFE_ARG = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_SAFE_ARG = re.compile(r"[A-Za-z0-9_-]{1,40}")
+_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
 
 
 class Action(enum.StrEnum):
@@ -34,12 +35,15 @@ class Action(enum.StrEnum):
     COORDINATOR_REMOVE = "cr"
 
 
+_ACTIONS = frozenset(action.value for action in Action)
+
+
 def encode(action: Action, *args: str | int) -> str:
     """Callback data for `action` with its arguments; raises if it would not fit."""
     parts = [action.value]
     for arg in args:
         text = str(arg)
-        if not _SAFE_ARG.match(text):
+        if not _SAFE_ARG.fullmatch(text):
             raise ValueError(f"callback argument {text!r} is not allowed")
         parts.append(text)
     data = _SEPARATOR.join(parts)
@@ -50,19 +54,22 @@ def encode(action: Action, *args: str | int) -> str:
 
 def pattern(action: Action) -> re.Pattern[str]:
     """A regex matching callback data for `action` (used to route buttons to handlers)."""
-    return re.compile(rf"^{re.escape(action.value)}(:[A-Za-z0-9_-]{{1,40}})*$")
+    return re.compile(rf"^{re.escape(action.value)}(:[A-Za-z0-9_-]{{1,40}})*\Z")
 
 
 def args(data: str | None) -> list[str]:
     """The arguments carried by callback data (empty for malformed data)."""
     if not data or len(data.encode()) > MAX_BYTES:
         return []
-    return data.split(_SEPARATOR)[1:]
+    action, *values = data.split(_SEPARATOR)
+    if action not in _ACTIONS or not all(_SAFE_ARG.fullmatch(value) for value in values):
+        return []
+    return values
 
 
 def int_arg(data: str | None, index: int = 0) -> int | None:
     """Argument `index` as a positive integer, or None if it is missing or not one."""
     values = args(data)
-    if index >= len(values) or not values[index].isdigit() or len(values[index]) > 12:
+    if index >= len(values) or not _NUMBER.fullmatch(values[index]):
         return None
     return int(values[index])

@@ -95,14 +95,14 @@ class Groups:
     async def invite(self, telegram_id: int, group_id: int) -> GroupRow | None:
         """The group with its current invite code, if this person may manage it."""
         async with self._storage.read() as tx:
-            if await may_manage(tx, telegram_id, group_id, self._admins) is None:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
             return await tx.groups.get(group_id)
 
     async def renew_invite(self, telegram_id: int, group_id: int) -> GroupRow | None:
         """Give the group a new invite code, so the old link stops working."""
         async with self._storage.transaction() as tx:
-            if await may_manage(tx, telegram_id, group_id, self._admins) is None:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
             await tx.groups.set_invite_code(group_id, new_invite_code())
             return await tx.groups.get(group_id)
@@ -110,7 +110,7 @@ class Groups:
     async def members(self, telegram_id: int, group_id: int) -> MembersView | None:
         """The group's members with the names they chose, if this person may see them."""
         async with self._storage.read() as tx:
-            if await may_manage(tx, telegram_id, group_id, self._admins) is None:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
             group = await tx.groups.get(group_id)
             if group is None:

@@ -60,17 +60,14 @@ def role_in(person: PersonRow | None, telegram_id: int, admin_ids: frozenset[int
     return Role.COORDINATOR if person.is_coordinator else Role.MEMBER
 
 
-async def may_manage(
-    tx: Tx, telegram_id: int, group_id: int, admin_ids: frozenset[int]
-) -> PersonRow | None:
-    """The person, if they may manage the group (admins: every group); otherwise None."""
+async def may_manage(tx: Tx, telegram_id: int, group_id: int, admin_ids: frozenset[int]) -> bool:
+    """True if the person may manage the group: admins every group, coordinators their own."""
+    if telegram_id in admin_ids:
+        return True
     person = await tx.people.by_telegram_id(telegram_id)
-    role = role_in(person, telegram_id, admin_ids)
-    if person is None or role < Role.COORDINATOR:
-        return None
-    if role is Role.ADMIN or await tx.groups.is_coordinator_of(group_id, person.id):
-        return person
-    return None
+    if person is None or not person.is_coordinator:
+        return False
+    return await tx.groups.is_coordinator_of(group_id, person.id)
 
 
 class Roles:

@@ -1,0 +1,221 @@
+"""Updates per second and latency: Chorus against a bare python-telegram-bot echo bot.
+
+Both bots run as their own processes against the same fake Bot API server (in this
+process, on 127.0.0.1). Simulated members each walk the same script (open an invite link,
+tap to join, type a name, ask for help and settings, pause and resume), waiting for each
+answer before the next step, as a person would. Prints updates per second, p50 and p95
+latency (from the update being offered to the bot's answer arriving) and the ratio.
+
+    .venv/bin/python benchmarks/updates.py [--members 200] [--rounds 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.app import CONCURRENT_UPDATES, CONNECTION_POOL  # noqa: E402
+from tests.support.fake_bot_api import FakeBotApi, FakeUser  # noqa: E402
+
+ADMIN = 1
+ECHO_BOT = Path(__file__).with_name("echo_bot.py")
+# Each member's steps: text to type, or ("tap", part of a button label).
+SCRIPT: list[str | tuple[str, str]] = [
+    "/start {invite}",
+    ("tap", "Yes, join"),
+    "Member {n}",
+    "/help",
+    "/settings",
+    ("tap", "Pause"),
+    "/settings",
+    ("tap", "Resume"),
+    "/help",
+    "/start",
+]
+
+
+class MeasuringFake(FakeBotApi):
+    """The fake Bot API, telling each waiting member as soon as the bot answers them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+
+    def _notify_message(self, chat_id: int, message: dict[str, Any]) -> None:
+        super()._notify_message(chat_id, message)
+        waiter = self.waiting.pop(chat_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(message)
+
+
+@dataclass
+class Result:
+    """What one run measured."""
+
+    name: str
+    updates: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    def line(self) -> str:
+        return (
+            f"{self.name:<10} {self.updates:>6} updates in {self.seconds:6.2f} s = "
+            f"{self.rate:7.1f} updates/s; latency p50 {1000 * self.percentile(0.5):6.1f} ms, "
+            f"p95 {1000 * self.percentile(0.95):6.1f} ms"
+        )
+
+
+async def _answer(
+    fake: MeasuringFake, user: FakeUser, act: Callable[[], object]
+) -> dict[str, Any]:
+    waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+    fake.waiting[user.id] = waiter
+    act()
+    return await asyncio.wait_for(waiter, 30)
+
+
+async def _member(
+    fake: MeasuringFake, user: FakeUser, invite: str, latencies: list[float]
+) -> None:
+    last: dict[str, Any] | None = None
+    for step in SCRIPT:
+        if isinstance(step, tuple):
+            assert last is not None
+            buttons = fake.buttons(last)
+            data = next((d for label, d in buttons if step[1] in label), buttons[0][1])
+            act: Callable[[], object] = functools.partial(fake.tap, user, last["message_id"], data)
+        else:
+            act = functools.partial(fake.send_text, user, step.format(invite=invite, n=user.id))
+
+        started = time.perf_counter()
+        last = await _answer(fake, user, act)
+        latencies.append(time.perf_counter() - started)
+
+
+async def _drive(fake: MeasuringFake, name: str, members: int, invite: str) -> Result:
+    users = [fake.user(1000 + n, f"M{n}") for n in range(members)]
+    latencies: list[float] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_member(fake, user, invite, latencies) for user in users))
+    return Result(name, len(latencies), time.perf_counter() - started, latencies)
+
+
+def _spawn(command: list[str], env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command, cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+async def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    await asyncio.to_thread(process.wait, 30)
+
+
+async def run_chorus(members: int) -> Result:
+    fake = MeasuringFake()
+    async with fake, _folder() as folder:
+        env = _env(
+            TELEGRAM_BOT_TOKEN=fake.token,
+            CHORUS_BOT_API_URL=fake.base_url,
+            CHORUS_DATABASE_URL=f"sqlite:///{folder / 'chorus.db'}",
+            CHORUS_SECRET_KEY="b" * 48,
+            CHORUS_ADMIN_IDS=str(ADMIN),
+            CHORUS_LOG_LEVEL="WARNING",
+        )
+        process = _spawn([sys.executable, "-m", "bot", "run"], env, folder)
+        try:
+            await fake.wait_for(lambda call: call.method == "getUpdates", 60)
+            admin = fake.user(ADMIN, "Admin")
+            await _answer(fake, admin, lambda: fake.send_text(admin, "/newgroup"))
+            done = await _answer(fake, admin, lambda: fake.send_text(admin, "Bench group"))
+            link = next(word for word in done["text"].split() if "start=" in word)
+            return await _drive(fake, "chorus", members, link.split("start=")[1])
+        finally:
+            await _stop(process)
+
+
+async def run_echo(members: int) -> Result:
+    fake = MeasuringFake()
+    async with fake, _folder() as folder:
+        env = _env(
+            ECHO_TOKEN=fake.token,
+            ECHO_URL=fake.base_url,
+            ECHO_CONCURRENCY=str(CONCURRENT_UPDATES),
+            ECHO_POOL=str(CONNECTION_POOL),
+        )
+        process = _spawn([sys.executable, str(ECHO_BOT)], env, folder)
+        try:
+            await fake.wait_for(lambda call: call.method == "getUpdates", 60)
+            return await _drive(fake, "echo bot", members, "j-echo")
+        finally:
+            await _stop(process)
+
+
+def _env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "TELEGRAM_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(values)
+    return env
+
+
+class _folder:
+    async def __aenter__(self) -> Path:
+        self._dir = tempfile.TemporaryDirectory()
+        return Path(self._dir.name)
+
+    async def __aexit__(self, *_: object) -> None:
+        self._dir.cleanup()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=1, help="alternating runs of each bot")
+    args = parser.parse_args()
+    print(
+        f"{args.members} members x {len(SCRIPT)} steps = {args.members * len(SCRIPT)} updates "
+        f"per run; both bots handle up to {CONCURRENT_UPDATES} updates at once over "
+        f"{CONNECTION_POOL} HTTP connections; "
+        f"{os.cpu_count()} CPU cores"
+    )
+    chorus: list[Result] = []
+    echo: list[Result] = []
+    for _ in range(args.rounds):
+        echo.append(await run_echo(args.members))
+        print(echo[-1].line())
+        chorus.append(await run_chorus(args.members))
+        print(chorus[-1].line())
+    best_chorus = max(result.rate for result in chorus)
+    best_echo = max(result.rate for result in echo)
+    print(
+        f"best of {args.rounds}: chorus {best_chorus:.1f} updates/s, echo bot "
+        f"{best_echo:.1f} updates/s, ratio {best_chorus / best_echo:.0%} (target >= 80%)"
+    )
+    p95 = statistics.median(result.percentile(0.95) for result in chorus)
+    print(f"chorus p95 latency (median over runs): {1000 * p95:.1f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

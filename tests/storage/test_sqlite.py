@@ -1,0 +1,153 @@
+"""What only SQLite needs: connection settings, one writer at a time, and secure deletion."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage.database import Storage
+
+T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sqlite_storage(storage: Storage) -> Storage:
+    """The test storage, when it is SQLite."""
+    if not storage.is_sqlite:
+        pytest.skip("SQLite only")
+    return storage
+
+
+def _database_file(storage: Storage) -> Path:
+    database = storage.engine.url.database
+    assert database
+    return Path(database)
+
+
+def _raw_connection(storage: Storage) -> sqlite3.Connection:
+    """A plain sqlite3 connection to the same file that never waits for a lock."""
+    return sqlite3.connect(_database_file(storage), timeout=0, isolation_level=None)
+
+
+EXPECTED_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "secure_delete": 1,
+    "busy_timeout": 10000,
+    "synchronous": 2,  # FULL
+}
+
+
+@pytest.mark.parametrize("kind", ["read", "transaction"])
+async def test_pragmas_are_in_force_on_every_connection(
+    sqlite_storage: Storage, kind: str
+) -> None:
+    context = sqlite_storage.read() if kind == "read" else sqlite_storage.transaction()
+    async with context as tx:
+        found = {
+            name: (await tx.conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            for name in EXPECTED_PRAGMAS
+        }
+
+    assert found == EXPECTED_PRAGMAS
+
+
+async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as first, sqlite_storage.read() as second:
+        assert first.conn is not second.conn
+        for tx in (first, second):
+            assert (await tx.conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
+            assert (await tx.conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
+
+
+async def test_write_transaction_holds_the_write_lock_from_its_start(
+    sqlite_storage: Storage,
+) -> None:
+    raw = _raw_connection(sqlite_storage)
+    try:
+        async with sqlite_storage.transaction():
+            # Nothing written yet: only BEGIN IMMEDIATE takes the lock this early.
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                raw.execute("BEGIN IMMEDIATE")
+        raw.execute("BEGIN IMMEDIATE")  # free again once the transaction ended
+        raw.execute("ROLLBACK")
+    finally:
+        raw.close()
+
+
+async def test_read_does_not_take_the_write_lock(sqlite_storage: Storage) -> None:
+    raw = _raw_connection(sqlite_storage)
+    try:
+        async with sqlite_storage.read() as tx:
+            await tx.conn.execute(select(1))
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("ROLLBACK")
+    finally:
+        raw.close()
+
+
+async def test_concurrent_write_transactions_do_not_interleave(sqlite_storage: Storage) -> None:
+    order: list[str] = []
+    first_in = asyncio.Event()
+    second_trying = asyncio.Event()
+
+    async def first() -> None:
+        async with sqlite_storage.transaction() as tx:
+            order.append("first in")
+            first_in.set()
+            await second_trying.wait()
+            # Several round trips to the database thread: the second task gets every chance
+            # to run while this transaction is still open.
+            for telegram_id in range(101, 106):
+                await tx.people.ensure(telegram_id, telegram_id, None, T0)
+            order.append("first out")
+
+    async def second() -> None:
+        await first_in.wait()
+        order.append("second trying")
+        second_trying.set()
+        async with sqlite_storage.transaction() as tx:
+            order.append("second in")
+            await tx.people.ensure(201, 201, None, T0)
+            order.append("second out")
+
+    await asyncio.gather(first(), second())
+
+    assert order == ["first in", "second trying", "first out", "second in", "second out"]
+
+
+async def test_settled_update_leaves_no_trace_in_the_files(sqlite_storage: Storage) -> None:
+    marker = "chorus-marker-5f0d2b7e9a1c"
+    payload = json.dumps({"update_id": 42, "message": {"text": f"my words {marker}"}})
+    database = _database_file(sqlite_storage)
+    wal = database.with_name(database.name + "-wal")
+
+    async with sqlite_storage.transaction() as tx:
+        await tx.journal.add_new([(42, payload)], T0)
+    _checkpoint(sqlite_storage)
+    # The payload really reached the database file, so its absence later means something.
+    assert marker.encode() in database.read_bytes()
+
+    await sqlite_storage.settle(42)
+    assert marker.encode() not in wal.read_bytes()
+    _checkpoint(sqlite_storage)
+
+    assert marker.encode() not in database.read_bytes()
+    assert not wal.exists() or marker.encode() not in wal.read_bytes()
+    async with sqlite_storage.read() as tx:
+        assert await tx.journal.pending() == []
+
+
+def _checkpoint(storage: Storage) -> None:
+    raw = sqlite3.connect(_database_file(storage), isolation_level=None)
+    try:
+        busy, _log, _done = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        raw.close()
+    assert busy == 0

@@ -1,0 +1,175 @@
+"""The callback data codec: short, typed, and never trusting what comes back."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
+
+LONGEST_ID = 999_999_999_999  # 12 digits
+LONGEST_CODE = "Ab3_-xYz9Q0w-_Lm"  # 16 characters; invite codes are 12 today
+
+# The arguments each action's buttons carry, at their longest.
+WORST_CASE: dict[Action, tuple[str | int, ...]] = {
+    Action.JOIN: (LONGEST_CODE,),
+    Action.NOT_NOW: (),
+    Action.NAME_FROM_TELEGRAM: (),
+    Action.NAME_NONE: (),
+    Action.NAME_TYPE: (),
+    Action.PAUSE: (),
+    Action.RESUME: (),
+    Action.LEAVE_PICK: (LONGEST_ID,),
+    Action.LEAVE_YES: (LONGEST_ID,),
+    Action.LEAVE_NO: (),
+    Action.INVITE_PICK: (LONGEST_ID,),
+    Action.INVITE_RENEW: (LONGEST_ID,),
+    Action.MEMBERS_PICK: (LONGEST_ID,),
+    Action.COORDINATOR_LINK: (),
+    Action.COORDINATOR_REMOVE: (LONGEST_ID,),
+}
+
+
+def test_every_action_has_a_worst_case() -> None:
+    assert set(WORST_CASE) == set(Action)
+
+
+def test_action_values_are_unique() -> None:
+    values = [action.value for action in Action]
+    assert len(values) == len(set(values))
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_worst_case_fits_in_64_bytes(action: Action) -> None:
+    data = encode(action, *WORST_CASE[action])
+
+    assert len(data.encode()) <= MAX_BYTES
+    assert args(data) == [str(value) for value in WORST_CASE[action]]
+
+
+def test_encode_round_trips_ids() -> None:
+    data = encode(Action.LEAVE_YES, 42)
+
+    assert data == "ly:42"
+    assert int_arg(data) == 42
+    assert int_arg(encode(Action.LEAVE_YES, LONGEST_ID)) == LONGEST_ID
+
+
+def test_encode_without_arguments_is_the_bare_action() -> None:
+    assert encode(Action.PAUSE) == "p"
+    assert args(encode(Action.PAUSE)) == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "a:b",
+        "two words",
+        "semi;colon",
+        "<b>",
+        "new\nline",
+        "ünïcode",
+        "x" * 41,
+    ],
+)
+def test_encode_refuses_unsafe_arguments(bad: str | int) -> None:
+    with pytest.raises(ValueError):
+        encode(Action.JOIN, bad)
+
+
+def test_encode_refuses_data_over_64_bytes() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(Action.JOIN, "a" * 40, "b" * 40)
+
+
+def test_encode_accepts_exactly_64_bytes() -> None:
+    data = encode(Action.JOIN, "a" * 40, "b" * 21)
+
+    assert len(data.encode()) == MAX_BYTES
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_pattern_matches_only_its_own_action(action: Action) -> None:
+    own = encode(action, *WORST_CASE[action])
+
+    assert pattern(action).match(own)
+    assert pattern(action).match(action.value)
+    for other in Action:
+        if other is not action:
+            data = encode(other, *WORST_CASE[other])
+            assert not pattern(action).match(data), (action, data)
+            assert not pattern(action).match(other.value), (action, other)
+
+
+def test_pattern_does_not_confuse_prefixes() -> None:
+    assert pattern(Action.JOIN).match("j:abc")
+    assert not pattern(Action.JOIN).match("jn")
+    assert not pattern(Action.JOIN).match("jn:abc")
+    assert not pattern(Action.JOIN).match("jabc")
+    assert not pattern(Action.NOT_NOW).match("j")
+    assert not pattern(Action.NOT_NOW).match("j:n")
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["j:", "j::abc", "j:abc:", "j:a b", "j:<b>", "j:" + "a" * 41, "xj:abc", " j:abc", "J:abc"],
+)
+def test_pattern_refuses_forged_data(forged: str) -> None:
+    assert not pattern(Action.JOIN).match(forged)
+
+
+def test_a_trailing_newline_is_neither_encoded_nor_routed() -> None:
+    with pytest.raises(ValueError):
+        encode(Action.JOIN, "abc\n")
+    assert not pattern(Action.INVITE_PICK).match("ip:5\n")
+
+
+@pytest.mark.parametrize("data", [None, "", "x" * (MAX_BYTES + 1), "ip:" + "1" * MAX_BYTES])
+def test_args_are_empty_for_missing_or_oversized_data(data: str | None) -> None:
+    assert args(data) == []
+    assert int_arg(data) is None
+
+
+def test_args_are_empty_for_oversized_multibyte_data() -> None:
+    # 22 characters but 66 bytes.
+    data = "ip:" + "é" * 31
+    assert len(data) < MAX_BYTES < len(data.encode())
+
+    assert args(data) == []
+
+
+@pytest.mark.parametrize("data", ["j::", "j:a b", "j:<script>", "zz:abc"])
+def test_args_are_empty_for_malformed_data(data: str) -> None:
+    assert args(data) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "index"),
+    [
+        ("ip", 0),
+        ("ip:abc", 0),
+        ("ip:-5", 0),
+        ("ip:+5", 0),
+        ("ip:5.0", 0),
+        ("ip: 5", 0),
+        ("ip:1e3", 0),
+        ("ip:0x10", 0),
+        ("ip:" + "9" * 13, 0),
+        ("ip:5", 1),
+        ("ly:5:abc", 1),
+    ],
+)
+def test_int_arg_is_none_for_anything_but_a_short_number(data: str, index: int) -> None:
+    assert int_arg(data, index) is None
+
+
+def test_int_arg_reads_later_arguments() -> None:
+    assert int_arg("ly:abc:17", 1) == 17
+
+
+def test_int_arg_is_none_for_superscript_digits() -> None:
+    assert int_arg("ip:²") is None
+
+
+def test_int_arg_is_none_for_non_ascii_digits() -> None:
+    assert int_arg("ip:١٢") is None

@@ -1,0 +1,208 @@
+"""Messages: escaping, splitting, and every message rendering to HTML Telegram accepts."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from bot import texts
+from bot.texts import MAX_MESSAGE, Raw, label, say, split_message
+
+HOSTILE = "<b>Tom & Jerry</b>"
+
+MESSAGES = {
+    name: value
+    for name, value in vars(texts).items()
+    if name.isupper() and isinstance(value, str) and not isinstance(value, Raw)
+}
+
+_ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre"}
+_TAG = re.compile(r"<(/?)([a-z]+)((?:\s[^<>]*)?)>")
+_ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+def telegram_html_problem(text: str) -> str | None:
+    """Why Telegram would refuse `text` as HTML, or None if it would accept it."""
+    open_tags: list[str] = []
+    for index, part in enumerate(re.split(r"(<[^<>]*>)", text)):
+        if index % 2 == 0:
+            if "<" in part or ">" in part:
+                return f"unescaped angle bracket in {part!r}"
+            if "&" in _ENTITY.sub("", part):
+                return f"unescaped ampersand in {part!r}"
+            continue
+        tag = _TAG.fullmatch(part)
+        if tag is None or tag.group(2) not in _ALLOWED_TAGS:
+            return f"tag Telegram does not know: {part!r}"
+        closing, name, attributes = tag.groups()
+        if closing:
+            if not open_tags or open_tags.pop() != name:
+                return f"unbalanced {part!r}"
+        else:
+            if name == "a" and "href=" not in attributes:
+                return "link without href"
+            open_tags.append(name)
+    if open_tags:
+        return f"unclosed {open_tags}"
+    return None
+
+
+def _placeholders(message: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(message) if field is not None}
+
+
+def test_the_validator_catches_bad_html() -> None:
+    assert telegram_html_problem("<b>fine</b> &amp; <a href='x'>ok</a>") is None
+    assert telegram_html_problem("<b>open") is not None
+    assert telegram_html_problem("<b><i>x</b></i>") is not None
+    assert telegram_html_problem("<div>x</div>") is not None
+    assert telegram_html_problem("a < b") is not None
+    assert telegram_html_problem("Tom & Jerry") is not None
+
+
+def test_there_are_messages() -> None:
+    assert len(MESSAGES) > 50
+    assert "WELCOME" in MESSAGES
+    assert "LOCALE_DIR" not in MESSAGES
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_message_renders_to_valid_telegram_html(name: str) -> None:
+    message = MESSAGES[name]
+    values = {field: HOSTILE for field in _placeholders(message)}
+
+    rendered = say(message, **values)
+
+    assert rendered.strip()
+    assert "{" not in rendered and "}" not in rendered
+    assert telegram_html_problem(rendered) is None
+    if values:
+        assert "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;" in rendered
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_message_names_only_simple_placeholders(name: str) -> None:
+    for field in _placeholders(MESSAGES[name]):
+        assert field.isidentifier(), (name, field)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MESSAGES if n.startswith("MENU_")))
+def test_menu_descriptions_fit(name: str) -> None:
+    assert 1 <= len(label(MESSAGES[name])) <= 256
+
+
+def test_say_escapes_values() -> None:
+    rendered = say(texts.NAME_SAVED, name="<b>Ann</b> & co")
+
+    assert isinstance(rendered, Raw)
+    assert "<b>&lt;b&gt;Ann&lt;/b&gt; &amp; co</b>" in rendered
+    assert "<b>Ann</b>" not in rendered
+
+
+def test_say_escapes_non_string_values() -> None:
+    class Sneaky:
+        def __str__(self) -> str:
+            return "<i>x</i>"
+
+    assert say("{v}", v=Sneaky()) == "&lt;i&gt;x&lt;/i&gt;"
+    assert say("{n}", n=3) == "3"
+
+
+def test_say_does_not_escape_raw_values() -> None:
+    inner = say(texts.MEMBER_LINE, number=1, name="<Ann>")
+
+    rendered = say("{lines}", lines=inner)
+
+    assert rendered == "1. &lt;Ann&gt;"
+    assert say("{x}", x=Raw("<i>kept</i>")) == "<i>kept</i>"
+
+
+def test_say_leaves_markup_in_the_message_itself() -> None:
+    assert say(texts.MEMBERS_HEADER, group="Choir", count=2) == "<b>Choir</b>: 2 members"
+
+
+def test_label_does_not_escape() -> None:
+    assert label(texts.BUTTON_USE_NAME, name="<b>Ann & co</b>") == "Use “<b>Ann & co</b>”"
+    assert not isinstance(label(texts.BUTTON_JOIN), Raw)
+
+
+# --- Splitting long messages ------------------------------------------------------------------
+
+
+def _non_space(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_short_text_is_one_chunk() -> None:
+    assert split_message("Hello\nthere") == ["Hello\nthere"]
+    assert split_message("") == [""]
+
+
+def test_text_of_exactly_the_limit_is_one_chunk() -> None:
+    text = "x" * 50
+
+    assert split_message(text, limit=50) == [text]
+
+
+def test_default_limit_leaves_room_under_telegrams() -> None:
+    lines = [f"{n}. Member number {n}" for n in range(1, 600)]
+
+    chunks = split_message("\n".join(lines))
+
+    assert len(chunks) > 1
+    assert all(len(chunk) <= MAX_MESSAGE - 96 for chunk in chunks)
+
+
+def test_splits_at_line_breaks() -> None:
+    lines = [f"line {n:02d} " + "x" * 20 for n in range(40)]
+
+    chunks = split_message("\n".join(lines), limit=100)
+
+    assert len(chunks) > 1
+    assert all(len(chunk) <= 100 for chunk in chunks)
+    # No line is cut: every chunk is whole lines, in order.
+    assert [line for chunk in chunks for line in chunk.split("\n")] == lines
+
+
+def test_a_long_line_is_cut_at_spaces() -> None:
+    words = [f"word{n:03d}" for n in range(100)]
+    line = " ".join(words)
+
+    chunks = split_message(line, limit=50)
+
+    assert all(len(chunk) <= 50 for chunk in chunks)
+    assert [word for chunk in chunks for word in chunk.split()] == words
+
+
+def test_a_single_long_line_without_spaces_is_cut_anywhere() -> None:
+    line = "abcdefghij" * 25
+
+    chunks = split_message(line, limit=100)
+
+    assert [len(chunk) for chunk in chunks] == [100, 100, 50]
+    assert "".join(chunks) == line
+
+
+def test_a_long_line_after_short_ones_starts_its_own_chunks() -> None:
+    text = "first\nsecond\n" + "y" * 120 + "\nlast"
+
+    chunks = split_message(text, limit=50)
+
+    assert chunks[0] == "first\nsecond"
+    assert all(len(chunk) <= 50 for chunk in chunks)
+    assert _non_space("".join(chunks)) == _non_space(text)
+    assert chunks[-1].endswith("last")
+
+
+@pytest.mark.parametrize("limit", [10, 37, 100, 4000])
+def test_no_visible_character_is_lost(limit: int) -> None:
+    text = "\n".join(
+        ("Zoë " * (n % 7) + "ünïcödé-" * (n % 13) + "z" * (n * 7 % 150)) for n in range(300)
+    )
+
+    chunks = split_message(text, limit=limit)
+
+    assert all(len(chunk) <= limit for chunk in chunks)
+    assert _non_space("".join(chunks)) == _non_space(text)
