@@ -70,6 +70,8 @@ class Result:
     updates: int
     seconds: float
     latencies: list[float] = field(default_factory=list)
+    api_calls: int = 0
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -83,7 +85,9 @@ class Result:
         return (
             f"{self.name:<10} {self.updates:>6} updates in {self.seconds:6.2f} s = "
             f"{self.rate:7.1f} updates/s; latency p50 {1000 * self.percentile(0.5):6.1f} ms, "
-            f"p95 {1000 * self.percentile(0.95):6.1f} ms"
+            f"p95 {1000 * self.percentile(0.95):6.1f} ms; "
+            f"{self.api_calls / self.updates:.2f} Bot API calls and "
+            f"{1000 * self.cpu_seconds / self.updates:.2f} ms of the bot's CPU per update"
         )
 
 
@@ -114,12 +118,24 @@ async def _member(
         latencies.append(time.perf_counter() - started)
 
 
-async def _drive(fake: MeasuringFake, name: str, members: int, invite: str) -> Result:
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process, all its threads included (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _drive(fake: MeasuringFake, name: str, members: int, invite: str, pid: int) -> Result:
     users = [fake.user(1000 + n, f"M{n}") for n in range(members)]
     latencies: list[float] = []
+    calls_before = len(fake.calls)
+    cpu_before = _cpu_seconds(pid)
     started = time.perf_counter()
     await asyncio.gather(*(_member(fake, user, invite, latencies) for user in users))
-    return Result(name, len(latencies), time.perf_counter() - started, latencies)
+    seconds = time.perf_counter() - started
+    cpu = _cpu_seconds(pid) - cpu_before
+    # getUpdates is how updates arrive, not work done for them.
+    calls = [c for c in fake.calls[calls_before:] if c.method != "getUpdates"]
+    return Result(name, len(latencies), seconds, latencies, len(calls), cpu)
 
 
 def _spawn(command: list[str], env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
@@ -133,7 +149,7 @@ async def _stop(process: subprocess.Popen[bytes]) -> None:
     await asyncio.to_thread(process.wait, 30)
 
 
-async def run_chorus(members: int) -> Result:
+async def run_chorus(members: int, profile: Path | None = None) -> Result:
     fake = MeasuringFake()
     async with fake, _folder() as folder:
         env = _env(
@@ -144,14 +160,18 @@ async def run_chorus(members: int) -> Result:
             CHORUS_ADMIN_IDS=str(ADMIN),
             CHORUS_LOG_LEVEL="WARNING",
         )
-        process = _spawn([sys.executable, "-m", "bot", "run"], env, folder)
+        command = [sys.executable, "-m", "bot", "run"]
+        if profile is not None:
+            command[1:1] = ["-m", "cProfile", "-o", str(profile)]
+        process = _spawn(command, env, folder)
         try:
             await fake.wait_for(lambda call: call.method == "getUpdates", 60)
             admin = fake.user(ADMIN, "Admin")
             await _answer(fake, admin, lambda: fake.send_text(admin, "/newgroup"))
             done = await _answer(fake, admin, lambda: fake.send_text(admin, "Bench group"))
             link = next(word for word in done["text"].split() if "start=" in word)
-            return await _drive(fake, "chorus", members, link.split("start=")[1])
+            invite = link.split("start=")[1]
+            return await _drive(fake, "chorus", members, invite, process.pid)
         finally:
             await _stop(process)
 
@@ -168,7 +188,7 @@ async def run_echo(members: int) -> Result:
         process = _spawn([sys.executable, str(ECHO_BOT)], env, folder)
         try:
             await fake.wait_for(lambda call: call.method == "getUpdates", 60)
-            return await _drive(fake, "echo bot", members, "j-echo")
+            return await _drive(fake, "echo bot", members, "j-echo", process.pid)
         finally:
             await _stop(process)
 
@@ -193,6 +213,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1, help="alternating runs of each bot")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of Chorus's runs here")
     args = parser.parse_args()
     print(
         f"{args.members} members x {len(SCRIPT)} steps = {args.members * len(SCRIPT)} updates "
@@ -205,7 +226,7 @@ async def main() -> None:
     for _ in range(args.rounds):
         echo.append(await run_echo(args.members))
         print(echo[-1].line())
-        chorus.append(await run_chorus(args.members))
+        chorus.append(await run_chorus(args.members, args.profile))
         print(chorus[-1].line())
     best_chorus = max(result.rate for result in chorus)
     best_echo = max(result.rate for result in echo)

@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import warnings
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
 from bot.journal import UpdateJournal
 
 logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT = 30
+# How much longer than the long poll itself to wait for Telegram's answer.
+READ_MARGIN = 10
 MAX_BACKOFF = 30.0
 
 
@@ -29,6 +34,11 @@ class Poller:
         self._bot = bot
         self._journal = journal
         self._timeout = poll_timeout
+        # Updates are fetched raw (see _fetch); PTB suggests get_updates for that, which
+        # would parse each update only for Chorus to turn it back into JSON.
+        warnings.filterwarnings(
+            "ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Receive updates until `stop` is set."""
@@ -54,17 +64,24 @@ class Poller:
             if not updates:
                 continue
             try:
-                await self._journal.admit([update.to_dict() for update in updates])
+                await self._journal.admit(updates)
             except Exception:  # not stored, so not acknowledged: Telegram sends them again
                 logger.exception("could not store %d update(s); fetching them again", len(updates))
                 await _sleep(stop, backoff)
                 continue
-            offset = updates[-1].update_id + 1
+            offset = max(int(update["update_id"]) for update in updates) + 1
 
-    async def _fetch(self, offset: int | None, stop: asyncio.Event) -> tuple[Update, ...]:
+    async def _fetch(self, offset: int | None, stop: asyncio.Event) -> list[dict[str, Any]]:
+        """The next updates, as the JSON Telegram sent (the journal stores exactly that)."""
+        request: dict[str, Any] = {
+            "timeout": self._timeout,
+            "allowed_updates": list(Update.ALL_TYPES),
+        }
+        if offset is not None:
+            request["offset"] = offset
         fetch = asyncio.ensure_future(
-            self._bot.get_updates(
-                offset=offset, timeout=self._timeout, allowed_updates=Update.ALL_TYPES
+            self._bot.do_api_request(
+                "getUpdates", api_kwargs=request, read_timeout=self._timeout + READ_MARGIN
             )
         )
         stopping = asyncio.ensure_future(stop.wait())
@@ -76,8 +93,9 @@ class Poller:
             # Stopping: abandon the long poll. Nothing fetched in it was acknowledged.
             fetch.cancel()
             await asyncio.gather(fetch, return_exceptions=True)
-            return ()
-        return fetch.result()
+            return []
+        result = fetch.result()
+        return result if isinstance(result, list) else []
 
 
 def _fatal_sentence(exc: TelegramError) -> str:

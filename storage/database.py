@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.repositories import Tx
 
@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 16
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -52,15 +53,28 @@ class Storage:
         self.engine = engine
         self._now = now
         self.is_sqlite = engine.dialect.name == "sqlite"
-        # SQLite has one writer at a time; queueing writers here is fairer and faster
-        # than letting them spin in SQLite's busy handler.
+        # SQLite has one writer at a time. Writes queue here, on one connection kept open,
+        # which is fairer and faster than spinning in SQLite's busy handler and keeps pool
+        # checkouts out of the time the write lock is held.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self._writer: AsyncConnection | None = None
 
     @classmethod
     def open(cls, url: URL, now: Callable[[], datetime]) -> Storage:
         """Create the engine for `url` (an async driver URL), with SQLite's settings."""
         if url.get_backend_name() == "sqlite":
-            engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            engine = create_async_engine(
+                url,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                # Every transaction here ends in an explicit commit or rollback, so the
+                # pool's extra rollback on return would only cost a round trip.
+                pool_reset_on_return=None,
+                # Enough connections kept open for the updates handled at once: a connection
+                # opened beyond the pool is closed again on return, and each costs a thread
+                # and its set-up (measured with benchmarks/updates.py).
+                pool_size=SQLITE_POOL_SIZE,
+                max_overflow=SQLITE_POOL_SIZE,
+            )
             _prepare_sqlite(engine)
         else:
             engine = create_async_engine(url, pool_pre_ping=True)
@@ -68,6 +82,9 @@ class Storage:
 
     async def close(self) -> None:
         """Release every connection."""
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager
@@ -80,7 +97,11 @@ class Storage:
         async with contextlib.AsyncExitStack() as stack:
             if self._write_lock is not None:
                 await stack.enter_async_context(self._write_lock)
-            conn = await stack.enter_async_context(self.engine.connect())
+                if self._writer is None or self._writer.closed:
+                    self._writer = await self.engine.connect()
+                conn = self._writer
+            else:
+                conn = await stack.enter_async_context(self.engine.connect())
             settling = _settling.get()
             async with conn.begin():
                 tx = Tx(conn)
@@ -92,11 +113,19 @@ class Storage:
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """A read-only transaction: a consistent view that takes no write lock."""
+        """Reads that take no write lock and must not write.
+
+        On SQLite each statement sees the database as last committed, without an explicit
+        transaction: a BEGIN and COMMIT around one or two SELECTs would double their cost.
+        """
         async with self.engine.connect() as conn:
-            conn = await conn.execution_options(sqlite_begin="DEFERRED")
-            async with conn.begin():
+            if self.is_sqlite:
+                conn = await conn.execution_options(sqlite_begin=None)
                 yield Tx(conn)
+                await conn.rollback()
+            else:
+                async with conn.begin():
+                    yield Tx(conn)
 
     @contextlib.contextmanager
     def settling(self, update_id: int) -> Iterator[_Settling]:
@@ -108,10 +137,10 @@ class Storage:
         finally:
             _settling.reset(token)
 
-    async def settle(self, update_id: int) -> None:
-        """Mark an update handled and delete its raw row, in a transaction of its own."""
+    async def settle(self, *update_ids: int) -> None:
+        """Mark updates handled and delete their raw rows, in a transaction of their own."""
         async with self.transaction() as tx:
-            await tx.journal.settle(update_id, self._now())
+            await tx.journal.settle_many(update_ids, self._now())
 
     async def upgrade(self) -> None:
         """Apply every pending migration."""
@@ -143,7 +172,8 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode is not None:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _run_upgrade(connection: Connection) -> None:

@@ -126,13 +126,18 @@ class JournalRepo:
 
     async def settle(self, update_id: int, now: datetime) -> None:
         """Delete the raw update and remember only that its id was handled."""
+        await self.settle_many([update_id], now)
+
+    async def settle_many(self, update_ids: Sequence[int], now: datetime) -> None:
+        """Delete these raw updates and remember only that their ids were handled."""
+        if not update_ids:
+            return
         await self._conn.execute(
-            delete(schema.update_journal).where(schema.update_journal.c.update_id == update_id)
+            delete(schema.update_journal).where(schema.update_journal.c.update_id.in_(update_ids))
         )
         await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.handled_update).values(
-                update_id=update_id, handled_at=now
-            )
+            _insert_ignoring_duplicates(self._conn, schema.handled_update),
+            [{"update_id": update_id, "handled_at": now} for update_id in update_ids],
         )
 
     async def prune_handled(self, before: datetime) -> int:
