@@ -176,7 +176,7 @@ async def run_chorus(members: int, profile: Path | None = None) -> Result:
             await _stop(process)
 
 
-async def run_echo(members: int) -> Result:
+async def run_echo(members: int, profile: Path | None = None) -> Result:
     fake = MeasuringFake()
     async with fake, _folder() as folder:
         env = _env(
@@ -185,7 +185,10 @@ async def run_echo(members: int) -> Result:
             ECHO_CONCURRENCY=str(CONCURRENT_UPDATES),
             ECHO_POOL=str(CONNECTION_POOL),
         )
-        process = _spawn([sys.executable, str(ECHO_BOT)], env, folder)
+        command = [sys.executable, str(ECHO_BOT)]
+        if profile is not None:
+            command[1:1] = ["-m", "cProfile", "-o", str(profile.with_suffix(".echo"))]
+        process = _spawn(command, env, folder)
         try:
             await fake.wait_for(lambda call: call.method == "getUpdates", 60)
             return await _drive(fake, "echo bot", members, "j-echo", process.pid)
@@ -224,7 +227,7 @@ async def main() -> None:
     chorus: list[Result] = []
     echo: list[Result] = []
     for _ in range(args.rounds):
-        echo.append(await run_echo(args.members))
+        echo.append(await run_echo(args.members, args.profile))
         print(echo[-1].line())
         chorus.append(await run_chorus(args.members, args.profile))
         print(chorus[-1].line())

@@ -23,9 +23,9 @@ from storage.database import Storage
 
 logger = logging.getLogger(__name__)
 
-# Telegram keeps an unacknowledged update for 24 hours; remembering handled ids for a
-# week covers any redelivery.
-HANDLED_MEMORY = timedelta(days=7)
+# Telegram keeps an unacknowledged update for 24 hours; remembering seen ids for a week
+# covers any redelivery.
+SEEN_MEMORY = timedelta(days=7)
 
 
 class UpdateJournal:
@@ -71,7 +71,7 @@ class UpdateJournal:
     async def prune(self) -> int:
         """Forget handled update ids old enough that Telegram will not send them again."""
         async with self._storage.transaction() as tx:
-            return await tx.journal.prune_handled(self._clock.now() - HANDLED_MEMORY)
+            return await tx.journal.prune_seen(self._clock.now() - SEEN_MEMORY)
 
     async def _enqueue(self, raw: dict[str, Any]) -> None:
         try:

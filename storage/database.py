@@ -107,7 +107,7 @@ class Storage:
                 tx = Tx(conn)
                 yield tx
                 if settling is not None and not settling.settled:
-                    await tx.journal.settle(settling.update_id, self._now())
+                    await tx.journal.settle(settling.update_id)
             if settling is not None:
                 settling.settled = True
 
@@ -140,7 +140,7 @@ class Storage:
     async def settle(self, *update_ids: int) -> None:
         """Mark updates handled and delete their raw rows, in a transaction of their own."""
         async with self.transaction() as tx:
-            await tx.journal.settle_many(update_ids, self._now())
+            await tx.journal.settle(*update_ids)
 
     async def upgrade(self) -> None:
         """Apply every pending migration."""

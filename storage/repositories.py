@@ -74,31 +74,21 @@ class CoordinatorLinkRow:
 
 
 class JournalRepo:
-    """Raw updates waiting to be handled, and the ids of those already handled."""
+    """Raw updates waiting to be handled, and the ids of every update seen."""
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def add_new(self, updates: Sequence[tuple[int, str]], now: datetime) -> list[int]:
-        """Store the updates not seen before; return their ids, in order."""
+        """Store the updates not seen before, and remember their ids; return them, in order."""
         if not updates:
             return []
+        seen_table = schema.seen_update
         ids = [update_id for update_id, _ in updates]
         seen = set(
             (
                 await self._conn.execute(
-                    select(schema.handled_update.c.update_id).where(
-                        schema.handled_update.c.update_id.in_(ids)
-                    )
-                )
-            ).scalars()
-        )
-        seen |= set(
-            (
-                await self._conn.execute(
-                    select(schema.update_journal.c.update_id).where(
-                        schema.update_journal.c.update_id.in_(ids)
-                    )
+                    select(seen_table.c.update_id).where(seen_table.c.update_id.in_(ids))
                 )
             ).scalars()
         )
@@ -114,6 +104,10 @@ class JournalRepo:
                     for update_id, payload in fresh.items()
                 ],
             )
+            await self._conn.execute(
+                insert(seen_table),
+                [{"update_id": update_id, "seen_at": now} for update_id in fresh],
+            )
         return sorted(fresh)
 
     async def pending(self) -> list[tuple[int, str]]:
@@ -124,26 +118,23 @@ class JournalRepo:
         )
         return [(row.update_id, row.payload) for row in rows]
 
-    async def settle(self, update_id: int, now: datetime) -> None:
-        """Delete the raw update and remember only that its id was handled."""
-        await self.settle_many([update_id], now)
-
-    async def settle_many(self, update_ids: Sequence[int], now: datetime) -> None:
-        """Delete these raw updates and remember only that their ids were handled."""
+    async def settle(self, *update_ids: int) -> None:
+        """Delete these raw updates: they are handled (their ids stay remembered as seen)."""
         if not update_ids:
             return
         await self._conn.execute(
             delete(schema.update_journal).where(schema.update_journal.c.update_id.in_(update_ids))
         )
-        await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.handled_update),
-            [{"update_id": update_id, "handled_at": now} for update_id in update_ids],
-        )
 
-    async def prune_handled(self, before: datetime) -> int:
-        """Forget handled ids older than `before` (Telegram redelivers for a day at most)."""
+    async def prune_seen(self, before: datetime) -> int:
+        """Forget ids seen before `before`, whose updates are handled (Telegram redelivers
+        for a day at most)."""
+        seen_table, journal = schema.seen_update, schema.update_journal
         result = await self._conn.execute(
-            delete(schema.handled_update).where(schema.handled_update.c.handled_at < before)
+            delete(seen_table).where(
+                seen_table.c.seen_at < before,
+                seen_table.c.update_id.not_in(select(journal.c.update_id)),
+            )
         )
         return int(result.rowcount or 0)
 

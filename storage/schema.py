@@ -41,13 +41,14 @@ update_journal = Table(
     Column("payload", Text, nullable=False),
 )
 
-# Ids of updates already handled (ids only, nothing else), so a second delivery of the
-# same update is recognised and has no effect. Pruned after a few days.
-handled_update = Table(
-    "handled_update",
+# Ids of every update stored (ids only, nothing else), so a second delivery of the same
+# update is recognised and has no effect, whether or not the first is handled yet. Written
+# with the journal row; pruned after a few days.
+seen_update = Table(
+    "seen_update",
     metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("handled_at", UTC_TIME, nullable=False, index=True),
+    Column("seen_at", UTC_TIME, nullable=False, index=True),
 )
 
 person = Table(

@@ -102,7 +102,7 @@ async def test_killed_after_storing_handles_the_update_after_restart(
         answer = await member.answer_since(restarted, 20)
         assert "open the invite link" in answer["text"]
         await _journal_empties(tmp_path)
-        assert _rows(tmp_path, "SELECT update_id FROM handled_update") == [(update_id,)]
+        assert _rows(tmp_path, "SELECT update_id FROM seen_update") == [(update_id,)]
     finally:
         process.send_signal(signal.SIGTERM)
         code = await asyncio.to_thread(process.wait, 20)

@@ -65,7 +65,7 @@ async def test_secret_is_required(fake: FakeBotApi, hooked: RunningChorus) -> No
     storage = Storage.open(hooked.settings.async_database_url(), SystemClock().now)
     try:
         async with storage.read() as tx:
-            stored = (await tx.conn.execute(select(schema.handled_update.c.update_id))).all()
+            stored = (await tx.conn.execute(select(schema.seen_update.c.update_id))).all()
             assert await tx.journal.count_pending() == 0
     finally:
         await storage.close()

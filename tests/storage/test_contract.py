@@ -42,9 +42,9 @@ async def _pending_ids(storage: Storage) -> list[int]:
         return [update_id for update_id, _ in await tx.journal.pending()]
 
 
-async def _handled_ids(storage: Storage) -> set[int]:
+async def _seen_ids(storage: Storage) -> set[int]:
     async with storage.read() as tx:
-        rows = await tx.conn.execute(select(schema.handled_update.c.update_id))
+        rows = await tx.conn.execute(select(schema.seen_update.c.update_id))
         return set(rows.scalars())
 
 
@@ -127,7 +127,7 @@ async def test_add_new_of_nothing_stores_nothing(storage: Storage) -> None:
 async def test_add_new_skips_pending_and_settled_ids(storage: Storage) -> None:
     async with storage.transaction() as tx:
         await tx.journal.add_new([(1, "one"), (2, "two")], T0)
-        await tx.journal.settle(2, T0)
+        await tx.journal.settle(2)
 
     async with storage.transaction() as tx:
         fresh = await tx.journal.add_new([(1, "one again"), (2, "two again"), (3, "three")], T0)
@@ -158,34 +158,36 @@ async def test_pending_is_in_update_id_order(storage: Storage) -> None:
     assert await _pending_ids(storage) == [10, 20, 30]
 
 
-async def test_settle_deletes_the_row_and_remembers_the_id(storage: Storage) -> None:
+async def test_settle_deletes_the_row_and_the_id_stays_seen(storage: Storage) -> None:
     async with storage.transaction() as tx:
         await tx.journal.add_new([(1, "one"), (2, "two")], T0)
+    assert await _seen_ids(storage) == {1, 2}
 
     async with storage.transaction() as tx:
-        await tx.journal.settle(1, T0)
-        await tx.journal.settle(1, T0)  # settling twice is harmless
+        await tx.journal.settle(1)
+        await tx.journal.settle(1)  # settling twice is harmless
 
     assert await _pending_ids(storage) == [2]
-    assert await _handled_ids(storage) == {1}
+    assert await _seen_ids(storage) == {1, 2}
     async with storage.transaction() as tx:
         assert await tx.journal.add_new([(1, "one")], T0) == []
 
 
-async def test_prune_handled_forgets_only_old_ids(storage: Storage) -> None:
+async def test_prune_seen_forgets_only_old_seen_ids(storage: Storage) -> None:
     async with storage.transaction() as tx:
-        await tx.journal.add_new([(1, "one"), (2, "two")], T0)
-        await tx.journal.settle(1, T0)
-        await tx.journal.settle(2, T0 + timedelta(days=2))
+        await tx.journal.add_new([(1, "one"), (3, "three")], T0)
+        await tx.journal.add_new([(2, "two")], T0 + timedelta(days=2))
+        await tx.journal.settle(1, 2)
 
     async with storage.transaction() as tx:
-        assert await tx.journal.prune_handled(T0 + timedelta(days=1)) == 1
+        # 1 is old and handled; 2 is recent; 3 is old but not handled yet, so it stays.
+        assert await tx.journal.prune_seen(T0 + timedelta(days=1)) == 1
 
-    assert await _handled_ids(storage) == {2}
+    assert await _seen_ids(storage) == {2, 3}
     async with storage.transaction() as tx:
         # A forgotten id is new again; a remembered one is still refused.
         assert await tx.journal.add_new([(1, "one"), (2, "two")], T0) == [1]
-        assert await tx.journal.prune_handled(T0) == 0
+        assert await tx.journal.prune_seen(T0) == 0
 
 
 async def test_storage_settle_uses_its_own_transaction(storage: Storage) -> None:
@@ -195,7 +197,7 @@ async def test_storage_settle_uses_its_own_transaction(storage: Storage) -> None
     await storage.settle(7)
 
     assert await _pending_ids(storage) == [8]
-    assert await _handled_ids(storage) == {7}
+    assert await _seen_ids(storage) == {7, 8}
 
 
 # --- Settling an update with the handler's first write ----------------------------------------
@@ -214,7 +216,7 @@ async def test_first_committed_write_settles_the_update(storage: Storage) -> Non
         assert state.settled
 
     assert await _pending_ids(storage) == [8]
-    assert await _handled_ids(storage) == {7}
+    assert await _seen_ids(storage) == {7, 8}
     assert await _count(storage, schema.person) == 1
 
 
@@ -229,7 +231,6 @@ async def test_rolled_back_write_does_not_settle_the_update(storage: Storage) ->
                 raise Boom
         assert not state.settled
         assert await _pending_ids(storage) == [7]
-        assert await _handled_ids(storage) == set()
 
         # The next write that commits settles it.
         async with storage.transaction() as tx:
@@ -237,7 +238,7 @@ async def test_rolled_back_write_does_not_settle_the_update(storage: Storage) ->
         assert state.settled
 
     assert await _pending_ids(storage) == []
-    assert await _handled_ids(storage) == {7}
+    assert await _seen_ids(storage) == {7}
     async with storage.read() as tx:
         assert await tx.people.by_telegram_id(101) is None
         assert await tx.people.by_telegram_id(102) is not None
@@ -280,7 +281,6 @@ async def test_writes_outside_settling_leave_the_journal_alone(storage: Storage)
         await tx.people.ensure(101, 201, None, T0)
 
     assert await _pending_ids(storage) == [7]
-    assert await _handled_ids(storage) == set()
 
 
 # --- People ---------------------------------------------------------------------------------

@@ -28,15 +28,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("code", name=op.f("pk_coordinator_link")),
     )
     op.create_table(
-        "handled_update",
+        "seen_update",
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
-        sa.Column("handled_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_handled_update")),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_seen_update")),
     )
-    with op.batch_alter_table("handled_update", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_handled_update_handled_at"), ["handled_at"], unique=False
-        )
+    with op.batch_alter_table("seen_update", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_seen_update_seen_at"), ["seen_at"], unique=False)
 
     op.create_table(
         "person",
@@ -145,8 +143,8 @@ def downgrade() -> None:
     op.drop_table("chorus_group")
     op.drop_table("update_journal")
     op.drop_table("person")
-    with op.batch_alter_table("handled_update", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_handled_update_handled_at"))
+    with op.batch_alter_table("seen_update", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_seen_update_seen_at"))
 
-    op.drop_table("handled_update")
+    op.drop_table("seen_update")
     op.drop_table("coordinator_link")
