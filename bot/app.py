@@ -7,23 +7,27 @@ from typing import Any
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors
 from bot.clock import Clock
-from bot.context import BotData, ChorusContext
+from bot.context import BotData, ChorusBot, ChorusContext
+from bot.delivery import DeliveryWorker
 from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
 from bot.settings import Settings
 from handlers import register
 from storage.database import Storage
 
-ChorusApp = Application[ExtBot[None], ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
+ChorusApp = Application[ChorusBot, ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 # Updates handled at once (one at a time per chat); see benchmarks/updates.py.
 CONCURRENT_UPDATES = 64
 CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
+# The database holds every piece of time-based work; this tick only wakes the worker.
+DELIVERY_TICK = timedelta(seconds=1)
 
 
 def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
@@ -39,6 +43,15 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         .context_types(context_types)
         .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL)
+        .rate_limiter(
+            ChorusRateLimiter(
+                Limits(
+                    per_second=settings.send_rate,
+                    private_chat_interval=settings.private_chat_interval,
+                    group_chat_per_minute=settings.group_chat_per_minute,
+                )
+            )
+        )
         .pool_timeout(10.0)
         .defaults(
             Defaults(
@@ -48,7 +61,25 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         )
         .build()
     )
-    application.bot_data.services = Services.build(storage, clock, settings.admin_ids)
+    services = Services.build(storage, clock, settings.admin_ids)
+    application.bot_data.services = services
+    application.bot_data.zone = settings.zone
+    worker = DeliveryWorker(
+        storage,
+        clock,
+        application.bot,
+        settings.zone,
+        services.broadcasts,
+        settings.send_rate,
+        settings.quiet_hours,
+    )
+    application.bot_data.worker = worker
+
+    async def tick(_context: ChorusContext) -> None:
+        worker.kick()
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
     register(application)
     application.add_error_handler(errors.on_error)
     return application

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 
 from bot.logs import configure_logging
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; returns the exit status."""
+    # python-telegram-bot's coming type for retry_after (a timedelta), chosen now; Chorus
+    # reads either (bot.ratelimit.retry_seconds).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     command = args.command or "run"
     try:

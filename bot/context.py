@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.services import Services
+
+if TYPE_CHECKING:
+    from bot.delivery import DeliveryWorker
+
+# The bot, with Chorus's rate limiter's arguments (see bot/ratelimit.py).
+ChorusBot = ExtBot[dict[str, Any]]
 
 
 class BotData:
     """What the application shares with every handler; filled in by `build_application`."""
 
     services: Services
+    zone: ZoneInfo
+    worker: DeliveryWorker
 
 
-class ChorusContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class ChorusContext(CallbackContext[ChorusBot, dict[Any, Any], dict[Any, Any], BotData]):
     """PTB's context with typed access to the services."""
 
     @property

@@ -23,6 +23,7 @@ _COORDINATOR = [
     ("newgroup", texts.MENU_NEWGROUP),
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
+    ("broadcast", texts.MENU_BROADCAST),
 ]
 _ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
 

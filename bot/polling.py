@@ -13,6 +13,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.warnings import PTBUserWarning
 
 from bot.journal import UpdateJournal
+from bot.ratelimit import retry_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class Poller:
             except (InvalidToken, Conflict) as exc:
                 raise FatalIntakeError(_fatal_sentence(exc)) from None
             except RetryAfter as exc:
-                await _sleep(stop, _seconds(exc.retry_after))
+                await _sleep(stop, retry_seconds(exc))
                 continue
             except (NetworkError, TelegramError) as exc:
                 logger.warning(
@@ -108,11 +109,6 @@ def _fatal_sentence(exc: TelegramError) -> str:
         "Another program is already receiving this bot's updates (or a webhook is set); "
         "stop the other copy of Chorus first."
     )
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:

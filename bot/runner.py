@@ -10,7 +10,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot import menus
 from bot.app import build_application, journal_for
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.polling import FatalIntakeError, Poller
 from bot.settings import Settings
 from bot.webhook import WebhookServer
@@ -19,9 +19,9 @@ from storage.database import open_storage
 logger = logging.getLogger(__name__)
 
 
-async def serve(settings: Settings, stop: asyncio.Event) -> None:
+async def serve(settings: Settings, stop: asyncio.Event, clock: Clock | None = None) -> None:
     """Run the bot until `stop` is set. Raises `FatalIntakeError` with a clear sentence."""
-    clock = SystemClock()
+    clock = clock or SystemClock()
     storage = await open_storage(settings.async_database_url(), clock.now)
     try:
         application = build_application(settings, storage, clock)
@@ -42,6 +42,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             await menus.show_all(
                 application.bot, await application.bot_data.services.roles.menu_targets()
             )
+            await application.bot_data.worker.start()
             await journal.replay()
             if settings.webhook_url is not None and settings.webhook_secret is not None:
                 intake = WebhookServer(
@@ -60,6 +61,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 logger.info("Chorus is running as @%s (polling mode)", application.bot.username)
                 await Poller(application.bot, journal).run(stop)
         finally:
+            await application.bot_data.worker.stop()
             if application.running:
                 await application.stop()
             await application.shutdown()

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     log_level: str = "INFO"
+    quiet_hours: str = "21:00-08:00"
+    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    private_chat_interval: float = Field(default=1.0, ge=0, le=60)
+    group_chat_per_minute: int = Field(default=20, ge=1, le=1000)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -77,6 +81,15 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
+        return value.strip()
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        from bot.services.delivery_rules import valid_quiet_hours
+
+        if not valid_quiet_hours(value.strip()):
+            raise ValueError("not quiet hours")
         return value.strip()
 
     @property
@@ -111,6 +124,15 @@ _SENTENCES = {
         "CHORUS_TIMEZONE is not a time zone Chorus knows; use a name like Europe/London."
     ),
     "webhook_port": "CHORUS_WEBHOOK_PORT must be a port number between 1 and 65535.",
+    "quiet_hours": ("CHORUS_QUIET_HOURS must be two local times like 21:00-08:00, or off."),
+    "send_rate": "CHORUS_SEND_RATE must be a number of messages per second above 0 (e.g. 25).",
+    "private_chat_interval": (
+        "CHORUS_PRIVATE_CHAT_INTERVAL must be the seconds between two messages to one person "
+        "(e.g. 1)."
+    ),
+    "group_chat_per_minute": (
+        "CHORUS_GROUP_CHAT_PER_MINUTE must be a whole number of messages a minute (e.g. 20)."
+    ),
 }
 
 

@@ -173,7 +173,8 @@ HELP_COORDINATOR = N_(
     "\n\nFor coordinators:\n"
     "/newgroup – make a new group\n"
     "/invite – get a group's invite link\n"
-    "/members – see who is in a group"
+    "/members – see who is in a group\n"
+    "/broadcast – send a message to your groups"
 )
 HELP_ADMIN = N_("\n\nFor admins:\n/coordinators – add or remove coordinators")
 CANCELLED = N_("Okay, stopped. Nothing was changed.")
@@ -244,6 +245,75 @@ STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what yo
 SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
 
+# --- Broadcasts ---------------------------------------------------------------------------
+
+BROADCAST_TO_MEMBERS = N_("<b>Message for {groups}</b>\n\n{text}")
+BROADCAST_PICK = N_("Who should get your message? Tap the groups, then Next. /cancel to stop.")
+BROADCAST_PICK_ONE = N_("Please choose at least one group first.")
+BUTTON_ALL_GROUPS = N_("All my groups")
+BUTTON_NEXT = N_("Next ›")
+BROADCAST_ASK_TEXT = N_(
+    "Type your message for {groups}. It will go to {count} people. /cancel to stop."
+)
+BROADCAST_EMPTY = N_("Your message is empty. Please type the words you'd like to send.")
+BROADCAST_TOO_LONG = N_(
+    "That's longer than I can send ({limit} characters at most). "
+    "Could you make it shorter? Nothing has been sent."
+)
+BROADCAST_PREVIEW = N_(
+    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}"
+)
+BROADCAST_PAUSED_NOTE = N_(" {paused} have paused messages and won't get it.")
+BUTTON_SEND_NOW = N_("Send now")
+BUTTON_SEND_LATER = N_("Send later")
+BUTTON_CHANGE_TEXT = N_("Change the text")
+BUTTON_DISCARD = N_("Cancel")
+BROADCAST_CONFIRM_NOW = N_("Send it now to {count} people?")
+BROADCAST_ASK_WHEN = N_(
+    "When should it go? For example: tomorrow 10:30, or Tue 3 March 2pm. /cancel to stop."
+)
+BROADCAST_CONFIRM_LATER = N_("Send it to {count} people {when}?")
+BUTTON_YES_SEND = N_("Yes, send it")
+BUTTON_YES_SCHEDULE = N_("Yes, schedule it")
+BUTTON_BACK = N_("‹ Back")
+BROADCAST_SENDING = N_("Sending your message to {count} people…")
+BROADCAST_SCHEDULED = N_(
+    "Scheduled: it will go {when}. /broadcast shows it, and you can stop it there."
+)
+BROADCAST_DISCARDED = N_("Okay, nothing was sent.")
+BROADCAST_NOT_ALLOWED = N_("Sorry, you can only send to groups you coordinate.")
+BROADCAST_NOBODY = N_("Nobody in those groups can get messages right now, so nothing was sent.")
+BROADCAST_ACTIVE_LINE = N_("• {state}: “{preview}”")
+BROADCAST_ACTIVE_HEADER = N_("<b>Your messages on their way</b>\n{lines}")
+BROADCAST_STATE_SCHEDULED = N_("Going {when}")
+BROADCAST_STATE_SENDING = N_("Sending now")
+BUTTON_STOP = N_("Stop sending")
+BUTTON_STOP_ONE = N_("Stop “{preview}”")
+BROADCAST_PROGRESS = N_("Sending your message: {sent} of {total} so far. About {left} left.")
+BROADCAST_STOPPED = N_("Stopped. {sent} people had already got it; nobody else will.")
+BROADCAST_CANT_STOP = N_("That message has already finished, or was stopped before.")
+BROADCAST_REPORT = N_(
+    "<b>Your message has gone out.</b>\n"
+    "Delivered: {sent}\n"
+    "Blocked the bot: {blocked}\n"
+    "Could not be sent: {failed}{reasons}\n"
+    "Paused, so not sent: {paused}"
+)
+MINUTES = N_("{count} min")
+SECONDS = N_("{count} s")
+WHEN_NOT_UNDERSTOOD = N_(
+    "Sorry, I didn't understand that time. Could you try like this: tomorrow 10:30, "
+    "or Tue 3 March 2pm"
+)
+WHEN_IN_THE_PAST = N_("That time has already gone. Could you give a time in the future?")
+WHEN_DOES_NOT_EXIST = N_(
+    "The clocks go forward then, so {time} doesn't happen that day. Could you choose another time?"
+)
+WHEN_AMBIGUOUS = N_(
+    "The clocks go back then, so {time} happens twice that day. Could you choose another time?"
+)
+WHEN_TOO_FAR = N_("That's more than a year away. Could you choose a nearer time?")
+
 # --- Command menus (short descriptions, max 256 characters) ----------------------------------
 
 MENU_SETTINGS = N_("Your name, and pausing messages")
@@ -253,4 +323,5 @@ MENU_CANCEL = N_("Stop what you're doing")
 MENU_NEWGROUP = N_("Make a new group")
 MENU_INVITE = N_("Get a group's invite link")
 MENU_MEMBERS = N_("See who is in a group")
+MENU_BROADCAST = N_("Send a message to your groups")
 MENU_COORDINATORS = N_("Add or remove coordinators")

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers import account, admin, callbacks, general, groups, start
+from handlers import account, admin, broadcast, callbacks, general, groups, presence, start
 from handlers.callbacks import Action
 from handlers.common import Handler
 
@@ -26,6 +33,15 @@ _BUTTONS: dict[Action, Handler] = {
     Action.MEMBERS_PICK: groups.members_pick_tapped,
     Action.COORDINATOR_LINK: admin.coordinator_link_tapped,
     Action.COORDINATOR_REMOVE: admin.coordinator_remove_tapped,
+    Action.BROADCAST_TOGGLE: broadcast.broadcast_toggle_tapped,
+    Action.BROADCAST_ALL: broadcast.broadcast_all_tapped,
+    Action.BROADCAST_NEXT: broadcast.broadcast_next_tapped,
+    Action.BROADCAST_NOW: broadcast.broadcast_now_tapped,
+    Action.BROADCAST_LATER: broadcast.broadcast_later_tapped,
+    Action.BROADCAST_EDIT: broadcast.broadcast_edit_tapped,
+    Action.BROADCAST_CONFIRM: broadcast.broadcast_confirm_tapped,
+    Action.BROADCAST_DISCARD: broadcast.broadcast_discard_tapped,
+    Action.BROADCAST_STOP: broadcast.broadcast_stop_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -38,6 +54,7 @@ _COMMANDS: dict[str, Handler] = {
     "invite": groups.invite_command,
     "members": groups.members_command,
     "coordinators": admin.coordinators_command,
+    "broadcast": broadcast.broadcast_command,
 }
 
 
@@ -48,6 +65,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CommandHandler(name, callback, filters=private))
     for action, callback in _BUTTONS.items():
         application.add_handler(CallbackQueryHandler(callback, pattern=callbacks.pattern(action)))
+    application.add_handler(
+        ChatMemberHandler(presence.chat_member_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     # Order matters from here: these catch what nothing above matched.
     application.add_handler(CallbackQueryHandler(general.stale_button_tapped))
     application.add_handler(MessageHandler(private & filters.COMMAND, general.unknown_command))

@@ -33,6 +33,15 @@ class Action(enum.StrEnum):
     MEMBERS_PICK = "mp"
     COORDINATOR_LINK = "cl"
     COORDINATOR_REMOVE = "cr"
+    BROADCAST_TOGGLE = "bt"
+    BROADCAST_ALL = "ba"
+    BROADCAST_NEXT = "bn"
+    BROADCAST_NOW = "bs"
+    BROADCAST_LATER = "bl"
+    BROADCAST_EDIT = "be"
+    BROADCAST_CONFIRM = "bc"
+    BROADCAST_DISCARD = "bd"
+    BROADCAST_STOP = "bx"
 
 
 _ACTIONS = frozenset(action.value for action in Action)

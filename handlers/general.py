@@ -12,13 +12,15 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.roles import Role
 from bot.texts import Raw, say
-from handlers import account, groups
+from handlers import account, broadcast, groups
 from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NAME_STEP: account.name_typed,
     NEW_GROUP_STEP: groups.group_name_typed,
+    broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
+    broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
 }
 
 

@@ -34,6 +34,8 @@ class PersonRow:
     is_coordinator: bool
     paused: bool
     created_at: datetime
+    unreachable_at: datetime | None = None
+    quiet_hours: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,24 @@ class PeopleRepo:
     async def set_coordinator(self, person_id: int, is_coordinator: bool) -> None:
         """Give or take the coordinator role."""
         await self._update(person_id, is_coordinator=is_coordinator)
+
+    async def set_quiet_hours(self, person_id: int, quiet_hours: str | None) -> None:
+        """Set quiet hours ("HH:MM-HH:MM", "off", or None for the default)."""
+        await self._update(person_id, quiet_hours=quiet_hours)
+
+    async def mark_unreachable(self, person_id: int, now: datetime) -> None:
+        """Telegram refused to deliver to this person (blocked the bot, account gone)."""
+        await self._update(person_id, unreachable_at=now)
+
+    async def mark_reachable(self, telegram_id: int) -> bool:
+        """The person is back; True if they had been marked unreachable."""
+        p = schema.person
+        result = await self._conn.execute(
+            update(p)
+            .where(p.c.telegram_id == telegram_id, p.c.unreachable_at.is_not(None))
+            .values(unreachable_at=None)
+        )
+        return bool(result.rowcount)
 
     async def coordinators(self) -> list[PersonRow]:
         """Everyone who is a coordinator."""
@@ -411,6 +431,309 @@ class StepsRepo:
         return bool(result.rowcount)
 
 
+@dataclass(frozen=True)
+class OutboxNew:
+    """A message to queue."""
+
+    dedupe_key: str
+    kind: str
+    person_id: int
+    payload: str
+    due_at: datetime
+    urgent: bool = False
+    broadcast_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OutboxJob:
+    """A queued message claimed for sending, with what is needed to send it."""
+
+    id: int
+    kind: str
+    payload: str
+    urgent: bool
+    attempts: int
+    parts_sent: int
+    broadcast_id: int | None
+    person_id: int | None
+    chat_id: int | None
+    paused: bool
+    unreachable: bool
+    quiet_hours: str | None
+
+
+class OutboxRepo:
+    """Messages waiting to be sent, and what became of them."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
+        """Queue messages; one whose dedupe key is already queued is left as it was."""
+        if not rows:
+            return
+        await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, schema.outbox),
+            [
+                {
+                    "dedupe_key": row.dedupe_key,
+                    "kind": row.kind,
+                    "person_id": row.person_id,
+                    "payload": row.payload,
+                    "due_at": row.due_at,
+                    "urgent": row.urgent,
+                    "broadcast_id": row.broadcast_id,
+                    "created_at": now,
+                }
+                for row in rows
+            ],
+        )
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
+        """Mark up to `limit` due messages as being sent, and return them, oldest first.
+
+        Paused members' messages wait (unless urgent), so they are not claimed.
+        """
+        o, p = schema.outbox, schema.person
+        rows = (
+            await self._conn.execute(
+                select(
+                    o.c.id,
+                    o.c.kind,
+                    o.c.payload,
+                    o.c.urgent,
+                    o.c.attempts,
+                    o.c.parts_sent,
+                    o.c.broadcast_id,
+                    o.c.person_id,
+                    p.c.chat_id,
+                    p.c.paused,
+                    p.c.unreachable_at,
+                    p.c.quiet_hours,
+                )
+                .select_from(o.outerjoin(p, p.c.id == o.c.person_id))
+                .where(
+                    o.c.state == "pending",
+                    o.c.due_at <= now,
+                    (p.c.paused.is_(False)) | (o.c.urgent.is_(True)) | (p.c.id.is_(None)),
+                )
+                .order_by(o.c.due_at, o.c.id)
+                .limit(limit)
+            )
+        ).all()
+        if not rows:
+            return []
+        await self._conn.execute(
+            update(o)
+            .where(o.c.id.in_([row.id for row in rows]))
+            .values(state="sending", attempts=o.c.attempts + 1)
+        )
+        return [
+            OutboxJob(
+                id=row.id,
+                kind=row.kind,
+                payload=row.payload,
+                urgent=row.urgent,
+                attempts=row.attempts + 1,
+                parts_sent=row.parts_sent,
+                broadcast_id=row.broadcast_id,
+                person_id=row.person_id,
+                chat_id=row.chat_id,
+                paused=row.paused,
+                unreachable=row.unreachable_at is not None,
+                quiet_hours=row.quiet_hours,
+            )
+            for row in rows
+        ]
+
+    async def finish(
+        self, outbox_id: int, state: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record that a claimed message was sent, failed, skipped or cancelled."""
+        o = schema.outbox
+        values: dict[str, Any] = {"state": state, "last_error": error}
+        if state == "sent":
+            values["sent_at"] = now
+        await self._conn.execute(
+            update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
+        )
+
+    async def part_sent(self, outbox_id: int, parts_sent: int) -> None:
+        """Record how many parts of a long message have gone."""
+        o = schema.outbox
+        await self._conn.execute(
+            update(o).where(o.c.id == outbox_id).values(parts_sent=parts_sent)
+        )
+
+    async def retry_at(
+        self, outbox_id: int, due_at: datetime, error: str | None, count_attempt: bool = True
+    ) -> None:
+        """Put a claimed message back in the queue, due at `due_at`."""
+        o = schema.outbox
+        values: dict[str, Any] = {"state": "pending", "due_at": due_at, "last_error": error}
+        if not count_attempt:
+            values["attempts"] = o.c.attempts - 1
+        await self._conn.execute(
+            update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
+        )
+
+    async def release_claims(self) -> int:
+        """Return messages left "sending" by a stop or crash to the queue; how many."""
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o).where(o.c.state == "sending").values(state="pending")
+        )
+        return int(result.rowcount or 0)
+
+    async def next_due(self) -> datetime | None:
+        """When the next pending message is due, if any."""
+        o = schema.outbox
+        return (
+            await self._conn.execute(select(func.min(o.c.due_at)).where(o.c.state == "pending"))
+        ).scalar_one()
+
+    async def cancel_broadcast(self, broadcast_id: int) -> int:
+        """Cancel a broadcast's messages not yet sent; how many."""
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.broadcast_id == broadcast_id, o.c.state == "pending")
+            .values(state="cancelled")
+        )
+        return int(result.rowcount or 0)
+
+    async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
+        """How many of a broadcast's messages are in each state."""
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.state, func.count())
+            .where(o.c.broadcast_id == broadcast_id)
+            .group_by(o.c.state)
+        )
+        return {row[0]: int(row[1]) for row in rows}
+
+    async def broadcast_errors(self, broadcast_id: int) -> dict[str, int]:
+        """Why a broadcast's failed messages failed, with counts."""
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.last_error, func.count())
+            .where(o.c.broadcast_id == broadcast_id, o.c.state == "failed")
+            .group_by(o.c.last_error)
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
+
+    async def drop_for_person(self, person_id: int, reason: str) -> int:
+        """Stop every message still queued for a person; how many."""
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.person_id == person_id, o.c.state == "pending")
+            .values(state="skipped", last_error=reason)
+        )
+        return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True)
+class BroadcastRow:
+    """A broadcast and where it stands."""
+
+    id: int
+    created_by: int | None
+    text: str
+    audience: str
+    send_at: datetime
+    state: str
+    total: int
+    skipped_paused: int
+    skipped_unreachable: int
+    report_chat_id: int
+    progress_message_id: int | None
+    created_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    """Someone a broadcast could go to."""
+
+    person_id: int
+    paused: bool
+    unreachable: bool
+
+
+class BroadcastsRepo:
+    """Broadcasts and their audiences."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def create(
+        self,
+        created_by: int,
+        text: str,
+        audience: str,
+        send_at: datetime,
+        state: str,
+        report_chat_id: int,
+        now: datetime,
+    ) -> BroadcastRow:
+        """Store a new broadcast."""
+        result = await self._conn.execute(
+            insert(schema.broadcast)
+            .values(
+                created_by=created_by,
+                text=text,
+                audience=audience,
+                send_at=send_at,
+                state=state,
+                report_chat_id=report_chat_id,
+                created_at=now,
+            )
+            .returning(*schema.broadcast.c)
+        )
+        return BroadcastRow(**result.one()._mapping)
+
+    async def get(self, broadcast_id: int) -> BroadcastRow | None:
+        """The broadcast with this id, if any."""
+        b = schema.broadcast
+        row = (await self._conn.execute(select(b).where(b.c.id == broadcast_id))).first()
+        return BroadcastRow(**row._mapping) if row else None
+
+    async def in_state(self, state: str, due_by: datetime | None = None) -> list[BroadcastRow]:
+        """Broadcasts in `state` (and, if given, due by then), oldest first."""
+        b = schema.broadcast
+        query = select(b).where(b.c.state == state)
+        if due_by is not None:
+            query = query.where(b.c.send_at <= due_by)
+        rows = await self._conn.execute(query.order_by(b.c.send_at, b.c.id))
+        return [BroadcastRow(**row._mapping) for row in rows]
+
+    async def of_creator(self, person_id: int, states: Sequence[str]) -> list[BroadcastRow]:
+        """A coordinator's broadcasts in these states, soonest first."""
+        b = schema.broadcast
+        rows = await self._conn.execute(
+            select(b)
+            .where(b.c.created_by == person_id, b.c.state.in_(states))
+            .order_by(b.c.send_at, b.c.id)
+        )
+        return [BroadcastRow(**row._mapping) for row in rows]
+
+    async def update(self, broadcast_id: int, **values: Any) -> None:
+        """Change a broadcast's state, counts or progress message."""
+        b = schema.broadcast
+        await self._conn.execute(update(b).where(b.c.id == broadcast_id).values(**values))
+
+    async def recipients(self, group_ids: Sequence[int]) -> list[RecipientRow]:
+        """Everyone in any of these groups, once each."""
+        m, p = schema.membership, schema.person
+        rows = await self._conn.execute(
+            select(p.c.id, p.c.paused, p.c.unreachable_at)
+            .where(p.c.id.in_(select(m.c.person_id).where(m.c.group_id.in_(group_ids))))
+            .order_by(p.c.id)
+        )
+        return [RecipientRow(row.id, row.paused, row.unreachable_at is not None) for row in rows]
+
+
 class Tx:
     """The repositories, bound to one connection inside one transaction."""
 
@@ -421,3 +744,5 @@ class Tx:
         self.groups = GroupsRepo(conn)
         self.coordinator_links = CoordinatorLinksRepo(conn)
         self.steps = StepsRepo(conn)
+        self.outbox = OutboxRepo(conn)
+        self.broadcasts = BroadcastsRepo(conn)

@@ -62,6 +62,11 @@ person = Table(
     Column("is_coordinator", Boolean, nullable=False, server_default=false()),
     Column("paused", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTC_TIME, nullable=False),
+    # Set when Telegram says the person blocked the bot or left Telegram; nothing more is
+    # queued for them until they come back.
+    Column("unreachable_at", UTC_TIME, nullable=True),
+    # "HH:MM-HH:MM" local, "off", or NULL for the default (21:00-08:00).
+    Column("quiet_hours", String(11), nullable=True),
 )
 
 group = Table(
@@ -115,4 +120,58 @@ pending_step = Table(
     Column("step", String(40), nullable=False),
     Column("data", Text, nullable=False, server_default="{}"),
     Column("updated_at", UTC_TIME, nullable=False),
+)
+
+# A coordinator's message to one or more groups, sent now or at a set time.
+broadcast = Table(
+    "broadcast",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_by", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("text", Text, nullable=False),
+    # JSON: {"groups": [ids]}
+    Column("audience", Text, nullable=False),
+    Column("send_at", UTC_TIME, nullable=False),
+    # scheduled -> sending -> done, or cancelled
+    Column("state", String(12), nullable=False),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("skipped_paused", Integer, nullable=False, server_default="0"),
+    Column("skipped_unreachable", Integer, nullable=False, server_default="0"),
+    Column("report_chat_id", BigInteger, nullable=False),
+    Column("progress_message_id", BigInteger, nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("finished_at", UTC_TIME, nullable=True),
+    Index("ix_broadcast_state_send_at", "state", "send_at"),
+)
+
+# Every message that is not the direct reply to a person's own action waits here, written
+# in the same transaction as the change that caused it, until the delivery worker sends it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # The same thing is never queued twice: e.g. "b12:345" for broadcast 12 to person 345.
+    Column("dedupe_key", String(120), nullable=False, unique=True),
+    Column("kind", String(30), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
+    # For anonymous contributors: the chat id, encrypted; decrypted only to send.
+    Column("return_address", Text, nullable=True),
+    # JSON: {"text": "...", "buttons": [[[label, data], ...], ...]}
+    Column("payload", Text, nullable=False),
+    # Urgent messages go out in quiet hours and to paused members too.
+    Column("urgent", Boolean, nullable=False, server_default=false()),
+    Column("broadcast_id", Integer, ForeignKey("broadcast.id", ondelete="CASCADE"), nullable=True),
+    Column("due_at", UTC_TIME, nullable=False),
+    # pending -> sending -> sent | failed | skipped | cancelled
+    Column("state", String(12), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    # How many parts of a text longer than one message have gone.
+    Column("parts_sent", Integer, nullable=False, server_default="0"),
+    # Why it failed: an error kind and Telegram's description, never message contents.
+    Column("last_error", String(200), nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("sent_at", UTC_TIME, nullable=True),
+    Index("ix_outbox_state_due", "state", "due_at"),
+    Index("ix_outbox_broadcast_state", "broadcast_id", "state"),
+    Index("ix_outbox_person", "person_id"),
 )

@@ -14,6 +14,8 @@ from storage.database import Storage, open_storage
 from tests.support.clock import FakeClock
 
 ADMIN_ID = 900_001
+# As `chorus` itself does (bot/cli.py): python-telegram-bot's timedelta retry_after.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def _backends() -> list[str]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.services.broadcasts import Broadcasts
 from bot.services.groups import Groups
 from bot.services.membership import Membership
 from bot.services.roles import Roles
+from bot.services.steps import Steps
 from storage.database import Storage
 
 
@@ -15,15 +17,21 @@ from storage.database import Storage
 class Services:
     """Every service, built once per application."""
 
+    clock: Clock
     roles: Roles
     groups: Groups
     membership: Membership
+    steps: Steps
+    broadcasts: Broadcasts
 
     @classmethod
     def build(cls, storage: Storage, clock: Clock, admin_ids: frozenset[int]) -> Services:
         """Build the services over one storage and clock."""
         return cls(
+            clock=clock,
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
             membership=Membership(storage, clock, admin_ids),
+            steps=Steps(storage, clock),
+            broadcasts=Broadcasts(storage, clock, admin_ids),
         )

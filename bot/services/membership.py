@@ -134,6 +134,17 @@ class Membership:
             await tx.people.set_paused(person.id, paused)
         return True
 
+    async def set_reachable(self, telegram_id: int, reachable: bool) -> None:
+        """Note that the person blocked the bot (nothing more is queued for them) or is back."""
+        async with self._storage.transaction() as tx:
+            if reachable:
+                await tx.people.mark_reachable(telegram_id)
+                return
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is not None:
+                await tx.people.mark_unreachable(person.id, self._clock.now())
+                await tx.outbox.drop_for_person(person.id, "blocked: earlier")
+
     async def groups_of(self, telegram_id: int) -> list[GroupRow]:
         """The groups the person is a member of."""
         async with self._storage.read() as tx:

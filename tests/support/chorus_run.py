@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.clock import Clock
 from bot.runner import serve
 from bot.settings import Settings, load_settings
+from tests.support.clock import midday
 from tests.support.fake_bot_api import Call, FakeBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +43,7 @@ def chorus_env(fake: FakeBotApi, folder: Path, **extra: str) -> dict[str, str]:
         CHORUS_DATABASE_URL=f"sqlite:///{folder / 'chorus.db'}",
         CHORUS_SECRET_KEY=SECRET_KEY,
         CHORUS_LOG_LEVEL="INFO",
+        CHORUS_PRIVATE_CHAT_INTERVAL="0",
     )
     env.update(extra)
     return env
@@ -53,6 +56,9 @@ def settings_for(fake: FakeBotApi, folder: Path, **overrides: Any) -> Settings:
         "bot_api_url": fake.base_url,
         "database_url": f"sqlite:///{folder / 'chorus.db'}",
         "secret_key": SECRET_KEY,
+        # A person tapping through a journey gets one reply per tap; spacing them a second
+        # apart, as for real chats, would only slow the tests. Tests of the limits set it.
+        "private_chat_interval": 0.0,
     }
     values.update(overrides)
     return load_settings(**values)
@@ -74,10 +80,15 @@ def _is_ready(settings: Settings, call: Call) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def running_chorus(settings: Settings, fake: FakeBotApi) -> AsyncIterator[RunningChorus]:
-    """Run Chorus until the block ends; ready once it listens for updates."""
+async def running_chorus(
+    settings: Settings, fake: FakeBotApi, clock: Clock | None = None
+) -> AsyncIterator[RunningChorus]:
+    """Run Chorus until the block ends; ready once it listens for updates.
+
+    The clock defaults to real time starting at midday, so that no test depends on the
+    hour it runs at (quiet hours hold messages at night)."""
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(settings, stop))
+    task = asyncio.create_task(serve(settings, stop, clock or midday()))
     ready = asyncio.create_task(fake.wait_for(lambda call: _is_ready(settings, call), 15))
     done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
     if task in done:

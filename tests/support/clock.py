@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 
@@ -26,3 +27,22 @@ class FakeClock:
         if moment.tzinfo is None:
             raise ValueError("FakeClock needs an aware datetime")
         self._now = moment
+
+
+class RunningClock:
+    """Real time, moving as it does, but starting from a chosen moment (e.g. midday)."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("RunningClock needs an aware datetime")
+        self._start = start
+        self._began = time.monotonic()
+
+    def now(self) -> datetime:
+        """The chosen start plus the real time passed since."""
+        return (self._start + timedelta(seconds=time.monotonic() - self._began)).astimezone(UTC)
+
+
+def midday() -> RunningClock:
+    """A running clock from 12:00 UTC on a weekday, outside anyone's default quiet hours."""
+    return RunningClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))

@@ -4,7 +4,12 @@
 asyncio event loop, so a real ``telegram.Bot`` pointed at ``fake.base_url`` talks to it exactly
 as it would talk to Telegram. Tests create updates the way a user would (``send_text``, ``tap``),
 then inspect what the bot did (``calls``, ``texts_to``, ``wait_for``) and inject faults
-(``hold``, ``fail_next``, ``blocked``).
+(``hold``, ``fail_next``, ``blocked``, ``fail_chats``, ``lose_response_next``, ``delay_next``).
+
+Telegram's flood limits can be switched on (``limit_per_second``, ``limit_private_interval``,
+``limit_group_per_minute``): calls that break them are recorded in ``breaches`` and, unless
+``enforce_limits`` is off, answered with 429 "Too Many Requests" like Telegram does.
+``delivered_to`` and ``duplicates`` count what reached the users, e.g. for benchmarks.
 
 Responses follow the Bot API: ``{"ok": true, "result": ...}`` or
 ``{"ok": false, "error_code": N, "description": "..."}`` with the matching HTTP status.
@@ -22,7 +27,7 @@ import json
 import logging
 import re
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -133,6 +138,41 @@ _HTML_ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
+# Methods that send or edit a message: these count towards Telegram's flood limits.
+COUNTED_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendAudio",
+        "sendDocument",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendPaidMedia",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "sendInvoice",
+        "sendGame",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageMedia",
+        "editMessageReplyMarkup",
+        "editMessageLiveLocation",
+        "stopMessageLiveLocation",
+    }
+)
+_COUNTED_KEYS = frozenset(name.lower() for name in COUNTED_METHODS)
+
 _ERR_NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -147,7 +187,8 @@ class Call:
     """One Bot API request the fake received.
 
     ``status`` and ``response`` are filled in once the request has been answered; they stay
-    ``None`` while the request is held or long-polling.
+    ``None`` while the request is held, delayed or long-polling (and for good if a
+    ``delay_next(..., store=False)`` request was dropped).
     """
 
     method: str
@@ -155,6 +196,28 @@ class Call:
     at: float
     status: int | None = None
     response: dict[str, Any] | None = None
+
+
+@dataclass
+class Breach:
+    """One counted call that broke a flood limit.
+
+    ``kind`` is ``"overall"`` (``limit_per_second``), ``"private_chat"``
+    (``limit_private_interval``) or ``"group_chat"`` (``limit_group_per_minute``); ``at`` is the
+    ``FakeBotApi.clock`` reading when the call arrived; ``detail`` says by how much.
+    """
+
+    kind: str
+    method: str
+    chat_id: int | None
+    at: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class _Delay:
+    seconds: float
+    store: bool
 
 
 @dataclass
@@ -426,9 +489,12 @@ class _MethodHandler(tornado.web.RequestHandler):
         self.connection = ClientConnection()
 
     async def get(self, token: str, method: str) -> None:
-        status, body = await self.fake._handle_request(
-            token, method, self.request, self.connection
-        )
+        answer = await self.fake._handle_request(token, method, self.request, self.connection)
+        if answer is None:
+            # A lost response: hang up without answering.
+            self.detach().close()
+            return
+        status, body = answer
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(body)
@@ -455,10 +521,47 @@ MethodImpl = Callable[[dict[str, Any], ClientConnection], Awaitable[Any]]
 
 
 class FakeBotApi:
-    """A fake Telegram Bot API server for one bot, running on the current event loop."""
+    """A fake Telegram Bot API server for one bot, running on the current event loop.
+
+    Flood limits (all off by default; the keyword arguments are also mutable attributes) apply
+    to the calls of ``COUNTED_METHODS``, checked when a call arrives, before it is handled:
+
+    * ``limit_per_second``: more than this many counted calls within the last second
+      (window ``(t - 1, t]``, ``t`` the arrival time, the call itself included) is a breach;
+    * ``limit_private_interval``: a counted call to a private chat (positive id) less than this
+      many seconds after the previous one to that chat is a breach;
+    * ``limit_group_per_minute``: more than this many counted calls to one group chat (negative
+      id) within the last 60 seconds is a breach.
+
+    Every breach is appended to ``breaches``. With ``enforce_limits`` (the default) the call is
+    then answered like Telegram does, with 429 "Too Many Requests: retry after N" and
+    ``parameters.retry_after`` N = ``retry_after_on_breach``, and nothing is sent. Breaching
+    calls still count in the windows, as do calls that fail for another reason.
+
+    ``tolerance`` (seconds, default 0) shortens every window and interval when checking: a client
+    that paces itself exactly at a limit can still have its requests arrive slightly closer
+    together than it sent them (network and event loop jitter), e.g. with
+    ``limit_private_interval=1.0`` and ``tolerance=0.05`` a gap of 0.96 s passes, and the
+    overall window becomes ``(t - 0.95, t]``. Changing it affects later checks only.
+
+    ``clock`` (default ``time.monotonic``) is the non-decreasing time source of the limit
+    checks; tests can replace it to move time without sleeping.
+
+    Bookkeeping is O(1) amortised per call (deques pruned to the windows).
+    """
 
     def __init__(
-        self, token: str = "123456:TEST-TOKEN", bot_username: str = "chorus_test_bot"
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "chorus_test_bot",
+        *,
+        limit_per_second: float | None = None,
+        limit_private_interval: float | None = None,
+        limit_group_per_minute: int | None = None,
+        enforce_limits: bool = True,
+        retry_after_on_breach: int = 1,
+        tolerance: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -477,11 +580,25 @@ class FakeBotApi:
         # callback_query id -> answerCallbackQuery params (None until answered)
         self.callback_answers: dict[str, dict[str, Any] | None] = {}
 
+        self.limit_per_second = limit_per_second
+        self.limit_private_interval = limit_private_interval
+        self.limit_group_per_minute = limit_group_per_minute
+        self.enforce_limits = enforce_limits
+        self.retry_after_on_breach = retry_after_on_breach
+        self.tolerance = tolerance
+        self.clock = clock
+        self.breaches: list[Breach] = []
+        # chat id -> (status, description) every counted call to that chat is answered with
+        self.fail_chats: dict[int, tuple[int, str]] = {}
+        # Calls that were handled but whose response was never sent (``lose_response_next``).
+        self.lost_responses: list[Call] = []
+
         self._port: int | None = None
         self._server: tornado.httpserver.HTTPServer | None = None
         self._closing = False
         self._inflight = 0
         self._idle: asyncio.Event | None = None
+        self._stopping: asyncio.Event | None = None
 
         self._users: dict[int, FakeUser] = {}
         self._chats: dict[int, dict[str, Any]] = {}
@@ -489,6 +606,8 @@ class FakeBotApi:
         self._bot_messages: dict[int, dict[int, dict[str, Any]]] = {}
         self._user_messages: dict[int, dict[int, dict[str, Any]]] = {}
         self._sent_index: dict[int, list[Call]] = {}
+        # chat id -> text (or caption) of each message the bot sent there, at sending time
+        self._delivered: dict[int, list[str | None]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
         self._next_update_id = 1000
@@ -500,6 +619,13 @@ class FakeBotApi:
 
         self._holds: dict[str, asyncio.Event] = {}
         self._faults: dict[str, deque[ApiError]] = {}
+        self._losses: dict[str, int] = {}
+        self._delays: dict[str, deque[_Delay]] = {}
+        # Arrival times (``clock``) of recent counted calls: overall, per group chat; and the
+        # last one per private chat.
+        self._recent: deque[float] = deque()
+        self._group_recent: dict[int, deque[float]] = {}
+        self._private_last: dict[int, float] = {}
         self._call_waiters: list[tuple[Callable[[Call], bool], asyncio.Future[Call]]] = []
         self._message_waiters: list[
             tuple[int, Callable[[dict[str, Any]], bool], asyncio.Future[dict[str, Any]]]
@@ -539,6 +665,7 @@ class FakeBotApi:
         self._closing = False
         self._idle = asyncio.Event()
         self._idle.set()
+        self._stopping = asyncio.Event()
         app = tornado.web.Application(
             [
                 (r"/bot([^/]*)/([^/?]+)", _MethodHandler, {"fake": self}),
@@ -559,6 +686,8 @@ class FakeBotApi:
         if self._server is None:
             return
         self._closing = True
+        if self._stopping is not None:
+            self._stopping.set()
         self._notify_updates()
         for gate in self._holds.values():
             gate.set()
@@ -628,7 +757,8 @@ class FakeBotApi:
         method: str,
         request: tornado.httputil.HTTPServerRequest,
         connection: ClientConnection,
-    ) -> tuple[int, bytes]:
+    ) -> tuple[int, bytes] | None:
+        """Status and body of the answer, or ``None`` to hang up without one."""
         if token != self.token:
             return 401, b'{"ok":false,"error_code":401,"description":"Unauthorized"}'
         key = method.lower()
@@ -649,6 +779,12 @@ class FakeBotApi:
         self.calls.append(call)
         self._notify_call(call)
 
+        counted = key in _COUNTED_KEYS
+        chat_id = self._limit_chat_id(params) if counted else None
+        breached = self._check_limits(call.method, chat_id) if counted else False
+        delay = self._take_delay(key)
+        lose = self._take_loss(key)
+
         assert self._idle is not None
         self._inflight += 1
         self._idle.clear()
@@ -656,26 +792,169 @@ class FakeBotApi:
             gate = self._holds.get(key)
             if gate is not None:
                 await gate.wait()
-            if parse_error is not None:
-                raise parse_error
-            faults = self._faults.get(key)
-            if faults:
-                raise faults.popleft()
-            result = await known[1](params, connection)
-            return self._answer(call, 200, {"ok": True, "result": result})
-        except ApiError as exc:
-            return self._answer(call, exc.status, exc.payload())
-        except Exception:
-            logger.exception("fake Bot API failed on %s %r", method, params)
-            return self._answer(
-                call,
-                500,
-                {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+            if delay is not None and not delay.store:
+                await self._pause(delay.seconds, connection)
+                if connection.closed.done():
+                    # The client gave up before the request was handled: nothing happens.
+                    return None
+            status, payload = await self._outcome(
+                method, known[1], params, connection, parse_error, counted, chat_id, breached
             )
+            if delay is not None and delay.store:
+                await self._pause(delay.seconds, connection)
+            answer = self._answer(call, status, payload)
+            if lose:
+                self.lost_responses.append(call)
+                return None
+            return answer
         finally:
             self._inflight -= 1
             if self._inflight == 0:
                 self._idle.set()
+
+    async def _outcome(
+        self,
+        method: str,
+        impl: MethodImpl,
+        params: dict[str, Any],
+        connection: ClientConnection,
+        parse_error: ApiError | None,
+        counted: bool,
+        chat_id: int | None,
+        breached: bool,
+    ) -> tuple[int, dict[str, Any]]:
+        """Handles one call: status and payload of its answer.
+
+        Errors take precedence in this order: unparsable parameters, ``fail_next``, a flood
+        limit breach (when enforced), ``fail_chats``, then the method's own checks.
+        """
+        try:
+            if parse_error is not None:
+                raise parse_error
+            faults = self._faults.get(method.lower())
+            if faults:
+                raise faults.popleft()
+            if breached and self.enforce_limits:
+                retry_after = self.retry_after_on_breach
+                raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+            if counted and chat_id is not None and chat_id in self.fail_chats:
+                status, description = self.fail_chats[chat_id]
+                raise ApiError(status, description)
+            result = await impl(params, connection)
+            return 200, {"ok": True, "result": result}
+        except ApiError as exc:
+            return exc.status, exc.payload()
+        except Exception:
+            logger.exception("fake Bot API failed on %s %r", method, params)
+            return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
+
+    async def _pause(self, seconds: float, connection: ClientConnection) -> None:
+        """Waits ``seconds``, less if the client hangs up or the server stops."""
+        if seconds <= 0:
+            return
+        waits: set[asyncio.Future[Any]] = {connection.closed}
+        if self._stopping is not None:
+            waits.add(asyncio.ensure_future(self._stopping.wait()))
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                if waiting is not connection.closed:
+                    waiting.cancel()
+
+    def _take_delay(self, key: str) -> _Delay | None:
+        delays = self._delays.get(key)
+        return delays.popleft() if delays else None
+
+    def _take_loss(self, key: str) -> bool:
+        left = self._losses.get(key, 0)
+        if left <= 0:
+            return False
+        self._losses[key] = left - 1
+        return True
+
+    # ------------------------------------------------------------------ flood limits
+
+    def _limit_chat_id(self, params: dict[str, Any]) -> int | None:
+        """The target chat of a counted call, if it names one the fake can resolve."""
+        chat_id = params.get("chat_id")
+        if isinstance(chat_id, bool):
+            return None
+        if isinstance(chat_id, int):
+            return chat_id
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            username = chat_id[1:]
+            return next(
+                (cid for cid, chat in self._chats.items() if chat.get("username") == username),
+                None,
+            )
+        return None
+
+    def _check_limits(self, method: str, chat_id: int | None) -> bool:
+        """Counts a call arriving now; records and reports whether it breaks a limit."""
+        now = self.clock()
+        tolerance = max(0.0, self.tolerance)
+        found: list[Breach] = []
+
+        window = max(0.0, 1.0 - tolerance)
+        recent = self._recent
+        while recent and recent[0] <= now - window:
+            recent.popleft()
+        recent.append(now)
+        limit = self.limit_per_second
+        if limit is not None and len(recent) > limit:
+            found.append(
+                Breach(
+                    "overall",
+                    method,
+                    chat_id,
+                    now,
+                    f"{len(recent)} counted calls within {window:g} s "
+                    f"(limit {limit:g} per second)",
+                )
+            )
+
+        if chat_id is not None and chat_id > 0:
+            last = self._private_last.get(chat_id)
+            self._private_last[chat_id] = now
+            interval = self.limit_private_interval
+            if interval is not None and last is not None and now - last < interval - tolerance:
+                found.append(
+                    Breach(
+                        "private_chat",
+                        method,
+                        chat_id,
+                        now,
+                        f"{now - last:.3f} s after the previous call to private chat {chat_id} "
+                        f"(minimum interval {interval:g} s, tolerance {tolerance:g} s)",
+                    )
+                )
+        elif chat_id is not None and chat_id < 0:
+            window = max(0.0, 60.0 - tolerance)
+            group = self._group_recent.get(chat_id)
+            if group is None:
+                group = self._group_recent[chat_id] = deque()
+            while group and group[0] <= now - window:
+                group.popleft()
+            group.append(now)
+            per_minute = self.limit_group_per_minute
+            if per_minute is not None and len(group) > per_minute:
+                found.append(
+                    Breach(
+                        "group_chat",
+                        method,
+                        chat_id,
+                        now,
+                        f"{len(group)} counted calls to group chat {chat_id} within "
+                        f"{window:g} s (limit {per_minute} per minute)",
+                    )
+                )
+
+        if found:
+            self.breaches.extend(found)
+            for breach in found:
+                logger.debug("flood limit breach: %s %s: %s", breach.kind, method, breach.detail)
+        return bool(found)
 
     def _answer(
         self, call: Call, status: int, payload: dict[str, Any], notify: bool = True
@@ -732,12 +1011,42 @@ class FakeBotApi:
             gate.set()
 
     def fail_next(
-        self, method: str, status: int, description: str, retry_after: int | None = None
+        self,
+        method: str,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        count: int = 1,
     ) -> None:
-        """Answers the next request to ``method`` with this error (queued, one per call)."""
-        self._faults.setdefault(method.lower(), deque()).append(
-            ApiError(status, description, retry_after)
-        )
+        """Answers the next ``count`` requests to ``method`` with this error.
+
+        Errors are queued, one per call, after any queued before. A 5xx status makes PTB raise
+        ``NetworkError``; a ``retry_after`` makes it raise ``RetryAfter``.
+        """
+        error = ApiError(status, description, retry_after)
+        self._faults.setdefault(method.lower(), deque()).extend([error] * count)
+
+    def lose_response_next(self, method: str, count: int = 1) -> None:
+        """Handles the next ``count`` requests to ``method`` normally but never answers them.
+
+        A message they send is stored (``texts_to`` shows it); then the server closes the
+        connection without a response, so the client sees a network error. The calls are
+        recorded in ``lost_responses`` (and in ``calls``, with the status they would have got).
+        """
+        key = method.lower()
+        self._losses[key] = self._losses.get(key, 0) + count
+
+    def delay_next(self, method: str, seconds: float, count: int = 1, store: bool = True) -> None:
+        """Answers the next ``count`` requests to ``method`` only after ``seconds``.
+
+        With ``store`` (the default) the request is handled at once (a message is stored) and
+        only the answer waits, so a client with a shorter timeout gives up on a message that
+        was in fact sent. Without ``store`` the request waits before it is handled and is
+        dropped, unhandled, if the client hangs up in the meantime (as if it never reached
+        Telegram; its ``Call`` keeps ``status`` None). Stopping the server cuts delays short.
+        """
+        delay = _Delay(seconds, store)
+        self._delays.setdefault(method.lower(), deque()).extend([delay] * count)
 
     # ------------------------------------------------------------------ making updates
 
@@ -862,6 +1171,32 @@ class FakeBotApi:
     def sent_to(self, chat_id: int) -> list[Call]:
         """The ``send*`` calls (except sendChatAction) addressed to ``chat_id``, in order."""
         return list(self._sent_index.get(chat_id, ()))
+
+    def delivered_to(self, chat_id: int) -> int:
+        """How many messages the bot sent to ``chat_id`` that the fake accepted and stored.
+
+        Edits do not count; messages deleted later still do.
+        """
+        return len(self._delivered.get(chat_id, ()))
+
+    def duplicates(self, predicate: Callable[[str], bool] | None = None) -> dict[int, int]:
+        """Per chat, how many sent messages repeat the text of an earlier one in that chat.
+
+        Texts (or captions) are compared as they were sent, before any edit; messages with
+        neither are ignored, and so are those for which ``predicate(text)`` is false. Chats
+        without duplicates are left out, so ``{}`` means none at all.
+        """
+        found: dict[int, int] = {}
+        for chat_id, texts in self._delivered.items():
+            seen = Counter(
+                text
+                for text in texts
+                if text is not None and (predicate is None or predicate(text))
+            )
+            extra = sum(n - 1 for n in seen.values())
+            if extra:
+                found[chat_id] = extra
+        return found
 
     def texts_to(self, chat_id: int) -> list[str]:
         """Current texts of the bot's messages in the chat, in message order."""
@@ -1069,7 +1404,11 @@ class FakeBotApi:
         return {key: value for key, value in message.items() if key != "html"}
 
     def _store_message(self, chat_id: int, message: dict[str, Any]) -> None:
-        self._bot_messages.setdefault(chat_id, {})[message["message_id"]] = message
+        stored = self._bot_messages.setdefault(chat_id, {})
+        if message["message_id"] not in stored:
+            text = message.get("text", message.get("caption"))
+            self._delivered.setdefault(chat_id, []).append(text if isinstance(text, str) else None)
+        stored[message["message_id"]] = message
         self._notify_message(chat_id, message)
 
     # ------------------------------------------------------------------ methods

@@ -26,6 +26,15 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.MEMBERS_PICK: (LONGEST_ID,),
     Action.COORDINATOR_LINK: (),
     Action.COORDINATOR_REMOVE: (LONGEST_ID,),
+    Action.BROADCAST_TOGGLE: (LONGEST_ID,),
+    Action.BROADCAST_ALL: (),
+    Action.BROADCAST_NEXT: (),
+    Action.BROADCAST_NOW: (),
+    Action.BROADCAST_LATER: (),
+    Action.BROADCAST_EDIT: (),
+    Action.BROADCAST_CONFIRM: (),
+    Action.BROADCAST_DISCARD: (),
+    Action.BROADCAST_STOP: (LONGEST_ID,),
 }
 
 

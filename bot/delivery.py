@@ -1,0 +1,258 @@
+"""The delivery worker: sends what is due in the outbox, at Telegram's pace, once.
+
+Each message is marked as being sent before the call and recorded right after it, so a
+crash at any point leaves at most the messages in flight to be sent again on restart.
+The worker also releases scheduled broadcasts and keeps their progress messages current.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot import texts
+from bot.clock import Clock
+from bot.context import ChorusBot
+from bot.ratelimit import Pace, retry_seconds
+from bot.services.broadcasts import Broadcasts, Progress
+from bot.services.delivery_rules import Payload, quiet_until, retry_delay
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from storage.database import Storage
+from storage.repositories import OutboxJob
+
+logger = logging.getLogger(__name__)
+
+CLAIM_BATCH = 50
+IN_FLIGHT = 8
+PROGRESS_EVERY = 3.0
+IDLE_WAIT = 1.0
+
+
+class DeliveryWorker:
+    """Claims due outbox rows and sends them; started and stopped with the application."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        bot: ChorusBot,
+        zone: ZoneInfo,
+        broadcasts: Broadcasts,
+        send_rate: float,
+        quiet_hours: str,
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._bot = bot
+        self._zone = zone
+        self._broadcasts = broadcasts
+        self._rate = send_rate
+        self._quiet_hours = quiet_hours
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(IN_FLIGHT)
+        self._sends: set[asyncio.Task[None]] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    async def start(self) -> None:
+        """Return messages left mid-send by a crash to the queue, then start working."""
+        async with self._storage.transaction() as tx:
+            released = await tx.outbox.release_claims()
+        if released:
+            logger.info("%d message(s) were mid-send when Chorus stopped; sending again", released)
+        self._task = asyncio.create_task(self._run(), name="chorus-delivery")
+
+    def kick(self) -> None:
+        """Look for due work now rather than at the next tick."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop claiming; let messages already being sent finish."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+        if self._sends:
+            await asyncio.wait(self._sends, timeout=10)
+
+    async def _run(self) -> None:
+        last_progress = 0.0
+        loop = asyncio.get_running_loop()
+        while not self._stopping:
+            try:
+                await self._broadcasts.release_due()
+                claimed = await self._claim_and_send()
+                if loop.time() - last_progress >= PROGRESS_EVERY:
+                    last_progress = loop.time()
+                    await self._report_progress()
+            except Exception:  # the worker must outlive any one failure; the row stays queued
+                logger.exception("delivery round failed")
+                claimed = 0
+            if not claimed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_WAIT)
+                self._wake.clear()
+
+    async def _claim_and_send(self) -> int:
+        async with self._storage.transaction() as tx:
+            jobs = await tx.outbox.claim_due(self._clock.now(), CLAIM_BATCH)
+        for job in jobs:
+            await self._slots.acquire()
+            task = asyncio.create_task(self._deliver(job))
+            self._sends.add(task)
+            task.add_done_callback(self._sends.discard)
+        return len(jobs)
+
+    async def _deliver(self, job: OutboxJob) -> None:
+        try:
+            await self._attempt(job)
+        except Exception:  # recorded as failed; never retried in a loop
+            logger.exception("outbox row %d could not be sent", job.id)
+            await self._finish(job, "failed", "error: unexpected")
+        finally:
+            self._slots.release()
+
+    async def _attempt(self, job: OutboxJob) -> None:
+        now = self._clock.now()
+        if job.chat_id is None:
+            await self._finish(job, "failed", "refused: no address")
+            return
+        if job.unreachable:
+            await self._finish(job, "skipped", "blocked: earlier")
+            return
+        if not job.urgent:
+            until = quiet_until(now, self._zone, job.quiet_hours, self._quiet_hours)
+            if until is not None:
+                await self._retry(job, until, None, count_attempt=False)
+                return
+        try:
+            await self._send_parts(job)
+        except RetryAfter as exc:
+            until = now + timedelta(seconds=retry_seconds(exc))
+            await self._retry(job, until, "rate limited", False)
+        except Forbidden as exc:
+            await self._unreachable(job, exc.message)
+        except BadRequest as exc:
+            await self._finish(job, "failed", f"refused: {exc.message}"[:200])
+        except NetworkError as exc:
+            delay = retry_delay(job.attempts)
+            reason = f"network: {type(exc).__name__}"
+            if delay is None:
+                await self._finish(job, "failed", reason)
+            else:
+                await self._retry(job, self._clock.now() + delay, reason)
+        else:
+            await self._finish(job, "sent", None)
+
+    async def _send_parts(self, job: OutboxJob) -> None:
+        assert job.chat_id is not None
+        payload = Payload.loads(job.payload)
+        parts = texts.split_message(payload.text)
+        markup = _markup(payload.buttons)
+        for index in range(job.parts_sent, len(parts)):
+            last = index == len(parts) - 1
+            await self._bot.send_message(
+                job.chat_id,
+                parts[index],
+                reply_markup=markup if last else None,
+                rate_limit_args={"pace": Pace.BULK},
+            )
+            if not last:
+                async with self._storage.transaction() as tx:
+                    await tx.outbox.part_sent(job.id, index + 1)
+
+    async def _finish(self, job: OutboxJob, state: str, error: str | None) -> None:
+        async with self._storage.transaction() as tx:
+            await tx.outbox.finish(job.id, state, self._clock.now(), error)
+
+    async def _retry(
+        self, job: OutboxJob, due: datetime, error: str | None, count_attempt: bool = True
+    ) -> None:
+        async with self._storage.transaction() as tx:
+            await tx.outbox.retry_at(job.id, due, error, count_attempt)
+
+    async def _unreachable(self, job: OutboxJob, description: str) -> None:
+        """Telegram will not deliver to this person: stop queuing for them until they return."""
+        async with self._storage.transaction() as tx:
+            await tx.outbox.finish(job.id, "failed", self._clock.now(), f"blocked: {description}")
+            if job.person_id is not None:
+                await tx.people.mark_unreachable(job.person_id, self._clock.now())
+                await tx.outbox.drop_for_person(job.person_id, "blocked: earlier")
+
+    async def _report_progress(self) -> None:
+        for broadcast in await self._broadcasts.sending():
+            progress = await self._broadcasts.progress(broadcast.id)
+            if progress is None:
+                continue
+            if progress.done:
+                await self._broadcasts.finish(broadcast.id)
+            await self._show(progress)
+
+    async def _show(self, progress: Progress) -> None:
+        """Edit (or first send) the coordinator's progress message."""
+        broadcast = progress.broadcast
+        text, markup = progress_message(progress, self._rate)
+        try:
+            if broadcast.progress_message_id is None:
+                sent = await self._bot.send_message(
+                    broadcast.report_chat_id, text, reply_markup=markup
+                )
+                await self._broadcasts.set_progress_message(broadcast.id, sent.message_id)
+            else:
+                await self._bot.edit_message_text(
+                    text,
+                    chat_id=broadcast.report_chat_id,
+                    message_id=broadcast.progress_message_id,
+                    reply_markup=markup,
+                )
+        except TelegramError as exc:
+            if "not modified" not in str(exc):
+                logger.info(
+                    "progress of broadcast %d not shown: %s", broadcast.id, type(exc).__name__
+                )
+
+
+def progress_message(progress: Progress, rate: float) -> tuple[Raw, InlineKeyboardMarkup | None]:
+    """The coordinator's view of a broadcast: progress with a Stop button, or the report."""
+    broadcast = progress.broadcast
+    if progress.done:
+        reasons = "".join(
+            f"\n  – {reason}: {count}" for reason, count in sorted(progress.errors.items())
+        )
+        text = say(
+            texts.BROADCAST_REPORT,
+            sent=progress.sent,
+            blocked=progress.blocked + broadcast.skipped_unreachable,
+            failed=progress.failed,
+            reasons=reasons,
+            paused=broadcast.skipped_paused,
+        )
+        return text, None
+    seconds = progress.waiting / max(rate, 0.1)
+    left = (
+        say(texts.SECONDS, count=max(1, math.ceil(seconds)))
+        if seconds < 60
+        else say(texts.MINUTES, count=math.ceil(seconds / 60))
+    )
+    text = say(texts.BROADCAST_PROGRESS, sent=progress.sent, total=broadcast.total, left=left)
+    stop = callbacks.encode(Action.BROADCAST_STOP, broadcast.id)
+    return text, InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label(texts.BUTTON_STOP), callback_data=stop)]]
+    )
+
+
+def _markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
+    )

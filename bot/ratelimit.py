@@ -1,0 +1,395 @@
+"""Pacing of outgoing messages within Telegram's flood limits, replies ahead of broadcasts.
+
+Telegram allows a bot about 30 messages a second overall, about one a second to one private
+chat and 20 a minute to one group; beyond that it answers 429 ("retry after"). Every message
+is booked a moment in `SendScheduler` before it is sent, so the limits hold in advance instead
+of being found out by 429s. `ChorusRateLimiter` applies the scheduler to the Bot API requests
+that send or edit messages.
+
+Replies to a member's own action (`Pace.REPLY`) take precedence over outbox deliveries
+(`Pace.BULK`): a bulk message only books a slot that is free now or one overall interval
+ahead, so the near future stays open and a reply can take any gap, even in front of bulk
+messages already booked. With nobody replying, bulk alone uses the whole overall rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import enum
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+logger = logging.getLogger(__name__)
+
+# What a Bot API call returns, as PTB's BaseRateLimiter types it.
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+# Who a message goes to: an int chat id, an "@username" (a channel or supergroup), or nobody
+# known (an inline message edited by its id), which only counts against the overall limit.
+ChatKey = int | str | None
+
+GROUP_WINDOW = 60.0  # seconds over which `Limits.group_chat_per_minute` counts
+# Floating-point slack when comparing moments, far below any interval that matters.
+EPSILON = 1e-9
+# Chats with no booking left that matters are forgotten at most this often (scheduler time),
+# so forgetting costs little per booking.
+SWEEP_EVERY = 5.0
+
+# Bot API methods that send or edit a message; each is one booking. Everything else
+# (getUpdates, answerCallbackQuery, setMyCommands, getMe...) is not limited here.
+LIMITED_ENDPOINTS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendVoice",
+        "sendAudio",
+        "sendVideo",
+        "sendVideoNote",
+        "sendAnimation",
+        "sendSticker",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendInvoice",
+        "sendGame",
+        "sendPaidMedia",
+        "sendChecklist",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "editMessageMedia",
+        "editMessageLiveLocation",
+        "editMessageChecklist",
+        "stopMessageLiveLocation",
+        "stopPoll",
+    }
+)
+
+
+class Pace(enum.Enum):
+    """How urgent a message is."""
+
+    REPLY = "reply"  # answers to a member's own action: take precedence
+    BULK = "bulk"  # outbox deliveries (broadcasts, reminders, updates)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The rates the bot keeps to, set a little under Telegram's own."""
+
+    per_second: float = 25.0  # overall messages per second
+    private_chat_interval: float = 1.0  # seconds between two messages to one private chat
+    group_chat_per_minute: int = 20  # messages in any 60 s to one group chat
+
+    def __post_init__(self) -> None:
+        if not self.per_second > 0:
+            raise ValueError("per_second must be positive")
+        if self.private_chat_interval < 0:
+            raise ValueError("private_chat_interval must not be negative")
+        if self.group_chat_per_minute < 1:
+            raise ValueError("group_chat_per_minute must be at least 1")
+
+
+def _is_private(chat: int | str) -> bool:
+    """Whether the chat is a private chat (positive ids); groups and channels are negative."""
+    return isinstance(chat, int) and chat > 0
+
+
+class SendScheduler:
+    """Pure booking logic, no asyncio, no real time: every method takes `now` (monotonic s).
+
+    Rules every booking keeps, in the scheduler's own time:
+
+    1. Any two bookings are at least `interval` (1 / per_second) apart, so no second holds
+       more than `per_second` of them and nothing goes out in a burst.
+    2. Bookings for one private chat (id > 0) are `private_chat_interval` apart.
+    3. One group chat (id < 0, or an "@username") has at most `group_chat_per_minute`
+       bookings in any 60 s.
+    4. Nothing is booked before a `pause_until` moment.
+
+    Bookings for one chat are made in order (each is at or after that chat's previous one), so
+    a chat's messages go out in the order they were booked. Across chats bookings may be made
+    out of time order: a reply lands in the first gap that fits, possibly in front of bulk
+    messages booked earlier.
+
+    Precedence: a BULK booking is only made in the slot free at the chat's earliest moment or
+    at most one overall interval later (`try_book` declines otherwise; `book` then takes the
+    first free slot anyway). With bulk booked just in time, a reply to a free chat waits about
+    one overall interval for overall capacity: one when no bulk message is booked ahead of
+    `now`, two when one is (waiting replies queue behind each other; its own chat's interval, a
+    group's minute or a pause may add to that). No capacity is held back for replies: with no
+    replies, bulk uses the whole rate.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self._limits = limits
+        self._interval = 1.0 / limits.per_second
+        # Bookings older than this constrain nothing any more.
+        self._memory = max(GROUP_WINDOW, limits.private_chat_interval, self._interval)
+        self._booked: list[float] = []  # every booking, sorted
+        self._chats: dict[int | str, list[float]] = {}  # each chat's bookings, ascending
+        self._paused_until = -math.inf
+        self._swept_at = -math.inf
+
+    @property
+    def limits(self) -> Limits:
+        """The limits this scheduler keeps."""
+        return self._limits
+
+    @property
+    def interval(self) -> float:
+        """The least time between any two bookings, 1 / per_second."""
+        return self._interval
+
+    @property
+    def paused_until(self) -> float:
+        """Nothing is booked before this moment (minus infinity when never paused)."""
+        return self._paused_until
+
+    def book(self, chat_id: ChatKey, pace: Pace, now: float) -> float:
+        """Book and return the earliest moment >= now at which a message to chat_id may be sent
+        without breaking any limit; the booking is final (the caller waits until then).
+
+        A BULK message whose chat is free gets a moment at most one overall interval after
+        `now`; when its chat is not free yet (a private chat's interval, a group's minute) it
+        gets that chat's moment anyway and the caller waits for that one message. Only when
+        other bookings fill the interval after that moment does BULK go further ahead.
+        """
+        moment = self.try_book(chat_id, pace, now)
+        if moment is None:
+            moment = self._first_free(self._earliest(chat_id, now))
+            self._record(chat_id, moment)
+        return moment
+
+    def try_book(self, chat_id: ChatKey, pace: Pace, now: float) -> float | None:
+        """Like `book`, but a BULK message that would be booked more than one overall interval
+        after its chat's earliest moment is not booked at all: None, ask again later (at
+        `next_chance`). Used by senders running side by side, so bulk is never booked ahead.
+        """
+        self._forget(now)
+        earliest = self._earliest(chat_id, now)
+        moment = self._first_free(earliest)
+        if pace is Pace.BULK and moment > earliest + self._interval + EPSILON:
+            return None
+        self._record(chat_id, moment)
+        return moment
+
+    def next_chance(self, chat_id: ChatKey, now: float) -> float:
+        """When `try_book` may next succeed for a BULK message to chat_id (books nothing)."""
+        moment = self._first_free(self._earliest(chat_id, now))
+        return max(now, moment - self._interval)
+
+    def pause_until(self, moment: float) -> None:
+        """Book nothing before `moment` (Telegram answered 429 "retry after")."""
+        self._paused_until = max(self._paused_until, moment)
+
+    def cancel(self, chat_id: ChatKey, moment: float) -> None:
+        """Release a booking the caller did not use, so the slot can be booked again."""
+        index = bisect.bisect_left(self._booked, moment)
+        if index < len(self._booked) and self._booked[index] == moment:
+            del self._booked[index]
+        if chat_id is None:
+            return
+        moments = self._chats.get(chat_id)
+        if moments is None:
+            return
+        index = bisect.bisect_left(moments, moment)
+        if index < len(moments) and moments[index] == moment:
+            del moments[index]
+        if not moments:
+            del self._chats[chat_id]
+
+    def _earliest(self, chat_id: ChatKey, now: float) -> float:
+        """The first moment the chat's own limits and any pause allow, ignoring other chats."""
+        earliest = max(now, self._paused_until)
+        if chat_id is None:
+            return earliest
+        moments = self._chats.get(chat_id)
+        if not moments:
+            return earliest
+        if _is_private(chat_id):
+            return max(earliest, moments[-1] + self._limits.private_chat_interval)
+        earliest = max(earliest, moments[-1])
+        cap = self._limits.group_chat_per_minute
+        if len(moments) >= cap:
+            # The new booking and the cap - 1 latest ones make cap in the window; the one
+            # before those must have left it.
+            earliest = max(earliest, moments[-cap] + GROUP_WINDOW)
+        return earliest
+
+    def _first_free(self, earliest: float) -> float:
+        """The first moment >= earliest at least one interval away from every booking."""
+        gap = self._interval
+        booked = self._booked
+        moment = earliest
+        # Bookings at or before this index are far enough before `moment` already.
+        index = bisect.bisect_right(booked, moment - gap + EPSILON)
+        while index < len(booked) and booked[index] - moment < gap - EPSILON:
+            moment = max(moment, booked[index] + gap)
+            index += 1
+        return moment
+
+    def _record(self, chat_id: ChatKey, moment: float) -> None:
+        bisect.insort(self._booked, moment)
+        if chat_id is not None:
+            # `moment` is at or after the chat's latest booking (see `_earliest`): append.
+            self._chats.setdefault(chat_id, []).append(moment)
+
+    def _forget(self, now: float) -> None:
+        """Drop bookings too old to constrain any booking at or after `now`."""
+        horizon = now - self._memory
+        stale = bisect.bisect_left(self._booked, horizon)
+        if stale:
+            del self._booked[:stale]
+        if now - self._swept_at < SWEEP_EVERY:
+            return
+        self._swept_at = now
+        for chat_id, moments in list(self._chats.items()):
+            stale = bisect.bisect_left(moments, horizon)
+            if stale == len(moments):
+                del self._chats[chat_id]
+            elif stale:
+                del moments[:stale]
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """How long Telegram asked to wait, in seconds, from an int or a timedelta."""
+    # The `retry_after` property warns about its coming change of type unless PTB_TIMEDELTA
+    # is set; the timedelta it is made from does not.
+    value: object = getattr(error, "_retry_after", None)
+    if value is None:
+        value = error.retry_after
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, int | float):
+        return float(value)
+    raise TypeError(f"unexpected retry_after: {type(value).__name__}")
+
+
+def chat_key(chat_id: object) -> ChatKey:
+    """The scheduler's key for a request's chat_id: an int where it is one, else its text."""
+    if chat_id is None:
+        return None
+    if isinstance(chat_id, int) and not isinstance(chat_id, bool):
+        return chat_id
+    text = str(chat_id)
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def pace_of(rate_limit_args: dict[str, Any] | None) -> Pace:
+    """The pace a caller asked for with `rate_limit_args={"pace": ...}`; REPLY if none."""
+    if not rate_limit_args:
+        return Pace.REPLY
+    return Pace(rate_limit_args.get("pace", Pace.REPLY))
+
+
+class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    """Applies SendScheduler to every Bot API request that sends or edits a message.
+
+    Callers say how urgent a message is with ``rate_limit_args={"pace": Pace.BULK}`` (the
+    delivery worker does); without it a message is a REPLY. On a 429 every sender pauses for
+    the time Telegram asked; a BULK request then raises RetryAfter (the worker reschedules its
+    row), a REPLY waits and is sent again, up to `max_retries` times.
+    """
+
+    def __init__(
+        self,
+        limits: Limits,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        max_retries: int = 3,
+    ) -> None:
+        if max_retries < 0:
+            raise ValueError("max_retries must not be negative")
+        self._scheduler = SendScheduler(limits)
+        self._clock = clock
+        self._sleep = sleep
+        self._max_retries = max_retries
+
+    @property
+    def scheduler(self) -> SendScheduler:
+        """The scheduler holding the bookings."""
+        return self._scheduler
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> ApiResult:
+        """Wait for the request's booked moment, then make it; see the class docstring."""
+        if endpoint not in LIMITED_ENDPOINTS:
+            return await callback(*args, **kwargs)
+        pace = pace_of(rate_limit_args)
+        chat = chat_key(data.get("chat_id"))
+        retries = 0
+        while True:
+            await self._wait_turn(chat, pace)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                seconds = retry_seconds(error)
+                self._scheduler.pause_until(self._clock() + seconds)
+                logger.warning(
+                    "flood limit on %s (%s): all sending paused for %.1f s",
+                    endpoint,
+                    pace.value,
+                    seconds,
+                )
+                if pace is Pace.BULK or retries >= self._max_retries:
+                    raise
+                retries += 1
+
+    async def _wait_turn(self, chat: ChatKey, pace: Pace) -> None:
+        """Book a moment for the message and wait until it comes."""
+        scheduler = self._scheduler
+        while True:
+            now = self._clock()
+            moment = scheduler.try_book(chat, pace, now)
+            if moment is None:
+                # Bulk is only booked just in time; ask again when a slot is one interval away.
+                await self._pause(scheduler.next_chance(chat, now) - now)
+                continue
+            try:
+                await self._pause(moment - self._clock())
+            except asyncio.CancelledError:
+                scheduler.cancel(chat, moment)
+                raise
+            if moment >= scheduler.paused_until:
+                return
+            # A 429 elsewhere paused sending while this one waited: book again after it.
+            scheduler.cancel(chat, moment)
+
+    async def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)

@@ -1,0 +1,101 @@
+"""Rules for sending queued messages: quiet hours, retries, and what a queued message holds."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+DEFAULT_QUIET_HOURS = "21:00-08:00"
+QUIET_OFF = "off"
+# Waits before each retry after a network failure or a server error; then it fails.
+BACKOFF = (
+    timedelta(seconds=5),
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+_QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def valid_quiet_hours(value: str) -> bool:
+    """True for "HH:MM-HH:MM" (local times) or "off"."""
+    return value == QUIET_OFF or _QUIET.match(value) is not None
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a queued message says: its text (Telegram HTML) and any buttons."""
+
+    text: str
+    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+
+    def dumps(self) -> str:
+        """As stored in the outbox."""
+        return json.dumps({"text": self.text, "buttons": self.buttons}, ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, raw: str) -> Payload:
+        """From the outbox."""
+        data = json.loads(raw)
+        buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
+        return cls(str(data["text"]), buttons)
+
+
+def quiet_window(
+    setting: str | None, default: str = DEFAULT_QUIET_HOURS
+) -> tuple[time, time] | None:
+    """A person's quiet hours as (start, end) local times; None when they are off.
+
+    `setting` is the person's own choice; None means the organisation's `default`.
+    """
+    chosen = default if setting is None else setting
+    match = _QUIET.match(chosen)
+    if match is None:
+        return None
+    hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
+    return time(hour1, minute1), time(hour2, minute2)
+
+
+def quiet_until(
+    now: datetime, zone: ZoneInfo, setting: str | None, default: str = DEFAULT_QUIET_HOURS
+) -> datetime | None:
+    """If `now` falls in the person's quiet hours, the UTC moment they end; otherwise None.
+
+    Quiet hours are wall-clock times in `zone`, so 08:00 is 08:00 in summer and in winter.
+    """
+    window = quiet_window(setting, default)
+    if window is None:
+        return None
+    start, end = window
+    if start == end:
+        return None
+    local = now.astimezone(zone)
+    wall = local.time().replace(tzinfo=None)
+    if start < end:
+        inside = start <= wall < end
+        end_day = local.date()
+    else:  # the window crosses midnight
+        inside = wall >= start or wall < end
+        end_day = local.date() + timedelta(days=1) if wall >= start else local.date()
+    if not inside:
+        return None
+    return _wall_to_utc(datetime.combine(end_day, end), zone)
+
+
+def _wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
+    """A local wall time as UTC. A time skipped when clocks go forward maps to just after
+    the change (fold=0 reads it with the old offset, PEP 495); a repeated time, to its first
+    occurrence."""
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
+def retry_delay(attempts: int) -> timedelta | None:
+    """How long to wait after failed attempt number `attempts`; None when it should give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return BACKOFF[max(0, attempts - 1)]

@@ -1,0 +1,384 @@
+"""Dates and times as coordinators type them, read in the group's time zone.
+
+`parse_when` understands forms such as "tomorrow 2pm", "Tue 3 March 14:00", "3/3/26 10.30"
+and "next Friday at noon". It refuses anything it cannot read for certain, including wall
+times that a clock change skips or repeats, rather than guess. `describe` says a moment back
+in words, so a person can check it before anything is saved.
+
+Choices for the forms people read differently:
+
+- Slashed dates are day first, as in the UK: "4/3" is 4 March.
+- A date without a year is its next occurrence: this year if the date is today or later,
+  otherwise next year. A time already gone earlier today is reported as in the past rather
+  than moved a year on.
+- A time without a date is today if it is still ahead, otherwise tomorrow.
+- "Friday" is today if today is Friday and the time is still ahead, otherwise the next Friday.
+  "next Friday" is the first Friday strictly after today (so, typed on a Thursday, it is the
+  next day). `describe` always shows the date, so either reading is visible before saving.
+- "tonight" means today. "midnight" (and "12am") is 00:00 at the start of the date given.
+- "14:00" and "9:30" are 24-hour times; "2pm", "2.30 pm" and "12am" are 12-hour times.
+- A weekday and a date that disagree ("Mon 3 March" when 3 March is a Tuesday) are not
+  understood, so the person is asked again.
+- Vague words ("morning", "next week") and anything else unrecognised are not understood.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# Longer than anything a person would type for a date and time; longer input is refused
+# before any parsing, so a pasted essay costs nothing.
+MAX_INPUT = 100
+# Years searched for the next 29 February; leap days can be eight years apart (2096, 2104).
+_LEAP_SEARCH = 9
+
+
+class WhenProblem(enum.Enum):
+    """Why typed text did not give a moment that can be used."""
+
+    NOT_UNDERSTOOD = "not_understood"
+    IN_THE_PAST = "in_the_past"
+    DOES_NOT_EXIST = "does_not_exist"
+    AMBIGUOUS = "ambiguous"
+    TOO_FAR = "too_far"
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment understood from typed text, in UTC and in the time zone it was read in."""
+
+    at: datetime
+    local: datetime
+
+
+@dataclass(frozen=True)
+class WhenError:
+    """Why typed text could not be used, and the local wall time understood, if any.
+
+    `local` is set for every problem except NOT_UNDERSTOOD. For DOES_NOT_EXIST it is a wall
+    time the clocks skip, and for AMBIGUOUS one they show twice; pass it to `describe`
+    unchanged to say it back as typed.
+    """
+
+    problem: WhenProblem
+    local: datetime | None = None
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed", "weds"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_DAYS_FROM_TODAY = {"today": 0, "tonight": 0, "tomorrow": 1}
+_NAMED_TIMES = {"noon": time(12), "midday": time(12), "midnight": time(0)}
+_FILLER = {"at", "on", "of", "the"}
+
+# Each pattern is matched whole against one short word and has no nested repetition,
+# so matching takes time in proportion to the word. ASCII only: digits from other
+# scripts are refused rather than read.
+_CLOCK_24 = re.compile(r"(\d{1,2})[:.](\d{2})", re.ASCII)
+_CLOCK_12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(am|pm)", re.ASCII)
+_CLOCK_BEFORE_SUFFIX = re.compile(r"\d{1,2}(?:[:.]\d{2})?", re.ASCII)
+_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?", re.ASCII)
+_YEAR = re.compile(r"\d{4}", re.ASCII)
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+@dataclass
+class _Parts:
+    """The pieces found in typed text, before they are placed on a calendar."""
+
+    days_from_today: int | None = None
+    weekday: int | None = None
+    strictly_after_today: bool = False
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    clock: time | None = None
+
+
+def parse_when(
+    text: str,
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    future_only: bool = True,
+    max_ahead: timedelta = timedelta(days=366),
+) -> When | WhenError:
+    """The moment `text` names, read in `zone` as of `now`, or why it cannot be used."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    parts = _read(text)
+    if parts is None or parts.clock is None:
+        return WhenError(WhenProblem.NOT_UNDERSTOOD)
+    wall = _wall_time(parts, parts.clock, now.astimezone(zone))
+    if wall is None:
+        return WhenError(WhenProblem.NOT_UNDERSTOOD)
+    try:
+        placed = _place(wall, zone)
+    except OverflowError:
+        # A year so far off that it cannot be turned into UTC.
+        return WhenError(WhenProblem.NOT_UNDERSTOOD)
+    if isinstance(placed, WhenProblem):
+        return WhenError(placed, wall.replace(tzinfo=zone))
+    if future_only and placed <= now:
+        return WhenError(WhenProblem.IN_THE_PAST, placed)
+    if placed - now > max_ahead:
+        return WhenError(WhenProblem.TOO_FAR, placed)
+    return When(at=placed.astimezone(UTC), local=placed)
+
+
+def describe(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """The moment in words, in `zone`: "today at 2pm", "tomorrow at 10:30am",
+    "Friday 6 March at 6pm", "Sunday 3 January 2027 at midday".
+
+    The year is shown only when it is not the current year. 00:00 is said as
+    "midnight at the start of ...", since "midnight on Friday" is often read as the end
+    of Friday.
+    """
+    # A wall time from a WhenError may be one the clocks skip; converting it would move it,
+    # so a moment already in the zone is said as it stands.
+    local = moment if moment.tzinfo is zone else moment.astimezone(zone)
+    day = _day_words(local.date(), now.astimezone(zone).date())
+    if local.hour == 0 and local.minute == 0:
+        return f"midnight at the start of {day}"
+    return f"{day} at {_clock_words(local.hour, local.minute)}"
+
+
+def _words(text: str) -> list[str] | None:
+    """The text as lower-case words, with "2 pm" joined into one, or None if too long."""
+    trimmed = text.strip()
+    if not trimmed or len(trimmed) > MAX_INPUT:
+        return None
+    lowered = trimmed.lower().replace("a.m.", "am").replace("p.m.", "pm").replace(",", " ")
+    words: list[str] = []
+    for word in lowered.rstrip(".").split():
+        if word in _FILLER:
+            continue
+        previous = words[-1] if words else ""
+        if word in ("am", "pm") and _CLOCK_BEFORE_SUFFIX.fullmatch(previous):
+            words[-1] = previous + word
+        else:
+            words.append(word)
+    return words
+
+
+def _read(text: str) -> _Parts | None:
+    """The pieces of a date and time in `text`, or None if any word is not understood."""
+    words = _words(text)
+    if words is None:
+        return None
+    parts = _Parts()
+    kinds: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        used = 1
+        if word in _DAYS_FROM_TODAY:
+            parts.days_from_today = _DAYS_FROM_TODAY[word]
+            kinds.append("relative day")
+        elif word == "next" and following in _WEEKDAYS:
+            parts.weekday = _WEEKDAYS[following]
+            parts.strictly_after_today = True
+            kinds.append("weekday")
+            used = 2
+        elif word in _WEEKDAYS:
+            parts.weekday = _WEEKDAYS[word]
+            kinds.append("weekday")
+        elif word == "12" and following in _NAMED_TIMES:
+            # "12 noon" is one time. Dates are read from their first word, so the 12 in
+            # "March 12 noon" has already been taken as the day.
+            parts.clock = _NAMED_TIMES[following]
+            kinds.append("time")
+            used = 2
+        elif (clock := _clock(word)) is not None:
+            parts.clock = clock
+            kinds.append("time")
+        elif (numeric := _numeric_date(word)) is not None:
+            parts.year, parts.month, parts.day = numeric
+            kinds.append("date")
+        elif (spelled := _spelled_date(words, index)) is not None:
+            (parts.year, parts.month, parts.day), used = spelled
+            kinds.append("date")
+        else:
+            return None
+        index += used
+    # Two of anything ("2pm 3pm", "today tomorrow") leaves no single answer.
+    if len(kinds) != len(set(kinds)):
+        return None
+    return parts
+
+
+def _clock(word: str) -> time | None:
+    """The time of day one word names, or None."""
+    if word in _NAMED_TIMES:
+        return _NAMED_TIMES[word]
+    if match := _CLOCK_12.fullmatch(word):
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return None
+        return time(hour % 12 + (12 if match[3] == "pm" else 0), minute)
+    if match := _CLOCK_24.fullmatch(word):
+        hour, minute = int(match[1]), int(match[2])
+        if hour > 23 or minute > 59:
+            return None
+        return time(hour, minute)
+    return None
+
+
+def _numeric_date(word: str) -> tuple[int | None, int, int] | None:
+    """Year (if given), month and day from "3/3", "3/3/27", "03/03/2027" or "2026-03-03"."""
+    if match := _SLASHED.fullmatch(word):
+        year = match[3]
+        if year is None:
+            return None, int(match[2]), int(match[1])
+        return int(year) + (2000 if len(year) == 2 else 0), int(match[2]), int(match[1])
+    if match := _ISO.fullmatch(word):
+        return int(match[1]), int(match[2]), int(match[3])
+    return None
+
+
+def _spelled_date(words: list[str], index: int) -> tuple[tuple[int | None, int, int], int] | None:
+    """Year, month and day from "3 March", "3rd Mar 2027" or "March 3" starting at `index`,
+    and how many words they took; or None."""
+    first = words[index]
+    second = words[index + 1] if index + 1 < len(words) else ""
+    if (day := _DAY.fullmatch(first)) and second in _MONTHS:
+        month = _MONTHS[second]
+    elif first in _MONTHS and (day := _DAY.fullmatch(second)):
+        month = _MONTHS[first]
+    else:
+        return None
+    after = words[index + 2] if index + 2 < len(words) else ""
+    if _YEAR.fullmatch(after):
+        return (int(after), month, int(day[1])), 3
+    return (None, month, int(day[1])), 2
+
+
+def _wall_time(parts: _Parts, clock: time, now_local: datetime) -> datetime | None:
+    """The naive local date and time the parts name, or None if they contradict each other."""
+    today = now_local.date()
+    # Compared as wall times; a clock change today makes this approximate, and such
+    # times are caught as skipped or repeated when placed.
+    still_ahead = clock > now_local.time()
+    if parts.month is not None and parts.day is not None:
+        if parts.days_from_today is not None or parts.strictly_after_today:
+            return None
+        day = _calendar_date(parts.year, parts.month, parts.day, today)
+        if day is None or (parts.weekday is not None and day.weekday() != parts.weekday):
+            return None
+    elif parts.days_from_today is not None:
+        if parts.weekday is not None:
+            return None
+        day = today + timedelta(days=parts.days_from_today)
+    elif parts.weekday is not None:
+        days = (parts.weekday - today.weekday()) % 7
+        if days == 0 and (parts.strictly_after_today or not still_ahead):
+            days = 7
+        day = today + timedelta(days=days)
+    else:
+        day = today if still_ahead else today + timedelta(days=1)
+    return datetime.combine(day, clock)
+
+
+def _calendar_date(year: int | None, month: int, day: int, today: date) -> date | None:
+    """The date, or without a year its next occurrence from today; None if there is none."""
+    if year is not None:
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    for candidate_year in range(today.year, today.year + _LEAP_SEARCH):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _place(wall: datetime, zone: ZoneInfo) -> datetime | WhenProblem:
+    """The naive wall time as an aware moment in `zone`, or why it is not one moment."""
+    earlier = wall.replace(tzinfo=zone, fold=0)
+    later = wall.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return earlier.astimezone(UTC).astimezone(zone)
+    # The offsets differ, so the clocks change around this wall time. If it survives a
+    # round trip through UTC it happens twice; if not, the clocks skip over it.
+    back = earlier.astimezone(UTC).astimezone(zone)
+    if back.replace(tzinfo=None) != wall:
+        return WhenProblem.DOES_NOT_EXIST
+    return WhenProblem.AMBIGUOUS
+
+
+def _day_words(day: date, today: date) -> str:
+    """'today', 'tomorrow', or the weekday and date, with the year if it is not this year."""
+    if day == today:
+        return "today"
+    if day == today + timedelta(days=1):
+        return "tomorrow"
+    words = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
+    return words if day.year == today.year else f"{words} {day.year}"
+
+
+def _clock_words(hour: int, minute: int) -> str:
+    """'2pm', '10:30am', or 'midday'."""
+    if hour == 12 and minute == 0:
+        return "midday"
+    shown = hour % 12 or 12
+    suffix = "am" if hour < 12 else "pm"
+    return f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
