@@ -8,9 +8,11 @@ The worker also releases scheduled broadcasts and keeps their progress messages 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import texts
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
 from bot.ratelimit import Pace, retry_seconds
@@ -31,8 +34,11 @@ from storage.repositories import OutboxJob
 
 logger = logging.getLogger(__name__)
 
-CLAIM_BATCH = 50
+# Messages being sent at once, and claimed rows kept ready behind them (so claiming, a
+# write, runs while others send). Stopping a broadcast drops its ready rows; only the
+# ones in flight can still arrive.
 IN_FLIGHT = 8
+READY = 16
 PROGRESS_EVERY = 3.0
 IDLE_WAIT = 1.0
 
@@ -58,10 +64,14 @@ class DeliveryWorker:
         self._rate = send_rate
         self._quiet_hours = quiet_hours
         self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._sends: set[asyncio.Task[None]] = set()
+        self._ready: collections.deque[OutboxJob] = collections.deque()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # "Sent" is recorded in batches. A crash before a batch is written sends those
+        # messages again after the restart: at most one extra copy each, as for a message
+        # in flight at the crash.
+        self._sent: GroupCommit[int] = GroupCommit(self._record_sent, "chorus-sent")
 
     async def start(self) -> None:
         """Return messages left mid-send by a crash to the queue, then start working."""
@@ -69,6 +79,7 @@ class DeliveryWorker:
             released = await tx.outbox.release_claims()
         if released:
             logger.info("%d message(s) were mid-send when Chorus stopped; sending again", released)
+        self._sent.start()
         self._task = asyncio.create_task(self._run(), name="chorus-delivery")
 
     def kick(self) -> None:
@@ -76,24 +87,42 @@ class DeliveryWorker:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop claiming; let messages already being sent finish."""
+        """Stop claiming; let messages already being sent finish; queue the rest again."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
             await self._task
         if self._sends:
             await asyncio.wait(self._sends, timeout=10)
+        await self._sent.stop()
+        await self._unclaim_ready(lambda job: True, "pending")
+
+    async def drop_broadcast(self, broadcast_id: int) -> None:
+        """A stopped broadcast: its rows claimed but not yet being sent are cancelled."""
+        await self._unclaim_ready(lambda job: job.broadcast_id == broadcast_id, "cancelled")
+
+    async def _unclaim_ready(self, which: Callable[[OutboxJob], bool], state: str) -> None:
+        dropped = [job for job in self._ready if which(job)]
+        if not dropped:
+            return
+        self._ready = collections.deque(job for job in self._ready if not which(job))
+        async with self._storage.transaction() as tx:
+            await tx.outbox.unclaim([job.id for job in dropped], state)
 
     async def _run(self) -> None:
         last_progress = 0.0
         loop = asyncio.get_running_loop()
+        reporting: asyncio.Task[None] | None = None
         while not self._stopping:
             try:
                 await self._broadcasts.release_due()
                 claimed = await self._claim_and_send()
-                if loop.time() - last_progress >= PROGRESS_EVERY:
+                due = loop.time() - last_progress >= PROGRESS_EVERY
+                if due and (reporting is None or reporting.done()):
+                    # Its own task: an edit may wait its turn for the coordinator's chat
+                    # (one message a second), and sending must not wait with it.
                     last_progress = loop.time()
-                    await self._report_progress()
+                    reporting = asyncio.create_task(self._report_progress())
             except Exception:  # the worker must outlive any one failure; the row stays queued
                 logger.exception("delivery round failed")
                 claimed = 0
@@ -103,14 +132,21 @@ class DeliveryWorker:
                 self._wake.clear()
 
     async def _claim_and_send(self) -> int:
-        async with self._storage.transaction() as tx:
-            jobs = await tx.outbox.claim_due(self._clock.now(), CLAIM_BATCH)
-        for job in jobs:
-            await self._slots.acquire()
-            task = asyncio.create_task(self._deliver(job))
+        """Keep the ready queue topped up and the sending places full; returns 0 when there
+        is nothing to do (the loop then waits for a kick)."""
+        if len(self._ready) < READY // 2:
+            async with self._storage.transaction() as tx:
+                claimed = await tx.outbox.claim_due(self._clock.now(), READY - len(self._ready))
+            self._ready.extend(claimed)
+        while self._ready and len(self._sends) < IN_FLIGHT:
+            task = asyncio.create_task(self._deliver(self._ready.popleft()))
             self._sends.add(task)
             task.add_done_callback(self._sends.discard)
-        return len(jobs)
+        if not self._ready and not self._sends:
+            return 0
+        if len(self._sends) >= IN_FLIGHT or not self._ready:
+            await asyncio.wait(self._sends, return_when=asyncio.FIRST_COMPLETED)
+        return 1
 
     async def _deliver(self, job: OutboxJob) -> None:
         try:
@@ -118,8 +154,6 @@ class DeliveryWorker:
         except Exception:  # recorded as failed; never retried in a loop
             logger.exception("outbox row %d could not be sent", job.id)
             await self._finish(job, "failed", "error: unexpected")
-        finally:
-            self._slots.release()
 
     async def _attempt(self, job: OutboxJob) -> None:
         now = self._clock.now()
@@ -151,7 +185,7 @@ class DeliveryWorker:
             else:
                 await self._retry(job, self._clock.now() + delay, reason)
         else:
-            await self._finish(job, "sent", None)
+            self._sent.add(job.id)
 
     async def _send_parts(self, job: OutboxJob) -> None:
         assert job.chat_id is not None
@@ -169,6 +203,10 @@ class DeliveryWorker:
             if not last:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)
+
+    async def _record_sent(self, outbox_ids: list[int]) -> None:
+        async with self._storage.transaction() as tx:
+            await tx.outbox.finish_sent(outbox_ids, self._clock.now())
 
     async def _finish(self, job: OutboxJob, state: str, error: str | None) -> None:
         async with self._storage.transaction() as tx:
@@ -189,13 +227,18 @@ class DeliveryWorker:
                 await tx.outbox.drop_for_person(job.person_id, "blocked: earlier")
 
     async def _report_progress(self) -> None:
-        for broadcast in await self._broadcasts.sending():
-            progress = await self._broadcasts.progress(broadcast.id)
-            if progress is None:
-                continue
-            if progress.done:
-                await self._broadcasts.finish(broadcast.id)
-            await self._show(progress)
+        # Counts may trail the newest sends by one batch; a row not yet recorded as sent
+        # still counts as waiting, so a broadcast is never reported done too early.
+        try:
+            for broadcast in await self._broadcasts.sending():
+                progress = await self._broadcasts.progress(broadcast.id)
+                if progress is None:
+                    continue
+                if progress.done:
+                    await self._broadcasts.finish(broadcast.id)
+                await self._show(progress)
+        except Exception:  # progress is shown again at the next report
+            logger.exception("broadcast progress not reported")
 
     async def _show(self, progress: Progress) -> None:
         """Edit (or first send) the coordinator's progress message."""

@@ -18,6 +18,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.batching import GroupCommit
 from bot.clock import Clock
 from storage.database import Storage
 
@@ -83,59 +84,16 @@ class UpdateJournal:
         await self._queue.put(update)
 
 
-class _BatchSettler:
-    """Settles the rows of updates whose handlers wrote nothing, many per transaction.
-
-    While one batch is being written the next gathers, so under load the journal costs a
-    fraction of a write per update. A crash before a batch is written means those updates
-    are handled again after the restart; their handlers wrote nothing, so at most a reply
-    is repeated.
-    """
-
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-        self._pending: list[int] = []
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="chorus-settler")
-
-    def add(self, update_id: int) -> None:
-        self._pending.append(update_id)
-        self._wake.set()
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
-        await self._flush()
-
-    async def _run(self) -> None:
-        while True:
-            await self._wake.wait()
-            self._wake.clear()
-            await self._flush()
-
-    async def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        try:
-            await self._storage.settle(*batch)
-        except Exception:  # kept for the next batch; if Chorus stops first, they are replayed
-            logger.exception("could not settle %d handled update(s)", len(batch))
-            self._pending[:0] = batch
-
-
 class JournalUpdateProcessor(BaseUpdateProcessor):
     """Handles updates concurrently, one at a time per chat, settling each journal row."""
 
     def __init__(self, storage: Storage, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
         self._storage = storage
-        self._settler = _BatchSettler(storage)
+        # Updates whose handlers wrote nothing are settled in batches. A crash before a
+        # batch is written means they are handled again after the restart: their handlers
+        # wrote nothing, so at most a reply is repeated.
+        self._settler: GroupCommit[int] = GroupCommit(self._settle, "chorus-settler")
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -146,6 +104,9 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         """Settle what is left."""
         await self._settler.stop()
+
+    async def _settle(self, update_ids: list[int]) -> None:
+        await self._storage.settle(*update_ids)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the handlers for `update`, in order within its chat, then settle its row."""

@@ -204,6 +204,7 @@ async def broadcast_stop_tapped(update: Update, context: ChorusContext) -> None:
     if stopped is None:
         await respond(update, say(texts.BROADCAST_CANT_STOP))
         return
+    await context.bot_data.worker.drop_broadcast(stopped.id)
     progress = await context.services.broadcasts.progress(stopped.id)
     await respond(update, say(texts.BROADCAST_STOPPED, sent=progress.sent if progress else 0))
 

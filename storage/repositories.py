@@ -558,6 +558,15 @@ class OutboxRepo:
             update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
         )
 
+    async def finish_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
+        """Record that these claimed messages were sent."""
+        o = schema.outbox
+        await self._conn.execute(
+            update(o)
+            .where(o.c.id.in_(outbox_ids), o.c.state == "sending")
+            .values(state="sent", sent_at=now, last_error=None)
+        )
+
     async def part_sent(self, outbox_id: int, parts_sent: int) -> None:
         """Record how many parts of a long message have gone."""
         o = schema.outbox
@@ -575,6 +584,13 @@ class OutboxRepo:
             values["attempts"] = o.c.attempts - 1
         await self._conn.execute(
             update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
+        )
+
+    async def unclaim(self, outbox_ids: Sequence[int], state: str = "pending") -> None:
+        """Return claimed messages that were never sent to the queue (or cancel them)."""
+        o = schema.outbox
+        await self._conn.execute(
+            update(o).where(o.c.id.in_(outbox_ids), o.c.state == "sending").values(state=state)
         )
 
     async def release_claims(self) -> int:
