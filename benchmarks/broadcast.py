@@ -6,7 +6,7 @@ broadcast to every member; meanwhile a few members keep using the bot, and the t
 each of their replies is measured. Prints recipients, the configured rate, the achieved
 rate and its ratio, breaches, lost and duplicate messages, and the reply p95.
 
-    .venv/bin/python benchmarks/broadcast.py [--members 10000] [--rate 200]
+    .venv/bin/python benchmarks/broadcast.py [--members 10000] [--rate 180]
     .venv/bin/python benchmarks/broadcast.py --kill   # SIGKILL mid-broadcast, then restart
 """
 
@@ -231,7 +231,7 @@ async def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--rate", type=float, default=200.0, help="CHORUS_SEND_RATE, messages/s")
+    parser.add_argument("--rate", type=float, default=180.0, help="CHORUS_SEND_RATE, messages/s")
     parser.add_argument("--kill", action="store_true", help="SIGKILL once, a third of the way")
     parser.add_argument(
         "--active", type=int, default=ACTIVE_MEMBERS, help="members using the bot meanwhile"
