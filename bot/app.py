@@ -64,6 +64,7 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     services = Services.build(storage, clock, settings.admin_ids)
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
+    application.bot_data.quiet_hours = settings.quiet_hours
     worker = DeliveryWorker(
         storage,
         clock,

@@ -21,6 +21,7 @@ class BotData:
 
     services: Services
     zone: ZoneInfo
+    quiet_hours: str
     worker: DeliveryWorker
 
 

@@ -127,8 +127,16 @@ SETTINGS = N_(
     "<b>Your settings</b>\n\n"
     "Name others see: {name}\n"
     "Messages from me: {messages}\n"
+    "Quiet hours: {quiet}\n"
     "Your groups: {groups}"
 )
+QUIET_RANGE = N_("{start} to {end}")
+QUIET_NONE = N_("none")
+BUTTON_QUIET = N_("Quiet hours")
+QUIET_ASK = N_(
+    "When should I keep quiet? Messages that can wait will come after, not during, these hours."
+)
+QUIET_SAVED = N_("Done. Quiet hours: {quiet}.")
 MESSAGES_ON = N_("on")
 MESSAGES_PAUSED = N_("paused")
 NO_GROUPS = N_("none yet")

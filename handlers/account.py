@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.membership import NAME_MAX, NameOutcome
+from bot.services.delivery_rules import QUIET_OFF, quiet_window
+from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
 from bot.texts import label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -30,6 +31,7 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
         texts.SETTINGS,
         name=account.display_name or say(texts.NO_NAME),
         messages=say(texts.MESSAGES_PAUSED if account.paused else texts.MESSAGES_ON),
+        quiet=quiet_words(account.quiet_hours or context.bot_data.quiet_hours),
         groups=groups,
     )
     pause = (
@@ -39,7 +41,38 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     )
     rename = (label(texts.BUTTON_CHANGE_NAME), callbacks.encode(Action.NAME_TYPE))
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
-    await respond(update, text, keyboard([[rename, no_name], [pause]]))
+    quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
+    await respond(update, text, keyboard([[rename, no_name], [pause, quiet]]))
+
+
+async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer the quiet hours a member can choose."""
+    rows = [
+        [(quiet_words(choice), callbacks.encode(Action.QUIET_SET, index))]
+        for index, choice in enumerate(QUIET_CHOICES)
+    ]
+    await respond(update, say(texts.QUIET_ASK), keyboard(rows))
+
+
+async def quiet_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save the quiet hours chosen."""
+    choice = button_int(update)
+    chosen = None
+    if choice is not None:
+        chosen = await context.services.membership.set_quiet_hours(sender_id(update), choice)
+    reply = (
+        say(texts.QUIET_SAVED, quiet=quiet_words(chosen)) if chosen else say(texts.STALE_BUTTON)
+    )
+    await respond(update, reply)
+
+
+def quiet_words(value: str | None) -> str:
+    """Quiet hours in words: "21:00 to 08:00", or "none"."""
+    window = quiet_window(value, QUIET_OFF) if value else None
+    if window is None:
+        return label(texts.QUIET_NONE)
+    start, end = window
+    return label(texts.QUIET_RANGE, start=start.strftime("%H:%M"), end=end.strftime("%H:%M"))
 
 
 async def name_change_tapped(update: Update, context: ChorusContext) -> None:

@@ -42,6 +42,8 @@ class Action(enum.StrEnum):
     BROADCAST_CONFIRM = "bc"
     BROADCAST_DISCARD = "bd"
     BROADCAST_STOP = "bx"
+    QUIET_PICK = "qp"
+    QUIET_SET = "qs"
 
 
 _ACTIONS = frozenset(action.value for action in Action)

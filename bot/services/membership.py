@@ -49,6 +49,10 @@ class NameResult:
     name: str | None = None
 
 
+# The quiet hours a member can choose from in /settings ("off": no quiet hours).
+QUIET_CHOICES = ("21:00-08:00", "22:00-07:00", "20:00-09:00", "23:00-09:00", "off")
+
+
 @dataclass(frozen=True)
 class AccountView:
     """What `/settings` shows a person."""
@@ -57,6 +61,7 @@ class AccountView:
     paused: bool
     groups: list[GroupRow]
     role: Role
+    quiet_hours: str | None = None
 
 
 class Membership:
@@ -123,7 +128,18 @@ class Membership:
                 return None
             groups = await tx.groups.of_member(person.id)
         role = role_in(person, telegram_id, self._admins)
-        return AccountView(person.display_name, person.paused, groups, role)
+        return AccountView(person.display_name, person.paused, groups, role, person.quiet_hours)
+
+    async def set_quiet_hours(self, telegram_id: int, choice: int) -> str | None:
+        """Set quiet hours to one of QUIET_CHOICES; the value set, or None if not known."""
+        if not 0 <= choice < len(QUIET_CHOICES):
+            return None
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return None
+            await tx.people.set_quiet_hours(person.id, QUIET_CHOICES[choice])
+        return QUIET_CHOICES[choice]
 
     async def set_paused(self, telegram_id: int, paused: bool) -> bool:
         """Pause or resume all messages; False if the person is not known."""

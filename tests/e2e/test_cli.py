@@ -59,6 +59,10 @@ BAD_SETTINGS = [
     ({"CHORUS_WEBHOOK_PORT": "0"}, "CHORUS_WEBHOOK_PORT must be a port number"),
     ({"CHORUS_BOT_API_URL": "telegram"}, "CHORUS_BOT_API_URL must be a web address"),
     ({"CHORUS_LOG_LEVEL": "LOUD"}, "CHORUS_LOG_LEVEL must be one of"),
+    ({"CHORUS_QUIET_HOURS": "late"}, "CHORUS_QUIET_HOURS must be two local times"),
+    ({"CHORUS_SEND_RATE": "0"}, "CHORUS_SEND_RATE must be a number"),
+    ({"CHORUS_PRIVATE_CHAT_INTERVAL": "-1"}, "CHORUS_PRIVATE_CHAT_INTERVAL must be"),
+    ({"CHORUS_GROUP_CHAT_PER_MINUTE": "0"}, "CHORUS_GROUP_CHAT_PER_MINUTE must be"),
 ]
 
 

@@ -121,7 +121,11 @@ async def test_member_settings_pause_leave(fake: FakeBotApi, chorus: RunningChor
     assert "Recovery group" in settings["text"]
     paused = await member.tap("Pause")
     assert "Messages are paused" in paused["text"]
-    assert "paused" in (await member.send("/settings"))["text"]
+    settings = await member.send("/settings")
+    assert "paused" in settings["text"] and "Quiet hours: 21:00 to 08:00" in settings["text"]
+    await member.tap("Quiet hours", settings)
+    assert "Quiet hours: none" in (await member.tap("none"))["text"]
+    assert "Quiet hours: none" in (await member.send("/settings"))["text"]
 
     await member.tap("Change name")
     assert "Others will see you as Jo2" in (await member.send("Jo2"))["text"]

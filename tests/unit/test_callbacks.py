@@ -35,6 +35,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.BROADCAST_CONFIRM: (),
     Action.BROADCAST_DISCARD: (),
     Action.BROADCAST_STOP: (LONGEST_ID,),
+    Action.QUIET_PICK: (),
+    Action.QUIET_SET: (LONGEST_ID,),
 }
 
 
