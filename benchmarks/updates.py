@@ -159,6 +159,14 @@ async def run_chorus(members: int, profile: Path | None = None) -> Result:
             CHORUS_SECRET_KEY="b" * 48,
             CHORUS_ADMIN_IDS=str(ADMIN),
             CHORUS_LOG_LEVEL="WARNING",
+            # Members here answer the instant a reply lands; spacing replies to one chat a
+            # second apart (Telegram's rule, which Chorus keeps) would measure that rule,
+            # not how fast updates are handled. The echo bot has no such spacing.
+            CHORUS_PRIVATE_CHAT_INTERVAL="0",
+            # Likewise Telegram's overall limit (Chorus sends 25 a second at most by
+            # default): this fake server has none, and neither has the echo bot.
+            CHORUS_SEND_RATE="1000",
+            CHORUS_QUIET_HOURS="off",
         )
         command = [sys.executable, "-m", "bot", "run"]
         if profile is not None:
