@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
+# Seconds before a failed write is tried again when nothing new arrives meanwhile.
+RETRY_AFTER = 1.0
 
 
 class GroupCommit(Generic[Item]):
@@ -58,7 +60,9 @@ class GroupCommit(Generic[Item]):
         if batch:
             try:
                 await self._write(batch)
-            except Exception:  # kept for the next batch
+            except Exception:  # kept for the next batch, tried again shortly
                 logger.exception("%s: could not write %d item(s)", self._name, len(batch))
                 self._pending[:0] = batch
+                if not self._stopping:
+                    asyncio.get_running_loop().call_later(RETRY_AFTER, self._wake.set)
                 return

@@ -19,12 +19,12 @@ BACKOFF = (
     timedelta(minutes=30),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
-_QUIET = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+_QUIET = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)")
 
 
 def valid_quiet_hours(value: str) -> bool:
     """True for "HH:MM-HH:MM" (local times) or "off"."""
-    return value == QUIET_OFF or _QUIET.match(value) is not None
+    return value == QUIET_OFF or _QUIET.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def quiet_window(
     `setting` is the person's own choice; None means the organisation's `default`.
     """
     chosen = default if setting is None else setting
-    match = _QUIET.match(chosen)
+    match = _QUIET.fullmatch(chosen)
     if match is None:
         return None
     hour1, minute1, hour2, minute2 = (int(part) for part in match.groups())
@@ -84,14 +84,28 @@ def quiet_until(
         end_day = local.date() + timedelta(days=1) if wall >= start else local.date()
     if not inside:
         return None
-    return _wall_to_utc(datetime.combine(end_day, end), zone)
+    return _wall_to_utc(datetime.combine(end_day, end), zone, after=now)
 
 
-def _wall_to_utc(wall: datetime, zone: ZoneInfo) -> datetime:
-    """A local wall time as UTC. A time skipped when clocks go forward maps to just after
-    the change (fold=0 reads it with the old offset, PEP 495); a repeated time, to its first
-    occurrence."""
-    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+def _wall_to_utc(wall: datetime, zone: ZoneInfo, after: datetime) -> datetime:
+    """When a local wall time next comes, at or after `after`, in UTC.
+
+    A time skipped when clocks go forward ends the wait when the skipped hour ends (the
+    first wall time that exists). A time that happens twice when clocks go back is the
+    first occurrence not already past.
+    """
+    moment = wall.replace(tzinfo=zone)
+    if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+        # In the gap: step to the first minute that exists (the end of the skipped hour).
+        step = wall
+        while (
+            step.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != step
+        ):
+            step += timedelta(minutes=1)
+        return step.replace(tzinfo=zone).astimezone(UTC)
+    first = moment.replace(fold=0).astimezone(UTC)
+    second = moment.replace(fold=1).astimezone(UTC)
+    return first if first >= after else max(second, after)
 
 
 def retry_delay(attempts: int) -> timedelta | None:
