@@ -7,6 +7,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from bot.failures import describe
+
 logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item")
@@ -60,8 +62,10 @@ class GroupCommit(Generic[Item]):
         if batch:
             try:
                 await self._write(batch)
-            except Exception:  # kept for the next batch, tried again shortly
-                logger.exception("%s: could not write %d item(s)", self._name, len(batch))
+            except Exception as exc:  # kept for the next batch, tried again shortly
+                logger.error(
+                    "%s: could not write %d item(s): %s", self._name, len(batch), describe(exc)
+                )
                 self._pending[:0] = batch
                 if not self._stopping:
                     asyncio.get_running_loop().call_later(RETRY_AFTER, self._wake.set)

@@ -23,6 +23,7 @@ from bot import texts
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
+from bot.failures import describe
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import Payload, quiet_until, retry_delay
@@ -123,8 +124,8 @@ class DeliveryWorker:
                     # (one message a second), and sending must not wait with it.
                     last_progress = loop.time()
                     reporting = asyncio.create_task(self._report_progress())
-            except Exception:  # the worker must outlive any one failure; the row stays queued
-                logger.exception("delivery round failed")
+            except Exception as exc:  # the worker outlives any one failure; rows stay queued
+                logger.error("delivery round failed: %s", describe(exc))
                 claimed = 0
             if not claimed:
                 with contextlib.suppress(TimeoutError):
@@ -151,8 +152,8 @@ class DeliveryWorker:
     async def _deliver(self, job: OutboxJob) -> None:
         try:
             await self._attempt(job)
-        except Exception:  # recorded as failed; never retried in a loop
-            logger.exception("outbox row %d could not be sent", job.id)
+        except Exception as exc:  # recorded as failed; never retried in a loop
+            logger.error("outbox row %d could not be sent: %s", job.id, describe(exc))
             await self._finish(job, "failed", "error: unexpected")
 
     async def _attempt(self, job: OutboxJob) -> None:
@@ -237,8 +238,8 @@ class DeliveryWorker:
                 if progress.done:
                     await self._broadcasts.finish(broadcast.id)
                 await self._show(progress)
-        except Exception:  # progress is shown again at the next report
-            logger.exception("broadcast progress not reported")
+        except Exception as exc:  # progress is shown again at the next report
+            logger.error("broadcast progress not reported: %s", describe(exc))
 
     async def _show(self, progress: Progress) -> None:
         """Edit (or first send) the coordinator's progress message."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 from sqlalchemy.exc import OperationalError
 from telegram import Update
@@ -11,27 +10,10 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.failures import describe
 from bot.texts import say
 
 logger = logging.getLogger(__name__)
-
-
-def describe(error: BaseException) -> str:
-    """The exception's type and where it was raised, without its message.
-
-    Messages can carry what a member wrote (a database error quotes the values it was
-    given), so only types, files, lines and function names are logged.
-    """
-    lines = []
-    current: BaseException | None = error
-    while current is not None:
-        lines.append(type(current).__module__ + "." + type(current).__qualname__)
-        for frame in traceback.extract_tb(current.__traceback__):
-            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
-        current = current.__cause__ or current.__context__
-        if current is not None:
-            lines.append("caused by:")
-    return "\n".join(lines)
 
 
 async def on_error(update: object, context: ChorusContext) -> None:

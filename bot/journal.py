@@ -20,6 +20,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.batching import GroupCommit
 from bot.clock import Clock
+from bot.failures import describe
 from storage.database import Storage
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,10 @@ class UpdateJournal:
     async def _enqueue(self, raw: dict[str, Any]) -> None:
         try:
             update = Update.de_json(raw, self._bot)
-        except Exception:  # a malformed update must not stop the ones after it
-            logger.exception("update %s could not be read; dropped", raw.get("update_id"))
+        except Exception as exc:  # a malformed update must not stop the ones after it
+            logger.error(
+                "update %s could not be read; dropped: %s", raw.get("update_id"), describe(exc)
+            )
             await self._storage.settle(int(raw["update_id"]))
             return
         await self._queue.put(update)

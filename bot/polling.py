@@ -12,6 +12,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
 
+from bot.failures import describe
 from bot.journal import UpdateJournal
 from bot.ratelimit import retry_seconds
 
@@ -66,8 +67,12 @@ class Poller:
                 continue
             try:
                 await self._journal.admit(updates)
-            except Exception:  # not stored, so not acknowledged: Telegram sends them again
-                logger.exception("could not store %d update(s); fetching them again", len(updates))
+            except Exception as exc:  # not stored, so not acknowledged: Telegram resends them
+                logger.error(
+                    "could not store %d update(s); fetching them again: %s",
+                    len(updates),
+                    describe(exc),
+                )
                 await _sleep(stop, backoff)
                 continue
             offset = max(int(update["update_id"]) for update in updates) + 1

@@ -13,6 +13,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
+from bot.failures import describe
 from bot.journal import UpdateJournal
 from storage.database import Storage
 
@@ -43,8 +44,8 @@ class _UpdateHandler(RequestHandler):
             return
         try:
             await self._journal.admit([raw])
-        except Exception:  # not stored: a non-2xx answer makes Telegram send it again
-            logger.exception("could not store update %s", raw["update_id"])
+        except Exception as exc:  # not stored: a non-2xx answer makes Telegram send it again
+            logger.error("could not store update %s: %s", raw["update_id"], describe(exc))
             self.set_status(500)
             return
         self.set_status(200)

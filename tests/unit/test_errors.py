@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from bot.errors import describe
+from bot.failures import describe
 
 SECRET = "my-secret-words-4f9c"
 OTHER_SECRET = "the-inner-secret-77ab"
