@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.fake_bot_api import Call, FakeBotApi, FakeUser  # noqa: E402
-from tests.support.seed import seed_many  # noqa: E402
+from tests.support.seed import seed_group  # noqa: E402
 
 COORDINATOR = 1
 TEXT = "The next group meeting is on Thursday at the library. Tea from 6pm."
@@ -165,7 +165,7 @@ async def run(
     async with fake:
         with tempfile.TemporaryDirectory() as raw_folder:
             folder = Path(raw_folder)
-            await seed_many(folder / "chorus.db", COORDINATOR, member_ids, name="Everyone")
+            await seed_group(folder / "chorus.db", COORDINATOR, member_ids, name="Everyone")
             for member in member_ids:
                 fake.user(member, f"M{member}")
             coordinator = fake.user(COORDINATOR, "Coordinator")

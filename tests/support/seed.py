@@ -16,7 +16,8 @@ from storage.database import open_storage
 async def seed_group(
     database: Path, coordinator_id: int, member_ids: Sequence[int], name: str = "Group"
 ) -> int:
-    """A group coordinated by `coordinator_id` with these members; returns its id."""
+    """A group coordinated by `coordinator_id` with these members (in a few statements,
+    so thousands are quick); returns its id."""
     clock = SystemClock()
     storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), clock.now)
     try:
@@ -24,30 +25,7 @@ async def seed_group(
         async with storage.transaction() as tx:
             coordinator = await tx.people.ensure(coordinator_id, coordinator_id, None, now)
             await tx.people.set_coordinator(coordinator.id, True)
-            group = await tx.groups.create(
-                name, f"code{coordinator_id}x{len(member_ids)}", coordinator.id, now
-            )
-            await tx.groups.add_coordinator(group.id, coordinator.id)
-            for member_id in member_ids:
-                person = await tx.people.ensure(member_id, member_id, f"M{member_id}", now)
-                await tx.groups.add_member(group.id, person.id, now)
-        return group.id
-    finally:
-        await storage.close()
-
-
-async def seed_many(
-    database: Path, coordinator_id: int, member_ids: Sequence[int], name: str = "Group"
-) -> int:
-    """Like `seed_group`, in a few statements, for thousands of members."""
-    clock = SystemClock()
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), clock.now)
-    try:
-        now = clock.now()
-        async with storage.transaction() as tx:
-            coordinator = await tx.people.ensure(coordinator_id, coordinator_id, None, now)
-            await tx.people.set_coordinator(coordinator.id, True)
-            group = await tx.groups.create(name, f"bulk{coordinator_id}", coordinator.id, now)
+            group = await tx.groups.create(name, f"seed{coordinator_id}", coordinator.id, now)
             await tx.groups.add_coordinator(group.id, coordinator.id)
             await tx.conn.execute(
                 insert(schema.person),
