@@ -26,9 +26,16 @@ ensure_venv() {
     stamp=.venv/.chorus-installed
     want="$(sha256sum pyproject.toml | cut -d' ' -f1) $extras"
     if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
-        echo "Installing Chorus and what it needs into .venv..." >&2
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-        .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extras"
+        echo "Installing Chorus and what it needs into .venv (a minute or two)..." >&2
+        # Build tools are chatty; their output is kept in a log and shown only on failure.
+        if ! {
+            .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+                .venv/bin/python -m pip install --disable-pip-version-check -e ".$extras"
+        } >.venv/install.log 2>&1; then
+            cat .venv/install.log >&2
+            echo "Installing failed; the messages above say why (also in .venv/install.log)." >&2
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }
