@@ -242,3 +242,45 @@ async def test_sigkill_mid_broadcast_misses_no_one(fake: FakeBotApi, tmp_path: P
     # Only messages in flight at the kill may arrive twice, each at most once more.
     assert all(_got_it(fake, m) <= 2 for m in members)
     assert duplicates <= 8
+
+
+async def test_a_long_message_arrives_in_parts_in_order(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    admin = Phone(fake, ADMIN)
+    lines = [f"Line {n}: {TEXT}" for n in range(120)]  # about 6,600 characters
+    await _send(fake, admin, "\n".join(lines))
+    member = MEMBERS[0]
+    await _until(lambda: any("Line 119" in t for t in fake.texts_to(member)))
+    parts = [t for t in fake.texts_to(member) if "Line " in t]
+    assert len(parts) == 2 and all(len(part) <= 4096 for part in parts)
+    got = "\n".join(parts).split("\n")
+    assert [line for line in got if line.startswith("Line ")] == lines
+
+
+async def test_a_server_error_is_retried_and_nothing_is_lost(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    ask = await admin.send("/broadcast")
+    assert "Type your message" in ask["text"]
+    await admin.send(TEXT)
+    preview = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
+    confirm = await admin.tap("Send now", preview)
+    fake.fail_next("sendMessage", 502, "Bad Gateway")
+    await admin.tap("Yes, send it", confirm)
+    # The failed message waits for its retry (5 s) while the others go.
+    await _until(lambda: all(_got_it(fake, m) == 1 for m in MEMBERS), timeout=20)
+    failed = next(c for c in fake.calls if c.status == 502)
+    retried = [
+        c
+        for c in fake.calls
+        if c.params.get("chat_id") == failed.params["chat_id"] and c.at > failed.at
+    ]
+    assert retried and retried[0].at - failed.at >= 4.5
+    attempts = _rows(
+        tmp_path,
+        f"SELECT attempts FROM outbox WHERE person_id = "
+        f"(SELECT id FROM person WHERE telegram_id = {failed.params['chat_id']})",
+    )
+    assert attempts == [(2,)]
