@@ -12,11 +12,12 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from bot import errors
 from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
+from bot.crypto import Sealer
 from bot.delivery import DeliveryWorker
 from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
-from bot.settings import Settings
+from bot.settings import Settings, load_secret_key
 from handlers import register
 from storage.database import Storage
 
@@ -61,7 +62,9 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         )
         .build()
     )
-    services = Services.build(storage, clock, settings.admin_ids)
+    services = Services.build(
+        storage, clock, settings.admin_ids, Sealer(load_secret_key(settings))
+    )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
     application.bot_data.quiet_hours = settings.quiet_hours

@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -175,3 +176,54 @@ outbox = Table(
     Index("ix_outbox_broadcast_state", "broadcast_id", "state"),
     Index("ix_outbox_person", "person_id"),
 )
+
+# Sessions (J2): tables are added here and created by migration 0003.
+
+# Input at arm's length (J3). One row per thing a member shared. The words are sealed
+# (bot/crypto.py). An anonymous item holds no person, no Telegram id and no time of day:
+# only the date, the keyed pseudonym (so its author can list and withdraw it) and the
+# sealed return address (so updates reach them). Its id is random, not a sequence, so the
+# order of rows does not tell when it came in relative to named items.
+item = Table(
+    "item",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    # prompt | feedback | session | story
+    Column("kind", String(12), nullable=False),
+    Column("prompt_id", Integer, nullable=True),
+    Column("session_id", Integer, nullable=True),
+    # The private reference shown to the author (random letters, never derived from an id).
+    Column("reference", String(12), nullable=False, unique=True),
+    # Named items: the author. NULL for anonymous items.
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
+    # Anonymous items: HMAC-SHA256 of the author's Telegram id under the secret key.
+    Column("pseudonym", String(64), nullable=True),
+    # Anonymous items: the author's chat id, sealed; opened only to send them an update.
+    Column("return_address", Text, nullable=True),
+    # The words (text, or a caption), sealed. NULL for a voice note or photo without words.
+    Column("body", Text, nullable=True),
+    # voice | photo, with Telegram's file id sealed.
+    Column("media_kind", String(8), nullable=True),
+    Column("media_file_id", Text, nullable=True),
+    # coordinators | quote_anonymous | quote_named: how the author lets it be used.
+    Column("consent", String(16), nullable=False),
+    # received | acknowledged | considering | meeting | outcome
+    Column("status", String(12), nullable=False, server_default="received"),
+    # changed | will_change | cannot_change, once status is outcome
+    Column("outcome", String(16), nullable=True),
+    # The local date it was given; anonymous items keep nothing finer.
+    Column("given_on", Date, nullable=False),
+    # When coordinators may see it: at once for named items, the next daily batch for
+    # anonymous ones, so the moment it arrives does not point to its author.
+    Column("visible_at", UTC_TIME, nullable=False),
+    # Set when the author withdraws it; the words are erased then.
+    Column("withdrawn_on", Date, nullable=True),
+    # The text matched the safeguarding phrases.
+    Column("risk", Boolean, nullable=False, server_default=false()),
+    Index("ix_item_group_status", "group_id", "status"),
+    Index("ix_item_person", "person_id"),
+    Index("ix_item_pseudonym", "pseudonym"),
+)
+
+# Closing the loop (J4): tables are added here and created by migration 0005.

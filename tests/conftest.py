@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.crypto import Sealer
 from bot.services import Services
 from storage.database import Storage, open_storage
+from tests.support.chorus_run import SECRET_KEY
 from tests.support.clock import FakeClock
 
 ADMIN_ID = 900_001
@@ -61,6 +63,12 @@ async def _wipe_postgres(url: object) -> None:
 
 
 @pytest.fixture
-def services(storage: Storage, clock: FakeClock) -> Services:
+def sealer() -> Sealer:
+    """A sealer with the tests' secret key."""
+    return Sealer(SECRET_KEY.encode())
+
+
+@pytest.fixture
+def services(storage: Storage, clock: FakeClock, sealer: Sealer) -> Services:
     """The services over the test storage, with one configured admin (ADMIN_ID)."""
-    return Services.build(storage, clock, frozenset({ADMIN_ID}))
+    return Services.build(storage, clock, frozenset({ADMIN_ID}), sealer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.crypto import Sealer
 from bot.services.broadcasts import Broadcasts
 from bot.services.groups import Groups
 from bot.services.membership import Membership
@@ -18,6 +19,7 @@ class Services:
     """Every service, built once per application."""
 
     clock: Clock
+    sealer: Sealer
     roles: Roles
     groups: Groups
     membership: Membership
@@ -25,10 +27,13 @@ class Services:
     broadcasts: Broadcasts
 
     @classmethod
-    def build(cls, storage: Storage, clock: Clock, admin_ids: frozenset[int]) -> Services:
-        """Build the services over one storage and clock."""
+    def build(
+        cls, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+    ) -> Services:
+        """Build the services over one storage, clock and secret key."""
         return cls(
             clock=clock,
+            sealer=sealer,
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
             membership=Membership(storage, clock, admin_ids),

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.crypto import Sealer
 from bot.services import Services
 from bot.services.groups import JOIN_PREFIX, NEW_GROUP_STEP, CreateOutcome
 from bot.services.membership import NAME_STEP, JoinOutcome, NameOutcome
@@ -205,9 +206,9 @@ async def test_menu_targets_are_admins_and_coordinators(services: Services) -> N
 
 
 async def test_an_admin_who_is_also_a_coordinator_gets_the_admin_menu_once(
-    storage: Storage, clock: FakeClock
+    storage: Storage, clock: FakeClock, sealer: Sealer
 ) -> None:
-    services = Services.build(storage, clock, frozenset({ADMIN_ID, ANN}))
+    services = Services.build(storage, clock, frozenset({ADMIN_ID, ANN}), sealer)
     await _make_coordinator(services, ANN)
 
     targets = await services.roles.menu_targets()
