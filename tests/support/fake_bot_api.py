@@ -43,6 +43,7 @@ import tornado.web
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 WEBHOOK_RETRY_DELAY = 0.05
 WEBHOOK_MAX_TRIES = 200
 
@@ -236,6 +237,41 @@ class FakeUser:
             user["username"] = self.username
         user["language_code"] = self.language_code
         return user
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the fake holds: sent by a user, or uploaded by the bot."""
+
+    file_id: str
+    file_unique_id: str
+    kind: str  # photo | voice | document
+    content: bytes
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    @property
+    def file_path(self) -> str:
+        """Where the file is downloaded from, below the file base URL and token."""
+        return f"{self.kind}s/{self.file_unique_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The Bot API object for this file inside a Message (PhotoSize, Voice, Document)."""
+        base: dict[str, Any] = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.content),
+        }
+        if self.kind == "photo":
+            base.update(width=320, height=240)
+        elif self.kind == "voice":
+            base.update(duration=3, mime_type=self.mime_type or "audio/ogg")
+        else:
+            if self.file_name is not None:
+                base["file_name"] = self.file_name
+            if self.mime_type is not None:
+                base["mime_type"] = self.mime_type
+        return base
 
 
 class ApiError(Exception):
@@ -513,6 +549,22 @@ class _NotFoundHandler(tornado.web.RequestHandler):
         self.finish(b'{"ok":false,"error_code":404,"description":"Not Found"}')
 
 
+class _FileHandler(tornado.web.RequestHandler):
+    """Serves file downloads (``/file/bot<token>/<file_path>``), as Telegram does."""
+
+    def initialize(self, fake: FakeBotApi) -> None:
+        self.fake = fake
+
+    def get(self, token: str, path: str) -> None:
+        stored = self.fake.file_at(token, path)
+        if stored is None:
+            self.set_status(404)
+            self.finish({"ok": False, "error_code": 404, "description": "Not Found"})
+            return
+        self.set_header("Content-Type", stored.mime_type or "application/octet-stream")
+        self.finish(stored.content)
+
+
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     logger.debug("%s %s -> %s", handler.request.method, handler.request.uri, handler.get_status())
 
@@ -609,6 +661,9 @@ class FakeBotApi:
         # chat id -> text (or caption) of each message the bot sent there, at sending time
         self._delivered: dict[int, list[str | None]] = {}
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        # file_id -> stored file (sent by users or uploaded by the bot)
+        self._files: dict[str, StoredFile] = {}
+        self._file_ids = itertools.count(1)
 
         self._next_update_id = 1000
         self._updates_by_id: dict[int, dict[str, Any]] = {}
@@ -651,6 +706,10 @@ class FakeBotApi:
             ("getMyCommands", self._get_my_commands),
             ("deleteMyCommands", self._delete_my_commands),
             ("sendChatAction", self._send_chat_action),
+            ("sendPhoto", self._send_photo),
+            ("sendVoice", self._send_voice),
+            ("sendDocument", self._send_document),
+            ("getFile", self._get_file),
             ("close", self._ok),
             ("logOut", self._ok),
         ):
@@ -669,6 +728,7 @@ class FakeBotApi:
         app = tornado.web.Application(
             [
                 (r"/bot([^/]*)/([^/?]+)", _MethodHandler, {"fake": self}),
+                (r"/file/bot([^/]*)/(.+)", _FileHandler, {"fake": self}),
                 (r".*", _NotFoundHandler),
             ],
             log_function=_log_request,
@@ -1102,6 +1162,80 @@ class FakeBotApi:
         }
         return self.add_update({"callback_query": query})
 
+    def add_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> StoredFile:
+        """Stores a file as Telegram would, giving it a new file_id."""
+        number = next(self._file_ids)
+        stored = StoredFile(
+            file_id=f"{kind[:2].upper()}file{number:06d}",
+            file_unique_id=f"u{number:06d}",
+            kind=kind,
+            content=content,
+            file_name=file_name,
+            mime_type=mime_type,
+        )
+        self._files[stored.file_id] = stored
+        return stored
+
+    def file_at(self, token: str, path: str) -> StoredFile | None:
+        """The file downloaded from ``path`` with ``token``, or None."""
+        if token != self.token:
+            return None
+        return next((f for f in self._files.values() if f.file_path == path), None)
+
+    def file(self, file_id: str) -> StoredFile:
+        """A stored file by its id (fails the test if there is none)."""
+        if file_id not in self._files:
+            raise AssertionError(f"no file {file_id!r} was ever stored")
+        return self._files[file_id]
+
+    def send_media(
+        self,
+        user: FakeUser,
+        kind: str,
+        content: bytes = b"media",
+        caption: str | None = None,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> int:
+        """Queues a message from ``user`` carrying a photo, voice note, document or sticker.
+
+        Returns the update_id; the new file's id is in the message (``photo[-1]``, ``voice``,
+        ``document`` or ``sticker`` ``["file_id"]``).
+        """
+        if user.id not in self._chats:
+            self.user(user.id, user.first_name, user.username)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(user.id),
+            "from": user.to_dict(),
+            "chat": self._chat_object(user.id),
+            "date": int(time.time()),
+        }
+        if kind == "sticker":
+            stored = self.add_file("document", content, mime_type="image/webp")
+            message["sticker"] = {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "🙂",
+            }
+        else:
+            stored = self.add_file(kind, content, file_name, mime_type)
+            message[kind] = [stored.to_dict()] if kind == "photo" else stored.to_dict()
+        if caption is not None and kind != "sticker":
+            message["caption"] = caption
+        self._user_messages.setdefault(user.id, {})[message["message_id"]] = message
+        return self.add_update({"message": message})
+
     def add_update(self, update: dict[str, Any]) -> int:
         """Queues ``update`` (assigning update_id if missing) for getUpdates or the webhook."""
         if "update_id" not in update:
@@ -1199,11 +1333,11 @@ class FakeBotApi:
         return found
 
     def texts_to(self, chat_id: int) -> list[str]:
-        """Current texts of the bot's messages in the chat, in message order."""
+        """Current texts (or captions) of the bot's messages in the chat, in message order."""
         return [
-            message["text"]
+            str(message.get("text", message.get("caption")))
             for message in self._bot_messages.get(chat_id, {}).values()
-            if "text" in message
+            if "text" in message or "caption" in message
         ]
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
@@ -1596,6 +1730,78 @@ class FakeBotApi:
         if not params.get("action"):
             raise ApiError(400, "Bad Request: action is empty")
         return True
+
+    def _input_file(self, params: dict[str, Any], key: str, kind: str) -> StoredFile:
+        """The file a send method names: a known file_id, or a new upload."""
+        given = params.get(key)
+        if isinstance(given, dict) and isinstance(given.get("body"), bytes):
+            if not given["body"]:
+                raise ApiError(400, "Bad Request: file must be non-empty")
+            return self.add_file(
+                kind, given["body"], given.get("filename"), given.get("content_type")
+            )
+        if isinstance(given, str) and given in self._files:
+            known = self._files[given]
+            if known.kind != kind:
+                raise ApiError(400, f"Bad Request: can't use file of type {known.kind} as {kind}")
+            return known
+        if isinstance(given, str) and given:
+            raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        raise ApiError(400, f"Bad Request: there is no {key} in the request")
+
+    async def _send_file(self, params: dict[str, Any], key: str, kind: str) -> dict[str, Any]:
+        chat_id = self._chat_id(params)
+        stored = self._input_file(params, key, kind)
+        markup = self._inline_markup(params)
+        message: dict[str, Any] = {
+            "message_id": self._new_message_id(chat_id),
+            "from": self.bot_user,
+            "chat": self._chat_object(chat_id),
+            "date": int(time.time()),
+            kind: [stored.to_dict()] if kind == "photo" else stored.to_dict(),
+        }
+        if params.get("caption") not in (None, ""):
+            caption = self._rendered_text({**params, "text": params["caption"]})
+            if len(caption["text"]) > MAX_CAPTION_LENGTH:
+                raise ApiError(400, "Bad Request: message caption is too long")
+            message["caption"] = caption["text"]
+            if "html" in caption:
+                message["html"] = caption["html"]
+            if "entities" in caption:
+                message["caption_entities"] = caption["entities"]
+        if markup is not None:
+            message["reply_markup"] = markup
+        self._store_message(chat_id, message)
+        return self._public_message(message)
+
+    async def _send_photo(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        return await self._send_file(params, "photo", "photo")
+
+    async def _send_voice(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        return await self._send_file(params, "voice", "voice")
+
+    async def _send_document(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        return await self._send_file(params, "document", "document")
+
+    async def _get_file(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        file_id = params.get("file_id")
+        if not isinstance(file_id, str) or file_id not in self._files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        stored = self._files[file_id]
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": len(stored.content),
+            "file_path": stored.file_path,
+        }
 
     def _commands_key(self, scope: Any, language_code: Any) -> tuple[str, str]:
         if scope is None or scope == "" or scope == {"type": "default"}:
