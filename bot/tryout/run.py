@@ -8,6 +8,7 @@ import logging
 import secrets
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -124,8 +125,9 @@ async def serve_tryout(
     stop: asyncio.Event,
     clock: Clock | None = None,
     out: TextIO = sys.stdout,
+    started: Callable[[TryoutApi], None] | None = None,
 ) -> None:
-    """Run the try-out until `stop` is set."""
+    """Run the try-out until `stop` is set; `started` is told once the page is up."""
     check_options(options)
     clock = clock or SystemClock()
     token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
@@ -152,6 +154,8 @@ async def serve_tryout(
         invite = f"https://t.me/{BOT_USERNAME}?start={JOIN_PREFIX}{sample.invite_code}"
         api.framing = framing(api, settings, invite)
         print(banner(api, api.framing), file=out, flush=True)
+        if started is not None:
+            started(api)
         await serve(settings, stop, clock)
     finally:
         await api.stop()

@@ -76,6 +76,7 @@ class TryoutApi(BotApiServer):
         return [
             (r"/", _PageHandler, {"path": str(STATIC)}),
             (r"/static/(chat\.css|chat\.js)", _StaticHandler, {"path": str(STATIC)}),
+            (r"/favicon\.ico", _NoIconHandler, {}),
             (r"/tryout/state", _StateHandler, api),
             (r"/tryout/chat/(\d+)", _ChatHandler, api),
             (r"/tryout/events", _EventsHandler, api),
@@ -298,6 +299,12 @@ class _PageHandler(tornado.web.RequestHandler):
             "object-src 'none'; frame-ancestors 'none'",
         )
         self.finish((self.path / "index.html").read_bytes())
+
+
+class _NoIconHandler(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.set_status(204)
+        self.finish()
 
 
 class _StaticHandler(tornado.web.StaticFileHandler):

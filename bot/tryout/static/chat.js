@@ -298,7 +298,7 @@ function fillMenu(commands) {
     const name = document.createElement("span");
     name.className = "cmd";
     name.textContent = `/${command.command}`;
-    button.append(name, command.description);
+    button.append(name, " ", command.description);
     button.addEventListener("click", () => {
       toggleMenu(false);
       sendText(`/${command.command}`);

@@ -1,0 +1,98 @@
+"""The try-out walked through in a real browser: the chat page, the real bot, no Telegram.
+
+Each step is a small function over the page, so the walk grows with the product; the test
+at the end runs them in order and keeps a screenshot of each person's chat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.async_api import expect
+
+from tests.support.browser import ChatPage, chromium_page, require_chromium
+from tests.support.tryout_run import running_tryout
+
+GROUP = "Carers' voice group"
+NEWS = "Next week's meeting is in the garden room."
+
+
+async def framing_is_clear(chat: ChatPage) -> None:
+    """The page says it is a local try-out and that nothing leaves the computer."""
+    banner = chat.page.get_by_role("banner")
+    await expect(banner).to_contain_text("Local try-out")
+    await expect(banner).to_contain_text("Nothing leaves this computer")
+    await banner.get_by_text("About this try-out").click()
+    await expect(banner).to_contain_text("TELEGRAM_BOT_TOKEN")
+
+
+async def newcomer_joins_from_the_invite_link(chat: ChatPage) -> None:
+    """The coordinator gets the invite link; Robin opens it, joins and keeps a name."""
+    await chat.chat_as("Jo")
+    await chat.type("/invite")
+    invite = await chat.wait_for("Invite link for")
+    await invite.get_by_role("link", name="t.me").click()
+    dialog = chat.page.get_by_role("dialog", name="Open this link")
+    await dialog.get_by_label("Open as").select_option(label="Robin (new)")
+    await dialog.get_by_role("button", name="Open").click()
+    await expect(chat.page.locator("#chat-sub")).to_have_text("with Robin")
+    welcome = await chat.wait_for("welcome")
+    await expect(welcome).to_contain_text(GROUP)
+    await chat.tap("Yes, join", welcome)
+    ask = await chat.wait_for("Thank you for joining")
+    await chat.tap("Use “Robin”", ask)
+    await chat.wait_for("Robin")
+
+
+async def member_sees_settings_and_help(chat: ChatPage) -> None:
+    """Robin opens /settings from the command menu, pauses and resumes, and reads /help."""
+    await chat.use_menu("settings")
+    settings = await chat.wait_for("Your settings")
+    await expect(settings).to_contain_text(GROUP)
+    await chat.tap("Pause messages", settings)
+    # The settings message is edited in place into the answer.
+    await chat.wait_for("Messages are paused")
+    await expect(chat.bot_message("Your settings")).to_have_count(0)
+    await chat.type("/settings")
+    paused = await chat.wait_for("Messages from me: paused")
+    await chat.tap("Resume messages", paused)
+    await chat.wait_for("Messages are on again")
+    await chat.type("/help")
+    await chat.wait_for("/settings")
+
+
+async def coordinator_broadcasts_to_the_group(chat: ChatPage) -> None:
+    """Jo writes to the group; Robin, now a member, receives it."""
+    await chat.chat_as("Jo")
+    await chat.type("/broadcast")
+    await chat.wait_for(f"Type your message for {GROUP}")
+    await chat.type(NEWS)
+    preview = await chat.wait_for("Above is exactly how your message will look")
+    await chat.tap("Send now", preview)
+    confirm = await chat.wait_for("Send it now to")
+    await chat.tap("Yes, send it", confirm)
+    await chat.chat_as("Robin")
+    await chat.wait_for(NEWS)
+
+
+STEPS = [
+    framing_is_clear,
+    newcomer_joins_from_the_invite_link,
+    member_sees_settings_and_help,
+    coordinator_broadcasts_to_the_group,
+]
+
+
+async def test_the_try_out_walk_through_in_chromium(tmp_path: Path) -> None:
+    require_chromium()
+    data = tmp_path / "data"
+    data.mkdir()
+    async with running_tryout(data) as tryout, chromium_page(tmp_path / "profile") as page:
+        assert tryout.api.page_url in tryout.output.getvalue()
+        chat = ChatPage(page)
+        await chat.open(tryout.api.page_url)
+        for step in STEPS:
+            await step(chat)
+        shot = tmp_path / "tryout.png"
+        await page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
