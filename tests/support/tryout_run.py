@@ -8,6 +8,7 @@ import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.tryout.run import TryoutOptions, serve_tryout
 from bot.tryout.server import TryoutApi
@@ -33,7 +34,8 @@ async def running_tryout(folder: Path) -> AsyncIterator[RunningTryout]:
     task = asyncio.create_task(
         serve_tryout(options, stop, midday(), output, started=ready.set_result)
     )
-    done, _ = await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    either: set[asyncio.Future[Any]] = {task, ready}
+    done, _ = await asyncio.wait(either, timeout=30, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         task.result()
         raise AssertionError("the try-out stopped before it was ready")
