@@ -51,6 +51,12 @@ def _spawn(
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _env(fake: FakeBotApi, folder: Path, rate: float) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "TELEGRAM_"))}
     env.update(
@@ -183,6 +189,7 @@ async def run(
                 deadline = time.monotonic() + 4 * members / rate + 60
                 killed = False
                 progress = _Progress(fake)
+                cpu_before = _cpu_seconds(process.pid)
                 while time.monotonic() < deadline:
                     progress.update()
                     if kill and not killed and progress.sends >= members // 3:
@@ -193,6 +200,7 @@ async def run(
                     if len(progress.members_reached) == members:
                         break
                     await asyncio.sleep(0.5)
+                cpu_used = _cpu_seconds(process.pid) - cpu_before
                 stop.set()
                 reply_times = [t for times in await asyncio.gather(*askers) for t in times]
             finally:
@@ -225,6 +233,8 @@ async def run(
         "replies measured": len(reply_times),
         "reply p95": reply_times[int(0.95 * (len(reply_times) - 1))] if reply_times else 0.0,
         "restarts after SIGKILL": restarts,
+        # Without a restart: the bot's CPU per message it sent while the broadcast ran.
+        "cpu per message": cpu_used / max(1, len(everything)) if not restarts else None,
     }
 
 
@@ -249,6 +259,11 @@ def main() -> None:
         f"all messages sent:     {result['total rate']:.1f} messages/s, broadcast and replies "
         f"({result['total rate'] / result['configured rate']:.1%} of configured)"
     )
+    if result["cpu per message"] is not None:
+        print(
+            f"bot CPU per message:   {result['cpu per message'] * 1000:.2f} ms "
+            f"(user and system, while the broadcast ran)"
+        )
     print(f"breaches of limits:    {result['breaches']}")
     print(f"lost:                  {result['lost']}")
     print(f"duplicates:            {result['duplicates']}")
