@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "db":
             return _db_upgrade(settings)
         if command == "tryout" or settings.telegram_bot_token is None:
-            return _tryout(args, from_run=command == "run")
+            return _tryout(args, settings, from_run=command == "run")
         load_secret_key(settings)
         from bot.polling import FatalIntakeError
         from bot.runner import run
@@ -66,8 +66,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _tryout_parser(commands: Any) -> None:
-    from bot.tryout.run import DEFAULT_PORT
-
     tryout = commands.add_parser(
         "tryout",
         help="start the local try-out: the bot with a chat page in the browser, no Telegram "
@@ -76,8 +74,8 @@ def _tryout_parser(commands: Any) -> None:
     tryout.add_argument(
         "--port",
         type=int,
-        default=DEFAULT_PORT,
-        help=f"port of the chat page (default {DEFAULT_PORT}; 0 picks a free one)",
+        default=None,
+        help="port of the chat page (default: CHORUS_TRYOUT_PORT, or 8765; 0 picks a free one)",
     )
     tryout.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -95,12 +93,13 @@ def _tryout_parser(commands: Any) -> None:
     )
 
 
-def _tryout(args: argparse.Namespace, *, from_run: bool) -> int:
+def _tryout(args: argparse.Namespace, settings: Settings, *, from_run: bool) -> int:
     from bot.tryout.run import TryoutOptions, run_tryout
 
+    port = getattr(args, "port", None)
     options = TryoutOptions(
         host=getattr(args, "host", "127.0.0.1"),
-        port=getattr(args, "port", TryoutOptions.port),
+        port=settings.tryout_port if port is None else port,
         allow_remote=getattr(args, "allow_remote", False),
         data_dir=getattr(args, "data_dir", Path()),
     )
