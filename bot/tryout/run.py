@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.crypto import Sealer
 from bot.localapi.server import LOCALHOST
-from bot.runner import serve
+from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
 from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save
@@ -163,12 +162,4 @@ async def serve_tryout(
 
 def run_tryout(options: TryoutOptions) -> None:
     """Run the try-out until SIGINT or SIGTERM."""
-
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        await serve_tryout(options, stop)
-
-    asyncio.run(main())
+    run_until_signalled(lambda stop: serve_tryout(options, stop))
