@@ -32,6 +32,7 @@ EVENTS_WAIT = 25.0
 EVENTS_KEPT = 5000
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_TEXT = 4096
+_LOCAL_NAMES = frozenset({"127.0.0.1", "localhost"})
 _KINDS = {"photo": "photo", "voice": "voice", "document": "document"}
 
 
@@ -258,6 +259,12 @@ class _ApiHandler(tornado.web.RequestHandler):
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
+
+    def prepare(self) -> None:
+        # A page from another site that renamed itself to this address (DNS rebinding)
+        # still names its own host; only this machine's names are served.
+        if self.api.host == LOCALHOST and self.request.host_name not in _LOCAL_NAMES:
+            raise tornado.web.HTTPError(403, reason="Open the page at 127.0.0.1")
 
     def check_origin(self) -> None:
         """Refuse requests sent by other web sites' pages (they could post as anyone)."""

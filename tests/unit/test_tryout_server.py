@@ -214,3 +214,11 @@ async def test_each_chat_shows_its_own_command_menu(
         for person in (SAM.id, jo.id)
     }
     assert menus == {SAM.id: ["help"], jo.id: ["invite"]}
+
+
+async def test_pages_that_rename_another_site_to_this_address_are_refused(
+    api: TryoutApi, client: httpx.AsyncClient
+) -> None:
+    response = await client.get("/tryout/state", headers={"Host": f"evil.example:{api.port}"})
+    assert response.status_code == 403
+    assert "127.0.0.1" in response.json()["error"]
