@@ -75,10 +75,30 @@ async def coordinator_broadcasts_to_the_group(chat: ChatPage) -> None:
     await chat.wait_for(NEWS)
 
 
+# The smallest PNG: one transparent pixel.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
+
+
+async def member_sends_a_photo_from_disk(chat: ChatPage) -> None:
+    """Robin sends a photo from a file; it shows in the chat, and the bot answers."""
+    photo = chat.folder / "garden.png"
+    photo.write_bytes(PIXEL)
+    await chat.attach("Send a photo", photo)
+    image = chat.page.locator("li.message.mine img").last
+    await expect(image).to_have_attribute("alt", "Photo")
+    assert await image.evaluate("i => i.complete && i.naturalWidth") == 1
+    await chat.wait_for("/help")
+
+
 STEPS = [
     framing_is_clear,
     newcomer_joins_from_the_invite_link,
     member_sees_settings_and_help,
+    member_sends_a_photo_from_disk,
     coordinator_broadcasts_to_the_group,
 ]
 
@@ -89,7 +109,7 @@ async def test_the_try_out_walk_through_in_chromium(tmp_path: Path) -> None:
     data.mkdir()
     async with running_tryout(data) as tryout, chromium_page(tmp_path / "profile") as page:
         assert tryout.api.page_url in tryout.output.getvalue()
-        chat = ChatPage(page)
+        chat = ChatPage(page, tmp_path)
         await chat.open(tryout.api.page_url)
         for step in STEPS:
             await step(chat)

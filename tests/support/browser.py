@@ -56,8 +56,9 @@ async def chromium_page(profile: Path) -> AsyncIterator[Page]:
 class ChatPage:
     """The try-out page, as a person at the keyboard uses it."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, folder: Path) -> None:
         self.page = page
+        self.folder = folder
 
     async def open(self, url: str) -> None:
         """Load the page and wait until the first chat is shown."""
@@ -96,3 +97,9 @@ class ChatPage:
         """Open the command menu and choose `/command`."""
         await self.page.get_by_role("button", name="Menu").click()
         await self.page.get_by_role("menuitem", name=re.compile(rf"^\/{command}\b")).click()
+
+    async def attach(self, what: str, path: Path) -> None:
+        """Send a file from disk with the "Send a photo" or "Send a voice note" control."""
+        before = await self.page.locator("li.message.mine").count()
+        await self.page.get_by_label(what, exact=True).set_input_files(str(path))
+        await expect(self.page.locator("li.message.mine")).to_have_count(before + 1)
