@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.proc import cpu_seconds  # noqa: E402
 from tests.support.fake_bot_api import Call, FakeBotApi, FakeUser  # noqa: E402
 from tests.support.seed import seed_group  # noqa: E402
 
@@ -49,12 +50,6 @@ def _spawn(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user and system) a process has used so far, from /proc (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _env(fake: FakeBotApi, folder: Path, rate: float) -> dict[str, str]:
@@ -189,7 +184,7 @@ async def run(
                 deadline = time.monotonic() + 4 * members / rate + 60
                 killed = False
                 progress = _Progress(fake)
-                cpu_before = _cpu_seconds(process.pid)
+                cpu_before = cpu_seconds(process.pid)
                 while time.monotonic() < deadline:
                     progress.update()
                     if kill and not killed and progress.sends >= members // 3:
@@ -200,7 +195,7 @@ async def run(
                     if len(progress.members_reached) == members:
                         break
                     await asyncio.sleep(0.5)
-                cpu_used = _cpu_seconds(process.pid) - cpu_before
+                cpu_used = cpu_seconds(process.pid) - cpu_before
                 stop.set()
                 reply_times = [t for times in await asyncio.gather(*askers) for t in times]
             finally:
