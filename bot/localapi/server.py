@@ -33,6 +33,7 @@ import tornado.httputil
 import tornado.netutil
 import tornado.web
 
+from bot.failures import describe
 from bot.localapi.protocol import (
     COMMAND_RE,
     ERR_NOT_MODIFIED,
@@ -356,8 +357,8 @@ class BotApiServer:
             return 200, {"ok": True, "result": result}
         except ApiError as exc:
             return exc.status, exc.payload()
-        except Exception:
-            logger.exception("Bot API method %s failed", method)
+        except Exception as exc:
+            logger.error("Bot API method %s failed: %s", method, describe(exc))
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
 
     def _answer(
