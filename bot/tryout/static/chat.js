@@ -67,12 +67,22 @@ async function loadChat() {
   const list = $("messages");
   list.replaceChildren();
   for (const message of chat.messages) list.append(renderMessage(message));
+  if (!chat.messages.length) list.append(emptyHint());
   fillMenu(chat.commands);
   list.scrollTop = list.scrollHeight;
 }
 
+function emptyHint() {
+  const hint = document.createElement("li");
+  hint.className = "hint";
+  hint.textContent = `No messages yet. Send /start, or open the Menu to see what ${page.person.name} can do.`;
+  return hint;
+}
+
 function upsert(message) {
   const list = $("messages");
+  const hint = list.querySelector(".hint");
+  if (hint) hint.remove();
   const key = `${message.mine ? "me" : "bot"}-${message.id}`;
   const element = renderMessage(message);
   const old = list.querySelector(`[data-key="${key}"]`);
