@@ -63,7 +63,12 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         .build()
     )
     services = Services.build(
-        storage, clock, settings.admin_ids, Sealer(load_secret_key(settings))
+        storage,
+        clock,
+        settings.admin_ids,
+        Sealer(load_secret_key(settings)),
+        zone=settings.zone,
+        helplines=settings.helplines,
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
@@ -160,7 +160,7 @@ class ItemsRepo:
         return [ItemRow(**row._mapping) for row in rows]
 
     @staticmethod
-    def _authored(person_id: int, pseudonym: str) -> object:
+    def _authored(person_id: int, pseudonym: str) -> ColumnElement[bool]:
         i = schema.item
         return or_(i.c.person_id == person_id, i.c.pseudonym == pseudonym)
 
@@ -334,7 +334,7 @@ class LeadsRepo:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
-    async def set(self, person_id: int, lead: bool, now: datetime) -> None:
+    async def mark(self, person_id: int, lead: bool, now: datetime) -> None:
         """Mark or unmark the person as a safeguarding lead."""
         s = schema.safeguarding_lead
         await self._conn.execute(delete(s).where(s.c.person_id == person_id))
@@ -352,10 +352,10 @@ class LeadsRepo:
         )
         return [ReaderRow(**row._mapping) for row in rows]
 
-    async def ids(self) -> set[int]:
+    async def ids(self) -> frozenset[int]:
         """The person ids of every lead (coordinator or not)."""
         rows = await self._conn.execute(select(schema.safeguarding_lead.c.person_id))
-        return set(rows.scalars())
+        return frozenset(rows.scalars())
 
 
 @dataclass(frozen=True)
@@ -417,4 +417,3 @@ class RiskAlertsRepo:
             .limit(limit)
         )
         return [RiskAlertRow(**row._mapping) for row in rows]
-
