@@ -214,10 +214,10 @@ async def show(
         return
     text, rows = _question(view, draft)
     if view.problem is not None:
+        # One message: what went wrong, then the same question again, so nothing is lost.
         group = view.group.name if view.group else ""
-        await respond(update, say(_PROBLEMS[view.problem], limit=f"{MAX_WORDS:,}", group=group))
-        await send(update, text, keyboard(rows))
-        return
+        problem = say(_PROBLEMS[view.problem], limit=f"{MAX_WORDS:,}", group=group)
+        text = Raw(problem + "\n\n" + text)
     await _reply(update, text, keyboard(rows), keep_message or view.alert_id is not None)
 
 
