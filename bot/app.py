@@ -97,7 +97,13 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
 
 def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:
     """The update journal that feeds this application, with its pruning tick scheduled."""
-    journal = UpdateJournal(storage, clock, application.bot, application.update_queue)
+    journal = UpdateJournal(
+        storage,
+        clock,
+        application.bot,
+        application.update_queue,
+        application.bot_data.services.sealer,
+    )
 
     async def prune(_context: ChorusContext) -> None:
         await journal.prune()
