@@ -148,6 +148,19 @@ class ItemsRepo:
         )
         return bool(result.rowcount)
 
+    async def cancel_updates(self, return_address: str) -> int:
+        """Stop messages still queued to an anonymous item's own return address; how many.
+
+        Each item's return address is sealed afresh, so it names that one item.
+        """
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.return_address == return_address, o.c.state == "pending")
+            .values(state="cancelled", last_error="item withdrawn")
+        )
+        return int(result.rowcount or 0)
+
     async def visible_in_group(self, group_id: int, now: datetime, limit: int) -> list[ItemRow]:
         """A group's items that readers may see now (not withdrawn), newest day first."""
         i = schema.item

@@ -586,6 +586,8 @@ class Sharing:
             item = await self._own(tx, telegram_id, reference)
             if item is None or not await tx.items.withdraw(item.id, self._today()):
                 return WithdrawResult(WithdrawOutcome.UNKNOWN)
+            if item.return_address is not None:
+                await tx.items.cancel_updates(item.return_address)
             told = False
             if was_used(item):
                 told = await self._tell_withdrawn(tx, item, now)
