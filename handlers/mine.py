@@ -13,6 +13,7 @@ from handlers.callbacks import Action
 from handlers.common import (
     button_args,
     button_int,
+    chat_id,
     keyboard,
     respond,
     respond_long,
@@ -45,6 +46,10 @@ async def mine_read_tapped(update: Update, context: ChorusContext) -> None:
     withdraw = callbacks.encode(Action.MINE_WITHDRAW, entry.reference)
     rows = [[(label(texts.BUTTON_WITHDRAW_ONE), withdraw)]]
     await respond_long(update, _full(entry))
+    if entry.media_file_id is not None and entry.media_kind == "voice":
+        await context.bot.send_voice(chat_id(update), entry.media_file_id)
+    elif entry.media_file_id is not None and entry.media_kind == "photo":
+        await context.bot.send_photo(chat_id(update), entry.media_file_id)
     await send(update, say(texts.MINE_READ_ACTIONS), keyboard(rows))
 
 
@@ -87,48 +92,38 @@ async def mine_withdraw_no_tapped(update: Update, context: ChorusContext) -> Non
 async def _page(update: Update, context: ChorusContext, offset: int) -> None:
     view = await context.services.sharing.mine(sender_id(update), offset)
     if view is None or not view.entries:
-        await respond(
-            update,
-            say(texts.MINE_NONE if view is None or not view.total else texts.ITEM_NOT_FOUND),
-        )
+        empty = view is None or not view.total
+        await respond(update, say(texts.MINE_NONE if empty else texts.ITEM_NOT_FOUND))
         return
-    lines, rows = [], []
-    for number, entry in enumerate(view.entries, start=view.offset + 1):
-        lines.append(
-            say(
-                texts.MINE_LINE,
-                number=number,
-                day=_day(entry),
-                kind=say(KIND_WORDS[entry.kind]),
-                group=entry.group_name,
-                status=say(STATUS_WORDS.get(entry.status, texts.STATUS_RECEIVED)),
-                anonymous=say(texts.MINE_ANONYMOUS) if not entry.named else "",
-                preview=_content(entry, _PREVIEW),
-            )
-        )
-        rows.append(
-            [
-                (
-                    label(texts.BUTTON_READ, number=number),
-                    callbacks.encode(Action.MINE_READ, entry.reference),
-                ),
-                (
-                    label(texts.BUTTON_WITHDRAW, number=number),
-                    callbacks.encode(Action.MINE_WITHDRAW, entry.reference),
-                ),
-            ]
-        )
+    numbered = list(enumerate(view.entries, start=view.offset + 1))
+    rows = [
+        [
+            (label(texts.BUTTON_READ, number=n), callbacks.encode(Action.MINE_READ, e.reference)),
+            (
+                label(texts.BUTTON_WITHDRAW, number=n),
+                callbacks.encode(Action.MINE_WITHDRAW, e.reference),
+            ),
+        ]
+        for n, e in numbered
+    ]
     if view.offset + MINE_PAGE < view.total:
-        rows.append(
-            [
-                (
-                    label(texts.BUTTON_OLDER),
-                    callbacks.encode(Action.MINE_PAGE, view.offset + MINE_PAGE),
-                )
-            ]
-        )
-    text = say(texts.MINE_HEADER, total=view.total, lines=Raw("\n\n".join(lines)))
-    await respond(update, text, keyboard(rows))
+        older = callbacks.encode(Action.MINE_PAGE, view.offset + MINE_PAGE)
+        rows.append([(label(texts.BUTTON_OLDER), older)])
+    lines = Raw("\n\n".join(_line(number, entry) for number, entry in numbered))
+    await respond(update, say(texts.MINE_HEADER, total=view.total, lines=lines), keyboard(rows))
+
+
+def _line(number: int, entry: MineEntry) -> str:
+    return say(
+        texts.MINE_LINE,
+        number=number,
+        day=_day(entry),
+        kind=say(KIND_WORDS[entry.kind]),
+        group=entry.group_name,
+        status=say(STATUS_WORDS.get(entry.status, texts.STATUS_RECEIVED)),
+        anonymous=say(texts.MINE_ANONYMOUS) if not entry.named else "",
+        preview=_content(entry, _PREVIEW),
+    )
 
 
 def _reference(update: Update) -> str:

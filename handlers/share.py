@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
@@ -235,55 +237,84 @@ def _button(text: str, action: Action, *args: str | int) -> tuple[str, str]:
 
 
 def _question(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
-    """The words and buttons of the step the draft is at."""
-    back = [_button(texts.BUTTON_BACK, Action.SHARE_BACK)]
-    stop = [_button(texts.BUTTON_DONT_SEND, Action.SHARE_DISCARD)]
+    """The words and buttons of the step the draft is at, with Back and Don't send."""
+    text, rows = _QUESTIONS[draft.stage](view, draft)
+    if draft.stage is not Stage.GROUP:
+        rows.append([_button(texts.BUTTON_BACK, Action.SHARE_BACK)])
+    rows.append([_button(texts.BUTTON_DONT_SEND, Action.SHARE_DISCARD)])
+    return text, rows
+
+
+def _pick_group(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    rows = [[(g.name, callbacks.encode(Action.SHARE_GROUP, g.id))] for g in view.groups]
+    return say(texts.SHARE_PICK_GROUP), rows
+
+
+def _pick_kind(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    kinds = [
+        (texts.BUTTON_KIND_FEEDBACK, Kind.FEEDBACK),
+        (texts.BUTTON_KIND_SESSION, Kind.SESSION),
+        (texts.BUTTON_KIND_STORY, Kind.STORY),
+    ]
+    if view.prompts:
+        kinds.insert(0, (texts.BUTTON_KIND_PROMPT, Kind.PROMPT))
+    rows = [[_button(text, Action.SHARE_KIND, kind.value)] for text, kind in kinds]
     group = view.group.name if view.group else ""
-    stage = draft.stage
-    if stage is Stage.GROUP:
-        rows = [[(g.name, callbacks.encode(Action.SHARE_GROUP, g.id))] for g in view.groups]
-        return say(texts.SHARE_PICK_GROUP), [*rows, stop]
-    if stage is Stage.KIND:
-        kinds = [
-            (texts.BUTTON_KIND_FEEDBACK, Kind.FEEDBACK),
-            (texts.BUTTON_KIND_SESSION, Kind.SESSION),
-            (texts.BUTTON_KIND_STORY, Kind.STORY),
-        ]
-        if view.prompts:
-            kinds.insert(0, (texts.BUTTON_KIND_PROMPT, Kind.PROMPT))
-        rows = [[_button(text, Action.SHARE_KIND, kind.value)] for text, kind in kinds]
-        return say(texts.SHARE_PICK_KIND, group=group), [*rows, back, stop]
-    if stage is Stage.PROMPT:
-        rows = [
-            [(_short(p.text, 60), callbacks.encode(Action.SHARE_PROMPT, p.id))]
-            for p in view.prompts
-        ]
-        return say(texts.SHARE_PICK_PROMPT), [*rows, back, stop]
-    if stage is Stage.CONTENT:
-        return _ask_content(view, draft), [*_keep(draft), back, stop]
-    if stage is Stage.CAPTION:
-        media = say(_MEDIA_WORDS.get(draft.media_kind or "", texts.MEDIA_PHOTO))
-        skip = [_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)]
-        return say(texts.SHARE_ASK_CAPTION, media=media), [skip, back, stop]
-    if stage is Stage.NAME:
-        choice = [
-            _button(texts.BUTTON_WITH_NAME, Action.SHARE_NAMED, 1),
-            _button(texts.BUTTON_WITHOUT_NAME, Action.SHARE_NAMED, 0),
-        ]
-        return say(texts.SHARE_ASK_NAME, small=_small_note(view)), [choice, back, stop]
-    if stage is Stage.CONSENT:
-        allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
-        if draft.named:
-            allowed.append(Consent.QUOTE_NAMED)
-        rows = [[_button(_CONSENT_BUTTONS[c], Action.SHARE_CONSENT, c.value)] for c in allowed]
-        skip = [_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)]
-        return say(texts.SHARE_ASK_CONSENT), [*rows, skip, back, stop]
-    return _preview(view, draft), [
+    return say(texts.SHARE_PICK_KIND, group=group), rows
+
+
+def _pick_prompt(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    rows = [
+        [(_short(p.text, 60), callbacks.encode(Action.SHARE_PROMPT, p.id))] for p in view.prompts
+    ]
+    return say(texts.SHARE_PICK_PROMPT), rows
+
+
+def _ask_for_content(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    return _ask_content(view, draft), _keep(draft)
+
+
+def _ask_caption(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    media = say(_MEDIA_WORDS.get(draft.media_kind or "", texts.MEDIA_PHOTO))
+    skip = [_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)]
+    return say(texts.SHARE_ASK_CAPTION, media=media), [skip]
+
+
+def _ask_name(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    choice = [
+        _button(texts.BUTTON_WITH_NAME, Action.SHARE_NAMED, 1),
+        _button(texts.BUTTON_WITHOUT_NAME, Action.SHARE_NAMED, 0),
+    ]
+    return say(texts.SHARE_ASK_NAME, small=_small_note(view)), [choice]
+
+
+def _ask_consent(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
+    if draft.named:
+        allowed.append(Consent.QUOTE_NAMED)
+    rows = [[_button(_CONSENT_BUTTONS[c], Action.SHARE_CONSENT, c.value)] for c in allowed]
+    rows.append([_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)])
+    return say(texts.SHARE_ASK_CONSENT), rows
+
+
+def _show_preview(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    rows = [
         [_button(texts.BUTTON_SEND, Action.SHARE_SEND)],
         [_button(texts.BUTTON_CHANGE_WORDS, Action.SHARE_CHANGE_WORDS)],
-        back,
-        stop,
     ]
+    return _preview(view, draft), rows
+
+
+_QUESTIONS: dict[Stage, Callable[[StepView, Draft], tuple[Raw, Rows]]] = {
+    Stage.GROUP: _pick_group,
+    Stage.KIND: _pick_kind,
+    Stage.PROMPT: _pick_prompt,
+    Stage.CONTENT: _ask_for_content,
+    Stage.CAPTION: _ask_caption,
+    Stage.NAME: _ask_name,
+    Stage.CONSENT: _ask_consent,
+    Stage.PREVIEW: _show_preview,
+}
 
 
 def _ask_content(view: StepView, draft: Draft) -> Raw:

@@ -156,7 +156,7 @@ class Prompts:
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group.id])
-                if not p.unreachable and p.person_id != person.id
+                if not p.unreachable and not p.paused and p.person_id != person.id
             ]
             await tx.outbox.enqueue(
                 [

@@ -252,6 +252,8 @@ class MineEntry:
     named: bool
     given_on: date
     consent: Consent
+    # Telegram's file id of the voice note or photo, so its author can hear or see it again.
+    media_file_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -567,14 +569,6 @@ class Sharing:
             item = await self._own(tx, telegram_id, reference)
             return None if item is None else await self._entry(tx, item)
 
-    async def own_media(self, telegram_id: int, reference: str) -> tuple[str, str] | None:
-        """The kind and Telegram file id of an own item's voice note or photo, if any."""
-        async with self._storage.read() as tx:
-            item = await self._own(tx, telegram_id, reference)
-        if item is None or item.media_kind is None or item.media_file_id is None:
-            return None
-        return item.media_kind, self._sealer.open(item.media_file_id, MEDIA_PURPOSE)
-
     async def withdraw(self, telegram_id: int, reference: str) -> WithdrawResult:
         """Erase the item's words and media and take it out of every view and count.
 
@@ -860,6 +854,7 @@ class Sharing:
             named=row.person_id is not None,
             given_on=row.given_on,
             consent=Consent(row.consent),
+            media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
         )
 
     async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:

@@ -111,6 +111,10 @@ async def test_anonymous_story_as_a_voice_note(
     assert str(item["visible_at"]).startswith("2026-03-04 09:00:00")
     listing = await member.send("/mine")
     assert "part of your story" in listing["text"] and "without your name" in listing["text"]
+    full = await member.tap("Read 1", listing)
+    assert "it may be quoted, without your name" in full["text"]
+    voice = await fake.wait_for(lambda call: call.method == "sendVoice")
+    assert voice.params["chat_id"] == 802 and voice.params["voice"] == file_id
 
 
 async def test_session_feedback_as_a_photo_with_a_caption(
