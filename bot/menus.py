@@ -14,6 +14,9 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("share", texts.MENU_SHARE),
+    ("mine", texts.MENU_MINE),
+    ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
     ("help", texts.MENU_HELP),
@@ -24,8 +27,14 @@ _COORDINATOR = [
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
     ("broadcast", texts.MENU_BROADCAST),
+    ("prompt", texts.MENU_PROMPT),
+    ("read", texts.MENU_READ),
 ]
-_ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
+_ADMIN = [
+    ("coordinators", texts.MENU_COORDINATORS),
+    ("observers", texts.MENU_OBSERVERS),
+    ("leads", texts.MENU_LEADS),
+]
 
 
 def commands_for(role: Role) -> list[BotCommand]:

@@ -14,6 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
+from storage.items import (
+    ItemsRepo,
+    LeadsRepo,
+    ObserversRepo,
+    PromptsRepo,
+    RiskAlertsRepo,
+)
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -773,3 +780,9 @@ class Tx:
         self.steps = StepsRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
+        # Input at arm's length (storage/items.py)
+        self.items = ItemsRepo(conn)
+        self.prompts = PromptsRepo(conn)
+        self.observers = ObserversRepo(conn)
+        self.leads = LeadsRepo(conn)
+        self.risk_alerts = RiskAlertsRepo(conn)

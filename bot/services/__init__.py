@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services.broadcasts import Broadcasts
 from bot.services.groups import Groups
 from bot.services.membership import Membership
+from bot.services.prompts import Prompts
 from bot.services.roles import Roles
+from bot.services.safety import Safety
+from bot.services.sharing import Sharing
 from bot.services.steps import Steps
+from bot.settings import DEFAULT_HELPLINES
 from storage.database import Storage
+
+DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -25,12 +33,23 @@ class Services:
     membership: Membership
     steps: Steps
     broadcasts: Broadcasts
+    safety: Safety
+    sharing: Sharing
+    prompts: Prompts
 
     @classmethod
     def build(
-        cls, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+        cls,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        *,
+        zone: ZoneInfo = DEFAULT_ZONE,
+        helplines: Sequence[str] = DEFAULT_HELPLINES,
     ) -> Services:
         """Build the services over one storage, clock and secret key."""
+        safety = Safety(storage, clock, sealer, admin_ids, helplines)
         return cls(
             clock=clock,
             sealer=sealer,
@@ -39,4 +58,7 @@ class Services:
             membership=Membership(storage, clock, admin_ids),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
+            safety=safety,
+            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
+            prompts=Prompts(storage, clock, admin_ids, zone),
         )
