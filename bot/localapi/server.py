@@ -244,6 +244,10 @@ class BotApiServer:
     ) -> None:
         await self.stop()
 
+    def unix_time(self) -> int:
+        """The time messages are dated with (seconds since 1970)."""
+        return int(time.time())
+
     def extra_routes(self) -> list[Route]:
         """More URL routes to serve beside the Bot API (none here)."""
         return []
@@ -410,7 +414,7 @@ class BotApiServer:
             "message_id": self._new_message_id(user.id),
             "from": user.to_dict(),
             "chat": self._chat_object(user.id),
-            "date": int(time.time()),
+            "date": self.unix_time(),
             "text": text,
         }
         if text.startswith("/"):
@@ -482,7 +486,7 @@ class BotApiServer:
             "message_id": self._new_message_id(user.id),
             "from": user.to_dict(),
             "chat": self._chat_object(user.id),
-            "date": int(time.time()),
+            "date": self.unix_time(),
         }
         if kind == "sticker":
             stored = self.add_file("document", content, mime_type="image/webp")
@@ -814,7 +818,7 @@ class BotApiServer:
             "message_id": self._new_message_id(chat_id),
             "from": self.bot_user,
             "chat": self._chat_object(chat_id),
-            "date": int(time.time()),
+            "date": self.unix_time(),
         }
         message.update(content)
         if isinstance(params.get("link_preview_options"), dict):
@@ -840,7 +844,7 @@ class BotApiServer:
         edited.update({k: v for k, v in changes.items() if v is not None})
         if all(edited.get(k) == message.get(k) for k in ("text", "entities", "reply_markup")):
             raise ApiError(400, ERR_NOT_MODIFIED)
-        edited["edit_date"] = int(time.time())
+        edited["edit_date"] = self.unix_time()
         self._store_message(chat_id, edited)
         return self._public_message(edited)
 
@@ -917,7 +921,7 @@ class BotApiServer:
             "message_id": self._new_message_id(chat_id),
             "from": self.bot_user,
             "chat": self._chat_object(chat_id),
-            "date": int(time.time()),
+            "date": self.unix_time(),
             kind: [stored.to_dict()] if kind == "photo" else stored.to_dict(),
         }
         if params.get("caption") not in (None, ""):

@@ -18,7 +18,8 @@ from bot.localapi.server import LOCALHOST
 from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
-from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save
+from bot.tryout.clock import TryoutClock
+from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save, saved_offset
 from bot.tryout.server import TryoutApi
 from storage.database import open_storage
 
@@ -128,7 +129,6 @@ async def serve_tryout(
 ) -> None:
     """Run the try-out until `stop` is set; `started` is told once the page is up."""
     check_options(options)
-    clock = clock or SystemClock()
     token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
     api = TryoutApi(token, BOT_USERNAME, host=options.host, port=options.port)
     try:
@@ -141,21 +141,28 @@ async def serve_tryout(
     try:
         settings = tryout_settings(api, options.data_dir)
         sealer = Sealer(load_secret_key(settings))
-        storage = await open_storage(settings.async_database_url(), clock.now)
+        people_file = options.data_dir / PEOPLE_FILE
+        api.clock = TryoutClock(clock or SystemClock(), saved_offset(people_file))
+        api.zone = settings.zone
+        storage = await open_storage(settings.async_database_url(), api.clock.now)
         try:
-            sample = await prepare(storage, clock, sealer, options.data_dir / PEOPLE_FILE)
+            sample = await prepare(storage, api.clock, sealer, people_file)
         finally:
             await storage.close()
         for person in sample.people:
             api.add_person(person)
-        people_file = options.data_dir / PEOPLE_FILE
-        api.on_person_added = lambda _person: save(people_file, list(api.people.values()))
+
+        def keep() -> None:
+            save(people_file, list(api.people.values()), api.clock.offset)
+
+        api.on_person_added = lambda _person: keep()
+        api.on_clock_moved = keep
         invite = f"https://t.me/{BOT_USERNAME}?start={JOIN_PREFIX}{sample.invite_code}"
         api.framing = framing(api, settings, invite)
         print(banner(api, api.framing), file=out, flush=True)
         if started is not None:
             started(api)
-        await serve(settings, stop, clock)
+        await serve(settings, stop, api.clock)
     finally:
         await api.stop()
 

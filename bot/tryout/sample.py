@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.clock import Clock
@@ -23,6 +24,9 @@ SAMPLE_PEOPLE = (
     Person(1002, "Jo", "coordinator"),
     Person(1003, "Sam", "member"),
     Person(1004, "Priya", "member"),
+    Person(1006, "Dev", "member"),
+    Person(1007, "Ana", "member"),
+    Person(1008, "Lee", "member"),
     Person(1005, "Robin", "newcomer"),
 )
 
@@ -43,9 +47,15 @@ async def prepare(storage: Storage, clock: Clock, sealer: Sealer, people_file: P
     if not groups:
         await _make(services)
         groups = await services.groups.manageable(coordinator.id)
-        save(people_file, list(SAMPLE_PEOPLE))
-    people = _read(people_file) or list(SAMPLE_PEOPLE)
+        save(people_file, list(SAMPLE_PEOPLE), timedelta(0))
+    people, _offset = _read(people_file) or (list(SAMPLE_PEOPLE), timedelta(0))
     return Sample(people, groups[0].invite_code)
+
+
+def saved_offset(path: Path) -> timedelta:
+    """How far the try-out's time had been moved forward when it last ran."""
+    saved = _read(path)
+    return timedelta(0) if saved is None else saved[1]
 
 
 async def _make(services: Services) -> None:
@@ -67,18 +77,22 @@ async def _make(services: Services) -> None:
     logger.info("made the try-out's sample group and %d people", len(SAMPLE_PEOPLE))
 
 
-def _read(path: Path) -> list[Person] | None:
+def _read(path: Path) -> tuple[list[Person], timedelta] | None:
     if not path.exists():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return [Person(int(p["id"]), str(p["name"]), str(p["role"])) for p in data["people"]]
+        people = [Person(int(p["id"]), str(p["name"]), str(p["role"])) for p in data["people"]]
+        return people, timedelta(seconds=float(data.get("clock_offset_seconds", 0)))
     except (ValueError, KeyError, TypeError):
         logger.warning("the try-out's people file %s is unreadable; using the sample people", path)
         return None
 
 
-def save(path: Path, people: list[Person]) -> None:
-    """Keep the try-out's people for the next start."""
-    data = {"people": [person.to_dict() for person in people]}
+def save(path: Path, people: list[Person], clock_offset: timedelta) -> None:
+    """Keep the try-out's people, and how far its time was moved, for the next start."""
+    data = {
+        "people": [person.to_dict() for person in people],
+        "clock_offset_seconds": clock_offset.total_seconds(),
+    }
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -18,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import tornado.web
 
+from bot.clock import SystemClock
 from bot.localapi.protocol import ChatUser, ClientConnection, StoredFile
 from bot.localapi.server import LOCALHOST, BotApiServer, Route
+from bot.tryout.clock import MOVES, TryoutClock
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,26 @@ class TryoutApi(BotApiServer):
         self._query_chats: dict[str, int] = {}
         # Called with each person added from the page (to keep them for the next start).
         self.on_person_added: Callable[[Person], None] | None = None
+        self.clock = TryoutClock(SystemClock())
+        self.zone = ZoneInfo("Europe/London")
+        # Called after the page moved the try-out's time forward.
+        self.on_clock_moved: Callable[[], None] | None = None
+
+    def unix_time(self) -> int:
+        """Messages are dated by the try-out's clock, which can be moved forward."""
+        return int(self.clock.now().timestamp())
+
+    def shown_time(self) -> str:
+        """The try-out's time as the page shows it, in the configured zone."""
+        local = self.clock.now().astimezone(self.zone)
+        return f"{local:%a} {local.day} {local:%B}, {local:%H:%M}"
+
+    def move_clock(self, how: str) -> None:
+        """Move the try-out's time forward and tell the page."""
+        self.clock.move(how, self.zone)
+        if self.on_clock_moved is not None:
+            self.on_clock_moved()
+        self._emit(0, "clock", time=self.shown_time())
 
     @property
     def page_url(self) -> str:
@@ -85,6 +108,7 @@ class TryoutApi(BotApiServer):
             (r"/tryout/tap", _TapHandler, api),
             (r"/tryout/upload", _UploadHandler, api),
             (r"/tryout/people", _PeopleHandler, api),
+            (r"/tryout/clock", _ClockHandler, api),
             (r"/tryout/files/([A-Za-z0-9_-]+)", _DownloadHandler, api),
         ]
 
@@ -213,6 +237,7 @@ class TryoutApi(BotApiServer):
             "bot": {"username": self.bot_username, "name": self.bot_first_name},
             "people": [person.to_dict() for person in self.people.values()],
             "framing": self.framing,
+            "time": self.shown_time(),
             "seq": self._seq,
         }
 
@@ -392,6 +417,15 @@ class _PeopleHandler(_ApiHandler):
         if self.api.on_person_added is not None:
             self.api.on_person_added(person)
         self.reply(person.to_dict())
+
+
+class _ClockHandler(_ApiHandler):
+    def post(self) -> None:
+        how = self.body().get("move")
+        if how not in MOVES:
+            raise tornado.web.HTTPError(400, reason="Time can move an hour, a day, or to 9:00")
+        self.api.move_clock(how)
+        self.reply({"time": self.api.shown_time()})
 
 
 class _DownloadHandler(_ApiHandler):

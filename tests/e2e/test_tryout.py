@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -18,13 +19,14 @@ def _groups(folder: Path) -> list[str]:
         return [row[0] for row in db.execute("SELECT name FROM chorus_group")]
 
 
-async def test_a_restart_keeps_the_people_and_makes_no_second_sample_group(
+async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
     tmp_path: Path,
 ) -> None:
     async with running_tryout(tmp_path) as first:
         base = first.api.page_url
         async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
             added = (await client.post("tryout/people", json={"name": "Kim"})).json()
+            await client.post("tryout/clock", json={"move": "day"})
         invite = first.api.framing["invite"]
     async with running_tryout(tmp_path) as second:
         people = {person.name: person.role for person in second.api.people.values()}
@@ -33,11 +35,16 @@ async def test_a_restart_keeps_the_people_and_makes_no_second_sample_group(
             "Jo": "coordinator",
             "Sam": "member",
             "Priya": "member",
+            "Dev": "member",
+            "Ana": "member",
+            "Lee": "member",
             "Robin": "newcomer",
             "Kim": "newcomer",
         }
         assert added["id"] in second.api.people
         assert second.api.framing["invite"] == invite
+        # Time moved forward stays moved: what was due then is still due.
+        assert second.api.clock.offset == timedelta(days=1)
     assert _groups(tmp_path) == ["Carers' voice group"]
 
 

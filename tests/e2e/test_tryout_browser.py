@@ -15,6 +15,7 @@ from tests.support.tryout_run import running_tryout
 
 GROUP = "Carers' voice group"
 NEWS = "Next week's meeting is in the garden room."
+FEEDBACK = "The letters about meetings come too late to plan around."
 
 
 async def framing_is_clear(chat: ChatPage) -> None:
@@ -94,11 +95,31 @@ async def member_sends_a_photo_from_disk(chat: ChatPage) -> None:
     await chat.wait_for("/help")
 
 
+async def newcomer_shares_feedback_without_a_name(chat: ChatPage) -> None:
+    """Robin shares feedback anonymously and gets a receipt."""
+    await chat.chat_as("Robin")
+    await chat.type("/share")
+    kinds = await chat.wait_for("What would you like to share")
+    await chat.tap("Feedback", kinds)
+    await chat.type(FEEDBACK)
+    named = await chat.wait_for("with your name, or without it")
+    await chat.tap("Without my name", named)
+    preview = await chat.wait_for(FEEDBACK)
+    await expect(preview).to_contain_text("won't see who you are")
+    await chat.tap("Send", preview)
+    # Without a name, words reach the coordinators in the next morning's batch, so that
+    # the moment they arrive does not point to anyone.
+    await chat.wait_for(f"Your words will reach the coordinators of {GROUP} tomorrow at 9am")
+    await chat.move_time("Next morning, 9:00")
+    await expect(chat.page.locator("#clock-time")).to_contain_text("09:00")
+
+
 STEPS = [
     framing_is_clear,
     newcomer_joins_from_the_invite_link,
     member_sees_settings_and_help,
     member_sends_a_photo_from_disk,
+    newcomer_shares_feedback_without_a_name,
     coordinator_broadcasts_to_the_group,
 ]
 

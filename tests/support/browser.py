@@ -91,7 +91,7 @@ class ChatPage:
 
     async def tap(self, label: str, on: Locator) -> None:
         """Tap a button under a message."""
-        await on.get_by_role("button", name=label).click()
+        await on.get_by_role("button", name=label, exact=True).click()
 
     async def use_menu(self, command: str) -> None:
         """Open the command menu and choose `/command`."""
@@ -103,3 +103,13 @@ class ChatPage:
         before = await self.page.locator("li.message.mine").count()
         await self.page.get_by_label(what, exact=True).set_input_files(str(path))
         await expect(self.page.locator("li.message.mine")).to_have_count(before + 1)
+
+    async def move_time(self, button: str) -> None:
+        """Move the try-out's clock forward with one of the page's buttons."""
+        shown = self.page.locator("#clock-time")
+        before = await shown.text_content()
+        timebar = self.page.locator(".timebar")
+        if await timebar.locator("details").get_attribute("open") is None:
+            await timebar.get_by_text("Move time forward").click()
+        await timebar.get_by_role("button", name=button).click()
+        await expect(shown).not_to_have_text(before or "")

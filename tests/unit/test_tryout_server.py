@@ -141,6 +141,7 @@ BAD_REQUESTS = [
     ("/tryout/send", {"person": 99, "text": "hi"}, "Unknown person"),
     ("/tryout/tap", {"person": SAM.id, "message_id": 77, "data": "go"}, "No such message"),
     ("/tryout/people", {"name": ""}, "first name"),
+    ("/tryout/clock", {"move": "back"}, "Time can move"),
 ]
 
 
@@ -222,3 +223,17 @@ async def test_pages_that_rename_another_site_to_this_address_are_refused(
     response = await client.get("/tryout/state", headers={"Host": f"evil.example:{api.port}"})
     assert response.status_code == 403
     assert "127.0.0.1" in response.json()["error"]
+
+
+async def test_moving_time_dates_new_messages_later_and_tells_the_page(
+    api: TryoutApi, client: httpx.AsyncClient
+) -> None:
+    moved: list[str] = []
+    api.on_clock_moved = lambda: moved.append("moved")
+    first = await _bot(client, "sendMessage", chat_id=SAM.id, text="Before")
+    shown = (await client.post("/tryout/clock", json={"move": "day"})).json()["time"]
+    second = await _bot(client, "sendMessage", chat_id=SAM.id, text="After")
+    assert second["date"] - first["date"] >= 24 * 3600
+    assert moved == ["moved"]
+    news = (await client.get("/tryout/events", params={"after": 0})).json()
+    assert {"kind": "clock", "time": shown}.items() <= news["events"][1].items()

@@ -362,6 +362,8 @@ async function apply(event) {
   } else if (event.kind === "deleted" && here) {
     const gone = $("messages").querySelector(`[data-key="bot-${event.message_id}"]`);
     if (gone) gone.remove();
+  } else if (event.kind === "clock") {
+    $("clock-time").textContent = event.time;
   } else if (event.kind === "toast" && here) {
     toast(event.text);
   }
@@ -375,6 +377,7 @@ async function start() {
   page.bot = state.bot;
   page.seq = state.seq;
   $("bot-name").textContent = state.bot.name;
+  $("clock-time").textContent = state.time;
   const f = state.framing || {};
   if (f.notice) $("notice").textContent = f.notice;
   $("data-note").textContent = f.data || "";
@@ -408,6 +411,14 @@ function wire() {
   });
   $("photo-input").addEventListener("change", (e) => sendFile("photo", e.target));
   $("voice-input").addEventListener("change", (e) => sendFile("voice", e.target));
+  for (const button of document.querySelectorAll("[data-move]")) {
+    button.addEventListener("click", () =>
+      act(async () => {
+        const moved = await post("/tryout/clock", { move: button.dataset.move });
+        $("clock-time").textContent = moved.time;
+      }),
+    );
+  }
   $("menu-button").addEventListener("click", () => toggleMenu($("menu").hidden));
   $("menu").addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
