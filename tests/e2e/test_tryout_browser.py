@@ -114,11 +114,34 @@ async def newcomer_shares_feedback_without_a_name(chat: ChatPage) -> None:
     await expect(chat.page.locator("#clock-time")).to_contain_text("09:00")
 
 
+async def member_shares_a_voice_note_from_disk(chat: ChatPage) -> None:
+    """Sam shares part of their story as a voice note from a file, without a name."""
+    await chat.chat_as("Sam")
+    await chat.type("/share")
+    kinds = await chat.wait_for("What would you like to share")
+    await chat.tap("Part of my story", kinds)
+    await chat.wait_for("Type your words, or send a voice note")
+    note = chat.folder / "story.ogg"
+    note.write_bytes(b"OggS" + bytes(200))
+    await chat.attach("Send a voice note", note)
+    await expect(chat.page.locator("li.message.mine audio").last).to_be_attached()
+    caption = await chat.wait_for("I have your voice note")
+    await chat.tap("Skip", caption)
+    named = await chat.wait_for("with your name, or without it")
+    await chat.tap("Without my name", named)
+    consent = await chat.wait_for("Quote it without my name")
+    await chat.tap("Quote it without my name", consent)
+    preview = await chat.wait_for("[your voice note]")
+    await chat.tap("Send", preview)
+    await chat.wait_for("tomorrow at 9am, without your name")
+
+
 STEPS = [
     framing_is_clear,
     newcomer_joins_from_the_invite_link,
     member_sees_settings_and_help,
     member_sends_a_photo_from_disk,
+    member_shares_a_voice_note_from_disk,
     newcomer_shares_feedback_without_a_name,
     coordinator_broadcasts_to_the_group,
 ]
