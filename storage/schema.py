@@ -294,9 +294,7 @@ action_update = Table(
     "action_update",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "action_id", Integer, ForeignKey("loop_action.id", ondelete="CASCADE"), nullable=False
-    ),
+    Column("action_id", Integer, ForeignKey("loop_action.id", ondelete="CASCADE"), nullable=False),
     # The status set with this update, if it changed.
     Column("status", String(12), nullable=True),
     # What the coordinator wrote, sealed.
