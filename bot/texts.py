@@ -333,3 +333,113 @@ MENU_INVITE = N_("Get a group's invite link")
 MENU_MEMBERS = N_("See who is in a group")
 MENU_BROADCAST = N_("Send a message to your groups")
 MENU_COORDINATORS = N_("Add or remove coordinators")
+
+# --- Closing the loop: updates to contributors --------------------------------------------
+
+ABOUT_WORDS = N_("About what you said on {date} (“{words}”)")
+ABOUT_VOICE = N_("About your voice note of {date}")
+ABOUT_PHOTO = N_("About your photo of {date}")
+ABOUT_ITEM = N_("About what you shared on {date}")
+ABOUT_JOIN = N_(", and ")
+UPDATE_BLOCK = N_("{about}: {line}")
+UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
+UPDATE_DIGEST = N_(
+    "<b>What happened with your words</b>\n\n{blocks}\n\n"
+    "/mine shows everything that happened with your words."
+)
+LINE_ACKNOWLEDGED = N_(
+    "a coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
+)
+LINE_CONSIDERING = N_("the coordinators are looking at what they can do about it.")
+LINE_MEETING = N_("it will be talked about at {meeting} on {date}.")
+LINE_CHANGED = N_("{text} Thank you, this changed because of you.")
+LINE_WILL_CHANGE = N_("{text} This should be done by {date}. Thank you, this is because of you.")
+LINE_CANNOT_CHANGE = N_(
+    "this can't change for now. {text} Thank you for saying it: it was heard, and it matters."
+)
+LINE_REPLY = N_("a coordinator wrote back: “{text}”")
+LINE_LINKED = N_("it's now part of a piece of work: “{title}”. I'll tell you how it goes.")
+LINE_ACTION_UPDATE = N_("news on “{title}”: {text}")
+LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
+ACTION_PLANNED = N_("planned")
+ACTION_IN_PROGRESS = N_("under way")
+ACTION_DONE = N_("done")
+ACTION_NOT_POSSIBLE = N_("not possible, sadly")
+
+# --- Closing the loop: how members hear (in /settings) ------------------------------------
+
+SETTINGS_UPDATES = N_("How you hear what happened with your words: {rhythm}")
+RHYTHM_NOW = N_("as it happens")
+RHYTHM_DAILY = N_("once a day, at {time}")
+RHYTHM_WEEKLY = N_("once a week, {day} at {time}")
+BUTTON_RHYTHM = N_("How I hear back")
+RHYTHM_ASK = N_(
+    "When I have news about your words, how would you like to hear it?\n"
+    "A digest gathers everything into one message. /cancel to leave it as it is."
+)
+BUTTON_RHYTHM_NOW = N_("As it happens")
+BUTTON_RHYTHM_DAILY = N_("Once a day")
+BUTTON_RHYTHM_WEEKLY = N_("Once a week")
+RHYTHM_ASK_DAY = N_("Which day of the week?")
+RHYTHM_ASK_TIME = N_("At what time?")
+RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+LINE_MEETING_PAST = N_("it was talked about at {meeting} on {date}.")
+
+# --- Closing the loop: the coordinators' daily notice -------------------------------------
+
+KIND_PROMPT = N_("Answer to a question")
+KIND_FEEDBACK = N_("Feedback")
+KIND_SESSION = N_("About a meeting")
+KIND_STORY = N_("Story")
+NUDGE = N_("<b>Your inbox today</b>\n\n{groups}\n\n/inbox shows them one at a time.")
+NUDGE_GROUP = N_("<b>{group}</b>")
+NUDGE_NEW = N_("New: {count}")
+NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
+NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
+NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
+NUDGE_MORE = N_("…and {count} more")
+
+# --- Closing the loop: "you said, we did" and an item's history -----------------------------
+
+BOARD_HEADER = N_("<b>You said, we did: {group}</b>")
+BOARD_EMPTY = N_(
+    "<b>You said, we did: {group}</b>\n\nNothing to show yet. "
+    "When the coordinators report back on what members said, it will be here."
+)
+BOARD_SAID = N_("Someone said: “{words}”")
+BOARD_SAID_NAMED = N_("{name} said: “{words}”")
+BOARD_ENTRY = N_("{said}\n→ {did}")
+BOARD_CHANGED = N_("What changed: {text}")
+BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
+BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
+BOARD_WORK = N_("<b>Work under way</b>")
+BOARD_ACTION = N_("• {title}: {news}")
+BOARD_ACTION_STATUS = N_("now {status}")
+BOARD_ACTION_TEXT = N_("{text}")
+BUTTON_BOARD_SEND = N_("Send this to the group")
+BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
+BUTTON_BOARD_YES = N_("Yes, send it")
+BOARD_SENT = N_("Sending it to {count} people.")
+BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_PICK = N_("Which group's list would you like to see?")
+BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
+HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")
+HISTORY_LINE = N_("{date}: {text}")
+HISTORY_GIVEN = N_("you shared it. Thank you.")
+HISTORY_ACKNOWLEDGED = N_("a coordinator read it.")
+HISTORY_CONSIDERING = N_("the coordinators started looking at what they could do.")
+HISTORY_MEETING = N_("taken to {meeting} on {date}.")
+HISTORY_LINKED = N_("it became part of “{title}”.")
+HISTORY_REPLY = N_("a coordinator wrote back: “{text}”")
+HISTORY_OUTCOME = N_("{did}")
+HISTORY_GONE = N_("Sorry, I can't find that any more.")
+BUTTON_WHAT_HAPPENED = N_("What happened")

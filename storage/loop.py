@@ -90,6 +90,7 @@ class EventRow:
     at: datetime
     meeting_name: str | None
     meeting_on: date | None
+    action_id: int | None
     action_title: str | None
 
 
@@ -332,6 +333,16 @@ class LoopRepo:
         )
         return {int(row[0]): int(row[1]) for row in rows}
 
+    async def coordinators_of(self, group_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(group id, person id) for every coordinator of these groups."""
+        gc = schema.group_coordinator
+        rows = await self._conn.execute(
+            select(gc.c.group_id, gc.c.person_id)
+            .where(gc.c.group_id.in_(list(group_ids)))
+            .order_by(gc.c.group_id, gc.c.person_id)
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
     # --- History ---------------------------------------------------------------------------
 
     async def add_event(self, event: EventNew) -> int:
@@ -367,6 +378,7 @@ class LoopRepo:
                 e.c.at,
                 m.c.name.label("meeting_name"),
                 m.c.held_on.label("meeting_on"),
+                e.c.action_id,
                 a.c.title.label("action_title"),
             )
             .select_from(

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
+from bot.services.contributor_updates import ContributorUpdates
 from bot.services.groups import Groups
+from bot.services.inbox import Inbox
 from bot.services.membership import Membership
+from bot.services.nudges import Nudges
 from bot.services.roles import Roles
 from bot.services.steps import Steps
+from bot.services.you_said import YouSaid
 from storage.database import Storage
 
 
@@ -25,12 +31,26 @@ class Services:
     membership: Membership
     steps: Steps
     broadcasts: Broadcasts
+    # Closing the loop (J4)
+    updates: ContributorUpdates
+    inbox: Inbox
+    actions: Actions
+    nudges: Nudges
+    you_said: YouSaid
 
     @classmethod
     def build(
-        cls, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+        cls,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        zone: ZoneInfo | None = None,
     ) -> Services:
-        """Build the services over one storage, clock and secret key."""
+        """Build the services over one storage, clock and secret key, in the local zone."""
+        zone = zone or ZoneInfo("Europe/London")
+        updates = ContributorUpdates(storage, clock, sealer)
+        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
         return cls(
             clock=clock,
             sealer=sealer,
@@ -39,4 +59,9 @@ class Services:
             membership=Membership(storage, clock, admin_ids),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
+            updates=updates,
+            inbox=inbox,
+            actions=Actions(storage, clock, admin_ids, sealer, updates),
+            nudges=Nudges(storage, clock, inbox, zone),
+            you_said=YouSaid(storage, clock, admin_ids, sealer),
         )

@@ -171,9 +171,7 @@ class ContributorUpdates:
         about = Raw(say(texts.ABOUT_JOIN).join(reminder(i, self.words_of(i)) for i in items))
         return say(texts.UPDATE_BLOCK, about=about, line=line)
 
-    async def queue(
-        self, tx: Tx, item: LoopItem, line: Raw, source: str, now: datetime
-    ) -> bool:
+    async def queue(self, tx: Tx, item: LoopItem, line: Raw, source: str, now: datetime) -> bool:
         """Queue an update about one item for its author; False if the item is withdrawn."""
         if item.withdrawn_on is not None:
             return False
