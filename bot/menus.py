@@ -14,6 +14,7 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("updates", texts.MENU_UPDATES),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
     ("help", texts.MENU_HELP),
@@ -24,6 +25,8 @@ _COORDINATOR = [
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
     ("broadcast", texts.MENU_BROADCAST),
+    ("inbox", texts.MENU_INBOX),
+    ("action", texts.MENU_ACTION),
 ]
 _ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
 

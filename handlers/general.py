@@ -12,7 +12,8 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.roles import Role
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups
+from handlers import account, broadcast, groups, inbox
+from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -21,6 +22,13 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NEW_GROUP_STEP: groups.group_name_typed,
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
+    # Closing the loop (J4)
+    inbox.MEETING_STEP: inbox.meeting_typed,
+    inbox.OUTCOME_STEP: inbox.outcome_typed,
+    inbox.DUE_STEP: inbox.due_typed,
+    inbox.REPLY_STEP: inbox.reply_typed,
+    loop_actions.TITLE_STEP: loop_actions.action_title_typed,
+    loop_actions.TEXT_STEP: loop_actions.action_text_typed,
 }
 
 

@@ -83,9 +83,7 @@ async def add_items(tx: Tx, sealer: Sealer, seeds: list[ItemSeed]) -> list[int]:
 
 async def seed_items(database: Path, seeds: list[ItemSeed]) -> list[int]:
     """Put the items into the SQLite database at `database` (sealed with the tests' key)."""
-    storage = await open_storage(
-        make_url(f"sqlite+aiosqlite:///{database}"), SystemClock().now
-    )
+    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), SystemClock().now)
     try:
         async with storage.transaction() as tx:
             return await add_items(tx, Sealer(SECRET_KEY.encode()), seeds)
