@@ -168,7 +168,10 @@ class ContributorUpdates:
 
     def block(self, items: Sequence[LoopItem], line: Raw) -> Raw:
         """One update as its author reads it: their words recalled, then what happened."""
-        about = Raw(say(texts.ABOUT_JOIN).join(reminder(i, self.words_of(i)) for i in items))
+        reminders = [reminder(i, self.words_of(i)) for i in items]
+        # "About what you said on 1 March (…), and about your voice note of 3 March"
+        rest = [r[:1].lower() + r[1:] for r in reminders[1:]]
+        about = Raw(say(texts.ABOUT_JOIN).join([reminders[0], *rest]))
         return say(texts.UPDATE_BLOCK, about=about, line=line)
 
     async def queue(self, tx: Tx, item: LoopItem, line: Raw, source: str, now: datetime) -> bool:

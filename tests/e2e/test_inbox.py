@@ -72,6 +72,9 @@ async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChoru
         fake.user(person, f"Person{person}")
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake) as running:
+        # Today's notice comes first (it is past 9:00); later answers are not confused with it.
+        notice = await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
+        assert "New: 1" in notice["text"] and "forms" not in notice["text"]
         yield running
 
 
