@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,15 +40,16 @@ async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChoru
     )
     for person in (ANN, BEN, COORDINATOR):
         fake.user(person, f"Person{person}")
-    async with running_chorus(settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN})), fake):
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake) as running:
         # Today's notice comes first (it is past 9:00); later answers are not confused with it.
         await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
-        yield
+        yield running
 
 
-async def _link_current(fake: FakeBotApi, coordinator: Phone, card: dict[str, object]) -> None:
+async def _link_current(fake: FakeBotApi, coordinator: Phone, card: dict[str, Any]) -> None:
     """Add the item on `card` to the action (made the first time)."""
-    picker = await coordinator.tap("Add to action", card)  # type: ignore[arg-type]
+    picker = await coordinator.tap("Add to action", card)
     if any(TITLE in text for text, _ in fake.buttons(picker)):
         linked = await coordinator.tap(TITLE, picker)
         assert "Added" in linked["text"]
@@ -60,7 +62,7 @@ async def _link_current(fake: FakeBotApi, coordinator: Phone, card: dict[str, ob
 
 
 async def test_an_action_update_reaches_each_member_once(
-    fake: FakeBotApi, seeded: None, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
 ) -> None:
     coordinator = Phone(fake, COORDINATOR)
     card = await coordinator.send("/inbox")
