@@ -22,6 +22,7 @@ from tests.support.chorus_run import SECRET_KEY
 BODY = "item.body"
 RETURN_ADDRESS = "item.return_address"
 MEDIA = "item.media"
+EVENT = "item.event"
 
 
 @dataclass(frozen=True)
@@ -87,5 +88,28 @@ async def seed_items(database: Path, seeds: list[ItemSeed]) -> list[int]:
     try:
         async with storage.transaction() as tx:
             return await add_items(tx, Sealer(SECRET_KEY.encode()), seeds)
+    finally:
+        await storage.close()
+
+
+async def seed_outcomes(
+    database: Path, outcomes: list[tuple[int, str, str]], at: datetime
+) -> None:
+    """Record outcomes (item id, outcome, what the coordinators wrote) as the inbox does."""
+    sealer = Sealer(SECRET_KEY.encode())
+    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), SystemClock().now)
+    try:
+        async with storage.transaction() as tx:
+            for item_id, outcome, text in outcomes:
+                await tx.conn.execute(
+                    insert(schema.item_event).values(
+                        item_id=item_id,
+                        kind="outcome",
+                        outcome=outcome,
+                        text=sealer.seal(text, EVENT),
+                        at=at,
+                    )
+                )
+                await tx.loop.set_status(item_id, "outcome", outcome)
     finally:
         await storage.close()
