@@ -15,6 +15,7 @@ from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
 from bot.delivery import DeliveryWorker
 from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
 from bot.settings import Settings, load_secret_key
@@ -30,6 +31,8 @@ PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
 SAFETY_TICK = timedelta(seconds=30)
+# Updates for contributors and the coordinators' daily notice: what is due is in the database.
+LOOP_TICK = timedelta(seconds=2)
 
 
 def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
@@ -88,6 +91,12 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
     _schedule_safeguarding(application, services, worker)
+
+    async def loop_tick(_context: ChorusContext) -> None:
+        if await loop_round(services, settings.zone, settings.quiet_hours):
+            worker.kick()
+
+    application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
     register(application)
     application.add_error_handler(errors.on_error)
     return application

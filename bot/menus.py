@@ -16,6 +16,7 @@ logger = logging.getLogger(__name__)
 _MEMBER = [
     ("share", texts.MENU_SHARE),
     ("mine", texts.MENU_MINE),
+    ("updates", texts.MENU_UPDATES),
     ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
@@ -29,6 +30,8 @@ _COORDINATOR = [
     ("broadcast", texts.MENU_BROADCAST),
     ("prompt", texts.MENU_PROMPT),
     ("read", texts.MENU_READ),
+    ("inbox", texts.MENU_INBOX),
+    ("action", texts.MENU_ACTION),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

@@ -20,6 +20,7 @@ from handlers import (
     callbacks,
     general,
     groups,
+    inbox,
     mine,
     observers,
     presence,
@@ -27,7 +28,9 @@ from handlers import (
     safety,
     share,
     start,
+    updates,
 )
+from handlers import actions as loop_actions
 from handlers.callbacks import Action
 from handlers.common import Handler
 
@@ -89,6 +92,37 @@ _BUTTONS: dict[Action, Handler] = {
     Action.OBSERVERS_GROUP: observers.observers_group_tapped,
     Action.OBSERVER_LINK: observers.observer_link_tapped,
     Action.OBSERVER_REMOVE: observers.observer_remove_tapped,
+    # Closing the loop (J4)
+    Action.INBOX_GROUP: inbox.inbox_group_tapped,
+    Action.INBOX_FILTER: inbox.inbox_filter_tapped,
+    Action.INBOX_NEXT: inbox.inbox_next_tapped,
+    Action.INBOX_ACK: inbox.inbox_ack_tapped,
+    Action.INBOX_CONSIDER: inbox.inbox_consider_tapped,
+    Action.INBOX_MEETING: inbox.inbox_meeting_tapped,
+    Action.INBOX_OUTCOME: inbox.inbox_outcome_tapped,
+    Action.INBOX_OUTCOME_KIND: inbox.inbox_outcome_kind_tapped,
+    Action.INBOX_REPLY: inbox.inbox_reply_tapped,
+    Action.INBOX_SEND: inbox.inbox_send_tapped,
+    Action.INBOX_DISCARD: inbox.inbox_discard_tapped,
+    Action.INBOX_MEDIA: inbox.inbox_media_tapped,
+    Action.INBOX_DAYS: inbox.inbox_days_tapped,
+    Action.INBOX_DAYS_SET: inbox.inbox_days_set_tapped,
+    Action.UPDATES_GROUP: updates.updates_group_tapped,
+    Action.UPDATES_SEND: updates.updates_send_tapped,
+    Action.UPDATES_CONFIRM: updates.updates_confirm_tapped,
+    Action.HISTORY: updates.history_tapped,
+    Action.ACTION_GROUP: loop_actions.action_group_tapped,
+    Action.ACTION_OPEN: loop_actions.action_open_tapped,
+    Action.ACTION_NEW: loop_actions.action_new_tapped,
+    Action.ACTION_PICK: loop_actions.action_pick_tapped,
+    Action.ACTION_LINK: loop_actions.action_link_tapped,
+    Action.ACTION_UPDATE: loop_actions.action_update_tapped,
+    Action.ACTION_STATUS: loop_actions.action_status_tapped,
+    Action.ACTION_SEND: loop_actions.action_send_tapped,
+    Action.DIGEST_PICK: updates.digest_pick_tapped,
+    Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,
+    Action.DIGEST_DAY: updates.digest_day_tapped,
+    Action.DIGEST_TIME: updates.digest_time_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -110,6 +144,10 @@ _COMMANDS: dict[str, Handler] = {
     "observers": observers.observers_command,
     "support": safety.support_command,
     "leads": safety.leads_command,
+    # Closing the loop (J4)
+    "inbox": inbox.inbox_command,
+    "action": loop_actions.action_command,
+    "updates": updates.updates_command,
 }
 
 

@@ -21,6 +21,7 @@ from storage.items import (
     PromptsRepo,
     RiskAlertsRepo,
 )
+from storage.loop import LoopRepo, UpdatesRepo
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -786,3 +787,5 @@ class Tx:
         self.observers = ObserversRepo(conn)
         self.leads = LeadsRepo(conn)
         self.risk_alerts = RiskAlertsRepo(conn)
+        self.loop = LoopRepo(conn)
+        self.updates = UpdatesRepo(conn)
