@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
+from storage.sessions import SessionsRepo
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -762,3 +763,4 @@ class Tx:
         self.steps = StepsRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
+        self.sessions = SessionsRepo(conn)
