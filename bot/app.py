@@ -76,6 +76,7 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         services.broadcasts,
         settings.send_rate,
         settings.quiet_hours,
+        services.sealer,
     )
     application.bot_data.worker = worker
 

@@ -17,7 +17,8 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-_VERSION = "v1."
+# Every sealed value starts with this (a JSON payload or plain text never does).
+SEALED_PREFIX = "v1."
 _NONCE_BYTES = 12
 
 
@@ -43,14 +44,14 @@ class Sealer:
         """`text` encrypted; `purpose` (such as "item.body") must be given again to open it."""
         nonce = os.urandom(_NONCE_BYTES)
         sealed = self._aead.encrypt(nonce, text.encode(), purpose.encode())
-        return _VERSION + base64.urlsafe_b64encode(nonce + sealed).decode()
+        return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
     def open(self, token: str, purpose: str) -> str:
         """The text sealed in `token` for `purpose`; raises SealError if it cannot be read."""
-        if not token.startswith(_VERSION):
+        if not token.startswith(SEALED_PREFIX):
             raise SealError("not a sealed value")
         try:
-            raw = base64.urlsafe_b64decode(token[len(_VERSION) :].encode())
+            raw = base64.urlsafe_b64decode(token[len(SEALED_PREFIX) :].encode())
             plain = self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], purpose.encode())
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise SealError("the sealed value cannot be opened with this key") from exc

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,10 +24,16 @@ from bot import texts
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
+from bot.crypto import Sealer, SealError
 from bot.failures import describe
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
-from bot.services.delivery_rules import Payload, quiet_until, retry_delay
+from bot.services.delivery_rules import (
+    RETURN_ADDRESS_PURPOSE,
+    open_payload,
+    quiet_until,
+    retry_delay,
+)
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -42,6 +49,21 @@ IN_FLIGHT = 8
 READY = 16
 PROGRESS_EVERY = 3.0
 IDLE_WAIT = 1.0
+# A paused member's queued rows are not claimed, except those to an anonymous
+# contributor, whose person is known only once the return address is opened: those wait
+# and are looked at again after this long.
+PAUSED_RECHECK = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    """Where a queued message goes, and that person's own delivery settings."""
+
+    chat_id: int
+    person_id: int
+    paused: bool
+    unreachable: bool
+    quiet_hours: str | None
 
 
 class DeliveryWorker:
@@ -56,8 +78,10 @@ class DeliveryWorker:
         broadcasts: Broadcasts,
         send_rate: float,
         quiet_hours: str,
+        sealer: Sealer,
     ) -> None:
         self._storage = storage
+        self._sealer = sealer
         self._clock = clock
         self._bot = bot
         self._zone = zone
@@ -158,24 +182,28 @@ class DeliveryWorker:
 
     async def _attempt(self, job: OutboxJob) -> None:
         now = self._clock.now()
-        if job.chat_id is None:
+        recipient = await self._recipient(job)
+        if recipient is None:
             await self._finish(job, "failed", "refused: no address")
             return
-        if job.unreachable:
+        if recipient.unreachable:
             await self._finish(job, "skipped", "blocked: earlier")
             return
         if not job.urgent:
-            until = quiet_until(now, self._zone, job.quiet_hours, self._quiet_hours)
+            if recipient.paused:
+                await self._retry(job, now + PAUSED_RECHECK, None, count_attempt=False)
+                return
+            until = quiet_until(now, self._zone, recipient.quiet_hours, self._quiet_hours)
             if until is not None:
                 await self._retry(job, until, None, count_attempt=False)
                 return
         try:
-            await self._send_parts(job)
+            await self._send_parts(job, recipient.chat_id)
         except RetryAfter as exc:
             until = now + timedelta(seconds=retry_seconds(exc))
             await self._retry(job, until, "rate limited", False)
         except Forbidden as exc:
-            await self._unreachable(job, exc.message)
+            await self._unreachable(job, recipient.person_id, exc.message)
         except BadRequest as exc:
             await self._finish(job, "failed", f"refused: {exc.message}"[:200])
         except NetworkError as exc:
@@ -188,15 +216,39 @@ class DeliveryWorker:
         else:
             self._sent.add(job.id)
 
-    async def _send_parts(self, job: OutboxJob) -> None:
-        assert job.chat_id is not None
-        payload = Payload.loads(job.payload)
+    async def _recipient(self, job: OutboxJob) -> _Recipient | None:
+        """The person a row goes to; for an anonymous contributor, found only now, by
+        opening the sealed return address (the one place it is opened)."""
+        if job.return_address is None:
+            if job.chat_id is None or job.person_id is None:
+                return None
+            return _Recipient(
+                job.chat_id, job.person_id, job.paused, job.unreachable, job.quiet_hours
+            )
+        try:
+            telegram_id = int(self._sealer.open(job.return_address, RETURN_ADDRESS_PURPOSE))
+        except (SealError, ValueError):
+            return None
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+        if person is None:
+            return None
+        return _Recipient(
+            person.chat_id,
+            person.id,
+            person.paused,
+            person.unreachable_at is not None,
+            person.quiet_hours,
+        )
+
+    async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
+        payload = open_payload(self._sealer, job.payload)
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
         for index in range(job.parts_sent, len(parts)):
             last = index == len(parts) - 1
             await self._bot.send_message(
-                job.chat_id,
+                chat_id,
                 parts[index],
                 reply_markup=markup if last else None,
                 rate_limit_args={"pace": Pace.BULK},
@@ -219,13 +271,12 @@ class DeliveryWorker:
         async with self._storage.transaction() as tx:
             await tx.outbox.retry_at(job.id, due, error, count_attempt)
 
-    async def _unreachable(self, job: OutboxJob, description: str) -> None:
+    async def _unreachable(self, job: OutboxJob, person_id: int, description: str) -> None:
         """Telegram will not deliver to this person: stop queuing for them until they return."""
         async with self._storage.transaction() as tx:
             await tx.outbox.finish(job.id, "failed", self._clock.now(), f"blocked: {description}")
-            if job.person_id is not None:
-                await tx.people.mark_unreachable(job.person_id, self._clock.now())
-                await tx.outbox.drop_for_person(job.person_id, "blocked: earlier")
+            await tx.people.mark_unreachable(person_id, self._clock.now())
+            await tx.outbox.drop_for_person(person_id, "blocked: earlier")
 
     async def _report_progress(self) -> None:
         # Counts may trail the newest sends by one batch; a row not yet recorded as sent

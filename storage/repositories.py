@@ -434,15 +434,21 @@ class StepsRepo:
 
 @dataclass(frozen=True)
 class OutboxNew:
-    """A message to queue."""
+    """A message to queue, to a member (`person_id`) or to the sealed `return_address` of an
+    anonymous contributor; exactly one of the two is set."""
 
     dedupe_key: str
     kind: str
-    person_id: int
+    person_id: int | None
     payload: str
     due_at: datetime
     urgent: bool = False
     broadcast_id: int | None = None
+    return_address: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.person_id is None) == (self.return_address is None):
+            raise ValueError("an outbox row goes to a person or to a return address")
 
 
 @dataclass(frozen=True)
@@ -461,6 +467,8 @@ class OutboxJob:
     paused: bool
     unreachable: bool
     quiet_hours: str | None
+    # For an anonymous contributor: their sealed chat id (person_id and chat_id are None).
+    return_address: str | None = None
 
 
 class OutboxRepo:
@@ -480,6 +488,7 @@ class OutboxRepo:
                     "dedupe_key": row.dedupe_key,
                     "kind": row.kind,
                     "person_id": row.person_id,
+                    "return_address": row.return_address,
                     "payload": row.payload,
                     "due_at": row.due_at,
                     "urgent": row.urgent,
@@ -507,6 +516,7 @@ class OutboxRepo:
                     o.c.parts_sent,
                     o.c.broadcast_id,
                     o.c.person_id,
+                    o.c.return_address,
                     p.c.chat_id,
                     p.c.paused,
                     p.c.unreachable_at,
@@ -543,6 +553,7 @@ class OutboxRepo:
                 paused=row.paused,
                 unreachable=row.unreachable_at is not None,
                 quiet_hours=row.quiet_hours,
+                return_address=row.return_address,
             )
             for row in rows
         ]

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.crypto import SEALED_PREFIX, Sealer
+
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 QUIET_OFF = "off"
 # Waits before each retry after a network failure or a server error; then it fails.
@@ -44,6 +46,24 @@ class Payload:
         data = json.loads(raw)
         buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
         return cls(str(data["text"]), buttons)
+
+
+# Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was
+# sealed for.
+PAYLOAD_PURPOSE = "outbox.payload"
+RETURN_ADDRESS_PURPOSE = "item.return_address"
+
+
+def seal_payload(sealer: Sealer, payload: Payload) -> str:
+    """`payload` as stored in the outbox, sealed: for messages that carry a member's words."""
+    return sealer.seal(payload.dumps(), PAYLOAD_PURPOSE)
+
+
+def open_payload(sealer: Sealer, stored: str) -> Payload:
+    """A stored payload, opened if it was sealed."""
+    if stored.startswith(SEALED_PREFIX):
+        return Payload.loads(sealer.open(stored, PAYLOAD_PURPOSE))
+    return Payload.loads(stored)
 
 
 def quiet_window(

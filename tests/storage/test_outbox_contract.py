@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, select
 
 from storage import schema
@@ -212,6 +213,37 @@ async def test_claim_due_returns_what_is_needed_to_send(storage: Storage) -> Non
     assert job.paused is False
     assert job.unreachable is False
     assert job.quiet_hours == "22:00-07:00"
+
+
+async def test_a_row_to_a_return_address_is_claimed_with_it_and_no_person(
+    storage: Storage,
+) -> None:
+    await _enqueue(
+        storage,
+        OutboxNew(
+            dedupe_key="i7:e1",
+            kind="update",
+            person_id=None,
+            return_address="v1.sealed-address",
+            payload="v1.sealed-payload",
+            due_at=T0,
+        ),
+    )
+
+    async with storage.transaction() as tx:
+        [job] = await tx.outbox.claim_due(T0, 10)
+
+    assert job.return_address == "v1.sealed-address"
+    assert job.payload == "v1.sealed-payload"
+    assert job.person_id is None
+    assert job.chat_id is None
+
+
+def test_an_outbox_row_goes_to_a_person_or_a_return_address_never_both() -> None:
+    with pytest.raises(ValueError):
+        OutboxNew("k", "update", person_id=None, payload="{}", due_at=T0)
+    with pytest.raises(ValueError):
+        OutboxNew("k", "update", person_id=1, payload="{}", due_at=T0, return_address="v1.x")
 
 
 async def test_claim_due_respects_the_limit(storage: Storage) -> None:

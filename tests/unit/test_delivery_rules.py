@@ -7,15 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.crypto import Sealer
 from bot.services.delivery_rules import (
     BACKOFF,
     DEFAULT_QUIET_HOURS,
     MAX_ATTEMPTS,
     QUIET_OFF,
     Payload,
+    open_payload,
     quiet_until,
     quiet_window,
     retry_delay,
+    seal_payload,
     valid_quiet_hours,
 )
 
@@ -317,3 +320,14 @@ def test_payload_without_buttons_round_trips() -> None:
     payload = Payload("plain")
 
     assert Payload.loads(payload.dumps()) == Payload("plain", [])
+
+
+def test_a_sealed_payload_opens_to_the_same_message_and_hides_its_words() -> None:
+    sealer = Sealer(b"k" * 48)
+    payload = Payload("About what you said: <i>the forms</i>", [[("Thanks", "x:1")]])
+
+    stored = seal_payload(sealer, payload)
+
+    assert "forms" not in stored
+    assert open_payload(sealer, stored) == payload
+    assert open_payload(sealer, payload.dumps()) == payload

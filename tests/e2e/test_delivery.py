@@ -1,0 +1,125 @@
+"""The delivery worker and sealed messages: words a member wrote are sealed in the outbox,
+and a message to an anonymous contributor finds them only through their return address."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.clock import SystemClock
+from bot.crypto import Sealer
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
+from storage.database import open_storage
+from storage.repositories import OutboxNew
+from tests.e2e.conftest import ADMIN
+from tests.support.chorus_run import SECRET_KEY, RunningChorus, running_chorus, settings_for
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.seed import seed_group
+
+MEMBERS = [5101, 5102, 5103]
+WORDS = "the forms at the front desk are far too long"
+
+
+async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / "chorus.db") as db:
+        return db.execute(query).fetchall()
+
+
+async def _queue(folder: Path, *rows: OutboxNew) -> None:
+    clock = SystemClock()
+    storage = await open_storage(
+        make_url(f"sqlite+aiosqlite:///{folder / 'chorus.db'}"), clock.now
+    )
+    try:
+        async with storage.transaction() as tx:
+            await tx.outbox.enqueue(rows, clock.now())
+    finally:
+        await storage.close()
+
+
+def _to_anonymous(sealer: Sealer, telegram_id: int, key: str, text: str) -> OutboxNew:
+    return OutboxNew(
+        dedupe_key=key,
+        kind="update",
+        person_id=None,
+        return_address=sealer.seal(str(telegram_id), RETURN_ADDRESS_PURPOSE),
+        payload=seal_payload(sealer, Payload(text)),
+        # Long due, whatever the hour of Chorus's own (test) clock.
+        due_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def sealer() -> Sealer:
+    return Sealer(SECRET_KEY.encode())
+
+
+@pytest.fixture
+async def running(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    await seed_group(tmp_path / "chorus.db", ADMIN, MEMBERS, name="Carers group")
+    for member in MEMBERS:
+        fake.user(member, f"M{member}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake) as chorus:
+        yield chorus
+
+
+async def test_a_sealed_message_reaches_an_anonymous_contributor_through_the_return_address(
+    fake: FakeBotApi, running: RunningChorus, tmp_path: Path, sealer: Sealer
+) -> None:
+    await _queue(tmp_path, _to_anonymous(sealer, MEMBERS[0], "i1:e1", f"You said: {WORDS}"))
+
+    await _until(lambda: fake.texts_to(MEMBERS[0]) == [f"You said: {WORDS}"])
+    assert fake.texts_to(MEMBERS[1]) == []
+    ((payload, person_id, address),) = _rows(
+        tmp_path, "SELECT payload, person_id, return_address FROM outbox"
+    )
+    assert person_id is None
+    assert WORDS not in str(payload) and str(MEMBERS[0]) not in str(address)
+    await _until(lambda: _rows(tmp_path, "SELECT state FROM outbox") == [("sent",)])
+
+
+async def test_a_paused_anonymous_contributor_is_held_and_a_blocked_one_marked(
+    fake: FakeBotApi, running: RunningChorus, tmp_path: Path, sealer: Sealer
+) -> None:
+    with sqlite3.connect(tmp_path / "chorus.db") as db:
+        db.execute("UPDATE person SET paused = 1 WHERE telegram_id = ?", (MEMBERS[1],))
+    fake.blocked.add(MEMBERS[2])
+
+    await _queue(
+        tmp_path,
+        _to_anonymous(sealer, MEMBERS[1], "i2:e1", "held while paused"),
+        _to_anonymous(sealer, MEMBERS[2], "i3:e1", "to someone who blocked the bot"),
+    )
+
+    blocked = f"SELECT unreachable_at IS NOT NULL FROM person WHERE telegram_id = {MEMBERS[2]}"
+    await _until(lambda: _rows(tmp_path, blocked) == [(1,)])
+    held = "SELECT state, attempts, due_at > '2026-01-01' FROM outbox WHERE dedupe_key='i2:e1'"
+    await _until(lambda: _rows(tmp_path, held) == [("pending", 0, 1)])
+    assert fake.texts_to(MEMBERS[1]) == []
+
+
+async def test_a_return_address_sealed_with_another_key_is_refused_not_guessed(
+    fake: FakeBotApi, running: RunningChorus, tmp_path: Path
+) -> None:
+    stranger = Sealer(b"another key entirely, not this bot's own key")
+    await _queue(tmp_path, _to_anonymous(stranger, MEMBERS[0], "i4:e1", "wrong key"))
+
+    query = "SELECT state, last_error FROM outbox"
+    await _until(lambda: _rows(tmp_path, query) == [("failed", "refused: no address")])
+    assert fake.texts_to(MEMBERS[0]) == []
