@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -14,12 +15,15 @@ from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
 from bot.delivery import DeliveryWorker
+from bot.failures import describe
 from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
 from bot.settings import Settings, load_secret_key
 from handlers import register
 from storage.database import Storage
+
+logger = logging.getLogger(__name__)
 
 ChorusApp = Application[ChorusBot, ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -29,6 +33,8 @@ CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
+# Sessions' reminders, attendance requests and questions afterwards (all in the database).
+SESSIONS_TICK = timedelta(seconds=2)
 
 
 def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
@@ -85,6 +91,19 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
+
+    async def sessions_tick(_context: ChorusContext) -> None:
+        try:
+            report = await services.sessions.tick(settings.zone, settings.quiet_hours)
+        except Exception as exc:  # the next tick tries again; nothing due is lost
+            logger.error("session tick failed: %s", describe(exc))
+            return
+        if report.reminders_sent or report.attendance_asked or report.feedback_asked:
+            worker.kick()
+
+    application.job_queue.run_repeating(
+        sessions_tick, interval=SESSIONS_TICK, first=1, name="sessions"
+    )
     register(application)
     application.add_error_handler(errors.on_error)
     return application

@@ -14,6 +14,7 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("sessions", texts.MENU_SESSIONS),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
     ("help", texts.MENU_HELP),
@@ -24,6 +25,8 @@ _COORDINATOR = [
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
     ("broadcast", texts.MENU_BROADCAST),
+    ("newsession", texts.MENU_NEWSESSION),
+    ("hours", texts.MENU_HOURS),
 ]
 _ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
 

@@ -12,7 +12,7 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.roles import Role
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups
+from handlers import account, broadcast, groups, sessions
 from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -21,6 +21,9 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NEW_GROUP_STEP: groups.group_name_typed,
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
+    sessions.DRAFT_STEP: sessions.session_draft_typed,
+    sessions.HOURS_STEP: sessions.session_hours_typed,
+    sessions.FEEDBACK_STEP: sessions.session_comment_typed,
 }
 
 
@@ -30,9 +33,10 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     if role is Role.STRANGER:
         await respond(update, say(texts.START_STRANGER))
         return
-    parts = [say(texts.HELP_MEMBER)]
+    parts = [say(texts.HELP_MEMBER), say(texts.HELP_MEMBER_SESSIONS)]
     if role >= Role.COORDINATOR:
         parts.append(say(texts.HELP_COORDINATOR))
+        parts.append(say(texts.HELP_COORDINATOR_SESSIONS))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
     if role >= Role.COORDINATOR:

@@ -329,6 +329,22 @@ class SessionsRepo:
             .values(state="cancelled", handled_at=now)
         )
 
+    async def queued_for(self, dedupe_prefix: str) -> set[int]:
+        """People with an outbox row whose dedupe key starts with `dedupe_prefix`."""
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.person_id).where(o.c.dedupe_key.startswith(dedupe_prefix, autoescape=True))
+        )
+        return {int(pid) for pid in rows.scalars() if pid is not None}
+
+    async def coordinators_of(self, group_id: int) -> list[int]:
+        """The person ids of the group's coordinators."""
+        gc = schema.group_coordinator
+        rows = await self._conn.execute(
+            select(gc.c.person_id).where(gc.c.group_id == group_id).order_by(gc.c.person_id)
+        )
+        return list(rows.scalars())
+
     # --- Attendance ------------------------------------------------------------------------
 
     async def attendance(self, session_id: int) -> list[AttendanceRow]:

@@ -10,6 +10,7 @@ from bot.services.broadcasts import Broadcasts
 from bot.services.groups import Groups
 from bot.services.membership import Membership
 from bot.services.roles import Roles
+from bot.services.sessions import Sessions
 from bot.services.steps import Steps
 from storage.database import Storage
 
@@ -25,6 +26,7 @@ class Services:
     membership: Membership
     steps: Steps
     broadcasts: Broadcasts
+    sessions: Sessions
 
     @classmethod
     def build(
@@ -39,4 +41,5 @@ class Services:
             membership=Membership(storage, clock, admin_ids),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
+            sessions=Sessions(storage, clock, admin_ids, sealer),
         )

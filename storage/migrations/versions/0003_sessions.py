@@ -111,9 +111,7 @@ def upgrade() -> None:
             name=op.f("fk_session_reminder_session_id_group_session"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint(
-            "session_id", "minutes_before", name=op.f("pk_session_reminder")
-        ),
+        sa.PrimaryKeyConstraint("session_id", "minutes_before", name=op.f("pk_session_reminder")),
     )
     with op.batch_alter_table("session_reminder", schema=None) as batch_op:
         batch_op.create_index("ix_session_reminder_state_due", ["state", "due_at"], unique=False)
