@@ -8,7 +8,8 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
-from bot.texts import label, say
+from bot.services.sessions import hours_words
+from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import button_int, keyboard, respond, sender_id
@@ -34,6 +35,8 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
         quiet=quiet_words(account.quiet_hours or context.bot_data.quiet_hours),
         groups=groups,
     )
+    minutes = await context.services.sessions.total_minutes(sender_id(update))
+    text = Raw(text + say(texts.SETTINGS_HOURS, hours=hours_words(minutes)))
     pause = (
         (label(texts.BUTTON_RESUME), callbacks.encode(Action.RESUME))
         if account.paused

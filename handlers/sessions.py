@@ -33,6 +33,7 @@ from bot.services.sessions import (
     SessionView,
     Stage,
     answer_buttons,
+    hours_words,
     session_text,
     when_words,
 )
@@ -383,7 +384,7 @@ async def session_done_tapped(update: Update, context: ChorusContext) -> None:
         return
     came = sum(1 for line in view.lines if line.came)
     await respond(
-        update, say(texts.SESSION_ATTENDANCE_DONE, count=came, total=_hours(view.minutes))
+        update, say(texts.SESSION_ATTENDANCE_DONE, count=came, total=hours_words(view.minutes))
     )
 
 
@@ -434,7 +435,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
         start=export.start.strftime("%-d %B %Y"),
         end=export.end.strftime("%-d %B %Y"),
         people=export.people,
-        hours=_hours(export.minutes),
+        hours=hours_words(export.minutes),
     )
     await respond(update, summary)
 
@@ -665,7 +666,9 @@ async def _show_attendance(
     rows.append([(label(texts.BUTTON_CHANGE_HOURS), callbacks.encode(Action.SESSION_HOURS, s.id))])
     rows.append([(label(texts.BUTTON_DONE), callbacks.encode(Action.SESSION_DONE, s.id))])
     message = texts.SESSION_ATTENDANCE if view.lines else texts.SESSION_ATTENDANCE_EMPTY
-    text = say(message, title=s.title, hours=_hours(s.minutes), total=_hours(view.minutes))
+    text = say(
+        message, title=s.title, hours=hours_words(s.minutes), total=hours_words(view.minutes)
+    )
     await respond(update, text, keyboard(rows))
 
 
@@ -711,8 +714,3 @@ def _keys(rows: Rows) -> InlineKeyboardMarkup | None:
 def _short(view: SessionView, zone: ZoneInfo, now: datetime) -> str:
     when = describe(view.session.starts_at, zone, now)
     return label(texts.SESSION_MANAGED_BUTTON, when=when, title=view.session.title)[:60]
-
-
-def _hours(minutes: int) -> str:
-    """Minutes as hours: "2", "2.5", "1.25"."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")

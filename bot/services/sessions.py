@@ -423,6 +423,11 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
     return [row, [calendar]]
 
 
+def hours_words(minutes: int) -> str:
+    """Minutes as hours: "2", "2.5", "1.25"."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
 def reminder_send_at(
     due: datetime,
     starts: datetime,
@@ -949,10 +954,12 @@ class Sessions:
     # --- Attendance and hours ------------------------------------------------------------------
 
     async def attendance(self, telegram_id: int, session_id: int) -> AttendanceView | None:
-        """Who said going or maybe, and anyone marked, with their marks; coordinators only."""
+        """Who said going or maybe, and anyone marked, with their marks; coordinators only,
+        once the session has started."""
+        now = self._clock.now()
         async with self._storage.read() as tx:
             found = await self._managed(tx, telegram_id, session_id)
-            if found is None:
+            if found is None or found[0].starts_at > now:
                 return None
             return await self._attendance(tx, *found)
 
