@@ -360,22 +360,32 @@ class FeedbackResult:
 # --- What members read ---------------------------------------------------------------------
 
 
-def when_words(session: SessionRow, zone: ZoneInfo, now: datetime) -> str:
-    """ "Tuesday 3 March at 2pm to 4pm" in the zone."""
+def when_words(session: SessionRow, zone: ZoneInfo, now: datetime, relative: bool = True) -> str:
+    """In words: "tomorrow at 2pm to 4pm", or (not `relative`) "Tuesday 3 March at 2pm to
+    4pm"."""
     end = session.ends_at.astimezone(zone)
-    ends = describe(end, zone, session.starts_at)
+    ends = describe(end, zone, session.starts_at, relative=relative)
     if end.date() == session.starts_at.astimezone(zone).date():
         ends = ends.split(" at ", 1)[-1]
-    return say(texts.SESSION_WHEN_RANGE, start=describe(session.starts_at, zone, now), end=ends)
+    start = describe(session.starts_at, zone, now, relative=relative)
+    return say(texts.SESSION_WHEN_RANGE, start=start, end=ends)
 
 
 def session_text(
-    view: SessionView, zone: ZoneInfo, now: datetime, header: str = texts.SESSION_INVITE
+    view: SessionView,
+    zone: ZoneInfo,
+    now: datetime | None,
+    header: str = texts.SESSION_INVITE,
 ) -> Raw:
-    """A session's details as members read them, with their current answer."""
+    """A session's details as members read them, with their current answer.
+
+    `now` None names the day outright ("Tuesday 3 March"): for queued messages, which may
+    be read on another day than they were written.
+    """
     s = view.session
     lines = [say(header, title=s.title, group=view.group_name)]
-    lines.append(say(texts.SESSION_LINE_WHEN, when=when_words(s, zone, now)))
+    when = when_words(s, zone, now or s.starts_at, relative=now is not None)
+    lines.append(say(texts.SESSION_LINE_WHEN, when=when))
     if s.place:
         lines.append(say(texts.SESSION_LINE_PLACE, place=s.place))
     if s.link:
@@ -681,7 +691,7 @@ class Sessions:
         await self._plan_reminders(tx, session, zone)
         people = await tx.broadcasts.recipients([session.group_id])
         view = SessionView(session, draft.group_name)
-        payload = Payload(session_text(view, zone, now), answer_buttons(session, None)).dumps()
+        payload = Payload(session_text(view, zone, None), answer_buttons(session, None)).dumps()
         invited = [p for p in people if not p.paused and not p.unreachable]
         await tx.outbox.enqueue(
             [
@@ -752,7 +762,7 @@ class Sessions:
                 if session.state == "cancelled"
                 else texts.SESSION_CHANGED_HEADER
             )
-            text = Raw(session_text(view, zone, now, header) + changes)
+            text = Raw(session_text(view, zone, None, header) + changes)
             buttons = answer_buttons(session, view.answer)
             if session.state == "cancelled":
                 buttons = [[(label(texts.BUTTON_CALENDAR_REMOVE), _calendar_data(session))]]
@@ -869,7 +879,7 @@ class Sessions:
                 break
             await tx.sessions.set_answer(session.id, person_id, Answer.GOING, now)
             view = SessionView(session, group_name, Answer.GOING)
-            text = session_text(view, zone, now, texts.SESSION_PLACE_FREED)
+            text = session_text(view, zone, None, texts.SESSION_PLACE_FREED)
             rows.append(
                 OutboxNew(
                     f"sp{session.id}:{person_id}:{stamp}",
@@ -1313,7 +1323,7 @@ class Sessions:
             text = say(
                 texts.SESSION_MARK_ASK,
                 title=session.title,
-                when=describe(session.starts_at, zone, now),
+                when=describe(session.starts_at, zone, now, relative=False),
             )
             button = (
                 label(texts.BUTTON_MARK),
@@ -1375,7 +1385,7 @@ def _change_lines(old: SessionRow, new: SessionRow, zone: ZoneInfo, now: datetim
     """What changed, in words, one line each."""
     lines = []
     if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at):
-        lines.append(say(texts.SESSION_CHANGED_TIME, was=when_words(old, zone, now)))
+        lines.append(say(texts.SESSION_CHANGED_TIME, was=when_words(old, zone, now, False)))
     if (old.place, old.link) != (new.place, new.link):
         lines.append(say(texts.SESSION_CHANGED_PLACE))
     if old.title != new.title:

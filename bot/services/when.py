@@ -182,18 +182,19 @@ def parse_when(
     return When(at=placed.astimezone(UTC), local=placed)
 
 
-def describe(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
     """The moment in words, in `zone`: "today at 2pm", "tomorrow at 10:30am",
     "Friday 6 March at 6pm", "Sunday 3 January 2027 at midday".
 
     The year is shown only when it is not the current year. 00:00 is said as
     "midnight at the start of ...", since "midnight on Friday" is often read as the end
-    of Friday.
+    of Friday. With `relative` False the day is always named ("Friday 6 March"), for
+    messages that may be read on another day than they were written.
     """
     # A wall time from a WhenError may be one the clocks skip; converting it would move it,
     # so a moment already in the zone is said as it stands.
     local = moment if moment.tzinfo is zone else moment.astimezone(zone)
-    day = _day_words(local.date(), now.astimezone(zone).date())
+    day = _day_words(local.date(), now.astimezone(zone).date(), relative)
     if local.hour == 0 and local.minute == 0:
         return f"midnight at the start of {day}"
     return f"{day} at {_clock_words(local.hour, local.minute)}"
@@ -367,11 +368,11 @@ def _place(wall: datetime, zone: ZoneInfo) -> datetime | WhenProblem:
     return WhenProblem.AMBIGUOUS
 
 
-def _day_words(day: date, today: date) -> str:
+def _day_words(day: date, today: date, relative: bool = True) -> str:
     """'today', 'tomorrow', or the weekday and date, with the year if it is not this year."""
-    if day == today:
+    if relative and day == today:
         return "today"
-    if day == today + timedelta(days=1):
+    if relative and day == today + timedelta(days=1):
         return "tomorrow"
     words = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
     return words if day.year == today.year else f"{words} {day.year}"
