@@ -184,7 +184,10 @@ class SessionsRepo:
             select(a.c.person_id, p.c.display_name, a.c.answer, a.c.answered_at, a.c.waiting_since)
             .join(p, p.c.id == a.c.person_id)
             .where(a.c.session_id == session_id)
-            .order_by(a.c.waiting_since, a.c.answered_at, a.c.person_id)
+            # The same order on every backend: waiting (by place) first, then the rest.
+            .order_by(
+                a.c.waiting_since.is_(None), a.c.waiting_since, a.c.answered_at, a.c.person_id
+            )
         )
         return [AnswerRow(**row._mapping) for row in rows]
 

@@ -688,7 +688,7 @@ class Sessions:
             created_by=person_id,
             created_at=now,
         )
-        await self._plan_reminders(tx, session, zone)
+        await self._plan_reminders(tx, session, zone, now)
         people = await tx.broadcasts.recipients([session.group_id])
         view = SessionView(session, draft.group_name)
         payload = Payload(session_text(view, zone, None), answer_buttons(session, None)).dumps()
@@ -725,7 +725,7 @@ class Sessions:
         session = await tx.sessions.get(old.id)
         assert session is not None
         if {"starts_at", "reminders"} & changed.keys():
-            await self._plan_reminders(tx, session, zone)
+            await self._plan_reminders(tx, session, zone, now)
         await self._fill_places(tx, session, draft.group_name, zone, now)
         told = 0
         if changed.keys() - {"reminders"}:
@@ -734,10 +734,16 @@ class Sessions:
             )
         return SaveResult(SaveOutcome.CHANGED, session, told)
 
-    async def _plan_reminders(self, tx: Tx, session: SessionRow, zone: ZoneInfo) -> None:
+    async def _plan_reminders(
+        self, tx: Tx, session: SessionRow, zone: ZoneInfo, now: datetime
+    ) -> None:
+        """Plan the session's reminders; one whose time has already gone when the session
+        is made or moved is not planned (the invitation or change says it all)."""
+        planned = [
+            (m, wall_time_before(session.starts_at, m, zone)) for m in session.reminder_minutes
+        ]
         await tx.sessions.replace_reminders(
-            session.id,
-            [(m, wall_time_before(session.starts_at, m, zone)) for m in session.reminder_minutes],
+            session.id, [(m, due) for m, due in planned if due > now]
         )
 
     async def _tell_answered(

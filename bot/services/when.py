@@ -450,10 +450,12 @@ def parse_end(text: str, start: datetime, zone: ZoneInfo) -> When | WhenError:
             return WhenError(WhenProblem.BEFORE_START, result.local)
         return result
     if result.at - start > MAX_SESSION:
-        # "1pm" for a 2pm start is read as 1pm the next day; say what was meant.
+        # A time alone ("1pm" for a 2pm start) is read as the next day; say what was meant.
+        parts = _read(text)
+        time_alone = parts is not None and parts == _Parts(clock=parts.clock)
         start_local = start.astimezone(zone)
         same_day = datetime.combine(start_local.date(), result.local.time())
-        if same_day <= start_local.replace(tzinfo=None):
+        if time_alone and same_day <= start_local.replace(tzinfo=None):
             return WhenError(WhenProblem.BEFORE_START, result.local)
         return WhenError(WhenProblem.TOO_LONG, result.local)
     return result
