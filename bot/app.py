@@ -92,6 +92,17 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
 
+    _tick_sessions(application, settings, services, worker)
+    register(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def _tick_sessions(
+    application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
+) -> None:
+    """Queue sessions' due reminders, attendance requests and questions afterwards."""
+
     async def sessions_tick(_context: ChorusContext) -> None:
         try:
             report = await services.sessions.tick(settings.zone, settings.quiet_hours)
@@ -101,12 +112,10 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         if report.reminders_sent or report.attendance_asked or report.feedback_asked:
             worker.kick()
 
+    assert application.job_queue is not None
     application.job_queue.run_repeating(
         sessions_tick, interval=SESSIONS_TICK, first=1, name="sessions"
     )
-    register(application)
-    application.add_error_handler(errors.on_error)
-    return application
 
 
 def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:

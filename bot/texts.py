@@ -542,8 +542,9 @@ BUTTON_SCALE_5 = N_("😀")
 BUTTON_NO_THANKS = N_("No thanks")
 SESSION_FEEDBACK_MORE = N_(
     "Thank you. If you'd like to add a few words, type them now.\n\n"
-    "Then choose how to send it. Without your name, coordinators won't see who sent it."
+    "Then choose how to send it. Without your name, coordinators won't see who sent it.{few}"
 )
+SESSION_FEEDBACK_FEW = N_(" Only a few people came, though, so they might be able to guess.")
 SESSION_FEEDBACK_GOT_WORDS = N_(
     "Got your words. How would you like to send it? "
     "Without your name, coordinators won't see who sent it."

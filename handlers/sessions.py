@@ -13,12 +13,14 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.roles import Role
 from bot.services.sessions import (
+    CAPACITY_MAX,
     COMMENT_MAX,
     DRAFT_STEP,
     FEEDBACK_STEP,
     HOURS_STEP,
     NOTE_MAX,
     PLACE_MAX,
+    SMALL_SESSION,
     TITLE_MAX,
     AnswerOutcome,
     AttendanceView,
@@ -446,16 +448,16 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
 async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
     """Take the one-tap answer, and offer to add words and choose how to send it."""
     session_id, score = button_int(update), button_int(update, 1)
-    ok = session_id is not None and score is not None
-    if ok:
-        assert session_id is not None and score is not None
-        ok = await context.services.sessions.rate(
+    came = None
+    if session_id is not None and score is not None:
+        came = await context.services.sessions.rate(
             sender_id(update), chat_id(update), session_id, score
         )
-    if not ok:
+    if came is None:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
         return
-    await respond(update, say(texts.SESSION_FEEDBACK_MORE), _send_keys())
+    few = say(texts.SESSION_FEEDBACK_FEW) if came < SMALL_SESSION else ""
+    await respond(update, say(texts.SESSION_FEEDBACK_MORE, few=few), _send_keys())
 
 
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -567,7 +569,9 @@ def _problem_text(reply: DraftReply, context: ChorusContext) -> Raw:
             return say(texts.SESSION_BAD_TITLE, limit=TITLE_MAX)
         limit = PLACE_MAX if draft.stage is Stage.PLACE else NOTE_MAX
         return say(texts.SESSION_BAD_TEXT, limit=limit)
-    return say(_PROBLEMS.get(problem or DraftProblem.NO_DRAFT, texts.STALE_BUTTON), limit=1000)
+    return say(
+        _PROBLEMS.get(problem or DraftProblem.NO_DRAFT, texts.STALE_BUTTON), limit=CAPACITY_MAX
+    )
 
 
 def _confirm_text(draft: Draft, context: ChorusContext) -> Raw:

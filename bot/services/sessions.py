@@ -73,6 +73,8 @@ FEEDBACK_WINDOW = timedelta(days=7)
 ATTENDANCE_WINDOW = timedelta(days=7)
 SCALE = (1, 2, 3, 4, 5)
 FEEDBACK_PURPOSE = "session.feedback"
+# Fewer people than this came: "without your name" may not hide much, and they are told.
+SMALL_SESSION = 5
 ITEM_BODY_PURPOSE = "item.body"
 _REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -1109,21 +1111,24 @@ class Sessions:
 
     # --- The question afterwards --------------------------------------------------------------
 
-    async def rate(self, telegram_id: int, chat_id: int, session_id: int, score: int) -> bool:
-        """Start feedback with a one-tap score; False unless the person came."""
+    async def rate(
+        self, telegram_id: int, chat_id: int, session_id: int, score: int
+    ) -> int | None:
+        """Start feedback with a one-tap score; how many came (so a small group can be told
+        that without a name may still be guessed), or None unless the person came."""
         now = self._clock.now()
         if score not in SCALE:
-            return False
+            return None
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
-                return False
+                return None
             marks = {m.person_id: m.came for m in await tx.sessions.attendance(session_id)}
             if not marks.get(person.id):
-                return False
+                return None
             data = {"session": session_id, "score": score, "comment": None}
             await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
-        return True
+        return sum(1 for came in marks.values() if came)
 
     async def comment(self, telegram_id: int, text: str) -> FeedbackResult:
         """Add typed words to the feedback being given (kept sealed until sent)."""

@@ -485,6 +485,7 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         await fake.wait_for_text(unannounced, "how was it for you?", timeout=10)
         more = await Phone(fake, came).tap("🙂", question)
         assert "Without your name, coordinators won't see who sent it" in more["text"]
+        assert "Only a few people came, though, so they might be able to guess" in more["text"]
         words = await Phone(fake, came).send("The room was too warm")
         assert "How would you like to send it?" in words["text"]
         sent = await Phone(fake, came).tap("Send without my name", words)
@@ -503,3 +504,52 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
     kind, session_id, person_id, has_pseudonym, address, body = items[0]
     assert (kind, session_id, person_id, has_pseudonym) == ("session", 1, None, 1)
     assert str(came) not in address and "too warm" not in body
+
+
+async def test_bad_dates_and_times_get_a_clear_question_back(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    await _seeded(fake, tmp_path)
+    clock = FakeClock(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))  # Friday before the change
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with _running(fake, settings, clock):
+        admin = Phone(fake, ADMIN)
+        await admin.send("/newsession")
+        await admin.send(TITLE)
+        for typed, said in [
+            ("next week", "Sorry, I didn't understand that time. Could you try like this"),
+            ("yesterday at 2", "Sorry, I didn't understand that time."),
+            ("Sun 29 March 1:30am", "The clocks go forward then, so 01:30 doesn't happen"),
+            ("Sun 25 October 1:30am", "The clocks go back then, so 01:30 happens twice"),
+            ("today 9am", "That time has already gone. Could you give a time"),
+            ("1 June 2028 10am", "That's more than a year away. Could you choose"),
+        ]:
+            reply = await admin.send(typed)
+            assert said in reply["text"], (typed, reply["text"])
+        ends = await admin.send("Sat 28 March 14:00")
+        assert "It starts tomorrow at 2pm. When does it end?" in ends["text"]
+        for typed, said in [
+            ("1pm", "That's before it starts (tomorrow at 2pm). When does it end?"),
+            ("15 hours", "longer than 12 hours. When does it end?"),
+            ("teatime", "Sorry, I didn't understand that. Could you try like this: 4pm"),
+        ]:
+            reply = await admin.send(typed)
+            assert said in reply["text"], (typed, reply["text"])
+        place = await admin.send("4pm")
+        assert "Where is it?" in place["text"]
+        access = await admin.tap("Skip", place)
+        content = await admin.tap("Skip", access)
+        capacity = await admin.tap("Skip", content)
+        bad = await admin.send("lots")
+        assert "I need a number from 1 to 1000" in bad["text"]
+        reminders = await admin.tap("No limit", bad)
+        assert "remind people" in reminders["text"]
+        bad = await admin.send("every day")
+        assert "I didn't understand those times" in bad["text"]
+        confirm = await admin.send("3h")
+        assert "tomorrow at 2pm to 4pm" in confirm["text"]
+        assert "Reminders: 3 hours before" in confirm["text"]
+        assert capacity["text"]  # each step answered
+        stopped = await admin.send("/cancel")
+        assert "Nothing was changed" in stopped["text"]
+    assert _rows(tmp_path, "SELECT count(*) FROM group_session") == [(0,)]

@@ -459,9 +459,9 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     clock.set(session.ends_at + timedelta(hours=3))
     assert (await services.sessions.tick(LONDON, NIGHT)).feedback_asked == 1
 
-    assert not await services.sessions.rate(DAN, DAN, session.id, 4)  # did not come
-    assert not await services.sessions.rate(BOB, BOB, session.id, 9)
-    assert await services.sessions.rate(BOB, BOB, session.id, 4)
+    assert await services.sessions.rate(DAN, DAN, session.id, 4) is None  # did not come
+    assert await services.sessions.rate(BOB, BOB, session.id, 9) is None
+    assert await services.sessions.rate(BOB, BOB, session.id, 4) == 1  # one came
     more = await services.sessions.comment(BOB, "The room was too warm")
     assert more.outcome is FeedbackOutcome.ASK_MORE
     async with storage.read() as tx:
@@ -490,7 +490,7 @@ async def test_feedback_with_a_name_keeps_the_person(
     session = await _standard(services, world)
     clock.set(session.ends_at)
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
-    assert await services.sessions.rate(BOB, BOB, session.id, 5)
+    assert await services.sessions.rate(BOB, BOB, session.id, 5) == 1
 
     sent = await services.sessions.send_feedback(BOB, BOB + 10, named=True, zone=LONDON)
 
