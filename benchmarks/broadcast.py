@@ -26,6 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.proc import cpu_seconds  # noqa: E402
 from tests.support.fake_bot_api import Call, FakeBotApi, FakeUser  # noqa: E402
 from tests.support.seed import seed_group  # noqa: E402
 
@@ -183,6 +184,7 @@ async def run(
                 deadline = time.monotonic() + 4 * members / rate + 60
                 killed = False
                 progress = _Progress(fake)
+                cpu_before = cpu_seconds(process.pid)
                 while time.monotonic() < deadline:
                     progress.update()
                     if kill and not killed and progress.sends >= members // 3:
@@ -193,6 +195,7 @@ async def run(
                     if len(progress.members_reached) == members:
                         break
                     await asyncio.sleep(0.5)
+                cpu_used = cpu_seconds(process.pid) - cpu_before
                 stop.set()
                 reply_times = [t for times in await asyncio.gather(*askers) for t in times]
             finally:
@@ -225,6 +228,8 @@ async def run(
         "replies measured": len(reply_times),
         "reply p95": reply_times[int(0.95 * (len(reply_times) - 1))] if reply_times else 0.0,
         "restarts after SIGKILL": restarts,
+        # Without a restart: the bot's CPU per message it sent while the broadcast ran.
+        "cpu per message": cpu_used / max(1, len(everything)) if not restarts else None,
     }
 
 
@@ -249,6 +254,11 @@ def main() -> None:
         f"all messages sent:     {result['total rate']:.1f} messages/s, broadcast and replies "
         f"({result['total rate'] / result['configured rate']:.1%} of configured)"
     )
+    if result["cpu per message"] is not None:
+        print(
+            f"bot CPU per message:   {result['cpu per message'] * 1000:.2f} ms "
+            f"(user and system, while the broadcast ran)"
+        )
     print(f"breaches of limits:    {result['breaches']}")
     print(f"lost:                  {result['lost']}")
     print(f"duplicates:            {result['duplicates']}")

@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.proc import cpu_seconds  # noqa: E402
 from bot.app import CONCURRENT_UPDATES, CONNECTION_POOL  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi, FakeUser  # noqa: E402
 
@@ -118,21 +119,15 @@ async def _member(
         latencies.append(time.perf_counter() - started)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU time used so far by a process, all its threads included (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _drive(fake: MeasuringFake, name: str, members: int, invite: str, pid: int) -> Result:
     users = [fake.user(1000 + n, f"M{n}") for n in range(members)]
     latencies: list[float] = []
     calls_before = len(fake.calls)
-    cpu_before = _cpu_seconds(pid)
+    cpu_before = cpu_seconds(pid)
     started = time.perf_counter()
     await asyncio.gather(*(_member(fake, user, invite, latencies) for user in users))
     seconds = time.perf_counter() - started
-    cpu = _cpu_seconds(pid) - cpu_before
+    cpu = cpu_seconds(pid) - cpu_before
     # getUpdates is how updates arrive, not work done for them.
     calls = [c for c in fake.calls[calls_before:] if c.method != "getUpdates"]
     return Result(name, len(latencies), seconds, latencies, len(calls), cpu)

@@ -1,0 +1,1 @@
+"""Scripts that measure Chorus and print what they measured."""
