@@ -573,8 +573,10 @@ class Sessions:
     ) -> DraftReply:
         """Take the answer to the current question (None: skip it) and go on."""
         draft = await self.draft(telegram_id)
-        if draft is None or draft.stage is Stage.CONFIRM:
+        if draft is None:
             return DraftReply(draft, DraftProblem.NO_DRAFT)
+        if draft.stage is Stage.CONFIRM:
+            return DraftReply(draft)  # all asked: show it again to save or cancel
         if text is None and draft.stage not in SKIPPABLE:
             return DraftReply(draft, DraftProblem.CANNOT_SKIP)
         problem = self._take(draft, text, zone)

@@ -171,6 +171,17 @@ async def test_a_time_the_clocks_skip_is_explained(
     assert reply.when_error.problem is WhenProblem.DOES_NOT_EXIST
 
 
+async def test_typing_at_the_end_shows_the_session_again(services: Services, world: World) -> None:
+    await services.sessions.begin_new(ANN, ANN, world.choir)
+    for text in ["Planning", "tomorrow 2pm", "2 hours", None, None, None, None, None]:
+        await services.sessions.advance(ANN, ANN, text, LONDON)
+
+    reply = await services.sessions.advance(ANN, ANN, "is that right?", LONDON)
+
+    assert reply.problem is None and reply.draft is not None
+    assert reply.draft.stage is Stage.CONFIRM
+
+
 async def test_the_title_cannot_be_skipped(services: Services, world: World) -> None:
     await services.sessions.begin_new(ANN, ANN, world.choir)
     assert (await services.sessions.advance(ANN, ANN, None, LONDON)).problem is (
