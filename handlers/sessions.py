@@ -118,7 +118,10 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
     if file is None:
         await send(update, say(texts.SESSION_GONE))
         return
-    await update.get_bot().send_document(chat_id(update), file.content, filename=file.filename)
+    caption = say(texts.SESSION_CALENDAR_CAPTION, title=file.title)
+    await update.get_bot().send_document(
+        chat_id(update), file.content, filename=file.filename, caption=caption
+    )
 
 
 # --- Making and changing sessions ------------------------------------------------------------
@@ -427,13 +430,10 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
     if export is None:
         await respond(update, say(texts.ONLY_COORDINATORS))
         return
-    group = next(
-        g for g in await context.services.groups.manageable(sender_id(update)) if g.id == group_id
-    )
     await update.get_bot().send_document(chat_id(update), export.content, filename=export.filename)
     summary = say(
         texts.HOURS_EXPORT,
-        group=group.name,
+        group=export.group_name,
         start=export.start.strftime("%-d %B %Y"),
         end=export.end.strftime("%-d %B %Y"),
         people=export.people,

@@ -255,12 +255,23 @@ class SessionsRepo:
         return list(rows.scalars())
 
     async def recipients(self, session_id: int, answers: Sequence[str]) -> list[Recipient]:
-        """People whose answer is one of `answers`, with their delivery settings."""
-        a, p = schema.session_answer, schema.person
+        """People still in the session's group whose answer is one of `answers`, with their
+        delivery settings."""
+        a, p, s, m = (
+            schema.session_answer,
+            schema.person,
+            schema.group_session,
+            schema.membership,
+        )
+        group = select(s.c.group_id).where(s.c.id == session_id).scalar_subquery()
         rows = await self._conn.execute(
             select(a.c.person_id, a.c.answer, p.c.paused, p.c.unreachable_at, p.c.quiet_hours)
             .join(p, p.c.id == a.c.person_id)
-            .where(a.c.session_id == session_id, a.c.answer.in_(answers))
+            .where(
+                a.c.session_id == session_id,
+                a.c.answer.in_(answers),
+                a.c.person_id.in_(select(m.c.person_id).where(m.c.group_id == group)),
+            )
             .order_by(a.c.person_id)
         )
         return [

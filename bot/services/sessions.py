@@ -307,6 +307,7 @@ class CalendarFile:
 
     filename: str
     content: bytes
+    title: str
 
 
 class Period(enum.StrEnum):
@@ -322,6 +323,7 @@ class Period(enum.StrEnum):
 class HoursExport:
     """An hours export: a CSV file and its totals."""
 
+    group_name: str
     filename: str
     content: bytes
     people: int
@@ -931,7 +933,7 @@ class Sessions:
             notes=notes or None,
             cancelled=session.state == "cancelled",
         )
-        return CalendarFile(f"session-{session.id}.ics", content)
+        return CalendarFile(f"session-{session.id}.ics", content, session.title)
 
     # --- Coordinators' views -------------------------------------------------------------------
 
@@ -1103,6 +1105,7 @@ class Sessions:
             )
         last = end - timedelta(days=1)
         return HoursExport(
+            group_name=group.name,
             filename=f"hours-{start.isoformat()}-to-{last.isoformat()}.csv",
             content=out.getvalue().encode(),
             people=len(totals),

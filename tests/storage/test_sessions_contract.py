@@ -74,6 +74,10 @@ async def test_answers_replace_each_other_and_the_waiting_list_keeps_order(
         answers = await tx.sessions.answers(session.id)
 
     assert [r.person_id for r in recipients] == [a]
+    async with storage.transaction() as tx:
+        await tx.groups.remove_member(group_id, a)
+        # Someone who left the group hears no more about its sessions.
+        assert await tx.sessions.recipients(session.id, ["going", "maybe"]) == []
     assert [(x.person_id, x.display_name, x.answer) for x in answers][:2] == [
         (b, "M1", "waiting"),
         (c, "M2", "waiting"),
