@@ -11,7 +11,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.roles import Role
 from bot.services.sessions import (
     CAPACITY_MAX,
     COMMENT_MAX,
@@ -64,20 +63,18 @@ Rows = list[list[tuple[str, str]]]
 async def sessions_command(update: Update, context: ChorusContext) -> None:
     """List the member's coming sessions with their answers; coordinators also get theirs."""
     zone, now = context.bot_data.zone, context.services.clock.now()
-    views = await context.services.sessions.upcoming(sender_id(update))
-    for view in views:
-        await send(
-            update, session_text(view, zone, now), _keys(answer_buttons(view.session, view.answer))
-        )
-    if await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
-        managed = await context.services.sessions.managed(sender_id(update))
+    listing = await context.services.sessions.listing(sender_id(update))
+    for view in listing.mine:
+        keys = _keys(answer_buttons(view.session, view.answer))
+        await send(update, session_text(view, zone, now), keys)
+    if listing.managed is not None:
         rows = [
             [(_short(v, zone, now), callbacks.encode(Action.SESSION_MANAGE, v.session.id))]
-            for v in managed
+            for v in listing.managed
         ]
-        text = texts.SESSIONS_MANAGED if managed else texts.SESSIONS_MANAGED_NONE
+        text = texts.SESSIONS_MANAGED if rows else texts.SESSIONS_MANAGED_NONE
         await send(update, say(text), keyboard(rows) if rows else None)
-    elif not views:
+    elif not listing.mine:
         await respond(update, say(texts.SESSIONS_NONE))
 
 
@@ -368,9 +365,7 @@ async def session_hours_tapped(update: Update, context: ChorusContext) -> None:
 
 async def session_hours_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Save the hours typed for everyone who came."""
-    step = await context.services.steps.current(sender_id(update))
-    session_id = int(step.data.get("session", 0)) if step is not None else 0
-    view = await context.services.sessions.set_hours(sender_id(update), session_id, text)
+    view = await context.services.sessions.set_hours(sender_id(update), text)
     if view is None:
         await respond(update, say(texts.SESSION_BAD_HOURS))
         return

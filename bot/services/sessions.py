@@ -30,7 +30,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     quiet_window,
 )
-from bot.services.roles import may_manage
+from bot.services.roles import Role, may_manage, role_in
 from bot.services.text_rules import clean_name
 from bot.services.when import (
     WhenError,
@@ -237,6 +237,14 @@ class SessionView:
     group_name: str
     answer: Answer | None = None
     place: int | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What /sessions shows: a member's sessions, and (None for members) those they run."""
+
+    mine: list[SessionView]
+    managed: list[SessionView] | None
 
 
 @dataclass(frozen=True)
@@ -937,20 +945,23 @@ class Sessions:
 
     # --- Coordinators' views -------------------------------------------------------------------
 
-    async def managed(self, telegram_id: int) -> list[SessionView]:
-        """Sessions of the groups this person manages, from two weeks ago on."""
+    async def listing(self, telegram_id: int) -> Listing:
+        """What /sessions shows: the member's coming sessions with their answers, and for
+        coordinators and admins the sessions of the groups they manage."""
+        views = await self.upcoming(telegram_id)
         now = self._clock.now()
         async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            if telegram_id in self._admins:
+            role = role_in(person, telegram_id, self._admins)
+            if role is Role.ADMIN:
                 groups = await tx.groups.all()
-            elif person is not None and person.is_coordinator:
+            elif role is Role.COORDINATOR and person is not None:
                 groups = await tx.groups.coordinated_by(person.id)
             else:
-                return []
+                return Listing(views, None)
             names = {g.id: g.name for g in groups}
             sessions = await tx.sessions.of_groups(list(names), now - MANAGED_AFTER, MANAGED_LIMIT)
-        return [SessionView(s, names[s.group_id]) for s in sessions]
+        return Listing(views, [SessionView(s, names[s.group_id]) for s in sessions])
 
     async def overview(self, telegram_id: int, session_id: int) -> Overview | None:
         """Counts and names of a session's answers; coordinators of its group only."""
@@ -1036,10 +1047,9 @@ class Sessions:
             members = await tx.groups.members(found[0].group_id)
         return [(m.person_id, m.display_name) for m in members if m.person_id not in listed]
 
-    async def set_hours(
-        self, telegram_id: int, session_id: int, text: str
-    ) -> AttendanceView | None:
-        """Change the time each attendance counts ("2.5", "2 hours", "90 min")."""
+    async def set_hours(self, telegram_id: int, text: str) -> AttendanceView | None:
+        """Change the time each attendance of the session the coordinator is working on
+        counts ("2.5", "2 hours", "90 min"); None if not understood or not allowed."""
         typed = text.strip().replace(",", ".")
         try:
             length = timedelta(hours=float(typed)) if typed.replace(".", "", 1).isdigit() else None
@@ -1050,6 +1060,11 @@ class Sessions:
             return None
         minutes = round(length.total_seconds() / 60)
         async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is None or step is None or step.step != HOURS_STEP:
+                return None
+            session_id = int(step.data["session"])
             found = await self._managed(tx, telegram_id, session_id)
             if found is None:
                 return None
@@ -1057,9 +1072,7 @@ class Sessions:
             await tx.sessions.set_minutes(session_id, minutes)
             session = await tx.sessions.get(session_id)
             assert session is not None
-            person = await tx.people.by_telegram_id(telegram_id)
-            if person is not None:
-                await tx.steps.clear(person.id)
+            await tx.steps.clear(person.id)
             return await self._attendance(tx, session, found[1])
 
     async def begin_hours(self, telegram_id: int, chat_id: int, session_id: int) -> bool:

@@ -33,6 +33,7 @@ from bot.services.when import WhenProblem
 from storage import schema
 from storage.database import Storage
 from storage.sessions import SessionRow
+from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
 
 LONDON = ZoneInfo("Europe/London")
@@ -424,9 +425,12 @@ async def test_attendance_hours_and_the_export(
     view = await services.sessions.mark(ANN, session.id, world.ids[DAN], came=True)
     assert view is not None and view.minutes == 240
     assert await services.sessions.mark(ANN, session.id, world.ids[OUT], came=True) is None
-    view = await services.sessions.set_hours(ANN, session.id, "1.5")
+    assert await services.sessions.set_hours(ANN, "1.5") is None  # not asked
+    assert await services.sessions.begin_hours(ANN, ANN, session.id)
+    assert await services.sessions.set_hours(ANN, "lots") is None
+    assert not await services.sessions.begin_hours(CAT, CAT, session.id)
+    view = await services.sessions.set_hours(ANN, "1.5")
     assert view is not None and view.minutes == 180
-    assert await services.sessions.set_hours(ANN, session.id, "lots") is None
     assert await services.sessions.total_minutes(BOB) == 90
 
     export = await services.sessions.export_hours(ANN, world.choir, Period.THIS_MONTH, LONDON)
@@ -510,3 +514,22 @@ async def test_feedback_with_a_name_keeps_the_person(
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.person_id, item.pseudonym, item.return_address) == (world.ids[BOB], None, None)
     assert item.visible_at == clock.now()
+
+
+async def test_the_listing_shows_members_their_sessions_and_coordinators_theirs(
+    services: Services, world: World
+) -> None:
+    session = await _standard(services, world)
+    await services.sessions.answer(BOB, session.id, "m", LONDON)
+
+    member = await services.sessions.listing(BOB)
+    coordinator = await services.sessions.listing(ANN)
+    other = await services.sessions.listing(CAT)
+    admin = await services.sessions.listing(ADMIN_ID)
+
+    assert [(v.session.id, v.answer) for v in member.mine] == [(session.id, Answer.MAYBE)]
+    assert member.managed is None
+    assert coordinator.mine == [] and coordinator.managed is not None
+    assert [v.session.id for v in coordinator.managed] == [session.id]
+    assert other.managed == []
+    assert admin.managed is not None and [v.group_name for v in admin.managed] == ["Choir"]
