@@ -56,6 +56,10 @@ from handlers.common import (
 __all__ = ["DRAFT_STEP", "FEEDBACK_STEP", "HOURS_STEP"]
 
 Rows = list[list[tuple[str, str]]]
+# People per page of an attendance list (Telegram allows 100 buttons in a message).
+PAGE = 20
+# Names listed per answer in a coordinator's view; the rest are counted.
+NAMES_SHOWN = 40
 
 # --- Members -------------------------------------------------------------------------------
 
@@ -301,12 +305,12 @@ async def session_keep_tapped(update: Update, context: ChorusContext) -> None:
 
 @coordinators_only
 async def session_attendance_tapped(update: Update, context: ChorusContext) -> None:
-    """Show the attendance list, one tap per person."""
-    session_id = button_int(update)
+    """Show the attendance list (a page of it), one tap per person."""
+    session_id, page = button_int(update), button_int(update, 1) or 1
     view = None
     if session_id is not None:
         view = await context.services.sessions.attendance(sender_id(update), session_id)
-    await _show_attendance(update, context, view)
+    await _show_attendance(update, context, view, page)
 
 
 @coordinators_only
@@ -316,28 +320,25 @@ async def session_mark_tapped(update: Update, context: ChorusContext) -> None:
     view = None
     if session_id is not None and person_id is not None:
         view = await context.services.sessions.mark(sender_id(update), session_id, person_id)
-    await _show_attendance(update, context, view)
+    await _show_attendance(update, context, view, button_int(update, 2) or 1)
 
 
 @coordinators_only
 async def session_add_tapped(update: Update, context: ChorusContext) -> None:
-    """List the group's members not on the attendance list yet."""
-    session_id = button_int(update)
+    """List (a page of) the group's members not on the attendance list yet."""
+    session_id, page = button_int(update), button_int(update, 1) or 1
     people = []
     if session_id is not None:
         people = await context.services.sessions.addable(sender_id(update), session_id)
     if session_id is None or not people:
         await respond(update, say(texts.SESSION_ADD_NONE))
         return
-    rows = [
-        [
-            (
-                name or label(texts.SESSION_NO_NAME),
-                callbacks.encode(Action.SESSION_ADD_PERSON, session_id, pid),
-            )
-        ]
-        for pid, name in people
+    shown = people[(page - 1) * PAGE : page * PAGE]
+    rows: Rows = [
+        [(name or label(texts.SESSION_NO_NAME), _data(Action.SESSION_ADD_PERSON, session_id, pid))]
+        for pid, name in shown
     ]
+    rows += _pages(Action.SESSION_ADD, session_id, page, len(people))
     await respond(update, say(texts.SESSION_ADD_PICK), keyboard(rows))
 
 
@@ -613,8 +614,13 @@ def _overview_text(overview: Overview, zone: ZoneInfo, now: datetime) -> Raw:
         found = [a.display_name for a in overview.answers if a.answer == answer]
         if not found:
             return Raw("0")
-        shown = ", ".join(n or label(texts.SESSION_NO_NAME) for n in found)
-        return Raw(f"{len(found)}" + say(texts.SESSION_NAMES, names=shown))
+        shown = ", ".join(n or label(texts.SESSION_NO_NAME) for n in found[:NAMES_SHOWN])
+        more = say(texts.SESSION_NAMES_MORE, count=len(found) - NAMES_SHOWN)
+        return Raw(
+            f"{len(found)}"
+            + say(texts.SESSION_NAMES, names=shown)
+            + (more if len(found) > NAMES_SHOWN else "")
+        )
 
     places = say(texts.SESSION_OVERVIEW_PLACES, capacity=s.capacity) if s.capacity else ""
     text = say(
@@ -648,27 +654,40 @@ def _manage_keys(overview: Overview) -> InlineKeyboardMarkup | None:
 
 
 async def _show_attendance(
-    update: Update, context: ChorusContext, view: AttendanceView | None
+    update: Update, context: ChorusContext, view: AttendanceView | None, page: int = 1
 ) -> None:
     if view is None:
         await respond(update, say(texts.SESSION_ATTENDANCE_NOT_YET))
         return
     s = view.session
     rows: Rows = []
-    for line in view.lines:
+    for line in view.lines[(page - 1) * PAGE : page * PAGE]:
         mark = "☐" if line.came is None else ("✅" if line.came else "✖")
         name = line.name or label(texts.SESSION_NO_NAME)
-        rows.append(
-            [(f"{mark} {name}", callbacks.encode(Action.SESSION_MARK, s.id, line.person_id))]
-        )
-    rows.append([(label(texts.BUTTON_ADD_ATTENDEE), callbacks.encode(Action.SESSION_ADD, s.id))])
-    rows.append([(label(texts.BUTTON_CHANGE_HOURS), callbacks.encode(Action.SESSION_HOURS, s.id))])
-    rows.append([(label(texts.BUTTON_DONE), callbacks.encode(Action.SESSION_DONE, s.id))])
+        rows.append([(f"{mark} {name}", _data(Action.SESSION_MARK, s.id, line.person_id, page))])
+    rows += _pages(Action.SESSION_ATTENDANCE, s.id, page, len(view.lines))
+    rows.append([(label(texts.BUTTON_ADD_ATTENDEE), _data(Action.SESSION_ADD, s.id))])
+    rows.append([(label(texts.BUTTON_CHANGE_HOURS), _data(Action.SESSION_HOURS, s.id))])
+    rows.append([(label(texts.BUTTON_DONE), _data(Action.SESSION_DONE, s.id))])
     message = texts.SESSION_ATTENDANCE if view.lines else texts.SESSION_ATTENDANCE_EMPTY
     text = say(
         message, title=s.title, hours=hours_words(s.minutes), total=hours_words(view.minutes)
     )
     await respond(update, text, keyboard(rows))
+
+
+def _pages(action: Action, session_id: int, page: int, total: int) -> Rows:
+    """‹ Earlier / More › buttons when a list is longer than one page."""
+    row = []
+    if page > 1:
+        row.append((label(texts.BUTTON_EARLIER), _data(action, session_id, page - 1)))
+    if page * PAGE < total:
+        row.append((label(texts.BUTTON_MORE), _data(action, session_id, page + 1)))
+    return [row] if row else []
+
+
+def _data(action: Action, *args: int) -> str:
+    return callbacks.encode(action, *args)
 
 
 def _period_keys(group_id: int) -> InlineKeyboardMarkup:

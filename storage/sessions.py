@@ -279,6 +279,17 @@ class SessionsRepo:
             for r in rows
         ]
 
+    async def quiet_settings(self, session_id: int, answers: Sequence[str]) -> set[str | None]:
+        """The distinct quiet-hours settings of those with these answers (None: default)."""
+        a, p = schema.session_answer, schema.person
+        rows = await self._conn.execute(
+            select(p.c.quiet_hours)
+            .distinct()
+            .join(a, a.c.person_id == p.c.id)
+            .where(a.c.session_id == session_id, a.c.answer.in_(answers))
+        )
+        return set(rows.scalars())
+
     # --- Reminders -----------------------------------------------------------------------
 
     async def replace_reminders(

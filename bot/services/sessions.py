@@ -1267,21 +1267,40 @@ class Sessions:
                     await tx.sessions.finish_reminder(
                         session.id, r.minutes_before, "superseded", now, 0
                     )
+            # A reminder not yet due goes early only to people whose quiet hours would hold
+            # it past the start; most ticks find nobody, from their few distinct settings.
+            settings = await tx.sessions.quiet_settings(session.id, ATTENDING)
+            early = [
+                r
+                for r in reminders
+                if r.due_at > now
+                and any(
+                    (
+                        at := reminder_send_at(
+                            r.due_at, session.starts_at, now, zone, q, quiet_default
+                        )
+                    )
+                    is not None
+                    and at <= now
+                    for q in settings
+                )
+            ]
+            if nearest is None and not early:
+                continue
             group = await tx.groups.get(session.group_id)
             people = await tx.sessions.recipients(session.id, ATTENDING)
-            for r in [r for r in reminders if r.due_at > now or r is nearest]:
+            name = group.name if group else ""
+            for r in early:
+                await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
+            if nearest is not None:
+                r = nearest
                 held = await self._queue_reminder(
-                    tx, session, group.name if group else "", r, people, zone, quiet_default, now
+                    tx, session, name, r, people, zone, quiet_default, now
                 )
-                if r is nearest:
-                    state = "sent" if now - r.due_at <= ON_TIME else "late"
-                    await tx.sessions.finish_reminder(
-                        session.id, r.minutes_before, state, now, held
-                    )
-                    await tx.sessions.count_queued(
-                        session.id, r.minutes_before, len(people) - held
-                    )
-                    sent += 1
+                state = "sent" if now - r.due_at <= ON_TIME else "late"
+                await tx.sessions.finish_reminder(session.id, r.minutes_before, state, now, held)
+                await tx.sessions.count_queued(session.id, r.minutes_before, len(people) - held)
+                sent += 1
         return sent, missed
 
     async def _missed(
@@ -1318,25 +1337,33 @@ class Sessions:
         stamp = int(reminder.due_at.timestamp())
         prefix = f"sr{session.id}:{reminder.minutes_before}:{stamp}:"
         queued = await tx.sessions.queued_for(prefix)
+        times: dict[str | None, datetime | None] = {}
+        payloads: dict[tuple[str, datetime], str] = {}
         for p in people:
             if p.person_id in queued:
                 continue  # went earlier, before the person's quiet hours began
-            at = reminder_send_at(
-                reminder.due_at, session.starts_at, now, zone, p.quiet_hours, quiet_default
-            )
+            if p.quiet_hours not in times:
+                times[p.quiet_hours] = reminder_send_at(
+                    reminder.due_at, session.starts_at, now, zone, p.quiet_hours, quiet_default
+                )
+            at = times[p.quiet_hours]
             if p.paused or p.unreachable or at is None:
                 held += 1
                 continue
             if at > now and not due_now:
                 continue  # not yet: a later tick queues it
-            view = SessionView(session, group_name, Answer(p.answer))
-            text = session_text(view, zone, at, texts.SESSION_REMINDER)
+            if (p.answer, at) not in payloads:
+                view = SessionView(session, group_name, Answer(p.answer))
+                text = session_text(view, zone, at, texts.SESSION_REMINDER)
+                payloads[p.answer, at] = Payload(
+                    text, answer_buttons(session, view.answer)
+                ).dumps()
             rows.append(
                 OutboxNew(
                     prefix + str(p.person_id),
                     KIND_REMINDER,
                     p.person_id,
-                    Payload(text, answer_buttons(session, view.answer)).dumps(),
+                    payloads[p.answer, at],
                     at,
                 )
             )

@@ -553,3 +553,38 @@ async def test_bad_dates_and_times_get_a_clear_question_back(
         stopped = await admin.send("/cancel")
         assert "Nothing was changed" in stopped["text"]
     assert _rows(tmp_path, "SELECT count(*) FROM group_session") == [(0,)]
+
+
+async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Path) -> None:
+    many = list(range(8100, 8145))  # 45 members, all going
+    await _seeded(fake, tmp_path, many)
+    clock = FakeClock(datetime(2026, 6, 8, 9, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with _running(fake, settings, clock):
+        admin = Phone(fake, ADMIN)
+        await _create(fake, admin)
+        with sqlite3.connect(_db(tmp_path)) as db:
+            db.execute(
+                "INSERT INTO session_answer (session_id, person_id, answer, answered_at) "
+                "SELECT 1, person_id, 'going', '2026-06-08 09:00:00' FROM membership"
+            )
+        overview = await _overview(fake, admin)
+        assert "Going: 45" in overview["text"] and " and 5 more" in overview["text"]
+        assert len(overview["text"]) < 4096
+
+        clock.set(datetime(2026, 6, 9, 15, 30, tzinfo=UTC))
+        listing = await admin.tap("Mark who came", overview)
+        names = [t for t, _ in fake.buttons(listing) if t.startswith("☐")]
+        assert len(names) == 20
+        marked = await admin.tap(names[0].replace("☐", "").strip(), listing)
+        assert fake.buttons(marked)[0][0].startswith("✅")
+        second = await admin.tap("More ›", marked)
+        on_page_two = await admin.tap("☐", second)
+        # Marking on the second page stays on it.
+        assert "‹ Earlier" in [t for t, _ in fake.buttons(on_page_two)]
+        assert fake.buttons(on_page_two)[0][0].startswith("✅")
+        third = await admin.tap("More ›", on_page_two)
+        assert len([t for t, _ in fake.buttons(third) if t.startswith("☐")]) == 5
+        assert "More ›" not in [t for t, _ in fake.buttons(third)]
+        back = await admin.tap("‹ Earlier", third)
+        assert len([t for t, _ in fake.buttons(back) if t.startswith(("☐", "✅"))]) == 20
