@@ -14,6 +14,7 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("sessions", texts.MENU_SESSIONS),
     ("share", texts.MENU_SHARE),
     ("mine", texts.MENU_MINE),
     ("updates", texts.MENU_UPDATES),
@@ -32,6 +33,8 @@ _COORDINATOR = [
     ("read", texts.MENU_READ),
     ("inbox", texts.MENU_INBOX),
     ("action", texts.MENU_ACTION),
+    ("newsession", texts.MENU_NEWSESSION),
+    ("hours", texts.MENU_HOURS),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

@@ -26,6 +26,7 @@ from handlers import (
     presence,
     prompts,
     safety,
+    sessions,
     share,
     start,
     updates,
@@ -123,6 +124,30 @@ _BUTTONS: dict[Action, Handler] = {
     Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,
     Action.DIGEST_DAY: updates.digest_day_tapped,
     Action.DIGEST_TIME: updates.digest_time_tapped,
+    # Group sessions
+    Action.SESSION_ANSWER: sessions.session_answer_tapped,
+    Action.SESSION_CALENDAR: sessions.session_calendar_tapped,
+    Action.SESSION_GROUP: sessions.session_group_tapped,
+    Action.SESSION_SKIP: sessions.session_skip_tapped,
+    Action.SESSION_SAVE: sessions.session_save_tapped,
+    Action.SESSION_DISCARD: sessions.session_discard_tapped,
+    Action.SESSION_MANAGE: sessions.session_manage_tapped,
+    Action.SESSION_EDIT: sessions.session_edit_tapped,
+    Action.SESSION_EDIT_FIELD: sessions.session_edit_field_tapped,
+    Action.SESSION_CANCEL: sessions.session_cancel_tapped,
+    Action.SESSION_CANCEL_YES: sessions.session_cancel_yes_tapped,
+    Action.SESSION_KEEP: sessions.session_keep_tapped,
+    Action.SESSION_ATTENDANCE: sessions.session_attendance_tapped,
+    Action.SESSION_MARK: sessions.session_mark_tapped,
+    Action.SESSION_ADD: sessions.session_add_tapped,
+    Action.SESSION_ADD_PERSON: sessions.session_add_person_tapped,
+    Action.SESSION_HOURS: sessions.session_hours_tapped,
+    Action.SESSION_DONE: sessions.session_done_tapped,
+    Action.SESSION_EXPORT_GROUP: sessions.session_export_group_tapped,
+    Action.SESSION_EXPORT: sessions.session_export_tapped,
+    Action.SESSION_RATE: sessions.session_rate_tapped,
+    Action.SESSION_FEEDBACK_SEND: sessions.session_feedback_send_tapped,
+    Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -148,6 +173,9 @@ _COMMANDS: dict[str, Handler] = {
     "inbox": inbox.inbox_command,
     "action": loop_actions.action_command,
     "updates": updates.updates_command,
+    "sessions": sessions.sessions_command,
+    "newsession": sessions.newsession_command,
+    "hours": sessions.hours_command,
 }
 
 

@@ -22,6 +22,7 @@ from storage.items import (
     RiskAlertsRepo,
 )
 from storage.loop import LoopRepo, UpdatesRepo
+from storage.sessions import SessionsRepo
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -789,3 +790,4 @@ class Tx:
         self.risk_alerts = RiskAlertsRepo(conn)
         self.loop = LoopRepo(conn)
         self.updates = UpdatesRepo(conn)
+        self.sessions = SessionsRepo(conn)

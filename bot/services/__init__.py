@@ -18,6 +18,7 @@ from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
 from bot.services.roles import Roles
 from bot.services.safety import Safety
+from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing
 from bot.services.steps import Steps
 from bot.services.you_said import YouSaid
@@ -47,6 +48,7 @@ class Services:
     actions: Actions
     nudges: Nudges
     you_said: YouSaid
+    sessions: Sessions
 
     @classmethod
     def build(
@@ -79,4 +81,5 @@ class Services:
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
+            sessions=Sessions(storage, clock, admin_ids, sealer),
         )
