@@ -146,7 +146,7 @@ async def serve_tryout(
         api.zone = settings.zone
         storage = await open_storage(settings.async_database_url(), api.clock.now)
         try:
-            sample = await prepare(storage, api.clock, sealer, people_file)
+            sample = await prepare(storage, api.clock, sealer, settings.zone, people_file)
         finally:
             await storage.close()
         for person in sample.people:

@@ -7,11 +7,13 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services import Services
 from bot.services.roles import COORDINATOR_LINK_PREFIX, LinkOutcome
+from bot.services.sessions import SaveOutcome
 from bot.tryout.server import Person
 from storage.database import Storage
 
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 ADMIN_ID = 1001
 SAMPLE_GROUP = "Carers' voice group"
+SAMPLE_SESSION = "Planning the carers' open day"
 SAMPLE_PEOPLE = (
     Person(ADMIN_ID, "Alex", "admin"),
     Person(1002, "Jo", "coordinator"),
@@ -39,13 +42,17 @@ class Sample:
     invite_code: str
 
 
-async def prepare(storage: Storage, clock: Clock, sealer: Sealer, people_file: Path) -> Sample:
-    """The try-out's people and sample group: as left last time, or made on first start."""
+async def prepare(
+    storage: Storage, clock: Clock, sealer: Sealer, zone: ZoneInfo, people_file: Path
+) -> Sample:
+    """The try-out's people, sample group and session: as left last time, or made on first
+    start."""
     services = Services.build(storage, clock, frozenset({ADMIN_ID}), sealer)
     coordinator = SAMPLE_PEOPLE[1]
     groups = await services.groups.manageable(coordinator.id)
     if not groups:
         await _make(services)
+        await _make_session(services, coordinator.id, zone)
         groups = await services.groups.manageable(coordinator.id)
         save(people_file, list(SAMPLE_PEOPLE), timedelta(0))
     people, _offset = _read(people_file) or (list(SAMPLE_PEOPLE), timedelta(0))
@@ -75,6 +82,31 @@ async def _make(services: Services) -> None:
         await services.membership.set_name(member.id, member.name)
     del newcomer  # joins from the invite link, on the page
     logger.info("made the try-out's sample group and %d people", len(SAMPLE_PEOPLE))
+
+
+async def _make_session(services: Services, coordinator: int, zone: ZoneInfo) -> None:
+    """A session a week ahead, set up as the coordinator would with /newsession."""
+    [group] = await services.groups.manageable(coordinator)
+    if await services.sessions.begin_new(coordinator, coordinator, group.id) is None:
+        raise RuntimeError("the sample coordinator may not make sessions")
+    day = (services.clock.now().astimezone(zone) + timedelta(days=7)).date()
+    answers = [
+        SAMPLE_SESSION,
+        f"{day:%a} {day.day} {day:%B} 6pm",
+        "2 hours",
+        "Community room, Central Library",
+        "Step-free entrance and a hearing loop",
+        None,  # no content note
+        None,  # no limit on places
+        None,  # the usual reminders
+    ]
+    for answer in answers:
+        reply = await services.sessions.advance(coordinator, coordinator, answer, zone)
+        if reply.problem is not None:
+            raise RuntimeError(f"the sample session was refused: {reply.problem.name}")
+    saved = await services.sessions.save(coordinator, coordinator, zone)
+    if saved.outcome is not SaveOutcome.CREATED:
+        raise RuntimeError(f"the sample session was not made: {saved.outcome.name}")
 
 
 def _read(path: Path) -> tuple[list[Person], timedelta] | None:

@@ -11,12 +11,13 @@ import pytest
 
 from bot.settings import SettingsError
 from bot.tryout.run import DATABASE_FILE, TryoutOptions, check_options
+from bot.tryout.sample import SAMPLE_GROUP, SAMPLE_SESSION
 from tests.support.tryout_run import running_tryout
 
 
-def _groups(folder: Path) -> list[str]:
+def _names(folder: Path, query: str) -> list[str]:
     with sqlite3.connect(folder / DATABASE_FILE) as db:
-        return [row[0] for row in db.execute("SELECT name FROM chorus_group")]
+        return [row[0] for row in db.execute(query)]
 
 
 async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
@@ -45,7 +46,8 @@ async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
         assert second.api.framing["invite"] == invite
         # Time moved forward stays moved: what was due then is still due.
         assert second.api.clock.offset == timedelta(days=1)
-    assert _groups(tmp_path) == ["Carers' voice group"]
+    assert _names(tmp_path, "SELECT name FROM chorus_group") == [SAMPLE_GROUP]
+    assert _names(tmp_path, "SELECT title FROM group_session") == [SAMPLE_SESSION]
 
 
 def test_only_127_0_0_1_unless_allowed(tmp_path: Path) -> None:

@@ -6,16 +6,20 @@ at the end runs them in order and keeps a screenshot of each person's chat.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.async_api import expect
 
+from bot.tryout.sample import SAMPLE_SESSION
 from tests.support.browser import ChatPage, chromium_page, require_chromium
 from tests.support.tryout_run import running_tryout
 
 GROUP = "Carers' voice group"
 NEWS = "Next week's meeting is in the garden room."
 FEEDBACK = "The letters about meetings come too late to plan around."
+OUTCOME = "meeting letters now go out two weeks ahead"
+SESSION = SAMPLE_SESSION
 
 
 async def framing_is_clear(chat: ChatPage) -> None:
@@ -136,13 +140,61 @@ async def member_shares_a_voice_note_from_disk(chat: ChatPage) -> None:
     await chat.wait_for("tomorrow at 9am, without your name")
 
 
+async def newcomer_answers_the_sample_session(chat: ChatPage) -> None:
+    """Robin finds the sample session in /sessions, says Going, and saves the calendar file."""
+    await chat.type("/sessions")
+    invitation = await chat.wait_for(SESSION)
+    await expect(invitation).to_contain_text("Can you make it?")
+    await chat.tap("Going", invitation)
+    answered = await chat.wait_for("Your answer: going")
+    # The invitation was edited in place: still one message about the session.
+    await expect(chat.page.locator("li.message:not(.mine)", has_text=SESSION)).to_have_count(1)
+    await chat.tap("Add to my calendar", answered)
+    download_link = chat.page.get_by_role("link", name=re.compile(r"^Download .*\.ics"))
+    async with chat.page.expect_download() as started:
+        await download_link.last.click()
+    download = await started.value
+    saved = chat.folder / download.suggested_filename
+    await download.save_as(saved)
+    assert saved.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+    assert SESSION.replace("'", "") in saved.read_text(encoding="utf-8").replace("'", "")
+
+
+async def coordinator_sees_it_without_a_name_and_records_an_outcome(chat: ChatPage) -> None:
+    """Jo finds Robin's words in /inbox with no name, and records what changed."""
+    await chat.chat_as("Jo")
+    await chat.type("/inbox")
+    card = await chat.wait_for(FEEDBACK)
+    await expect(card).to_contain_text("without a name")
+    await expect(card).not_to_contain_text("Robin")
+    await chat.tap("Record outcome", card)
+    picker = await chat.wait_for("Something changed")
+    await chat.tap("Something changed", picker)
+    await chat.wait_for("What changed?")
+    await chat.type(OUTCOME)
+    confirm = await chat.wait_for("exactly what they will read")
+    await chat.tap("Send it", confirm)
+    for message in await chat.page.locator("li.message").all_text_contents():
+        assert "Robin" not in message
+
+
+async def newcomer_hears_what_changed(chat: ChatPage) -> None:
+    """Robin is told, personally, what their anonymous words changed."""
+    await chat.chat_as("Robin")
+    heard = await chat.wait_for(OUTCOME)
+    await expect(heard).to_contain_text("About what you said")
+
+
 STEPS = [
     framing_is_clear,
     newcomer_joins_from_the_invite_link,
+    newcomer_answers_the_sample_session,
     member_sees_settings_and_help,
     member_sends_a_photo_from_disk,
-    member_shares_a_voice_note_from_disk,
     newcomer_shares_feedback_without_a_name,
+    coordinator_sees_it_without_a_name_and_records_an_outcome,
+    newcomer_hears_what_changed,
+    member_shares_a_voice_note_from_disk,
     coordinator_broadcasts_to_the_group,
 ]
 
