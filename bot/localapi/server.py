@@ -113,6 +113,27 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
 
 
 MethodImpl = Callable[[dict[str, Any], ClientConnection], Awaitable[Any]]
+# The Bot API methods served, and the BotApiServer methods that implement them.
+_METHODS = {
+    "getMe": "_get_me",
+    "getUpdates": "_get_updates",
+    "deleteWebhook": "_delete_webhook",
+    "sendMessage": "_send_message",
+    "editMessageText": "_edit_message_text",
+    "editMessageReplyMarkup": "_edit_message_reply_markup",
+    "deleteMessage": "_delete_message",
+    "answerCallbackQuery": "_answer_callback_query",
+    "setMyCommands": "_set_my_commands",
+    "getMyCommands": "_get_my_commands",
+    "deleteMyCommands": "_delete_my_commands",
+    "sendChatAction": "_send_chat_action",
+    "sendPhoto": "_send_photo",
+    "sendVoice": "_send_voice",
+    "sendDocument": "_send_document",
+    "getFile": "_get_file",
+    "close": "_ok",
+    "logOut": "_ok",
+}
 Route = tuple[str, type[tornado.web.RequestHandler], dict[str, Any]]
 
 
@@ -169,27 +190,8 @@ class BotApiServer:
         self._query_ids = itertools.count(1)
 
         self._methods: dict[str, tuple[str, MethodImpl]] = {}
-        for name, impl in (
-            ("getMe", self._get_me),
-            ("getUpdates", self._get_updates),
-            ("deleteWebhook", self._delete_webhook),
-            ("sendMessage", self._send_message),
-            ("editMessageText", self._edit_message_text),
-            ("editMessageReplyMarkup", self._edit_message_reply_markup),
-            ("deleteMessage", self._delete_message),
-            ("answerCallbackQuery", self._answer_callback_query),
-            ("setMyCommands", self._set_my_commands),
-            ("getMyCommands", self._get_my_commands),
-            ("deleteMyCommands", self._delete_my_commands),
-            ("sendChatAction", self._send_chat_action),
-            ("sendPhoto", self._send_photo),
-            ("sendVoice", self._send_voice),
-            ("sendDocument", self._send_document),
-            ("getFile", self._get_file),
-            ("close", self._ok),
-            ("logOut", self._ok),
-        ):
-            self.register_method(name, impl)
+        for name, attribute in _METHODS.items():
+            self.register_method(name, getattr(self, attribute))
 
     # ------------------------------------------------------------------ lifecycle
 

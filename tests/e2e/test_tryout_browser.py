@@ -185,6 +185,24 @@ async def newcomer_hears_what_changed(chat: ChatPage) -> None:
     await expect(heard).to_contain_text("About what you said")
 
 
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea, button")]
+  .filter((e) => !(e.getAttribute("aria-label") || (e.id && document.querySelector(
+    `label[for="${e.id}"]`)) || e.closest("label") || e.textContent.trim()))
+  .map((e) => e.outerHTML)"""
+
+
+async def works_from_the_keyboard(chat: ChatPage) -> None:
+    """Every control has a name, and a member can write with the keyboard alone."""
+    assert await chat.page.evaluate(UNLABELLED) == []
+    await chat.chat_as("Priya")
+    await chat.page.get_by_role("link", name="Skip to the message box").focus()
+    await chat.page.keyboard.press("Enter")
+    await expect(chat.page.get_by_label("Message", exact=True)).to_be_focused()
+    await chat.page.keyboard.type("/help")
+    await chat.page.keyboard.press("Enter")
+    await chat.wait_for("Here's what you can do")
+
+
 STEPS = [
     framing_is_clear,
     newcomer_joins_from_the_invite_link,
@@ -196,6 +214,7 @@ STEPS = [
     newcomer_hears_what_changed,
     member_shares_a_voice_note_from_disk,
     coordinator_broadcasts_to_the_group,
+    works_from_the_keyboard,
 ]
 
 

@@ -394,6 +394,10 @@ async function start() {
 }
 
 function wire() {
+  document.querySelector(".skip").addEventListener("click", (event) => {
+    event.preventDefault();
+    $("composer-text").focus();
+  });
   $("person").addEventListener("change", (e) => act(() => choosePerson(Number(e.target.value))));
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
