@@ -433,8 +433,14 @@ class _DownloadHandler(_ApiHandler):
         stored = self.api.stored_file(file_id)
         if stored is None:
             raise tornado.web.HTTPError(404, reason="No such file")
-        self.set_header("Content-Type", stored.mime_type or "application/octet-stream")
+        mime = stored.mime_type or "application/octet-stream"
+        self.set_header("Content-Type", mime)
+        # Files come from anyone in the try-out: only pictures and sound are shown in the
+        # page; anything else is saved, and never runs as part of the page.
+        self.set_header("Content-Security-Policy", "sandbox")
+        shown = mime.startswith(("image/", "audio/")) and not mime.startswith("image/svg")
         name = stored.file_name or f"{stored.kind}-{stored.file_unique_id}"
-        disposition = "attachment" if self.get_query_argument("save", "") else "inline"
+        save = self.get_query_argument("save", "") or not shown
+        disposition = "attachment" if save else "inline"
         self.set_header("Content-Disposition", f"{disposition}; filename*=UTF-8''{quote(name)}")
         self.finish(stored.content)

@@ -237,3 +237,14 @@ async def test_moving_time_dates_new_messages_later_and_tells_the_page(
     assert moved == ["moved"]
     news = (await client.get("/tryout/events", params={"after": 0})).json()
     assert {"kind": "clock", "time": shown}.items() <= news["events"][1].items()
+
+
+async def test_a_file_that_is_not_a_picture_or_sound_is_only_ever_saved(
+    api: TryoutApi, client: httpx.AsyncClient
+) -> None:
+    files = {"file": ("page.html", b"<script>alert(1)</script>", "text/html")}
+    await client.post("/tryout/upload", data={"person": str(SAM.id), "kind": "photo"}, files=files)
+    photo = (await _bot(client, "getUpdates", timeout=0))[0]["message"]["photo"][-1]
+    served = await client.get(f"/tryout/files/{photo['file_id']}")
+    assert served.headers["content-disposition"].startswith("attachment;")
+    assert served.headers["content-security-policy"] == "sandbox"
