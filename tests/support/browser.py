@@ -23,6 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 15_000
+# Messages that are not a direct reply go through the outbox, on a one-second tick: on a
+# busy machine they can take a few seconds.
+expect.set_options(timeout=WAIT_MS)
 
 
 def require_chromium() -> None:
