@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.repositories import Tx
+from storage.sqlite_driver import one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ class Storage:
                 # and its set-up (measured with benchmarks/updates.py).
                 pool_size=SQLITE_POOL_SIZE,
                 max_overflow=SQLITE_POOL_SIZE,
+                # One trip to aiosqlite's thread per statement, not four (measured with
+                # benchmarks/updates.py; see storage/sqlite_driver.py).
+                module=one_trip_dbapi(),
             )
             _prepare_sqlite(engine)
         else:
