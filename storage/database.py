@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.repositories import Tx
-from storage.sqlite_driver import one_trip_dbapi
+from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,13 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        if mode is not None:
+        if mode is None:
+            return
+        driver = conn.connection.dbapi_connection
+        if isinstance(driver, OneTripConnection):
+            # Sent with the transaction's first statement: one trip to the thread, not two.
+            driver.begin_with_next_statement(f"BEGIN {mode}")
+        else:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
 

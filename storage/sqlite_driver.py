@@ -1,12 +1,16 @@
-"""SQLite through aiosqlite, one trip to the connection's thread per statement.
+"""SQLite through aiosqlite, with as few trips to the connection's thread as can be.
 
 SQLAlchemy's aiosqlite adapter makes four trips to aiosqlite's worker thread for each
 statement (make a cursor, execute, fetch the rows, close the cursor), each one a queue
-hand-off, a thread wake-up and a wake-up of the event loop, plus a greenlet switch. Here a
-cursor does all four in one call on that thread and keeps the rows, description, row count
-and last row id it brought back. Everything else (connections, transactions, errors,
-server-side cursors) is SQLAlchemy's own adapter, unchanged.
+hand-off, a thread wake-up and a wake-up of the event loop, plus a greenlet switch. Here:
 
+- a cursor does all four in one call on that thread and keeps the rows, description, row
+  count and last row id it brought back;
+- a transaction's BEGIN travels with its first statement, not on a trip of its own;
+- a commit or rollback when the connection has no transaction open (reads, which run
+  without one) is not sent at all: each trip reports whether a transaction is open.
+
+Everything else (connections, errors, server-side cursors) is SQLAlchemy's own adapter.
 Used by `Storage.open` for SQLite, as the DBAPI module passed to `create_async_engine`.
 """
 
@@ -25,29 +29,58 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util.concurrency import await_
 
 # What one trip brings back: description, rows (None if the statement returns none),
-# row count and last row id.
-_Outcome = tuple[Any, list[Any] | None, int, int | None]
+# row count, last row id, and whether a transaction is open afterwards.
+_Outcome = tuple[Any, list[Any] | None, int, int | None, bool]
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
-    """Execute one statement on the connection's own thread and bring everything back."""
+def _run(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any
+) -> _Outcome:
+    """Execute one statement (after a waiting BEGIN) on the connection's own thread."""
+    if begin is not None:
+        connection.execute(begin).close()
     cursor = connection.cursor()
     try:
         cursor.execute(operation, () if parameters is None else parameters)
         rows = cursor.fetchall() if cursor.description else None
-        return cursor.description, rows, cursor.rowcount, cursor.lastrowid
+        return (
+            cursor.description,
+            rows,
+            cursor.rowcount,
+            cursor.lastrowid,
+            connection.in_transaction,
+        )
     finally:
         cursor.close()
 
 
-def _run_many(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
+def _run_many(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any
+) -> _Outcome:
     """Execute one statement for many parameter sets, on the connection's thread."""
+    if begin is not None:
+        connection.execute(begin).close()
     cursor = connection.cursor()
     try:
         cursor.executemany(operation, parameters)
-        return cursor.description, None, cursor.rowcount, cursor.lastrowid
+        return (
+            cursor.description,
+            None,
+            cursor.rowcount,
+            cursor.lastrowid,
+            connection.in_transaction,
+        )
     finally:
         cursor.close()
+
+
+def _end(connection: sqlite3.Connection, commit: bool) -> bool:
+    """Commit or roll back on the connection's thread; whether a transaction is still open."""
+    if commit:
+        connection.commit()
+    else:
+        connection.rollback()
+    return connection.in_transaction
 
 
 class OneTripCursor:
@@ -59,7 +92,7 @@ class OneTripCursor:
 
     server_side = False
 
-    def __init__(self, adapted: AsyncAdapt_aiosqlite_connection) -> None:
+    def __init__(self, adapted: OneTripConnection) -> None:
         self._adapted = adapted
         self._rows: collections.deque[Any] = collections.deque()
         self.description: Any = None
@@ -68,16 +101,16 @@ class OneTripCursor:
         self.arraysize = 1
 
     def _trip(self, function: Any, operation: str, parameters: Any) -> None:
-        driver: aiosqlite.Connection = self._adapted._connection  # type: ignore[assignment]
+        adapted = self._adapted
+        begin, adapted._begin = adapted._begin, None
         try:
-            # `_execute` queues the call on the connection's own thread and awaits it; it
-            # raises if the connection is closed. SQLAlchemy's adapter uses the same queue.
-            outcome: _Outcome = await_(
-                driver._execute(function, driver._conn, operation, parameters)
-            )
+            outcome: _Outcome = await_(adapted._trip(function, begin, operation, parameters))
         except Exception as error:
-            self._adapted._handle_exception(error)
-        self.description, rows, self.rowcount, self.lastrowid = outcome
+            # Whether the BEGIN or the statement failed, a transaction may be open.
+            adapted._in_transaction = True
+            adapted._handle_exception(error)
+        self.description, rows, self.rowcount, self.lastrowid, open_now = outcome
+        adapted._in_transaction = open_now
         self._rows = collections.deque(rows) if rows is not None else collections.deque()
 
     def execute(self, operation: str, parameters: Any = None) -> None:
@@ -128,15 +161,57 @@ class OneTripCursor:
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    """SQLAlchemy's aiosqlite connection adapter, with one-trip cursors."""
+    """SQLAlchemy's aiosqlite connection adapter, with one-trip cursors, a BEGIN that
+    waits for the first statement, and no trip to end a transaction that is not open."""
 
-    __slots__ = ()
+    __slots__ = ("_begin", "_in_transaction")
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None
+        # Not known until the first trip says; True makes the next commit/rollback go.
+        self._in_transaction = True
+
+    async def _trip(self, function: Any, *args: Any) -> Any:
+        driver: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        # `_execute` queues the call on the connection's own thread and awaits it; it
+        # raises if the connection is closed. SQLAlchemy's adapter uses the same queue.
+        return await driver._execute(function, driver._conn, *args)
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        """Send `begin` (e.g. "BEGIN IMMEDIATE") in the same trip as the next statement."""
+        self._begin = begin
 
     def cursor(self, server_side: bool = False) -> Any:
         """A one-trip cursor (server-side cursors stay SQLAlchemy's own)."""
         if server_side:
+            # Its statements bypass the bookkeeping here; send any waiting BEGIN first.
+            self._flush_begin()
+            self._in_transaction = True
             return super().cursor(server_side=True)
         return OneTripCursor(self)
+
+    def commit(self) -> None:
+        """Commit, if a transaction is open."""
+        self._end(commit=True)
+
+    def rollback(self) -> None:
+        """Roll back, if a transaction is open."""
+        self._end(commit=False)
+
+    def _end(self, commit: bool) -> None:
+        # A BEGIN that never went out opened nothing.
+        self._begin = None
+        if not self._in_transaction or not self._connection._connection:
+            return
+        try:
+            self._in_transaction = await_(self._trip(_end, commit))
+        except Exception as error:
+            self._handle_exception(error)
+
+    def _flush_begin(self) -> None:
+        if self._begin is not None:
+            OneTripCursor(self).execute("SELECT 1")
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -66,13 +66,16 @@ async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Sto
             assert (await tx.conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
 
 
-async def test_write_transaction_holds_the_write_lock_from_its_start(
+async def test_write_transaction_holds_the_write_lock_from_its_first_statement(
     sqlite_storage: Storage,
 ) -> None:
     raw = _raw_connection(sqlite_storage)
     try:
-        async with sqlite_storage.transaction():
-            # Nothing written yet: only BEGIN IMMEDIATE takes the lock this early.
+        async with sqlite_storage.transaction() as tx:
+            # Its BEGIN IMMEDIATE travels with its first statement (storage/sqlite_driver.py).
+            await tx.conn.execute(select(1))
+            # Nothing written yet: only BEGIN IMMEDIATE takes the lock this early, so what a
+            # write transaction reads is read under the lock.
             with pytest.raises(sqlite3.OperationalError, match="database is locked"):
                 raw.execute("BEGIN IMMEDIATE")
         raw.execute("BEGIN IMMEDIATE")  # free again once the transaction ended

@@ -14,7 +14,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select,
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from storage.database import Storage
+from storage.database import BUSY_TIMEOUT_MS, Storage
 from storage.sqlite_driver import OneTripCursor
 from tests.support.clock import FakeClock
 
@@ -72,8 +72,7 @@ async def test_a_select_is_one_trip_and_brings_back_every_row(
         names = result.scalars().all()
 
     assert names == ["n0", "n1", "n2", "n3", "n4"]
-    assert trips[:1] == ["_run"]
-    assert trips[1:] == ["rollback"]  # the end of `read()`, not part of the statement
+    assert trips == ["_run"]
 
 
 async def test_rows_come_one_at_a_time_or_in_batches(sqlite_db: Storage) -> None:
@@ -168,3 +167,79 @@ async def test_a_closed_connection_refuses_statements_clearly(sqlite_db: Storage
         with pytest.raises(sqlite3.OperationalError, match=r"(?i)closed|no active connection"):
             await conn.run_sync(lambda _sync: cursor.execute("SELECT 1"))
         await conn.invalidate()
+
+
+async def test_begin_travels_with_the_first_statement(
+    sqlite_db: Storage, trips: list[str]
+) -> None:
+    async with sqlite_db.transaction() as tx:
+        trips.clear()
+        await tx.conn.execute(insert(_things).values(name="a"))
+        await tx.conn.execute(insert(_things).values(name="b"))
+        inside = list(trips)
+    async with sqlite_db.read() as tx:
+        count = (await tx.conn.execute(text("SELECT count(*) FROM thing"))).scalar()
+
+    assert inside == ["_run", "_run"]
+    assert trips[len(inside) :][:1] == ["_end"]  # the commit
+    assert count == 2
+
+
+async def test_a_read_ends_without_a_trip_when_no_transaction_is_open(
+    sqlite_db: Storage, trips: list[str]
+) -> None:
+    async with sqlite_db.read() as tx:
+        trips.clear()
+        await tx.conn.execute(select(_things.c.id))
+
+    assert trips == ["_run"]
+
+
+async def test_a_transaction_that_ran_nothing_sends_nothing(
+    sqlite_db: Storage, trips: list[str]
+) -> None:
+    trips.clear()
+    async with sqlite_db.transaction():
+        pass
+
+    assert trips == []
+
+
+async def test_a_failed_statement_rolls_back_what_the_transaction_wrote(
+    sqlite_db: Storage, trips: list[str]
+) -> None:
+    with pytest.raises(OperationalError):
+        async with sqlite_db.transaction() as tx:
+            await tx.conn.execute(insert(_things).values(name="kept?"))
+            await tx.conn.execute(text("INSERT INTO nowhere VALUES (1)"))
+    async with sqlite_db.read() as tx:
+        count = (await tx.conn.execute(text("SELECT count(*) FROM thing"))).scalar()
+
+    assert "_end" in trips  # the rollback went to the thread
+    assert count == 0
+
+
+async def test_a_failed_begin_is_reported_and_leaves_no_transaction(
+    sqlite_db: Storage, tmp_path: Path
+) -> None:
+    raw = sqlite3.connect(tmp_path / "d.db", timeout=0, isolation_level=None)
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        async with sqlite_db.engine.connect() as conn:
+            plain = await conn.execution_options(sqlite_begin=None)
+            await plain.exec_driver_sql("PRAGMA busy_timeout=50")
+            await plain.commit()
+            with pytest.raises(OperationalError, match="locked"):
+                async with conn.begin():
+                    await conn.execute(insert(_things).values(name="never"))
+            await plain.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            await plain.commit()
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    async with sqlite_db.transaction() as tx:
+        await tx.conn.execute(insert(_things).values(name="after"))
+    async with sqlite_db.read() as tx:
+        names = (await tx.conn.execute(select(_things.c.name))).scalars().all()
+
+    assert names == ["after"]
