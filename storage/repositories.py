@@ -95,31 +95,25 @@ class JournalRepo:
         if not updates:
             return []
         seen_table = schema.seen_update
-        ids = [update_id for update_id, _ in updates]
-        seen = set(
-            (
-                await self._conn.execute(
-                    select(seen_table.c.update_id).where(seen_table.c.update_id.in_(ids))
-                )
-            ).scalars()
-        )
-        fresh: dict[int, str] = {}
+        batch: dict[int, str] = {}
         for update_id, payload in updates:
-            if update_id not in seen:
-                fresh.setdefault(update_id, payload)
+            batch.setdefault(update_id, payload)
+        # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
+        remembered = await self._conn.execute(
+            _insert_ignoring_duplicates(self._conn, seen_table)
+            .values([{"update_id": update_id, "seen_at": now} for update_id in batch])
+            .returning(seen_table.c.update_id)
+        )
+        fresh = sorted(remembered.scalars())
         if fresh:
             await self._conn.execute(
                 insert(schema.update_journal),
                 [
-                    {"update_id": update_id, "received_at": now, "payload": payload}
-                    for update_id, payload in fresh.items()
+                    {"update_id": update_id, "received_at": now, "payload": batch[update_id]}
+                    for update_id in fresh
                 ],
             )
-            await self._conn.execute(
-                insert(seen_table),
-                [{"update_id": update_id, "seen_at": now} for update_id in fresh],
-            )
-        return sorted(fresh)
+        return fresh
 
     async def pending(self) -> list[tuple[int, str]]:
         """Every stored update not yet handled, oldest first."""
@@ -184,14 +178,31 @@ class PeopleRepo:
         self, telegram_id: int, chat_id: int, display_name: str | None, now: datetime
     ) -> PersonRow:
         """The person with this Telegram id, created if new."""
-        await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.person).values(
-                telegram_id=telegram_id,
-                chat_id=chat_id,
-                display_name=display_name,
-                created_at=now,
+        # Most people asked for are known: one SELECT. A new one: the INSERT returns the row.
+        person = await self.by_telegram_id(telegram_id)
+        if person is not None:
+            return person
+        return await self.add(telegram_id, chat_id, display_name, now)
+
+    async def add(
+        self, telegram_id: int, chat_id: int, display_name: str | None, now: datetime
+    ) -> PersonRow:
+        """A new person with this Telegram id (the existing one if they were added meanwhile)."""
+        row = (
+            await self._conn.execute(
+                _insert_ignoring_duplicates(self._conn, schema.person)
+                .values(
+                    telegram_id=telegram_id,
+                    chat_id=chat_id,
+                    display_name=display_name,
+                    created_at=now,
+                )
+                .returning(*schema.person.c)
             )
-        )
+        ).first()
+        if row is not None:
+            return PersonRow(**row._mapping)
+        # Added meanwhile by another connection (possible on PostgreSQL).
         person = await self.by_telegram_id(telegram_id)
         assert person is not None
         return person
@@ -203,6 +214,14 @@ class PeopleRepo:
     async def set_paused(self, person_id: int, paused: bool) -> None:
         """Pause or resume every message that is not a direct reply."""
         await self._update(person_id, paused=paused)
+
+    async def set_paused_by_telegram_id(self, telegram_id: int, paused: bool) -> bool:
+        """Pause or resume, in one statement; False if nobody has this Telegram id."""
+        p = schema.person
+        result = await self._conn.execute(
+            update(p).where(p.c.telegram_id == telegram_id).values(paused=paused)
+        )
+        return bool(result.rowcount)
 
     async def set_coordinator(self, person_id: int, is_coordinator: bool) -> None:
         """Give or take the coordinator role."""
@@ -426,10 +445,15 @@ class StepsRepo:
 
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
         """Start (or replace) the person's unfinished step."""
-        await self.clear(person_id)
+        s = schema.pending_step
+        values = {"step": step, "data": json.dumps(data), "updated_at": now}
+        upsert = (
+            postgresql.insert(s) if self._conn.dialect.name == "postgresql" else sqlite.insert(s)
+        )
+        # One statement whether or not a step was waiting.
         await self._conn.execute(
-            insert(schema.pending_step).values(
-                person_id=person_id, step=step, data=json.dumps(data), updated_at=now
+            upsert.values(person_id=person_id, **values).on_conflict_do_update(
+                index_elements=[s.c.person_id], set_=values
             )
         )
 

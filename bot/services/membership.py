@@ -90,8 +90,10 @@ class Membership:
             group = await tx.groups.by_invite_code(code)
             if group is None:
                 return JoinResult(JoinOutcome.BAD_CODE)
-            first_time = await tx.people.by_telegram_id(telegram_id) is None
-            person = await tx.people.ensure(telegram_id, chat_id, None, now)
+            person = await tx.people.by_telegram_id(telegram_id)
+            first_time = person is None
+            if person is None:
+                person = await tx.people.add(telegram_id, chat_id, None, now)
             if not await tx.groups.add_member(group.id, person.id, now):
                 return JoinResult(JoinOutcome.ALREADY_MEMBER, group)
             if first_time:
@@ -144,11 +146,7 @@ class Membership:
     async def set_paused(self, telegram_id: int, paused: bool) -> bool:
         """Pause or resume all messages; False if the person is not known."""
         async with self._storage.transaction() as tx:
-            person = await tx.people.by_telegram_id(telegram_id)
-            if person is None:
-                return False
-            await tx.people.set_paused(person.id, paused)
-        return True
+            return await tx.people.set_paused_by_telegram_id(telegram_id, paused)
 
     async def set_reachable(self, telegram_id: int, reachable: bool) -> None:
         """Note that the person blocked the bot (nothing more is queued for them) or is back."""

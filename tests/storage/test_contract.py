@@ -299,6 +299,41 @@ async def test_ensure_is_idempotent_and_keeps_the_first_values(storage: Storage)
     assert await _count(storage, schema.person) == 1
 
 
+async def test_add_returns_the_new_row_or_the_one_already_there(storage: Storage) -> None:
+    async with storage.transaction() as tx:
+        added = await tx.people.add(101, 201, "Ann", T0)
+        again = await tx.people.add(101, 999, "Other", T0 + timedelta(days=1))
+    async with storage.read() as tx:
+        stored = await tx.people.by_telegram_id(101)
+
+    assert stored == added == again
+    assert (added.telegram_id, added.chat_id, added.display_name) == (101, 201, "Ann")
+    assert (added.is_coordinator, added.paused, added.created_at) == (False, False, T0)
+    assert await _count(storage, schema.person) == 1
+
+
+async def test_set_paused_by_telegram_id_says_whether_the_person_is_known(
+    storage: Storage,
+) -> None:
+    ann = await _person(storage, 101, "Ann")
+    bob = await _person(storage, 102, "Bob")
+
+    async with storage.transaction() as tx:
+        assert await tx.people.set_paused_by_telegram_id(101, True) is True
+        assert await tx.people.set_paused_by_telegram_id(404, True) is False
+    async with storage.read() as tx:
+        paused = {
+            p.id: p.paused for p in [await tx.people.get(ann.id), await tx.people.get(bob.id)] if p
+        }
+    assert paused == {ann.id: True, bob.id: False}
+
+    async with storage.transaction() as tx:
+        assert await tx.people.set_paused_by_telegram_id(101, False) is True
+    async with storage.read() as tx:
+        back = await tx.people.get(ann.id)
+    assert back is not None and back.paused is False
+
+
 async def test_unknown_people_are_none(storage: Storage) -> None:
     async with storage.read() as tx:
         assert await tx.people.by_telegram_id(404) is None
