@@ -59,6 +59,9 @@ class Storage:
         # checkouts out of the time the write lock is held.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         self._writer: AsyncConnection | None = None
+        # Reads on SQLite run without BEGIN; the option is set once here, since setting it
+        # on each connection costs a trip through SQLAlchemy's greenlet machinery.
+        self._reader = engine.execution_options(sqlite_begin=None) if self.is_sqlite else engine
 
     @classmethod
     def open(cls, url: URL, now: Callable[[], datetime]) -> Storage:
@@ -122,11 +125,11 @@ class Storage:
         On SQLite each statement sees the database as last committed, without an explicit
         transaction: a BEGIN and COMMIT around one or two SELECTs would double their cost.
         """
-        async with self.engine.connect() as conn:
+        async with self._reader.connect() as conn:
             if self.is_sqlite:
-                conn = await conn.execution_options(sqlite_begin=None)
+                # No transaction is open, so there is nothing to roll back; closing the
+                # connection ends SQLAlchemy's own bookkeeping of it.
                 yield Tx(conn)
-                await conn.rollback()
             else:
                 async with conn.begin():
                     yield Tx(conn)
