@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.repositories import Tx
+from storage.repositories import PersonRow, Tx
 from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ class _Settling:
 
     update_id: int
     settled: bool = False
+    # People read by Telegram id while handling this update, until it writes anything
+    # (a handler, its role check and its services each ask for the same person).
+    people: dict[int, PersonRow | None] = field(default_factory=dict)
 
 
 _settling: ContextVar[_Settling | None] = ContextVar("chorus_settling", default=None)
@@ -110,11 +113,18 @@ class Storage:
             else:
                 conn = await stack.enter_async_context(self.engine.connect())
             settling = _settling.get()
-            async with conn.begin():
-                tx = Tx(conn)
-                yield tx
-                if settling is not None and not settling.settled:
-                    await tx.journal.settle(settling.update_id)
+            if settling is not None:
+                settling.people.clear()
+            try:
+                async with conn.begin():
+                    tx = Tx(conn)
+                    yield tx
+                    if settling is not None and not settling.settled:
+                        await tx.journal.settle(settling.update_id)
+            finally:
+                if settling is not None:
+                    # Reads made while this was open may have seen the rows before it.
+                    settling.people.clear()
             if settling is not None:
                 settling.settled = True
 
@@ -126,13 +136,17 @@ class Storage:
         transaction: a BEGIN and COMMIT around one or two SELECTs would double their cost.
         """
         async with self._reader.connect() as conn:
+            settling = _settling.get()
+            tx = Tx(conn)
+            if settling is not None:
+                tx.people.remember_in(settling.people)
             if self.is_sqlite:
                 # No transaction is open, so there is nothing to roll back; closing the
                 # connection ends SQLAlchemy's own bookkeeping of it.
-                yield Tx(conn)
+                yield tx
             else:
                 async with conn.begin():
-                    yield Tx(conn)
+                    yield tx
 
     @contextlib.contextmanager
     def settling(self, update_id: int) -> Iterator[_Settling]:

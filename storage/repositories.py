@@ -157,15 +157,28 @@ class PeopleRepo:
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+        self._memo: dict[int, PersonRow | None] | None = None
+
+    def remember_in(self, memo: dict[int, PersonRow | None]) -> None:
+        """Answer `by_telegram_id` from `memo` where it can, and note new answers there.
+
+        For reads within one update: its owner clears `memo` whenever anything is written.
+        """
+        self._memo = memo
 
     async def by_telegram_id(self, telegram_id: int) -> PersonRow | None:
         """The person with this Telegram id, if known."""
+        if self._memo is not None and telegram_id in self._memo:
+            return self._memo[telegram_id]
         row = (
             await self._conn.execute(
                 select(schema.person).where(schema.person.c.telegram_id == telegram_id)
             )
         ).first()
-        return PersonRow(**row._mapping) if row else None
+        person = PersonRow(**row._mapping) if row else None
+        if self._memo is not None:
+            self._memo[telegram_id] = person
+        return person
 
     async def get(self, person_id: int) -> PersonRow | None:
         """The person with this id, if any."""

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from storage import schema
@@ -281,6 +281,69 @@ async def test_writes_outside_settling_leave_the_journal_alone(storage: Storage)
         await tx.people.ensure(101, 201, None, T0)
 
     assert await _pending_ids(storage) == [7]
+
+
+async def _person_selects(storage: Storage, body: Any) -> int:
+    """How many SELECTs from the person table `body()` makes."""
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM person" in statement:
+            statements.append(statement)
+
+    event.listen(storage.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        await body()
+    finally:
+        event.remove(storage.engine.sync_engine, "before_cursor_execute", note)
+    return len(statements)
+
+
+async def test_one_update_reads_a_person_once_until_it_writes(storage: Storage) -> None:
+    await _person(storage, 101, "Ann")
+    seen: list[PersonRow | None] = []
+
+    async def handle() -> None:
+        with storage.settling(7):
+            for telegram_id in (101, 101, 404, 404):
+                async with storage.read() as tx:
+                    seen.append(await tx.people.by_telegram_id(telegram_id))
+            async with storage.transaction() as tx:
+                ann = await tx.people.by_telegram_id(101)
+                assert ann is not None
+                await tx.people.set_display_name(ann.id, "Annie")
+            async with storage.read() as tx:
+                seen.append(await tx.people.by_telegram_id(101))
+
+    # 101 and 404 once each before the write (each asked for twice), once inside it, once after.
+    assert await _person_selects(storage, handle) == 4
+    first, again, stranger, still_stranger, after = seen
+    assert first is not None and first == again and first.display_name == "Ann"
+    assert stranger is None and still_stranger is None
+    assert after is not None and after.display_name == "Annie"
+
+
+async def test_reads_outside_an_update_always_ask_the_database(storage: Storage) -> None:
+    await _person(storage, 101, "Ann")
+
+    async def read_twice() -> None:
+        for _ in range(2):
+            async with storage.read() as tx:
+                await tx.people.by_telegram_id(101)
+
+    assert await _person_selects(storage, read_twice) == 2
+
+
+async def test_each_update_reads_people_afresh(storage: Storage) -> None:
+    await _person(storage, 101, "Ann")
+
+    async def two_updates() -> None:
+        for update_id in (7, 8):
+            with storage.settling(update_id):
+                async with storage.read() as tx:
+                    await tx.people.by_telegram_id(101)
+
+    assert await _person_selects(storage, two_updates) == 2
 
 
 # --- People ---------------------------------------------------------------------------------
