@@ -23,7 +23,11 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
-SQLITE_POOL_SIZE = 16
+# One connection for each update handled at once (bot/app.py CONCURRENT_UPDATES): with
+# fewer, connections opened beyond the pool were closed and opened again all the time
+# (about one in twenty updates with 16, in benchmarks/updates.py).
+SQLITE_POOL_SIZE = 64
+SQLITE_POOL_OVERFLOW = 16
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -80,7 +84,7 @@ class Storage:
                 # opened beyond the pool is closed again on return, and each costs a thread
                 # and its set-up (measured with benchmarks/updates.py).
                 pool_size=SQLITE_POOL_SIZE,
-                max_overflow=SQLITE_POOL_SIZE,
+                max_overflow=SQLITE_POOL_OVERFLOW,
                 # One trip to aiosqlite's thread per statement, not four (measured with
                 # benchmarks/updates.py; see storage/sqlite_driver.py).
                 module=one_trip_dbapi(),

@@ -154,3 +154,11 @@ def _checkpoint(storage: Storage) -> None:
     finally:
         raw.close()
     assert busy == 0
+
+
+def test_the_pool_keeps_a_connection_for_every_update_handled_at_once() -> None:
+    from bot.app import CONCURRENT_UPDATES
+    from storage.database import SQLITE_POOL_SIZE
+
+    # Fewer, and connections beyond the pool are closed and opened again under load.
+    assert SQLITE_POOL_SIZE >= CONCURRENT_UPDATES
