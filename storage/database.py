@@ -16,8 +16,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.repositories import PersonRow, Tx
-from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
+from storage.repositories import PersonRow, Tx, settle
+from storage.sqlite_driver import OneTripConnection, leave_for_commit, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class Storage:
                     tx = Tx(conn)
                     yield tx
                     if settling is not None and not settling.settled:
-                        await tx.journal.settle(settling.update_id)
+                        await self._settle_at_commit(tx, settling.update_id)
             finally:
                 if settling is not None:
                     # Reads made while this was open may have seen the rows before it.
@@ -165,6 +165,11 @@ class Storage:
     async def settle(self, *update_ids: int) -> None:
         """Mark updates handled and delete their raw rows, in a transaction of their own."""
         async with self.transaction() as tx:
+            await self._settle_at_commit(tx, *update_ids)
+
+    async def _settle_at_commit(self, tx: Tx, *update_ids: int) -> None:
+        """Settle updates in `tx`; on SQLite, in the same trip to the database as its commit."""
+        if not (self.is_sqlite and update_ids and leave_for_commit(tx.conn, settle(update_ids))):
             await tx.journal.settle(*update_ids)
 
     async def upgrade(self) -> None:

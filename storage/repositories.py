@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.dml import Delete, Insert
 
 from storage import schema
 from storage.items import (
@@ -84,6 +84,11 @@ class CoordinatorLinkRow:
     used_at: datetime | None
 
 
+def settle(update_ids: Sequence[int]) -> Delete:
+    """The statement that deletes these raw updates from the journal."""
+    return delete(schema.update_journal).where(schema.update_journal.c.update_id.in_(update_ids))
+
+
 class JournalRepo:
     """Raw updates waiting to be handled, and the ids of every update seen."""
 
@@ -127,9 +132,7 @@ class JournalRepo:
         """Delete these raw updates: they are handled (their ids stay remembered as seen)."""
         if not update_ids:
             return
-        await self._conn.execute(
-            delete(schema.update_journal).where(schema.update_journal.c.update_id.in_(update_ids))
-        )
+        await self._conn.execute(settle(update_ids))
 
     async def prune_seen(self, before: datetime) -> int:
         """Forget ids seen before `before`, whose updates are handled (Telegram redelivers
