@@ -7,12 +7,15 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
+
+if TYPE_CHECKING:
+    from storage.repositories import PersonRow
 
 # Statuses an item moves through before its outcome.
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
@@ -638,16 +641,19 @@ class UpdatesRepo:
         )
         return [Recipient(row.person_id, row.pseudonym) for row in rows]
 
-    async def pending_for(self, recipient: Recipient) -> list[PendingRow]:
-        """Every update still waiting for this recipient, oldest first."""
+    async def pending_for(
+        self, recipients: Sequence[Recipient]
+    ) -> dict[Recipient, list[PendingRow]]:
+        """Every update still waiting for these recipients, oldest first, by recipient."""
+        if not recipients:
+            return {}
         cu, i = schema.contributor_update, schema.item
-        who = (
-            cu.c.person_id == recipient.person_id
-            if recipient.person_id is not None
-            else and_(cu.c.person_id.is_(None), cu.c.pseudonym == recipient.pseudonym)
-        )
+        people = [r.person_id for r in recipients if r.person_id is not None]
+        pseudonyms = [r.pseudonym for r in recipients if r.person_id is None and r.pseudonym]
         rows = await self._conn.execute(
             select(
+                cu.c.person_id,
+                cu.c.pseudonym,
                 cu.c.id,
                 cu.c.item_id,
                 cu.c.text,
@@ -656,10 +662,64 @@ class UpdatesRepo:
                 i.c.withdrawn_on.is_not(None).label("withdrawn"),
             )
             .join(i, i.c.id == cu.c.item_id)
-            .where(who, cu.c.state == "pending")
+            .where(
+                cu.c.state == "pending",
+                or_(
+                    cu.c.person_id.in_(people),
+                    and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
+                ),
+            )
             .order_by(cu.c.id)
         )
-        return [PendingRow(**row._mapping) for row in rows]
+        found: dict[Recipient, list[PendingRow]] = {}
+        for row in rows:
+            key = Recipient(row.person_id, None if row.person_id is not None else row.pseudonym)
+            found.setdefault(key, []).append(
+                PendingRow(
+                    row.id,
+                    row.item_id,
+                    row.text,
+                    row.created_at,
+                    row.return_address,
+                    row.withdrawn,
+                )
+            )
+        return found
+
+    async def people(self, person_ids: Sequence[int]) -> dict[int, PersonRow]:
+        """The people with these ids, by id."""
+        from storage.repositories import PersonRow  # storage.repositories imports this module
+
+        if not person_ids:
+            return {}
+        p = schema.person
+        rows = await self._conn.execute(select(p).where(p.c.id.in_(list(person_ids))))
+        return {row.id: PersonRow(**row._mapping) for row in rows}
+
+    async def people_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, PersonRow]:
+        """The people with these Telegram ids, by Telegram id."""
+        from storage.repositories import PersonRow  # storage.repositories imports this module
+
+        if not telegram_ids:
+            return {}
+        p = schema.person
+        rows = await self._conn.execute(select(p).where(p.c.telegram_id.in_(list(telegram_ids))))
+        return {row.telegram_id: PersonRow(**row._mapping) for row in rows}
+
+    async def preferences(self, person_ids: Sequence[int]) -> dict[int, DigestPreference]:
+        """The chosen rhythm of each of these members who chose one."""
+        if not person_ids:
+            return {}
+        d = schema.digest_preference
+        rows = await self._conn.execute(
+            select(d.c.person_id, d.c.rhythm, d.c.weekday, d.c.at_time).where(
+                d.c.person_id.in_(list(person_ids))
+            )
+        )
+        return {
+            int(row.person_id): DigestPreference(row.rhythm, row.weekday, row.at_time)
+            for row in rows
+        }
 
     async def mark(self, ids: Sequence[int], state: str, now: datetime) -> None:
         """Mark updates queued (gathered into a message) or dropped."""
@@ -670,12 +730,16 @@ class UpdatesRepo:
             update(cu).where(cu.c.id.in_(list(ids))).values(state=state, queued_at=now)
         )
 
-    async def reschedule(self, ids: Sequence[int], due_at: datetime) -> None:
-        """Look at these updates again at `due_at`."""
-        if not ids:
+    async def reschedule(self, due: Sequence[tuple[int, datetime]]) -> None:
+        """Look at these updates again later: (update id, when)."""
+        if not due:
             return
         cu = schema.contributor_update
-        await self._conn.execute(update(cu).where(cu.c.id.in_(list(ids))).values(due_at=due_at))
+        by_time: dict[datetime, list[int]] = {}
+        for update_id, due_at in due:
+            by_time.setdefault(due_at, []).append(update_id)
+        for due_at, ids in by_time.items():
+            await self._conn.execute(update(cu).where(cu.c.id.in_(ids)).values(due_at=due_at))
 
     async def look_again(self, person_id: int, pseudonym: str, now: datetime) -> None:
         """A member changed how they hear: look at their waiting updates now."""
