@@ -186,6 +186,14 @@ class WaitingItem:
     given_on: date
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """How many items wait in one way, and the oldest of them."""
+
+    count: int
+    oldest: list[WaitingItem]
+
+
 _ITEM_COLUMNS = (
     "id",
     "group_id",
@@ -305,36 +313,51 @@ class LoopRepo:
             update(schema.item).where(schema.item.c.id == item_id).values(**values)
         )
 
-    async def waiting(self, group_ids: Sequence[int], overdue: Overdue) -> list[WaitingItem]:
-        """Visible open items of these groups that have waited too long, oldest first."""
+    async def waiting(
+        self, group_id: int, overdue: Overdue, limit: int
+    ) -> tuple[Waiting, Waiting]:
+        """The group's items not acknowledged in time, and those without an outcome in time
+        (each counted once, in the second if both), oldest first, at most `limit` of each."""
         i = schema.item
-        rows = await self._conn.execute(
-            select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
-            .where(
-                i.c.group_id.in_(list(group_ids)),
-                i.c.withdrawn_on.is_(None),
-                _filter_condition(InboxFilter.OVERDUE, overdue),
-            )
-            .order_by(i.c.group_id, i.c.given_on, i.c.id)
+        open_ = and_(i.c.group_id == group_id, i.c.withdrawn_on.is_(None))
+        late = and_(open_, i.c.status.in_(OPEN_STATUSES), i.c.given_on <= overdue.no_outcome_by)
+        unacknowledged = and_(
+            open_,
+            i.c.status == "received",
+            i.c.given_on <= overdue.unacknowledged_by,
+            i.c.given_on > overdue.no_outcome_by,
         )
-        return [WaitingItem(**row._mapping) for row in rows]
+        found = []
+        for condition in (unacknowledged, late):
+            count = (
+                await self._conn.execute(select(func.count()).select_from(i).where(condition))
+            ).scalar_one()
+            rows = await self._conn.execute(
+                select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
+                .where(condition)
+                .order_by(i.c.given_on, i.c.id)
+                .limit(limit)
+            )
+            found.append(Waiting(int(count), [WaitingItem(**row._mapping) for row in rows]))
+        return found[0], found[1]
 
     async def newly_visible(
         self, group_ids: Sequence[int], since: datetime, now: datetime
     ) -> dict[int, int]:
         """How many items became visible to each group's coordinators in (since, now]."""
         i = schema.item
+        wanted = set(group_ids)
+        # By the time index alone: a day's items are few, the group's are many.
         rows = await self._conn.execute(
             select(i.c.group_id, func.count())
             .where(
-                i.c.group_id.in_(list(group_ids)),
                 i.c.visible_at > since,
                 i.c.visible_at <= now,
                 i.c.withdrawn_on.is_(None),
             )
             .group_by(i.c.group_id)
         )
-        return {int(row[0]): int(row[1]) for row in rows}
+        return {int(row[0]): int(row[1]) for row in rows if int(row[0]) in wanted}
 
     async def coordinators_of(self, group_ids: Sequence[int]) -> list[tuple[int, int]]:
         """(group id, person id) for every coordinator of these groups."""
@@ -611,7 +634,10 @@ class UpdatesRepo:
             .scalars()
             .all()
         )
-        fresh = [row for row in rows if row.source not in existing]
+        fresh = list(
+            {row.source: row for row in reversed(rows) if row.source not in existing}.values()
+        )
+        fresh.reverse()
         if not fresh:
             return
         await self._conn.execute(

@@ -228,6 +228,11 @@ item = Table(
 
 # Closing the loop (J4), created by migration 0005.
 
+# The coordinators' daily notice counts the items that became visible since the last one,
+# and the items of each group that have waited too long (by status, then date given).
+Index("ix_item_visible_at", item.c.visible_at)
+Index("ix_item_group_status_given", item.c.group_id, item.c.status, item.c.given_on)
+
 # What happened to each item, in order: acknowledged, being considered, taken to a
 # meeting, an outcome, a reply, linked to an action. Shown to its author in /mine. A
 # coordinator's words (a reply, what changed) are sealed like the item's own.
