@@ -204,7 +204,7 @@ async def main() -> int:
         make_url(f"sqlite+aiosqlite:///{folder / 'chorus.db'}"), clock.now
     )
     sealer = Sealer(b"s" * 48)
-    services = Services.build(storage, clock, frozenset(), sealer, ZONE)
+    services = Services.build(storage, clock, frozenset(), sealer, zone=ZONE)
     started = time.perf_counter()
     await seed(storage, sealer, options.members, options.groups, options.items)
     print(

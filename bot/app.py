@@ -32,6 +32,7 @@ PRUNE_EVERY = timedelta(hours=6)
 DELIVERY_TICK = timedelta(seconds=1)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
 LOOP_TICK = timedelta(seconds=2)
+SAFETY_TICK = timedelta(seconds=30)
 
 
 def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
@@ -65,8 +66,9 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         )
         .build()
     )
+    sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
     services = Services.build(
-        storage, clock, settings.admin_ids, Sealer(load_secret_key(settings)), settings.zone
+        storage, clock, settings.admin_ids, sealer, zone=zone, helplines=helplines
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
@@ -94,14 +96,36 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
             worker.kick()
 
     application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
+    _schedule_safeguarding(application, services, worker)
     register(application)
     application.add_error_handler(errors.on_error)
     return application
 
 
+def _schedule_safeguarding(
+    application: ChorusApp, services: Services, worker: DeliveryWorker
+) -> None:
+    """Risk alerts nobody answered in time go to the leads without a name."""
+
+    async def unanswered_alerts(_context: ChorusContext) -> None:
+        if await services.safety.send_unanswered():
+            worker.kick()
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        unanswered_alerts, interval=SAFETY_TICK, first=5, name="unanswered-alerts"
+    )
+
+
 def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:
     """The update journal that feeds this application, with its pruning tick scheduled."""
-    journal = UpdateJournal(storage, clock, application.bot, application.update_queue)
+    journal = UpdateJournal(
+        storage,
+        clock,
+        application.bot,
+        application.update_queue,
+        application.bot_data.services.sealer,
+    )
 
     async def prune(_context: ChorusContext) -> None:
         await journal.prune()

@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 _MEMBER = [
     ("updates", texts.MENU_UPDATES),
+    ("share", texts.MENU_SHARE),
+    ("mine", texts.MENU_MINE),
+    ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
     ("help", texts.MENU_HELP),
@@ -27,8 +30,14 @@ _COORDINATOR = [
     ("broadcast", texts.MENU_BROADCAST),
     ("inbox", texts.MENU_INBOX),
     ("action", texts.MENU_ACTION),
+    ("prompt", texts.MENU_PROMPT),
+    ("read", texts.MENU_READ),
 ]
-_ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
+_ADMIN = [
+    ("coordinators", texts.MENU_COORDINATORS),
+    ("observers", texts.MENU_OBSERVERS),
+    ("leads", texts.MENU_LEADS),
+]
 
 
 def commands_for(role: Role) -> list[BotCommand]:

@@ -21,7 +21,12 @@ from handlers import (
     general,
     groups,
     inbox,
+    mine,
+    observers,
     presence,
+    prompts,
+    safety,
+    share,
     start,
     updates,
 )
@@ -87,6 +92,37 @@ _BUTTONS: dict[Action, Handler] = {
     Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,
     Action.DIGEST_DAY: updates.digest_day_tapped,
     Action.DIGEST_TIME: updates.digest_time_tapped,
+    # Input at arm's length (J3) and safeguarding (J6)
+    Action.SHARE_CARRY_ON: share.share_carry_on_tapped,
+    Action.SHARE_START_AGAIN: share.share_start_again_tapped,
+    Action.SHARE_GROUP: share.share_group_tapped,
+    Action.SHARE_KIND: share.share_kind_tapped,
+    Action.SHARE_PROMPT: share.share_prompt_tapped,
+    Action.SHARE_SESSION: share.share_session_tapped,
+    Action.SHARE_NAMED: share.share_named_tapped,
+    Action.SHARE_CONSENT: share.share_consent_tapped,
+    Action.SHARE_SKIP: share.share_skip_tapped,
+    Action.SHARE_BACK: share.share_back_tapped,
+    Action.SHARE_CHANGE_WORDS: share.share_change_words_tapped,
+    Action.SHARE_DISCARD: share.share_discard_tapped,
+    Action.SHARE_SEND: share.share_send_tapped,
+    Action.PROMPT_RESPOND: share.prompt_respond_tapped,
+    Action.MINE_PAGE: mine.mine_page_tapped,
+    Action.MINE_READ: mine.mine_read_tapped,
+    Action.MINE_WITHDRAW: mine.mine_withdraw_tapped,
+    Action.MINE_WITHDRAW_YES: mine.mine_withdraw_yes_tapped,
+    Action.MINE_WITHDRAW_NO: mine.mine_withdraw_no_tapped,
+    Action.PROMPT_GROUP: prompts.prompt_group_tapped,
+    Action.PROMPT_END: prompts.prompt_end_tapped,
+    Action.PROMPT_POST: prompts.prompt_post_tapped,
+    Action.PROMPT_DISCARD: prompts.prompt_discard_tapped,
+    Action.READ_GROUP: observers.read_group_tapped,
+    Action.SAFETY_YES: safety.safety_yes_tapped,
+    Action.SAFETY_NO: safety.safety_no_tapped,
+    Action.LEAD_TOGGLE: safety.lead_toggle_tapped,
+    Action.OBSERVERS_GROUP: observers.observers_group_tapped,
+    Action.OBSERVER_LINK: observers.observer_link_tapped,
+    Action.OBSERVER_REMOVE: observers.observer_remove_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -104,6 +140,14 @@ _COMMANDS: dict[str, Handler] = {
     "inbox": inbox.inbox_command,
     "action": loop_actions.action_command,
     "updates": updates.updates_command,
+    # Input at arm's length (J3) and safeguarding (J6)
+    "share": share.share_command,
+    "mine": mine.mine_command,
+    "prompt": prompts.prompt_command,
+    "read": observers.read_command,
+    "observers": observers.observers_command,
+    "support": safety.support_command,
+    "leads": safety.leads_command,
 }
 
 
@@ -121,6 +165,18 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(general.stale_button_tapped))
     application.add_handler(MessageHandler(private & filters.COMMAND, general.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, general.text_received))
+    # Voice notes, photos, stickers and files: taken by a draft, or kindly refused.
+    media = (
+        filters.VOICE
+        | filters.PHOTO
+        | filters.Sticker.ALL
+        | filters.Document.ALL
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+    )
+    application.add_handler(MessageHandler(private & media, share.share_media_received))
     application.add_handler(
         MessageHandler(private & ~filters.StatusUpdate.ALL, general.other_message)
     )

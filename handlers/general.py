@@ -10,9 +10,11 @@ from bot import menus, texts
 from bot.context import ChorusContext
 from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
+from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
+from bot.services.sharing import Stage
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups, inbox
+from handlers import account, broadcast, groups, inbox, prompts, safety, share
 from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
 
@@ -29,6 +31,9 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     inbox.REPLY_STEP: inbox.reply_typed,
     loop_actions.TITLE_STEP: loop_actions.action_title_typed,
     loop_actions.TEXT_STEP: loop_actions.action_text_typed,
+    # Input at arm's length: every sharing step takes typed words (or explains the buttons).
+    **{stage.value: share.share_text_typed for stage in Stage},
+    PROMPT_TEXT_STEP: prompts.prompt_text_typed,
 }
 
 
@@ -59,7 +64,9 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
     if message is None or message.text is None or step is None or step.step not in _STEPS:
-        await other_message(update, context)
+        # Words that suggest risk get help at once, whatever else is going on.
+        if not await safety.offer_help(update, context, message.text if message else None):
+            await other_message(update, context)
         return
     await _STEPS[step.step](update, context, message.text)
 

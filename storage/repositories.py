@@ -14,6 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
+from storage.items import (
+    ItemsRepo,
+    LeadsRepo,
+    ObserversRepo,
+    PromptsRepo,
+    RiskAlertsRepo,
+)
 from storage.loop import LoopRepo, UpdatesRepo
 
 
@@ -776,3 +783,9 @@ class Tx:
         self.broadcasts = BroadcastsRepo(conn)
         self.loop = LoopRepo(conn)
         self.updates = UpdatesRepo(conn)
+        # Input at arm's length (storage/items.py)
+        self.items = ItemsRepo(conn)
+        self.prompts = PromptsRepo(conn)
+        self.observers = ObserversRepo(conn)
+        self.leads = LeadsRepo(conn)
+        self.risk_alerts = RiskAlertsRepo(conn)

@@ -226,6 +226,69 @@ item = Table(
     Index("ix_item_pseudonym", "pseudonym"),
 )
 
+# Prompts: a scenario or question a coordinator posts to a group, so people can speak about
+# a situation without telling their own story. Members answer with a Respond button.
+prompt = Table(
+    "prompt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_by", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    # The last local day it takes answers; NULL: no end.
+    Column("ends_on", Date, nullable=True),
+    Index("ix_prompt_group", "group_id"),
+)
+
+# Observers: people who may read a group's items and outcomes, never who gave them.
+group_observer = Table(
+    "group_observer",
+    metadata,
+    Column(
+        "group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("added_at", UTC_TIME, nullable=False),
+    Index("ix_group_observer_person", "person_id"),
+)
+
+# One-time links an admin gives to someone to make them an observer of one group.
+observer_link = Table(
+    "observer_link",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("expires_at", UTC_TIME, nullable=False),
+    Column("used_at", UTC_TIME, nullable=True),
+)
+
+# Coordinators an admin has marked as safeguarding leads: they receive risk alerts.
+safeguarding_lead = Table(
+    "safeguarding_lead",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("added_at", UTC_TIME, nullable=False),
+)
+
+# Words that matched the safeguarding phrases, waiting for the writer's answer to "Would
+# you like someone to contact you?". The lead is told either way: with who the person is
+# after a yes, without after a no or no answer by `ask_until`. The words are sealed, and
+# erased once the alert is queued; the writer is known only by their keyed pseudonym.
+risk_alert = Table(
+    "risk_alert",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="SET NULL"), nullable=True),
+    Column("pseudonym", String(64), nullable=False),
+    Column("words", Text, nullable=True),
+    # asked -> named | unnamed
+    Column("state", String(8), nullable=False),
+    Column("ask_until", UTC_TIME, nullable=False),
+    Index("ix_risk_alert_state_ask_until", "state", "ask_until"),
+)
+
 # Closing the loop (J4), created by migration 0005.
 
 # The coordinators' daily notice counts the items that became visible since the last one,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -14,10 +15,16 @@ from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
+from bot.services.prompts import Prompts
 from bot.services.roles import Roles
+from bot.services.safety import Safety
+from bot.services.sharing import Sharing
 from bot.services.steps import Steps
 from bot.services.you_said import YouSaid
+from bot.settings import DEFAULT_HELPLINES
 from storage.database import Storage
+
+DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class Services:
     actions: Actions
     nudges: Nudges
     you_said: YouSaid
+    # Input at arm's length (J3) and safeguarding (J6)
+    safety: Safety
+    sharing: Sharing
+    prompts: Prompts
 
     @classmethod
     def build(
@@ -45,10 +56,12 @@ class Services:
         clock: Clock,
         admin_ids: frozenset[int],
         sealer: Sealer,
-        zone: ZoneInfo | None = None,
+        *,
+        zone: ZoneInfo = DEFAULT_ZONE,
+        helplines: Sequence[str] = DEFAULT_HELPLINES,
     ) -> Services:
-        """Build the services over one storage, clock and secret key, in the local zone."""
-        zone = zone or ZoneInfo("Europe/London")
+        """Build the services over one storage, clock and secret key."""
+        safety = Safety(storage, clock, sealer, admin_ids, helplines)
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
         return cls(
@@ -64,4 +77,7 @@ class Services:
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
+            safety=safety,
+            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
+            prompts=Prompts(storage, clock, admin_ids, zone),
         )

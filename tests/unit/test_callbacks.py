@@ -9,6 +9,8 @@ from handlers.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
 LONGEST_ID = 999_999_999_999  # 12 digits
 LONGEST_ITEM = 9_223_372_036_854_775_807  # 19 digits: random item ids
 LONGEST_CODE = "Ab3_-xYz9Q0w-_Lm"  # 16 characters; invite codes are 12 today
+LONGEST_REFERENCE = "ABCDEFGHJKLM"  # item references: 6 letters today, 12 in the schema
+LONGEST_ALERT = "abcdefghjk2345mn"  # risk alert ids: 12 today, 16 in the schema
 
 # The arguments each action's buttons carry, at their longest.
 WORST_CASE: dict[Action, tuple[str | int, ...]] = {
@@ -69,6 +71,37 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.DIGEST_RHYTHM: ("weekly",),
     Action.DIGEST_DAY: (7,),
     Action.DIGEST_TIME: ("weekly", 7, 4),
+    # Input at arm's length and safeguarding
+    Action.SHARE_CARRY_ON: (),
+    Action.SHARE_BACK: (),
+    Action.SHARE_CONSENT: ("quote_anonymous",),
+    Action.SHARE_DISCARD: (),
+    Action.SHARE_CHANGE_WORDS: (),
+    Action.SHARE_SESSION: (LONGEST_ID, LONGEST_ID),
+    Action.SHARE_GROUP: (LONGEST_ID,),
+    Action.SHARE_KIND: ("feedback",),
+    Action.SHARE_NAMED: (1,),
+    Action.SHARE_START_AGAIN: (),
+    Action.SHARE_PROMPT: (LONGEST_ID,),
+    Action.SHARE_SKIP: (),
+    Action.SHARE_SEND: (),
+    Action.PROMPT_RESPOND: (LONGEST_ID,),
+    Action.MINE_PAGE: (LONGEST_ID,),
+    Action.MINE_READ: (LONGEST_REFERENCE,),
+    Action.MINE_WITHDRAW: (LONGEST_REFERENCE,),
+    Action.MINE_WITHDRAW_YES: (LONGEST_REFERENCE,),
+    Action.MINE_WITHDRAW_NO: (),
+    Action.PROMPT_GROUP: (LONGEST_ID,),
+    Action.PROMPT_END: (LONGEST_ID,),
+    Action.PROMPT_POST: (),
+    Action.PROMPT_DISCARD: (),
+    Action.READ_GROUP: (LONGEST_ID,),
+    Action.SAFETY_YES: (LONGEST_ALERT,),
+    Action.SAFETY_NO: (LONGEST_ALERT,),
+    Action.LEAD_TOGGLE: (LONGEST_ID,),
+    Action.OBSERVERS_GROUP: (LONGEST_ID,),
+    Action.OBSERVER_LINK: (LONGEST_ID,),
+    Action.OBSERVER_REMOVE: (LONGEST_ID, LONGEST_ID),
 }
 
 
