@@ -472,6 +472,7 @@ CARD = N_(
     "{words}"
 )
 CARD_ANONYMOUS = N_("without a name")
+CARD_NOT_SHOWN = N_("who gave it is not shown to observers")
 CARD_NAMED = N_("from {name}")
 CARD_WORDS = N_("“{words}”")
 CARD_VOICE = N_("(a voice note: tap the button to hear it)")

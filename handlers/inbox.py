@@ -66,9 +66,8 @@ _CONSENT_WORDS = {
 }
 
 
-@coordinators_only
 async def inbox_command(update: Update, context: ChorusContext) -> None:
-    """Show the inbox of the coordinator's group, or ask which group."""
+    """Show the inbox of the coordinator's (or observer's) group, or ask which group."""
     groups = await context.services.inbox.groups(sender_id(update))
     if len(groups) == 1:
         await _show(update, context, groups[0].id, InboxFilter.ALL, None)
@@ -76,23 +75,20 @@ async def inbox_command(update: Update, context: ChorusContext) -> None:
         rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
         await respond(update, say(texts.INBOX_PICK), keyboard(rows))
     else:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
+        await respond(update, say(texts.ONLY_COORDINATORS))
 
 
-@coordinators_only
 async def inbox_group_tapped(update: Update, context: ChorusContext) -> None:
     """Open the chosen group's inbox."""
     group_id = button_int(update)
     await _show(update, context, group_id or 0, InboxFilter.ALL, None)
 
 
-@coordinators_only
 async def inbox_filter_tapped(update: Update, context: ChorusContext) -> None:
     """Show only new, waiting, overdue, or all items."""
     await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), None)
 
 
-@coordinators_only
 async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
     """Show the next item."""
     values = button_args(update)
@@ -299,7 +295,9 @@ def card_text(view: InboxView) -> Raw:
 
 def _item_text(card: Card) -> Raw:
     item = card.item
-    if card.author is None:
+    if card.author is None and item.person_id is not None:
+        who = say(texts.CARD_NOT_SHOWN)
+    elif card.author is None:
         who = say(texts.CARD_ANONYMOUS)
     else:
         who = say(texts.CARD_NAMED, name=card.author or label(texts.UNNAMED_MEMBER))
@@ -331,8 +329,14 @@ def _card_keys(view: InboxView) -> InlineKeyboardMarkup:
     days = [(label(texts.BUTTON_NUDGE_DAYS), callbacks.encode(Action.INBOX_DAYS, g))]
     card = view.card
     if card is None:
-        return keyboard([filters[:2], filters[2:], days])
+        return keyboard([filters[:2], filters[2:], days] if view.may_act else [filters])
     item = str(card.item.id)
+    if not view.may_act:
+        following = (
+            label(texts.BUTTON_NEXT_ITEM),
+            callbacks.encode(Action.INBOX_NEXT, g, which.value, item),
+        )
+        return keyboard([[following], filters[:2], filters[2:]])
 
     def key(text: str, action: Action, *extra: str | int) -> tuple[str, str]:
         return (label(text), callbacks.encode(action, *extra))

@@ -18,7 +18,7 @@ from bot.services.actions import status_words
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import Payload, seal_payload
 from bot.services.inbox import EVENT_PURPOSE
-from bot.services.roles import may_manage
+from bot.services.roles import may_manage, readable_groups
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
@@ -76,14 +76,16 @@ class YouSaid:
     async def groups(self, telegram_id: int) -> list[GroupRow]:
         """The groups whose board this person may read."""
         async with self._storage.read() as tx:
-            if telegram_id in self._admins:
-                return await tx.groups.all()
-            person = await tx.people.by_telegram_id(telegram_id)
-            if person is None:
-                return []
-            mine = {g.id: g for g in await tx.groups.of_member(person.id)}
-            mine.update({g.id: g for g in await tx.groups.coordinated_by(person.id)})
-        return sorted(mine.values(), key=lambda g: (g.name, g.id))
+            return await self._readable(tx, telegram_id)
+
+    async def _readable(self, tx: Tx, telegram_id: int) -> list[GroupRow]:
+        """Members read their groups' boards; coordinators, observers and admins theirs."""
+        found = {g.id: g for g in await readable_groups(tx, telegram_id, self._admins)}
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is not None:
+            for group in await tx.groups.of_member(person.id):
+                found.setdefault(group.id, group)
+        return sorted(found.values(), key=lambda g: (g.name, g.id))
 
     async def board(self, telegram_id: int, group_id: int) -> Board | None:
         """The group's board; None if this person may not read it."""
@@ -128,10 +130,14 @@ class YouSaid:
             )
         return len(people)
 
-    async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
-        """What happened to one of this member's own items; None if it is not theirs."""
+    async def history(self, telegram_id: int, item_id: int | str) -> ItemHistory | None:
+        """What happened to one of this member's own items (by id, or by the private
+        reference /mine shows); None if it is not theirs."""
         async with self._storage.read() as tx:
-            item = await tx.loop.item(item_id)
+            if isinstance(item_id, str):
+                item = await tx.loop.item_by_reference(item_id)
+            else:
+                item = await tx.loop.item(item_id)
             person = await tx.people.by_telegram_id(telegram_id)
             if item is None or item.withdrawn_on is not None:
                 return None
@@ -139,7 +145,7 @@ class YouSaid:
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
                 return None
             lines = [HistoryLine(item.given_on, say(texts.HISTORY_GIVEN))]
-            for e in await tx.loop.events(item_id):
+            for e in await tx.loop.events(item.id):
                 text = self._open(e.text, EVENT_PURPOSE)
                 lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
                 if e.kind == "linked" and e.action_id is not None:
@@ -166,10 +172,7 @@ class YouSaid:
         return lines
 
     async def _may_read(self, tx: Tx, telegram_id: int, group_id: int) -> bool:
-        if await may_manage(tx, telegram_id, group_id, self._admins):
-            return True
-        person = await tx.people.by_telegram_id(telegram_id)
-        return person is not None and await tx.groups.is_member(group_id, person.id)
+        return any(g.id == group_id for g in await self._readable(tx, telegram_id))
 
     async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
         lines = []

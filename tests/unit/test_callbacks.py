@@ -58,7 +58,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.UPDATES_GROUP: (LONGEST_ID,),
     Action.UPDATES_SEND: (LONGEST_ID,),
     Action.UPDATES_CONFIRM: (LONGEST_ID,),
-    Action.HISTORY: (LONGEST_ITEM,),
+    Action.HISTORY: (LONGEST_REFERENCE,),
     Action.ACTION_GROUP: (LONGEST_ID,),
     Action.ACTION_OPEN: (LONGEST_ID,),
     Action.ACTION_NEW: (LONGEST_ID, LONGEST_ITEM),
