@@ -22,8 +22,8 @@ from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import (
-    RETURN_ADDRESS_PURPOSE,
     Payload,
+    open_return_address,
     quiet_until,
     seal_payload,
 )
@@ -292,16 +292,18 @@ class ContributorUpdates:
         """Where each author is and how they want to hear; those who cannot be reached are
         left out.
 
-        This is the one place an anonymous author's return address is opened to find their
-        settings: in a private chat, the chat id is their Telegram id."""
+        An anonymous author's return address is opened (by `open_return_address`, as the
+        delivery worker does) only to find their settings: in a private chat, the chat id is
+        their Telegram id."""
         named = await tx.updates.people([r.person_id for r in addresses if r.person_id])
         opened: dict[Recipient, int] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is None and address is not None:
-                try:
-                    opened[recipient] = int(self._sealer.open(address, RETURN_ADDRESS_PURPOSE))
-                except (SealError, ValueError):
+                chat = open_return_address(self._sealer, address)
+                if chat is None:
                     logger.error("a return address could not be opened")
+                else:
+                    opened[recipient] = chat
         behind = await tx.updates.people_by_telegram_id(list(opened.values()))
         people = {p.id for p in [*named.values(), *behind.values()]}
         preferences = await tx.updates.preferences(list(people))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.crypto import SEALED_PREFIX, Sealer
+from bot.crypto import SEALED_PREFIX, Sealer, SealError
 
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 QUIET_OFF = "off"
@@ -57,6 +57,16 @@ RETURN_ADDRESS_PURPOSE = "item.return_address"
 def seal_payload(sealer: Sealer, payload: Payload) -> str:
     """`payload` as stored in the outbox, sealed: for messages that carry a member's words."""
     return sealer.seal(payload.dumps(), PAYLOAD_PURPOSE)
+
+
+def open_return_address(sealer: Sealer, return_address: str) -> int | None:
+    """The chat id sealed in an anonymous item's return address (in a private chat, the
+    person's Telegram id); None if it cannot be opened. Every reader of a return address
+    (the delivery worker, the digest run) opens it here and nowhere else."""
+    try:
+        return int(sealer.open(return_address, RETURN_ADDRESS_PURPOSE))
+    except (SealError, ValueError):
+        return None
 
 
 def open_payload(sealer: Sealer, stored: str) -> Payload:
