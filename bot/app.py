@@ -90,16 +90,24 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
+    _schedule_loop(application, services, worker, settings)
+    _schedule_safeguarding(application, services, worker)
+    register(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def _schedule_loop(
+    application: ChorusApp, services: Services, worker: DeliveryWorker, settings: Settings
+) -> None:
+    """Updates gathered for their authors, and the coordinators' daily notice."""
 
     async def loop_tick(_context: ChorusContext) -> None:
         if await loop_round(services, settings.zone, settings.quiet_hours):
             worker.kick()
 
+    assert application.job_queue is not None
     application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
-    _schedule_safeguarding(application, services, worker)
-    register(application)
-    application.add_error_handler(errors.on_error)
-    return application
 
 
 def _schedule_safeguarding(

@@ -330,35 +330,37 @@ def _card_keys(view: InboxView) -> InlineKeyboardMarkup:
     card = view.card
     if card is None:
         return keyboard([filters[:2], filters[2:], days] if view.may_act else [filters])
+    following = callbacks.encode(Action.INBOX_NEXT, g, which.value, str(card.item.id))
+    next_key = (label(texts.BUTTON_NEXT_ITEM), following)
+    if not view.may_act:  # observers read, and nothing more
+        return keyboard([[next_key], filters[:2], filters[2:]])
+    return keyboard([*_item_keys(card, next_key), filters[:2], filters[2:], days])
+
+
+def _item_keys(card: Card, next_key: tuple[str, str]) -> list[list[tuple[str, str]]]:
+    """What a coordinator can do with the item on the card."""
     item = str(card.item.id)
-    if not view.may_act:
-        following = (
-            label(texts.BUTTON_NEXT_ITEM),
-            callbacks.encode(Action.INBOX_NEXT, g, which.value, item),
-        )
-        return keyboard([[following], filters[:2], filters[2:]])
 
-    def key(text: str, action: Action, *extra: str | int) -> tuple[str, str]:
-        return (label(text), callbacks.encode(action, *extra))
+    def key(text: str, action: Action) -> tuple[str, str]:
+        return (label(text), callbacks.encode(action, item))
 
-    rows = [
-        [key(texts.BUTTON_ACK, Action.INBOX_ACK, item)],
-        [key(texts.BUTTON_CONSIDER, Action.INBOX_CONSIDER, item)],
-        [key(texts.BUTTON_MEETING, Action.INBOX_MEETING, item)],
-        [
-            key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME, item),
-            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK, item),
-        ],
-        [
-            key(texts.BUTTON_REPLY, Action.INBOX_REPLY, item),
-            key(texts.BUTTON_NEXT_ITEM, Action.INBOX_NEXT, g, which.value, item),
-        ],
-    ]
-    if card.item.status != "received":
-        rows.pop(0)
+    status = card.item.status
+    rows = []
     if card.item.media_kind is not None:
-        rows.insert(0, [key(texts.BUTTON_MEDIA, Action.INBOX_MEDIA, item)])
-    return keyboard([*rows, filters[:2], filters[2:], days])
+        rows.append([key(texts.BUTTON_MEDIA, Action.INBOX_MEDIA)])
+    if status == "received":
+        rows.append([key(texts.BUTTON_ACK, Action.INBOX_ACK)])
+    if status in ("received", "acknowledged"):
+        rows.append([key(texts.BUTTON_CONSIDER, Action.INBOX_CONSIDER)])
+    rows += [
+        [key(texts.BUTTON_MEETING, Action.INBOX_MEETING)],
+        [
+            key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME),
+            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK),
+        ],
+        [key(texts.BUTTON_REPLY, Action.INBOX_REPLY), next_key],
+    ]
+    return rows
 
 
 async def _after(
