@@ -31,6 +31,7 @@ OUTCOME_STEP = "loop_outcome"
 DUE_STEP = "loop_due"
 REPLY_STEP = "loop_reply"
 READY_STEP = "loop_ready"
+CARD_WORDS_MAX = 3000
 
 _DONE_REPLIES = {
     Done.NOT_ALLOWED: texts.INBOX_NOT_ALLOWED,
@@ -302,7 +303,10 @@ def _item_text(card: Card) -> Raw:
     else:
         who = say(texts.CARD_NAMED, name=card.author or label(texts.UNNAMED_MEMBER))
     if card.words:
-        words = say(texts.CARD_WORDS, words=card.words)
+        shown = card.words
+        if len(shown) > CARD_WORDS_MAX:  # the card must fit one message with its buttons
+            shown = shown[: CARD_WORDS_MAX - 1] + "…"
+        words = say(texts.CARD_WORDS, words=shown)
     else:
         words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
     return say(
