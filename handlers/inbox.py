@@ -11,6 +11,7 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
+from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -75,6 +76,8 @@ async def inbox_command(update: Update, context: ChorusContext) -> None:
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
         await respond(update, say(texts.INBOX_PICK), keyboard(rows))
+    elif await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
     else:
         await respond(update, say(texts.ONLY_COORDINATORS))
 
