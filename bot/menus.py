@@ -14,9 +14,9 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
-    ("updates", texts.MENU_UPDATES),
     ("share", texts.MENU_SHARE),
     ("mine", texts.MENU_MINE),
+    ("updates", texts.MENU_UPDATES),
     ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),

@@ -69,7 +69,16 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
     admin, person = Phone(fake, ADMIN), Phone(fake, 21)
     await admin.send("/start")
     default = [c["command"] for c in fake.commands_for({"type": "default"})]
-    assert default == ["share", "mine", "support", "settings", "leave", "help", "cancel"]
+    assert default == [
+        "share",
+        "mine",
+        "updates",
+        "support",
+        "settings",
+        "leave",
+        "help",
+        "cancel",
+    ]
     admin_menu = [c["command"] for c in fake.commands_for({"type": "chat", "chat_id": ADMIN})]
     assert "coordinators" in admin_menu and "newgroup" in admin_menu
 
