@@ -172,12 +172,11 @@ NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
-    "/updates – what the group did with what members said\n"
-    "/settings – your name, pausing messages, and how you hear back\n"
     "/share – share feedback or part of your story, with your name or without\n"
-    "/mine – what you've shared, and taking it back\n"
+    "/mine – what you've shared, what happened with it, and taking it back\n"
+    "/updates – what the group did with what members said\n"
     "/support – where to get help now\n"
-    "/settings – your name, and pausing messages\n"
+    "/settings – your name, pausing messages, and how you hear back\n"
     "/leave – leave a group\n"
     "/cancel – stop what you're doing\n"
     "/help – this list"
@@ -189,7 +188,7 @@ HELP_COORDINATOR = N_(
     "/members – see who is in a group\n"
     "/broadcast – send a message to your groups\n"
     "/inbox – what members shared, one at a time\n"
-    "/action – pieces of work, and news on them"
+    "/action – pieces of work, and news on them\n"
     "/prompt – ask a group a question\n"
     "/read – read what members shared"
 )
