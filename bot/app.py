@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
 from bot.delivery import DeliveryWorker
+from bot.failures import describe
 from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
@@ -21,6 +23,8 @@ from bot.services import Services
 from bot.settings import Settings, load_secret_key
 from handlers import register
 from storage.database import Storage
+
+logger = logging.getLogger(__name__)
 
 ChorusApp = Application[ChorusBot, ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -30,9 +34,11 @@ CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
+SAFETY_TICK = timedelta(seconds=30)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
 LOOP_TICK = timedelta(seconds=2)
-SAFETY_TICK = timedelta(seconds=30)
+# Sessions' reminders, attendance requests and questions afterwards (all in the database).
+SESSIONS_TICK = timedelta(seconds=2)
 
 
 def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
@@ -84,21 +90,27 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         services.sealer,
     )
     application.bot_data.worker = worker
+    _tick_delivery(application, worker)
+    _schedule_safeguarding(application, services, worker)
+    _schedule_loop(application, settings, services, worker)
+    _tick_sessions(application, settings, services, worker)
+    register(application)
+    application.add_error_handler(errors.on_error)
+    return application
+
+
+def _tick_delivery(application: ChorusApp, worker: DeliveryWorker) -> None:
+    """Wake the delivery worker every second; the outbox says what is due."""
 
     async def tick(_context: ChorusContext) -> None:
         worker.kick()
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
-    _schedule_loop(application, services, worker, settings)
-    _schedule_safeguarding(application, services, worker)
-    register(application)
-    application.add_error_handler(errors.on_error)
-    return application
 
 
 def _schedule_loop(
-    application: ChorusApp, services: Services, worker: DeliveryWorker, settings: Settings
+    application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
 ) -> None:
     """Updates gathered for their authors, and the coordinators' daily notice."""
 
@@ -108,6 +120,26 @@ def _schedule_loop(
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
+
+
+def _tick_sessions(
+    application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
+) -> None:
+    """Queue sessions' due reminders, attendance requests and questions afterwards."""
+
+    async def sessions_tick(_context: ChorusContext) -> None:
+        try:
+            report = await services.sessions.tick(settings.zone, settings.quiet_hours)
+        except Exception as exc:  # the next tick tries again; nothing due is lost
+            logger.error("session tick failed: %s", describe(exc))
+            return
+        if report.reminders_sent or report.attendance_asked or report.feedback_asked:
+            worker.kick()
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        sessions_tick, interval=SESSIONS_TICK, first=1, name="sessions"
+    )
 
 
 def _schedule_safeguarding(

@@ -14,6 +14,7 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("sessions", texts.MENU_SESSIONS),
     ("share", texts.MENU_SHARE),
     ("mine", texts.MENU_MINE),
     ("updates", texts.MENU_UPDATES),
@@ -28,10 +29,12 @@ _COORDINATOR = [
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
     ("broadcast", texts.MENU_BROADCAST),
-    ("inbox", texts.MENU_INBOX),
-    ("action", texts.MENU_ACTION),
     ("prompt", texts.MENU_PROMPT),
     ("read", texts.MENU_READ),
+    ("inbox", texts.MENU_INBOX),
+    ("action", texts.MENU_ACTION),
+    ("newsession", texts.MENU_NEWSESSION),
+    ("hours", texts.MENU_HOURS),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

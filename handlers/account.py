@@ -8,6 +8,7 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
+from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -36,6 +37,8 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
         groups=groups,
     )
     text = Raw(text + await settings_rhythm_line(update, context))
+    minutes = await context.services.sessions.total_minutes(sender_id(update))
+    text = Raw(text + say(texts.SETTINGS_HOURS, hours=hours_words(minutes)))
     pause = (
         (label(texts.BUTTON_RESUME), callbacks.encode(Action.RESUME))
         if account.paused

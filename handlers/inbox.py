@@ -55,16 +55,16 @@ _OUTCOME_ASK = {
     Outcome.CANNOT_CHANGE: texts.OUTCOME_ASK_CANNOT_CHANGE,
 }
 _STATUS_WORDS = {
-    "received": texts.CARD_STATUS_RECEIVED,
-    "acknowledged": texts.CARD_STATUS_ACKNOWLEDGED,
-    "considering": texts.CARD_STATUS_CONSIDERING,
-    "meeting": texts.CARD_STATUS_MEETING,
-    "outcome": texts.CARD_STATUS_OUTCOME,
+    "received": texts.INBOX_STATUS_RECEIVED,
+    "acknowledged": texts.INBOX_STATUS_ACKNOWLEDGED,
+    "considering": texts.INBOX_STATUS_CONSIDERING,
+    "meeting": texts.INBOX_STATUS_MEETING,
+    "outcome": texts.INBOX_STATUS_OUTCOME,
 }
 _CONSENT_WORDS = {
-    "coordinators": texts.CARD_CONSENT_COORDINATORS,
-    "quote_anonymous": texts.CARD_CONSENT_QUOTE_ANONYMOUS,
-    "quote_named": texts.CARD_CONSENT_QUOTE_NAMED,
+    "coordinators": texts.INBOX_CONSENT_COORDINATORS,
+    "quote_anonymous": texts.INBOX_CONSENT_QUOTE_ANONYMOUS,
+    "quote_named": texts.INBOX_CONSENT_QUOTE_NAMED,
 }
 
 
@@ -318,8 +318,8 @@ def _item_text(card: Card) -> Raw:
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
         days=card.waited_days,
-        consent=say(_CONSENT_WORDS.get(item.consent, texts.CARD_CONSENT_COORDINATORS)),
-        status=say(_STATUS_WORDS.get(item.status, texts.CARD_STATUS_RECEIVED)),
+        consent=say(_CONSENT_WORDS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
+        status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
         words=words,
     )
 

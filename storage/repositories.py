@@ -22,6 +22,7 @@ from storage.items import (
     RiskAlertsRepo,
 )
 from storage.loop import LoopRepo, UpdatesRepo
+from storage.sessions import SessionsRepo
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -781,11 +782,12 @@ class Tx:
         self.steps = StepsRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
-        self.loop = LoopRepo(conn)
-        self.updates = UpdatesRepo(conn)
         # Input at arm's length (storage/items.py)
         self.items = ItemsRepo(conn)
         self.prompts = PromptsRepo(conn)
         self.observers = ObserversRepo(conn)
         self.leads = LeadsRepo(conn)
         self.risk_alerts = RiskAlertsRepo(conn)
+        self.loop = LoopRepo(conn)
+        self.updates = UpdatesRepo(conn)
+        self.sessions = SessionsRepo(conn)

@@ -18,6 +18,7 @@ from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
 from bot.services.roles import Roles
 from bot.services.safety import Safety
+from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing
 from bot.services.steps import Steps
 from bot.services.you_said import YouSaid
@@ -38,16 +39,16 @@ class Services:
     membership: Membership
     steps: Steps
     broadcasts: Broadcasts
+    safety: Safety
+    sharing: Sharing
+    prompts: Prompts
     # Closing the loop (J4)
     updates: ContributorUpdates
     inbox: Inbox
     actions: Actions
     nudges: Nudges
     you_said: YouSaid
-    # Input at arm's length (J3) and safeguarding (J6)
-    safety: Safety
-    sharing: Sharing
-    prompts: Prompts
+    sessions: Sessions
 
     @classmethod
     def build(
@@ -60,7 +61,7 @@ class Services:
         zone: ZoneInfo = DEFAULT_ZONE,
         helplines: Sequence[str] = DEFAULT_HELPLINES,
     ) -> Services:
-        """Build the services over one storage, clock and secret key."""
+        """Build the services over one storage, clock and secret key, in the local zone."""
         safety = Safety(storage, clock, sealer, admin_ids, helplines)
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
@@ -72,12 +73,13 @@ class Services:
             membership=Membership(storage, clock, admin_ids),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
+            safety=safety,
+            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
+            prompts=Prompts(storage, clock, admin_ids, zone),
             updates=updates,
             inbox=inbox,
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
-            safety=safety,
-            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
-            prompts=Prompts(storage, clock, admin_ids, zone),
+            sessions=Sessions(storage, clock, admin_ids, sealer),
         )

@@ -28,10 +28,10 @@ KIND = "nudge"
 LIST_MAX = 10
 
 KIND_WORDS = {
-    "prompt": texts.CARD_KIND_PROMPT,
-    "feedback": texts.CARD_KIND_FEEDBACK,
-    "session": texts.CARD_KIND_SESSION,
-    "story": texts.CARD_KIND_STORY,
+    "prompt": texts.INBOX_KIND_PROMPT,
+    "feedback": texts.INBOX_KIND_FEEDBACK,
+    "session": texts.INBOX_KIND_SESSION,
+    "story": texts.INBOX_KIND_STORY,
 }
 
 
@@ -48,7 +48,7 @@ class GroupNotice:
 
 def kind_words(kind: str) -> str:
     """An item's kind in words."""
-    return say(KIND_WORDS.get(kind, texts.CARD_KIND_FEEDBACK))
+    return say(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
 
 
 class Nudges:

@@ -70,6 +70,7 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
     await admin.send("/start")
     default = [c["command"] for c in fake.commands_for({"type": "default"})]
     assert default == [
+        "sessions",
         "share",
         "mine",
         "updates",
@@ -84,7 +85,7 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
 
     await make_coordinator(fake, admin, person)
     scope = {"type": "chat", "chat_id": person.id}
-    assert "newgroup" in [c["command"] for c in fake.commands_for(scope)]
+    assert {"newgroup", "newsession", "hours"} <= {c["command"] for c in fake.commands_for(scope)}
     assert "coordinators" not in [c["command"] for c in fake.commands_for(scope)]
 
     await admin.send("/coordinators")
