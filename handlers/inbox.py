@@ -235,6 +235,8 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.INBOX_GONE))
         return
     kind, file_id = media
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if kind == "voice":
         await context.bot.send_voice(chat_id(update), file_id)
     else:
