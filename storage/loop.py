@@ -323,32 +323,51 @@ class LoopRepo:
         )
 
     async def waiting(
-        self, group_id: int, overdue: Overdue, limit: int
-    ) -> tuple[Waiting, Waiting]:
-        """The group's items not acknowledged in time, and those without an outcome in time
-        (each counted once, in the second if both), oldest first, at most `limit` of each."""
+        self, groups: dict[int, Overdue], limit: int
+    ) -> dict[int, tuple[Waiting, Waiting]]:
+        """For each group: its items not acknowledged in time, and those without an outcome
+        in time (each counted once, in the second if both), oldest first, at most `limit` of
+        each. Groups sharing their dates are counted together, in a few statements."""
         i = schema.item
-        open_ = and_(i.c.group_id == group_id, i.c.withdrawn_on.is_(None))
-        late = and_(open_, i.c.status.in_(OPEN_STATUSES), i.c.given_on <= overdue.no_outcome_by)
-        unacknowledged = and_(
-            open_,
-            i.c.status == "received",
-            i.c.given_on <= overdue.unacknowledged_by,
-            i.c.given_on > overdue.no_outcome_by,
-        )
-        found = []
-        for condition in (unacknowledged, late):
-            count = (
-                await self._conn.execute(select(func.count()).select_from(i).where(condition))
-            ).scalar_one()
-            rows = await self._conn.execute(
-                select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
-                .where(condition)
-                .order_by(i.c.given_on, i.c.id)
-                .limit(limit)
+        together: dict[Overdue, list[int]] = {}
+        for group_id, overdue in groups.items():
+            together.setdefault(overdue, []).append(group_id)
+        found: dict[int, list[Waiting]] = {g: [Waiting(0, []), Waiting(0, [])] for g in groups}
+        for overdue, group_ids in together.items():
+            open_ = and_(i.c.group_id.in_(group_ids), i.c.withdrawn_on.is_(None))
+            late = and_(
+                open_, i.c.status.in_(OPEN_STATUSES), i.c.given_on <= overdue.no_outcome_by
             )
-            found.append(Waiting(int(count), [WaitingItem(**row._mapping) for row in rows]))
-        return found[0], found[1]
+            unacknowledged = and_(
+                open_,
+                i.c.status == "received",
+                i.c.given_on <= overdue.unacknowledged_by,
+                i.c.given_on > overdue.no_outcome_by,
+            )
+            for which, condition in enumerate((unacknowledged, late)):
+                counts = await self._conn.execute(
+                    select(i.c.group_id, func.count()).where(condition).group_by(i.c.group_id)
+                )
+                for group_id, count in counts:
+                    found[int(group_id)][which] = Waiting(int(count), [])
+                # The oldest few of each group that has any: each an index range, read in order.
+                for group_id in group_ids:
+                    if not found[group_id][which].count:
+                        continue
+                    rows = await self._conn.execute(
+                        select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
+                        .where(condition, i.c.group_id == group_id)
+                        .order_by(i.c.given_on, i.c.id)
+                        .limit(limit)
+                    )
+                    found[group_id][which].oldest.extend(WaitingItem(**r._mapping) for r in rows)
+        return {group_id: (pair[0], pair[1]) for group_id, pair in found.items()}
+
+    async def all_outcome_days(self) -> dict[int, int]:
+        """Every group's own days-without-outcome before a nudge, where one was set."""
+        s = schema.loop_group_setting
+        rows = await self._conn.execute(select(s.c.group_id, s.c.outcome_days))
+        return {int(row[0]): int(row[1]) for row in rows}
 
     async def newly_visible(
         self, group_ids: Sequence[int], since: datetime, now: datetime

@@ -218,11 +218,15 @@ class Inbox:
 
     async def overdue(self, tx: Tx, group_id: int) -> Overdue:
         """The dates on or before which the group's items count as overdue."""
-        days = await tx.loop.outcome_days(group_id) or OUTCOME_DAYS
+        return self.overdue_by(await tx.loop.outcome_days(group_id))
+
+    def overdue_by(self, outcome_days: int | None) -> Overdue:
+        """The overdue dates today, for a group's chosen days without an outcome (or the
+        default)."""
         today = self.today()
         return Overdue(
             unacknowledged_by=today - timedelta(days=UNACKNOWLEDGED_DAYS),
-            no_outcome_by=today - timedelta(days=days),
+            no_outcome_by=today - timedelta(days=outcome_days or OUTCOME_DAYS),
         )
 
     async def acknowledge(self, telegram_id: int, item_id: int) -> Done:

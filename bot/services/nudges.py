@@ -85,17 +85,19 @@ class Nudges:
     ) -> dict[int, GroupNotice]:
         groups = {g.id: g for g in await tx.groups.all()}
         new = await tx.loop.newly_visible(list(groups), since, now)
+        chosen = await tx.loop.all_outcome_days()
+        thresholds = {g: self._inbox.overdue_by(chosen.get(g)) for g in groups}
+        waiting = await tx.loop.waiting(thresholds, LIST_MAX)
         notices = {}
         for group in groups.values():
-            overdue = await self._inbox.overdue(tx, group.id)
-            unacknowledged, late = await tx.loop.waiting(group.id, overdue, LIST_MAX)
+            unacknowledged, late = waiting[group.id]
             if new.get(group.id) or late.count or unacknowledged.count:
                 notices[group.id] = GroupNotice(
                     group,
                     new.get(group.id, 0),
                     unacknowledged,
                     late,
-                    (today - overdue.no_outcome_by).days,
+                    (today - thresholds[group.id].no_outcome_by).days,
                 )
         return notices
 

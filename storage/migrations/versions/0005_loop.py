@@ -20,7 +20,9 @@ def upgrade() -> None:
     with op.batch_alter_table("item", schema=None) as batch_op:
         batch_op.create_index("ix_item_visible_at", ["visible_at"], unique=False)
         batch_op.create_index(
-            "ix_item_group_status_given", ["group_id", "status", "given_on"], unique=False
+            "ix_item_group_status_given",
+            ["group_id", "status", "given_on", "id", "withdrawn_on"],
+            unique=False,
         )
 
     op.create_table(
