@@ -226,7 +226,10 @@ async def show(
 async def _reply(
     update: Update, text: Raw, markup: InlineKeyboardMarkup, new_message: bool
 ) -> None:
-    if new_message:
+    if new_message or len(texts.split_message(text)) > 1:
+        # A long preview goes in new messages, split, with the buttons under the last.
+        if update.callback_query is not None:
+            await update.callback_query.answer()
         await send(update, text, markup)
     else:
         await respond(update, text, markup)

@@ -321,7 +321,7 @@ class Sharing:
             person, draft = await self._load(tx, telegram_id)
             if person is None:
                 return StepView(None, problem=Problem.NOT_MEMBER)
-            if draft is not None and (draft.has_content or draft.stage is not Stage.GROUP):
+            if draft is not None and draft.has_content:
                 return replace(await self._view(tx, person, draft), resumable=True)
             return await self._fresh(tx, person)
 

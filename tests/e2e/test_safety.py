@@ -137,3 +137,15 @@ async def test_forged_alert_buttons(fake: FakeBotApi, seeded: RunningChorus) -> 
     assert "doesn't work any more" in forged["text"]
     nonsense = await other.tap_data("gy:zzzz")
     assert "doesn't work any more" in nonsense["text"]
+
+
+async def test_someone_not_in_a_group_can_ask_to_be_contacted(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    stranger = Phone(fake, 4545)
+    reply = await stranger.send("I want to end it all")
+    assert "Would you like someone from the organisation to contact you?" in reply["text"]
+    answer = await stranger.tap("Yes, please contact me", reply)
+    assert "someone will contact you" in answer["text"]
+    alert = await fake.wait_for_text(COORDINATOR, "asked to be contacted")
+    assert 'href="tg://user?id=4545"' in alert["html"]

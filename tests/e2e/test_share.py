@@ -409,3 +409,21 @@ async def test_bad_input_gets_clear_replies_and_loses_nothing(
     assert "doesn't work any more" in stale["text"]
     loose = await answer_to_media(fake, other, "sticker")
     assert "no one else has seen it" in loose["text"]
+
+
+async def test_the_longest_item_is_previewed_in_parts_and_sent_whole(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    member = Phone(fake, 805)
+    words = ("All of this matters to me. " * 160)[:3990] + " The end."
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send(words)
+    await member.tap("With my name")
+    ready = await fake.wait_for_text(member.id, "Who will see it")
+    assert [text for text, _ in fake.buttons(ready)][0] == "Send"
+    shown = " ".join(member.texts())
+    assert "The end.”" in shown and all(len(t) <= 4096 for t in member.texts())
+    await member.tap("Send", ready)
+    [item] = _items(tmp_path)
+    assert sealer().open(str(item["body"]), BODY_PURPOSE) == words.strip()
