@@ -421,7 +421,7 @@ async def test_the_longest_item_is_previewed_in_parts_and_sent_whole(
     await member.send(words)
     await member.tap("With my name")
     ready = await fake.wait_for_text(member.id, "Who will see it")
-    assert [text for text, _ in fake.buttons(ready)][0] == "Send"
+    assert fake.buttons(ready)[0][0] == "Send"
     shown = " ".join(member.texts())
     assert "The end.”" in shown and all(len(t) <= 4096 for t in member.texts())
     await member.tap("Send", ready)
