@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.clock import Clock
-from bot.crypto import Sealer
+from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
@@ -658,7 +658,12 @@ class Sharing:
         step = await tx.steps.get(person.id)
         if step is None or step.step not in STAGES:
             return person, None
-        return person, Draft.opened(step.step, step.data, self._sealer)
+        try:
+            return person, Draft.opened(step.step, step.data, self._sealer)
+        except (SealError, ValueError, TypeError) as exc:
+            # Sealed under another key, or damaged: it cannot be offered back.
+            logger.warning("a draft could not be read: %s", type(exc).__name__)
+            return person, None
 
     async def _save(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
         await tx.steps.set(person.id, draft.stage.value, draft.sealed(self._sealer), self._now())
