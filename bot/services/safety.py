@@ -115,7 +115,6 @@ class Safety:
             self._sealer.seal(words, WORDS_PURPOSE),
             now + ANSWER_WITHIN,
         )
-        logger.info("risk alert raised (group %s)", group_id)
         return alert_id
 
     async def check(self, telegram_id: int, group_id: int | None, words: str) -> str | None:
