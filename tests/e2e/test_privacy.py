@@ -152,6 +152,9 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
             "SELECT person_id, given_on, pseudonym FROM item WHERE person_id IS NULL"
         ).fetchall()
         assert len(anonymous) == 2
+        # No hidden sequence number orders the items by when they came: the rowid is the
+        # random id itself.
+        assert all(rowid == id_ for rowid, id_ in db.execute("SELECT rowid, id FROM item"))
         assert all(given_on == "2026-03-03" for _, given_on, _ in anonymous)
         # Nothing but the members' tables refers to the writer's person row.
         assert _holding_reference(db, person_id) == []
