@@ -398,7 +398,10 @@ class Sharing:
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
             if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
-                return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
+                # Not taken as the item's words, but help comes first all the same.
+                alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(raw))
+                view = await self._view(tx, person, draft)
+                return replace(view, problem=Problem.USE_BUTTONS, alert_id=alert)
             words = clean_words(raw)
             problem = self._words_problem(words)
             if problem is not None:
