@@ -202,9 +202,8 @@ async def show(
     draft = view.draft
     if draft is None or view.resumable:
         if draft is None:
-            await respond(
-                update, say(_PROBLEMS.get(view.problem or Problem.STALE, texts.STALE_BUTTON))
-            )
+            problem = _PROBLEMS.get(view.problem or Problem.STALE, texts.STALE_BUTTON)
+            await _reply(update, say(problem), None, keep_message)
             return
         rows = [
             [
@@ -224,7 +223,7 @@ async def show(
 
 
 async def _reply(
-    update: Update, text: Raw, markup: InlineKeyboardMarkup, new_message: bool
+    update: Update, text: Raw, markup: InlineKeyboardMarkup | None, new_message: bool
 ) -> None:
     if new_message or len(texts.split_message(text)) > 1:
         # A long preview goes in new messages, split, with the buttons under the last.
