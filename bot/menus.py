@@ -14,8 +14,10 @@ from bot.texts import label
 logger = logging.getLogger(__name__)
 
 _MEMBER = [
+    ("sessions", texts.MENU_SESSIONS),
     ("share", texts.MENU_SHARE),
     ("mine", texts.MENU_MINE),
+    ("updates", texts.MENU_UPDATES),
     ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
@@ -29,6 +31,10 @@ _COORDINATOR = [
     ("broadcast", texts.MENU_BROADCAST),
     ("prompt", texts.MENU_PROMPT),
     ("read", texts.MENU_READ),
+    ("inbox", texts.MENU_INBOX),
+    ("action", texts.MENU_ACTION),
+    ("newsession", texts.MENU_NEWSESSION),
+    ("hours", texts.MENU_HOURS),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

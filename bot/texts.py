@@ -174,8 +174,9 @@ HELP_MEMBER = N_(
     "Here's what you can do:\n"
     "/share – share feedback or part of your story, with your name or without\n"
     "/mine – what you've shared, and taking it back\n"
+    "/updates – what the group did with what members said\n"
     "/support – where to get help now\n"
-    "/settings – your name, and pausing messages\n"
+    "/settings – your name, pausing messages, and how you hear back\n"
     "/leave – leave a group\n"
     "/cancel – stop what you're doing\n"
     "/help – this list"
@@ -187,7 +188,9 @@ HELP_COORDINATOR = N_(
     "/members – see who is in a group\n"
     "/broadcast – send a message to your groups\n"
     "/prompt – ask a group a question\n"
-    "/read – read what members shared"
+    "/read – read what members shared\n"
+    "/inbox – what members shared, one at a time\n"
+    "/action – pieces of work, and news on them"
 )
 HELP_ADMIN = N_(
     "\n\nFor admins:\n/coordinators – add or remove coordinators\n"
@@ -599,3 +602,480 @@ MENU_PROMPT = N_("Ask your group a question")
 MENU_READ = N_("Read what members shared")
 MENU_OBSERVERS = N_("Add or remove observers")
 MENU_LEADS = N_("Choose safeguarding leads")
+# --- Closing the loop: updates to contributors --------------------------------------------
+
+ABOUT_WORDS = N_("About what you said on {date} (“{words}”)")
+ABOUT_VOICE = N_("About your voice note of {date}")
+ABOUT_PHOTO = N_("About your photo of {date}")
+ABOUT_ITEM = N_("About what you shared on {date}")
+ABOUT_JOIN = N_(", and ")
+UPDATE_BLOCK = N_("{about}: {line}")
+UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
+UPDATE_DIGEST = N_(
+    "<b>What happened with your words</b>\n\n{blocks}\n\n"
+    "/mine shows everything that happened with your words."
+)
+LINE_ACKNOWLEDGED = N_(
+    "a coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
+)
+LINE_CONSIDERING = N_("the coordinators are looking at what they can do about it.")
+LINE_MEETING = N_("it will be talked about at {meeting} on {date}.")
+LINE_CHANGED = N_("{text} Thank you, this changed because of you.")
+LINE_WILL_CHANGE = N_("{text} This should be done by {date}. Thank you, this is because of you.")
+LINE_CANNOT_CHANGE = N_(
+    "this can't change for now. {text} Thank you for saying it: it was heard, and it matters."
+)
+LINE_REPLY = N_("a coordinator wrote back: “{text}”")
+LINE_LINKED = N_("it's now part of a piece of work: “{title}”. I'll tell you how it goes.")
+LINE_ACTION_UPDATE = N_("news on “{title}”: {text}")
+LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
+ACTION_PLANNED = N_("planned")
+ACTION_IN_PROGRESS = N_("under way")
+ACTION_DONE = N_("done")
+ACTION_NOT_POSSIBLE = N_("not possible, sadly")
+
+# --- Closing the loop: how members hear (in /settings) ------------------------------------
+
+SETTINGS_UPDATES = N_("How you hear what happened with your words: {rhythm}")
+RHYTHM_NOW = N_("as it happens")
+RHYTHM_DAILY = N_("once a day, at {time}")
+RHYTHM_WEEKLY = N_("once a week, {day} at {time}")
+BUTTON_RHYTHM = N_("How I hear back")
+RHYTHM_ASK = N_(
+    "When I have news about your words, how would you like to hear it?\n"
+    "A digest gathers everything into one message. /cancel to leave it as it is."
+)
+BUTTON_RHYTHM_NOW = N_("As it happens")
+BUTTON_RHYTHM_DAILY = N_("Once a day")
+BUTTON_RHYTHM_WEEKLY = N_("Once a week")
+RHYTHM_ASK_DAY = N_("Which day of the week?")
+RHYTHM_ASK_TIME = N_("At what time?")
+RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+LINE_MEETING_PAST = N_("it was talked about at {meeting} on {date}.")
+
+# --- Closing the loop: the coordinators' daily notice -------------------------------------
+
+INBOX_KIND_PROMPT = N_("Answer to a question")
+INBOX_KIND_FEEDBACK = N_("Feedback")
+INBOX_KIND_SESSION = N_("About a meeting")
+INBOX_KIND_STORY = N_("Story")
+NUDGE = N_("<b>Your inbox today</b>\n\n{groups}\n\n/inbox shows them one at a time.")
+NUDGE_GROUP = N_("<b>{group}</b>")
+NUDGE_NEW = N_("New: {count}")
+NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
+NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
+NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
+NUDGE_MORE = N_("…and {count} more")
+
+# --- Closing the loop: "you said, we did" and an item's history -----------------------------
+
+BOARD_HEADER = N_("<b>You said, we did: {group}</b>")
+BOARD_EMPTY = N_(
+    "<b>You said, we did: {group}</b>\n\nNothing to show yet. "
+    "When the coordinators report back on what members said, it will be here."
+)
+BOARD_SAID = N_("Someone said: “{words}”")
+BOARD_SAID_NAMED = N_("{name} said: “{words}”")
+BOARD_ENTRY = N_("{said}\n→ {did}")
+BOARD_CHANGED = N_("What changed: {text}")
+BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
+BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
+BOARD_WORK = N_("<b>Work under way</b>")
+BOARD_ACTION = N_("• {title}: {news}")
+BOARD_ACTION_STATUS = N_("now {status}")
+BOARD_ACTION_TEXT = N_("{text}")
+BUTTON_BOARD_SEND = N_("Send this to the group")
+BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
+BUTTON_BOARD_YES = N_("Yes, send it")
+BOARD_SENT = N_("Sending it to {count} people.")
+BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_PICK = N_("Which group's list would you like to see?")
+BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
+HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")
+HISTORY_LINE = N_("{date}: {text}")
+HISTORY_GIVEN = N_("you shared it. Thank you.")
+HISTORY_ACKNOWLEDGED = N_("a coordinator read it.")
+HISTORY_CONSIDERING = N_("the coordinators started looking at what they could do.")
+HISTORY_MEETING = N_("taken to {meeting} on {date}.")
+HISTORY_LINKED = N_("it became part of “{title}”.")
+HISTORY_REPLY = N_("a coordinator wrote back: “{text}”")
+HISTORY_OUTCOME = N_("{did}")
+HISTORY_GONE = N_("Sorry, I can't find that any more.")
+BUTTON_WHAT_HAPPENED = N_("What happened")
+
+# --- Closing the loop: the inbox -------------------------------------------------------------
+
+INBOX_PICK = N_("Which group's inbox would you like to open?")
+INBOX_HEADER = N_(
+    "<b>Inbox: {group}</b>\nNew: {new} · Waiting for what happens next: {waiting} · "
+    "Waiting too long: {overdue}"
+)
+INBOX_NOTHING = N_("Nothing here needs you right now. Thank you for keeping up.")
+CARD = N_(
+    "<b>{kind}</b>, {who}, {date} (waiting {days} days)\n"
+    "How it may be used: {consent}\n"
+    "Where it is: {status}\n\n"
+    "{words}"
+)
+CARD_ANONYMOUS = N_("without a name")
+CARD_NAMED = N_("from {name}")
+CARD_WORDS = N_("“{words}”")
+CARD_VOICE = N_("(a voice note: tap the button to hear it)")
+CARD_PHOTO = N_("(a photo: tap the button to see it)")
+INBOX_CONSENT_COORDINATORS = N_("only coordinators read it")
+INBOX_CONSENT_QUOTE_ANONYMOUS = N_("may be quoted, without a name")
+INBOX_CONSENT_QUOTE_NAMED = N_("may be quoted, with their name")
+INBOX_STATUS_RECEIVED = N_("not yet acknowledged")
+INBOX_STATUS_ACKNOWLEDGED = N_("acknowledged")
+INBOX_STATUS_CONSIDERING = N_("being considered")
+INBOX_STATUS_MEETING = N_("taken to a meeting")
+INBOX_STATUS_OUTCOME = N_("has an outcome")
+BUTTON_ACK = N_("Acknowledge")
+BUTTON_CONSIDER = N_("We're considering it")
+BUTTON_MEETING = N_("Take to a meeting")
+BUTTON_OUTCOME = N_("Record outcome")
+BUTTON_ADD_TO_ACTION = N_("Add to action")
+BUTTON_REPLY = N_("Reply")
+BUTTON_NEXT_ITEM = N_("Next ›")
+BUTTON_MEDIA = N_("Hear or see it")
+BUTTON_FILTER_NEW = N_("New ({count})")
+BUTTON_FILTER_WAITING = N_("Waiting ({count})")
+BUTTON_FILTER_OVERDUE = N_("Too long ({count})")
+BUTTON_FILTER_ALL = N_("All open ({count})")
+BUTTON_NUDGE_DAYS = N_("When to remind me")
+INBOX_NOT_ALLOWED = N_("Sorry, you can only open the inbox of groups you coordinate.")
+INBOX_GONE = N_("Sorry, that item isn't in the inbox any more. It may have been withdrawn.")
+INBOX_ALREADY = N_("That was already done.")
+INBOX_EMPTY_TEXT = N_("That's empty. Please type a few words, or /cancel to stop.")
+INBOX_TOO_LONG = N_(
+    "That's longer than I can send ({limit} characters at most). Could you shorten it?"
+)
+INBOX_BAD_DATE = N_(
+    "Sorry, I didn't understand that date. Could you try like this: 12 March, or 12/3"
+)
+INBOX_PAST_DATE = N_("That date has already gone. Could you give a date from today on?")
+INBOX_ACKNOWLEDGED = N_("Acknowledged. They'll hear that their words were read.")
+INBOX_CONSIDERING = N_("Done. They'll hear that you're considering it.")
+INBOX_MEETING_SAVED = N_("Saved. They'll hear which meeting it goes to.")
+INBOX_SENT = N_("Sent. They'll hear it in the way they chose to hear back.")
+INBOX_DISCARDED = N_("Okay, nothing was sent.")
+MEETING_ASK = N_(
+    "Which meeting is it going to, and when? Type the name and the date, like this: "
+    "Board meeting, 12 March. /cancel to stop."
+)
+MEETING_BAD = N_(
+    "Sorry, I couldn't read that. Please type the meeting's name, a comma, then the date, "
+    "like this: Board meeting, 12 March. /cancel to stop."
+)
+OUTCOME_PICK = N_("What came of it?")
+BUTTON_CHANGED = N_("Something changed")
+BUTTON_WILL_CHANGE = N_("Something will change")
+BUTTON_CANNOT_CHANGE = N_("It can't change")
+OUTCOME_ASK_CHANGED = N_(
+    "What changed? Type it as you'd tell them, for example: the forms have been cut to one "
+    "page. (Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_WILL_CHANGE = N_(
+    "What will change? Type it as you'd tell them. I'll ask by when next. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_CANNOT_CHANGE = N_(
+    "Why can't it change? An honest reason helps people trust the group. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_DUE = N_("By when? For example: 30 April, or 30/4. /cancel to stop.")
+REPLY_ASK = N_(
+    "Type your reply. It goes to the person who shared this"
+    " (you won't see who they are if they gave no name). Up to {limit} characters. "
+    "/cancel to stop."
+)
+PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
+BUTTON_SEND_IT = N_("Send it")
+DAYS_ASK = N_(
+    "I remind coordinators each morning about items with no outcome after {days} days. "
+    "How many days should it be?"
+)
+BUTTON_DAYS = N_("{days} days")
+DAYS_SAVED = N_("Done. I'll remind you after {days} days without an outcome.")
+
+# --- Closing the loop: actions ---------------------------------------------------------------
+
+ACTION_GROUP_PICK = N_("Which group's actions would you like to see?")
+ACTION_LIST = N_("<b>Actions</b>\nTap one to post an update or change where it stands.")
+ACTION_LIST_EMPTY = N_(
+    "No actions yet. An action gathers what members said into a piece of work, "
+    "so you can tell them all how it goes."
+)
+BUTTON_NEW_ACTION = N_("New action")
+BUTTON_POST_UPDATE = N_("Post an update")
+BUTTON_ALL_ACTIONS = N_("‹ All actions")
+ACTION_LINK_PICK = N_("Which action should this be part of?")
+ACTION_LINKED = N_("Added. The person who shared it will hear it's part of this work.")
+ACTION_ASK_TITLE = N_(
+    "What's the action? For example: Rewrite the support-plan paperwork. /cancel to stop."
+)
+ACTION_MADE = N_("Made: “{title}”.")
+ACTION_NOT_ALLOWED = N_("Sorry, you can only work on actions of groups you coordinate.")
+ACTION_VIEW = N_("<b>{title}</b>\nWhere it stands: {status}\nItems linked: {items}\n\n{history}")
+ACTION_HISTORY_LINE = N_("{date}: {text}")
+ACTION_NO_HISTORY = N_("No updates yet.")
+ACTION_ASK_UPDATE = N_(
+    "What's the news on “{title}”? Everyone whose words are linked to it will hear it, "
+    "once each. (Up to {limit} characters. /cancel to stop.)"
+)
+ACTION_PREVIEW_NOTE = N_(
+    "Above is how it will read for one of them (each person sees only their own words). Send it?"
+)
+ACTION_POSTED = N_("Posted. {count} people will hear it.")
+ACTION_STATUS_SET = N_("Done: it's now {status}. {count} people will hear it.")
+
+MENU_UPDATES = N_("What was done with what members said")
+MENU_INBOX = N_("What members shared, one at a time")
+MENU_ACTION = N_("Pieces of work, and news on them")
+# --- Group sessions -------------------------------------------------------------------------
+
+SESSION_INVITE = N_("<b>{title}</b> ({group})")
+SESSION_CHANGED_HEADER = N_("<b>A change to {title}</b> ({group})")
+SESSION_CANCELLED_HEADER = N_("<b>{title}</b> ({group}) is cancelled. Sorry about that.")
+SESSION_PLACE_FREED = N_(
+    "<b>A place has come up at {title}</b> ({group}), so you're down as going now. "
+    "If you can't make it any more, that's fine: just tap Can't go."
+)
+SESSION_REMINDER = N_("<b>Reminder: {title}</b> ({group})")
+SESSION_WHEN_RANGE = N_("{start} to {end}")
+SESSION_LINE_WHEN = N_("When: {when}")
+SESSION_LINE_PLACE = N_("Where: {place}")
+SESSION_LINE_LINK = N_("Online: {link}")
+SESSION_LINE_ACCESS = N_("Access: {notes}")
+SESSION_LINE_CONTENT = N_("Content note: {note}")
+SESSION_LINE_CANCELLED = N_("\nThis session is cancelled.")
+SESSION_LINE_ANSWER = N_(
+    "\nYour answer: <b>{answer}</b>. You can change it any time before it starts."
+)
+SESSION_LINE_WAITING = N_(
+    "\nIt's full, so you're on the waiting list: number {place}. "
+    "I'll tell you if a place comes up."
+)
+SESSION_ASK = N_("\nCan you make it? You can change your answer any time.")
+ANSWER_GOING = N_("going")
+ANSWER_MAYBE = N_("maybe")
+ANSWER_NO = N_("can't go")
+ANSWER_WAITING = N_("on the waiting list")
+BUTTON_GOING = N_("Going")
+BUTTON_MAYBE = N_("Maybe")
+BUTTON_CANT_GO = N_("Can't go")
+BUTTON_CALENDAR = N_("Add to my calendar")
+BUTTON_CALENDAR_REMOVE = N_("Update my calendar")
+SESSION_CHANGED_TIME = N_("The time has changed (it was {was}).")
+SESSION_CHANGED_PLACE = N_("The place has changed.")
+SESSION_CHANGED_TITLE = N_("The name has changed (it was “{was}”).")
+SESSION_CHANGED_NOTES = N_("The notes have changed.")
+SESSION_CHANGED_CAPACITY = N_("The number of places has changed.")
+SESSION_STARTED = N_("That session has already started, so answers are closed now.")
+SESSION_IS_CANCELLED = N_(
+    "That session was cancelled, so there's nothing to answer. /sessions shows what's coming."
+)
+SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
+SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
+SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
+SESSIONS_MANAGED = N_(
+    "<b>Sessions you run</b>\nTap one to see who's coming, change it or mark who came."
+)
+SESSIONS_MANAGED_NONE = N_("You have no sessions coming up. /newsession makes one.")
+SESSION_MANAGED_BUTTON = N_("{when}: {title}")
+SESSION_CALENDAR_CAPTION = N_("Open this file to add {title} to your calendar.")
+
+SESSION_PICK_GROUP = N_("Which group is the session for? /cancel to stop.")
+SESSION_ASK_TITLE = N_(
+    "What's the session called? For example: Planning meeting. /cancel to stop."
+)
+SESSION_ASK_STARTS = N_(
+    "When does it start? For example: Tue 3 March 2pm, or tomorrow 10:30. /cancel to stop."
+)
+SESSION_ASK_ENDS = N_(
+    "It starts {when}. When does it end? Type a time (4pm) or how long it lasts (2 hours)."
+)
+SESSION_ASK_PLACE = N_(
+    "Where is it? Type the place, an online link, or both. Or tap Skip if it isn't set yet."
+)
+SESSION_ASK_ACCESS = N_(
+    "Anything people should know about access? For example: step-free, hearing loop, "
+    "quiet room. Type it, or tap Skip."
+)
+SESSION_ASK_CONTENT = N_(
+    "Will it touch on difficult subjects? If so, type a short content note so people can "
+    "choose. Or tap Skip."
+)
+SESSION_ASK_CAPACITY = N_("How many places are there? Type a number, or tap No limit.")
+SESSION_ASK_REMINDERS = N_(
+    "When should I remind people who said going or maybe? Usually 24 hours and 2 hours "
+    "before. Type other times (like 48h, 3h), or none, or tap Usual times."
+)
+SESSION_CONFIRM_NEW = N_(
+    "Here's how the invitation will look:\n\n{preview}\n\n{details}\n\n"
+    "Save it and invite the members of {group}?"
+)
+SESSION_CONFIRM_EDIT = N_(
+    "Here's the session with your change:\n\n{preview}\n\n{details}\n\n"
+    "Save it? Everyone who answered will be told."
+)
+SESSION_DETAILS = N_("Places: {places}\nReminders: {reminders}")
+SESSION_NO_LIMIT = N_("no limit")
+SESSION_NO_REMINDERS = N_("none")
+SESSION_REMINDER_BEFORE = N_("{length} before")
+BUTTON_NO_LIMIT = N_("No limit")
+BUTTON_USUAL_REMINDERS = N_("Usual times")
+BUTTON_SAVE_INVITE = N_("Save and invite")
+BUTTON_SAVE_CHANGE = N_("Save and tell people")
+SESSION_BAD_TITLE = N_(
+    "Sorry, I couldn't use that as a name. Please type up to {limit} letters, or /cancel to stop."
+)
+SESSION_BAD_TEXT = N_(
+    "Sorry, that's longer than I can keep ({limit} characters at most). "
+    "Could you make it shorter? Or /cancel to stop."
+)
+SESSION_BAD_NUMBER = N_("Sorry, I need a number from 1 to {limit}, like 12. Or tap No limit.")
+SESSION_BAD_REMINDERS = N_(
+    "Sorry, I didn't understand those times. Could you try like this: 24h, 2h "
+    "(up to 3 times, from 10 minutes to 14 days before), or none?"
+)
+SESSION_CANT_SKIP = N_("This one is needed, sorry. Please type it, or /cancel to stop.")
+SESSION_END_NOT_UNDERSTOOD = N_(
+    "Sorry, I didn't understand that. Could you try like this: 4pm, or 2 hours"
+)
+SESSION_END_BEFORE_START = N_(
+    "That's before it starts ({start}). When does it end? For example: 4pm, or 2 hours"
+)
+SESSION_END_TOO_LONG = N_(
+    "That would make it longer than 12 hours. When does it end? For example: 4pm, or 2 hours"
+)
+SESSION_CREATED = N_(
+    "Saved: <b>{title}</b>, {when}. Invitations are on their way to {count} people. "
+    "/sessions shows who's coming."
+)
+SESSION_CHANGED = N_("Saved. {count} people who answered will be told what changed.")
+SESSION_UNCHANGED = N_("Nothing changed, so nobody was told.")
+SESSION_TOO_LATE = N_("That session has started or finished, so it can't be changed now.")
+SESSION_DISCARDED = N_("Okay, nothing was saved.")
+
+SESSION_OVERVIEW = N_(
+    "<b>{title}</b> ({group})\n{when}\n\n"
+    "Going: {going}{places}\nMaybe: {maybe}\nCan't go: {no}\nWaiting list: {waiting}"
+)
+SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
+SESSION_OVERVIEW_PLACES = N_(" of {capacity} places")
+SESSION_NAMES = N_("\n  {names}")
+SESSION_NO_NAME = N_("member (no name given)")
+SESSION_NAMES_MORE = N_(" and {count} more")
+BUTTON_EARLIER = N_("‹ Earlier")
+BUTTON_MORE = N_("More ›")
+BUTTON_CHANGE_SESSION = N_("Change it")
+BUTTON_CANCEL_SESSION = N_("Cancel the session")
+BUTTON_MARK = N_("Mark who came")
+SESSION_EDIT_PICK = N_("What would you like to change?")
+BUTTON_EDIT_TITLE = N_("Name")
+BUTTON_EDIT_STARTS = N_("Start time")
+BUTTON_EDIT_ENDS = N_("End time")
+BUTTON_EDIT_PLACE = N_("Place or link")
+BUTTON_EDIT_ACCESS = N_("Access notes")
+BUTTON_EDIT_CONTENT = N_("Content note")
+BUTTON_EDIT_CAPACITY = N_("Places")
+BUTTON_EDIT_REMINDERS = N_("Reminders")
+SESSION_CANCEL_CONFIRM = N_(
+    "Cancel <b>{title}</b>, {when}? Everyone who answered ({count}) will be told."
+)
+BUTTON_YES_CANCEL = N_("Yes, cancel it")
+BUTTON_KEEP_SESSION = N_("No, keep it")
+SESSION_CANCELLED = N_("Cancelled. {count} people who answered will be told.")
+SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
+SESSION_KEPT = N_("Okay, the session stays as it is.")
+
+SESSION_MARK_ASK = N_(
+    "<b>{title}</b> ({when}) has finished. Would you like to mark who came? "
+    "It's one tap each, and it counts their involvement hours."
+)
+SESSION_ATTENDANCE = N_(
+    "<b>Who came to {title}?</b>\nTap a name to mark them as came (✅) or did not come (✖).\n"
+    "Each person who came gets {hours} hours. Total so far: {total} hours."
+)
+SESSION_ATTENDANCE_EMPTY = N_(
+    "<b>Who came to {title}?</b>\nNobody said going or maybe. "
+    "If someone came, tap Add someone who came."
+)
+SESSION_ATTENDANCE_NOT_YET = N_("You can mark who came once the session has started.")
+BUTTON_ADD_ATTENDEE = N_("Add someone who came")
+BUTTON_CHANGE_HOURS = N_("Change the hours")
+BUTTON_DONE = N_("Done")
+SESSION_ATTENDANCE_DONE = N_("Thank you. {count} people came: {total} hours recorded.")
+SESSION_ADD_PICK = N_("Who came? Tap their name.")
+SESSION_ADD_NONE = N_("Everyone in the group is on the list already.")
+SESSION_ASK_HOURS = N_(
+    "How many hours should each person who came get? For example: 2.5, or 2 hours 30 min. "
+    "/cancel to stop."
+)
+SESSION_BAD_HOURS = N_(
+    "Sorry, I didn't understand that. Could you type a number of hours, like 2.5? "
+    "Or /cancel to stop."
+)
+
+HOURS_PICK_GROUP = N_("Whose hours would you like? Choose a group.")
+HOURS_PICK_PERIOD = N_("Which period?")
+BUTTON_THIS_MONTH = N_("This month")
+BUTTON_LAST_MONTH = N_("Last month")
+BUTTON_THIS_YEAR = N_("This year")
+BUTTON_LAST_YEAR = N_("Last year")
+HOURS_EXPORT = N_(
+    "Involvement hours for {group}, {start} to {end}: {people} people, {hours} hours in all. "
+    "The file has names, so please keep it safe."
+)
+SETTINGS_HOURS = N_("\nYour involvement hours: {hours}")
+
+SESSION_FEEDBACK_ASK = N_(
+    "Thank you for coming to <b>{title}</b>. If you'd like to say, how was it for you? "
+    "It's one tap, and you can skip it."
+)
+BUTTON_SCALE_1 = N_("😞")
+BUTTON_SCALE_2 = N_("🙁")
+BUTTON_SCALE_3 = N_("😐")
+BUTTON_SCALE_4 = N_("🙂")
+BUTTON_SCALE_5 = N_("😀")
+BUTTON_NO_THANKS = N_("No thanks")
+SESSION_FEEDBACK_MORE = N_(
+    "Thank you. If you'd like to add a few words, type them now.\n\n"
+    "Then choose how to send it. Without your name, coordinators won't see who sent it.{few}"
+)
+SESSION_FEEDBACK_FEW = N_(" Only a few people came, though, so they might be able to guess.")
+SESSION_FEEDBACK_GOT_WORDS = N_(
+    "Got your words. How would you like to send it? "
+    "Without your name, coordinators won't see who sent it."
+)
+BUTTON_SEND_WITHOUT_NAME = N_("Send without my name")
+BUTTON_SEND_WITH_NAME = N_("Send with my name")
+SESSION_FEEDBACK_SENT = N_(
+    "Thank you. It's with the coordinators now. Your private reference is {reference}."
+)
+SESSION_FEEDBACK_SKIPPED = N_("That's fine. Thank you for coming.")
+SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, that question isn't open any more.")
+SESSION_FEEDBACK_TOO_LONG = N_(
+    "That's longer than I can keep ({limit} characters at most). Could you make it shorter?"
+)
+SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5\n{comment}")
+
+MENU_SESSIONS = N_("Sessions coming up")
+MENU_NEWSESSION = N_("Set up a session")
+MENU_HOURS = N_("Export involvement hours")
+HELP_MEMBER_SESSIONS = N_("\n/sessions – sessions coming up, and your answers")
+HELP_COORDINATOR_SESSIONS = N_(
+    "\n/newsession – set up a session and invite a group\n"
+    "/sessions – who's coming, changes, and marking who came\n"
+    "/hours – export involvement hours as a spreadsheet"
+)

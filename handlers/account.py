@@ -8,10 +8,12 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
-from bot.texts import label, say
+from bot.services.sessions import hours_words
+from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import button_int, keyboard, respond, sender_id
+from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
     NameOutcome.SAVED: texts.NAME_SAVED,
@@ -34,6 +36,9 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
         quiet=quiet_words(account.quiet_hours or context.bot_data.quiet_hours),
         groups=groups,
     )
+    text = Raw(text + await settings_rhythm_line(update, context))
+    minutes = await context.services.sessions.total_minutes(sender_id(update))
+    text = Raw(text + say(texts.SETTINGS_HOURS, hours=hours_words(minutes)))
     pause = (
         (label(texts.BUTTON_RESUME), callbacks.encode(Action.RESUME))
         if account.paused
@@ -42,7 +47,8 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     rename = (label(texts.BUTTON_CHANGE_NAME), callbacks.encode(Action.NAME_TYPE))
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
-    await respond(update, text, keyboard([[rename, no_name], [pause, quiet]]))
+    rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()]]
+    await respond(update, text, keyboard(rows))
 
 
 async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:

@@ -14,7 +14,8 @@ from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
 from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups, prompts, safety, share
+from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
+from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -26,6 +27,16 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     # Input at arm's length: every sharing step takes typed words (or explains the buttons).
     **{stage.value: share.share_text_typed for stage in Stage},
     PROMPT_TEXT_STEP: prompts.prompt_text_typed,
+    # Closing the loop (J4)
+    inbox.MEETING_STEP: inbox.meeting_typed,
+    inbox.OUTCOME_STEP: inbox.outcome_typed,
+    inbox.DUE_STEP: inbox.due_typed,
+    inbox.REPLY_STEP: inbox.reply_typed,
+    loop_actions.TITLE_STEP: loop_actions.action_title_typed,
+    loop_actions.TEXT_STEP: loop_actions.action_text_typed,
+    sessions.DRAFT_STEP: sessions.session_draft_typed,
+    sessions.HOURS_STEP: sessions.session_hours_typed,
+    sessions.FEEDBACK_STEP: sessions.session_comment_typed,
 }
 
 
@@ -35,9 +46,10 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     if role is Role.STRANGER:
         await respond(update, say(texts.START_STRANGER))
         return
-    parts = [say(texts.HELP_MEMBER)]
+    parts = [say(texts.HELP_MEMBER), say(texts.HELP_MEMBER_SESSIONS)]
     if role >= Role.COORDINATOR:
         parts.append(say(texts.HELP_COORDINATOR))
+        parts.append(say(texts.HELP_COORDINATOR_SESSIONS))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
     if role >= Role.COORDINATOR:

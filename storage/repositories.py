@@ -21,6 +21,8 @@ from storage.items import (
     PromptsRepo,
     RiskAlertsRepo,
 )
+from storage.loop import LoopRepo, UpdatesRepo
+from storage.sessions import SessionsRepo
 
 
 def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
@@ -786,3 +788,6 @@ class Tx:
         self.observers = ObserversRepo(conn)
         self.leads = LeadsRepo(conn)
         self.risk_alerts = RiskAlertsRepo(conn)
+        self.loop = LoopRepo(conn)
+        self.updates = UpdatesRepo(conn)
+        self.sessions = SessionsRepo(conn)

@@ -177,7 +177,101 @@ outbox = Table(
     Index("ix_outbox_person", "person_id"),
 )
 
-# Sessions (J2): tables are added here and created by migration 0003.
+# Sessions (J2): group meetings, members' answers, reminders and attendance. Created by
+# migration 0003.
+group_session = Table(
+    "group_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(120), nullable=False),
+    Column("starts_at", UTC_TIME, nullable=False),
+    Column("ends_at", UTC_TIME, nullable=False),
+    Column("place", String(300), nullable=True),
+    Column("link", String(300), nullable=True),
+    Column("access_notes", String(600), nullable=True),
+    # For sessions on difficult subjects: what will be talked about, so people can choose.
+    Column("content_note", String(600), nullable=True),
+    # Places for people going; NULL means no limit.
+    Column("capacity", Integer, nullable=True),
+    # Reminder times in minutes before the start, comma separated ("1440,120"); "" for none.
+    Column("reminders", String(60), nullable=False),
+    # Involvement time each attendance counts, in minutes, when not the session's length.
+    Column("hours_minutes", Integer, nullable=True),
+    # active | cancelled
+    Column("state", String(12), nullable=False, server_default="active"),
+    # The calendar file's UID and SEQUENCE: a change gives the same UID a higher sequence.
+    Column("uid", String(64), nullable=False, unique=True),
+    Column("sequence", Integer, nullable=False, server_default="0"),
+    Column("created_by", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    # When the group's coordinators were asked to mark who came.
+    Column("attendance_asked_at", UTC_TIME, nullable=True),
+    Index("ix_group_session_group_starts", "group_id", "starts_at"),
+    Index("ix_group_session_state_ends", "state", "ends_at"),
+)
+
+# A member's answer to a session. Waiting-list order is `waiting_since`.
+session_answer = Table(
+    "session_answer",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("group_session.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    # going | maybe | no | waiting
+    Column("answer", String(8), nullable=False),
+    Column("answered_at", UTC_TIME, nullable=False),
+    Column("waiting_since", UTC_TIME, nullable=True),
+    Index("ix_session_answer_person", "person_id"),
+)
+
+# Each reminder of a session, due at a local wall time (so it holds across clock changes),
+# and what became of it: nothing is dropped without a record.
+session_reminder = Table(
+    "session_reminder",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("group_session.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("minutes_before", Integer, primary_key=True, autoincrement=False),
+    Column("due_at", UTC_TIME, nullable=False),
+    # pending -> sent | late (sent after its time, before the start) | missed (the session
+    # had begun) | superseded (a nearer reminder was due too)
+    Column("state", String(12), nullable=False, server_default="pending"),
+    Column("handled_at", UTC_TIME, nullable=True),
+    # Messages queued, and people not reminded because a pause or their quiet hours would
+    # have held the reminder past the start.
+    Column("queued", Integer, nullable=False, server_default="0"),
+    Column("held", Integer, nullable=False, server_default="0"),
+    Index("ix_session_reminder_state_due", "state", "due_at"),
+)
+
+# Who came to a session, as a coordinator marked it, and the involvement time it counts.
+session_attendance = Table(
+    "session_attendance",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("group_session.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    Column("came", Boolean, nullable=False),
+    # Involvement time counted; 0 for someone who did not come.
+    Column("minutes", Integer, nullable=False),
+    Column("marked_at", UTC_TIME, nullable=False),
+    # When the short question about how it was went to them (those who came).
+    Column("feedback_asked_at", UTC_TIME, nullable=True),
+    Index("ix_session_attendance_person", "person_id"),
+)
 
 # Input at arm's length (J3). One row per thing a member shared. The words are sealed
 # (bot/crypto.py). An anonymous item holds no person, no Telegram id and no time of day:
@@ -296,4 +390,140 @@ risk_alert = Table(
     Index("ix_risk_alert_state_ask_until", "state", "ask_until"),
 )
 
-# Closing the loop (J4): tables are added here and created by migration 0005.
+# Closing the loop (J4), created by migration 0005.
+
+# What happened to each item, in order: acknowledged, being considered, taken to a
+# meeting, an outcome, a reply, linked to an action. Shown to its author in /mine. A
+# coordinator's words (a reply, what changed) are sealed like the item's own.
+item_event = Table(
+    "item_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", BigInteger, ForeignKey("item.id", ondelete="CASCADE"), nullable=False),
+    # acknowledged | considering | meeting | outcome | reply | linked
+    Column("kind", String(12), nullable=False),
+    # changed | will_change | cannot_change, for an outcome
+    Column("outcome", String(16), nullable=True),
+    Column("text", Text, nullable=True),
+    # For "will change": by when (a local date).
+    Column("due_on", Date, nullable=True),
+    Column("meeting_id", Integer, ForeignKey("meeting.id", ondelete="SET NULL"), nullable=True),
+    Column("action_id", Integer, ForeignKey("loop_action.id", ondelete="SET NULL"), nullable=True),
+    Column("by_person", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("at", UTC_TIME, nullable=False),
+    Index("ix_item_event_item", "item_id", "id"),
+    Index("ix_item_event_kind_at", "kind", "at"),
+)
+
+# A named meeting on a date that items are taken to.
+meeting = Table(
+    "meeting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("created_at", UTC_TIME, nullable=False),
+    Index("ix_meeting_group", "group_id", "held_on"),
+)
+
+# Something a group's coordinators will do, gathering the items that led to it.
+loop_action = Table(
+    "loop_action",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("title", String(120), nullable=False),
+    # planned | in_progress | done | not_possible
+    Column("status", String(12), nullable=False, server_default="planned"),
+    Column("created_by", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    Column("updated_at", UTC_TIME, nullable=False),
+    Index("ix_loop_action_group", "group_id", "updated_at"),
+)
+
+action_item = Table(
+    "action_item",
+    metadata,
+    Column(
+        "action_id", Integer, ForeignKey("loop_action.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("item_id", BigInteger, ForeignKey("item.id", ondelete="CASCADE"), primary_key=True),
+    Column("linked_at", UTC_TIME, nullable=False),
+    Index("ix_action_item_item", "item_id"),
+)
+
+# An action's history: each update a coordinator posted, and each change of status.
+action_update = Table(
+    "action_update",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action_id", Integer, ForeignKey("loop_action.id", ondelete="CASCADE"), nullable=False),
+    # The status set with this update, if it changed.
+    Column("status", String(12), nullable=True),
+    # What the coordinator wrote, sealed.
+    Column("text", Text, nullable=True),
+    Column("by_person", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("at", UTC_TIME, nullable=False),
+    Index("ix_action_update_action", "action_id", "id"),
+    Index("ix_action_update_at", "at"),
+)
+
+# Updates waiting to reach an item's author, gathered into one message at the rhythm they
+# chose (as it happens, daily, weekly). A named author is found by person_id; an anonymous
+# one only by the item's pseudonym, and reached through the item's sealed return address,
+# never by any id of theirs.
+contributor_update = Table(
+    "contributor_update",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("item_id", BigInteger, ForeignKey("item.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
+    Column("pseudonym", String(64), nullable=True),
+    # What the update says (it quotes the author's words), sealed.
+    Column("text", Text, nullable=False),
+    # Never the same event (or the same action update for the same person) twice.
+    Column("source", String(60), nullable=False, unique=True),
+    Column("created_at", UTC_TIME, nullable=False),
+    # When to look at it next: at once, at the next digest, or when quiet hours end.
+    Column("due_at", UTC_TIME, nullable=False),
+    # pending -> queued (in an outbox row) | dropped (item withdrawn, author gone)
+    Column("state", String(8), nullable=False, server_default="pending"),
+    Column("queued_at", UTC_TIME, nullable=True),
+    Index("ix_contributor_update_state_due", "state", "due_at"),
+    Index("ix_contributor_update_person", "person_id", "state"),
+    Index("ix_contributor_update_pseudonym", "pseudonym", "state"),
+)
+
+# How a member hears about what happened to their words. No row: as it happens.
+digest_preference = Table(
+    "digest_preference",
+    metadata,
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
+    # now | daily | weekly
+    Column("rhythm", String(8), nullable=False),
+    # Monday 0 .. Sunday 6, for weekly
+    Column("weekday", Integer, nullable=False, server_default="0"),
+    # Local wall time "HH:MM"
+    Column("at_time", String(5), nullable=False, server_default="18:00"),
+)
+
+# Per group: days without an outcome before coordinators are nudged.
+loop_group_setting = Table(
+    "loop_group_setting",
+    metadata,
+    Column(
+        "group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("outcome_days", Integer, nullable=False),
+)
+
+# Daily work done (the coordinators' notice of new items and nudges), so a restart or a
+# second tick on the same day does not repeat it.
+loop_run = Table(
+    "loop_run",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("last_on", Date, nullable=False),
+    Column("last_at", UTC_TIME, nullable=False),
+)

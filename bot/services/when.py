@@ -45,6 +45,8 @@ class WhenProblem(enum.Enum):
     DOES_NOT_EXIST = "does_not_exist"
     AMBIGUOUS = "ambiguous"
     TOO_FAR = "too_far"
+    BEFORE_START = "before_start"
+    TOO_LONG = "too_long"
 
 
 @dataclass(frozen=True)
@@ -180,18 +182,19 @@ def parse_when(
     return When(at=placed.astimezone(UTC), local=placed)
 
 
-def describe(moment: datetime, zone: ZoneInfo, now: datetime) -> str:
+def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
     """The moment in words, in `zone`: "today at 2pm", "tomorrow at 10:30am",
     "Friday 6 March at 6pm", "Sunday 3 January 2027 at midday".
 
     The year is shown only when it is not the current year. 00:00 is said as
     "midnight at the start of ...", since "midnight on Friday" is often read as the end
-    of Friday.
+    of Friday. With `relative` False the day is always named ("Friday 6 March"), for
+    messages that may be read on another day than they were written.
     """
     # A wall time from a WhenError may be one the clocks skip; converting it would move it,
     # so a moment already in the zone is said as it stands.
     local = moment if moment.tzinfo is zone else moment.astimezone(zone)
-    day = _day_words(local.date(), now.astimezone(zone).date())
+    day = _day_words(local.date(), now.astimezone(zone).date(), relative)
     if local.hour == 0 and local.minute == 0:
         return f"midnight at the start of {day}"
     return f"{day} at {_clock_words(local.hour, local.minute)}"
@@ -365,11 +368,11 @@ def _place(wall: datetime, zone: ZoneInfo) -> datetime | WhenProblem:
     return WhenProblem.AMBIGUOUS
 
 
-def _day_words(day: date, today: date) -> str:
+def _day_words(day: date, today: date, relative: bool = True) -> str:
     """'today', 'tomorrow', or the weekday and date, with the year if it is not this year."""
-    if day == today:
+    if relative and day == today:
         return "today"
-    if day == today + timedelta(days=1):
+    if relative and day == today + timedelta(days=1):
         return "tomorrow"
     words = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
     return words if day.year == today.year else f"{words} {day.year}"
@@ -382,3 +385,129 @@ def _clock_words(hour: int, minute: int) -> str:
     shown = hour % 12 or 12
     suffix = "am" if hour < 12 else "pm"
     return f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
+
+
+# --- Lengths of time, end times and reminder times (group sessions) ----------------------
+
+# The longest session: longer ones are almost always a typing slip ("1am" for "1pm").
+MAX_SESSION = timedelta(hours=12)
+MAX_REMINDERS = 3
+SHORTEST_REMINDER = timedelta(minutes=10)
+LONGEST_REMINDER = timedelta(days=14)
+
+_UNITS = {
+    **dict.fromkeys(("d", "day", "days"), timedelta(days=1)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), timedelta(hours=1)),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), timedelta(minutes=1)),
+}
+# A number and a unit, written together or apart: "2h", "1.5 hours", "90 min".
+_AMOUNT = re.compile(r"(\d{1,4}(?:[.,]\d{1,2})?)\s*([a-z]+)", re.ASCII)
+# "2h30" (a clock time such as "16:00" is not a length)
+_HOURS_MINUTES = re.compile(r"(\d{1,2})h(\d{2})", re.ASCII)
+# Longest first, so "half an hour" is not read as "half" and "an hour".
+_WORD_AMOUNTS = (("half an hour", "30 minutes"), ("an hour", "1 hour"), ("a day", "1 day"))
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """A length of time typed as "2 hours", "90 min", "1.5h", "2h30", "an hour" or
+    "1 hour 30 minutes"; None if it is not one (or is zero)."""
+    words = text.strip().lower()
+    if not words or len(words) > MAX_INPUT:
+        return None
+    for spelled, amount in _WORD_AMOUNTS:
+        words = words.replace(spelled, amount)
+    words = words.replace(" and ", " ").replace(" before", "").strip()
+    if match := _HOURS_MINUTES.fullmatch(words.replace(" ", "")):
+        total = timedelta(hours=int(match[1]), minutes=int(match[2]))
+        return total if total and int(match[2]) < 60 else None
+    total = timedelta()
+    position = 0
+    for match in _AMOUNT.finditer(words):
+        if words[position : match.start()].strip():
+            return None
+        unit = _UNITS.get(match[2])
+        if unit is None:
+            return None
+        total += unit * float(match[1].replace(",", "."))
+        position = match.end()
+    if position == 0 or words[position:].strip() or not total:
+        return None
+    return timedelta(minutes=round(total.total_seconds() / 60))
+
+
+def parse_end(text: str, start: datetime, zone: ZoneInfo) -> When | WhenError:
+    """When a session starting at `start` ends: a length ("2 hours"), a time on the same
+    day ("4pm"), or a full date and time; or why that cannot be used."""
+    length = parse_duration(text)
+    if length is not None:
+        end = start + length
+        if length > MAX_SESSION:
+            return WhenError(WhenProblem.TOO_LONG, end.astimezone(zone))
+        return When(at=end.astimezone(UTC), local=end.astimezone(zone))
+    result = parse_when(text, start, zone, max_ahead=timedelta(days=2))
+    if isinstance(result, WhenError):
+        if result.problem in (WhenProblem.IN_THE_PAST, WhenProblem.TOO_FAR):
+            return WhenError(WhenProblem.BEFORE_START, result.local)
+        return result
+    if result.at - start > MAX_SESSION:
+        # A time alone ("1pm" for a 2pm start) is read as the next day; say what was meant.
+        parts = _read(text)
+        time_alone = parts is not None and parts == _Parts(clock=parts.clock)
+        start_local = start.astimezone(zone)
+        same_day = datetime.combine(start_local.date(), result.local.time())
+        if time_alone and same_day <= start_local.replace(tzinfo=None):
+            return WhenError(WhenProblem.BEFORE_START, result.local)
+        return WhenError(WhenProblem.TOO_LONG, result.local)
+    return result
+
+
+def parse_reminders(text: str) -> list[int] | None:
+    """Reminder times typed as "24h, 2h", "1 day and 3 hours" or "none", as minutes before
+    the start, furthest first; None if not understood or out of range."""
+    words = text.strip().lower()
+    if words in ("none", "no", "no reminders", "0"):
+        return []
+    if not words or len(words) > MAX_INPUT:
+        return None
+    parts = [part for part in re.split(r",|;|\band\b|&", words) if part.strip()]
+    found: set[int] = set()
+    for part in parts:
+        length = parse_duration(part)
+        if length is None or not SHORTEST_REMINDER <= length <= LONGEST_REMINDER:
+            return None
+        found.add(int(length.total_seconds() // 60))
+    if not found or len(found) > MAX_REMINDERS:
+        return None
+    return sorted(found, reverse=True)
+
+
+def wall_time_before(start: datetime, minutes: int, zone: ZoneInfo) -> datetime:
+    """The moment `minutes` before `start` on the wall clock of `zone`, in UTC.
+
+    "24 hours before 10:00 on Sunday" is 10:00 on Saturday even when the clocks change in
+    between. A wall time the clocks skip is taken as the end of the skipped hour; one they
+    show twice, as its first occurrence.
+    """
+    wall = start.astimezone(zone).replace(tzinfo=None) - timedelta(minutes=minutes)
+    placed = _place(wall, zone)
+    if placed is WhenProblem.DOES_NOT_EXIST:
+        step = wall
+        while isinstance(_place(step, zone), WhenProblem):
+            step += timedelta(minutes=1)
+        return wall_time_before(step.replace(tzinfo=zone), 0, zone)
+    if placed is WhenProblem.AMBIGUOUS:
+        return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    assert isinstance(placed, datetime)
+    return placed.astimezone(UTC)
+
+
+def describe_length(length: timedelta) -> str:
+    """A length of time in words: "2 hours", "1 hour 30 minutes", "45 minutes", "1 day"."""
+    minutes = int(length.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    for amount, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")):
+        if amount:
+            parts.append(f"{amount} {unit}" + ("" if amount == 1 else "s"))
+    return " ".join(parts) or "0 minutes"

@@ -69,13 +69,23 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
     admin, person = Phone(fake, ADMIN), Phone(fake, 21)
     await admin.send("/start")
     default = [c["command"] for c in fake.commands_for({"type": "default"})]
-    assert default == ["share", "mine", "support", "settings", "leave", "help", "cancel"]
+    assert default == [
+        "sessions",
+        "share",
+        "mine",
+        "updates",
+        "support",
+        "settings",
+        "leave",
+        "help",
+        "cancel",
+    ]
     admin_menu = [c["command"] for c in fake.commands_for({"type": "chat", "chat_id": ADMIN})]
     assert "coordinators" in admin_menu and "newgroup" in admin_menu
 
     await make_coordinator(fake, admin, person)
     scope = {"type": "chat", "chat_id": person.id}
-    assert "newgroup" in [c["command"] for c in fake.commands_for(scope)]
+    assert {"newgroup", "newsession", "hours"} <= {c["command"] for c in fake.commands_for(scope)}
     assert "coordinators" not in [c["command"] for c in fake.commands_for(scope)]
 
     await admin.send("/coordinators")

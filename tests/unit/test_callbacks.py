@@ -7,6 +7,7 @@ import pytest
 from handlers.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
 
 LONGEST_ID = 999_999_999_999  # 12 digits
+LONGEST_ITEM = 9_223_372_036_854_775_807  # 19 digits: random item ids
 LONGEST_CODE = "Ab3_-xYz9Q0w-_Lm"  # 16 characters; invite codes are 12 today
 LONGEST_REFERENCE = "ABCDEFGHJKLM"  # item references: 6 letters today, 12 in the schema
 LONGEST_ALERT = "abcdefghjk2345mn"  # risk alert ids: 12 today, 16 in the schema
@@ -70,6 +71,60 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.OBSERVERS_GROUP: (LONGEST_ID,),
     Action.OBSERVER_LINK: (LONGEST_ID,),
     Action.OBSERVER_REMOVE: (LONGEST_ID, LONGEST_ID),
+    # Closing the loop (J4): item ids are random and up to 19 digits.
+    Action.INBOX_GROUP: (LONGEST_ID,),
+    Action.INBOX_FILTER: (LONGEST_ID, "o"),
+    Action.INBOX_NEXT: (LONGEST_ID, "o", LONGEST_ITEM),
+    Action.INBOX_ACK: (LONGEST_ITEM,),
+    Action.INBOX_CONSIDER: (LONGEST_ITEM,),
+    Action.INBOX_MEETING: (LONGEST_ITEM,),
+    Action.INBOX_OUTCOME: (LONGEST_ITEM,),
+    Action.INBOX_OUTCOME_KIND: (LONGEST_ITEM, "cannot_change"),
+    Action.INBOX_REPLY: (LONGEST_ITEM,),
+    Action.INBOX_SEND: (),
+    Action.INBOX_DISCARD: (),
+    Action.INBOX_MEDIA: (LONGEST_ITEM,),
+    Action.INBOX_DAYS: (LONGEST_ID,),
+    Action.INBOX_DAYS_SET: (LONGEST_ID, 28),
+    Action.UPDATES_GROUP: (LONGEST_ID,),
+    Action.UPDATES_SEND: (LONGEST_ID,),
+    Action.UPDATES_CONFIRM: (LONGEST_ID,),
+    Action.HISTORY: (LONGEST_ITEM,),
+    Action.ACTION_GROUP: (LONGEST_ID,),
+    Action.ACTION_OPEN: (LONGEST_ID,),
+    Action.ACTION_NEW: (LONGEST_ID, LONGEST_ITEM),
+    Action.ACTION_PICK: (LONGEST_ITEM,),
+    Action.ACTION_LINK: (LONGEST_ID, LONGEST_ITEM),
+    Action.ACTION_UPDATE: (LONGEST_ID,),
+    Action.ACTION_STATUS: (LONGEST_ID, "not_possible"),
+    Action.ACTION_SEND: (),
+    Action.DIGEST_PICK: (),
+    Action.DIGEST_RHYTHM: ("weekly",),
+    Action.DIGEST_DAY: (7,),
+    Action.DIGEST_TIME: ("weekly", 7, 4),
+    Action.SESSION_ANSWER: (LONGEST_ID, "g"),
+    Action.SESSION_CALENDAR: (LONGEST_ID,),
+    Action.SESSION_GROUP: (LONGEST_ID,),
+    Action.SESSION_SKIP: (),
+    Action.SESSION_SAVE: (),
+    Action.SESSION_DISCARD: (),
+    Action.SESSION_MANAGE: (LONGEST_ID,),
+    Action.SESSION_EDIT: (LONGEST_ID,),
+    Action.SESSION_EDIT_FIELD: (LONGEST_ID, "reminders"),
+    Action.SESSION_CANCEL: (LONGEST_ID,),
+    Action.SESSION_CANCEL_YES: (LONGEST_ID,),
+    Action.SESSION_KEEP: (),
+    Action.SESSION_ATTENDANCE: (LONGEST_ID, LONGEST_ID),
+    Action.SESSION_MARK: (LONGEST_ID, LONGEST_ID, LONGEST_ID),
+    Action.SESSION_ADD: (LONGEST_ID, LONGEST_ID),
+    Action.SESSION_ADD_PERSON: (LONGEST_ID, LONGEST_ID),
+    Action.SESSION_HOURS: (LONGEST_ID,),
+    Action.SESSION_DONE: (LONGEST_ID,),
+    Action.SESSION_EXPORT_GROUP: (LONGEST_ID,),
+    Action.SESSION_EXPORT: (LONGEST_ID, "lm"),
+    Action.SESSION_RATE: (LONGEST_ID, 5),
+    Action.SESSION_FEEDBACK_SEND: (1,),
+    Action.SESSION_FEEDBACK_SKIP: (),
 }
 
 

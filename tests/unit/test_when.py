@@ -7,7 +7,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.when import MAX_INPUT, When, WhenError, WhenProblem, describe, parse_when
+from bot.services.when import (
+    MAX_INPUT,
+    MAX_SESSION,
+    When,
+    WhenError,
+    WhenProblem,
+    describe,
+    describe_length,
+    parse_duration,
+    parse_end,
+    parse_reminders,
+    parse_when,
+    wall_time_before,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -497,3 +510,151 @@ def test_what_is_typed_is_said_back(text: str, now: datetime, said: str) -> None
     assert isinstance(result, When)
     assert describe(result.at, LONDON, now) == said
     assert describe(result.local, LONDON, now) == said
+
+
+# --- Lengths, end times and reminder times (group sessions) ------------------------------
+
+# Tuesday 3 March 2026, 2pm in London (GMT).
+START = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("2 hours", 120),
+        ("2h", 120),
+        ("2 hrs", 120),
+        ("1.5 hours", 90),
+        ("1,5h", 90),
+        ("90 min", 90),
+        ("90 minutes", 90),
+        ("45m", 45),
+        ("2h30", 150),
+        ("1 hour 30 minutes", 90),
+        ("1 hour and 15 min", 75),
+        ("an hour", 60),
+        ("half an hour", 30),
+        ("1 day", 24 * 60),
+        ("  3 HOURS ", 180),
+    ],
+)
+def test_lengths_people_type(text: str, minutes: int) -> None:
+    assert parse_duration(text) == timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "two hours", "16:00", "4pm", "2 weeks", "0 hours", "h", "2 hours later", "x" * 200],
+)
+def test_what_is_not_a_length(text: str) -> None:
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("4pm", utc(2026, 3, 3, 16, 0)),
+        ("16:00", utc(2026, 3, 3, 16, 0)),
+        ("4.30pm", utc(2026, 3, 3, 16, 30)),
+        ("2 hours", utc(2026, 3, 3, 16, 0)),
+        ("90 min", utc(2026, 3, 3, 15, 30)),
+        ("Tue 3 March 5pm", utc(2026, 3, 3, 17, 0)),
+        ("11pm", utc(2026, 3, 3, 23, 0)),
+    ],
+)
+def test_end_times(text: str, end: datetime) -> None:
+    result = parse_end(text, START, LONDON)
+    assert isinstance(result, When), result
+    assert result.at == end
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("1pm", WhenProblem.BEFORE_START),
+        ("14:00", WhenProblem.BEFORE_START),
+        ("2 March 4pm", WhenProblem.BEFORE_START),
+        ("13 hours", WhenProblem.TOO_LONG),
+        ("tomorrow 9am", WhenProblem.TOO_LONG),
+        ("soon", WhenProblem.NOT_UNDERSTOOD),
+        ("after lunch", WhenProblem.NOT_UNDERSTOOD),
+    ],
+)
+def test_end_times_that_are_refused(text: str, why: WhenProblem) -> None:
+    result = parse_end(text, START, LONDON)
+    assert isinstance(result, WhenError)
+    assert result.problem is why
+
+
+def test_a_session_may_last_twelve_hours_and_no_more() -> None:
+    assert isinstance(parse_end("12 hours", START, LONDON), When)
+    assert timedelta(hours=12) == MAX_SESSION
+
+
+def test_an_end_time_the_clocks_skip_is_refused() -> None:
+    # Saturday 28 March 2026, 11pm; 1:30am on Sunday does not exist in London.
+    start = datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+    result = parse_end("Sun 29 March 1:30", start, LONDON)
+    assert isinstance(result, WhenError) and result.problem is WhenProblem.DOES_NOT_EXIST
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("24h, 2h", [1440, 120]),
+        ("2h, 24h", [1440, 120]),
+        ("1 day and 3 hours", [1440, 180]),
+        ("48h; 2h; 30 min", [2880, 120, 30]),
+        ("24 hours before, 2 hours before", [1440, 120]),
+        ("2h, 2h", [120]),
+        ("none", []),
+        ("No", []),
+    ],
+)
+def test_reminder_times(text: str, minutes: list[int]) -> None:
+    assert parse_reminders(text) == minutes
+
+
+@pytest.mark.parametrize(
+    "text", ["5 min", "3 weeks", "1h, 2h, 3h, 4h", "sometime", "", "24h, lunch"]
+)
+def test_reminder_times_that_are_refused(text: str) -> None:
+    assert parse_reminders(text) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "due"),
+    [
+        # Sunday 29 March 2026, 10:00 BST (clocks went forward at 01:00 UTC): 24 hours
+        # before on the wall clock is 10:00 GMT on Saturday, 25 hours earlier.
+        (utc(2026, 3, 29, 9, 0), 1440, utc(2026, 3, 28, 10, 0)),
+        (utc(2026, 3, 29, 9, 0), 120, utc(2026, 3, 29, 7, 0)),
+        # Sunday 25 October 2026, 10:00 GMT (clocks went back at 01:00 UTC): 24 hours
+        # before on the wall clock is 10:00 BST on Saturday, 23 hours earlier.
+        (utc(2026, 10, 25, 10, 0), 1440, utc(2026, 10, 24, 9, 0)),
+        (utc(2026, 10, 25, 10, 0), 120, utc(2026, 10, 25, 8, 0)),
+        # 03:30 BST on the spring Sunday, 2 hours before is 01:30, which is skipped:
+        # the reminder goes when the skipped hour ends (02:00 BST, 01:00 UTC).
+        (utc(2026, 3, 29, 2, 30), 120, utc(2026, 3, 29, 1, 0)),
+        # 03:30 GMT on the autumn Sunday, 2 hours before is 01:30, shown twice: the first.
+        (utc(2026, 10, 25, 3, 30), 120, utc(2026, 10, 25, 0, 30)),
+        # An ordinary summer day.
+        (utc(2026, 7, 15, 13, 0), 1440, utc(2026, 7, 14, 13, 0)),
+    ],
+)
+def test_reminders_keep_local_wall_times(start: datetime, minutes: int, due: datetime) -> None:
+    assert wall_time_before(start, minutes, LONDON) == due
+
+
+def test_a_named_day_for_queued_messages() -> None:
+    moment = utc(2026, 1, 14, 14, 0)
+    assert describe(moment, LONDON, NOW) == "tomorrow at 2pm"
+    assert describe(moment, LONDON, NOW, relative=False) == "Wednesday 14 January at 2pm"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(120, "2 hours"), (90, "1 hour 30 minutes"), (45, "45 minutes"), (1440, "1 day")],
+)
+def test_lengths_in_words(minutes: int, words: str) -> None:
+    assert describe_length(timedelta(minutes=minutes)) == words
