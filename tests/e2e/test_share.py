@@ -427,3 +427,42 @@ async def test_the_longest_item_is_previewed_in_parts_and_sent_whole(
     await member.tap("Send", ready)
     [item] = _items(tmp_path)
     assert sealer().open(str(item["body"]), BODY_PURPOSE) == words.strip()
+
+
+async def test_feedback_on_a_group_meeting_names_the_meeting(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    for title, starts, uid in (
+        ("Coffee morning", "2026-03-02 10:00:00.000000", "a1"),
+        ("Next month's planning", "2026-04-02 10:00:00.000000", "a2"),
+    ):
+        execute(
+            tmp_path,
+            "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid,"
+            " created_at) SELECT id, ?, ?, ?, '', ?, ? FROM chorus_group",
+            title,
+            starts,
+            starts.replace("10:00", "12:00"),
+            uid,
+            starts,
+        )
+    [coffee] = rows(tmp_path, "SELECT id FROM group_session WHERE uid = 'a1'")
+    member = Phone(fake, 803)
+    await member.send("/share")
+    listing = await member.tap("About a group meeting")
+    assert "Which group meeting is it about?" in listing["text"]
+    labels = [text for text, _ in fake.buttons(listing)]
+    assert "Coffee morning · Mon 2 March" in labels and "Another meeting" in labels
+    assert not any("planning" in text for text in labels)  # not begun yet
+    ask = await member.tap("Coffee morning", listing)
+    assert "Your feedback on Coffee morning (Monday 2 March)" in ask["text"]
+    back = await member.tap("Back", ask)
+    assert "Which group meeting is it about?" in back["text"]
+    await member.tap("Coffee morning", back)
+    await member.send("The room was too cold.")
+    await member.tap("With my name")
+    await member.tap("Send")
+    [item] = _items(tmp_path)
+    assert (item["kind"], item["session_id"]) == ("session", coffee["id"])
+    forged = await member.tap_data("uf:1:999999")
+    assert "doesn't work any more" in forged["text"]
