@@ -261,6 +261,8 @@ class MineEntry:
     consent: Consent
     # Telegram's file id of the voice note or photo, so its author can hear or see it again.
     media_file_id: str | None = None
+    # The item's own (random) id, for the button that shows its history to its author.
+    item_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -909,6 +911,7 @@ class Sharing:
             given_on=row.given_on,
             consent=Consent(row.consent),
             media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
+            item_id=row.id,
         )
 
     async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:

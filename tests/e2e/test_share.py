@@ -222,6 +222,10 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
     assert "Please move the meetings to the evening." in full["text"]
     assert "being considered" in full["text"]
     actions = await fake.wait_for_text(member.id, "you can take it back")
+    history = await member.tap("What happened", actions)
+    assert "you shared it. Thank you." in history["text"]
+    await member.tap_data(f"uv:{used['reference']}", listing)
+    actions = await fake.wait_for_text(member.id, "you can take it back")
     ask = await member.tap("Take it back", actions)
     assert "It will be removed from every list and report" in ask["text"]
     done = await member.tap("Yes, take it back")
