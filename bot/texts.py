@@ -528,7 +528,7 @@ BUTTON_RESPOND = N_("Respond")
 
 READ_PICK = N_("Whose input would you like to read?")
 READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
-READ_LINE = N_("{day} · {kind} · {who}\n{content}")
+READ_LINE = N_("{day} · {kind} · {who} · {status}\n{content}")
 READ_ANONYMOUS = N_("without a name")
 READ_HIDDEN = N_("name not shown to observers")
 READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")

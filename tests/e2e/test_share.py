@@ -348,6 +348,8 @@ async def test_observers_read_without_names(
     read_by_coordinator = await coordinator.send("/read")
     assert "M801" in read_by_coordinator["text"] and "M802" not in read_by_coordinator["text"]
     assert "without a name" in read_by_coordinator["text"]
+    board = await observer.send("/updates")
+    assert "You said, we did: Carers group" in board["text"]
     # Observing is reading only: no coordinator's tools.
     refused = await observer.send("/prompt")
     assert refused["text"] == "That's something only a group's coordinator can do."
