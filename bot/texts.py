@@ -360,6 +360,10 @@ BUTTON_KIND_STORY = N_("Part of my story")
 SHARE_PICK_PROMPT = N_("Which question would you like to answer?")
 SHARE_PROMPT_INTRO = N_("The question: “{text}”\n\n")
 SHARE_SESSION_INTRO = N_("Your feedback on a group meeting.\n\n")
+SHARE_SESSION_TITLE_INTRO = N_("Your feedback on <b>{title}</b> ({day}).\n\n")
+SHARE_PICK_SESSION = N_("Which group meeting is it about?")
+SHARE_SESSION_LINE = N_("{title} · {day}")
+BUTTON_SESSION_OTHER = N_("Another meeting")
 SHARE_ASK_CONTENT = N_(
     "{intro}Type your words, or send a voice note or a photo (up to {limit} characters).\n\n"
     "You can go back, or /cancel to stop."
@@ -524,7 +528,7 @@ BUTTON_RESPOND = N_("Respond")
 
 READ_PICK = N_("Whose input would you like to read?")
 READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
-READ_LINE = N_("{day} · {kind} · {who}\n{content}")
+READ_LINE = N_("{day} · {kind} · {who} · {status}\n{content}")
 READ_ANONYMOUS = N_("without a name")
 READ_HIDDEN = N_("name not shown to observers")
 READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")

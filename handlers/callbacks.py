@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     SHARE_NAMED = "un"
     SHARE_START_AGAIN = "uo"
     SHARE_PROMPT = "uq"
+    SHARE_SESSION_PICK = "ul"
     SHARE_SKIP = "us"
     SHARE_SEND = "ut"
     PROMPT_RESPOND = "ur"

@@ -12,7 +12,7 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
-from bot.services.sharing import Stage
+from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
@@ -72,6 +72,8 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         if not await safety.offer_help(update, context, message.text if message else None):
             await other_message(update, context)
         return
+    if step.step not in STAGES:  # sharing raises its own alerts, naming the group
+        await safety.offer_help(update, context, message.text)
     await _STEPS[step.step](update, context, message.text)
 
 

@@ -52,6 +52,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SHARE_NAMED: (1,),
     Action.SHARE_START_AGAIN: (),
     Action.SHARE_PROMPT: (LONGEST_ID,),
+    Action.SHARE_SESSION_PICK: (LONGEST_ID,),
     Action.SHARE_SKIP: (),
     Action.SHARE_SEND: (),
     Action.PROMPT_RESPOND: (LONGEST_ID,),
