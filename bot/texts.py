@@ -442,6 +442,9 @@ SESSION_BAD_REMINDERS = N_(
     "Sorry, I didn't understand those times. Could you try like this: 24h, 2h "
     "(up to 3 times, from 10 minutes to 14 days before), or none?"
 )
+SESSION_UNREADABLE = N_(
+    "Sorry, I couldn't read any words in that. Could you type it again, or tap Skip?"
+)
 SESSION_CANT_SKIP = N_("This one is needed, sorry. Please type it, or /cancel to stop.")
 SESSION_END_NOT_UNDERSTOOD = N_(
     "Sorry, I didn't understand that. Could you try like this: 4pm, or 2 hours"

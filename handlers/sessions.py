@@ -526,6 +526,7 @@ _WHEN_REPLIES = {
 }
 _PROBLEMS = {
     DraftProblem.BAD_NUMBER: texts.SESSION_BAD_NUMBER,
+    DraftProblem.UNREADABLE: texts.SESSION_UNREADABLE,
     DraftProblem.BAD_REMINDERS: texts.SESSION_BAD_REMINDERS,
     DraftProblem.CANNOT_SKIP: texts.SESSION_CANT_SKIP,
     DraftProblem.NOT_ALLOWED: texts.ONLY_COORDINATORS,

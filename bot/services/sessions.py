@@ -123,6 +123,7 @@ class DraftProblem(enum.Enum):
     NO_DRAFT = "no_draft"
     NOT_ALLOWED = "not_allowed"
     BAD_TEXT = "bad_text"
+    UNREADABLE = "unreadable"
     BAD_NUMBER = "bad_number"
     BAD_REMINDERS = "bad_reminders"
     WHEN = "when"
@@ -629,14 +630,19 @@ class Sessions:
             draft.ends_at = end.at
         elif stage is Stage.PLACE:
             place, link = _split_place(text or "")
-            if text is not None and (place or "") and len(place or "") > PLACE_MAX:
+            if len(place or "") > PLACE_MAX or len(link or "") > PLACE_MAX:
                 return DraftReply(draft, DraftProblem.BAD_TEXT)
-            draft.place = _clean_note(place, PLACE_MAX) if place else None
-            draft.link = link if link and len(link) <= PLACE_MAX else None
+            cleaned = _clean_note(place, PLACE_MAX) if place else None
+            if text is not None and cleaned is None and link is None:
+                return DraftReply(draft, DraftProblem.UNREADABLE)
+            draft.place, draft.link = cleaned, link
         elif stage in (Stage.ACCESS, Stage.CONTENT):
             note = None if text is None else _clean_note(text, NOTE_MAX)
             if text is not None and note is None:
-                return DraftReply(draft, DraftProblem.BAD_TEXT)
+                too_long = len(text.strip()) > NOTE_MAX
+                return DraftReply(
+                    draft, DraftProblem.BAD_TEXT if too_long else DraftProblem.UNREADABLE
+                )
             if stage is Stage.ACCESS:
                 draft.access_notes = note
             else:

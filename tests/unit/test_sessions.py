@@ -138,6 +138,10 @@ async def test_a_member_cannot_start_a_session(services: Services, world: World)
             DraftProblem.BAD_REMINDERS,
         ),
         (["Planning", "tomorrow 2pm", "4pm", None], "y" * 601, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "z" * 301, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "https://x.org/" + "q" * 300, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "\u200b\u202e", DraftProblem.UNREADABLE),
+        (["Planning", "tomorrow 2pm", "4pm", None], "\u200b", DraftProblem.UNREADABLE),
     ],
 )
 async def test_bad_answers_are_refused_and_lose_nothing(
