@@ -17,6 +17,7 @@ from bot.crypto import Sealer
 from bot.delivery import DeliveryWorker
 from bot.failures import describe
 from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
 from bot.settings import Settings, load_secret_key
@@ -33,6 +34,9 @@ CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
+SAFETY_TICK = timedelta(seconds=30)
+# Updates for contributors and the coordinators' daily notice: what is due is in the database.
+LOOP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
 SESSIONS_TICK = timedelta(seconds=2)
 
@@ -68,8 +72,9 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         )
         .build()
     )
+    sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
     services = Services.build(
-        storage, clock, settings.admin_ids, Sealer(load_secret_key(settings))
+        storage, clock, settings.admin_ids, sealer, zone=zone, helplines=helplines
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
@@ -91,7 +96,13 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
 
     assert application.job_queue is not None
     application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
+    _schedule_safeguarding(application, services, worker)
 
+    async def loop_tick(_context: ChorusContext) -> None:
+        if await loop_round(services, settings.zone, settings.quiet_hours):
+            worker.kick()
+
+    application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
     _tick_sessions(application, settings, services, worker)
     register(application)
     application.add_error_handler(errors.on_error)
@@ -118,9 +129,30 @@ def _tick_sessions(
     )
 
 
+def _schedule_safeguarding(
+    application: ChorusApp, services: Services, worker: DeliveryWorker
+) -> None:
+    """Risk alerts nobody answered in time go to the leads without a name."""
+
+    async def unanswered_alerts(_context: ChorusContext) -> None:
+        if await services.safety.send_unanswered():
+            worker.kick()
+
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(
+        unanswered_alerts, interval=SAFETY_TICK, first=5, name="unanswered-alerts"
+    )
+
+
 def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:
     """The update journal that feeds this application, with its pruning tick scheduled."""
-    journal = UpdateJournal(storage, clock, application.bot, application.update_queue)
+    journal = UpdateJournal(
+        storage,
+        clock,
+        application.bot,
+        application.update_queue,
+        application.bot_data.services.sealer,
+    )
 
     async def prune(_context: ChorusContext) -> None:
         await journal.prune()

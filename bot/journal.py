@@ -20,6 +20,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.batching import GroupCommit
 from bot.clock import Clock
+from bot.crypto import Sealer, SealError
 from bot.failures import describe
 from storage.database import Storage
 
@@ -28,14 +29,23 @@ logger = logging.getLogger(__name__)
 # Telegram keeps an unacknowledged update for 24 hours; remembering seen ids for a week
 # covers any redelivery.
 SEEN_MEMORY = timedelta(days=7)
+# Raw updates hold a sender and their words; they are sealed even for the moment they are
+# kept, since old copies of a deleted row can linger in SQLite's write-ahead log.
+UPDATE_PURPOSE = "journal.update"
 
 
 class UpdateJournal:
     """Stores incoming updates, hands new ones to the application, and replays leftovers."""
 
     def __init__(
-        self, storage: Storage, clock: Clock, bot: Bot, queue: asyncio.Queue[object]
+        self,
+        storage: Storage,
+        clock: Clock,
+        bot: Bot,
+        queue: asyncio.Queue[object],
+        sealer: Sealer,
     ) -> None:
+        self._sealer = sealer
         self._storage = storage
         self._clock = clock
         self._bot = bot
@@ -46,7 +56,10 @@ class UpdateJournal:
 
         Raises if they could not be stored, so the caller does not acknowledge them.
         """
-        pairs = [(int(raw["update_id"]), json.dumps(raw, ensure_ascii=False)) for raw in updates]
+        pairs = [
+            (int(raw["update_id"]), self._sealer.seal(json.dumps(raw), UPDATE_PURPOSE))
+            for raw in updates
+        ]
         async with self._storage.transaction() as tx:
             fresh = await tx.journal.add_new(pairs, self._clock.now())
         if len(fresh) < len(pairs):
@@ -64,8 +77,17 @@ class UpdateJournal:
         """Queue every update left unhandled by an earlier run; return how many."""
         async with self._storage.read() as tx:
             pending = await tx.journal.pending()
-        for _update_id, payload in pending:
-            await self._enqueue(json.loads(payload))
+        for update_id, payload in pending:
+            try:
+                raw = json.loads(self._sealer.open(payload, UPDATE_PURPOSE))
+            except SealError:
+                # Stored before updates were sealed, or under another key.
+                raw = _plain_or_none(payload)
+            if raw is None:
+                logger.error("update %d could not be read; dropped", update_id)
+                await self._storage.settle(update_id)
+                continue
+            await self._enqueue(raw)
         if pending:
             logger.info("handling %d update(s) left from before the restart", len(pending))
         return len(pending)
@@ -131,6 +153,14 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
             if not self._waiting[key]:
                 del self._waiting[key]
                 del self._locks[key]
+
+
+def _plain_or_none(payload: str) -> dict[str, Any] | None:
+    try:
+        raw = json.loads(payload)
+    except ValueError:
+        return None
+    return raw if isinstance(raw, dict) else None
 
 
 def _chat_key(update: Update) -> int:

@@ -15,6 +15,10 @@ logger = logging.getLogger(__name__)
 
 _MEMBER = [
     ("sessions", texts.MENU_SESSIONS),
+    ("share", texts.MENU_SHARE),
+    ("mine", texts.MENU_MINE),
+    ("updates", texts.MENU_UPDATES),
+    ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
     ("help", texts.MENU_HELP),
@@ -25,10 +29,18 @@ _COORDINATOR = [
     ("invite", texts.MENU_INVITE),
     ("members", texts.MENU_MEMBERS),
     ("broadcast", texts.MENU_BROADCAST),
+    ("prompt", texts.MENU_PROMPT),
+    ("read", texts.MENU_READ),
+    ("inbox", texts.MENU_INBOX),
+    ("action", texts.MENU_ACTION),
     ("newsession", texts.MENU_NEWSESSION),
     ("hours", texts.MENU_HOURS),
 ]
-_ADMIN = [("coordinators", texts.MENU_COORDINATORS)]
+_ADMIN = [
+    ("coordinators", texts.MENU_COORDINATORS),
+    ("observers", texts.MENU_OBSERVERS),
+    ("leads", texts.MENU_LEADS),
+]
 
 
 def commands_for(role: Role) -> list[BotCommand]:

@@ -23,6 +23,13 @@ logger = logging.getLogger(__name__)
 DEFAULT_BOT_API_URL = "https://api.telegram.org/bot"
 MIN_SECRET_LENGTH = 32
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Shown when words suggest risk, and by /support (CHORUS_HELPLINES replaces them).
+DEFAULT_HELPLINES = (
+    "Samaritans: call 116 123 (free, day or night)",
+    "Shout: text SHOUT to 85258",
+    "NHS: call 111",
+    "In an emergency: call 999",
+)
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{10,}$")
 
 
@@ -58,6 +65,9 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     private_chat_interval: float = Field(default=1.0, ge=0, le=60)
     group_chat_per_minute: int = Field(default=20, ge=1, le=1000)
+    # Where people can get help now, shown when words suggest risk and by /support:
+    # entries separated by ";".
+    helplines: Annotated[tuple[str, ...], NoDecode] = DEFAULT_HELPLINES
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -65,6 +75,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [part.strip() for part in value.replace(";", ",").split(",")]
             return frozenset(int(part) for part in parts if part)
+        return value
+
+    @field_validator("helplines", mode="before")
+    @classmethod
+    def _split_helplines(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            lines = tuple(part.strip() for part in value.split(";") if part.strip())
+            if not lines:
+                raise ValueError("no helplines")
+            return lines
         return value
 
     @field_validator("timezone")
@@ -122,6 +142,10 @@ _SENTENCES = {
     ),
     "timezone": (
         "CHORUS_TIMEZONE is not a time zone Chorus knows; use a name like Europe/London."
+    ),
+    "helplines": (
+        "CHORUS_HELPLINES must list at least one helpline, entries separated by ';', "
+        "for example: Samaritans: call 116 123; In an emergency: call 999."
     ),
     "webhook_port": "CHORUS_WEBHOOK_PORT must be a port number between 1 and 65535.",
     "quiet_hours": ("CHORUS_QUIET_HOURS must be two local times like 21:00-08:00, or off."),

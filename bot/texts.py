@@ -172,7 +172,11 @@ NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
-    "/settings – your name, and pausing messages\n"
+    "/share – share feedback or part of your story, with your name or without\n"
+    "/mine – what you've shared, and taking it back\n"
+    "/updates – what the group did with what members said\n"
+    "/support – where to get help now\n"
+    "/settings – your name, pausing messages, and how you hear back\n"
     "/leave – leave a group\n"
     "/cancel – stop what you're doing\n"
     "/help – this list"
@@ -182,15 +186,23 @@ HELP_COORDINATOR = N_(
     "/newgroup – make a new group\n"
     "/invite – get a group's invite link\n"
     "/members – see who is in a group\n"
-    "/broadcast – send a message to your groups"
+    "/broadcast – send a message to your groups\n"
+    "/prompt – ask a group a question\n"
+    "/read – read what members shared\n"
+    "/inbox – what members shared, one at a time\n"
+    "/action – pieces of work, and news on them"
 )
-HELP_ADMIN = N_("\n\nFor admins:\n/coordinators – add or remove coordinators")
+HELP_ADMIN = N_(
+    "\n\nFor admins:\n/coordinators – add or remove coordinators\n"
+    "/observers – add or remove a group's observers\n"
+    "/leads – choose safeguarding leads"
+)
 CANCELLED = N_("Okay, stopped. Nothing was changed.")
 NOTHING_TO_CANCEL = N_("There's nothing to stop right now. /help shows what you can do.")
 UNKNOWN_COMMAND = N_("Sorry, I don't know that command. /help shows what you can do.")
 NOT_UNDERSTOOD = N_(
-    "Thank you for your message. I can't pass on messages written here yet, "
-    "so no one else has seen it. /help shows what you can do."
+    "Thank you for your message. I don't pass on messages written here, so no one else has "
+    "seen it. To share something with your group, use /share. /help shows what you can do."
 )
 
 # --- Coordinators ---------------------------------------------------------------------------
@@ -334,6 +346,501 @@ MENU_MEMBERS = N_("See who is in a group")
 MENU_BROADCAST = N_("Send a message to your groups")
 MENU_COORDINATORS = N_("Add or remove coordinators")
 
+# --- Input at arm's length: sharing, /mine, prompts, observers (J3) -------------------------
+
+SHARE_RESUME = N_("You were writing something. Carry on, or start again?")
+BUTTON_CARRY_ON = N_("Carry on")
+BUTTON_START_AGAIN = N_("Start again")
+SHARE_PICK_GROUP = N_("Which group is this for? /cancel to stop.")
+SHARE_PICK_KIND = N_("What would you like to share with <b>{group}</b>? /cancel to stop.")
+BUTTON_KIND_PROMPT = N_("Answer a question")
+BUTTON_KIND_FEEDBACK = N_("Feedback")
+BUTTON_KIND_SESSION = N_("About a group meeting")
+BUTTON_KIND_STORY = N_("Part of my story")
+SHARE_PICK_PROMPT = N_("Which question would you like to answer?")
+SHARE_PROMPT_INTRO = N_("The question: “{text}”\n\n")
+SHARE_SESSION_INTRO = N_("Your feedback on a group meeting.\n\n")
+SHARE_ASK_CONTENT = N_(
+    "{intro}Type your words, or send a voice note or a photo (up to {limit} characters).\n\n"
+    "You can go back, or /cancel to stop."
+)
+SHARE_KEEP_NOTE = N_("\n\nWhat you wrote before is kept: type again to replace it, or keep it.")
+BUTTON_KEEP = N_("Keep what I wrote")
+SHARE_ASK_CAPTION = N_(
+    "Thank you, I have your {media}. Would you like to add a few words to go with it? "
+    "Type them, or skip."
+)
+BUTTON_SKIP = N_("Skip")
+SHARE_ASK_NAME = N_(
+    "Do you want to send this with your name, or without it? "
+    "Without your name, coordinators won't see who sent it.{small}"
+)
+SHARE_SMALL_GROUP = N_(
+    "\n\n<b>Please note:</b> {group} has only {count} members, so even without your name, "
+    "others may guess who wrote it."
+)
+BUTTON_WITH_NAME = N_("With my name")
+BUTTON_WITHOUT_NAME = N_("Without my name")
+SHARE_ASK_CONSENT = N_(
+    "How may your story be used? You can skip this: then only coordinators read it."
+)
+BUTTON_CONSENT_COORDINATORS = N_("Only coordinators read it")
+BUTTON_CONSENT_QUOTE_ANONYMOUS = N_("Quote it without my name")
+BUTTON_CONSENT_QUOTE_NAMED = N_("Quote it with my name")
+CONSENT_COORDINATORS = N_("only coordinators read it")
+CONSENT_QUOTE_ANONYMOUS = N_("it may be quoted, without your name")
+CONSENT_QUOTE_NAMED = N_("it may be quoted, with your name")
+SHARE_PREVIEW = N_(
+    "<b>Here's what you'll send</b> to {group} ({kind}):\n\n{content}\n\n{who}{consent}{small}"
+)
+PREVIEW_MEDIA = N_("[your {media}]")
+PREVIEW_WORDS = N_("“{words}”")
+WHO_NAMED = N_("Who will see it: the coordinators of {group}, with your name ({name}).")
+WHO_ANONYMOUS = N_(
+    "Who will see it: the coordinators of {group}, without your name, in the next daily "
+    "batch, with the date only. Coordinators won't see who you are; Telegram and the people "
+    "who run this bot's server can see accounts."
+)
+WHO_OBSERVERS = N_(" {count} observers of the group can read it too, never with your name.")
+CONSENT_LINE = N_("\nHow it may be used: {consent}.")
+NO_NAME_SET = N_("no name set, so “member”")
+BUTTON_SEND = N_("Send")
+BUTTON_CHANGE_WORDS = N_("Change what I wrote")
+BUTTON_DONT_SEND = N_("Don't send")
+SHARE_RECEIPT_NAMED = N_(
+    "Thank you. Your words are with the coordinators of {group} now. "
+    "I'll tell you what happens next.\n\n"
+    "Your private reference: <b>{reference}</b>\n"
+    "/mine shows what you've shared, and you can take anything back there."
+)
+SHARE_RECEIPT_ANONYMOUS = N_(
+    "Thank you. Your words will reach the coordinators of {group} {when}, without your name. "
+    "I'll tell you what happens next.\n\n"
+    "Your private reference: <b>{reference}</b> (only you have it)\n"
+    "/mine shows what you've shared, and you can take anything back there."
+)
+SHARE_EMPTY = N_(
+    "I couldn't find any words in that. Please type what you'd like to say, or send a voice "
+    "note or a photo. /cancel to stop."
+)
+SHARE_TOO_LONG = N_(
+    "That's longer than I can take in one go ({limit} characters at most). Could you make it "
+    "shorter, or send the rest later as another item? Your message is still in our chat "
+    "above, so nothing is lost."
+)
+SHARE_UNSUPPORTED = N_(
+    "Sorry, I can only take words, a voice note or a photo here, not stickers or other "
+    "files. Anything you wrote before is kept."
+)
+SHARE_USE_BUTTONS = N_(
+    "Please choose with the buttons below, or /cancel to stop. Anything you wrote is kept."
+)
+SHARE_NO_PROMPTS = N_(
+    "There are no open questions in {group} right now. You could share feedback or part of "
+    "your story instead."
+)
+SHARE_PROMPT_CLOSED = N_(
+    "Sorry, that question isn't taking answers any more. /share lets you send something else."
+)
+SHARE_NOT_MEMBER = N_(
+    "You're not in a group yet, so there's nowhere to share to. To join one, open the invite "
+    "link a coordinator gave you."
+)
+SHARE_DISCARDED = N_("Okay, nothing was sent, and what you wrote has been deleted.")
+KIND_PROMPT = N_("an answer to a question")
+KIND_FEEDBACK = N_("feedback")
+KIND_SESSION = N_("feedback on a group meeting")
+KIND_STORY = N_("part of your story")
+MEDIA_VOICE = N_("voice note")
+MEDIA_PHOTO = N_("photo")
+STATUS_RECEIVED = N_("received")
+STATUS_ACKNOWLEDGED = N_("seen by the coordinators")
+STATUS_CONSIDERING = N_("being considered")
+STATUS_MEETING = N_("taken to a meeting")
+STATUS_OUTCOME = N_("decided")
+
+MINE_NONE = N_("You haven't shared anything yet. /share is the way to start.")
+MINE_HEADER = N_(
+    "<b>What you've shared</b> ({total})\n"
+    "Newest first. Tap a number to read it in full or take it back.\n\n{lines}"
+)
+MINE_LINE = N_("{number}. {day} · {kind} · {group} · {status}{anonymous}\n   {preview}")
+MINE_ANONYMOUS = N_(" · without your name")
+BUTTON_READ = N_("Read {number}")
+BUTTON_WITHDRAW = N_("Take back {number}")
+BUTTON_OLDER = N_("Older ›")
+MINE_FULL = N_(
+    "<b>{kind}</b> for {group}, {day}{anonymous}\n"
+    "What happened so far: {status}\n"
+    "How it may be used: {consent}\n"
+    "Reference: {reference}\n\n{content}"
+)
+BUTTON_WITHDRAW_ONE = N_("Take it back")
+MINE_READ_ACTIONS = N_("If you'd rather it wasn't used, you can take it back.")
+WITHDRAW_CONFIRM = N_(
+    "Take back what you shared with {group} on {day}? It will be removed from every list and "
+    "report, and its words deleted. This can't be undone."
+)
+BUTTON_WITHDRAW_YES = N_("Yes, take it back")
+BUTTON_WITHDRAW_NO = N_("No, keep it")
+WITHDRAWN = N_("Done. It's been taken back and its words deleted.")
+WITHDRAWN_TOLD = N_(
+    "Done. It's been taken back and its words deleted. The coordinators had already started "
+    "using it, so I've let them know to stop."
+)
+WITHDRAW_KEPT = N_("Okay, it stays as it is.")
+ITEM_NOT_FOUND = N_(
+    "Sorry, I can't find that. It may have been taken back already. "
+    "/mine shows what you've shared."
+)
+ITEM_WITHDRAWN_NOTICE = N_(
+    "Something given in <b>{group}</b> on {day} ({kind}) has been taken back by the person "
+    "who gave it. Please stop using it, including any quotes from it."
+)
+
+PROMPT_PICK_GROUP = N_("Which group is the question for? /cancel to stop.")
+PROMPT_ASK_TEXT = N_(
+    "Type the question or scenario for <b>{group}</b>, for example: “What could have helped "
+    "Sam here?” Up to {limit} characters. /cancel to stop."
+)
+PROMPT_EMPTY = N_("Your question is empty. Please type the words you'd like to ask.")
+PROMPT_TOO_LONG = N_(
+    "That's longer than a question can be ({limit} characters at most). Could you make it shorter?"
+)
+PROMPT_ASK_END = N_("Until when should people be able to answer?")
+BUTTON_END_NONE = N_("No end date")
+BUTTON_END_WEEKS = N_("For {weeks} weeks")
+BUTTON_END_WEEK = N_("For 1 week")
+PROMPT_PREVIEW = N_("Above is how it will look. It will go to the members of {group}.")
+BUTTON_POST = N_("Post it")
+PROMPT_POSTED = N_("Posted. It's on its way to {count} members of {group}.")
+PROMPT_DISCARDED = N_("Okay, nothing was posted.")
+PROMPT_TO_MEMBERS = N_(
+    "<b>A question from {group}</b>\n\n{text}\n\n"
+    "If you'd like to answer, tap Respond. You can answer with your name or without it.{ends}"
+)
+PROMPT_ENDS = N_("\nOpen until {day}.")
+BUTTON_RESPOND = N_("Respond")
+
+READ_PICK = N_("Whose input would you like to read?")
+READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
+READ_LINE = N_("{day} · {kind} · {who}\n{content}")
+READ_ANONYMOUS = N_("without a name")
+READ_HIDDEN = N_("name not shown to observers")
+READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")
+NO_READABLE_GROUPS = N_("There's no group whose input you can read.")
+
+OBSERVERS_PICK = N_("Which group's observers?")
+OBSERVERS_LIST = N_("<b>Observers of {group}</b>\n{lines}")
+OBSERVERS_NONE = N_("<b>{group}</b> has no observers.")
+OBSERVER_LINE = N_("• {name}")
+UNNAMED_OBSERVER = N_("observer (no name given)")
+BUTTON_NEW_OBSERVER = N_("Make a link for a new observer")
+BUTTON_REMOVE_OBSERVER = N_("Remove {name}")
+OBSERVER_LINK = N_(
+    "Send this link to the person who should observe <b>{group}</b>. They'll be able to read "
+    "what members share there and what happened, never who wrote it. It works once, for "
+    "7 days:\n{link}"
+)
+BECAME_OBSERVER = N_(
+    "You're now an observer of <b>{group}</b>. /read shows what members share there, "
+    "never who wrote it."
+)
+ALREADY_OBSERVER = N_("You're already an observer of <b>{group}</b>. /read shows its input.")
+OBSERVER_REMOVED = N_("Done. They no longer observe the group.")
+OBSERVER_NOT_FOUND = N_("That person doesn't observe the group any more.")
+
+# --- Safeguarding (J6) -------------------------------------------------------------------------
+
+SAFETY_REPLY = N_(
+    "I'm sorry you're going through this. You don't have to face it alone.\n\n"
+    "If you need help now:\n{helplines}\n\n"
+    "Would you like someone from the organisation to contact you? If you say yes, our "
+    "safeguarding lead will see who you are and what you wrote. If not, they'll see what you "
+    "wrote, but not who you are."
+)
+HELPLINE_LINE = N_("• {line}")
+BUTTON_CONTACT_YES = N_("Yes, please contact me")
+BUTTON_CONTACT_NO = N_("No, thank you")
+SAFETY_WILL_CONTACT = N_(
+    "Thank you for telling me. I've passed it on, and someone will contact you as soon as "
+    "they can. If you need help before then:\n{helplines}"
+)
+SAFETY_NO_CONTACT = N_(
+    "That's okay, nobody will contact you. The helplines are there any time, and /support "
+    "shows them again."
+)
+SAFETY_ALREADY = N_("You've already answered this. /support shows the helplines any time.")
+SUPPORT = N_(
+    "<b>Help, any time</b>\n{helplines}\n\n"
+    "You can use these whenever you need them; you don't have to be in a group."
+)
+SAFETY_ALERT_NAMED = N_(
+    "<b>Safety alert</b>\n{who} wrote something that suggests they or someone else may be at "
+    "risk, and asked to be contacted.\nGroup: {group}\n\nTheir words:\n“{words}”\n\n"
+    "They were shown the helplines."
+)
+SAFETY_ALERT_UNNAMED = N_(
+    "<b>Safety alert</b>\nSomeone wrote something that suggests they or someone else may be "
+    "at risk. They did not ask to be contacted, so who they are is not shared.\n"
+    "Group: {group}\n\nTheir words:\n“{words}”\n\nThey were shown the helplines."
+)
+SAFETY_IDENTITY = N_('<a href="tg://user?id={id}">{name}</a>')
+SAFETY_NO_NAME = N_("a member with no name set")
+SAFETY_NO_GROUP = N_("not given")
+LEADS_LIST = N_(
+    "<b>Safeguarding leads</b>\n"
+    "Leads receive risk alerts. Tap a coordinator to make them a lead, or to stop.\n{lines}"
+)
+LEADS_NONE = N_("There are no coordinators yet, so no one can be a lead.")
+LEAD_LINE = N_("{mark} {name}")
+
+MENU_SHARE = N_("Share feedback or your story")
+MENU_MINE = N_("What you've shared")
+MENU_SUPPORT = N_("Where to get help now")
+MENU_PROMPT = N_("Ask your group a question")
+MENU_READ = N_("Read what members shared")
+MENU_OBSERVERS = N_("Add or remove observers")
+MENU_LEADS = N_("Choose safeguarding leads")
+# --- Closing the loop: updates to contributors --------------------------------------------
+
+ABOUT_WORDS = N_("About what you said on {date} (“{words}”)")
+ABOUT_VOICE = N_("About your voice note of {date}")
+ABOUT_PHOTO = N_("About your photo of {date}")
+ABOUT_ITEM = N_("About what you shared on {date}")
+ABOUT_JOIN = N_(", and ")
+UPDATE_BLOCK = N_("{about}: {line}")
+UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
+UPDATE_DIGEST = N_(
+    "<b>What happened with your words</b>\n\n{blocks}\n\n"
+    "/mine shows everything that happened with your words."
+)
+LINE_ACKNOWLEDGED = N_(
+    "a coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
+)
+LINE_CONSIDERING = N_("the coordinators are looking at what they can do about it.")
+LINE_MEETING = N_("it will be talked about at {meeting} on {date}.")
+LINE_CHANGED = N_("{text} Thank you, this changed because of you.")
+LINE_WILL_CHANGE = N_("{text} This should be done by {date}. Thank you, this is because of you.")
+LINE_CANNOT_CHANGE = N_(
+    "this can't change for now. {text} Thank you for saying it: it was heard, and it matters."
+)
+LINE_REPLY = N_("a coordinator wrote back: “{text}”")
+LINE_LINKED = N_("it's now part of a piece of work: “{title}”. I'll tell you how it goes.")
+LINE_ACTION_UPDATE = N_("news on “{title}”: {text}")
+LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
+ACTION_PLANNED = N_("planned")
+ACTION_IN_PROGRESS = N_("under way")
+ACTION_DONE = N_("done")
+ACTION_NOT_POSSIBLE = N_("not possible, sadly")
+
+# --- Closing the loop: how members hear (in /settings) ------------------------------------
+
+SETTINGS_UPDATES = N_("How you hear what happened with your words: {rhythm}")
+RHYTHM_NOW = N_("as it happens")
+RHYTHM_DAILY = N_("once a day, at {time}")
+RHYTHM_WEEKLY = N_("once a week, {day} at {time}")
+BUTTON_RHYTHM = N_("How I hear back")
+RHYTHM_ASK = N_(
+    "When I have news about your words, how would you like to hear it?\n"
+    "A digest gathers everything into one message. /cancel to leave it as it is."
+)
+BUTTON_RHYTHM_NOW = N_("As it happens")
+BUTTON_RHYTHM_DAILY = N_("Once a day")
+BUTTON_RHYTHM_WEEKLY = N_("Once a week")
+RHYTHM_ASK_DAY = N_("Which day of the week?")
+RHYTHM_ASK_TIME = N_("At what time?")
+RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+LINE_MEETING_PAST = N_("it was talked about at {meeting} on {date}.")
+
+# --- Closing the loop: the coordinators' daily notice -------------------------------------
+
+INBOX_KIND_PROMPT = N_("Answer to a question")
+INBOX_KIND_FEEDBACK = N_("Feedback")
+INBOX_KIND_SESSION = N_("About a meeting")
+INBOX_KIND_STORY = N_("Story")
+NUDGE = N_("<b>Your inbox today</b>\n\n{groups}\n\n/inbox shows them one at a time.")
+NUDGE_GROUP = N_("<b>{group}</b>")
+NUDGE_NEW = N_("New: {count}")
+NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
+NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
+NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
+NUDGE_MORE = N_("…and {count} more")
+
+# --- Closing the loop: "you said, we did" and an item's history -----------------------------
+
+BOARD_HEADER = N_("<b>You said, we did: {group}</b>")
+BOARD_EMPTY = N_(
+    "<b>You said, we did: {group}</b>\n\nNothing to show yet. "
+    "When the coordinators report back on what members said, it will be here."
+)
+BOARD_SAID = N_("Someone said: “{words}”")
+BOARD_SAID_NAMED = N_("{name} said: “{words}”")
+BOARD_ENTRY = N_("{said}\n→ {did}")
+BOARD_CHANGED = N_("What changed: {text}")
+BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
+BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
+BOARD_WORK = N_("<b>Work under way</b>")
+BOARD_ACTION = N_("• {title}: {news}")
+BOARD_ACTION_STATUS = N_("now {status}")
+BOARD_ACTION_TEXT = N_("{text}")
+BUTTON_BOARD_SEND = N_("Send this to the group")
+BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
+BUTTON_BOARD_YES = N_("Yes, send it")
+BOARD_SENT = N_("Sending it to {count} people.")
+BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_PICK = N_("Which group's list would you like to see?")
+BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
+HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")
+HISTORY_LINE = N_("{date}: {text}")
+HISTORY_GIVEN = N_("you shared it. Thank you.")
+HISTORY_ACKNOWLEDGED = N_("a coordinator read it.")
+HISTORY_CONSIDERING = N_("the coordinators started looking at what they could do.")
+HISTORY_MEETING = N_("taken to {meeting} on {date}.")
+HISTORY_LINKED = N_("it became part of “{title}”.")
+HISTORY_REPLY = N_("a coordinator wrote back: “{text}”")
+HISTORY_OUTCOME = N_("{did}")
+HISTORY_GONE = N_("Sorry, I can't find that any more.")
+BUTTON_WHAT_HAPPENED = N_("What happened")
+
+# --- Closing the loop: the inbox -------------------------------------------------------------
+
+INBOX_PICK = N_("Which group's inbox would you like to open?")
+INBOX_HEADER = N_(
+    "<b>Inbox: {group}</b>\nNew: {new} · Waiting for what happens next: {waiting} · "
+    "Waiting too long: {overdue}"
+)
+INBOX_NOTHING = N_("Nothing here needs you right now. Thank you for keeping up.")
+CARD = N_(
+    "<b>{kind}</b>, {who}, {date} (waiting {days} days)\n"
+    "How it may be used: {consent}\n"
+    "Where it is: {status}\n\n"
+    "{words}"
+)
+CARD_ANONYMOUS = N_("without a name")
+CARD_NAMED = N_("from {name}")
+CARD_WORDS = N_("“{words}”")
+CARD_VOICE = N_("(a voice note: tap the button to hear it)")
+CARD_PHOTO = N_("(a photo: tap the button to see it)")
+INBOX_CONSENT_COORDINATORS = N_("only coordinators read it")
+INBOX_CONSENT_QUOTE_ANONYMOUS = N_("may be quoted, without a name")
+INBOX_CONSENT_QUOTE_NAMED = N_("may be quoted, with their name")
+INBOX_STATUS_RECEIVED = N_("not yet acknowledged")
+INBOX_STATUS_ACKNOWLEDGED = N_("acknowledged")
+INBOX_STATUS_CONSIDERING = N_("being considered")
+INBOX_STATUS_MEETING = N_("taken to a meeting")
+INBOX_STATUS_OUTCOME = N_("has an outcome")
+BUTTON_ACK = N_("Acknowledge")
+BUTTON_CONSIDER = N_("We're considering it")
+BUTTON_MEETING = N_("Take to a meeting")
+BUTTON_OUTCOME = N_("Record outcome")
+BUTTON_ADD_TO_ACTION = N_("Add to action")
+BUTTON_REPLY = N_("Reply")
+BUTTON_NEXT_ITEM = N_("Next ›")
+BUTTON_MEDIA = N_("Hear or see it")
+BUTTON_FILTER_NEW = N_("New ({count})")
+BUTTON_FILTER_WAITING = N_("Waiting ({count})")
+BUTTON_FILTER_OVERDUE = N_("Too long ({count})")
+BUTTON_FILTER_ALL = N_("All open ({count})")
+BUTTON_NUDGE_DAYS = N_("When to remind me")
+INBOX_NOT_ALLOWED = N_("Sorry, you can only open the inbox of groups you coordinate.")
+INBOX_GONE = N_("Sorry, that item isn't in the inbox any more. It may have been withdrawn.")
+INBOX_ALREADY = N_("That was already done.")
+INBOX_EMPTY_TEXT = N_("That's empty. Please type a few words, or /cancel to stop.")
+INBOX_TOO_LONG = N_(
+    "That's longer than I can send ({limit} characters at most). Could you shorten it?"
+)
+INBOX_BAD_DATE = N_(
+    "Sorry, I didn't understand that date. Could you try like this: 12 March, or 12/3"
+)
+INBOX_PAST_DATE = N_("That date has already gone. Could you give a date from today on?")
+INBOX_ACKNOWLEDGED = N_("Acknowledged. They'll hear that their words were read.")
+INBOX_CONSIDERING = N_("Done. They'll hear that you're considering it.")
+INBOX_MEETING_SAVED = N_("Saved. They'll hear which meeting it goes to.")
+INBOX_SENT = N_("Sent. They'll hear it in the way they chose to hear back.")
+INBOX_DISCARDED = N_("Okay, nothing was sent.")
+MEETING_ASK = N_(
+    "Which meeting is it going to, and when? Type the name and the date, like this: "
+    "Board meeting, 12 March. /cancel to stop."
+)
+MEETING_BAD = N_(
+    "Sorry, I couldn't read that. Please type the meeting's name, a comma, then the date, "
+    "like this: Board meeting, 12 March. /cancel to stop."
+)
+OUTCOME_PICK = N_("What came of it?")
+BUTTON_CHANGED = N_("Something changed")
+BUTTON_WILL_CHANGE = N_("Something will change")
+BUTTON_CANNOT_CHANGE = N_("It can't change")
+OUTCOME_ASK_CHANGED = N_(
+    "What changed? Type it as you'd tell them, for example: the forms have been cut to one "
+    "page. (Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_WILL_CHANGE = N_(
+    "What will change? Type it as you'd tell them. I'll ask by when next. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_CANNOT_CHANGE = N_(
+    "Why can't it change? An honest reason helps people trust the group. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_DUE = N_("By when? For example: 30 April, or 30/4. /cancel to stop.")
+REPLY_ASK = N_(
+    "Type your reply. It goes to the person who shared this"
+    " (you won't see who they are if they gave no name). Up to {limit} characters. "
+    "/cancel to stop."
+)
+PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
+BUTTON_SEND_IT = N_("Send it")
+DAYS_ASK = N_(
+    "I remind coordinators each morning about items with no outcome after {days} days. "
+    "How many days should it be?"
+)
+BUTTON_DAYS = N_("{days} days")
+DAYS_SAVED = N_("Done. I'll remind you after {days} days without an outcome.")
+
+# --- Closing the loop: actions ---------------------------------------------------------------
+
+ACTION_GROUP_PICK = N_("Which group's actions would you like to see?")
+ACTION_LIST = N_("<b>Actions</b>\nTap one to post an update or change where it stands.")
+ACTION_LIST_EMPTY = N_(
+    "No actions yet. An action gathers what members said into a piece of work, "
+    "so you can tell them all how it goes."
+)
+BUTTON_NEW_ACTION = N_("New action")
+BUTTON_POST_UPDATE = N_("Post an update")
+BUTTON_ALL_ACTIONS = N_("‹ All actions")
+ACTION_LINK_PICK = N_("Which action should this be part of?")
+ACTION_LINKED = N_("Added. The person who shared it will hear it's part of this work.")
+ACTION_ASK_TITLE = N_(
+    "What's the action? For example: Rewrite the support-plan paperwork. /cancel to stop."
+)
+ACTION_MADE = N_("Made: “{title}”.")
+ACTION_NOT_ALLOWED = N_("Sorry, you can only work on actions of groups you coordinate.")
+ACTION_VIEW = N_("<b>{title}</b>\nWhere it stands: {status}\nItems linked: {items}\n\n{history}")
+ACTION_HISTORY_LINE = N_("{date}: {text}")
+ACTION_NO_HISTORY = N_("No updates yet.")
+ACTION_ASK_UPDATE = N_(
+    "What's the news on “{title}”? Everyone whose words are linked to it will hear it, "
+    "once each. (Up to {limit} characters. /cancel to stop.)"
+)
+ACTION_PREVIEW_NOTE = N_(
+    "Above is how it will read for one of them (each person sees only their own words). Send it?"
+)
+ACTION_POSTED = N_("Posted. {count} people will hear it.")
+ACTION_STATUS_SET = N_("Done: it's now {status}. {count} people will hear it.")
+
+MENU_UPDATES = N_("What was done with what members said")
+MENU_INBOX = N_("What members shared, one at a time")
+MENU_ACTION = N_("Pieces of work, and news on them")
 # --- Group sessions -------------------------------------------------------------------------
 
 SESSION_INVITE = N_("<b>{title}</b> ({group})")
@@ -425,7 +932,6 @@ SESSION_DETAILS = N_("Places: {places}\nReminders: {reminders}")
 SESSION_NO_LIMIT = N_("no limit")
 SESSION_NO_REMINDERS = N_("none")
 SESSION_REMINDER_BEFORE = N_("{length} before")
-BUTTON_SKIP = N_("Skip")
 BUTTON_NO_LIMIT = N_("No limit")
 BUTTON_USUAL_REMINDERS = N_("Usual times")
 BUTTON_SAVE_INVITE = N_("Save and invite")
@@ -491,7 +997,7 @@ SESSION_CANCEL_CONFIRM = N_(
     "Cancel <b>{title}</b>, {when}? Everyone who answered ({count}) will be told."
 )
 BUTTON_YES_CANCEL = N_("Yes, cancel it")
-BUTTON_KEEP = N_("No, keep it")
+BUTTON_KEEP_SESSION = N_("No, keep it")
 SESSION_CANCELLED = N_("Cancelled. {count} people who answered will be told.")
 SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
 SESSION_KEPT = N_("Okay, the session stays as it is.")
@@ -557,7 +1063,6 @@ SESSION_FEEDBACK_GOT_WORDS = N_(
 )
 BUTTON_SEND_WITHOUT_NAME = N_("Send without my name")
 BUTTON_SEND_WITH_NAME = N_("Send with my name")
-BUTTON_DONT_SEND = N_("Don't send")
 SESSION_FEEDBACK_SENT = N_(
     "Thank you. It's with the coordinators now. Your private reference is {reference}."
 )

@@ -20,10 +20,18 @@ from handlers import (
     callbacks,
     general,
     groups,
+    inbox,
+    mine,
+    observers,
     presence,
+    prompts,
+    safety,
     sessions,
+    share,
     start,
+    updates,
 )
+from handlers import actions as loop_actions
 from handlers.callbacks import Action
 from handlers.common import Handler
 
@@ -54,6 +62,68 @@ _BUTTONS: dict[Action, Handler] = {
     Action.BROADCAST_STOP: broadcast.broadcast_stop_tapped,
     Action.QUIET_PICK: account.quiet_pick_tapped,
     Action.QUIET_SET: account.quiet_set_tapped,
+    # Input at arm's length (J3) and safeguarding (J6)
+    Action.SHARE_CARRY_ON: share.share_carry_on_tapped,
+    Action.SHARE_START_AGAIN: share.share_start_again_tapped,
+    Action.SHARE_GROUP: share.share_group_tapped,
+    Action.SHARE_KIND: share.share_kind_tapped,
+    Action.SHARE_PROMPT: share.share_prompt_tapped,
+    Action.SHARE_SESSION: share.share_session_tapped,
+    Action.SHARE_NAMED: share.share_named_tapped,
+    Action.SHARE_CONSENT: share.share_consent_tapped,
+    Action.SHARE_SKIP: share.share_skip_tapped,
+    Action.SHARE_BACK: share.share_back_tapped,
+    Action.SHARE_CHANGE_WORDS: share.share_change_words_tapped,
+    Action.SHARE_DISCARD: share.share_discard_tapped,
+    Action.SHARE_SEND: share.share_send_tapped,
+    Action.PROMPT_RESPOND: share.prompt_respond_tapped,
+    Action.MINE_PAGE: mine.mine_page_tapped,
+    Action.MINE_READ: mine.mine_read_tapped,
+    Action.MINE_WITHDRAW: mine.mine_withdraw_tapped,
+    Action.MINE_WITHDRAW_YES: mine.mine_withdraw_yes_tapped,
+    Action.MINE_WITHDRAW_NO: mine.mine_withdraw_no_tapped,
+    Action.PROMPT_GROUP: prompts.prompt_group_tapped,
+    Action.PROMPT_END: prompts.prompt_end_tapped,
+    Action.PROMPT_POST: prompts.prompt_post_tapped,
+    Action.PROMPT_DISCARD: prompts.prompt_discard_tapped,
+    Action.READ_GROUP: observers.read_group_tapped,
+    Action.SAFETY_YES: safety.safety_yes_tapped,
+    Action.SAFETY_NO: safety.safety_no_tapped,
+    Action.LEAD_TOGGLE: safety.lead_toggle_tapped,
+    Action.OBSERVERS_GROUP: observers.observers_group_tapped,
+    Action.OBSERVER_LINK: observers.observer_link_tapped,
+    Action.OBSERVER_REMOVE: observers.observer_remove_tapped,
+    # Closing the loop (J4)
+    Action.INBOX_GROUP: inbox.inbox_group_tapped,
+    Action.INBOX_FILTER: inbox.inbox_filter_tapped,
+    Action.INBOX_NEXT: inbox.inbox_next_tapped,
+    Action.INBOX_ACK: inbox.inbox_ack_tapped,
+    Action.INBOX_CONSIDER: inbox.inbox_consider_tapped,
+    Action.INBOX_MEETING: inbox.inbox_meeting_tapped,
+    Action.INBOX_OUTCOME: inbox.inbox_outcome_tapped,
+    Action.INBOX_OUTCOME_KIND: inbox.inbox_outcome_kind_tapped,
+    Action.INBOX_REPLY: inbox.inbox_reply_tapped,
+    Action.INBOX_SEND: inbox.inbox_send_tapped,
+    Action.INBOX_DISCARD: inbox.inbox_discard_tapped,
+    Action.INBOX_MEDIA: inbox.inbox_media_tapped,
+    Action.INBOX_DAYS: inbox.inbox_days_tapped,
+    Action.INBOX_DAYS_SET: inbox.inbox_days_set_tapped,
+    Action.UPDATES_GROUP: updates.updates_group_tapped,
+    Action.UPDATES_SEND: updates.updates_send_tapped,
+    Action.UPDATES_CONFIRM: updates.updates_confirm_tapped,
+    Action.HISTORY: updates.history_tapped,
+    Action.ACTION_GROUP: loop_actions.action_group_tapped,
+    Action.ACTION_OPEN: loop_actions.action_open_tapped,
+    Action.ACTION_NEW: loop_actions.action_new_tapped,
+    Action.ACTION_PICK: loop_actions.action_pick_tapped,
+    Action.ACTION_LINK: loop_actions.action_link_tapped,
+    Action.ACTION_UPDATE: loop_actions.action_update_tapped,
+    Action.ACTION_STATUS: loop_actions.action_status_tapped,
+    Action.ACTION_SEND: loop_actions.action_send_tapped,
+    Action.DIGEST_PICK: updates.digest_pick_tapped,
+    Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,
+    Action.DIGEST_DAY: updates.digest_day_tapped,
+    Action.DIGEST_TIME: updates.digest_time_tapped,
     # Group sessions
     Action.SESSION_ANSWER: sessions.session_answer_tapped,
     Action.SESSION_CALENDAR: sessions.session_calendar_tapped,
@@ -91,6 +161,18 @@ _COMMANDS: dict[str, Handler] = {
     "members": groups.members_command,
     "coordinators": admin.coordinators_command,
     "broadcast": broadcast.broadcast_command,
+    # Input at arm's length (J3) and safeguarding (J6)
+    "share": share.share_command,
+    "mine": mine.mine_command,
+    "prompt": prompts.prompt_command,
+    "read": observers.read_command,
+    "observers": observers.observers_command,
+    "support": safety.support_command,
+    "leads": safety.leads_command,
+    # Closing the loop (J4)
+    "inbox": inbox.inbox_command,
+    "action": loop_actions.action_command,
+    "updates": updates.updates_command,
     "sessions": sessions.sessions_command,
     "newsession": sessions.newsession_command,
     "hours": sessions.hours_command,
@@ -111,6 +193,18 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CallbackQueryHandler(general.stale_button_tapped))
     application.add_handler(MessageHandler(private & filters.COMMAND, general.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, general.text_received))
+    # Voice notes, photos, stickers and files: taken by a draft, or kindly refused.
+    media = (
+        filters.VOICE
+        | filters.PHOTO
+        | filters.Sticker.ALL
+        | filters.Document.ALL
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
+        | filters.ANIMATION
+    )
+    application.add_handler(MessageHandler(private & media, share.share_media_received))
     application.add_handler(
         MessageHandler(private & ~filters.StatusUpdate.ALL, general.other_message)
     )

@@ -13,6 +13,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import button_int, keyboard, respond, sender_id
+from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
     NameOutcome.SAVED: texts.NAME_SAVED,
@@ -35,6 +36,7 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
         quiet=quiet_words(account.quiet_hours or context.bot_data.quiet_hours),
         groups=groups,
     )
+    text = Raw(text + await settings_rhythm_line(update, context))
     minutes = await context.services.sessions.total_minutes(sender_id(update))
     text = Raw(text + say(texts.SETTINGS_HOURS, hours=hours_words(minutes)))
     pause = (
@@ -45,7 +47,8 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     rename = (label(texts.BUTTON_CHANGE_NAME), callbacks.encode(Action.NAME_TYPE))
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
-    await respond(update, text, keyboard([[rename, no_name], [pause, quiet]]))
+    rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()]]
+    await respond(update, text, keyboard(rows))
 
 
 async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:

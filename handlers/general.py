@@ -10,9 +10,12 @@ from bot import menus, texts
 from bot.context import ChorusContext
 from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
+from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
+from bot.services.sharing import Stage
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups, sessions
+from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
+from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -21,6 +24,16 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NEW_GROUP_STEP: groups.group_name_typed,
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
+    # Input at arm's length: every sharing step takes typed words (or explains the buttons).
+    **{stage.value: share.share_text_typed for stage in Stage},
+    PROMPT_TEXT_STEP: prompts.prompt_text_typed,
+    # Closing the loop (J4)
+    inbox.MEETING_STEP: inbox.meeting_typed,
+    inbox.OUTCOME_STEP: inbox.outcome_typed,
+    inbox.DUE_STEP: inbox.due_typed,
+    inbox.REPLY_STEP: inbox.reply_typed,
+    loop_actions.TITLE_STEP: loop_actions.action_title_typed,
+    loop_actions.TEXT_STEP: loop_actions.action_text_typed,
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,
@@ -55,7 +68,9 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
     if message is None or message.text is None or step is None or step.step not in _STEPS:
-        await other_message(update, context)
+        # Words that suggest risk get help at once, whatever else is going on.
+        if not await safety.offer_help(update, context, message.text if message else None):
+            await other_message(update, context)
         return
     await _STEPS[step.step](update, context, message.text)
 

@@ -272,7 +272,7 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
         count=len(overview.answers),
     )
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
-    keep = (label(texts.BUTTON_KEEP), callbacks.encode(Action.SESSION_KEEP))
+    keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
     await respond(update, question, keyboard([[yes], [keep]]))
 
 

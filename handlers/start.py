@@ -8,10 +8,10 @@ from bot import menus, texts
 from bot.context import ChorusContext
 from bot.services.groups import JOIN_PREFIX
 from bot.services.membership import NAME_MAX, JoinOutcome
-from bot.services.roles import COORDINATOR_LINK_PREFIX, LinkOutcome, Role
+from bot.services.roles import COORDINATOR_LINK_PREFIX, OBSERVER_LINK_PREFIX, LinkOutcome, Role
 from bot.services.text_rules import clean_name
 from bot.texts import label, say
-from handlers import callbacks
+from handlers import callbacks, observers
 from handlers.callbacks import Action
 from handlers.common import button_args, chat_id, keyboard, respond, sender_id
 
@@ -37,6 +37,10 @@ async def start_command(update: Update, context: ChorusContext) -> None:
         if outcome is LinkOutcome.MADE_COORDINATOR:
             await menus.show(context.bot, chat_id(update), Role.COORDINATOR)
         await respond(update, say(_LINK_REPLIES[outcome]))
+    elif payload.startswith(OBSERVER_LINK_PREFIX):
+        await observers.observer_link_opened(
+            update, context, payload.removeprefix(OBSERVER_LINK_PREFIX)
+        )
     else:
         role = await context.services.roles.role_of(sender_id(update))
         if role >= Role.COORDINATOR:

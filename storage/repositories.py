@@ -14,6 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
+from storage.items import (
+    ItemsRepo,
+    LeadsRepo,
+    ObserversRepo,
+    PromptsRepo,
+    RiskAlertsRepo,
+)
+from storage.loop import LoopRepo, UpdatesRepo
 from storage.sessions import SessionsRepo
 
 
@@ -774,4 +782,12 @@ class Tx:
         self.steps = StepsRepo(conn)
         self.outbox = OutboxRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
+        # Input at arm's length (storage/items.py)
+        self.items = ItemsRepo(conn)
+        self.prompts = PromptsRepo(conn)
+        self.observers = ObserversRepo(conn)
+        self.leads = LeadsRepo(conn)
+        self.risk_alerts = RiskAlertsRepo(conn)
+        self.loop = LoopRepo(conn)
+        self.updates = UpdatesRepo(conn)
         self.sessions = SessionsRepo(conn)

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
+from bot.services.contributor_updates import ContributorUpdates
 from bot.services.groups import Groups
+from bot.services.inbox import Inbox
 from bot.services.membership import Membership
+from bot.services.nudges import Nudges
+from bot.services.prompts import Prompts
 from bot.services.roles import Roles
+from bot.services.safety import Safety
 from bot.services.sessions import Sessions
+from bot.services.sharing import Sharing
 from bot.services.steps import Steps
+from bot.services.you_said import YouSaid
+from bot.settings import DEFAULT_HELPLINES
 from storage.database import Storage
+
+DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -26,13 +39,32 @@ class Services:
     membership: Membership
     steps: Steps
     broadcasts: Broadcasts
+    safety: Safety
+    sharing: Sharing
+    prompts: Prompts
+    # Closing the loop (J4)
+    updates: ContributorUpdates
+    inbox: Inbox
+    actions: Actions
+    nudges: Nudges
+    you_said: YouSaid
     sessions: Sessions
 
     @classmethod
     def build(
-        cls, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+        cls,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        *,
+        zone: ZoneInfo = DEFAULT_ZONE,
+        helplines: Sequence[str] = DEFAULT_HELPLINES,
     ) -> Services:
-        """Build the services over one storage, clock and secret key."""
+        """Build the services over one storage, clock and secret key, in the local zone."""
+        safety = Safety(storage, clock, sealer, admin_ids, helplines)
+        updates = ContributorUpdates(storage, clock, sealer)
+        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
         return cls(
             clock=clock,
             sealer=sealer,
@@ -41,5 +73,13 @@ class Services:
             membership=Membership(storage, clock, admin_ids),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
+            safety=safety,
+            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
+            prompts=Prompts(storage, clock, admin_ids, zone),
+            updates=updates,
+            inbox=inbox,
+            actions=Actions(storage, clock, admin_ids, sealer, updates),
+            nudges=Nudges(storage, clock, inbox, zone),
+            you_said=YouSaid(storage, clock, admin_ids, sealer),
             sessions=Sessions(storage, clock, admin_ids, sealer),
         )

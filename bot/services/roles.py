@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from storage.database import Storage
-from storage.repositories import PersonRow, Tx
+from storage.items import ReaderRow
+from storage.repositories import GroupRow, PersonRow, Tx
 
 COORDINATOR_LINK_PREFIX = "c-"
 COORDINATOR_LINK_LIFETIME = timedelta(days=7)
@@ -49,6 +50,19 @@ class MenuTarget:
 
     chat_id: int
     role: Role
+
+
+OBSERVER_LINK_PREFIX = "o-"
+
+
+class ObserverOutcome(enum.Enum):
+    """What happened when someone opened an observer link."""
+
+    MADE_OBSERVER = "made"
+    ALREADY_OBSERVER = "already"
+    USED = "used"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
 
 
 def role_in(person: PersonRow | None, telegram_id: int, admin_ids: frozenset[int]) -> Role:
@@ -143,3 +157,88 @@ class Roles:
         for person in coordinators:
             targets.setdefault(person.chat_id, MenuTarget(person.chat_id, Role.COORDINATOR))
         return sorted(targets.values(), key=lambda target: target.chat_id)
+
+    # --- Observers (input at arm's length) ----------------------------------------------------
+
+    async def is_observer_of(self, telegram_id: int, group_id: int) -> bool:
+        """True if the person observes the group (reads its input, never who gave it)."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            return person is not None and await tx.observers.is_observer(group_id, person.id)
+
+    async def readable_groups(self, telegram_id: int) -> list[GroupRow]:
+        """The groups whose input this person may read: all for admins, their own for
+        coordinators, and the groups they observe."""
+        async with self._storage.read() as tx:
+            return await readable_groups(tx, telegram_id, self._admins)
+
+    async def new_observer_link(
+        self, admin_telegram_id: int, group_id: int
+    ) -> tuple[GroupRow, str] | None:
+        """The group and a fresh one-time start code that makes its opener an observer of it."""
+        if admin_telegram_id not in self._admins:
+            return None
+        code = secrets.token_urlsafe(12)
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            group = await tx.groups.get(group_id)
+            if group is None:
+                return None
+            await tx.observers.create_link(code, group_id, now, now + COORDINATOR_LINK_LIFETIME)
+        return group, OBSERVER_LINK_PREFIX + code
+
+    async def use_observer_link(
+        self, telegram_id: int, chat_id: int, code: str
+    ) -> tuple[ObserverOutcome, GroupRow | None]:
+        """Make the opener of a valid, unused, unexpired link an observer of its group."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            link = await tx.observers.get_link(code)
+            group = await tx.groups.get(link.group_id) if link is not None else None
+            if link is None or group is None:
+                return ObserverOutcome.UNKNOWN, None
+            if link.used_at is not None:
+                return ObserverOutcome.USED, group
+            if link.expires_at <= now:
+                return ObserverOutcome.EXPIRED, group
+            person = await tx.people.ensure(telegram_id, chat_id, None, now)
+            if not await tx.observers.add(group.id, person.id, now):
+                return ObserverOutcome.ALREADY_OBSERVER, group
+            await tx.observers.use_link(code, now)
+        return ObserverOutcome.MADE_OBSERVER, group
+
+    async def observers(
+        self, admin_telegram_id: int, group_id: int
+    ) -> tuple[GroupRow, list[ReaderRow]] | None:
+        """A group and its observers, for an admin; None for anyone else or no such group."""
+        if admin_telegram_id not in self._admins:
+            return None
+        async with self._storage.read() as tx:
+            group = await tx.groups.get(group_id)
+            if group is None:
+                return None
+            return group, await tx.observers.of_group(group_id)
+
+    async def remove_observer(self, admin_telegram_id: int, group_id: int, person_id: int) -> bool:
+        """Stop someone observing a group; False if nothing changed or not allowed."""
+        if admin_telegram_id not in self._admins:
+            return False
+        async with self._storage.transaction() as tx:
+            return await tx.observers.remove(group_id, person_id)
+
+
+async def readable_groups(tx: Tx, telegram_id: int, admin_ids: frozenset[int]) -> list[GroupRow]:
+    """The groups whose input this person may read (see `Roles.readable_groups`)."""
+    if telegram_id in admin_ids:
+        return await tx.groups.all()
+    person = await tx.people.by_telegram_id(telegram_id)
+    if person is None:
+        return []
+    groups: dict[int, GroupRow] = {}
+    if person.is_coordinator:
+        groups = {g.id: g for g in await tx.groups.coordinated_by(person.id)}
+    for group_id in await tx.observers.group_ids_of(person.id):
+        group = await tx.groups.get(group_id)
+        if group is not None:
+            groups.setdefault(group.id, group)
+    return sorted(groups.values(), key=lambda g: (g.name, g.id))

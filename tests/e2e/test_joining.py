@@ -69,7 +69,17 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
     admin, person = Phone(fake, ADMIN), Phone(fake, 21)
     await admin.send("/start")
     default = [c["command"] for c in fake.commands_for({"type": "default"})]
-    assert default == ["sessions", "settings", "leave", "help", "cancel"]
+    assert default == [
+        "sessions",
+        "share",
+        "mine",
+        "updates",
+        "support",
+        "settings",
+        "leave",
+        "help",
+        "cancel",
+    ]
     admin_menu = [c["command"] for c in fake.commands_for({"type": "chat", "chat_id": ADMIN})]
     assert "coordinators" in admin_menu and "newgroup" in admin_menu
 
@@ -153,6 +163,6 @@ async def test_cancel_leaves_a_step(fake: FakeBotApi, chorus: RunningChorus) -> 
 
 async def test_unknown_command_and_help(fake: FakeBotApi, chorus: RunningChorus) -> None:
     admin, stranger = Phone(fake, ADMIN), Phone(fake, 61)
-    assert "don't know that command" in (await stranger.send("/share"))["text"]
+    assert "don't know that command" in (await stranger.send("/frobnicate"))["text"]
     help_text = (await admin.send("/help"))["text"]
     assert "/newgroup" in help_text and "/coordinators" in help_text and "/settings" in help_text

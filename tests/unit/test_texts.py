@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +209,16 @@ def test_no_visible_character_is_lost(limit: int) -> None:
 
     assert all(len(chunk) <= limit for chunk in chunks)
     assert _non_space("".join(chunks)) == _non_space(text)
+
+
+def test_no_message_name_is_given_twice() -> None:
+    """A second definition would silently replace the first wherever it is used."""
+    tree = ast.parse(Path(texts.__file__).read_text(encoding="utf-8"))
+    names = Counter(
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    )
+    assert [name for name, count in names.items() if count > 1] == []

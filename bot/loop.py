@@ -1,0 +1,25 @@
+"""The closing-the-loop tick: the database says what is due; this only asks it.
+
+Each round gathers due updates for their authors into the outbox, and queues the
+coordinators' daily notice once its time has come."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from bot.failures import describe
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+async def loop_round(services: Services, zone: ZoneInfo, quiet_default: str) -> int:
+    """Queue what is due now; how many messages were queued (the worker is then kicked)."""
+    queued = 0
+    try:
+        queued += await services.updates.run_due(zone, quiet_default)
+        queued += await services.nudges.run_daily()
+    except Exception as exc:  # the next tick tries again; nothing is lost from the database
+        logger.error("closing-the-loop round failed: %s", describe(exc))
+    return queued

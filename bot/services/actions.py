@@ -1,0 +1,245 @@
+"""Actions (J4): a piece of work a group's coordinators take on, gathering the items that
+led to it. Each update on an action reaches every author of a linked item once."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer, SealError
+from bot.services.contributor_updates import ContributorUpdates
+from bot.services.inbox import TEXT_MAX, Done, Preview
+from bot.services.roles import may_manage
+from bot.services.text_rules import clean_name
+from bot.texts import label, say
+from storage.database import Storage
+from storage.loop import ActionRow, EventNew, LoopItem
+from storage.repositories import Tx
+
+TITLE_MAX = 120
+UPDATE_PURPOSE = "action.update"
+
+
+class ActionStatus(enum.StrEnum):
+    """Where an action stands. Values travel in callback data."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_POSSIBLE = "not_possible"
+
+
+STATUS_WORDS = {
+    ActionStatus.PLANNED: texts.ACTION_PLANNED,
+    ActionStatus.IN_PROGRESS: texts.ACTION_IN_PROGRESS,
+    ActionStatus.DONE: texts.ACTION_DONE,
+    ActionStatus.NOT_POSSIBLE: texts.ACTION_NOT_POSSIBLE,
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One update on an action, opened."""
+
+    status: str | None
+    text: str | None
+    at_day: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action as its coordinators see it."""
+
+    action: ActionRow
+    items: int
+    history: list[HistoryEntry]
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What happened when an update was posted: and how many people it will reach."""
+
+    done: Done
+    reached: int = 0
+
+
+def status_words(status: str) -> str:
+    """An action's status in words."""
+    try:
+        return label(STATUS_WORDS[ActionStatus(status)])
+    except ValueError:
+        return status
+
+
+class Actions:
+    """Making actions, linking items to them, and posting their updates."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        updates: ContributorUpdates,
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._admins = admin_ids
+        self._sealer = sealer
+        self._updates = updates
+
+    async def of_group(self, telegram_id: int, group_id: int) -> list[ActionRow] | None:
+        """The group's actions; None if this person may not manage the group."""
+        async with self._storage.read() as tx:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
+                return None
+            return await tx.loop.actions_of(group_id)
+
+    async def create(
+        self, telegram_id: int, group_id: int, raw_title: str, item_id: int | None = None
+    ) -> tuple[Done, ActionRow | None]:
+        """A new action (with its first item linked, if given)."""
+        title = clean_name(raw_title, TITLE_MAX)
+        if title is None:
+            return (Done.TOO_LONG if raw_title.strip() else Done.EMPTY), None
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
+                return Done.NOT_ALLOWED, None
+            person = await tx.people.by_telegram_id(telegram_id)
+            action = await tx.loop.create_action(
+                group_id, title, person.id if person else None, now
+            )
+            if item_id is not None:
+                await self._link(tx, action, item_id, person.id if person else None)
+        return Done.DONE, action
+
+    async def view(self, telegram_id: int, action_id: int) -> ActionView | None:
+        """An action with its history; None if this person may not manage it."""
+        async with self._storage.read() as tx:
+            action = await self._allowed(tx, telegram_id, action_id)
+            if action is None:
+                return None
+            items = [i for i in await tx.loop.linked_items(action_id) if not i.withdrawn_on]
+            history = [
+                HistoryEntry(u.status, self._open(u.text), f"{u.at.day} {u.at:%B}")
+                for u in await tx.loop.action_updates(action_id)
+            ]
+        return ActionView(action, len(items), history)
+
+    async def link(self, telegram_id: int, action_id: int, item_id: int) -> Done:
+        """Link an item to an action of the same group, and tell its author."""
+        async with self._storage.transaction() as tx:
+            action = await self._allowed(tx, telegram_id, action_id)
+            if action is None:
+                return Done.NOT_ALLOWED
+            person = await tx.people.by_telegram_id(telegram_id)
+            return await self._link(tx, action, item_id, person.id if person else None)
+
+    async def preview(self, telegram_id: int, action_id: int, text: str) -> Preview:
+        """The update as one of its authors would read it (with their own words)."""
+        line = _update_line(text)
+        async with self._storage.read() as tx:
+            action = await self._allowed(tx, telegram_id, action_id)
+            if action is None:
+                return Preview(Done.NOT_ALLOWED)
+            if isinstance(line, Done):
+                return Preview(line)
+            items = await self._live_items(tx, action_id)
+        sample = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
+        if items:
+            sample = say(texts.UPDATE_ONE, block=self._updates.block(items[:1], sample))
+        return Preview(Done.DONE, sample)
+
+    async def post(self, telegram_id: int, action_id: int, text: str) -> Posted:
+        """Post an update: it reaches each author of a linked item once."""
+        line = _update_line(text)
+        if isinstance(line, Done):
+            return Posted(line)
+        return await self._post(telegram_id, action_id, None, text.strip(), line)
+
+    async def set_status(self, telegram_id: int, action_id: int, status: ActionStatus) -> Posted:
+        """Change the action's status; its authors hear about it."""
+        return await self._post(telegram_id, action_id, status.value, None, None)
+
+    async def _post(
+        self,
+        telegram_id: int,
+        action_id: int,
+        status: str | None,
+        text: str | None,
+        line: str | None,
+    ) -> Posted:
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            action = await self._allowed(tx, telegram_id, action_id)
+            if action is None:
+                return Posted(Done.NOT_ALLOWED)
+            if status is not None and status == action.status:
+                return Posted(Done.ALREADY)
+            person = await tx.people.by_telegram_id(telegram_id)
+            sealed = self._sealer.seal(text, UPDATE_PURPOSE) if text is not None else None
+            update_id = await tx.loop.add_action_update(
+                action_id, status, sealed, person.id if person else None, now
+            )
+            if status is not None:
+                await tx.loop.set_action_status(action_id, status, now)
+                shown = say(
+                    texts.LINE_ACTION_STATUS, title=action.title, status=status_words(status)
+                )
+            else:
+                shown = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line or "")
+            items = await self._live_items(tx, action_id)
+            reached = await self._updates.queue_for_items(tx, items, shown, f"a{update_id}", now)
+        return Posted(Done.DONE, reached)
+
+    async def _link(self, tx: Tx, action: ActionRow, item_id: int, by_person: int | None) -> Done:
+        item = await tx.loop.item(item_id)
+        now = self._clock.now()
+        if (
+            item is None
+            or item.group_id != action.group_id
+            or item.withdrawn_on is not None
+            or item.visible_at > now
+        ):
+            return Done.GONE
+        if not await tx.loop.link(action.id, item.id, now):
+            return Done.ALREADY
+        event = EventNew(item.id, "linked", now, by_person, action_id=action.id)
+        event_id = await tx.loop.add_event(event)
+        line = say(texts.LINE_LINKED, title=action.title)
+        await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        return Done.DONE
+
+    async def _allowed(self, tx: Tx, telegram_id: int, action_id: int) -> ActionRow | None:
+        action = await tx.loop.action(action_id)
+        if action is None or not await may_manage(tx, telegram_id, action.group_id, self._admins):
+            return None
+        return action
+
+    async def _live_items(self, tx: Tx, action_id: int) -> list[LoopItem]:
+        now = self._clock.now()
+        return [
+            i
+            for i in await tx.loop.linked_items(action_id)
+            if i.withdrawn_on is None and i.visible_at <= now
+        ]
+
+    def _open(self, sealed: str | None) -> str | None:
+        if sealed is None:
+            return None
+        try:
+            return self._sealer.open(sealed, UPDATE_PURPOSE)
+        except SealError:
+            return None
+
+
+def _update_line(text: str) -> str | Done:
+    cleaned = text.strip()
+    if not cleaned:
+        return Done.EMPTY
+    if len(cleaned) > TEXT_MAX:
+        return Done.TOO_LONG
+    return cleaned

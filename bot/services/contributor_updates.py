@@ -1,0 +1,345 @@
+"""Updates to contributors (J4): every acknowledgement, status change, outcome, reply and
+action update reaches the item's author, named or anonymous, at the rhythm they chose.
+
+An update is first a waiting row (its text sealed, since it quotes the author's words).
+A tick gathers each author's waiting rows into one message when their rhythm says so,
+outside their quiet hours and not while they are paused, and puts it in the outbox. An
+anonymous author is known only by the item's pseudonym and reached only through its
+sealed return address, opened here (to find their rhythm) and by the delivery worker.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer, SealError
+from bot.services.delivery_rules import (
+    RETURN_ADDRESS_PURPOSE,
+    Payload,
+    quiet_until,
+    seal_payload,
+)
+from bot.texts import Raw, say
+from storage.database import Storage
+from storage.loop import DigestPreference, LoopItem, PendingNew, PendingRow, Recipient
+from storage.repositories import OutboxNew, PersonRow, Tx
+
+logger = logging.getLogger(__name__)
+
+BODY_PURPOSE = "item.body"
+UPDATE_PURPOSE = "update.text"
+KIND = "update"
+QUOTE_MAX = 60
+# A paused member's updates are looked at again this often, so resuming brings them soon.
+PAUSED_RECHECK = timedelta(minutes=1)
+UNREACHABLE_RECHECK = timedelta(days=1)
+RECIPIENTS_PER_RUN = 200
+DEFAULT_DIGEST_TIME = "18:00"
+_HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+class Rhythm(enum.StrEnum):
+    """How a member hears about their words. Values travel in callback data."""
+
+    NOW = "now"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
+# The times a member can choose for a digest.
+DIGEST_TIMES = ("08:00", "12:00", "18:00", "20:00")
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where and how an author can be reached right now."""
+
+    person_id: int | None
+    return_address: str | None
+    person: PersonRow | None
+    preference: DigestPreference
+
+
+def day_words(day: date) -> str:
+    """A date as people say it: "3 March"."""
+    return f"{day.day} {day.strftime('%B')}"
+
+
+def first_line(words: str, limit: int = QUOTE_MAX) -> str:
+    """The first line of someone's words, cut short with "…" if long."""
+    line = next((part.strip() for part in words.splitlines() if part.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def sentence(text: str) -> str:
+    """Typed text as a sentence: trimmed, with a full stop if it has no end mark."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…)”\"'" else text + "."
+
+
+def reminder(item: LoopItem, words: str | None) -> Raw:
+    """What reminds the author which of their words this is about."""
+    on = day_words(item.given_on)
+    if words:
+        return say(texts.ABOUT_WORDS, date=on, words=first_line(words))
+    if item.media_kind == "voice":
+        return say(texts.ABOUT_VOICE, date=on)
+    if item.media_kind == "photo":
+        return say(texts.ABOUT_PHOTO, date=on)
+    return say(texts.ABOUT_ITEM, date=on)
+
+
+def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """A local wall time as a UTC moment. A time skipped when clocks go forward moves to the
+    end of the skipped hour; a time that happens twice is its first occurrence."""
+    wall = datetime.combine(day, at)
+    for minutes in range(0, 181):
+        step = wall + timedelta(minutes=minutes)
+        moment = step.replace(tzinfo=zone)
+        if moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == step:
+            return moment.replace(fold=0).astimezone(UTC)
+    raise ValueError("no such local time")
+
+
+def _slot_time(preference: DigestPreference) -> time:
+    match = _HHMM.fullmatch(preference.at_time) or _HHMM.fullmatch(DEFAULT_DIGEST_TIME)
+    assert match is not None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _is_slot_day(day: date, preference: DigestPreference) -> bool:
+    return preference.rhythm == Rhythm.DAILY or day.weekday() == preference.weekday
+
+
+def last_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> datetime:
+    """The latest digest moment at or before `now` (local wall time, in UTC)."""
+    today = now.astimezone(zone).date()
+    for back in range(0, 9):
+        day = today - timedelta(days=back)
+        if _is_slot_day(day, preference):
+            moment = wall_to_utc(day, _slot_time(preference), zone)
+            if moment <= now:
+                return moment
+    raise AssertionError("a digest moment comes at least once a week")
+
+
+def next_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> datetime:
+    """The first digest moment after `now` (local wall time, in UTC)."""
+    today = now.astimezone(zone).date()
+    for ahead in range(0, 9):
+        day = today + timedelta(days=ahead)
+        if _is_slot_day(day, preference):
+            moment = wall_to_utc(day, _slot_time(preference), zone)
+            if moment > now:
+                return moment
+    raise AssertionError("a digest moment comes at least once a week")
+
+
+AS_IT_HAPPENS = DigestPreference(Rhythm.NOW.value, 0, DEFAULT_DIGEST_TIME)
+
+
+class ContributorUpdates:
+    """Queuing updates for authors, gathering them into messages, and members' rhythms."""
+
+    def __init__(self, storage: Storage, clock: Clock, sealer: Sealer) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._sealer = sealer
+
+    # --- Writing updates (inside the caller's transaction) ---------------------------------
+
+    def words_of(self, item: LoopItem) -> str | None:
+        """The item's words, opened (None for a voice note or photo without words)."""
+        if item.body is None:
+            return None
+        try:
+            return self._sealer.open(item.body, BODY_PURPOSE)
+        except SealError:
+            logger.error("item words could not be opened (item %d)", item.id)
+            return None
+
+    def block(self, items: Sequence[LoopItem], line: Raw) -> Raw:
+        """One update as its author reads it: their words recalled, then what happened."""
+        reminders = [reminder(i, self.words_of(i)) for i in items]
+        # "About what you said on 1 March (…), and about your voice note of 3 March"
+        rest = [r[:1].lower() + r[1:] for r in reminders[1:]]
+        about = Raw(say(texts.ABOUT_JOIN).join([reminders[0], *rest]))
+        return say(texts.UPDATE_BLOCK, about=about, line=line)
+
+    async def queue(self, tx: Tx, item: LoopItem, line: Raw, source: str, now: datetime) -> bool:
+        """Queue an update about one item for its author; False if the item is withdrawn."""
+        if item.withdrawn_on is not None:
+            return False
+        await tx.updates.add([self._pending(item, self.block([item], line), source, now)], now)
+        return True
+
+    async def queue_for_items(
+        self, tx: Tx, items: Sequence[LoopItem], line: Raw, source: str, now: datetime
+    ) -> int:
+        """Queue one update per author of these items, however many of them each gave;
+        how many authors. A named and an anonymous item of one person count once."""
+        by_author: dict[str, list[LoopItem]] = {}
+        for item in items:
+            if item.withdrawn_on is not None:
+                continue
+            key = await self._author_key(tx, item)
+            if key is not None:
+                by_author.setdefault(key, []).append(item)
+        rows = []
+        for number, own in enumerate(by_author.values()):
+            # A named item, if they gave one, is the one the message is sent about.
+            own.sort(key=lambda i: (i.anonymous, i.given_on, i.id))
+            rows.append(self._pending(own[0], self.block(own, line), f"{source}:{number}", now))
+        await tx.updates.add(rows, now)
+        return len(rows)
+
+    async def _author_key(self, tx: Tx, item: LoopItem) -> str | None:
+        """The same key for every item of one person: their pseudonym."""
+        if item.pseudonym is not None:
+            return item.pseudonym
+        if item.person_id is None:
+            return None
+        person = await tx.people.get(item.person_id)
+        return None if person is None else self._sealer.pseudonym(person.telegram_id)
+
+    def _pending(self, item: LoopItem, text: Raw, source: str, now: datetime) -> PendingNew:
+        return PendingNew(
+            item_id=item.id,
+            person_id=item.person_id,
+            pseudonym=None if item.person_id is not None else item.pseudonym,
+            text=self._sealer.seal(text, UPDATE_PURPOSE),
+            source=source,
+            due_at=now,
+        )
+
+    # --- Gathering and sending -------------------------------------------------------------
+
+    async def run_due(self, zone: ZoneInfo, quiet_default: str) -> int:
+        """Put every author's due updates in the outbox as one message each; how many."""
+        now = self._clock.now()
+        async with self._storage.read() as tx:
+            if not await tx.updates.due_recipients(now, 1):
+                return 0
+        sent = 0
+        async with self._storage.transaction() as tx:
+            for recipient in await tx.updates.due_recipients(now, RECIPIENTS_PER_RUN):
+                sent += await self._settle(tx, recipient, now, zone, quiet_default)
+        return sent
+
+    async def _settle(
+        self, tx: Tx, recipient: Recipient, now: datetime, zone: ZoneInfo, quiet_default: str
+    ) -> int:
+        rows = await tx.updates.pending_for(recipient)
+        await tx.updates.mark([r.id for r in rows if r.withdrawn], "dropped", now)
+        live = [r for r in rows if not r.withdrawn]
+        if not live:
+            return 0
+        reach = await self.reach(tx, recipient, live[0].return_address)
+        ids = [r.id for r in live]
+        if reach is None:
+            await tx.updates.mark(ids, "dropped", now)
+            return 0
+        person = reach.person
+        if person is not None and person.unreachable_at is not None:
+            await tx.updates.reschedule(ids, now + UNREACHABLE_RECHECK)
+            return 0
+        if person is not None and person.paused:
+            await tx.updates.reschedule(ids, now + PAUSED_RECHECK)
+            return 0
+        quiet = person.quiet_hours if person is not None else None
+        until = quiet_until(now, zone, quiet, quiet_default)
+        if until is not None:
+            await tx.updates.reschedule(ids, until)
+            return 0
+        preference = reach.preference
+        if preference.rhythm != Rhythm.NOW:
+            oldest = min(r.created_at for r in live)
+            if last_slot(now, zone, preference) < oldest:
+                await tx.updates.reschedule(ids, next_slot(now, zone, preference))
+                return 0
+        await tx.outbox.enqueue([self._message(live, reach, now)], now)
+        await tx.updates.mark(ids, "queued", now)
+        return 1
+
+    async def reach(
+        self, tx: Tx, recipient: Recipient, return_address: str | None
+    ) -> Reach | None:
+        """Where an author is and how they want to hear; None if they cannot be reached.
+
+        This is the one place an anonymous author's return address is opened to find their
+        settings: in a private chat, the chat id is their Telegram id."""
+        if recipient.person_id is not None:
+            person = await tx.people.get(recipient.person_id)
+            if person is None:
+                return None
+            preference = await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            return Reach(person.id, None, person, preference)
+        if return_address is None:
+            return None
+        try:
+            chat_id = int(self._sealer.open(return_address, RETURN_ADDRESS_PURPOSE))
+        except (SealError, ValueError):
+            logger.error("a return address could not be opened")
+            return None
+        found = await tx.people.by_telegram_id(chat_id)
+        preference = AS_IT_HAPPENS
+        if found is not None:
+            preference = await tx.updates.preference(found.id) or AS_IT_HAPPENS
+        return Reach(None, return_address, found, preference)
+
+    def _message(self, rows: Sequence[PendingRow], reach: Reach, now: datetime) -> OutboxNew:
+        blocks = [self._sealer.open(r.text, UPDATE_PURPOSE) for r in rows]
+        if len(blocks) == 1:
+            text = say(texts.UPDATE_ONE, block=Raw(blocks[0]))
+        else:
+            text = say(texts.UPDATE_DIGEST, blocks=Raw("\n\n".join(blocks)))
+        return OutboxNew(
+            # The first waiting row's id: unique, and no id of the person.
+            dedupe_key=f"u{rows[0].id}",
+            kind=KIND,
+            person_id=reach.person_id,
+            return_address=reach.return_address,
+            payload=seal_payload(self._sealer, Payload(text=text)),
+            due_at=now,
+        )
+
+    # --- Members' rhythm ---------------------------------------------------------------------
+
+    async def preference(self, telegram_id: int) -> DigestPreference | None:
+        """How this member hears about their words; None if they are not known."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return None
+            return await tx.updates.preference(person.id) or AS_IT_HAPPENS
+
+    async def set_preference(
+        self,
+        telegram_id: int,
+        rhythm: Rhythm,
+        weekday: int | None = None,
+        at_time: str | None = None,
+    ) -> DigestPreference | None:
+        """Change how the member hears; their waiting updates are looked at again now."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return None
+            current = await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            chosen = DigestPreference(
+                rhythm=rhythm.value,
+                weekday=current.weekday if weekday is None else weekday % 7,
+                at_time=at_time if at_time in DIGEST_TIMES else current.at_time,
+            )
+            await tx.updates.set_preference(person.id, chosen)
+            await tx.updates.look_again(person.id, self._sealer.pseudonym(telegram_id), now)
+        return chosen

@@ -1,0 +1,433 @@
+"""The coordinators' inbox (J4): items that need attention, one at a time, and moving each
+from received to an outcome. Every step becomes an update for the item's author.
+
+Coordinators see an item only from its `visible_at` on, never withdrawn, and never who
+gave an anonymous one: the card carries the date, not the time, and no identity.
+"""
+
+from __future__ import annotations
+
+import calendar
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer, SealError
+from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
+from bot.services.roles import may_manage
+from bot.services.text_rules import clean_name
+from bot.texts import Raw, say
+from storage.database import Storage
+from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
+from storage.repositories import GroupRow, PersonRow, Tx
+
+EVENT_PURPOSE = "item.event"
+MEDIA_PURPOSE = "item.media"
+TEXT_MAX = 1000
+MEETING_NAME_MAX = 80
+UNACKNOWLEDGED_DAYS = 3
+OUTCOME_DAYS = 14
+OUTCOME_DAY_CHOICES = (7, 14, 21, 28)
+# A date typed without a year is this year's if it was at most this long ago (a meeting
+# just held), otherwise next year's.
+RECENT_PAST = timedelta(days=60)
+
+
+class Outcome(enum.StrEnum):
+    """What came of an item. Values travel in callback data."""
+
+    CHANGED = "changed"
+    WILL_CHANGE = "will_change"
+    CANNOT_CHANGE = "cannot_change"
+
+
+class Done(enum.Enum):
+    """What happened when a coordinator worked an item."""
+
+    DONE = "done"
+    NOT_ALLOWED = "not_allowed"
+    GONE = "gone"
+    ALREADY = "already"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    BAD_DATE = "bad_date"
+    PAST_DATE = "past_date"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One item as a coordinator sees it."""
+
+    item: LoopItem
+    group: GroupRow
+    words: str | None
+    # Named items: the name the author chose ("" for no name); None for anonymous ones.
+    author: str | None
+    waited_days: int
+
+
+@dataclass(frozen=True)
+class InboxView:
+    """A group's inbox: counts by filter, and the item to look at now, if any."""
+
+    group: GroupRow
+    which: InboxFilter
+    card: Card | None
+    counts: dict[InboxFilter, int]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """An outcome or reply exactly as its author will read it, or why it cannot be sent."""
+
+    done: Done
+    text: Raw | None = None
+
+
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_SPELLED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:\s+(\d{4}))?")
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?")
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A date typed as "12 March", "12 Mar 2027", "12/3" or "12/3/27"; "today", "tomorrow".
+
+    Without a year, it is this year's date if that is today, later, or recently past, else
+    next year's."""
+    words = " ".join(text.lower().replace(",", " ").split())
+    if words in ("today", "tomorrow"):
+        return today + timedelta(days=1 if words == "tomorrow" else 0)
+    spelled, slashed = _SPELLED.fullmatch(words), _SLASHED.fullmatch(words)
+    if spelled and spelled.group(2) in _MONTHS:
+        day, month, year = int(spelled.group(1)), _MONTHS[spelled.group(2)], spelled.group(3)
+    elif slashed:
+        day, month, year = int(slashed.group(1)), int(slashed.group(2)), slashed.group(3)
+    else:
+        return None
+    years = [int(year) + (2000 if len(year) == 2 else 0)] if year else [today.year, today.year + 1]
+    for candidate in years:
+        try:
+            found = date(candidate, month, day)
+        except ValueError:
+            continue
+        if year or found >= today - RECENT_PAST:
+            return found
+    return None
+
+
+def split_meeting(text: str) -> tuple[str, str] | None:
+    """ "Board meeting, 12 March" as (name, date text); the date follows the last comma,
+    or the last " on "."""
+    for separator in (",", " on "):
+        name, found, when = text.rpartition(separator)
+        if found and name.strip() and when.strip():
+            return name.strip(), when.strip()
+    return None
+
+
+class Inbox:
+    """Showing a group's items to its coordinators and moving each one on."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        updates: ContributorUpdates,
+        zone: ZoneInfo,
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._admins = admin_ids
+        self._sealer = sealer
+        self._updates = updates
+        self._zone = zone
+
+    def today(self) -> date:
+        """Today's local date."""
+        return self._clock.now().astimezone(self._zone).date()
+
+    async def groups(self, telegram_id: int) -> list[GroupRow]:
+        """The groups whose inbox this person may work."""
+        async with self._storage.read() as tx:
+            if telegram_id in self._admins:
+                return await tx.groups.all()
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None or not person.is_coordinator:
+                return []
+            return await tx.groups.coordinated_by(person.id)
+
+    async def view(
+        self,
+        telegram_id: int,
+        group_id: int,
+        which: InboxFilter = InboxFilter.ALL,
+        after_item: int | None = None,
+    ) -> InboxView | None:
+        """The group's inbox from the oldest item (or the one after `after_item`); None if
+        this person may not see it."""
+        now = self._clock.now()
+        async with self._storage.read() as tx:
+            group = await tx.groups.get(group_id)
+            if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
+                return None
+            overdue = await self.overdue(tx, group_id)
+            after = None
+            if after_item is not None:
+                previous = await tx.loop.item(after_item)
+                if previous is not None and previous.group_id == group_id:
+                    after = (previous.given_on, previous.id)
+            item = await tx.loop.inbox_next(group_id, which, now, overdue, after)
+            if item is None and after is not None:
+                # Past the last one: start again from the oldest.
+                item = await tx.loop.inbox_next(group_id, which, now, overdue)
+            card = await self._card(tx, item, group) if item is not None else None
+            counts = await tx.loop.inbox_counts(group_id, now, overdue)
+        return InboxView(group, which, card, counts)
+
+    async def card(self, telegram_id: int, item_id: int) -> Card | None:
+        """One item, for a coordinator of its group; None otherwise."""
+        async with self._storage.read() as tx:
+            item = await self._visible_item(tx, telegram_id, item_id)
+            if item is None:
+                return None
+            group = await tx.groups.get(item.group_id)
+            assert group is not None
+            return await self._card(tx, item, group)
+
+    async def media(self, telegram_id: int, item_id: int) -> tuple[str, str] | None:
+        """The voice note or photo of an item as (kind, Telegram file id), for a coordinator."""
+        async with self._storage.read() as tx:
+            item = await self._visible_item(tx, telegram_id, item_id)
+        if item is None or item.media_kind is None or item.media_file_id is None:
+            return None
+        try:
+            return item.media_kind, self._sealer.open(item.media_file_id, MEDIA_PURPOSE)
+        except SealError:
+            return None
+
+    async def overdue(self, tx: Tx, group_id: int) -> Overdue:
+        """The dates on or before which the group's items count as overdue."""
+        days = await tx.loop.outcome_days(group_id) or OUTCOME_DAYS
+        today = self.today()
+        return Overdue(
+            unacknowledged_by=today - timedelta(days=UNACKNOWLEDGED_DAYS),
+            no_outcome_by=today - timedelta(days=days),
+        )
+
+    async def acknowledge(self, telegram_id: int, item_id: int) -> Done:
+        """Tell the author their words were read."""
+        return await self._step(telegram_id, item_id, "acknowledged", ("received",))
+
+    async def consider(self, telegram_id: int, item_id: int) -> Done:
+        """Tell the author the coordinators are looking at what they can do."""
+        return await self._step(telegram_id, item_id, "considering", ("received", "acknowledged"))
+
+    async def _step(
+        self, telegram_id: int, item_id: int, status: str, allowed_from: tuple[str, ...]
+    ) -> Done:
+        line = say(texts.LINE_ACKNOWLEDGED if status == "acknowledged" else texts.LINE_CONSIDERING)
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            found = await self._guard(tx, telegram_id, item_id)
+            if isinstance(found, Done):
+                return found
+            item, person = found
+            if item.status not in allowed_from:
+                return Done.ALREADY
+            await tx.loop.set_status(item.id, status)
+            event_id = await tx.loop.add_event(EventNew(item.id, status, now, person))
+            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        return Done.DONE
+
+    async def take_to_meeting(self, telegram_id: int, item_id: int, text: str) -> Done:
+        """Record that the item goes to a named meeting on a date ("Board meeting, 12 March")."""
+        parts = split_meeting(text)
+        if parts is None:
+            return Done.BAD_DATE
+        name = clean_name(parts[0], MEETING_NAME_MAX)
+        held_on = parse_day(parts[1], self.today())
+        if name is None:
+            return Done.TOO_LONG if parts[0].strip() else Done.EMPTY
+        if held_on is None:
+            return Done.BAD_DATE
+        now = self._clock.now()
+        template = texts.LINE_MEETING if held_on >= self.today() else texts.LINE_MEETING_PAST
+        line = say(template, meeting=name, date=day_words(held_on))
+        async with self._storage.transaction() as tx:
+            found = await self._guard(tx, telegram_id, item_id)
+            if isinstance(found, Done):
+                return found
+            item, person = found
+            if item.status == "outcome":
+                return Done.ALREADY
+            meeting_id = await tx.loop.add_meeting(item.group_id, name, held_on, now)
+            event = EventNew(item.id, "meeting", now, person, meeting_id=meeting_id)
+            event_id = await tx.loop.add_event(event)
+            await tx.loop.set_status(item.id, "meeting")
+            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        return Done.DONE
+
+    def due_problem(self, text: str) -> tuple[Done, date | None]:
+        """A "by when" date for an outcome that will change: it must be today or later."""
+        due = parse_day(text, self.today())
+        if due is None:
+            return Done.BAD_DATE, None
+        if due < self.today():
+            return Done.PAST_DATE, None
+        return Done.DONE, due
+
+    async def preview_outcome(
+        self, telegram_id: int, item_id: int, outcome: Outcome, text: str, due_on: date | None
+    ) -> Preview:
+        """The outcome exactly as the author will read it."""
+        return await self._preview(telegram_id, item_id, _outcome_line(outcome, text, due_on))
+
+    async def preview_reply(self, telegram_id: int, item_id: int, text: str) -> Preview:
+        """The reply exactly as the author will read it."""
+        return await self._preview(telegram_id, item_id, _reply_line(text))
+
+    async def record_outcome(
+        self, telegram_id: int, item_id: int, outcome: Outcome, text: str, due_on: date | None
+    ) -> Done:
+        """Record what came of the item, and tell its author."""
+        line = _outcome_line(outcome, text, due_on)
+        if isinstance(line, Done):
+            return line
+        if outcome is Outcome.WILL_CHANGE and due_on is None:
+            return Done.BAD_DATE
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            found = await self._guard(tx, telegram_id, item_id)
+            if isinstance(found, Done):
+                return found
+            item, person = found
+            event = EventNew(
+                item.id,
+                "outcome",
+                now,
+                person,
+                outcome=outcome.value,
+                text=self._sealer.seal(text.strip(), EVENT_PURPOSE),
+                due_on=due_on,
+            )
+            event_id = await tx.loop.add_event(event)
+            await tx.loop.set_status(item.id, "outcome", outcome.value)
+            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        return Done.DONE
+
+    async def reply(self, telegram_id: int, item_id: int, text: str) -> Done:
+        """Send the author a reply (the item's status does not change)."""
+        line = _reply_line(text)
+        if isinstance(line, Done):
+            return line
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            found = await self._guard(tx, telegram_id, item_id)
+            if isinstance(found, Done):
+                return found
+            item, person = found
+            sealed = self._sealer.seal(text.strip(), EVENT_PURPOSE)
+            event_id = await tx.loop.add_event(
+                EventNew(item.id, "reply", now, person, text=sealed)
+            )
+            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        return Done.DONE
+
+    async def outcome_days(self, telegram_id: int, group_id: int) -> int | None:
+        """Days without an outcome before the group's coordinators are nudged."""
+        async with self._storage.read() as tx:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
+                return None
+            return await tx.loop.outcome_days(group_id) or OUTCOME_DAYS
+
+    async def set_outcome_days(self, telegram_id: int, group_id: int, days: int) -> bool:
+        """Change the days without an outcome before a nudge (one of the choices)."""
+        if days not in OUTCOME_DAY_CHOICES:
+            return False
+        async with self._storage.transaction() as tx:
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
+                return False
+            await tx.loop.set_outcome_days(group_id, days)
+        return True
+
+    async def _preview(self, telegram_id: int, item_id: int, line: Raw | Done) -> Preview:
+        if isinstance(line, Done):
+            return Preview(line)
+        async with self._storage.read() as tx:
+            item = await self._visible_item(tx, telegram_id, item_id)
+        if item is None:
+            return Preview(Done.GONE)
+        return Preview(Done.DONE, say(texts.UPDATE_ONE, block=self._updates.block([item], line)))
+
+    async def _guard(
+        self, tx: Tx, telegram_id: int, item_id: int
+    ) -> tuple[LoopItem, int | None] | Done:
+        """The item and the acting person's id, if they may work it."""
+        item = await self._visible_item(tx, telegram_id, item_id)
+        if item is None:
+            return Done.GONE
+        person = await tx.people.by_telegram_id(telegram_id)
+        return item, person.id if person else None
+
+    async def _visible_item(self, tx: Tx, telegram_id: int, item_id: int) -> LoopItem | None:
+        item = await tx.loop.item(item_id)
+        if item is None or item.withdrawn_on is not None:
+            return None
+        if item.visible_at > self._clock.now():
+            return None
+        if not await may_manage(tx, telegram_id, item.group_id, self._admins):
+            return None
+        return item
+
+    async def _card(self, tx: Tx, item: LoopItem, group: GroupRow) -> Card:
+        author: str | None = None
+        if item.person_id is not None:
+            person: PersonRow | None = await tx.people.get(item.person_id)
+            author = (person.display_name if person else None) or ""
+        waited = (self.today() - item.given_on).days
+        return Card(item, group, self._updates.words_of(item), author, max(0, waited))
+
+
+def _checked(text: str) -> str | Done:
+    cleaned = text.strip()
+    if not cleaned:
+        return Done.EMPTY
+    if len(cleaned) > TEXT_MAX:
+        return Done.TOO_LONG
+    return cleaned
+
+
+def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Raw | Done:
+    checked = _checked(text)
+    if isinstance(checked, Done):
+        return checked
+    if outcome is Outcome.CHANGED:
+        return say(texts.LINE_CHANGED, text=sentence(checked))
+    if outcome is Outcome.WILL_CHANGE:
+        when = day_words(due_on) if due_on else ""
+        return say(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
+    return say(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
+
+
+def _reply_line(text: str) -> Raw | Done:
+    checked = _checked(text)
+    return checked if isinstance(checked, Done) else say(texts.LINE_REPLY, text=checked)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def item_arg(value: str) -> int | None:
+    """An item id from callback data (random ids are longer than other numbers)."""
+    return int(value) if re.fullmatch(r"[1-9][0-9]{0,18}", value) else None

@@ -1,0 +1,151 @@
+"""The coordinators' daily notice (J4): items new in their inboxes since the day before,
+and items waiting too long (no acknowledgement after 3 days, no outcome after the group's
+chosen days, 14 unless changed). One message per coordinator per day, through the outbox.
+
+Items are listed by kind and date only: never words, never who gave them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.services.contributor_updates import day_words
+from bot.services.delivery_rules import Payload
+from bot.services.inbox import Inbox
+from bot.texts import Raw, say
+from storage.database import Storage
+from storage.loop import WaitingItem
+from storage.repositories import GroupRow, OutboxNew, Tx
+
+NOTICE_AT = time(9, 0)
+RUN_NAME = "coordinators"
+KIND = "nudge"
+LIST_MAX = 10
+
+KIND_WORDS = {
+    "prompt": texts.INBOX_KIND_PROMPT,
+    "feedback": texts.INBOX_KIND_FEEDBACK,
+    "session": texts.INBOX_KIND_SESSION,
+    "story": texts.INBOX_KIND_STORY,
+}
+
+
+@dataclass(frozen=True)
+class GroupNotice:
+    """What one group's coordinators hear today."""
+
+    group: GroupRow
+    new: int
+    unacknowledged: list[WaitingItem]
+    no_outcome: list[WaitingItem]
+    outcome_days: int
+
+
+def kind_words(kind: str) -> str:
+    """An item's kind in words."""
+    return say(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
+
+
+class Nudges:
+    """The daily notice to coordinators, run once a day from the first tick after 9:00."""
+
+    def __init__(self, storage: Storage, clock: Clock, inbox: Inbox, zone: ZoneInfo) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._inbox = inbox
+        self._zone = zone
+
+    async def run_daily(self) -> int:
+        """Queue today's notices if it is time and they are not queued yet; how many."""
+        now = self._clock.now()
+        local = now.astimezone(self._zone)
+        if local.time() < NOTICE_AT:
+            return 0
+        today = local.date()
+        async with self._storage.read() as tx:
+            last = await tx.loop.last_run(RUN_NAME)
+        if last is not None and last[0] >= today:
+            return 0
+        async with self._storage.transaction() as tx:
+            if not await tx.loop.claim_run(RUN_NAME, today, now):
+                return 0
+            since = last[1] if last is not None else now - timedelta(days=1)
+            notices = await self._notices(tx, today, since, now)
+            rows = await self._messages(tx, notices, today, now)
+            await tx.outbox.enqueue(rows, now)
+        return len(rows)
+
+    async def _notices(
+        self, tx: Tx, today: date, since: datetime, now: datetime
+    ) -> dict[int, GroupNotice]:
+        groups = {g.id: g for g in await tx.groups.all()}
+        new = await tx.loop.newly_visible(list(groups), since, now)
+        notices = {}
+        for group in groups.values():
+            overdue = await self._inbox.overdue(tx, group.id)
+            waiting = [w for w in await tx.loop.waiting([group.id], overdue) if w.given_on < today]
+            late = [w for w in waiting if w.given_on <= overdue.no_outcome_by]
+            unacknowledged = [w for w in waiting if w.status == "received" and w not in late]
+            if new.get(group.id) or late or unacknowledged:
+                notices[group.id] = GroupNotice(
+                    group,
+                    new.get(group.id, 0),
+                    unacknowledged,
+                    late,
+                    (today - overdue.no_outcome_by).days,
+                )
+        return notices
+
+    async def _messages(
+        self, tx: Tx, notices: dict[int, GroupNotice], today: date, now: datetime
+    ) -> list[OutboxNew]:
+        by_person: dict[int, list[GroupNotice]] = defaultdict(list)
+        for group_id, person_id in await tx.loop.coordinators_of(list(notices)):
+            by_person[person_id].append(notices[group_id])
+        return [
+            OutboxNew(
+                dedupe_key=f"n{today.isoformat()}:{person_id}",
+                kind=KIND,
+                person_id=person_id,
+                payload=Payload(notice_text(own, today)).dumps(),
+                due_at=now,
+            )
+            for person_id, own in sorted(by_person.items())
+        ]
+
+
+def notice_text(notices: list[GroupNotice], today: date) -> Raw:
+    """The daily notice for one coordinator (Telegram HTML)."""
+    parts = []
+    for notice in sorted(notices, key=lambda n: n.group.name):
+        lines: list[str] = [say(texts.NUDGE_GROUP, group=notice.group.name)]
+        if notice.new:
+            lines.append(say(texts.NUDGE_NEW, count=notice.new))
+        if notice.unacknowledged:
+            lines.append(say(texts.NUDGE_UNACKNOWLEDGED, days=3))
+            lines += _item_lines(notice.unacknowledged, today)
+        if notice.no_outcome:
+            lines.append(say(texts.NUDGE_NO_OUTCOME, days=notice.outcome_days))
+            lines += _item_lines(notice.no_outcome, today)
+        parts.append("\n".join(lines))
+    return say(texts.NUDGE, groups=Raw("\n\n".join(parts)))
+
+
+def _item_lines(items: list[WaitingItem], today: date) -> list[str]:
+    lines: list[str] = [
+        say(
+            texts.NUDGE_ITEM,
+            kind=kind_words(w.kind),
+            date=day_words(w.given_on),
+            days=(today - w.given_on).days,
+        )
+        for w in items[:LIST_MAX]
+    ]
+    if len(items) > LIST_MAX:
+        lines.append(say(texts.NUDGE_MORE, count=len(items) - LIST_MAX))
+    return lines

@@ -1,0 +1,210 @@
+"""Prompts (J3): a coordinator posts a scenario or question to a group, with a Respond button.
+
+A prompt lets people speak about a situation ("What could have helped Sam here?") without
+telling their own story. It goes to every member through the outbox.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.services.delivery_rules import Payload
+from bot.services.roles import may_manage
+from bot.services.sharing import clean_words
+from bot.texts import label, say
+from storage.database import Storage
+from storage.items import PromptRow
+from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
+
+MAX_PROMPT = 1000
+KIND = "prompt"
+GROUP_STEP = "prompt_group"
+TEXT_STEP = "prompt_text"
+END_STEP = "prompt_end"
+READY_STEP = "prompt_ready"
+STEPS = frozenset({GROUP_STEP, TEXT_STEP, END_STEP, READY_STEP})
+# The end dates a coordinator can choose, in days from today (0: no end date).
+END_CHOICES = (0, 7, 14, 28)
+
+
+class PromptProblem(enum.Enum):
+    """Why a prompt step could not go on."""
+
+    NOT_ALLOWED = "not_allowed"
+    NO_GROUPS = "no_groups"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class PromptDraft:
+    """Where a coordinator's prompt stands."""
+
+    step: str
+    groups: list[GroupRow]
+    group: GroupRow | None = None
+    text: str | None = None
+    ends_on: date | None = None
+    members: int = 0
+    problem: PromptProblem | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A prompt posted, and how many members it is going to."""
+
+    prompt: PromptRow
+    group: GroupRow
+    queued: int
+
+
+def member_text(text: str, ends_on: date | None, group_name: str) -> str:
+    """The prompt exactly as members see it (Telegram HTML)."""
+    ends = say(texts.PROMPT_ENDS, day=ends_on.strftime("%A %-d %B")) if ends_on else ""
+    return say(texts.PROMPT_TO_MEMBERS, group=group_name, text=text, ends=ends)
+
+
+def respond_payload(prompt: PromptRow, group_name: str, respond_data: str) -> Payload:
+    """The message members get: the prompt and a Respond button."""
+    text = member_text(prompt.text, prompt.ends_on, group_name)
+    return Payload(text, [[(label(texts.BUTTON_RESPOND), respond_data)]])
+
+
+class Prompts:
+    """Writing and posting prompts; coordinators of the group (or admins) only."""
+
+    def __init__(
+        self, storage: Storage, clock: Clock, admin_ids: frozenset[int], zone: ZoneInfo
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._admins = admin_ids
+        self._zone = zone
+
+    async def begin(self, telegram_id: int, chat_id: int) -> PromptDraft:
+        """Start a prompt: choose a group (or go straight to the words with one group)."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.ensure(telegram_id, chat_id, None, self._clock.now())
+            groups = await self._manageable(tx, telegram_id, person)
+            if not groups:
+                return PromptDraft(GROUP_STEP, [], problem=PromptProblem.NO_GROUPS)
+            if len(groups) == 1:
+                return await self._save(tx, person, TEXT_STEP, {"group": groups[0].id}, groups)
+            return await self._save(tx, person, GROUP_STEP, {}, groups)
+
+    async def choose_group(self, telegram_id: int, group_id: int) -> PromptDraft:
+        """Write the prompt for this group."""
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            if person is None or data is None:
+                return PromptDraft(GROUP_STEP, [], problem=PromptProblem.STALE)
+            if not await may_manage(tx, telegram_id, group_id, self._admins):
+                return PromptDraft(GROUP_STEP, [], problem=PromptProblem.NOT_ALLOWED)
+            return await self._save(tx, person, TEXT_STEP, {"group": group_id}, [])
+
+    async def give_text(self, telegram_id: int, raw: str) -> PromptDraft:
+        """The prompt's words; then ask for an end date."""
+        text = clean_words(raw)
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            if person is None or data is None or "group" not in data:
+                return PromptDraft(TEXT_STEP, [], problem=PromptProblem.STALE)
+            if text is None or len(text) > MAX_PROMPT:
+                problem = PromptProblem.EMPTY if text is None else PromptProblem.TOO_LONG
+                return PromptDraft(TEXT_STEP, [], problem=problem)
+            return await self._save(tx, person, END_STEP, {**data, "text": text}, [])
+
+    async def choose_end(self, telegram_id: int, choice: int) -> PromptDraft:
+        """When the prompt stops taking answers; then show the preview."""
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            if person is None or data is None or "text" not in data:
+                return PromptDraft(END_STEP, [], problem=PromptProblem.STALE)
+            if not 0 <= choice < len(END_CHOICES):
+                return PromptDraft(END_STEP, [], problem=PromptProblem.STALE)
+            days = END_CHOICES[choice]
+            ends = self._today() + timedelta(days=days) if days else None
+            data = {**data, "ends": ends.isoformat() if ends else None}
+            return await self._save(tx, person, READY_STEP, data, [])
+
+    async def post(
+        self, telegram_id: int, respond_data: Callable[[int], str]
+    ) -> Posted | PromptProblem:
+        """Post the prompt to every reachable member of the group, through the outbox.
+
+        `respond_data` makes the Respond button's callback data from the prompt's id.
+        """
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            if person is None or data is None or "ends" not in data:
+                return PromptProblem.STALE
+            group = await tx.groups.get(data["group"])
+            if group is None or not await may_manage(tx, telegram_id, group.id, self._admins):
+                return PromptProblem.NOT_ALLOWED
+            ends = date.fromisoformat(data["ends"]) if data["ends"] else None
+            prompt = await tx.prompts.create(group.id, data["text"], person.id, now, ends)
+            payload = respond_payload(prompt, group.name, respond_data(prompt.id)).dumps()
+            people = [
+                p
+                for p in await tx.broadcasts.recipients([group.id])
+                if not p.unreachable and not p.paused and p.person_id != person.id
+            ]
+            await tx.outbox.enqueue(
+                [
+                    OutboxNew(
+                        dedupe_key=f"p{prompt.id}:{p.person_id}",
+                        kind=KIND,
+                        person_id=p.person_id,
+                        payload=payload,
+                        due_at=now,
+                    )
+                    for p in people
+                ],
+                now,
+            )
+            await tx.steps.clear(person.id)
+        return Posted(prompt, group, len(people))
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(self._zone).date()
+
+    async def _manageable(self, tx: Tx, telegram_id: int, person: PersonRow) -> list[GroupRow]:
+        if telegram_id in self._admins:
+            return await tx.groups.all()
+        if not person.is_coordinator:
+            return []
+        return await tx.groups.coordinated_by(person.id)
+
+    async def _load(
+        self, tx: Tx, telegram_id: int
+    ) -> tuple[PersonRow | None, dict[str, Any] | None]:
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is None:
+            return None, None
+        step = await tx.steps.get(person.id)
+        if step is None or step.step not in STEPS:
+            return person, None
+        return person, dict(step.data)
+
+    async def _save(
+        self,
+        tx: Tx,
+        person: PersonRow,
+        step: str,
+        data: dict[str, Any],
+        groups: list[GroupRow],
+    ) -> PromptDraft:
+        await tx.steps.set(person.id, step, data, self._clock.now())
+        group = await tx.groups.get(data["group"]) if "group" in data else None
+        members = await tx.groups.member_count(group.id) if group is not None else 0
+        ends = date.fromisoformat(data["ends"]) if data.get("ends") else None
+        return PromptDraft(step, groups, group, data.get("text"), ends, members)

@@ -1,0 +1,900 @@
+"""Sharing (J3): drafts kept across restarts, sending an item, `/mine`, and withdrawing.
+
+Every word a member writes is sealed before it is stored, in the draft as in the item. An
+anonymous item holds no person, Telegram id or chat id: only the local date, the keyed
+pseudonym (so its author can list and withdraw it) and the sealed return address (so
+updates reach them). It becomes visible to coordinators at the next daily batch moment,
+so the time it arrived does not point to its author.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import secrets
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
+from bot.services.roles import may_manage
+from bot.services.safety import Safety, suggests_risk
+from bot.texts import say
+from storage.database import Storage
+from storage.items import ItemNew, ItemRow, PromptRow
+from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
+
+logger = logging.getLogger(__name__)
+
+MAX_WORDS = 4000
+# Below this many members, "without your name" may not hide who wrote something.
+SMALL_GROUP = 5
+# Anonymous items reach the coordinators once a day, at this local time.
+BATCH_TIME = time(9, 0)
+BODY_PURPOSE = "item.body"
+MEDIA_PURPOSE = "item.media"
+DRAFT_WORDS_PURPOSE = "draft.words"
+DRAFT_MEDIA_PURPOSE = "draft.media"
+MEDIA_KINDS = ("voice", "photo")
+MINE_PAGE = 8
+READ_LIMIT = 50
+WITHDRAWN_KIND = "item_withdrawn"
+_REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_REFERENCE_LENGTH = 6
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+
+
+class Kind(enum.StrEnum):
+    """What an item is."""
+
+    PROMPT = "prompt"
+    FEEDBACK = "feedback"
+    SESSION = "session"
+    STORY = "story"
+
+
+class Consent(enum.StrEnum):
+    """How the author lets their item be used."""
+
+    COORDINATORS = "coordinators"
+    QUOTE_ANONYMOUS = "quote_anonymous"
+    QUOTE_NAMED = "quote_named"
+
+
+class Stage(enum.StrEnum):
+    """Where a draft stands; the value is the name of the pending step."""
+
+    GROUP = "share_group"
+    KIND = "share_kind"
+    PROMPT = "share_prompt"
+    CONTENT = "share_content"
+    CAPTION = "share_caption"
+    NAME = "share_name"
+    CONSENT = "share_consent"
+    PREVIEW = "share_preview"
+
+
+STAGES = frozenset(stage.value for stage in Stage)
+
+
+class Problem(enum.Enum):
+    """Why a step could not go on (the draft is kept as it was)."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    UNSUPPORTED = "unsupported"
+    USE_BUTTONS = "use_buttons"
+    STALE = "stale"
+    NOT_MEMBER = "not_member"
+    PROMPT_CLOSED = "prompt_closed"
+    NO_PROMPTS = "no_prompts"
+
+
+def was_used(item: ItemRow) -> bool:
+    """True if coordinators have used the item, so they must hear if it is withdrawn.
+
+    Used means taken beyond "received"/"acknowledged"; linking to an action counts too
+    once actions exist (extend here).
+    """
+    return item.status in ("considering", "meeting", "outcome")
+
+
+def clean_words(raw: str | None) -> str | None:
+    """Words as they will be kept: invisible characters dropped (line breaks kept), NFC,
+    trimmed; None if nothing is left."""
+    if raw is None:
+        return None
+    kept = "".join(
+        ch
+        for ch in raw
+        if ch in "\n\t" or ch in _KEEP_FORMAT or unicodedata.category(ch)[0] != "C"
+    )
+    words = unicodedata.normalize("NFC", kept).strip()
+    return words or None
+
+
+def next_batch(now: datetime, zone: ZoneInfo, at: time = BATCH_TIME) -> datetime:
+    """The next daily batch moment after `now` (UTC), at wall time `at` in `zone`."""
+    local_day = now.astimezone(zone).date()
+    for offset in range(3):
+        wall = datetime.combine(local_day + timedelta(days=offset), at)
+        candidate = wall.replace(tzinfo=zone).astimezone(UTC)
+        if candidate > now:
+            return candidate
+    raise AssertionError("a daily time always comes within three days")
+
+
+@dataclass
+class Draft:
+    """A half-written item, as the member sees it (words in plain text)."""
+
+    stage: Stage
+    group_id: int | None = None
+    kind: Kind | None = None
+    prompt_id: int | None = None
+    session_id: int | None = None
+    words: str | None = None
+    media_kind: str | None = None
+    media_file_id: str | None = None
+    named: bool | None = None
+    consent: Consent | None = None
+
+    @property
+    def has_content(self) -> bool:
+        """True once words or media are in the draft."""
+        return self.words is not None or self.media_file_id is not None
+
+    def sealed(self, sealer: Sealer) -> dict[str, Any]:
+        """As kept in the pending step: the words and the media sealed."""
+        return {
+            "group": self.group_id,
+            "kind": self.kind.value if self.kind else None,
+            "prompt": self.prompt_id,
+            "session": self.session_id,
+            "words": sealer.seal(self.words, DRAFT_WORDS_PURPOSE) if self.words else None,
+            "media_kind": self.media_kind,
+            "media": (
+                sealer.seal(self.media_file_id, DRAFT_MEDIA_PURPOSE)
+                if self.media_file_id
+                else None
+            ),
+            "named": self.named,
+            "consent": self.consent.value if self.consent else None,
+        }
+
+    @classmethod
+    def opened(cls, stage: str, data: dict[str, Any], sealer: Sealer) -> Draft:
+        """From the pending step."""
+        words, media = data.get("words"), data.get("media")
+        kind, consent = data.get("kind"), data.get("consent")
+        return cls(
+            stage=Stage(stage),
+            group_id=data.get("group"),
+            kind=Kind(str(kind)) if kind in set(Kind) else None,
+            prompt_id=data.get("prompt"),
+            session_id=data.get("session"),
+            words=sealer.open(words, DRAFT_WORDS_PURPOSE) if words else None,
+            media_kind=data.get("media_kind"),
+            media_file_id=sealer.open(media, DRAFT_MEDIA_PURPOSE) if media else None,
+            named=data.get("named"),
+            consent=Consent(str(consent)) if consent in set(Consent) else None,
+        )
+
+
+@dataclass(frozen=True)
+class StepView:
+    """What to show the member for their draft now."""
+
+    draft: Draft | None
+    group: GroupRow | None = None
+    groups: list[GroupRow] = field(default_factory=list)
+    prompts: list[PromptRow] = field(default_factory=list)
+    prompt: PromptRow | None = None
+    members: int = 0
+    observers: int = 0
+    display_name: str | None = None
+    problem: Problem | None = None
+    # An earlier draft was found: ask "Carry on, or start again?".
+    resumable: bool = False
+    # The words suggested risk: show the helplines first, with this alert's buttons.
+    alert_id: str | None = None
+
+    @property
+    def small_group(self) -> bool:
+        """True if the group is so small that others may guess who wrote something."""
+        return self.members < SMALL_GROUP
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the member is told after sending."""
+
+    reference: str
+    group_name: str
+    named: bool
+    visible_at: datetime
+
+
+class SubmitOutcome(enum.Enum):
+    """What happened to an item sent."""
+
+    SENT = "sent"
+    NOT_MEMBER = "not_member"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The outcome, the receipt when sent, and an alert if the words suggested risk."""
+
+    outcome: SubmitOutcome
+    receipt: Receipt | None = None
+    alert_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MineEntry:
+    """One of a member's items, as `/mine` lists it."""
+
+    reference: str
+    kind: Kind
+    group_name: str
+    words: str | None
+    media_kind: str | None
+    status: str
+    named: bool
+    given_on: date
+    consent: Consent
+    # Telegram's file id of the voice note or photo, so its author can hear or see it again.
+    media_file_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MineView:
+    """A page of a member's items, newest first."""
+
+    entries: list[MineEntry]
+    total: int
+    offset: int
+
+
+class WithdrawOutcome(enum.Enum):
+    """What happened when a member withdrew an item."""
+
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class WithdrawResult:
+    """The outcome, and whether the coordinators are being told."""
+
+    outcome: WithdrawOutcome
+    coordinators_told: bool = False
+
+
+@dataclass(frozen=True)
+class ReaderItem:
+    """An item as a coordinator or observer reads it: the author only for named items,
+    and only for coordinators."""
+
+    kind: Kind
+    given_on: date
+    words: str | None
+    media_kind: str | None
+    status: str
+    author: str | None
+    anonymous: bool
+
+
+class Sharing:
+    """Drafts, sending, a member's own items, withdrawing, and reading a group's items."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        sealer: Sealer,
+        safety: Safety,
+        zone: ZoneInfo,
+        admin_ids: frozenset[int],
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._sealer = sealer
+        self._safety = safety
+        self._zone = zone
+        self._admins = admin_ids
+
+    # --- the draft, step by step -----------------------------------------------------------
+
+    async def start(self, telegram_id: int) -> StepView:
+        """Begin sharing; offers an unfinished draft back first."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None:
+                return StepView(None, problem=Problem.NOT_MEMBER)
+            if draft is not None and (draft.has_content or draft.stage is not Stage.GROUP):
+                return replace(await self._view(tx, person, draft), resumable=True)
+            return await self._fresh(tx, person)
+
+    async def carry_on(self, telegram_id: int) -> StepView:
+        """Show the unfinished draft where it was left."""
+        async with self._storage.read() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            return await self._view(tx, person, draft)
+
+    async def start_again(self, telegram_id: int) -> StepView:
+        """Drop the unfinished draft and begin a new one."""
+        async with self._storage.transaction() as tx:
+            person, _ = await self._load(tx, telegram_id)
+            if person is None:
+                return StepView(None, problem=Problem.NOT_MEMBER)
+            return await self._fresh(tx, person)
+
+    async def respond_to_prompt(self, telegram_id: int, prompt_id: int) -> StepView:
+        """Begin an answer to a prompt (from its Respond button)."""
+        today = self._today()
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            prompt = await tx.prompts.get(prompt_id)
+            if person is None or prompt is None:
+                return StepView(None, problem=Problem.STALE)
+            if not await tx.groups.is_member(prompt.group_id, person.id):
+                return StepView(None, problem=Problem.NOT_MEMBER)
+            if prompt.ends_on is not None and prompt.ends_on < today:
+                return StepView(None, problem=Problem.PROMPT_CLOSED)
+            if draft is not None and draft.has_content:
+                return replace(await self._view(tx, person, draft), resumable=True)
+            new = Draft(Stage.CONTENT, prompt.group_id, Kind.PROMPT, prompt_id=prompt.id)
+            return await self._save(tx, person, new)
+
+    async def share_about_session(
+        self, telegram_id: int, group_id: int, session_id: int | None
+    ) -> StepView:
+        """Begin feedback on a session of a group (from a button on a session message)."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or not await tx.groups.is_member(group_id, person.id):
+                return StepView(None, problem=Problem.NOT_MEMBER)
+            if draft is not None and draft.has_content:
+                return replace(await self._view(tx, person, draft), resumable=True)
+            new = Draft(Stage.CONTENT, group_id, Kind.SESSION, session_id=session_id)
+            return await self._save(tx, person, new)
+
+    async def choose_group(self, telegram_id: int, group_id: int) -> StepView:
+        """Share with this group."""
+        return await self._change(telegram_id, Stage.GROUP, group=group_id)
+
+    async def choose_kind(self, telegram_id: int, kind: str) -> StepView:
+        """Share this kind of item."""
+        return await self._change(telegram_id, Stage.KIND, kind=kind)
+
+    async def choose_prompt(self, telegram_id: int, prompt_id: int) -> StepView:
+        """Answer this prompt."""
+        return await self._change(telegram_id, Stage.PROMPT, prompt=prompt_id)
+
+    async def choose_named(self, telegram_id: int, named: bool) -> StepView:
+        """Send with the member's name, or without."""
+        return await self._change(telegram_id, Stage.NAME, named=named)
+
+    async def choose_consent(self, telegram_id: int, consent: str) -> StepView:
+        """How a story may be used."""
+        return await self._change(telegram_id, Stage.CONSENT, consent=consent)
+
+    async def give_words(self, telegram_id: int, raw: str) -> StepView:
+        """Words typed for the draft (its text, or a caption for a voice note or photo)."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
+                return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
+            words = clean_words(raw)
+            problem = self._words_problem(words)
+            if problem is not None:
+                return replace(await self._view(tx, person, draft), problem=problem)
+            if draft.stage is Stage.CONTENT:
+                draft.media_kind = draft.media_file_id = None
+            draft.words = words
+            alert = await self._alert(tx, telegram_id, draft.group_id, words)
+            draft.stage = Stage.NAME
+            return replace(await self._save(tx, person, draft), alert_id=alert)
+
+    async def give_media(
+        self, telegram_id: int, media_kind: str, file_id: str | None, caption: str | None
+    ) -> StepView:
+        """A voice note, photo or other file sent for the draft."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
+                return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
+            if media_kind not in MEDIA_KINDS or not file_id:
+                return replace(await self._view(tx, person, draft), problem=Problem.UNSUPPORTED)
+            words = clean_words(caption)
+            if words is not None and len(words) > MAX_WORDS:
+                return replace(await self._view(tx, person, draft), problem=Problem.TOO_LONG)
+            draft.media_kind, draft.media_file_id, draft.words = media_kind, file_id, words
+            alert = await self._alert(tx, telegram_id, draft.group_id, words)
+            draft.stage = Stage.NAME if words else Stage.CAPTION
+            return replace(await self._save(tx, person, draft), alert_id=alert)
+
+    async def skip(self, telegram_id: int) -> StepView:
+        """Leave out an optional step: a caption, keeping the words so far, or the consent."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            if draft.stage is Stage.CAPTION or (
+                draft.stage is Stage.CONTENT and draft.has_content
+            ):
+                draft.stage = Stage.NAME
+            elif draft.stage is Stage.CONSENT:
+                draft.consent, draft.stage = Consent.COORDINATORS, Stage.PREVIEW
+            else:
+                return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
+            return await self._save(tx, person, draft)
+
+    async def back(self, telegram_id: int) -> StepView:
+        """Go back one step; nothing written is lost."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            draft.stage = await self._previous(tx, person, draft)
+            return await self._save(tx, person, draft)
+
+    async def change_words(self, telegram_id: int) -> StepView:
+        """From the preview, go to the words again."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None or draft.group_id is None:
+                return StepView(None, problem=Problem.STALE)
+            draft.stage = Stage.CONTENT
+            return await self._save(tx, person, draft)
+
+    async def discard(self, telegram_id: int) -> bool:
+        """Drop the draft and its words; False if there was none."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return False
+            return await tx.steps.clear(person.id)
+
+    async def send(self, telegram_id: int, chat_id: int) -> SubmitResult:
+        """Send the draft shown in the preview."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if (
+                person is None
+                or draft is None
+                or draft.stage is not Stage.PREVIEW
+                or draft.group_id is None
+                or draft.kind is None
+                or draft.named is None
+            ):
+                return SubmitResult(SubmitOutcome.STALE)
+            result = await self._store(
+                tx,
+                person,
+                telegram_id,
+                chat_id,
+                group_id=draft.group_id,
+                kind=draft.kind,
+                words=draft.words,
+                named=draft.named,
+                consent=draft.consent or Consent.COORDINATORS,
+                prompt_id=draft.prompt_id,
+                session_id=draft.session_id,
+                media_kind=draft.media_kind,
+                media_file_id=draft.media_file_id,
+            )
+            if result.outcome is SubmitOutcome.SENT:
+                await tx.steps.clear(person.id)
+            return result
+
+    async def submit(
+        self,
+        telegram_id: int,
+        chat_id: int,
+        group_id: int,
+        kind: Kind,
+        words: str | None,
+        named: bool,
+        consent: Consent = Consent.COORDINATORS,
+        *,
+        session_id: int | None = None,
+        prompt_id: int | None = None,
+        media_kind: str | None = None,
+        media_file_id: str | None = None,
+    ) -> SubmitResult:
+        """Store an item in one go (for other journeys, e.g. a question after a session).
+
+        Words that suggest risk raise an alert, whose id is in the result: show the
+        helplines and the contact question with it.
+        """
+        cleaned = clean_words(words)
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return SubmitResult(SubmitOutcome.NOT_MEMBER)
+            result = await self._store(
+                tx,
+                person,
+                telegram_id,
+                chat_id,
+                group_id=group_id,
+                kind=kind,
+                words=cleaned,
+                named=named,
+                consent=consent,
+                prompt_id=prompt_id,
+                session_id=session_id,
+                media_kind=media_kind,
+                media_file_id=media_file_id,
+            )
+            if result.outcome is SubmitOutcome.SENT:
+                alert = await self._alert(tx, telegram_id, group_id, cleaned)
+                result = replace(result, alert_id=alert)
+            return result
+
+    # --- a member's own items ----------------------------------------------------------------
+
+    async def mine(self, telegram_id: int, offset: int = 0) -> MineView | None:
+        """A page of the member's items, newest first; None if they are not known."""
+        pseudonym = self._sealer.pseudonym(telegram_id)
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return None
+            total = await tx.items.count_of_author(person.id, pseudonym)
+            rows = await tx.items.of_author(person.id, pseudonym, MINE_PAGE, max(0, offset))
+            entries = [await self._entry(tx, row) for row in rows]
+        return MineView(entries, total, max(0, offset))
+
+    async def read_own(self, telegram_id: int, reference: str) -> MineEntry | None:
+        """One of the member's own items in full; None if it is not theirs or is withdrawn."""
+        async with self._storage.read() as tx:
+            item = await self._own(tx, telegram_id, reference)
+            return None if item is None else await self._entry(tx, item)
+
+    async def withdraw(self, telegram_id: int, reference: str) -> WithdrawResult:
+        """Erase the item's words and media and take it out of every view and count.
+
+        If the coordinators had used it, they are told which item was withdrawn; for an
+        anonymous item at the next batch moment, so the timing does not point to anyone.
+        """
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            item = await self._own(tx, telegram_id, reference)
+            if item is None or not await tx.items.withdraw(item.id, self._today()):
+                return WithdrawResult(WithdrawOutcome.UNKNOWN)
+            if item.return_address is not None:
+                await tx.items.cancel_updates(item.return_address)
+            told = False
+            if was_used(item):
+                told = await self._tell_withdrawn(tx, item, now)
+        logger.info("an item was withdrawn (coordinators told: %s)", told)
+        return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
+
+    # --- readers: coordinators and observers -------------------------------------------------
+
+    async def read_group(
+        self, telegram_id: int, group_id: int
+    ) -> tuple[GroupRow, list[ReaderItem]] | None:
+        """The group's items a coordinator or observer may see now; None if not allowed.
+
+        Observers never see who gave an item; coordinators see the author of named items
+        only. Within a day items come in random order, so their order says nothing.
+        """
+        now = self._clock.now()
+        async with self._storage.read() as tx:
+            coordinator = await may_manage(tx, telegram_id, group_id, self._admins)
+            if not coordinator:
+                person = await tx.people.by_telegram_id(telegram_id)
+                if person is None or not await tx.observers.is_observer(group_id, person.id):
+                    return None
+            group = await tx.groups.get(group_id)
+            if group is None:
+                return None
+            rows = await tx.items.visible_in_group(group_id, now, READ_LIMIT)
+            shown = []
+            for row in rows:
+                author = None
+                if coordinator and row.person_id is not None:
+                    writer = await tx.people.get(row.person_id)
+                    author = (writer.display_name if writer else None) or say(texts.UNNAMED_MEMBER)
+                shown.append(
+                    ReaderItem(
+                        kind=Kind(row.kind),
+                        given_on=row.given_on,
+                        words=self._open(row.body, BODY_PURPOSE),
+                        media_kind=row.media_kind,
+                        status=row.status,
+                        author=author,
+                        anonymous=row.person_id is None,
+                    )
+                )
+        return group, shown
+
+    # --- inside ------------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self._clock.now().astimezone(self._zone).date()
+
+    def _open(self, sealed: str | None, purpose: str) -> str | None:
+        return self._sealer.open(sealed, purpose) if sealed else None
+
+    @staticmethod
+    def _words_problem(words: str | None) -> Problem | None:
+        if words is None:
+            return Problem.EMPTY
+        if len(words) > MAX_WORDS:
+            return Problem.TOO_LONG
+        return None
+
+    async def _alert(
+        self, tx: Tx, telegram_id: int, group_id: int | None, words: str | None
+    ) -> str | None:
+        if words is None or not suggests_risk(words):
+            return None
+        return await self._safety.raise_alert(tx, telegram_id, group_id, words, self._clock.now())
+
+    async def _load(self, tx: Tx, telegram_id: int) -> tuple[PersonRow | None, Draft | None]:
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is None:
+            return None, None
+        step = await tx.steps.get(person.id)
+        if step is None or step.step not in STAGES:
+            return person, None
+        return person, Draft.opened(step.step, step.data, self._sealer)
+
+    async def _save(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
+        await tx.steps.set(person.id, draft.stage.value, draft.sealed(self._sealer), self._now())
+        return await self._view(tx, person, draft)
+
+    def _now(self) -> datetime:
+        return self._clock.now()
+
+    async def _fresh(self, tx: Tx, person: PersonRow) -> StepView:
+        groups = await tx.groups.of_member(person.id)
+        if not groups:
+            await tx.steps.clear(person.id)
+            return StepView(None, problem=Problem.NOT_MEMBER)
+        if len(groups) == 1:
+            return await self._save(tx, person, Draft(Stage.KIND, groups[0].id))
+        return await self._save(tx, person, Draft(Stage.GROUP))
+
+    async def _change(self, telegram_id: int, stage: Stage, **choice: Any) -> StepView:
+        """Apply a button choice made at `stage` and move the draft on."""
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id)
+            if person is None or draft is None:
+                return StepView(None, problem=Problem.STALE)
+            if draft.stage is not stage:
+                return replace(await self._view(tx, person, draft), problem=Problem.STALE)
+            problem = await self._apply(tx, person, draft, choice)
+            if problem is not None:
+                return replace(await self._view(tx, person, draft), problem=problem)
+            return await self._save(tx, person, draft)
+
+    async def _apply(
+        self, tx: Tx, person: PersonRow, draft: Draft, choice: dict[str, Any]
+    ) -> Problem | None:
+        if "group" in choice:
+            if not await tx.groups.is_member(choice["group"], person.id):
+                return Problem.STALE
+            draft.group_id, draft.kind, draft.prompt_id = choice["group"], None, None
+            draft.stage = Stage.KIND
+        elif "kind" in choice:
+            if choice["kind"] not in set(Kind):
+                return Problem.STALE
+            draft.kind = Kind(choice["kind"])
+            draft.prompt_id = draft.session_id = None
+            draft.stage = Stage.CONTENT
+            if draft.kind is Kind.PROMPT:
+                if draft.group_id is None or not await tx.prompts.open_in_group(
+                    draft.group_id, self._today(), 1
+                ):
+                    draft.kind = None
+                    return Problem.NO_PROMPTS
+                draft.stage = Stage.PROMPT
+        elif "prompt" in choice:
+            prompt = await tx.prompts.get(choice["prompt"])
+            if prompt is None or prompt.group_id != draft.group_id:
+                return Problem.STALE
+            if prompt.ends_on is not None and prompt.ends_on < self._today():
+                return Problem.PROMPT_CLOSED
+            draft.prompt_id, draft.stage = prompt.id, Stage.CONTENT
+        elif "named" in choice:
+            draft.named = bool(choice["named"])
+            if not draft.named and draft.consent is Consent.QUOTE_NAMED:
+                draft.consent = None
+            draft.stage = Stage.CONSENT if draft.kind is Kind.STORY else Stage.PREVIEW
+        elif "consent" in choice:
+            allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
+            if draft.named:
+                allowed.append(Consent.QUOTE_NAMED)
+            if choice["consent"] not in [c.value for c in allowed]:
+                return Problem.STALE
+            draft.consent, draft.stage = Consent(choice["consent"]), Stage.PREVIEW
+        return None
+
+    async def _previous(self, tx: Tx, person: PersonRow, draft: Draft) -> Stage:
+        several = len(await tx.groups.of_member(person.id)) > 1
+        if draft.stage is Stage.KIND:
+            return Stage.GROUP if several else Stage.KIND
+        if draft.stage in (Stage.PROMPT, Stage.GROUP):
+            return Stage.KIND if draft.stage is Stage.PROMPT else Stage.GROUP
+        if draft.stage is Stage.CONTENT:
+            return Stage.PROMPT if draft.kind is Kind.PROMPT else Stage.KIND
+        if draft.stage in (Stage.CAPTION, Stage.NAME):
+            return Stage.CONTENT
+        if draft.stage is Stage.CONSENT:
+            return Stage.NAME
+        return Stage.CONSENT if draft.kind is Kind.STORY else Stage.NAME
+
+    async def _view(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
+        group = await tx.groups.get(draft.group_id) if draft.group_id is not None else None
+        groups = await tx.groups.of_member(person.id) if draft.stage is Stage.GROUP else []
+        prompts: list[PromptRow] = []
+        if group is not None and draft.stage in (Stage.KIND, Stage.PROMPT):
+            prompts = await tx.prompts.open_in_group(group.id, self._today(), 10)
+        prompt = await tx.prompts.get(draft.prompt_id) if draft.prompt_id is not None else None
+        members = await tx.groups.member_count(group.id) if group is not None else 0
+        observers = len(await tx.observers.of_group(group.id)) if group is not None else 0
+        return StepView(
+            draft=draft,
+            group=group,
+            groups=groups,
+            prompts=prompts,
+            prompt=prompt,
+            members=members,
+            observers=observers,
+            display_name=person.display_name,
+        )
+
+    async def _store(
+        self,
+        tx: Tx,
+        person: PersonRow,
+        telegram_id: int,
+        chat_id: int,
+        *,
+        group_id: int,
+        kind: Kind,
+        words: str | None,
+        named: bool,
+        consent: Consent,
+        prompt_id: int | None,
+        session_id: int | None,
+        media_kind: str | None,
+        media_file_id: str | None,
+    ) -> SubmitResult:
+        if words is None and media_file_id is None:
+            return SubmitResult(SubmitOutcome.EMPTY)
+        if words is not None and len(words) > MAX_WORDS:
+            return SubmitResult(SubmitOutcome.TOO_LONG)
+        group = await tx.groups.get(group_id)
+        if group is None or not await tx.groups.is_member(group_id, person.id):
+            return SubmitResult(SubmitOutcome.NOT_MEMBER)
+        if not named and consent is Consent.QUOTE_NAMED:
+            consent = Consent.QUOTE_ANONYMOUS
+        now = self._clock.now()
+        item_id, reference = await self._new_identity(tx)
+        visible_at = now if named else next_batch(now, self._zone)
+        await tx.items.add(
+            ItemNew(
+                id=item_id,
+                group_id=group_id,
+                kind=kind.value,
+                reference=reference,
+                consent=consent.value,
+                given_on=self._today(),
+                visible_at=visible_at,
+                person_id=person.id if named else None,
+                pseudonym=None if named else self._sealer.pseudonym(telegram_id),
+                return_address=(
+                    None if named else self._sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE)
+                ),
+                body=self._sealer.seal(words, BODY_PURPOSE) if words else None,
+                media_kind=media_kind if media_file_id else None,
+                media_file_id=(
+                    self._sealer.seal(media_file_id, MEDIA_PURPOSE) if media_file_id else None
+                ),
+                prompt_id=prompt_id,
+                session_id=session_id,
+                risk=suggests_risk(words),
+            )
+        )
+        logger.info("an item was shared in group %d (named: %s)", group_id, named)
+        return SubmitResult(SubmitOutcome.SENT, Receipt(reference, group.name, named, visible_at))
+
+    async def _new_identity(self, tx: Tx) -> tuple[int, str]:
+        """A random item id and a random reference, neither derived from anything else."""
+        while True:
+            item_id = secrets.randbelow(2**62) + 1
+            reference = "".join(
+                secrets.choice(_REFERENCE_LETTERS) for _ in range(_REFERENCE_LENGTH)
+            )
+            if not await tx.items.taken(item_id, reference):
+                return item_id, reference
+
+    async def _own(self, tx: Tx, telegram_id: int, reference: str) -> ItemRow | None:
+        person = await tx.people.by_telegram_id(telegram_id)
+        item = await tx.items.by_reference(reference.upper())
+        if person is None or item is None or item.withdrawn_on is not None:
+            return None
+        mine = item.person_id == person.id or (
+            item.pseudonym is not None
+            and secrets.compare_digest(item.pseudonym, self._sealer.pseudonym(telegram_id))
+        )
+        return item if mine else None
+
+    async def _entry(self, tx: Tx, row: ItemRow) -> MineEntry:
+        group = await tx.groups.get(row.group_id)
+        return MineEntry(
+            reference=row.reference,
+            kind=Kind(row.kind),
+            group_name=group.name if group else "",
+            words=self._open(row.body, BODY_PURPOSE),
+            media_kind=row.media_kind,
+            status=row.status,
+            named=row.person_id is not None,
+            given_on=row.given_on,
+            consent=Consent(row.consent),
+            media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
+        )
+
+    async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:
+        coordinators = await tx.observers.coordinator_ids(item.group_id)
+        if not coordinators:
+            return False
+        group = await tx.groups.get(item.group_id)
+        text = say(
+            texts.ITEM_WITHDRAWN_NOTICE,
+            group=group.name if group else "",
+            kind=say(KIND_WORDS[Kind(item.kind)]),
+            day=item.given_on.strftime("%-d %B %Y"),
+        )
+        due = now if item.person_id is not None else next_batch(now, self._zone)
+        await tx.outbox.enqueue(
+            [
+                OutboxNew(
+                    dedupe_key=f"w{item.id}:{person_id}",
+                    kind=WITHDRAWN_KIND,
+                    person_id=person_id,
+                    payload=Payload(text).dumps(),
+                    due_at=due,
+                )
+                for person_id in coordinators
+            ],
+            now,
+        )
+        return True
+
+
+KIND_WORDS = {
+    Kind.PROMPT: texts.KIND_PROMPT,
+    Kind.FEEDBACK: texts.KIND_FEEDBACK,
+    Kind.SESSION: texts.KIND_SESSION,
+    Kind.STORY: texts.KIND_STORY,
+}
+STATUS_WORDS = {
+    "received": texts.STATUS_RECEIVED,
+    "acknowledged": texts.STATUS_ACKNOWLEDGED,
+    "considering": texts.STATUS_CONSIDERING,
+    "meeting": texts.STATUS_MEETING,
+    "outcome": texts.STATUS_OUTCOME,
+}

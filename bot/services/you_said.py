@@ -1,0 +1,234 @@
+""" "You said, we did" (J4): a group's recent outcomes and action updates, for members and
+observers to read, and each author's own item history for /mine.
+
+The board quotes only items whose consent allows quoting, and names the author only when
+consent says so; an item that may not be quoted is not on the board at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer, SealError
+from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
+from bot.services.actions import status_words
+from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
+from bot.services.delivery_rules import Payload, seal_payload
+from bot.services.inbox import EVENT_PURPOSE
+from bot.services.roles import may_manage
+from bot.texts import Raw, say
+from storage.database import Storage
+from storage.loop import EventRow
+from storage.repositories import GroupRow, OutboxNew, Tx
+
+BOARD_SIZE = 10
+QUOTE_MAX = 120
+KIND = "you_said"
+QUOTABLE = ("quote_anonymous", "quote_named")
+
+_OUTCOME_WORDS = {
+    "changed": texts.BOARD_CHANGED,
+    "will_change": texts.BOARD_WILL_CHANGE,
+    "cannot_change": texts.BOARD_CANNOT_CHANGE,
+}
+
+
+@dataclass(frozen=True)
+class Board:
+    """A group's "you said, we did" list, ready to show (Telegram HTML)."""
+
+    group: GroupRow
+    text: Raw
+    empty: bool
+    may_send: bool
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One thing that happened to an item, in words."""
+
+    on: date
+    text: Raw
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    """Everything that happened to one of a member's items."""
+
+    given_on: date
+    lines: list[HistoryLine]
+
+
+class YouSaid:
+    """The board of outcomes, sending it to a group, and each author's item history."""
+
+    def __init__(
+        self, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._admins = admin_ids
+        self._sealer = sealer
+
+    async def groups(self, telegram_id: int) -> list[GroupRow]:
+        """The groups whose board this person may read."""
+        async with self._storage.read() as tx:
+            if telegram_id in self._admins:
+                return await tx.groups.all()
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return []
+            mine = {g.id: g for g in await tx.groups.of_member(person.id)}
+            mine.update({g.id: g for g in await tx.groups.coordinated_by(person.id)})
+        return sorted(mine.values(), key=lambda g: (g.name, g.id))
+
+    async def board(self, telegram_id: int, group_id: int) -> Board | None:
+        """The group's board; None if this person may not read it."""
+        async with self._storage.read() as tx:
+            group = await tx.groups.get(group_id)
+            if group is None or not await self._may_read(tx, telegram_id, group_id):
+                return None
+            text, empty = await self._text(tx, group)
+            may_send = await may_manage(tx, telegram_id, group_id, self._admins)
+        return Board(group, text, empty, may_send)
+
+    async def send_to_group(self, telegram_id: int, group_id: int) -> int | None:
+        """Send the board to every member who can get messages; how many. None if not
+        allowed. It quotes members' words (as their consent allows), so it is sealed."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            group = await tx.groups.get(group_id)
+            if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
+                return None
+            text, empty = await self._text(tx, group)
+            if empty:
+                return 0
+            payload = seal_payload(self._sealer, Payload(text=text))
+            people = [
+                p
+                for p in await tx.broadcasts.recipients([group_id])
+                if not p.paused and not p.unreachable
+            ]
+            stamp = int(now.timestamp())
+            await tx.outbox.enqueue(
+                [
+                    OutboxNew(
+                        dedupe_key=f"y{group_id}:{stamp}:{p.person_id}",
+                        kind=KIND,
+                        person_id=p.person_id,
+                        payload=payload,
+                        due_at=now,
+                    )
+                    for p in people
+                ],
+                now,
+            )
+        return len(people)
+
+    async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
+        """What happened to one of this member's own items; None if it is not theirs."""
+        async with self._storage.read() as tx:
+            item = await tx.loop.item(item_id)
+            person = await tx.people.by_telegram_id(telegram_id)
+            if item is None or item.withdrawn_on is not None:
+                return None
+            named = person is not None and item.person_id == person.id
+            if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
+                return None
+            lines = [HistoryLine(item.given_on, say(texts.HISTORY_GIVEN))]
+            for e in await tx.loop.events(item_id):
+                text = self._open(e.text, EVENT_PURPOSE)
+                lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
+                if e.kind == "linked" and e.action_id is not None:
+                    lines += await self._action_lines(tx, e)
+        lines.sort(key=lambda line: line.on)
+        return ItemHistory(item.given_on, lines)
+
+    async def _action_lines(self, tx: Tx, linked: EventRow) -> list[HistoryLine]:
+        """The updates on an action since the item was linked to it."""
+        assert linked.action_id is not None
+        lines = []
+        for update in await tx.loop.action_updates(linked.action_id):
+            if update.at < linked.at:
+                continue
+            if update.status is not None:
+                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+            else:
+                text = self._open(update.text, ACTION_PURPOSE) or ""
+                news = say(texts.BOARD_ACTION_TEXT, text=text)
+            title = linked.action_title or ""
+            lines.append(
+                HistoryLine(update.at.date(), say(texts.BOARD_ACTION, title=title, news=news))
+            )
+        return lines
+
+    async def _may_read(self, tx: Tx, telegram_id: int, group_id: int) -> bool:
+        if await may_manage(tx, telegram_id, group_id, self._admins):
+            return True
+        person = await tx.people.by_telegram_id(telegram_id)
+        return person is not None and await tx.groups.is_member(group_id, person.id)
+
+    async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
+        lines = []
+        for entry in await tx.loop.outcomes(group.id, BOARD_SIZE * 3):
+            if entry.consent not in QUOTABLE or entry.body is None:
+                continue
+            words = self._open(entry.body, BODY_PURPOSE)
+            did = self._open(entry.text, EVENT_PURPOSE)
+            if words is None or did is None:
+                continue
+            name = entry.author_name if entry.consent == "quote_named" else None
+            said = say(
+                texts.BOARD_SAID_NAMED if name else texts.BOARD_SAID,
+                words=first_line(words, QUOTE_MAX),
+                name=name or "",
+            )
+            template = _OUTCOME_WORDS.get(entry.outcome or "", texts.BOARD_CHANGED)
+            due = day_words(entry.due_on) if entry.due_on else ""
+            lines.append(say(texts.BOARD_ENTRY, said=said, did=say(template, text=did, date=due)))
+            if len(lines) >= BOARD_SIZE:
+                break
+        work = []
+        for action, update in await tx.loop.recent_action_updates(group.id, BOARD_SIZE):
+            if update.status is not None:
+                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+            else:
+                text = self._open(update.text, ACTION_PURPOSE) or ""
+                news = say(texts.BOARD_ACTION_TEXT, text=text)
+            work.append(say(texts.BOARD_ACTION, title=action.title, news=news))
+        if not lines and not work:
+            return say(texts.BOARD_EMPTY, group=group.name), True
+        sections: list[str] = [say(texts.BOARD_HEADER, group=group.name)]
+        if lines:
+            sections.append("\n\n".join(lines))
+        if work:
+            sections.append(say(texts.BOARD_WORK) + "\n" + "\n".join(work))
+        return Raw("\n\n".join(sections)), False
+
+    def _open(self, sealed: str | None, purpose: str) -> str | None:
+        if sealed is None:
+            return None
+        try:
+            return self._sealer.open(sealed, purpose)
+        except SealError:
+            return None
+
+
+def _event_words(kind: str, event: EventRow, text: str | None) -> Raw:
+    if kind == "acknowledged":
+        return say(texts.HISTORY_ACKNOWLEDGED)
+    if kind == "considering":
+        return say(texts.HISTORY_CONSIDERING)
+    if kind == "meeting":
+        on = day_words(event.meeting_on) if event.meeting_on else ""
+        return say(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
+    if kind == "linked":
+        return say(texts.HISTORY_LINKED, title=event.action_title or "")
+    if kind == "reply":
+        return say(texts.HISTORY_REPLY, text=text or "")
+    template = _OUTCOME_WORDS.get(event.outcome or "", texts.BOARD_CHANGED)
+    due = day_words(event.due_on) if event.due_on else ""
+    return say(texts.HISTORY_OUTCOME, did=say(template, text=text or "", date=due))

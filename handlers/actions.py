@@ -1,0 +1,258 @@
+"""Journey J4 for coordinators: actions, the items linked to them, and their updates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.actions import ActionStatus, ActionView, status_words
+from bot.services.inbox import TEXT_MAX, Done, item_arg
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    button_args,
+    button_int,
+    chat_id,
+    coordinators_only,
+    keyboard,
+    respond,
+    send,
+    sender_id,
+)
+
+TITLE_STEP = "loop_action_title"
+TEXT_STEP = "loop_action_text"
+READY_STEP = "loop_action_ready"
+
+_DONE_REPLIES = {
+    Done.NOT_ALLOWED: texts.ACTION_NOT_ALLOWED,
+    Done.GONE: texts.INBOX_GONE,
+    Done.ALREADY: texts.INBOX_ALREADY,
+    Done.EMPTY: texts.INBOX_EMPTY_TEXT,
+    Done.TOO_LONG: texts.INBOX_TOO_LONG,
+}
+
+
+@coordinators_only
+async def action_command(update: Update, context: ChorusContext) -> None:
+    """List a group's actions, or ask which group."""
+    groups = await context.services.inbox.groups(sender_id(update))
+    if len(groups) == 1:
+        await _list(update, context, groups[0].id)
+    elif groups:
+        rows = [[(g.name, callbacks.encode(Action.ACTION_GROUP, g.id))] for g in groups]
+        await respond(update, say(texts.ACTION_GROUP_PICK), keyboard(rows))
+    else:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+
+
+@coordinators_only
+async def action_group_tapped(update: Update, context: ChorusContext) -> None:
+    """List the chosen group's actions."""
+    await _list(update, context, button_int(update) or 0)
+
+
+@coordinators_only
+async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
+    """From the inbox: choose the action to add the item to, or make a new one."""
+    values = button_args(update)
+    item_id = item_arg(values[0]) if values else None
+    card = await context.services.inbox.card(sender_id(update), item_id or 0)
+    if card is None:
+        await respond(update, say(texts.INBOX_GONE))
+        return
+    actions = await context.services.actions.of_group(sender_id(update), card.group.id) or []
+    item = str(card.item.id)
+    rows = [[(a.title, callbacks.encode(Action.ACTION_LINK, a.id, item))] for a in actions[:20]]
+    new = label(texts.BUTTON_NEW_ACTION)
+    rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
+    await respond(update, say(texts.ACTION_LINK_PICK), keyboard(rows))
+
+
+@coordinators_only
+async def action_link_tapped(update: Update, context: ChorusContext) -> None:
+    """Link the item to the action chosen."""
+    values = button_args(update)
+    item_id = item_arg(values[1]) if len(values) > 1 else None
+    action_id = button_int(update) or 0
+    done = await context.services.actions.link(sender_id(update), action_id, item_id or 0)
+    reply = (
+        texts.ACTION_LINKED if done is Done.DONE else _DONE_REPLIES.get(done, texts.STALE_BUTTON)
+    )
+    await respond(update, say(reply))
+
+
+@coordinators_only
+async def action_new_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask for the new action's title."""
+    values = button_args(update)
+    data: dict[str, Any] = {"group": button_int(update) or 0}
+    if len(values) > 1 and item_arg(values[1]) is not None:
+        data["item"] = values[1]
+    await context.services.steps.begin(sender_id(update), chat_id(update), TITLE_STEP, data)
+    await respond(update, say(texts.ACTION_ASK_TITLE))
+
+
+async def action_title_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Make the action (with the item it came from linked)."""
+    draft = await _draft(update, context)
+    item_id = item_arg(str(draft.get("item", "")))
+    done, action = await context.services.actions.create(
+        sender_id(update), int(draft.get("group", 0)), text, item_id
+    )
+    if action is None:
+        await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON), limit=120))
+        return
+    await context.services.steps.clear(sender_id(update))
+    await respond(update, say(texts.ACTION_MADE, title=action.title))
+    await _open(update, context, action.id, fresh=True)
+
+
+@coordinators_only
+async def action_open_tapped(update: Update, context: ChorusContext) -> None:
+    """Show an action, its status and history."""
+    await _open(update, context, button_int(update) or 0)
+
+
+@coordinators_only
+async def action_update_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask for the words of an update on the action."""
+    action_id = button_int(update) or 0
+    view = await context.services.actions.view(sender_id(update), action_id)
+    if view is None:
+        await respond(update, say(texts.ACTION_NOT_ALLOWED))
+        return
+    data = {"action": action_id}
+    await context.services.steps.begin(sender_id(update), chat_id(update), TEXT_STEP, data)
+    await respond(update, say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX))
+
+
+async def action_text_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Show the update as the people who gave linked items will read it."""
+    draft = await _draft(update, context)
+    action_id = int(draft.get("action", 0))
+    preview = await context.services.actions.preview(sender_id(update), action_id, text)
+    if preview.text is None:
+        await respond(
+            update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
+        )
+        return
+    data = {"action": action_id, "text": text}
+    await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, data)
+    await send(update, preview.text)
+    keys = [
+        [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.ACTION_SEND))],
+        [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
+    ]
+    await send(update, say(texts.ACTION_PREVIEW_NOTE), keyboard(keys))
+
+
+@coordinators_only
+async def action_send_tapped(update: Update, context: ChorusContext) -> None:
+    """Post the update previewed: each person with a linked item hears it once."""
+    step = await context.services.steps.current(sender_id(update))
+    if step is None or step.step != READY_STEP:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    action_id, text = int(step.data.get("action", 0)), str(step.data.get("text", ""))
+    posted = await context.services.actions.post(sender_id(update), action_id, text)
+    await context.services.steps.clear(sender_id(update))
+    if posted.done is not Done.DONE:
+        await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
+        return
+    await respond(update, say(texts.ACTION_POSTED, count=posted.reached))
+
+
+@coordinators_only
+async def action_status_tapped(update: Update, context: ChorusContext) -> None:
+    """Change the action's status; the people who gave linked items hear it."""
+    values = button_args(update)
+    status = next((s for s in ActionStatus if len(values) > 1 and values[1] == s.value), None)
+    if status is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    action_id = button_int(update) or 0
+    posted = await context.services.actions.set_status(sender_id(update), action_id, status)
+    if posted.done is not Done.DONE:
+        await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
+        return
+    await respond(
+        update, say(texts.ACTION_STATUS_SET, status=status_words(status), count=posted.reached)
+    )
+
+
+async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
+    actions = await context.services.actions.of_group(sender_id(update), group_id)
+    if actions is None:
+        await respond(update, say(texts.ACTION_NOT_ALLOWED))
+        return
+    rows = [
+        [(f"{a.title} ({status_words(a.status)})", callbacks.encode(Action.ACTION_OPEN, a.id))]
+        for a in actions[:30]
+    ]
+    rows.append([(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.ACTION_NEW, group_id))])
+    text = say(texts.ACTION_LIST if actions else texts.ACTION_LIST_EMPTY)
+    await respond(update, text, keyboard(rows))
+
+
+async def _open(
+    update: Update, context: ChorusContext, action_id: int, fresh: bool = False
+) -> None:
+    view = await context.services.actions.view(sender_id(update), action_id)
+    if view is None:
+        await respond(update, say(texts.ACTION_NOT_ALLOWED))
+        return
+    if fresh:
+        await send(update, action_text(view), _action_keys(view))
+    else:
+        await respond(update, action_text(view), _action_keys(view))
+
+
+def action_text(view: ActionView) -> Raw:
+    """An action as its coordinators see it."""
+    history = [
+        say(
+            texts.ACTION_HISTORY_LINE,
+            date=h.at_day,
+            text=status_words(h.status) if h.status else (h.text or ""),
+        )
+        for h in view.history
+    ]
+    return say(
+        texts.ACTION_VIEW,
+        title=view.action.title,
+        status=status_words(view.action.status),
+        items=view.items,
+        history=Raw("\n".join(history)) if history else say(texts.ACTION_NO_HISTORY),
+    )
+
+
+def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
+    a = view.action.id
+    statuses = [
+        (status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
+        for s in ActionStatus
+        if s.value != view.action.status
+    ]
+    return keyboard(
+        [
+            [(label(texts.BUTTON_POST_UPDATE), callbacks.encode(Action.ACTION_UPDATE, a))],
+            statuses[:2],
+            statuses[2:],
+            [
+                (
+                    label(texts.BUTTON_ALL_ACTIONS),
+                    callbacks.encode(Action.ACTION_GROUP, view.action.group_id),
+                )
+            ],
+        ]
+    )
+
+
+async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
+    step = await context.services.steps.current(sender_id(update))
+    return dict(step.data) if step is not None and step.step.startswith("loop_action") else {}

@@ -1,0 +1,437 @@
+"""Journey J4 for coordinators: the inbox, one item at a time, and moving each item on."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
+from bot.services.nudges import kind_words
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    button_args,
+    button_int,
+    chat_id,
+    coordinators_only,
+    keyboard,
+    respond,
+    send,
+    sender_id,
+)
+from storage.loop import InboxFilter
+
+MEETING_STEP = "loop_meeting"
+OUTCOME_STEP = "loop_outcome"
+DUE_STEP = "loop_due"
+REPLY_STEP = "loop_reply"
+READY_STEP = "loop_ready"
+
+_DONE_REPLIES = {
+    Done.NOT_ALLOWED: texts.INBOX_NOT_ALLOWED,
+    Done.GONE: texts.INBOX_GONE,
+    Done.ALREADY: texts.INBOX_ALREADY,
+    Done.EMPTY: texts.INBOX_EMPTY_TEXT,
+    Done.TOO_LONG: texts.INBOX_TOO_LONG,
+    Done.BAD_DATE: texts.INBOX_BAD_DATE,
+    Done.PAST_DATE: texts.INBOX_PAST_DATE,
+}
+_FILTER_LABELS = {
+    InboxFilter.NEW: texts.BUTTON_FILTER_NEW,
+    InboxFilter.WAITING: texts.BUTTON_FILTER_WAITING,
+    InboxFilter.OVERDUE: texts.BUTTON_FILTER_OVERDUE,
+    InboxFilter.ALL: texts.BUTTON_FILTER_ALL,
+}
+_OUTCOME_ASK = {
+    Outcome.CHANGED: texts.OUTCOME_ASK_CHANGED,
+    Outcome.WILL_CHANGE: texts.OUTCOME_ASK_WILL_CHANGE,
+    Outcome.CANNOT_CHANGE: texts.OUTCOME_ASK_CANNOT_CHANGE,
+}
+_STATUS_WORDS = {
+    "received": texts.INBOX_STATUS_RECEIVED,
+    "acknowledged": texts.INBOX_STATUS_ACKNOWLEDGED,
+    "considering": texts.INBOX_STATUS_CONSIDERING,
+    "meeting": texts.INBOX_STATUS_MEETING,
+    "outcome": texts.INBOX_STATUS_OUTCOME,
+}
+_CONSENT_WORDS = {
+    "coordinators": texts.INBOX_CONSENT_COORDINATORS,
+    "quote_anonymous": texts.INBOX_CONSENT_QUOTE_ANONYMOUS,
+    "quote_named": texts.INBOX_CONSENT_QUOTE_NAMED,
+}
+
+
+@coordinators_only
+async def inbox_command(update: Update, context: ChorusContext) -> None:
+    """Show the inbox of the coordinator's group, or ask which group."""
+    groups = await context.services.inbox.groups(sender_id(update))
+    if len(groups) == 1:
+        await _show(update, context, groups[0].id, InboxFilter.ALL, None)
+    elif groups:
+        rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
+        await respond(update, say(texts.INBOX_PICK), keyboard(rows))
+    else:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+
+
+@coordinators_only
+async def inbox_group_tapped(update: Update, context: ChorusContext) -> None:
+    """Open the chosen group's inbox."""
+    group_id = button_int(update)
+    await _show(update, context, group_id or 0, InboxFilter.ALL, None)
+
+
+@coordinators_only
+async def inbox_filter_tapped(update: Update, context: ChorusContext) -> None:
+    """Show only new, waiting, overdue, or all items."""
+    await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), None)
+
+
+@coordinators_only
+async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
+    """Show the next item."""
+    values = button_args(update)
+    after = item_arg(values[2]) if len(values) > 2 else None
+    await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), after)
+
+
+@coordinators_only
+async def inbox_ack_tapped(update: Update, context: ChorusContext) -> None:
+    """Acknowledge the item: its author hears that it was read."""
+    item_id = _item(update)
+    done = await context.services.inbox.acknowledge(sender_id(update), item_id or 0)
+    await _after(update, context, item_id, done, texts.INBOX_ACKNOWLEDGED)
+
+
+@coordinators_only
+async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
+    """Mark the item as being considered: its author hears that too."""
+    item_id = _item(update)
+    done = await context.services.inbox.consider(sender_id(update), item_id or 0)
+    await _after(update, context, item_id, done, texts.INBOX_CONSIDERING)
+
+
+@coordinators_only
+async def inbox_meeting_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask which meeting the item is taken to, and when."""
+    await _ask(update, context, MEETING_STEP, {}, say(texts.MEETING_ASK))
+
+
+async def meeting_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Record the meeting typed ("Board meeting, 12 March")."""
+    item_id = await _draft_item(update, context)
+    done = await context.services.inbox.take_to_meeting(sender_id(update), item_id or 0, text)
+    if done in (Done.BAD_DATE, Done.EMPTY, Done.TOO_LONG):
+        await respond(update, say(texts.MEETING_BAD))
+        return
+    await context.services.steps.clear(sender_id(update))
+    await _after(update, context, item_id, done, texts.INBOX_MEETING_SAVED)
+
+
+@coordinators_only
+async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask what came of the item: changed, will change, or cannot change."""
+    item_id = _item(update)
+    if item_id is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    rows = [
+        [(label(word), callbacks.encode(Action.INBOX_OUTCOME_KIND, str(item_id), outcome))]
+        for outcome, word in (
+            (Outcome.CHANGED, texts.BUTTON_CHANGED),
+            (Outcome.WILL_CHANGE, texts.BUTTON_WILL_CHANGE),
+            (Outcome.CANNOT_CHANGE, texts.BUTTON_CANNOT_CHANGE),
+        )
+    ]
+    await respond(update, say(texts.OUTCOME_PICK), keyboard(rows))
+
+
+@coordinators_only
+async def inbox_outcome_kind_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask for the words of the outcome chosen."""
+    values = button_args(update)
+    outcome = next((o for o in Outcome if len(values) > 1 and values[1] == o.value), None)
+    if outcome is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    extra = {"outcome": outcome.value}
+    await _ask(update, context, OUTCOME_STEP, extra, say(_OUTCOME_ASK[outcome], limit=TEXT_MAX))
+
+
+async def outcome_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Take the outcome's words; ask by when if it will change, else show the preview."""
+    draft = await _draft(update, context)
+    if draft.get("outcome") == Outcome.WILL_CHANGE.value:
+        if not text.strip() or len(text.strip()) > TEXT_MAX:
+            await respond(
+                update,
+                say(
+                    texts.INBOX_TOO_LONG if text.strip() else texts.INBOX_EMPTY_TEXT,
+                    limit=TEXT_MAX,
+                ),
+            )
+            return
+        await _begin(update, context, DUE_STEP, {**draft, "text": text})
+        await respond(update, say(texts.OUTCOME_ASK_DUE))
+        return
+    await _preview(update, context, {**draft, "text": text})
+
+
+async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Take the "by when" date, then show the preview."""
+    done, due = context.services.inbox.due_problem(text)
+    if due is None:
+        await respond(update, say(_DONE_REPLIES.get(done, texts.INBOX_BAD_DATE)))
+        return
+    await _preview(update, context, {**await _draft(update, context), "due": due.isoformat()})
+
+
+@coordinators_only
+async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask for the reply to the item's author."""
+    await _ask(update, context, REPLY_STEP, {}, say(texts.REPLY_ASK, limit=TEXT_MAX))
+
+
+async def reply_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Show the reply as its author will read it."""
+    await _preview(update, context, {**await _draft(update, context), "text": text})
+
+
+@coordinators_only
+async def inbox_send_tapped(update: Update, context: ChorusContext) -> None:
+    """Send the outcome or reply previewed."""
+    draft = await _draft(update, context)
+    item_id, text = item_arg(str(draft.get("item", ""))), str(draft.get("text", ""))
+    inbox, who = context.services.inbox, sender_id(update)
+    if draft.get("step") != READY_STEP or item_id is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    if "outcome" in draft:
+        due = date.fromisoformat(draft["due"]) if draft.get("due") else None
+        done = await inbox.record_outcome(who, item_id, Outcome(draft["outcome"]), text, due)
+    else:
+        done = await inbox.reply(who, item_id, text)
+    await context.services.steps.clear(who)
+    await _after(update, context, item_id, done, texts.INBOX_SENT)
+
+
+@coordinators_only
+async def inbox_discard_tapped(update: Update, context: ChorusContext) -> None:
+    """Drop the draft; nothing is sent."""
+    await context.services.steps.clear(sender_id(update))
+    await respond(update, say(texts.INBOX_DISCARDED))
+
+
+@coordinators_only
+async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
+    """Send the item's voice note or photo to the coordinator."""
+    media = await context.services.inbox.media(sender_id(update), _item(update) or 0)
+    if media is None:
+        await respond(update, say(texts.INBOX_GONE))
+        return
+    kind, file_id = media
+    if kind == "voice":
+        await context.bot.send_voice(chat_id(update), file_id)
+    else:
+        await context.bot.send_photo(chat_id(update), file_id)
+
+
+@coordinators_only
+async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer how many days without an outcome before a nudge."""
+    group_id = button_int(update) or 0
+    days = await context.services.inbox.outcome_days(sender_id(update), group_id)
+    if days is None:
+        await respond(update, say(texts.INBOX_NOT_ALLOWED))
+        return
+    choices = (7, 14, 21, 28)
+    rows = [
+        [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
+        for d in choices
+    ]
+    await respond(update, say(texts.DAYS_ASK, days=days), keyboard(rows))
+
+
+@coordinators_only
+async def inbox_days_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save the days without an outcome before a nudge."""
+    group_id, days = button_int(update) or 0, button_int(update, 1) or 0
+    saved = await context.services.inbox.set_outcome_days(sender_id(update), group_id, days)
+    await respond(update, say(texts.DAYS_SAVED, days=days) if saved else say(texts.STALE_BUTTON))
+
+
+# --- Showing ---------------------------------------------------------------------------------
+
+
+async def _show(
+    update: Update,
+    context: ChorusContext,
+    group_id: int,
+    which: InboxFilter,
+    after: int | None,
+) -> None:
+    view = await context.services.inbox.view(sender_id(update), group_id, which, after)
+    if view is None:
+        await respond(update, say(texts.INBOX_NOT_ALLOWED))
+        return
+    await respond(update, card_text(view), _card_keys(view))
+
+
+def card_text(view: InboxView) -> Raw:
+    """The inbox as the coordinator sees it: counts, then the item, or that all is done."""
+    counts = view.counts
+    header = say(
+        texts.INBOX_HEADER,
+        group=view.group.name,
+        new=counts[InboxFilter.NEW],
+        waiting=counts[InboxFilter.WAITING],
+        overdue=counts[InboxFilter.OVERDUE],
+    )
+    if view.card is None:
+        return Raw(header + "\n\n" + say(texts.INBOX_NOTHING))
+    return Raw(header + "\n\n" + _item_text(view.card))
+
+
+def _item_text(card: Card) -> Raw:
+    item = card.item
+    if card.author is None:
+        who = say(texts.CARD_ANONYMOUS)
+    else:
+        who = say(texts.CARD_NAMED, name=card.author or label(texts.UNNAMED_MEMBER))
+    if card.words:
+        words = say(texts.CARD_WORDS, words=card.words)
+    else:
+        words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
+    return say(
+        texts.CARD,
+        kind=kind_words(item.kind),
+        who=who,
+        date=f"{item.given_on.day} {item.given_on:%B %Y}",
+        days=card.waited_days,
+        consent=say(_CONSENT_WORDS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
+        status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
+        words=words,
+    )
+
+
+def _card_keys(view: InboxView) -> InlineKeyboardMarkup:
+    g, which = view.group.id, view.which
+    filters = [
+        (
+            label(_FILTER_LABELS[f], count=view.counts[f]),
+            callbacks.encode(Action.INBOX_FILTER, g, f.value),
+        )
+        for f in InboxFilter
+    ]
+    days = [(label(texts.BUTTON_NUDGE_DAYS), callbacks.encode(Action.INBOX_DAYS, g))]
+    card = view.card
+    if card is None:
+        return keyboard([filters[:2], filters[2:], days])
+    item = str(card.item.id)
+
+    def key(text: str, action: Action, *extra: str | int) -> tuple[str, str]:
+        return (label(text), callbacks.encode(action, *extra))
+
+    rows = [
+        [key(texts.BUTTON_ACK, Action.INBOX_ACK, item)],
+        [key(texts.BUTTON_CONSIDER, Action.INBOX_CONSIDER, item)],
+        [key(texts.BUTTON_MEETING, Action.INBOX_MEETING, item)],
+        [
+            key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME, item),
+            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK, item),
+        ],
+        [
+            key(texts.BUTTON_REPLY, Action.INBOX_REPLY, item),
+            key(texts.BUTTON_NEXT_ITEM, Action.INBOX_NEXT, g, which.value, item),
+        ],
+    ]
+    if card.item.status != "received":
+        rows.pop(0)
+    if card.item.media_kind is not None:
+        rows.insert(0, [key(texts.BUTTON_MEDIA, Action.INBOX_MEDIA, item)])
+    return keyboard([*rows, filters[:2], filters[2:], days])
+
+
+async def _after(
+    update: Update, context: ChorusContext, item_id: int | None, done: Done, message: str
+) -> None:
+    """Say what happened, then show the item again as it is now."""
+    if done is not Done.DONE:
+        await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON)))
+        return
+    card = await context.services.inbox.card(sender_id(update), item_id or 0)
+    await respond(update, say(message))
+    if card is not None:
+        view = await context.services.inbox.view(sender_id(update), card.group.id)
+        if view is not None:
+            await send(update, card_text(view), _card_keys(view))
+
+
+async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]) -> None:
+    inbox, who = context.services.inbox, sender_id(update)
+    item_id, text = item_arg(str(draft.get("item", ""))) or 0, str(draft.get("text", ""))
+    if "outcome" in draft:
+        due = date.fromisoformat(draft["due"]) if draft.get("due") else None
+        preview: Preview = await inbox.preview_outcome(
+            who, item_id, Outcome(draft["outcome"]), text, due
+        )
+    else:
+        preview = await inbox.preview_reply(who, item_id, text)
+    if preview.text is None:
+        await respond(
+            update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
+        )
+        return
+    await _begin(update, context, READY_STEP, draft)
+    await send(update, preview.text)
+    keys = [
+        [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
+        [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
+    ]
+    await send(update, say(texts.PREVIEW_NOTE), keyboard(keys))
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def _item(update: Update) -> int | None:
+    values = button_args(update)
+    return item_arg(values[0]) if values else None
+
+
+def _filter_arg(update: Update, index: int) -> InboxFilter:
+    values = button_args(update)
+    value = values[index] if len(values) > index else ""
+    return next((f for f in InboxFilter if f.value == value), InboxFilter.ALL)
+
+
+async def _ask(
+    update: Update, context: ChorusContext, step: str, extra: dict[str, Any], question: Raw
+) -> None:
+    item_id = _item(update)
+    card = await context.services.inbox.card(sender_id(update), item_id or 0)
+    if card is None:
+        await respond(update, say(texts.INBOX_GONE))
+        return
+    await _begin(update, context, step, {"item": str(card.item.id), **extra})
+    await respond(update, question)
+
+
+async def _begin(update: Update, context: ChorusContext, step: str, data: dict[str, Any]) -> None:
+    await context.services.steps.begin(
+        sender_id(update), chat_id(update), step, {**data, "step": step}
+    )
+
+
+async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
+    step = await context.services.steps.current(sender_id(update))
+    return dict(step.data) if step is not None and step.step.startswith("loop_") else {}
+
+
+async def _draft_item(update: Update, context: ChorusContext) -> int | None:
+    return item_arg(str((await _draft(update, context)).get("item", "")))

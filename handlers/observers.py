@@ -1,0 +1,159 @@
+"""Observers and reading: an admin makes someone an observer of a group; coordinators and
+observers read what members shared (`/read`), observers never seeing who wrote it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.roles import ObserverOutcome
+from bot.services.sharing import KIND_WORDS, ReaderItem
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    admins_only,
+    button_int,
+    chat_id,
+    keyboard,
+    respond,
+    respond_long,
+    sender_id,
+)
+
+_MEDIA_WORDS = {"voice": texts.MEDIA_VOICE, "photo": texts.MEDIA_PHOTO}
+_LINK_REPLIES = {
+    ObserverOutcome.MADE_OBSERVER: texts.BECAME_OBSERVER,
+    ObserverOutcome.ALREADY_OBSERVER: texts.ALREADY_OBSERVER,
+    ObserverOutcome.USED: texts.COORDINATOR_LINK_USED,
+    ObserverOutcome.EXPIRED: texts.COORDINATOR_LINK_EXPIRED,
+    ObserverOutcome.UNKNOWN: texts.BAD_INVITE,
+}
+
+
+async def observer_link_opened(update: Update, context: ChorusContext, code: str) -> None:
+    """Someone opened an observer link (`/start o-<code>`)."""
+    outcome, group = await context.services.roles.use_observer_link(
+        sender_id(update), chat_id(update), code
+    )
+    await respond(update, say(_LINK_REPLIES[outcome], group=group.name if group else ""))
+
+
+async def read_command(update: Update, context: ChorusContext) -> None:
+    """Choose a group whose input this person may read (coordinators and observers)."""
+    groups = await context.services.roles.readable_groups(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_READABLE_GROUPS))
+    elif len(groups) == 1:
+        await _read(update, context, groups[0].id)
+    else:
+        rows = [[(g.name, callbacks.encode(Action.READ_GROUP, g.id))] for g in groups]
+        await respond(update, say(texts.READ_PICK), keyboard(rows))
+
+
+async def read_group_tapped(update: Update, context: ChorusContext) -> None:
+    """Show the chosen group's input."""
+    await _read(update, context, button_int(update) or 0)
+
+
+@admins_only
+async def observers_command(update: Update, context: ChorusContext) -> None:
+    """Choose the group whose observers to see or add."""
+    groups = await context.services.groups.manageable(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+        return
+    rows = [[(g.name, callbacks.encode(Action.OBSERVERS_GROUP, g.id))] for g in groups]
+    await respond(update, say(texts.OBSERVERS_PICK), keyboard(rows))
+
+
+@admins_only
+async def observers_group_tapped(update: Update, context: ChorusContext) -> None:
+    """List a group's observers, with buttons to remove one or add one."""
+    group_id = button_int(update) or 0
+    found = await context.services.roles.observers(sender_id(update), group_id)
+    if found is None:
+        await respond(update, say(texts.GROUP_GONE))
+        return
+    group, entries = found
+    lines, rows = [], []
+    for entry in entries:
+        name = entry.display_name or label(texts.UNNAMED_OBSERVER)
+        lines.append(say(texts.OBSERVER_LINE, name=name))
+        remove = callbacks.encode(Action.OBSERVER_REMOVE, group_id, entry.person_id)
+        rows.append([(label(texts.BUTTON_REMOVE_OBSERVER, name=name), remove)])
+    rows.append(
+        [(label(texts.BUTTON_NEW_OBSERVER), callbacks.encode(Action.OBSERVER_LINK, group_id))]
+    )
+    text = (
+        say(texts.OBSERVERS_LIST, group=group.name, lines=Raw("\n".join(lines)))
+        if lines
+        else say(texts.OBSERVERS_NONE, group=group.name)
+    )
+    await respond(update, text, keyboard(rows))
+
+
+@admins_only
+async def observer_link_tapped(update: Update, context: ChorusContext) -> None:
+    """Make a one-time link that makes whoever opens it an observer of the group."""
+    group_id = button_int(update) or 0
+    made = await context.services.roles.new_observer_link(sender_id(update), group_id)
+    if made is None:
+        await respond(update, say(texts.GROUP_GONE))
+        return
+    group, payload = made
+    link = context.start_link(payload)
+    await respond(update, say(texts.OBSERVER_LINK, group=group.name, link=link))
+
+
+@admins_only
+async def observer_remove_tapped(update: Update, context: ChorusContext) -> None:
+    """Stop someone observing a group."""
+    group_id, person_id = button_int(update, 0), button_int(update, 1)
+    removed = False
+    if group_id is not None and person_id is not None:
+        removed = await context.services.roles.remove_observer(
+            sender_id(update), group_id, person_id
+        )
+    await respond(update, say(texts.OBSERVER_REMOVED if removed else texts.OBSERVER_NOT_FOUND))
+
+
+async def _read(update: Update, context: ChorusContext, group_id: int) -> None:
+    found = await context.services.sharing.read_group(sender_id(update), group_id)
+    if found is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    group, items = found
+    if not items:
+        await respond(update, say(texts.READ_NONE, group=group.name))
+        return
+    lines = [_line(item) for item in items]
+    text = say(
+        texts.READ_HEADER, group=group.name, count=len(items), lines=Raw("\n\n".join(lines))
+    )
+    await respond_long(update, text)
+
+
+def _line(item: ReaderItem) -> str:
+    if item.author is not None:
+        who = item.author
+    else:
+        who = label(texts.READ_ANONYMOUS if item.anonymous else texts.READ_HIDDEN)
+    parts = []
+    if item.media_kind is not None:
+        parts.append(
+            say(
+                texts.PREVIEW_MEDIA,
+                media=say(_MEDIA_WORDS.get(item.media_kind, texts.MEDIA_PHOTO)),
+            )
+        )
+    if item.words is not None:
+        parts.append(say(texts.PREVIEW_WORDS, words=item.words))
+    return say(
+        texts.READ_LINE,
+        day=item.given_on.strftime("%-d %B %Y"),
+        kind=say(KIND_WORDS[item.kind]),
+        who=who,
+        content=Raw(" ".join(parts)),
+    )

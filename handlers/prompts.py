@@ -1,0 +1,121 @@
+"""Journey J3 for coordinators: `/prompt` posts a question to a group, with a Respond button."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.services.prompts import END_CHOICES, MAX_PROMPT, PromptDraft, PromptProblem, member_text
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    button_int,
+    chat_id,
+    coordinators_only,
+    keyboard,
+    respond,
+    send,
+    sender_id,
+)
+
+_PROBLEMS = {
+    PromptProblem.NOT_ALLOWED: texts.ONLY_COORDINATORS,
+    PromptProblem.NO_GROUPS: texts.NO_MANAGED_GROUPS,
+    PromptProblem.EMPTY: texts.PROMPT_EMPTY,
+    PromptProblem.TOO_LONG: texts.PROMPT_TOO_LONG,
+    PromptProblem.STALE: texts.STALE_BUTTON,
+}
+
+
+def respond_button(prompt_id: int) -> str:
+    """Callback data of a prompt's Respond button."""
+    return callbacks.encode(Action.PROMPT_RESPOND, prompt_id)
+
+
+@coordinators_only
+async def prompt_command(update: Update, context: ChorusContext) -> None:
+    """Start a prompt: which group, then the words."""
+    draft = await context.services.prompts.begin(sender_id(update), chat_id(update))
+    await _show(update, draft)
+
+
+@coordinators_only
+async def prompt_group_tapped(update: Update, context: ChorusContext) -> None:
+    """Write the prompt for the chosen group."""
+    draft = await context.services.prompts.choose_group(sender_id(update), button_int(update) or 0)
+    await _show(update, draft)
+
+
+async def prompt_text_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """The prompt's words; then ask until when it takes answers."""
+    draft = await context.services.prompts.give_text(sender_id(update), text)
+    await _show(update, draft)
+
+
+@coordinators_only
+async def prompt_end_tapped(update: Update, context: ChorusContext) -> None:
+    """Until when it takes answers; then the preview."""
+    choice = button_int(update)
+    draft = await context.services.prompts.choose_end(sender_id(update), (choice or 1) - 1)
+    await _show(update, draft)
+
+
+@coordinators_only
+async def prompt_post_tapped(update: Update, context: ChorusContext) -> None:
+    """Post the prompt to the group's members."""
+    posted = await context.services.prompts.post(sender_id(update), respond_button)
+    if isinstance(posted, PromptProblem):
+        await respond(update, say(_PROBLEMS[posted]))
+        return
+    await respond(update, say(texts.PROMPT_POSTED, count=posted.queued, group=posted.group.name))
+    context.bot_data.worker.kick()
+
+
+@coordinators_only
+async def prompt_discard_tapped(update: Update, context: ChorusContext) -> None:
+    """Drop the prompt; nothing is posted."""
+    await context.services.steps.clear(sender_id(update))
+    await respond(update, say(texts.PROMPT_DISCARDED))
+
+
+async def _show(update: Update, draft: PromptDraft) -> None:
+    if draft.problem is not None:
+        await respond(update, say(_PROBLEMS[draft.problem], limit=MAX_PROMPT))
+        return
+    discard = [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.PROMPT_DISCARD))]
+    if draft.step == "prompt_group":
+        rows = [[(g.name, callbacks.encode(Action.PROMPT_GROUP, g.id))] for g in draft.groups]
+        await respond(update, say(texts.PROMPT_PICK_GROUP), keyboard([*rows, discard]))
+    elif draft.step == "prompt_text":
+        group = draft.group.name if draft.group else ""
+        await respond(update, say(texts.PROMPT_ASK_TEXT, group=group, limit=MAX_PROMPT))
+    elif draft.step == "prompt_end":
+        rows = [
+            [(_end_label(days), callbacks.encode(Action.PROMPT_END, index + 1))]
+            for index, days in enumerate(END_CHOICES)
+        ]
+        await respond(update, say(texts.PROMPT_ASK_END), keyboard([*rows, discard]))
+    else:
+        await _preview(update, draft)
+
+
+async def _preview(update: Update, draft: PromptDraft) -> None:
+    if draft.group is None or draft.text is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    await respond(update, Raw(member_text(draft.text, draft.ends_on, draft.group.name)))
+    rows = [
+        [(label(texts.BUTTON_POST), callbacks.encode(Action.PROMPT_POST))],
+        [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.PROMPT_DISCARD))],
+    ]
+    await send(update, say(texts.PROMPT_PREVIEW, group=draft.group.name), keyboard(rows))
+
+
+def _end_label(days: int) -> str:
+    if days == 0:
+        return label(texts.BUTTON_END_NONE)
+    if days == 7:
+        return label(texts.BUTTON_END_WEEK)
+    return label(texts.BUTTON_END_WEEKS, weeks=days // 7)

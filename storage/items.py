@@ -1,0 +1,432 @@
+"""Repositories for input at arm's length: items, prompts, observers, leads and risk alerts.
+
+Words arrive here already sealed (bot/crypto.py); nothing in this module sees them in
+plain text. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+
+# Statuses after which an item counts as used by the coordinators.
+USED_STATUSES = ("considering", "meeting", "outcome")
+
+
+@dataclass(frozen=True)
+class ItemNew:
+    """An item to store; `body` and `media_file_id` are sealed already."""
+
+    id: int
+    group_id: int
+    kind: str
+    reference: str
+    consent: str
+    given_on: date
+    visible_at: datetime
+    person_id: int | None = None
+    pseudonym: str | None = None
+    return_address: str | None = None
+    body: str | None = None
+    media_kind: str | None = None
+    media_file_id: str | None = None
+    prompt_id: int | None = None
+    session_id: int | None = None
+    risk: bool = False
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A stored item, words still sealed."""
+
+    id: int
+    group_id: int
+    kind: str
+    prompt_id: int | None
+    session_id: int | None
+    reference: str
+    person_id: int | None
+    pseudonym: str | None
+    return_address: str | None
+    body: str | None
+    media_kind: str | None
+    media_file_id: str | None
+    consent: str
+    status: str
+    outcome: str | None
+    given_on: date
+    visible_at: datetime
+    withdrawn_on: date | None
+    risk: bool
+
+
+class ItemsRepo:
+    """Items members shared."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, item: ItemNew) -> None:
+        """Store a new item."""
+        await self._conn.execute(
+            insert(schema.item).values(
+                id=item.id,
+                group_id=item.group_id,
+                kind=item.kind,
+                prompt_id=item.prompt_id,
+                session_id=item.session_id,
+                reference=item.reference,
+                person_id=item.person_id,
+                pseudonym=item.pseudonym,
+                return_address=item.return_address,
+                body=item.body,
+                media_kind=item.media_kind,
+                media_file_id=item.media_file_id,
+                consent=item.consent,
+                given_on=item.given_on,
+                visible_at=item.visible_at,
+                risk=item.risk,
+            )
+        )
+
+    async def taken(self, item_id: int, reference: str) -> bool:
+        """True if this id or this reference is already in use."""
+        i = schema.item
+        row = await self._conn.execute(
+            select(i.c.id).where(or_(i.c.id == item_id, i.c.reference == reference)).limit(1)
+        )
+        return row.first() is not None
+
+    async def by_reference(self, reference: str) -> ItemRow | None:
+        """The item with this reference, withdrawn or not."""
+        i = schema.item
+        row = (await self._conn.execute(select(i).where(i.c.reference == reference))).first()
+        return ItemRow(**row._mapping) if row else None
+
+    async def of_author(
+        self, person_id: int, pseudonym: str, limit: int, offset: int = 0
+    ) -> list[ItemRow]:
+        """A member's items not withdrawn (named or under their pseudonym), newest first."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i)
+            .where(self._authored(person_id, pseudonym), i.c.withdrawn_on.is_(None))
+            .order_by(i.c.given_on.desc(), i.c.reference)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [ItemRow(**row._mapping) for row in rows]
+
+    async def count_of_author(self, person_id: int, pseudonym: str) -> int:
+        """How many items a member has that are not withdrawn."""
+        i = schema.item
+        count = await self._conn.execute(
+            select(func.count())
+            .select_from(i)
+            .where(self._authored(person_id, pseudonym), i.c.withdrawn_on.is_(None))
+        )
+        return int(count.scalar_one())
+
+    async def withdraw(self, item_id: int, today: date) -> bool:
+        """Erase the item's words, media and way back to its author; keep a tombstone."""
+        i = schema.item
+        result = await self._conn.execute(
+            update(i)
+            .where(i.c.id == item_id, i.c.withdrawn_on.is_(None))
+            .values(
+                withdrawn_on=today,
+                body=None,
+                media_file_id=None,
+                return_address=None,
+                pseudonym=None,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def cancel_updates(self, return_address: str) -> int:
+        """Stop messages still queued to an anonymous item's own return address; how many.
+
+        Each item's return address is sealed afresh, so it names that one item.
+        """
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.return_address == return_address, o.c.state == "pending")
+            .values(state="cancelled", last_error="item withdrawn")
+        )
+        return int(result.rowcount or 0)
+
+    async def visible_in_group(self, group_id: int, now: datetime, limit: int) -> list[ItemRow]:
+        """A group's items that readers may see now (not withdrawn), newest day first."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i)
+            .where(i.c.group_id == group_id, i.c.visible_at <= now, i.c.withdrawn_on.is_(None))
+            .order_by(i.c.given_on.desc(), i.c.id)
+            .limit(limit)
+        )
+        return [ItemRow(**row._mapping) for row in rows]
+
+    @staticmethod
+    def _authored(person_id: int, pseudonym: str) -> ColumnElement[bool]:
+        i = schema.item
+        return or_(i.c.person_id == person_id, i.c.pseudonym == pseudonym)
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    """A question or scenario posted to a group."""
+
+    id: int
+    group_id: int
+    text: str
+    created_by: int | None
+    created_at: datetime
+    ends_on: date | None
+
+
+class PromptsRepo:
+    """Prompts coordinators post to their groups."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def create(
+        self, group_id: int, text: str, created_by: int, now: datetime, ends_on: date | None
+    ) -> PromptRow:
+        """Store a new prompt."""
+        result = await self._conn.execute(
+            insert(schema.prompt)
+            .values(
+                group_id=group_id,
+                text=text,
+                created_by=created_by,
+                created_at=now,
+                ends_on=ends_on,
+            )
+            .returning(*schema.prompt.c)
+        )
+        return PromptRow(**result.one()._mapping)
+
+    async def get(self, prompt_id: int) -> PromptRow | None:
+        """The prompt with this id, if any."""
+        p = schema.prompt
+        row = (await self._conn.execute(select(p).where(p.c.id == prompt_id))).first()
+        return PromptRow(**row._mapping) if row else None
+
+    async def open_in_group(self, group_id: int, today: date, limit: int) -> list[PromptRow]:
+        """A group's prompts still taking answers, newest first."""
+        p = schema.prompt
+        rows = await self._conn.execute(
+            select(p)
+            .where(p.c.group_id == group_id, or_(p.c.ends_on.is_(None), p.c.ends_on >= today))
+            .order_by(p.c.created_at.desc(), p.c.id.desc())
+            .limit(limit)
+        )
+        return [PromptRow(**row._mapping) for row in rows]
+
+
+@dataclass(frozen=True)
+class ReaderRow:
+    """An observer or a safeguarding lead, as an admin sees them."""
+
+    person_id: int
+    display_name: str | None
+    chat_id: int
+
+
+@dataclass(frozen=True)
+class ObserverLinkRow:
+    """A one-time link that makes whoever opens it an observer of one group."""
+
+    code: str
+    group_id: int
+    expires_at: datetime
+    used_at: datetime | None
+
+
+class ObserversRepo:
+    """Who may read which group's input without taking part, and the links that make them."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, group_id: int, person_id: int, now: datetime) -> bool:
+        """Make the person an observer of the group; False if they already were."""
+        if await self.is_observer(group_id, person_id):
+            return False
+        await self._conn.execute(
+            insert(schema.group_observer).values(
+                group_id=group_id, person_id=person_id, added_at=now
+            )
+        )
+        return True
+
+    async def remove(self, group_id: int, person_id: int) -> bool:
+        """Stop the person observing the group; False if they did not."""
+        o = schema.group_observer
+        result = await self._conn.execute(
+            delete(o).where(o.c.group_id == group_id, o.c.person_id == person_id)
+        )
+        return bool(result.rowcount)
+
+    async def is_observer(self, group_id: int, person_id: int) -> bool:
+        """True if the person observes the group."""
+        o = schema.group_observer
+        row = await self._conn.execute(
+            select(o.c.group_id).where(o.c.group_id == group_id, o.c.person_id == person_id)
+        )
+        return row.first() is not None
+
+    async def group_ids_of(self, person_id: int) -> list[int]:
+        """The groups the person observes."""
+        o = schema.group_observer
+        rows = await self._conn.execute(
+            select(o.c.group_id).where(o.c.person_id == person_id).order_by(o.c.group_id)
+        )
+        return list(rows.scalars())
+
+    async def of_group(self, group_id: int) -> list[ReaderRow]:
+        """The group's observers, in the order they were added."""
+        o, p = schema.group_observer, schema.person
+        rows = await self._conn.execute(
+            select(p.c.id.label("person_id"), p.c.display_name, p.c.chat_id)
+            .join(o, o.c.person_id == p.c.id)
+            .where(o.c.group_id == group_id)
+            .order_by(o.c.added_at, p.c.id)
+        )
+        return [ReaderRow(**row._mapping) for row in rows]
+
+    async def coordinator_ids(self, group_id: int) -> list[int]:
+        """The person ids of the group's coordinators (told when a used item is withdrawn)."""
+        gc = schema.group_coordinator
+        rows = await self._conn.execute(
+            select(gc.c.person_id).where(gc.c.group_id == group_id).order_by(gc.c.person_id)
+        )
+        return list(rows.scalars())
+
+    async def create_link(
+        self, code: str, group_id: int, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a new observer link."""
+        await self._conn.execute(
+            insert(schema.observer_link).values(
+                code=code, group_id=group_id, created_at=now, expires_at=expires_at
+            )
+        )
+
+    async def get_link(self, code: str) -> ObserverLinkRow | None:
+        """The observer link with this code, if any."""
+        link = schema.observer_link
+        row = (
+            await self._conn.execute(
+                select(link.c.code, link.c.group_id, link.c.expires_at, link.c.used_at).where(
+                    link.c.code == code
+                )
+            )
+        ).first()
+        return ObserverLinkRow(**row._mapping) if row else None
+
+    async def use_link(self, code: str, now: datetime) -> bool:
+        """Mark the link used; False if it was already used."""
+        link = schema.observer_link
+        result = await self._conn.execute(
+            update(link).where(link.c.code == code, link.c.used_at.is_(None)).values(used_at=now)
+        )
+        return bool(result.rowcount)
+
+
+class LeadsRepo:
+    """Safeguarding leads: the coordinators who receive risk alerts."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def mark(self, person_id: int, lead: bool, now: datetime) -> None:
+        """Mark or unmark the person as a safeguarding lead."""
+        s = schema.safeguarding_lead
+        await self._conn.execute(delete(s).where(s.c.person_id == person_id))
+        if lead:
+            await self._conn.execute(insert(s).values(person_id=person_id, added_at=now))
+
+    async def all(self) -> list[ReaderRow]:
+        """Every safeguarding lead who is still a coordinator."""
+        s, p = schema.safeguarding_lead, schema.person
+        rows = await self._conn.execute(
+            select(p.c.id.label("person_id"), p.c.display_name, p.c.chat_id)
+            .join(s, s.c.person_id == p.c.id)
+            .where(p.c.is_coordinator.is_(True))
+            .order_by(p.c.id)
+        )
+        return [ReaderRow(**row._mapping) for row in rows]
+
+    async def ids(self) -> frozenset[int]:
+        """The person ids of every lead (coordinator or not)."""
+        rows = await self._conn.execute(select(schema.safeguarding_lead.c.person_id))
+        return frozenset(rows.scalars())
+
+
+@dataclass(frozen=True)
+class RiskAlertRow:
+    """Words that matched the safeguarding phrases, and where the writer's answer stands."""
+
+    id: str
+    group_id: int | None
+    pseudonym: str
+    words: str | None
+    state: str
+    ask_until: datetime
+
+
+class RiskAlertsRepo:
+    """Risk alerts waiting for the writer's answer."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def create(
+        self, alert_id: str, group_id: int | None, pseudonym: str, words: str, ask_until: datetime
+    ) -> None:
+        """Store a new alert, asked."""
+        await self._conn.execute(
+            insert(schema.risk_alert).values(
+                id=alert_id,
+                group_id=group_id,
+                pseudonym=pseudonym,
+                words=words,
+                state="asked",
+                ask_until=ask_until,
+            )
+        )
+
+    async def get(self, alert_id: str) -> RiskAlertRow | None:
+        """The alert with this id, if any."""
+        r = schema.risk_alert
+        row = (await self._conn.execute(select(r).where(r.c.id == alert_id))).first()
+        return RiskAlertRow(**row._mapping) if row else None
+
+    async def settle(self, alert_id: str, state: str) -> bool:
+        """Record the answer and erase the words; False if it was already answered."""
+        r = schema.risk_alert
+        result = await self._conn.execute(
+            update(r)
+            .where(r.c.id == alert_id, r.c.state == "asked")
+            .values(state=state, words=None)
+        )
+        return bool(result.rowcount)
+
+    async def unanswered(self, now: datetime, limit: int) -> list[RiskAlertRow]:
+        """Alerts whose time to answer has passed."""
+        r = schema.risk_alert
+        rows = await self._conn.execute(
+            select(r)
+            .where(r.c.state == "asked", r.c.ask_until <= now)
+            .order_by(r.c.ask_until)
+            .limit(limit)
+        )
+        return [RiskAlertRow(**row._mapping) for row in rows]

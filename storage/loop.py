@@ -1,0 +1,723 @@
+"""Repositories for closing the loop (J4): item history, meetings, actions, and the updates
+waiting for each item's author. The caller owns the transaction."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import schema
+
+# Statuses an item moves through before its outcome.
+OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
+
+
+class InboxFilter(enum.StrEnum):
+    """Which items the inbox shows. Values travel in callback data."""
+
+    ALL = "a"
+    NEW = "n"
+    WAITING = "w"
+    OVERDUE = "o"
+
+
+@dataclass(frozen=True)
+class LoopItem:
+    """An item as closing the loop needs it. `body`, `media_file_id` and `return_address`
+    are still sealed."""
+
+    id: int
+    group_id: int
+    kind: str
+    person_id: int | None
+    pseudonym: str | None
+    return_address: str | None
+    body: str | None
+    media_kind: str | None
+    media_file_id: str | None
+    consent: str
+    status: str
+    outcome: str | None
+    given_on: date
+    visible_at: datetime
+    withdrawn_on: date | None
+
+    @property
+    def anonymous(self) -> bool:
+        """True if the item was given without a name."""
+        return self.person_id is None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """How old an item must be (given on or before these dates) to be overdue."""
+
+    unacknowledged_by: date
+    no_outcome_by: date
+
+
+@dataclass(frozen=True)
+class EventNew:
+    """Something that happened to an item."""
+
+    item_id: int
+    kind: str
+    at: datetime
+    by_person: int | None
+    outcome: str | None = None
+    text: str | None = None
+    due_on: date | None = None
+    meeting_id: int | None = None
+    action_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """Something that happened to an item, with the meeting or action it names."""
+
+    id: int
+    item_id: int
+    kind: str
+    outcome: str | None
+    text: str | None
+    due_on: date | None
+    at: datetime
+    meeting_name: str | None
+    meeting_on: date | None
+    action_id: int | None
+    action_title: str | None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """A piece of work a group's coordinators will do."""
+
+    id: int
+    group_id: int
+    title: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionUpdateRow:
+    """One entry in an action's history."""
+
+    id: int
+    action_id: int
+    status: str | None
+    text: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PendingNew:
+    """An update to queue for an item's author (a person, or a pseudonym)."""
+
+    item_id: int
+    person_id: int | None
+    pseudonym: str | None
+    text: str
+    source: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a batch of pending updates is for: a named person, or a pseudonym."""
+
+    person_id: int | None
+    pseudonym: str | None
+
+
+@dataclass(frozen=True)
+class PendingRow:
+    """An update waiting for its author, with what is needed to reach them."""
+
+    id: int
+    item_id: int
+    text: str
+    created_at: datetime
+    return_address: str | None
+    withdrawn: bool
+
+
+@dataclass(frozen=True)
+class DigestPreference:
+    """How a member hears about their words: now, daily or weekly at a local time."""
+
+    rhythm: str
+    weekday: int
+    at_time: str
+
+
+@dataclass(frozen=True)
+class OutcomeEntry:
+    """An outcome for "you said, we did", with the item's words (sealed) and consent."""
+
+    at: datetime
+    outcome: str | None
+    text: str | None
+    due_on: date | None
+    body: str | None
+    consent: str
+    author_name: str | None
+    given_on: date
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """An item that has waited too long, for the coordinators' daily nudge."""
+
+    id: int
+    group_id: int
+    kind: str
+    status: str
+    given_on: date
+
+
+_ITEM_COLUMNS = (
+    "id",
+    "group_id",
+    "kind",
+    "person_id",
+    "pseudonym",
+    "return_address",
+    "body",
+    "media_kind",
+    "media_file_id",
+    "consent",
+    "status",
+    "outcome",
+    "given_on",
+    "visible_at",
+    "withdrawn_on",
+)
+
+
+def _item_columns() -> list[Any]:
+    return [schema.item.c[name] for name in _ITEM_COLUMNS]
+
+
+def _visible(now: datetime) -> Any:
+    """Items coordinators may see: in their batch already, and not withdrawn."""
+    i = schema.item
+    return and_(i.c.visible_at <= now, i.c.withdrawn_on.is_(None))
+
+
+def _filter_condition(which: InboxFilter, overdue: Overdue) -> Any:
+    i = schema.item
+    late = or_(
+        and_(i.c.status == "received", i.c.given_on <= overdue.unacknowledged_by),
+        i.c.given_on <= overdue.no_outcome_by,
+    )
+    return {
+        InboxFilter.ALL: i.c.status.in_(OPEN_STATUSES),
+        InboxFilter.NEW: i.c.status == "received",
+        InboxFilter.WAITING: i.c.status.in_(OPEN_STATUSES[1:]),
+        InboxFilter.OVERDUE: and_(i.c.status.in_(OPEN_STATUSES), late),
+    }[which]
+
+
+class LoopRepo:
+    """Items as coordinators work them, their history, meetings, actions and settings."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    # --- Items ---------------------------------------------------------------------------
+
+    async def item(self, item_id: int) -> LoopItem | None:
+        """The item with this id, if any."""
+        row = (
+            await self._conn.execute(select(*_item_columns()).where(schema.item.c.id == item_id))
+        ).first()
+        return LoopItem(**row._mapping) if row else None
+
+    async def items(self, item_ids: Sequence[int]) -> list[LoopItem]:
+        """These items (those that exist), in no particular order."""
+        if not item_ids:
+            return []
+        rows = await self._conn.execute(
+            select(*_item_columns()).where(schema.item.c.id.in_(list(item_ids)))
+        )
+        return [LoopItem(**row._mapping) for row in rows]
+
+    async def inbox_next(
+        self,
+        group_id: int,
+        which: InboxFilter,
+        now: datetime,
+        overdue: Overdue,
+        after: tuple[date, int] | None = None,
+    ) -> LoopItem | None:
+        """The oldest item in the group's inbox (after `after`, if given) matching `which`.
+
+        Items are ordered by the date given, then by their random id, so anonymous items of
+        one day come in an order that says nothing about when each arrived."""
+        i = schema.item
+        query = select(*_item_columns()).where(
+            i.c.group_id == group_id, _visible(now), _filter_condition(which, overdue)
+        )
+        if after is not None:
+            query = query.where(tuple_(i.c.given_on, i.c.id) > tuple_(*after))
+        row = (await self._conn.execute(query.order_by(i.c.given_on, i.c.id).limit(1))).first()
+        return LoopItem(**row._mapping) if row else None
+
+    async def inbox_counts(
+        self, group_id: int, now: datetime, overdue: Overdue
+    ) -> dict[InboxFilter, int]:
+        """How many of the group's visible items match each filter."""
+        i = schema.item
+        counts = {}
+        for which in InboxFilter:
+            counts[which] = int(
+                (
+                    await self._conn.execute(
+                        select(func.count())
+                        .select_from(i)
+                        .where(
+                            i.c.group_id == group_id,
+                            _visible(now),
+                            _filter_condition(which, overdue),
+                        )
+                    )
+                ).scalar_one()
+            )
+        return counts
+
+    async def set_status(self, item_id: int, status: str, outcome: str | None = None) -> None:
+        """Move an item on."""
+        values: dict[str, Any] = {"status": status}
+        if outcome is not None:
+            values["outcome"] = outcome
+        await self._conn.execute(
+            update(schema.item).where(schema.item.c.id == item_id).values(**values)
+        )
+
+    async def waiting(self, group_ids: Sequence[int], overdue: Overdue) -> list[WaitingItem]:
+        """Visible open items of these groups that have waited too long, oldest first."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
+            .where(
+                i.c.group_id.in_(list(group_ids)),
+                i.c.withdrawn_on.is_(None),
+                _filter_condition(InboxFilter.OVERDUE, overdue),
+            )
+            .order_by(i.c.group_id, i.c.given_on, i.c.id)
+        )
+        return [WaitingItem(**row._mapping) for row in rows]
+
+    async def newly_visible(
+        self, group_ids: Sequence[int], since: datetime, now: datetime
+    ) -> dict[int, int]:
+        """How many items became visible to each group's coordinators in (since, now]."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i.c.group_id, func.count())
+            .where(
+                i.c.group_id.in_(list(group_ids)),
+                i.c.visible_at > since,
+                i.c.visible_at <= now,
+                i.c.withdrawn_on.is_(None),
+            )
+            .group_by(i.c.group_id)
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
+
+    async def coordinators_of(self, group_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """(group id, person id) for every coordinator of these groups."""
+        gc = schema.group_coordinator
+        rows = await self._conn.execute(
+            select(gc.c.group_id, gc.c.person_id)
+            .where(gc.c.group_id.in_(list(group_ids)))
+            .order_by(gc.c.group_id, gc.c.person_id)
+        )
+        return [(int(row[0]), int(row[1])) for row in rows]
+
+    # --- History ---------------------------------------------------------------------------
+
+    async def add_event(self, event: EventNew) -> int:
+        """Record something that happened to an item; its id."""
+        result = await self._conn.execute(
+            insert(schema.item_event)
+            .values(
+                item_id=event.item_id,
+                kind=event.kind,
+                outcome=event.outcome,
+                text=event.text,
+                due_on=event.due_on,
+                meeting_id=event.meeting_id,
+                action_id=event.action_id,
+                by_person=event.by_person,
+                at=event.at,
+            )
+            .returning(schema.item_event.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def events(self, item_id: int) -> list[EventRow]:
+        """Everything that happened to an item, in order."""
+        e, m, a = schema.item_event, schema.meeting, schema.loop_action
+        rows = await self._conn.execute(
+            select(
+                e.c.id,
+                e.c.item_id,
+                e.c.kind,
+                e.c.outcome,
+                e.c.text,
+                e.c.due_on,
+                e.c.at,
+                m.c.name.label("meeting_name"),
+                m.c.held_on.label("meeting_on"),
+                e.c.action_id,
+                a.c.title.label("action_title"),
+            )
+            .select_from(
+                e.outerjoin(m, m.c.id == e.c.meeting_id).outerjoin(a, a.c.id == e.c.action_id)
+            )
+            .where(e.c.item_id == item_id)
+            .order_by(e.c.id)
+        )
+        return [EventRow(**row._mapping) for row in rows]
+
+    async def add_meeting(self, group_id: int, name: str, held_on: date, now: datetime) -> int:
+        """A named meeting on a date; its id."""
+        result = await self._conn.execute(
+            insert(schema.meeting)
+            .values(group_id=group_id, name=name, held_on=held_on, created_at=now)
+            .returning(schema.meeting.c.id)
+        )
+        return int(result.scalar_one())
+
+    async def outcomes(self, group_id: int, limit: int) -> list[OutcomeEntry]:
+        """The group's latest outcomes on items not withdrawn, newest first."""
+        e, i, p = schema.item_event, schema.item, schema.person
+        rows = await self._conn.execute(
+            select(
+                e.c.at,
+                e.c.outcome,
+                e.c.text,
+                e.c.due_on,
+                i.c.body,
+                i.c.consent,
+                p.c.display_name.label("author_name"),
+                i.c.given_on,
+            )
+            .select_from(e.join(i, i.c.id == e.c.item_id).outerjoin(p, p.c.id == i.c.person_id))
+            .where(e.c.kind == "outcome", i.c.group_id == group_id, i.c.withdrawn_on.is_(None))
+            .order_by(e.c.at.desc(), e.c.id.desc())
+            .limit(limit)
+        )
+        return [OutcomeEntry(**row._mapping) for row in rows]
+
+    # --- Actions ---------------------------------------------------------------------------
+
+    async def create_action(
+        self, group_id: int, title: str, created_by: int | None, now: datetime
+    ) -> ActionRow:
+        """A new action, planned."""
+        a = schema.loop_action
+        result = await self._conn.execute(
+            insert(a)
+            .values(
+                group_id=group_id,
+                title=title,
+                status="planned",
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(a.c.id, a.c.group_id, a.c.title, a.c.status, a.c.created_at, a.c.updated_at)
+        )
+        return ActionRow(**result.one()._mapping)
+
+    async def action(self, action_id: int) -> ActionRow | None:
+        """The action with this id, if any."""
+        a = schema.loop_action
+        row = (
+            await self._conn.execute(
+                select(
+                    a.c.id, a.c.group_id, a.c.title, a.c.status, a.c.created_at, a.c.updated_at
+                ).where(a.c.id == action_id)
+            )
+        ).first()
+        return ActionRow(**row._mapping) if row else None
+
+    async def actions_of(self, group_id: int) -> list[ActionRow]:
+        """The group's actions, most recently changed first."""
+        a = schema.loop_action
+        rows = await self._conn.execute(
+            select(a.c.id, a.c.group_id, a.c.title, a.c.status, a.c.created_at, a.c.updated_at)
+            .where(a.c.group_id == group_id)
+            .order_by(a.c.updated_at.desc(), a.c.id.desc())
+        )
+        return [ActionRow(**row._mapping) for row in rows]
+
+    async def set_action_status(self, action_id: int, status: str, now: datetime) -> None:
+        """Change an action's status."""
+        a = schema.loop_action
+        await self._conn.execute(
+            update(a).where(a.c.id == action_id).values(status=status, updated_at=now)
+        )
+
+    async def link(self, action_id: int, item_id: int, now: datetime) -> bool:
+        """Link an item to an action; False if it already was."""
+        ai = schema.action_item
+        exists = (
+            await self._conn.execute(
+                select(ai.c.item_id).where(ai.c.action_id == action_id, ai.c.item_id == item_id)
+            )
+        ).first()
+        if exists:
+            return False
+        await self._conn.execute(
+            insert(ai).values(action_id=action_id, item_id=item_id, linked_at=now)
+        )
+        return True
+
+    async def linked_items(self, action_id: int) -> list[LoopItem]:
+        """The items linked to an action, withdrawn ones included (callers skip them)."""
+        ai, i = schema.action_item, schema.item
+        rows = await self._conn.execute(
+            select(*_item_columns())
+            .join(ai, ai.c.item_id == i.c.id)
+            .where(ai.c.action_id == action_id)
+            .order_by(i.c.given_on, i.c.id)
+        )
+        return [LoopItem(**row._mapping) for row in rows]
+
+    async def add_action_update(
+        self,
+        action_id: int,
+        status: str | None,
+        text: str | None,
+        by_person: int | None,
+        now: datetime,
+    ) -> int:
+        """Record an update on an action (and touch the action); its id."""
+        au, a = schema.action_update, schema.loop_action
+        result = await self._conn.execute(
+            insert(au)
+            .values(action_id=action_id, status=status, text=text, by_person=by_person, at=now)
+            .returning(au.c.id)
+        )
+        await self._conn.execute(update(a).where(a.c.id == action_id).values(updated_at=now))
+        return int(result.scalar_one())
+
+    async def action_updates(self, action_id: int) -> list[ActionUpdateRow]:
+        """An action's history, oldest first."""
+        au = schema.action_update
+        rows = await self._conn.execute(
+            select(au.c.id, au.c.action_id, au.c.status, au.c.text, au.c.at)
+            .where(au.c.action_id == action_id)
+            .order_by(au.c.id)
+        )
+        return [ActionUpdateRow(**row._mapping) for row in rows]
+
+    async def recent_action_updates(
+        self, group_id: int, limit: int
+    ) -> list[tuple[ActionRow, ActionUpdateRow]]:
+        """The group's latest action updates, newest first."""
+        au, a = schema.action_update, schema.loop_action
+        rows = await self._conn.execute(
+            select(
+                a.c.id,
+                a.c.group_id,
+                a.c.title,
+                a.c.status.label("action_status"),
+                a.c.created_at,
+                a.c.updated_at,
+                au.c.id.label("update_id"),
+                au.c.status,
+                au.c.text,
+                au.c.at,
+            )
+            .join(a, a.c.id == au.c.action_id)
+            .where(a.c.group_id == group_id)
+            .order_by(au.c.at.desc(), au.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            (
+                ActionRow(r.id, r.group_id, r.title, r.action_status, r.created_at, r.updated_at),
+                ActionUpdateRow(r.update_id, r.id, r.status, r.text, r.at),
+            )
+            for r in rows
+        ]
+
+    # --- Settings --------------------------------------------------------------------------
+
+    async def outcome_days(self, group_id: int) -> int | None:
+        """The group's own days-without-outcome before a nudge, if it set one."""
+        s = schema.loop_group_setting
+        row = await self._conn.execute(select(s.c.outcome_days).where(s.c.group_id == group_id))
+        value = row.scalar_one_or_none()
+        return int(value) if value is not None else None
+
+    async def set_outcome_days(self, group_id: int, days: int) -> None:
+        """Set the group's days-without-outcome before a nudge."""
+        s = schema.loop_group_setting
+        await self._conn.execute(delete(s).where(s.c.group_id == group_id))
+        await self._conn.execute(insert(s).values(group_id=group_id, outcome_days=days))
+
+    async def last_run(self, name: str) -> tuple[date, datetime] | None:
+        """When a daily piece of work last ran (local date, UTC moment), if ever."""
+        r = schema.loop_run
+        row = (
+            await self._conn.execute(select(r.c.last_on, r.c.last_at).where(r.c.name == name))
+        ).first()
+        return (row.last_on, row.last_at) if row else None
+
+    async def claim_run(self, name: str, on: date, now: datetime) -> bool:
+        """Record that a daily piece of work runs today; False if it already did."""
+        r = schema.loop_run
+        result = await self._conn.execute(
+            update(r).where(r.c.name == name, r.c.last_on < on).values(last_on=on, last_at=now)
+        )
+        if result.rowcount:
+            return True
+        if await self.last_run(name) is not None:
+            return False
+        await self._conn.execute(insert(r).values(name=name, last_on=on, last_at=now))
+        return True
+
+
+class UpdatesRepo:
+    """Updates waiting for items' authors, and how each member wants to hear them."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, rows: Sequence[PendingNew], now: datetime) -> None:
+        """Queue updates; one whose source is already queued is left as it was."""
+        if not rows:
+            return
+        cu = schema.contributor_update
+        sources = [row.source for row in rows]
+        existing = set(
+            (await self._conn.execute(select(cu.c.source).where(cu.c.source.in_(sources))))
+            .scalars()
+            .all()
+        )
+        fresh = [row for row in rows if row.source not in existing]
+        if not fresh:
+            return
+        await self._conn.execute(
+            insert(cu),
+            [
+                {
+                    "item_id": row.item_id,
+                    "person_id": row.person_id,
+                    "pseudonym": row.pseudonym,
+                    "text": row.text,
+                    "source": row.source,
+                    "created_at": now,
+                    "due_at": row.due_at,
+                }
+                for row in fresh
+            ],
+        )
+
+    async def due_recipients(self, now: datetime, limit: int) -> list[Recipient]:
+        """Whose pending updates need looking at now."""
+        cu = schema.contributor_update
+        rows = await self._conn.execute(
+            select(cu.c.person_id, cu.c.pseudonym)
+            .where(cu.c.state == "pending", cu.c.due_at <= now)
+            .group_by(cu.c.person_id, cu.c.pseudonym)
+            .limit(limit)
+        )
+        return [Recipient(row.person_id, row.pseudonym) for row in rows]
+
+    async def pending_for(self, recipient: Recipient) -> list[PendingRow]:
+        """Every update still waiting for this recipient, oldest first."""
+        cu, i = schema.contributor_update, schema.item
+        who = (
+            cu.c.person_id == recipient.person_id
+            if recipient.person_id is not None
+            else and_(cu.c.person_id.is_(None), cu.c.pseudonym == recipient.pseudonym)
+        )
+        rows = await self._conn.execute(
+            select(
+                cu.c.id,
+                cu.c.item_id,
+                cu.c.text,
+                cu.c.created_at,
+                i.c.return_address,
+                i.c.withdrawn_on.is_not(None).label("withdrawn"),
+            )
+            .join(i, i.c.id == cu.c.item_id)
+            .where(who, cu.c.state == "pending")
+            .order_by(cu.c.id)
+        )
+        return [PendingRow(**row._mapping) for row in rows]
+
+    async def mark(self, ids: Sequence[int], state: str, now: datetime) -> None:
+        """Mark updates queued (gathered into a message) or dropped."""
+        if not ids:
+            return
+        cu = schema.contributor_update
+        await self._conn.execute(
+            update(cu).where(cu.c.id.in_(list(ids))).values(state=state, queued_at=now)
+        )
+
+    async def reschedule(self, ids: Sequence[int], due_at: datetime) -> None:
+        """Look at these updates again at `due_at`."""
+        if not ids:
+            return
+        cu = schema.contributor_update
+        await self._conn.execute(update(cu).where(cu.c.id.in_(list(ids))).values(due_at=due_at))
+
+    async def look_again(self, person_id: int, pseudonym: str, now: datetime) -> None:
+        """A member changed how they hear: look at their waiting updates now."""
+        cu = schema.contributor_update
+        await self._conn.execute(
+            update(cu)
+            .where(
+                cu.c.state == "pending",
+                or_(cu.c.person_id == person_id, cu.c.pseudonym == pseudonym),
+            )
+            .values(due_at=now)
+        )
+
+    async def drop_for_item(self, item_id: int, now: datetime) -> int:
+        """Drop every update still waiting about an item (it was withdrawn); how many."""
+        cu = schema.contributor_update
+        result = await self._conn.execute(
+            update(cu)
+            .where(cu.c.item_id == item_id, cu.c.state == "pending")
+            .values(state="dropped", queued_at=now)
+        )
+        return int(result.rowcount or 0)
+
+    async def preference(self, person_id: int) -> DigestPreference | None:
+        """The member's chosen rhythm, if they chose one."""
+        d = schema.digest_preference
+        row = (
+            await self._conn.execute(
+                select(d.c.rhythm, d.c.weekday, d.c.at_time).where(d.c.person_id == person_id)
+            )
+        ).first()
+        return DigestPreference(**row._mapping) if row else None
+
+    async def set_preference(self, person_id: int, preference: DigestPreference) -> None:
+        """Save how the member wants to hear about their words."""
+        d = schema.digest_preference
+        await self._conn.execute(delete(d).where(d.c.person_id == person_id))
+        await self._conn.execute(
+            insert(d).values(
+                person_id=person_id,
+                rhythm=preference.rhythm,
+                weekday=preference.weekday,
+                at_time=preference.at_time,
+            )
+        )

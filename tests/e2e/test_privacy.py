@@ -1,0 +1,183 @@
+"""The anonymity promises, checked in the database file after real submissions.
+
+After an anonymous submission is handled: no table but the members' tables holds the
+member's Telegram id or chat id in any form; nothing links the item to the member without
+the secret key; no member's words are in the database file or its WAL in plain text; no
+log line holds them; no coordinator or observer view shows who wrote an anonymous item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.logs import LIBRARY_FLOORS, configure_logging
+from tests.e2e.conftest import ADMIN
+from tests.support.chorus_run import running_chorus, settings_for
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.phone import Phone
+from tests.support.seed import seed_group
+from tests.support.sharing import (
+    COORDINATOR,
+    GROUP,
+    MEMBERS,
+    answer_to_media,
+    database,
+    execute,
+    share_words,
+)
+
+WRITER = 918_273_645
+# The members' own tables: who they are, and which groups they are in.
+MEMBER_TABLES = {"person", "membership"}
+WORDS = "marmalade umbrella confession about the night ward"
+CAPTION = "lighthouse caption nobody should read"
+RISKY = "after that visit I wanted to end my life"
+NAMED_WORDS = "walrus testimony with a name on it"
+DRAFT_WORDS = "unfinished kettle draft words"
+
+
+@pytest.fixture
+def production_logging() -> Iterator[None]:
+    """Chorus's own logging at its most talkative level, undone afterwards."""
+    names = ["", *LIBRARY_FLOORS]
+    levels = {name: logging.getLogger(name).level for name in names}
+    configure_logging("DEBUG")
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def _forms(number: int) -> list[str]:
+    text = str(number)
+    return [
+        text,
+        hashlib.sha256(text.encode()).hexdigest(),
+        hashlib.sha256(number.to_bytes(8, "big")).hexdigest(),
+    ]
+
+
+def _holding(folder: Path, number: int) -> list[str]:
+    """Every table.column outside the members' tables that holds `number` in any form."""
+    found = []
+    with sqlite3.connect(database(folder)) as db:
+        tables = [
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        for table in tables:
+            if table in MEMBER_TABLES:
+                continue
+            columns = [row[1] for row in db.execute(f"PRAGMA table_info('{table}')")]
+            for row in db.execute(f"SELECT * FROM '{table}'"):
+                for column, value in zip(columns, row, strict=True):
+                    if value == number or any(form in str(value) for form in _forms(number)):
+                        found.append(f"{table}.{column}")
+    return found
+
+
+def _file_bytes(folder: Path) -> bytes:
+    path = database(folder)
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+@pytest.mark.usefixtures("production_logging")
+async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
+    fake: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    writer, other = Phone(fake, WRITER, "Quill"), Phone(fake, MEMBERS[0])
+    coordinator, lead = Phone(fake, COORDINATOR), Phone(fake, COORDINATOR)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        admin = Phone(fake, ADMIN)
+        await admin.send("/leads")
+        await admin.tap("coordinator")
+        await writer.send(f"/start j-seed{COORDINATOR}")
+        await writer.tap("Yes, join")
+        await writer.tap("Use “Quill”")
+
+        # A story in words, anonymous, with a word of risk said "no" to.
+        await writer.send("/share")
+        await writer.tap("Part of my story")
+        reply = await writer.send(f"{WORDS}. {RISKY}")
+        assert "I'm sorry you're going through this" in reply["text"]
+        question = await fake.wait_for_text(writer.id, "with your name, or without it")
+        await writer.tap("No, thank you", reply)
+        await writer.tap("Without my name", question)
+        await writer.tap("Quote it without my name")
+        await writer.tap("Send")
+        alert = await fake.wait_for_text(lead.id, "Safety alert")
+        assert "Quill" not in alert["text"] and str(WRITER) not in alert["html"]
+
+        # A photo with a caption, anonymous too; and a draft left half-written.
+        await writer.send("/share")
+        await writer.tap("Feedback")
+        await answer_to_media(fake, writer, "photo", b"JPEG", caption=CAPTION)
+        await writer.tap("Without my name")
+        await writer.tap("Send")
+        await writer.send("/share")
+        await writer.tap("Feedback")
+        await writer.send(DRAFT_WORDS)
+
+        # Someone else's named item, so the files hold a named one as well.
+        await share_words(other, NAMED_WORDS)
+
+        # The daily batch: coordinators read both anonymous items, without who wrote them.
+        execute(tmp_path, "UPDATE item SET visible_at = '2026-03-01 09:00:00.000000'")
+        view = await coordinator.send("/read")
+        assert WORDS in view["text"] and CAPTION in view["text"]
+        assert "Quill" not in view["text"] and str(WRITER) not in view["text"]
+
+        # While Chorus runs (the WAL holds the latest pages) and after it stops.
+        running_bytes = _file_bytes(tmp_path)
+        assert _holding(tmp_path, WRITER) == []
+    stopped_bytes = _file_bytes(tmp_path)
+
+    for words in (WORDS, CAPTION, RISKY, NAMED_WORDS, DRAFT_WORDS, "marmalade", "lighthouse"):
+        assert words.encode() not in running_bytes, words
+        assert words.encode() not in stopped_bytes, words
+    assert _holding(tmp_path, WRITER) == []
+    with sqlite3.connect(database(tmp_path)) as db:
+        assert db.execute("SELECT count(*) FROM update_journal").fetchone() == (0,)
+        person_id = db.execute(
+            "SELECT id FROM person WHERE telegram_id = ?", (WRITER,)
+        ).fetchone()[0]
+        anonymous = db.execute(
+            "SELECT person_id, given_on, pseudonym FROM item WHERE person_id IS NULL"
+        ).fetchall()
+        assert len(anonymous) == 2
+        assert all(given_on == "2026-03-03" for _, given_on, _ in anonymous)
+        # Nothing but the members' tables refers to the writer's person row.
+        assert _holding_reference(db, person_id) == []
+
+    for record in caplog.records:
+        message = record.getMessage()
+        for words in ("marmalade", "lighthouse", "end my life", "walrus", "kettle"):
+            assert words not in message, (record.name, message)
+    assert any(record.levelno == logging.DEBUG for record in caplog.records)
+
+
+def _holding_reference(db: sqlite3.Connection, person_id: int) -> list[str]:
+    """Foreign keys to person, outside the members' tables, that point at this person."""
+    found = []
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        # The member's own unfinished step refers to them, as it must (its words sealed).
+        if table in MEMBER_TABLES or table == "pending_step":
+            continue
+        for key in db.execute(f"PRAGMA foreign_key_list('{table}')"):
+            if key[2] != "person":
+                continue
+            column = key[3]
+            count = db.execute(
+                f"SELECT count(*) FROM '{table}' WHERE \"{column}\" = ?", (person_id,)
+            ).fetchone()[0]
+            if count:
+                found.append(f"{table}.{column}")
+    return found

@@ -1,0 +1,90 @@
+"""Journey J4 end to end: "you said, we did" quotes only items whose consent allows it,
+names people only when they said so, and coordinators can send it to the group."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ADMIN
+from tests.e2e.test_inbox import _rows, _until
+from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.items import ItemSeed, seed_items, seed_outcomes
+from tests.support.phone import Phone
+from tests.support.seed import seed_group
+
+COORDINATOR = 700_006
+ANN, BEN, CAL = 5601, 5602, 5603
+VISIBLE = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+PRIVATE = "My neighbour's name is on this letter"
+
+
+@pytest.fixture
+async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    db = tmp_path / "chorus.db"
+    group = await seed_group(db, COORDINATOR, [ANN, BEN, CAL], "Carers")
+    day = date(2026, 2, 20)
+    ids = await seed_items(
+        db,
+        [
+            ItemSeed(group, ANN, PRIVATE, day, VISIBLE, consent="coordinators"),
+            ItemSeed(group, BEN, "Quote me, no name", day, VISIBLE, True, "quote_anonymous"),
+            ItemSeed(group, CAL, "Quote me with my name", day, VISIBLE, consent="quote_named"),
+            ItemSeed(group, CAL, "Withdrawn words", day, VISIBLE, consent="quote_named"),
+        ],
+    )
+    at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    await seed_outcomes(
+        db,
+        [
+            (ids[0], "changed", "letters no longer show other people's names"),
+            (ids[1], "cannot_change", "the budget is set by the council"),
+            (ids[2], "changed", "the phone line now opens at 8"),
+            (ids[3], "changed", "something about withdrawn words"),
+        ],
+        at,
+    )
+    _rows(tmp_path, f"UPDATE item SET withdrawn_on='2026-03-02', body=NULL WHERE id={ids[3]}")
+    for person in (ANN, BEN, CAL, COORDINATOR):
+        fake.user(person, f"Person{person}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake) as running:
+        yield running
+
+
+async def test_updates_shows_only_what_consent_allows(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    board = (await Phone(fake, BEN).send("/updates"))["text"]
+    assert "You said, we did: Carers" in board
+    assert "Someone said: “Quote me, no name”" in board
+    assert "This can't change for now: the budget is set by the council" in board
+    assert "M5603 said: “Quote me with my name”" in board
+    assert "the phone line now opens at 8" in board
+    assert PRIVATE not in board and "other people's names" not in board
+    assert "withdrawn" not in board.lower()
+    assert "M5602" not in board and "M5601" not in board
+
+    coordinator = Phone(fake, COORDINATOR)
+    shown = await coordinator.send("/updates")
+    confirm = await coordinator.tap("Send this to the group", shown)
+    sent = await coordinator.tap("Yes, send it", confirm)
+    assert "Sending it to 3 people" in sent["text"]
+    for member in (ANN, BEN, CAL):
+        got = await fake.wait_for_text(member, "Quote me, no name", timeout=10)
+        assert PRIVATE not in got["text"]
+    await _until(lambda: len(_rows(tmp_path, "SELECT 1 FROM outbox WHERE kind='you_said'")) == 3)
+    payloads = _rows(tmp_path, "SELECT payload FROM outbox WHERE kind='you_said'")
+    assert all(str(p).startswith("v1.") for (p,) in payloads)
+
+
+async def test_a_member_cannot_send_the_list(fake: FakeBotApi, seeded: RunningChorus) -> None:
+    member = Phone(fake, ANN)
+    shown = await member.send("/updates")
+    assert not fake.buttons(shown)
+    refused = await member.tap_data("oz:1", shown)
+    assert "only a group's coordinator" in refused["text"]

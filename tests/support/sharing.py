@@ -1,0 +1,87 @@
+"""Helpers for end-to-end tests of sharing: a seeded group, a member's way through /share,
+and reading the database file directly."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.crypto import Sealer
+from tests.support.chorus_run import SECRET_KEY
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.phone import Phone
+
+COORDINATOR = 800
+MEMBERS = [801, 802, 803, 804, 805, 806]
+GROUP = "Carers group"
+
+
+def sealer() -> Sealer:
+    """The sealer with the tests' secret key."""
+    return Sealer(SECRET_KEY.encode())
+
+
+def database(folder: Path) -> Path:
+    """The Chorus database file in a test's folder."""
+    return folder / "chorus.db"
+
+
+def rows(folder: Path, query: str, *params: Any) -> list[sqlite3.Row]:
+    """Rows of a query on the database file, as a reader of the file would see them."""
+    with sqlite3.connect(database(folder)) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute(query, params).fetchall()
+
+
+def execute(folder: Path, statement: str, *params: Any) -> None:
+    """Change the database file directly (as the coordinators' journey would)."""
+    with sqlite3.connect(database(folder)) as db:
+        db.execute(statement, params)
+
+
+async def answer_to_media(
+    fake: FakeBotApi,
+    phone: Phone,
+    kind: str,
+    content: bytes = b"media",
+    caption: str | None = None,
+    file_name: str | None = None,
+    mime_type: str | None = None,
+) -> dict[str, Any]:
+    """Send a voice note, photo, sticker or file; the bot's answer."""
+    started = time.monotonic()
+    fake.send_media(phone.user, kind, content, caption, file_name, mime_type)
+    return await phone.answer_since(started)
+
+
+async def share_words(
+    phone: Phone,
+    words: str,
+    *,
+    kind: str = "Feedback",
+    named: bool = True,
+    consent: str | None = None,
+) -> dict[str, Any]:
+    """A member in one group shares typed words all the way to the receipt."""
+    ask = await phone.send("/share")
+    assert "What would you like to share" in ask["text"], ask["text"]
+    content = await phone.tap(kind)
+    assert "Type your words" in content["text"], content["text"]
+    question = await phone.send(words)
+    assert "with your name, or without it" in question["text"], question["text"]
+    step = await phone.tap("With my name" if named else "Without my name")
+    if consent is not None:
+        assert "How may your story be used" in step["text"], step["text"]
+        step = await phone.tap(consent)
+    assert "Here's what you'll send" in step["text"], step["text"]
+    receipt = await phone.tap("Send")
+    assert "Your private reference" in receipt["text"], receipt["text"]
+    return receipt
+
+
+def reference_in(receipt: dict[str, Any]) -> str:
+    """The private reference a receipt gives."""
+    line = next(line for line in receipt["text"].splitlines() if "private reference" in line)
+    return line.split(":", 1)[1].split()[0]
