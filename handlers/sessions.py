@@ -28,6 +28,7 @@ from bot.services.sessions import (
     DraftProblem,
     DraftReply,
     FeedbackOutcome,
+    FeedbackResult,
     Overview,
     Period,
     SaveOutcome,
@@ -40,7 +41,7 @@ from bot.services.sessions import (
 )
 from bot.services.when import WhenError, WhenProblem, describe, describe_length
 from bot.texts import Raw, label, say
-from handlers import callbacks
+from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
     button_args,
@@ -442,7 +443,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
-    """Take the one-tap answer, and offer to add words and choose how to send it."""
+    """Take the one-tap answer, and ask whether to send it with the name or without."""
     session_id, score = button_int(update), button_int(update, 1)
     came = None
     if session_id is not None and score is not None:
@@ -453,31 +454,49 @@ async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
         return
     few = say(texts.SESSION_FEEDBACK_FEW) if came < SMALL_SESSION else ""
-    await respond(update, say(texts.SESSION_FEEDBACK_MORE, few=few), _send_keys())
+    await respond(update, say(texts.SESSION_FEEDBACK_NAME, few=few), _name_keys())
+
+
+async def session_feedback_name_tapped(update: Update, context: ChorusContext) -> None:
+    """With the name (2) or without it (1); then words may be added."""
+    named = button_int(update) == 2
+    result = await context.services.sessions.choose_name(sender_id(update), named)
+    if result.outcome is not FeedbackOutcome.ASK_MORE:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+        return
+    await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
 
 
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
-    """Keep the words typed with the answer, and ask how to send it."""
-    result = await context.services.sessions.comment(sender_id(update), text)
-    if result.outcome is FeedbackOutcome.TOO_LONG:
-        await respond(update, say(texts.SESSION_FEEDBACK_TOO_LONG, limit=COMMENT_MAX))
-    elif result.outcome is FeedbackOutcome.ASK_MORE:
-        await respond(update, say(texts.SESSION_FEEDBACK_GOT_WORDS), _send_keys())
-    else:
-        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+    """Send the feedback with the words typed."""
+    result = await context.services.sessions.send_feedback(
+        sender_id(update), chat_id(update), text
+    )
+    if result.outcome is FeedbackOutcome.CHOOSE_NAME:
+        # Words that suggest risk get help at once, whatever else is going on.
+        if not await safety.offer_help(update, context, text):
+            await respond(update, say(texts.SESSION_FEEDBACK_CHOOSE_FIRST), _name_keys())
+        return
+    await _feedback_sent(update, context, result)
 
 
 async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
-    """Send the feedback to the group's coordinators, with or without the name."""
-    named = button_int(update) == 2
-    zone = context.bot_data.zone
-    result = await context.services.sessions.send_feedback(
-        sender_id(update), chat_id(update), named, zone
-    )
+    """Send the feedback as it is, without words."""
+    result = await context.services.sessions.send_feedback(sender_id(update), chat_id(update))
+    await _feedback_sent(update, context, result)
+
+
+async def _feedback_sent(update: Update, context: ChorusContext, result: FeedbackResult) -> None:
     if result.outcome is FeedbackOutcome.SENT:
         await respond(update, say(texts.SESSION_FEEDBACK_SENT, reference=result.reference))
+    elif result.outcome is FeedbackOutcome.TOO_LONG:
+        await respond(update, say(texts.SESSION_FEEDBACK_TOO_LONG, limit=COMMENT_MAX))
+    elif result.outcome is FeedbackOutcome.LEFT_GROUP:
+        await respond(update, say(texts.SESSION_FEEDBACK_LEFT))
     else:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+    if result.alert_id is not None:
+        await safety.send_safety_reply(update, context, result.alert_id)
 
 
 async def session_feedback_skip_tapped(update: Update, context: ChorusContext) -> None:
@@ -706,21 +725,20 @@ def _period_keys(group_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def _name_keys() -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(label(texts.BUTTON_WITHOUT_NAME), _data(Action.SESSION_FEEDBACK_NAME, 1))],
+            [(label(texts.BUTTON_WITH_NAME), _data(Action.SESSION_FEEDBACK_NAME, 2))],
+            [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
+        ]
+    )
+
+
 def _send_keys() -> InlineKeyboardMarkup:
     return keyboard(
         [
-            [
-                (
-                    label(texts.BUTTON_SEND_WITHOUT_NAME),
-                    callbacks.encode(Action.SESSION_FEEDBACK_SEND, 1),
-                )
-            ],
-            [
-                (
-                    label(texts.BUTTON_SEND_WITH_NAME),
-                    callbacks.encode(Action.SESSION_FEEDBACK_SEND, 2),
-                )
-            ],
+            [(label(texts.BUTTON_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SEND))],
             [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
         ]
     )

@@ -483,12 +483,13 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
         question = await fake.wait_for_text(came, "how was it for you?", timeout=10)
         await fake.wait_for_text(unannounced, "how was it for you?", timeout=10)
-        more = await Phone(fake, came).tap("🙂", question)
-        assert "Without your name, coordinators won't see who sent it" in more["text"]
-        assert "Only a few people came, though, so they might be able to guess" in more["text"]
-        words = await Phone(fake, came).send("The room was too warm")
-        assert "How would you like to send it?" in words["text"]
-        sent = await Phone(fake, came).tap("Send without my name", words)
+        member = Phone(fake, came)
+        name = await member.tap("🙂", question)
+        assert "Without your name, they won't see who sent it" in name["text"]
+        assert "Only a few people came, though, so they might be able to guess" in name["text"]
+        words = await member.tap("Without my name", name)
+        assert "If you'd like to add a few words" in words["text"]
+        sent = await member.send("The room was too warm")
         assert "Your private reference is" in sent["text"]
         skipped = await Phone(fake, unannounced).tap(
             "No thanks", await fake.wait_for_text(unannounced, "how was it for you?")
@@ -588,3 +589,31 @@ async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Pa
         assert "More ›" not in [t for t, _ in fake.buttons(third)]
         back = await admin.tap("‹ Earlier", third)
         assert len([t for t, _ in fake.buttons(back) if t.startswith(("☐", "✅"))]) == 20
+
+
+async def test_feedback_words_that_suggest_risk_get_help_at_once(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    await _seeded(fake, tmp_path)
+    clock = FakeClock(datetime(2026, 6, 8, 9, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    member = Phone(fake, MEMBERS[0])
+    async with _running(fake, settings, clock):
+        admin = Phone(fake, ADMIN)
+        await _create(fake, admin)
+        await member.tap("Going", await _invitation(fake, member.id))
+        clock.set(datetime(2026, 6, 9, 15, 5, tzinfo=UTC))
+        ask = await fake.wait_for_text(admin.id, "has finished", timeout=10)
+        await admin.tap("M8001", await admin.tap("Mark who came", ask))
+        clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
+        question = await fake.wait_for_text(member.id, "how was it for you?", timeout=10)
+        name = await member.tap("😞", question)
+        early = await member.send("It was fine")  # before choosing: asked to choose first
+        assert "Please tap one of these, then type your words again" in early["text"]
+        words = await member.tap("Without my name", name)
+        assert "add a few words" in words["text"]
+        await member.send("I want to end my life")
+        help_now = await fake.wait_for_text(member.id, "If you need help now", timeout=10)
+        assert "Samaritans" in help_now["text"]
+        await fake.wait_for_text(member.id, "Your private reference is", timeout=10)
+    assert _rows(tmp_path, "SELECT count(*) FROM item WHERE kind = 'session' AND risk") == [(1,)]
