@@ -4,6 +4,7 @@ it was afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -132,14 +133,7 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
 @coordinators_only
 async def newsession_command(update: Update, context: ChorusContext) -> None:
     """Start a new session: choose the group (if more than one), then the questions."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await _begin(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(Action.SESSION_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.SESSION_PICK_GROUP), keyboard(rows))
+    await _pick_group(update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin)
 
 
 @coordinators_only
@@ -150,6 +144,35 @@ async def session_group_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.STALE_BUTTON))
         return
     await _begin(update, context, group_id)
+
+
+async def _pick_group(
+    update: Update,
+    context: ChorusContext,
+    action: Action,
+    question: str,
+    chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
+) -> None:
+    """Go on with the coordinator's one group, or ask which of their groups."""
+    groups = await context.services.groups.manageable(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+    elif len(groups) == 1:
+        await chosen(update, context, groups[0].id)
+    else:
+        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
+        await respond(update, say(question), keyboard(rows))
+
+
+async def _overview_of_tapped(update: Update, context: ChorusContext) -> Overview | None:
+    """The overview of the session on the tapped button; says so if it may not be seen."""
+    session_id = button_int(update)
+    overview = None
+    if session_id is not None:
+        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    if overview is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+    return overview
 
 
 async def _begin(update: Update, context: ChorusContext, group_id: int) -> None:
@@ -212,12 +235,8 @@ async def session_discard_tapped(update: Update, context: ChorusContext) -> None
 @coordinators_only
 async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
     """Show a session's answers, with ways to change, cancel or mark who came."""
-    session_id = button_int(update)
-    overview = None
-    if session_id is not None:
-        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    overview = await _overview_of_tapped(update, context)
     if overview is None:
-        await respond(update, say(texts.ONLY_COORDINATORS))
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     await respond(update, _overview_text(overview, zone, now), _manage_keys(overview))
@@ -257,12 +276,8 @@ async def session_edit_field_tapped(update: Update, context: ChorusContext) -> N
 @coordinators_only
 async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before cancelling a session."""
-    session_id = button_int(update)
-    overview = None
-    if session_id is not None:
-        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    overview = await _overview_of_tapped(update, context)
     if overview is None:
-        await respond(update, say(texts.ONLY_COORDINATORS))
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     s = overview.session
@@ -393,15 +408,13 @@ async def session_done_tapped(update: Update, context: ChorusContext) -> None:
 @coordinators_only
 async def hours_command(update: Update, context: ChorusContext) -> None:
     """Export involvement hours: choose the group, then the period."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-        return
-    if len(groups) == 1:
-        await respond(update, say(texts.HOURS_PICK_PERIOD), _period_keys(groups[0].id))
-        return
-    rows = [[(g.name, callbacks.encode(Action.SESSION_EXPORT_GROUP, g.id))] for g in groups]
-    await respond(update, say(texts.HOURS_PICK_GROUP), keyboard(rows))
+
+    async def periods(update: Update, context: ChorusContext, group_id: int) -> None:
+        await respond(update, say(texts.HOURS_PICK_PERIOD), _period_keys(group_id))
+
+    await _pick_group(
+        update, context, Action.SESSION_EXPORT_GROUP, texts.HOURS_PICK_GROUP, periods
+    )
 
 
 @coordinators_only

@@ -19,6 +19,7 @@ from icalendar import Calendar
 
 from bot.settings import Settings
 from tests.e2e.conftest import ADMIN
+from tests.e2e.test_joining import make_group
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
@@ -617,3 +618,26 @@ async def test_feedback_words_that_suggest_risk_get_help_at_once(
         assert "Samaritans" in help_now["text"]
         await fake.wait_for_text(member.id, "Your private reference is", timeout=10)
     assert _rows(tmp_path, "SELECT count(*) FROM item WHERE kind = 'session' AND risk") == [(1,)]
+
+
+async def test_with_several_groups_the_group_is_asked_first(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await make_group(admin, "Young carers")
+    pick = await admin.send("/newsession")
+    assert "Which group is the session for?" in pick["text"]
+    assert [t for t, _ in fake.buttons(pick)] == ["Carers group", "Young carers"]
+    ask = await admin.tap("Young carers", pick)
+    assert "What's the session called?" in ask["text"]
+    await admin.send("/cancel")
+
+    pick = await admin.send("/hours")
+    assert "Choose a group" in pick["text"]
+    period = await admin.tap("Young carers", pick)
+    summary = await admin.tap("Last month", period)
+    assert (
+        "Involvement hours for Young carers, 1 February 2026 to 28 February 2026"
+        in (summary["text"])
+    )
+    assert "0 people, 0 hours in all" in summary["text"]
