@@ -573,3 +573,24 @@ async def test_the_listing_shows_members_their_sessions_and_coordinators_theirs(
     assert [v.session.id for v in coordinator.managed] == [session.id]
     assert other.managed == []
     assert admin.managed is not None and [v.group_name for v in admin.managed] == ["Choir"]
+
+
+async def test_more_places_move_people_up_from_the_waiting_list(
+    services: Services, world: World, storage: Storage
+) -> None:
+    session = await _standard(services, world, capacity="1")
+    await services.sessions.answer(BOB, session.id, "g", LONDON)
+    await services.sessions.answer(DAN, session.id, "g", LONDON)
+    await services.sessions.answer(EVE, session.id, "g", LONDON)
+    await services.sessions.begin_edit(ANN, ANN, session.id, Stage.CAPACITY)
+    await services.sessions.advance(ANN, ANN, "2", LONDON)
+
+    result = await services.sessions.save(ANN, ANN, LONDON)
+
+    assert result.outcome is SaveOutcome.CHANGED and result.told == 3
+    promoted = await _outbox(storage, "session_place")
+    assert [pid for pid, _, _ in promoted] == [world.ids[DAN]]
+    overview = await services.sessions.overview(ANN, session.id)
+    assert overview is not None
+    assert overview.names(Answer.GOING) == [f"P{BOB}", f"P{DAN}"]
+    assert overview.names(Answer.WAITING) == [f"P{EVE}"]
