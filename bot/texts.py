@@ -952,6 +952,9 @@ SESSION_BAD_REMINDERS = N_(
     "Sorry, I didn't understand those times. Could you try like this: 24h, 2h "
     "(up to 3 times, from 10 minutes to 14 days before), or none?"
 )
+SESSION_UNREADABLE = N_(
+    "Sorry, I couldn't read any words in that. Could you type it again, or tap Skip?"
+)
 SESSION_CANT_SKIP = N_("This one is needed, sorry. Please type it, or /cancel to stop.")
 SESSION_END_NOT_UNDERSTOOD = N_(
     "Sorry, I didn't understand that. Could you try like this: 4pm, or 2 hours"
@@ -1053,26 +1056,33 @@ BUTTON_SCALE_3 = N_("😐")
 BUTTON_SCALE_4 = N_("🙂")
 BUTTON_SCALE_5 = N_("😀")
 BUTTON_NO_THANKS = N_("No thanks")
-SESSION_FEEDBACK_MORE = N_(
-    "Thank you. If you'd like to add a few words, type them now.\n\n"
-    "Then choose how to send it. Without your name, coordinators won't see who sent it.{few}"
+SESSION_FEEDBACK_NAME = N_(
+    "Thank you. Should the coordinators see your name with it? "
+    "Without your name, they won't see who sent it.{few}"
 )
 SESSION_FEEDBACK_FEW = N_(" Only a few people came, though, so they might be able to guess.")
-SESSION_FEEDBACK_GOT_WORDS = N_(
-    "Got your words. How would you like to send it? "
-    "Without your name, coordinators won't see who sent it."
+SESSION_FEEDBACK_WORDS = N_(
+    "If you'd like to add a few words about how it was, type them now. "
+    "Or tap Send to send it as it is."
 )
-BUTTON_SEND_WITHOUT_NAME = N_("Send without my name")
-BUTTON_SEND_WITH_NAME = N_("Send with my name")
+SESSION_FEEDBACK_CHOOSE_FIRST = N_(
+    "Before your words: should the coordinators see your name with it? Please tap one of "
+    "these, then type your words again."
+)
 SESSION_FEEDBACK_SENT = N_(
     "Thank you. It's with the coordinators now. Your private reference is {reference}."
 )
 SESSION_FEEDBACK_SKIPPED = N_("That's fine. Thank you for coming.")
 SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, that question isn't open any more.")
-SESSION_FEEDBACK_TOO_LONG = N_(
-    "That's longer than I can keep ({limit} characters at most). Could you make it shorter?"
+SESSION_FEEDBACK_LEFT = N_(
+    "You're not in that group any more, so I haven't passed this on. Nothing was sent."
 )
-SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5\n{comment}")
+SESSION_FEEDBACK_TOO_LONG = N_(
+    "That's longer than I can keep ({limit} characters at most). Could you make it shorter? "
+    "Nothing has been sent yet."
+)
+# Kept as plain text with the item (not shown as HTML).
+SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 
 MENU_SESSIONS = N_("Sessions coming up")
 MENU_NEWSESSION = N_("Set up a session")

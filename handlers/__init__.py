@@ -147,6 +147,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_EXPORT_GROUP: sessions.session_export_group_tapped,
     Action.SESSION_EXPORT: sessions.session_export_tapped,
     Action.SESSION_RATE: sessions.session_rate_tapped,
+    Action.SESSION_FEEDBACK_NAME: sessions.session_feedback_name_tapped,
     Action.SESSION_FEEDBACK_SEND: sessions.session_feedback_send_tapped,
     Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
 }

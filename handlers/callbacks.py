@@ -130,6 +130,7 @@ class Action(enum.StrEnum):
     SESSION_EXPORT_GROUP = "so"
     SESSION_EXPORT = "sop"
     SESSION_RATE = "sr"
+    SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
 

@@ -124,7 +124,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_EXPORT_GROUP: (LONGEST_ID,),
     Action.SESSION_EXPORT: (LONGEST_ID, "lm"),
     Action.SESSION_RATE: (LONGEST_ID, 5),
-    Action.SESSION_FEEDBACK_SEND: (1,),
+    Action.SESSION_FEEDBACK_NAME: (2,),
+    Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
 }
 
