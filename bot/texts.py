@@ -172,6 +172,7 @@ NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
+    "/sessions – group meetings coming up, and your answers\n"
     "/share – share feedback or part of your story, with your name or without\n"
     "/mine – what you've shared, and taking it back\n"
     "/updates – what the group did with what members said\n"
@@ -186,6 +187,9 @@ HELP_COORDINATOR = N_(
     "/newgroup – make a new group\n"
     "/invite – get a group's invite link\n"
     "/members – see who is in a group\n"
+    "/newsession – set up a group meeting and invite a group\n"
+    "/sessions – who's coming, changes, and marking who came\n"
+    "/hours – export involvement hours as a spreadsheet\n"
     "/broadcast – send a message to your groups\n"
     "/prompt – ask a group a question\n"
     "/read – read what members shared\n"
@@ -1087,9 +1091,3 @@ SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 MENU_SESSIONS = N_("Sessions coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
-HELP_MEMBER_SESSIONS = N_("\n/sessions – sessions coming up, and your answers")
-HELP_COORDINATOR_SESSIONS = N_(
-    "\n/newsession – set up a session and invite a group\n"
-    "/sessions – who's coming, changes, and marking who came\n"
-    "/hours – export involvement hours as a spreadsheet"
-)

@@ -46,10 +46,9 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     if role is Role.STRANGER:
         await respond(update, say(texts.START_STRANGER))
         return
-    parts = [say(texts.HELP_MEMBER), say(texts.HELP_MEMBER_SESSIONS)]
+    parts = [say(texts.HELP_MEMBER)]
     if role >= Role.COORDINATOR:
         parts.append(say(texts.HELP_COORDINATOR))
-        parts.append(say(texts.HELP_COORDINATOR_SESSIONS))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
     if role >= Role.COORDINATOR:

@@ -1212,6 +1212,14 @@ class Sessions:
     async def tick(self, zone: ZoneInfo, quiet_default: str) -> TickReport:
         """Queue what is due: reminders, requests to mark attendance, the question after."""
         now = self._clock.now()
+        # Most ticks find nothing: look first without taking the database's write lock.
+        async with self._storage.read() as tx:
+            if not (
+                await tx.sessions.pending_reminders(now + REMINDER_LOOKAHEAD)
+                or await tx.sessions.ended_unmarked(now)
+                or await tx.sessions.feedback_due(now - FEEDBACK_AFTER, now - FEEDBACK_WINDOW)
+            ):
+                return TickReport()
         async with self._storage.transaction() as tx:
             sent, missed = await self._reminders(tx, zone, quiet_default, now)
             asked = await self._ask_attendance(tx, zone, now)
