@@ -777,6 +777,10 @@ class Sessions:
         """Queue a message about a change or cancellation to everyone who answered."""
         people = await tx.sessions.recipients(session.id, list(Answer))
         reachable = [p for p in people if not p.unreachable]
+        # Those who may have it in their calendar get the file again, so their calendar
+        # updates (or drops the session) by itself.
+        ics = calendar_file(session, group_name, zone, now)
+        document = (ics.filename, ics.content.decode())
         rows = []
         for p in reachable:
             view = SessionView(
@@ -796,7 +800,7 @@ class Sessions:
                     f"sc{session.id}.{session.sequence}:{p.person_id}",
                     KIND_CHANGE,
                     p.person_id,
-                    Payload(text, buttons).dumps(),
+                    Payload(text, buttons, document if p.answer != Answer.NO else None).dumps(),
                     now,
                 )
             )
@@ -931,22 +935,7 @@ class Sessions:
             group = await tx.groups.get(session.group_id)
         if not allowed or group is None:
             return None
-        notes = "\n".join(n for n in (session.access_notes, session.content_note) if n)
-        content = session_ics(
-            uid=session.uid,
-            sequence=session.sequence,
-            title=session.title,
-            group=group.name,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            zone=zone,
-            stamp=self._clock.now(),
-            place=session.place,
-            link=session.link,
-            notes=notes or None,
-            cancelled=session.state == "cancelled",
-        )
-        return CalendarFile(f"session-{session.id}.ics", content, session.title)
+        return calendar_file(session, group.name, zone, self._clock.now())
 
     # --- Coordinators' views -------------------------------------------------------------------
 
@@ -1413,6 +1402,28 @@ _SCALE_LABELS = (
     texts.BUTTON_SCALE_4,
     texts.BUTTON_SCALE_5,
 )
+
+
+def calendar_file(
+    session: SessionRow, group_name: str, zone: ZoneInfo, now: datetime
+) -> CalendarFile:
+    """The session's .ics file as it stands (a change keeps its UID, with a higher SEQUENCE)."""
+    notes = "\n".join(n for n in (session.access_notes, session.content_note) if n)
+    content = session_ics(
+        uid=session.uid,
+        sequence=session.sequence,
+        title=session.title,
+        group=group_name,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        zone=zone,
+        stamp=now,
+        place=session.place,
+        link=session.link,
+        notes=notes or None,
+        cancelled=session.state == "cancelled",
+    )
+    return CalendarFile(f"session-{session.id}.ics", content, session.title)
 
 
 def _calendar_data(session: SessionRow) -> str:

@@ -231,18 +231,35 @@ async def test_the_calendar_file_carries_the_zone_and_updates_keep_the_uid(
     assert start.astimezone(UTC).hour == 13  # BST
     assert [str(tz["tzid"]) for tz in first.walk("VTIMEZONE")] == ["Europe/London"]
     assert "Room 4" in str(event["location"])
+    not_coming = Phone(fake, MEMBERS[1])
+    await not_coming.tap("Can't go", await _invitation(fake, not_coming.id))
 
     overview = await _overview(fake, admin)
     ask = await admin.tap("Place or link", await admin.tap("Change it", overview))
     assert "Where is it?" in ask["text"]
     confirm = await admin.send("Room 9, Town Hall")
     await admin.tap("Save and tell people", confirm)
-    change = await fake.wait_for_text(member.id, "The place has changed", 10)
-    second = await _calendar(fake, member, change)
+    await fake.wait_for_text(member.id, "The place has changed", 10)
+    # The new file comes by itself after the change, so a calendar that has it updates.
+    sent = await fake.wait_for(
+        lambda c: (
+            c.method == "sendDocument"
+            and c.params.get("chat_id") == member.id
+            and c.params.get("caption") is None  # the tapped one has a caption
+            and c.response is not None
+        ),
+        10,
+    )
+    assert sent.response is not None
+    second = Calendar.from_ical(fake.file(sent.response["result"]["document"]["file_id"]).content)
     updated = next(c for c in second.walk("VEVENT"))
     assert str(updated["uid"]) == str(event["uid"])
     assert updated.decoded("sequence") > event.decoded("sequence")
     assert "Town Hall" in str(updated["location"])
+    # Someone who said they can't go is told of the change, with no file to add.
+    await fake.wait_for_text(not_coming.id, "The place has changed", 10)
+    documents = [c for c in fake.calls if c.method == "sendDocument"]
+    assert not [c for c in documents if c.params.get("chat_id") == not_coming.id]
 
 
 async def _calendar(fake: FakeBotApi, phone: Phone, message: dict[str, Any]) -> Calendar:
