@@ -244,14 +244,27 @@ class DeliveryWorker:
         payload = open_payload(self._sealer, job.payload)
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
-        for index in range(job.parts_sent, len(parts)):
-            last = index == len(parts) - 1
-            await self._bot.send_message(
-                chat_id,
-                parts[index],
-                reply_markup=markup if last else None,
-                rate_limit_args={"pace": Pace.BULK},
-            )
+        # A file comes after the text, as one more part: a crash between them sends only
+        # what had not gone yet.
+        total = len(parts) + (payload.document is not None)
+        for index in range(job.parts_sent, total):
+            last = index == total - 1
+            if index < len(parts):
+                await self._bot.send_message(
+                    chat_id,
+                    parts[index],
+                    reply_markup=markup if index == len(parts) - 1 else None,
+                    rate_limit_args={"pace": Pace.BULK},
+                )
+            else:
+                assert payload.document is not None
+                name, content = payload.document
+                await self._bot.send_document(
+                    chat_id,
+                    content.encode(),
+                    filename=name,
+                    rate_limit_args={"pace": Pace.BULK},
+                )
             if not last:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 
 from telegram.error import InvalidToken, NetworkError
 
@@ -71,12 +72,17 @@ async def serve(settings: Settings, stop: asyncio.Event, clock: Clock | None = N
 
 def run(settings: Settings) -> None:
     """Run the bot until SIGINT or SIGTERM."""
+    run_until_signalled(lambda stop: serve(settings, stop))
 
-    async def main() -> None:
+
+def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    """Run `main(stop)`, with `stop` set on SIGINT or SIGTERM."""
+
+    async def signalled() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await serve(settings, stop)
+        await main(stop)
 
-    asyncio.run(main())
+    asyncio.run(signalled())

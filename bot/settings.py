@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     private_chat_interval: float = Field(default=1.0, ge=0, le=60)
     group_chat_per_minute: int = Field(default=20, ge=1, le=1000)
+    # Local try-out mode (bot/tryout/): the port of its chat page; 0 picks a free one.
+    tryout_port: int = Field(default=8765, ge=0, le=65535)
     # Where people can get help now, shown when words suggest risk and by /support:
     # entries separated by ";".
     helplines: Annotated[tuple[str, ...], NoDecode] = DEFAULT_HELPLINES
@@ -154,6 +156,7 @@ _SENTENCES = {
         "CHORUS_PRIVATE_CHAT_INTERVAL must be the seconds between two messages to one person "
         "(e.g. 1)."
     ),
+    "tryout_port": "CHORUS_TRYOUT_PORT must be a port number between 0 and 65535.",
     "group_chat_per_minute": (
         "CHORUS_GROUP_CHAT_PER_MINUTE must be a whole number of messages a minute (e.g. 20)."
     ),

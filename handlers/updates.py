@@ -8,6 +8,7 @@ from telegram import Update
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
+from bot.services.inbox import item_arg
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -68,8 +69,9 @@ async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None
 
 async def history_tapped(update: Update, context: ChorusContext) -> None:
     """Show everything that happened with one of the member's own items."""
-    reference = (button_args(update) or [""])[0]
-    history = await context.services.you_said.history(sender_id(update), reference)
+    # /mine's button carries the item's id (a forged one finds nothing of the person's own).
+    item_id = item_arg((button_args(update) or [""])[0])
+    history = await context.services.you_said.history(sender_id(update), item_id or 0)
     if history is None:
         await respond(update, say(texts.HISTORY_GONE))
         return
@@ -78,11 +80,6 @@ async def history_tapped(update: Update, context: ChorusContext) -> None:
     ]
     text = say(texts.HISTORY_HEADER, date=day_words(history.given_on), lines=Raw("\n".join(lines)))
     await respond_long(update, text)
-
-
-def history_button(reference: str) -> tuple[str, str]:
-    """The /mine button that shows everything that happened with an item."""
-    return (label(texts.BUTTON_WHAT_HAPPENED), callbacks.encode(Action.HISTORY, reference))
 
 
 async def _board(update: Update, context: ChorusContext, group_id: int) -> None:

@@ -281,7 +281,14 @@ session_attendance = Table(
 item = Table(
     "item",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    # On SQLite the id is the rowid itself (INTEGER PRIMARY KEY), so no hidden sequence
+    # numbers the rows in the order they came.
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
     # prompt | feedback | session | story
     Column("kind", String(12), nullable=False),

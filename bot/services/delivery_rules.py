@@ -31,21 +31,28 @@ def valid_quiet_hours(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Payload:
-    """What a queued message says: its text (Telegram HTML) and any buttons."""
+    """What a queued message says: its text (Telegram HTML) and any buttons, and a small
+    text file sent after it, such as a calendar file (file name, contents)."""
 
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+    document: tuple[str, str] | None = None
 
     def dumps(self) -> str:
         """As stored in the outbox."""
-        return json.dumps({"text": self.text, "buttons": self.buttons}, ensure_ascii=False)
+        data: dict[str, object] = {"text": self.text, "buttons": self.buttons}
+        if self.document is not None:
+            data["document"] = list(self.document)
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def loads(cls, raw: str) -> Payload:
         """From the outbox."""
         data = json.loads(raw)
         buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
-        return cls(str(data["text"]), buttons)
+        document = data.get("document")
+        attached = (str(document[0]), str(document[1])) if document else None
+        return cls(str(data["text"]), buttons, attached)
 
 
 # Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was

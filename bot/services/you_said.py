@@ -76,16 +76,16 @@ class YouSaid:
     async def groups(self, telegram_id: int) -> list[GroupRow]:
         """The groups whose board this person may read."""
         async with self._storage.read() as tx:
-            return await self._readable(tx, telegram_id)
-
-    async def _readable(self, tx: Tx, telegram_id: int) -> list[GroupRow]:
-        """Members read their groups' boards; coordinators, observers and admins theirs."""
-        found = {g.id: g for g in await readable_groups(tx, telegram_id, self._admins)}
-        person = await tx.people.by_telegram_id(telegram_id)
-        if person is not None:
-            for group in await tx.groups.of_member(person.id):
-                found.setdefault(group.id, group)
-        return sorted(found.values(), key=lambda g: (g.name, g.id))
+            if telegram_id in self._admins:
+                return await tx.groups.all()
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return []
+            mine = {g.id: g for g in await tx.groups.of_member(person.id)}
+            mine.update({g.id: g for g in await tx.groups.coordinated_by(person.id)})
+            # Observers read a group's outcomes too (never who said what).
+            mine.update({g.id: g for g in await readable_groups(tx, telegram_id, self._admins)})
+        return sorted(mine.values(), key=lambda g: (g.name, g.id))
 
     async def board(self, telegram_id: int, group_id: int) -> Board | None:
         """The group's board; None if this person may not read it."""
@@ -172,7 +172,14 @@ class YouSaid:
         return lines
 
     async def _may_read(self, tx: Tx, telegram_id: int, group_id: int) -> bool:
-        return any(g.id == group_id for g in await self._readable(tx, telegram_id))
+        if await may_manage(tx, telegram_id, group_id, self._admins):
+            return True
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is None:
+            return False
+        return await tx.groups.is_member(group_id, person.id) or await tx.observers.is_observer(
+            group_id, person.id
+        )
 
     async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
         lines = []

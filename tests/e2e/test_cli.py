@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.polling import FatalIntakeError
 from bot.runner import serve
-from tests.support.chorus_run import settings_for
+from tests.support.chorus_run import free_port, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 
 GOOD_TOKEN = "123456:ABCdefGHIjklMNOpqr"
@@ -46,7 +49,6 @@ def test_db_upgrade_creates_the_database(tmp_path: Path) -> None:
 
 
 BAD_SETTINGS = [
-    ({}, "TELEGRAM_BOT_TOKEN is not set"),
     ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN does not look like"),
     ({"CHORUS_ADMIN_IDS": "12,abc"}, "CHORUS_ADMIN_IDS must be Telegram user ids"),
     ({"CHORUS_TIMEZONE": "Mars/Olympus"}, "CHORUS_TIMEZONE is not a time zone"),
@@ -70,7 +72,7 @@ BAD_SETTINGS = [
 def test_every_bad_setting_gives_one_clear_sentence(
     tmp_path: Path, env: dict[str, str], sentence: str
 ) -> None:
-    values = {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, **env} if env else {}
+    values = {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, **env}
     result = _chorus(tmp_path, "run", **values)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
@@ -107,3 +109,71 @@ async def test_a_refused_token_is_explained(tmp_path: Path) -> None:
         settings = settings_for(fake, tmp_path, TELEGRAM_BOT_TOKEN="999:WRONG-token-value")
         with pytest.raises(FatalIntakeError, match="Telegram refused TELEGRAM_BOT_TOKEN"):
             await serve(settings, asyncio.Event())
+
+
+# ---------------------------------------------------------------------- local try-out
+
+
+def _until_line(process: subprocess.Popen[str], contains: str, timeout: float = 60) -> list[str]:
+    """Lines the process printed up to the first one containing `contains`."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError(f"Chorus ended early; it printed: {lines}")
+        lines.append(line.rstrip())
+        if contains in line:
+            return lines
+    raise AssertionError(f"no line with {contains!r} in time; printed: {lines}")
+
+
+def test_run_without_a_token_starts_the_local_try_out(tmp_path: Path) -> None:
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CHORUS_", "TELEGRAM_"))}
+    clean.update(CHORUS_TRYOUT_PORT=str(port), CHORUS_LOG_LEVEL="WARNING")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        lines = _until_line(process, "Press Ctrl+C to stop")
+        printed = "\n".join(lines)
+        assert "TELEGRAM_BOT_TOKEN is not set, so Chorus starts in local try-out mode" in printed
+        assert f"http://127.0.0.1:{port}/" in printed
+        assert "Nothing leaves this computer" in printed
+        assert "put the token it gives you in TELEGRAM_BOT_TOKEN" in printed
+        state = httpx.get(f"http://127.0.0.1:{port}/tryout/state", timeout=10).json()
+        assert [p["role"] for p in state["people"]][:3] == ["admin", "coordinator", "member"]
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert "Local try-out" in page.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    assert (tmp_path / "chorus-tryout.db").exists()
+    assert (tmp_path / "chorus-tryout.key").exists()
+    assert not (tmp_path / "chorus.db").exists()
+    assert not (tmp_path / "chorus.key").exists()
+
+
+def test_the_try_out_refuses_other_addresses_and_says_why(tmp_path: Path) -> None:
+    result = _chorus(tmp_path, "tryout", "--host", "0.0.0.0", "--port", "0")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "--host 0.0.0.0 was refused" in lines[0]
+    assert "only listens on 127.0.0.1" in lines[0]
+    assert "--allow-remote" in lines[0]
+    assert not (tmp_path / "chorus-tryout.db").exists()
+
+
+def test_help_describes_the_try_out(tmp_path: Path) -> None:
+    result = _chorus(tmp_path, "tryout", "--help")
+    assert result.returncode == 0
+    for option in ("--port", "--host", "--allow-remote", "--data-dir"):
+        assert option in result.stdout

@@ -1,0 +1,446 @@
+"""The try-out's Bot API server with a chat page in front: people chat with the real bot.
+
+The page (bot/tryout/static/) talks to a small JSON API under ``/tryout/``. What a person
+types, taps or attaches there becomes a Bot API update, which the unchanged bot fetches with
+``getUpdates`` exactly as from Telegram; what the bot sends or edits reaches the page as an
+event (long polling ``/tryout/events``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import tornado.web
+
+from bot.clock import SystemClock
+from bot.localapi.protocol import ChatUser, ClientConnection, StoredFile
+from bot.localapi.server import LOCALHOST, BotApiServer, Route
+from bot.tryout.clock import MOVES, TryoutClock
+
+logger = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+# How long a page's request for news waits before answering "nothing new".
+EVENTS_WAIT = 25.0
+EVENTS_KEPT = 5000
+MAX_UPLOAD = 20 * 1024 * 1024
+MAX_TEXT = 4096
+_LOCAL_NAMES = frozenset({"127.0.0.1", "localhost"})
+_KINDS = {"photo": "photo", "voice": "voice", "document": "document"}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on the page: a Telegram user of the try-out."""
+
+    id: int
+    name: str
+    role: str  # admin | coordinator | member | newcomer
+
+    def to_dict(self) -> dict[str, Any]:
+        """The person as the page sees them."""
+        return {"id": self.id, "name": self.name, "role": self.role}
+
+
+class TryoutApi(BotApiServer):
+    """The local Bot API server plus the chat page and its JSON API."""
+
+    def __init__(
+        self, token: str, bot_username: str, *, host: str = LOCALHOST, port: int = 0
+    ) -> None:
+        super().__init__(token, bot_username, host=host, port=port)
+        self.bot_first_name = "Chorus (try-out)"
+        self.people: dict[int, Person] = {}
+        self.framing: dict[str, str] = {}
+        self._events: deque[dict[str, Any]] = deque(maxlen=EVENTS_KEPT)
+        self._seq = 0
+        self._news: asyncio.Event | None = None
+        self._query_chats: dict[str, int] = {}
+        # Called with each person added from the page (to keep them for the next start).
+        self.on_person_added: Callable[[Person], None] | None = None
+        self.clock = TryoutClock(SystemClock())
+        self.zone = ZoneInfo("Europe/London")
+        # Called after the page moved the try-out's time forward.
+        self.on_clock_moved: Callable[[], None] | None = None
+
+    def unix_time(self) -> int:
+        """Messages are dated by the try-out's clock, which can be moved forward."""
+        return int(self.clock.now().timestamp())
+
+    def shown_time(self) -> str:
+        """The try-out's time as the page shows it, in the configured zone."""
+        local = self.clock.now().astimezone(self.zone)
+        return f"{local:%a} {local.day} {local:%B}, {local:%H:%M}"
+
+    def move_clock(self, how: str) -> None:
+        """Move the try-out's time forward and tell the page."""
+        self.clock.move(how, self.zone)
+        if self.on_clock_moved is not None:
+            self.on_clock_moved()
+        self._emit(0, "clock", time=self.shown_time())
+
+    @property
+    def page_url(self) -> str:
+        """Where the chat page is."""
+        return f"http://{self.host}:{self.port}/"
+
+    def extra_routes(self) -> list[Route]:
+        """The page, its files and its JSON API."""
+        api = {"api": self}
+        return [
+            (r"/", _PageHandler, {"path": str(STATIC)}),
+            (r"/static/(chat\.css|chat\.js)", _StaticHandler, {"path": str(STATIC)}),
+            (r"/favicon\.ico", _NoIconHandler, {}),
+            (r"/tryout/state", _StateHandler, api),
+            (r"/tryout/chat/(\d+)", _ChatHandler, api),
+            (r"/tryout/events", _EventsHandler, api),
+            (r"/tryout/send", _SendHandler, api),
+            (r"/tryout/tap", _TapHandler, api),
+            (r"/tryout/upload", _UploadHandler, api),
+            (r"/tryout/people", _PeopleHandler, api),
+            (r"/tryout/clock", _ClockHandler, api),
+            (r"/tryout/files/([A-Za-z0-9_-]+)", _DownloadHandler, api),
+        ]
+
+    # ------------------------------------------------------------------ people
+
+    def add_person(self, person: Person) -> ChatUser:
+        """Give this person a private chat with the bot."""
+        self.people[person.id] = person
+        return self.user(person.id, person.name)
+
+    def person(self, person_id: Any) -> Person:
+        """A known person, or a 400 answer for the page."""
+        try:
+            found = self.people.get(int(person_id))
+        except (TypeError, ValueError):
+            found = None
+        if found is None:
+            raise tornado.web.HTTPError(400, reason="Unknown person")
+        return found
+
+    def stored_file(self, file_id: str) -> StoredFile | None:
+        """A file someone sent or the bot uploaded, by its id."""
+        return self._files.get(file_id)
+
+    # ------------------------------------------------------------------ events for the page
+
+    def _emit(self, chat_id: int, kind: str, **data: Any) -> None:
+        self._seq += 1
+        self._events.append({"seq": self._seq, "chat_id": chat_id, "kind": kind, **data})
+        if self._news is not None:
+            self._news.set()
+            self._news = None
+
+    def _on_message(self, chat_id: int, message: dict[str, Any]) -> None:
+        self._emit(chat_id, "message", message=message_view(message, mine=False))
+
+    def _on_deleted(self, chat_id: int, message_id: int) -> None:
+        self._emit(chat_id, "deleted", message_id=message_id)
+
+    async def _on_stop(self) -> None:
+        if self._news is not None:
+            self._news.set()
+
+    def events_after(self, seq: int) -> tuple[int, list[dict[str, Any]], bool]:
+        """Events newer than ``seq``: (latest seq, events, whether some were already dropped)."""
+        events = [event for event in self._events if event["seq"] > seq]
+        missed = bool(self._events) and self._events[0]["seq"] > seq + 1 and seq > 0
+        return self._seq, events, missed
+
+    async def wait_for_news(self, seq: int, within: float) -> None:
+        """Returns once there are events after ``seq``, on stopping, or after ``within`` s."""
+        if self._seq > seq or self._closing:
+            return
+        if self._news is None:
+            self._news = asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._news.wait(), within)
+
+    # ------------------------------------------------------------------ what people do
+
+    def say(self, person: Person, text: str) -> None:
+        """The person sends ``text`` to the bot."""
+        user = self._users[person.id]
+        self.send_text(user, text)
+        message = self._user_messages[person.id][next(reversed(self._user_messages[person.id]))]
+        self._emit(person.id, "message", message=message_view(message, mine=True))
+
+    def press(self, person: Person, message_id: int, data: str) -> None:
+        """The person taps a button with ``data`` on one of the bot's messages."""
+        if message_id not in self._bot_messages.get(person.id, {}):
+            raise tornado.web.HTTPError(400, reason="No such message")
+        self.tap(self._users[person.id], message_id, data)
+        query_id = next(reversed(self.callback_answers))
+        self._query_chats[query_id] = person.id
+
+    def attach(
+        self, person: Person, kind: str, content: bytes, name: str | None, mime: str | None
+    ) -> None:
+        """The person sends a photo, voice note or file."""
+        self.send_media(self._users[person.id], kind, content, None, name, mime)
+        message = self._user_messages[person.id][next(reversed(self._user_messages[person.id]))]
+        self._emit(person.id, "message", message=message_view(message, mine=True))
+
+    async def _answer_callback_query(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> bool:
+        answered = await super()._answer_callback_query(params, connection)
+        query_id = str(params.get("callback_query_id", ""))
+        chat_id = self._query_chats.pop(query_id, None)
+        text = params.get("text")
+        if chat_id is not None and isinstance(text, str) and text:
+            self._emit(chat_id, "toast", text=text, alert=bool(params.get("show_alert")))
+        return answered
+
+    async def _set_my_commands(self, params: dict[str, Any], connection: ClientConnection) -> bool:
+        done = await super()._set_my_commands(params, connection)
+        self._emit(0, "commands")
+        return done
+
+    async def _delete_my_commands(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> bool:
+        done = await super()._delete_my_commands(params, connection)
+        self._emit(0, "commands")
+        return done
+
+    # ------------------------------------------------------------------ what the page reads
+
+    def chat(self, person: Person) -> dict[str, Any]:
+        """Everything in one person's chat, oldest first, and their command menu."""
+        views = [
+            message_view(m, mine=True) for m in self._user_messages.get(person.id, {}).values()
+        ]
+        views += [
+            message_view(m, mine=False) for m in self._bot_messages.get(person.id, {}).values()
+        ]
+        # Both sides of a chat share one run of message ids, as on Telegram.
+        views.sort(key=lambda view: view["id"])
+        scope = {"type": "chat", "chat_id": person.id}
+        commands = self.commands_for(scope) or self.commands_for(None)
+        return {"person": person.to_dict(), "messages": views, "commands": commands}
+
+    def state(self) -> dict[str, Any]:
+        """The bot, the people and the page's framing."""
+        return {
+            "bot": {"username": self.bot_username, "name": self.bot_first_name},
+            "people": [person.to_dict() for person in self.people.values()],
+            "framing": self.framing,
+            "time": self.shown_time(),
+            "seq": self._seq,
+        }
+
+
+def message_view(message: dict[str, Any], *, mine: bool) -> dict[str, Any]:
+    """A message as the page draws it: text with entities, buttons, media by file id."""
+    view: dict[str, Any] = {
+        "id": message["message_id"],
+        "mine": mine,
+        "date": message.get("date", 0),
+        "edited": "edit_date" in message,
+        "text": message.get("text", message.get("caption", "")),
+        "entities": message.get("entities", message.get("caption_entities", [])),
+        "buttons": [
+            [{"text": b["text"], "data": b.get("callback_data"), "url": b.get("url")} for b in row]
+            for row in (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        ],
+    }
+    if "photo" in message:
+        view["photo"] = message["photo"][-1]["file_id"]
+    if "voice" in message:
+        view["voice"] = message["voice"]["file_id"]
+    if "document" in message:
+        document = message["document"]
+        view["document"] = {
+            "file_id": document["file_id"],
+            "name": document.get("file_name") or "file",
+            "size": document.get("file_size", 0),
+        }
+    if "sticker" in message:
+        view["text"] = view["text"] or message["sticker"].get("emoji", "")
+    return view
+
+
+# ---------------------------------------------------------------------- HTTP handlers
+
+
+class _ApiHandler(tornado.web.RequestHandler):
+    api: TryoutApi
+
+    def initialize(self, api: TryoutApi) -> None:
+        self.api = api
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def prepare(self) -> None:
+        # A page from another site that renamed itself to this address (DNS rebinding)
+        # still names its own host; only this machine's names are served.
+        if self.api.host == LOCALHOST and self.request.host_name not in _LOCAL_NAMES:
+            raise tornado.web.HTTPError(403, reason="Open the page at 127.0.0.1")
+
+    def check_origin(self) -> None:
+        """Refuse requests sent by other web sites' pages (they could post as anyone)."""
+        origin = self.request.headers.get("Origin")
+        host = self.request.headers.get("Host", "")
+        if origin is not None and origin.split("://", 1)[-1] != host:
+            raise tornado.web.HTTPError(403, reason="Requests from other sites are refused")
+
+    def body(self) -> dict[str, Any]:
+        """The JSON object posted by the page."""
+        self.check_origin()
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise tornado.web.HTTPError(400, reason="Not JSON") from None
+        if not isinstance(body, dict):
+            raise tornado.web.HTTPError(400, reason="Not a JSON object")
+        return body
+
+    def reply(self, value: dict[str, Any]) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps(value, ensure_ascii=False))
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(json.dumps({"error": self._reason}))
+
+
+class _PageHandler(tornado.web.RequestHandler):
+    def initialize(self, path: str) -> None:
+        self.path = Path(path)
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' blob:; media-src 'self' blob:; "
+            "object-src 'none'; frame-ancestors 'none'",
+        )
+        self.finish((self.path / "index.html").read_bytes())
+
+
+class _NoIconHandler(tornado.web.RequestHandler):
+    def get(self) -> None:
+        self.set_status(204)
+        self.finish()
+
+
+class _StaticHandler(tornado.web.StaticFileHandler):
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")
+
+
+class _StateHandler(_ApiHandler):
+    def get(self) -> None:
+        self.reply(self.api.state())
+
+
+class _ChatHandler(_ApiHandler):
+    def get(self, person_id: str) -> None:
+        self.reply(self.api.chat(self.api.person(person_id)))
+
+
+class _EventsHandler(_ApiHandler):
+    async def get(self) -> None:
+        try:
+            after = int(self.get_query_argument("after", "0"))
+        except ValueError:
+            raise tornado.web.HTTPError(400, reason="after must be a number") from None
+        await self.api.wait_for_news(after, EVENTS_WAIT)
+        seq, events, missed = self.api.events_after(after)
+        self.reply({"seq": seq, "events": events, "missed": missed})
+
+
+class _SendHandler(_ApiHandler):
+    def post(self) -> None:
+        body = self.body()
+        person = self.api.person(body.get("person"))
+        text = body.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise tornado.web.HTTPError(400, reason="Type a message first")
+        if len(text) > MAX_TEXT:
+            raise tornado.web.HTTPError(400, reason="Messages can be up to 4096 characters")
+        self.api.say(person, text)
+        self.reply({"ok": True})
+
+
+class _TapHandler(_ApiHandler):
+    def post(self) -> None:
+        body = self.body()
+        person = self.api.person(body.get("person"))
+        message_id, data = body.get("message_id"), body.get("data")
+        if not isinstance(message_id, int) or not isinstance(data, str) or not data:
+            raise tornado.web.HTTPError(400, reason="No such button")
+        self.api.press(person, message_id, data)
+        self.reply({"ok": True})
+
+
+class _UploadHandler(_ApiHandler):
+    def post(self) -> None:
+        self.check_origin()
+        person = self.api.person(self.get_body_argument("person", ""))
+        kind = _KINDS.get(self.get_body_argument("kind", ""))
+        files = self.request.files.get("file")
+        if kind is None or not files:
+            raise tornado.web.HTTPError(400, reason="Choose a file to send")
+        upload = files[0]
+        if not upload.body:
+            raise tornado.web.HTTPError(400, reason="That file is empty")
+        if len(upload.body) > MAX_UPLOAD:
+            raise tornado.web.HTTPError(400, reason="Files can be up to 20 MB here")
+        self.api.attach(person, kind, upload.body, upload.filename, upload.content_type)
+        self.reply({"ok": True})
+
+
+class _PeopleHandler(_ApiHandler):
+    def post(self) -> None:
+        body = self.body()
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name.strip()) > 40:
+            raise tornado.web.HTTPError(400, reason="Give a first name of up to 40 characters")
+        person = Person(max(self.api.people, default=2000) + 1, name.strip(), "newcomer")
+        self.api.add_person(person)
+        if self.api.on_person_added is not None:
+            self.api.on_person_added(person)
+        self.reply(person.to_dict())
+
+
+class _ClockHandler(_ApiHandler):
+    def post(self) -> None:
+        how = self.body().get("move")
+        if how not in MOVES:
+            raise tornado.web.HTTPError(400, reason="Time can move an hour, a day, or to 9:00")
+        self.api.move_clock(how)
+        self.reply({"time": self.api.shown_time()})
+
+
+class _DownloadHandler(_ApiHandler):
+    def get(self, file_id: str) -> None:
+        stored = self.api.stored_file(file_id)
+        if stored is None:
+            raise tornado.web.HTTPError(404, reason="No such file")
+        mime = stored.mime_type or "application/octet-stream"
+        self.set_header("Content-Type", mime)
+        # Files come from anyone in the try-out: only pictures and sound are shown in the
+        # page; anything else is saved, and never runs as part of the page.
+        self.set_header("Content-Security-Policy", "sandbox")
+        shown = mime.startswith(("image/", "audio/")) and not mime.startswith("image/svg")
+        name = stored.file_name or f"{stored.kind}-{stored.file_unique_id}"
+        save = self.get_query_argument("save", "") or not shown
+        disposition = "attachment" if save else "inline"
+        self.set_header("Content-Disposition", f"{disposition}; filename*=UTF-8''{quote(name)}")
+        self.finish(stored.content)
