@@ -252,15 +252,6 @@ class LoopRepo:
         ).first()
         return LoopItem(**row._mapping) if row else None
 
-    async def item_by_reference(self, reference: str) -> LoopItem | None:
-        """The item with this private reference, if any."""
-        row = (
-            await self._conn.execute(
-                select(*_item_columns()).where(schema.item.c.reference == reference)
-            )
-        ).first()
-        return LoopItem(**row._mapping) if row else None
-
     async def items(self, item_ids: Sequence[int]) -> list[LoopItem]:
         """These items (those that exist), in no particular order."""
         if not item_ids:

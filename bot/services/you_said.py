@@ -130,14 +130,10 @@ class YouSaid:
             )
         return len(people)
 
-    async def history(self, telegram_id: int, item_id: int | str) -> ItemHistory | None:
-        """What happened to one of this member's own items (by id, or by the private
-        reference /mine shows); None if it is not theirs."""
+    async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
+        """What happened to one of this member's own items; None if it is not theirs."""
         async with self._storage.read() as tx:
-            if isinstance(item_id, str):
-                item = await tx.loop.item_by_reference(item_id)
-            else:
-                item = await tx.loop.item(item_id)
+            item = await tx.loop.item(item_id)
             person = await tx.people.by_telegram_id(telegram_id)
             if item is None or item.withdrawn_on is not None:
                 return None
