@@ -603,6 +603,8 @@ class Sharing:
             await tx.updates.drop_for_item(item.id, now)
             if item.return_address is not None:
                 await tx.items.cancel_updates(item.return_address)
+            # Updates about it still waiting for the author's rhythm go no further.
+            await tx.updates.drop_for_item(item.id, now)
             told = False
             if await was_used(tx, item):
                 told = await self._tell_withdrawn(tx, item, now)
