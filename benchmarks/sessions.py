@@ -136,7 +136,13 @@ async def _run(
         "reminder tick: queue the 24-hour reminder",
         lambda: sessions.tick(LONDON, DEFAULT_QUIET_HOURS),
     )
-    print(f"reminders sent: {report.reminders_sent}")
+    async with storage.read() as tx:
+        messages = (
+            await tx.conn.execute(
+                select(func.count()).where(schema.outbox.c.kind == "session_reminder")
+            )
+        ).scalar_one()
+    print(f"reminders handled: {report.reminders_sent}, reminder messages queued: {messages}")
     await _timed(
         "an idle tick (nothing due)", lambda: sessions.tick(LONDON, DEFAULT_QUIET_HOURS), 20
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -90,58 +91,55 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         services.sealer,
     )
     application.bot_data.worker = worker
-
-    async def tick(_context: ChorusContext) -> None:
-        worker.kick()
-
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(tick, interval=DELIVERY_TICK, first=1, name="delivery")
-    _schedule_safeguarding(application, services, worker)
-
-    async def loop_tick(_context: ChorusContext) -> None:
-        if await loop_round(services, settings.zone, settings.quiet_hours):
-            worker.kick()
-
-    application.job_queue.run_repeating(loop_tick, interval=LOOP_TICK, first=1, name="loop")
-    _tick_sessions(application, settings, services, worker)
+    _schedule_ticks(application, settings, services, worker)
     register(application)
     application.add_error_handler(errors.on_error)
     return application
 
 
-def _tick_sessions(
+def _schedule_ticks(
     application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
 ) -> None:
-    """Queue sessions' due reminders, attendance requests and questions afterwards."""
+    """The periodic ticks. Each asks the database what is due and queues it, waking the
+    delivery worker when it queued something; the schedule itself holds no work."""
+    zone, quiet = settings.zone, settings.quiet_hours
 
-    async def sessions_tick(_context: ChorusContext) -> None:
+    async def wake_worker() -> int:
+        return 1
+
+    async def sessions_due() -> int:
+        report = await services.sessions.tick(zone, quiet)
+        return report.reminders_sent + report.attendance_asked + report.feedback_asked
+
+    async def loop_due() -> int:
+        return await loop_round(services, zone, quiet)
+
+    ticks: list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]] = [
+        ("delivery", DELIVERY_TICK, 1, wake_worker),
+        ("loop", LOOP_TICK, 1, loop_due),
+        ("sessions", SESSIONS_TICK, 1, sessions_due),
+        ("unanswered-alerts", SAFETY_TICK, 5, services.safety.send_unanswered),
+    ]
+    assert application.job_queue is not None
+    for name, interval, first, due in ticks:
+        application.job_queue.run_repeating(
+            _tick(name, due, worker), interval=interval, first=first, name=name
+        )
+
+
+def _tick(
+    name: str, due: Callable[[], Awaitable[int]], worker: DeliveryWorker
+) -> Callable[[ChorusContext], Coroutine[Any, Any, None]]:
+    async def tick(_context: ChorusContext) -> None:
         try:
-            report = await services.sessions.tick(settings.zone, settings.quiet_hours)
+            queued = await due()
         except Exception as exc:  # the next tick tries again; nothing due is lost
-            logger.error("session tick failed: %s", describe(exc))
+            logger.error("%s tick failed: %s", name, describe(exc))
             return
-        if report.reminders_sent or report.attendance_asked or report.feedback_asked:
+        if queued:
             worker.kick()
 
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        sessions_tick, interval=SESSIONS_TICK, first=1, name="sessions"
-    )
-
-
-def _schedule_safeguarding(
-    application: ChorusApp, services: Services, worker: DeliveryWorker
-) -> None:
-    """Risk alerts nobody answered in time go to the leads without a name."""
-
-    async def unanswered_alerts(_context: ChorusContext) -> None:
-        if await services.safety.send_unanswered():
-            worker.kick()
-
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(
-        unanswered_alerts, interval=SAFETY_TICK, first=5, name="unanswered-alerts"
-    )
+    return tick
 
 
 def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:

@@ -24,13 +24,13 @@ from bot import texts
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
-from bot.crypto import Sealer, SealError
+from bot.crypto import Sealer
 from bot.failures import describe
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
-    RETURN_ADDRESS_PURPOSE,
     open_payload,
+    open_return_address,
     quiet_until,
     retry_delay,
 )
@@ -218,16 +218,15 @@ class DeliveryWorker:
 
     async def _recipient(self, job: OutboxJob) -> _Recipient | None:
         """The person a row goes to; for an anonymous contributor, found only now, by
-        opening the sealed return address (the one place it is opened)."""
+        opening the sealed return address."""
         if job.return_address is None:
             if job.chat_id is None or job.person_id is None:
                 return None
             return _Recipient(
                 job.chat_id, job.person_id, job.paused, job.unreachable, job.quiet_hours
             )
-        try:
-            telegram_id = int(self._sealer.open(job.return_address, RETURN_ADDRESS_PURPOSE))
-        except (SealError, ValueError):
+        telegram_id = open_return_address(self._sealer, job.return_address)
+        if telegram_id is None:
             return None
         async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
@@ -245,14 +244,27 @@ class DeliveryWorker:
         payload = open_payload(self._sealer, job.payload)
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
-        for index in range(job.parts_sent, len(parts)):
-            last = index == len(parts) - 1
-            await self._bot.send_message(
-                chat_id,
-                parts[index],
-                reply_markup=markup if last else None,
-                rate_limit_args={"pace": Pace.BULK},
-            )
+        # A file comes after the text, as one more part: a crash between them sends only
+        # what had not gone yet.
+        total = len(parts) + (payload.document is not None)
+        for index in range(job.parts_sent, total):
+            last = index == total - 1
+            if index < len(parts):
+                await self._bot.send_message(
+                    chat_id,
+                    parts[index],
+                    reply_markup=markup if index == len(parts) - 1 else None,
+                    rate_limit_args={"pace": Pace.BULK},
+                )
+            else:
+                assert payload.document is not None
+                name, content = payload.document
+                await self._bot.send_document(
+                    chat_id,
+                    content.encode(),
+                    filename=name,
+                    rate_limit_args={"pace": Pace.BULK},
+                )
             if not last:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)

@@ -172,8 +172,9 @@ NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
+    "/sessions – group meetings coming up, and your answers\n"
     "/share – share feedback or part of your story, with your name or without\n"
-    "/mine – what you've shared, and taking it back\n"
+    "/mine – what you've shared, what happened with it, and taking it back\n"
     "/updates – what the group did with what members said\n"
     "/support – where to get help now\n"
     "/settings – your name, pausing messages, and how you hear back\n"
@@ -186,6 +187,9 @@ HELP_COORDINATOR = N_(
     "/newgroup – make a new group\n"
     "/invite – get a group's invite link\n"
     "/members – see who is in a group\n"
+    "/newsession – set up a group meeting and invite a group\n"
+    "/sessions – who's coming, changes, and marking who came\n"
+    "/hours – export involvement hours as a spreadsheet\n"
     "/broadcast – send a message to your groups\n"
     "/prompt – ask a group a question\n"
     "/read – read what members shared\n"
@@ -360,6 +364,10 @@ BUTTON_KIND_STORY = N_("Part of my story")
 SHARE_PICK_PROMPT = N_("Which question would you like to answer?")
 SHARE_PROMPT_INTRO = N_("The question: “{text}”\n\n")
 SHARE_SESSION_INTRO = N_("Your feedback on a group meeting.\n\n")
+SHARE_SESSION_TITLE_INTRO = N_("Your feedback on <b>{title}</b> ({day}).\n\n")
+SHARE_PICK_SESSION = N_("Which group meeting is it about?")
+SHARE_SESSION_LINE = N_("{title} · {day}")
+BUTTON_SESSION_OTHER = N_("Another meeting")
 SHARE_ASK_CONTENT = N_(
     "{intro}Type your words, or send a voice note or a photo (up to {limit} characters).\n\n"
     "You can go back, or /cancel to stop."
@@ -524,7 +532,7 @@ BUTTON_RESPOND = N_("Respond")
 
 READ_PICK = N_("Whose input would you like to read?")
 READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
-READ_LINE = N_("{day} · {kind} · {who}\n{content}")
+READ_LINE = N_("{day} · {kind} · {who} · {status}\n{content}")
 READ_ANONYMOUS = N_("without a name")
 READ_HIDDEN = N_("name not shown to observers")
 READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")
@@ -694,6 +702,7 @@ BOARD_ACTION = N_("• {title}: {news}")
 BOARD_ACTION_STATUS = N_("now {status}")
 BOARD_ACTION_TEXT = N_("{text}")
 BUTTON_BOARD_SEND = N_("Send this to the group")
+BOARD_SEND_NOTE = N_("You can send this list to everyone in the group.")
 BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
 BUTTON_BOARD_YES = N_("Yes, send it")
 BOARD_SENT = N_("Sending it to {count} people.")
@@ -727,6 +736,7 @@ CARD = N_(
     "{words}"
 )
 CARD_ANONYMOUS = N_("without a name")
+CARD_NOT_SHOWN = N_("who gave it is not shown to observers")
 CARD_NAMED = N_("from {name}")
 CARD_WORDS = N_("“{words}”")
 CARD_VOICE = N_("(a voice note: tap the button to hear it)")
@@ -948,6 +958,9 @@ SESSION_BAD_REMINDERS = N_(
     "Sorry, I didn't understand those times. Could you try like this: 24h, 2h "
     "(up to 3 times, from 10 minutes to 14 days before), or none?"
 )
+SESSION_UNREADABLE = N_(
+    "Sorry, I couldn't read any words in that. Could you type it again, or tap Skip?"
+)
 SESSION_CANT_SKIP = N_("This one is needed, sorry. Please type it, or /cancel to stop.")
 SESSION_END_NOT_UNDERSTOOD = N_(
     "Sorry, I didn't understand that. Could you try like this: 4pm, or 2 hours"
@@ -1049,33 +1062,34 @@ BUTTON_SCALE_3 = N_("😐")
 BUTTON_SCALE_4 = N_("🙂")
 BUTTON_SCALE_5 = N_("😀")
 BUTTON_NO_THANKS = N_("No thanks")
-SESSION_FEEDBACK_MORE = N_(
-    "Thank you. If you'd like to add a few words, type them now.\n\n"
-    "Then choose how to send it. Without your name, coordinators won't see who sent it.{few}"
+SESSION_FEEDBACK_NAME = N_(
+    "Thank you. Should the coordinators see your name with it? "
+    "Without your name, they won't see who sent it.{few}"
 )
 SESSION_FEEDBACK_FEW = N_(" Only a few people came, though, so they might be able to guess.")
-SESSION_FEEDBACK_GOT_WORDS = N_(
-    "Got your words. How would you like to send it? "
-    "Without your name, coordinators won't see who sent it."
+SESSION_FEEDBACK_WORDS = N_(
+    "If you'd like to add a few words about how it was, type them now. "
+    "Or tap Send to send it as it is."
 )
-BUTTON_SEND_WITHOUT_NAME = N_("Send without my name")
-BUTTON_SEND_WITH_NAME = N_("Send with my name")
+SESSION_FEEDBACK_CHOOSE_FIRST = N_(
+    "Before your words: should the coordinators see your name with it? Please tap one of "
+    "these, then type your words again."
+)
 SESSION_FEEDBACK_SENT = N_(
     "Thank you. It's with the coordinators now. Your private reference is {reference}."
 )
 SESSION_FEEDBACK_SKIPPED = N_("That's fine. Thank you for coming.")
 SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, that question isn't open any more.")
-SESSION_FEEDBACK_TOO_LONG = N_(
-    "That's longer than I can keep ({limit} characters at most). Could you make it shorter?"
+SESSION_FEEDBACK_LEFT = N_(
+    "You're not in that group any more, so I haven't passed this on. Nothing was sent."
 )
-SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5\n{comment}")
+SESSION_FEEDBACK_TOO_LONG = N_(
+    "That's longer than I can keep ({limit} characters at most). Could you make it shorter? "
+    "Nothing has been sent yet."
+)
+# Kept as plain text with the item (not shown as HTML).
+SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 
 MENU_SESSIONS = N_("Sessions coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
-HELP_MEMBER_SESSIONS = N_("\n/sessions – sessions coming up, and your answers")
-HELP_COORDINATOR_SESSIONS = N_(
-    "\n/newsession – set up a session and invite a group\n"
-    "/sessions – who's coming, changes, and marking who came\n"
-    "/hours – export involvement hours as a spreadsheet"
-)

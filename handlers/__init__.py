@@ -69,6 +69,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SHARE_KIND: share.share_kind_tapped,
     Action.SHARE_PROMPT: share.share_prompt_tapped,
     Action.SHARE_SESSION: share.share_session_tapped,
+    Action.SHARE_SESSION_PICK: share.share_session_picked,
     Action.SHARE_NAMED: share.share_named_tapped,
     Action.SHARE_CONSENT: share.share_consent_tapped,
     Action.SHARE_SKIP: share.share_skip_tapped,
@@ -146,6 +147,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_EXPORT_GROUP: sessions.session_export_group_tapped,
     Action.SESSION_EXPORT: sessions.session_export_tapped,
     Action.SESSION_RATE: sessions.session_rate_tapped,
+    Action.SESSION_FEEDBACK_NAME: sessions.session_feedback_name_tapped,
     Action.SESSION_FEEDBACK_SEND: sessions.session_feedback_send_tapped,
     Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
 }

@@ -27,6 +27,8 @@ from handlers.common import (
 TITLE_STEP = "loop_action_title"
 TEXT_STEP = "loop_action_text"
 READY_STEP = "loop_action_ready"
+# The latest updates shown with an action, so the view stays one message.
+HISTORY_SHOWN = 8
 
 _DONE_REPLIES = {
     Done.NOT_ALLOWED: texts.ACTION_NOT_ALLOWED,
@@ -220,7 +222,7 @@ def action_text(view: ActionView) -> Raw:
             date=h.at_day,
             text=status_words(h.status) if h.status else (h.text or ""),
         )
-        for h in view.history
+        for h in view.history[-HISTORY_SHOWN:]
     ]
     return say(
         texts.ACTION_VIEW,

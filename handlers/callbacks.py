@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     SHARE_NAMED = "un"
     SHARE_START_AGAIN = "uo"
     SHARE_PROMPT = "uq"
+    SHARE_SESSION_PICK = "ul"
     SHARE_SKIP = "us"
     SHARE_SEND = "ut"
     PROMPT_RESPOND = "ur"
@@ -129,6 +130,7 @@ class Action(enum.StrEnum):
     SESSION_EXPORT_GROUP = "so"
     SESSION_EXPORT = "sop"
     SESSION_RATE = "sr"
+    SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
 

@@ -12,7 +12,7 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
-from bot.services.sharing import Stage
+from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
@@ -46,10 +46,9 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     if role is Role.STRANGER:
         await respond(update, say(texts.START_STRANGER))
         return
-    parts = [say(texts.HELP_MEMBER), say(texts.HELP_MEMBER_SESSIONS)]
+    parts = [say(texts.HELP_MEMBER)]
     if role >= Role.COORDINATOR:
         parts.append(say(texts.HELP_COORDINATOR))
-        parts.append(say(texts.HELP_COORDINATOR_SESSIONS))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
     if role >= Role.COORDINATOR:
@@ -72,6 +71,8 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         if not await safety.offer_help(update, context, message.text if message else None):
             await other_message(update, context)
         return
+    if step.step not in STAGES:  # sharing raises its own alerts, naming the group
+        await safety.offer_help(update, context, message.text)
     await _STEPS[step.step](update, context, message.text)
 
 

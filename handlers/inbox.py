@@ -11,6 +11,7 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
+from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -31,6 +32,7 @@ OUTCOME_STEP = "loop_outcome"
 DUE_STEP = "loop_due"
 REPLY_STEP = "loop_reply"
 READY_STEP = "loop_ready"
+CARD_WORDS_MAX = 3000
 
 _DONE_REPLIES = {
     Done.NOT_ALLOWED: texts.INBOX_NOT_ALLOWED,
@@ -66,33 +68,31 @@ _CONSENT_WORDS = {
 }
 
 
-@coordinators_only
 async def inbox_command(update: Update, context: ChorusContext) -> None:
-    """Show the inbox of the coordinator's group, or ask which group."""
+    """Show the inbox of the coordinator's (or observer's) group, or ask which group."""
     groups = await context.services.inbox.groups(sender_id(update))
     if len(groups) == 1:
         await _show(update, context, groups[0].id, InboxFilter.ALL, None)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
         await respond(update, say(texts.INBOX_PICK), keyboard(rows))
-    else:
+    elif await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
+    else:
+        await respond(update, say(texts.ONLY_COORDINATORS))
 
 
-@coordinators_only
 async def inbox_group_tapped(update: Update, context: ChorusContext) -> None:
     """Open the chosen group's inbox."""
     group_id = button_int(update)
     await _show(update, context, group_id or 0, InboxFilter.ALL, None)
 
 
-@coordinators_only
 async def inbox_filter_tapped(update: Update, context: ChorusContext) -> None:
     """Show only new, waiting, overdue, or all items."""
     await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), None)
 
 
-@coordinators_only
 async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
     """Show the next item."""
     values = button_args(update)
@@ -235,6 +235,8 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.INBOX_GONE))
         return
     kind, file_id = media
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     if kind == "voice":
         await context.bot.send_voice(chat_id(update), file_id)
     else:
@@ -299,12 +301,17 @@ def card_text(view: InboxView) -> Raw:
 
 def _item_text(card: Card) -> Raw:
     item = card.item
-    if card.author is None:
+    if card.author is None and item.person_id is not None:
+        who = say(texts.CARD_NOT_SHOWN)
+    elif card.author is None:
         who = say(texts.CARD_ANONYMOUS)
     else:
         who = say(texts.CARD_NAMED, name=card.author or label(texts.UNNAMED_MEMBER))
     if card.words:
-        words = say(texts.CARD_WORDS, words=card.words)
+        shown = card.words
+        if len(shown) > CARD_WORDS_MAX:  # the card must fit one message with its buttons
+            shown = shown[: CARD_WORDS_MAX - 1] + "…"
+        words = say(texts.CARD_WORDS, words=shown)
     else:
         words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
     return say(
@@ -331,30 +338,38 @@ def _card_keys(view: InboxView) -> InlineKeyboardMarkup:
     days = [(label(texts.BUTTON_NUDGE_DAYS), callbacks.encode(Action.INBOX_DAYS, g))]
     card = view.card
     if card is None:
-        return keyboard([filters[:2], filters[2:], days])
+        return keyboard([filters[:2], filters[2:], days] if view.may_act else [filters])
+    following = callbacks.encode(Action.INBOX_NEXT, g, which.value, str(card.item.id))
+    next_key = (label(texts.BUTTON_NEXT_ITEM), following)
+    if not view.may_act:  # observers read, and nothing more
+        return keyboard([[next_key], filters[:2], filters[2:]])
+    return keyboard([*_item_keys(card, next_key), filters[:2], filters[2:], days])
+
+
+def _item_keys(card: Card, next_key: tuple[str, str]) -> list[list[tuple[str, str]]]:
+    """What a coordinator can do with the item on the card."""
     item = str(card.item.id)
 
-    def key(text: str, action: Action, *extra: str | int) -> tuple[str, str]:
-        return (label(text), callbacks.encode(action, *extra))
+    def key(text: str, action: Action) -> tuple[str, str]:
+        return (label(text), callbacks.encode(action, item))
 
-    rows = [
-        [key(texts.BUTTON_ACK, Action.INBOX_ACK, item)],
-        [key(texts.BUTTON_CONSIDER, Action.INBOX_CONSIDER, item)],
-        [key(texts.BUTTON_MEETING, Action.INBOX_MEETING, item)],
-        [
-            key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME, item),
-            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK, item),
-        ],
-        [
-            key(texts.BUTTON_REPLY, Action.INBOX_REPLY, item),
-            key(texts.BUTTON_NEXT_ITEM, Action.INBOX_NEXT, g, which.value, item),
-        ],
-    ]
-    if card.item.status != "received":
-        rows.pop(0)
+    status = card.item.status
+    rows = []
     if card.item.media_kind is not None:
-        rows.insert(0, [key(texts.BUTTON_MEDIA, Action.INBOX_MEDIA, item)])
-    return keyboard([*rows, filters[:2], filters[2:], days])
+        rows.append([key(texts.BUTTON_MEDIA, Action.INBOX_MEDIA)])
+    if status == "received":
+        rows.append([key(texts.BUTTON_ACK, Action.INBOX_ACK)])
+    if status in ("received", "acknowledged"):
+        rows.append([key(texts.BUTTON_CONSIDER, Action.INBOX_CONSIDER)])
+    rows += [
+        [key(texts.BUTTON_MEETING, Action.INBOX_MEETING)],
+        [
+            key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME),
+            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK),
+        ],
+        [key(texts.BUTTON_REPLY, Action.INBOX_REPLY), next_key],
+    ]
+    return rows
 
 
 async def _after(

@@ -44,7 +44,11 @@ async def mine_read_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.ITEM_NOT_FOUND))
         return
     withdraw = callbacks.encode(Action.MINE_WITHDRAW, entry.reference)
-    rows = [[(label(texts.BUTTON_WITHDRAW_ONE), withdraw)]]
+    history = callbacks.encode(Action.HISTORY, entry.item_id)
+    rows = [
+        [(label(texts.BUTTON_WHAT_HAPPENED), history)],
+        [(label(texts.BUTTON_WITHDRAW_ONE), withdraw)],
+    ]
     await respond_long(update, _full(entry))
     if entry.media_file_id is not None and entry.media_kind == "voice":
         await context.bot.send_voice(chat_id(update), entry.media_file_id)

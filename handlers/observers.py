@@ -8,7 +8,7 @@ from telegram import Update
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.roles import ObserverOutcome
-from bot.services.sharing import KIND_WORDS, ReaderItem
+from bot.services.sharing import KIND_WORDS, STATUS_WORDS, ReaderItem
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -155,5 +155,6 @@ def _line(item: ReaderItem) -> str:
         day=item.given_on.strftime("%-d %B %Y"),
         kind=say(KIND_WORDS[item.kind]),
         who=who,
+        status=say(STATUS_WORDS.get(item.status, texts.STATUS_RECEIVED)),
         content=Raw(" ".join(parts)),
     )

@@ -58,7 +58,8 @@ async def prompt_text_typed(update: Update, context: ChorusContext, text: str) -
 async def prompt_end_tapped(update: Update, context: ChorusContext) -> None:
     """Until when it takes answers; then the preview."""
     choice = button_int(update)
-    draft = await context.services.prompts.choose_end(sender_id(update), (choice or 1) - 1)
+    index = choice - 1 if choice is not None else -1
+    draft = await context.services.prompts.choose_end(sender_id(update), index)
     await _show(update, draft)
 
 

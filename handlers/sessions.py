@@ -4,6 +4,7 @@ it was afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from bot.services.sessions import (
     DraftProblem,
     DraftReply,
     FeedbackOutcome,
+    FeedbackResult,
     Overview,
     Period,
     SaveOutcome,
@@ -40,7 +42,7 @@ from bot.services.sessions import (
 )
 from bot.services.when import WhenError, WhenProblem, describe, describe_length
 from bot.texts import Raw, label, say
-from handlers import callbacks
+from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
     button_args,
@@ -131,14 +133,7 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
 @coordinators_only
 async def newsession_command(update: Update, context: ChorusContext) -> None:
     """Start a new session: choose the group (if more than one), then the questions."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await _begin(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(Action.SESSION_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.SESSION_PICK_GROUP), keyboard(rows))
+    await _pick_group(update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin)
 
 
 @coordinators_only
@@ -149,6 +144,35 @@ async def session_group_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.STALE_BUTTON))
         return
     await _begin(update, context, group_id)
+
+
+async def _pick_group(
+    update: Update,
+    context: ChorusContext,
+    action: Action,
+    question: str,
+    chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
+) -> None:
+    """Go on with the coordinator's one group, or ask which of their groups."""
+    groups = await context.services.groups.manageable(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+    elif len(groups) == 1:
+        await chosen(update, context, groups[0].id)
+    else:
+        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
+        await respond(update, say(question), keyboard(rows))
+
+
+async def _overview_of_tapped(update: Update, context: ChorusContext) -> Overview | None:
+    """The overview of the session on the tapped button; says so if it may not be seen."""
+    session_id = button_int(update)
+    overview = None
+    if session_id is not None:
+        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    if overview is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+    return overview
 
 
 async def _begin(update: Update, context: ChorusContext, group_id: int) -> None:
@@ -211,12 +235,8 @@ async def session_discard_tapped(update: Update, context: ChorusContext) -> None
 @coordinators_only
 async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
     """Show a session's answers, with ways to change, cancel or mark who came."""
-    session_id = button_int(update)
-    overview = None
-    if session_id is not None:
-        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    overview = await _overview_of_tapped(update, context)
     if overview is None:
-        await respond(update, say(texts.ONLY_COORDINATORS))
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     await respond(update, _overview_text(overview, zone, now), _manage_keys(overview))
@@ -256,12 +276,8 @@ async def session_edit_field_tapped(update: Update, context: ChorusContext) -> N
 @coordinators_only
 async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before cancelling a session."""
-    session_id = button_int(update)
-    overview = None
-    if session_id is not None:
-        overview = await context.services.sessions.overview(sender_id(update), session_id)
+    overview = await _overview_of_tapped(update, context)
     if overview is None:
-        await respond(update, say(texts.ONLY_COORDINATORS))
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     s = overview.session
@@ -392,15 +408,13 @@ async def session_done_tapped(update: Update, context: ChorusContext) -> None:
 @coordinators_only
 async def hours_command(update: Update, context: ChorusContext) -> None:
     """Export involvement hours: choose the group, then the period."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-        return
-    if len(groups) == 1:
-        await respond(update, say(texts.HOURS_PICK_PERIOD), _period_keys(groups[0].id))
-        return
-    rows = [[(g.name, callbacks.encode(Action.SESSION_EXPORT_GROUP, g.id))] for g in groups]
-    await respond(update, say(texts.HOURS_PICK_GROUP), keyboard(rows))
+
+    async def periods(update: Update, context: ChorusContext, group_id: int) -> None:
+        await respond(update, say(texts.HOURS_PICK_PERIOD), _period_keys(group_id))
+
+    await _pick_group(
+        update, context, Action.SESSION_EXPORT_GROUP, texts.HOURS_PICK_GROUP, periods
+    )
 
 
 @coordinators_only
@@ -442,7 +456,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
-    """Take the one-tap answer, and offer to add words and choose how to send it."""
+    """Take the one-tap answer, and ask whether to send it with the name or without."""
     session_id, score = button_int(update), button_int(update, 1)
     came = None
     if session_id is not None and score is not None:
@@ -453,31 +467,49 @@ async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
         return
     few = say(texts.SESSION_FEEDBACK_FEW) if came < SMALL_SESSION else ""
-    await respond(update, say(texts.SESSION_FEEDBACK_MORE, few=few), _send_keys())
+    await respond(update, say(texts.SESSION_FEEDBACK_NAME, few=few), _name_keys())
+
+
+async def session_feedback_name_tapped(update: Update, context: ChorusContext) -> None:
+    """With the name (2) or without it (1); then words may be added."""
+    named = button_int(update) == 2
+    result = await context.services.sessions.choose_name(sender_id(update), named)
+    if result.outcome is not FeedbackOutcome.ASK_MORE:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+        return
+    await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
 
 
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
-    """Keep the words typed with the answer, and ask how to send it."""
-    result = await context.services.sessions.comment(sender_id(update), text)
-    if result.outcome is FeedbackOutcome.TOO_LONG:
-        await respond(update, say(texts.SESSION_FEEDBACK_TOO_LONG, limit=COMMENT_MAX))
-    elif result.outcome is FeedbackOutcome.ASK_MORE:
-        await respond(update, say(texts.SESSION_FEEDBACK_GOT_WORDS), _send_keys())
-    else:
-        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+    """Send the feedback with the words typed."""
+    result = await context.services.sessions.send_feedback(
+        sender_id(update), chat_id(update), text
+    )
+    if result.outcome is FeedbackOutcome.CHOOSE_NAME:
+        # Words that suggest risk get help at once, whatever else is going on.
+        if not await safety.offer_help(update, context, text):
+            await respond(update, say(texts.SESSION_FEEDBACK_CHOOSE_FIRST), _name_keys())
+        return
+    await _feedback_sent(update, context, result)
 
 
 async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
-    """Send the feedback to the group's coordinators, with or without the name."""
-    named = button_int(update) == 2
-    zone = context.bot_data.zone
-    result = await context.services.sessions.send_feedback(
-        sender_id(update), chat_id(update), named, zone
-    )
+    """Send the feedback as it is, without words."""
+    result = await context.services.sessions.send_feedback(sender_id(update), chat_id(update))
+    await _feedback_sent(update, context, result)
+
+
+async def _feedback_sent(update: Update, context: ChorusContext, result: FeedbackResult) -> None:
     if result.outcome is FeedbackOutcome.SENT:
         await respond(update, say(texts.SESSION_FEEDBACK_SENT, reference=result.reference))
+    elif result.outcome is FeedbackOutcome.TOO_LONG:
+        await respond(update, say(texts.SESSION_FEEDBACK_TOO_LONG, limit=COMMENT_MAX))
+    elif result.outcome is FeedbackOutcome.LEFT_GROUP:
+        await respond(update, say(texts.SESSION_FEEDBACK_LEFT))
     else:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+    if result.alert_id is not None:
+        await safety.send_safety_reply(update, context, result.alert_id)
 
 
 async def session_feedback_skip_tapped(update: Update, context: ChorusContext) -> None:
@@ -526,6 +558,7 @@ _WHEN_REPLIES = {
 }
 _PROBLEMS = {
     DraftProblem.BAD_NUMBER: texts.SESSION_BAD_NUMBER,
+    DraftProblem.UNREADABLE: texts.SESSION_UNREADABLE,
     DraftProblem.BAD_REMINDERS: texts.SESSION_BAD_REMINDERS,
     DraftProblem.CANNOT_SKIP: texts.SESSION_CANT_SKIP,
     DraftProblem.NOT_ALLOWED: texts.ONLY_COORDINATORS,
@@ -705,21 +738,20 @@ def _period_keys(group_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def _name_keys() -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(label(texts.BUTTON_WITHOUT_NAME), _data(Action.SESSION_FEEDBACK_NAME, 1))],
+            [(label(texts.BUTTON_WITH_NAME), _data(Action.SESSION_FEEDBACK_NAME, 2))],
+            [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
+        ]
+    )
+
+
 def _send_keys() -> InlineKeyboardMarkup:
     return keyboard(
         [
-            [
-                (
-                    label(texts.BUTTON_SEND_WITHOUT_NAME),
-                    callbacks.encode(Action.SESSION_FEEDBACK_SEND, 1),
-                )
-            ],
-            [
-                (
-                    label(texts.BUTTON_SEND_WITH_NAME),
-                    callbacks.encode(Action.SESSION_FEEDBACK_SEND, 2),
-                )
-            ],
+            [(label(texts.BUTTON_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SEND))],
             [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
         ]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
@@ -113,6 +114,12 @@ async def share_session_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view, keep_message=True)
 
 
+async def share_session_picked(update: Update, context: ChorusContext) -> None:
+    """Give feedback on the chosen group meeting (or one not listed)."""
+    view = await context.services.sharing.choose_session(sender_id(update), button_int(update))
+    await show(update, context, view)
+
+
 async def share_named_tapped(update: Update, context: ChorusContext) -> None:
     """Send with the member's name (1) or without it (0)."""
     named = button_int(update) == 1
@@ -202,9 +209,8 @@ async def show(
     draft = view.draft
     if draft is None or view.resumable:
         if draft is None:
-            await respond(
-                update, say(_PROBLEMS.get(view.problem or Problem.STALE, texts.STALE_BUTTON))
-            )
+            problem = _PROBLEMS.get(view.problem or Problem.STALE, texts.STALE_BUTTON)
+            await _reply(update, say(problem), None, keep_message)
             return
         rows = [
             [
@@ -224,9 +230,12 @@ async def show(
 
 
 async def _reply(
-    update: Update, text: Raw, markup: InlineKeyboardMarkup, new_message: bool
+    update: Update, text: Raw, markup: InlineKeyboardMarkup | None, new_message: bool
 ) -> None:
-    if new_message:
+    if new_message or len(texts.split_message(text)) > 1:
+        # A long preview goes in new messages, split, with the buttons under the last.
+        if update.callback_query is not None:
+            await update.callback_query.answer()
         await send(update, text, markup)
     else:
         await respond(update, text, markup)
@@ -270,6 +279,25 @@ def _pick_prompt(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
     return say(texts.SHARE_PICK_PROMPT), rows
 
 
+def _pick_session(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    rows = [
+        [
+            (
+                _session_words(view, s.title, s.starts_at),
+                callbacks.encode(Action.SHARE_SESSION_PICK, s.id),
+            )
+        ]
+        for s in view.sessions
+    ]
+    rows.append([_button(texts.BUTTON_SESSION_OTHER, Action.SHARE_SESSION_PICK)])
+    return say(texts.SHARE_PICK_SESSION), rows
+
+
+def _session_words(view: StepView, title: str, starts_at: datetime) -> str:
+    day = starts_at.astimezone(view.zone).strftime("%a %-d %B")
+    return label(texts.SHARE_SESSION_LINE, title=_short(title, 40), day=day)
+
+
 def _ask_for_content(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
     return _ask_content(view, draft), _keep(draft)
 
@@ -309,6 +337,7 @@ _QUESTIONS: dict[Stage, Callable[[StepView, Draft], tuple[Raw, Rows]]] = {
     Stage.GROUP: _pick_group,
     Stage.KIND: _pick_kind,
     Stage.PROMPT: _pick_prompt,
+    Stage.SESSION: _pick_session,
     Stage.CONTENT: _ask_for_content,
     Stage.CAPTION: _ask_caption,
     Stage.NAME: _ask_name,
@@ -321,6 +350,9 @@ def _ask_content(view: StepView, draft: Draft) -> Raw:
     intro: Raw | str = ""
     if draft.kind is Kind.PROMPT and view.prompt is not None:
         intro = say(texts.SHARE_PROMPT_INTRO, text=view.prompt.text)
+    elif draft.kind is Kind.SESSION and view.session is not None:
+        day = view.session.starts_at.astimezone(view.zone).strftime("%A %-d %B")
+        intro = say(texts.SHARE_SESSION_TITLE_INTRO, title=view.session.title, day=day)
     elif draft.kind is Kind.SESSION:
         intro = say(texts.SHARE_SESSION_INTRO)
     text = say(texts.SHARE_ASK_CONTENT, intro=Raw(intro), limit=f"{MAX_WORDS:,}")

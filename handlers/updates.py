@@ -18,8 +18,10 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     respond,
+    respond_long,
     sender_id,
 )
+from handlers.common import send as send_message
 from storage.loop import DigestPreference
 
 
@@ -67,8 +69,8 @@ async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None
 
 async def history_tapped(update: Update, context: ChorusContext) -> None:
     """Show everything that happened with one of the member's own items."""
-    values = button_args(update)
-    item_id = item_arg(values[0]) if values else None
+    # /mine's button carries the item's id (a forged one finds nothing of the person's own).
+    item_id = item_arg((button_args(update) or [""])[0])
     history = await context.services.you_said.history(sender_id(update), item_id or 0)
     if history is None:
         await respond(update, say(texts.HISTORY_GONE))
@@ -76,10 +78,8 @@ async def history_tapped(update: Update, context: ChorusContext) -> None:
     lines = [
         say(texts.HISTORY_LINE, date=day_words(line.on), text=line.text) for line in history.lines
     ]
-    await respond(
-        update,
-        say(texts.HISTORY_HEADER, date=day_words(history.given_on), lines=Raw("\n".join(lines))),
-    )
+    text = say(texts.HISTORY_HEADER, date=day_words(history.given_on), lines=Raw("\n".join(lines)))
+    await respond_long(update, text)
 
 
 async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
@@ -91,7 +91,12 @@ async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
     if board.may_send and not board.empty:
         send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.UPDATES_SEND, group_id))
         keys = keyboard([[send]])
-    await respond(update, board.text, keys)
+    if len(board.text) <= texts.MAX_MESSAGE - 200:
+        await respond(update, board.text, keys)
+        return
+    await respond_long(update, board.text)
+    if keys is not None:
+        await send_message(update, say(texts.BOARD_SEND_NOTE), keys)
 
 
 # --- How a member hears (from /settings) ---------------------------------------------------------

@@ -148,6 +148,14 @@ class ItemsRepo:
         )
         return bool(result.rowcount)
 
+    async def linked_to_action(self, item_id: int) -> bool:
+        """True if coordinators gathered the item into an action."""
+        ai = schema.action_item
+        row = await self._conn.execute(
+            select(ai.c.item_id).where(ai.c.item_id == item_id).limit(1)
+        )
+        return row.first() is not None
+
     async def cancel_updates(self, return_address: str) -> int:
         """Stop messages still queued to an anonymous item's own return address; how many.
 

@@ -7,12 +7,15 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
+
+if TYPE_CHECKING:
+    from storage.repositories import PersonRow
 
 # Statuses an item moves through before its outcome.
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
@@ -183,6 +186,14 @@ class WaitingItem:
     given_on: date
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """How many items wait in one way, and the oldest of them."""
+
+    count: int
+    oldest: list[WaitingItem]
+
+
 _ITEM_COLUMNS = (
     "id",
     "group_id",
@@ -302,36 +313,70 @@ class LoopRepo:
             update(schema.item).where(schema.item.c.id == item_id).values(**values)
         )
 
-    async def waiting(self, group_ids: Sequence[int], overdue: Overdue) -> list[WaitingItem]:
-        """Visible open items of these groups that have waited too long, oldest first."""
+    async def waiting(
+        self, groups: dict[int, Overdue], limit: int
+    ) -> dict[int, tuple[Waiting, Waiting]]:
+        """For each group: its items not acknowledged in time, and those without an outcome
+        in time (each counted once, in the second if both), oldest first, at most `limit` of
+        each. Groups sharing their dates are counted together, in a few statements."""
         i = schema.item
-        rows = await self._conn.execute(
-            select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
-            .where(
-                i.c.group_id.in_(list(group_ids)),
-                i.c.withdrawn_on.is_(None),
-                _filter_condition(InboxFilter.OVERDUE, overdue),
+        together: dict[Overdue, list[int]] = {}
+        for group_id, overdue in groups.items():
+            together.setdefault(overdue, []).append(group_id)
+        found: dict[int, list[Waiting]] = {g: [Waiting(0, []), Waiting(0, [])] for g in groups}
+        for overdue, group_ids in together.items():
+            open_ = and_(i.c.group_id.in_(group_ids), i.c.withdrawn_on.is_(None))
+            late = and_(
+                open_, i.c.status.in_(OPEN_STATUSES), i.c.given_on <= overdue.no_outcome_by
             )
-            .order_by(i.c.group_id, i.c.given_on, i.c.id)
-        )
-        return [WaitingItem(**row._mapping) for row in rows]
+            unacknowledged = and_(
+                open_,
+                i.c.status == "received",
+                i.c.given_on <= overdue.unacknowledged_by,
+                i.c.given_on > overdue.no_outcome_by,
+            )
+            for which, condition in enumerate((unacknowledged, late)):
+                counts = await self._conn.execute(
+                    select(i.c.group_id, func.count()).where(condition).group_by(i.c.group_id)
+                )
+                for group_id, count in counts:
+                    found[int(group_id)][which] = Waiting(int(count), [])
+                # The oldest few of each group that has any: each an index range, read in order.
+                for group_id in group_ids:
+                    if not found[group_id][which].count:
+                        continue
+                    rows = await self._conn.execute(
+                        select(i.c.id, i.c.group_id, i.c.kind, i.c.status, i.c.given_on)
+                        .where(condition, i.c.group_id == group_id)
+                        .order_by(i.c.given_on, i.c.id)
+                        .limit(limit)
+                    )
+                    found[group_id][which].oldest.extend(WaitingItem(**r._mapping) for r in rows)
+        return {group_id: (pair[0], pair[1]) for group_id, pair in found.items()}
+
+    async def all_outcome_days(self) -> dict[int, int]:
+        """Every group's own days-without-outcome before a nudge, where one was set."""
+        s = schema.loop_group_setting
+        rows = await self._conn.execute(select(s.c.group_id, s.c.outcome_days))
+        return {int(row[0]): int(row[1]) for row in rows}
 
     async def newly_visible(
         self, group_ids: Sequence[int], since: datetime, now: datetime
     ) -> dict[int, int]:
         """How many items became visible to each group's coordinators in (since, now]."""
         i = schema.item
+        wanted = set(group_ids)
+        # By the time index alone: a day's items are few, the group's are many.
         rows = await self._conn.execute(
             select(i.c.group_id, func.count())
             .where(
-                i.c.group_id.in_(list(group_ids)),
                 i.c.visible_at > since,
                 i.c.visible_at <= now,
                 i.c.withdrawn_on.is_(None),
             )
             .group_by(i.c.group_id)
         )
-        return {int(row[0]): int(row[1]) for row in rows}
+        return {int(row[0]): int(row[1]) for row in rows if int(row[0]) in wanted}
 
     async def coordinators_of(self, group_ids: Sequence[int]) -> list[tuple[int, int]]:
         """(group id, person id) for every coordinator of these groups."""
@@ -608,7 +653,10 @@ class UpdatesRepo:
             .scalars()
             .all()
         )
-        fresh = [row for row in rows if row.source not in existing]
+        fresh = list(
+            {row.source: row for row in reversed(rows) if row.source not in existing}.values()
+        )
+        fresh.reverse()
         if not fresh:
             return
         await self._conn.execute(
@@ -638,16 +686,19 @@ class UpdatesRepo:
         )
         return [Recipient(row.person_id, row.pseudonym) for row in rows]
 
-    async def pending_for(self, recipient: Recipient) -> list[PendingRow]:
-        """Every update still waiting for this recipient, oldest first."""
+    async def pending_for(
+        self, recipients: Sequence[Recipient]
+    ) -> dict[Recipient, list[PendingRow]]:
+        """Every update still waiting for these recipients, oldest first, by recipient."""
+        if not recipients:
+            return {}
         cu, i = schema.contributor_update, schema.item
-        who = (
-            cu.c.person_id == recipient.person_id
-            if recipient.person_id is not None
-            else and_(cu.c.person_id.is_(None), cu.c.pseudonym == recipient.pseudonym)
-        )
+        people = [r.person_id for r in recipients if r.person_id is not None]
+        pseudonyms = [r.pseudonym for r in recipients if r.person_id is None and r.pseudonym]
         rows = await self._conn.execute(
             select(
+                cu.c.person_id,
+                cu.c.pseudonym,
                 cu.c.id,
                 cu.c.item_id,
                 cu.c.text,
@@ -656,10 +707,64 @@ class UpdatesRepo:
                 i.c.withdrawn_on.is_not(None).label("withdrawn"),
             )
             .join(i, i.c.id == cu.c.item_id)
-            .where(who, cu.c.state == "pending")
+            .where(
+                cu.c.state == "pending",
+                or_(
+                    cu.c.person_id.in_(people),
+                    and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
+                ),
+            )
             .order_by(cu.c.id)
         )
-        return [PendingRow(**row._mapping) for row in rows]
+        found: dict[Recipient, list[PendingRow]] = {}
+        for row in rows:
+            key = Recipient(row.person_id, None if row.person_id is not None else row.pseudonym)
+            found.setdefault(key, []).append(
+                PendingRow(
+                    row.id,
+                    row.item_id,
+                    row.text,
+                    row.created_at,
+                    row.return_address,
+                    row.withdrawn,
+                )
+            )
+        return found
+
+    async def people(self, person_ids: Sequence[int]) -> dict[int, PersonRow]:
+        """The people with these ids, by id."""
+        from storage.repositories import PersonRow  # storage.repositories imports this module
+
+        if not person_ids:
+            return {}
+        p = schema.person
+        rows = await self._conn.execute(select(p).where(p.c.id.in_(list(person_ids))))
+        return {row.id: PersonRow(**row._mapping) for row in rows}
+
+    async def people_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, PersonRow]:
+        """The people with these Telegram ids, by Telegram id."""
+        from storage.repositories import PersonRow  # storage.repositories imports this module
+
+        if not telegram_ids:
+            return {}
+        p = schema.person
+        rows = await self._conn.execute(select(p).where(p.c.telegram_id.in_(list(telegram_ids))))
+        return {row.telegram_id: PersonRow(**row._mapping) for row in rows}
+
+    async def preferences(self, person_ids: Sequence[int]) -> dict[int, DigestPreference]:
+        """The chosen rhythm of each of these members who chose one."""
+        if not person_ids:
+            return {}
+        d = schema.digest_preference
+        rows = await self._conn.execute(
+            select(d.c.person_id, d.c.rhythm, d.c.weekday, d.c.at_time).where(
+                d.c.person_id.in_(list(person_ids))
+            )
+        )
+        return {
+            int(row.person_id): DigestPreference(row.rhythm, row.weekday, row.at_time)
+            for row in rows
+        }
 
     async def mark(self, ids: Sequence[int], state: str, now: datetime) -> None:
         """Mark updates queued (gathered into a message) or dropped."""
@@ -670,12 +775,16 @@ class UpdatesRepo:
             update(cu).where(cu.c.id.in_(list(ids))).values(state=state, queued_at=now)
         )
 
-    async def reschedule(self, ids: Sequence[int], due_at: datetime) -> None:
-        """Look at these updates again at `due_at`."""
-        if not ids:
+    async def reschedule(self, due: Sequence[tuple[int, datetime]]) -> None:
+        """Look at these updates again later: (update id, when)."""
+        if not due:
             return
         cu = schema.contributor_update
-        await self._conn.execute(update(cu).where(cu.c.id.in_(list(ids))).values(due_at=due_at))
+        by_time: dict[datetime, list[int]] = {}
+        for update_id, due_at in due:
+            by_time.setdefault(due_at, []).append(update_id)
+        for due_at, ids in by_time.items():
+            await self._conn.execute(update(cu).where(cu.c.id.in_(ids)).values(due_at=due_at))
 
     async def look_again(self, person_id: int, pseudonym: str, now: datetime) -> None:
         """A member changed how they hear: look at their waiting updates now."""

@@ -281,7 +281,14 @@ session_attendance = Table(
 item = Table(
     "item",
     metadata,
-    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    # On SQLite the id is the rowid itself (INTEGER PRIMARY KEY), so no hidden sequence
+    # numbers the rows in the order they came.
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
     # prompt | feedback | session | story
     Column("kind", String(12), nullable=False),
@@ -384,6 +391,19 @@ risk_alert = Table(
 )
 
 # Closing the loop (J4), created by migration 0005.
+
+# The coordinators' daily notice counts the items that became visible since the last one,
+# and the items of each group that have waited too long (by status, then date given).
+Index("ix_item_visible_at", item.c.visible_at)
+# Covering, so counting and listing the oldest need not read the rows themselves.
+Index(
+    "ix_item_group_status_given",
+    item.c.group_id,
+    item.c.status,
+    item.c.given_on,
+    item.c.id,
+    item.c.withdrawn_on,
+)
 
 # What happened to each item, in order: acknowledged, being considered, taken to a
 # meeting, an outcome, a reply, linked to an action. Shown to its author in /mine. A

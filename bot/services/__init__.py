@@ -65,6 +65,7 @@ class Services:
         safety = Safety(storage, clock, sealer, admin_ids, helplines)
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
+        sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
         return cls(
             clock=clock,
             sealer=sealer,
@@ -74,12 +75,12 @@ class Services:
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
             safety=safety,
-            sharing=Sharing(storage, clock, sealer, safety, zone, admin_ids),
+            sharing=sharing,
             prompts=Prompts(storage, clock, admin_ids, zone),
             updates=updates,
             inbox=inbox,
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
-            sessions=Sessions(storage, clock, admin_ids, sealer),
+            sessions=Sessions(storage, clock, admin_ids, sharing),
         )

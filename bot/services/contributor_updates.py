@@ -22,8 +22,8 @@ from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import (
-    RETURN_ADDRESS_PURPOSE,
     Payload,
+    open_return_address,
     quiet_until,
     seal_payload,
 )
@@ -228,72 +228,97 @@ class ContributorUpdates:
         async with self._storage.read() as tx:
             if not await tx.updates.due_recipients(now, 1):
                 return 0
-        sent = 0
         async with self._storage.transaction() as tx:
-            for recipient in await tx.updates.due_recipients(now, RECIPIENTS_PER_RUN):
-                sent += await self._settle(tx, recipient, now, zone, quiet_default)
-        return sent
+            recipients = await tx.updates.due_recipients(now, RECIPIENTS_PER_RUN)
+            pending = await tx.updates.pending_for(recipients)
+            dropped = [r.id for rows in pending.values() for r in rows if r.withdrawn]
+            live = {
+                who: [r for r in rows if not r.withdrawn]
+                for who, rows in pending.items()
+                if any(not r.withdrawn for r in rows)
+            }
+            reaches = await self.reach(
+                tx, {who: rows[0].return_address for who, rows in live.items()}
+            )
+            later: list[tuple[int, datetime]] = []
+            messages, queued = [], []
+            for who, rows in live.items():
+                ids = [r.id for r in rows]
+                reach = reaches.get(who)
+                if reach is None:
+                    dropped += ids
+                    continue
+                wait = self._hold(reach, rows, now, zone, quiet_default)
+                if wait is not None:
+                    later += [(update_id, wait) for update_id in ids]
+                    continue
+                messages.append(self._message(rows, reach, now))
+                queued += ids
+            await tx.outbox.enqueue(messages, now)
+            await tx.updates.mark(queued, "queued", now)
+            await tx.updates.mark(dropped, "dropped", now)
+            await tx.updates.reschedule(later)
+        return len(messages)
 
-    async def _settle(
-        self, tx: Tx, recipient: Recipient, now: datetime, zone: ZoneInfo, quiet_default: str
-    ) -> int:
-        rows = await tx.updates.pending_for(recipient)
-        await tx.updates.mark([r.id for r in rows if r.withdrawn], "dropped", now)
-        live = [r for r in rows if not r.withdrawn]
-        if not live:
-            return 0
-        reach = await self.reach(tx, recipient, live[0].return_address)
-        ids = [r.id for r in live]
-        if reach is None:
-            await tx.updates.mark(ids, "dropped", now)
-            return 0
+    @staticmethod
+    def _hold(
+        reach: Reach,
+        rows: Sequence[PendingRow],
+        now: datetime,
+        zone: ZoneInfo,
+        quiet_default: str,
+    ) -> datetime | None:
+        """Until when an author's updates wait (blocked, paused, quiet hours, their digest
+        time not yet come); None to send them now."""
         person = reach.person
         if person is not None and person.unreachable_at is not None:
-            await tx.updates.reschedule(ids, now + UNREACHABLE_RECHECK)
-            return 0
+            return now + UNREACHABLE_RECHECK
         if person is not None and person.paused:
-            await tx.updates.reschedule(ids, now + PAUSED_RECHECK)
-            return 0
-        quiet = person.quiet_hours if person is not None else None
-        until = quiet_until(now, zone, quiet, quiet_default)
-        if until is not None:
-            await tx.updates.reschedule(ids, until)
-            return 0
+            return now + PAUSED_RECHECK
+        quiet = quiet_until(now, zone, person.quiet_hours if person else None, quiet_default)
+        if quiet is not None:
+            return quiet
         preference = reach.preference
-        if preference.rhythm != Rhythm.NOW:
-            oldest = min(r.created_at for r in live)
-            if last_slot(now, zone, preference) < oldest:
-                await tx.updates.reschedule(ids, next_slot(now, zone, preference))
-                return 0
-        await tx.outbox.enqueue([self._message(live, reach, now)], now)
-        await tx.updates.mark(ids, "queued", now)
-        return 1
+        if preference.rhythm == Rhythm.NOW:
+            return None
+        oldest = min(r.created_at for r in rows)
+        if last_slot(now, zone, preference) >= oldest:
+            return None
+        return next_slot(now, zone, preference)
 
     async def reach(
-        self, tx: Tx, recipient: Recipient, return_address: str | None
-    ) -> Reach | None:
-        """Where an author is and how they want to hear; None if they cannot be reached.
+        self, tx: Tx, addresses: dict[Recipient, str | None]
+    ) -> dict[Recipient, Reach]:
+        """Where each author is and how they want to hear; those who cannot be reached are
+        left out.
 
-        This is the one place an anonymous author's return address is opened to find their
-        settings: in a private chat, the chat id is their Telegram id."""
-        if recipient.person_id is not None:
-            person = await tx.people.get(recipient.person_id)
-            if person is None:
-                return None
-            preference = await tx.updates.preference(person.id) or AS_IT_HAPPENS
-            return Reach(person.id, None, person, preference)
-        if return_address is None:
-            return None
-        try:
-            chat_id = int(self._sealer.open(return_address, RETURN_ADDRESS_PURPOSE))
-        except (SealError, ValueError):
-            logger.error("a return address could not be opened")
-            return None
-        found = await tx.people.by_telegram_id(chat_id)
-        preference = AS_IT_HAPPENS
-        if found is not None:
-            preference = await tx.updates.preference(found.id) or AS_IT_HAPPENS
-        return Reach(None, return_address, found, preference)
+        An anonymous author's return address is opened (by `open_return_address`, as the
+        delivery worker does) only to find their settings: in a private chat, the chat id is
+        their Telegram id."""
+        named = await tx.updates.people([r.person_id for r in addresses if r.person_id])
+        opened: dict[Recipient, int] = {}
+        for recipient, address in addresses.items():
+            if recipient.person_id is None and address is not None:
+                chat = open_return_address(self._sealer, address)
+                if chat is None:
+                    logger.error("a return address could not be opened")
+                else:
+                    opened[recipient] = chat
+        behind = await tx.updates.people_by_telegram_id(list(opened.values()))
+        people = {p.id for p in [*named.values(), *behind.values()]}
+        preferences = await tx.updates.preferences(list(people))
+        found: dict[Recipient, Reach] = {}
+        for recipient, address in addresses.items():
+            if recipient.person_id is not None:
+                person = named.get(recipient.person_id)
+                if person is not None:
+                    chosen = preferences.get(person.id, AS_IT_HAPPENS)
+                    found[recipient] = Reach(person.id, None, person, chosen)
+            elif recipient in opened:
+                someone = behind.get(opened[recipient])
+                chosen = preferences.get(someone.id, AS_IT_HAPPENS) if someone else AS_IT_HAPPENS
+                found[recipient] = Reach(None, address, someone, chosen)
+        return found
 
     def _message(self, rows: Sequence[PendingRow], reach: Reach, now: datetime) -> OutboxNew:
         blocks = [self._sealer.open(r.text, UPDATE_PURPOSE) for r in rows]

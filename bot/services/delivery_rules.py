@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.crypto import SEALED_PREFIX, Sealer
+from bot.crypto import SEALED_PREFIX, Sealer, SealError
 
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 QUIET_OFF = "off"
@@ -31,21 +31,28 @@ def valid_quiet_hours(value: str) -> bool:
 
 @dataclass(frozen=True)
 class Payload:
-    """What a queued message says: its text (Telegram HTML) and any buttons."""
+    """What a queued message says: its text (Telegram HTML) and any buttons, and a small
+    text file sent after it, such as a calendar file (file name, contents)."""
 
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
+    document: tuple[str, str] | None = None
 
     def dumps(self) -> str:
         """As stored in the outbox."""
-        return json.dumps({"text": self.text, "buttons": self.buttons}, ensure_ascii=False)
+        data: dict[str, object] = {"text": self.text, "buttons": self.buttons}
+        if self.document is not None:
+            data["document"] = list(self.document)
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def loads(cls, raw: str) -> Payload:
         """From the outbox."""
         data = json.loads(raw)
         buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
-        return cls(str(data["text"]), buttons)
+        document = data.get("document")
+        attached = (str(document[0]), str(document[1])) if document else None
+        return cls(str(data["text"]), buttons, attached)
 
 
 # Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was
@@ -57,6 +64,16 @@ RETURN_ADDRESS_PURPOSE = "item.return_address"
 def seal_payload(sealer: Sealer, payload: Payload) -> str:
     """`payload` as stored in the outbox, sealed: for messages that carry a member's words."""
     return sealer.seal(payload.dumps(), PAYLOAD_PURPOSE)
+
+
+def open_return_address(sealer: Sealer, return_address: str) -> int | None:
+    """The chat id sealed in an anonymous item's return address (in a private chat, the
+    person's Telegram id); None if it cannot be opened. Every reader of a return address
+    (the delivery worker, the digest run) opens it here and nowhere else."""
+    try:
+        return int(sealer.open(return_address, RETURN_ADDRESS_PURPOSE))
+    except (SealError, ValueError):
+        return None
 
 
 def open_payload(sealer: Sealer, stored: str) -> Payload:

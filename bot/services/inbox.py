@@ -18,7 +18,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
-from bot.services.roles import may_manage
+from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name
 from bot.texts import Raw, say
 from storage.database import Storage
@@ -78,6 +78,8 @@ class InboxView:
     which: InboxFilter
     card: Card | None
     counts: dict[InboxFilter, int]
+    # False for observers: they read, and never see who gave an item.
+    may_act: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,14 +159,10 @@ class Inbox:
         return self._clock.now().astimezone(self._zone).date()
 
     async def groups(self, telegram_id: int) -> list[GroupRow]:
-        """The groups whose inbox this person may work."""
+        """The groups whose inbox this person may open: to work it (coordinators, admins)
+        or to read it (observers)."""
         async with self._storage.read() as tx:
-            if telegram_id in self._admins:
-                return await tx.groups.all()
-            person = await tx.people.by_telegram_id(telegram_id)
-            if person is None or not person.is_coordinator:
-                return []
-            return await tx.groups.coordinated_by(person.id)
+            return await readable_groups(tx, telegram_id, self._admins)
 
     async def view(
         self,
@@ -174,11 +172,14 @@ class Inbox:
         after_item: int | None = None,
     ) -> InboxView | None:
         """The group's inbox from the oldest item (or the one after `after_item`); None if
-        this person may not see it."""
+        this person may not see it. Observers see it without names and cannot act."""
         now = self._clock.now()
         async with self._storage.read() as tx:
             group = await tx.groups.get(group_id)
-            if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
+            if group is None:
+                return None
+            may_act = await may_manage(tx, telegram_id, group_id, self._admins)
+            if not may_act and group not in await readable_groups(tx, telegram_id, self._admins):
                 return None
             overdue = await self.overdue(tx, group_id)
             after = None
@@ -190,9 +191,9 @@ class Inbox:
             if item is None and after is not None:
                 # Past the last one: start again from the oldest.
                 item = await tx.loop.inbox_next(group_id, which, now, overdue)
-            card = await self._card(tx, item, group) if item is not None else None
+            card = await self._card(tx, item, group, may_act) if item is not None else None
             counts = await tx.loop.inbox_counts(group_id, now, overdue)
-        return InboxView(group, which, card, counts)
+        return InboxView(group, which, card, counts, may_act)
 
     async def card(self, telegram_id: int, item_id: int) -> Card | None:
         """One item, for a coordinator of its group; None otherwise."""
@@ -217,11 +218,15 @@ class Inbox:
 
     async def overdue(self, tx: Tx, group_id: int) -> Overdue:
         """The dates on or before which the group's items count as overdue."""
-        days = await tx.loop.outcome_days(group_id) or OUTCOME_DAYS
+        return self.overdue_by(await tx.loop.outcome_days(group_id))
+
+    def overdue_by(self, outcome_days: int | None) -> Overdue:
+        """The overdue dates today, for a group's chosen days without an outcome (or the
+        default)."""
         today = self.today()
         return Overdue(
             unacknowledged_by=today - timedelta(days=UNACKNOWLEDGED_DAYS),
-            no_outcome_by=today - timedelta(days=days),
+            no_outcome_by=today - timedelta(days=outcome_days or OUTCOME_DAYS),
         )
 
     async def acknowledge(self, telegram_id: int, item_id: int) -> Done:
@@ -389,9 +394,9 @@ class Inbox:
             return None
         return item
 
-    async def _card(self, tx: Tx, item: LoopItem, group: GroupRow) -> Card:
+    async def _card(self, tx: Tx, item: LoopItem, group: GroupRow, named: bool = True) -> Card:
         author: str | None = None
-        if item.person_id is not None:
+        if item.person_id is not None and named:
             person: PersonRow | None = await tx.people.get(item.person_id)
             author = (person.display_name if person else None) or ""
         waited = (self.today() - item.given_on).days

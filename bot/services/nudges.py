@@ -19,7 +19,7 @@ from bot.services.delivery_rules import Payload
 from bot.services.inbox import Inbox
 from bot.texts import Raw, say
 from storage.database import Storage
-from storage.loop import WaitingItem
+from storage.loop import Waiting, WaitingItem
 from storage.repositories import GroupRow, OutboxNew, Tx
 
 NOTICE_AT = time(9, 0)
@@ -41,8 +41,8 @@ class GroupNotice:
 
     group: GroupRow
     new: int
-    unacknowledged: list[WaitingItem]
-    no_outcome: list[WaitingItem]
+    unacknowledged: Waiting
+    no_outcome: Waiting
     outcome_days: int
 
 
@@ -85,19 +85,19 @@ class Nudges:
     ) -> dict[int, GroupNotice]:
         groups = {g.id: g for g in await tx.groups.all()}
         new = await tx.loop.newly_visible(list(groups), since, now)
+        chosen = await tx.loop.all_outcome_days()
+        thresholds = {g: self._inbox.overdue_by(chosen.get(g)) for g in groups}
+        waiting = await tx.loop.waiting(thresholds, LIST_MAX)
         notices = {}
         for group in groups.values():
-            overdue = await self._inbox.overdue(tx, group.id)
-            waiting = [w for w in await tx.loop.waiting([group.id], overdue) if w.given_on < today]
-            late = [w for w in waiting if w.given_on <= overdue.no_outcome_by]
-            unacknowledged = [w for w in waiting if w.status == "received" and w not in late]
-            if new.get(group.id) or late or unacknowledged:
+            unacknowledged, late = waiting[group.id]
+            if new.get(group.id) or late.count or unacknowledged.count:
                 notices[group.id] = GroupNotice(
                     group,
                     new.get(group.id, 0),
                     unacknowledged,
                     late,
-                    (today - overdue.no_outcome_by).days,
+                    (today - thresholds[group.id].no_outcome_by).days,
                 )
         return notices
 
@@ -126,17 +126,18 @@ def notice_text(notices: list[GroupNotice], today: date) -> Raw:
         lines: list[str] = [say(texts.NUDGE_GROUP, group=notice.group.name)]
         if notice.new:
             lines.append(say(texts.NUDGE_NEW, count=notice.new))
-        if notice.unacknowledged:
+        if notice.unacknowledged.count:
             lines.append(say(texts.NUDGE_UNACKNOWLEDGED, days=3))
             lines += _item_lines(notice.unacknowledged, today)
-        if notice.no_outcome:
+        if notice.no_outcome.count:
             lines.append(say(texts.NUDGE_NO_OUTCOME, days=notice.outcome_days))
             lines += _item_lines(notice.no_outcome, today)
         parts.append("\n".join(lines))
     return say(texts.NUDGE, groups=Raw("\n\n".join(parts)))
 
 
-def _item_lines(items: list[WaitingItem], today: date) -> list[str]:
+def _item_lines(waiting: Waiting, today: date) -> list[str]:
+    items: list[WaitingItem] = waiting.oldest
     lines: list[str] = [
         say(
             texts.NUDGE_ITEM,
@@ -146,6 +147,6 @@ def _item_lines(items: list[WaitingItem], today: date) -> list[str]:
         )
         for w in items[:LIST_MAX]
     ]
-    if len(items) > LIST_MAX:
-        lines.append(say(texts.NUDGE_MORE, count=len(items) - LIST_MAX))
+    if waiting.count > len(items):
+        lines.append(say(texts.NUDGE_MORE, count=waiting.count - len(items)))
     return lines

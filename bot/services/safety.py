@@ -115,7 +115,6 @@ class Safety:
             self._sealer.seal(words, WORDS_PURPOSE),
             now + ANSWER_WITHIN,
         )
-        logger.info("risk alert raised (group %s)", group_id)
         return alert_id
 
     async def check(self, telegram_id: int, group_id: int | None, words: str) -> str | None:
@@ -134,10 +133,10 @@ class Safety:
                 return AnswerOutcome.UNKNOWN
             if alert.state != "asked":
                 return AnswerOutcome.ALREADY_ANSWERED
-            writer = await tx.people.by_telegram_id(telegram_id) if wants_contact else None
             identity = None
-            if writer is not None:
-                name = writer.display_name or say(texts.SAFETY_NO_NAME)
+            if wants_contact:
+                writer = await tx.people.by_telegram_id(telegram_id)
+                name = (writer.display_name if writer else None) or say(texts.SAFETY_NO_NAME)
                 identity = say(texts.SAFETY_IDENTITY, id=telegram_id, name=name)
             await self._tell_leads(tx, alert, identity, now)
         if identity is None:

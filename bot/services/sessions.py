@@ -23,14 +23,13 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.calendar_file import session_ics
 from bot.clock import Clock
-from bot.crypto import Sealer
 from bot.services.delivery_rules import (
-    RETURN_ADDRESS_PURPOSE,
     Payload,
     quiet_until,
     quiet_window,
 )
 from bot.services.roles import Role, may_manage, role_in
+from bot.services.sharing import Kind, Sharing, SubmitOutcome
 from bot.services.text_rules import clean_name
 from bot.services.when import (
     WhenError,
@@ -42,7 +41,6 @@ from bot.services.when import (
     wall_time_before,
 )
 from bot.texts import Raw, label, say
-from storage import schema
 from storage.database import Storage
 from storage.repositories import OutboxNew, Tx
 from storage.sessions import ATTENDING, AnswerRow, Recipient, ReminderRow, SessionRow
@@ -72,11 +70,8 @@ FEEDBACK_AFTER = timedelta(hours=3)
 FEEDBACK_WINDOW = timedelta(days=7)
 ATTENDANCE_WINDOW = timedelta(days=7)
 SCALE = (1, 2, 3, 4, 5)
-FEEDBACK_PURPOSE = "session.feedback"
 # Fewer people than this came: "without your name" may not hide much, and they are told.
 SMALL_SESSION = 5
-ITEM_BODY_PURPOSE = "item.body"
-_REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 KIND_INVITE = "session_invite"
 KIND_CHANGE = "session_change"
@@ -123,6 +118,7 @@ class DraftProblem(enum.Enum):
     NO_DRAFT = "no_draft"
     NOT_ALLOWED = "not_allowed"
     BAD_TEXT = "bad_text"
+    UNREADABLE = "unreadable"
     BAD_NUMBER = "bad_number"
     BAD_REMINDERS = "bad_reminders"
     WHEN = "when"
@@ -354,19 +350,27 @@ class FeedbackOutcome(enum.Enum):
     """What happened to a member's answer to the question after a session."""
 
     ASK_MORE = "ask_more"
+    CHOOSE_NAME = "choose_name"
     SENT = "sent"
-    NOT_ALLOWED = "not_allowed"
     NO_DRAFT = "no_draft"
     TOO_LONG = "too_long"
+    LEFT_GROUP = "left_group"
 
 
 @dataclass(frozen=True)
 class FeedbackResult:
-    """The outcome, and the private reference of the item made, if one was."""
+    """The outcome; when sent, the item's private reference, and the id of the alert raised
+    if the words suggested risk."""
 
     outcome: FeedbackOutcome
     reference: str | None = None
-    score: int | None = None
+    alert_id: str | None = None
+
+
+_SUBMIT_OUTCOMES = {
+    SubmitOutcome.NOT_MEMBER: FeedbackOutcome.LEFT_GROUP,
+    SubmitOutcome.TOO_LONG: FeedbackOutcome.TOO_LONG,
+}
 
 
 # --- What members read ---------------------------------------------------------------------
@@ -511,20 +515,16 @@ def _button_data(action: str, *args: str | int) -> str:
     return encode(Action[action], *args)
 
 
-def _reference() -> str:
-    return "".join(secrets.choice(_REFERENCE_LETTERS) for _ in range(8))
-
-
 class Sessions:
     """Group sessions for coordinators and members, and their time-based work."""
 
     def __init__(
-        self, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+        self, storage: Storage, clock: Clock, admin_ids: frozenset[int], sharing: Sharing
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._admins = admin_ids
-        self._sealer = sealer
+        self._sharing = sharing
 
     # --- Making and changing sessions ----------------------------------------------------
 
@@ -629,14 +629,19 @@ class Sessions:
             draft.ends_at = end.at
         elif stage is Stage.PLACE:
             place, link = _split_place(text or "")
-            if text is not None and (place or "") and len(place or "") > PLACE_MAX:
+            if len(place or "") > PLACE_MAX or len(link or "") > PLACE_MAX:
                 return DraftReply(draft, DraftProblem.BAD_TEXT)
-            draft.place = _clean_note(place, PLACE_MAX) if place else None
-            draft.link = link if link and len(link) <= PLACE_MAX else None
+            cleaned = _clean_note(place, PLACE_MAX) if place else None
+            if text is not None and cleaned is None and link is None:
+                return DraftReply(draft, DraftProblem.UNREADABLE)
+            draft.place, draft.link = cleaned, link
         elif stage in (Stage.ACCESS, Stage.CONTENT):
             note = None if text is None else _clean_note(text, NOTE_MAX)
             if text is not None and note is None:
-                return DraftReply(draft, DraftProblem.BAD_TEXT)
+                too_long = len(text.strip()) > NOTE_MAX
+                return DraftReply(
+                    draft, DraftProblem.BAD_TEXT if too_long else DraftProblem.UNREADABLE
+                )
             if stage is Stage.ACCESS:
                 draft.access_notes = note
             else:
@@ -772,6 +777,10 @@ class Sessions:
         """Queue a message about a change or cancellation to everyone who answered."""
         people = await tx.sessions.recipients(session.id, list(Answer))
         reachable = [p for p in people if not p.unreachable]
+        # Those who may have it in their calendar get the file again, so their calendar
+        # updates (or drops the session) by itself.
+        ics = calendar_file(session, group_name, zone, now)
+        document = (ics.filename, ics.content.decode())
         rows = []
         for p in reachable:
             view = SessionView(
@@ -791,7 +800,7 @@ class Sessions:
                     f"sc{session.id}.{session.sequence}:{p.person_id}",
                     KIND_CHANGE,
                     p.person_id,
-                    Payload(text, buttons).dumps(),
+                    Payload(text, buttons, document if p.answer != Answer.NO else None).dumps(),
                     now,
                 )
             )
@@ -926,22 +935,7 @@ class Sessions:
             group = await tx.groups.get(session.group_id)
         if not allowed or group is None:
             return None
-        notes = "\n".join(n for n in (session.access_notes, session.content_note) if n)
-        content = session_ics(
-            uid=session.uid,
-            sequence=session.sequence,
-            title=session.title,
-            group=group.name,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            zone=zone,
-            stamp=self._clock.now(),
-            place=session.place,
-            link=session.link,
-            notes=notes or None,
-            cancelled=session.state == "cancelled",
-        )
-        return CalendarFile(f"session-{session.id}.ics", content, session.title)
+        return calendar_file(session, group.name, zone, self._clock.now())
 
     # --- Coordinators' views -------------------------------------------------------------------
 
@@ -1144,86 +1138,55 @@ class Sessions:
             marks = {m.person_id: m.came for m in await tx.sessions.attendance(session_id)}
             if not marks.get(person.id):
                 return None
-            data = {"session": session_id, "score": score, "comment": None}
+            data = {"session": session_id, "score": score, "named": None}
             await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
         return sum(1 for came in marks.values() if came)
 
-    async def comment(self, telegram_id: int, text: str) -> FeedbackResult:
-        """Add typed words to the feedback being given (kept sealed until sent)."""
-        words = text.strip()
-        if len(words) > COMMENT_MAX:
-            return FeedbackResult(FeedbackOutcome.TOO_LONG)
+    async def choose_name(self, telegram_id: int, named: bool) -> FeedbackResult:
+        """With the name or without it; then words may be typed, or it is sent as it is."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = None if person is None else await tx.steps.get(person.id)
             if person is None or step is None or step.step != FEEDBACK_STEP:
                 return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            data = dict(step.data)
-            data["comment"] = self._sealer.seal(words, FEEDBACK_PURPOSE) if words else None
-            await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
-        return FeedbackResult(FeedbackOutcome.ASK_MORE, score=int(data["score"]))
+            await tx.steps.set(person.id, FEEDBACK_STEP, {**step.data, "named": named}, now)
+        return FeedbackResult(FeedbackOutcome.ASK_MORE)
 
     async def send_feedback(
-        self, telegram_id: int, chat_id: int, named: bool, zone: ZoneInfo
+        self, telegram_id: int, chat_id: int, words: str | None = None
     ) -> FeedbackResult:
-        """Put the feedback in the group's inbox as an item about the session."""
-        now = self._clock.now()
-        async with self._storage.transaction() as tx:
+        """Send the feedback (with any words typed) to the group's inbox, as an item about
+        the session, through the sharing service; it says if the words suggest risk."""
+        if words is not None and len(words) > COMMENT_MAX:
+            return FeedbackResult(FeedbackOutcome.TOO_LONG)
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = None if person is None else await tx.steps.get(person.id)
-            if person is None or step is None or step.step != FEEDBACK_STEP:
-                return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            session = await tx.sessions.get(int(step.data["session"]))
-            if session is None:
-                return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            sealed = step.data.get("comment")
-            words = self._sealer.open(sealed, FEEDBACK_PURPOSE) if sealed else ""
-            body = say(texts.SESSION_FEEDBACK_BODY, score=step.data["score"], comment=words)
-            reference = await self._record_session_feedback(
-                tx, session, person.id if named else None, telegram_id, chat_id, body, zone, now
-            )
-            await tx.steps.clear(person.id)
-        return FeedbackResult(FeedbackOutcome.SENT, reference)
-
-    async def _record_session_feedback(
-        self,
-        tx: Tx,
-        session: SessionRow,
-        person_id: int | None,
-        telegram_id: int,
-        chat_id: int,
-        body: str,
-        zone: ZoneInfo,
-        now: datetime,
-    ) -> str:
-        """Store feedback on a session as an item (kind "session"), following the rules of
-        the item table: a random id and reference, the words sealed, the date only; for an
-        anonymous item no person, but the keyed pseudonym and the sealed return address, and
-        visible to coordinators only from the next daily batch. Returns the reference."""
-        today = now.astimezone(zone).date()
-        anonymous = person_id is None
-        visible_at = _local_midnight(today + timedelta(days=1), zone) if anonymous else now
-        reference = _reference()
-        await tx.conn.execute(
-            schema.item.insert().values(
-                id=secrets.randbelow(2**62) + 1,
-                group_id=session.group_id,
-                kind="session",
-                session_id=session.id,
-                reference=reference,
-                person_id=person_id,
-                pseudonym=self._sealer.pseudonym(telegram_id) if anonymous else None,
-                return_address=(
-                    self._sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE) if anonymous else None
-                ),
-                body=self._sealer.seal(body, ITEM_BODY_PURPOSE),
-                consent="coordinators",
-                given_on=today,
-                visible_at=visible_at,
-            )
+            ready = step is not None and step.step == FEEDBACK_STEP
+            session = await tx.sessions.get(int(step.data["session"])) if ready and step else None
+        if person is None or step is None or session is None:
+            return FeedbackResult(FeedbackOutcome.NO_DRAFT)
+        if step.data.get("named") is None:
+            return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
+        # Plain text, not HTML: the inbox escapes what it shows.
+        body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
+        if words and words.strip():
+            body = f"{body}\n{words.strip()}"
+        result = await self._sharing.submit(
+            telegram_id,
+            chat_id,
+            session.group_id,
+            Kind.SESSION,
+            body,
+            named=bool(step.data["named"]),
+            session_id=session.id,
         )
-        return reference
+        if result.outcome is not SubmitOutcome.SENT or result.receipt is None:
+            return FeedbackResult(_SUBMIT_OUTCOMES.get(result.outcome, FeedbackOutcome.NO_DRAFT))
+        async with self._storage.transaction() as tx:
+            await tx.steps.clear(person.id)
+        return FeedbackResult(FeedbackOutcome.SENT, result.receipt.reference, result.alert_id)
 
     async def skip_feedback(self, telegram_id: int) -> None:
         """The person would rather not answer; forget the draft."""
@@ -1238,6 +1201,14 @@ class Sessions:
     async def tick(self, zone: ZoneInfo, quiet_default: str) -> TickReport:
         """Queue what is due: reminders, requests to mark attendance, the question after."""
         now = self._clock.now()
+        # Most ticks find nothing: look first without taking the database's write lock.
+        async with self._storage.read() as tx:
+            if not (
+                await tx.sessions.pending_reminders(now + REMINDER_LOOKAHEAD)
+                or await tx.sessions.ended_unmarked(now)
+                or await tx.sessions.feedback_due(now - FEEDBACK_AFTER, now - FEEDBACK_WINDOW)
+            ):
+                return TickReport()
         async with self._storage.transaction() as tx:
             sent, missed = await self._reminders(tx, zone, quiet_default, now)
             asked = await self._ask_attendance(tx, zone, now)
@@ -1431,6 +1402,28 @@ _SCALE_LABELS = (
     texts.BUTTON_SCALE_4,
     texts.BUTTON_SCALE_5,
 )
+
+
+def calendar_file(
+    session: SessionRow, group_name: str, zone: ZoneInfo, now: datetime
+) -> CalendarFile:
+    """The session's .ics file as it stands (a change keeps its UID, with a higher SEQUENCE)."""
+    notes = "\n".join(n for n in (session.access_notes, session.content_note) if n)
+    content = session_ics(
+        uid=session.uid,
+        sequence=session.sequence,
+        title=session.title,
+        group=group_name,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        zone=zone,
+        stamp=now,
+        place=session.place,
+        link=session.link,
+        notes=notes or None,
+        cancelled=session.state == "cancelled",
+    )
+    return CalendarFile(f"session-{session.id}.ics", content, session.title)
 
 
 def _calendar_data(session: SessionRow) -> str:

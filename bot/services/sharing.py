@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.clock import Clock
-from bot.crypto import Sealer
+from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
@@ -28,6 +28,7 @@ from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
+from storage.sessions import SessionRow
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ DRAFT_MEDIA_PURPOSE = "draft.media"
 MEDIA_KINDS = ("voice", "photo")
 MINE_PAGE = 8
 READ_LIMIT = 50
+# Feedback on a group meeting offers the group's meetings that began this long ago at most.
+RECENT_SESSIONS = timedelta(days=60)
+SESSIONS_OFFERED = 8
 WITHDRAWN_KIND = "item_withdrawn"
 _REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 _REFERENCE_LENGTH = 6
@@ -72,6 +76,7 @@ class Stage(enum.StrEnum):
     GROUP = "share_group"
     KIND = "share_kind"
     PROMPT = "share_prompt"
+    SESSION = "share_session"
     CONTENT = "share_content"
     CAPTION = "share_caption"
     NAME = "share_name"
@@ -95,13 +100,12 @@ class Problem(enum.Enum):
     NO_PROMPTS = "no_prompts"
 
 
-def was_used(item: ItemRow) -> bool:
-    """True if coordinators have used the item, so they must hear if it is withdrawn.
-
-    Used means taken beyond "received"/"acknowledged"; linking to an action counts too
-    once actions exist (extend here).
-    """
-    return item.status in ("considering", "meeting", "outcome")
+async def was_used(tx: Tx, item: ItemRow) -> bool:
+    """True if coordinators have used the item, so they must hear if it is withdrawn:
+    taken beyond "received"/"acknowledged", or gathered into an action."""
+    if item.status in ("considering", "meeting", "outcome"):
+        return True
+    return await tx.items.linked_to_action(item.id)
 
 
 def clean_words(raw: str | None) -> str | None:
@@ -195,9 +199,12 @@ class StepView:
     groups: list[GroupRow] = field(default_factory=list)
     prompts: list[PromptRow] = field(default_factory=list)
     prompt: PromptRow | None = None
+    sessions: list[SessionRow] = field(default_factory=list)
+    session: SessionRow | None = None
     members: int = 0
     observers: int = 0
     display_name: str | None = None
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     problem: Problem | None = None
     # An earlier draft was found: ask "Carry on, or start again?".
     resumable: bool = False
@@ -254,6 +261,8 @@ class MineEntry:
     consent: Consent
     # Telegram's file id of the voice note or photo, so its author can hear or see it again.
     media_file_id: str | None = None
+    # The item's own (random) id, for the button that shows its history to its author.
+    item_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -321,7 +330,7 @@ class Sharing:
             person, draft = await self._load(tx, telegram_id)
             if person is None:
                 return StepView(None, problem=Problem.NOT_MEMBER)
-            if draft is not None and (draft.has_content or draft.stage is not Stage.GROUP):
+            if draft is not None and draft.has_content:
                 return replace(await self._view(tx, person, draft), resumable=True)
             return await self._fresh(tx, person)
 
@@ -366,6 +375,9 @@ class Sharing:
             person, draft = await self._load(tx, telegram_id)
             if person is None or not await tx.groups.is_member(group_id, person.id):
                 return StepView(None, problem=Problem.NOT_MEMBER)
+            session = await tx.sessions.get(session_id) if session_id is not None else None
+            if session_id is not None and (session is None or session.group_id != group_id):
+                return StepView(None, problem=Problem.STALE)
             if draft is not None and draft.has_content:
                 return replace(await self._view(tx, person, draft), resumable=True)
             new = Draft(Stage.CONTENT, group_id, Kind.SESSION, session_id=session_id)
@@ -383,6 +395,10 @@ class Sharing:
         """Answer this prompt."""
         return await self._change(telegram_id, Stage.PROMPT, prompt=prompt_id)
 
+    async def choose_session(self, telegram_id: int, session_id: int | None) -> StepView:
+        """Give feedback on this group meeting (None: one not listed)."""
+        return await self._change(telegram_id, Stage.SESSION, session=session_id)
+
     async def choose_named(self, telegram_id: int, named: bool) -> StepView:
         """Send with the member's name, or without."""
         return await self._change(telegram_id, Stage.NAME, named=named)
@@ -398,7 +414,10 @@ class Sharing:
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
             if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
-                return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
+                # Not taken as the item's words, but help comes first all the same.
+                alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(raw))
+                view = await self._view(tx, person, draft)
+                return replace(view, problem=Problem.USE_BUTTONS, alert_id=alert)
             words = clean_words(raw)
             problem = self._words_problem(words)
             if problem is not None:
@@ -580,12 +599,15 @@ class Sharing:
             item = await self._own(tx, telegram_id, reference)
             if item is None or not await tx.items.withdraw(item.id, self._today()):
                 return WithdrawResult(WithdrawOutcome.UNKNOWN)
+            # No more updates about it: neither those waiting to be gathered nor those queued.
+            await tx.updates.drop_for_item(item.id, now)
             if item.return_address is not None:
                 await tx.items.cancel_updates(item.return_address)
+            # Updates about it still waiting for the author's rhythm go no further.
+            await tx.updates.drop_for_item(item.id, now)
             told = False
-            if was_used(item):
+            if await was_used(tx, item):
                 told = await self._tell_withdrawn(tx, item, now)
-        logger.info("an item was withdrawn (coordinators told: %s)", told)
         return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
 
     # --- readers: coordinators and observers -------------------------------------------------
@@ -658,7 +680,12 @@ class Sharing:
         step = await tx.steps.get(person.id)
         if step is None or step.step not in STAGES:
             return person, None
-        return person, Draft.opened(step.step, step.data, self._sealer)
+        try:
+            return person, Draft.opened(step.step, step.data, self._sealer)
+        except (SealError, ValueError, TypeError) as exc:
+            # Sealed under another key, or damaged: it cannot be offered back.
+            logger.warning("a draft could not be read: %s", type(exc).__name__)
+            return person, None
 
     async def _save(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
         await tx.steps.set(person.id, draft.stage.value, draft.sealed(self._sealer), self._now())
@@ -710,6 +737,14 @@ class Sharing:
                     draft.kind = None
                     return Problem.NO_PROMPTS
                 draft.stage = Stage.PROMPT
+            elif draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
+                draft.stage = Stage.SESSION
+        elif "session" in choice:
+            if choice["session"] is not None:
+                offered = await self._recent_sessions(tx, draft.group_id)
+                if choice["session"] not in [session.id for session in offered]:
+                    return Problem.STALE
+            draft.session_id, draft.stage = choice["session"], Stage.CONTENT
         elif "prompt" in choice:
             prompt = await tx.prompts.get(choice["prompt"])
             if prompt is None or prompt.group_id != draft.group_id:
@@ -737,7 +772,11 @@ class Sharing:
             return Stage.GROUP if several else Stage.KIND
         if draft.stage in (Stage.PROMPT, Stage.GROUP):
             return Stage.KIND if draft.stage is Stage.PROMPT else Stage.GROUP
+        if draft.stage is Stage.SESSION:
+            return Stage.KIND
         if draft.stage is Stage.CONTENT:
+            if draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
+                return Stage.SESSION
             return Stage.PROMPT if draft.kind is Kind.PROMPT else Stage.KIND
         if draft.stage in (Stage.CAPTION, Stage.NAME):
             return Stage.CONTENT
@@ -752,6 +791,10 @@ class Sharing:
         if group is not None and draft.stage in (Stage.KIND, Stage.PROMPT):
             prompts = await tx.prompts.open_in_group(group.id, self._today(), 10)
         prompt = await tx.prompts.get(draft.prompt_id) if draft.prompt_id is not None else None
+        sessions: list[SessionRow] = []
+        if group is not None and draft.stage is Stage.SESSION:
+            sessions = await self._recent_sessions(tx, group.id)
+        session = await tx.sessions.get(draft.session_id) if draft.session_id else None
         members = await tx.groups.member_count(group.id) if group is not None else 0
         observers = len(await tx.observers.of_group(group.id)) if group is not None else 0
         return StepView(
@@ -760,10 +803,24 @@ class Sharing:
             groups=groups,
             prompts=prompts,
             prompt=prompt,
+            sessions=sessions,
+            session=session,
             members=members,
             observers=observers,
             display_name=person.display_name,
+            zone=self._zone,
         )
+
+    async def _recent_sessions(self, tx: Tx, group_id: int | None) -> list[SessionRow]:
+        """The group's meetings that have begun, lately, newest first."""
+        if group_id is None:
+            return []
+        now = self._clock.now()
+        found = await tx.sessions.of_groups([group_id], now - RECENT_SESSIONS, 100)
+        begun = [session for session in found if session.starts_at <= now]
+        return sorted(begun, key=lambda session: session.starts_at, reverse=True)[
+            :SESSIONS_OFFERED
+        ]
 
     async def _store(
         self,
@@ -818,7 +875,8 @@ class Sharing:
                 risk=suggests_risk(words),
             )
         )
-        logger.info("an item was shared in group %d (named: %s)", group_id, named)
+        # Nothing is logged: a log line's time would show when an anonymous item arrived,
+        # which the daily batch hides.
         return SubmitResult(SubmitOutcome.SENT, Receipt(reference, group.name, named, visible_at))
 
     async def _new_identity(self, tx: Tx) -> tuple[int, str]:
@@ -855,6 +913,7 @@ class Sharing:
             given_on=row.given_on,
             consent=Consent(row.consent),
             media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
+            item_id=row.id,
         )
 
     async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:

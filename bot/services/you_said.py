@@ -18,7 +18,7 @@ from bot.services.actions import status_words
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import Payload, seal_payload
 from bot.services.inbox import EVENT_PURPOSE
-from bot.services.roles import may_manage
+from bot.services.roles import may_manage, readable_groups
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
@@ -83,6 +83,8 @@ class YouSaid:
                 return []
             mine = {g.id: g for g in await tx.groups.of_member(person.id)}
             mine.update({g.id: g for g in await tx.groups.coordinated_by(person.id)})
+            # Observers read a group's outcomes too (never who said what).
+            mine.update({g.id: g for g in await readable_groups(tx, telegram_id, self._admins)})
         return sorted(mine.values(), key=lambda g: (g.name, g.id))
 
     async def board(self, telegram_id: int, group_id: int) -> Board | None:
@@ -139,7 +141,7 @@ class YouSaid:
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
                 return None
             lines = [HistoryLine(item.given_on, say(texts.HISTORY_GIVEN))]
-            for e in await tx.loop.events(item_id):
+            for e in await tx.loop.events(item.id):
                 text = self._open(e.text, EVENT_PURPOSE)
                 lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
                 if e.kind == "linked" and e.action_id is not None:
@@ -169,7 +171,11 @@ class YouSaid:
         if await may_manage(tx, telegram_id, group_id, self._admins):
             return True
         person = await tx.people.by_telegram_id(telegram_id)
-        return person is not None and await tx.groups.is_member(group_id, person.id)
+        if person is None:
+            return False
+        return await tx.groups.is_member(group_id, person.id) or await tx.observers.is_observer(
+            group_id, person.id
+        )
 
     async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
         lines = []

@@ -8,7 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -204,20 +204,35 @@ async def test_quiet_hours_and_pause_hold_updates_then_deliver_them_together(
 @pytest.mark.parametrize("start", [datetime(2026, 3, 3, 21, 30, tzinfo=UTC)])
 async def test_a_withdrawn_item_gets_no_further_updates(world: World) -> None:
     await _work(world, "Acknowledge")
+    card = await world.coordinator.send("/inbox")
+    picker = await world.coordinator.tap("Add to action", card)
+    await world.coordinator.tap("New action", picker)
+    await world.coordinator.send("Warmer waiting room")
+    await world.fake.wait_for_text(COORDINATOR, "Items linked: 1")
     await _looked_at(world)
-    # Ann withdraws her item (as /mine does): its words are erased, the date kept.
-    # Off the event loop: the bot's own writes run on this loop and must not wait behind it.
-    await asyncio.to_thread(
-        _rows,
-        world.folder,
-        f"UPDATE item SET withdrawn_on='{date(2026, 3, 3)}', body=NULL WHERE person_id IS NULL",
-    )
+    # Ann takes her item back in /mine, while both updates still wait for her quiet hours.
+    listing = await world.ann.send("/mine")
+    assert ANN_WORDS in listing["text"]
+    confirm = await world.ann.tap("Take back 1", listing)
+    taken = await world.ann.tap("Yes, take it back", confirm)
+    assert "taken back" in taken["text"]
 
     world.clock.set(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
-    await _until(
-        lambda: _rows(world.folder, "SELECT state FROM contributor_update") == [("dropped",)]
-    )
+    await world.fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
+    dropped = [("dropped",), ("dropped",)]
+    await _until(lambda: _rows(world.folder, "SELECT state FROM contributor_update") == dropped)
+    # News on the action it was part of reaches nobody now.
+    listing = await world.coordinator.send("/action")
+    opened = await world.coordinator.tap("Warmer waiting room", listing)
+    assert "Items linked: 0" in opened["text"]
+    await world.coordinator.tap("Post an update", opened)
+    started = time.monotonic()
+    await world.coordinator.send("The heating is fixed.")
+    confirm = await _sent_since(world.fake, COORDINATOR, started, "Send it?")
+    posted = await world.coordinator.tap("Send it", confirm)
+    assert "0 people will hear it" in posted["text"]
     await asyncio.sleep(TICKS)
     assert not _updates_to(world, ANN)
+    assert all(ANN_WORDS not in t for t in world.coordinator.texts()[-3:])
     inbox = await world.coordinator.send("/inbox")
-    assert ANN_WORDS not in inbox["text"]
+    assert ANN_WORDS not in inbox["text"] and BEN_WORDS in inbox["text"]

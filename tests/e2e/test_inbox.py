@@ -163,3 +163,32 @@ async def test_a_reply_is_previewed_then_reaches_only_its_author(
     reply = await fake.wait_for_text(AUTHOR, "wrote back", timeout=10)
     assert "“Thank you. Which form was the worst?”" in reply["text"]
     assert not any("Which form" in t for t in Phone(fake, OTHER).texts())
+
+
+async def test_a_voice_note_is_played_to_the_coordinator_and_recalled_to_its_author(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    voice = fake.add_file("voice", b"OggS fake voice", mime_type="audio/ogg")
+    group = await seed_group(tmp_path / "chorus.db", COORDINATOR, [AUTHOR], "Carers")
+    seed = ItemSeed(
+        group, AUTHOR, None, GIVEN, VISIBLE, True, media_kind="voice", media_file_id=voice.file_id
+    )
+    await seed_items(tmp_path / "chorus.db", [seed])
+    for person in (AUTHOR, COORDINATOR):
+        fake.user(person, f"Person{person}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
+        coordinator = Phone(fake, COORDINATOR)
+        card = await coordinator.send("/inbox")
+        assert "a voice note" in card["text"]
+        started = time.monotonic()
+        play = next(data for text, data in fake.buttons(card) if "Hear or see it" in text)
+        fake.tap(coordinator.user, card["message_id"], play)  # the answer is the voice note
+        sent = await fake.wait_for(
+            lambda c: c.at >= started and c.method == "sendVoice", timeout=10
+        )
+        assert sent.params["chat_id"] == COORDINATOR and sent.params["voice"] == voice.file_id
+        await coordinator.tap("Acknowledge", card)
+        heard = await fake.wait_for_text(AUTHOR, "a coordinator has read it", timeout=10)
+        assert heard["text"].startswith("About your voice note of 2 March")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import LIBRARY_FLOORS, configure_logging
+from bot.services.sharing import Sharing
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
@@ -152,13 +153,16 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
             "SELECT person_id, given_on, pseudonym FROM item WHERE person_id IS NULL"
         ).fetchall()
         assert len(anonymous) == 2
+        # No hidden sequence number orders the items by when they came: the rowid is the
+        # random id itself.
+        assert all(rowid == id_ for rowid, id_ in db.execute("SELECT rowid, id FROM item"))
         assert all(given_on == "2026-03-03" for _, given_on, _ in anonymous)
         # Nothing but the members' tables refers to the writer's person row.
         assert _holding_reference(db, person_id) == []
 
     for record in caplog.records:
         message = record.getMessage()
-        for words in ("marmalade", "lighthouse", "end my life", "walrus", "kettle"):
+        for words in ("marmalade", "lighthouse", "end my life", "walrus", "kettle", str(WRITER)):
             assert words not in message, (record.name, message)
     assert any(record.levelno == logging.DEBUG for record in caplog.records)
 
@@ -181,3 +185,32 @@ def _holding_reference(db: sqlite3.Connection, person_id: int) -> list[str]:
             if count:
                 found.append(f"{table}.{column}")
     return found
+
+
+@pytest.mark.usefixtures("production_logging")
+async def test_an_error_while_sending_reports_no_words_and_no_one(
+    fake: FakeBotApi,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await seed_group(database(tmp_path), COORDINATOR, [WRITER], name=GROUP)
+    writer = Phone(fake, WRITER, "Quill")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        await writer.send("/share")
+        await writer.tap("Feedback")
+        await writer.send(WORDS)
+        await writer.tap("Without my name")
+
+        async def broken(self: Sharing, telegram_id: int, chat_id: int) -> None:
+            raise RuntimeError(f"{telegram_id} {WORDS}")
+
+        monkeypatch.setattr(Sharing, "send", broken)
+        failed = await writer.tap("Send")
+        assert failed["text"].startswith("Sorry, something went wrong on my side.")
+    reports = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert reports and any("RuntimeError" in report for report in reports)
+    for record in caplog.records:
+        message = record.getMessage()
+        assert "marmalade" not in message and str(WRITER) not in message, message

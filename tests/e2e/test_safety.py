@@ -137,3 +137,30 @@ async def test_forged_alert_buttons(fake: FakeBotApi, seeded: RunningChorus) -> 
     assert "doesn't work any more" in forged["text"]
     nonsense = await other.tap_data("gy:zzzz")
     assert "doesn't work any more" in nonsense["text"]
+
+
+async def test_someone_not_in_a_group_can_ask_to_be_contacted(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    stranger = Phone(fake, 4545)
+    reply = await stranger.send("I want to end it all")
+    assert "Would you like someone from the organisation to contact you?" in reply["text"]
+    answer = await stranger.tap("Yes, please contact me", reply)
+    assert "someone will contact you" in answer["text"]
+    alert = await fake.wait_for_text(COORDINATOR, "asked to be contacted")
+    assert 'href="tg://user?id=4545"' in alert["html"]
+
+
+async def test_help_comes_first_in_any_step(fake: FakeBotApi, seeded: RunningChorus) -> None:
+    member = Phone(fake, 806)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("Fine words")
+    # At a step that wants a button, risky words still get the helplines first.
+    reply = await member.send("actually I want to die")
+    assert "I'm sorry you're going through this" in reply["text"]
+    await fake.wait_for_text(member.id, "Please choose with the buttons below")
+    await member.send("/settings")
+    await member.tap("Change name")
+    named = await member.send("no reason to live")
+    assert "I'm sorry you're going through this" in named["text"]

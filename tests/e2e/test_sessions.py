@@ -19,6 +19,7 @@ from icalendar import Calendar
 
 from bot.settings import Settings
 from tests.e2e.conftest import ADMIN
+from tests.e2e.test_joining import make_group
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
@@ -230,18 +231,35 @@ async def test_the_calendar_file_carries_the_zone_and_updates_keep_the_uid(
     assert start.astimezone(UTC).hour == 13  # BST
     assert [str(tz["tzid"]) for tz in first.walk("VTIMEZONE")] == ["Europe/London"]
     assert "Room 4" in str(event["location"])
+    not_coming = Phone(fake, MEMBERS[1])
+    await not_coming.tap("Can't go", await _invitation(fake, not_coming.id))
 
     overview = await _overview(fake, admin)
     ask = await admin.tap("Place or link", await admin.tap("Change it", overview))
     assert "Where is it?" in ask["text"]
     confirm = await admin.send("Room 9, Town Hall")
     await admin.tap("Save and tell people", confirm)
-    change = await fake.wait_for_text(member.id, "The place has changed", 10)
-    second = await _calendar(fake, member, change)
+    await fake.wait_for_text(member.id, "The place has changed", 10)
+    # The new file comes by itself after the change, so a calendar that has it updates.
+    sent = await fake.wait_for(
+        lambda c: (
+            c.method == "sendDocument"
+            and c.params.get("chat_id") == member.id
+            and c.params.get("caption") is None  # the tapped one has a caption
+            and c.response is not None
+        ),
+        10,
+    )
+    assert sent.response is not None
+    second = Calendar.from_ical(fake.file(sent.response["result"]["document"]["file_id"]).content)
     updated = next(c for c in second.walk("VEVENT"))
     assert str(updated["uid"]) == str(event["uid"])
     assert updated.decoded("sequence") > event.decoded("sequence")
     assert "Town Hall" in str(updated["location"])
+    # Someone who said they can't go is told of the change, with no file to add.
+    await fake.wait_for_text(not_coming.id, "The place has changed", 10)
+    documents = [c for c in fake.calls if c.method == "sendDocument"]
+    assert not [c for c in documents if c.params.get("chat_id") == not_coming.id]
 
 
 async def _calendar(fake: FakeBotApi, phone: Phone, message: dict[str, Any]) -> Calendar:
@@ -483,12 +501,13 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
         question = await fake.wait_for_text(came, "how was it for you?", timeout=10)
         await fake.wait_for_text(unannounced, "how was it for you?", timeout=10)
-        more = await Phone(fake, came).tap("🙂", question)
-        assert "Without your name, coordinators won't see who sent it" in more["text"]
-        assert "Only a few people came, though, so they might be able to guess" in more["text"]
-        words = await Phone(fake, came).send("The room was too warm")
-        assert "How would you like to send it?" in words["text"]
-        sent = await Phone(fake, came).tap("Send without my name", words)
+        member = Phone(fake, came)
+        name = await member.tap("🙂", question)
+        assert "Without your name, they won't see who sent it" in name["text"]
+        assert "Only a few people came, though, so they might be able to guess" in name["text"]
+        words = await member.tap("Without my name", name)
+        assert "If you'd like to add a few words" in words["text"]
+        sent = await member.send("The room was too warm")
         assert "Your private reference is" in sent["text"]
         skipped = await Phone(fake, unannounced).tap(
             "No thanks", await fake.wait_for_text(unannounced, "how was it for you?")
@@ -588,3 +607,54 @@ async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Pa
         assert "More ›" not in [t for t, _ in fake.buttons(third)]
         back = await admin.tap("‹ Earlier", third)
         assert len([t for t, _ in fake.buttons(back) if t.startswith(("☐", "✅"))]) == 20
+
+
+async def test_feedback_words_that_suggest_risk_get_help_at_once(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    await _seeded(fake, tmp_path)
+    clock = FakeClock(datetime(2026, 6, 8, 9, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    member = Phone(fake, MEMBERS[0])
+    async with _running(fake, settings, clock):
+        admin = Phone(fake, ADMIN)
+        await _create(fake, admin)
+        await member.tap("Going", await _invitation(fake, member.id))
+        clock.set(datetime(2026, 6, 9, 15, 5, tzinfo=UTC))
+        ask = await fake.wait_for_text(admin.id, "has finished", timeout=10)
+        await admin.tap("M8001", await admin.tap("Mark who came", ask))
+        clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
+        question = await fake.wait_for_text(member.id, "how was it for you?", timeout=10)
+        name = await member.tap("😞", question)
+        early = await member.send("It was fine")  # before choosing: asked to choose first
+        assert "Please tap one of these, then type your words again" in early["text"]
+        words = await member.tap("Without my name", name)
+        assert "add a few words" in words["text"]
+        await member.send("I want to end my life")
+        help_now = await fake.wait_for_text(member.id, "If you need help now", timeout=10)
+        assert "Samaritans" in help_now["text"]
+        await fake.wait_for_text(member.id, "Your private reference is", timeout=10)
+    assert _rows(tmp_path, "SELECT count(*) FROM item WHERE kind = 'session' AND risk") == [(1,)]
+
+
+async def test_with_several_groups_the_group_is_asked_first(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await make_group(admin, "Young carers")
+    pick = await admin.send("/newsession")
+    assert "Which group is the session for?" in pick["text"]
+    assert [t for t, _ in fake.buttons(pick)] == ["Carers group", "Young carers"]
+    ask = await admin.tap("Young carers", pick)
+    assert "What's the session called?" in ask["text"]
+    await admin.send("/cancel")
+
+    pick = await admin.send("/hours")
+    assert "Choose a group" in pick["text"]
+    period = await admin.tap("Young carers", pick)
+    summary = await admin.tap("Last month", period)
+    assert (
+        "Involvement hours for Young carers, 1 February 2026 to 28 February 2026"
+        in (summary["text"])
+    )
+    assert "0 people, 0 hours in all" in summary["text"]

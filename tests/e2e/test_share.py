@@ -222,6 +222,10 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
     assert "Please move the meetings to the evening." in full["text"]
     assert "being considered" in full["text"]
     actions = await fake.wait_for_text(member.id, "you can take it back")
+    history = await member.tap("What happened", actions)
+    assert "you shared it. Thank you." in history["text"]
+    await member.tap_data(f"uv:{used['reference']}", listing)
+    actions = await fake.wait_for_text(member.id, "you can take it back")
     ask = await member.tap("Take it back", actions)
     assert "It will be removed from every list and report" in ask["text"]
     done = await member.tap("Yes, take it back")
@@ -344,6 +348,8 @@ async def test_observers_read_without_names(
     read_by_coordinator = await coordinator.send("/read")
     assert "M801" in read_by_coordinator["text"] and "M802" not in read_by_coordinator["text"]
     assert "without a name" in read_by_coordinator["text"]
+    board = await observer.send("/updates")
+    assert "You said, we did: Carers group" in board["text"]
     # Observing is reading only: no coordinator's tools.
     refused = await observer.send("/prompt")
     assert refused["text"] == "That's something only a group's coordinator can do."
@@ -409,3 +415,60 @@ async def test_bad_input_gets_clear_replies_and_loses_nothing(
     assert "doesn't work any more" in stale["text"]
     loose = await answer_to_media(fake, other, "sticker")
     assert "no one else has seen it" in loose["text"]
+
+
+async def test_the_longest_item_is_previewed_in_parts_and_sent_whole(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    member = Phone(fake, 805)
+    words = ("All of this matters to me. " * 160)[:3990] + " The end."
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send(words)
+    await member.tap("With my name")
+    ready = await fake.wait_for_text(member.id, "Who will see it")
+    assert fake.buttons(ready)[0][0] == "Send"
+    shown = " ".join(member.texts())
+    assert "The end.”" in shown and all(len(t) <= 4096 for t in member.texts())
+    await member.tap("Send", ready)
+    [item] = _items(tmp_path)
+    assert sealer().open(str(item["body"]), BODY_PURPOSE) == words.strip()
+
+
+async def test_feedback_on_a_group_meeting_names_the_meeting(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    for title, starts, uid in (
+        ("Coffee morning", "2026-03-02 10:00:00.000000", "a1"),
+        ("Next month's planning", "2026-04-02 10:00:00.000000", "a2"),
+    ):
+        execute(
+            tmp_path,
+            "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid,"
+            " created_at) SELECT id, ?, ?, ?, '', ?, ? FROM chorus_group",
+            title,
+            starts,
+            starts.replace("10:00", "12:00"),
+            uid,
+            starts,
+        )
+    [coffee] = rows(tmp_path, "SELECT id FROM group_session WHERE uid = 'a1'")
+    member = Phone(fake, 803)
+    await member.send("/share")
+    listing = await member.tap("About a group meeting")
+    assert "Which group meeting is it about?" in listing["text"]
+    labels = [text for text, _ in fake.buttons(listing)]
+    assert "Coffee morning · Mon 2 March" in labels and "Another meeting" in labels
+    assert not any("planning" in text for text in labels)  # not begun yet
+    ask = await member.tap("Coffee morning", listing)
+    assert "Your feedback on Coffee morning (Monday 2 March)" in ask["text"]
+    back = await member.tap("Back", ask)
+    assert "Which group meeting is it about?" in back["text"]
+    await member.tap("Coffee morning", back)
+    await member.send("The room was too cold.")
+    await member.tap("With my name")
+    await member.tap("Send")
+    [item] = _items(tmp_path)
+    assert (item["kind"], item["session_id"]) == ("session", coffee["id"])
+    forged = await member.tap_data("uf:1:999999")
+    assert "doesn't work any more" in forged["text"]

@@ -18,7 +18,7 @@ from tests.support.phone import Phone
 from tests.support.seed import seed_group
 
 COORDINATOR = 700_006
-ANN, BEN, CAL = 5601, 5602, 5603
+ANN, BEN, CAL, OBSERVER = 5601, 5602, 5603, 5604
 VISIBLE = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
 PRIVATE = "My neighbour's name is on this letter"
 
@@ -49,7 +49,17 @@ async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChoru
         at,
     )
     _rows(tmp_path, f"UPDATE item SET withdrawn_on='2026-03-02', body=NULL WHERE id={ids[3]}")
-    for person in (ANN, BEN, CAL, COORDINATOR):
+    _rows(
+        tmp_path,
+        "INSERT INTO person (telegram_id, chat_id, display_name, is_coordinator, paused, "
+        f"created_at) VALUES ({OBSERVER}, {OBSERVER}, 'Olive', 0, 0, '2026-03-01 10:00:00')",
+    )
+    _rows(
+        tmp_path,
+        "INSERT INTO group_observer (group_id, person_id, added_at) SELECT "
+        f"{group}, id, '2026-03-01 10:00:00' FROM person WHERE telegram_id = {OBSERVER}",
+    )
+    for person in (ANN, BEN, CAL, COORDINATOR, OBSERVER):
         fake.user(person, f"Person{person}")
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake) as running:
@@ -88,3 +98,37 @@ async def test_a_member_cannot_send_the_list(fake: FakeBotApi, seeded: RunningCh
     assert not fake.buttons(shown)
     refused = await member.tap_data("oz:1", shown)
     assert "only a group's coordinator" in refused["text"]
+
+
+async def test_mine_shows_what_happened_with_an_item(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    cal = Phone(fake, CAL)
+    listing = await cal.send("/mine")
+    assert "Quote me with my name" in listing["text"]
+    assert "Withdrawn words" not in listing["text"]
+    await cal.tap("Read 1", listing)
+    actions = await fake.wait_for_text(CAL, "take it back")
+    history = await cal.tap("What happened", actions)
+    assert "What happened with your words of 20 February" in history["text"]
+    assert "What changed: the phone line now opens at 8" in history["text"]
+    assert "you shared it" in history["text"]
+
+
+async def test_an_observer_reads_the_inbox_and_the_list_without_names_or_buttons_that_act(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    observer = Phone(fake, OBSERVER)
+    _rows(tmp_path, "UPDATE item SET status='received', outcome=NULL WHERE consent='quote_named'")
+    card = await observer.send("/inbox")
+    assert "Quote me with my name" in card["text"]
+    assert "not shown to observers" in card["text"] and "M5603" not in card["text"]
+    labels = [text for text, _ in fake.buttons(card)]
+    assert not any(
+        word in " ".join(labels) for word in ("Acknowledge", "Reply", "Record", "Add to")
+    )
+    forged = await observer.tap_data(f"oa:{_rows(tmp_path, 'SELECT id FROM item')[0][0]}", card)
+    assert "only a group's coordinator" in forged["text"]
+    board = await observer.send("/updates")
+    assert "Someone said: “Quote me, no name”" in board["text"]
+    assert not fake.buttons(board)

@@ -52,6 +52,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SHARE_NAMED: (1,),
     Action.SHARE_START_AGAIN: (),
     Action.SHARE_PROMPT: (LONGEST_ID,),
+    Action.SHARE_SESSION_PICK: (LONGEST_ID,),
     Action.SHARE_SKIP: (),
     Action.SHARE_SEND: (),
     Action.PROMPT_RESPOND: (LONGEST_ID,),
@@ -123,7 +124,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_EXPORT_GROUP: (LONGEST_ID,),
     Action.SESSION_EXPORT: (LONGEST_ID, "lm"),
     Action.SESSION_RATE: (LONGEST_ID, 5),
-    Action.SESSION_FEEDBACK_SEND: (1,),
+    Action.SESSION_FEEDBACK_NAME: (2,),
+    Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
 }
 

@@ -331,3 +331,10 @@ def test_a_sealed_payload_opens_to_the_same_message_and_hides_its_words() -> Non
     assert "forms" not in stored
     assert open_payload(sealer, stored) == payload
     assert open_payload(sealer, payload.dumps()) == payload
+
+
+def test_a_payload_keeps_its_file_through_the_outbox() -> None:
+    payload = Payload("The place has changed.", [], ("session-3.ics", "BEGIN:VCALENDAR\r\n"))
+
+    assert Payload.loads(payload.dumps()) == payload
+    assert Payload.loads(Payload("No file").dumps()).document is None

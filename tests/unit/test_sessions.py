@@ -29,6 +29,7 @@ from bot.services.sessions import (
     period_dates,
     reminder_send_at,
 )
+from bot.services.sharing import next_batch
 from bot.services.when import WhenProblem
 from storage import schema
 from storage.database import Storage
@@ -138,6 +139,10 @@ async def test_a_member_cannot_start_a_session(services: Services, world: World)
             DraftProblem.BAD_REMINDERS,
         ),
         (["Planning", "tomorrow 2pm", "4pm", None], "y" * 601, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "z" * 301, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "https://x.org/" + "q" * 300, DraftProblem.BAD_TEXT),
+        (["Planning", "tomorrow 2pm", "4pm"], "\u200b\u202e", DraftProblem.UNREADABLE),
+        (["Planning", "tomorrow 2pm", "4pm", None], "\u200b", DraftProblem.UNREADABLE),
     ],
 )
 async def test_bad_answers_are_refused_and_lose_nothing(
@@ -477,25 +482,27 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     assert await services.sessions.rate(DAN, DAN, session.id, 4) is None  # did not come
     assert await services.sessions.rate(BOB, BOB, session.id, 9) is None
     assert await services.sessions.rate(BOB, BOB, session.id, 4) == 1  # one came
-    more = await services.sessions.comment(BOB, "The room was too warm")
-    assert more.outcome is FeedbackOutcome.ASK_MORE
-    async with storage.read() as tx:
-        step = await tx.steps.get(world.ids[BOB])
-    assert step is not None and "too warm" not in json.dumps(step.data)
+    early = await services.sessions.send_feedback(BOB, BOB + 10, "Too warm")
+    assert early.outcome is FeedbackOutcome.CHOOSE_NAME
+    chosen = await services.sessions.choose_name(BOB, named=False)
+    assert chosen.outcome is FeedbackOutcome.ASK_MORE
+    too_long = await services.sessions.send_feedback(BOB, BOB + 10, "x" * 2001)
+    assert too_long.outcome is FeedbackOutcome.TOO_LONG
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10, named=False, zone=LONDON)
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, "The room was <too> warm")
 
-    assert sent.outcome is FeedbackOutcome.SENT and sent.reference
+    assert sent.outcome is FeedbackOutcome.SENT and sent.reference and sent.alert_id is None
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.kind, item.session_id, item.person_id) == ("session", session.id, None)
+    assert item.reference == sent.reference
     assert item.pseudonym == sealer.pseudonym(BOB)
     assert sealer.open(item.return_address, RETURN_ADDRESS_PURPOSE) == str(BOB + 10)
-    body = sealer.open(item.body, "item.body")
-    assert "4 of 5" in body and "too warm" in body
+    # Kept as typed (not HTML-escaped): whoever shows it escapes it.
+    assert sealer.open(item.body, "item.body") == "How it was: 4 of 5\nThe room was <too> warm"
     assert item.given_on.isoformat() == "2026-02-03"
-    assert item.visible_at == datetime(2026, 2, 4, 0, 0, tzinfo=UTC)
-    again = await services.sessions.send_feedback(BOB, BOB + 10, named=False, zone=LONDON)
+    assert item.visible_at == next_batch(clock.now(), LONDON) > clock.now()
+    again = await services.sessions.send_feedback(BOB, BOB + 10)
     assert again.outcome is FeedbackOutcome.NO_DRAFT
 
 
@@ -506,14 +513,47 @@ async def test_feedback_with_a_name_keeps_the_person(
     clock.set(session.ends_at)
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     assert await services.sessions.rate(BOB, BOB, session.id, 5) == 1
+    await services.sessions.choose_name(BOB, named=True)
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10, named=True, zone=LONDON)
+    sent = await services.sessions.send_feedback(BOB, BOB + 10)
 
     assert sent.outcome is FeedbackOutcome.SENT
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.person_id, item.pseudonym, item.return_address) == (world.ids[BOB], None, None)
     assert item.visible_at == clock.now()
+
+
+async def test_feedback_words_that_suggest_risk_raise_an_alert(
+    services: Services, world: World, clock: FakeClock
+) -> None:
+    session = await _standard(services, world)
+    clock.set(session.ends_at)
+    await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
+    await services.sessions.rate(BOB, BOB, session.id, 1)
+    await services.sessions.choose_name(BOB, named=False)
+
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, "I want to end my life")
+
+    assert sent.outcome is FeedbackOutcome.SENT and sent.alert_id is not None
+
+
+async def test_feedback_from_someone_who_left_the_group_is_not_sent(
+    services: Services, world: World, storage: Storage, clock: FakeClock
+) -> None:
+    session = await _standard(services, world)
+    clock.set(session.ends_at)
+    await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
+    await services.sessions.rate(BOB, BOB, session.id, 3)
+    await services.sessions.choose_name(BOB, named=False)
+    async with storage.transaction() as tx:
+        await tx.groups.remove_member(world.choir, world.ids[BOB])
+
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, "fine")
+
+    assert sent.outcome is FeedbackOutcome.LEFT_GROUP
+    async with storage.read() as tx:
+        assert (await tx.conn.execute(select(schema.item))).first() is None
 
 
 async def test_the_listing_shows_members_their_sessions_and_coordinators_theirs(
@@ -533,3 +573,24 @@ async def test_the_listing_shows_members_their_sessions_and_coordinators_theirs(
     assert [v.session.id for v in coordinator.managed] == [session.id]
     assert other.managed == []
     assert admin.managed is not None and [v.group_name for v in admin.managed] == ["Choir"]
+
+
+async def test_more_places_move_people_up_from_the_waiting_list(
+    services: Services, world: World, storage: Storage
+) -> None:
+    session = await _standard(services, world, capacity="1")
+    await services.sessions.answer(BOB, session.id, "g", LONDON)
+    await services.sessions.answer(DAN, session.id, "g", LONDON)
+    await services.sessions.answer(EVE, session.id, "g", LONDON)
+    await services.sessions.begin_edit(ANN, ANN, session.id, Stage.CAPACITY)
+    await services.sessions.advance(ANN, ANN, "2", LONDON)
+
+    result = await services.sessions.save(ANN, ANN, LONDON)
+
+    assert result.outcome is SaveOutcome.CHANGED and result.told == 3
+    promoted = await _outbox(storage, "session_place")
+    assert [pid for pid, _, _ in promoted] == [world.ids[DAN]]
+    overview = await services.sessions.overview(ANN, session.id)
+    assert overview is not None
+    assert overview.names(Answer.GOING) == [f"P{BOB}", f"P{DAN}"]
+    assert overview.names(Answer.WAITING) == [f"P{EVE}"]

@@ -198,3 +198,36 @@ async def test_readers_see_no_identity(
     assert not await services.roles.is_observer_of(ANNA, group)
     assert [g.id for g in await services.roles.readable_groups(OBSERVER)] == [group]
     assert await services.roles.readable_groups(ANNA) == []
+
+
+async def test_a_draft_that_cannot_be_read_is_not_offered_back(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _group(storage, clock, [ANNA])
+    await services.sharing.start(ANNA)
+    await services.sharing.choose_kind(ANNA, "feedback")
+    await services.sharing.give_words(ANNA, "Kept")
+    async with storage.transaction() as tx:
+        person = await tx.people.by_telegram_id(ANNA)
+        assert person is not None
+        step = await tx.steps.get(person.id)
+        assert step is not None and step.step == "share_name"
+        await tx.steps.set(person.id, step.step, {**step.data, "words": "v1.damaged"}, clock.now())
+    view = await services.sharing.start(ANNA)
+    assert not view.resumable and view.draft is not None and view.draft.stage is Stage.KIND
+
+
+async def test_an_item_gathered_into_an_action_counts_as_used(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group = await _group(storage, clock, [ANNA])
+    quiet = await services.sharing.submit(ANNA, ANNA, group, Kind.FEEDBACK, "Unused", True)
+    linked = await services.sharing.submit(ANNA, ANNA, group, Kind.FEEDBACK, "Linked", True)
+    assert quiet.receipt is not None and linked.receipt is not None
+    async with storage.transaction() as tx:
+        item = await tx.items.by_reference(linked.receipt.reference)
+        assert item is not None
+        action = await tx.loop.create_action(group, "Shorter forms", None, clock.now())
+        await tx.loop.link(action.id, item.id, clock.now())
+    assert not (await services.sharing.withdraw(ANNA, quiet.receipt.reference)).coordinators_told
+    assert (await services.sharing.withdraw(ANNA, linked.receipt.reference)).coordinators_told

@@ -17,6 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.create_index("ix_item_visible_at", ["visible_at"], unique=False)
+        batch_op.create_index(
+            "ix_item_group_status_given",
+            ["group_id", "status", "given_on", "id", "withdrawn_on"],
+            unique=False,
+        )
+
     op.create_table(
         "loop_run",
         sa.Column("name", sa.String(length=20), nullable=False),
@@ -245,3 +253,6 @@ def downgrade() -> None:
     op.drop_table("loop_action")
     op.drop_table("digest_preference")
     op.drop_table("loop_run")
+    with op.batch_alter_table("item", schema=None) as batch_op:
+        batch_op.drop_index("ix_item_group_status_given")
+        batch_op.drop_index("ix_item_visible_at")

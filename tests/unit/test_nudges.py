@@ -1,0 +1,77 @@
+"""The coordinators' daily notice: once a day from 9:00 local time, one message per
+coordinator however many groups they run, kinds and dates only."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.services import Services
+from bot.services.delivery_rules import Payload
+from storage import schema
+from storage.database import Storage
+from tests.support.clock import FakeClock
+from tests.support.items import ItemSeed, add_items
+
+COORDINATOR, MEMBER = 4300, 4301
+
+
+async def _two_groups(services: Services, storage: Storage, clock: FakeClock) -> None:
+    now = clock.now()
+    async with storage.transaction() as tx:
+        coordinator = await tx.people.ensure(COORDINATOR, COORDINATOR, "Cora", now)
+        await tx.people.set_coordinator(coordinator.id, True)
+        await tx.people.ensure(MEMBER, MEMBER, "Ann", now)
+        seeds = []
+        for name, code in (("Carers", "c1"), ("Housing", "c2")):
+            group = await tx.groups.create(name, code, coordinator.id, now)
+            await tx.groups.add_coordinator(group.id, coordinator.id)
+            seeds += [
+                ItemSeed(group.id, MEMBER, "secret words", date(2026, 2, 27), now, True),
+                ItemSeed(group.id, MEMBER, "more words", date(2026, 2, 10), now, True),
+            ]
+        await add_items(tx, services.sealer, seeds)
+
+
+async def _notices(storage: Storage) -> list[str]:
+    async with storage.read() as tx:
+        o = schema.outbox
+        rows = await tx.conn.execute(select(o.c.payload).where(o.c.kind == "nudge"))
+        return [open_payload_plain(row[0]) for row in rows]
+
+
+def open_payload_plain(stored: str) -> str:
+    assert not stored.startswith("v1."), "a notice holds no member's words, so it is not sealed"
+    return Payload.loads(stored).text
+
+
+async def test_one_notice_per_coordinator_per_day_from_nine(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _two_groups(services, storage, clock)
+    clock.set(datetime(2026, 3, 3, 8, 59, tzinfo=UTC))
+    assert await services.nudges.run_daily() == 0
+    clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    assert await services.nudges.run_daily() == 1
+    clock.advance(timedelta(hours=5))
+    assert await services.nudges.run_daily() == 0
+    [notice] = await _notices(storage)
+    assert "Carers" in notice and "Housing" in notice
+    assert notice.count("Feedback from 27 February (waiting 4 days)") == 2
+    assert notice.count("Feedback from 10 February (waiting 21 days)") == 2
+    assert "words" not in notice
+
+    clock.set(datetime(2026, 3, 4, 9, 30, tzinfo=UTC))
+    assert await services.nudges.run_daily() == 1
+    assert len(await _notices(storage)) == 2
+
+
+async def test_summer_time_moves_the_notice_to_nine_local(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _two_groups(services, storage, clock)
+    clock.set(datetime(2026, 4, 1, 7, 59, tzinfo=UTC))  # 08:59 BST
+    assert await services.nudges.run_daily() == 0
+    clock.set(datetime(2026, 4, 1, 8, 0, tzinfo=UTC))  # 09:00 BST
+    assert await services.nudges.run_daily() == 1
