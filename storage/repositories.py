@@ -459,6 +459,20 @@ class StepsRepo:
             return None
         return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
 
+    async def of_telegram_id(self, telegram_id: int) -> StepRow | None:
+        """The unfinished step of the person with this Telegram id, if any (one query)."""
+        s, p = schema.pending_step, schema.person
+        row = (
+            await self._conn.execute(
+                select(s.c.step, s.c.data, s.c.updated_at)
+                .join(p, p.c.id == s.c.person_id)
+                .where(p.c.telegram_id == telegram_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
+
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
         """Start (or replace) the person's unfinished step."""
         s = schema.pending_step

@@ -179,8 +179,7 @@ class Membership:
     async def current_step(self, telegram_id: int) -> StepRow | None:
         """The typed answer the bot is waiting for from this person, if any."""
         async with self._storage.read() as tx:
-            person = await tx.people.by_telegram_id(telegram_id)
-            return None if person is None else await tx.steps.get(person.id)
+            return await tx.steps.of_telegram_id(telegram_id)
 
     async def cancel(self, telegram_id: int) -> bool:
         """Leave any unfinished step; True if there was one."""

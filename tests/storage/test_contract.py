@@ -663,6 +663,20 @@ async def test_steps_set_get_replace_and_clear(storage: Storage) -> None:
         assert await tx.steps.get(ann.id) is None
 
 
+async def test_steps_of_telegram_id_finds_the_person_s_step(storage: Storage) -> None:
+    ann = await _person(storage, 101)
+    await _person(storage, 102)
+    async with storage.transaction() as tx:
+        await tx.steps.set(ann.id, "group_name", {"group_id": 7}, T0)
+
+    async with storage.read() as tx:
+        step = await tx.steps.of_telegram_id(101)
+        assert await tx.steps.of_telegram_id(102) is None  # known, no step
+        assert await tx.steps.of_telegram_id(404) is None  # not known at all
+    assert step is not None
+    assert (step.step, step.data, step.updated_at) == ("group_name", {"group_id": 7}, T0)
+
+
 # --- Times ----------------------------------------------------------------------------------
 
 
