@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
+from storage.types import Executor
 
 # Statuses after which an item counts as used by the coordinators.
 USED_STATUSES = ("considering", "meeting", "outcome")
@@ -68,7 +68,7 @@ class ItemRow:
 class ItemsRepo:
     """Items members shared."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def add(self, item: ItemNew) -> None:
@@ -201,7 +201,7 @@ class PromptRow:
 class PromptsRepo:
     """Prompts coordinators post to their groups."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(
@@ -261,7 +261,7 @@ class ObserverLinkRow:
 class ObserversRepo:
     """Who may read which group's input without taking part, and the links that make them."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def add(self, group_id: int, person_id: int, now: datetime) -> bool:
@@ -352,7 +352,7 @@ class ObserversRepo:
 class LeadsRepo:
     """Safeguarding leads: the coordinators who receive risk alerts."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def mark(self, person_id: int, lead: bool, now: datetime) -> None:
@@ -394,7 +394,7 @@ class RiskAlertRow:
 class RiskAlertsRepo:
     """Risk alerts waiting for the writer's answer."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(

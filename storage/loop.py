@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
+from storage.types import Executor
 
 if TYPE_CHECKING:
     from storage.repositories import PersonRow
@@ -240,7 +240,7 @@ def _filter_condition(which: InboxFilter, overdue: Overdue) -> Any:
 class LoopRepo:
     """Items as coordinators work them, their history, meetings, actions and settings."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     # --- Items ---------------------------------------------------------------------------
@@ -639,7 +639,7 @@ class LoopRepo:
 class UpdatesRepo:
     """Updates waiting for items' authors, and how each member wants to hear them."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def add(self, rows: Sequence[PendingNew], now: datetime) -> None:

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.dml import Delete, Insert
+from sqlalchemy.sql.dml import Insert
 
 from storage import schema
 from storage.items import (
@@ -23,9 +22,10 @@ from storage.items import (
 )
 from storage.loop import LoopRepo, UpdatesRepo
 from storage.sessions import SessionsRepo
+from storage.types import Executor
 
 
-def _insert_ignoring_duplicates(conn: AsyncConnection, table: Table) -> Insert:
+def _insert_ignoring_duplicates(conn: Executor, table: Table) -> Insert:
     """An INSERT that skips rows whose key already exists, on either backend."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
@@ -84,15 +84,61 @@ class CoordinatorLinkRow:
     used_at: datetime | None
 
 
-def settle(update_ids: Sequence[int]) -> Delete:
-    """The statement that deletes these raw updates from the journal."""
-    return delete(schema.update_journal).where(schema.update_journal.c.update_id.in_(update_ids))
+# Statements used for nearly every update are built once: building one costs SQLAlchemy
+# more than SQLite takes to run it (measured with benchmarks/updates.py).
+SETTLE = delete(schema.update_journal).where(
+    schema.update_journal.c.update_id == bindparam("update_id")
+)
+_PERSON_BY_TELEGRAM_ID = select(schema.person).where(
+    schema.person.c.telegram_id == bindparam("telegram_id")
+)
+_PERSON_BY_ID = select(schema.person).where(schema.person.c.id == bindparam("person_id"))
+# An UPDATE of one person, setting the columns named in its parameters (bound names in
+# an UPDATE must differ from its columns' names).
+_UPDATE_PERSON = update(schema.person).where(schema.person.c.id == bindparam("person_id"))
+_SET_PAUSED_BY_TELEGRAM_ID = (
+    update(schema.person)
+    .where(schema.person.c.telegram_id == bindparam("of_telegram_id"))
+    .values(paused=bindparam("paused_now"))
+)
+_GROUP_COLUMNS = (
+    schema.group.c.id,
+    schema.group.c.name,
+    schema.group.c.invite_code,
+    schema.group.c.created_at,
+)
+_GROUP_BY_ID = select(*_GROUP_COLUMNS).where(schema.group.c.id == bindparam("group_id"))
+_GROUP_BY_INVITE_CODE = select(*_GROUP_COLUMNS).where(
+    schema.group.c.invite_code == bindparam("code")
+)
+_GROUPS_OF_MEMBER = (
+    select(*_GROUP_COLUMNS)
+    .join(schema.membership, schema.membership.c.group_id == schema.group.c.id)
+    .where(schema.membership.c.person_id == bindparam("person_id"))
+    .order_by(schema.group.c.name, schema.group.c.id)
+)
+_STEP_COLUMNS = (
+    schema.pending_step.c.step,
+    schema.pending_step.c.data,
+    schema.pending_step.c.updated_at,
+)
+_STEP_OF_PERSON = select(*_STEP_COLUMNS).where(
+    schema.pending_step.c.person_id == bindparam("person_id")
+)
+_STEP_OF_TELEGRAM_ID = (
+    select(*_STEP_COLUMNS)
+    .join(schema.person, schema.person.c.id == schema.pending_step.c.person_id)
+    .where(schema.person.c.telegram_id == bindparam("telegram_id"))
+)
+_CLEAR_STEP = delete(schema.pending_step).where(
+    schema.pending_step.c.person_id == bindparam("person_id")
+)
 
 
 class JournalRepo:
     """Raw updates waiting to be handled, and the ids of every update seen."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def add_new(self, updates: Sequence[tuple[int, str]], now: datetime) -> list[int]:
@@ -132,7 +178,7 @@ class JournalRepo:
         """Delete these raw updates: they are handled (their ids stay remembered as seen)."""
         if not update_ids:
             return
-        await self._conn.execute(settle(update_ids))
+        await self._conn.execute(SETTLE, [{"update_id": update_id} for update_id in update_ids])
 
     async def prune_seen(self, before: datetime) -> int:
         """Forget ids seen before `before`, whose updates are handled (Telegram redelivers
@@ -158,7 +204,7 @@ class JournalRepo:
 class PeopleRepo:
     """People who have agreed to take part, coordinators and admins who acted."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
         self._memo: dict[int, PersonRow | None] | None = None
 
@@ -174,9 +220,7 @@ class PeopleRepo:
         if self._memo is not None and telegram_id in self._memo:
             return self._memo[telegram_id]
         row = (
-            await self._conn.execute(
-                select(schema.person).where(schema.person.c.telegram_id == telegram_id)
-            )
+            await self._conn.execute(_PERSON_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
         ).first()
         person = PersonRow(**row._mapping) if row else None
         if self._memo is not None:
@@ -185,9 +229,7 @@ class PeopleRepo:
 
     async def get(self, person_id: int) -> PersonRow | None:
         """The person with this id, if any."""
-        row = (
-            await self._conn.execute(select(schema.person).where(schema.person.c.id == person_id))
-        ).first()
+        row = (await self._conn.execute(_PERSON_BY_ID, {"person_id": person_id})).first()
         return PersonRow(**row._mapping) if row else None
 
     async def ensure(
@@ -233,9 +275,8 @@ class PeopleRepo:
 
     async def set_paused_by_telegram_id(self, telegram_id: int, paused: bool) -> bool:
         """Pause or resume, in one statement; False if nobody has this Telegram id."""
-        p = schema.person
         result = await self._conn.execute(
-            update(p).where(p.c.telegram_id == telegram_id).values(paused=paused)
+            _SET_PAUSED_BY_TELEGRAM_ID, {"of_telegram_id": telegram_id, "paused_now": paused}
         )
         return bool(result.rowcount)
 
@@ -271,15 +312,13 @@ class PeopleRepo:
         return [PersonRow(**row._mapping) for row in rows]
 
     async def _update(self, person_id: int, **values: Any) -> None:
-        await self._conn.execute(
-            update(schema.person).where(schema.person.c.id == person_id).values(**values)
-        )
+        await self._conn.execute(_UPDATE_PERSON, {"person_id": person_id, **values})
 
 
 class GroupsRepo:
     """Groups, their members and their coordinators."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(
@@ -295,11 +334,11 @@ class GroupsRepo:
 
     async def get(self, group_id: int) -> GroupRow | None:
         """The group with this id, if any."""
-        return await self._one(schema.group.c.id == group_id)
+        return await self._one(_GROUP_BY_ID, {"group_id": group_id})
 
     async def by_invite_code(self, code: str) -> GroupRow | None:
         """The group this invite code opens, if any."""
-        return await self._one(schema.group.c.invite_code == code)
+        return await self._one(_GROUP_BY_INVITE_CODE, {"code": code})
 
     async def set_invite_code(self, group_id: int, code: str) -> None:
         """Replace the group's invite code (the old link stops working)."""
@@ -322,12 +361,8 @@ class GroupsRepo:
 
     async def of_member(self, person_id: int) -> list[GroupRow]:
         """The groups this person is a member of, by name."""
-        m = schema.membership
-        return await self._many(
-            select(*self._columns())
-            .join(m, m.c.group_id == schema.group.c.id)
-            .where(m.c.person_id == person_id)
-        )
+        rows = await self._conn.execute(_GROUPS_OF_MEMBER, {"person_id": person_id})
+        return [GroupRow(**row._mapping) for row in rows]
 
     async def add_coordinator(self, group_id: int, person_id: int) -> None:
         """Make the person one of the group's coordinators."""
@@ -391,11 +426,10 @@ class GroupsRepo:
 
     @staticmethod
     def _columns() -> tuple[Any, ...]:
-        g = schema.group
-        return (g.c.id, g.c.name, g.c.invite_code, g.c.created_at)
+        return _GROUP_COLUMNS
 
-    async def _one(self, condition: Any) -> GroupRow | None:
-        row = (await self._conn.execute(select(*self._columns()).where(condition))).first()
+    async def _one(self, query: Select[Any], parameters: dict[str, Any]) -> GroupRow | None:
+        row = (await self._conn.execute(query, parameters)).first()
         return GroupRow(**row._mapping) if row else None
 
     async def _many(self, query: Any) -> list[GroupRow]:
@@ -406,7 +440,7 @@ class GroupsRepo:
 class CoordinatorLinksRepo:
     """One-time links that make someone a coordinator."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(
@@ -444,30 +478,20 @@ class CoordinatorLinksRepo:
 class StepsRepo:
     """The typed answer each person is in the middle of giving."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def get(self, person_id: int) -> StepRow | None:
         """The person's unfinished step, if any."""
-        s = schema.pending_step
-        row = (
-            await self._conn.execute(
-                select(s.c.step, s.c.data, s.c.updated_at).where(s.c.person_id == person_id)
-            )
-        ).first()
+        row = (await self._conn.execute(_STEP_OF_PERSON, {"person_id": person_id})).first()
         if row is None:
             return None
         return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
 
     async def of_telegram_id(self, telegram_id: int) -> StepRow | None:
         """The unfinished step of the person with this Telegram id, if any (one query)."""
-        s, p = schema.pending_step, schema.person
         row = (
-            await self._conn.execute(
-                select(s.c.step, s.c.data, s.c.updated_at)
-                .join(p, p.c.id == s.c.person_id)
-                .where(p.c.telegram_id == telegram_id)
-            )
+            await self._conn.execute(_STEP_OF_TELEGRAM_ID, {"telegram_id": telegram_id})
         ).first()
         if row is None:
             return None
@@ -489,8 +513,7 @@ class StepsRepo:
 
     async def clear(self, person_id: int) -> bool:
         """Drop the person's unfinished step; False if there was none."""
-        s = schema.pending_step
-        result = await self._conn.execute(delete(s).where(s.c.person_id == person_id))
+        result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
         return bool(result.rowcount)
 
 
@@ -536,7 +559,7 @@ class OutboxJob:
 class OutboxRepo:
     """Messages waiting to be sent, and what became of them."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
@@ -754,7 +777,7 @@ class RecipientRow:
 class BroadcastsRepo:
     """Broadcasts and their audiences."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(
@@ -827,7 +850,7 @@ class BroadcastsRepo:
 class Tx:
     """The repositories, bound to one connection inside one transaction."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self.conn = conn
         self.journal = JournalRepo(conn)
         self.people = PeopleRepo(conn)

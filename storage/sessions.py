@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import schema
+from storage.types import Executor
 
 ATTENDING = ("going", "maybe")
 
@@ -111,7 +111,7 @@ class HoursRow:
 class SessionsRepo:
     """Sessions, answers, reminders and attendance."""
 
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     # --- Sessions ---------------------------------------------------------------------

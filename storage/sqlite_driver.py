@@ -19,8 +19,9 @@ Used by `Storage.open` for SQLite, as the DBAPI module passed to `create_async_e
 from __future__ import annotations
 
 import collections
+import functools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import aiosqlite
@@ -28,8 +29,10 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.util.concurrency import await_
 
 # What one trip brings back: description, rows (None if the statement returns none),
@@ -260,12 +263,16 @@ def one_trip_dbapi() -> OneTripDBAPI:
     return OneTripDBAPI(aiosqlite, sqlite3)
 
 
-def leave_for_commit(conn: AsyncConnection, statement: Executable) -> bool:
-    """Leave `statement` for the commit's own trip if `conn` is a one-trip SQLite connection
-    in a transaction; False (and nothing done) otherwise, for the caller to execute it.
+def leave_for_commit(
+    conn: AsyncConnection, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
+) -> bool:
+    """Leave `statement` (with `parameters` for its bound names) for the commit's own trip if
+    `conn` is a one-trip SQLite connection in a transaction; False (and nothing done)
+    otherwise, for the caller to execute it.
 
     For statements whose result nobody needs and whose values go to SQLite as they are
-    (numbers, text): no type of SQLAlchemy's converts them on the way.
+    (numbers, text): no type of SQLAlchemy's converts them on the way. Each statement is
+    compiled once; build it once too (with `bindparam`) where it is used often.
     """
     sync = conn.sync_connection
     if sync is None or not conn.in_transaction():
@@ -273,9 +280,15 @@ def leave_for_commit(conn: AsyncConnection, statement: Executable) -> bool:
     driver = sync.connection.dbapi_connection
     if not isinstance(driver, OneTripConnection):
         return False
-    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    values = compiled.construct_params()
+    compiled = _compiled(statement, conn.dialect)
+    values = compiled.construct_params(parameters)
     driver.run_before_commit(
         compiled.string, tuple(values[name] for name in compiled.positiontup or ())
     )
     return True
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(statement: ClauseElement, dialect: Dialect) -> Compiled:
+    # Statements are hashed by identity: one built once is compiled once.
+    return statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})

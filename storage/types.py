@@ -1,12 +1,17 @@
-"""Column types shared by the schema."""
+"""Column types shared by the schema, and what the repositories need of a connection."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, TypeVarTuple, overload
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import DateTime, TypeDecorator
+from sqlalchemy.util.typing import TupleAny
+
+_Ts = TypeVarTuple("_Ts")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -28,3 +33,28 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Executor(Protocol):
+    """What a repository needs of its connection: an `AsyncConnection`, or a lookup's."""
+
+    @property
+    def dialect(self) -> Dialect:
+        """The database's dialect."""
+        ...
+
+    @overload
+    async def execute(
+        self, statement: TypedReturnsRows[*_Ts], parameters: Any = None
+    ) -> CursorResult[*_Ts]: ...
+
+    @overload
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> CursorResult[*TupleAny]: ...
+
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> CursorResult[*TupleAny]:
+        """Execute `statement` and bring back its result."""
+        ...

@@ -336,7 +336,7 @@ class Sharing:
 
     async def carry_on(self, telegram_id: int) -> StepView:
         """Show the unfinished draft where it was left."""
-        async with self._storage.read() as tx:
+        async with self._storage.lookup() as tx:
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)

@@ -25,7 +25,7 @@ class Steps:
 
     async def current(self, telegram_id: int) -> StepRow | None:
         """The person's unfinished step, if any."""
-        async with self._storage.read() as tx:
+        async with self._storage.lookup() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from storage.database import Storage
 
@@ -51,7 +51,7 @@ async def test_pragmas_are_in_force_on_every_connection(
     context = sqlite_storage.read() if kind == "read" else sqlite_storage.transaction()
     async with context as tx:
         found = {
-            name: (await tx.conn.exec_driver_sql(f"PRAGMA {name}")).scalar()
+            name: (await tx.conn.execute(text(f"PRAGMA {name}"))).scalar()
             for name in EXPECTED_PRAGMAS
         }
 
@@ -62,8 +62,8 @@ async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Sto
     async with sqlite_storage.read() as first, sqlite_storage.read() as second:
         assert first.conn is not second.conn
         for tx in (first, second):
-            assert (await tx.conn.exec_driver_sql("PRAGMA foreign_keys")).scalar() == 1
-            assert (await tx.conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
+            assert (await tx.conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+            assert (await tx.conn.execute(text("PRAGMA secure_delete"))).scalar() == 1
 
 
 async def test_write_transaction_holds_the_write_lock_from_its_first_statement(

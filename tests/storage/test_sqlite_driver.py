@@ -24,8 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import BUSY_TIMEOUT_MS, Storage
+from storage.repositories import Tx
 from storage.sqlite_driver import OneTripCursor, leave_for_commit
 from tests.support.clock import FakeClock
 
@@ -64,9 +66,14 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
+def _async_conn(tx: Tx) -> AsyncConnection:
+    assert isinstance(tx.conn, AsyncConnection)
+    return tx.conn
+
+
 async def test_storage_uses_the_one_trip_cursor(sqlite_db: Storage) -> None:
     async with sqlite_db.read() as tx:
-        raw = await tx.conn.get_raw_connection()
+        raw = await _async_conn(tx).get_raw_connection()
         cursor = raw.cursor()
 
     assert isinstance(cursor, OneTripCursor)
@@ -264,7 +271,9 @@ async def test_a_statement_left_for_the_commit_goes_in_the_commit_s_trip(
     async with sqlite_db.transaction() as tx:
         trips.clear()
         await tx.conn.execute(insert(_things).values(name="c"))
-        left = leave_for_commit(tx.conn, delete(_things).where(_things.c.name.in_(["a", "b"])))
+        left = leave_for_commit(
+            _async_conn(tx), delete(_things).where(_things.c.name.in_(["a", "b"]))
+        )
         inside = list(trips)
     committed = list(trips)
     async with sqlite_db.read() as tx:
@@ -283,7 +292,7 @@ async def test_a_statement_left_for_the_commit_alone_still_opens_its_transaction
         await tx.conn.execute(insert(_things).values(name="a"))
     async with sqlite_db.transaction() as tx:
         trips.clear()
-        assert leave_for_commit(tx.conn, delete(_things))
+        assert leave_for_commit(_async_conn(tx), delete(_things))
     async with sqlite_db.read() as tx:
         count = (await tx.conn.execute(text("SELECT count(*) FROM thing"))).scalar()
 
@@ -298,7 +307,7 @@ async def test_a_failing_statement_left_for_the_commit_undoes_the_transaction(
         async with sqlite_db.transaction() as tx:
             await tx.conn.execute(insert(_things).values(name="a"))
             # Breaks the unique name, but only when the commit is on its way.
-            assert leave_for_commit(tx.conn, insert(_things).values(name="a"))
+            assert leave_for_commit(_async_conn(tx), insert(_things).values(name="a"))
     async with sqlite_db.transaction() as tx:
         await tx.conn.execute(insert(_things).values(name="after"))
     async with sqlite_db.read() as tx:
@@ -316,7 +325,7 @@ async def test_a_rollback_drops_what_was_left_for_the_commit(sqlite_db: Storage)
 
     with pytest.raises(Stop):
         async with sqlite_db.transaction() as tx:
-            assert leave_for_commit(tx.conn, delete(_things))
+            assert leave_for_commit(_async_conn(tx), delete(_things))
             raise Stop
     async with sqlite_db.transaction() as tx:
         await tx.conn.execute(insert(_things).values(name="b"))
@@ -328,4 +337,4 @@ async def test_a_rollback_drops_what_was_left_for_the_commit(sqlite_db: Storage)
 
 async def test_nothing_is_left_for_a_commit_outside_a_transaction(sqlite_db: Storage) -> None:
     async with sqlite_db.read() as tx:
-        assert leave_for_commit(tx.conn, delete(_things)) is False
+        assert leave_for_commit(_async_conn(tx), delete(_things)) is False
