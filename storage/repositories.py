@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,10 +27,31 @@ from storage.types import Executor
 
 
 def _insert_ignoring_duplicates(conn: Executor, table: Table) -> Insert:
-    """An INSERT that skips rows whose key already exists, on either backend."""
-    if conn.dialect.name == "postgresql":
+    """An INSERT that skips rows whose key already exists, on either backend (built once for
+    each; give it the values when executing it)."""
+    return _ignoring_duplicates(conn.dialect.name, table)
+
+
+@functools.cache
+def _ignoring_duplicates(dialect_name: str, table: Table) -> Insert:
+    if dialect_name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _step_upsert(dialect_name: str) -> Insert:
+    """Start or replace a person's waiting step, in one statement, on either backend."""
+    s = schema.pending_step
+    upsert = postgresql.insert(s) if dialect_name == "postgresql" else sqlite.insert(s)
+    return upsert.on_conflict_do_update(
+        index_elements=[s.c.person_id],
+        set_={
+            "step": upsert.excluded.step,
+            "data": upsert.excluded.data,
+            "updated_at": upsert.excluded.updated_at,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -367,9 +389,8 @@ class GroupsRepo:
     async def add_coordinator(self, group_id: int, person_id: int) -> None:
         """Make the person one of the group's coordinators."""
         await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.group_coordinator).values(
-                group_id=group_id, person_id=person_id
-            )
+            _insert_ignoring_duplicates(self._conn, schema.group_coordinator),
+            {"group_id": group_id, "person_id": person_id},
         )
 
     async def is_coordinator_of(self, group_id: int, person_id: int) -> bool:
@@ -383,9 +404,8 @@ class GroupsRepo:
     async def add_member(self, group_id: int, person_id: int, now: datetime) -> bool:
         """Add the person to the group; False if they were already in it."""
         result = await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.membership).values(
-                group_id=group_id, person_id=person_id, joined_at=now
-            )
+            _insert_ignoring_duplicates(self._conn, schema.membership),
+            {"group_id": group_id, "person_id": person_id, "joined_at": now},
         )
         return bool(result.rowcount)
 
@@ -499,16 +519,9 @@ class StepsRepo:
 
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
         """Start (or replace) the person's unfinished step."""
-        s = schema.pending_step
-        values = {"step": step, "data": json.dumps(data), "updated_at": now}
-        upsert = (
-            postgresql.insert(s) if self._conn.dialect.name == "postgresql" else sqlite.insert(s)
-        )
-        # One statement whether or not a step was waiting.
         await self._conn.execute(
-            upsert.values(person_id=person_id, **values).on_conflict_do_update(
-                index_elements=[s.c.person_id], set_=values
-            )
+            _step_upsert(self._conn.dialect.name),
+            {"person_id": person_id, "step": step, "data": json.dumps(data), "updated_at": now},
         )
 
     async def clear(self, person_id: int) -> bool:
