@@ -44,6 +44,13 @@ def keyboard(
     rows: Sequence[Sequence[tuple[str, str]]],
 ) -> InlineKeyboardMarkup:
     """Inline buttons from rows of (label, callback data)."""
+    return _keyboard(tuple(tuple(row) for row in rows))
+
+
+# The same few keyboards are sent again and again (/settings, joining), and making one
+# costs more than sending it; a made keyboard cannot be changed, so it can be shared.
+@functools.lru_cache(maxsize=256)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )

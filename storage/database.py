@@ -12,14 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlalchemy.sql.base import Executable
-from sqlalchemy.util.typing import TupleAny
 
-from storage.repositories import SETTLE, PersonRow, Tx
-from storage.sqlite_driver import OneTripConnection, leave_for_commit, one_trip_dbapi
+from storage.inline import InlineSQLite, is_file
+from storage.repositories import PersonRow, Tx
+from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
@@ -55,35 +54,6 @@ class _Settling:
 
 _settling: ContextVar[_Settling | None] = ContextVar("chorus_settling", default=None)
 
-# Rows come back in full at once, as on an AsyncConnection: no cursor stays open between
-# statements (an open one would hold the connection's view of the database in the past).
-_FETCH_ALL = {"prebuffer_rows": True}
-
-
-class _LookupConnection:
-    """The repositories' connection for lookups: statements run on the event loop's own
-    thread, on one plain SQLite connection that refuses to write."""
-
-    def __init__(self, storage: Storage) -> None:
-        self._storage = storage
-
-    @property
-    def dialect(self) -> Dialect:
-        """SQLite's dialect."""
-        return self._storage._lookup_connection().dialect
-
-    async def execute(
-        self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]:
-        """Execute `statement` now and bring back every row."""
-        connection = self._storage._lookup_connection()
-        try:
-            return connection.execute(statement, parameters, execution_options=_FETCH_ALL)
-        except BaseException:
-            # Whatever went wrong, the next lookup starts on a fresh connection.
-            self._storage._drop_lookup_connection()
-            raise
-
 
 class Storage:
     """The database behind Chorus. Callers own transactions via `transaction()` / `read()`."""
@@ -92,7 +62,7 @@ class Storage:
         self,
         engine: AsyncEngine,
         now: Callable[[], datetime],
-        lookup_engine: Engine | None = None,
+        inline: InlineSQLite | None = None,
     ) -> None:
         self.engine = engine
         self._now = now
@@ -105,12 +75,16 @@ class Storage:
         # Reads on SQLite run without BEGIN; the option is set once here, since setting it
         # on each connection costs a trip through SQLAlchemy's greenlet machinery.
         self._reader = engine.execution_options(sqlite_begin=None) if self.is_sqlite else engine
-        self._lookup_engine = lookup_engine
-        self._lookup: Connection | None = None
+        self._inline = inline
 
     @classmethod
-    def open(cls, url: URL, now: Callable[[], datetime]) -> Storage:
-        """Create the engine for `url` (an async driver URL), with SQLite's settings."""
+    def open(cls, url: URL, now: Callable[[], datetime], *, inline: bool = True) -> Storage:
+        """Create the engine for `url` (an async driver URL), with SQLite's settings.
+
+        For an SQLite file, lookups and write transactions run on the event loop's own
+        thread (storage/inline.py) unless `inline` is False: then every statement goes
+        through aiosqlite, as it does for a database in memory.
+        """
         if url.get_backend_name() == "sqlite":
             engine = create_async_engine(
                 url,
@@ -128,15 +102,23 @@ class Storage:
                 module=one_trip_dbapi(),
             )
             _prepare_sqlite(engine)
-            return cls(engine, now, _lookup_engine(url))
+            if not (inline and is_file(url)):
+                return cls(engine, now)
+            return cls(engine, now, InlineSQLite(url, _SQLITE_PRAGMAS, BUSY_TIMEOUT_MS))
         engine = create_async_engine(url, pool_pre_ping=True)
         return cls(engine, now)
 
+    def sync_engines(self) -> list[Engine]:
+        """Every engine statements go through, for event listeners."""
+        engines = [self.engine.sync_engine]
+        if self._inline is not None:
+            engines.append(self._inline.engine)
+        return engines
+
     async def close(self) -> None:
         """Release every connection."""
-        self._drop_lookup_connection()
-        if self._lookup_engine is not None:
-            self._lookup_engine.dispose()
+        if self._inline is not None:
+            self._inline.close()
         if self._writer is not None:
             await self._writer.close()
             self._writer = None
@@ -149,29 +131,36 @@ class Storage:
         If an update is being handled in this task, its journal row is settled in the same
         transaction, so the update's effect and its removal from the journal are one.
         """
+        settling = _settling.get()
+        if settling is not None:
+            settling.people.clear()
+        try:
+            async with self._begin() as tx:
+                yield tx
+                if settling is not None and not settling.settled:
+                    await tx.journal.settle(settling.update_id)
+        finally:
+            if settling is not None:
+                # Reads made while this was open may have seen the rows before it.
+                settling.people.clear()
+        if settling is not None:
+            settling.settled = True
+
+    @contextlib.asynccontextmanager
+    async def _begin(self) -> AsyncIterator[Tx]:
         async with contextlib.AsyncExitStack() as stack:
             if self._write_lock is not None:
                 await stack.enter_async_context(self._write_lock)
+                if self._inline is not None:
+                    yield Tx(await stack.enter_async_context(self._inline.transaction()))
+                    return
                 if self._writer is None or self._writer.closed:
                     self._writer = await self.engine.connect()
                 conn = self._writer
             else:
                 conn = await stack.enter_async_context(self.engine.connect())
-            settling = _settling.get()
-            if settling is not None:
-                settling.people.clear()
-            try:
-                async with conn.begin():
-                    tx = Tx(conn)
-                    yield tx
-                    if settling is not None and not settling.settled:
-                        await self._settle_at_commit(tx, settling.update_id)
-            finally:
-                if settling is not None:
-                    # Reads made while this was open may have seen the rows before it.
-                    settling.people.clear()
-            if settling is not None:
-                settling.settled = True
+            async with conn.begin():
+                yield Tx(conn)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -202,26 +191,15 @@ class Storage:
         (measured with benchmarks/updates.py). A read that may scan many rows would hold
         up every other update meanwhile; it belongs in `read()`. Elsewhere this is `read()`.
         """
-        if self._lookup_engine is None:
+        if self._inline is None:
             async with self.read() as tx:
                 yield tx
             return
-        tx = Tx(_LookupConnection(self))
+        tx = Tx(self._inline.lookups)
         settling = _settling.get()
         if settling is not None:
             tx.people.remember_in(settling.people)
         yield tx
-
-    def _lookup_connection(self) -> Connection:
-        if self._lookup is None or self._lookup.closed:
-            assert self._lookup_engine is not None
-            self._lookup = self._lookup_engine.connect()
-        return self._lookup
-
-    def _drop_lookup_connection(self) -> None:
-        if self._lookup is not None:
-            self._lookup.close()
-            self._lookup = None
 
     @contextlib.contextmanager
     def settling(self, update_id: int) -> Iterator[_Settling]:
@@ -236,17 +214,6 @@ class Storage:
     async def settle(self, *update_ids: int) -> None:
         """Mark updates handled and delete their raw rows, in a transaction of their own."""
         async with self.transaction() as tx:
-            await self._settle_at_commit(tx, *update_ids)
-
-    async def _settle_at_commit(self, tx: Tx, *update_ids: int) -> None:
-        """Settle updates in `tx`; on SQLite, in the same trip to the database as its commit."""
-        conn = tx.conn
-        if not (
-            self.is_sqlite
-            and update_ids
-            and isinstance(conn, AsyncConnection)
-            and all(leave_for_commit(conn, SETTLE, {"update_id": i}) for i in update_ids)
-        ):
             await tx.journal.settle(*update_ids)
 
     async def upgrade(self) -> None:
@@ -288,30 +255,6 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
             driver.begin_with_next_statement(f"BEGIN {mode}")
         else:
             conn.exec_driver_sql(f"BEGIN {mode}")
-
-
-def _lookup_engine(url: URL) -> Engine | None:
-    """A plain SQLite engine on the same file, for `Storage.lookup`; None for a database
-    in memory, which another connection would not see."""
-    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
-        return None
-    engine = create_engine(
-        url.set(drivername="sqlite+pysqlite"),
-        # Each SELECT stands alone and sees what was last committed.
-        isolation_level="AUTOCOMMIT",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-        pool_reset_on_return=None,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        # Lookups only read; SQLite itself refuses a write here, whatever the caller tries.
-        cursor.execute("PRAGMA query_only=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.close()
-
-    return engine
 
 
 def _run_upgrade(connection: Connection) -> None:

@@ -8,9 +8,11 @@ hand-off, a thread wake-up and a wake-up of the event loop, plus a greenlet swit
   count and last row id it brought back;
 - a transaction's BEGIN travels with its first statement, not on a trip of its own;
 - a commit or rollback when the connection has no transaction open (reads, which run
-  without one) is not sent at all: each trip reports whether a transaction is open;
-- a statement whose result nobody needs can be left for the commit's own trip
-  (`run_before_commit`; the update journal's settling uses it).
+  without one) is not sent at all: each trip reports whether a transaction is open.
+
+On an SQLite file, lookups and write transactions skip the thread altogether
+(storage/inline.py); what comes here is the reads that may scan many rows, and everything
+on a database in memory.
 
 Everything else (connections, errors, server-side cursors) is SQLAlchemy's own adapter.
 Used by `Storage.open` for SQLite, as the DBAPI module passed to `create_async_engine`.
@@ -19,9 +21,8 @@ Used by `Storage.open` for SQLite, as the DBAPI module passed to `create_async_e
 from __future__ import annotations
 
 import collections
-import functools
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import aiosqlite
@@ -29,10 +30,6 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_dbapi,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.engine.interfaces import Compiled
-from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.util.concurrency import await_
 
 # What one trip brings back: description, rows (None if the statement returns none),
@@ -81,27 +78,13 @@ def _run_many(
         cursor.close()
 
 
-def _end(
-    connection: sqlite3.Connection,
-    commit: bool,
-    begin: str | None,
-    before_commit: list[tuple[str, tuple[Any, ...]]],
-) -> bool:
-    """Commit (after the statements left for the commit) or roll back, on the connection's
-    thread; whether a transaction is still open afterwards."""
-    if not commit:
+def _end(connection: sqlite3.Connection, commit: bool) -> bool:
+    """Commit or roll back, on the connection's thread; whether a transaction is still open
+    afterwards."""
+    if commit:
+        connection.commit()
+    else:
         connection.rollback()
-        return connection.in_transaction
-    try:
-        if begin is not None:
-            connection.execute(begin).close()
-        for operation, parameters in before_commit:
-            connection.execute(operation, parameters).close()
-    except BaseException:
-        # The transaction's writes and these statements stand or fall together.
-        connection.rollback()
-        raise
-    connection.commit()
     return connection.in_transaction
 
 
@@ -186,12 +169,11 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection adapter, with one-trip cursors, a BEGIN that
     waits for the first statement, and no trip to end a transaction that is not open."""
 
-    __slots__ = ("_before_commit", "_begin", "_in_transaction")
+    __slots__ = ("_begin", "_in_transaction")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self._begin: str | None = None
-        self._before_commit: list[tuple[str, tuple[Any, ...]]] = []
         # Not known until the first trip says; True makes the next commit/rollback go.
         self._in_transaction = True
 
@@ -204,14 +186,6 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     def begin_with_next_statement(self, begin: str) -> None:
         """Send `begin` (e.g. "BEGIN IMMEDIATE") in the same trip as the next statement."""
         self._begin = begin
-
-    def run_before_commit(self, operation: str, parameters: tuple[Any, ...]) -> None:
-        """Execute a statement whose result nobody needs in the commit's own trip.
-
-        If it fails, the whole transaction is rolled back and the commit raises. A rollback
-        drops it unexecuted.
-        """
-        self._before_commit.append((operation, parameters))
 
     def cursor(self, server_side: bool = False) -> Any:
         """A one-trip cursor (server-side cursors stay SQLAlchemy's own)."""
@@ -231,15 +205,11 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         self._end(commit=False)
 
     def _end(self, commit: bool) -> None:
-        begin, self._begin = self._begin, None
-        before_commit, self._before_commit = self._before_commit, []
-        if not (commit and before_commit):
-            if not self._in_transaction or not self._connection._connection:
-                return  # nothing is open (a BEGIN that never went out opened nothing)
-            begin = None
-        # Else the statements left for the commit go, after the BEGIN if nothing sent it.
+        self._begin = None
+        if not self._in_transaction or not self._connection._connection:
+            return  # nothing is open (a BEGIN that never went out opened nothing)
         try:
-            self._in_transaction = await_(self._trip(_end, commit, begin, before_commit))
+            self._in_transaction = await_(self._trip(_end, commit))
         except Exception as error:
             self._in_transaction = True
             self._handle_exception(error)
@@ -261,34 +231,3 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 def one_trip_dbapi() -> OneTripDBAPI:
     """The DBAPI module to pass to `create_async_engine(..., module=...)` for SQLite."""
     return OneTripDBAPI(aiosqlite, sqlite3)
-
-
-def leave_for_commit(
-    conn: AsyncConnection, statement: ClauseElement, parameters: Mapping[str, Any] | None = None
-) -> bool:
-    """Leave `statement` (with `parameters` for its bound names) for the commit's own trip if
-    `conn` is a one-trip SQLite connection in a transaction; False (and nothing done)
-    otherwise, for the caller to execute it.
-
-    For statements whose result nobody needs and whose values go to SQLite as they are
-    (numbers, text): no type of SQLAlchemy's converts them on the way. Each statement is
-    compiled once; build it once too (with `bindparam`) where it is used often.
-    """
-    sync = conn.sync_connection
-    if sync is None or not conn.in_transaction():
-        return False
-    driver = sync.connection.dbapi_connection
-    if not isinstance(driver, OneTripConnection):
-        return False
-    compiled = _compiled(statement, conn.dialect)
-    values = compiled.construct_params(parameters)
-    driver.run_before_commit(
-        compiled.string, tuple(values[name] for name in compiled.positiontup or ())
-    )
-    return True
-
-
-@functools.lru_cache(maxsize=64)
-def _compiled(statement: ClauseElement, dialect: Dialect) -> Compiled:
-    # Statements are hashed by identity: one built once is compiled once.
-    return statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})

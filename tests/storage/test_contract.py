@@ -291,11 +291,13 @@ async def _person_selects(storage: Storage, body: Any) -> int:
         if statement.lstrip().upper().startswith("SELECT") and "FROM person" in statement:
             statements.append(statement)
 
-    event.listen(storage.engine.sync_engine, "before_cursor_execute", note)
+    for engine in storage.sync_engines():
+        event.listen(engine, "before_cursor_execute", note)
     try:
         await body()
     finally:
-        event.remove(storage.engine.sync_engine, "before_cursor_execute", note)
+        for engine in storage.sync_engines():
+            event.remove(engine, "before_cursor_execute", note)
     return len(statements)
 
 

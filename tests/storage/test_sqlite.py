@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from storage.database import Storage
 
@@ -44,18 +45,119 @@ EXPECTED_PRAGMAS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["read", "transaction"])
+@pytest.mark.parametrize("kind", ["read", "lookup", "transaction"])
 async def test_pragmas_are_in_force_on_every_connection(
     sqlite_storage: Storage, kind: str
 ) -> None:
-    context = sqlite_storage.read() if kind == "read" else sqlite_storage.transaction()
-    async with context as tx:
+    contexts = {
+        "read": sqlite_storage.read,
+        "lookup": sqlite_storage.lookup,
+        "transaction": sqlite_storage.transaction,
+    }
+    async with contexts[kind]() as tx:
         found = {
             name: (await tx.conn.execute(text(f"PRAGMA {name}"))).scalar()
-            for name in EXPECTED_PRAGMAS
+            for name in [*EXPECTED_PRAGMAS, "query_only"]
         }
 
-    assert found == EXPECTED_PRAGMAS
+    expected = {**EXPECTED_PRAGMAS, "query_only": int(kind == "lookup")}
+    if kind == "transaction":
+        # The writer never waits on the event loop's thread: a BEGIN that would wait is
+        # sent again, with the busy timeout, from the writer's own thread.
+        expected["busy_timeout"] = 0
+    assert found == expected
+
+
+async def test_a_lookup_cannot_write(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.lookup() as tx:
+        with pytest.raises(OperationalError, match="readonly"):
+            await tx.people.add(5, 5, None, T0)
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(5) is None
+
+
+async def test_a_lookup_sees_each_commit_at_once(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.lookup() as reader:
+        assert await reader.people.by_telegram_id(7) is None
+        async with sqlite_storage.transaction() as tx:
+            await tx.people.add(7, 7, "Bea", T0)
+            async with sqlite_storage.lookup() as inside:
+                # Not committed yet: a lookup sees the database as last committed.
+                assert await inside.people.by_telegram_id(7) is None
+        person = await reader.people.by_telegram_id(7)
+    assert person is not None and person.display_name == "Bea"
+
+
+async def test_a_failed_lookup_leaves_the_next_one_working(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.lookup() as tx:
+        with pytest.raises(OperationalError):
+            await tx.conn.execute(text("SELECT * FROM no_such_table"))
+        assert await tx.people.by_telegram_id(1) is None
+
+
+async def test_a_failed_transaction_is_rolled_back_and_the_writer_goes_on(
+    sqlite_storage: Storage,
+) -> None:
+    with pytest.raises(RuntimeError):
+        async with sqlite_storage.transaction() as tx:
+            await tx.people.add(8, 8, "Cy", T0)
+            raise RuntimeError("the handler failed")
+    async with sqlite_storage.transaction() as tx:
+        assert await tx.people.by_telegram_id(8) is None
+        await tx.people.add(9, 9, "Di", T0)
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(9) is not None
+
+
+async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
+    sqlite_storage: Storage,
+) -> None:
+    raw = _raw_connection(sqlite_storage)
+    raw.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def write() -> None:
+        async with sqlite_storage.transaction() as tx:
+            await tx.people.add(10, 10, "Ed", T0)
+
+    ticker = asyncio.create_task(tick())
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writing.done()
+    raw.execute("ROLLBACK")
+    raw.close()
+    await asyncio.wait_for(writing, 5)
+    ticker.cancel()
+    # The event loop went on while the write waited for the other process's lock.
+    assert ticks >= 10
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(10) is not None
+
+
+async def test_a_write_that_waits_too_long_fails_as_a_locked_database(
+    sqlite_storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_storage._inline, "_busy_timeout_ms", 100)
+    raw = _raw_connection(sqlite_storage)
+    raw.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            async with sqlite_storage.transaction() as tx:
+                await tx.people.add(11, 11, "Flo", T0)
+    finally:
+        raw.execute("ROLLBACK")
+        raw.close()
+    async with sqlite_storage.transaction() as tx:
+        await tx.people.add(12, 12, "Gus", T0)
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(11) is None
+        assert await tx.people.by_telegram_id(12) is not None
 
 
 async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Storage) -> None:
@@ -72,7 +174,6 @@ async def test_write_transaction_holds_the_write_lock_from_its_first_statement(
     raw = _raw_connection(sqlite_storage)
     try:
         async with sqlite_storage.transaction() as tx:
-            # Its BEGIN IMMEDIATE travels with its first statement (storage/sqlite_driver.py).
             await tx.conn.execute(select(1))
             # Nothing written yet: only BEGIN IMMEDIATE takes the lock this early, so what a
             # write transaction reads is read under the lock.

@@ -16,7 +16,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    delete,
     insert,
     select,
     text,
@@ -28,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import BUSY_TIMEOUT_MS, Storage
 from storage.repositories import Tx
-from storage.sqlite_driver import OneTripCursor, leave_for_commit
+from storage.sqlite_driver import OneTripCursor
 from tests.support.clock import FakeClock
 
 _metadata = MetaData()
@@ -42,8 +41,11 @@ _things = Table(
 
 @pytest.fixture
 async def sqlite_db(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Storage]:
-    """Storage on a fresh SQLite file, with one small table and no migrations."""
-    db = Storage.open(make_url(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}"), clock.now)
+    """Storage on a fresh SQLite file, with one small table and no migrations, whose every
+    statement goes through the driver."""
+    db = Storage.open(
+        make_url(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}"), clock.now, inline=False
+    )
     async with db.engine.begin() as conn:
         await conn.run_sync(_metadata.create_all)
     try:
@@ -261,80 +263,3 @@ async def test_a_failed_begin_is_reported_and_leaves_no_transaction(
         names = (await tx.conn.execute(select(_things.c.name))).scalars().all()
 
     assert names == ["after"]
-
-
-async def test_a_statement_left_for_the_commit_goes_in_the_commit_s_trip(
-    sqlite_db: Storage, trips: list[str]
-) -> None:
-    async with sqlite_db.transaction() as tx:
-        await tx.conn.execute(insert(_things), [{"name": "a"}, {"name": "b"}])
-    async with sqlite_db.transaction() as tx:
-        trips.clear()
-        await tx.conn.execute(insert(_things).values(name="c"))
-        left = leave_for_commit(
-            _async_conn(tx), delete(_things).where(_things.c.name.in_(["a", "b"]))
-        )
-        inside = list(trips)
-    committed = list(trips)
-    async with sqlite_db.read() as tx:
-        names = (await tx.conn.execute(select(_things.c.name))).scalars().all()
-
-    assert left is True
-    assert inside == ["_run"]
-    assert committed == ["_run", "_end"]  # the insert, then the delete with the commit
-    assert names == ["c"]
-
-
-async def test_a_statement_left_for_the_commit_alone_still_opens_its_transaction(
-    sqlite_db: Storage, trips: list[str]
-) -> None:
-    async with sqlite_db.transaction() as tx:
-        await tx.conn.execute(insert(_things).values(name="a"))
-    async with sqlite_db.transaction() as tx:
-        trips.clear()
-        assert leave_for_commit(_async_conn(tx), delete(_things))
-    async with sqlite_db.read() as tx:
-        count = (await tx.conn.execute(text("SELECT count(*) FROM thing"))).scalar()
-
-    assert trips[:1] == ["_end"]
-    assert count == 0
-
-
-async def test_a_failing_statement_left_for_the_commit_undoes_the_transaction(
-    sqlite_db: Storage,
-) -> None:
-    with pytest.raises(IntegrityError):
-        async with sqlite_db.transaction() as tx:
-            await tx.conn.execute(insert(_things).values(name="a"))
-            # Breaks the unique name, but only when the commit is on its way.
-            assert leave_for_commit(_async_conn(tx), insert(_things).values(name="a"))
-    async with sqlite_db.transaction() as tx:
-        await tx.conn.execute(insert(_things).values(name="after"))
-    async with sqlite_db.read() as tx:
-        names = (await tx.conn.execute(select(_things.c.name))).scalars().all()
-
-    assert names == ["after"]
-
-
-async def test_a_rollback_drops_what_was_left_for_the_commit(sqlite_db: Storage) -> None:
-    async with sqlite_db.transaction() as tx:
-        await tx.conn.execute(insert(_things).values(name="a"))
-
-    class Stop(Exception):
-        pass
-
-    with pytest.raises(Stop):
-        async with sqlite_db.transaction() as tx:
-            assert leave_for_commit(_async_conn(tx), delete(_things))
-            raise Stop
-    async with sqlite_db.transaction() as tx:
-        await tx.conn.execute(insert(_things).values(name="b"))
-    async with sqlite_db.read() as tx:
-        names = (await tx.conn.execute(select(_things.c.name))).scalars().all()
-
-    assert names == ["a", "b"]
-
-
-async def test_nothing_is_left_for_a_commit_outside_a_transaction(sqlite_db: Storage) -> None:
-    async with sqlite_db.read() as tx:
-        assert leave_for_commit(_async_conn(tx), delete(_things)) is False

@@ -1,0 +1,185 @@
+"""SQLite statements run on the event loop's own thread, where that is cheaper than a trip.
+
+A short SQLite statement costs SQLite tens of microseconds; a trip to aiosqlite's thread to
+run it costs about ten times that (a queue hand-off, a thread wake-up, a wake-up of the
+event loop, the GIL passed back and forth, SQLAlchemy's greenlet switch). So, on an SQLite
+file:
+
+- lookups (reads of a few rows found through an index) run here, on one connection that
+  SQLite itself keeps from writing (`PRAGMA query_only`);
+- a write transaction's statements run here too, on one writer connection, while
+  `Storage` holds its write lock. Its COMMIT, which waits for the disk, runs on the
+  writer's own thread, as does a BEGIN IMMEDIATE that has to wait for another process.
+
+Reads that may scan many rows stay on aiosqlite (`Storage.read`): they would hold up every
+other update meanwhile. Used by `Storage.open` for an SQLite file (not a database in
+memory, which another connection would not see).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.base import Executable
+from sqlalchemy.util.typing import TupleAny
+
+_T = TypeVar("_T")
+
+# Rows come back in full at once, as on an AsyncConnection: no cursor stays open between
+# statements (an open one would hold the connection's view of the database in the past).
+_FETCH_ALL = {"prebuffer_rows": True}
+
+
+class InlineConnection:
+    """A connection for the repositories whose statements run at once, on this thread."""
+
+    def __init__(self, connection: Callable[[], Connection], on_error: Callable[[], None]) -> None:
+        self._connection = connection
+        self._on_error = on_error
+
+    @property
+    def dialect(self) -> Dialect:
+        """SQLite's dialect."""
+        return self._connection().dialect
+
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> CursorResult[*TupleAny]:
+        """Execute `statement` now and bring back every row."""
+        try:
+            return self._connection().execute(statement, parameters, execution_options=_FETCH_ALL)
+        except BaseException:
+            self._on_error()
+            raise
+
+
+class InlineSQLite:
+    """The lookup connection and the writer connection of one SQLite file."""
+
+    def __init__(self, url: URL, pragmas: tuple[str, ...], busy_timeout_ms: int) -> None:
+        self._busy_timeout_ms = busy_timeout_ms
+        self.engine = _engine(url, pragmas)
+        self._lookup: Connection | None = None
+        self._writer: Connection | None = None
+        # One thread for the writer's waits, so they happen one after another, in order.
+        self._thread = concurrent.futures.ThreadPoolExecutor(1, "chorus-sqlite-writer")
+        self.lookups = InlineConnection(self._lookup_connection, self._drop_lookup)
+
+    def _lookup_connection(self) -> Connection:
+        if self._lookup is None or self._lookup.closed:
+            self._lookup = self.engine.connect()
+            self._lookup.exec_driver_sql("PRAGMA query_only=ON")
+        return self._lookup
+
+    def _drop_lookup(self) -> None:
+        # Whatever went wrong, the next lookup starts on a fresh connection.
+        if self._lookup is not None:
+            self._lookup.close()
+            self._lookup = None
+
+    def _writer_connection(self) -> Connection:
+        if self._writer is None or self._writer.closed:
+            self._writer = self.engine.connect()
+            # BEGIN IMMEDIATE is tried here without waiting; see `_begin`.
+            self._writer.exec_driver_sql("PRAGMA busy_timeout=0")
+        return self._writer
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[InlineConnection]:
+        """One write transaction on the writer connection; the caller holds the write lock.
+
+        Committed when the block ends, rolled back if it raises.
+        """
+        writer = self._writer_connection()
+        await self._begin(writer)
+        try:
+            yield InlineConnection(lambda: writer, lambda: None)
+            # Through SQLAlchemy, so a failure is its OperationalError, as everywhere else.
+            await self._in_thread(writer.exec_driver_sql, "COMMIT")
+        except BaseException:
+            # A failed COMMIT (a full disk, say) can leave the transaction open.
+            if _raw(writer).in_transaction:
+                await self._in_thread(writer.exec_driver_sql, "ROLLBACK")
+            raise
+
+    async def _begin(self, writer: Connection) -> None:
+        try:
+            writer.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            if not _is_busy(error):
+                raise
+            # Another process holds the write lock (a backup, a migration): wait for it
+            # as long as SQLite's busy timeout says, on the writer's thread, not here.
+            await self._in_thread(self._begin_waiting, writer)
+
+    def _begin_waiting(self, writer: Connection) -> None:
+        writer.exec_driver_sql(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+        try:
+            writer.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            writer.exec_driver_sql("PRAGMA busy_timeout=0")
+
+    async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
+        future = asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            # The statement goes on in the thread regardless; let it end before anything
+            # else touches the connection.
+            with contextlib.suppress(BaseException):
+                await future
+            raise
+
+    def close(self) -> None:
+        """Close both connections and the writer's thread."""
+        for connection in (self._lookup, self._writer):
+            if connection is not None:
+                connection.close()
+        self._lookup = self._writer = None
+        self._thread.shutdown(wait=True)
+        self.engine.dispose()
+
+
+def _is_busy(error: OperationalError) -> bool:
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+def _raw(connection: Connection) -> sqlite3.Connection:
+    raw = connection.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+def _engine(url: URL, pragmas: tuple[str, ...]) -> Engine:
+    engine = create_engine(
+        url.set(drivername="sqlite+pysqlite"),
+        # Statements stand alone unless the writer says BEGIN itself; SQLAlchemy and
+        # Python's sqlite3 module open nothing implicitly.
+        isolation_level="AUTOCOMMIT",
+        # The writer's COMMIT runs on its own thread.
+        connect_args={"check_same_thread": False},
+        pool_reset_on_return=None,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in pragmas:
+            cursor.execute(pragma)
+        cursor.close()
+
+    return engine
+
+
+def is_file(url: URL) -> bool:
+    """True if `url` names an SQLite database in a file (not one in memory)."""
+    return url.database not in (None, "", ":memory:") and url.query.get("mode") != "memory"
