@@ -21,8 +21,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import functools
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
@@ -33,17 +34,29 @@ from sqlalchemy.util.typing import TupleAny
 
 _T = TypeVar("_T")
 
+# A statement given this many rows or more (an invitation to every member, say) runs on the
+# writer's thread: the event loop then goes on answering members, sharing the interpreter
+# with it, instead of waiting for it (measured with benchmarks/sessions.py).
+BULK_ROWS = 100
+
 # Rows come back in full at once, as on an AsyncConnection: no cursor stays open between
 # statements (an open one would hold the connection's view of the database in the past).
 _FETCH_ALL = {"prebuffer_rows": True}
 
 
 class InlineConnection:
-    """A connection for the repositories whose statements run at once, on this thread."""
+    """A connection for the repositories whose statements run at once, on this thread;
+    with `elsewhere`, a statement given many rows runs through it instead."""
 
-    def __init__(self, connection: Callable[[], Connection], on_error: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        connection: Callable[[], Connection],
+        on_error: Callable[[], None],
+        elsewhere: Callable[[Callable[[], Any]], Awaitable[Any]] | None = None,
+    ) -> None:
         self._connection = connection
         self._on_error = on_error
+        self._elsewhere = elsewhere
 
     @property
     def dialect(self) -> Dialect:
@@ -54,11 +67,21 @@ class InlineConnection:
         self, statement: Executable, parameters: Any = None
     ) -> CursorResult[*TupleAny]:
         """Execute `statement` now and bring back every row."""
+        run = functools.partial(
+            self._connection().execute, statement, parameters, execution_options=_FETCH_ALL
+        )
         try:
-            return self._connection().execute(statement, parameters, execution_options=_FETCH_ALL)
+            if self._elsewhere is not None and _many_rows(parameters):
+                result: CursorResult[*TupleAny] = await self._elsewhere(run)
+                return result
+            return run()
         except BaseException:
             self._on_error()
             raise
+
+
+def _many_rows(parameters: Any) -> bool:
+    return isinstance(parameters, list | tuple) and len(parameters) >= BULK_ROWS
 
 
 class InlineSQLite:
@@ -101,7 +124,7 @@ class InlineSQLite:
         writer = self._writer_connection()
         await self._begin(writer)
         try:
-            yield InlineConnection(lambda: writer, lambda: None)
+            yield InlineConnection(lambda: writer, lambda: None, self._in_thread)
             # Through SQLAlchemy, so a failure is its OperationalError, as everywhere else.
             await self._in_thread(writer.exec_driver_sql, "COMMIT")
         except BaseException:

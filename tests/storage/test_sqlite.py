@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import OperationalError
 
+from storage import schema
 from storage.database import Storage
+from storage.inline import BULK_ROWS
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -158,6 +160,22 @@ async def test_a_write_that_waits_too_long_fails_as_a_locked_database(
     async with sqlite_storage.lookup() as tx:
         assert await tx.people.by_telegram_id(11) is None
         assert await tx.people.by_telegram_id(12) is not None
+
+
+async def test_many_rows_written_at_once_go_through_the_writer_s_thread(
+    sqlite_storage: Storage,
+) -> None:
+    rows = [
+        {"telegram_id": 1000 + n, "chat_id": 1000 + n, "created_at": T0}
+        for n in range(BULK_ROWS + 1)
+    ]
+    async with sqlite_storage.transaction() as tx:
+        result = await tx.conn.execute(insert(schema.person), rows)
+        assert result.rowcount == len(rows)
+        # Inside the transaction, the rows are there for what comes next.
+        assert await tx.people.by_telegram_id(1000 + BULK_ROWS) is not None
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(1000) is not None
 
 
 async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Storage) -> None:
