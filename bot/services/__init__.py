@@ -66,12 +66,13 @@ class Services:
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
+        sessions = Sessions(storage, clock, admin_ids, sharing)
         return cls(
             clock=clock,
             sealer=sealer,
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
-            membership=Membership(storage, clock, admin_ids),
+            membership=Membership(storage, clock, admin_ids, sessions, zone),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
             safety=safety,
@@ -82,5 +83,5 @@ class Services:
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
-            sessions=Sessions(storage, clock, admin_ids, sharing),
+            sessions=sessions,
         )

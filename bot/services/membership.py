@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.services.roles import Role, role_in
+from bot.services.sessions import Sessions
 from bot.services.text_rules import clean_name
 from storage.database import Storage
 from storage.repositories import GroupRow, StepRow
@@ -67,10 +69,20 @@ class AccountView:
 class Membership:
     """A member's own doings: joining, naming, pausing, leaving, cancelling."""
 
-    def __init__(self, storage: Storage, clock: Clock, admin_ids: frozenset[int]) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sessions: Sessions,
+        zone: ZoneInfo,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._admins = admin_ids
+        # Someone who joins is invited to the group's sessions still to come.
+        self._sessions = sessions
+        self._zone = zone
 
     async def group_for_code(self, code: str) -> GroupRow | None:
         """The group an invite code opens; looking stores nothing about anyone."""
@@ -98,6 +110,7 @@ class Membership:
                 return JoinResult(JoinOutcome.ALREADY_MEMBER, group)
             if first_time:
                 await tx.steps.set(person.id, NAME_STEP, {}, now)
+            await self._sessions.invite_newcomer(tx, group, person.id, self._zone, now)
         return JoinResult(JoinOutcome.JOINED, group, first_time)
 
     async def begin_name(self, telegram_id: int) -> bool:

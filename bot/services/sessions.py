@@ -42,7 +42,7 @@ from bot.services.when import (
 )
 from bot.texts import Raw, label, say
 from storage.database import Storage
-from storage.repositories import OutboxNew, Tx
+from storage.repositories import GroupRow, OutboxNew, Tx
 from storage.sessions import ATTENDING, AnswerRow, Recipient, ReminderRow, SessionRow
 
 logger = logging.getLogger(__name__)
@@ -720,6 +720,30 @@ class Sessions:
             now,
         )
         return SaveResult(SaveOutcome.CREATED, session, len(invited))
+
+    async def invite_newcomer(
+        self, tx: Tx, group: GroupRow, person_id: int, zone: ZoneInfo, now: datetime
+    ) -> int:
+        """Queue, in `tx`, an invitation to each of the group's sessions still to come for
+        someone who has just joined it (as its members were invited); how many."""
+        coming = await tx.sessions.of_groups([group.id], now, UPCOMING_LIMIT)
+        rows = [
+            OutboxNew(
+                f"si{session.id}:{person_id}",
+                KIND_INVITE,
+                person_id,
+                Payload(
+                    session_text(SessionView(session, group.name), zone, None),
+                    answer_buttons(session, None),
+                ).dumps(),
+                now,
+            )
+            for session in coming
+            if session.starts_at > now
+        ]
+        # Someone who left and came back was invited before: the same key is not queued twice.
+        await tx.outbox.enqueue(rows, now)
+        return len(rows)
 
     async def _change(self, tx: Tx, draft: Draft, zone: ZoneInfo, now: datetime) -> SaveResult:
         assert draft.edit is not None and draft.starts_at is not None

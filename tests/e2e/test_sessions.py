@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_group
@@ -147,6 +148,25 @@ async def test_create_invites_every_member_and_answers_are_counted(
 
     listed = await first.send("/sessions")
     assert TITLE in listed["text"] and "Your answer: going" in listed["text"]
+
+
+async def test_someone_who_joins_later_gets_the_invitation_too(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await _create(fake, admin)
+    [(code,)] = _rows(tmp_path, "SELECT invite_code FROM chorus_group")
+    newcomer = Phone(fake, 8100)
+    welcome = await newcomer.send(f"/start {JOIN_PREFIX}{code}")
+    assert "Carers group" in welcome["text"], welcome["text"]
+    asked = await newcomer.tap("Yes, join", welcome)
+    assert "Carers group" in asked["text"]
+
+    invitation = await _invitation(fake, newcomer.id)
+    assert TITLE in invitation["text"] and "Wednesday 4 March at 2pm to 4pm" in invitation["text"]
+    answered = await newcomer.tap("Going", invitation)
+    assert "Your answer: going" in answered["text"]
+    assert "Going: 1" in (await _overview(fake, admin))["text"]
 
 
 async def test_a_full_session_keeps_a_waiting_list_and_promotes(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.crypto import Sealer
 from bot.services import Services
 from bot.services.delivery_rules import DEFAULT_QUIET_HOURS, RETURN_ADDRESS_PURPOSE
+from bot.services.membership import JoinOutcome
 from bot.services.sessions import (
     DEFAULT_REMINDERS,
     Answer,
@@ -208,6 +209,35 @@ async def test_saving_invites_every_reachable_member(
     assert all("Tuesday 3 February at 2pm to 4pm" in text for _, text, _ in invited)
     assert session.reminder_minutes == list(DEFAULT_REMINDERS)
     assert (session.place, session.link) == ("Room 4", None)
+
+
+async def test_someone_who_joins_later_is_invited_to_what_is_still_to_come(
+    services: Services, world: World, storage: Storage, clock: FakeClock
+) -> None:
+    await _standard(services, world)
+    await _make(services, world.choir, ["Coffee", "today 1pm", "30 minutes", "Cafe"] + [None] * 4)
+    await _make(
+        services,
+        world.band,
+        ["Band practice", "tomorrow 6pm", "1 hour", "Hall"] + [None] * 4,
+        who=CAT,
+    )
+    clock.set(MONDAY_NOON + timedelta(hours=1, minutes=10))  # the coffee has begun
+
+    joined = await services.membership.join(OUT, OUT + 10, "c1")
+
+    assert joined.outcome is JoinOutcome.JOINED
+    invited = [
+        text for pid, text, _ in await _outbox(storage, "session_invite") if pid == world.ids[OUT]
+    ]
+    assert len(invited) == 1 and "Planning" in invited[0]
+    # Leaving and coming back does not bring the same invitation twice.
+    assert await services.membership.leave(OUT, world.choir) is not None
+    assert (await services.membership.join(OUT, OUT + 10, "c1")).outcome is JoinOutcome.JOINED
+    again = [
+        pid for pid, _, _ in await _outbox(storage, "session_invite") if pid == world.ids[OUT]
+    ]
+    assert len(again) == 1
 
 
 async def test_a_link_is_kept_apart_from_the_place(services: Services, world: World) -> None:
