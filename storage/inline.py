@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.util.typing import TupleAny
 
@@ -122,33 +122,33 @@ class InlineSQLite:
         Committed when the block ends, rolled back if it raises.
         """
         writer = self._writer_connection()
-        await self._begin(writer)
+        raw = _raw(writer)
+        await self._begin(raw)
         try:
             yield InlineConnection(lambda: writer, lambda: None, self._in_thread)
-            # Through SQLAlchemy, so a failure is its OperationalError, as everywhere else.
-            await self._in_thread(writer.exec_driver_sql, "COMMIT")
+            await self._in_thread(_run, raw, "COMMIT")
         except BaseException:
             # A failed COMMIT (a full disk, say) can leave the transaction open.
-            if _raw(writer).in_transaction:
-                await self._in_thread(writer.exec_driver_sql, "ROLLBACK")
+            if raw.in_transaction:
+                await self._in_thread(_run, raw, "ROLLBACK")
             raise
 
-    async def _begin(self, writer: Connection) -> None:
+    async def _begin(self, raw: sqlite3.Connection) -> None:
         try:
-            writer.exec_driver_sql("BEGIN IMMEDIATE")
+            _run(raw, "BEGIN IMMEDIATE")
         except OperationalError as error:
             if not _is_busy(error):
                 raise
             # Another process holds the write lock (a backup, a migration): wait for it
             # as long as SQLite's busy timeout says, on the writer's thread, not here.
-            await self._in_thread(self._begin_waiting, writer)
+            await self._in_thread(self._begin_waiting, raw)
 
-    def _begin_waiting(self, writer: Connection) -> None:
-        writer.exec_driver_sql(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+    def _begin_waiting(self, raw: sqlite3.Connection) -> None:
+        _run(raw, f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         try:
-            writer.exec_driver_sql("BEGIN IMMEDIATE")
+            _run(raw, "BEGIN IMMEDIATE")
         finally:
-            writer.exec_driver_sql("PRAGMA busy_timeout=0")
+            _run(raw, "PRAGMA busy_timeout=0")
 
     async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
         future = asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
@@ -169,6 +169,16 @@ class InlineSQLite:
         self._lookup = self._writer = None
         self._thread.shutdown(wait=True)
         self.engine.dispose()
+
+
+def _run(raw: sqlite3.Connection, statement: str) -> None:
+    """Execute a statement with no result straight on the driver (BEGIN, COMMIT: SQLAlchemy's
+    bookkeeping around them costs more than they do, and on the writer's thread it would
+    hold the interpreter); a failure is SQLAlchemy's error, as everywhere else."""
+    try:
+        raw.execute(statement)
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(statement, None, error, sqlite3.Error) from error
 
 
 def _is_busy(error: OperationalError) -> bool:

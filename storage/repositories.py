@@ -40,6 +40,14 @@ def _ignoring_duplicates(dialect_name: str, table: Table) -> Insert:
 
 
 @functools.cache
+def _remember_seen(dialect_name: str) -> Insert:
+    """Remember update ids as seen, bringing back those not seen before (built once; given
+    many rows, SQLAlchemy sends them as one INSERT)."""
+    table = schema.seen_update
+    return _ignoring_duplicates(dialect_name, table).returning(table.c.update_id)
+
+
+@functools.cache
 def _step_upsert(dialect_name: str) -> Insert:
     """Start or replace a person's waiting step, in one statement, on either backend."""
     s = schema.pending_step
@@ -167,15 +175,13 @@ class JournalRepo:
         """Store the updates not seen before, and remember their ids; return them, in order."""
         if not updates:
             return []
-        seen_table = schema.seen_update
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
         # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
         remembered = await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, seen_table)
-            .values([{"update_id": update_id, "seen_at": now} for update_id in batch])
-            .returning(seen_table.c.update_id)
+            _remember_seen(self._conn.dialect.name),
+            [{"update_id": update_id, "seen_at": now} for update_id in batch],
         )
         fresh = sorted(remembered.scalars())
         if fresh:
