@@ -178,6 +178,31 @@ async def test_many_rows_written_at_once_go_through_the_writer_s_thread(
         assert await tx.people.by_telegram_id(1000) is not None
 
 
+async def test_a_full_database_fails_the_write_as_sqlalchemy_s_error_and_keeps_nothing(
+    sqlite_storage: Storage,
+) -> None:
+    assert sqlite_storage._inline is not None
+    writer = sqlite_storage._inline._writer_connection()
+    pages = writer.exec_driver_sql("PRAGMA page_count").scalar()
+    # The database may grow no further: as if the disk were full.
+    writer.exec_driver_sql(f"PRAGMA max_page_count={pages}")
+    rows = [{"telegram_id": n, "chat_id": n, "created_at": T0} for n in range(3000, 6000)]
+    try:
+        with pytest.raises(OperationalError, match="full"):
+            async with sqlite_storage.transaction() as tx:
+                await tx.people.add(13, 13, "Hal", T0)
+                await tx.conn.execute(insert(schema.person), rows)
+    finally:
+        writer.exec_driver_sql("PRAGMA max_page_count=1073741823")
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(13) is None
+        assert await tx.people.by_telegram_id(3000) is None
+    async with sqlite_storage.transaction() as tx:
+        await tx.people.add(14, 14, "Ida", T0)
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(14) is not None
+
+
 async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Storage) -> None:
     async with sqlite_storage.read() as first, sqlite_storage.read() as second:
         assert first.conn is not second.conn
