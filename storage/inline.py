@@ -119,7 +119,9 @@ class InlineSQLite:
     async def transaction(self) -> AsyncIterator[InlineConnection]:
         """One write transaction on the writer connection; the caller holds the write lock.
 
-        Committed when the block ends, rolled back if it raises.
+        Committed when the block ends, rolled back if it raises. Its statements must run one
+        after another (never two at once from `asyncio.gather`): one given many rows runs on
+        the writer's thread, and the connection is used by one thread at a time.
         """
         writer = self._writer_connection()
         raw = _raw(writer)
