@@ -111,6 +111,23 @@ async def test_a_refused_token_is_explained(tmp_path: Path) -> None:
             await serve(settings, asyncio.Event())
 
 
+async def test_ready_is_told_once_after_start_up_and_before_listening(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        settings = settings_for(fake, tmp_path)
+        seen: list[list[str]] = []
+        stop = asyncio.Event()
+        task = asyncio.create_task(
+            serve(settings, stop, on_ready=lambda: seen.append([c.method for c in fake.calls]))
+        )
+        await fake.wait_for(lambda call: call.method == "getUpdates", 15)
+        stop.set()
+        await task
+
+    assert len(seen) == 1
+    # Start-up (the command menus included) was over; receiving updates had not begun.
+    assert "setMyCommands" in seen[0] and "getUpdates" not in seen[0]
+
+
 # ---------------------------------------------------------------------- local try-out
 
 
