@@ -23,6 +23,7 @@ from handlers.common import (
     send,
     sender_id,
 )
+from handlers.inbox import DONE_REPLIES
 
 TITLE_STEP = "loop_action_title"
 TEXT_STEP = "loop_action_text"
@@ -30,13 +31,7 @@ READY_STEP = "loop_action_ready"
 # The latest updates shown with an action, so the view stays one message.
 HISTORY_SHOWN = 8
 
-_DONE_REPLIES = {
-    Done.NOT_ALLOWED: texts.ACTION_NOT_ALLOWED,
-    Done.GONE: texts.INBOX_GONE,
-    Done.ALREADY: texts.INBOX_ALREADY,
-    Done.EMPTY: texts.INBOX_EMPTY_TEXT,
-    Done.TOO_LONG: texts.INBOX_TOO_LONG,
-}
+_DONE_REPLIES = {**DONE_REPLIES, Done.NOT_ALLOWED: texts.ACTION_NOT_ALLOWED}
 
 
 @coordinators_only

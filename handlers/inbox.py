@@ -34,7 +34,8 @@ REPLY_STEP = "loop_reply"
 READY_STEP = "loop_ready"
 CARD_WORDS_MAX = 3000
 
-_DONE_REPLIES = {
+# What a coordinator is told when a step on an item does not go through (actions too).
+DONE_REPLIES = {
     Done.NOT_ALLOWED: texts.INBOX_NOT_ALLOWED,
     Done.GONE: texts.INBOX_GONE,
     Done.ALREADY: texts.INBOX_ALREADY,
@@ -186,7 +187,7 @@ async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Take the "by when" date, then show the preview."""
     done, due = context.services.inbox.due_problem(text)
     if due is None:
-        await respond(update, say(_DONE_REPLIES.get(done, texts.INBOX_BAD_DATE)))
+        await respond(update, say(DONE_REPLIES.get(done, texts.INBOX_BAD_DATE)))
         return
     await _preview(update, context, {**await _draft(update, context), "due": due.isoformat()})
 
@@ -377,7 +378,7 @@ async def _after(
 ) -> None:
     """Say what happened, then show the item again as it is now."""
     if done is not Done.DONE:
-        await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON)))
+        await respond(update, say(DONE_REPLIES.get(done, texts.STALE_BUTTON)))
         return
     card = await context.services.inbox.card(sender_id(update), item_id or 0)
     await respond(update, say(message))
@@ -399,7 +400,7 @@ async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]
         preview = await inbox.preview_reply(who, item_id, text)
     if preview.text is None:
         await respond(
-            update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
+            update, say(DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
         )
         return
     await _begin(update, context, READY_STEP, draft)
