@@ -106,6 +106,10 @@ JOINED_AGAIN = N_(
     "Thank you for joining <b>{group}</b>. Others will see you as {name}. "
     "You can change that in /settings."
 )
+JOINED_AGAIN_NO_NAME = N_(
+    "Thank you for joining <b>{group}</b>. You have no name set, so others will see “member”. "
+    "You can add a name any time in /settings."
+)
 BUTTON_USE_NAME = N_("Use “{name}”")
 BUTTON_NO_NAME = N_("No name")
 NO_NAME = N_("no name")
@@ -246,6 +250,8 @@ COORDINATORS_LIST = N_("<b>Coordinators</b>\n{lines}")
 COORDINATORS_NONE = N_("There are no coordinators yet.")
 COORDINATOR_LINE = N_("• {name}")
 UNNAMED_COORDINATOR = N_("coordinator (no name given)")
+# Two people in a list who would read the same: the number is theirs in Chorus, and stays.
+NAME_TOLD_APART = N_("{name} (no. {number})")
 BUTTON_NEW_COORDINATOR = N_("Make a link for a new coordinator")
 BUTTON_REMOVE_COORDINATOR = N_("Remove {name}")
 COORDINATOR_LINK = N_(
@@ -256,6 +262,11 @@ COORDINATOR_REMOVED = N_("Done. They're no longer a coordinator.")
 COORDINATOR_NOT_FOUND = N_("That person isn't a coordinator any more.")
 BECAME_COORDINATOR = N_(
     "You're now a coordinator. /newgroup makes a group, and /help shows everything you can do."
+)
+BECAME_COORDINATOR_ASK_NAME = N_(
+    "You're now a coordinator. /newgroup makes a group, and /help shows everything you can do.\n\n"
+    "What name would you like members and other coordinators to see? "
+    "Type a name, or choose below."
 )
 ALREADY_COORDINATOR = N_("You're already a coordinator. /help shows what you can do.")
 COORDINATOR_LINK_USED = N_(
@@ -271,7 +282,8 @@ COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a
 
 # --- Broadcasts ---------------------------------------------------------------------------
 
-BROADCAST_TO_MEMBERS = N_("<b>Message for {groups}</b>\n\n{text}")
+BROADCAST_TO_MEMBERS = N_("<b>From {sender}, for {groups}</b>\n\n{text}")
+BROADCAST_TO_MEMBERS_NO_NAME = N_("<b>From a coordinator of {groups}</b>\n\n{text}")
 BROADCAST_PICK = N_("Who should get your message? Tap the groups, then Next. /cancel to stop.")
 BROADCAST_PICK_ONE = N_("Please choose at least one group first.")
 BUTTON_ALL_GROUPS = N_("All my groups")
@@ -679,6 +691,10 @@ INBOX_KIND_STORY = N_("Story")
 NUDGE = N_("<b>Your inbox today</b>\n\n{groups}\n\n/inbox shows them one at a time.")
 NUDGE_GROUP = N_("<b>{group}</b>")
 NUDGE_NEW = N_("New: {count}")
+NUDGE_JOINED = N_("Joined: {names}")
+NUDGE_LEFT = N_("Left: {names}")
+NUDGE_ONE_UNNAMED = N_("someone with no name set")
+NUDGE_SOME_UNNAMED = N_("{count} people with no name set")
 NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
 NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
 NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")

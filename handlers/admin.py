@@ -10,7 +10,14 @@ from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import admins_only, button_int, keyboard, respond, sender_id
+from handlers.common import (
+    admins_only,
+    button_int,
+    distinct_names,
+    keyboard,
+    respond,
+    sender_id,
+)
 
 
 @admins_only
@@ -19,8 +26,11 @@ async def coordinators_command(update: Update, context: ChorusContext) -> None:
     entries = await context.services.roles.coordinators(sender_id(update)) or []
     rows = []
     lines = []
+    names = distinct_names(
+        [(e.person_id, e.display_name) for e in entries], label(texts.UNNAMED_COORDINATOR)
+    )
     for entry in entries:
-        name = entry.display_name or label(texts.UNNAMED_COORDINATOR)
+        name = names[entry.person_id]
         lines.append(say(texts.COORDINATOR_LINE, name=name))
         remove = callbacks.encode(Action.COORDINATOR_REMOVE, entry.person_id)
         rows.append([(label(texts.BUTTON_REMOVE_COORDINATOR, name=name), remove)])

@@ -98,7 +98,8 @@ async def broadcast_text_typed(update: Update, context: ChorusContext, text: str
         return
     draft["text"] = text
     await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, draft)
-    await send(update, Raw(member_text([g.name for g in audience.groups], text)))
+    names = [g.name for g in audience.groups]
+    await send(update, Raw(member_text(names, text, audience.sender_name)))
     paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
     preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
     await send(update, preview, _ready_keys())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from telegram.error import BadRequest
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.roles import Role
-from bot.texts import Raw, say
+from bot.texts import Raw, label, say
 from handlers import callbacks
 
 Handler = Callable[[Update, ChorusContext], Coroutine[Any, Any, None]]
@@ -38,6 +39,18 @@ def button_args(update: Update) -> list[str]:
 def button_int(update: Update, index: int = 0) -> int | None:
     """Argument `index` of the tapped button as a number, or None if it is not one."""
     return callbacks.int_arg(update.callback_query.data if update.callback_query else None, index)
+
+
+def distinct_names(people: Sequence[tuple[int, str | None]], unnamed: str) -> dict[int, str]:
+    """Each person's name as shown in a list, told apart where two would read the same."""
+    shown = {person_id: name or unnamed for person_id, name in people}
+    counts = Counter(shown.values())
+    return {
+        person_id: label(texts.NAME_TOLD_APART, name=name, number=person_id)
+        if counts[name] > 1
+        else name
+        for person_id, name in shown.items()
+    }
 
 
 def keyboard(

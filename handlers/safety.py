@@ -15,6 +15,7 @@ from handlers.common import (
     admins_only,
     button_args,
     button_int,
+    distinct_names,
     keyboard,
     respond,
     send,
@@ -108,8 +109,11 @@ async def _show_leads(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.LEADS_NONE))
         return
     lines, rows = [], []
+    names = distinct_names(
+        [(e.person_id, e.display_name) for e in entries], label(texts.UNNAMED_COORDINATOR)
+    )
     for entry in entries:
-        name = entry.display_name or label(texts.UNNAMED_COORDINATOR)
+        name = names[entry.person_id]
         mark = "☑" if entry.is_lead else "☐"
         lines.append(say(texts.LEAD_LINE, mark=mark, name=name))
         data = callbacks.encode(Action.LEAD_TOGGLE, entry.person_id)

@@ -17,11 +17,13 @@ from handlers.common import button_args, chat_id, keyboard, respond, sender_id
 
 _LINK_REPLIES = {
     LinkOutcome.MADE_COORDINATOR: texts.BECAME_COORDINATOR,
+    LinkOutcome.MADE_COORDINATOR_ASK_NAME: texts.BECAME_COORDINATOR_ASK_NAME,
     LinkOutcome.ALREADY_COORDINATOR: texts.ALREADY_COORDINATOR,
     LinkOutcome.USED: texts.COORDINATOR_LINK_USED,
     LinkOutcome.EXPIRED: texts.COORDINATOR_LINK_EXPIRED,
     LinkOutcome.UNKNOWN: texts.BAD_INVITE,
 }
+_MADE = (LinkOutcome.MADE_COORDINATOR, LinkOutcome.MADE_COORDINATOR_ASK_NAME)
 
 
 async def start_command(update: Update, context: ChorusContext) -> None:
@@ -34,9 +36,10 @@ async def start_command(update: Update, context: ChorusContext) -> None:
         outcome = await context.services.roles.use_coordinator_link(
             sender_id(update), chat_id(update), code
         )
-        if outcome is LinkOutcome.MADE_COORDINATOR:
+        if outcome in _MADE:
             await menus.show(context.bot, chat_id(update), Role.COORDINATOR)
-        await respond(update, say(_LINK_REPLIES[outcome]))
+        keys = _name_keys(update) if outcome is LinkOutcome.MADE_COORDINATOR_ASK_NAME else None
+        await respond(update, say(_LINK_REPLIES[outcome]), keys)
     elif payload.startswith(OBSERVER_LINK_PREFIX):
         await observers.observer_link_opened(
             update, context, payload.removeprefix(OBSERVER_LINK_PREFIX)
@@ -84,8 +87,11 @@ async def join_tapped(update: Update, context: ChorusContext) -> None:
         )
     else:
         account = await context.services.membership.account(sender_id(update))
-        name = account.display_name if account and account.display_name else say(texts.NO_NAME)
-        await respond(update, say(texts.JOINED_AGAIN, group=result.group.name, name=name))
+        group = result.group.name
+        if account and account.display_name:
+            await respond(update, say(texts.JOINED_AGAIN, group=group, name=account.display_name))
+        else:
+            await respond(update, say(texts.JOINED_AGAIN_NO_NAME, group=group))
 
 
 async def not_now_tapped(update: Update, context: ChorusContext) -> None:

@@ -97,6 +97,17 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
+class MemberChange:
+    """Someone who joined (and is still in) or left a group, for the coordinators' notice."""
+
+    group_id: int
+    person_id: int
+    display_name: str | None
+    joined: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
 class StepRow:
     """A typed answer the bot is waiting for from a person."""
 
@@ -422,6 +433,36 @@ class GroupsRepo:
             delete(m).where(m.c.group_id == group_id, m.c.person_id == person_id)
         )
         return bool(result.rowcount)
+
+    async def record_departure(self, group_id: int, person_id: int, now: datetime) -> None:
+        """Remember that the person left the group, for the coordinators' daily notice."""
+        await self._conn.execute(
+            insert(schema.membership_departure),
+            {"group_id": group_id, "person_id": person_id, "left_at": now},
+        )
+
+    async def changes(self, since: datetime, until: datetime) -> list[MemberChange]:
+        """Who joined or left any group in (since, until], oldest first."""
+        m, d, p = schema.membership, schema.membership_departure, schema.person
+        joined = await self._conn.execute(
+            select(m.c.group_id, m.c.person_id, p.c.display_name, m.c.joined_at)
+            .join(p, p.c.id == m.c.person_id)
+            .where(m.c.joined_at > since, m.c.joined_at <= until)
+        )
+        left = await self._conn.execute(
+            select(d.c.group_id, d.c.person_id, p.c.display_name, d.c.left_at)
+            .join(p, p.c.id == d.c.person_id)
+            .where(d.c.left_at > since, d.c.left_at <= until)
+        )
+        found = [MemberChange(g, pid, name, True, at) for g, pid, name, at in joined]
+        found += [MemberChange(g, pid, name, False, at) for g, pid, name, at in left]
+        return sorted(found, key=lambda c: (c.at, c.person_id))
+
+    async def prune_departures(self, before: datetime) -> int:
+        """Forget departures older than `before`; how many were forgotten."""
+        d = schema.membership_departure
+        result = await self._conn.execute(delete(d).where(d.c.left_at < before))
+        return int(result.rowcount or 0)
 
     async def is_member(self, group_id: int, person_id: int) -> bool:
         """True if the person is a member of the group."""

@@ -91,6 +91,18 @@ membership = Table(
     Index("ix_membership_person", "person_id"),
 )
 
+# Who left a group and when, kept only long enough for the coordinators' daily notice to
+# say so (pruned after a few weeks); joining is the membership's own `joined_at`.
+membership_departure = Table(
+    "membership_departure",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False),
+    Column("left_at", UTC_TIME, nullable=False),
+    Index("ix_membership_departure_left_at", "left_at"),
+)
+
 group_coordinator = Table(
     "group_coordinator",
     metadata,

@@ -40,6 +40,8 @@ class Audience:
     reachable: int
     paused: int
     unreachable: int
+    # The name the writer chose, shown to members as who the message is from.
+    sender_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,12 @@ class Progress:
         return self.waiting == 0
 
 
-def member_text(group_names: Sequence[str], text: str) -> str:
-    """The message exactly as members see it (Telegram HTML)."""
-    return say(texts.BROADCAST_TO_MEMBERS, groups=", ".join(group_names), text=text)
+def member_text(group_names: Sequence[str], text: str, sender_name: str | None = None) -> str:
+    """The message exactly as members see it (Telegram HTML), saying who it is from."""
+    groups = ", ".join(group_names)
+    if sender_name:
+        return say(texts.BROADCAST_TO_MEMBERS, sender=sender_name, groups=groups, text=text)
+    return say(texts.BROADCAST_TO_MEMBERS_NO_NAME, groups=groups, text=text)
 
 
 class Broadcasts:
@@ -88,9 +93,12 @@ class Broadcasts:
             if groups is None:
                 return None
             people = await tx.broadcasts.recipients([g.id for g in groups])
+            writer = await tx.people.by_telegram_id(telegram_id)
         paused = sum(1 for p in people if p.paused and not p.unreachable)
         unreachable = sum(1 for p in people if p.unreachable)
-        return Audience(groups, len(people) - paused - unreachable, paused, unreachable)
+        reachable = len(people) - paused - unreachable
+        name = writer.display_name if writer else None
+        return Audience(groups, reachable, paused, unreachable, name)
 
     async def create(
         self,
@@ -213,7 +221,9 @@ class Broadcasts:
         group_ids = json.loads(broadcast.audience)["groups"]
         groups = [g for g in [await tx.groups.get(gid) for gid in group_ids] if g is not None]
         people = await tx.broadcasts.recipients([g.id for g in groups])
-        payload = Payload(member_text([g.name for g in groups], broadcast.text)).dumps()
+        writer = await tx.people.get(broadcast.created_by) if broadcast.created_by else None
+        sender = writer.display_name if writer else None
+        payload = Payload(member_text([g.name for g in groups], broadcast.text, sender)).dumps()
         queued = [p for p in people if not p.paused and not p.unreachable]
         await tx.outbox.enqueue(
             [

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.services.roles import Role, role_in
+from bot.services.roles import NAME_STEP, Role, role_in
 from bot.services.sessions import Sessions
 from bot.services.text_rules import clean_name
 from storage.database import Storage
 from storage.repositories import GroupRow, StepRow
 
 NAME_MAX = 40
-NAME_STEP = "display_name"
 
 
 class JoinOutcome(enum.Enum):
@@ -187,6 +186,7 @@ class Membership:
                 return None
             if not await tx.groups.remove_member(group_id, person.id):
                 return None
+            await tx.groups.record_departure(group_id, person.id, self._clock.now())
         return group
 
     async def current_step(self, telegram_id: int) -> StepRow | None:

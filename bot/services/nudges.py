@@ -1,6 +1,7 @@
-"""The coordinators' daily notice (J4): items new in their inboxes since the day before,
-and items waiting too long (no acknowledgement after 3 days, no outcome after the group's
-chosen days, 14 unless changed). One message per coordinator per day, through the outbox.
+"""The coordinators' daily notice (J4): who joined and who left each group, items new in
+their inboxes since the day before, and items waiting too long (no acknowledgement after 3
+days, no outcome after the group's chosen days, 14 unless changed). One message per
+coordinator per day, through the outbox.
 
 Items are listed by kind and date only: never words, never who gave them.
 """
@@ -17,7 +18,7 @@ from bot.clock import Clock
 from bot.services.contributor_updates import day_words
 from bot.services.delivery_rules import Payload
 from bot.services.inbox import Inbox
-from bot.texts import Raw, say
+from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.loop import Waiting, WaitingItem
 from storage.repositories import GroupRow, OutboxNew, Tx
@@ -26,6 +27,8 @@ NOTICE_AT = time(9, 0)
 RUN_NAME = "coordinators"
 KIND = "nudge"
 LIST_MAX = 10
+# How long a departure is remembered for the notice; only its date matters after that.
+DEPARTURES_KEPT = timedelta(days=30)
 
 KIND_WORDS = {
     "prompt": texts.INBOX_KIND_PROMPT,
@@ -44,6 +47,9 @@ class GroupNotice:
     unacknowledged: Waiting
     no_outcome: Waiting
     outcome_days: int
+    # Names (None: no name chosen) of who joined and who left since the last notice.
+    joined: tuple[str | None, ...] = ()
+    left: tuple[str | None, ...] = ()
 
 
 def kind_words(kind: str) -> str:
@@ -76,6 +82,7 @@ class Nudges:
                 return 0
             since = last[1] if last is not None else now - timedelta(days=1)
             notices = await self._notices(tx, today, since, now)
+            await tx.groups.prune_departures(now - DEPARTURES_KEPT)
             rows = await self._messages(tx, notices, today, now)
             await tx.outbox.enqueue(rows, now)
         return len(rows)
@@ -88,16 +95,23 @@ class Nudges:
         chosen = await tx.loop.all_outcome_days()
         thresholds = {g: self._inbox.overdue_by(chosen.get(g)) for g in groups}
         waiting = await tx.loop.waiting(thresholds, LIST_MAX)
+        joined: dict[int, list[str | None]] = defaultdict(list)
+        left: dict[int, list[str | None]] = defaultdict(list)
+        for change in await tx.groups.changes(since, now):
+            (joined if change.joined else left)[change.group_id].append(change.display_name)
         notices = {}
         for group in groups.values():
             unacknowledged, late = waiting[group.id]
-            if new.get(group.id) or late.count or unacknowledged.count:
+            came, went = tuple(joined[group.id]), tuple(left[group.id])
+            if new.get(group.id) or late.count or unacknowledged.count or came or went:
                 notices[group.id] = GroupNotice(
                     group,
                     new.get(group.id, 0),
                     unacknowledged,
                     late,
                     (today - thresholds[group.id].no_outcome_by).days,
+                    came,
+                    went,
                 )
         return notices
 
@@ -124,6 +138,10 @@ def notice_text(notices: list[GroupNotice], today: date) -> Raw:
     parts = []
     for notice in sorted(notices, key=lambda n: n.group.name):
         lines: list[str] = [say(texts.NUDGE_GROUP, group=notice.group.name)]
+        if notice.joined:
+            lines.append(say(texts.NUDGE_JOINED, names=_names(notice.joined)))
+        if notice.left:
+            lines.append(say(texts.NUDGE_LEFT, names=_names(notice.left)))
         if notice.new:
             lines.append(say(texts.NUDGE_NEW, count=notice.new))
         if notice.unacknowledged.count:
@@ -134,6 +152,17 @@ def notice_text(notices: list[GroupNotice], today: date) -> Raw:
             lines += _item_lines(notice.no_outcome, today)
         parts.append("\n".join(lines))
     return say(texts.NUDGE, groups=Raw("\n\n".join(parts)))
+
+
+def _names(names: tuple[str | None, ...]) -> str:
+    """Names in a list, with those who chose none counted rather than listed."""
+    named = [name for name in names if name]
+    unnamed = len(names) - len(named)
+    if unnamed == 1:
+        named.append(label(texts.NUDGE_ONE_UNNAMED))
+    elif unnamed > 1:
+        named.append(label(texts.NUDGE_SOME_UNNAMED, count=unnamed))
+    return ", ".join(named)
 
 
 def _item_lines(waiting: Waiting, today: date) -> list[str]:

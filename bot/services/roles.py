@@ -25,10 +25,15 @@ class Role(enum.IntEnum):
     ADMIN = 3
 
 
+# The step that waits for a person to type the name others see.
+NAME_STEP = "display_name"
+
+
 class LinkOutcome(enum.Enum):
     """What happened when someone opened a coordinator link."""
 
     MADE_COORDINATOR = "made"
+    MADE_COORDINATOR_ASK_NAME = "made_ask_name"
     ALREADY_COORDINATOR = "already"
     USED = "used"
     EXPIRED = "expired"
@@ -128,6 +133,11 @@ class Roles:
                 return LinkOutcome.ALREADY_COORDINATOR
             await tx.coordinator_links.use(code, now)
             await tx.people.set_coordinator(person.id, True)
+            if person.display_name is None:
+                # Members see the coordinator's name on messages and admins tell coordinators
+                # apart by it, so a new coordinator is asked for one straight away.
+                await tx.steps.set(person.id, NAME_STEP, {}, now)
+                return LinkOutcome.MADE_COORDINATOR_ASK_NAME
         return LinkOutcome.MADE_COORDINATOR
 
     async def coordinators(self, admin_telegram_id: int) -> list[CoordinatorEntry] | None:

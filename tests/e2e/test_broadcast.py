@@ -86,7 +86,7 @@ async def test_a_broadcast_reaches_every_member_once(
     report = await fake.wait_for_text(admin.id, "Your message has gone out", timeout=15)
     assert "Delivered: 30" in report["text"]
     assert all(_got_it(fake, m) == 1 for m in MEMBERS)
-    assert "Message for Carers group" in fake.last_message(MEMBERS[0])["text"]
+    assert "From a coordinator of Carers group" in fake.last_message(MEMBERS[0])["text"]
     assert _rows(tmp_path, "SELECT state, count(*) FROM outbox GROUP BY state") == [("sent", 30)]
 
 

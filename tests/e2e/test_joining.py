@@ -166,3 +166,45 @@ async def test_unknown_command_and_help(fake: FakeBotApi, chorus: RunningChorus)
     assert "don't know that command" in (await stranger.send("/frobnicate"))["text"]
     help_text = (await admin.send("/help"))["text"]
     assert "/newgroup" in help_text and "/coordinators" in help_text and "/settings" in help_text
+
+
+async def test_a_new_coordinator_is_asked_their_name_and_can_be_told_apart(
+    fake: FakeBotApi, chorus: RunningChorus
+) -> None:
+    admin = Phone(fake, ADMIN)
+    first, second, third = Phone(fake, 61, "Kim"), Phone(fake, 62, "Kim"), Phone(fake, 63)
+    await make_coordinator(fake, admin, first)
+    asked = fake.last_message(first.id)
+    assert "What name would you like members and other coordinators to see?" in asked["text"]
+    assert fake.buttons(asked)[0][0] == "Use “Kim”"
+    assert "Others will see you as Kim P" in (await first.send("Kim P"))["text"]
+
+    # Two who chose the same name, or none, are still two different lines.
+    await make_coordinator(fake, admin, second)
+    await second.tap("Use “Kim”")
+    await make_coordinator(fake, admin, third)
+    await third.tap("No name")
+    await make_coordinator(fake, admin, Phone(fake, 64))
+    await Phone(fake, 64).tap("No name")
+    listing = (await admin.send("/coordinators"))["text"]
+    lines = [line for line in listing.splitlines() if line.startswith("•")]
+    assert "• Kim P" in lines and "• Kim" in lines
+    unnamed = [line for line in lines if "no name given" in line]
+    assert len(unnamed) == 2 and unnamed[0] != unnamed[1]
+    leads = (await admin.send("/leads"))["text"]
+    assert len(set(leads.splitlines())) == len(leads.splitlines())
+
+
+async def test_joining_a_second_group_without_a_name_says_so_plainly(
+    fake: FakeBotApi, chorus: RunningChorus
+) -> None:
+    admin, member = Phone(fake, ADMIN), Phone(fake, 71, "Lee")
+    for name in ("Carers", "Housing"):
+        payload = await make_group(admin, name)
+        await member.send(f"/start {payload}")
+        joined = await member.tap("Yes, join")
+        if name == "Carers":
+            await member.tap("No name")
+    assert "Thank you for joining Housing" in joined["text"]
+    assert "no name set, so others will see “member”" in joined["text"]
+    assert "as no name" not in joined["text"]

@@ -619,9 +619,33 @@ def test_member_text_escapes_the_coordinator_s_words_and_group_names() -> None:
     text = member_text(["Tom & Jerry", "<i>Band</i>"], "Bring <b>cake</b> & tea")
 
     assert text == (
-        "<b>Message for Tom &amp; Jerry, &lt;i&gt;Band&lt;/i&gt;</b>\n\n"
+        "<b>From a coordinator of Tom &amp; Jerry, &lt;i&gt;Band&lt;/i&gt;</b>\n\n"
         "Bring &lt;b&gt;cake&lt;/b&gt; &amp; tea"
     )
+
+
+def test_member_text_names_the_writer_escaped() -> None:
+    text = member_text(["Choir"], "Hi", "Jo <3")
+
+    assert text == "<b>From Jo &lt;3, for Choir</b>\n\nHi"
+
+
+async def test_members_are_told_who_the_message_is_from(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    world = await _world(storage, clock)
+    async with storage.transaction() as tx:
+        await tx.people.set_display_name(world.ann, "Ann")
+    audience = await services.broadcasts.audience(ANN, [world.choir.id])
+    assert audience is not None and audience.sender_name == "Ann"
+
+    result = await services.broadcasts.create(ANN, 7777, [world.choir.id], "Hi all", None)
+
+    assert result.broadcast is not None
+    rows = await _outbox(storage, result.broadcast.id)
+    assert rows
+    for row in rows:
+        assert Payload.loads(str(row["payload"])).text.startswith("<b>From Ann, for Choir</b>")
 
 
 def test_member_text_keeps_unicode_and_line_breaks() -> None:

@@ -75,3 +75,55 @@ async def test_summer_time_moves_the_notice_to_nine_local(
     assert await services.nudges.run_daily() == 0
     clock.set(datetime(2026, 4, 1, 8, 0, tzinfo=UTC))  # 09:00 BST
     assert await services.nudges.run_daily() == 1
+
+
+async def test_the_notice_says_who_joined_and_who_left(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    now = clock.now()
+    async with storage.transaction() as tx:
+        coordinator = await tx.people.ensure(COORDINATOR, COORDINATOR, "Cora", now)
+        await tx.people.set_coordinator(coordinator.id, True)
+        group = await tx.groups.create("Carers", "c1", coordinator.id, now)
+        await tx.groups.add_coordinator(group.id, coordinator.id)
+        dev = await tx.people.ensure(4310, 4310, "Dev", now)
+        await tx.groups.add_member(group.id, dev.id, now - timedelta(days=20))
+    # Yesterday's notice has gone; since then Sam and two people without a name joined.
+    assert await services.nudges.run_daily() == 0
+    clock.advance(timedelta(hours=3))
+    for telegram_id, name in ((4311, "Sam"), (4312, None), (4313, None)):
+        async with storage.transaction() as tx:
+            person = await tx.people.ensure(telegram_id, telegram_id, name, clock.now())
+            await tx.groups.add_member(group.id, person.id, clock.now())
+    await services.membership.leave(4310, group.id)
+
+    clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+    assert await services.nudges.run_daily() == 1
+
+    [notice] = await _notices(storage)
+    assert "Joined: Sam, 2 people with no name set" in notice
+    assert "Left: Dev" in notice
+    clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    assert await services.nudges.run_daily() == 0, "nothing new: no second notice"
+
+
+async def test_departures_are_forgotten_after_a_month(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _two_groups(services, storage, clock)
+    clock.set(datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    async with storage.transaction() as tx:
+        group = await tx.groups.by_invite_code("c1")
+        assert group is not None
+        member = await tx.people.by_telegram_id(MEMBER)
+        assert member is not None
+        await tx.groups.add_member(group.id, member.id, clock.now())
+    assert await services.membership.leave(MEMBER, group.id) is not None
+
+    clock.set(datetime(2026, 4, 6, 9, 0, tzinfo=UTC))
+    await services.nudges.run_daily()
+
+    async with storage.read() as tx:
+        rows = await tx.conn.execute(select(schema.membership_departure))
+        assert rows.all() == []
