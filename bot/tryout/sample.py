@@ -72,7 +72,12 @@ async def _make(services: Services) -> None:
     outcome = await services.roles.use_coordinator_link(
         coordinator.id, coordinator.id, link.removeprefix(COORDINATOR_LINK_PREFIX)
     )
-    if outcome not in (LinkOutcome.MADE_COORDINATOR, LinkOutcome.ALREADY_COORDINATOR):
+    made = (
+        LinkOutcome.MADE_COORDINATOR,
+        LinkOutcome.MADE_COORDINATOR_ASK_NAME,
+        LinkOutcome.ALREADY_COORDINATOR,
+    )
+    if outcome not in made:
         raise RuntimeError(f"could not make the sample coordinator: {outcome.name}")
     await services.membership.set_name(coordinator.id, coordinator.name)
     created = await services.groups.create(coordinator.id, coordinator.id, SAMPLE_GROUP)
