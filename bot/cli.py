@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
+from storage.single import DatabaseInUse
 
 DESCRIPTION = (
     "Chorus: a Telegram bot for involvement groups. Settings come from the environment "
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         except FatalIntakeError as exc:
             print(f"Chorus stopped: {exc}", file=sys.stderr)
             return 1
-    except SettingsError as exc:
+    except (SettingsError, DatabaseInUse) as exc:
         print(f"Chorus cannot start: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -112,10 +113,12 @@ def _tryout(args: argparse.Namespace, settings: Settings, *, from_run: bool) -> 
 def _db_upgrade(settings: Settings) -> int:
     from bot.clock import SystemClock
     from storage.database import open_storage
+    from storage.single import only_process
 
     async def upgrade() -> None:
-        storage = await open_storage(settings.async_database_url(), SystemClock().now)
-        await storage.close()
+        async with only_process(settings.async_database_url()):
+            storage = await open_storage(settings.async_database_url(), SystemClock().now)
+            await storage.close()
 
     asyncio.run(upgrade())
     print("The database is up to date.")

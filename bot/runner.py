@@ -17,6 +17,7 @@ from bot.polling import FatalIntakeError, Poller
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from storage.database import open_storage
+from storage.single import only_process
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,14 @@ async def serve(
     """Run the bot until `stop` is set, calling `on_ready` once it has started. Raises
     `FatalIntakeError` with a clear sentence."""
     clock = clock or SystemClock()
+    # Before anything touches the database: a second process on it would send twice.
+    async with only_process(settings.async_database_url()):
+        await _serve(settings, stop, clock, on_ready)
+
+
+async def _serve(
+    settings: Settings, stop: asyncio.Event, clock: Clock, on_ready: Callable[[], None] | None
+) -> None:
     storage = await open_storage(settings.async_database_url(), clock.now)
     try:
         application = build_application(settings, storage, clock)

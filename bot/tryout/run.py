@@ -4,6 +4,7 @@ chat page in the browser, with the try-out's own database and key file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import sys
@@ -22,6 +23,7 @@ from bot.tryout.clock import TryoutClock
 from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save, saved_offset
 from bot.tryout.server import TryoutApi
 from storage.database import open_storage
+from storage.single import only_process
 
 logger = logging.getLogger(__name__)
 
@@ -138,8 +140,11 @@ async def serve_tryout(
             f"the try-out could not listen on {options.host} port {options.port} "
             f"({exc.strerror}); choose another with --port."
         ) from None
+    held = contextlib.AsyncExitStack()
     try:
         settings = tryout_settings(api, options.data_dir)
+        # Before the database is touched: a second try-out on the same files would send twice.
+        await held.enter_async_context(only_process(settings.async_database_url()))
         sealer = Sealer(load_secret_key(settings))
         people_file = options.data_dir / PEOPLE_FILE
         api.clock = TryoutClock(clock or SystemClock(), saved_offset(people_file))
@@ -164,6 +169,7 @@ async def serve_tryout(
             started(api)
         await serve(settings, stop, api.clock)
     finally:
+        await held.aclose()
         await api.stop()
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.polling import FatalIntakeError
 from bot.runner import serve
+from storage.single import only_process
 from tests.support.chorus_run import free_port, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -194,3 +196,19 @@ def test_help_describes_the_try_out(tmp_path: Path) -> None:
     assert result.returncode == 0
     for option in ("--port", "--host", "--allow-remote", "--data-dir"):
         assert option in result.stdout
+
+
+async def test_a_second_chorus_on_one_database_is_refused_before_touching_it(
+    tmp_path: Path,
+) -> None:
+    url = make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}")
+    async with only_process(url):
+        upgrade = _chorus(tmp_path, "db", "upgrade")
+        run = _chorus(tmp_path, "run", TELEGRAM_BOT_TOKEN=GOOD_TOKEN)
+    for result in (upgrade, run):
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.strip().splitlines()[-1] == (
+            f"Chorus cannot start: another Chorus is already running on chorus.db in "
+            f"{tmp_path}; stop it first (only one may use a database at a time)."
+        )
+    assert not (tmp_path / "chorus.db").exists()
