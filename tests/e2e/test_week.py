@@ -56,7 +56,7 @@ async def tryout(tmp_path: Path) -> AsyncIterator[TryoutProcess]:
 async def _walk_menu(tryout: TryoutProcess, who: str) -> int:
     """Send every command in `who`'s menu and tap each button it shows; how many steps."""
     steps = 0
-    commands = [c["command"] for c in (await tryout.chat(who))["commands"]]
+    commands = await tryout.menu(who)
     assert "help" in commands and "cancel" in commands, commands
     for command in commands:
         if command in ("cancel", "leave"):

@@ -181,6 +181,16 @@ class TryoutProcess:
         """Everything in one person's chat, and their command menu."""
         return dict((await self.client.get(f"tryout/chat/{self.people[who]}")).json())
 
+    async def menu(self, who: str, timeout: float = 20) -> list[str]:
+        """The commands in `who`'s menu, once the bot has set it after starting."""
+        deadline = time.monotonic() + timeout
+        seq = 0
+        while not (commands := (await self.chat(who))["commands"]):
+            left = deadline - time.monotonic()
+            assert left > 0, f"{who} had no command menu within {timeout} s"
+            seq = await self._next_events(seq, left)
+        return [str(c["command"]) for c in commands]
+
     async def wait_for(
         self, who: str, wanted: Callable[[dict[str, Any]], bool], timeout: float = 20
     ) -> dict[str, Any]:
