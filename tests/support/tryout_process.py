@@ -222,21 +222,19 @@ class TryoutProcess:
         deadline = time.monotonic() + 15
         while True:
             answer = await self.client.get("tryout/events", params={"after": seq}, timeout=30)
-            news = answer.json()
-            seq = int(news["seq"])
-            for event in news["events"]:
-                if event["chat_id"] != chat:
-                    continue
-                if event["kind"] == "message" and not event["message"]["mine"]:
-                    reply.messages.append(event["message"])
-                elif event["kind"] == "toast":
-                    reply.toasts.append(event["text"])
+            seq = self._collect(answer.json(), chat, reply)
             answered = reply.messages or reply.toasts
             if (
                 answered
                 and (expect is None or expect in reply.text)
                 and (not buttons or reply.with_buttons() is not None)
             ):
+                # The rest of the answer to this step (the update is settled once every
+                # direct reply went out), so that none of it is taken for the next step's.
+                await self.all_handled()
+                if await self._seq() > seq:
+                    answer = await self.client.get("tryout/events", params={"after": seq})
+                    self._collect(answer.json(), chat, reply)
                 break
             if time.monotonic() > deadline:
                 raise AssertionError(
@@ -246,6 +244,18 @@ class TryoutProcess:
         if STALE in reply.text:
             self.seen_stale.append(f"{step}: {reply.text}")
         return reply
+
+    @staticmethod
+    def _collect(news: dict[str, Any], chat: int, reply: Reply) -> int:
+        """Add the bot's messages and notes in `chat` to `reply`; the newest event number."""
+        for event in news["events"]:
+            if event["chat_id"] != chat:
+                continue
+            if event["kind"] == "message" and not event["message"]["mine"]:
+                reply.messages.append(event["message"])
+            elif event["kind"] == "toast":
+                reply.toasts.append(event["text"])
+        return int(news["seq"])
 
     # ------------------------------------------------------------------ checks
 
