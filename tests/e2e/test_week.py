@@ -53,29 +53,51 @@ async def tryout(tmp_path: Path) -> AsyncIterator[TryoutProcess]:
         await process.close()
 
 
-async def _walk_menu(tryout: TryoutProcess, who: str) -> int:
-    """Send every command in `who`'s menu and tap each button it shows; how many steps."""
-    steps = 0
+async def _walk_menu(tryout: TryoutProcess, who: str, depth: int = 2) -> int:
+    """Send every command in `who`'s menu and tap every button it shows, and every button
+    those taps show, `depth` taps deep, each from a fresh start; how many taps."""
+    taps = 0
     commands = await tryout.menu(who)
     assert "help" in commands and "cancel" in commands, commands
     for command in commands:
         if command in ("cancel", "leave"):
             continue
-        first = await tryout.say(who, f"/{command}")
-        steps += 1
-        assert first.messages, f"/{command} answered {who} with nothing"
-        message = first.with_buttons()
-        labels = [] if message is None else _buttons(message)
-        for label, data in labels:
-            if any(word in label for word in LEFT_ALONE):
-                continue
-            again = await tryout.say(who, f"/{command}", buttons=True)
-            fresh = again.with_buttons()
-            assert fresh is not None, f"/{command} showed buttons once, then not"
-            await tryout.tap_data(who, fresh, data, label=label)
-            await tryout.say(who, "/cancel")
-            steps += 3
-    return steps
+        taps += await _walk(tryout, who, command, [], depth)
+    return taps
+
+
+async def _walk(tryout: TryoutProcess, who: str, command: str, path: list[str], depth: int) -> int:
+    """Reach the message at the end of `path` (taps after `/command`), then tap each of its
+    buttons in turn, going on below each while `depth` allows."""
+    message = await _reach(tryout, who, command, path)
+    if message is None:
+        return 0
+    taps = 0
+    for label, data in _buttons(message):
+        if any(word in label for word in LEFT_ALONE):
+            continue
+        if taps:
+            message = await _reach(tryout, who, command, path)
+            assert message is not None, f"/{command} then {path} showed buttons once, then not"
+        reply = await tryout.tap_data(who, message, data, label=label)
+        taps += 1
+        await tryout.say(who, "/cancel")
+        if depth > 1 and reply.with_buttons() is not None:
+            taps += await _walk(tryout, who, command, [*path, data], depth - 1)
+    return taps
+
+
+async def _reach(
+    tryout: TryoutProcess, who: str, command: str, path: list[str]
+) -> dict[str, Any] | None:
+    """Send `/command` and tap along `path`; the message with buttons at the end, if any."""
+    reply = await tryout.say(who, f"/{command}", buttons=bool(path))
+    assert reply.messages, f"/{command} answered {who} with nothing"
+    for data in path:
+        message = reply.with_buttons()
+        assert message is not None
+        reply = await tryout.tap_data(who, message, data)
+    return reply.with_buttons()
 
 
 def _buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
@@ -129,10 +151,10 @@ async def test_a_week_with_chorus(tryout: TryoutProcess) -> None:
     for who in ("Alex", "Jo", "Sam", "Priya", "Dev"):
         reply = await tryout.say(who, "/help", expect="/help")
         assert "/cancel" in reply.text
-    steps = 0
+    taps = 0
     for who in ("Alex", "Jo", "Ana"):
-        steps += await _walk_menu(tryout, who)
-    assert steps > 40
+        taps += await _walk_menu(tryout, who)
+    assert taps > 40
 
     # Robin opens the invite link and joins without a name.
     code = tryout.framing["invite"].split("start=")[1]
