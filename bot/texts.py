@@ -111,6 +111,8 @@ JOINED_AGAIN_NO_NAME = N_(
     "You can add a name any time in /settings."
 )
 BUTTON_USE_NAME = N_("Use “{name}”")
+# A tap whose answer is what the message already shows.
+ALREADY_SHOWN = N_("That's already showing.")
 BUTTON_NO_NAME = N_("No name")
 NO_NAME = N_("no name")
 

@@ -73,16 +73,19 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
     """Answer the person: edit the message whose button they tapped, or send a new one."""
     query = update.callback_query
     if query is not None:
-        await query.answer()
         if query.message is not None and query.message.is_accessible:
             try:
                 await query.edit_message_text(text, reply_markup=markup)
+                await query.answer()
                 return
             except BadRequest as exc:
                 if "not modified" in exc.message:
+                    # The tap changed nothing on screen; say so, or it looks ignored.
+                    await query.answer(label(texts.ALREADY_SHOWN))
                     return
                 if "not found" not in exc.message and "can't be edited" not in exc.message:
                     raise
+        await query.answer()
     await send(update, text, markup)
 
 
