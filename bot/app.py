@@ -75,7 +75,13 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     )
     sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
     services = Services.build(
-        storage, clock, settings.admin_ids, sealer, zone=zone, helplines=helplines
+        storage,
+        clock,
+        settings.admin_ids,
+        sealer,
+        zone=zone,
+        helplines=helplines,
+        alert_take_within=timedelta(minutes=settings.alert_take_minutes),
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
@@ -118,6 +124,8 @@ def _schedule_ticks(
         ("delivery", DELIVERY_TICK, 1, wake_worker),
         ("loop", LOOP_TICK, 1, loop_due),
         ("sessions", SESSIONS_TICK, 1, sessions_due),
+        # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
+        # leads' daily list of open alerts: all found in the database.
         ("unanswered-alerts", SAFETY_TICK, 5, services.safety.send_unanswered),
     ]
     assert application.job_queue is not None

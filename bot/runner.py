@@ -50,6 +50,8 @@ async def serve(
             await menus.show_all(
                 application.bot, await application.bot_data.services.roles.menu_targets()
             )
+            # Loudly, in the log and the admins' chat, if no safeguarding lead is set.
+            await application.bot_data.services.safety.warn_if_no_lead()
             await application.bot_data.worker.start()
             await journal.replay()
             if on_ready is not None:
