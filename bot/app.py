@@ -35,7 +35,8 @@ CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
-SAFETY_TICK = timedelta(seconds=30)
+# Safeguarding alerts: unanswered, not taken, not yet delivered (all in the database).
+SAFETY_TICK = timedelta(seconds=2)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
 LOOP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
@@ -126,7 +127,7 @@ def _schedule_ticks(
         ("sessions", SESSIONS_TICK, 1, sessions_due),
         # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
         # leads' daily list of open alerts: all found in the database.
-        ("unanswered-alerts", SAFETY_TICK, 5, services.safety.send_unanswered),
+        ("unanswered-alerts", SAFETY_TICK, 1, services.safety.send_unanswered),
     ]
     assert application.job_queue is not None
     for name, interval, first, due in ticks:

@@ -241,6 +241,12 @@ class Safety:
         """Tell the leads, without names, about alerts nobody answered in time; raise again
         alerts no one took; try again alerts no one could be told of. How many."""
         now = self._clock.now()
+        # Most ticks find nothing: look first without taking the database's write lock.
+        async with self._storage.read() as tx:
+            nothing = not await tx.risk_alerts.unanswered(now, limit=1)
+            nothing = nothing and not await tx.risk_alerts.due_checks(now, limit=1)
+        if nothing:
+            return await self.send_open_list()
         async with self._storage.transaction() as tx:
             due = await tx.risk_alerts.unanswered(now, limit=100)
             for alert in due:
@@ -330,26 +336,22 @@ class Safety:
             await self._tell_others(tx, alert, me.id, text, "c", now)
         return TakeResult(TakeOutcome.TAKEN, reference)
 
-    async def warn_if_no_lead(self) -> bool:
-        """Warn in the log and in the admins' chat when no lead can receive alerts; True if
-        there is none. The admins hear of it at most once a day."""
-        now = self._clock.now()
-        async with self._storage.transaction() as tx:
+    async def warn_if_no_lead(self) -> list[int]:
+        """Warn in the log when no lead can receive alerts; the admins' chat ids, to warn
+        them too (empty when a lead is set)."""
+        async with self._storage.read() as tx:
             if await tx.leads.reachable():
-                return False
-            logger.warning(
-                "no safeguarding lead is set: risk alerts go to the %d admins only; "
-                "an admin can choose leads with /leads",
-                len(self._admins),
-            )
-            today = now.astimezone(self._zone).date()
-            payload = seal_payload(self._sealer, Payload(say(texts.ALERT_NO_LEAD_ADMINS)))
-            rows = [
-                OutboxNew(f"nolead{today.isoformat()}:{pid}", "no_lead", pid, payload, now, True)
-                for pid in await self._admin_ids(tx, now)
-            ]
-            await tx.outbox.enqueue(rows, now)
-        return True
+                return []
+        logger.warning(
+            "no safeguarding lead is set: risk alerts go to the %d admins only; "
+            "an admin can choose leads with /leads",
+            len(self._admins),
+        )
+        return sorted(self._admins)
+
+    def no_lead_warning(self) -> Raw:
+        """What the admins read when no lead is set."""
+        return say(texts.ALERT_NO_LEAD_ADMINS)
 
     async def send_open_list(self) -> int:
         """Once a day, from 9:00, tell each lead of the alerts still open; how many messages."""
@@ -358,10 +360,11 @@ class Safety:
         if local.time() < OPEN_LIST_AT:
             return 0
         today = local.date()
-        async with self._storage.transaction() as tx:
+        async with self._storage.read() as tx:
             last = await tx.loop.last_run(OPEN_LIST_RUN)
-            if last is not None and last[0] >= today:
-                return 0
+        if last is not None and last[0] >= today:
+            return 0
+        async with self._storage.transaction() as tx:
             if not await tx.loop.claim_run(OPEN_LIST_RUN, today, now):
                 return 0
             alerts = await tx.risk_alerts.open(OPEN_LIST_MAX)

@@ -316,6 +316,8 @@ class ReaderItem:
     status: str
     author: str | None
     anonymous: bool
+    # Its words got the safety reply, and a lead was told.
+    risk: bool = False
 
 
 class Sharing:
@@ -678,6 +680,7 @@ class Sharing:
                         status=row.status,
                         author=author,
                         anonymous=row.person_id is None,
+                        risk=row.risk,
                     )
                 )
         return group, shown

@@ -235,7 +235,7 @@ async def test_with_no_one_to_tell_a_yes_is_not_promised_and_the_alert_waits(
     from bot.crypto import Sealer
 
     services = Services.build(storage, clock, frozenset(), Sealer(b"k" * 32))
-    assert await services.safety.warn_if_no_lead() is True
+    assert await services.safety.warn_if_no_lead() == []  # no admins to tell either
     alert = await services.safety.check(83, None, "I want to end it all")
     assert alert is not None
     outcome = await services.safety.answer(Writer(83, "Ash"), alert, True)
@@ -249,7 +249,7 @@ async def test_with_no_one_to_tell_a_yes_is_not_promised_and_the_alert_waits(
     await services.safety.send_unanswered()
     [(person_id, text)] = await _texts(services, storage)
     assert person_id == lead and "tg://user?id=83" in text and "Ash" in text
-    assert await services.safety.warn_if_no_lead() is False
+    assert await services.safety.warn_if_no_lead() == []
 
 
 async def test_a_lead_who_blocked_the_bot_is_passed_over_for_the_admins(
