@@ -95,8 +95,8 @@ async def text_received(update: Update, context: ChorusContext) -> None:
 async def carry_on_tapped(update: Update, context: ChorusContext) -> None:
     """After the safety reply: show again the step the person was on."""
     step = await context.services.membership.current_step(sender_id(update))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    if update.callback_query is not None and (step is None or step.step not in STAGES):
+        await update.callback_query.answer()  # sharing answers it itself
     if step is None or step.step not in _CARRY_ON:
         await send(update, say(texts.NOTHING_TO_CARRY_ON))
         return
