@@ -17,7 +17,15 @@ from tests.support.clock import RunningClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
-from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database, rows, sealer
+from tests.support.sharing import (
+    COORDINATOR,
+    GROUP,
+    MEMBERS,
+    answer_to_media,
+    database,
+    rows,
+    sealer,
+)
 
 RISKY = "Honestly some days I want to end it all."
 
@@ -317,3 +325,33 @@ async def test_commands_captions_and_edits_get_help_once(
     assert len([t for t in member.texts() if "I'm sorry you're going" in t]) == 2
     [count] = rows(tmp_path, "SELECT count(*) AS n FROM risk_alert")
     assert count["n"] == 2
+
+
+async def test_a_coordinators_own_writing_is_not_a_disclosure(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/newsession")
+    await coordinator.send("Suicide prevention evening")
+    await coordinator.send("tomorrow 2pm")
+    place = await coordinator.send("4pm")
+    access = await coordinator.tap("Skip", place)
+    content = await coordinator.tap("Skip", access)
+    assert "content" in content["text"].lower() or "topic" in content["text"].lower()
+    following = await coordinator.send("We talk about wanting to end it all and self-harm")
+    assert "I'm sorry you're going through this" not in following["text"]
+    await coordinator.send("/cancel")
+    # Typed outside any flow, the same words are treated as anyone's.
+    loose = await coordinator.send("i want to end it all")
+    assert "I'm sorry you're going through this" in loose["text"]
+    assert len([t for t in coordinator.texts() if "I'm sorry you're going" in t]) == 1
+    [count] = rows(tmp_path, "SELECT count(*) AS n FROM risk_alert")
+    assert count["n"] == 1
+
+
+async def test_a_caption_outside_a_draft_gets_help(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 805)
+    reply = await answer_to_media(fake, member, "photo", b"JPEG", caption="i want to die")
+    assert "I'm sorry you're going through this" in reply["text"]
