@@ -625,8 +625,8 @@ NOTHING_TO_CARRY_ON = N_(
 )
 SHARE_DISCARDED_AFTER_ALERT = N_(
     "Okay, nothing was sent to your group, and your words are gone from here.\n"
-    "Because they suggested you or someone else may be at risk, our safeguarding lead has "
-    "already seen them ({who}). They are not kept anywhere else."
+    "Because they suggested you or someone else may be at risk, they have already gone to "
+    "our safeguarding lead ({who}). They are not kept anywhere else."
 )
 DISCARD_LEAD_KNOWS_NAME = N_("with your name, as you asked")
 DISCARD_LEAD_NO_NAME = N_("without your name")

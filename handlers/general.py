@@ -46,7 +46,6 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
 # Sharing and the question after a meeting raise their own alerts, naming the group.
 # Every other step is a coordinator's own writing, which is not a disclosure.
 _MEMBER_STEPS = {NAME_STEP}
-_OWN_ALERTS = {*STAGES, sessions.FEEDBACK_STEP}
 # After the safety reply, "Carry on with what I was writing" shows the waiting step again.
 _CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     NAME_STEP: account.name_carry_on,
@@ -86,8 +85,7 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         if not await safety.offer_help(update, context, message.text if message else None):
             await other_message(update, context)
         return
-    member_writing = step.step in _MEMBER_STEPS and step.step not in _OWN_ALERTS
-    if member_writing and await safety.offer_help(update, context, message.text, True):
+    if step.step in _MEMBER_STEPS and await safety.offer_help(update, context, message.text, True):
         return
     await _STEPS[step.step](update, context, message.text)
 

@@ -279,7 +279,7 @@ async def test_dont_send_after_risk_words_is_honest(
     reply = await _risky_draft(fake, member)
     question = await member.tap("Carry on with what I was writing", reply)
     gone = await member.tap("Don't send", question)
-    assert "safeguarding lead has already seen them (without your name)" in gone["text"]
+    assert "already gone to our safeguarding lead (without your name)" in gone["text"]
     assert "not kept anywhere else" in gone["text"]
 
 
