@@ -23,6 +23,7 @@ from tests.support.sharing import (
     MEMBERS,
     answer_to_media,
     database,
+    execute,
     rows,
     sealer,
 )
@@ -355,3 +356,35 @@ async def test_a_caption_outside_a_draft_gets_help(
     member = Phone(fake, 805)
     reply = await answer_to_media(fake, member, "photo", b"JPEG", caption="i want to die")
     assert "I'm sorry you're going through this" in reply["text"]
+
+
+async def test_with_no_lead_and_no_admin_no_call_is_promised(
+    fake: FakeBotApi, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset())
+    async with running_chorus(settings, fake):
+        assert "no safeguarding lead is set" in caplog.text
+        stranger = Phone(fake, 4646)
+        reply = await stranger.send("I want to end it all")
+        answer = await stranger.tap("Yes, please contact me", reply)
+    assert "can't promise when someone will contact you" in answer["text"]
+    assert "someone will contact you as soon as" not in answer["text"]
+    assert "call 999" in answer["text"] and "Samaritans" in answer["text"]
+    # Kept, to be tried again once someone can receive it.
+    [alert] = rows(tmp_path, "SELECT state, told_at, check_at FROM risk_alert")
+    assert alert["state"] == "named" and alert["told_at"] is None and alert["check_at"]
+
+
+async def test_an_alert_a_blocked_lead_cannot_get_goes_to_the_admins(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    execute(
+        tmp_path,
+        f"UPDATE person SET unreachable_at = '2026-03-03 11:00:00.000000' "
+        f"WHERE telegram_id = {COORDINATOR}",
+    )
+    member = Phone(fake, 801)
+    reply = await _risky_draft(fake, member)
+    await member.tap("No, thank you", reply)
+    alert = await fake.wait_for_text(ADMIN, "Safety alert")
+    assert RISKY in alert["text"] and "I'll handle this" in fake.buttons(alert)[0][0]
