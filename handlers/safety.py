@@ -60,8 +60,6 @@ async def send_safety_reply(
     update: Update, context: ChorusContext, alert_id: str, carry_on: bool = False
 ) -> None:
     """The helplines and the contact question, as a message of its own, before anything else."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
     helplines = context.services.safety.helplines_text()
     await send(
         update, say(texts.SAFETY_REPLY, helplines=helplines), safety_keys(alert_id, carry_on)

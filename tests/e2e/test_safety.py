@@ -297,6 +297,8 @@ async def test_the_inbox_marks_items_that_got_the_safety_reply(
     if "A safety reply was shown" not in card["text"]:
         card = await lead.tap("Carers group", card)
     assert "A safety reply was shown; a lead has been told." in card["text"]
+    read = await lead.send("/read")
+    assert "A safety reply was shown; a lead has been told." in read["text"]
 
 
 async def test_commands_captions_and_edits_get_help_once(
