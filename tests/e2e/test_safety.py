@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ async def seeded(
         yield running
 
 
-async def _risky_draft(fake: FakeBotApi, member: Phone, words: str = RISKY) -> dict[str, object]:
+async def _risky_draft(fake: FakeBotApi, member: Phone, words: str = RISKY) -> dict[str, Any]:
     """The member writes risky words in /share; the safety reply, which comes first."""
     await member.send("/share")
     await member.tap("Feedback")

@@ -24,9 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("told_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("check_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(
-            sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("owner_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("taken_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True))
