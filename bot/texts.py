@@ -668,6 +668,10 @@ ALERT_NO_LEAD_ADMINS = N_(
     "<b>No safeguarding lead is set.</b> Safety alerts go to the admins only until one is "
     "chosen. Please choose at least one with /leads."
 )
+LEADS_NONE_CHOSEN = N_(
+    "\n<b>No one is a lead yet</b>, so safety alerts reach the admins only. Please choose at "
+    "least one."
+)
 BUTTON_ALERT_TAKE = N_("I'll handle this")
 BUTTON_ALERT_CLOSE = N_("Close with a note")
 SAFETY_MARK = N_("⚠ A safety reply was shown; a lead has been told.")

@@ -190,4 +190,6 @@ async def _show_leads(update: Update, context: ChorusContext) -> None:
         lines.append(say(texts.LEAD_LINE, mark=mark, name=name))
         data = callbacks.encode(Action.LEAD_TOGGLE, entry.person_id)
         rows.append([(label(texts.LEAD_LINE, mark=mark, name=name), data)])
+    if not any(entry.is_lead for entry in entries):  # loudly: alerts reach the admins only
+        lines.append(say(texts.LEADS_NONE_CHOSEN))
     await respond(update, say(texts.LEADS_LIST, lines=Raw("\n".join(lines))), keyboard(rows))

@@ -520,8 +520,10 @@ class Safety:
         group = await tx.groups.get(alert.group_id) if alert.group_id is not None else None
         group_name = group.name if group else label(texts.SAFETY_NO_GROUP)
         raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
-        when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
+        # Anonymous: the day only, as for anonymous items, so the hour points to no one.
+        when = raised.astimezone(self._zone).strftime("%a %-d %b %Y")
         if alert.answer == "yes" and alert.identity:
+            when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
             who = json.loads(self._sealer.open(alert.identity, IDENTITY_PURPOSE))
             groups = ", ".join(who.get("groups") or []) or group_name
             username = who.get("username")

@@ -64,8 +64,10 @@ async def seeded(
         admin = Phone(fake, ADMIN)
         listing = await admin.send("/leads")
         assert "☐ coordinator (no name given)" in listing["text"]
+        assert "No one is a lead yet" in listing["text"]
         marked = await admin.tap("coordinator")
         assert "☑ coordinator (no name given)" in marked["text"]
+        assert "No one is a lead yet" not in marked["text"]
         yield running
 
 
@@ -137,6 +139,7 @@ async def test_no_tells_the_lead_without_identity(
     assert "said no to being contacted" in alert["text"]
     assert "who they are is not shared" in alert["text"]
     assert "M802" not in alert["text"] and "802" not in alert["html"]
+    assert "When: Tue 3 Mar 2026\n" in alert["text"]  # the day only: the hour could point
 
 
 async def test_ordinary_words_get_no_safety_reply(fake: FakeBotApi, seeded: RunningChorus) -> None:
