@@ -152,7 +152,7 @@ async def share_change_words_tapped(update: Update, context: ChorusContext) -> N
 
 
 async def share_discard_tapped(update: Update, context: ChorusContext) -> None:
-    """Drop the draft: nothing is sent (and, after risk words, say the lead saw them)."""
+    """Drop the draft: nothing is sent (after risk words: say they went to the lead)."""
     dropped = await context.services.sharing.discard(sender_id(update))
     if dropped in (DiscardOutcome.AFTER_ALERT_NAMED, DiscardOutcome.AFTER_ALERT):
         named = dropped is DiscardOutcome.AFTER_ALERT_NAMED
