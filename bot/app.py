@@ -35,7 +35,8 @@ CONNECTION_POOL = 8
 PRUNE_EVERY = timedelta(hours=6)
 # The database holds every piece of time-based work; this tick only wakes the worker.
 DELIVERY_TICK = timedelta(seconds=1)
-SAFETY_TICK = timedelta(seconds=30)
+# Safeguarding alerts: unanswered, not taken, not yet delivered (all in the database).
+SAFETY_TICK = timedelta(seconds=2)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
 LOOP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
@@ -75,7 +76,13 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     )
     sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
     services = Services.build(
-        storage, clock, settings.admin_ids, sealer, zone=zone, helplines=helplines
+        storage,
+        clock,
+        settings.admin_ids,
+        sealer,
+        zone=zone,
+        helplines=helplines,
+        alert_take_within=timedelta(minutes=settings.alert_take_minutes),
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
@@ -118,7 +125,9 @@ def _schedule_ticks(
         ("delivery", DELIVERY_TICK, 1, wake_worker),
         ("loop", LOOP_TICK, 1, loop_due),
         ("sessions", SESSIONS_TICK, 1, sessions_due),
-        ("unanswered-alerts", SAFETY_TICK, 5, services.safety.send_unanswered),
+        # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
+        # leads' daily list of open alerts: all found in the database.
+        ("unanswered-alerts", SAFETY_TICK, 1, services.safety.send_unanswered),
     ]
     assert application.job_queue is not None
     for name, interval, first, due in ticks:

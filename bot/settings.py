@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     # Where people can get help now, shown when words suggest risk and by /support:
     # entries separated by ";".
     helplines: Annotated[tuple[str, ...], NoDecode] = DEFAULT_HELPLINES
+    # Minutes a safeguarding alert may wait for a lead to take it before it is sent again
+    # to every lead and the admins.
+    alert_take_minutes: int = Field(default=15, ge=1, le=1440)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -148,6 +151,9 @@ _SENTENCES = {
     "helplines": (
         "CHORUS_HELPLINES must list at least one helpline, entries separated by ';', "
         "for example: Samaritans: call 116 123; In an emergency: call 999."
+    ),
+    "alert_take_minutes": (
+        "CHORUS_ALERT_TAKE_MINUTES must be a whole number of minutes from 1 to 1440 (e.g. 15)."
     ),
     "webhook_port": "CHORUS_WEBHOOK_PORT must be a port number between 1 and 65535.",
     "quiet_hours": ("CHORUS_QUIET_HOURS must be two local times like 21:00-08:00, or off."),

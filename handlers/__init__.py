@@ -91,6 +91,9 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SAFETY_YES: safety.safety_yes_tapped,
     Action.SAFETY_NO: safety.safety_no_tapped,
     Action.LEAD_TOGGLE: safety.lead_toggle_tapped,
+    Action.SAFETY_CARRY_ON: general.carry_on_tapped,
+    Action.ALERT_TAKE: safety.alert_take_tapped,
+    Action.ALERT_CLOSE: safety.alert_close_tapped,
     Action.OBSERVERS_GROUP: observers.observers_group_tapped,
     Action.OBSERVER_LINK: observers.observer_link_tapped,
     Action.OBSERVER_REMOVE: observers.observer_remove_tapped,
@@ -184,6 +187,18 @@ _COMMANDS: dict[str, Handler] = {
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler. Chorus works in private chats only; other chats are ignored."""
     private = filters.ChatType.PRIVATE
+    # First of all: an edited message is never taken as new input (risk words in it still
+    # get help), and words after a command get help before the command runs.
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED, general.edited_received), group=-1
+    )
+    application.add_handler(
+        MessageHandler(
+            private & filters.COMMAND & filters.UpdateType.MESSAGE,
+            general.command_words_received,
+        ),
+        group=-1,
+    )
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
     for action, callback in _BUTTONS.items():

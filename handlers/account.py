@@ -12,7 +12,7 @@ from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_int, keyboard, respond, sender_id
+from handlers.common import button_int, keyboard, respond, send, sender_id
 from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
@@ -96,6 +96,11 @@ async def name_from_telegram_tapped(update: Update, context: ChorusContext) -> N
 async def name_none_tapped(update: Update, context: ChorusContext) -> None:
     """Show no name to others."""
     await _save_name(update, context, None)
+
+
+async def name_carry_on(update: Update, context: ChorusContext) -> None:
+    """After the safety reply: ask for the name again, as a new message."""
+    await send(update, say(texts.NAME_ASK))
 
 
 async def name_typed(update: Update, context: ChorusContext, text: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot import menus, texts
 from bot.context import ChorusContext
@@ -12,11 +13,12 @@ from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
+from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
-from handlers.common import chat_id, respond, sender_id
+from handlers.common import chat_id, respond, send, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -37,6 +39,18 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,
+    NOTE_STEP: safety.alert_note_typed,
+}
+# Steps where a member writes. Risk words there get the safety reply alone, and the step
+# waits behind one "Carry on" button; they are not taken as the step's answer (a name).
+# Sharing and the question after a meeting raise their own alerts, naming the group.
+# Every other step is a coordinator's own writing, which is not a disclosure.
+_MEMBER_STEPS = {NAME_STEP}
+# After the safety reply, "Carry on with what I was writing" shows the waiting step again.
+_CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    NAME_STEP: account.name_carry_on,
+    sessions.FEEDBACK_STEP: sessions.session_feedback_carry_on,
+    **{stage.value: share.share_writing_carry_on for stage in Stage},
 }
 
 
@@ -71,9 +85,38 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         if not await safety.offer_help(update, context, message.text if message else None):
             await other_message(update, context)
         return
-    if step.step not in STAGES:  # sharing raises its own alerts, naming the group
-        await safety.offer_help(update, context, message.text)
+    if step.step in _MEMBER_STEPS and await safety.offer_help(update, context, message.text, True):
+        return
     await _STEPS[step.step](update, context, message.text)
+
+
+async def carry_on_tapped(update: Update, context: ChorusContext) -> None:
+    """After the safety reply: show again the step the person was on."""
+    step = await context.services.membership.current_step(sender_id(update))
+    if update.callback_query is not None and (step is None or step.step not in STAGES):
+        await update.callback_query.answer()  # sharing answers it itself
+    if step is None or step.step not in _CARRY_ON:
+        await send(update, say(texts.NOTHING_TO_CARRY_ON))
+        return
+    await _CARRY_ON[step.step](update, context)
+
+
+async def command_words_received(update: Update, context: ChorusContext) -> None:
+    """Words after a command ("/help i want to die") get the safety reply first; the
+    command then runs as usual."""
+    message = update.effective_message
+    text = message.text if message is not None else None
+    words = text.split(maxsplit=1)[1] if text and len(text.split(maxsplit=1)) > 1 else None
+    await safety.offer_help(update, context, words)
+
+
+async def edited_received(update: Update, context: ChorusContext) -> None:
+    """An edited message is not taken as new input; risk words in it still get help."""
+    message = update.effective_message
+    words = (message.text or message.caption) if message is not None else None
+    await safety.offer_help(update, context, words)
+    await send(update, say(texts.EDIT_NOT_PICKED_UP))
+    raise ApplicationHandlerStop
 
 
 async def other_message(update: Update, context: ChorusContext) -> None:

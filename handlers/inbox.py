@@ -315,7 +315,7 @@ def _item_text(card: Card) -> Raw:
         words = say(texts.CARD_WORDS, words=shown)
     else:
         words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
-    return say(
+    card_text = say(
         texts.CARD,
         kind=kind_words(item.kind),
         who=who,
@@ -325,6 +325,8 @@ def _item_text(card: Card) -> Raw:
         status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
         words=words,
     )
+    # Marked for coordinators; the marker itself says nothing of who wrote it.
+    return Raw(say(texts.SAFETY_MARK) + "\n" + card_text) if item.risk else card_text
 
 
 def _card_keys(view: InboxView) -> InlineKeyboardMarkup:

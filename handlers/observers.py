@@ -150,6 +150,8 @@ def _line(item: ReaderItem) -> str:
         )
     if item.words is not None:
         parts.append(say(texts.PREVIEW_WORDS, words=item.words))
+    if item.risk:  # marked, with nothing of who wrote it
+        parts.append(say(texts.SAFETY_MARK))
     return say(
         texts.READ_LINE,
         day=item.given_on.strftime("%-d %B %Y"),

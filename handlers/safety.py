@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.safety import AnswerOutcome
+from bot.services.safety import AnswerOutcome, TakeOutcome, Writer
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -27,32 +27,57 @@ _ANSWER_REPLIES = {
     AnswerOutcome.ALREADY_ANSWERED: texts.SAFETY_ALREADY,
     AnswerOutcome.UNKNOWN: texts.STALE_BUTTON,
 }
+# Answers that keep the helplines in the same message.
+_WITH_HELPLINES = {
+    AnswerOutcome.LEAD_TOLD_WITH_NAME: texts.SAFETY_WILL_CONTACT,
+    AnswerOutcome.NO_ONE_TO_TELL: texts.SAFETY_NO_ONE_YET,
+    AnswerOutcome.CLOSED: texts.SAFETY_CLOSED,
+}
+_TAKE_REPLIES = {
+    TakeOutcome.TAKEN: texts.ALERT_TAKEN_YOU,
+    TakeOutcome.YOURS: texts.ALERT_TAKEN_ALREADY_YOURS,
+    TakeOutcome.TAKEN_BY_OTHER: texts.ALERT_TAKEN_BY,
+    TakeOutcome.CLOSED: texts.ALERT_IS_CLOSED,
+    TakeOutcome.NOT_YOURS: texts.ALERT_NOT_YOURS,
+    TakeOutcome.UNKNOWN: texts.STALE_BUTTON,
+}
 
 
-def safety_keys(alert_id: str) -> InlineKeyboardMarkup:
-    """The buttons under the safety reply: contact me, or not."""
-    return keyboard(
-        [
-            [(label(texts.BUTTON_CONTACT_YES), callbacks.encode(Action.SAFETY_YES, alert_id))],
-            [(label(texts.BUTTON_CONTACT_NO), callbacks.encode(Action.SAFETY_NO, alert_id))],
-        ]
+def safety_keys(alert_id: str, carry_on: bool = False) -> InlineKeyboardMarkup:
+    """The buttons under the safety reply: contact me, or not; and, if a step was waiting,
+    one button to carry on with it."""
+    rows = [
+        [(label(texts.BUTTON_CONTACT_YES), callbacks.encode(Action.SAFETY_YES, alert_id))],
+        [(label(texts.BUTTON_CONTACT_NO), callbacks.encode(Action.SAFETY_NO, alert_id))],
+    ]
+    if carry_on:
+        rows.append(
+            [(label(texts.BUTTON_WRITING_CARRY_ON), callbacks.encode(Action.SAFETY_CARRY_ON))]
+        )
+    return keyboard(rows)
+
+
+async def send_safety_reply(
+    update: Update, context: ChorusContext, alert_id: str, carry_on: bool = False
+) -> None:
+    """The helplines and the contact question, as a message of its own, before anything else."""
+    helplines = context.services.safety.helplines_text()
+    await send(
+        update, say(texts.SAFETY_REPLY, helplines=helplines), safety_keys(alert_id, carry_on)
     )
 
 
-async def send_safety_reply(update: Update, context: ChorusContext, alert_id: str) -> None:
-    """The helplines and the contact question, as a message of its own, before anything else."""
-    helplines = context.services.safety.helplines_text()
-    await send(update, say(texts.SAFETY_REPLY, helplines=helplines), safety_keys(alert_id))
-
-
-async def offer_help(update: Update, context: ChorusContext, text: str | None) -> bool:
-    """If loose words (typed outside any step) suggest risk, reply with help; True if so."""
+async def offer_help(
+    update: Update, context: ChorusContext, text: str | None, carry_on: bool = False
+) -> bool:
+    """If the words suggest risk, reply with help (and, with `carry_on`, the one button back
+    to the step that waits); True if so."""
     if not text:
         return False
     alert_id = await context.services.safety.check(sender_id(update), None, text)
     if alert_id is None:
         return False
-    await send_safety_reply(update, context, alert_id)
+    await send_safety_reply(update, context, alert_id, carry_on)
     return True
 
 
@@ -73,15 +98,66 @@ async def safety_no_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def _answer(update: Update, context: ChorusContext, wants_contact: bool) -> None:
-    alert = button_args(update)
+    alert, user = button_args(update), update.effective_user
     outcome = AnswerOutcome.UNKNOWN
-    if alert:
-        outcome = await context.services.safety.answer(sender_id(update), alert[0], wants_contact)
-    if outcome is AnswerOutcome.LEAD_TOLD_WITH_NAME:
+    if alert and user is not None:
+        writer = Writer(user.id, user.first_name, user.last_name, user.username)
+        outcome = await context.services.safety.answer(writer, alert[0], wants_contact)
+    # A new message: the helplines above stay on screen whatever the answer.
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if outcome in _WITH_HELPLINES:
         helplines = context.services.safety.helplines_text()
-        await respond(update, say(texts.SAFETY_WILL_CONTACT, helplines=helplines))
+        await send(update, say(_WITH_HELPLINES[outcome], helplines=helplines))
         return
-    await respond(update, say(_ANSWER_REPLIES[outcome]))
+    await send(update, say(_ANSWER_REPLIES[outcome]))
+
+
+async def alert_take_tapped(update: Update, context: ChorusContext) -> None:
+    """A lead takes the alert: "I'll handle this"."""
+    safety, alert = context.services.safety, button_args(update)
+    if not await safety.may_handle(sender_id(update)):
+        await _reply_below(update, say(texts.ALERT_TAKE_ONLY_LEADS))
+        return
+    result = await safety.take(sender_id(update), alert[0] if alert else "")
+    markup = None
+    if result.outcome in (TakeOutcome.TAKEN, TakeOutcome.YOURS) and alert:
+        markup = keyboard(safety.alert_buttons(alert[0], taken=True))
+    text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=result.owner)
+    await _reply_below(update, text, markup)
+
+
+async def alert_close_tapped(update: Update, context: ChorusContext) -> None:
+    """The lead handling the alert closes it: ask for a short note of what was done."""
+    safety, alert = context.services.safety, button_args(update)
+    if not await safety.may_handle(sender_id(update)):
+        await _reply_below(update, say(texts.ALERT_TAKE_ONLY_LEADS))
+        return
+    result = await safety.begin_close(sender_id(update), alert[0] if alert else "")
+    reply = texts.ALERT_ASK_NOTE if result.outcome is TakeOutcome.YOURS else None
+    text = say(reply or _TAKE_REPLIES[result.outcome], reference=result.reference, name="")
+    await _reply_below(update, text)
+
+
+async def alert_note_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """The note of what was done: the alert is closed."""
+    safety = context.services.safety
+    if not await safety.may_handle(sender_id(update)):
+        await respond(update, say(texts.ALERT_TAKE_ONLY_LEADS))
+        return
+    result = await safety.close(sender_id(update), text)
+    replies = {TakeOutcome.TAKEN: texts.ALERT_CLOSED_YOU, TakeOutcome.YOURS: texts.ALERT_ASK_NOTE}
+    reply = replies.get(result.outcome) or _TAKE_REPLIES[result.outcome]
+    await respond(update, say(reply, reference=result.reference, name=""))
+
+
+async def _reply_below(
+    update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """A new message under the alert, so the alert itself stays as it was."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await send(update, text, markup)
 
 
 @admins_only
@@ -118,4 +194,6 @@ async def _show_leads(update: Update, context: ChorusContext) -> None:
         lines.append(say(texts.LEAD_LINE, mark=mark, name=name))
         data = callbacks.encode(Action.LEAD_TOGGLE, entry.person_id)
         rows.append([(label(texts.LEAD_LINE, mark=mark, name=name), data)])
+    if not any(entry.is_lead for entry in entries):  # loudly: alerts reach the admins only
+        lines.append(say(texts.LEADS_NONE_CHOSEN))
     await respond(update, say(texts.LEADS_LIST, lines=Raw("\n".join(lines))), keyboard(rows))

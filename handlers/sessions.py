@@ -486,11 +486,20 @@ async def session_comment_typed(update: Update, context: ChorusContext, text: st
         sender_id(update), chat_id(update), text
     )
     if result.outcome is FeedbackOutcome.CHOOSE_NAME:
-        # Words that suggest risk get help at once, whatever else is going on.
-        if not await safety.offer_help(update, context, text):
+        # Words that suggest risk get help at once, alone, whatever else is going on.
+        if not await safety.offer_help(update, context, text, carry_on=True):
             await respond(update, say(texts.SESSION_FEEDBACK_CHOOSE_FIRST), _name_keys())
         return
     await _feedback_sent(update, context, result)
+
+
+async def session_feedback_carry_on(update: Update, context: ChorusContext) -> None:
+    """After the safety reply: the question after the meeting again, as a new message."""
+    step = await context.services.membership.current_step(sender_id(update))
+    if step is not None and step.data.get("named") is None:
+        await send(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
+    else:
+        await send(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
 
 
 async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
@@ -500,6 +509,8 @@ async def session_feedback_send_tapped(update: Update, context: ChorusContext) -
 
 
 async def _feedback_sent(update: Update, context: ChorusContext, result: FeedbackResult) -> None:
+    if result.alert_id is not None:  # help first, as a message of its own
+        await safety.send_safety_reply(update, context, result.alert_id)
     if result.outcome is FeedbackOutcome.SENT:
         await respond(update, say(texts.SESSION_FEEDBACK_SENT, reference=result.reference))
     elif result.outcome is FeedbackOutcome.TOO_LONG:
@@ -508,8 +519,6 @@ async def _feedback_sent(update: Update, context: ChorusContext, result: Feedbac
         await respond(update, say(texts.SESSION_FEEDBACK_LEFT))
     else:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
-    if result.alert_id is not None:
-        await safety.send_safety_reply(update, context, result.alert_id)
 
 
 async def session_feedback_skip_tapped(update: Update, context: ChorusContext) -> None:

@@ -14,6 +14,7 @@ from bot.services.sharing import (
     KIND_WORDS,
     MAX_WORDS,
     Consent,
+    DiscardOutcome,
     Draft,
     Kind,
     Problem,
@@ -27,7 +28,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import button_args, button_int, chat_id, keyboard, respond, send, sender_id
-from handlers.safety import send_safety_reply
+from handlers.safety import offer_help, send_safety_reply
 
 Rows = list[list[tuple[str, str]]]
 
@@ -151,9 +152,21 @@ async def share_change_words_tapped(update: Update, context: ChorusContext) -> N
 
 
 async def share_discard_tapped(update: Update, context: ChorusContext) -> None:
-    """Drop the draft: nothing is sent."""
+    """Drop the draft: nothing is sent (after risk words: say they went to the lead)."""
     dropped = await context.services.sharing.discard(sender_id(update))
-    await respond(update, say(texts.SHARE_DISCARDED if dropped else texts.STALE_BUTTON))
+    if dropped in (DiscardOutcome.AFTER_ALERT_NAMED, DiscardOutcome.AFTER_ALERT):
+        named = dropped is DiscardOutcome.AFTER_ALERT_NAMED
+        who = say(texts.DISCARD_LEAD_KNOWS_NAME if named else texts.DISCARD_LEAD_NO_NAME)
+        await respond(update, say(texts.SHARE_DISCARDED_AFTER_ALERT, who=who))
+        return
+    dropped_it = dropped is DiscardOutcome.DROPPED
+    await respond(update, say(texts.SHARE_DISCARDED if dropped_it else texts.STALE_BUTTON))
+
+
+async def share_writing_carry_on(update: Update, context: ChorusContext) -> None:
+    """After the safety reply: the draft's step again, as a new message below it."""
+    view = await context.services.sharing.carry_on(sender_id(update))
+    await show(update, context, view, keep_message=True)
 
 
 async def share_send_tapped(update: Update, context: ChorusContext) -> None:
@@ -178,6 +191,9 @@ async def share_media_received(update: Update, context: ChorusContext) -> None:
     caption = message.caption if message is not None else None
     view = await context.services.sharing.give_media(sender_id(update), kind, file_id, caption)
     if view.draft is None:
+        # Not for a draft; a caption that suggests risk still gets help.
+        if await offer_help(update, context, caption):
+            return
         role = await context.services.roles.role_of(sender_id(update))
         text = texts.NOT_UNDERSTOOD if role > Role.STRANGER else texts.START_STRANGER
         await respond(update, say(text))
@@ -203,7 +219,11 @@ def receipt_text(context: ChorusContext, receipt: Receipt) -> Raw:
 async def show(
     update: Update, context: ChorusContext, view: StepView, keep_message: bool = False
 ) -> None:
-    """Show the draft's current step, after any safety reply and any problem."""
+    """Show the draft's current step, after any problem; after risk words, only the safety
+    reply, with one button to carry on."""
+    if view.alert_id is not None and view.draft is not None:
+        await send_safety_reply(update, context, view.alert_id, carry_on=True)
+        return
     if view.alert_id is not None:
         await send_safety_reply(update, context, view.alert_id)
     draft = view.draft

@@ -373,6 +373,17 @@ class LeadsRepo:
         )
         return [ReaderRow(**row._mapping) for row in rows]
 
+    async def reachable(self) -> list[ReaderRow]:
+        """Every lead who is still a coordinator and has not blocked the bot."""
+        s, p = schema.safeguarding_lead, schema.person
+        rows = await self._conn.execute(
+            select(p.c.id.label("person_id"), p.c.display_name, p.c.chat_id)
+            .join(s, s.c.person_id == p.c.id)
+            .where(p.c.is_coordinator.is_(True), p.c.unreachable_at.is_(None))
+            .order_by(p.c.id)
+        )
+        return [ReaderRow(**row._mapping) for row in rows]
+
     async def ids(self) -> frozenset[int]:
         """The person ids of every lead (coordinator or not)."""
         rows = await self._conn.execute(select(schema.safeguarding_lead.c.person_id))
@@ -381,7 +392,7 @@ class LeadsRepo:
 
 @dataclass(frozen=True)
 class RiskAlertRow:
-    """Words that matched the safeguarding phrases, and where the writer's answer stands."""
+    """Words that matched the safeguarding phrases, and where following them up stands."""
 
     id: str
     group_id: int | None
@@ -389,18 +400,42 @@ class RiskAlertRow:
     words: str | None
     state: str
     ask_until: datetime
+    raised_at: datetime | None = None
+    answer: str | None = None
+    identity: str | None = None
+    reason: str | None = None
+    told_at: datetime | None = None
+    check_at: datetime | None = None
+    escalated_at: datetime | None = None
+    owner_id: int | None = None
+    taken_at: datetime | None = None
+    closed_at: datetime | None = None
+    note: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True until a lead closes it."""
+        return self.closed_at is None
 
 
 class RiskAlertsRepo:
-    """Risk alerts waiting for the writer's answer."""
+    """Risk alerts: waiting for the writer's answer, then open until a lead closes them."""
 
     def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
     async def create(
-        self, alert_id: str, group_id: int | None, pseudonym: str, words: str, ask_until: datetime
+        self,
+        alert_id: str,
+        group_id: int | None,
+        pseudonym: str,
+        words: str,
+        ask_until: datetime,
+        *,
+        raised_at: datetime | None = None,
+        reason: str | None = None,
     ) -> None:
-        """Store a new alert, asked."""
+        """Store a new alert, asked; `words` and `reason` sealed already."""
         await self._conn.execute(
             insert(schema.risk_alert).values(
                 id=alert_id,
@@ -409,6 +444,8 @@ class RiskAlertsRepo:
                 words=words,
                 state="asked",
                 ask_until=ask_until,
+                raised_at=raised_at,
+                reason=reason,
             )
         )
 
@@ -419,14 +456,43 @@ class RiskAlertsRepo:
         return RiskAlertRow(**row._mapping) if row else None
 
     async def settle(self, alert_id: str, state: str) -> bool:
-        """Record the answer and erase the words; False if it was already answered."""
+        """Leave the asked state for `state`; False if it had already left it."""
         r = schema.risk_alert
         result = await self._conn.execute(
-            update(r)
-            .where(r.c.id == alert_id, r.c.state == "asked")
-            .values(state=state, words=None)
+            update(r).where(r.c.id == alert_id, r.c.state == "asked").values(state=state)
         )
         return bool(result.rowcount)
+
+    async def record_answer(self, alert_id: str, answer: str, identity: str | None) -> bool:
+        """Keep the writer's answer (and, after a yes, who they are, sealed); False if the
+        alert is closed."""
+        r = schema.risk_alert
+        values: dict[str, object] = {"answer": answer}
+        if identity is not None:
+            values["identity"] = identity
+        result = await self._conn.execute(
+            update(r).where(r.c.id == alert_id, r.c.closed_at.is_(None)).values(**values)
+        )
+        return bool(result.rowcount)
+
+    async def told(self, alert_id: str, now: datetime, check_at: datetime | None) -> None:
+        """The leads (or admins) were told; look again at `check_at` if no one takes it."""
+        r = schema.risk_alert
+        await self._conn.execute(
+            update(r)
+            .where(r.c.id == alert_id)
+            .values(told_at=func.coalesce(r.c.told_at, now), check_at=check_at)
+        )
+
+    async def check_again(
+        self, alert_id: str, check_at: datetime | None, escalated_at: datetime | None = None
+    ) -> None:
+        """When the tick should look at the alert next (None: not unless asked)."""
+        r = schema.risk_alert
+        values: dict[str, object] = {"check_at": check_at}
+        if escalated_at is not None:
+            values["escalated_at"] = escalated_at
+        await self._conn.execute(update(r).where(r.c.id == alert_id).values(**values))
 
     async def unanswered(self, now: datetime, limit: int) -> list[RiskAlertRow]:
         """Alerts whose time to answer has passed."""
@@ -434,6 +500,67 @@ class RiskAlertsRepo:
         rows = await self._conn.execute(
             select(r)
             .where(r.c.state == "asked", r.c.ask_until <= now)
+            .order_by(r.c.ask_until)
+            .limit(limit)
+        )
+        return [RiskAlertRow(**row._mapping) for row in rows]
+
+    async def due_checks(self, now: datetime, limit: int) -> list[RiskAlertRow]:
+        """Open alerts no one has taken whose time to look again has come."""
+        r = schema.risk_alert
+        rows = await self._conn.execute(
+            select(r)
+            .where(
+                r.c.check_at <= now,
+                r.c.closed_at.is_(None),
+                r.c.owner_id.is_(None),
+                r.c.state != "asked",
+            )
+            .order_by(r.c.check_at)
+            .limit(limit)
+        )
+        return [RiskAlertRow(**row._mapping) for row in rows]
+
+    async def take(self, alert_id: str, owner_id: int, now: datetime) -> bool:
+        """Make `owner_id` the alert's owner; False if it is taken, closed or not yet told."""
+        r = schema.risk_alert
+        result = await self._conn.execute(
+            update(r)
+            .where(
+                r.c.id == alert_id,
+                r.c.owner_id.is_(None),
+                r.c.closed_at.is_(None),
+                r.c.state != "asked",
+            )
+            .values(owner_id=owner_id, taken_at=now, check_at=None)
+        )
+        return bool(result.rowcount)
+
+    async def close(self, alert_id: str, owner_id: int, note: str, now: datetime) -> bool:
+        """Close the owner's alert with a note (sealed); the words and who it was are
+        erased. False if it is not theirs or already closed."""
+        r = schema.risk_alert
+        result = await self._conn.execute(
+            update(r)
+            .where(r.c.id == alert_id, r.c.owner_id == owner_id, r.c.closed_at.is_(None))
+            .values(
+                state="closed",
+                closed_at=now,
+                note=note,
+                words=None,
+                reason=None,
+                identity=None,
+                check_at=None,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def open(self, limit: int) -> list[RiskAlertRow]:
+        """Alerts the leads have been told of and no one has closed, oldest first."""
+        r = schema.risk_alert
+        rows = await self._conn.execute(
+            select(r)
+            .where(r.c.closed_at.is_(None), r.c.state != "asked")
             .order_by(r.c.ask_until)
             .limit(limit)
         )

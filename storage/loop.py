@@ -58,6 +58,9 @@ class LoopItem:
     visible_at: datetime
     withdrawn_on: date | None
 
+    # Its words got the safety reply, and a lead was told.
+    risk: bool = False
+
     @property
     def anonymous(self) -> bool:
         """True if the item was given without a name."""
@@ -217,6 +220,7 @@ _ITEM_COLUMNS = (
     "given_on",
     "visible_at",
     "withdrawn_on",
+    "risk",
 )
 
 

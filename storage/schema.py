@@ -402,6 +402,29 @@ risk_alert = Table(
     Index("ix_risk_alert_state_ask_until", "state", "ask_until"),
 )
 
+# Following an alert through (migration 0006). State: asked -> named | unnamed -> closed.
+# The words stay sealed until the alert is closed, so it can be raised again; who the
+# person is (sealed) is kept only after they say yes, whenever that comes.
+risk_alert.append_column(Column("raised_at", UTC_TIME, nullable=True))
+# yes | no; NULL: no answer (yet)
+risk_alert.append_column(Column("answer", String(8), nullable=True))
+risk_alert.append_column(Column("identity", Text, nullable=True))
+# What the detector saw, sealed.
+risk_alert.append_column(Column("reason", Text, nullable=True))
+# When the leads (or the admins) were first told; NULL: no one could be reached yet.
+risk_alert.append_column(Column("told_at", UTC_TIME, nullable=True))
+# When the tick looks again: to raise it to everyone if no one took it, or to retry.
+risk_alert.append_column(Column("check_at", UTC_TIME, nullable=True))
+risk_alert.append_column(Column("escalated_at", UTC_TIME, nullable=True))
+risk_alert.append_column(
+    Column("owner_id", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True)
+)
+risk_alert.append_column(Column("taken_at", UTC_TIME, nullable=True))
+risk_alert.append_column(Column("closed_at", UTC_TIME, nullable=True))
+# What was done, sealed.
+risk_alert.append_column(Column("note", Text, nullable=True))
+Index("ix_risk_alert_check_at", risk_alert.c.check_at)
+
 # Closing the loop (J4), created by migration 0005.
 
 # The coordinators' daily notice counts the items that became visible since the last one,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -17,7 +18,7 @@ from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
 from bot.services.roles import Roles
-from bot.services.safety import Safety
+from bot.services.safety import TAKE_WITHIN, Safety
 from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing
 from bot.services.steps import Steps
@@ -60,9 +61,12 @@ class Services:
         *,
         zone: ZoneInfo = DEFAULT_ZONE,
         helplines: Sequence[str] = DEFAULT_HELPLINES,
+        alert_take_within: timedelta = TAKE_WITHIN,
     ) -> Services:
         """Build the services over one storage, clock and secret key, in the local zone."""
-        safety = Safety(storage, clock, sealer, admin_ids, helplines)
+        safety = Safety(
+            storage, clock, sealer, admin_ids, helplines, zone=zone, take_within=alert_take_within
+        )
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)

@@ -6,29 +6,37 @@ anymore!!" match alike, while "this is killing me with laughter" does not. A mat
 the helplines at once and the question "Would you like someone to contact you?". The
 safeguarding lead is told either way: who the person is only after a yes; after a no, or
 no answer in time, only the words and the group.
+
+An alert stays open until a lead closes it with a note. A yes is honoured whenever it
+comes while it is open. A lead takes it with "I'll handle this"; one no one takes in time
+goes again to every lead and the admins. When no lead can be reached (none is set, or they
+blocked the bot) it goes to the admins; when no one at all can be reached, it waits in the
+database and is tried again, and the person is not promised a call.
 """
 
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import re
 import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services.delivery_rules import Payload, seal_payload
-from bot.texts import Raw, say
+from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
-from storage.repositories import OutboxNew, Tx
+from storage.repositories import OutboxNew, PersonRow, Tx
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +45,20 @@ WORDS_PURPOSE = "risk_alert.words"
 ALERT_KIND = "risk_alert"
 # How long the writer has to answer before the lead is told without their name.
 ANSWER_WITHIN = timedelta(minutes=30)
+# How long an alert may wait for a lead to take it before it goes to everyone again.
+TAKE_WITHIN = timedelta(minutes=15)
+# How often an alert no one could be told of is tried again.
+RETRY_EVERY = timedelta(minutes=5)
+IDENTITY_PURPOSE = "risk_alert.identity"
+REASON_PURPOSE = "risk_alert.reason"
+NOTE_PURPOSE = "risk_alert.note"
+NOTE_STEP = "alert_note"
+NOTE_MAX = 1000
+# The leads' daily list of open alerts, from this local time.
+OPEN_LIST_AT = time(9, 0)
+OPEN_LIST_RUN = "open_alerts"
+OPEN_LIST_MAX = 20
+OPEN_LIST_KIND = "open_alerts"
 _ALERT_ID_LETTERS = "abcdefghijkmnopqrstuvwxyz23456789"
 _APOSTROPHES = str.maketrans({"'": "", "’": "", "‘": "", "`": "", "´": ""})
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -64,13 +86,56 @@ def suggests_risk(text: str | None) -> bool:
     return any(f" {phrase} " in padded for phrase in phrases())
 
 
+def risk_reason(text: str | None) -> str | None:
+    """What the detector saw in the words, in a line for the lead (None: nothing to add)."""
+    return None
+
+
+def reference_of(alert_id: str) -> str:
+    """The short reference leads use to tell alerts apart."""
+    return alert_id[:6].upper()
+
+
 class AnswerOutcome(enum.Enum):
     """What happened when the writer answered "Would you like someone to contact you?"."""
 
     LEAD_TOLD_WITH_NAME = "named"
     LEAD_TOLD_WITHOUT_NAME = "unnamed"
+    # A yes was kept, but no lead or admin can be reached now: no promise of a call.
+    NO_ONE_TO_TELL = "no_one"
     ALREADY_ANSWERED = "already"
+    CLOSED = "closed"
     UNKNOWN = "unknown"
+
+
+class TakeOutcome(enum.Enum):
+    """What happened when a lead tapped "I'll handle this" or "Close with a note"."""
+
+    TAKEN = "taken"
+    YOURS = "yours"
+    TAKEN_BY_OTHER = "other"
+    CLOSED = "closed"
+    NOT_YOURS = "not_yours"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who the person is, from their Telegram account: given to the leads only after a yes."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+
+
+@dataclass(frozen=True)
+class TakeResult:
+    """The outcome, the alert's reference, and who has it when someone else does."""
+
+    outcome: TakeOutcome
+    reference: str = ""
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +148,8 @@ class LeadEntry:
 
 
 class Safety:
-    """Risk alerts: raised from a member's words, answered, and sent to the leads."""
+    """Risk alerts: raised from a member's words, answered, sent to the leads, taken by one,
+    raised again if no one takes them, and closed with a note."""
 
     def __init__(
         self,
@@ -92,11 +158,16 @@ class Safety:
         sealer: Sealer,
         admin_ids: frozenset[int],
         helplines: Sequence[str],
+        *,
+        zone: ZoneInfo | None = None,
+        take_within: timedelta = TAKE_WITHIN,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._sealer = sealer
         self._admins = admin_ids
+        self._zone = zone or ZoneInfo("Europe/London")
+        self._take_within = take_within
         self.helplines = tuple(helplines)
 
     def helplines_text(self) -> Raw:
@@ -108,12 +179,15 @@ class Safety:
     ) -> str:
         """Keep the words for the lead until the writer answers; the alert's id (for buttons)."""
         alert_id = "".join(secrets.choice(_ALERT_ID_LETTERS) for _ in range(12))
+        reason = risk_reason(words)
         await tx.risk_alerts.create(
             alert_id,
             group_id,
             self._sealer.pseudonym(telegram_id),
             self._sealer.seal(words, WORDS_PURPOSE),
             now + ANSWER_WITHIN,
+            raised_at=now,
+            reason=self._sealer.seal(reason, REASON_PURPOSE) if reason else None,
         )
         return alert_id
 
@@ -124,33 +198,184 @@ class Safety:
         async with self._storage.transaction() as tx:
             return await self.raise_alert(tx, telegram_id, group_id, words, self._clock.now())
 
-    async def answer(self, telegram_id: int, alert_id: str, wants_contact: bool) -> AnswerOutcome:
-        """The writer's answer: tell the leads, with who they are only if they said yes."""
+    # --- the writer's answer ----------------------------------------------------------------
+
+    async def answer(
+        self, writer: Writer | int, alert_id: str, wants_contact: bool
+    ) -> AnswerOutcome:
+        """The writer's answer, whenever it comes while the alert is open: tell the leads,
+        with who they are only if they said yes."""
+        if isinstance(writer, int):
+            writer = Writer(writer, "")
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             alert = await tx.risk_alerts.get(alert_id)
-            if alert is None or alert.pseudonym != self._sealer.pseudonym(telegram_id):
+            if alert is None or alert.pseudonym != self._sealer.pseudonym(writer.telegram_id):
                 return AnswerOutcome.UNKNOWN
-            if alert.state != "asked":
+            if not alert.is_open:
+                return AnswerOutcome.CLOSED
+            if alert.answer == "yes" or (alert.answer == "no" and not wants_contact):
                 return AnswerOutcome.ALREADY_ANSWERED
+            if not wants_contact and alert.state != "asked":
+                # They did not answer in time and the lead was told so; now they say no.
+                await tx.risk_alerts.record_answer(alert.id, "no", None)
+                await self._follow_up(tx, alert, say(texts.SAFETY_LATE_NO), now)
+                return AnswerOutcome.LEAD_TOLD_WITHOUT_NAME
             identity = None
             if wants_contact:
-                writer = await tx.people.by_telegram_id(telegram_id)
-                name = (writer.display_name if writer else None) or say(texts.SAFETY_NO_NAME)
-                identity = say(texts.SAFETY_IDENTITY, id=telegram_id, name=name)
-            await self._tell_leads(tx, alert, identity, now)
-        if identity is None:
+                identity = self._sealer.seal(await self._identity(tx, writer), IDENTITY_PURPOSE)
+            await tx.risk_alerts.record_answer(
+                alert.id, "yes" if wants_contact else "no", identity
+            )
+            alert = await tx.risk_alerts.get(alert.id)
+            assert alert is not None
+            if alert.state == "asked":
+                told = await self._tell(tx, alert, now)
+            else:
+                told = await self._follow_up(tx, alert, None, now)
+        if not wants_contact:
             return AnswerOutcome.LEAD_TOLD_WITHOUT_NAME
-        return AnswerOutcome.LEAD_TOLD_WITH_NAME
+        return AnswerOutcome.LEAD_TOLD_WITH_NAME if told else AnswerOutcome.NO_ONE_TO_TELL
 
     async def send_unanswered(self) -> int:
-        """Tell the leads, without names, about alerts nobody answered in time; how many."""
+        """Tell the leads, without names, about alerts nobody answered in time; raise again
+        alerts no one took; try again alerts no one could be told of. How many."""
         now = self._clock.now()
+        # Most ticks find nothing: look first without taking the database's write lock.
+        async with self._storage.read() as tx:
+            nothing = not await tx.risk_alerts.unanswered(now, limit=1)
+            nothing = nothing and not await tx.risk_alerts.due_checks(now, limit=1)
+        if nothing:
+            return await self.send_open_list()
         async with self._storage.transaction() as tx:
             due = await tx.risk_alerts.unanswered(now, limit=100)
             for alert in due:
-                await self._tell_leads(tx, alert, None, now)
-        return len(due)
+                await self._tell(tx, alert, now)
+            again = await tx.risk_alerts.due_checks(now, limit=100)
+            for alert in again:
+                if alert.told_at is None:
+                    await self._tell(tx, alert, now)
+                else:
+                    await self._escalate(tx, alert, now)
+        return len(due) + len(again) + await self.send_open_list()
+
+    # --- the leads --------------------------------------------------------------------------
+
+    async def may_handle(self, telegram_id: int) -> bool:
+        """True for a safeguarding lead (still a coordinator) or an admin."""
+        if telegram_id in self._admins:
+            return True
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None or not person.is_coordinator:
+                return False
+            return person.id in await tx.leads.ids()
+
+    async def take(self, telegram_id: int, alert_id: str) -> TakeResult:
+        """The lead takes the alert; the others are told who did."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            alert = await tx.risk_alerts.get(alert_id)
+            if alert is None or alert.state == "asked":
+                return TakeResult(TakeOutcome.UNKNOWN)
+            reference = reference_of(alert.id)
+            me = await self._person(tx, telegram_id, now)
+            if not alert.is_open:
+                return TakeResult(TakeOutcome.CLOSED, reference)
+            if alert.owner_id is not None:
+                if alert.owner_id == me.id:
+                    return TakeResult(TakeOutcome.YOURS, reference)
+                return TakeResult(
+                    TakeOutcome.TAKEN_BY_OTHER, reference, await self._name_of(tx, alert.owner_id)
+                )
+            if not await tx.risk_alerts.take(alert.id, me.id, now):
+                return TakeResult(TakeOutcome.UNKNOWN)
+            name = await self._name_of(tx, me.id)
+            text = say(texts.ALERT_TAKEN_OTHERS, reference=reference, name=name)
+            await self._tell_others(tx, alert, me.id, text, "t", now)
+        return TakeResult(TakeOutcome.TAKEN, reference)
+
+    async def begin_close(self, telegram_id: int, alert_id: str) -> TakeResult:
+        """The owner asks to close the alert: wait for their note."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            alert = await tx.risk_alerts.get(alert_id)
+            if alert is None or alert.state == "asked":
+                return TakeResult(TakeOutcome.UNKNOWN)
+            reference = reference_of(alert.id)
+            if not alert.is_open:
+                return TakeResult(TakeOutcome.CLOSED, reference)
+            me = await self._person(tx, telegram_id, now)
+            if alert.owner_id != me.id:
+                return TakeResult(TakeOutcome.NOT_YOURS, reference)
+            await tx.steps.set(me.id, NOTE_STEP, {"alert": alert.id}, now)
+        return TakeResult(TakeOutcome.YOURS, reference)
+
+    async def close(self, telegram_id: int, note: str) -> TakeResult:
+        """Close the alert the owner is writing a note for; the other leads are told."""
+        now = self._clock.now()
+        note = " ".join(note.split())[:NOTE_MAX]
+        async with self._storage.transaction() as tx:
+            me = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(me.id) if me is not None else None
+            if me is None or step is None or step.step != NOTE_STEP:
+                return TakeResult(TakeOutcome.UNKNOWN)
+            alert = await tx.risk_alerts.get(str(step.data.get("alert", "")))
+            if alert is None:
+                await tx.steps.clear(me.id)
+                return TakeResult(TakeOutcome.UNKNOWN)
+            reference = reference_of(alert.id)
+            if not note:
+                return TakeResult(TakeOutcome.YOURS, reference)
+            await tx.steps.clear(me.id)
+            sealed = self._sealer.seal(note, NOTE_PURPOSE)
+            if not await tx.risk_alerts.close(alert.id, me.id, sealed, now):
+                return TakeResult(TakeOutcome.NOT_YOURS, reference)
+            name = await self._name_of(tx, me.id)
+            text = say(texts.ALERT_CLOSED_OTHERS, reference=reference, name=name, note=note)
+            await self._tell_others(tx, alert, me.id, text, "c", now)
+        return TakeResult(TakeOutcome.TAKEN, reference)
+
+    async def warn_if_no_lead(self) -> list[int]:
+        """Warn in the log when no lead can receive alerts; the admins' chat ids, to warn
+        them too (empty when a lead is set)."""
+        async with self._storage.read() as tx:
+            if await tx.leads.reachable():
+                return []
+        logger.warning(
+            "no safeguarding lead is set: risk alerts go to the %d admins only; "
+            "an admin can choose leads with /leads",
+            len(self._admins),
+        )
+        return sorted(self._admins)
+
+    def no_lead_warning(self) -> Raw:
+        """What the admins read when no lead is set."""
+        return say(texts.ALERT_NO_LEAD_ADMINS)
+
+    async def send_open_list(self) -> int:
+        """Once a day, from 9:00, tell each lead of the alerts still open; how many messages."""
+        now = self._clock.now()
+        local = now.astimezone(self._zone)
+        if local.time() < OPEN_LIST_AT:
+            return 0
+        today = local.date()
+        async with self._storage.read() as tx:
+            last = await tx.loop.last_run(OPEN_LIST_RUN)
+        if last is not None and last[0] >= today:
+            return 0
+        async with self._storage.transaction() as tx:
+            if not await tx.loop.claim_run(OPEN_LIST_RUN, today, now):
+                return 0
+            alerts = await tx.risk_alerts.open(OPEN_LIST_MAX)
+            if not alerts:
+                return 0
+            lines = [await self._open_line(tx, alert, now) for alert in alerts]
+            text = say(texts.ALERT_OPEN_LIST, lines=Raw("\n".join(lines)))
+            recipients = await self._recipients(tx, now)
+            key = f"open{today.isoformat()}"
+            await self._queue(tx, recipients, Payload(text), key, now, kind=OPEN_LIST_KIND)
+        return len(recipients)
 
     async def leads(self, admin_telegram_id: int) -> list[LeadEntry] | None:
         """Every coordinator and whether they are a lead, for an admin; None for anyone else."""
@@ -173,38 +398,180 @@ class Safety:
             await tx.leads.mark(person_id, lead, self._clock.now())
         return lead
 
-    async def _tell_leads(
-        self, tx: Tx, alert: RiskAlertRow, identity: str | None, now: datetime
-    ) -> None:
-        state = "named" if identity is not None else "unnamed"
-        if not await tx.risk_alerts.settle(alert.id, state) or alert.words is None:
-            return
-        words = self._sealer.open(alert.words, WORDS_PURPOSE)
-        group = await tx.groups.get(alert.group_id) if alert.group_id is not None else None
-        group_name = group.name if group else say(texts.SAFETY_NO_GROUP)
-        if identity is not None:
-            text = say(texts.SAFETY_ALERT_NAMED, who=Raw(identity), group=group_name, words=words)
-        else:
-            text = say(texts.SAFETY_ALERT_UNNAMED, group=group_name, words=words)
-        payload = seal_payload(self._sealer, Payload(text))
-        recipients = [lead.person_id for lead in await tx.leads.all()]
+    # --- telling people ---------------------------------------------------------------------
+
+    async def _tell(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> bool:
+        """The first alert to the leads (or the admins); False if no one could be reached,
+        and then the tick tries again."""
+        state = "named" if alert.answer == "yes" else "unnamed"
+        await tx.risk_alerts.settle(alert.id, state)
+        recipients = await self._recipients(tx, now)
         if not recipients:
-            # Nobody is marked as lead: the organisation's admins must hear of it instead.
-            logger.warning("no safeguarding lead is set; risk alert goes to the admins")
-            for admin in sorted(self._admins):
-                recipients.append((await tx.people.ensure(admin, admin, None, now)).id)
-        await tx.outbox.enqueue(
-            [
-                OutboxNew(
-                    dedupe_key=f"r{alert.id}:{person_id}",
-                    kind=ALERT_KIND,
-                    person_id=person_id,
-                    payload=payload,
-                    due_at=now,
-                    urgent=True,
-                )
-                for person_id in recipients
-            ],
-            now,
+            logger.error("a risk alert reached no one: no lead or admin can be reached")
+            await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
+            return False
+        text = await self._alert_text(tx, alert, None)
+        payload = Payload(text, self.alert_buttons(alert.id))
+        await self._queue(tx, recipients, payload, f"r{alert.id}", now)
+        await tx.risk_alerts.told(alert.id, now, now + self._take_within)
+        logger.info("risk alert %s queued for %d people", state, len(recipients))
+        return True
+
+    async def _follow_up(
+        self, tx: Tx, alert: RiskAlertRow, note: Raw | None, now: datetime
+    ) -> bool:
+        """Tell whoever has the alert (its owner, or everyone it went to) what changed: the
+        whole alert again after a late yes, or `note`. False if no one could be reached."""
+        if alert.told_at is None:
+            return await self._tell(tx, alert, now)
+        if alert.owner_id is not None:
+            recipients = [alert.owner_id]
+        else:
+            everyone = alert.escalated_at is not None
+            recipients = await self._recipients(tx, now, everyone=everyone)
+        if not recipients:
+            return False
+        reference = reference_of(alert.id)
+        if note is None:
+            text = await self._alert_text(tx, alert, say(texts.ALERT_UPDATE_YES))
+            taken = alert.owner_id is not None
+            payload, tag = Payload(text, self.alert_buttons(alert.id, taken=taken)), "y"
+        else:
+            text = Raw(note + "\n" + say(texts.ALERT_REF, reference=reference))
+            payload, tag = Payload(text), "n"
+        await self._queue(tx, recipients, payload, f"r{alert.id}{tag}", now)
+        return True
+
+    async def _escalate(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> None:
+        """No one took the alert in time: every lead and the admins hear of it again."""
+        recipients = await self._recipients(tx, now, everyone=True)
+        if not recipients:
+            await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
+            return
+        text = await self._alert_text(tx, alert, say(texts.ALERT_NOT_TAKEN))
+        payload = Payload(text, self.alert_buttons(alert.id))
+        await self._queue(tx, recipients, payload, f"r{alert.id}e{now:%Y%m%d%H%M}", now)
+        await tx.risk_alerts.check_again(alert.id, None, escalated_at=now)
+        logger.warning("a risk alert no one took was raised again to %d people", len(recipients))
+
+    async def _tell_others(
+        self, tx: Tx, alert: RiskAlertRow, me: int, text: Raw, tag: str, now: datetime
+    ) -> None:
+        everyone = alert.escalated_at is not None
+        others = [p for p in await self._recipients(tx, now, everyone=everyone) if p != me]
+        await self._queue(tx, others, Payload(text), f"r{alert.id}{tag}", now)
+
+    async def _queue(
+        self,
+        tx: Tx,
+        recipients: list[int],
+        payload: Payload,
+        key: str,
+        now: datetime,
+        kind: str = ALERT_KIND,
+    ) -> None:
+        sealed = seal_payload(self._sealer, payload)
+        rows = [
+            OutboxNew(f"{key}:{pid}", kind, pid, sealed, now, urgent=True) for pid in recipients
+        ]
+        await tx.outbox.enqueue(rows, now)
+
+    async def _recipients(self, tx: Tx, now: datetime, *, everyone: bool = False) -> list[int]:
+        """The leads who can be reached; the admins too when there are none, or for
+        everyone. Empty when no one can be reached."""
+        found = [lead.person_id for lead in await tx.leads.reachable()]
+        if everyone or not found:
+            if not found:
+                logger.warning("no safeguarding lead can be reached; risk alert goes to admins")
+            found += [pid for pid in await self._admin_ids(tx, now) if pid not in found]
+        return found
+
+    async def _admin_ids(self, tx: Tx, now: datetime) -> list[int]:
+        ids = []
+        for admin in sorted(self._admins):
+            person = await tx.people.ensure(admin, admin, None, now)
+            if person.unreachable_at is None:
+                ids.append(person.id)
+        return ids
+
+    async def _person(self, tx: Tx, telegram_id: int, now: datetime) -> PersonRow:
+        return await tx.people.ensure(telegram_id, telegram_id, None, now)
+
+    async def _name_of(self, tx: Tx, person_id: int) -> str:
+        person = await tx.people.get(person_id)
+        return (person.display_name if person else None) or label(texts.ALERT_SOMEONE)
+
+    async def _identity(self, tx: Tx, writer: Writer) -> str:
+        person = await tx.people.by_telegram_id(writer.telegram_id)
+        groups = await tx.groups.of_member(person.id) if person is not None else []
+        return json.dumps(
+            {
+                "id": writer.telegram_id,
+                "chosen": person.display_name if person else None,
+                "telegram": " ".join(p for p in (writer.first_name, writer.last_name) if p),
+                "username": writer.username,
+                "groups": [g.name for g in groups],
+            }
         )
-        logger.info("risk alert %s queued for %d leads", state, len(recipients))
+
+    async def _alert_text(self, tx: Tx, alert: RiskAlertRow, heading: Raw | None) -> Raw:
+        words = self._sealer.open(alert.words, WORDS_PURPOSE) if alert.words else ""
+        reason = self._sealer.open(alert.reason, REASON_PURPOSE) if alert.reason else None
+        group = await tx.groups.get(alert.group_id) if alert.group_id is not None else None
+        group_name = group.name if group else label(texts.SAFETY_NO_GROUP)
+        raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
+        # Anonymous: the day only, as for anonymous items, so the hour points to no one.
+        when = raised.astimezone(self._zone).strftime("%a %-d %b %Y")
+        if alert.answer == "yes" and alert.identity:
+            when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
+            who = json.loads(self._sealer.open(alert.identity, IDENTITY_PURPOSE))
+            groups = ", ".join(who.get("groups") or []) or group_name
+            username = who.get("username")
+            answer = say(
+                texts.SAFETY_ALERT_WHO,
+                who=say(
+                    texts.SAFETY_IDENTITY,
+                    id=who["id"],
+                    name=who.get("chosen") or who.get("telegram") or label(texts.SAFETY_NO_NAME),
+                ),
+                chosen=who.get("chosen") or label(texts.SAFETY_NO_NAME),
+                telegram=who.get("telegram") or "-",
+                username=f"@{username}" if username else label(texts.SAFETY_NO_USERNAME),
+            )
+        else:
+            groups = group_name
+            answer = say(texts.SAFETY_SAID_NO if alert.answer == "no" else texts.SAFETY_NO_ANSWER)
+        text = say(
+            texts.SAFETY_ALERT,
+            reference=reference_of(alert.id),
+            answer=answer,
+            group=groups,
+            when=when,
+            reason=reason or label(texts.SAFETY_NO_REASON),
+            words=words,
+        )
+        return Raw(heading + "\n\n" + text) if heading else text
+
+    async def _open_line(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> str:
+        raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
+        owner = await self._name_of(tx, alert.owner_id) if alert.owner_id else None
+        return say(
+            texts.ALERT_OPEN_LINE,
+            reference=reference_of(alert.id),
+            when=raised.astimezone(self._zone).strftime("%a %-d %b, %H:%M"),
+            owner=owner or label(texts.ALERT_NO_OWNER),
+        )
+
+    @staticmethod
+    def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[tuple[str, str]]]:
+        """The buttons under an alert to the leads."""
+        # Imported here: importing the handlers package loads every handler, and they import
+        # this module.
+        from handlers.callbacks import Action, encode
+
+        if taken:
+            first = (label(texts.BUTTON_ALERT_CLOSE), encode(Action.ALERT_CLOSE, alert_id))
+        else:
+            first = (label(texts.BUTTON_ALERT_TAKE), encode(Action.ALERT_TAKE, alert_id))
+        # A "Write to them" button, to reach the person through Chorus, goes in this list.
+        return [[first]]

@@ -147,6 +147,8 @@ class Draft:
     media_file_id: str | None = None
     named: bool | None = None
     consent: Consent | None = None
+    # The safety alert the draft's words raised, if any (for an honest "Don't send").
+    alert_id: str | None = None
 
     @property
     def has_content(self) -> bool:
@@ -169,6 +171,7 @@ class Draft:
             ),
             "named": self.named,
             "consent": self.consent.value if self.consent else None,
+            "alert": self.alert_id,
         }
 
     @classmethod
@@ -187,6 +190,7 @@ class Draft:
             media_file_id=sealer.open(media, DRAFT_MEDIA_PURPOSE) if media else None,
             named=data.get("named"),
             consent=Consent(str(consent)) if consent in set(Consent) else None,
+            alert_id=data.get("alert"),
         )
 
 
@@ -225,6 +229,17 @@ class Receipt:
     group_name: str
     named: bool
     visible_at: datetime
+
+
+class DiscardOutcome(enum.Enum):
+    """What "Don't send" did."""
+
+    NOTHING = "nothing"
+    DROPPED = "dropped"
+    # The words had raised a safety alert: the lead has seen them, without the name...
+    AFTER_ALERT = "after_alert"
+    # ...or with it, as the person asked.
+    AFTER_ALERT_NAMED = "after_alert_named"
 
 
 class SubmitOutcome(enum.Enum):
@@ -301,6 +316,8 @@ class ReaderItem:
     status: str
     author: str | None
     anonymous: bool
+    # Its words got the safety reply, and a lead was told.
+    risk: bool = False
 
 
 class Sharing:
@@ -416,7 +433,11 @@ class Sharing:
             if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
                 # Not taken as the item's words, but help comes first all the same.
                 alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(raw))
-                view = await self._view(tx, person, draft)
+                if alert is not None:
+                    draft.alert_id = alert
+                    view = await self._save(tx, person, draft)
+                else:
+                    view = await self._view(tx, person, draft)
                 return replace(view, problem=Problem.USE_BUTTONS, alert_id=alert)
             words = clean_words(raw)
             problem = self._words_problem(words)
@@ -426,6 +447,7 @@ class Sharing:
                 draft.media_kind = draft.media_file_id = None
             draft.words = words
             alert = await self._alert(tx, telegram_id, draft.group_id, words)
+            draft.alert_id = alert or draft.alert_id
             draft.stage = Stage.NAME
             return replace(await self._save(tx, person, draft), alert_id=alert)
 
@@ -438,6 +460,12 @@ class Sharing:
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
             if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
+                # Not taken for the draft; a caption that suggests risk still gets help.
+                alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(caption))
+                if alert is not None:
+                    draft.alert_id = alert
+                    view = await self._save(tx, person, draft)
+                    return replace(view, problem=Problem.USE_BUTTONS, alert_id=alert)
                 return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
             if media_kind not in MEDIA_KINDS or not file_id:
                 return replace(await self._view(tx, person, draft), problem=Problem.UNSUPPORTED)
@@ -446,6 +474,7 @@ class Sharing:
                 return replace(await self._view(tx, person, draft), problem=Problem.TOO_LONG)
             draft.media_kind, draft.media_file_id, draft.words = media_kind, file_id, words
             alert = await self._alert(tx, telegram_id, draft.group_id, words)
+            draft.alert_id = alert or draft.alert_id
             draft.stage = Stage.NAME if words else Stage.CAPTION
             return replace(await self._save(tx, person, draft), alert_id=alert)
 
@@ -483,13 +512,18 @@ class Sharing:
             draft.stage = Stage.CONTENT
             return await self._save(tx, person, draft)
 
-    async def discard(self, telegram_id: int) -> bool:
-        """Drop the draft and its words; False if there was none."""
+    async def discard(self, telegram_id: int) -> DiscardOutcome:
+        """Drop the draft and its words; say if they had already gone to the lead."""
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
-            if person is None or draft is None:
-                return False
-            return await tx.steps.clear(person.id)
+            if person is None or draft is None or not await tx.steps.clear(person.id):
+                return DiscardOutcome.NOTHING
+            alert = await tx.risk_alerts.get(draft.alert_id) if draft.alert_id else None
+        if alert is None:
+            return DiscardOutcome.DROPPED
+        if alert.answer == "yes":
+            return DiscardOutcome.AFTER_ALERT_NAMED
+        return DiscardOutcome.AFTER_ALERT
 
     async def send(self, telegram_id: int, chat_id: int) -> SubmitResult:
         """Send the draft shown in the preview."""
@@ -646,6 +680,7 @@ class Sharing:
                         status=row.status,
                         author=author,
                         anonymous=row.person_id is None,
+                        risk=row.risk,
                     )
                 )
         return group, shown

@@ -654,7 +654,10 @@ async def test_feedback_words_that_suggest_risk_get_help_at_once(
         help_now = await fake.wait_for_text(member.id, "If you need help now", timeout=10)
         assert "Samaritans" in help_now["text"]
         await fake.wait_for_text(member.id, "Your private reference is", timeout=10)
+        # Once: one safety reply, one alert.
+        assert len([t for t in member.texts() if "If you need help now" in t]) == 1
     assert _rows(tmp_path, "SELECT count(*) FROM item WHERE kind = 'session' AND risk") == [(1,)]
+    assert _rows(tmp_path, "SELECT count(*) FROM risk_alert") == [(1,)]
 
 
 async def test_with_several_groups_the_group_is_asked_first(

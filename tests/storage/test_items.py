@@ -126,5 +126,37 @@ async def test_risk_alerts_settle_once(storage: Storage) -> None:
         assert await tx.risk_alerts.settle("a2", "unnamed")
         assert not await tx.risk_alerts.settle("a2", "named")
         alert = await tx.risk_alerts.get("a2")
-        assert alert is not None and (alert.state, alert.words) == ("unnamed", None)
+        # The words stay, sealed, until the alert is closed: it may be raised again.
+        assert alert is not None and (alert.state, alert.words) == ("unnamed", "v1.more")
         assert await tx.risk_alerts.unanswered(T0 + DAY, 10) == [await tx.risk_alerts.get("a1")]
+
+
+async def test_risk_alerts_are_taken_once_looked_at_again_and_closed_by_the_owner(
+    storage: Storage,
+) -> None:
+    anna, ben, _ = await _setup(storage)
+    async with storage.transaction() as tx:
+        await tx.risk_alerts.create("a3", None, "r" * 64, "v1.w", T0, raised_at=T0)
+        assert not await tx.risk_alerts.take("a3", ben.id, T0)  # not yet told
+        await tx.risk_alerts.settle("a3", "unnamed")
+        await tx.risk_alerts.told("a3", T0, T0 + DAY)
+        assert await tx.risk_alerts.due_checks(T0, 10) == []
+        [due] = await tx.risk_alerts.due_checks(T0 + DAY, 10)
+        assert due.id == "a3" and due.told_at == T0
+        assert await tx.risk_alerts.open(10) == [due]
+        assert await tx.risk_alerts.record_answer("a3", "yes", "v1.who")
+        assert await tx.risk_alerts.take("a3", ben.id, T0 + DAY)
+        assert not await tx.risk_alerts.take("a3", anna.id, T0 + DAY)
+        assert await tx.risk_alerts.due_checks(T0 + DAY * 2, 10) == []  # taken
+        assert not await tx.risk_alerts.close("a3", anna.id, "v1.note", T0 + DAY)
+        assert await tx.risk_alerts.close("a3", ben.id, "v1.note", T0 + DAY)
+        assert not await tx.risk_alerts.record_answer("a3", "no", None)
+        closed = await tx.risk_alerts.get("a3")
+        assert closed is not None and closed.state == "closed" and closed.note == "v1.note"
+        assert (closed.words, closed.identity, closed.answer) == (None, None, "yes")
+        assert await tx.risk_alerts.open(10) == []
+    async with storage.transaction() as tx:
+        await tx.people.mark_unreachable(ben.id, T0)
+        await tx.leads.mark(ben.id, True, T0)
+        assert await tx.leads.reachable() == []
+        assert [lead.person_id for lead in await tx.leads.all()] == [ben.id]

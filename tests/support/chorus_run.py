@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +89,12 @@ async def running_chorus(
     The clock defaults to real time starting at midday, so that no test depends on the
     hour it runs at (quiet hours hold messages at night)."""
     stop = asyncio.Event()
+    # Ready once THIS run listens: a restart in the same test must not match the last run's.
+    began = time.monotonic()
     task = asyncio.create_task(serve(settings, stop, clock or midday()))
-    ready = asyncio.create_task(fake.wait_for(lambda call: _is_ready(settings, call), 15))
+    ready = asyncio.create_task(
+        fake.wait_for(lambda call: call.at >= began and _is_ready(settings, call), 15)
+    )
     done, _ = await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         ready.cancel()

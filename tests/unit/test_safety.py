@@ -10,7 +10,16 @@ from sqlalchemy import select
 
 from bot.services import Services
 from bot.services.delivery_rules import open_payload
-from bot.services.safety import ANSWER_WITHIN, AnswerOutcome, normalise, phrases, suggests_risk
+from bot.services.safety import (
+    ANSWER_WITHIN,
+    TAKE_WITHIN,
+    AnswerOutcome,
+    TakeOutcome,
+    Writer,
+    normalise,
+    phrases,
+    suggests_risk,
+)
 from storage import schema
 from storage.database import Storage
 from tests.conftest import ADMIN_ID
@@ -83,11 +92,13 @@ async def _lead(storage: Storage, clock: FakeClock, telegram_id: int) -> int:
         return person.id
 
 
-async def _alerts(storage: Storage) -> list[tuple[int | None, bool, str]]:
+async def _alerts(
+    storage: Storage, kinds: tuple[str, ...] = ("risk_alert",)
+) -> list[tuple[int | None, bool, str]]:
     async with storage.read() as tx:
         rows = await tx.conn.execute(
             select(schema.outbox.c.person_id, schema.outbox.c.urgent, schema.outbox.c.payload)
-            .where(schema.outbox.c.kind == "risk_alert")
+            .where(schema.outbox.c.kind.in_(kinds))
             .order_by(schema.outbox.c.id)
         )
         return [(row[0], row[1], row[2]) for row in rows]
@@ -109,10 +120,16 @@ async def test_no_answer_in_time_tells_the_lead_without_identity(
     text = open_payload(services.sealer, payload).text
     assert "I want to end it all" in text and "who they are is not shared" in text
     assert "77" not in text
-    # Answering later changes nothing: the lead has already been told.
-    assert await services.safety.answer(77, alert, True) is AnswerOutcome.ALREADY_ANSWERED
+    # A yes that comes later, while the alert is open, is honoured: the lead hears who.
+    late = Writer(77, "Robin", "Hood", "robin_h")
+    assert await services.safety.answer(late, alert, True) is AnswerOutcome.LEAD_TOLD_WITH_NAME
+    [_, (person_id, _, payload)] = await _alerts(storage)
+    text = open_payload(services.sealer, payload).text
+    assert person_id == lead and "now ask to be contacted" in text
+    assert "tg://user?id=77" in text and "Robin Hood" in text and "@robin_h" in text
+    assert await services.safety.answer(late, alert, True) is AnswerOutcome.ALREADY_ANSWERED
     assert await services.safety.send_unanswered() == 0
-    assert len(await _alerts(storage)) == 1
+    assert len(await _alerts(storage)) == 2
 
 
 async def test_without_a_lead_alerts_go_to_the_admins(
@@ -140,3 +157,132 @@ async def test_only_the_writer_can_answer_and_only_admins_choose_leads(
     assert await services.safety.check(79, None, "lovely day") is None
     entries = await services.safety.leads(ADMIN_ID)
     assert entries is not None and [(e.person_id, e.is_lead) for e in entries] == [(lead, False)]
+
+
+async def _texts(
+    services: Services, storage: Storage, kinds: tuple[str, ...] = ("risk_alert",)
+) -> list[tuple[int | None, str]]:
+    return [
+        (person_id, open_payload(services.sealer, payload).text)
+        for person_id, _, payload in await _alerts(storage, kinds)
+    ]
+
+
+async def test_a_lead_takes_an_alert_and_closes_it_with_a_note(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    first, second = await _lead(storage, clock, 12), await _lead(storage, clock, 13)
+    for lead in (first, second):
+        assert await services.safety.toggle_lead(ADMIN_ID, lead) is True
+    alert = await services.safety.check(81, None, "I want to end it all")
+    assert alert is not None
+    assert (await services.safety.take(12, alert)).outcome is TakeOutcome.UNKNOWN  # not told
+    await services.safety.answer(81, alert, False)
+    assert [p for p, _ in await _texts(services, storage)] == [first, second]
+    assert (await services.safety.take(12, alert)).outcome is TakeOutcome.TAKEN
+    [(told, text)] = (await _texts(services, storage))[2:]
+    assert told == second and "Lee is handling safety alert" in text
+    other = await services.safety.take(13, alert)
+    assert (other.outcome, other.owner) == (TakeOutcome.TAKEN_BY_OTHER, "Lee")
+    assert (await services.safety.begin_close(13, alert)).outcome is TakeOutcome.NOT_YOURS
+    # Taken: it is not raised again.
+    clock.advance(TAKE_WITHIN * 2)
+    await services.safety.send_unanswered()
+    assert len(await _alerts(storage)) == 3
+    assert (await services.safety.begin_close(12, alert)).outcome is TakeOutcome.YOURS
+    assert (await services.safety.close(12, "Called them; GP visit booked")).outcome is (
+        TakeOutcome.TAKEN
+    )
+    [(told, text)] = (await _texts(services, storage))[3:]
+    assert told == second and "GP visit booked" in text
+    async with storage.read() as tx:
+        row = await tx.risk_alerts.get(alert)
+    assert row is not None and row.closed_at is not None and row.words is None
+    assert row.note is not None and "GP" not in row.note  # sealed
+    # A yes on a closed alert reveals nothing and tells no one.
+    assert await services.safety.answer(81, alert, True) is AnswerOutcome.CLOSED
+    assert len(await _alerts(storage)) == 4
+
+
+async def test_an_alert_no_one_takes_goes_to_every_lead_and_the_admins(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    lead = await _lead(storage, clock, 14)
+    assert await services.safety.toggle_lead(ADMIN_ID, lead) is True
+    alert = await services.safety.check(82, None, "I want to end it all")
+    assert alert is not None
+    await services.safety.answer(82, alert, False)
+    clock.advance(TAKE_WITHIN - timedelta(seconds=1))
+    await services.safety.send_unanswered()
+    assert len(await _alerts(storage)) == 1
+    clock.advance(timedelta(seconds=2))
+    await services.safety.send_unanswered()
+    sent = await _texts(services, storage)
+    async with storage.read() as tx:
+        admin = await tx.people.by_telegram_id(ADMIN_ID)
+    assert admin is not None
+    assert [p for p, _ in sent] == [lead, lead, admin.id]
+    assert all("No one has said they are handling" in t for _, t in sent[1:])
+    # Raised again once, not on every tick.
+    clock.advance(TAKE_WITHIN * 3)
+    await services.safety.send_unanswered()
+    assert len(await _alerts(storage)) == 3
+
+
+async def test_with_no_one_to_tell_a_yes_is_not_promised_and_the_alert_waits(
+    storage: Storage, clock: FakeClock
+) -> None:
+    from bot.crypto import Sealer
+
+    services = Services.build(storage, clock, frozenset(), Sealer(b"k" * 32))
+    assert await services.safety.warn_if_no_lead() == []  # no admins to tell either
+    alert = await services.safety.check(83, None, "I want to end it all")
+    assert alert is not None
+    outcome = await services.safety.answer(Writer(83, "Ash"), alert, True)
+    assert outcome is AnswerOutcome.NO_ONE_TO_TELL
+    assert await _alerts(storage) == []
+    # A lead is chosen later: the next look finds the alert and tells them.
+    lead = await _lead(storage, clock, 15)
+    async with storage.transaction() as tx:
+        await tx.leads.mark(lead, True, clock.now())
+    clock.advance(timedelta(minutes=6))
+    await services.safety.send_unanswered()
+    [(person_id, text)] = await _texts(services, storage)
+    assert person_id == lead and "tg://user?id=83" in text and "Ash" in text
+    assert await services.safety.warn_if_no_lead() == []
+
+
+async def test_a_lead_who_blocked_the_bot_is_passed_over_for_the_admins(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    lead = await _lead(storage, clock, 16)
+    assert await services.safety.toggle_lead(ADMIN_ID, lead) is True
+    async with storage.transaction() as tx:
+        await tx.people.mark_unreachable(lead, clock.now())
+    alert = await services.safety.check(84, None, "I want to end it all")
+    assert alert is not None
+    await services.safety.answer(84, alert, False)
+    async with storage.read() as tx:
+        admin = await tx.people.by_telegram_id(ADMIN_ID)
+    assert admin is not None
+    assert [p for p, _ in await _texts(services, storage)] == [admin.id]
+
+
+async def test_open_alerts_are_listed_to_the_leads_each_day_until_closed(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    lead = await _lead(storage, clock, 17)
+    assert await services.safety.toggle_lead(ADMIN_ID, lead) is True
+    alert = await services.safety.check(85, None, "I want to end it all")
+    assert alert is not None
+    await services.safety.answer(85, alert, False)
+    await services.safety.take(17, alert)
+    clock.advance(timedelta(days=1))
+    assert await services.safety.send_open_list() == 1
+    assert await services.safety.send_open_list() == 0  # once a day
+    [(_, text)] = await _texts(services, storage, ("open_alerts",))
+    assert alert[:6].upper() in text and "Lee" in text
+    await services.safety.begin_close(17, alert)
+    await services.safety.close(17, "Spoke to them")
+    clock.advance(timedelta(days=1))
+    assert await services.safety.send_open_list() == 0
