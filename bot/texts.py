@@ -137,6 +137,17 @@ QUIET_ASK = N_(
     "When should I keep quiet? Messages that can wait will come after, not during, these hours."
 )
 QUIET_SAVED = N_("Done. Quiet hours: {quiet}.")
+BUTTON_QUIET_TYPE = N_("Type my own")
+QUIET_TYPE_ASK = N_(
+    "Type the hours when I should keep quiet, like 22:30-07:00 or 10pm to 7am. "
+    "Type off for no quiet hours, or /cancel to stop."
+)
+QUIET_TYPE_UNREADABLE = N_(
+    "Sorry, I couldn't read that as quiet hours. Please type a start and an end, "
+    "like 22:30-07:00 or 10pm to 7am, or off for none. Or /cancel to stop."
+)
+QUIET_TYPED_SAVED = N_("Done. Quiet hours: {quiet}. Anything that can wait will come after {end}.")
+QUIET_TYPED_OFF = N_("Done. No quiet hours: messages will come whenever they are sent.")
 MESSAGES_ON = N_("on")
 MESSAGES_PAUSED = N_("paused")
 NO_GROUPS = N_("none yet")

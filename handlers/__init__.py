@@ -62,6 +62,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.BROADCAST_STOP: broadcast.broadcast_stop_tapped,
     Action.QUIET_PICK: account.quiet_pick_tapped,
     Action.QUIET_SET: account.quiet_set_tapped,
+    Action.QUIET_TYPE: account.quiet_type_tapped,
     # Input at arm's length (J3) and safeguarding (J6)
     Action.SHARE_CARRY_ON: share.share_carry_on_tapped,
     Action.SHARE_START_AGAIN: share.share_start_again_tapped,
