@@ -894,6 +894,7 @@ ANSWER_WAITING = N_("on the waiting list")
 BUTTON_GOING = N_("Going")
 BUTTON_MAYBE = N_("Maybe")
 BUTTON_CANT_GO = N_("Can't go")
+BUTTON_WAITING = N_("On the waiting list")
 BUTTON_CALENDAR = N_("Add to my calendar")
 BUTTON_CALENDAR_REMOVE = N_("Update my calendar")
 SESSION_CHANGED_TIME = N_("The time has changed (it was {was}).")
@@ -907,6 +908,10 @@ SESSION_IS_CANCELLED = N_(
 )
 SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
 SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
+SESSION_LEFT_GROUP = N_(
+    "You left {group}, so I can't take an answer for <b>{title}</b>. "
+    "If you'd like to come, you can join again with the group's invite link."
+)
 SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
 SESSIONS_MANAGED = N_(
     "<b>Sessions you run</b>\nTap one to see who's coming, change it or mark who came."
@@ -986,20 +991,27 @@ SESSION_CREATED = N_(
     "Saved: <b>{title}</b>, {when}. Invitations are on their way to {count} people. "
     "/sessions shows who's coming."
 )
-SESSION_CHANGED = N_("Saved. {count} people who answered will be told what changed.")
+SESSION_CHANGED = N_("Saved. I'll tell the {people} who were invited what changed.")
+SESSION_NOTHING_TO_SAVE = N_("That's done already: there's nothing more to save here.")
+ONE_PERSON = N_("1 person")
+SOME_PEOPLE = N_("{count} people")
 SESSION_UNCHANGED = N_("Nothing changed, so nobody was told.")
 SESSION_TOO_LATE = N_("That session has started or finished, so it can't be changed now.")
 SESSION_DISCARDED = N_("Okay, nothing was saved.")
 
-SESSION_OVERVIEW = N_(
-    "<b>{title}</b> ({group})\n{when}\n\n"
-    "Going: {going}{places}\nMaybe: {maybe}\nCan't go: {no}\nWaiting list: {waiting}"
-)
+SESSION_OVERVIEW = N_("<b>{title}</b> ({group})\n{when}\n\n{answers}")
 SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
-SESSION_OVERVIEW_PLACES = N_(" of {capacity} places")
-SESSION_NAMES = N_("\n  {names}")
+SESSION_OVERVIEW_NOBODY = N_("Nobody has said they're going yet.")
+SESSION_OVERVIEW_NOBODY_PLACES = N_("Nobody has said they're going yet ({capacity} places).")
+SESSION_OVERVIEW_GOING = N_("{count} going: {names}")
+SESSION_OVERVIEW_FULL = N_("{count} going (full): {names}")
+SESSION_OVERVIEW_TAKEN = N_("{count} of {capacity} places taken: {names}")
+SESSION_OVERVIEW_MAYBE = N_("{count} maybe: {names}")
+SESSION_OVERVIEW_NO = N_("{count} can't go: {names}")
+SESSION_OVERVIEW_WAITING = N_("{count} on the waiting list: {names}")
+SESSION_NAMES_LIST = N_("{names}")
+SESSION_NAMES_AND_MORE = N_("{names} and {count} more")
 SESSION_NO_NAME = N_("member (no name given)")
-SESSION_NAMES_MORE = N_(" and {count} more")
 BUTTON_EARLIER = N_("‹ Earlier")
 BUTTON_MORE = N_("More ›")
 BUTTON_CHANGE_SESSION = N_("Change it")
@@ -1015,11 +1027,11 @@ BUTTON_EDIT_CONTENT = N_("Content note")
 BUTTON_EDIT_CAPACITY = N_("Places")
 BUTTON_EDIT_REMINDERS = N_("Reminders")
 SESSION_CANCEL_CONFIRM = N_(
-    "Cancel <b>{title}</b>, {when}? Everyone who answered ({count}) will be told."
+    "Cancel <b>{title}</b>, {when}? Everyone who was invited will be told."
 )
 BUTTON_YES_CANCEL = N_("Yes, cancel it")
 BUTTON_KEEP_SESSION = N_("No, keep it")
-SESSION_CANCELLED = N_("Cancelled. {count} people who answered will be told.")
+SESSION_CANCELLED = N_("Cancelled. I'll tell the {people} who were invited.")
 SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
 SESSION_KEPT = N_("Okay, the session stays as it is.")
 

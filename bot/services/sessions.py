@@ -222,6 +222,7 @@ class AnswerOutcome(enum.Enum):
     STARTED = "started"
     CANCELLED = "cancelled"
     NOT_MEMBER = "not_member"
+    LEFT_GROUP = "left_group"
     GONE = "gone"
 
 
@@ -433,14 +434,16 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
     """Going / Maybe / Can't go (the current answer ticked) and the calendar file."""
     if session.state == "cancelled":
         return []
-    chosen = Answer.GOING if answer is Answer.WAITING else answer
+    # On the waiting list, the first button says so (tapping it keeps the place in line).
+    going = texts.BUTTON_WAITING if answer is Answer.WAITING else texts.BUTTON_GOING
     row = []
     for code, value, text in (
-        ("g", Answer.GOING, texts.BUTTON_GOING),
+        ("g", Answer.GOING, going),
         ("m", Answer.MAYBE, texts.BUTTON_MAYBE),
         ("n", Answer.NO, texts.BUTTON_CANT_GO),
     ):
-        shown = ("✓ " if value is chosen else "") + label(text)
+        chosen = value is answer or (value is Answer.GOING and answer is Answer.WAITING)
+        shown = ("✓ " if chosen else "") + label(text)
         row.append((shown, _button_data("SESSION_ANSWER", session.id, code)))
     calendar = (
         label(texts.BUTTON_CALENDAR),
@@ -798,9 +801,12 @@ class Sessions:
         now: datetime,
         changes: str,
     ) -> int:
-        """Queue a message about a change or cancellation to everyone who answered."""
+        """Queue a message about a change or cancellation to everyone who was invited:
+        those who answered, and the group's members who have not answered yet (except
+        those who paused messages, who were not sent the invitation either); how many."""
         people = await tx.sessions.recipients(session.id, list(Answer))
-        reachable = [p for p in people if not p.unreachable]
+        unanswered = [p for p in await tx.sessions.unanswered(session.id) if not p.paused]
+        reachable = [p for p in people + unanswered if not p.unreachable]
         # Those who may have it in their calendar get the file again, so their calendar
         # updates (or drops the session) by itself.
         ics = calendar_file(session, group_name, zone, now)
@@ -808,7 +814,10 @@ class Sessions:
         rows = []
         for p in reachable:
             view = SessionView(
-                session, group_name, Answer(p.answer), await self._place(tx, session, p)
+                session,
+                group_name,
+                Answer(p.answer) if p.answer else None,
+                await self._place(tx, session, p),
             )
             header = (
                 texts.SESSION_CANCELLED_HEADER
@@ -816,6 +825,7 @@ class Sessions:
                 else texts.SESSION_CHANGED_HEADER
             )
             text = Raw(session_text(view, zone, None, header) + changes)
+            in_calendar = p.answer not in ("", Answer.NO)
             buttons = answer_buttons(session, view.answer)
             if session.state == "cancelled":
                 buttons = [[(label(texts.BUTTON_CALENDAR_REMOVE), _calendar_data(session))]]
@@ -824,7 +834,7 @@ class Sessions:
                     f"sc{session.id}.{session.sequence}:{p.person_id}",
                     KIND_CHANGE,
                     p.person_id,
-                    Payload(text, buttons, document if p.answer != Answer.NO else None).dumps(),
+                    Payload(text, buttons, document if in_calendar else None).dumps(),
                     now,
                 )
             )
@@ -893,6 +903,11 @@ class Sessions:
             if session is None or wanted is None:
                 return AnswerResult(AnswerOutcome.GONE)
             if person is None or not await tx.groups.is_member(session.group_id, person.id):
+                if person is not None and await tx.sessions.was_invited(session.id, person.id):
+                    # Invited while in the group, and has left it since.
+                    group = await tx.groups.get(session.group_id)
+                    view = SessionView(session, group.name if group else "")
+                    return AnswerResult(AnswerOutcome.LEFT_GROUP, view)
                 return AnswerResult(AnswerOutcome.NOT_MEMBER)
             previous = await tx.sessions.answer_of(session.id, person.id)
             if session.state == "cancelled":
