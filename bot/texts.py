@@ -305,9 +305,13 @@ BUTTON_CHANGE_TEXT = N_("Change the text")
 BUTTON_DISCARD = N_("Cancel")
 BROADCAST_CONFIRM_NOW = N_("Send it now to {count} people?")
 BROADCAST_ASK_WHEN = N_(
-    "When should it go? For example: tomorrow 10:30, or Tue 3 March 2pm. /cancel to stop."
+    "When should it go? For example: tomorrow 10:30, Tue 3 March 2pm, or in 2 hours. "
+    "/cancel to stop."
 )
 BROADCAST_CONFIRM_LATER = N_("Send it to {count} people {when}?")
+BROADCAST_NEXT_YEAR = N_(
+    "Please check the date: it has already gone this year, so this would be next year. "
+)
 BUTTON_YES_SEND = N_("Yes, send it")
 BUTTON_YES_SCHEDULE = N_("Yes, schedule it")
 BUTTON_BACK = N_("‹ Back")
@@ -960,6 +964,12 @@ SESSION_NO_REMINDERS = N_("none")
 SESSION_REMINDER_BEFORE = N_("{length} before")
 BUTTON_NO_LIMIT = N_("No limit")
 BUTTON_USUAL_REMINDERS = N_("Usual times")
+SESSION_NEXT_YEAR_ASK = N_(
+    "That date has already gone this year. Did you mean {when}? "
+    "If not, tap No and type the date again, with the year if it helps."
+)
+BUTTON_YEAR_YES = N_("Yes, that's right")
+BUTTON_YEAR_NO = N_("No, I'll type it again")
 BUTTON_SAVE_INVITE = N_("Save and invite")
 BUTTON_SAVE_CHANGE = N_("Save and tell people")
 SESSION_BAD_TITLE = N_(

@@ -137,6 +137,8 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
+    SESSION_YEAR_YES = "sjy"
+    SESSION_YEAR_NO = "sjn"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -268,6 +270,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (N,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_YEAR_YES: (),
+    Action.SESSION_YEAR_NO: (),
 }
 
 

@@ -204,6 +204,20 @@ async def session_skip_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def session_year_yes_tapped(update: Update, context: ChorusContext) -> None:
+    """The start read as next year's is what the coordinator meant: go on."""
+    reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), True)
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
+async def session_year_no_tapped(update: Update, context: ChorusContext) -> None:
+    """It is not: ask when it starts again."""
+    reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), False)
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
 async def session_save_tapped(update: Update, context: ChorusContext) -> None:
     """Save the new session and invite the group, or save the change and tell people."""
     zone, now = context.bot_data.zone, context.services.clock.now()
@@ -579,7 +593,10 @@ _PROBLEMS = {
 async def _show_draft(update: Update, context: ChorusContext, reply: DraftReply) -> None:
     """Ask the draft's current question, or say why the answer could not be used."""
     draft = reply.draft
-    if reply.problem is not None or draft is None:
+    if reply.problem is DraftProblem.CONFIRM_YEAR and draft and draft.pending_start:
+        when = describe(draft.pending_start, context.bot_data.zone, context.services.clock.now())
+        await respond(update, say(texts.SESSION_NEXT_YEAR_ASK, when=when), _year_keys())
+    elif reply.problem is not None or draft is None:
         await respond(update, _problem_text(reply, context), _skip_keys(draft))
     elif draft.stage is Stage.CONFIRM:
         await respond(update, _confirm_text(draft, context), _confirm_keys(draft))
@@ -638,6 +655,15 @@ def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
     if draft is None or draft.stage not in _SKIP_LABELS:
         return None
     return keyboard([[(label(_SKIP_LABELS[draft.stage]), callbacks.encode(Action.SESSION_SKIP))]])
+
+
+def _year_keys() -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(label(texts.BUTTON_YEAR_YES), callbacks.encode(Action.SESSION_YEAR_YES))],
+            [(label(texts.BUTTON_YEAR_NO), callbacks.encode(Action.SESSION_YEAR_NO))],
+        ]
+    )
 
 
 def _confirm_keys(draft: Draft) -> InlineKeyboardMarkup:

@@ -123,6 +123,11 @@ class DraftProblem(enum.Enum):
     BAD_REMINDERS = "bad_reminders"
     WHEN = "when"
     CANNOT_SKIP = "cannot_skip"
+    # A start date typed without a year had gone this year: asked before it is used.
+    CONFIRM_YEAR = "confirm_year"
+
+
+_MOMENTS = ("starts_at", "ends_at", "pending_start")
 
 
 @dataclass
@@ -142,13 +147,16 @@ class Draft:
     content_note: str | None = None
     capacity: int | None = None
     reminders: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDERS))
+    # A start read as next year's, waiting for the coordinator to say it is what they meant.
+    pending_start: datetime | None = None
 
     def to_data(self) -> dict[str, Any]:
         """As stored in the pending step (JSON)."""
-        data = {k: v for k, v in self.__dict__.items() if k not in ("starts_at", "ends_at")}
+        data = {k: v for k, v in self.__dict__.items() if k not in _MOMENTS}
         data["stage"] = self.stage.value
-        data["starts_at"] = self.starts_at.isoformat() if self.starts_at else None
-        data["ends_at"] = self.ends_at.isoformat() if self.ends_at else None
+        for key in _MOMENTS:
+            moment = getattr(self, key)
+            data[key] = moment.isoformat() if moment else None
         return data
 
     def preview(self) -> SessionRow:
@@ -180,7 +188,7 @@ class Draft:
         """From the pending step."""
         values = dict(data)
         values["stage"] = Stage(values["stage"])
-        for key in ("starts_at", "ends_at"):
+        for key in _MOMENTS:
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         return cls(**values)
 
@@ -594,17 +602,48 @@ class Sessions:
             return DraftReply(draft, DraftProblem.CANNOT_SKIP)
         problem = self._take(draft, text, zone)
         if problem is not None:
+            if problem.problem is DraftProblem.CONFIRM_YEAR:
+                return await self._keep(telegram_id, chat_id, draft, problem)
             return problem
+        return await self._next(telegram_id, chat_id, draft)
+
+    async def confirm_year(self, telegram_id: int, chat_id: int, meant: bool) -> DraftReply:
+        """The coordinator says whether a start read as next year's is what they meant:
+        if so it is used and the next question asked; if not, the start is asked again."""
+        draft = await self.draft(telegram_id)
+        if draft is None or draft.stage is not Stage.STARTS or draft.pending_start is None:
+            return DraftReply(draft, DraftProblem.NO_DRAFT)
+        start, draft.pending_start = draft.pending_start, None
+        if not meant:
+            return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+        self._set_start(draft, start)
+        return await self._next(telegram_id, chat_id, draft)
+
+    async def _next(self, telegram_id: int, chat_id: int, draft: Draft) -> DraftReply:
+        """Go on to the next question (or, when changing one detail, to confirming)."""
         if draft.edit is not None:
             draft.stage = Stage.CONFIRM
         else:
             draft.stage = STAGES[STAGES.index(draft.stage) + 1]
+        return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+
+    async def _keep(
+        self, telegram_id: int, chat_id: int, draft: Draft, reply: DraftReply
+    ) -> DraftReply:
+        """Save the draft as it is now, and give `reply`."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             if not await may_manage(tx, telegram_id, draft.group_id, self._admins):
                 return DraftReply(None, DraftProblem.NOT_ALLOWED)
             await self._save_draft(tx, telegram_id, chat_id, draft, now)
-        return DraftReply(draft)
+        return reply
+
+    @staticmethod
+    def _set_start(draft: Draft, start: datetime) -> None:
+        length = (draft.ends_at - draft.starts_at) if draft.ends_at and draft.starts_at else None
+        draft.starts_at = start
+        # A moved session keeps its length.
+        draft.ends_at = start + length if length else None
 
     def _take(self, draft: Draft, text: str | None, zone: ZoneInfo) -> DraftReply | None:
         """Put the typed answer into the draft; a reply saying why not, if it cannot be."""
@@ -618,15 +657,14 @@ class Sessions:
             when = parse_when(text or "", self._clock.now(), zone)
             if isinstance(when, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, when)
-            length = (
-                (draft.ends_at - draft.starts_at) if draft.ends_at and draft.starts_at else None
-            )
-            draft.starts_at = when.at
-            # A moved session keeps its length.
-            draft.ends_at = when.at + length if length else None
+            if when.next_year:
+                # "1 Dec" typed on 4 December: asked about before it is used.
+                draft.pending_start = when.at
+                return DraftReply(draft, DraftProblem.CONFIRM_YEAR)
+            self._set_start(draft, when.at)
         elif stage is Stage.ENDS:
             assert draft.starts_at is not None
-            end = parse_end(text or "", draft.starts_at, zone)
+            end = parse_end(text or "", draft.starts_at, zone, self._clock.now())
             if isinstance(end, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, end)
             draft.ends_at = end.at

@@ -128,6 +128,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (2,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_YEAR_YES: (),
+    Action.SESSION_YEAR_NO: (),
 }
 
 
