@@ -94,8 +94,11 @@ async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
     if session_id is None or len(values) != 2:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    zone = context.bot_data.zone
-    result = await context.services.sessions.answer(sender_id(update), session_id, values[1], zone)
+    zone, query = context.bot_data.zone, update.callback_query
+    message_id = query.message.message_id if query and query.message else None
+    result = await context.services.sessions.answer(
+        sender_id(update), session_id, values[1], zone, message_id
+    )
     view = result.view
     if result.outcome in (AnswerOutcome.SAVED, AnswerOutcome.WAITING) and view is not None:
         text = session_text(view, zone, context.services.clock.now())

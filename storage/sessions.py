@@ -223,9 +223,13 @@ class SessionsRepo:
         answer: str,
         now: datetime,
         waiting_since: datetime | None = None,
+        message_id: int | None = None,
     ) -> None:
-        """Record (or replace) the person's answer."""
+        """Record (or replace) the person's answer, and the message they answered from
+        (None: keep the one known)."""
         a = schema.session_answer
+        if message_id is None:
+            message_id = await self.message_of(session_id, person_id)
         await self._conn.execute(
             delete(a).where(a.c.session_id == session_id, a.c.person_id == person_id)
         )
@@ -236,8 +240,18 @@ class SessionsRepo:
                 answer=answer,
                 answered_at=now,
                 waiting_since=waiting_since,
+                message_id=message_id,
             )
         )
+
+    async def message_of(self, session_id: int, person_id: int) -> int | None:
+        """The message the person last answered the session from, if known."""
+        a = schema.session_answer
+        found = await self._conn.execute(
+            select(a.c.message_id).where(a.c.session_id == session_id, a.c.person_id == person_id)
+        )
+        value = found.scalar_one_or_none()
+        return None if value is None else int(value)
 
     async def count(self, session_id: int, answer: str) -> int:
         """How many gave this answer."""

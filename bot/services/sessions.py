@@ -79,6 +79,8 @@ KIND_PLACE = "session_place"
 KIND_REMINDER = "session_reminder"
 KIND_ATTENDANCE = "session_attendance"
 KIND_FEEDBACK = "session_feedback"
+# The invitation a member answered from, changed once they move up from the waiting list.
+KIND_INVITE_EDIT = "session_invite_edit"
 
 
 class Answer(enum.StrEnum):
@@ -930,9 +932,18 @@ class Sessions:
         )
 
     async def answer(
-        self, telegram_id: int, session_id: int, code: str, zone: ZoneInfo
+        self,
+        telegram_id: int,
+        session_id: int,
+        code: str,
+        zone: ZoneInfo,
+        message_id: int | None = None,
     ) -> AnswerResult:
-        """Record a member's answer; Going on a full session joins the waiting list."""
+        """Record a member's answer; Going on a full session joins the waiting list.
+
+        `message_id` is the message they answered from (their invitation), remembered so
+        it can be changed when they move up from the waiting list.
+        """
         wanted = ANSWER_CODES.get(code)
         now = self._clock.now()
         async with self._storage.transaction() as tx:
@@ -958,10 +969,12 @@ class Sessions:
             if wanted is Answer.GOING and previous in (Answer.GOING, Answer.WAITING):
                 outcome = AnswerOutcome.WAITING if previous == Answer.WAITING else outcome
             elif wanted is Answer.GOING and await self._full(tx, session):
-                await tx.sessions.set_answer(session.id, person.id, Answer.WAITING, now, now)
+                await tx.sessions.set_answer(
+                    session.id, person.id, Answer.WAITING, now, now, message_id
+                )
                 outcome = AnswerOutcome.WAITING
             else:
-                await tx.sessions.set_answer(session.id, person.id, wanted, now)
+                await tx.sessions.set_answer(session.id, person.id, wanted, now, None, message_id)
             if previous == Answer.GOING and wanted is not Answer.GOING:
                 group = await tx.groups.get(session.group_id)
                 await self._fill_places(tx, session, group.name if group else "", zone, now)
@@ -985,16 +998,30 @@ class Sessions:
                 break
             await tx.sessions.set_answer(session.id, person_id, Answer.GOING, now)
             view = SessionView(session, group_name, Answer.GOING)
+            buttons = answer_buttons(session, Answer.GOING)
             text = session_text(view, zone, None, texts.SESSION_PLACE_FREED)
             rows.append(
                 OutboxNew(
                     f"sp{session.id}:{person_id}:{stamp}",
                     KIND_PLACE,
                     person_id,
-                    Payload(text, answer_buttons(session, Answer.GOING)).dumps(),
+                    Payload(text, buttons).dumps(),
                     now,
                 )
             )
+            # The invitation they answered from no longer says they are waiting.
+            message_id = await tx.sessions.message_of(session.id, person_id)
+            if message_id is not None:
+                shown = session_text(view, zone, None)
+                rows.append(
+                    OutboxNew(
+                        f"se{session.id}:{person_id}:{stamp}",
+                        KIND_INVITE_EDIT,
+                        person_id,
+                        Payload(shown, buttons, edit=message_id).dumps(),
+                        now,
+                    )
+                )
         await tx.outbox.enqueue(rows, now)
 
     async def calendar(

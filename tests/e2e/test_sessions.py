@@ -212,10 +212,25 @@ async def test_a_full_session_keeps_a_waiting_list_and_promotes(
     later = await fourth.tap("Going", await _invitation(fake, fourth.id))
     assert "number 2" in later["text"]
 
+    before_drop = time.monotonic()
     dropped = await second.tap("Can't go", fake.last_message(second.id))
     assert "Your answer: can't go" in dropped["text"]
     promoted = await fake.wait_for_text(third.id, "A place has come up", timeout=10)
     assert "you're down as going now" in promoted["text"]
+    # The invitation they answered from is changed too: no longer on the waiting list.
+    await fake.wait_for(
+        lambda c: (
+            c.at >= before_drop
+            and c.method == "editMessageText"
+            and c.params.get("chat_id") == third.id
+            and c.params.get("message_id") == invitation["message_id"]
+            and c.response is not None
+        ),
+        timeout=10,
+    )
+    edited = fake.message(third.id, invitation["message_id"])
+    assert "Your answer: going" in edited["text"] and "waiting list" not in edited["text"]
+    assert [t for t, _ in fake.buttons(edited)][:3] == ["✓ Going", "Maybe", "Can't go"]
     # They can still say no, and the next in line moves up.
     await third.tap("Can't go", promoted)
     await fake.wait_for_text(fourth.id, "A place has come up", timeout=10)
