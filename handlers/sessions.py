@@ -231,11 +231,15 @@ async def session_save_tapped(update: Update, context: ChorusContext) -> None:
         await notice(update, label(texts.SESSION_NOTHING_TO_SAVE))
     elif result.outcome is SaveOutcome.CREATED and session is not None:
         when = describe(session.starts_at, zone, now)
-        await respond(
-            update, say(texts.SESSION_CREATED, title=session.title, when=when, count=result.told)
+        created = say(
+            texts.SESSION_CREATED, title=session.title, when=when, people=people(result.told)
         )
+        await respond(update, created)
     else:
-        await respond(update, say(_SAVE_REPLIES[result.outcome], people=people(result.told)))
+        reply = _SAVE_REPLIES[result.outcome]
+        if result.outcome is SaveOutcome.CHANGED and not result.told:
+            reply = texts.SESSION_CHANGED_NOBODY
+        await respond(update, say(reply, people=people(result.told)))
     if result.told:
         context.bot_data.worker.kick()
 
@@ -326,7 +330,9 @@ async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> N
         await notice(update, label(texts.SESSION_CANCEL_ALREADY))
         return
     replies = {
-        CancelOutcome.CANCELLED: texts.SESSION_CANCELLED,
+        CancelOutcome.CANCELLED: texts.SESSION_CANCELLED
+        if result.told
+        else texts.SESSION_CANCELLED_NOBODY,
         CancelOutcome.NOT_ALLOWED: texts.ONLY_COORDINATORS,
     }
     await respond(update, say(replies[result.outcome], people=people(result.told)))
