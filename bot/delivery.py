@@ -244,6 +244,9 @@ class DeliveryWorker:
         payload = open_payload(self._sealer, job.payload)
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
+        if payload.edit is not None:
+            await self._edit(chat_id, payload.edit, parts[0], markup)
+            return
         # A file comes after the text, as one more part: a crash between them sends only
         # what had not gone yet.
         total = len(parts) + (payload.document is not None)
@@ -268,6 +271,23 @@ class DeliveryWorker:
             if not last:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)
+
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        """Change a message already in the person's chat; one that is gone, or already
+        says this, needs nothing more."""
+        try:
+            await self._bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=markup,
+                rate_limit_args={"pace": Pace.BULK},
+            )
+        except BadRequest as exc:
+            if not any(words in exc.message for words in _EDIT_NOT_NEEDED):
+                raise
 
     async def _record_sent(self, outbox_ids: list[int]) -> None:
         async with self._storage.transaction() as tx:
@@ -326,6 +346,10 @@ class DeliveryWorker:
                 logger.info(
                     "progress of broadcast %d not shown: %s", broadcast.id, type(exc).__name__
                 )
+
+
+# Telegram's answers to an edit that has nothing left to do.
+_EDIT_NOT_NEEDED = ("not modified", "not found", "can't be edited")
 
 
 def progress_message(progress: Progress, rate: float) -> tuple[Raw, InlineKeyboardMarkup | None]:

@@ -143,6 +143,17 @@ QUIET_ASK = N_(
     "When should I keep quiet? Messages that can wait will come after, not during, these hours."
 )
 QUIET_SAVED = N_("Done. Quiet hours: {quiet}.")
+BUTTON_QUIET_TYPE = N_("Type my own")
+QUIET_TYPE_ASK = N_(
+    "Type the hours when I should keep quiet, like 22:30-07:00 or 10pm to 7am. "
+    "Type off for no quiet hours, or /cancel to stop."
+)
+QUIET_TYPE_UNREADABLE = N_(
+    "Sorry, I couldn't read that as quiet hours. Please type a start and an end, "
+    "like 22:30-07:00 or 10pm to 7am, or off for none. Or /cancel to stop."
+)
+QUIET_TYPED_SAVED = N_("Done. Quiet hours: {quiet}. Anything that can wait will come after {end}.")
+QUIET_TYPED_OFF = N_("Done. No quiet hours: messages will come whenever they are sent.")
 MESSAGES_ON = N_("on")
 MESSAGES_PAUSED = N_("paused")
 NO_GROUPS = N_("none yet")
@@ -308,9 +319,13 @@ BUTTON_CHANGE_TEXT = N_("Change the text")
 BUTTON_DISCARD = N_("Cancel")
 BROADCAST_CONFIRM_NOW = N_("Send it now to {count} people?")
 BROADCAST_ASK_WHEN = N_(
-    "When should it go? For example: tomorrow 10:30, or Tue 3 March 2pm. /cancel to stop."
+    "When should it go? For example: tomorrow 10:30, Tue 3 March 2pm, or in 2 hours. "
+    "/cancel to stop."
 )
 BROADCAST_CONFIRM_LATER = N_("Send it to {count} people {when}?")
+BROADCAST_NEXT_YEAR = N_(
+    "Please check the date: it has already gone this year, so this would be next year. "
+)
 BUTTON_YES_SEND = N_("Yes, send it")
 BUTTON_YES_SCHEDULE = N_("Yes, schedule it")
 BUTTON_BACK = N_("‹ Back")
@@ -980,6 +995,7 @@ ANSWER_WAITING = N_("on the waiting list")
 BUTTON_GOING = N_("Going")
 BUTTON_MAYBE = N_("Maybe")
 BUTTON_CANT_GO = N_("Can't go")
+BUTTON_WAITING = N_("On the waiting list")
 BUTTON_CALENDAR = N_("Add to my calendar")
 BUTTON_CALENDAR_REMOVE = N_("Update my calendar")
 SESSION_CHANGED_TIME = N_("The time has changed (it was {was}).")
@@ -993,6 +1009,10 @@ SESSION_IS_CANCELLED = N_(
 )
 SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
 SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
+SESSION_LEFT_GROUP = N_(
+    "You left {group}, so I can't take an answer for <b>{title}</b>. "
+    "If you'd like to come, you can join again with the group's invite link."
+)
 SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
 SESSIONS_MANAGED = N_(
     "<b>Sessions you run</b>\nTap one to see who's coming, change it or mark who came."
@@ -1041,6 +1061,12 @@ SESSION_NO_REMINDERS = N_("none")
 SESSION_REMINDER_BEFORE = N_("{length} before")
 BUTTON_NO_LIMIT = N_("No limit")
 BUTTON_USUAL_REMINDERS = N_("Usual times")
+SESSION_NEXT_YEAR_ASK = N_(
+    "That date has already gone this year. Did you mean {when}? "
+    "If not, tap No and type the date again, with the year if it helps."
+)
+BUTTON_YEAR_YES = N_("Yes, that's right")
+BUTTON_YEAR_NO = N_("No, I'll type it again")
 BUTTON_SAVE_INVITE = N_("Save and invite")
 BUTTON_SAVE_CHANGE = N_("Save and tell people")
 SESSION_BAD_TITLE = N_(
@@ -1069,23 +1095,31 @@ SESSION_END_TOO_LONG = N_(
     "That would make it longer than 12 hours. When does it end? For example: 4pm, or 2 hours"
 )
 SESSION_CREATED = N_(
-    "Saved: <b>{title}</b>, {when}. Invitations are on their way to {count} people. "
+    "Saved: <b>{title}</b>, {when}. Invitations are on their way to {people}. "
     "/sessions shows who's coming."
 )
-SESSION_CHANGED = N_("Saved. {count} people who answered will be told what changed.")
+SESSION_CHANGED = N_("Saved. I'll tell the {people} who were invited what changed.")
+SESSION_CHANGED_NOBODY = N_("Saved. Nobody has been invited yet, so there's nobody to tell.")
+SESSION_NOTHING_TO_SAVE = N_("That's done already: there's nothing more to save here.")
+ONE_PERSON = N_("1 person")
+SOME_PEOPLE = N_("{count} people")
 SESSION_UNCHANGED = N_("Nothing changed, so nobody was told.")
 SESSION_TOO_LATE = N_("That session has started or finished, so it can't be changed now.")
 SESSION_DISCARDED = N_("Okay, nothing was saved.")
 
-SESSION_OVERVIEW = N_(
-    "<b>{title}</b> ({group})\n{when}\n\n"
-    "Going: {going}{places}\nMaybe: {maybe}\nCan't go: {no}\nWaiting list: {waiting}"
-)
+SESSION_OVERVIEW = N_("<b>{title}</b> ({group})\n{when}\n\n{answers}")
 SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
-SESSION_OVERVIEW_PLACES = N_(" of {capacity} places")
-SESSION_NAMES = N_("\n  {names}")
+SESSION_OVERVIEW_NOBODY = N_("Nobody has said they're going yet.")
+SESSION_OVERVIEW_NOBODY_PLACES = N_("Nobody has said they're going yet ({capacity} places).")
+SESSION_OVERVIEW_GOING = N_("{count} going: {names}")
+SESSION_OVERVIEW_FULL = N_("{count} going (full): {names}")
+SESSION_OVERVIEW_TAKEN = N_("{count} of {capacity} places taken: {names}")
+SESSION_OVERVIEW_MAYBE = N_("{count} maybe: {names}")
+SESSION_OVERVIEW_NO = N_("{count} can't go: {names}")
+SESSION_OVERVIEW_WAITING = N_("{count} on the waiting list: {names}")
+SESSION_NAMES_LIST = N_("{names}")
+SESSION_NAMES_AND_MORE = N_("{names} and {count} more")
 SESSION_NO_NAME = N_("member (no name given)")
-SESSION_NAMES_MORE = N_(" and {count} more")
 BUTTON_EARLIER = N_("‹ Earlier")
 BUTTON_MORE = N_("More ›")
 BUTTON_CHANGE_SESSION = N_("Change it")
@@ -1101,11 +1135,12 @@ BUTTON_EDIT_CONTENT = N_("Content note")
 BUTTON_EDIT_CAPACITY = N_("Places")
 BUTTON_EDIT_REMINDERS = N_("Reminders")
 SESSION_CANCEL_CONFIRM = N_(
-    "Cancel <b>{title}</b>, {when}? Everyone who answered ({count}) will be told."
+    "Cancel <b>{title}</b>, {when}? Everyone who was invited will be told."
 )
 BUTTON_YES_CANCEL = N_("Yes, cancel it")
 BUTTON_KEEP_SESSION = N_("No, keep it")
-SESSION_CANCELLED = N_("Cancelled. {count} people who answered will be told.")
+SESSION_CANCELLED = N_("Cancelled. I'll tell the {people} who were invited.")
+SESSION_CANCELLED_NOBODY = N_("Cancelled. Nobody had been invited, so there's nobody to tell.")
 SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
 SESSION_KEPT = N_("Okay, the session stays as it is.")
 

@@ -62,6 +62,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.BROADCAST_STOP: broadcast.broadcast_stop_tapped,
     Action.QUIET_PICK: account.quiet_pick_tapped,
     Action.QUIET_SET: account.quiet_set_tapped,
+    Action.QUIET_TYPE: account.quiet_type_tapped,
     # Input at arm's length (J3) and safeguarding (J6)
     Action.SHARE_CARRY_ON: share.share_carry_on_tapped,
     Action.SHARE_START_AGAIN: share.share_start_again_tapped,
@@ -153,6 +154,8 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_FEEDBACK_NAME: sessions.session_feedback_name_tapped,
     Action.SESSION_FEEDBACK_SEND: sessions.session_feedback_send_tapped,
     Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
+    Action.SESSION_YEAR_YES: sessions.session_year_yes_tapped,
+    Action.SESSION_YEAR_NO: sessions.session_year_no_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {

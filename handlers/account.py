@@ -7,7 +7,7 @@ from telegram import Update
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
-from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
+from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome, QuietOutcome
 from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -57,7 +57,31 @@ async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:
         [(quiet_words(choice), callbacks.encode(Action.QUIET_SET, index))]
         for index, choice in enumerate(QUIET_CHOICES)
     ]
+    rows.append([(label(texts.BUTTON_QUIET_TYPE), callbacks.encode(Action.QUIET_TYPE))])
     await respond(update, say(texts.QUIET_ASK), keyboard(rows))
+
+
+async def quiet_type_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask the member to type their own quiet hours."""
+    known = await context.services.membership.begin_quiet_hours(sender_id(update))
+    await respond(update, say(texts.QUIET_TYPE_ASK if known else texts.NOT_JOINED))
+
+
+async def quiet_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Save quiet hours typed in the member's own words, said back in words."""
+    result = await context.services.membership.set_typed_quiet_hours(sender_id(update), text)
+    if result.outcome is QuietOutcome.UNREADABLE:
+        await respond(update, say(texts.QUIET_TYPE_UNREADABLE))
+    elif result.outcome is QuietOutcome.UNKNOWN_PERSON:
+        await respond(update, say(texts.NOT_JOINED))
+    elif result.value == QUIET_OFF:
+        await respond(update, say(texts.QUIET_TYPED_OFF))
+    else:
+        window = quiet_window(result.value, QUIET_OFF)
+        end = window[1].strftime("%H:%M") if window else ""
+        await respond(
+            update, say(texts.QUIET_TYPED_SAVED, quiet=quiet_words(result.value), end=end)
+        )
 
 
 async def quiet_set_tapped(update: Update, context: ChorusContext) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.actions import ActionStatus, ActionView, status_words
+from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -64,7 +65,10 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
         return
     actions = await context.services.actions.of_group(sender_id(update), card.group.id) or []
     item = str(card.item.id)
-    rows = [[(a.title, callbacks.encode(Action.ACTION_LINK, a.id, item))] for a in actions[:20]]
+    rows = [
+        [(button_title(a.title), callbacks.encode(Action.ACTION_LINK, a.id, item))]
+        for a in actions[:20]
+    ]
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
     await respond(update, say(texts.ACTION_LINK_PICK), keyboard(rows))
@@ -188,7 +192,12 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
     rows = [
-        [(f"{a.title} ({status_words(a.status)})", callbacks.encode(Action.ACTION_OPEN, a.id))]
+        [
+            (
+                f"{button_title(a.title, 44)} ({status_words(a.status)})",
+                callbacks.encode(Action.ACTION_OPEN, a.id),
+            )
+        ]
         for a in actions[:30]
     ]
     rows.append([(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.ACTION_NEW, group_id))])

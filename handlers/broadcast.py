@@ -150,6 +150,8 @@ async def broadcast_when_typed(update: Update, context: ChorusContext, text: str
     question = say(
         texts.BROADCAST_CONFIRM_LATER, count=audience.reachable, when=describe(when.at, zone, now)
     )
+    if when.next_year:  # "1 Dec" typed on 4 December: said plainly before it is confirmed
+        question = Raw(say(texts.BROADCAST_NEXT_YEAR) + question)
     await respond(update, question, _confirm_keys(texts.BUTTON_YES_SCHEDULE))
 
 

@@ -12,7 +12,10 @@ import re
 MAX_BYTES = 64
 _SEPARATOR = ":"
 _SAFE_ARG = re.compile(r"[A-Za-z0-9_-]{1,40}")
-_NUMBER = re.compile(r"[1-9][0-9]{0,11}")
+# Numbers: 0, or up to 12 digits with no leading zero (ids, counts, pages, list positions).
+_NUMBER = re.compile(r"0|[1-9][0-9]{0,11}")
+# Item ids are random and longer: up to 19 digits.
+_ITEM = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class Action(enum.StrEnum):
@@ -44,6 +47,7 @@ class Action(enum.StrEnum):
     BROADCAST_STOP = "bx"
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
+    QUIET_TYPE = "qt"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -136,18 +140,160 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
+    SESSION_YEAR_YES = "sjy"
+    SESSION_YEAR_NO = "sjn"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
+_BY_VALUE = {action.value: action for action in Action}
+
+
+class Arg(enum.Enum):
+    """The kind of value a button argument holds, and how it is read back."""
+
+    NUMBER = "number"  # an id, count, page or list position: 0 to 12 digits (`int_arg`)
+    ITEM = "item"  # a random item id, up to 19 digits
+    WORD = "word"  # a code, reference or choice: letters, digits, "_" and "-"
+
+
+N, ITEM, W = Arg.NUMBER, Arg.ITEM, Arg.WORD
+
+# What each action's buttons carry, in order. A button may leave off trailing arguments
+# (a first page, no item yet); it never carries more, nor a value its kind cannot read.
+ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
+    Action.JOIN: (W,),
+    Action.NOT_NOW: (),
+    Action.NAME_FROM_TELEGRAM: (),
+    Action.NAME_NONE: (),
+    Action.NAME_TYPE: (),
+    Action.PAUSE: (),
+    Action.RESUME: (),
+    Action.LEAVE_PICK: (N,),
+    Action.LEAVE_YES: (N,),
+    Action.LEAVE_NO: (),
+    Action.INVITE_PICK: (N,),
+    Action.INVITE_RENEW: (N,),
+    Action.MEMBERS_PICK: (N,),
+    Action.COORDINATOR_LINK: (),
+    Action.COORDINATOR_REMOVE: (N,),
+    Action.BROADCAST_TOGGLE: (N,),
+    Action.BROADCAST_ALL: (),
+    Action.BROADCAST_NEXT: (),
+    Action.BROADCAST_NOW: (),
+    Action.BROADCAST_LATER: (),
+    Action.BROADCAST_EDIT: (),
+    Action.BROADCAST_CONFIRM: (),
+    Action.BROADCAST_DISCARD: (),
+    Action.BROADCAST_STOP: (N,),
+    Action.QUIET_PICK: (),
+    Action.QUIET_SET: (N,),
+    Action.QUIET_TYPE: (),
+    Action.SHARE_CARRY_ON: (),
+    Action.SHARE_BACK: (),
+    Action.SHARE_CONSENT: (W,),
+    Action.SHARE_DISCARD: (),
+    Action.SHARE_CHANGE_WORDS: (),
+    Action.SHARE_SESSION: (N, N),
+    Action.SHARE_GROUP: (N,),
+    Action.SHARE_KIND: (W,),
+    Action.SHARE_NAMED: (N,),
+    Action.SHARE_START_AGAIN: (),
+    Action.SHARE_PROMPT: (N,),
+    Action.SHARE_SESSION_PICK: (N,),
+    Action.SHARE_SKIP: (),
+    Action.SHARE_SEND: (),
+    Action.PROMPT_RESPOND: (N,),
+    Action.MINE_PAGE: (N,),
+    Action.MINE_READ: (W,),
+    Action.MINE_WITHDRAW: (W,),
+    Action.MINE_WITHDRAW_YES: (W,),
+    Action.MINE_WITHDRAW_NO: (),
+    Action.PROMPT_GROUP: (N,),
+    Action.PROMPT_END: (N,),
+    Action.PROMPT_POST: (),
+    Action.PROMPT_DISCARD: (),
+    Action.READ_GROUP: (N,),
+    Action.SAFETY_YES: (W,),
+    Action.SAFETY_NO: (W,),
+    Action.SAFETY_CARRY_ON: (),
+    Action.ALERT_TAKE: (W,),
+    Action.ALERT_CLOSE: (W,),
+    Action.LEAD_TOGGLE: (N,),
+    Action.OBSERVERS_GROUP: (N,),
+    Action.OBSERVER_LINK: (N,),
+    Action.OBSERVER_REMOVE: (N, N),
+    Action.INBOX_GROUP: (N,),
+    Action.INBOX_FILTER: (N, W),
+    Action.INBOX_NEXT: (N, W, ITEM),
+    Action.INBOX_ACK: (ITEM,),
+    Action.INBOX_CONSIDER: (ITEM,),
+    Action.INBOX_MEETING: (ITEM,),
+    Action.INBOX_OUTCOME: (ITEM,),
+    Action.INBOX_OUTCOME_KIND: (ITEM, W),
+    Action.INBOX_REPLY: (ITEM,),
+    Action.INBOX_SEND: (),
+    Action.INBOX_DISCARD: (),
+    Action.INBOX_MEDIA: (ITEM,),
+    Action.INBOX_DAYS: (N,),
+    Action.INBOX_DAYS_SET: (N, N),
+    Action.UPDATES_GROUP: (N,),
+    Action.UPDATES_SEND: (N,),
+    Action.UPDATES_CONFIRM: (N,),
+    Action.HISTORY: (ITEM,),
+    Action.ACTION_GROUP: (N,),
+    Action.ACTION_OPEN: (N,),
+    Action.ACTION_NEW: (N, ITEM),
+    Action.ACTION_PICK: (ITEM,),
+    Action.ACTION_LINK: (N, ITEM),
+    Action.ACTION_UPDATE: (N,),
+    Action.ACTION_STATUS: (N, W),
+    Action.ACTION_SEND: (),
+    Action.DIGEST_PICK: (),
+    Action.DIGEST_RHYTHM: (W,),
+    Action.DIGEST_DAY: (N,),
+    Action.DIGEST_TIME: (W, N, N),
+    Action.SESSION_ANSWER: (N, W),
+    Action.SESSION_CALENDAR: (N,),
+    Action.SESSION_GROUP: (N,),
+    Action.SESSION_SKIP: (),
+    Action.SESSION_SAVE: (),
+    Action.SESSION_DISCARD: (),
+    Action.SESSION_MANAGE: (N,),
+    Action.SESSION_EDIT: (N,),
+    Action.SESSION_EDIT_FIELD: (N, W),
+    Action.SESSION_CANCEL: (N,),
+    Action.SESSION_CANCEL_YES: (N,),
+    Action.SESSION_KEEP: (),
+    Action.SESSION_ATTENDANCE: (N, N),
+    Action.SESSION_MARK: (N, N, N),
+    Action.SESSION_ADD: (N, N),
+    Action.SESSION_ADD_PERSON: (N, N),
+    Action.SESSION_HOURS: (N,),
+    Action.SESSION_DONE: (N,),
+    Action.SESSION_EXPORT_GROUP: (N,),
+    Action.SESSION_EXPORT: (N, W),
+    Action.SESSION_RATE: (N, N),
+    Action.SESSION_FEEDBACK_NAME: (N,),
+    Action.SESSION_FEEDBACK_SEND: (),
+    Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_YEAR_YES: (),
+    Action.SESSION_YEAR_NO: (),
+}
 
 
 def encode(action: Action, *args: str | int) -> str:
     """Callback data for `action` with its arguments; raises if it would not fit."""
     parts = [action.value]
-    for arg in args:
+    kinds = ARGUMENTS.get(action)
+    if kinds is not None and len(args) > len(kinds):
+        raise ValueError(f"{action.name} buttons carry at most {len(kinds)} argument(s)")
+    for index, arg in enumerate(args):
         text = str(arg)
         if not _SAFE_ARG.fullmatch(text):
             raise ValueError(f"callback argument {text!r} is not allowed")
+        # A value its own kind cannot read back would make a button that never works.
+        if kinds is not None and read_value(kinds[index], text) is None:
+            raise ValueError(f"{action.name} argument {text!r} is not a {kinds[index].value}")
         parts.append(text)
     data = _SEPARATOR.join(parts)
     if len(data.encode()) > MAX_BYTES:
@@ -171,8 +317,34 @@ def args(data: str | None) -> list[str]:
 
 
 def int_arg(data: str | None, index: int = 0) -> int | None:
-    """Argument `index` as a positive integer, or None if it is missing or not one."""
+    """Argument `index` as a whole number (0 or more), or None if it is missing or not one."""
     values = args(data)
     if index >= len(values) or not _NUMBER.fullmatch(values[index]):
         return None
     return int(values[index])
+
+
+def read_value(kind: Arg, value: str) -> int | str | None:
+    """One argument read back as its kind: a number, or the word itself; None if it is not
+    one (the same reading the handlers use)."""
+    if kind is Arg.NUMBER:
+        return int(value) if _NUMBER.fullmatch(value) else None
+    if kind is Arg.ITEM:
+        return int(value) if _ITEM.fullmatch(value) else None
+    return value if _SAFE_ARG.fullmatch(value) else None
+
+
+def decode(data: str | None) -> tuple[Action, list[int | str]] | None:
+    """The action and arguments of callback data, each read as its kind; None if the data
+    could not have come from a button this codec builds."""
+    if not data or len(data.encode()) > MAX_BYTES:
+        return None
+    head, *values = data.split(_SEPARATOR)
+    action = _BY_VALUE.get(head)
+    kinds = ARGUMENTS.get(action) if action is not None else None
+    if action is None or kinds is None or len(values) > len(kinds):
+        return None
+    read = [read_value(kind, value) for kind, value in zip(kinds, values, strict=False)]
+    if any(value is None for value in read):
+        return None
+    return action, [value for value in read if value is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -95,6 +96,16 @@ async def respond_long(update: Update, text: Raw) -> None:
     await respond(update, Raw(first))
     for chunk in rest:
         await send(update, Raw(chunk))
+
+
+async def notice(update: Update, text: str) -> None:
+    """A short notice (plain text) over the message whose button was tapped, which stays
+    as it is; for anything else, a new message."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text)
+        return
+    await send(update, Raw(html.escape(text, quote=False)))
 
 
 async def send(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None) -> None:

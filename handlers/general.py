@@ -12,6 +12,7 @@ from bot.context import ChorusContext
 from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
+from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
@@ -23,6 +24,7 @@ from handlers.common import chat_id, respond, send, sender_id
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NAME_STEP: account.name_typed,
+    QUIET_STEP: account.quiet_typed,
     NEW_GROUP_STEP: groups.group_name_typed,
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.button_text import BUTTON_LABEL_MAX, button_title
 from bot.services.sessions import (
     CAPACITY_MAX,
     COMMENT_MAX,
@@ -22,6 +23,7 @@ from bot.services.sessions import (
     PLACE_MAX,
     SMALL_SESSION,
     TITLE_MAX,
+    Answer,
     AnswerOutcome,
     AttendanceView,
     CancelOutcome,
@@ -50,6 +52,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    notice,
     respond,
     send,
     sender_id,
@@ -91,20 +94,25 @@ async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
     if session_id is None or len(values) != 2:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    zone = context.bot_data.zone
-    result = await context.services.sessions.answer(sender_id(update), session_id, values[1], zone)
+    zone, query = context.bot_data.zone, update.callback_query
+    message_id = query.message.message_id if query and query.message else None
+    result = await context.services.sessions.answer(
+        sender_id(update), session_id, values[1], zone, message_id
+    )
     view = result.view
     if result.outcome in (AnswerOutcome.SAVED, AnswerOutcome.WAITING) and view is not None:
         text = session_text(view, zone, context.services.clock.now())
         await respond(update, text, _keys(answer_buttons(view.session, view.answer)))
         return
-    await respond(update, say(_ANSWER_REPLIES[result.outcome]))
+    group, title = (view.group_name, view.session.title) if view else ("", "")
+    await respond(update, say(_ANSWER_REPLIES[result.outcome], group=group, title=title))
 
 
 _ANSWER_REPLIES = {
     AnswerOutcome.STARTED: texts.SESSION_STARTED,
     AnswerOutcome.CANCELLED: texts.SESSION_IS_CANCELLED,
     AnswerOutcome.NOT_MEMBER: texts.SESSION_NOT_YOURS,
+    AnswerOutcome.LEFT_GROUP: texts.SESSION_LEFT_GROUP,
     AnswerOutcome.GONE: texts.SESSION_GONE,
 }
 
@@ -199,18 +207,39 @@ async def session_skip_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def session_year_yes_tapped(update: Update, context: ChorusContext) -> None:
+    """The start read as next year's is what the coordinator meant: go on."""
+    reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), True)
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
+async def session_year_no_tapped(update: Update, context: ChorusContext) -> None:
+    """It is not: ask when it starts again."""
+    reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), False)
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
 async def session_save_tapped(update: Update, context: ChorusContext) -> None:
     """Save the new session and invite the group, or save the change and tell people."""
     zone, now = context.bot_data.zone, context.services.clock.now()
     result = await context.services.sessions.save(sender_id(update), chat_id(update), zone)
     session = result.session
-    if result.outcome is SaveOutcome.CREATED and session is not None:
+    if result.outcome is SaveOutcome.NO_DRAFT:
+        # A second tap on a step already finished: what it said stays on the screen.
+        await notice(update, label(texts.SESSION_NOTHING_TO_SAVE))
+    elif result.outcome is SaveOutcome.CREATED and session is not None:
         when = describe(session.starts_at, zone, now)
-        await respond(
-            update, say(texts.SESSION_CREATED, title=session.title, when=when, count=result.told)
+        created = say(
+            texts.SESSION_CREATED, title=session.title, when=when, people=people(result.told)
         )
+        await respond(update, created)
     else:
-        await respond(update, say(_SAVE_REPLIES[result.outcome], count=result.told))
+        reply = _SAVE_REPLIES[result.outcome]
+        if result.outcome is SaveOutcome.CHANGED and not result.told:
+            reply = texts.SESSION_CHANGED_NOBODY
+        await respond(update, say(reply, people=people(result.told)))
     if result.told:
         context.bot_data.worker.kick()
 
@@ -281,12 +310,7 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     s = overview.session
-    question = say(
-        texts.SESSION_CANCEL_CONFIRM,
-        title=s.title,
-        when=when_words(s, zone, now),
-        count=len(overview.answers),
-    )
+    question = say(texts.SESSION_CANCEL_CONFIRM, title=s.title, when=when_words(s, zone, now))
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
     keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
     await respond(update, question, keyboard([[yes], [keep]]))
@@ -301,12 +325,17 @@ async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> N
         return
     zone = context.bot_data.zone
     result = await context.services.sessions.cancel(sender_id(update), session_id, zone)
+    if result.outcome is CancelOutcome.ALREADY:
+        # Said once already (or it has started): the message stays as it is.
+        await notice(update, label(texts.SESSION_CANCEL_ALREADY))
+        return
     replies = {
-        CancelOutcome.CANCELLED: texts.SESSION_CANCELLED,
-        CancelOutcome.ALREADY: texts.SESSION_CANCEL_ALREADY,
+        CancelOutcome.CANCELLED: texts.SESSION_CANCELLED
+        if result.told
+        else texts.SESSION_CANCELLED_NOBODY,
         CancelOutcome.NOT_ALLOWED: texts.ONLY_COORDINATORS,
     }
-    await respond(update, say(replies[result.outcome], count=result.told))
+    await respond(update, say(replies[result.outcome], people=people(result.told)))
     context.bot_data.worker.kick()
 
 
@@ -326,6 +355,10 @@ async def session_attendance_tapped(update: Update, context: ChorusContext) -> N
     view = None
     if session_id is not None:
         view = await context.services.sessions.attendance(sender_id(update), session_id)
+    if view is None:
+        # Tapped on the session's card before it starts: the card stays, with a notice.
+        await notice(update, label(texts.SESSION_ATTENDANCE_NOT_YET))
+        return
     await _show_attendance(update, context, view, page)
 
 
@@ -578,7 +611,10 @@ _PROBLEMS = {
 async def _show_draft(update: Update, context: ChorusContext, reply: DraftReply) -> None:
     """Ask the draft's current question, or say why the answer could not be used."""
     draft = reply.draft
-    if reply.problem is not None or draft is None:
+    if reply.problem is DraftProblem.CONFIRM_YEAR and draft and draft.pending_start:
+        when = describe(draft.pending_start, context.bot_data.zone, context.services.clock.now())
+        await respond(update, say(texts.SESSION_NEXT_YEAR_ASK, when=when), _year_keys())
+    elif reply.problem is not None or draft is None:
         await respond(update, _problem_text(reply, context), _skip_keys(draft))
     elif draft.stage is Stage.CONFIRM:
         await respond(update, _confirm_text(draft, context), _confirm_keys(draft))
@@ -639,6 +675,15 @@ def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
     return keyboard([[(label(_SKIP_LABELS[draft.stage]), callbacks.encode(Action.SESSION_SKIP))]])
 
 
+def _year_keys() -> InlineKeyboardMarkup:
+    return keyboard(
+        [
+            [(label(texts.BUTTON_YEAR_YES), callbacks.encode(Action.SESSION_YEAR_YES))],
+            [(label(texts.BUTTON_YEAR_NO), callbacks.encode(Action.SESSION_YEAR_NO))],
+        ]
+    )
+
+
 def _confirm_keys(draft: Draft) -> InlineKeyboardMarkup:
     save = texts.BUTTON_SAVE_INVITE if draft.edit is None else texts.BUTTON_SAVE_CHANGE
     return keyboard(
@@ -651,34 +696,54 @@ def _confirm_keys(draft: Draft) -> InlineKeyboardMarkup:
 
 def _overview_text(overview: Overview, zone: ZoneInfo, now: datetime) -> Raw:
     s = overview.session
-
-    def names(answer: str) -> Raw:
-        found = [a.display_name for a in overview.answers if a.answer == answer]
-        if not found:
-            return Raw("0")
-        shown = ", ".join(n or label(texts.SESSION_NO_NAME) for n in found[:NAMES_SHOWN])
-        more = say(texts.SESSION_NAMES_MORE, count=len(found) - NAMES_SHOWN)
-        return Raw(
-            f"{len(found)}"
-            + say(texts.SESSION_NAMES, names=shown)
-            + (more if len(found) > NAMES_SHOWN else "")
-        )
-
-    places = say(texts.SESSION_OVERVIEW_PLACES, capacity=s.capacity) if s.capacity else ""
+    lines = [_going_line(overview)]
+    for answer, words in (
+        (Answer.MAYBE, texts.SESSION_OVERVIEW_MAYBE),
+        (Answer.NO, texts.SESSION_OVERVIEW_NO),
+        (Answer.WAITING, texts.SESSION_OVERVIEW_WAITING),
+    ):
+        found = overview.names(answer)
+        if found:
+            lines.append(say(words, count=len(found), names=_names(found)))
     text = say(
         texts.SESSION_OVERVIEW,
         title=s.title,
         group=overview.group_name,
         when=when_words(s, zone, now),
-        going=names("going"),
-        places=places,
-        maybe=names("maybe"),
-        no=names("no"),
-        waiting=names("waiting"),
+        answers=Raw("\n".join(lines)),
     )
     if s.state == "cancelled":
         text = Raw(text + say(texts.SESSION_OVERVIEW_CANCELLED))
     return text
+
+
+def _going_line(overview: Overview) -> Raw:
+    """Who is going, as a person would say it: "3 going (full): Sam, Priya, Ana"."""
+    going, capacity = overview.names(Answer.GOING), overview.session.capacity
+    if not going:
+        if capacity:
+            return say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity=capacity)
+        return say(texts.SESSION_OVERVIEW_NOBODY)
+    if capacity is None:
+        words = texts.SESSION_OVERVIEW_GOING
+    elif len(going) >= capacity:
+        words = texts.SESSION_OVERVIEW_FULL
+    else:
+        words = texts.SESSION_OVERVIEW_TAKEN
+    return say(words, count=len(going), capacity=capacity or 0, names=_names(going))
+
+
+def _names(found: list[str | None]) -> Raw:
+    """Names in a list, the first NAMES_SHOWN of them, then how many more."""
+    shown = ", ".join(n or label(texts.SESSION_NO_NAME) for n in found[:NAMES_SHOWN])
+    if len(found) > NAMES_SHOWN:
+        return say(texts.SESSION_NAMES_AND_MORE, names=shown, count=len(found) - NAMES_SHOWN)
+    return say(texts.SESSION_NAMES_LIST, names=shown)
+
+
+def people(count: int) -> str:
+    """A number of people in words: "1 person", "3 people"."""
+    return label(texts.ONE_PERSON) if count == 1 else label(texts.SOME_PEOPLE, count=count)
 
 
 def _manage_keys(overview: Overview) -> InlineKeyboardMarkup | None:
@@ -772,4 +837,6 @@ def _keys(rows: Rows) -> InlineKeyboardMarkup | None:
 
 def _short(view: SessionView, zone: ZoneInfo, now: datetime) -> str:
     when = describe(view.session.starts_at, zone, now)
-    return label(texts.SESSION_MANAGED_BUTTON, when=when, title=view.session.title)[:60]
+    room = BUTTON_LABEL_MAX - len(label(texts.SESSION_MANAGED_BUTTON, when=when, title=""))
+    title = button_title(view.session.title, max(room, 12))
+    return label(texts.SESSION_MANAGED_BUTTON, when=when, title=title)

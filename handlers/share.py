@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.button_text import button_title
 from bot.services.roles import Role
 from bot.services.sharing import (
     KIND_WORDS,
@@ -423,8 +424,7 @@ def _preview(view: StepView, draft: Draft) -> Raw:
 
 
 def _short(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return button_title(text, limit)
 
 
 def _media_of(message: Message | None) -> tuple[str, str | None]:

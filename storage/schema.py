@@ -238,6 +238,9 @@ session_answer = Table(
     Column("answer", String(8), nullable=False),
     Column("answered_at", UTC_TIME, nullable=False),
     Column("waiting_since", UTC_TIME, nullable=True),
+    # The message (in the member's chat) whose button they answered with: edited when they
+    # move up from the waiting list, so it never goes on saying they are waiting.
+    Column("message_id", BigInteger, nullable=True),
     Index("ix_session_answer_person", "person_id"),
 )
 

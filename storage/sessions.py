@@ -223,9 +223,13 @@ class SessionsRepo:
         answer: str,
         now: datetime,
         waiting_since: datetime | None = None,
+        message_id: int | None = None,
     ) -> None:
-        """Record (or replace) the person's answer."""
+        """Record (or replace) the person's answer, and the message they answered from
+        (None: keep the one known)."""
         a = schema.session_answer
+        if message_id is None:
+            message_id = await self.message_of(session_id, person_id)
         await self._conn.execute(
             delete(a).where(a.c.session_id == session_id, a.c.person_id == person_id)
         )
@@ -236,8 +240,18 @@ class SessionsRepo:
                 answer=answer,
                 answered_at=now,
                 waiting_since=waiting_since,
+                message_id=message_id,
             )
         )
+
+    async def message_of(self, session_id: int, person_id: int) -> int | None:
+        """The message the person last answered the session from, if known."""
+        a = schema.session_answer
+        found = await self._conn.execute(
+            select(a.c.message_id).where(a.c.session_id == session_id, a.c.person_id == person_id)
+        )
+        value = found.scalar_one_or_none()
+        return None if value is None else int(value)
 
     async def count(self, session_id: int, answer: str) -> int:
         """How many gave this answer."""
@@ -284,6 +298,43 @@ class SessionsRepo:
             Recipient(r.person_id, r.answer, r.paused, r.unreachable_at is not None, r.quiet_hours)
             for r in rows
         ]
+
+    async def unanswered(self, session_id: int) -> list[Recipient]:
+        """People in the session's group who have not answered it, with their delivery
+        settings (answer "")."""
+        a, p, s, m = (
+            schema.session_answer,
+            schema.person,
+            schema.group_session,
+            schema.membership,
+        )
+        group = select(s.c.group_id).where(s.c.id == session_id).scalar_subquery()
+        answered = select(a.c.person_id).where(a.c.session_id == session_id)
+        rows = await self._conn.execute(
+            select(p.c.id, p.c.paused, p.c.unreachable_at, p.c.quiet_hours)
+            .where(
+                p.c.id.in_(select(m.c.person_id).where(m.c.group_id == group)),
+                p.c.id.not_in(answered),
+            )
+            .order_by(p.c.id)
+        )
+        return [
+            Recipient(r.id, "", r.paused, r.unreachable_at is not None, r.quiet_hours)
+            for r in rows
+        ]
+
+    async def was_invited(self, session_id: int, person_id: int) -> bool:
+        """True if the person answered the session or was sent its invitation."""
+        a, o = schema.session_answer, schema.outbox
+        answered = await self._conn.execute(
+            select(a.c.person_id).where(a.c.session_id == session_id, a.c.person_id == person_id)
+        )
+        if answered.first() is not None:
+            return True
+        invited = await self._conn.execute(
+            select(o.c.id).where(o.c.dedupe_key == f"si{session_id}:{person_id}")
+        )
+        return invited.first() is not None
 
     async def quiet_settings(self, session_id: int, answers: Sequence[str]) -> set[str | None]:
         """The distinct quiet-hours settings of those with these answers (None: default)."""

@@ -32,17 +32,24 @@ def valid_quiet_hours(value: str) -> bool:
 @dataclass(frozen=True)
 class Payload:
     """What a queued message says: its text (Telegram HTML) and any buttons, and a small
-    text file sent after it, such as a calendar file (file name, contents)."""
+    text file sent after it, such as a calendar file (file name, contents).
+
+    With `edit`, nothing new is sent: the message with that id in the person's chat is
+    changed to say this instead (an invitation that should no longer say "waiting list").
+    """
 
     text: str
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     document: tuple[str, str] | None = None
+    edit: int | None = None
 
     def dumps(self) -> str:
         """As stored in the outbox."""
         data: dict[str, object] = {"text": self.text, "buttons": self.buttons}
         if self.document is not None:
             data["document"] = list(self.document)
+        if self.edit is not None:
+            data["edit"] = self.edit
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -52,7 +59,8 @@ class Payload:
         buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
         document = data.get("document")
         attached = (str(document[0]), str(document[1])) if document else None
-        return cls(str(data["text"]), buttons, attached)
+        edit = data.get("edit")
+        return cls(str(data["text"]), buttons, attached, int(edit) if edit else None)
 
 
 # Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.services.quiet_hours import QUIET_STEP, read_quiet_hours
 from bot.services.roles import NAME_STEP, Role, role_in
 from bot.services.sessions import Sessions
 from bot.services.text_rules import clean_name
@@ -48,6 +49,22 @@ class NameResult:
 
     outcome: NameOutcome
     name: str | None = None
+
+
+class QuietOutcome(enum.Enum):
+    """What happened to quiet hours someone typed."""
+
+    SAVED = "saved"
+    UNREADABLE = "unreadable"
+    UNKNOWN_PERSON = "unknown_person"
+
+
+@dataclass(frozen=True)
+class QuietResult:
+    """The outcome of typed quiet hours, and the value saved ("HH:MM-HH:MM" or "off")."""
+
+    outcome: QuietOutcome
+    value: str | None = None
 
 
 # The quiet hours a member can choose from in /settings ("off": no quiet hours).
@@ -154,6 +171,29 @@ class Membership:
                 return None
             await tx.people.set_quiet_hours(person.id, QUIET_CHOICES[choice])
         return QUIET_CHOICES[choice]
+
+    async def begin_quiet_hours(self, telegram_id: int) -> bool:
+        """Wait for the person to type their own quiet hours; False if they are not known."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return False
+            await tx.steps.set(person.id, QUIET_STEP, {}, self._clock.now())
+        return True
+
+    async def set_typed_quiet_hours(self, telegram_id: int, text: str) -> QuietResult:
+        """Save quiet hours typed in the person's own words, ending the step; when they
+        cannot be read the step goes on, so the person can try again."""
+        value = read_quiet_hours(text)
+        if value is None:
+            return QuietResult(QuietOutcome.UNREADABLE)
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return QuietResult(QuietOutcome.UNKNOWN_PERSON)
+            await tx.people.set_quiet_hours(person.id, value)
+            await tx.steps.clear(person.id)
+        return QuietResult(QuietOutcome.SAVED, value)
 
     async def set_paused(self, telegram_id: int, paused: bool) -> bool:
         """Pause or resume all messages; False if the person is not known."""

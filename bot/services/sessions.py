@@ -79,6 +79,8 @@ KIND_PLACE = "session_place"
 KIND_REMINDER = "session_reminder"
 KIND_ATTENDANCE = "session_attendance"
 KIND_FEEDBACK = "session_feedback"
+# The invitation a member answered from, changed once they move up from the waiting list.
+KIND_INVITE_EDIT = "session_invite_edit"
 
 
 class Answer(enum.StrEnum):
@@ -123,6 +125,11 @@ class DraftProblem(enum.Enum):
     BAD_REMINDERS = "bad_reminders"
     WHEN = "when"
     CANNOT_SKIP = "cannot_skip"
+    # A start date typed without a year had gone this year: asked before it is used.
+    CONFIRM_YEAR = "confirm_year"
+
+
+_MOMENTS = ("starts_at", "ends_at", "pending_start")
 
 
 @dataclass
@@ -142,13 +149,16 @@ class Draft:
     content_note: str | None = None
     capacity: int | None = None
     reminders: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDERS))
+    # A start read as next year's, waiting for the coordinator to say it is what they meant.
+    pending_start: datetime | None = None
 
     def to_data(self) -> dict[str, Any]:
         """As stored in the pending step (JSON)."""
-        data = {k: v for k, v in self.__dict__.items() if k not in ("starts_at", "ends_at")}
+        data = {k: v for k, v in self.__dict__.items() if k not in _MOMENTS}
         data["stage"] = self.stage.value
-        data["starts_at"] = self.starts_at.isoformat() if self.starts_at else None
-        data["ends_at"] = self.ends_at.isoformat() if self.ends_at else None
+        for key in _MOMENTS:
+            moment = getattr(self, key)
+            data[key] = moment.isoformat() if moment else None
         return data
 
     def preview(self) -> SessionRow:
@@ -180,7 +190,7 @@ class Draft:
         """From the pending step."""
         values = dict(data)
         values["stage"] = Stage(values["stage"])
-        for key in ("starts_at", "ends_at"):
+        for key in _MOMENTS:
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         return cls(**values)
 
@@ -222,6 +232,7 @@ class AnswerOutcome(enum.Enum):
     STARTED = "started"
     CANCELLED = "cancelled"
     NOT_MEMBER = "not_member"
+    LEFT_GROUP = "left_group"
     GONE = "gone"
 
 
@@ -433,14 +444,16 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
     """Going / Maybe / Can't go (the current answer ticked) and the calendar file."""
     if session.state == "cancelled":
         return []
-    chosen = Answer.GOING if answer is Answer.WAITING else answer
+    # On the waiting list, the first button says so (tapping it keeps the place in line).
+    going = texts.BUTTON_WAITING if answer is Answer.WAITING else texts.BUTTON_GOING
     row = []
     for code, value, text in (
-        ("g", Answer.GOING, texts.BUTTON_GOING),
+        ("g", Answer.GOING, going),
         ("m", Answer.MAYBE, texts.BUTTON_MAYBE),
         ("n", Answer.NO, texts.BUTTON_CANT_GO),
     ):
-        shown = ("✓ " if value is chosen else "") + label(text)
+        chosen = value is answer or (value is Answer.GOING and answer is Answer.WAITING)
+        shown = ("✓ " if chosen else "") + label(text)
         row.append((shown, _button_data("SESSION_ANSWER", session.id, code)))
     calendar = (
         label(texts.BUTTON_CALENDAR),
@@ -591,17 +604,48 @@ class Sessions:
             return DraftReply(draft, DraftProblem.CANNOT_SKIP)
         problem = self._take(draft, text, zone)
         if problem is not None:
+            if problem.problem is DraftProblem.CONFIRM_YEAR:
+                return await self._keep(telegram_id, chat_id, draft, problem)
             return problem
+        return await self._next(telegram_id, chat_id, draft)
+
+    async def confirm_year(self, telegram_id: int, chat_id: int, meant: bool) -> DraftReply:
+        """The coordinator says whether a start read as next year's is what they meant:
+        if so it is used and the next question asked; if not, the start is asked again."""
+        draft = await self.draft(telegram_id)
+        if draft is None or draft.stage is not Stage.STARTS or draft.pending_start is None:
+            return DraftReply(draft, DraftProblem.NO_DRAFT)
+        start, draft.pending_start = draft.pending_start, None
+        if not meant:
+            return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+        self._set_start(draft, start)
+        return await self._next(telegram_id, chat_id, draft)
+
+    async def _next(self, telegram_id: int, chat_id: int, draft: Draft) -> DraftReply:
+        """Go on to the next question (or, when changing one detail, to confirming)."""
         if draft.edit is not None:
             draft.stage = Stage.CONFIRM
         else:
             draft.stage = STAGES[STAGES.index(draft.stage) + 1]
+        return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+
+    async def _keep(
+        self, telegram_id: int, chat_id: int, draft: Draft, reply: DraftReply
+    ) -> DraftReply:
+        """Save the draft as it is now, and give `reply`."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             if not await may_manage(tx, telegram_id, draft.group_id, self._admins):
                 return DraftReply(None, DraftProblem.NOT_ALLOWED)
             await self._save_draft(tx, telegram_id, chat_id, draft, now)
-        return DraftReply(draft)
+        return reply
+
+    @staticmethod
+    def _set_start(draft: Draft, start: datetime) -> None:
+        length = (draft.ends_at - draft.starts_at) if draft.ends_at and draft.starts_at else None
+        draft.starts_at = start
+        # A moved session keeps its length.
+        draft.ends_at = start + length if length else None
 
     def _take(self, draft: Draft, text: str | None, zone: ZoneInfo) -> DraftReply | None:
         """Put the typed answer into the draft; a reply saying why not, if it cannot be."""
@@ -615,15 +659,14 @@ class Sessions:
             when = parse_when(text or "", self._clock.now(), zone)
             if isinstance(when, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, when)
-            length = (
-                (draft.ends_at - draft.starts_at) if draft.ends_at and draft.starts_at else None
-            )
-            draft.starts_at = when.at
-            # A moved session keeps its length.
-            draft.ends_at = when.at + length if length else None
+            if when.next_year:
+                # "1 Dec" typed on 4 December: asked about before it is used.
+                draft.pending_start = when.at
+                return DraftReply(draft, DraftProblem.CONFIRM_YEAR)
+            self._set_start(draft, when.at)
         elif stage is Stage.ENDS:
             assert draft.starts_at is not None
-            end = parse_end(text or "", draft.starts_at, zone)
+            end = parse_end(text or "", draft.starts_at, zone, self._clock.now())
             if isinstance(end, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, end)
             draft.ends_at = end.at
@@ -798,9 +841,12 @@ class Sessions:
         now: datetime,
         changes: str,
     ) -> int:
-        """Queue a message about a change or cancellation to everyone who answered."""
+        """Queue a message about a change or cancellation to everyone who was invited:
+        those who answered, and the group's members who have not answered yet (except
+        those who paused messages, who were not sent the invitation either); how many."""
         people = await tx.sessions.recipients(session.id, list(Answer))
-        reachable = [p for p in people if not p.unreachable]
+        unanswered = [p for p in await tx.sessions.unanswered(session.id) if not p.paused]
+        reachable = [p for p in people + unanswered if not p.unreachable]
         # Those who may have it in their calendar get the file again, so their calendar
         # updates (or drops the session) by itself.
         ics = calendar_file(session, group_name, zone, now)
@@ -808,7 +854,10 @@ class Sessions:
         rows = []
         for p in reachable:
             view = SessionView(
-                session, group_name, Answer(p.answer), await self._place(tx, session, p)
+                session,
+                group_name,
+                Answer(p.answer) if p.answer else None,
+                await self._place(tx, session, p),
             )
             header = (
                 texts.SESSION_CANCELLED_HEADER
@@ -816,6 +865,7 @@ class Sessions:
                 else texts.SESSION_CHANGED_HEADER
             )
             text = Raw(session_text(view, zone, None, header) + changes)
+            in_calendar = p.answer not in ("", Answer.NO)
             buttons = answer_buttons(session, view.answer)
             if session.state == "cancelled":
                 buttons = [[(label(texts.BUTTON_CALENDAR_REMOVE), _calendar_data(session))]]
@@ -824,7 +874,7 @@ class Sessions:
                     f"sc{session.id}.{session.sequence}:{p.person_id}",
                     KIND_CHANGE,
                     p.person_id,
-                    Payload(text, buttons, document if p.answer != Answer.NO else None).dumps(),
+                    Payload(text, buttons, document if in_calendar else None).dumps(),
                     now,
                 )
             )
@@ -882,9 +932,18 @@ class Sessions:
         )
 
     async def answer(
-        self, telegram_id: int, session_id: int, code: str, zone: ZoneInfo
+        self,
+        telegram_id: int,
+        session_id: int,
+        code: str,
+        zone: ZoneInfo,
+        message_id: int | None = None,
     ) -> AnswerResult:
-        """Record a member's answer; Going on a full session joins the waiting list."""
+        """Record a member's answer; Going on a full session joins the waiting list.
+
+        `message_id` is the message they answered from (their invitation), remembered so
+        it can be changed when they move up from the waiting list.
+        """
         wanted = ANSWER_CODES.get(code)
         now = self._clock.now()
         async with self._storage.transaction() as tx:
@@ -893,6 +952,11 @@ class Sessions:
             if session is None or wanted is None:
                 return AnswerResult(AnswerOutcome.GONE)
             if person is None or not await tx.groups.is_member(session.group_id, person.id):
+                if person is not None and await tx.sessions.was_invited(session.id, person.id):
+                    # Invited while in the group, and has left it since.
+                    group = await tx.groups.get(session.group_id)
+                    view = SessionView(session, group.name if group else "")
+                    return AnswerResult(AnswerOutcome.LEFT_GROUP, view)
                 return AnswerResult(AnswerOutcome.NOT_MEMBER)
             previous = await tx.sessions.answer_of(session.id, person.id)
             if session.state == "cancelled":
@@ -905,10 +969,12 @@ class Sessions:
             if wanted is Answer.GOING and previous in (Answer.GOING, Answer.WAITING):
                 outcome = AnswerOutcome.WAITING if previous == Answer.WAITING else outcome
             elif wanted is Answer.GOING and await self._full(tx, session):
-                await tx.sessions.set_answer(session.id, person.id, Answer.WAITING, now, now)
+                await tx.sessions.set_answer(
+                    session.id, person.id, Answer.WAITING, now, now, message_id
+                )
                 outcome = AnswerOutcome.WAITING
             else:
-                await tx.sessions.set_answer(session.id, person.id, wanted, now)
+                await tx.sessions.set_answer(session.id, person.id, wanted, now, None, message_id)
             if previous == Answer.GOING and wanted is not Answer.GOING:
                 group = await tx.groups.get(session.group_id)
                 await self._fill_places(tx, session, group.name if group else "", zone, now)
@@ -932,16 +998,30 @@ class Sessions:
                 break
             await tx.sessions.set_answer(session.id, person_id, Answer.GOING, now)
             view = SessionView(session, group_name, Answer.GOING)
+            buttons = answer_buttons(session, Answer.GOING)
             text = session_text(view, zone, None, texts.SESSION_PLACE_FREED)
             rows.append(
                 OutboxNew(
                     f"sp{session.id}:{person_id}:{stamp}",
                     KIND_PLACE,
                     person_id,
-                    Payload(text, answer_buttons(session, Answer.GOING)).dumps(),
+                    Payload(text, buttons).dumps(),
                     now,
                 )
             )
+            # The invitation they answered from no longer says they are waiting.
+            message_id = await tx.sessions.message_of(session.id, person_id)
+            if message_id is not None:
+                shown = session_text(view, zone, None)
+                rows.append(
+                    OutboxNew(
+                        f"se{session.id}:{person_id}:{stamp}",
+                        KIND_INVITE_EDIT,
+                        person_id,
+                        Payload(shown, buttons, edit=message_id).dumps(),
+                        now,
+                    )
+                )
         await tx.outbox.enqueue(rows, now)
 
     async def calendar(

@@ -10,7 +10,14 @@ Choices for the forms people read differently:
 - Slashed dates are day first, as in the UK: "4/3" is 4 March.
 - A date without a year is its next occurrence: this year if the date is today or later,
   otherwise next year. A time already gone earlier today is reported as in the past rather
-  than moved a year on.
+  than moved a year on. A date moved to next year that went by this year within about six
+  months ("1 Dec" typed on 4 December) is marked (`When.next_year`), so the person can be
+  asked whether that is what they meant before it is used.
+- A day of the month alone ("15th", or "Tue 15" with a weekday) is its next occurrence:
+  this month if it is still ahead, otherwise the next month that has it (and, with a
+  weekday, the next month in which it falls on that weekday).
+- "this Tuesday" is the same as "Tuesday".
+- "in 2 hours", "in 30 minutes", "in a day" count from now, to the next whole minute.
 - A time without a date is today if it is still ahead, otherwise tomorrow.
 - "Friday" is today if today is Friday and the time is still ahead, otherwise the next Friday.
   "next Friday" is the first Friday strictly after today (so, typed on a Thursday, it is the
@@ -33,6 +40,9 @@ from zoneinfo import ZoneInfo
 # Longer than anything a person would type for a date and time; longer input is refused
 # before any parsing, so a pasted essay costs nothing.
 MAX_INPUT = 100
+# A date without a year read as next year's is marked for asking when this year's went by
+# within about six months (so its next occurrence is further ahead than this).
+_RECENTLY_GONE = timedelta(days=183)
 # Years searched for the next 29 February; leap days can be eight years apart (2096, 2104).
 _LEAP_SEARCH = 9
 
@@ -51,10 +61,15 @@ class WhenProblem(enum.Enum):
 
 @dataclass(frozen=True)
 class When:
-    """A moment understood from typed text, in UTC and in the time zone it was read in."""
+    """A moment understood from typed text, in UTC and in the time zone it was read in.
+
+    `next_year` is True when a date typed without a year has already gone this year, so
+    it was read as next year's: say so, and ask, before using it.
+    """
 
     at: datetime
     local: datetime
+    next_year: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,11 @@ class _Parts:
     month: int | None = None
     day: int | None = None
     clock: time | None = None
+    # A day of the month typed without its month ("15th", or "15" after a weekday).
+    day_only: int | None = None
+    bare_day: bool = False
+    # Set when placed: a date without a year that had gone this year, read as next year's.
+    next_year: bool = False
 
 
 def parse_when(
@@ -162,6 +182,11 @@ def parse_when(
     """The moment `text` names, read in `zone` as of `now`, or why it cannot be used."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    later = _from_now(text, now)
+    if later is not None:
+        if later - now > max_ahead:
+            return WhenError(WhenProblem.TOO_FAR, later.astimezone(zone))
+        return When(at=later.astimezone(UTC), local=later.astimezone(zone))
     parts = _read(text)
     if parts is None or parts.clock is None:
         return WhenError(WhenProblem.NOT_UNDERSTOOD)
@@ -179,7 +204,22 @@ def parse_when(
         return WhenError(WhenProblem.IN_THE_PAST, placed)
     if placed - now > max_ahead:
         return WhenError(WhenProblem.TOO_FAR, placed)
-    return When(at=placed.astimezone(UTC), local=placed)
+    return When(at=placed.astimezone(UTC), local=placed, next_year=parts.next_year)
+
+
+def _from_now(text: str, now: datetime) -> datetime | None:
+    """The moment "in 2 hours" (a length of time after "in") names: from `now`, rounded up
+    to the whole minute; None if the text is not of that form."""
+    words = text.strip().lower()
+    if not words.startswith("in ") or len(words) > MAX_INPUT:
+        return None
+    length = parse_duration(words[3:])
+    if length is None:
+        return None
+    later = now.astimezone(UTC) + length
+    if later.second or later.microsecond:
+        later = later.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return later
 
 
 def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
@@ -238,6 +278,10 @@ def _read(text: str) -> _Parts | None:
             parts.strictly_after_today = True
             kinds.append("weekday")
             used = 2
+        elif word == "this" and following in _WEEKDAYS:
+            parts.weekday = _WEEKDAYS[following]
+            kinds.append("weekday")
+            used = 2
         elif word in _WEEKDAYS:
             parts.weekday = _WEEKDAYS[word]
             kinds.append("weekday")
@@ -256,11 +300,18 @@ def _read(text: str) -> _Parts | None:
         elif (spelled := _spelled_date(words, index)) is not None:
             (parts.year, parts.month, parts.day), used = spelled
             kinds.append("date")
+        elif day := _DAY.fullmatch(word):
+            parts.day_only = int(day[1])
+            parts.bare_day = day[0] == day[1]
+            kinds.append("date")
         else:
             return None
         index += used
     # Two of anything ("2pm 3pm", "today tomorrow") leaves no single answer.
     if len(kinds) != len(set(kinds)):
+        return None
+    # A bare number is a day of the month only beside a weekday ("Tue 15 6pm").
+    if parts.bare_day and parts.weekday is None:
         return None
     return parts
 
@@ -323,6 +374,17 @@ def _wall_time(parts: _Parts, clock: time, now_local: datetime) -> datetime | No
         day = _calendar_date(parts.year, parts.month, parts.day, today)
         if day is None or (parts.weekday is not None and day.weekday() != parts.weekday):
             return None
+        # A date that went by recently ("1 Dec" typed on 4 December) is more likely a slip
+        # than a plan for a year ahead; January typed in December is plainly next year's.
+        if parts.year is None and day.year > today.year and day - today > _RECENTLY_GONE:
+            parts.next_year = True
+    elif parts.day_only is not None:
+        if parts.days_from_today is not None or parts.strictly_after_today:
+            return None
+        found = _day_of_month(parts.day_only, parts.weekday, today, still_ahead)
+        if found is None:
+            return None
+        day = found
     elif parts.days_from_today is not None:
         if parts.weekday is not None:
             return None
@@ -351,6 +413,25 @@ def _calendar_date(year: int | None, month: int, day: int, today: date) -> date 
             continue
         if candidate >= today:
             return candidate
+    return None
+
+
+def _day_of_month(number: int, weekday: int | None, today: date, still_ahead: bool) -> date | None:
+    """The next date (today if its time is still ahead) that is day `number` of its month,
+    and falls on `weekday` if one is given; None if there is none within a year."""
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = date(year, month, number)
+        except ValueError:
+            candidate = None
+        if (
+            candidate is not None
+            and (candidate > today or (candidate == today and still_ahead))
+            and (weekday is None or candidate.weekday() == weekday)
+        ):
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return None
 
 
@@ -435,20 +516,34 @@ def parse_duration(text: str) -> timedelta | None:
     return timedelta(minutes=round(total.total_seconds() / 60))
 
 
-def parse_end(text: str, start: datetime, zone: ZoneInfo) -> When | WhenError:
+def parse_end(
+    text: str, start: datetime, zone: ZoneInfo, now: datetime | None = None
+) -> When | WhenError:
     """When a session starting at `start` ends: a length ("2 hours"), a time on the same
-    day ("4pm"), or a full date and time; or why that cannot be used."""
+    day ("4pm"), or a full date and time; or why that cannot be used.
+
+    Days named relative to today ("today 11am", "Friday 4pm") are read from `now`, as the
+    person typing them means them, so an end before the start is refused.
+    """
     length = parse_duration(text)
     if length is not None:
         end = start + length
         if length > MAX_SESSION:
             return WhenError(WhenProblem.TOO_LONG, end.astimezone(zone))
         return When(at=end.astimezone(UTC), local=end.astimezone(zone))
-    result = parse_when(text, start, zone, max_ahead=timedelta(days=2))
+    typed = _read(text)
+    relative = typed is not None and (
+        typed.days_from_today is not None or typed.weekday is not None
+    )
+    reference = now if now is not None and relative else start
+    ahead = timedelta(days=2) + (start - reference)
+    result = parse_when(text, reference, zone, max_ahead=ahead)
     if isinstance(result, WhenError):
         if result.problem in (WhenProblem.IN_THE_PAST, WhenProblem.TOO_FAR):
             return WhenError(WhenProblem.BEFORE_START, result.local)
         return result
+    if result.at <= start:
+        return WhenError(WhenProblem.BEFORE_START, result.local)
     if result.at - start > MAX_SESSION:
         # A time alone ("1pm" for a 2pm start) is read as the next day; say what was meant.
         parts = _read(text)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.buttons import assert_every_button_reads_back
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 
@@ -15,10 +16,12 @@ ADMIN = 700_001
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeBotApi]:
-    """A fake Bot API on 127.0.0.1 that fails the test on any method it does not know."""
+    """A fake Bot API on 127.0.0.1 that fails the test on any method it does not know, or
+    on any button the bot sent that it could not read back when tapped."""
     async with FakeBotApi() as api:
         yield api
         api.assert_no_unknown_calls()
+        assert_every_button_reads_back(api.calls)
 
 
 @pytest.fixture

@@ -99,6 +99,30 @@ async def _invitation(fake: FakeBotApi, member: int) -> dict[str, Any]:
     return await fake.wait_for_text(member, "Can you make it?", timeout=10)
 
 
+async def _tap_for_notice(
+    fake: FakeBotApi, phone: Phone, label: str, message: dict[str, Any]
+) -> str:
+    """Tap a button whose answer is a notice over the message (which stays as it is);
+    return the notice."""
+    data = next(d for t, d in fake.buttons(message) if label in t)
+    started = time.monotonic()
+    fake.tap(phone.user, message["message_id"], data)
+
+    def answered(call: Any) -> bool:
+        return call.at >= started and call.method == "answerCallbackQuery"
+
+    call = await fake.wait_for(answered)
+    edits = [
+        c
+        for c in fake.calls
+        if c.at >= started
+        and c.method.startswith("editMessage")
+        and c.params.get("message_id") == message["message_id"]
+    ]
+    assert not edits, edits
+    return str(call.params.get("text", ""))
+
+
 async def _overview(fake: FakeBotApi, admin: Phone) -> dict[str, Any]:
     listing = await admin.send("/sessions")
     assert "Sessions you run" in listing["text"], listing["text"]
@@ -142,9 +166,7 @@ async def test_create_invites_every_member_and_answers_are_counted(
     assert _count(fake, third.id, TITLE) == 1
 
     overview = await _overview(fake, admin)
-    assert "Going: 1\n  M8001" in overview["text"]
-    assert "Maybe: 1\n  M8002" in overview["text"]
-    assert "Can't go: 1\n  M8003" in overview["text"]
+    assert "1 going: M8001\n1 maybe: M8002\n1 can't go: M8003" in overview["text"]
 
     listed = await first.send("/sessions")
     assert TITLE in listed["text"] and "Your answer: going" in listed["text"]
@@ -166,7 +188,7 @@ async def test_someone_who_joins_later_gets_the_invitation_too(
     assert TITLE in invitation["text"] and "Wednesday 4 March at 2pm to 4pm" in invitation["text"]
     answered = await newcomer.tap("Going", invitation)
     assert "Your answer: going" in answered["text"]
-    assert "Going: 1" in (await _overview(fake, admin))["text"]
+    assert "1 going: member (no name given)" in (await _overview(fake, admin))["text"]
 
 
 async def test_a_full_session_keeps_a_waiting_list_and_promotes(
@@ -178,22 +200,43 @@ async def test_a_full_session_keeps_a_waiting_list_and_promotes(
     for phone in (first, second):
         reply = await phone.tap("Going", await _invitation(fake, phone.id))
         assert "Your answer: going" in reply["text"]
-    waiting = await third.tap("Going", await _invitation(fake, third.id))
+    invitation = await _invitation(fake, third.id)
+    waiting = await third.tap("Going", invitation)
     assert "you're on the waiting list: number 1" in waiting["text"]
+    # The invitation shows the waiting list, not "Going".
+    labels = [t for t, _ in fake.buttons(waiting)][:3]
+    assert labels == ["✓ On the waiting list", "Maybe", "Can't go"]
+    overview = await _overview(fake, admin)
+    assert "2 going (full): M8001, M8002\n1 on the waiting list: M8003" in overview["text"]
     fourth = Phone(fake, MEMBERS[3])
     later = await fourth.tap("Going", await _invitation(fake, fourth.id))
     assert "number 2" in later["text"]
 
+    before_drop = time.monotonic()
     dropped = await second.tap("Can't go", fake.last_message(second.id))
     assert "Your answer: can't go" in dropped["text"]
     promoted = await fake.wait_for_text(third.id, "A place has come up", timeout=10)
     assert "you're down as going now" in promoted["text"]
+    # The invitation they answered from is changed too: no longer on the waiting list.
+    await fake.wait_for(
+        lambda c: (
+            c.at >= before_drop
+            and c.method == "editMessageText"
+            and c.params.get("chat_id") == third.id
+            and c.params.get("message_id") == invitation["message_id"]
+            and c.response is not None
+        ),
+        timeout=10,
+    )
+    edited = fake.message(third.id, invitation["message_id"])
+    assert "Your answer: going" in edited["text"] and "waiting list" not in edited["text"]
+    assert [t for t, _ in fake.buttons(edited)][:3] == ["✓ Going", "Maybe", "Can't go"]
     # They can still say no, and the next in line moves up.
     await third.tap("Can't go", promoted)
     await fake.wait_for_text(fourth.id, "A place has come up", timeout=10)
     overview = await _overview(fake, admin)
-    assert "Going: 2" in overview["text"] and "of 2 places" in overview["text"]
-    assert "Waiting list: 0" in overview["text"]
+    assert "2 going (full): M8001, M8004" in overview["text"]
+    assert "waiting list" not in overview["text"]
 
 
 async def test_changes_and_cancellation_reach_everyone_who_answered(
@@ -213,21 +256,30 @@ async def test_changes_and_cancellation_reach_everyone_who_answered(
     confirm = await admin.send("tomorrow 3pm")
     assert "tomorrow at 3pm to 5pm" in confirm["text"]
     saved = await admin.tap("Save and tell people", confirm)
-    assert "3 people who answered will be told" in saved["text"]
+    # Everyone invited is told, answered or not: 5 members.
+    assert "Saved. I'll tell the 5 people who were invited what changed." in saved["text"]
     for phone in answering:
         change = await fake.wait_for_text(phone.id, "A change to Planning meeting", 10)
         assert "The time has changed (it was Wednesday 4 March at 2pm to 4pm)" in change["text"]
         assert "Wednesday 4 March at 3pm to 5pm" in change["text"]
-    assert _count(fake, silent, "A change to") == 0
+    # Someone who has not answered yet hears of it too, and can answer from it.
+    change = await fake.wait_for_text(silent, "A change to Planning meeting", 10)
+    assert "Wednesday 4 March at 3pm to 5pm" in change["text"]
+    assert "Can you make it?" in change["text"]
+    assert [t for t, _ in fake.buttons(change)][:3] == ["Going", "Maybe", "Can't go"]
 
     overview = await _overview(fake, admin)
     confirm = await admin.tap("Cancel the session", overview)
-    assert "Everyone who answered (3) will be told" in confirm["text"]
+    assert "Everyone who was invited will be told" in confirm["text"]
     done = await admin.tap("Yes, cancel it", confirm)
-    assert "Cancelled. 3 people" in done["text"]
+    assert "Cancelled. I'll tell the 5 people who were invited." in done["text"]
     for phone in answering:
         await fake.wait_for_text(phone.id, "is cancelled. Sorry about that", 10)
-    assert _count(fake, silent, "is cancelled") == 0
+    await fake.wait_for_text(silent, "is cancelled. Sorry about that", 10)
+    # A second tap on "Yes, cancel it" leaves "Cancelled" on the screen, with a notice.
+    again = await _tap_for_notice(fake, admin, "Yes, cancel it", confirm)
+    assert "already" in again
+    assert fake.message(admin.id, done["message_id"])["text"] == done["text"]
 
     # An old invitation's buttons get a kind reply, and the answer is not changed.
     stale = await Phone(fake, silent).tap("Going", await _invitation(fake, silent))
@@ -475,11 +527,12 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         await Phone(fake, came).tap("Going", await _invitation(fake, came))
         await Phone(fake, absent).tap("Maybe", await _invitation(fake, absent))
 
-        early = await admin.tap_data(
-            f"st:{_rows(tmp_path, 'SELECT id FROM group_session')[0][0]}",
-            await admin.send("/sessions"),
-        )
-        assert "once the session has started" in early["text"]
+        card = await _overview(fake, admin)
+        early = await _tap_for_notice(fake, admin, "Mark who came", card)
+        assert early == "You can mark who came once the session has started."
+        # The card stays as it was, buttons and all.
+        still = fake.message(admin.id, card["message_id"])
+        assert still["text"] == card["text"] and fake.buttons(still) == fake.buttons(card)
 
         clock.set(datetime(2026, 6, 9, 15, 5, tzinfo=UTC))  # it ended at 16:00 BST
         ask = await fake.wait_for_text(admin.id, "has finished", timeout=10)
@@ -608,7 +661,7 @@ async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Pa
                 "SELECT 1, person_id, 'going', '2026-06-08 09:00:00' FROM membership"
             )
         overview = await _overview(fake, admin)
-        assert "Going: 45" in overview["text"] and " and 5 more" in overview["text"]
+        assert "45 going: M8100, M8101" in overview["text"] and " and 5 more" in overview["text"]
         assert len(overview["text"]) < 4096
 
         clock.set(datetime(2026, 6, 9, 15, 30, tzinfo=UTC))
@@ -681,3 +734,67 @@ async def test_with_several_groups_the_group_is_asked_first(
         in (summary["text"])
     )
     assert "0 people, 0 hours in all" in summary["text"]
+
+
+async def test_a_second_tap_on_save_and_invite_leaves_the_confirmation(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await admin.send("/newsession")
+    await admin.send(TITLE)
+    await admin.send("tomorrow 2pm")
+    place = await admin.send("2 hours")
+    content = await admin.tap("Skip", await admin.tap("Skip", place))
+    reminders = await admin.tap("No limit", await admin.tap("Skip", content))
+    confirm = await admin.tap("Usual times", reminders)
+    saved = await admin.tap("Save and invite", confirm)
+    assert "Invitations are on their way to 5 people" in saved["text"]
+
+    again = await _tap_for_notice(fake, admin, "Save and invite", confirm)
+    assert again == "That's done already: there's nothing more to save here."
+    assert fake.message(admin.id, saved["message_id"])["text"] == saved["text"]
+    assert _rows(tmp_path, "SELECT count(*) FROM group_session") == [(1,)]
+
+
+async def test_going_on_an_old_invitation_after_leaving_says_what_happened(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin, member = Phone(fake, ADMIN), Phone(fake, MEMBERS[0])
+    await _create(fake, admin)
+    invitation = await _invitation(fake, member.id)
+    await member.send("/leave")
+    left = await member.tap("Yes, leave")
+    assert "You've left Carers group" in left["text"]
+
+    answered = await member.tap("Going", invitation)
+    assert answered["text"] == (
+        "You left Carers group, so I can't take an answer for Planning meeting. "
+        "If you'd like to come, you can join again with the group's invite link."
+    )
+    assert _rows(tmp_path, "SELECT count(*) FROM session_answer") == [(0,)]
+    # Someone never invited (a forged button) is not told about the group.
+    stranger = Phone(fake, 8999)
+    await stranger.send("/start")
+    forged = await stranger.tap_data(fake.buttons(invitation)[0][1])
+    assert "That session is for another group" in forged["text"]
+
+
+async def test_long_titles_are_cut_at_a_word_on_buttons(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    admin = Phone(fake, ADMIN)
+    title = "Planning meeting about the community mental health transformation budget"
+    await admin.send("/newsession")
+    await admin.send(title)
+    await admin.send("tomorrow 2pm")
+    place = await admin.send("2 hours")
+    content = await admin.tap("Skip", await admin.tap("Skip", place))
+    reminders = await admin.tap("No limit", await admin.tap("Skip", content))
+    await admin.tap("Save and invite", await admin.tap("Usual times", reminders))
+
+    listing = await admin.send("/sessions")
+    [shown] = [t for t, _ in fake.buttons(listing)]
+    assert len(shown) <= 60 and shown.endswith("…"), shown
+    kept = shown.removesuffix("…")
+    full = f"tomorrow at 2pm: {title}"
+    assert full.startswith(kept) and full[len(kept)] == " ", shown

@@ -207,3 +207,37 @@ async def test_ended_sessions_wait_to_be_marked_until_asked(storage: Storage) ->
     async with storage.transaction() as tx:
         await tx.sessions.update(session.id, attendance_asked_at=session.ends_at)
         assert await tx.sessions.ended_unmarked(session.ends_at + timedelta(days=1)) == []
+
+
+async def test_the_message_answered_from_is_kept_until_another_is_given(
+    storage: Storage,
+) -> None:
+    group_id, (a, b, c) = await _setup(storage)
+    session = await _session(storage, group_id)
+    async with storage.transaction() as tx:
+        await tx.sessions.set_answer(session.id, a, "waiting", T0, T0, message_id=2**40)
+        await tx.sessions.set_answer(session.id, b, "maybe", T0)
+        # Moved up: the answer changes, the message it was given from stays known.
+        await tx.sessions.set_answer(session.id, a, "going", T0 + timedelta(seconds=1))
+    async with storage.read() as tx:
+        assert await tx.sessions.message_of(session.id, a) == 2**40
+        assert await tx.sessions.message_of(session.id, b) is None
+        assert await tx.sessions.message_of(session.id, c) is None
+    async with storage.transaction() as tx:
+        await tx.sessions.set_answer(session.id, a, "no", T0, message_id=77)
+        assert await tx.sessions.message_of(session.id, a) == 77
+
+
+async def test_the_unanswered_and_the_invited(storage: Storage) -> None:
+    group_id, (a, b, c) = await _setup(storage)
+    session = await _session(storage, group_id)
+    async with storage.transaction() as tx:
+        await tx.sessions.set_answer(session.id, a, "going", T0)
+        await tx.outbox.enqueue(
+            [OutboxNew(f"si{session.id}:{b}", "session_invite", b, "{}", T0)], T0
+        )
+    async with storage.read() as tx:
+        assert [r.person_id for r in await tx.sessions.unanswered(session.id)] == [b, c]
+        assert await tx.sessions.was_invited(session.id, a)
+        assert await tx.sessions.was_invited(session.id, b)
+        assert not await tx.sessions.was_invited(session.id, c)

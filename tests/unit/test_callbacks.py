@@ -40,6 +40,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.BROADCAST_STOP: (LONGEST_ID,),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (LONGEST_ID,),
+    Action.QUIET_TYPE: (),
     # Input at arm's length and safeguarding
     Action.SHARE_CARRY_ON: (),
     Action.SHARE_BACK: (),
@@ -130,6 +131,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (2,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_YEAR_YES: (),
+    Action.SESSION_YEAR_NO: (),
 }
 
 
@@ -183,11 +186,11 @@ def test_encode_refuses_unsafe_arguments(bad: str | int) -> None:
 
 def test_encode_refuses_data_over_64_bytes() -> None:
     with pytest.raises(ValueError, match="64 bytes"):
-        encode(Action.JOIN, "a" * 40, "b" * 40)
+        encode(Action.INBOX_NEXT, LONGEST_ID, "a" * 40, LONGEST_ITEM)
 
 
 def test_encode_accepts_exactly_64_bytes() -> None:
-    data = encode(Action.JOIN, "a" * 40, "b" * 21)
+    data = encode(Action.INBOX_NEXT, LONGEST_ID, "a" * 28, LONGEST_ITEM)
 
     assert len(data.encode()) == MAX_BYTES
 

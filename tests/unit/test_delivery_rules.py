@@ -338,3 +338,9 @@ def test_a_payload_keeps_its_file_through_the_outbox() -> None:
 
     assert Payload.loads(payload.dumps()) == payload
     assert Payload.loads(Payload("No file").dumps()).document is None
+
+
+def test_a_payload_that_edits_a_message_round_trips() -> None:
+    payload = Payload("<b>Now going</b>", [[("✓ Going", "sa:1:g")]], edit=2**40)
+    assert Payload.loads(payload.dumps()) == payload
+    assert Payload.loads(Payload("plain").dumps()).edit is None

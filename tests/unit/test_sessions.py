@@ -315,12 +315,14 @@ async def test_only_the_groups_coordinator_can_change_or_cancel(
     assert await services.sessions.mark(BOB, session.id, world.ids[BOB]) is None
 
     done = await services.sessions.cancel(ANN, session.id, LONDON)
-    assert done.outcome is CancelOutcome.CANCELLED and done.told == 1
+    # Everyone invited is told: Bob answered, Dan and Eve have not; Fay paused messages
+    # before it was made, so she was not invited.
+    assert done.outcome is CancelOutcome.CANCELLED and done.told == 3
     assert (await services.sessions.cancel(ANN, session.id, LONDON)).outcome is (
         CancelOutcome.ALREADY
     )
     told = await _outbox(storage, "session_change")
-    assert [pid for pid, _, _ in told] == [world.ids[BOB]]
+    assert [pid for pid, _, _ in told] == [world.ids[BOB], world.ids[DAN], world.ids[EVE]]
     assert (await services.sessions.answer(DAN, session.id, "g", LONDON)).outcome is (
         AnswerOutcome.CANCELLED
     )
@@ -337,7 +339,8 @@ async def test_a_change_raises_the_calendar_sequence_and_moves_reminders(
 
     result = await services.sessions.save(ANN, ANN, LONDON)
 
-    assert result.outcome is SaveOutcome.CHANGED and result.told == 1
+    # Dan, who answered, and Bob and Eve, who were invited and have not answered yet.
+    assert result.outcome is SaveOutcome.CHANGED and result.told == 3
     assert result.session is not None and result.session.sequence == 1
     assert result.session.ends_at - result.session.starts_at == timedelta(hours=2)
     async with storage.read() as tx:

@@ -367,7 +367,7 @@ def test_the_limit_ahead_can_be_set() -> None:
         "tomorrow morning",
         "tomorrow evening",
         "next week 2pm",
-        "in 2 hours",
+        "in 2 hours time 2pm",
         "the meeting is at 2pm",
         "3 March",
         "Friday",
@@ -658,3 +658,141 @@ def test_a_named_day_for_queued_messages() -> None:
 )
 def test_lengths_in_words(minutes: int, words: str) -> None:
     assert describe_length(timedelta(minutes=minutes)) == words
+
+
+# --- "this Tuesday", a day of the month alone, "in 2 hours" -------------------------------
+
+# Monday 7 December 2026, 09:00 in London (GMT).
+EARLY_DECEMBER = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+# Friday 4 December 2026, midday in London.
+FOURTH_DECEMBER = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "now", "expected"),
+    [
+        ("this Tuesday 6pm", NOW, utc(2026, 1, 13, 18, 0)),  # today, still ahead
+        ("this tue at 8am", NOW, utc(2026, 1, 20, 8, 0)),  # today's has gone
+        ("this Friday 6pm", NOW, utc(2026, 1, 16, 18, 0)),
+        ("Tue 15th 6pm", EARLY_DECEMBER, utc(2026, 12, 15, 18, 0)),
+        ("Tuesday 15 6pm", EARLY_DECEMBER, utc(2026, 12, 15, 18, 0)),
+        ("tue the 15th at 6pm", EARLY_DECEMBER, utc(2026, 12, 15, 18, 0)),
+        ("15th 6pm", NOW, utc(2026, 1, 15, 18, 0)),
+        ("Thu 15th 10am", NOW, utc(2026, 1, 15, 10, 0)),
+        # The next month whose 15th is a Wednesday: April (summer time).
+        ("Wed 15th 6pm", NOW, utc(2026, 4, 15, 17, 0)),
+        # The 13th is today: still ahead at 6pm, gone at 8am (so next month's).
+        ("13th 6pm", NOW, utc(2026, 1, 13, 18, 0)),
+        ("13th 8am", NOW, utc(2026, 2, 13, 8, 0)),
+        ("31st 10am", datetime(2026, 4, 5, 9, 0, tzinfo=UTC), utc(2026, 5, 31, 9, 0)),
+    ],
+)
+def test_this_weekday_and_a_day_of_the_month(text: str, now: datetime, expected: datetime) -> None:
+    assert at(text, now=now) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["15 6pm", "tomorrow 15th 6pm", "next Tue 15th 6pm", "15th 16th 6pm", "32nd 6pm"]
+)
+def test_a_day_of_the_month_that_cannot_be_placed_is_refused(text: str) -> None:
+    assert problem(text, now=EARLY_DECEMBER).problem is WhenProblem.NOT_UNDERSTOOD
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in 2 hours", utc(2026, 1, 13, 11, 0)),
+        ("In 90 minutes", utc(2026, 1, 13, 10, 30)),
+        ("in an hour", utc(2026, 1, 13, 10, 0)),
+        ("in half an hour", utc(2026, 1, 13, 9, 30)),
+        ("in 2 days", utc(2026, 1, 15, 9, 0)),
+        ("in 1 hour 15 minutes", utc(2026, 1, 13, 10, 15)),
+    ],
+)
+def test_in_a_length_of_time_counts_from_now(text: str, expected: datetime) -> None:
+    assert at(text) == expected
+
+
+def test_in_two_hours_is_rounded_up_to_the_whole_minute() -> None:
+    assert at("in 2 hours", now=NOW + timedelta(seconds=30)) == utc(2026, 1, 13, 11, 1)
+
+
+def test_in_two_hours_across_the_spring_clock_change_is_two_real_hours() -> None:
+    # Saturday 28 March 2026, 23:30 GMT; the clocks go forward at 01:00.
+    result = parse_when("in 2 hours", datetime(2026, 3, 28, 23, 30, tzinfo=UTC), LONDON)
+    assert isinstance(result, When)
+    assert result.at == utc(2026, 3, 29, 1, 30)
+    assert (result.local.hour, result.local.minute) == (2, 30)  # BST
+
+
+def test_in_two_hours_across_the_autumn_clock_change_is_two_real_hours() -> None:
+    # Sunday 25 October 2026, 00:30 BST (23:30 UTC the day before); the clocks go back at 02:00.
+    result = parse_when("in 2 hours", datetime(2026, 10, 24, 23, 30, tzinfo=UTC), LONDON)
+    assert isinstance(result, When)
+    assert result.at == utc(2026, 10, 25, 1, 30)
+    assert (result.local.hour, result.local.minute) == (1, 30)  # GMT, the second 1:30
+
+
+def test_a_weekday_and_day_of_the_month_across_clock_changes() -> None:
+    spring = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
+    autumn = datetime(2026, 10, 23, 12, 0, tzinfo=UTC)
+    assert at("Sun 29th 10am", now=spring) == utc(2026, 3, 29, 9, 0)  # BST
+    assert at("Sun 25th 10am", now=autumn) == utc(2026, 10, 25, 10, 0)  # GMT
+    assert problem("this Sunday 1:30am", now=spring).problem is WhenProblem.DOES_NOT_EXIST
+    assert problem("Sun 25th 1:30am", now=autumn).problem is WhenProblem.AMBIGUOUS
+
+
+@pytest.mark.parametrize("text", ["in 400 days", "in 2 weeks"])
+def test_in_a_long_or_unknown_length_is_refused(text: str) -> None:
+    assert problem(text).problem in (WhenProblem.TOO_FAR, WhenProblem.NOT_UNDERSTOOD)
+
+
+@pytest.mark.parametrize("text", ["in soon", "in", "in 0 hours", "in two hours"])
+def test_in_without_a_length_is_not_understood(text: str) -> None:
+    assert problem(text).problem is WhenProblem.NOT_UNDERSTOOD
+
+
+# --- A date gone by this year is asked about, not silently moved --------------------------
+
+
+def test_a_date_that_went_by_this_year_is_read_as_next_year_and_marked() -> None:
+    result = parse_when("1 dec 10am", FOURTH_DECEMBER, LONDON)
+    assert isinstance(result, When)
+    assert result.at == utc(2027, 12, 1, 10, 0) and result.next_year
+    assert describe(result.at, LONDON, FOURTH_DECEMBER) == "Wednesday 1 December 2027 at 10am"
+
+
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        ("25 dec 10am", FOURTH_DECEMBER),  # still ahead this year
+        ("5 jan 10am", FOURTH_DECEMBER),  # plainly next January
+        ("1/12/2027 10am", FOURTH_DECEMBER),  # the year was typed
+        ("tomorrow 10am", FOURTH_DECEMBER),
+        ("Tue 15th 6pm", EARLY_DECEMBER),
+    ],
+)
+def test_other_dates_are_not_marked(text: str, now: datetime) -> None:
+    result = parse_when(text, now, LONDON)
+    assert isinstance(result, When) and not result.next_year
+
+
+# --- An end before the start is refused, read from today -------------------------------------
+
+
+def test_an_end_named_from_today_before_a_later_start_is_refused() -> None:
+    # Typed on Monday 2 March at 9am, for a session on Tuesday 3 March at 10am.
+    monday, start = utc(2026, 3, 2, 9, 0), utc(2026, 3, 3, 10, 0)
+    for text in ("today 11am", "Monday 11am", "this Monday 11am"):
+        result = parse_end(text, start, LONDON, now=monday)
+        assert isinstance(result, WhenError), text
+        assert result.problem is WhenProblem.BEFORE_START
+        assert result.local == datetime(2026, 3, 2, 11, 0, tzinfo=LONDON)
+
+
+def test_an_end_named_from_today_after_the_start_is_kept() -> None:
+    monday, start = utc(2026, 3, 2, 9, 0), utc(2026, 3, 3, 10, 0)
+    for text in ("tomorrow 1pm", "Tuesday 1pm", "Tue 3 March 1pm", "1pm"):
+        result = parse_end(text, start, LONDON, now=monday)
+        assert isinstance(result, When), text
+        assert result.at == utc(2026, 3, 3, 13, 0)
