@@ -8,12 +8,11 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError
 
 from bot import menus
-from bot.app import ChorusApp, build_application, journal_for
+from bot.app import build_application, journal_for
 from bot.clock import Clock, SystemClock
-from bot.failures import describe
 from bot.polling import FatalIntakeError, Poller
 from bot.settings import Settings
 from bot.webhook import WebhookServer
@@ -60,7 +59,8 @@ async def _serve(
             await menus.show_all(
                 application.bot, await application.bot_data.services.roles.menu_targets()
             )
-            await _warn_if_no_lead(application)
+            # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
+            await application.bot_data.services.safety.warn_if_no_lead()
             await application.bot_data.worker.start()
             await journal.replay()
             if on_ready is not None:
@@ -109,13 +109,3 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> Non
         await main(stop)
 
     asyncio.run(signalled())
-
-
-async def _warn_if_no_lead(application: ChorusApp) -> None:
-    """Loudly, in the log and in each admin's chat, if no safeguarding lead is set."""
-    safety = application.bot_data.services.safety
-    for admin in await safety.warn_if_no_lead():
-        try:
-            await application.bot.send_message(admin, safety.no_lead_warning())
-        except TelegramError as exc:
-            logger.warning("could not warn an admin that no lead is set: %s", describe(exc))

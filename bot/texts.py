@@ -693,6 +693,10 @@ ALERT_OPEN_LIST = N_(
     "They stay here each day until the lead handling them closes them with a note."
 )
 ALERT_OPEN_LINE = N_("• {reference}, {when}: {owner}")
+HELP_NO_LEAD = N_(
+    "\n\n⚠ No safeguarding lead is set, so safety alerts come to the admins only. "
+    "/leads chooses one."
+)
 ALERT_NO_LEAD_ADMINS = N_(
     "<b>No safeguarding lead is set.</b> Safety alerts go to the admins only until one is "
     "chosen. Please choose at least one with /leads."

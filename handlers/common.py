@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot import texts
@@ -16,6 +16,9 @@ from bot.context import ChorusContext
 from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
+
+# Telegram shows at most 200 characters in the note that answers a tap.
+CALLBACK_ANSWER_MAX = 200
 
 Handler = Callable[[Update, ChorusContext], Coroutine[Any, Any, None]]
 
@@ -74,20 +77,32 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
     """Answer the person: edit the message whose button they tapped, or send a new one."""
     query = update.callback_query
     if query is not None:
-        if query.message is not None and query.message.is_accessible:
+        message = query.message
+        if isinstance(message, Message) and _shows(message, text, markup):
+            # The tap would change nothing on screen; say so, or it looks ignored: a short
+            # message (a refusal, a question) is said again, a long one is pointed at.
+            plain = message.text or ""
+            fits = len(plain) <= CALLBACK_ANSWER_MAX
+            await query.answer(plain if fits else label(texts.ALREADY_SHOWN))
+            return
+        await query.answer()
+        if message is not None and message.is_accessible:
             try:
                 await query.edit_message_text(text, reply_markup=markup)
-                await query.answer()
                 return
             except BadRequest as exc:
                 if "not modified" in exc.message:
-                    # The tap changed nothing on screen; say so, or it looks ignored.
-                    await query.answer(label(texts.ALREADY_SHOWN))
                     return
                 if "not found" not in exc.message and "can't be edited" not in exc.message:
                     raise
-        await query.answer()
     await send(update, text, markup)
+
+
+def _shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
+    """True if the message already shows this text and these buttons."""
+    # python-telegram-bot escapes quotes in text_html; Chorus's texts leave them as they are.
+    shown = message.text_html.replace("&#x27;", "'").replace("&quot;", '"')
+    return shown == text and message.reply_markup == markup
 
 
 async def respond_long(update: Update, text: Raw) -> None:

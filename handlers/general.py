@@ -67,6 +67,8 @@ async def help_command(update: Update, context: ChorusContext) -> None:
         parts.append(say(texts.HELP_COORDINATOR))
     if role is Role.ADMIN:
         parts.append(say(texts.HELP_ADMIN))
+        if not await context.services.safety.lead_is_set():
+            parts.append(say(texts.HELP_NO_LEAD))
     if role >= Role.COORDINATOR:
         await menus.show(context.bot, chat_id(update), role)
     await respond(update, Raw("".join(parts)))

@@ -336,22 +336,22 @@ class Safety:
             await self._tell_others(tx, alert, me.id, text, "c", now)
         return TakeResult(TakeOutcome.TAKEN, reference)
 
-    async def warn_if_no_lead(self) -> list[int]:
-        """Warn in the log when no lead can receive alerts; the admins' chat ids, to warn
-        them too (empty when a lead is set)."""
-        async with self._storage.read() as tx:
-            if await tx.leads.reachable():
-                return []
+    async def lead_is_set(self) -> bool:
+        """True if at least one safeguarding lead can receive alerts."""
+        async with self._storage.lookup() as tx:
+            return bool(await tx.leads.reachable())
+
+    async def warn_if_no_lead(self) -> bool:
+        """Warn in the log when no lead can receive alerts; True if it warned. (Admins are
+        told in their own chat whenever they ask for /help, /leads or /coordinators.)"""
+        if await self.lead_is_set():
+            return False
         logger.warning(
             "no safeguarding lead is set: risk alerts go to the %d admins only; "
             "an admin can choose leads with /leads",
             len(self._admins),
         )
-        return sorted(self._admins)
-
-    def no_lead_warning(self) -> Raw:
-        """What the admins read when no lead is set."""
-        return say(texts.ALERT_NO_LEAD_ADMINS)
+        return True
 
     async def send_open_list(self) -> int:
         """Once a day, from 9:00, tell each lead of the alerts still open; how many messages."""

@@ -62,12 +62,14 @@ async def seeded(
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake, clock) as running:
         admin = Phone(fake, ADMIN)
+        assert "No safeguarding lead is set" in (await admin.send("/help"))["text"]
         listing = await admin.send("/leads")
         assert "☐ coordinator (no name given)" in listing["text"]
         assert "No one is a lead yet" in listing["text"]
         marked = await admin.tap("coordinator")
         assert "☑ coordinator (no name given)" in marked["text"]
         assert "No one is a lead yet" not in marked["text"]
+        assert "No safeguarding lead is set" not in (await admin.send("/help"))["text"]
         yield running
 
 

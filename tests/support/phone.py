@@ -44,7 +44,25 @@ class Phone:
         message = message or self.fake.last_message(self.id)
         started = time.monotonic()
         self.fake.tap(self.user, message["message_id"], data)
-        return await self.answer_since(started, timeout)
+        query_id = next(reversed(self.fake.callback_answers))
+
+        def noted(call: Call) -> bool:
+            # A tap that changes nothing on screen is answered with a note instead.
+            return (
+                call.method == "answerCallbackQuery"
+                and call.params.get("callback_query_id") == query_id
+                and bool(call.params.get("text"))
+            )
+
+        answer = asyncio.ensure_future(self.answer_since(started, timeout))
+        note = asyncio.ensure_future(self.fake.wait_for(noted, timeout))
+        done, pending = await asyncio.wait({answer, note}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        if answer in done:
+            return answer.result()
+        note.result()
+        return self.fake.message(self.id, message["message_id"])
 
     async def answer_since(self, started: float, timeout: float = 10.0) -> dict[str, Any]:
         """The first message the bot sent or edited in this chat after `started`."""

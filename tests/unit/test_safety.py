@@ -235,7 +235,7 @@ async def test_with_no_one_to_tell_a_yes_is_not_promised_and_the_alert_waits(
     from bot.crypto import Sealer
 
     services = Services.build(storage, clock, frozenset(), Sealer(b"k" * 32))
-    assert await services.safety.warn_if_no_lead() == []  # no admins to tell either
+    assert await services.safety.warn_if_no_lead() is True  # no admins to tell either
     alert = await services.safety.check(83, None, "I want to end it all")
     assert alert is not None
     outcome = await services.safety.answer(Writer(83, "Ash"), alert, True)
@@ -249,7 +249,7 @@ async def test_with_no_one_to_tell_a_yes_is_not_promised_and_the_alert_waits(
     await services.safety.send_unanswered()
     [(person_id, text)] = await _texts(services, storage)
     assert person_id == lead and "tg://user?id=83" in text and "Ash" in text
-    assert await services.safety.warn_if_no_lead() == []
+    assert await services.safety.warn_if_no_lead() is False
 
 
 async def test_a_lead_who_blocked_the_bot_is_passed_over_for_the_admins(
@@ -286,3 +286,16 @@ async def test_open_alerts_are_listed_to_the_leads_each_day_until_closed(
     await services.safety.close(17, "Spoke to them")
     clock.advance(timedelta(days=1))
     assert await services.safety.send_open_list() == 0
+
+
+async def test_with_no_lead_chorus_warns_until_one_is_chosen(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    assert await services.safety.lead_is_set() is False
+    assert await services.safety.warn_if_no_lead() is True
+    lead = await _lead(storage, clock, 19)
+    async with storage.transaction() as tx:
+        await tx.leads.mark(lead, True, clock.now())
+    assert await services.safety.lead_is_set() is True
+    assert await services.safety.warn_if_no_lead() is False
+    assert await _texts(services, storage) == [], "nothing is queued to anyone"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -48,7 +48,7 @@ async def _make_coordinator(services: Services, telegram_id: int) -> None:
     outcome = await services.roles.use_coordinator_link(
         telegram_id, telegram_id, await _link_code(services)
     )
-    assert outcome is LinkOutcome.MADE_COORDINATOR
+    assert outcome is LinkOutcome.MADE_COORDINATOR_ASK_NAME
 
 
 async def _make_group(services: Services, telegram_id: int, name: str) -> GroupRow:
@@ -101,7 +101,8 @@ async def test_coordinator_link_makes_its_opener_a_coordinator_once(services: Se
     code = await _link_code(services)
 
     assert (
-        await services.roles.use_coordinator_link(ANN, 5001, code) is LinkOutcome.MADE_COORDINATOR
+        await services.roles.use_coordinator_link(ANN, 5001, code)
+        is LinkOutcome.MADE_COORDINATOR_ASK_NAME
     )
     assert await services.roles.use_coordinator_link(BOB, 5002, code) is LinkOutcome.USED
     assert await services.roles.use_coordinator_link(ANN, 5001, code) is LinkOutcome.USED
@@ -121,7 +122,7 @@ async def test_coordinator_link_works_until_it_expires(
 
     clock.advance(COORDINATOR_LINK_LIFETIME - timedelta(seconds=1))
     assert await services.roles.use_coordinator_link(ANN, ANN, early) is (
-        LinkOutcome.MADE_COORDINATOR
+        LinkOutcome.MADE_COORDINATOR_ASK_NAME
     )
     clock.advance(timedelta(seconds=1))
     assert await services.roles.use_coordinator_link(BOB, BOB, late) is LinkOutcome.EXPIRED
@@ -137,7 +138,7 @@ async def test_coordinator_opening_another_link_leaves_it_unused(services: Servi
         LinkOutcome.ALREADY_COORDINATOR
     )
     assert await services.roles.use_coordinator_link(BOB, BOB, code) is (
-        LinkOutcome.MADE_COORDINATOR
+        LinkOutcome.MADE_COORDINATOR_ASK_NAME
     )
 
 
@@ -603,3 +604,19 @@ async def test_current_step_follows_the_latest_step(services: Services) -> None:
     assert second is not None
     assert second.step == NEW_GROUP_STEP
     assert second.data == {}
+
+
+async def test_a_new_coordinator_with_no_name_is_asked_for_one(
+    services: Services, storage: Storage
+) -> None:
+    await _make_coordinator(services, ANN)
+    step = await services.membership.current_step(ANN)
+    assert step is not None and step.step == NAME_STEP
+
+    async with storage.transaction() as tx:
+        await tx.people.ensure(BOB, BOB, "Bob", datetime.now(UTC))
+    code = await _link_code(services)
+    assert await services.roles.use_coordinator_link(BOB, BOB, code) is (
+        LinkOutcome.MADE_COORDINATOR
+    )
+    assert await services.membership.current_step(BOB) is None
