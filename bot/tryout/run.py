@@ -29,6 +29,8 @@ DEFAULT_PORT = 8765
 DATABASE_FILE = "chorus-tryout.db"
 KEY_FILE = "chorus-tryout.key"
 PEOPLE_FILE = "chorus-tryout-people.json"
+CHATS_FILE = "chorus-tryout-chats.json"
+FILES_DIR = "chorus-tryout-files"
 BOT_ID = 1_000_000
 BOT_USERNAME = "chorus_tryout_bot"
 
@@ -131,6 +133,7 @@ async def serve_tryout(
     check_options(options)
     token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
     api = TryoutApi(token, BOT_USERNAME, host=options.host, port=options.port)
+    api.keep_history(options.data_dir / CHATS_FILE, options.data_dir / FILES_DIR)
     try:
         await api.start()
     except OSError as exc:
