@@ -897,6 +897,9 @@ SESSION_IS_CANCELLED = N_(
 SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
 SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
 SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
+SESSIONS_JUST_INVITED = N_(
+    "Your invitation to {titles} has just come, above this. You can answer it there."
+)
 SESSIONS_MANAGED = N_(
     "<b>Sessions you run</b>\nTap one to see who's coming, change it or mark who came."
 )

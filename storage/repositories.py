@@ -758,6 +758,32 @@ class OutboxRepo:
         )
         return int(result.rowcount or 0)
 
+    async def shown_otherwise(self, dedupe_keys: Sequence[str], now: datetime) -> int:
+        """Record messages not yet sent as sent: the person saw the same thing another way
+        (e.g. an invitation in the list they asked for); how many."""
+        if not dedupe_keys:
+            return 0
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.dedupe_key.in_(list(dedupe_keys)), o.c.state == "pending")
+            .values(state="sent", sent_at=now)
+        )
+        return int(result.rowcount or 0)
+
+    async def sent_since(self, dedupe_keys: Sequence[str], since: datetime) -> set[str]:
+        """Of these messages, those being sent now or sent since `since`."""
+        if not dedupe_keys:
+            return set()
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.dedupe_key).where(
+                o.c.dedupe_key.in_(list(dedupe_keys)),
+                (o.c.state == "sending") | ((o.c.state == "sent") & (o.c.sent_at >= since)),
+            )
+        )
+        return {row.dedupe_key for row in rows}
+
     async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
         """How many of a broadcast's messages are in each state."""
         o = schema.outbox

@@ -169,6 +169,23 @@ async def test_someone_who_joins_later_gets_the_invitation_too(
     assert "Going: 1" in (await _overview(fake, admin))["text"]
 
 
+async def test_a_newcomer_who_asks_for_sessions_sees_one_card_for_each(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await _create(fake, admin)
+    [(code,)] = _rows(tmp_path, "SELECT invite_code FROM chorus_group")
+    newcomer = Phone(fake, 8101)
+    welcome = await newcomer.send(f"/start {JOIN_PREFIX}{code}")
+    await newcomer.tap("Yes, join", welcome)
+    await _invitation(fake, newcomer.id)
+
+    listed = await newcomer.send("/sessions")
+
+    assert "has just come, above this" in listed["text"] and TITLE in listed["text"]
+    assert _count(fake, newcomer.id, "Can you make it?") == 1
+
+
 async def test_a_full_session_keeps_a_waiting_list_and_promotes(
     fake: FakeBotApi, seeded: RunningChorus
 ) -> None:
