@@ -444,7 +444,11 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
         ("m", Answer.MAYBE, texts.BUTTON_MAYBE),
         ("n", Answer.NO, texts.BUTTON_CANT_GO),
     ):
-        shown = ("✓ " if value is chosen else "") + label(text)
+        shown = (
+            label(texts.BUTTON_ANSWER_CHOSEN, answer=label(text))
+            if value is chosen
+            else label(text)
+        )
         row.append((shown, _button_data("SESSION_ANSWER", session.id, code)))
     calendar = (
         label(texts.BUTTON_CALENDAR),
@@ -1431,7 +1435,8 @@ class Sessions:
                     f"sf{session.id}:{person_id}",
                     KIND_FEEDBACK,
                     person_id,
-                    Payload(text, [scale, [skip]]).dumps(),
+                    # Faces with words are wider: three, then two, to a row.
+                    Payload(text, [scale[:3], scale[3:], [skip]]).dumps(),
                     now,
                 )
             )

@@ -133,7 +133,7 @@ async def test_create_invites_every_member_and_answers_are_counted(
     first, second, third = (Phone(fake, m) for m in MEMBERS[:3])
     answered = await first.tap("Going", await _invitation(fake, first.id))
     assert "Your answer: going" in answered["text"]
-    assert [t for t, _ in fake.buttons(answered)][:3] == ["✓ Going", "Maybe", "Can't go"]
+    assert [t for t, _ in fake.buttons(answered)][:3] == ["✓ Going (chosen)", "Maybe", "Can't go"]
     await second.tap("Maybe", await _invitation(fake, second.id))
     changed = await third.tap("Going", await _invitation(fake, third.id))
     changed = await third.tap("Can't go", changed)
@@ -537,6 +537,8 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         # A few hours later, those who came are asked how it was; those who did not, not.
         clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
         question = await fake.wait_for_text(came, "how was it for you?", timeout=10)
+        faces = [text for text, _ in fake.buttons(question)][:5]
+        assert faces == ["😞 Bad", "🙁 Not great", "😐 OK", "🙂 Good", "😀 Very good"]
         await fake.wait_for_text(unannounced, "how was it for you?", timeout=10)
         member = Phone(fake, came)
         name = await member.tap("🙂", question)
