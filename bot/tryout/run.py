@@ -4,6 +4,7 @@ chat page in the browser, with the try-out's own database and key file."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import sys
@@ -19,9 +20,16 @@ from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
 from bot.tryout.clock import TryoutClock
-from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save, saved_offset
+from bot.tryout.sample import (
+    ADMIN_ID,
+    SAMPLE_GROUP,
+    current_roles,
+    prepare,
+    save,
+    saved_offset,
+)
 from bot.tryout.server import TryoutApi
-from storage.database import open_storage
+from storage.database import Storage, open_storage
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +142,7 @@ async def serve_tryout(
     token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
     api = TryoutApi(token, BOT_USERNAME, host=options.host, port=options.port)
     api.keep_history(options.data_dir / CHATS_FILE, options.data_dir / FILES_DIR)
+    stack = contextlib.AsyncExitStack()
     try:
         await api.start()
     except OSError as exc:
@@ -160,6 +169,11 @@ async def serve_tryout(
 
         api.on_person_added = lambda _person: keep()
         api.on_clock_moved = keep
+        api.on_people_changed = keep
+        lookup = Storage.open(settings.async_database_url(), api.clock.now)
+        stack.push_async_callback(lookup.close)
+        api.roles_source = lambda people: current_roles(lookup, people)
+        api.check_roles()
         invite = f"https://t.me/{BOT_USERNAME}?start={JOIN_PREFIX}{sample.invite_code}"
         api.framing = framing(api, settings, invite)
         print(banner(api, api.framing), file=out, flush=True)
@@ -168,6 +182,7 @@ async def serve_tryout(
         await serve(settings, stop, api.clock)
     finally:
         await api.stop()
+        await stack.aclose()
 
 
 def run_tryout(options: TryoutOptions) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -18,7 +19,7 @@ import httpx
 import pytest
 
 from bot.settings import SettingsError
-from bot.tryout.run import DATABASE_FILE, TryoutOptions, check_options
+from bot.tryout.run import DATABASE_FILE, PEOPLE_FILE, TryoutOptions, check_options
 from bot.tryout.sample import SAMPLE_GROUP, SAMPLE_SESSION
 from tests.support.tryout_run import running_tryout
 
@@ -34,7 +35,7 @@ async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
     async with running_tryout(tmp_path) as first:
         base = first.api.page_url
         async with httpx.AsyncClient(base_url=base, trust_env=False) as client:
-            added = (await client.post("tryout/people", json={"name": "Kim"})).json()
+            added = (await client.post("tryout/people", json={"name": "Morgan"})).json()
             await client.post("tryout/clock", json={"move": "day"})
         invite = first.api.framing["invite"]
     async with running_tryout(tmp_path) as second:
@@ -48,7 +49,8 @@ async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
             "Ana": "member",
             "Lee": "member",
             "Robin": "newcomer",
-            "Kim": "newcomer",
+            "Kim": "lead",
+            "Morgan": "newcomer",
         }
         assert added["id"] in second.api.people
         assert second.api.framing["invite"] == invite
@@ -146,3 +148,42 @@ async def test_after_a_restart_the_chats_are_there_and_the_bot_answers_at_once(
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
     assert "delivered before" not in log.read_text(encoding="utf-8")
+
+
+async def _people(client: httpx.AsyncClient, wanted: dict[str, str]) -> None:
+    """Wait until the page's people include `wanted` (name: role)."""
+    deadline = time.monotonic() + 20
+    state = (await client.get("tryout/state")).json()
+    while time.monotonic() < deadline:
+        roles = {person["name"]: person["role"] for person in state["people"]}
+        if all(roles.get(name) == role for name, role in wanted.items()):
+            return
+        await client.get("tryout/events", params={"after": state["seq"]})
+        state = (await client.get("tryout/state")).json()
+    raise AssertionError(f"the people never became {wanted}: {roles}")
+
+
+async def test_the_people_list_follows_what_people_became_and_names_are_not_reused(
+    tmp_path: Path,
+) -> None:
+    async with running_tryout(tmp_path) as tryout:
+        robin = next(p.id for p in tryout.api.people.values() if p.name == "Robin")
+        url = tryout.api.page_url
+        async with httpx.AsyncClient(base_url=url, trust_env=False, timeout=40) as client:
+            await _people(client, {"Robin": "newcomer", "Kim": "lead", "Jo": "coordinator"})
+            code = tryout.api.framing["invite"].split("start=", 1)[1]
+            asked = await _say(client, robin, f"/start {code}")
+            welcome = await _answer(client, robin, asked, "invited to join")
+            [join] = [b for row in welcome["buttons"] for b in row if b["text"] == "Yes, join"]
+            tapped = await client.post(
+                "tryout/tap",
+                json={"person": robin, "message_id": welcome["id"], "data": join["data"]},
+            )
+            assert tapped.status_code == 200
+            await _people(client, {"Robin": "member"})
+
+            again = await client.post("tryout/people", json={"name": " robin "})
+            assert again.status_code == 400
+            assert "already called robin" in again.json()["error"]
+        kept = json.loads((tmp_path / PEOPLE_FILE).read_text(encoding="utf-8"))
+        assert {"id": robin, "name": "Robin", "role": "member"} in kept["people"]
