@@ -1325,15 +1325,16 @@ class Sessions:
     async def _missed(
         self, tx: Tx, session: SessionRow, due: list[ReminderRow], now: datetime
     ) -> int:
-        """Record reminders whose time passed while Chorus was down and the session has
-        begun: never silently dropped."""
+        """Record reminders whose time passed unseen (Chorus was stopped, or a try-out's
+        clock moved on) and the session has begun: never silently dropped."""
         for r in due:
             await tx.sessions.finish_reminder(session.id, r.minutes_before, "missed", now, 0)
             logger.warning(
-                "reminder %d min before session %d fell due while Chorus was down and the "
-                "session has begun; recorded as missed",
+                "reminder %d min before session %d was due at %s, but the session had begun "
+                "when it was next looked at; recorded as missed",
                 r.minutes_before,
                 session.id,
+                r.due_at.isoformat(timespec="minutes"),
             )
         return len(due)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Callable
@@ -97,14 +98,27 @@ def tryout_settings(api: TryoutApi, data_dir: Path) -> Settings:
     )
 
 
+def make_key(path: Path) -> None:
+    """Make the try-out's own key, if it has none, without asking for a backup: the
+    try-out's data is there to try Chorus out, and starts afresh when its files go."""
+    if path.exists():
+        return
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    logger.debug("made the try-out's own key in %s", path)
+
+
 def framing(api: TryoutApi, settings: Settings, invite_link: str) -> dict[str, str]:
     """What the terminal and the page say about the try-out."""
+    folder = Path(str(settings.async_database_url().database)).parent
+    files = ", ".join((DATABASE_FILE, KEY_FILE, PEOPLE_FILE, CHATS_FILE))
     return {
         "notice": NOTICE,
         "connect": CONNECT,
         "data": (
-            f"Try-out data is kept in {settings.async_database_url().database} and "
-            f"{settings.secret_key_file}, apart from any real Chorus database."
+            f"Try-out data, chats included, is kept in {folder}: {files} and the folder "
+            f"{FILES_DIR}, apart from any real Chorus database. Delete them to start afresh."
         ),
         "invite": invite_link,
         "group": SAMPLE_GROUP,
@@ -152,6 +166,7 @@ async def serve_tryout(
         ) from None
     try:
         settings = tryout_settings(api, options.data_dir)
+        make_key(settings.secret_key_file)
         sealer = Sealer(load_secret_key(settings))
         people_file = options.data_dir / PEOPLE_FILE
         api.clock = TryoutClock(clock or SystemClock(), saved_offset(people_file))

@@ -147,7 +147,12 @@ async def test_after_a_restart_the_chats_are_there_and_the_bot_answers_at_once(
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
-    assert "delivered before" not in log.read_text(encoding="utf-8")
+    printed = log.read_text(encoding="utf-8")
+    assert "delivered before" not in printed
+    # A newcomer's terminal: no backup warning for the throw-away key, no migration steps.
+    assert "Back it up" not in printed
+    assert "alembic" not in printed and "Running upgrade" not in printed
+    assert "chorus-tryout-chats.json" in printed
 
 
 async def _people(client: httpx.AsyncClient, wanted: dict[str, str]) -> None:

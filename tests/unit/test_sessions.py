@@ -461,6 +461,22 @@ async def test_a_reminder_past_the_start_is_recorded_not_sent(
     assert states == {"missed"}
 
 
+async def test_a_missed_reminder_is_logged_without_guessing_why(
+    services: Services, world: World, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = await _standard(services, world)
+    # Time jumped past the start (a try-out's clock moved on, or Chorus was stopped).
+    clock.set(session.starts_at + timedelta(days=1))
+
+    with caplog.at_level("WARNING", logger="bot.services.sessions"):
+        report = await services.sessions.tick(LONDON, NIGHT)
+
+    assert report.reminders_missed == 2
+    logged = [r.getMessage() for r in caplog.records if "recorded as missed" in r.getMessage()]
+    assert len(logged) == 2
+    assert not any("was down" in line for line in logged), logged
+
+
 async def test_paused_people_are_counted_as_held_not_sent(
     services: Services, world: World, storage: Storage, clock: FakeClock
 ) -> None:
