@@ -46,7 +46,7 @@ function post(path, value) {
 
 function roleLabel(role) {
   return {
-    admin: "admin", lead: "safeguarding lead", coordinator: "coordinator", member: "member", newcomer: "new",
+    admin: "admin", lead: "lead", coordinator: "coordinator", member: "member", newcomer: "new",
   }[role] || role;
 }
 
@@ -56,6 +56,9 @@ function setPeople(people) {
   fillPeople();
   const newcomer = page.people.find((p) => p.role === "newcomer");
   $("invite-person").textContent = newcomer ? newcomer.name : "Someone new";
+  const lead = page.people.find((p) => p.role === "lead");
+  $("lead-note").hidden = !lead;
+  if (lead) $("lead-person").textContent = lead.name;
 }
 
 // ------------------------------------------------------------------ time, in the try-out's zone
