@@ -26,9 +26,11 @@ from storage.database import Storage
 
 logger = logging.getLogger(__name__)
 
-# Telegram keeps an unacknowledged update for 24 hours; remembering seen ids for a week
-# covers any redelivery.
-SEEN_MEMORY = timedelta(days=7)
+# Telegram keeps an unacknowledged update for 24 hours, so an update can come again only
+# within a day of its first delivery. An id seen longer ago than that is not a redelivery:
+# after a week without updates Telegram numbers them afresh from a random start, and an old
+# id coming back then is someone's new message.
+SEEN_MEMORY = timedelta(hours=25)
 # Raw updates hold a sender and their words; they are sealed even for the moment they are
 # kept, since old copies of a deleted row can linger in SQLite's write-ahead log.
 UPDATE_PURPOSE = "journal.update"
@@ -61,7 +63,8 @@ class UpdateJournal:
             for raw in updates
         ]
         async with self._storage.transaction() as tx:
-            fresh = await tx.journal.add_new(pairs, self._clock.now())
+            now = self._clock.now()
+            fresh = await tx.journal.add_new(pairs, now, now - SEEN_MEMORY)
         if len(fresh) < len(pairs):
             logger.info("ignored %d update(s) delivered before", len(pairs) - len(fresh))
         waiting = set(fresh)

@@ -19,6 +19,8 @@ LIBRARY_FLOORS = {
     "telegram.ext.ExtBot": logging.CRITICAL + 1,
     "apscheduler": logging.WARNING,
     "alembic.runtime.plugins": logging.WARNING,
+    # One line per migration step at every start-up is noise; problems are still logged.
+    "alembic.runtime.migration": logging.WARNING,
     "tornado.access": logging.WARNING,
 }
 

@@ -1000,6 +1000,8 @@ BUTTON_GOING = N_("Going")
 BUTTON_MAYBE = N_("Maybe")
 BUTTON_CANT_GO = N_("Can't go")
 BUTTON_WAITING = N_("On the waiting list")
+# The answer given, on its button: the tick, and a word saying what it means.
+BUTTON_ANSWER_CHOSEN = N_("✓ {answer} (chosen)")
 BUTTON_CALENDAR = N_("Add to my calendar")
 BUTTON_CALENDAR_REMOVE = N_("Update my calendar")
 SESSION_CHANGED_TIME = N_("The time has changed (it was {was}).")
@@ -1018,6 +1020,9 @@ SESSION_LEFT_GROUP = N_(
     "If you'd like to come, you can join again with the group's invite link."
 )
 SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
+SESSIONS_JUST_INVITED = N_(
+    "Your invitation to {titles} has just come, above this. You can answer it there."
+)
 SESSIONS_MANAGED = N_(
     "<b>Sessions you run</b>\nTap one to see who's coming, change it or mark who came."
 )
@@ -1192,11 +1197,12 @@ SESSION_FEEDBACK_ASK = N_(
     "Thank you for coming to <b>{title}</b>. If you'd like to say, how was it for you? "
     "It's one tap, and you can skip it."
 )
-BUTTON_SCALE_1 = N_("😞")
-BUTTON_SCALE_2 = N_("🙁")
-BUTTON_SCALE_3 = N_("😐")
-BUTTON_SCALE_4 = N_("🙂")
-BUTTON_SCALE_5 = N_("😀")
+# Each face carries words too: for screen readers, and screens without an emoji font.
+BUTTON_SCALE_1 = N_("😞 Bad")
+BUTTON_SCALE_2 = N_("🙁 Not great")
+BUTTON_SCALE_3 = N_("😐 OK")
+BUTTON_SCALE_4 = N_("🙂 Good")
+BUTTON_SCALE_5 = N_("😀 Very good")
 BUTTON_NO_THANKS = N_("No thanks")
 SESSION_FEEDBACK_NAME = N_(
     "Thank you. Should the coordinators see your name with it? "

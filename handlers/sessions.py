@@ -76,6 +76,9 @@ async def sessions_command(update: Update, context: ChorusContext) -> None:
     for view in listing.mine:
         keys = _keys(answer_buttons(view.session, view.answer))
         await send(update, session_text(view, zone, now), keys)
+    if listing.just_invited:
+        titles = ", ".join(view.session.title for view in listing.just_invited)
+        await send(update, say(texts.SESSIONS_JUST_INVITED, titles=titles))
     if listing.managed is not None:
         rows = [
             [(_short(v, zone, now), callbacks.encode(Action.SESSION_MANAGE, v.session.id))]
@@ -83,7 +86,7 @@ async def sessions_command(update: Update, context: ChorusContext) -> None:
         ]
         text = texts.SESSIONS_MANAGED if rows else texts.SESSIONS_MANAGED_NONE
         await send(update, say(text), keyboard(rows) if rows else None)
-    elif not listing.mine:
+    elif not listing.mine and not listing.just_invited:
         await respond(update, say(texts.SESSIONS_NONE))
 
 

@@ -48,6 +48,21 @@ def _remember_seen(dialect_name: str) -> Insert:
 
 
 @functools.cache
+def _remember_seen_since(dialect_name: str) -> Insert:
+    """Remember update ids as seen, bringing back those not seen since the parameter `since`:
+    an id seen only before then is taken as new (Telegram numbers updates afresh after a
+    quiet week) unless its update still waits to be handled."""
+    table, journal = schema.seen_update, schema.update_journal
+    upsert = postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)
+    return upsert.on_conflict_do_update(
+        index_elements=[table.c.update_id],
+        set_={"seen_at": upsert.excluded.seen_at},
+        where=(table.c.seen_at < bindparam("since", type_=table.c.seen_at.type))
+        & table.c.update_id.not_in(select(journal.c.update_id)),
+    ).returning(table.c.update_id)
+
+
+@functools.cache
 def _step_upsert(dialect_name: str) -> Insert:
     """Start or replace a person's waiting step, in one statement, on either backend."""
     s = schema.pending_step
@@ -182,18 +197,27 @@ class JournalRepo:
     def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
-    async def add_new(self, updates: Sequence[tuple[int, str]], now: datetime) -> list[int]:
-        """Store the updates not seen before, and remember their ids; return them, in order."""
+    async def add_new(
+        self, updates: Sequence[tuple[int, str]], now: datetime, since: datetime | None = None
+    ) -> list[int]:
+        """Store the updates not seen before (or, given `since`, not seen since then), and
+        remember their ids; return them, in order."""
         if not updates:
             return []
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
         # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
-        remembered = await self._conn.execute(
-            _remember_seen(self._conn.dialect.name),
-            [{"update_id": update_id, "seen_at": now} for update_id in batch],
-        )
+        if since is None:
+            remembered = await self._conn.execute(
+                _remember_seen(self._conn.dialect.name),
+                [{"update_id": update_id, "seen_at": now} for update_id in batch],
+            )
+        else:
+            remembered = await self._conn.execute(
+                _remember_seen_since(self._conn.dialect.name),
+                [{"update_id": update_id, "seen_at": now, "since": since} for update_id in batch],
+            )
         fresh = sorted(remembered.scalars())
         if fresh:
             await self._conn.execute(
@@ -774,6 +798,32 @@ class OutboxRepo:
             .values(state="cancelled")
         )
         return int(result.rowcount or 0)
+
+    async def shown_otherwise(self, dedupe_keys: Sequence[str], now: datetime) -> int:
+        """Record messages not yet sent as sent: the person saw the same thing another way
+        (e.g. an invitation in the list they asked for); how many."""
+        if not dedupe_keys:
+            return 0
+        o = schema.outbox
+        result = await self._conn.execute(
+            update(o)
+            .where(o.c.dedupe_key.in_(list(dedupe_keys)), o.c.state == "pending")
+            .values(state="sent", sent_at=now)
+        )
+        return int(result.rowcount or 0)
+
+    async def sent_since(self, dedupe_keys: Sequence[str], since: datetime) -> set[str]:
+        """Of these messages, those being sent now or sent since `since`."""
+        if not dedupe_keys:
+            return set()
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.dedupe_key).where(
+                o.c.dedupe_key.in_(list(dedupe_keys)),
+                (o.c.state == "sending") | ((o.c.state == "sent") & (o.c.sent_at >= since)),
+            )
+        )
+        return {row.dedupe_key for row in rows}
 
     async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
         """How many of a broadcast's messages are in each state."""

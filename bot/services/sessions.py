@@ -57,6 +57,8 @@ CAPACITY_MAX = 1000
 COMMENT_MAX = 2000
 DEFAULT_REMINDERS = (1440, 120)
 UPCOMING_LIMIT = 10
+# An invitation sent this recently is still in view: /sessions does not show it again.
+JUST_INVITED = timedelta(minutes=10)
 MANAGED_LIMIT = 20
 # Sessions a coordinator still sees after they end, to mark who came.
 MANAGED_AFTER = timedelta(days=14)
@@ -252,6 +254,8 @@ class Listing:
 
     mine: list[SessionView]
     managed: list[SessionView] | None
+    # Sessions whose invitation reached the member a moment ago: not shown twice.
+    just_invited: list[SessionView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -452,8 +456,12 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
         ("m", Answer.MAYBE, texts.BUTTON_MAYBE),
         ("n", Answer.NO, texts.BUTTON_CANT_GO),
     ):
-        chosen = value is answer or (value is Answer.GOING and answer is Answer.WAITING)
-        shown = ("✓ " if chosen else "") + label(text)
+        if value is Answer.GOING and answer is Answer.WAITING:
+            shown = "✓ " + label(text)  # its words say already that it is their answer
+        elif value is answer:
+            shown = label(texts.BUTTON_ANSWER_CHOSEN, answer=label(text))
+        else:
+            shown = label(text)
         row.append((shown, _button_data("SESSION_ANSWER", session.id, code)))
     calendar = (
         label(texts.BUTTON_CALENDAR),
@@ -1045,9 +1053,25 @@ class Sessions:
 
     async def listing(self, telegram_id: int) -> Listing:
         """What /sessions shows: the member's coming sessions with their answers, and for
-        coordinators and admins the sessions of the groups they manage."""
+        coordinators and admins the sessions of the groups they manage.
+
+        One card per session for someone who has just joined: an invitation still waiting to
+        go is not sent after the list (the list shows it), and one not yet answered that was
+        sent a moment ago (or is being sent) is not shown again (`just_invited` names it)."""
         views = await self.upcoming(telegram_id)
         now = self._clock.now()
+        just: list[SessionView] = []
+        if views:
+            async with self._storage.transaction() as tx:
+                person = await tx.people.by_telegram_id(telegram_id)
+                if person is not None:
+                    keys = {f"si{v.session.id}:{person.id}": v for v in views}
+                    unanswered = [k for k, v in keys.items() if v.answer is None]
+                    sent = await tx.outbox.sent_since(unanswered, now - JUST_INVITED)
+                    await tx.outbox.shown_otherwise([k for k in keys if k not in sent], now)
+                    just = [view for key, view in keys.items() if key in sent]
+            shown_before = {view.session.id for view in just}
+            views = [view for view in views if view.session.id not in shown_before]
         async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             role = role_in(person, telegram_id, self._admins)
@@ -1056,10 +1080,10 @@ class Sessions:
             elif role is Role.COORDINATOR and person is not None:
                 groups = await tx.groups.coordinated_by(person.id)
             else:
-                return Listing(views, None)
+                return Listing(views, None, just)
             names = {g.id: g.name for g in groups}
             sessions = await tx.sessions.of_groups(list(names), now - MANAGED_AFTER, MANAGED_LIMIT)
-        return Listing(views, [SessionView(s, names[s.group_id]) for s in sessions])
+        return Listing(views, [SessionView(s, names[s.group_id]) for s in sessions], just)
 
     async def overview(self, telegram_id: int, session_id: int) -> Overview | None:
         """Counts and names of a session's answers; coordinators of its group only."""
@@ -1381,15 +1405,16 @@ class Sessions:
     async def _missed(
         self, tx: Tx, session: SessionRow, due: list[ReminderRow], now: datetime
     ) -> int:
-        """Record reminders whose time passed while Chorus was down and the session has
-        begun: never silently dropped."""
+        """Record reminders whose time passed unseen (Chorus was stopped, or a try-out's
+        clock moved on) and the session has begun: never silently dropped."""
         for r in due:
             await tx.sessions.finish_reminder(session.id, r.minutes_before, "missed", now, 0)
             logger.warning(
-                "reminder %d min before session %d fell due while Chorus was down and the "
-                "session has begun; recorded as missed",
+                "reminder %d min before session %d was due at %s, but the session had begun "
+                "when it was next looked at; recorded as missed",
                 r.minutes_before,
                 session.id,
+                r.due_at.isoformat(timespec="minutes"),
             )
         return len(due)
 
@@ -1491,7 +1516,8 @@ class Sessions:
                     f"sf{session.id}:{person_id}",
                     KIND_FEEDBACK,
                     person_id,
-                    Payload(text, [scale, [skip]]).dumps(),
+                    # Faces with words are wider: three, then two, to a row.
+                    Payload(text, [scale[:3], scale[3:], [skip]]).dumps(),
                     now,
                 )
             )

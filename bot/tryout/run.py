@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Callable
@@ -20,9 +21,16 @@ from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
 from bot.tryout.clock import TryoutClock
-from bot.tryout.sample import ADMIN_ID, SAMPLE_GROUP, prepare, save, saved_offset
+from bot.tryout.sample import (
+    ADMIN_ID,
+    SAMPLE_GROUP,
+    current_roles,
+    prepare,
+    save,
+    saved_offset,
+)
 from bot.tryout.server import TryoutApi
-from storage.database import open_storage
+from storage.database import Storage, open_storage
 from storage.single import only_process
 
 logger = logging.getLogger(__name__)
@@ -31,6 +39,8 @@ DEFAULT_PORT = 8765
 DATABASE_FILE = "chorus-tryout.db"
 KEY_FILE = "chorus-tryout.key"
 PEOPLE_FILE = "chorus-tryout-people.json"
+CHATS_FILE = "chorus-tryout-chats.json"
+FILES_DIR = "chorus-tryout-files"
 BOT_ID = 1_000_000
 BOT_USERNAME = "chorus_tryout_bot"
 
@@ -89,14 +99,27 @@ def tryout_settings(api: TryoutApi, data_dir: Path) -> Settings:
     )
 
 
+def make_key(path: Path) -> None:
+    """Make the try-out's own key, if it has none, without asking for a backup: the
+    try-out's data is there to try Chorus out, and starts afresh when its files go."""
+    if path.exists():
+        return
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    logger.debug("made the try-out's own key in %s", path)
+
+
 def framing(api: TryoutApi, settings: Settings, invite_link: str) -> dict[str, str]:
     """What the terminal and the page say about the try-out."""
+    folder = Path(str(settings.async_database_url().database)).parent
+    files = ", ".join((DATABASE_FILE, KEY_FILE, PEOPLE_FILE, CHATS_FILE))
     return {
         "notice": NOTICE,
         "connect": CONNECT,
         "data": (
-            f"Try-out data is kept in {settings.async_database_url().database} and "
-            f"{settings.secret_key_file}, apart from any real Chorus database."
+            f"Try-out data, chats included, is kept in {folder}: {files} and the folder "
+            f"{FILES_DIR}, apart from any real Chorus database. Delete them to start afresh."
         ),
         "invite": invite_link,
         "group": SAMPLE_GROUP,
@@ -133,6 +156,8 @@ async def serve_tryout(
     check_options(options)
     token = f"{BOT_ID}:{secrets.token_urlsafe(24)}"
     api = TryoutApi(token, BOT_USERNAME, host=options.host, port=options.port)
+    api.keep_history(options.data_dir / CHATS_FILE, options.data_dir / FILES_DIR)
+    stack = contextlib.AsyncExitStack()
     try:
         await api.start()
     except OSError as exc:
@@ -145,6 +170,7 @@ async def serve_tryout(
         settings = tryout_settings(api, options.data_dir)
         # Before the database is touched: a second try-out on the same files would send twice.
         await held.enter_async_context(only_process(settings.async_database_url()))
+        make_key(settings.secret_key_file)
         sealer = Sealer(load_secret_key(settings))
         people_file = options.data_dir / PEOPLE_FILE
         api.clock = TryoutClock(clock or SystemClock(), saved_offset(people_file))
@@ -162,6 +188,11 @@ async def serve_tryout(
 
         api.on_person_added = lambda _person: keep()
         api.on_clock_moved = keep
+        api.on_people_changed = keep
+        lookup = Storage.open(settings.async_database_url(), api.clock.now)
+        stack.push_async_callback(lookup.close)
+        api.roles_source = lambda people: current_roles(lookup, people)
+        api.check_roles()
         invite = f"https://t.me/{BOT_USERNAME}?start={JOIN_PREFIX}{sample.invite_code}"
         api.framing = framing(api, settings, invite)
         print(banner(api, api.framing), file=out, flush=True)
@@ -171,6 +202,7 @@ async def serve_tryout(
     finally:
         await held.aclose()
         await api.stop()
+        await stack.aclose()
 
 
 def run_tryout(options: TryoutOptions) -> None:

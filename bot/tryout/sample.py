@@ -31,7 +31,10 @@ SAMPLE_PEOPLE = (
     Person(1007, "Ana", "member"),
     Person(1008, "Lee", "member"),
     Person(1005, "Robin", "newcomer"),
+    # Another coordinator, who is the safeguarding lead: alerts about risk reach Kim.
+    Person(1009, "Kim", "lead"),
 )
+LEAD = SAMPLE_PEOPLE[-1]
 
 
 @dataclass(frozen=True)
@@ -66,11 +69,29 @@ def saved_offset(path: Path) -> timedelta:
 
 
 async def _make(services: Services) -> None:
-    admin, coordinator, *members, newcomer = SAMPLE_PEOPLE
-    link = await services.roles.new_coordinator_link(admin.id)
+    admin, coordinator, *members, newcomer, lead = SAMPLE_PEOPLE
+    await _make_coordinator(services, coordinator)
+    await _make_coordinator(services, lead)
+    # As an admin does it with /leads.
+    entries = await services.safety.leads(admin.id) or []
+    [entry] = [e for e in entries if e.display_name == lead.name]
+    if not await services.safety.toggle_lead(admin.id, entry.person_id):
+        raise RuntimeError("could not make the sample safeguarding lead")
+    created = await services.groups.create(coordinator.id, coordinator.id, SAMPLE_GROUP)
+    assert created.group is not None
+    for member in members:
+        await services.membership.join(member.id, member.id, created.group.invite_code)
+        await services.membership.set_name(member.id, member.name)
+    del newcomer  # joins from the invite link, on the page
+    logger.info("made the try-out's sample group and %d people", len(SAMPLE_PEOPLE))
+
+
+async def _make_coordinator(services: Services, person: Person) -> None:
+    """Make `person` a coordinator with a one-time link from the admin, as on Telegram."""
+    link = await services.roles.new_coordinator_link(ADMIN_ID)
     assert link is not None
     outcome = await services.roles.use_coordinator_link(
-        coordinator.id, coordinator.id, link.removeprefix(COORDINATOR_LINK_PREFIX)
+        person.id, person.id, link.removeprefix(COORDINATOR_LINK_PREFIX)
     )
     made = (
         LinkOutcome.MADE_COORDINATOR,
@@ -79,14 +100,28 @@ async def _make(services: Services) -> None:
     )
     if outcome not in made:
         raise RuntimeError(f"could not make the sample coordinator: {outcome.name}")
-    await services.membership.set_name(coordinator.id, coordinator.name)
-    created = await services.groups.create(coordinator.id, coordinator.id, SAMPLE_GROUP)
-    assert created.group is not None
-    for member in members:
-        await services.membership.join(member.id, member.id, created.group.invite_code)
-        await services.membership.set_name(member.id, member.name)
-    del newcomer  # joins from the invite link, on the page
-    logger.info("made the try-out's sample group and %d people", len(SAMPLE_PEOPLE))
+    await services.membership.set_name(person.id, person.name)
+
+
+async def current_roles(storage: Storage, people: list[int]) -> dict[int, str]:
+    """What each person is now, as the page names them: admin, lead (a coordinator who is
+    a safeguarding lead), coordinator, member, or newcomer (in no group yet)."""
+    roles = {}
+    async with storage.read() as tx:
+        leads = await tx.leads.ids()
+        for telegram_id in people:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if telegram_id == ADMIN_ID:
+                roles[telegram_id] = "admin"
+            elif person is None:
+                roles[telegram_id] = "newcomer"
+            elif person.is_coordinator:
+                roles[telegram_id] = "lead" if person.id in leads else "coordinator"
+            elif await tx.groups.of_member(person.id):
+                roles[telegram_id] = "member"
+            else:
+                roles[telegram_id] = "newcomer"
+    return roles
 
 
 async def _make_session(services: Services, coordinator: int, zone: ZoneInfo) -> None:

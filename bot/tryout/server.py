@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
+import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,8 +25,10 @@ from zoneinfo import ZoneInfo
 import tornado.web
 
 from bot.clock import SystemClock
+from bot.failures import describe
 from bot.localapi.protocol import ChatUser, ClientConnection, StoredFile
 from bot.localapi.server import LOCALHOST, BotApiServer, Route
+from bot.tryout import history
 from bot.tryout.clock import MOVES, TryoutClock
 
 logger = logging.getLogger(__name__)
@@ -37,6 +41,11 @@ MAX_UPLOAD = 20 * 1024 * 1024
 MAX_TEXT = 4096
 _LOCAL_NAMES = frozenset({"127.0.0.1", "localhost"})
 _KINDS = {"photo": "photo", "voice": "voice", "document": "document"}
+# Chats are written this long after a change, once for a burst of changes.
+SAVE_AFTER = 0.2
+# With no record of the numbers used before, update ids start from the seconds since this
+# moment (2024-01-01): more than any earlier run could have handed out.
+UPDATE_ID_EPOCH = 1_704_067_200
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,7 @@ class Person:
 
     id: int
     name: str
-    role: str  # admin | coordinator | member | newcomer
+    role: str  # admin | lead | coordinator | member | newcomer
 
     def to_dict(self) -> dict[str, Any]:
         """The person as the page sees them."""
@@ -66,12 +75,92 @@ class TryoutApi(BotApiServer):
         self._seq = 0
         self._news: asyncio.Event | None = None
         self._query_chats: dict[str, int] = {}
+        self._next_file_number = 1
         # Called with each person added from the page (to keep them for the next start).
         self.on_person_added: Callable[[Person], None] | None = None
         self.clock = TryoutClock(SystemClock())
         self.zone = ZoneInfo("Europe/London")
         # Called after the page moved the try-out's time forward.
         self.on_clock_moved: Callable[[], None] | None = None
+        # What each person is now (admin, lead, coordinator, member, newcomer), asked after
+        # the bot answers someone, so the page's labels follow what people became.
+        self.roles_source: Callable[[list[int]], Awaitable[dict[int, str]]] | None = None
+        # Called when people's roles changed (to keep them for the next start).
+        self.on_people_changed: Callable[[], None] | None = None
+        self._roles_task: asyncio.Task[None] | None = None
+        self._roles_again = False
+        # Where the chats are kept across restarts (none: only while running).
+        self._history_file: Path | None = None
+        self._files_dir: Path | None = None
+        self._save_soon: asyncio.TimerHandle | None = None
+
+    # ------------------------------------------------------------------ kept across restarts
+
+    def keep_history(self, history_file: Path, files_dir: Path) -> None:
+        """Take up the chats kept in these files, and keep them there from now on."""
+        kept = history.load(history_file, files_dir)
+        self._history_file, self._files_dir = history_file, files_dir
+        if not kept.next_update_id:
+            # No record of earlier numbers: start above any a counter could have reached.
+            kept.next_update_id = int(time.time()) - UPDATE_ID_EPOCH
+        self._next_update_id = max(self._next_update_id, kept.next_update_id)
+        self._file_ids = itertools.count(kept.next_file_number)
+        self._next_file_number = kept.next_file_number
+        self._next_message_id.update(kept.next_message_id)
+        self._user_messages.update(kept.user_messages)
+        self._bot_messages.update(kept.bot_messages)
+        self._files.update(kept.files)
+        for update in kept.pending:
+            self.add_update(update)
+        self.save_history()
+
+    def save_history(self) -> None:
+        """Write the chats to the try-out's files now."""
+        if self._save_soon is not None:
+            self._save_soon.cancel()
+            self._save_soon = None
+        if self._history_file is None or self._files_dir is None:
+            return
+        kept = history.ChatHistory(
+            next_update_id=self._next_update_id,
+            next_file_number=self._next_file_number,
+            next_message_id=dict(self._next_message_id),
+            user_messages=self._user_messages,
+            bot_messages=self._bot_messages,
+            files=self._files,
+            pending=[entry.update for entry in self._pending],
+        )
+        try:
+            history.save(self._history_file, self._files_dir, kept)
+        except OSError as exc:
+            logger.warning("the try-out's chats could not be kept: %s", exc.strerror)
+
+    def _save_later(self) -> None:
+        """Write the chats soon, once for a burst of changes."""
+        if self._history_file is None or self._save_soon is not None:
+            return
+        with contextlib.suppress(RuntimeError):  # no running loop: saved on stopping
+            loop = asyncio.get_running_loop()
+            self._save_soon = loop.call_later(SAVE_AFTER, self.save_history)
+
+    def add_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+    ) -> StoredFile:
+        """Store a file with a new file_id (numbered on from the last start)."""
+        stored = super().add_file(kind, content, file_name, mime_type)
+        self._next_file_number += 1
+        return stored
+
+    def _on_queued(self) -> None:
+        # Saved at once: an update id handed out must never be handed out again.
+        self.save_history()
+
+    async def _on_closed(self) -> None:
+        self.save_history()
 
     def unix_time(self) -> int:
         """Messages are dated by the try-out's clock, which can be moved forward."""
@@ -87,7 +176,7 @@ class TryoutApi(BotApiServer):
         self.clock.move(how, self.zone)
         if self.on_clock_moved is not None:
             self.on_clock_moved()
-        self._emit(0, "clock", time=self.shown_time())
+        self._emit(0, "clock", time=self.shown_time(), now=self.clock.now().timestamp())
 
     @property
     def page_url(self) -> str:
@@ -144,13 +233,52 @@ class TryoutApi(BotApiServer):
 
     def _on_message(self, chat_id: int, message: dict[str, Any]) -> None:
         self._emit(chat_id, "message", message=message_view(message, mine=False))
+        self._save_later()
+        self.check_roles()
+
+    def check_roles(self) -> None:
+        """Find out soon whether anyone's role changed (one check at a time)."""
+        if self.roles_source is None or self._closing:
+            return
+        if self._roles_task is not None and not self._roles_task.done():
+            self._roles_again = True
+            return
+        with contextlib.suppress(RuntimeError):  # no running loop: nothing to check
+            self._roles_task = asyncio.get_running_loop().create_task(self._check_roles())
+
+    async def _check_roles(self) -> None:
+        assert self.roles_source is not None
+        again = True
+        while again and not self._closing:
+            self._roles_again = False
+            try:
+                roles = await self.roles_source(list(self.people))
+            except Exception as exc:  # the labels stay as they were; the chats go on
+                logger.warning("could not read the try-out people's roles: %s", describe(exc))
+                return
+            changed = False
+            for person_id, role in roles.items():
+                person = self.people.get(person_id)
+                if person is not None and person.role != role:
+                    self.people[person_id] = replace(person, role=role)
+                    changed = True
+            if changed:
+                if self.on_people_changed is not None:
+                    self.on_people_changed()
+                self._emit(0, "people", people=[p.to_dict() for p in self.people.values()])
+            again = self._roles_again
 
     def _on_deleted(self, chat_id: int, message_id: int) -> None:
         self._emit(chat_id, "deleted", message_id=message_id)
+        self._save_later()
 
     async def _on_stop(self) -> None:
         if self._news is not None:
             self._news.set()
+        if self._roles_task is not None:
+            self._roles_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._roles_task
 
     def events_after(self, seq: int) -> tuple[int, list[dict[str, Any]], bool]:
         """Events newer than ``seq``: (latest seq, events, whether some were already dropped)."""
@@ -238,6 +366,10 @@ class TryoutApi(BotApiServer):
             "people": [person.to_dict() for person in self.people.values()],
             "framing": self.framing,
             "time": self.shown_time(),
+            # The try-out's time now (seconds since 1970), and the zone it is shown in: the
+            # page's clock moves on from it.
+            "now": self.clock.now().timestamp(),
+            "zone": self.zone.key,
             "seq": self._seq,
         }
 
@@ -412,6 +544,11 @@ class _PeopleHandler(_ApiHandler):
         name = body.get("name")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > 40:
             raise tornado.web.HTTPError(400, reason="Give a first name of up to 40 characters")
+        taken = {person.name.casefold() for person in self.api.people.values()}
+        if name.strip().casefold() in taken:
+            raise tornado.web.HTTPError(
+                400, reason=f"Someone here is already called {name.strip()}. Choose another name."
+            )
         person = Person(max(self.api.people, default=2000) + 1, name.strip(), "newcomer")
         self.api.add_person(person)
         if self.api.on_person_added is not None:
@@ -425,7 +562,7 @@ class _ClockHandler(_ApiHandler):
         if how not in MOVES:
             raise tornado.web.HTTPError(400, reason="Time can move an hour, a day, or to 9:00")
         self.api.move_clock(how)
-        self.reply({"time": self.api.shown_time()})
+        self.reply({"time": self.api.shown_time(), "now": self.api.clock.now().timestamp()})
 
 
 class _DownloadHandler(_ApiHandler):

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,14 @@ from bot.logs import LIBRARY_FLOORS, configure_logging
 from bot.services.membership import Membership
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_group
-from tests.support.chorus_run import RunningChorus, chorus_env, spawn_chorus
+from tests.support.chorus_run import (
+    RunningChorus,
+    chorus_env,
+    running_chorus,
+    settings_for,
+    spawn_chorus,
+)
+from tests.support.clock import midday
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.phone import Phone
 
@@ -183,3 +191,31 @@ async def test_group_name_escaped_in_every_reply(fake: FakeBotApi, chorus: Runni
     welcome = await member.send(f"/start {payload}")
     assert "<b>Tom</b> & Jerry's" in welcome["text"]
     assert "&lt;b&gt;Tom&lt;/b&gt; &amp; Jerry's" in welcome["html"]
+
+
+class _MovableClock:
+    """Real time from midday, which the test can move on by days."""
+
+    def __init__(self) -> None:
+        self._base = midday()
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return self._base.now() + self.offset
+
+
+async def test_ids_numbered_afresh_after_a_quiet_week_are_answered(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    clock = _MovableClock()
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock):
+        member = Phone(fake, 201)
+        first = fake.send_text(member.user, "/help")
+        await _acknowledged(fake, first)
+        await _journal_empties(tmp_path)
+        # A week without updates: Telegram starts numbering again, here from the same id.
+        clock.offset = timedelta(days=8)
+        fake._next_update_id = first
+        answer = await member.send("/help")
+        assert "open the invite link" in answer["text"]

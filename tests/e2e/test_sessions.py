@@ -157,7 +157,7 @@ async def test_create_invites_every_member_and_answers_are_counted(
     first, second, third = (Phone(fake, m) for m in MEMBERS[:3])
     answered = await first.tap("Going", await _invitation(fake, first.id))
     assert "Your answer: going" in answered["text"]
-    assert [t for t, _ in fake.buttons(answered)][:3] == ["✓ Going", "Maybe", "Can't go"]
+    assert [t for t, _ in fake.buttons(answered)][:3] == ["✓ Going (chosen)", "Maybe", "Can't go"]
     await second.tap("Maybe", await _invitation(fake, second.id))
     changed = await third.tap("Going", await _invitation(fake, third.id))
     changed = await third.tap("Can't go", changed)
@@ -189,6 +189,23 @@ async def test_someone_who_joins_later_gets_the_invitation_too(
     answered = await newcomer.tap("Going", invitation)
     assert "Your answer: going" in answered["text"]
     assert "1 going: member (no name given)" in (await _overview(fake, admin))["text"]
+
+
+async def test_a_newcomer_who_asks_for_sessions_sees_one_card_for_each(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    await _create(fake, admin)
+    [(code,)] = _rows(tmp_path, "SELECT invite_code FROM chorus_group")
+    newcomer = Phone(fake, 8101)
+    welcome = await newcomer.send(f"/start {JOIN_PREFIX}{code}")
+    await newcomer.tap("Yes, join", welcome)
+    await _invitation(fake, newcomer.id)
+
+    listed = await newcomer.send("/sessions")
+
+    assert "has just come, above this" in listed["text"] and TITLE in listed["text"]
+    assert _count(fake, newcomer.id, "Can you make it?") == 1
 
 
 async def test_a_full_session_keeps_a_waiting_list_and_promotes(
@@ -230,7 +247,7 @@ async def test_a_full_session_keeps_a_waiting_list_and_promotes(
     )
     edited = fake.message(third.id, invitation["message_id"])
     assert "Your answer: going" in edited["text"] and "waiting list" not in edited["text"]
-    assert [t for t, _ in fake.buttons(edited)][:3] == ["✓ Going", "Maybe", "Can't go"]
+    assert [t for t, _ in fake.buttons(edited)][:3] == ["✓ Going (chosen)", "Maybe", "Can't go"]
     # They can still say no, and the next in line moves up.
     await third.tap("Can't go", promoted)
     await fake.wait_for_text(fourth.id, "A place has come up", timeout=10)
@@ -573,6 +590,8 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         # A few hours later, those who came are asked how it was; those who did not, not.
         clock.set(datetime(2026, 6, 9, 18, 10, tzinfo=UTC))
         question = await fake.wait_for_text(came, "how was it for you?", timeout=10)
+        faces = [text for text, _ in fake.buttons(question)][:5]
+        assert faces == ["😞 Bad", "🙁 Not great", "😐 OK", "🙂 Good", "😀 Very good"]
         await fake.wait_for_text(unannounced, "how was it for you?", timeout=10)
         member = Phone(fake, came)
         name = await member.tap("🙂", question)

@@ -47,6 +47,9 @@ async def newcomer_joins_from_the_invite_link(chat: ChatPage) -> None:
     ask = await chat.wait_for("Thank you for joining")
     await chat.tap("Use “Robin”", ask)
     await chat.wait_for("Robin")
+    # The picker follows what Robin became.
+    robin = chat.page.locator("#person option", has_text=re.compile(r"^Robin \("))
+    await expect(robin).to_have_text("Robin (member)")
 
 
 async def member_sees_settings_and_help(chat: ChatPage) -> None:
@@ -143,12 +146,19 @@ async def member_shares_a_voice_note_from_disk(chat: ChatPage) -> None:
 async def newcomer_answers_the_sample_session(chat: ChatPage) -> None:
     """Robin finds the sample session in /sessions, says Going, and saves the calendar file."""
     await chat.type("/sessions")
-    invitation = await chat.wait_for(SESSION)
+    # The invitation sent on joining may have come before the list or not yet: either way
+    # Robin sees one card for the session, above the list's answer or in it.
+    answer = chat.page.locator("li.message.mine:has-text('/sessions') ~ li.message:not(.mine)")
+    await expect(answer.first).to_be_visible()
+    cards = chat.page.locator("li.message:not(.mine):has(.buttons)", has_text=SESSION)
+    await expect(cards).to_have_count(1)
+    invitation = cards.first
     await expect(invitation).to_contain_text("Can you make it?")
     await chat.tap("Going", invitation)
     answered = await chat.wait_for("Your answer: going")
-    # The invitation was edited in place: still one message about the session.
-    await expect(chat.page.locator("li.message:not(.mine)", has_text=SESSION)).to_have_count(1)
+    # The card was edited in place: still one message about the session.
+    await expect(answered).to_contain_text(SESSION)
+    await expect(cards).to_have_count(1)
     await chat.tap("Add to my calendar", answered)
     download_link = chat.page.get_by_role("link", name=re.compile(r"^Download .*\.ics"))
     async with chat.page.expect_download() as started:
@@ -231,3 +241,155 @@ async def test_the_try_out_walk_through_in_chromium(tmp_path: Path) -> None:
         shot = tmp_path / "tryout.png"
         await page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+OFFLINE = "Chorus isn't answering. Is it still running?"
+
+LAYOUT = """() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  return {
+    height: window.innerHeight,
+    scrolls: document.scrollingElement.scrollHeight > window.innerHeight,
+    chat: box("#messages").height,
+    bar: box("#composer").width,
+    typing: box("#composer-text").width,
+  };
+}"""
+
+COVERED = """() => {
+  const notice = document.querySelector("#toast").getBoundingClientRect();
+  return [...document.querySelectorAll("button")].filter((button) => {
+    const r = button.getBoundingClientRect();
+    return r.width && r.height && r.left < notice.right && r.right > notice.left
+      && r.top < notice.bottom && r.bottom > notice.top;
+  }).map((button) => button.textContent);
+}"""
+
+MENU_GAP = """() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  return [box("#menu").top - box("#messages").bottom, box("#composer").top - box("#menu").bottom];
+}"""
+
+SHORT_TIME = re.compile(r"^(edited )?\d{2}:\d{2}$")
+DAY_AND_TIME = re.compile(r"^[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2}$")
+
+
+async def fits_a_phone(chat: ChatPage) -> None:
+    """On a 390x844 screen the chat takes most of it, only the chat scrolls, and the box
+    keeps room to type."""
+    await chat.chat_as("Sam")
+    for _ in range(3):
+        await chat.type("/help")
+        await chat.wait_for("Here's what you can do")
+    layout = await chat.page.evaluate(LAYOUT)
+    assert layout["chat"] >= 0.7 * layout["height"], layout
+    assert not layout["scrolls"], layout
+    assert layout["typing"] >= 0.5 * layout["bar"], layout
+
+
+async def times_read_as_in_the_uk_and_the_clock_moves(chat: ChatPage) -> None:
+    """Times are 24-hour, with the day when it is not today; the clock moves on by itself."""
+    first = chat.page.locator("li.message .meta").first
+    await expect(first).to_have_text(SHORT_TIME)
+    clock = chat.page.locator("#clock-time")
+    before = await clock.text_content()
+    await chat.page.clock.fast_forward("02:00")
+    await expect(clock).not_to_have_text(before or "")
+    await chat.move_time("1 day later")
+    await expect(first).to_have_text(DAY_AND_TIME)
+
+
+async def a_preview_that_grows_stays_in_view(chat: ChatPage) -> None:
+    """The /share preview, filled in by an edit, is scrolled into view with its buttons."""
+    await chat.type("/share")
+    kinds = await chat.wait_for("What would you like to share")
+    await chat.tap("Feedback", kinds)
+    await chat.type(FEEDBACK)
+    named = await chat.wait_for("with your name, or without it")
+    await chat.tap("Without my name", named)
+    preview = await chat.wait_for("won't see who you are")
+    await expect(preview.get_by_role("button", name="Send", exact=True)).to_be_in_viewport()
+    await chat.type("/cancel")
+
+
+async def the_menu_opens_above_the_box(chat: ChatPage) -> None:
+    """The command menu sits between the chat and the box, with no empty band."""
+    await chat.page.get_by_role("button", name="Menu").click()
+    await expect(chat.page.get_by_role("menu")).to_be_visible()
+    gaps = await chat.page.evaluate(MENU_GAP)
+    assert all(abs(gap) <= 2 for gap in gaps), gaps
+    await chat.page.keyboard.press("Escape")
+    await expect(chat.page.get_by_role("menu")).to_be_hidden()
+
+
+async def a_name_in_use_is_refused(chat: ChatPage) -> None:
+    """ "Add a person" refuses a name someone already has."""
+    await chat.page.get_by_role("button", name="Add a person").click()
+    dialog = chat.page.get_by_role("dialog", name="Add a person")
+    await dialog.get_by_label("First name").fill("sam")
+    await dialog.get_by_role("button", name="Add").click()
+    await expect(dialog.get_by_role("alert")).to_contain_text("already called sam")
+    await dialog.get_by_role("button", name="Cancel").click()
+    await expect(chat.page.locator("#person option", has_text=re.compile("^sam"))).to_have_count(0)
+
+
+async def long_text_goes_as_several_messages(chat: ChatPage) -> None:
+    """Text longer than Telegram's 4096 characters goes as several messages, cut at a space."""
+    text = " ".join(f"word{n}" for n in range(900))
+    assert len(text) > 4096
+    mine = chat.page.locator("li.message.mine")
+    before = await mine.count()
+    box = chat.page.get_by_label("Message", exact=True)
+    await box.fill(text)
+    await box.press("Enter")
+    await expect(mine).to_have_count(before + 2)
+    parts = [await mine.nth(before + i).locator("div").first.text_content() for i in (0, 1)]
+    assert all(part and len(part) <= 4096 for part in parts), [len(p or "") for p in parts]
+    assert f"{parts[0]} {parts[1]}" == text
+    await expect(box).to_have_value("")
+
+
+async def typed_words_wait_while_chorus_is_down(chat: ChatPage) -> None:
+    """With the server not answering, the words stay in the box, with a plain sentence that
+    covers no button; once it answers, they go."""
+    await chat.page.route("**/tryout/send", lambda route: route.abort())
+    box = chat.page.get_by_label("Message", exact=True)
+    await box.fill("Are you there?")
+    await box.press("Enter")
+    notice = chat.page.get_by_role("status")
+    await expect(notice).to_have_text(OFFLINE)
+    await expect(box).to_have_value("Are you there?")
+    await expect(chat.page.get_by_text("Failed to fetch")).to_have_count(0)
+    assert await chat.page.evaluate(COVERED) == []
+    await chat.page.unroute("**/tryout/send")
+    await box.press("Enter")
+    await expect(chat.page.locator("li.message.mine", has_text="Are you there?")).to_be_visible()
+    await expect(box).to_have_value("")
+    await expect(notice).to_be_hidden()
+
+
+PHONE_STEPS = [
+    fits_a_phone,
+    times_read_as_in_the_uk_and_the_clock_moves,
+    a_preview_that_grows_stays_in_view,
+    the_menu_opens_above_the_box,
+    a_name_in_use_is_refused,
+    long_text_goes_as_several_messages,
+    typed_words_wait_while_chorus_is_down,
+]
+
+
+async def test_the_chat_page_on_a_phone(tmp_path: Path) -> None:
+    require_chromium()
+    data = tmp_path / "data"
+    data.mkdir()
+    async with (
+        running_tryout(data) as tryout,
+        chromium_page(tmp_path / "profile", 390, 844) as page,
+    ):
+        # The page's own clock is one the test can move on.
+        await page.clock.install()
+        chat = ChatPage(page, tmp_path)
+        await chat.open(tryout.api.page_url)
+        for step in PHONE_STEPS:
+            await step(chat)

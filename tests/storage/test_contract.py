@@ -147,6 +147,31 @@ async def test_add_new_stores_an_id_repeated_in_one_batch_once(storage: Storage)
         assert await tx.journal.pending() == [(4, "four"), (5, "first")]
 
 
+async def test_add_new_since_takes_ids_seen_only_before_then_as_new(storage: Storage) -> None:
+    async with storage.transaction() as tx:
+        await tx.journal.add_new([(1, "one"), (2, "two"), (3, "three")], T0)
+        await tx.journal.settle(1, 2)
+    later = T0 + timedelta(days=8)
+
+    async with storage.transaction() as tx:
+        # Numbering started afresh: 1 and 2 were seen long ago and handled, so they are new;
+        # 3 still waits to be handled, so it is not taken twice.
+        fresh = await tx.journal.add_new(
+            [(1, "new one"), (2, "new two"), (3, "three again")], later, later - timedelta(days=1)
+        )
+    assert fresh == [1, 2]
+    async with storage.read() as tx:
+        assert await tx.journal.pending() == [(1, "new one"), (2, "new two"), (3, "three")]
+
+    async with storage.transaction() as tx:
+        await tx.journal.settle(1, 2)
+        # Seen again just now: a redelivery of them soon after is still a duplicate.
+        again = await tx.journal.add_new(
+            [(1, "x"), (2, "y")], later + timedelta(hours=1), later - timedelta(hours=23)
+        )
+    assert again == []
+
+
 async def test_pending_is_in_update_id_order(storage: Storage) -> None:
     async with storage.transaction() as tx:
         await tx.journal.add_new([(30, "c")], T0)

@@ -38,7 +38,7 @@ def require_chromium() -> None:
 
 
 @asynccontextmanager
-async def chromium_page(profile: Path) -> AsyncIterator[Page]:
+async def chromium_page(profile: Path, width: int = 420, height: int = 860) -> AsyncIterator[Page]:
     """A page in a fresh headless Chromium profile, phone-sized."""
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -46,7 +46,7 @@ async def chromium_page(profile: Path) -> AsyncIterator[Page]:
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
-            viewport={"width": 420, "height": 860},
+            viewport={"width": width, "height": height},
         )
         try:
             page = context.pages[0] if context.pages else await context.new_page()

@@ -240,6 +240,43 @@ async def test_someone_who_joins_later_is_invited_to_what_is_still_to_come(
     assert len(again) == 1
 
 
+async def test_a_newcomer_who_asks_for_the_list_first_gets_no_second_card_after_it(
+    services: Services, world: World, storage: Storage
+) -> None:
+    session = await _standard(services, world)
+    await services.membership.join(OUT, OUT + 10, "c1")
+
+    listing = await services.sessions.listing(OUT)
+
+    assert [v.session.id for v in listing.mine] == [session.id]
+    assert listing.just_invited == []
+    # The list showed the invitation: the one still waiting is not sent after it.
+    async with storage.transaction() as tx:
+        due = await tx.outbox.claim_due(MONDAY_NOON + timedelta(minutes=5), 100)
+    assert world.ids[OUT] not in [job.person_id for job in due]
+    assert world.ids[BOB] in [job.person_id for job in due]  # the others' still go
+
+
+async def test_an_invitation_sent_a_moment_ago_is_not_listed_again(
+    services: Services, world: World, storage: Storage, clock: FakeClock
+) -> None:
+    session = await _standard(services, world)
+    async with storage.transaction() as tx:
+        due = await tx.outbox.claim_due(clock.now(), 100)
+        await tx.outbox.finish_sent([job.id for job in due], clock.now())
+
+    # BOB was just sent the invitation: the list points to it instead of a second card.
+    listing = await services.sessions.listing(BOB)
+    assert listing.mine == []
+    assert [v.session.id for v in listing.just_invited] == [session.id]
+    # Once answered, or a while later, the list shows it as usual.
+    await services.sessions.answer(DAN, session.id, "g", LONDON)
+    assert [v.session.id for v in (await services.sessions.listing(DAN)).mine] == [session.id]
+    clock.advance(timedelta(minutes=11))
+    later = await services.sessions.listing(BOB)
+    assert [v.session.id for v in later.mine] == [session.id] and later.just_invited == []
+
+
 async def test_a_link_is_kept_apart_from_the_place(services: Services, world: World) -> None:
     session = await _make(
         services,
@@ -425,6 +462,22 @@ async def test_a_reminder_past_the_start_is_recorded_not_sent(
     async with storage.read() as tx:
         states = {r.state for r in await tx.sessions.reminders_of(session.id)}
     assert states == {"missed"}
+
+
+async def test_a_missed_reminder_is_logged_without_guessing_why(
+    services: Services, world: World, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = await _standard(services, world)
+    # Time jumped past the start (a try-out's clock moved on, or Chorus was stopped).
+    clock.set(session.starts_at + timedelta(days=1))
+
+    with caplog.at_level("WARNING", logger="bot.services.sessions"):
+        report = await services.sessions.tick(LONDON, NIGHT)
+
+    assert report.reminders_missed == 2
+    logged = [r.getMessage() for r in caplog.records if "recorded as missed" in r.getMessage()]
+    assert len(logged) == 2
+    assert not any("was down" in line for line in logged), logged
 
 
 async def test_paused_people_are_counted_as_held_not_sent(

@@ -222,3 +222,14 @@ def test_no_message_name_is_given_twice() -> None:
         if isinstance(target, ast.Name)
     )
     assert [name for name, count in names.items() if count > 1] == []
+
+
+BUTTONS = {name: value for name, value in MESSAGES.items() if name.startswith("BUTTON_")}
+
+
+@pytest.mark.parametrize("name", sorted(BUTTONS))
+def test_every_button_says_in_words_what_it_does(name: str) -> None:
+    """A label is read by screen readers and shown on screens without an emoji font: the
+    words carry its meaning, never an emoji or a symbol alone."""
+    words = re.sub(r"\{[a-z_]+\}", "", BUTTONS[name])
+    assert re.search(r"[^\W\d_]{2,}", words), f"{name} = {BUTTONS[name]!r} has no word"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -248,3 +249,38 @@ async def test_a_file_that_is_not_a_picture_or_sound_is_only_ever_saved(
     served = await client.get(f"/tryout/files/{photo['file_id']}")
     assert served.headers["content-disposition"].startswith("attachment;")
     assert served.headers["content-security-policy"] == "sandbox"
+
+
+async def test_a_restart_numbers_updates_on_and_keeps_chats_files_and_unfetched_updates(
+    tmp_path: Path,
+) -> None:
+    chats, files = tmp_path / "chats.json", tmp_path / "files"
+    async with TryoutApi(TOKEN, "chorus_tryout_bot") as first:
+        first.keep_history(chats, files)
+        first.add_person(SAM)
+        base = f"http://127.0.0.1:{first.port}"
+        async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
+            await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
+            [fetched] = await _bot(http, "getUpdates", timeout=0)
+            await _bot(http, "sendMessage", chat_id=SAM.id, text="Here's what you can do")
+            form = {"person": str(SAM.id), "kind": "photo"}
+            upload = {"file": ("garden.png", b"picture", "image/png")}
+            await http.post("/tryout/upload", data=form, files=upload)
+            # The photo's update is not fetched before the stop: it waits, as on Telegram.
+
+    async with TryoutApi(TOKEN, "chorus_tryout_bot") as second:
+        second.keep_history(chats, files)
+        second.add_person(SAM)
+        base = f"http://127.0.0.1:{second.port}"
+        async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
+            chat = (await http.get(f"/tryout/chat/{SAM.id}")).json()["messages"]
+            assert [m["text"] for m in chat[:2]] == ["/help", "Here's what you can do"]
+            photo = (await http.get(f"/tryout/files/{chat[2]['photo']}")).content
+            assert photo == b"picture"
+            waiting = await _bot(http, "getUpdates", offset=fetched["update_id"] + 1, timeout=0)
+            assert [u["message"]["photo"][-1]["file_id"] for u in waiting] == [chat[2]["photo"]]
+            await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
+            [later] = await _bot(http, "getUpdates", offset=waiting[0]["update_id"] + 1, timeout=0)
+    assert later["update_id"] > waiting[0]["update_id"] > fetched["update_id"]
+    assert later["message"]["message_id"] > chat[-1]["id"]
+    assert oct(chats.stat().st_mode & 0o777) == "0o600"

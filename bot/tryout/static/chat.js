@@ -8,14 +8,27 @@ const page = {
   bot: { username: "", name: "Chorus" },
   unread: new Map(),
   pendingLink: null,
+  // The try-out's time (it can be moved on) as of `fetchedAt` on this computer's clock.
+  clock: { at: Date.now(), fetchedAt: Date.now() },
+  zone: "Europe/London",
 };
 
 const $ = (id) => document.getElementById(id);
+// What the page says when the try-out does not answer (never the browser's "Failed to fetch").
+const OFFLINE = "Chorus isn't answering. Is it still running?";
+// Telegram's limit for one message; longer text goes as several messages, as Telegram does.
+const MAX_TEXT = 4096;
 
 async function api(path, options = {}) {
-  const response = await fetch(path, options);
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (error) {
+    throw new Error(OFFLINE);
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
+    if (!body.error && response.status >= 500) throw new Error(OFFLINE);
     throw new Error(body.error || `The try-out server answered ${response.status}`);
   }
   return body;
@@ -32,7 +45,77 @@ function post(path, value) {
 // ------------------------------------------------------------------ people
 
 function roleLabel(role) {
-  return { admin: "admin", coordinator: "coordinator", member: "member", newcomer: "new" }[role] || role;
+  return {
+    admin: "admin", lead: "lead", coordinator: "coordinator", member: "member", newcomer: "new",
+  }[role] || role;
+}
+
+function setPeople(people) {
+  page.people = people;
+  if (page.person) page.person = people.find((p) => p.id === page.person.id) || page.person;
+  fillPeople();
+  const newcomer = page.people.find((p) => p.role === "newcomer");
+  $("invite-person").textContent = newcomer ? newcomer.name : "Someone new";
+  const lead = page.people.find((p) => p.role === "lead");
+  $("lead-note").hidden = !lead;
+  if (lead) $("lead-person").textContent = lead.name;
+}
+
+// ------------------------------------------------------------------ time, in the try-out's zone
+
+function tryoutNow() {
+  return page.clock.at + (Date.now() - page.clock.fetchedAt);
+}
+
+function setClock(seconds) {
+  page.clock = { at: seconds * 1000, fetchedAt: Date.now() };
+  showClock();
+  refreshTimes();
+}
+
+function format(ms, options) {
+  try {
+    return new Intl.DateTimeFormat("en-GB", { timeZone: page.zone, ...options }).format(new Date(ms));
+  } catch (error) {
+    return new Intl.DateTimeFormat("en-GB", options).format(new Date(ms));
+  }
+}
+
+const HOURS = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+const DAY = { weekday: "short", day: "numeric", month: "short" };
+
+function dayOf(ms) {
+  return format(ms, { year: "numeric", month: "2-digit", day: "2-digit" });
+}
+
+// "14:05" today (by the try-out's clock), "Tue 3 Mar, 14:05" on other days.
+function whenText(ms) {
+  const time = format(ms, HOURS);
+  return dayOf(ms) === dayOf(tryoutNow()) ? time : `${format(ms, DAY)}, ${time}`;
+}
+
+let shownDay = "";
+function showClock() {
+  const now = tryoutNow();
+  const text = `${format(now, DAY)}, ${format(now, HOURS)}`;
+  const clock = $("clock-time");
+  if (clock.textContent !== text) clock.textContent = text;
+  if (dayOf(now) !== shownDay) {
+    shownDay = dayOf(now);
+    refreshTimes();
+  }
+}
+
+function metaText(item) {
+  const time = whenText(Number(item.dataset.date) * 1000);
+  return item.dataset.edited ? `edited ${time}` : time;
+}
+
+function refreshTimes() {
+  for (const item of $("messages").querySelectorAll("li.message")) {
+    const meta = item.querySelector(".meta");
+    if (meta) meta.textContent = metaText(item);
+  }
 }
 
 function fillPeople() {
@@ -87,7 +170,11 @@ function upsert(message) {
   const element = renderMessage(message);
   const old = list.querySelector(`[data-key="${key}"]`);
   if (old) {
+    const box = list.getBoundingClientRect();
+    const was = old.getBoundingClientRect();
     old.replaceWith(element);
+    // A message in view that grew (a preview filled in, buttons added) stays in view whole.
+    if (was.bottom > box.top && was.top < box.bottom) reveal(element);
     return;
   }
   const later = [...list.children].find((child) => Number(child.dataset.id) > message.id);
@@ -95,11 +182,20 @@ function upsert(message) {
   list.scrollTop = list.scrollHeight;
 }
 
+function reveal(element) {
+  const list = $("messages");
+  const box = list.getBoundingClientRect();
+  const shown = element.getBoundingClientRect();
+  if (shown.bottom > box.bottom) list.scrollTop += shown.bottom - box.bottom + 8;
+}
+
 function renderMessage(message) {
   const item = document.createElement("li");
   item.className = "message" + (message.mine ? " mine" : "");
   item.dataset.id = String(message.id);
   item.dataset.key = `${message.mine ? "me" : "bot"}-${message.id}`;
+  item.dataset.date = String(message.date);
+  if (message.edited) item.dataset.edited = "1";
   const who = document.createElement("span");
   who.className = "visually-hidden";
   who.textContent = message.mine ? `${page.person.name}: ` : `${page.bot.name}: `;
@@ -129,8 +225,7 @@ function renderMessage(message) {
   if (message.buttons && message.buttons.length) item.append(renderButtons(message));
   const meta = document.createElement("span");
   meta.className = "meta";
-  const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  meta.textContent = message.edited ? `edited ${time}` : time;
+  meta.textContent = metaText(item);
   item.append(meta);
   return item;
 }
@@ -256,9 +351,52 @@ function renderButtons(message) {
 async function act(work) {
   try {
     await work();
+    settled();
   } catch (error) {
-    toast(error.message);
+    toast(error.message, error.message === OFFLINE);
   }
+}
+
+// Where Telegram would cut text too long for one message: at the last line break, else the
+// last space, in the second half of the part; else at the limit. Each part with its start.
+function splitLikeTelegram(text, limit = MAX_TEXT) {
+  const parts = [];
+  let start = 0;
+  while (text.length - start > limit) {
+    const window = text.slice(start, start + limit);
+    let cut = window.lastIndexOf("\n");
+    if (cut < limit / 2) cut = window.lastIndexOf(" ");
+    let next;
+    if (cut >= limit / 2) {
+      next = start + cut + 1;
+    } else {
+      cut = limit;
+      const code = window.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1; // never split an emoji in two
+      next = start + cut;
+    }
+    parts.push({ text: window.slice(0, cut), start });
+    start = next;
+  }
+  parts.push({ text: text.slice(start), start });
+  return parts.filter((part) => part.text.trim());
+}
+
+// Send what is in the box; whatever could not be sent stays there.
+async function sendBox() {
+  const box = $("composer-text");
+  const text = box.value;
+  for (const part of splitLikeTelegram(text)) {
+    try {
+      await post("/tryout/send", { person: page.person.id, text: part.text });
+    } catch (error) {
+      if (box.value === text) box.value = text.slice(part.start);
+      toast(error.message, error.message === OFFLINE);
+      return;
+    }
+  }
+  if (box.value === text) box.value = "";
+  settled();
 }
 
 function tap(messageId, data) {
@@ -288,12 +426,23 @@ function openStartLink(payload) {
 }
 
 let toastTimer = 0;
-function toast(text) {
+function toast(text, problem = false) {
   const box = $("toast");
   box.textContent = text;
+  box.classList.toggle("problem", problem);
   box.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => (box.hidden = true), 4000);
+  // A problem stays until things work again; a passing word goes after a few seconds.
+  if (!problem) toastTimer = setTimeout(() => (box.hidden = true), 4000);
+}
+
+// Things work (again): the "not answering" notice goes.
+function settled() {
+  const box = $("toast");
+  if (box.classList.contains("problem")) {
+    box.hidden = true;
+    box.classList.remove("problem");
+  }
 }
 
 function fillMenu(commands) {
@@ -323,6 +472,8 @@ function toggleMenu(open) {
   const menu = $("menu");
   menu.hidden = !open;
   $("menu-button").setAttribute("aria-expanded", String(open));
+  const list = $("messages");
+  list.scrollTop = list.scrollHeight;
   if (open) {
     const first = menu.querySelector("button");
     if (first) first.focus();
@@ -332,18 +483,24 @@ function toggleMenu(open) {
 // ------------------------------------------------------------------ news from the server
 
 async function listen() {
+  let lost = false;
   for (;;) {
     try {
       const news = await api(`/tryout/events?after=${page.seq}`);
-      const reload = news.missed || news.seq < page.seq;
+      const reload = lost || news.missed || news.seq < page.seq;
       page.seq = news.seq;
+      if (lost) settled();
+      lost = false;
       if (reload) {
+        // Back after a gap (perhaps a restart): read everything afresh.
+        await loadState();
         await loadChat();
         continue;
       }
       for (const event of news.events) await apply(event);
     } catch (error) {
-      toast("Lost touch with Chorus; trying again…");
+      lost = true;
+      toast(OFFLINE, true);
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
@@ -363,7 +520,9 @@ async function apply(event) {
     const gone = $("messages").querySelector(`[data-key="bot-${event.message_id}"]`);
     if (gone) gone.remove();
   } else if (event.kind === "clock") {
-    $("clock-time").textContent = event.time;
+    setClock(event.now);
+  } else if (event.kind === "people") {
+    setPeople(event.people);
   } else if (event.kind === "toast" && here) {
     toast(event.text);
   }
@@ -371,25 +530,29 @@ async function apply(event) {
 
 // ------------------------------------------------------------------ start
 
-async function start() {
+async function loadState() {
   const state = await api("/tryout/state");
-  page.people = state.people;
   page.bot = state.bot;
   page.seq = state.seq;
+  page.zone = state.zone || page.zone;
+  setClock(state.now);
+  setPeople(state.people);
   $("bot-name").textContent = state.bot.name;
-  $("clock-time").textContent = state.time;
   const f = state.framing || {};
   if (f.notice) $("notice").textContent = f.notice;
   $("data-note").textContent = f.data || "";
   $("connect-note").textContent = f.connect || "";
-  if (f.invite) {
+  if (f.invite && $("invite-note").hidden) {
     $("invite-note").hidden = false;
-    const newcomer = page.people.find((p) => p.role === "newcomer");
-    if (newcomer) $("invite-person").textContent = newcomer.name;
     setupLink($("invite-link"), f.invite);
   }
+}
+
+async function start() {
+  await loadState();
   const saved = Number(sessionStorage.getItem("chorus-tryout-person"));
   await choosePerson(page.people.some((p) => p.id === saved) ? saved : page.people[0].id);
+  setInterval(showClock, 1000);
   listen();
 }
 
@@ -401,11 +564,8 @@ function wire() {
   $("person").addEventListener("change", (e) => act(() => choosePerson(Number(e.target.value))));
   $("composer").addEventListener("submit", (event) => {
     event.preventDefault();
-    const box = $("composer-text");
-    const text = box.value;
-    if (!text.trim()) return;
-    box.value = "";
-    sendText(text);
+    if (!$("composer-text").value.trim()) return;
+    sendBox();
   });
   $("composer-text").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
@@ -419,7 +579,8 @@ function wire() {
     button.addEventListener("click", () =>
       act(async () => {
         const moved = await post("/tryout/clock", { move: button.dataset.move });
-        $("clock-time").textContent = moved.time;
+        setClock(moved.now);
+        button.closest("details").open = false;
       }),
     );
   }
@@ -462,5 +623,5 @@ function wire() {
 
 document.addEventListener("DOMContentLoaded", () => {
   wire();
-  start().catch((error) => toast(error.message));
+  start().catch((error) => toast(error.message, error.message === OFFLINE));
 });
