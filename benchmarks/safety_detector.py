@@ -1,0 +1,158 @@
+"""The risk detector on its evaluation sets: recall, false alarms and time per message.
+
+Each set is a file of invented messages in tests/data/risk/ (tab-separated: expect, category,
+text). "alert" lines should raise the safety reply, "quiet" lines should not. The detector is
+tuned on the development set only; the held-out set was written before the rules and is
+never tuned to. Prints, for each set, recall over the "alert" lines and the false-alarm rate
+over the "quiet" lines, overall and per category, then every miss and false alarm (with the
+rule that fired), and the time per message (mean and 99th percentile) on one core. The
+design's target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
+
+    .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|all] [--quiet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.services.risk import RiskFinding, assess, detector  # noqa: E402
+
+SETS = {"dev": ROOT / "tests/data/risk/dev.tsv", "heldout": ROOT / "tests/data/risk/heldout.tsv"}
+# Every message is timed this many times; the mean and the 99th percentile are over all runs.
+ROUNDS = 20
+RECALL_TARGET = 0.95
+FALSE_ALARM_TARGET = 0.05
+
+
+@dataclass(frozen=True)
+class Example:
+    """One line of an evaluation set."""
+
+    alert: bool
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Score:
+    """How the detector did on one set."""
+
+    recall: float
+    false_alarms: float
+    alerts: int
+    quiet: int
+    misses: list[Example]
+    raised: list[tuple[Example, RiskFinding]]
+    by_category: dict[str, tuple[int, int]]  # category -> (right, of)
+
+
+def load(path: Path) -> list[Example]:
+    """The examples in an evaluation file (lines starting with # are notes)."""
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        expect, category, text = line.split("\t")
+        if expect not in ("alert", "quiet"):
+            raise ValueError(f"{path.name}:{number}: expect must be alert or quiet")
+        examples.append(Example(expect == "alert", category, text))
+    return examples
+
+
+def score(examples: list[Example]) -> Score:
+    """Recall and false alarms of the detector on these examples."""
+    misses, raised = [], []
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for example in examples:
+        finding = assess(example.text)
+        right = (finding is not None) == example.alert
+        counts = by_category[f"{'alert' if example.alert else 'quiet'} {example.category}"]
+        counts[0] += right
+        counts[1] += 1
+        if example.alert and finding is None:
+            misses.append(example)
+        elif not example.alert and finding is not None:
+            raised.append((example, finding))
+    alerts = sum(e.alert for e in examples)
+    quiet = len(examples) - alerts
+    return Score(
+        recall=(alerts - len(misses)) / alerts if alerts else 1.0,
+        false_alarms=len(raised) / quiet if quiet else 0.0,
+        alerts=alerts,
+        quiet=quiet,
+        misses=misses,
+        raised=raised,
+        by_category={k: (v[0], v[1]) for k, v in sorted(by_category.items())},
+    )
+
+
+def timing(examples: list[Example]) -> tuple[float, float]:
+    """Mean and 99th percentile time per message, in milliseconds."""
+    times = []
+    for _ in range(ROUNDS):
+        for example in examples:
+            began = time.perf_counter()
+            assess(example.text)
+            times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return statistics.fmean(times), times[int(len(times) * 0.99)]
+
+
+def report(name: str, examples: list[Example], quiet: bool) -> bool:
+    """Print the figures for one set; whether it meets the targets."""
+    result = score(examples)
+    print(f"\n== {name}: {result.alerts} should alert, {result.quiet} should not ==")
+    print(
+        f"recall {result.recall:6.1%} (target >= {RECALL_TARGET:.0%})   "
+        f"false alarms {result.false_alarms:6.1%} (target <= {FALSE_ALARM_TARGET:.0%})"
+    )
+    for category, (right, of) in result.by_category.items():
+        expect, label = category.split(" ", 1)
+        figure = "recall" if expect == "alert" else "false alarms"
+        value = right / of if expect == "alert" else (of - right) / of
+        print(f"  {expect:<6} {label:<14} {figure:<13} {value:6.1%}  ({of} messages)")
+    if not quiet:
+        for example in result.misses:
+            print(f"  MISSED      [{example.category}] {example.text}")
+        for example, finding in result.raised:
+            print(
+                f"  FALSE ALARM [{example.category}] {example.text}\n"
+                f"              -> {finding.category.value}: {finding.words!r} ({finding.rule})"
+            )
+    return result.recall >= RECALL_TARGET and result.false_alarms <= FALSE_ALARM_TARGET
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all")
+    parser.add_argument("--quiet", action="store_true", help="figures only, no examples")
+    arguments = parser.parse_args()
+    began = time.perf_counter()
+    rules = detector()
+    print(f"rules: {len(rules.rules)}; built in {(time.perf_counter() - began) * 1000:.0f} ms")
+    names = list(SETS) if arguments.set == "all" else [arguments.set]
+    met = True
+    every: list[Example] = []
+    for name in names:
+        examples = load(SETS[name])
+        every += examples
+        met = report(name, examples, arguments.quiet) and met
+    mean, p99 = timing(every)
+    print(
+        f"\ntime per message: mean {mean:.3f} ms, p99 {p99:.3f} ms "
+        f"({len(every)} messages x {ROUNDS}, one core; target under 5 ms)"
+    )
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

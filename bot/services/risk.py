@@ -1,0 +1,335 @@
+"""Words that suggest risk: which kind, why, and the words that showed it.
+
+The rules are plain text in bot/data/risk/ (its README explains them for safeguarding
+staff). A message is first normalised: lower case, look-alike and full-width letters
+folded, accents and apostrophes dropped, punctuation turned into spaces, common
+misspellings and short forms spelt out ("wanna" -> "want to", "myslef" -> "myself"). Each
+rule is then a pattern of whole words over that text. A match is set aside when an
+exception (people talking about training, services or the topic in general, and everyday
+sayings such as "this form is killing me") covers the same words.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "risk"
+
+
+class RiskCategory(enum.Enum):
+    """What kind of risk the words suggest (also the name of the rules file)."""
+
+    SUICIDE = "suicide"
+    SELF_HARM = "self_harm"
+    OVERDOSE = "overdose"
+    CHILD_DANGER = "child_danger"
+    ABUSE = "abuse"
+    VIOLENCE = "violence"
+    UNSAFE_HOME = "unsafe_home"
+
+
+@dataclass(frozen=True)
+class RiskFinding:
+    """Why a message suggests risk, in words a safeguarding lead can check."""
+
+    category: RiskCategory
+    reason: str
+    words: str  # the words that matched, as normalised
+    rule: str  # where the rule lives, "file:line pattern"
+
+
+# Letters from other alphabets that look like Latin ones, and marks that hide inside words.
+_LOOKALIKES = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+        "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ο": "o", "α": "a", "ε": "e", "ι": "i",
+        "κ": "k", "ν": "v", "τ": "t", "υ": "u", "ρ": "p", "ɡ": "g", "ı": "i",
+        "'": "", "’": "", "‘": "", "`": "", "´": "", "ʼ": "", "ʻ": "",
+        "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+    }
+)  # fmt: skip
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
+_LEET_WORD = re.compile(r"(?<![\w@])(?=[\w@]*[a-z])(?=[\w@]*[01345@7])[\w@]+")
+_NOT_WORD = re.compile(r"[\W_]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+
+def _fold(text: str) -> str:
+    """Lower case, look-alikes and accents folded, apostrophes gone, words single-spaced."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_LOOKALIKES)
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", folded) if not unicodedata.combining(ch)
+    )
+    plain = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), plain)
+    plain = _REPEATS.sub(r"\1\1", plain)
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
+
+
+_First = tuple[str, bool]  # a word a pattern can begin with, and whether it is a stem
+
+
+@dataclass(frozen=True)
+class _Rule:
+    category: RiskCategory | None  # None: an exception
+    reason: str
+    pattern: str
+    where: str
+
+
+class _Patterns:
+    """Compiled patterns, each tried only where the word it can begin with appears."""
+
+    def __init__(self, compiled: list[re.Pattern[str]], firsts: list[set[_First] | None]):
+        self._compiled = compiled
+        self._exact: dict[str, list[int]] = {}
+        self._stems: dict[str, list[int]] = {}
+        self._anywhere: list[int] = []
+        for index, first in enumerate(firsts):
+            if first is None:
+                self._anywhere.append(index)
+                continue
+            for word, stem in first:
+                (self._stems if stem else self._exact).setdefault(word, []).append(index)
+
+    def matches(self, padded: str) -> Iterator[tuple[int, int, int]]:
+        """(pattern, start, end) for every pattern matching at the start of any word."""
+        start = 1
+        while start < len(padded):
+            end = padded.index(" ", start)
+            word = padded[start:end]
+            candidates = [*self._exact.get(word, ()), *self._anywhere]
+            for length in range(1, len(word) + 1):
+                candidates += self._stems.get(word[:length], ())
+            for index in candidates:
+                if match := self._compiled[index].match(padded, start):
+                    yield index, start, match.end()
+            start = end + 1
+
+
+@dataclass(frozen=True)
+class Detector:
+    """The compiled rules and exceptions, and the spellings made standard first."""
+
+    spellings: dict[str, str]  # one word -> its standard form (may be several words)
+    phrase_spellings: re.Pattern[str] | None  # variants of several words
+    rules: tuple[_Rule, ...]
+    risks: _Patterns
+    exceptions: _Patterns
+
+    def normalise(self, text: str) -> str:
+        """The text as rules see it: folded, with spellings and short forms made standard."""
+        words = " ".join(self.spellings.get(word, word) for word in _fold(text).split())
+        if self.phrase_spellings is None or not words:
+            return words
+        spelt = self.phrase_spellings.sub(lambda m: self.spellings[m.group()], f" {words} ")
+        return " ".join(spelt.split())
+
+    def findings(self, text: str) -> list[RiskFinding]:
+        """Every risk the text suggests, most serious kind first (one per rule)."""
+        padded = f" {self.normalise(text)} "
+        if len(padded) < 3:
+            return []
+        covered = [(start, end) for _, start, end in self.exceptions.matches(padded)]
+        found: dict[int, tuple[int, RiskFinding]] = {}
+        for index, start, end in self.risks.matches(padded):
+            if index in found or any(c < end - 1 and start < e - 1 for c, e in covered):
+                continue  # already found, or an exception's words overlap these
+            rule = self.rules[index]
+            assert rule.category is not None
+            words = padded[start:end].strip()
+            found[index] = (start, RiskFinding(rule.category, rule.reason, words, rule.where))
+        order = list(RiskCategory)
+        ranked = sorted(found.values(), key=lambda f: (order.index(f[1].category), f[0]))
+        return [finding for _, finding in ranked]
+
+
+# --- the rules' files -------------------------------------------------------------------
+
+_GROUP = re.compile(r"\{(\w+)\}")
+
+
+class RuleError(ValueError):
+    """A line in the rules' files that cannot be understood."""
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if line and not line.startswith("#"):
+            yield number, line
+
+
+def _load_groups(path: Path) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for number, line in _lines(path):
+        name, sep, entries = line.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise RuleError(f"{path.name}:{number}: expected 'name = words, more words'")
+        listed = [entry.strip() for entry in entries.split(",") if entry.strip()]
+        groups.setdefault(name.strip(), []).extend(listed)
+    return groups
+
+
+def _load_spellings(path: Path) -> dict[str, str]:
+    """Variant -> standard form, both folded."""
+    spellings: dict[str, str] = {}
+    for number, line in _lines(path):
+        standard, sep, variants = line.partition("=")
+        if not sep or not _fold(standard):
+            raise RuleError(f"{path.name}:{number}: expected 'standard = variant, variant'")
+        for variant in variants.split(","):
+            if _fold(variant):
+                spellings[_fold(variant)] = _fold(standard)
+    return spellings
+
+
+def _near_misses(word: str) -> set[str]:
+    """Every spelling one slip away: a letter missed, added, changed or two swapped."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    ) - {word}
+
+
+def _load_rules(path: Path, category: RiskCategory | None) -> list[_Rule]:
+    rules, reason = [], ""
+    for number, line in _lines(path):
+        if line.startswith("[") and line.endswith("]"):
+            reason = line[1:-1].strip()
+            continue
+        if not reason:
+            raise RuleError(f"{path.name}:{number}: a rule needs a [reason] line above it")
+        rules.append(_Rule(category, reason, line, f"{path.name}:{number} {line}"))
+    return rules
+
+
+def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
+    """One word of a pattern as a regular expression that also eats the space after it."""
+    optional = token.endswith("?") and len(token) > 1
+    token = token[:-1] if optional else token
+    if token == "...":
+        return r"(?:\S+ ){0,4}"
+    if token == "##":
+        return r"(?:\d\d+ )" + ("?" if optional else "")
+    if group := _GROUP.fullmatch(token):
+        name = group.group(1)
+        if name not in groups:
+            raise RuleError(f"unknown word group {{{name}}}")
+        if name in seen:
+            raise RuleError(f"word group {{{name}}} uses itself")
+        body = "|".join(_pattern(entry, groups, (*seen, name)) for entry in groups[name])
+    else:
+        options = []
+        for word in token.split("/"):
+            stem = word.endswith("*")
+            folded = _fold(word[:-1] if stem else word)
+            if not folded or " " in folded:
+                raise RuleError(f"cannot read {word!r}")
+            options.append(re.escape(folded) + (r"\S* " if stem else " "))
+        body = "|".join(options)
+    return f"(?:{body})" + ("?" if optional else "")
+
+
+def _pattern(pattern: str, groups: dict[str, list[str]], seen: tuple[str, ...] = ()) -> str:
+    return "".join(_token(token, groups, seen) for token in pattern.split())
+
+
+def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
+    """The words a pattern can begin with (None: any word)."""
+    firsts: set[_First] = set()
+    for token in pattern.split():
+        optional = token.endswith("?") and len(token) > 1
+        token = token[:-1] if optional else token
+        if token in ("...", "##"):
+            return None
+        if group := _GROUP.fullmatch(token):
+            for entry in groups[group.group(1)]:
+                more = _firsts(entry, groups)
+                if more is None:
+                    return None
+                firsts |= more
+        else:
+            firsts |= {(_fold(word.rstrip("*")), word.endswith("*")) for word in token.split("/")}
+        if not optional:
+            return firsts
+    return None
+
+
+def _literal_words(rules: Iterable[str], groups: dict[str, list[str]]) -> set[str]:
+    words: set[str] = set()
+    for text in [*rules, *(e for entries in groups.values() for e in entries)]:
+        for token in text.split():
+            for word in token.rstrip("?").split("/"):
+                if not word.startswith("{") and word not in ("...", "##"):
+                    words.add(_fold(word.rstrip("*")))
+    return words
+
+
+def _compile(rules: list[_Rule], groups: dict[str, list[str]]) -> _Patterns:
+    compiled, firsts = [], []
+    for rule in rules:
+        try:
+            compiled.append(re.compile(_pattern(rule.pattern, groups)))
+            firsts.append(_firsts(rule.pattern, groups))
+        except (RuleError, re.error) as error:
+            raise RuleError(f"{rule.where}: {error}") from None
+    return _Patterns(compiled, firsts)
+
+
+def build(folder: Path = RULES_DIR) -> Detector:
+    """Read and compile the rules in `folder`."""
+    groups = _load_groups(folder / "words.txt")
+    spellings = _load_spellings(folder / "spellings.txt")
+    rules = [r for c in RiskCategory for r in _load_rules(folder / f"{c.value}.txt", c)]
+    exceptions = _load_rules(folder / "exceptions.txt", None)
+    # One slip in a long word the rules rely on ("sucide", "overdoes") still counts, unless
+    # the slip makes another word the rules or spellings use.
+    known = _literal_words([r.pattern for r in [*rules, *exceptions]], groups)
+    known |= {w for words in [*spellings.values(), *spellings] for w in words.split()}
+    for number, line in _lines(folder / "slips.txt"):
+        word = _fold(line)
+        if len(word) < 6 or " " in word:
+            raise RuleError(f"slips.txt:{number}: one word of six letters or more")
+        for slip in _near_misses(word) - known:
+            spellings.setdefault(slip, word)
+    phrases = sorted((s for s in spellings if " " in s), key=len, reverse=True)
+    return Detector(
+        spellings=spellings,
+        phrase_spellings=re.compile(
+            r"(?<= )(?:" + "|".join(re.escape(p) for p in phrases) + r")(?= )"
+        )
+        if phrases
+        else None,
+        rules=tuple(rules),
+        risks=_compile(rules, groups),
+        exceptions=_compile(exceptions, groups),
+    )
+
+
+@cache
+def detector() -> Detector:
+    """The detector built from the rules shipped with Chorus (read once)."""
+    return build()
+
+
+def normalise(text: str) -> str:
+    """The text as the rules see it."""
+    return detector().normalise(text)
+
+
+def assess(text: str | None) -> RiskFinding | None:
+    """The most serious sign of risk in the text (the first of its kind), or None."""
+    if not text:
+        return None
+    found = detector().findings(text)
+    return found[0] if found else None
