@@ -95,16 +95,21 @@ def score(examples: list[Example]) -> Score:
     )
 
 
-def timing(examples: list[Example]) -> tuple[float, float]:
-    """Mean and 99th percentile time per message, in milliseconds."""
-    times = []
+def timing(examples: list[Example]) -> tuple[float, float, float, float]:
+    """Per message, in milliseconds: mean and 99th percentile of the processor time this
+    thread used (what one core spends), then of the wall-clock time (which also counts
+    waiting for a core on a busy machine)."""
+    cpu, wall = [], []
     for _ in range(ROUNDS):
         for example in examples:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.thread_time()
             assess(example.text)
-            times.append((time.perf_counter() - began) * 1000)
-    times.sort()
-    return statistics.fmean(times), times[int(len(times) * 0.99)]
+            cpu.append((time.thread_time() - began_cpu) * 1000)
+            wall.append((time.perf_counter() - began) * 1000)
+    cpu.sort()
+    wall.sort()
+    p99 = int(len(cpu) * 0.99)
+    return statistics.fmean(cpu), cpu[p99], statistics.fmean(wall), wall[p99]
 
 
 def report(name: str, examples: list[Example], quiet: bool) -> bool:
@@ -146,10 +151,11 @@ def main() -> int:
         examples = load(SETS[name])
         every += examples
         met = report(name, examples, arguments.quiet) and met
-    mean, p99 = timing(every)
+    cpu_mean, cpu_p99, wall_mean, wall_p99 = timing(every)
     print(
-        f"\ntime per message: mean {mean:.3f} ms, p99 {p99:.3f} ms "
-        f"({len(every)} messages x {ROUNDS}, one core; target under 5 ms)"
+        f"\ntime per message ({len(every)} messages x {ROUNDS}, one core; target under 5 ms):\n"
+        f"  processor time  mean {cpu_mean:.3f} ms, p99 {cpu_p99:.3f} ms\n"
+        f"  wall clock      mean {wall_mean:.3f} ms, p99 {wall_p99:.3f} ms"
     )
     return 0 if met else 1
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "risk"
 
@@ -160,7 +161,7 @@ class RuleError(ValueError):
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.split(" #", 1)[0].strip()
+        line = raw.strip()
         if line and not line.startswith("#"):
             yield number, line
 
@@ -172,6 +173,8 @@ def _load_groups(path: Path) -> dict[str, list[str]]:
         if not sep or not name.strip().isidentifier():
             raise RuleError(f"{path.name}:{number}: expected 'name = words, more words'")
         listed = [entry.strip() for entry in entries.split(",") if entry.strip()]
+        if not listed:
+            raise RuleError(f"{path.name}:{number}: the group {name.strip()} lists no words")
         groups.setdefault(name.strip(), []).extend(listed)
     return groups
 
@@ -213,10 +216,48 @@ def _load_rules(path: Path, category: RiskCategory | None) -> list[_Rule]:
     return rules
 
 
+def _tokens(pattern: str) -> list[str]:
+    """The words of a pattern; "(several words/other words)" stays one token."""
+    tokens, depth, current = [], 0, ""
+    for ch in f"{pattern} ":
+        if ch == " " and depth == 0:
+            if current:
+                tokens.append(current)
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            raise RuleError(f"a ) without its ( in {pattern!r}")
+        current += ch
+    if depth:
+        raise RuleError(f"a ( without its ) in {pattern!r}")
+    return tokens
+
+
+def _choices(token: str) -> list[str] | None:
+    """The choices of a "(a b/c d)" token, or None for any other token."""
+    if not (token.startswith("(") and token.endswith(")")):
+        return None
+    choices, depth, current = [], 0, ""
+    for ch in token[1:-1] + "/":
+        if ch == "/" and depth == 0:
+            if not current.strip():
+                raise RuleError(f"an empty choice in {token!r}")
+            choices.append(current.strip())
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        current += ch
+    return choices
+
+
 def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
     """One word of a pattern as a regular expression that also eats the space after it."""
     optional = token.endswith("?") and len(token) > 1
     token = token[:-1] if optional else token
+    if (choices := _choices(token)) is not None:
+        body = "|".join(_pattern(choice, groups, seen) for choice in choices)
+        return f"(?:{body})" + ("?" if optional else "")
     if token == "...":
         return r"(?:\S+ ){0,4}"
     if token == "##":
@@ -227,7 +268,7 @@ def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> s
             raise RuleError(f"unknown word group {{{name}}}")
         if name in seen:
             raise RuleError(f"word group {{{name}}} uses itself")
-        body = "|".join(_pattern(entry, groups, (*seen, name)) for entry in groups[name])
+        body = _group(name, groups, seen)
     else:
         options = []
         for word in token.split("/"):
@@ -240,19 +281,62 @@ def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> s
     return f"(?:{body})" + ("?" if optional else "")
 
 
+_PLAIN = re.compile(r"[a-z0-9 ]+")
+
+
+def _group(name: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
+    """A word group as one regular expression; plain words share their beginnings."""
+    key = name
+    if key not in _GROUP_CACHE:
+        plain = [f"{e} " for e in groups[name] if _PLAIN.fullmatch(e) and "  " not in e]
+        other = [e for e in groups[name] if not (_PLAIN.fullmatch(e) and "  " not in e)]
+        parts = [_pattern(entry, groups, (*seen, name)) for entry in other]
+        _GROUP_CACHE[key] = "|".join([*parts, _trie(plain)] if plain else parts)
+    return _GROUP_CACHE[key]
+
+
+_GROUP_CACHE: dict[str, str] = {}  # for the build under way (emptied as each begins)
+
+
+def _trie(words: list[str]) -> str:
+    """One regular expression for these strings, with common beginnings shared."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if "" in node:
+            return f"(?:{'|'.join(branches)})?"
+        return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+    return render(tree)
+
+
 def _pattern(pattern: str, groups: dict[str, list[str]], seen: tuple[str, ...] = ()) -> str:
-    return "".join(_token(token, groups, seen) for token in pattern.split())
+    return "".join(_token(token, groups, seen) for token in _tokens(pattern))
 
 
 def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
     """The words a pattern can begin with (None: any word)."""
     firsts: set[_First] = set()
-    for token in pattern.split():
+    for token in _tokens(pattern):
         optional = token.endswith("?") and len(token) > 1
         token = token[:-1] if optional else token
         if token in ("...", "##"):
             return None
-        if group := _GROUP.fullmatch(token):
+        if (choices := _choices(token)) is not None:
+            for choice in choices:
+                more = _firsts(choice, groups)
+                if more is None:
+                    return None
+                firsts |= more
+        elif group := _GROUP.fullmatch(token):
             for entry in groups[group.group(1)]:
                 more = _firsts(entry, groups)
                 if more is None:
@@ -268,10 +352,10 @@ def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
 def _literal_words(rules: Iterable[str], groups: dict[str, list[str]]) -> set[str]:
     words: set[str] = set()
     for text in [*rules, *(e for entries in groups.values() for e in entries)]:
-        for token in text.split():
+        for token in text.replace("(", " ").replace(")", " ").split():
             for word in token.rstrip("?").split("/"):
                 if not word.startswith("{") and word not in ("...", "##"):
-                    words.add(_fold(word.rstrip("*")))
+                    words.update(_fold(word.rstrip("*")).split())
     return words
 
 
@@ -288,6 +372,7 @@ def _compile(rules: list[_Rule], groups: dict[str, list[str]]) -> _Patterns:
 
 def build(folder: Path = RULES_DIR) -> Detector:
     """Read and compile the rules in `folder`."""
+    _GROUP_CACHE.clear()
     groups = _load_groups(folder / "words.txt")
     spellings = _load_spellings(folder / "spellings.txt")
     rules = [r for c in RiskCategory for r in _load_rules(folder / f"{c.value}.txt", c)]
