@@ -1,16 +1,15 @@
-"""Safeguarding: the phrase matching (positive and negative examples), and alerts to leads."""
+"""Safeguarding: words that suggest risk (positive and negative examples), and alerts to leads."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.services import Services
 from bot.services.delivery_rules import open_payload
-from bot.services.safety import ANSWER_WITHIN, AnswerOutcome, normalise, phrases, suggests_risk
+from bot.services.safety import ANSWER_WITHIN, AnswerOutcome, normalise, suggests_risk
 from storage import schema
 from storage.database import Storage
 from tests.conftest import ADMIN_ID
@@ -67,13 +66,6 @@ def test_everyday_words_are_not_risk(text: str) -> None:
 def test_normalising() -> None:
     assert normalise("  I DON'T   want—to, be HERE! ") == "i dont want to be here"
     assert normalise("ＩＤＯＮ’Ｔ") == "idont"
-
-
-def test_the_phrase_file_is_read_normalised(tmp_path: Path) -> None:
-    listing = tmp_path / "phrases.txt"
-    listing.write_text("# a note\n\nDon't  WANT to live\nend it all\n", encoding="utf-8")
-    assert phrases(listing) == ("dont want to live", "end it all")
-    assert len(phrases()) > 40
 
 
 async def _lead(storage: Storage, clock: FakeClock, telegram_id: int) -> int:
