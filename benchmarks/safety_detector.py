@@ -17,82 +17,18 @@ import argparse
 import statistics
 import sys
 import time
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.services.risk import RiskFinding, assess, detector  # noqa: E402
+from bot.services.risk import assess, detector  # noqa: E402
+from tests.support.risk_sets import SETS, Example, load, score  # noqa: E402
 
-SETS = {"dev": ROOT / "tests/data/risk/dev.tsv", "heldout": ROOT / "tests/data/risk/heldout.tsv"}
 # Every message is timed this many times; the mean and the 99th percentile are over all runs.
 ROUNDS = 20
 RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.05
-
-
-@dataclass(frozen=True)
-class Example:
-    """One line of an evaluation set."""
-
-    alert: bool
-    category: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Score:
-    """How the detector did on one set."""
-
-    recall: float
-    false_alarms: float
-    alerts: int
-    quiet: int
-    misses: list[Example]
-    raised: list[tuple[Example, RiskFinding]]
-    by_category: dict[str, tuple[int, int]]  # category -> (right, of)
-
-
-def load(path: Path) -> list[Example]:
-    """The examples in an evaluation file (lines starting with # are notes)."""
-    examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        expect, category, text = line.split("\t")
-        if expect not in ("alert", "quiet"):
-            raise ValueError(f"{path.name}:{number}: expect must be alert or quiet")
-        examples.append(Example(expect == "alert", category, text))
-    return examples
-
-
-def score(examples: list[Example]) -> Score:
-    """Recall and false alarms of the detector on these examples."""
-    misses, raised = [], []
-    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for example in examples:
-        finding = assess(example.text)
-        right = (finding is not None) == example.alert
-        counts = by_category[f"{'alert' if example.alert else 'quiet'} {example.category}"]
-        counts[0] += right
-        counts[1] += 1
-        if example.alert and finding is None:
-            misses.append(example)
-        elif not example.alert and finding is not None:
-            raised.append((example, finding))
-    alerts = sum(e.alert for e in examples)
-    quiet = len(examples) - alerts
-    return Score(
-        recall=(alerts - len(misses)) / alerts if alerts else 1.0,
-        false_alarms=len(raised) / quiet if quiet else 0.0,
-        alerts=alerts,
-        quiet=quiet,
-        misses=misses,
-        raised=raised,
-        by_category={k: (v[0], v[1]) for k, v in sorted(by_category.items())},
-    )
 
 
 def timing(examples: list[Example]) -> tuple[float, float, float, float]:

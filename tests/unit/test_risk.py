@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.safety_detector import SETS, load, score
 from bot.services.risk import (
     RULES_DIR,
     RiskCategory,
@@ -20,6 +19,7 @@ from bot.services.risk import (
     normalise,
 )
 from bot.services.safety import suggests_risk
+from tests.support.risk_sets import SETS, load, score
 
 # Each phrase the detector must catch, with the kind of risk it must name.
 ALERTS = [
