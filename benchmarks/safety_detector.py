@@ -56,6 +56,8 @@ def report(name: str, examples: list[Example], quiet: bool) -> bool:
         f"recall {result.recall:6.1%} (target >= {RECALL_TARGET:.0%})   "
         f"false alarms {result.false_alarms:6.1%} (target <= {FALSE_ALARM_TARGET:.0%})"
     )
+    caught = result.alerts - len(result.misses)
+    print(f"kind of risk named as in the set: {result.named_right / max(caught, 1):.1%} of alerts")
     for category, (right, of) in result.by_category.items():
         expect, label = category.split(" ", 1)
         figure = "recall" if expect == "alert" else "false alarms"

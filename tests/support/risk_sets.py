@@ -34,6 +34,7 @@ class Score:
     quiet: int
     misses: list[Example]
     raised: list[tuple[Example, RiskFinding]]
+    named_right: int  # alerts raised under the kind of risk the set gives
     by_category: dict[str, tuple[int, int]]  # category -> (right, of)
 
 
@@ -52,7 +53,7 @@ def load(path: Path) -> list[Example]:
 
 def score(examples: list[Example]) -> Score:
     """Recall and false alarms of the detector on these examples."""
-    misses, raised = [], []
+    misses, raised, named_right = [], [], 0
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for example in examples:
         finding = assess(example.text)
@@ -62,6 +63,8 @@ def score(examples: list[Example]) -> Score:
         counts[1] += 1
         if example.alert and finding is None:
             misses.append(example)
+        elif example.alert and finding is not None:
+            named_right += finding.category.value == example.category
         elif not example.alert and finding is not None:
             raised.append((example, finding))
     alerts = sum(e.alert for e in examples)
@@ -73,5 +76,6 @@ def score(examples: list[Example]) -> Score:
         quiet=quiet,
         misses=misses,
         raised=raised,
+        named_right=named_right,
         by_category={k: (v[0], v[1]) for k, v in sorted(by_category.items())},
     )
