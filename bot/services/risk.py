@@ -57,7 +57,9 @@ _LOOKALIKES = str.maketrans(
 )  # fmt: skip
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a"})
 _LEET_WORD = re.compile(r"(?<![\w@])(?=[\w@]*[a-z])(?=[\w@]*[01345@7])[\w@]+")
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[^\w.]+|_+")
+# Where a sentence or clause ends: kept as a "." word, so a rule can say "and nothing after".
+_CLAUSE_END = re.compile(r"[.!?;,:\n\r\u2026]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 
 
@@ -69,7 +71,9 @@ def _fold(text: str) -> str:
     )
     plain = _LEET_WORD.sub(lambda m: m.group().translate(_LEET), plain)
     plain = _REPEATS.sub(r"\1\1", plain)
-    return " ".join(_NOT_WORD.sub(" ", plain).split())
+    words = _NOT_WORD.sub(" ", _CLAUSE_END.sub(" . ", plain)).split()
+    kept = [w for i, w in enumerate(words) if w != "." or (i and words[i - 1] != ".")]
+    return " ".join(kept).strip(" .")
 
 
 _First = tuple[str, bool]  # a word a pattern can begin with, and whether it is a stem
@@ -143,7 +147,7 @@ class Detector:
                 continue  # already found, or an exception's words overlap these
             rule = self.rules[index]
             assert rule.category is not None
-            words = padded[start:end].strip()
+            words = " ".join(w for w in padded[start:end].split() if w != ".")
             found[index] = (start, RiskFinding(rule.category, rule.reason, words, rule.where))
         order = list(RiskCategory)
         ranked = sorted(found.values(), key=lambda f: (order.index(f[1].category), f[0]))
@@ -251,18 +255,20 @@ def _choices(token: str) -> list[str] | None:
     return choices
 
 
-def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
+def _token(part: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
     """One word of a pattern as a regular expression that also eats the space after it."""
-    optional = token.endswith("?") and len(token) > 1
-    token = token[:-1] if optional else token
-    if (choices := _choices(token)) is not None:
+    optional = part.endswith("?") and len(part) > 1
+    part = part[:-1] if optional else part
+    if (choices := _choices(part)) is not None:
         body = "|".join(_pattern(choice, groups, seen) for choice in choices)
         return f"(?:{body})" + ("?" if optional else "")
-    if token == "...":
-        return r"(?:\S+ ){0,4}"
-    if token == "##":
+    if part == ".":
+        return r"(?:\. |$)"
+    if part == "...":  # up to four words, and any ends of sentences between them
+        return r"(?:\. )?(?:[^\s.]\S* (?:\. )?){0,4}"
+    if part == "##":
         return r"(?:\d\d+ )" + ("?" if optional else "")
-    if group := _GROUP.fullmatch(token):
+    if group := _GROUP.fullmatch(part):
         name = group.group(1)
         if name not in groups:
             raise RuleError(f"unknown word group {{{name}}}")
@@ -271,7 +277,7 @@ def _token(token: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> s
         body = _group(name, groups, seen)
     else:
         options = []
-        for word in token.split("/"):
+        for word in part.split("/"):
             stem = word.endswith("*")
             folded = _fold(word[:-1] if stem else word)
             if not folded or " " in folded:
@@ -319,31 +325,31 @@ def _trie(words: list[str]) -> str:
 
 
 def _pattern(pattern: str, groups: dict[str, list[str]], seen: tuple[str, ...] = ()) -> str:
-    return "".join(_token(token, groups, seen) for token in _tokens(pattern))
+    return "".join(_token(part, groups, seen) for part in _tokens(pattern))
 
 
 def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
     """The words a pattern can begin with (None: any word)."""
     firsts: set[_First] = set()
-    for token in _tokens(pattern):
-        optional = token.endswith("?") and len(token) > 1
-        token = token[:-1] if optional else token
-        if token in ("...", "##"):
+    for part in _tokens(pattern):
+        optional = part.endswith("?") and len(part) > 1
+        part = part[:-1] if optional else part
+        if part in ("...", "##"):
             return None
-        if (choices := _choices(token)) is not None:
+        if (choices := _choices(part)) is not None:
             for choice in choices:
                 more = _firsts(choice, groups)
                 if more is None:
                     return None
                 firsts |= more
-        elif group := _GROUP.fullmatch(token):
+        elif group := _GROUP.fullmatch(part):
             for entry in groups[group.group(1)]:
                 more = _firsts(entry, groups)
                 if more is None:
                     return None
                 firsts |= more
         else:
-            firsts |= {(_fold(word.rstrip("*")), word.endswith("*")) for word in token.split("/")}
+            firsts |= {(_fold(word.rstrip("*")), word.endswith("*")) for word in part.split("/")}
         if not optional:
             return firsts
     return None
@@ -354,7 +360,7 @@ def _literal_words(rules: Iterable[str], groups: dict[str, list[str]]) -> set[st
     for text in [*rules, *(e for entries in groups.values() for e in entries)]:
         for token in text.replace("(", " ").replace(")", " ").split():
             for word in token.rstrip("?").split("/"):
-                if not word.startswith("{") and word not in ("...", "##"):
+                if not word.startswith("{") and word not in ("...", "##", "."):
                     words.update(_fold(word.rstrip("*")).split())
     return words
 

@@ -84,7 +84,8 @@ def test_an_exception_sets_aside_only_the_words_it_covers() -> None:
 @pytest.mark.parametrize(
     ("written", "read"),
     [
-        ("  I DON'T   want—to, be HERE! ", "i dont want to be here"),
+        ("  I DON'T   want—to be HERE! ", "i dont want to be here"),
+        ("I'm done. Goodbye, everyone!!", "im done . goodbye . everyone"),  # ends of clauses
         ("I\u2019m done", "im done"),  # a typographic apostrophe
         ("ｉ ｗａｎｔ ｔｏ ｄｉｅ", "i want to die"),  # full-width letters
         ("i wаnt tо diе", "i want to die"),  # Cyrillic а, о and е among Latin letters
@@ -156,7 +157,8 @@ def test_rules_files_are_read_as_documented(tmp_path: Path) -> None:
             slips="paracetamol\n",
             overdose="[Talks of taking too many pills]\n"
             "(want to/going to) take all my? {pills}\n"
-            "took ## paracetamol\n",
+            "took ## paracetamol\n"
+            "took ... lot .\n",
             exceptions="[Routine]\n{pills} with breakfast\n",
         )
     )
@@ -170,6 +172,9 @@ def test_rules_files_are_read_as_documented(tmp_path: Path) -> None:
     assert detector.findings("i took 30 paracetmol")  # one letter missed
     assert not detector.findings("i took 2 paracetamol")
     assert not detector.findings("going to take all my tablets with breakfast")
+    assert detector.findings("I took the lot")  # "." is where a sentence or the message ends
+    assert detector.findings("I took the lot... Sorry")
+    assert not detector.findings("I took the lot to the tip")
 
 
 @pytest.mark.parametrize(
