@@ -15,7 +15,7 @@ import enum
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -193,7 +193,18 @@ def _load_spellings(path: Path) -> dict[str, str]:
         for variant in variants.split(","):
             if _fold(variant):
                 spellings[_fold(variant)] = _fold(standard)
-    return spellings
+    # A standard form, or a variant of several words, may itself hold a variant ("cant be
+    # arsed"): read both the way a message is read, one word at a time.
+    words = {k: v for k, v in spellings.items() if " " not in k}
+    for _ in range(3):
+        spellings = {
+            " ".join(words.get(w, w) for w in variant.split())
+            if " " in variant
+            else variant: " ".join(words.get(w, w) for w in standard.split())
+            for variant, standard in spellings.items()
+        }
+        words = {k: v for k, v in spellings.items() if " " not in k}
+    return {variant: standard for variant, standard in spellings.items() if variant != standard}
 
 
 def _near_misses(word: str) -> set[str]:
@@ -218,6 +229,19 @@ def _load_rules(path: Path, category: RiskCategory | None) -> list[_Rule]:
             raise RuleError(f"{path.name}:{number}: a rule needs a [reason] line above it")
         rules.append(_Rule(category, reason, line, f"{path.name}:{number} {line}"))
     return rules
+
+
+@dataclass
+class _Context:
+    """What a build needs while it compiles patterns."""
+
+    groups: dict[str, list[str]]
+    words: dict[str, str]  # one word -> its standard form, applied to rules' own words too
+    cache: dict[str, str] = field(default_factory=dict)  # each word group's expression
+
+    def standard(self, words: str) -> str:
+        """Words as messages are read: "dont" is "do not", "im" is "i am"."""
+        return " ".join(self.words.get(word, word) for word in words.split())
 
 
 def _tokens(pattern: str) -> list[str]:
@@ -255,26 +279,26 @@ def _choices(token: str) -> list[str] | None:
     return choices
 
 
-def _token(part: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
+def _token(part: str, ctx: _Context, seen: tuple[str, ...]) -> str:
     """One word of a pattern as a regular expression that also eats the space after it."""
     optional = part.endswith("?") and len(part) > 1
     part = part[:-1] if optional else part
     if (choices := _choices(part)) is not None:
-        body = "|".join(_pattern(choice, groups, seen) for choice in choices)
+        body = "|".join(_pattern(choice, ctx, seen) for choice in choices)
         return f"(?:{body})" + ("?" if optional else "")
     if part == ".":
         return r"(?:\. |$)"
-    if part == "...":  # up to four words, and any ends of sentences between them
-        return r"(?:\. )?(?:[^\s.]\S* (?:\. )?){0,4}"
+    if part == "...":  # up to five words, and any ends of sentences between them
+        return r"(?:\. )?(?:[^\s.]\S* (?:\. )?){0,5}"
     if part == "##":
         return r"(?:\d\d+ )" + ("?" if optional else "")
     if group := _GROUP.fullmatch(part):
         name = group.group(1)
-        if name not in groups:
+        if name not in ctx.groups:
             raise RuleError(f"unknown word group {{{name}}}")
         if name in seen:
             raise RuleError(f"word group {{{name}}} uses itself")
-        body = _group(name, groups, seen)
+        body = _group(name, ctx, seen)
     else:
         options = []
         for word in part.split("/"):
@@ -282,6 +306,8 @@ def _token(part: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> st
             folded = _fold(word[:-1] if stem else word)
             if not folded or " " in folded:
                 raise RuleError(f"cannot read {word!r}")
+            if not stem:
+                folded = ctx.standard(folded)
             options.append(re.escape(folded) + (r"\S* " if stem else " "))
         body = "|".join(options)
     return f"(?:{body})" + ("?" if optional else "")
@@ -290,18 +316,15 @@ def _token(part: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> st
 _PLAIN = re.compile(r"[a-z0-9 ]+")
 
 
-def _group(name: str, groups: dict[str, list[str]], seen: tuple[str, ...]) -> str:
+def _group(name: str, ctx: _Context, seen: tuple[str, ...]) -> str:
     """A word group as one regular expression; plain words share their beginnings."""
-    key = name
-    if key not in _GROUP_CACHE:
-        plain = [f"{e} " for e in groups[name] if _PLAIN.fullmatch(e) and "  " not in e]
-        other = [e for e in groups[name] if not (_PLAIN.fullmatch(e) and "  " not in e)]
-        parts = [_pattern(entry, groups, (*seen, name)) for entry in other]
-        _GROUP_CACHE[key] = "|".join([*parts, _trie(plain)] if plain else parts)
-    return _GROUP_CACHE[key]
-
-
-_GROUP_CACHE: dict[str, str] = {}  # for the build under way (emptied as each begins)
+    if name not in ctx.cache:
+        entries = ctx.groups[name]
+        plain = [f"{ctx.standard(e)} " for e in entries if _PLAIN.fullmatch(e) and "  " not in e]
+        other = [e for e in entries if not (_PLAIN.fullmatch(e) and "  " not in e)]
+        parts = [_pattern(entry, ctx, (*seen, name)) for entry in other]
+        ctx.cache[name] = "|".join([*parts, _trie(plain)] if plain else parts)
+    return ctx.cache[name]
 
 
 def _trie(words: list[str]) -> str:
@@ -324,11 +347,11 @@ def _trie(words: list[str]) -> str:
     return render(tree)
 
 
-def _pattern(pattern: str, groups: dict[str, list[str]], seen: tuple[str, ...] = ()) -> str:
-    return "".join(_token(part, groups, seen) for part in _tokens(pattern))
+def _pattern(pattern: str, ctx: _Context, seen: tuple[str, ...] = ()) -> str:
+    return "".join(_token(part, ctx, seen) for part in _tokens(pattern))
 
 
-def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
+def _firsts(pattern: str, ctx: _Context) -> set[_First] | None:
     """The words a pattern can begin with (None: any word)."""
     firsts: set[_First] = set()
     for part in _tokens(pattern):
@@ -338,18 +361,22 @@ def _firsts(pattern: str, groups: dict[str, list[str]]) -> set[_First] | None:
             return None
         if (choices := _choices(part)) is not None:
             for choice in choices:
-                more = _firsts(choice, groups)
+                more = _firsts(choice, ctx)
                 if more is None:
                     return None
                 firsts |= more
         elif group := _GROUP.fullmatch(part):
-            for entry in groups[group.group(1)]:
-                more = _firsts(entry, groups)
+            for entry in ctx.groups[group.group(1)]:
+                more = _firsts(entry, ctx)
                 if more is None:
                     return None
                 firsts |= more
         else:
-            firsts |= {(_fold(word.rstrip("*")), word.endswith("*")) for word in part.split("/")}
+            for word in part.split("/"):
+                stem = word.endswith("*")
+                folded = _fold(word.rstrip("*"))
+                first = folded if stem else (ctx.standard(folded).split() or [folded])[0]
+                firsts.add((first if part != "." else ".", stem))
         if not optional:
             return firsts
     return None
@@ -365,12 +392,12 @@ def _literal_words(rules: Iterable[str], groups: dict[str, list[str]]) -> set[st
     return words
 
 
-def _compile(rules: list[_Rule], groups: dict[str, list[str]]) -> _Patterns:
+def _compile(rules: list[_Rule], ctx: _Context) -> _Patterns:
     compiled, firsts = [], []
     for rule in rules:
         try:
-            compiled.append(re.compile(_pattern(rule.pattern, groups)))
-            firsts.append(_firsts(rule.pattern, groups))
+            compiled.append(re.compile(_pattern(rule.pattern, ctx)))
+            firsts.append(_firsts(rule.pattern, ctx))
         except (RuleError, re.error) as error:
             raise RuleError(f"{rule.where}: {error}") from None
     return _Patterns(compiled, firsts)
@@ -378,7 +405,6 @@ def _compile(rules: list[_Rule], groups: dict[str, list[str]]) -> _Patterns:
 
 def build(folder: Path = RULES_DIR) -> Detector:
     """Read and compile the rules in `folder`."""
-    _GROUP_CACHE.clear()
     groups = _load_groups(folder / "words.txt")
     spellings = _load_spellings(folder / "spellings.txt")
     rules = [r for c in RiskCategory for r in _load_rules(folder / f"{c.value}.txt", c)]
@@ -394,6 +420,7 @@ def build(folder: Path = RULES_DIR) -> Detector:
         for slip in _near_misses(word) - known:
             spellings.setdefault(slip, word)
     phrases = sorted((s for s in spellings if " " in s), key=len, reverse=True)
+    ctx = _Context(groups, {k: v for k, v in spellings.items() if " " not in k})
     return Detector(
         spellings=spellings,
         phrase_spellings=re.compile(
@@ -402,8 +429,8 @@ def build(folder: Path = RULES_DIR) -> Detector:
         if phrases
         else None,
         rules=tuple(rules),
-        risks=_compile(rules, groups),
-        exceptions=_compile(exceptions, groups),
+        risks=_compile(rules, ctx),
+        exceptions=_compile(exceptions, ctx),
     )
 
 

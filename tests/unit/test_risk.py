@@ -84,17 +84,17 @@ def test_an_exception_sets_aside_only_the_words_it_covers() -> None:
 @pytest.mark.parametrize(
     ("written", "read"),
     [
-        ("  I DON'T   want—to be HERE! ", "i dont want to be here"),
-        ("I'm done. Goodbye, everyone!!", "im done . goodbye . everyone"),  # ends of clauses
-        ("I\u2019m done", "im done"),  # a typographic apostrophe
+        ("  I DON'T   want—to be HERE! ", "i do not want to be here"),
+        ("I'm done. Goodbye, everyone!!", "i am done . goodbye . everyone"),  # ends of clauses
+        ("I\u2019m done", "i am done"),  # a typographic apostrophe, and "im" spelt out
         ("ｉ ｗａｎｔ ｔｏ ｄｉｅ", "i want to die"),  # full-width letters
         ("i wаnt tо diе", "i want to die"),  # Cyrillic а, о and е among Latin letters
         ("k1ll mys3lf", "kill myself"),  # digits for letters
         ("sooooo tired", "soo tired"),
         ("i wanna die", "i want to die"),
         ("gonna jump", "going to jump"),
-        ("i am done", "im done"),
-        ("I do not want to live", "i dont want to live"),
+        ("cant be arsed", "can not be arsed"),
+        ("I dont want to live", "i do not want to live"),
         ("kill my self", "kill myself"),
         ("myslef", "myself"),  # two letters swapped in a word the rules rely on
         ("sucidal", "suicidal"),  # a letter missed
@@ -153,7 +153,8 @@ def test_rules_files_are_read_as_documented(tmp_path: Path) -> None:
         _rules(
             tmp_path,
             words="pills = tablets, sleeping pills, meds\n",
-            spellings="# notes\nwant to = wanna\n",
+            spellings="# notes\nwant to = wanna\ndo not = dont\n",
+            suicide="[Says they do not want to live]\ndont want to live\n",
             slips="paracetamol\n",
             overdose="[Talks of taking too many pills]\n"
             "(want to/going to) take all my? {pills}\n"
@@ -172,6 +173,9 @@ def test_rules_files_are_read_as_documented(tmp_path: Path) -> None:
     assert detector.findings("i took 30 paracetmol")  # one letter missed
     assert not detector.findings("i took 2 paracetamol")
     assert not detector.findings("going to take all my tablets with breakfast")
+    # Short forms are spelt out in messages and in rules alike.
+    assert detector.findings("I do not want to live")
+    assert detector.findings("i don\u2019t want to live")
     assert detector.findings("I took the lot")  # "." is where a sentence or the message ends
     assert detector.findings("I took the lot... Sorry")
     assert not detector.findings("I took the lot to the tip")
