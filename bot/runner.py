@@ -14,6 +14,7 @@ from bot import menus
 from bot.app import build_application, journal_for
 from bot.clock import Clock, SystemClock
 from bot.polling import FatalIntakeError, Poller
+from bot.services import risk
 from bot.settings import Settings
 from bot.webhook import WebhookServer
 from storage.database import open_storage
@@ -61,6 +62,9 @@ async def _serve(
             )
             # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
             await application.bot_data.services.safety.warn_if_no_lead()
+            # The risk detector's rules are read and compiled once (about half a second),
+            # here rather than while the first member who writes waits for an answer.
+            risk.detector()
             await application.bot_data.worker.start()
             await journal.replay()
             if on_ready is not None:

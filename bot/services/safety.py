@@ -1,7 +1,7 @@
 """Safeguarding (J6): words that suggest risk, the helplines, and alerts to the lead.
 
-Free text is matched against a list of phrases (bot/data/risk_phrases.txt) after
-normalising it, so "I don't want to be here anymore" and "I DONT want to be here
+Free text goes through the risk detector (bot/services/risk.py, its rules in
+bot/data/risk/), so "I don't want to be here anymore" and "I DONT want to be here
 anymore!!" match alike, while "this is killing me with laughter" does not. A match gets
 the helplines at once and the question "Would you like someone to contact you?". The
 safeguarding lead is told either way: who the person is only after a yes; after a no, or
@@ -25,14 +25,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services.delivery_rules import Payload, seal_payload
+from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
+from bot.services.risk import assess
 from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
@@ -40,7 +40,6 @@ from storage.repositories import OutboxNew, PersonRow, Tx
 
 logger = logging.getLogger(__name__)
 
-PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "risk_phrases.txt"
 WORDS_PURPOSE = "risk_alert.words"
 ALERT_KIND = "risk_alert"
 # How long the writer has to answer before the lead is told without their name.
@@ -70,25 +69,19 @@ def normalise(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", folded).replace("_", " ").split())
 
 
-@cache
-def phrases(path: Path = PHRASES_FILE) -> tuple[str, ...]:
-    """The risk phrases, normalised, from the data file."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    found = {normalise(line) for line in lines if line.strip() and not line.startswith("#")}
-    return tuple(sorted(phrase for phrase in found if phrase))
-
-
 def suggests_risk(text: str | None) -> bool:
-    """True if the text holds one of the risk phrases as whole words."""
-    if not text:
-        return False
-    padded = f" {normalise(text)} "
-    return any(f" {phrase} " in padded for phrase in phrases())
+    """True if the risk detector finds words that suggest risk in the text."""
+    return assess(text) is not None
 
 
 def risk_reason(text: str | None) -> str | None:
-    """What the detector saw in the words, in a line for the lead (None: nothing to add)."""
-    return None
+    """What the detector saw in the words, in a line for the lead (None: nothing to add):
+    its reason and the words that matched, e.g. "Talks of ending their life (“done
+    goodbye”)"."""
+    finding = assess(text) if text else None
+    if finding is None:
+        return None
+    return f"{finding.reason} (“{finding.words}”)"
 
 
 def reference_of(alert_id: str) -> str:

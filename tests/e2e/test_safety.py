@@ -105,7 +105,10 @@ async def test_yes_tells_the_lead_who_and_what(
     assert "M801" in alert["text"] and RISKY in alert["text"]
     assert "asked to be contacted" in alert["text"] and "Group: Carers group" in alert["text"]
     assert "When: Tue 3 Mar 2026, 12:" in alert["text"]
-    assert "What the detector saw: not recorded" in alert["text"]
+    assert (
+        "What the detector saw: Talks of ending their life (“want to end it all”)"
+        in (alert["text"])
+    )
     assert 'href="tg://user?id=801"' in alert["html"]
     assert [label for label, _ in fake.buttons(alert)] == ["I'll handle this"]
 

@@ -1,9 +1,8 @@
-"""Safeguarding: the phrase matching (positive and negative examples), and alerts to leads."""
+"""Safeguarding: words that suggest risk (positive and negative examples), and alerts to leads."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +16,7 @@ from bot.services.safety import (
     TakeOutcome,
     Writer,
     normalise,
-    phrases,
+    risk_reason,
     suggests_risk,
 )
 from storage import schema
@@ -76,13 +75,6 @@ def test_everyday_words_are_not_risk(text: str) -> None:
 def test_normalising() -> None:
     assert normalise("  I DON'T   want—to, be HERE! ") == "i dont want to be here"
     assert normalise("ＩＤＯＮ’Ｔ") == "idont"
-
-
-def test_the_phrase_file_is_read_normalised(tmp_path: Path) -> None:
-    listing = tmp_path / "phrases.txt"
-    listing.write_text("# a note\n\nDon't  WANT to live\nend it all\n", encoding="utf-8")
-    assert phrases(listing) == ("dont want to live", "end it all")
-    assert len(phrases()) > 40
 
 
 async def _lead(storage: Storage, clock: FakeClock, telegram_id: int) -> int:
@@ -299,3 +291,13 @@ async def test_with_no_lead_chorus_warns_until_one_is_chosen(
     assert await services.safety.lead_is_set() is True
     assert await services.safety.warn_if_no_lead() is False
     assert await _texts(services, storage) == [], "nothing is queued to anyone"
+
+
+def test_the_lead_reads_what_the_detector_saw_and_why() -> None:
+    reason = risk_reason("my carer takes my money and hits me")
+    assert (
+        reason
+        == "Says someone hurts, threatens or abuses them (“my carer takes my money and hits me”)"
+    )
+    assert risk_reason("I could murder a coffee") is None
+    assert risk_reason(None) is None
