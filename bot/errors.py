@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from sqlalchemy.exc import OperationalError
 from telegram import Update
@@ -12,12 +13,26 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.failures import describe
 from bot.texts import say
+from storage.database import update_wrote
 
 logger = logging.getLogger(__name__)
 
+# The callback query answered while handling this update (Telegram takes one answer only).
+_answered: ContextVar[str | None] = ContextVar("chorus_answered_query", default=None)
+
+
+def note_answered(query_id: str) -> None:
+    """Remember that the tapped button's query is answered (or its answer is on its way)."""
+    _answered.set(query_id)
+
+
+def was_answered(query_id: str) -> bool:
+    """True if the query was answered while handling this update."""
+    return _answered.get() == query_id
+
 
 async def on_error(update: object, context: ChorusContext) -> None:
-    """Log the failure safely and tell the person, kindly, that it did not work."""
+    """Log the failure safely and tell the person, kindly, what did and did not work."""
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     if error is None:
@@ -28,16 +43,26 @@ async def on_error(update: object, context: ChorusContext) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != chat.PRIVATE:
         return
-    message = (
-        texts.COULD_NOT_SAVE
-        if isinstance(error, OperationalError)
-        else (texts.SOMETHING_WENT_WRONG)
-    )
+    if update_wrote():
+        message = texts.SAVED_NOT_SHOWN  # what they did is kept; only the answer is missing
+    elif isinstance(error, OperationalError):
+        message = texts.COULD_NOT_SAVE
+    else:
+        message = texts.SOMETHING_WENT_WRONG
+    query = update.callback_query
+    if query is not None and not was_answered(query.id):
+        note_answered(query.id)
+        try:
+            await query.answer()
+        except TelegramError as exc:
+            logger.warning("could not answer the query of update %s: %s", update_id, _kind(exc))
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
         await context.bot.send_message(chat.id, say(message))
     except TelegramError as exc:
         logger.warning(
-            "could not tell chat about the failure of update %s: %s", update_id, type(exc).__name__
+            "could not tell chat about the failure of update %s: %s", update_id, _kind(exc)
         )
+
+
+def _kind(error: Exception) -> str:
+    return type(error).__name__

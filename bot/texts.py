@@ -268,6 +268,10 @@ COORDINATOR_LINK_EXPIRED = N_("Sorry, that link has run out. Please ask the admi
 STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what you can do.")
 SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
+SAVED_NOT_SHOWN = N_(
+    "That's saved. Sorry, I couldn't show you the answer here just now. "
+    "/help shows what you can do next."
+)
 
 # --- Broadcasts ---------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.errors import note_answered, was_answered
 from bot.services.roles import Role
 from bot.texts import Raw, say
 from handlers import callbacks
@@ -60,7 +61,7 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
     """Answer the person: edit the message whose button they tapped, or send a new one."""
     query = update.callback_query
     if query is not None:
-        await query.answer()
+        await answer_tap(update)
         if query.message is not None and query.message.is_accessible:
             try:
                 await query.edit_message_text(text, reply_markup=markup)
@@ -70,7 +71,20 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
                     return
                 if "not found" not in exc.message and "can't be edited" not in exc.message:
                     raise
+            except NetworkError:
+                # Telegram failed (a 5xx) or did not answer in time: the person gets the
+                # reply as a new message rather than nothing (at worst, it shows twice).
+                pass
     await send(update, text, markup)
+
+
+async def answer_tap(update: Update) -> None:
+    """Answer the tapped button's query (stop its spinner), once: Telegram refuses a second."""
+    query = update.callback_query
+    if query is None or was_answered(query.id):
+        return
+    note_answered(query.id)
+    await query.answer()
 
 
 async def respond_long(update: Update, text: Raw) -> None:

@@ -45,6 +45,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
+    answer_tap,
     button_args,
     button_int,
     chat_id,
@@ -116,8 +117,7 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
     file = None
     if session_id is not None:
         file = await context.services.sessions.calendar(sender_id(update), session_id, zone)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await answer_tap(update)
     if file is None:
         await send(update, say(texts.SESSION_GONE))
         return

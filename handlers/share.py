@@ -26,7 +26,16 @@ from bot.services.when import describe
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_args, button_int, chat_id, keyboard, respond, send, sender_id
+from handlers.common import (
+    answer_tap,
+    button_args,
+    button_int,
+    chat_id,
+    keyboard,
+    respond,
+    send,
+    sender_id,
+)
 from handlers.safety import send_safety_reply
 
 Rows = list[list[tuple[str, str]]]
@@ -234,8 +243,7 @@ async def _reply(
 ) -> None:
     if new_message or len(texts.split_message(text)) > 1:
         # A long preview goes in new messages, split, with the buttons under the last.
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+        await answer_tap(update)
         await send(update, text, markup)
     else:
         await respond(update, text, markup)
