@@ -244,6 +244,24 @@ class Storage:
             await conn.run_sync(_run_upgrade)
             await conn.commit()
 
+    def give_up_waiting(self, after: float) -> None:
+        """In `after` seconds, and from then on, a write waiting for another process's lock
+        (on an SQLite file) fails at once: so stopping has an end, whatever holds the lock."""
+        if self._inline is not None:
+            self._inline.give_up_waiting(asyncio.get_running_loop().time() + after)
+
+    async def can_write(self) -> bool:
+        """True if the database takes a write now, as storing an update does: a page's worth
+        is written and removed again in one committed transaction (false if the file is read
+        only, full, or locked for longer than a busy timeout)."""
+        try:
+            async with self.transaction() as tx:
+                await tx.journal.probe(self._now())
+        except Exception as exc:  # a health check reports any failure, whatever its kind
+            logger.warning("database cannot take a write: %s", type(exc).__name__)
+            return False
+        return True
+
     async def ping(self) -> bool:
         """True if the database answers."""
         try:
