@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -15,6 +16,9 @@ from bot.errors import note_answered, was_answered
 from bot.services.roles import Role
 from bot.texts import Raw, say
 from handlers import callbacks
+from storage.database import handled_again_until_done
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Update, ChorusContext], Coroutine[Any, Any, None]]
 
@@ -84,7 +88,12 @@ async def answer_tap(update: Update) -> None:
     if query is None or was_answered(query.id):
         return
     note_answered(query.id)
-    await query.answer()
+    try:
+        await query.answer()
+    except NetworkError as exc:
+        # Too old (a tap handled again after a restart), or Telegram failed: only the
+        # button's spinner is left; the reply still comes.
+        logger.info("could not answer a button's query: %s", type(exc).__name__)
 
 
 async def respond_long(update: Update, text: Raw) -> None:
@@ -118,6 +127,18 @@ def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:
         return guarded
 
     return decorate
+
+
+def replayable(handler: Handler) -> Handler:
+    """For a handler whose effect is the same however often it runs: its update is kept
+    until it has replied, so a crash in between handles it again and the person hears."""
+
+    @functools.wraps(handler)
+    async def kept_until_replied(update: Update, context: ChorusContext) -> None:
+        handled_again_until_done()
+        await handler(update, context)
+
+    return kept_until_replied
 
 
 coordinators_only = _requires(Role.COORDINATOR, texts.ONLY_COORDINATORS)

@@ -51,6 +51,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    replayable,
     respond,
     send,
     sender_id,
@@ -85,6 +86,7 @@ async def sessions_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.SESSIONS_NONE))
 
 
+@replayable
 async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
     """Record Going / Maybe / Can't go, and show the invitation with the answer."""
     values = button_args(update)

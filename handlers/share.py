@@ -32,6 +32,7 @@ from handlers.common import (
     button_int,
     chat_id,
     keyboard,
+    replayable,
     respond,
     send,
     sender_id,
@@ -165,9 +166,11 @@ async def share_discard_tapped(update: Update, context: ChorusContext) -> None:
     await respond(update, say(texts.SHARE_DISCARDED if dropped else texts.STALE_BUTTON))
 
 
+@replayable
 async def share_send_tapped(update: Update, context: ChorusContext) -> None:
-    """Send the item, and give the receipt."""
-    result = await context.services.sharing.send(sender_id(update), chat_id(update))
+    """Send the item, and give the receipt (again, if it was sent already)."""
+    reference = next(iter(button_args(update)), None)
+    result = await context.services.sharing.send(sender_id(update), chat_id(update), reference)
     if result.receipt is None:
         await respond(update, say(_SUBMIT_PROBLEMS.get(result.outcome, texts.STALE_BUTTON)))
         return
@@ -334,8 +337,10 @@ def _ask_consent(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
 
 
 def _show_preview(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    # The reference the item will have: a second tap on Send finds the item sent.
+    send = (draft.reference,) if draft.reference else ()
     rows = [
-        [_button(texts.BUTTON_SEND, Action.SHARE_SEND)],
+        [_button(texts.BUTTON_SEND, Action.SHARE_SEND, *send)],
         [_button(texts.BUTTON_CHANGE_WORDS, Action.SHARE_CHANGE_WORDS)],
     ]
     return _preview(view, draft), rows
