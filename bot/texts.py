@@ -711,6 +711,10 @@ BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
 BUTTON_BOARD_YES = N_("Yes, send it")
 BOARD_SENT = N_("Sending it to {count} people.")
 BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_SENT_BEFORE = N_(
+    "This list has already gone to everyone in the group, so I didn't send it again. "
+    "When there's news on it, you can send it once more."
+)
 BOARD_PICK = N_("Which group's list would you like to see?")
 BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
 HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")

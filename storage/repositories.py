@@ -617,6 +617,16 @@ class OutboxRepo:
             ],
         )
 
+    async def queued_keys(self, dedupe_keys: Sequence[str]) -> set[str]:
+        """Those of these dedupe keys already queued (whatever became of their messages)."""
+        if not dedupe_keys:
+            return set()
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.dedupe_key).where(o.c.dedupe_key.in_(list(dedupe_keys)))
+        )
+        return set(rows.scalars())
+
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
         """Mark up to `limit` due messages as being sent, and return them, oldest first.
 
