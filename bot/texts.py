@@ -309,6 +309,10 @@ BROADCAST_SCHEDULED = N_(
     "Scheduled: it will go {when}. /broadcast shows it, and you can stop it there."
 )
 BROADCAST_DISCARDED = N_("Okay, nothing was sent.")
+BROADCAST_NO_DRAFT = N_(
+    "That message was already sent or dropped, so I didn't send it again. "
+    "/broadcast starts a new one."
+)
 BROADCAST_NOT_ALLOWED = N_("Sorry, you can only send to groups you coordinate.")
 BROADCAST_NOBODY = N_("Nobody in those groups can get messages right now, so nothing was sent.")
 BROADCAST_ACTIVE_LINE = N_("• {state}: “{preview}”")
