@@ -7,7 +7,7 @@ from contextvars import ContextVar
 
 from sqlalchemy.exc import OperationalError
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot import texts
 from bot.context import ChorusContext
@@ -62,6 +62,24 @@ async def on_error(update: object, context: ChorusContext) -> None:
         logger.warning(
             "could not tell chat about the failure of update %s: %s", update_id, _kind(exc)
         )
+        if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+            await _tell_later(context, update, say(message))
+
+
+async def _tell_later(context: ChorusContext, update: Update, message: str) -> None:
+    """Telegram failed again: the same words go through the outbox, tried until they go."""
+    user = update.effective_user
+    if user is None:
+        return
+    try:
+        queued = await context.bot_data.worker.queue_notice(
+            user.id, message, f"e{update.update_id}"
+        )
+    except Exception as exc:  # the database failed too: nothing more can be done
+        logger.warning("could not queue the failure notice: %s", _kind(exc))
+        return
+    if queued:
+        logger.info("the failure notice of update %s is queued", update.update_id)
 
 
 def _kind(error: Exception) -> str:

@@ -91,3 +91,28 @@ async def test_when_no_reply_gets_through_the_member_hears_what_was_saved(
 def _send_data(fake: FakeBotApi, member: Phone) -> str:
     message = fake.last_message(member.id)
     return next(data for label, data in fake.buttons(message) if "Send" in label)
+
+
+async def test_when_telegram_keeps_failing_what_was_saved_is_told_once_it_recovers(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    member = Phone(fake, MEMBERS[2])
+    await _to_preview(member, "The lift is broken again")
+    send = _send_data(fake, member)
+    fake.fail_chats[member.id] = (502, "Bad Gateway")
+    started = time.monotonic()
+    fake.tap(member.user, fake.last_message(member.id)["message_id"], send)
+    # The edit, the reply as a new message, and the apology all fail.
+    await fake.wait_for(
+        lambda c: (
+            c.at >= started
+            and c.method == "sendMessage"
+            and c.status == 502
+            and "saved" in str(c.params.get("text"))
+        ),
+        10,
+    )
+    del fake.fail_chats[member.id]
+    told = await fake.wait_for_text(member.id, "That's saved.", timeout=15)
+    assert told["text"].startswith("That's saved.")
+    assert len(rows(tmp_path, "SELECT id FROM item")) == 1
