@@ -44,11 +44,15 @@ async def on_error(update: object, context: ChorusContext) -> None:
     if chat is None or chat.type != chat.PRIVATE:
         return
     if update_wrote():
-        message = texts.SAVED_NOT_SHOWN  # what they did is kept; only the answer is missing
+        # What they did is kept; only the answer is missing. Say which button it was.
+        button = _tapped_label(update)
+        message = (
+            say(texts.SAVED_TAP_NOT_SHOWN, button=button) if button else say(texts.SAVED_NOT_SHOWN)
+        )
     elif isinstance(error, OperationalError):
-        message = texts.COULD_NOT_SAVE
+        message = say(texts.COULD_NOT_SAVE)
     else:
-        message = texts.SOMETHING_WENT_WRONG
+        message = say(texts.SOMETHING_WENT_WRONG)
     query = update.callback_query
     if query is not None and not was_answered(query.id):
         note_answered(query.id)
@@ -57,13 +61,13 @@ async def on_error(update: object, context: ChorusContext) -> None:
         except TelegramError as exc:
             logger.warning("could not answer the query of update %s: %s", update_id, _kind(exc))
     try:
-        await context.bot.send_message(chat.id, say(message))
+        await context.bot.send_message(chat.id, message)
     except TelegramError as exc:
         logger.warning(
             "could not tell chat about the failure of update %s: %s", update_id, _kind(exc)
         )
         if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
-            await _tell_later(context, update, say(message))
+            await _tell_later(context, update, message)
 
 
 async def _tell_later(context: ChorusContext, update: Update, message: str) -> None:
@@ -80,6 +84,20 @@ async def _tell_later(context: ChorusContext, update: Update, message: str) -> N
         return
     if queued:
         logger.info("the failure notice of update %s is queued", update.update_id)
+
+
+def _tapped_label(update: Update) -> str | None:
+    """The label of the button tapped (the bot's own words), if the update is a tap."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    markup = getattr(message, "reply_markup", None)
+    if query is None or markup is None:
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return str(button.text)
+    return None
 
 
 def _kind(error: Exception) -> str:

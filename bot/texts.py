@@ -272,6 +272,10 @@ SAVED_NOT_SHOWN = N_(
     "That's saved. Sorry, I couldn't show you the answer here just now. "
     "/help shows what you can do next."
 )
+SAVED_TAP_NOT_SHOWN = N_(
+    "Your tap on “{button}” is saved. Sorry, I couldn't show you the answer here just now. "
+    "/help shows what you can do next."
+)
 
 # --- Broadcasts ---------------------------------------------------------------------------
 

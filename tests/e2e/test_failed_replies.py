@@ -82,7 +82,7 @@ async def test_when_no_reply_gets_through_the_member_hears_what_was_saved(
     started = time.monotonic()
     fake.tap(member.user, fake.last_message(member.id)["message_id"], _send_data(fake, member))
     apology = await _message_since(fake, member, started, "saved")
-    assert apology.startswith("That's saved.")
+    assert apology.startswith("Your tap on “Send” is saved.")
     assert len(rows(tmp_path, "SELECT id FROM item")) == 1
     answers = _answers(fake, started)
     assert [c.status for c in answers] == [200]
@@ -113,6 +113,6 @@ async def test_when_telegram_keeps_failing_what_was_saved_is_told_once_it_recove
         10,
     )
     del fake.fail_chats[member.id]
-    told = await fake.wait_for_text(member.id, "That's saved.", timeout=15)
-    assert told["text"].startswith("That's saved.")
+    told = await fake.wait_for_text(member.id, "is saved", timeout=15)
+    assert told["text"].startswith("Your tap on “Send” is saved.")
     assert len(rows(tmp_path, "SELECT id FROM item")) == 1
