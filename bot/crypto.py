@@ -39,6 +39,7 @@ class Sealer:
             raise ValueError("the secret key must be at least 32 bytes")
         self._aead = AESGCM(_derive(secret_key, b"seal"))
         self._pseudonym_key = _derive(secret_key, b"pseudonym")
+        self._fingerprint_key = _derive(secret_key, b"fingerprint")
 
     def seal(self, text: str, purpose: str) -> str:
         """`text` encrypted; `purpose` (such as "item.body") must be given again to open it."""
@@ -56,6 +57,12 @@ class Sealer:
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise SealError("the sealed value cannot be opened with this key") from exc
         return plain.decode()
+
+    def fingerprint(self, text: str, purpose: str) -> str:
+        """A keyed digest of `text` (16 hex characters): the same text gives the same one,
+        and without the key it tells nothing about the text."""
+        message = purpose.encode() + b"\0" + text.encode()
+        return hmac.new(self._fingerprint_key, message, hashlib.sha256).hexdigest()[:16]
 
     def pseudonym(self, telegram_id: int) -> str:
         """The keyed pseudonym of a Telegram account (64 hex characters)."""

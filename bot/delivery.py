@@ -29,6 +29,7 @@ from bot.failures import describe
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
+    Payload,
     open_payload,
     open_return_address,
     quiet_until,
@@ -38,7 +39,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from storage.database import Storage
-from storage.repositories import OutboxJob
+from storage.repositories import OutboxJob, OutboxNew
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ IDLE_WAIT = 1.0
 # contributor, whose person is known only once the return address is opened: those wait
 # and are looked at again after this long.
 PAUSED_RECHECK = timedelta(hours=1)
+# A message to one person that could not be sent at once (see `queue_notice`).
+NOTICE_KIND = "notice"
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,21 @@ class DeliveryWorker:
     def kick(self) -> None:
         """Look for due work now rather than at the next tick."""
         self._wake.set()
+
+    async def queue_notice(self, telegram_id: int, text: str, dedupe_key: str) -> bool:
+        """Queue a short message for a person, to go as soon as Telegram takes it (say, what
+        was saved, when telling them at once failed); False if the person is not known."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return False
+            notice = OutboxNew(
+                dedupe_key, NOTICE_KIND, person.id, Payload(text).dumps(), now, urgent=True
+            )
+            await tx.outbox.enqueue([notice], now)
+        self.kick()
+        return True
 
     async def stop(self) -> None:
         """Stop claiming; let messages already being sent finish; queue the rest again."""

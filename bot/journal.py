@@ -3,7 +3,9 @@
 An update is written to the journal first, then acknowledged (by the next `getUpdates`
 offset, or by the webhook's 200), then handled. Its journal row is removed in the same
 transaction as the handler's first write (see `Storage.transaction`), or right after a
-handler that writes nothing. Whatever is still in the journal at start-up is handled again.
+handler that writes nothing. A handler whose effect is the same however often it runs (see
+`storage.database.handled_again_until_done`) keeps the row until it has replied. Whatever is
+still in the journal at start-up is handled again; so is an update a stop cut short.
 """
 
 from __future__ import annotations
@@ -124,6 +126,9 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         self._settler: GroupCommit[int] = GroupCommit(self._settle, "chorus-settler")
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
+        # Handlers running now, and whether a stop has begun (then none start).
+        self._handling: set[asyncio.Future[Any]] = set()
+        self._stopping = False
 
     async def initialize(self) -> None:
         """Start settling handled updates."""
@@ -136,6 +141,22 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
     async def _settle(self, update_ids: list[int]) -> None:
         await self._storage.settle(*update_ids)
 
+    async def stop_handling(self, grace: float) -> None:
+        """Start no more updates; let those being handled finish within `grace` seconds, then
+        cancel them. An update not finished stays in the journal and is handled after the
+        restart (one whose write was committed was settled with it, so is not applied twice).
+        """
+        self._stopping = True
+        running = set(self._handling)
+        if not running:
+            return
+        _, late = await asyncio.wait(running, timeout=grace)
+        for handling in late:
+            handling.cancel()
+        if late:
+            logger.info("stopping: %d update(s) left for after the restart", len(late))
+            await asyncio.wait(late)
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Run the handlers for `update`, in order within its chat, then settle its row."""
         if not isinstance(update, Update):
@@ -146,16 +167,37 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
+                if self._stopping:
+                    _close(coroutine)  # still in the journal: handled after the restart
+                    return
                 with self._storage.settling(update.update_id) as state:
-                    await coroutine
+                    # A task of its own (seeing this update's settling state), so that a stop
+                    # can cancel it.
+                    handling = asyncio.ensure_future(coroutine)
+                    self._handling.add(handling)
+                    try:
+                        await handling
+                    except asyncio.CancelledError:
+                        if not (self._stopping and handling.cancelled()):
+                            raise
+                        return
+                    finally:
+                        self._handling.discard(handling)
                 if not state.settled:
-                    # The handlers wrote nothing (or failed before writing).
+                    # The handlers wrote nothing (or failed before writing), or their effect is
+                    # the same if handled again and they have now replied.
                     self._settler.add(update.update_id)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:
                 del self._waiting[key]
                 del self._locks[key]
+
+
+def _close(coroutine: Awaitable[Any]) -> None:
+    close = getattr(coroutine, "close", None)
+    if close is not None:
+        close()
 
 
 def _plain_or_none(payload: str) -> dict[str, Any] | None:

@@ -11,16 +11,23 @@ from collections.abc import Awaitable, Callable
 from telegram.error import InvalidToken, NetworkError
 
 from bot import menus
-from bot.app import build_application, journal_for
+from bot.app import ChorusApp, build_application, journal_for
 from bot.clock import Clock, SystemClock
+from bot.failures import describe
+from bot.journal import JournalUpdateProcessor
 from bot.polling import FatalIntakeError, Poller
 from bot.services import risk
 from bot.settings import Settings
 from bot.webhook import WebhookServer
-from storage.database import open_storage
+from storage.database import Storage, open_storage
 from storage.single import only_process
 
 logger = logging.getLogger(__name__)
+
+# Of CHORUS_STOP_SECONDS: the time updates being handled get to finish, and the moment
+# waits for another process's write lock are given up (after those updates were stopped).
+HANDLING_SHARE = 0.5
+GIVE_UP_SHARE = 0.6
 
 
 async def serve(
@@ -55,6 +62,7 @@ async def _serve(
                 f"Could not reach Telegram at CHORUS_BOT_API_URL ({settings.bot_api_url}): "
                 f"{type(exc).__name__}. Check the network, then start Chorus again."
             ) from None
+        winding_down = asyncio.create_task(_wind_down(stop, storage, application, settings))
         try:
             await application.start()
             await menus.show_all(
@@ -86,12 +94,36 @@ async def _serve(
                 logger.info("Chorus is running as @%s (polling mode)", application.bot.username)
                 await Poller(application.bot, journal).run(stop)
         finally:
-            await application.bot_data.worker.stop()
+            stop.set()  # also when receiving updates failed
+            await winding_down
+            await _step("the delivery worker", application.bot_data.worker.stop())
             if application.running:
-                await application.stop()
-            await application.shutdown()
+                await _step("the application", application.stop())
+            await _step("the application's shutdown", application.shutdown())
     finally:
         await storage.close()
+
+
+async def _wind_down(
+    stop: asyncio.Event, storage: Storage, application: ChorusApp, settings: Settings
+) -> None:
+    """Once `stop` is set: updates being handled get half of CHORUS_STOP_SECONDS to finish
+    (the rest are handled after the restart), and from a little later any wait for another
+    process's write lock fails at once. So stopping ends in time, whatever holds the lock."""
+    await stop.wait()
+    grace = settings.stop_seconds
+    storage.give_up_waiting(grace * GIVE_UP_SHARE)
+    processor = application.update_processor
+    if isinstance(processor, JournalUpdateProcessor):
+        await processor.stop_handling(grace * HANDLING_SHARE)
+
+
+async def _step(name: str, stopping: Awaitable[None]) -> None:
+    """One step of stopping; a failure (the database gone, say) does not skip the others."""
+    try:
+        await stopping
+    except Exception as exc:  # logged; what it left is done again after the restart
+        logger.error("stopping %s failed: %s", name, describe(exc))
 
 
 def run(settings: Settings) -> None:

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     private_chat_interval: float = Field(default=1.0, ge=0, le=60)
     group_chat_per_minute: int = Field(default=20, ge=1, le=1000)
+    # Seconds a clean stop (SIGTERM) takes at most, whatever the database is doing; keep it
+    # under the deploy files' grace period (30 s) before the process is killed.
+    stop_seconds: float = Field(default=20.0, gt=0, le=600)
     # Local try-out mode (bot/tryout/): the port of its chat page; 0 picks a free one.
     tryout_port: int = Field(default=8765, ge=0, le=65535)
     # Where people can get help now, shown when words suggest risk and by /support:
@@ -163,6 +166,7 @@ _SENTENCES = {
         "(e.g. 1)."
     ),
     "tryout_port": "CHORUS_TRYOUT_PORT must be a port number between 0 and 65535.",
+    "stop_seconds": "CHORUS_STOP_SECONDS must be a number of seconds above 0 (e.g. 20).",
     "group_chat_per_minute": (
         "CHORUS_GROUP_CHAT_PER_MINUTE must be a whole number of messages a minute (e.g. 20)."
     ),

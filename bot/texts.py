@@ -292,6 +292,14 @@ COORDINATOR_LINK_EXPIRED = N_("Sorry, that link has run out. Please ask the admi
 STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what you can do.")
 SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
+SAVED_NOT_SHOWN = N_(
+    "That's saved. Sorry, I couldn't show you the answer here just now. "
+    "/help shows what you can do next."
+)
+SAVED_TAP_NOT_SHOWN = N_(
+    "Your tap on “{button}” is saved. Sorry, I couldn't show you the answer here just now. "
+    "/help shows what you can do next."
+)
 
 # --- Broadcasts ---------------------------------------------------------------------------
 
@@ -334,6 +342,10 @@ BROADCAST_SCHEDULED = N_(
     "Scheduled: it will go {when}. /broadcast shows it, and you can stop it there."
 )
 BROADCAST_DISCARDED = N_("Okay, nothing was sent.")
+BROADCAST_NO_DRAFT = N_(
+    "That message was already sent or dropped, so I didn't send it again. "
+    "/broadcast starts a new one."
+)
 BROADCAST_NOT_ALLOWED = N_("Sorry, you can only send to groups you coordinate.")
 BROADCAST_NOBODY = N_("Nobody in those groups can get messages right now, so nothing was sent.")
 BROADCAST_ACTIVE_LINE = N_("• {state}: “{preview}”")
@@ -823,6 +835,10 @@ BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
 BUTTON_BOARD_YES = N_("Yes, send it")
 BOARD_SENT = N_("Sending it to {count} people.")
 BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_SENT_BEFORE = N_(
+    "This list has already gone to everyone in the group, so I didn't send it again. "
+    "When there's news on it, you can send it once more."
+)
 BOARD_PICK = N_("Which group's list would you like to see?")
 BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
 HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")

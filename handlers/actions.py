@@ -160,9 +160,10 @@ async def action_send_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.STALE_BUTTON))
         return
     action_id, text = int(step.data.get("action", 0)), str(step.data.get("text", ""))
-    posted = await context.services.actions.post(sender_id(update), action_id, text)
-    await context.services.steps.clear(sender_id(update))
+    # The draft ends as the update is posted: a second tap posts nothing more.
+    posted = await context.services.actions.post(sender_id(update), action_id, text, READY_STEP)
     if posted.done is not Done.DONE:
+        await context.services.steps.clear(sender_id(update))
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
     await respond(update, say(texts.ACTION_POSTED, count=posted.reached))

@@ -160,14 +160,15 @@ async def broadcast_confirm_tapped(update: Update, context: ChorusContext) -> No
     """Send now, or schedule, the broadcast the coordinator confirmed."""
     draft = await _draft(update, context)
     send_at = datetime.fromisoformat(draft["send_at"]) if draft.get("send_at") else None
+    # The draft ends as the broadcast is made: a second tap sends nothing more.
+    groups, text = draft.get("groups", []), draft.get("text", "")
     result = await context.services.broadcasts.create(
-        sender_id(update), chat_id(update), draft.get("groups", []), draft.get("text", ""), send_at
+        sender_id(update), chat_id(update), groups, text, send_at, READY_STEP
     )
     broadcast = result.broadcast
     if broadcast is None:
         await respond(update, say(_CREATE_REPLIES.get(result.outcome, texts.STALE_BUTTON)))
         return
-    await context.services.steps.clear(sender_id(update))
     if result.outcome is CreateOutcome.SCHEDULED:
         zone, now = context.bot_data.zone, context.services.clock.now()
         when = describe(broadcast.send_at, zone, now)
@@ -216,6 +217,7 @@ _CREATE_REPLIES = {
     CreateOutcome.NOT_ALLOWED: texts.BROADCAST_NOT_ALLOWED,
     CreateOutcome.EMPTY: texts.BROADCAST_EMPTY,
     CreateOutcome.NO_AUDIENCE: texts.BROADCAST_PICK_ONE,
+    CreateOutcome.NO_DRAFT: texts.BROADCAST_NO_DRAFT,
 }
 
 

@@ -201,7 +201,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SHARE_PROMPT: (N,),
     Action.SHARE_SESSION_PICK: (N,),
     Action.SHARE_SKIP: (),
-    Action.SHARE_SEND: (),
+    Action.SHARE_SEND: (W,),
     Action.PROMPT_RESPOND: (N,),
     Action.MINE_PAGE: (N,),
     Action.MINE_READ: (W,),

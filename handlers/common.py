@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.errors import note_answered, was_answered
 from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
+from storage.database import handled_again_until_done
+
+logger = logging.getLogger(__name__)
 
 # Telegram shows at most 200 characters in the note that answers a tap.
 CALLBACK_ANSWER_MAX = 200
@@ -83,9 +88,9 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
             # message (a refusal, a question) is said again, a long one is pointed at.
             plain = message.text or ""
             fits = len(plain) <= CALLBACK_ANSWER_MAX
-            await query.answer(plain if fits else label(texts.ALREADY_SHOWN))
+            await answer_tap(update, plain if fits else label(texts.ALREADY_SHOWN))
             return
-        await query.answer()
+        await answer_tap(update)
         if message is not None and message.is_accessible:
             try:
                 await query.edit_message_text(text, reply_markup=markup)
@@ -95,6 +100,10 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
                     return
                 if "not found" not in exc.message and "can't be edited" not in exc.message:
                     raise
+            except NetworkError:
+                # Telegram failed (a 5xx) or did not answer in time: the person gets the
+                # reply as a new message rather than nothing (at worst, it shows twice).
+                pass
     await send(update, text, markup)
 
 
@@ -103,6 +112,21 @@ def _shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> 
     # python-telegram-bot escapes quotes in text_html; Chorus's texts leave them as they are.
     shown = message.text_html.replace("&#x27;", "'").replace("&quot;", '"')
     return shown == text and message.reply_markup == markup
+
+
+async def answer_tap(update: Update, note: str | None = None) -> None:
+    """Answer the tapped button's query (stop its spinner, with a short `note` if given),
+    once: Telegram refuses a second."""
+    query = update.callback_query
+    if query is None or was_answered(query.id):
+        return
+    note_answered(query.id)
+    try:
+        await query.answer(note)
+    except NetworkError as exc:
+        # Too old (a tap handled again after a restart), or Telegram failed: only the
+        # button's spinner is left; the reply still comes.
+        logger.info("could not answer a button's query: %s", type(exc).__name__)
 
 
 async def respond_long(update: Update, text: Raw) -> None:
@@ -116,9 +140,8 @@ async def respond_long(update: Update, text: Raw) -> None:
 async def notice(update: Update, text: str) -> None:
     """A short notice (plain text) over the message whose button was tapped, which stays
     as it is; for anything else, a new message."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text)
+    if update.callback_query is not None:
+        await answer_tap(update, text)
         return
     await send(update, Raw(html.escape(text, quote=False)))
 
@@ -146,6 +169,18 @@ def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:
         return guarded
 
     return decorate
+
+
+def replayable(handler: Handler) -> Handler:
+    """For a handler whose effect is the same however often it runs: its update is kept
+    until it has replied, so a crash in between handles it again and the person hears."""
+
+    @functools.wraps(handler)
+    async def kept_until_replied(update: Update, context: ChorusContext) -> None:
+        handled_again_until_done()
+        await handler(update, context)
+
+    return kept_until_replied
 
 
 coordinators_only = _requires(Role.COORDINATOR, texts.ONLY_COORDINATORS)

@@ -19,7 +19,7 @@ from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
-from handlers.common import chat_id, respond, send, sender_id
+from handlers.common import answer_tap, chat_id, respond, send, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -98,7 +98,7 @@ async def carry_on_tapped(update: Update, context: ChorusContext) -> None:
     """After the safety reply: show again the step the person was on."""
     step = await context.services.membership.current_step(sender_id(update))
     if update.callback_query is not None and (step is None or step.step not in STAGES):
-        await update.callback_query.answer()  # sharing answers it itself
+        await answer_tap(update)  # sharing answers it itself
     if step is None or step.step not in _CARRY_ON:
         await send(update, say(texts.NOTHING_TO_CARRY_ON))
         return

@@ -16,6 +16,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    answer_tap,
     button_args,
     button_int,
     chat_id,
@@ -236,8 +237,7 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.INBOX_GONE))
         return
     kind, file_id = media
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await answer_tap(update)
     if kind == "voice":
         await context.bot.send_voice(chat_id(update), file_id)
     else:

@@ -13,6 +13,7 @@ from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
+    answer_tap,
     button_args,
     button_int,
     distinct_names,
@@ -105,7 +106,7 @@ async def _answer(update: Update, context: ChorusContext, wants_contact: bool) -
         outcome = await context.services.safety.answer(writer, alert[0], wants_contact)
     # A new message: the helplines above stay on screen whatever the answer.
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_tap(update)
     if outcome in _WITH_HELPLINES:
         helplines = context.services.safety.helplines_text()
         await send(update, say(_WITH_HELPLINES[outcome], helplines=helplines))
@@ -156,7 +157,7 @@ async def _reply_below(
 ) -> None:
     """A new message under the alert, so the alert itself stays as it was."""
     if update.callback_query is not None:
-        await update.callback_query.answer()
+        await answer_tap(update)
     await send(update, text, markup)
 
 

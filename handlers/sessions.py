@@ -47,12 +47,14 @@ from bot.texts import Raw, label, say
 from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
+    answer_tap,
     button_args,
     button_int,
     chat_id,
     coordinators_only,
     keyboard,
     notice,
+    replayable,
     respond,
     send,
     sender_id,
@@ -90,6 +92,7 @@ async def sessions_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.SESSIONS_NONE))
 
 
+@replayable
 async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
     """Record Going / Maybe / Can't go, and show the invitation with the answer."""
     values = button_args(update)
@@ -127,8 +130,7 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
     file = None
     if session_id is not None:
         file = await context.services.sessions.calendar(sender_id(update), session_id, zone)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await answer_tap(update)
     if file is None:
         await send(update, say(texts.SESSION_GONE))
         return

@@ -28,7 +28,17 @@ from bot.services.when import describe
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_args, button_int, chat_id, keyboard, respond, send, sender_id
+from handlers.common import (
+    answer_tap,
+    button_args,
+    button_int,
+    chat_id,
+    keyboard,
+    replayable,
+    respond,
+    send,
+    sender_id,
+)
 from handlers.safety import offer_help, send_safety_reply
 
 Rows = list[list[tuple[str, str]]]
@@ -170,9 +180,11 @@ async def share_writing_carry_on(update: Update, context: ChorusContext) -> None
     await show(update, context, view, keep_message=True)
 
 
+@replayable
 async def share_send_tapped(update: Update, context: ChorusContext) -> None:
-    """Send the item, and give the receipt."""
-    result = await context.services.sharing.send(sender_id(update), chat_id(update))
+    """Send the item, and give the receipt (again, if it was sent already)."""
+    reference = next(iter(button_args(update)), None)
+    result = await context.services.sharing.send(sender_id(update), chat_id(update), reference)
     if result.receipt is None:
         await respond(update, say(_SUBMIT_PROBLEMS.get(result.outcome, texts.STALE_BUTTON)))
         return
@@ -255,8 +267,7 @@ async def _reply(
 ) -> None:
     if new_message or len(texts.split_message(text)) > 1:
         # A long preview goes in new messages, split, with the buttons under the last.
-        if update.callback_query is not None:
-            await update.callback_query.answer()
+        await answer_tap(update)
         await send(update, text, markup)
     else:
         await respond(update, text, markup)
@@ -347,8 +358,10 @@ def _ask_consent(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
 
 
 def _show_preview(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
+    # The reference the item will have: a second tap on Send finds the item sent.
+    send = (draft.reference,) if draft.reference else ()
     rows = [
-        [_button(texts.BUTTON_SEND, Action.SHARE_SEND)],
+        [_button(texts.BUTTON_SEND, Action.SHARE_SEND, *send)],
         [_button(texts.BUTTON_CHANGE_WORDS, Action.SHARE_CHANGE_WORDS)],
     ]
     return _preview(view, draft), rows

@@ -62,9 +62,13 @@ async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None
     )
     if sent is None:
         await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
-        return
-    await respond(update, say(texts.BOARD_SENT, count=sent) if sent else say(texts.BOARD_NOTHING))
-    context.bot_data.worker.kick()
+    elif sent.empty:
+        await respond(update, say(texts.BOARD_NOTHING))
+    elif sent.sent_before and not sent.queued:
+        await respond(update, say(texts.BOARD_SENT_BEFORE))
+    else:
+        await respond(update, say(texts.BOARD_SENT, count=sent.queued))
+        context.bot_data.worker.kick()
 
 
 async def history_tapped(update: Update, context: ChorusContext) -> None:

@@ -47,12 +47,32 @@ class _Settling:
 
     update_id: int
     settled: bool = False
+    # A write transaction of this update's was committed.
+    wrote: bool = False
+    # Handling the update again has the same effect (see `handled_again_until_done`): its
+    # journal row is kept by its writes, and settled once its handlers have finished.
+    replayable: bool = False
     # People read by Telegram id while handling this update, until it writes anything
     # (a handler, its role check and its services each ask for the same person).
     people: dict[int, PersonRow | None] = field(default_factory=dict)
 
 
 _settling: ContextVar[_Settling | None] = ContextVar("chorus_settling", default=None)
+
+
+def handled_again_until_done() -> None:
+    """The update being handled has the same effect however often it is handled: its journal
+    row stays until its handlers have finished (replies sent), not only until its first
+    write, so a crash in between handles it again after the restart."""
+    state = _settling.get()
+    if state is not None:
+        state.replayable = True
+
+
+def update_wrote() -> bool:
+    """True if the update being handled has committed a write."""
+    state = _settling.get()
+    return state is not None and state.wrote
 
 
 class Storage:
@@ -137,14 +157,16 @@ class Storage:
         try:
             async with self._begin() as tx:
                 yield tx
-                if settling is not None and not settling.settled:
+                if settling is not None and not settling.settled and not settling.replayable:
                     await tx.journal.settle(settling.update_id)
         finally:
             if settling is not None:
                 # Reads made while this was open may have seen the rows before it.
                 settling.people.clear()
         if settling is not None:
-            settling.settled = True
+            settling.wrote = True
+            if not settling.replayable:
+                settling.settled = True
 
     @contextlib.asynccontextmanager
     async def _begin(self) -> AsyncIterator[Tx]:
@@ -221,6 +243,24 @@ class Storage:
         async with self.engine.connect() as conn:
             await conn.run_sync(_run_upgrade)
             await conn.commit()
+
+    def give_up_waiting(self, after: float) -> None:
+        """In `after` seconds, and from then on, a write waiting for another process's lock
+        (on an SQLite file) fails at once: so stopping has an end, whatever holds the lock."""
+        if self._inline is not None:
+            self._inline.give_up_waiting(asyncio.get_running_loop().time() + after)
+
+    async def can_write(self) -> bool:
+        """True if the database takes a write now, as storing an update does: a page's worth
+        is written and removed again in one committed transaction (false if the file is read
+        only, full, or locked for longer than a busy timeout)."""
+        try:
+            async with self.transaction() as tx:
+                await tx.journal.probe(self._now())
+        except Exception as exc:  # a health check reports any failure, whatever its kind
+            logger.warning("database cannot take a write: %s", type(exc).__name__)
+            return False
+        return True
 
     async def ping(self) -> bool:
         """True if the database answers."""

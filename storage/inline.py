@@ -9,7 +9,8 @@ file:
   SQLite itself keeps from writing (`PRAGMA query_only`);
 - a write transaction's statements run here too, on one writer connection, while
   `Storage` holds its write lock. Its COMMIT, which waits for the disk, runs on the
-  writer's own thread, as does a BEGIN IMMEDIATE that has to wait for another process.
+  writer's own thread; a BEGIN IMMEDIATE that has to wait for another process is tried
+  again from the event loop, so the wait can be cancelled.
 
 Reads that may scan many rows stay on aiosqlite (`Storage.read`): they would hold up every
 other update meanwhile. Used by `Storage.open` for an SQLite file (not a database in
@@ -42,6 +43,11 @@ BULK_ROWS = 100
 # Rows come back in full at once, as on an AsyncConnection: no cursor stays open between
 # statements (an open one would hold the connection's view of the database in the past).
 _FETCH_ALL = {"prebuffer_rows": True}
+
+# While another process holds the write lock, BEGIN IMMEDIATE is tried again after these
+# pauses (doubling): short, since such locks are usually brief; a try costs microseconds.
+_FIRST_PAUSE = 0.002
+_LONGEST_PAUSE = 0.05
 
 
 class InlineConnection:
@@ -94,6 +100,7 @@ class InlineSQLite:
         self._writer: Connection | None = None
         # One thread for the writer's waits, so they happen one after another, in order.
         self._thread = concurrent.futures.ThreadPoolExecutor(1, "chorus-sqlite-writer")
+        self._give_up_at: float | None = None
         self.lookups = InlineConnection(self._lookup_connection, self._drop_lookup)
 
     def _lookup_connection(self) -> Connection:
@@ -111,7 +118,7 @@ class InlineSQLite:
     def _writer_connection(self) -> Connection:
         if self._writer is None or self._writer.closed:
             self._writer = self.engine.connect()
-            # BEGIN IMMEDIATE is tried here without waiting; see `_begin`.
+            # BEGIN IMMEDIATE never waits inside SQLite; see `_begin`.
             self._writer.exec_driver_sql("PRAGMA busy_timeout=0")
         return self._writer
 
@@ -125,8 +132,10 @@ class InlineSQLite:
         """
         writer = self._writer_connection()
         raw = _raw(writer)
-        await self._begin(raw)
         try:
+            # Inside the `try`: whatever stops the BEGIN (a cancellation, say), a transaction
+            # it did open is rolled back, never left open for the next one to write into.
+            await self._begin(raw)
             yield InlineConnection(lambda: writer, lambda: None, self._in_thread)
             await self._in_thread(_run, raw, "COMMIT")
         except BaseException:
@@ -136,21 +145,32 @@ class InlineSQLite:
             raise
 
     async def _begin(self, raw: sqlite3.Connection) -> None:
-        try:
-            _run(raw, "BEGIN IMMEDIATE")
-        except OperationalError as error:
-            if not _is_busy(error):
-                raise
-            # Another process holds the write lock (a backup, a migration): wait for it
-            # as long as SQLite's busy timeout says, on the writer's thread, not here.
-            await self._in_thread(self._begin_waiting, raw)
+        """BEGIN IMMEDIATE, tried again while another process holds the write lock (a backup,
+        a migration), for as long as SQLite's busy timeout says or until `give_up_waiting`.
 
-    def _begin_waiting(self, raw: sqlite3.Connection) -> None:
-        _run(raw, f"PRAGMA busy_timeout={self._busy_timeout_ms}")
-        try:
-            _run(raw, "BEGIN IMMEDIATE")
-        finally:
-            _run(raw, "PRAGMA busy_timeout=0")
+        The waits are on the event loop, not in SQLite's busy handler on a thread: a task
+        waiting here can be cancelled at once (a clean stop does not wait for the lock)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._busy_timeout_ms / 1000
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                _run(raw, "BEGIN IMMEDIATE")
+                return
+            except OperationalError as error:
+                if not _is_busy(error):
+                    raise
+                limit = deadline if self._give_up_at is None else min(deadline, self._give_up_at)
+                left = limit - loop.time()
+                if left <= 0:
+                    raise
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, _LONGEST_PAUSE)
+
+    def give_up_waiting(self, at: float) -> None:
+        """From `at` (the event loop's clock), a write waiting for another process's lock
+        fails at once, as if its busy timeout were over."""
+        self._give_up_at = at
 
     async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
         future = asyncio.get_running_loop().run_in_executor(self._thread, function, *args)

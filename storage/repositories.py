@@ -191,6 +191,11 @@ _CLEAR_STEP = delete(schema.pending_step).where(
 )
 
 
+# Telegram's update ids are positive; the health check's probe takes one no update has.
+PROBE_UPDATE_ID = -1
+PROBE_PAYLOAD = "-" * 4096
+
+
 class JournalRepo:
     """Raw updates waiting to be handled, and the ids of every update seen."""
 
@@ -254,6 +259,15 @@ class JournalRepo:
             )
         )
         return int(result.rowcount or 0)
+
+    async def probe(self, now: datetime) -> None:
+        """Store a raw update of a page's size and delete it again: fails as storing an update
+        would (a read-only or full database)."""
+        table = schema.update_journal
+        await self._conn.execute(
+            insert(table).values(update_id=PROBE_UPDATE_ID, received_at=now, payload=PROBE_PAYLOAD)
+        )
+        await self._conn.execute(delete(table).where(table.c.update_id == PROBE_UPDATE_ID))
 
     async def count_pending(self) -> int:
         """How many stored updates wait to be handled."""
@@ -667,6 +681,16 @@ class OutboxRepo:
                 for row in rows
             ],
         )
+
+    async def queued_keys(self, dedupe_keys: Sequence[str]) -> set[str]:
+        """Those of these dedupe keys already queued (whatever became of their messages)."""
+        if not dedupe_keys:
+            return set()
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.dedupe_key).where(o.c.dedupe_key.in_(list(dedupe_keys)))
+        )
+        return set(rows.scalars())
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
         """Mark up to `limit` due messages as being sent, and return them, oldest first.

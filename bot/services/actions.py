@@ -153,12 +153,18 @@ class Actions:
             sample = say(texts.UPDATE_ONE, block=self._updates.block(items[:1], sample))
         return Preview(Done.DONE, sample)
 
-    async def post(self, telegram_id: int, action_id: int, text: str) -> Posted:
-        """Post an update: it reaches each author of a linked item once."""
+    async def post(
+        self, telegram_id: int, action_id: int, text: str, draft_step: str | None = None
+    ) -> Posted:
+        """Post an update: it reaches each author of a linked item once.
+
+        With `draft_step`, only while the person's unfinished step is that draft, which ends
+        in the same transaction: posting the same draft again posts nothing more (ALREADY).
+        """
         line = _update_line(text)
         if isinstance(line, Done):
             return Posted(line)
-        return await self._post(telegram_id, action_id, None, text.strip(), line)
+        return await self._post(telegram_id, action_id, None, text.strip(), line, draft_step)
 
     async def set_status(self, telegram_id: int, action_id: int, status: ActionStatus) -> Posted:
         """Change the action's status; its authors hear about it."""
@@ -171,6 +177,7 @@ class Actions:
         status: str | None,
         text: str | None,
         line: str | None,
+        draft_step: str | None = None,
     ) -> Posted:
         now = self._clock.now()
         async with self._storage.transaction() as tx:
@@ -180,6 +187,10 @@ class Actions:
             if status is not None and status == action.status:
                 return Posted(Done.ALREADY)
             person = await tx.people.by_telegram_id(telegram_id)
+            if draft_step is not None and (
+                person is None or not await _take_draft(tx, person.id, draft_step)
+            ):
+                return Posted(Done.ALREADY)
             sealed = self._sealer.seal(text, UPDATE_PURPOSE) if text is not None else None
             update_id = await tx.loop.add_action_update(
                 action_id, status, sealed, person.id if person else None, now
@@ -243,3 +254,11 @@ def _update_line(text: str) -> str | Done:
     if len(cleaned) > TEXT_MAX:
         return Done.TOO_LONG
     return cleaned
+
+
+async def _take_draft(tx: Tx, person_id: int, draft_step: str) -> bool:
+    """End the person's unfinished step if it is `draft_step`; False if it is not there.
+
+    Taken by its DELETE: of two taps at once (on two replicas), only one finds it."""
+    step = await tx.steps.get(person_id)
+    return step is not None and step.step == draft_step and await tx.steps.clear(person_id)

@@ -30,6 +30,8 @@ class CreateOutcome(enum.Enum):
     EMPTY = "empty"
     TOO_LONG = "too_long"
     NO_AUDIENCE = "no_audience"
+    # The draft confirmed is no longer there: sent already (or dropped).
+    NO_DRAFT = "no_draft"
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,15 @@ class Broadcasts:
         group_ids: Sequence[int],
         text: str,
         send_at: datetime | None,
+        draft_step: str | None = None,
     ) -> CreateResult:
-        """Make the broadcast: queued for everyone now, or stored until `send_at`."""
+        """Make the broadcast: queued for everyone now, or stored until `send_at`.
+
+        With `draft_step`, only while the person's unfinished step is that draft, which ends
+        in the same transaction: confirming the same draft again sends nothing more.
+        """
+        if draft_step is not None and not await self._draft_waits(telegram_id, draft_step):
+            return CreateResult(CreateOutcome.NO_DRAFT)
         if not text.strip():
             return CreateResult(CreateOutcome.EMPTY)
         if len(text) > MAX_TEXT:
@@ -121,6 +130,11 @@ class Broadcasts:
             if not groups:
                 return CreateResult(CreateOutcome.NO_AUDIENCE)
             person = await tx.people.ensure(telegram_id, chat_id, None, now)
+            if draft_step is not None:
+                # Taken by its DELETE: of two taps at once (on two replicas), one finds it.
+                step = await tx.steps.get(person.id)
+                if step is None or step.step != draft_step or not await tx.steps.clear(person.id):
+                    return CreateResult(CreateOutcome.NO_DRAFT)
             later = send_at is not None and send_at > now
             broadcast = await tx.broadcasts.create(
                 created_by=person.id,
@@ -135,6 +149,12 @@ class Broadcasts:
                 broadcast = await self._release(tx, broadcast, now)
         outcome = CreateOutcome.SCHEDULED if later else CreateOutcome.SENDING
         return CreateResult(outcome, broadcast)
+
+    async def _draft_waits(self, telegram_id: int, draft_step: str) -> bool:
+        async with self._storage.lookup() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+        return step is not None and step.step == draft_step
 
     async def release_due(self) -> list[BroadcastRow]:
         """Queue every scheduled broadcast whose time has come."""

@@ -150,6 +150,10 @@ class Prompts:
             group = await tx.groups.get(data["group"])
             if group is None or not await may_manage(tx, telegram_id, group.id, self._admins):
                 return PromptProblem.NOT_ALLOWED
+            # The draft is taken by its DELETE, first: of two taps on Post at once (on two
+            # replicas), only one finds it and posts.
+            if not await tx.steps.clear(person.id):
+                return PromptProblem.STALE
             ends = date.fromisoformat(data["ends"]) if data["ends"] else None
             prompt = await tx.prompts.create(group.id, data["text"], person.id, now, ends)
             payload = respond_payload(prompt, group.name, respond_data(prompt.id)).dumps()
@@ -171,7 +175,6 @@ class Prompts:
                 ],
                 now,
             )
-            await tx.steps.clear(person.id)
         return Posted(prompt, group, len(people))
 
     def _today(self) -> date:

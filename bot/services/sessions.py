@@ -732,7 +732,10 @@ class Sessions:
             if not await may_manage(tx, telegram_id, draft.group_id, self._admins):
                 return SaveResult(SaveOutcome.NOT_ALLOWED)
             person = await tx.people.ensure(telegram_id, chat_id, None, now)
-            await tx.steps.clear(person.id)
+            # The draft is taken by its DELETE, in this transaction: of two taps on Save at
+            # once (on two replicas), only one finds it and invites anyone.
+            if not await tx.steps.clear(person.id):
+                return SaveResult(SaveOutcome.NO_DRAFT)
             if draft.edit is None:
                 return await self._create(tx, draft, person.id, zone, now)
             return await self._change(tx, draft, zone, now)

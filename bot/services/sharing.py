@@ -41,6 +41,9 @@ BODY_PURPOSE = "item.body"
 MEDIA_PURPOSE = "item.media"
 DRAFT_WORDS_PURPOSE = "draft.words"
 DRAFT_MEDIA_PURPOSE = "draft.media"
+# The reference the item will have, chosen when the preview is first shown (and carried by
+# its Send button), so a second Send, or the same one handled again, finds the item sent.
+DRAFT_REFERENCE_PURPOSE = "draft.reference"
 MEDIA_KINDS = ("voice", "photo")
 MINE_PAGE = 8
 READ_LIMIT = 50
@@ -149,6 +152,7 @@ class Draft:
     consent: Consent | None = None
     # The safety alert the draft's words raised, if any (for an honest "Don't send").
     alert_id: str | None = None
+    reference: str | None = None
 
     @property
     def has_content(self) -> bool:
@@ -172,12 +176,15 @@ class Draft:
             "named": self.named,
             "consent": self.consent.value if self.consent else None,
             "alert": self.alert_id,
+            "reference": (
+                sealer.seal(self.reference, DRAFT_REFERENCE_PURPOSE) if self.reference else None
+            ),
         }
 
     @classmethod
     def opened(cls, stage: str, data: dict[str, Any], sealer: Sealer) -> Draft:
         """From the pending step."""
-        words, media = data.get("words"), data.get("media")
+        words, media, reference = data.get("words"), data.get("media"), data.get("reference")
         kind, consent = data.get("kind"), data.get("consent")
         return cls(
             stage=Stage(stage),
@@ -191,6 +198,7 @@ class Draft:
             named=data.get("named"),
             consent=Consent(str(consent)) if consent in set(Consent) else None,
             alert_id=data.get("alert"),
+            reference=sealer.open(reference, DRAFT_REFERENCE_PURPOSE) if reference else None,
         )
 
 
@@ -525,10 +533,20 @@ class Sharing:
             return DiscardOutcome.AFTER_ALERT_NAMED
         return DiscardOutcome.AFTER_ALERT
 
-    async def send(self, telegram_id: int, chat_id: int) -> SubmitResult:
-        """Send the draft shown in the preview."""
+    async def send(
+        self, telegram_id: int, chat_id: int, reference: str | None = None
+    ) -> SubmitResult:
+        """Send the draft shown in the preview whose Send button carries `reference`.
+
+        The same again (a second tap, or the tap handled again after a crash) sends nothing
+        more: it gives the receipt of the item already sent under that reference.
+        """
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
+            if reference is not None and (
+                draft is None or draft.stage is not Stage.PREVIEW or draft.reference != reference
+            ):
+                return await self._sent_before(tx, telegram_id, reference)
             if (
                 person is None
                 or draft is None
@@ -552,10 +570,21 @@ class Sharing:
                 session_id=draft.session_id,
                 media_kind=draft.media_kind,
                 media_file_id=draft.media_file_id,
+                reference=draft.reference,
             )
             if result.outcome is SubmitOutcome.SENT:
                 await tx.steps.clear(person.id)
             return result
+
+    async def _sent_before(self, tx: Tx, telegram_id: int, reference: str) -> SubmitResult:
+        item = await self._own(tx, telegram_id, reference)
+        group = await tx.groups.get(item.group_id) if item is not None else None
+        if item is None or group is None:
+            return SubmitResult(SubmitOutcome.STALE)
+        named = item.person_id is not None
+        return SubmitResult(
+            SubmitOutcome.SENT, Receipt(item.reference, group.name, named, item.visible_at)
+        )
 
     async def submit(
         self,
@@ -723,6 +752,8 @@ class Sharing:
             return person, None
 
     async def _save(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
+        if draft.stage is Stage.PREVIEW and draft.reference is None:
+            draft.reference = await self._new_reference(tx)
         await tx.steps.set(person.id, draft.stage.value, draft.sealed(self._sealer), self._now())
         return await self._view(tx, person, draft)
 
@@ -873,6 +904,7 @@ class Sharing:
         session_id: int | None,
         media_kind: str | None,
         media_file_id: str | None,
+        reference: str | None = None,
     ) -> SubmitResult:
         if words is None and media_file_id is None:
             return SubmitResult(SubmitOutcome.EMPTY)
@@ -884,7 +916,7 @@ class Sharing:
         if not named and consent is Consent.QUOTE_NAMED:
             consent = Consent.QUOTE_ANONYMOUS
         now = self._clock.now()
-        item_id, reference = await self._new_identity(tx)
+        item_id, reference = await self._new_identity(tx, reference)
         visible_at = now if named else next_batch(now, self._zone)
         await tx.items.add(
             ItemNew(
@@ -914,15 +946,25 @@ class Sharing:
         # which the daily batch hides.
         return SubmitResult(SubmitOutcome.SENT, Receipt(reference, group.name, named, visible_at))
 
-    async def _new_identity(self, tx: Tx) -> tuple[int, str]:
-        """A random item id and a random reference, neither derived from anything else."""
+    async def _new_identity(self, tx: Tx, reference: str | None = None) -> tuple[int, str]:
+        """A random item id and a random reference (`reference`, chosen at random for the
+        preview, if still free), neither derived from anything else."""
         while True:
             item_id = secrets.randbelow(2**62) + 1
+            if reference is None:
+                reference = await self._new_reference(tx)
+            if not await tx.items.taken(item_id, reference):
+                return item_id, reference
+            reference = None
+
+    async def _new_reference(self, tx: Tx) -> str:
+        while True:
             reference = "".join(
                 secrets.choice(_REFERENCE_LETTERS) for _ in range(_REFERENCE_LENGTH)
             )
-            if not await tx.items.taken(item_id, reference):
-                return item_id, reference
+            # Item ids start at 1: only the reference is checked.
+            if not await tx.items.taken(0, reference):
+                return reference
 
     async def _own(self, tx: Tx, telegram_id: int, reference: str) -> ItemRow | None:
         person = await tx.people.by_telegram_id(telegram_id)

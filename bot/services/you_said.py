@@ -28,6 +28,8 @@ BOARD_SIZE = 10
 QUOTE_MAX = 120
 KIND = "you_said"
 QUOTABLE = ("quote_anonymous", "quote_named")
+# Of the board's fingerprint: the same list is sent to each person once.
+BOARD_PURPOSE = "you_said.board"
 
 _OUTCOME_WORDS = {
     "changed": texts.BOARD_CHANGED,
@@ -44,6 +46,16 @@ class Board:
     text: Raw
     empty: bool
     may_send: bool
+
+
+@dataclass(frozen=True)
+class BoardSent:
+    """What sending the board to a group did: how many people it was queued for now, and
+    whether the same list had gone to them before (then nothing is sent again)."""
+
+    queued: int
+    empty: bool = False
+    sent_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,9 +109,13 @@ class YouSaid:
             may_send = await may_manage(tx, telegram_id, group_id, self._admins)
         return Board(group, text, empty, may_send)
 
-    async def send_to_group(self, telegram_id: int, group_id: int) -> int | None:
-        """Send the board to every member who can get messages; how many. None if not
-        allowed. It quotes members' words (as their consent allows), so it is sealed."""
+    async def send_to_group(self, telegram_id: int, group_id: int) -> BoardSent | None:
+        """Send the board to every member who can get messages; None if not allowed. It
+        quotes members' words (as their consent allows), so it is sealed.
+
+        The same list goes to each person once, however often it is sent (a second tap, a
+        tap handled again): each message's key is the list's keyed fingerprint, not a time.
+        """
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             group = await tx.groups.get(group_id)
@@ -107,28 +123,31 @@ class YouSaid:
                 return None
             text, empty = await self._text(tx, group)
             if empty:
-                return 0
+                return BoardSent(0, empty=True)
             payload = seal_payload(self._sealer, Payload(text=text))
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group_id])
                 if not p.paused and not p.unreachable
             ]
-            stamp = int(now.timestamp())
+            version = self._sealer.fingerprint(text, BOARD_PURPOSE)
+            keys = {p.person_id: f"y{group_id}:{version}:{p.person_id}" for p in people}
+            before = await tx.outbox.queued_keys(list(keys.values()))
+            fresh = [p for p in people if keys[p.person_id] not in before]
             await tx.outbox.enqueue(
                 [
                     OutboxNew(
-                        dedupe_key=f"y{group_id}:{stamp}:{p.person_id}",
+                        dedupe_key=keys[p.person_id],
                         kind=KIND,
                         person_id=p.person_id,
                         payload=payload,
                         due_at=now,
                     )
-                    for p in people
+                    for p in fresh
                 ],
                 now,
             )
-        return len(people)
+        return BoardSent(len(fresh), sent_before=bool(before))
 
     async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
         """What happened to one of this member's own items; None if it is not theirs."""

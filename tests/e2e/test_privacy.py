@@ -203,7 +203,9 @@ async def test_an_error_while_sending_reports_no_words_and_no_one(
         await writer.send(WORDS)
         await writer.tap("Without my name")
 
-        async def broken(self: Sharing, telegram_id: int, chat_id: int) -> None:
+        async def broken(
+            self: Sharing, telegram_id: int, chat_id: int, reference: str | None = None
+        ) -> None:
             raise RuntimeError(f"{telegram_id} {WORDS}")
 
         monkeypatch.setattr(Sharing, "send", broken)

@@ -4,7 +4,7 @@ names people only when they said so, and coordinators can send it to the group."
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_inbox import _rows, _until
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed, seed_items, seed_outcomes
 from tests.support.phone import Phone
@@ -25,6 +26,13 @@ PRIVATE = "My neighbour's name is on this letter"
 
 @pytest.fixture
 async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    await _seed(fake, tmp_path)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake) as running:
+        yield running
+
+
+async def _seed(fake: FakeBotApi, tmp_path: Path) -> None:
     db = tmp_path / "chorus.db"
     group = await seed_group(db, COORDINATOR, [ANN, BEN, CAL], "Carers")
     day = date(2026, 2, 20)
@@ -61,9 +69,6 @@ async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChoru
     )
     for person in (ANN, BEN, CAL, COORDINATOR, OBSERVER):
         fake.user(person, f"Person{person}")
-    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake) as running:
-        yield running
 
 
 async def test_updates_shows_only_what_consent_allows(
@@ -90,6 +95,32 @@ async def test_updates_shows_only_what_consent_allows(
     await _until(lambda: len(_rows(tmp_path, "SELECT 1 FROM outbox WHERE kind='you_said'")) == 3)
     payloads = _rows(tmp_path, "SELECT payload FROM outbox WHERE kind='you_said'")
     assert all(str(p).startswith("v1.") for (p,) in payloads)
+
+
+async def test_sending_the_list_again_sends_nothing_twice(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    await _seed(fake, tmp_path)
+    clock = FakeClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock):
+        coordinator = Phone(fake, COORDINATOR)
+        shown = await coordinator.send("/updates")
+        confirm = await coordinator.tap("Send this to the group", shown)
+        [(_, yes)] = fake.buttons(confirm)
+        first = await coordinator.tap_data(yes, confirm)
+        assert "Sending it to 3 people" in first["text"]
+        clock.advance(timedelta(seconds=1.2))
+        second = await coordinator.tap_data(yes, confirm)
+        clock.advance(timedelta(minutes=5))
+        third = await coordinator.tap_data(yes, confirm)
+        for member in (ANN, BEN, CAL):
+            await fake.wait_for_text(member, "Quote me, no name", timeout=10)
+        queued = _rows(tmp_path, "SELECT 1 FROM outbox WHERE kind='you_said'")
+    assert len(queued) == 3
+    assert fake.duplicates(lambda text: "You said, we did" in text) == {}
+    for answer in (second, third):
+        assert "already gone to everyone" in answer["text"]
 
 
 async def test_a_member_cannot_send_the_list(fake: FakeBotApi, seeded: RunningChorus) -> None:

@@ -64,8 +64,8 @@ async def test_pragmas_are_in_force_on_every_connection(
 
     expected = {**EXPECTED_PRAGMAS, "query_only": int(kind == "lookup")}
     if kind == "transaction":
-        # The writer never waits on the event loop's thread: a BEGIN that would wait is
-        # sent again, with the busy timeout, from the writer's own thread.
+        # The writer never waits inside SQLite: a BEGIN that would wait is tried again,
+        # after short pauses on the event loop, until the busy timeout is over.
         expected["busy_timeout"] = 0
     assert found == expected
 
@@ -176,6 +176,43 @@ async def test_many_rows_written_at_once_go_through_the_writer_s_thread(
         assert await tx.people.by_telegram_id(1000 + BULK_ROWS) is not None
     async with sqlite_storage.lookup() as tx:
         assert await tx.people.by_telegram_id(1000) is not None
+
+
+async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leaves_nothing_open(
+    sqlite_storage: Storage,
+) -> None:
+    assert sqlite_storage._inline is not None
+    raw = _raw_connection(sqlite_storage)
+    raw.execute("BEGIN IMMEDIATE")
+    entered = False
+
+    async def write() -> None:
+        nonlocal entered
+        async with sqlite_storage.transaction() as tx:
+            entered = True
+            await tx.people.add(15, 15, "Jo", T0)
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.1)
+    assert not writing.done()
+    # The other process lets go just as the wait is cancelled (a stop, say).
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.05, raw.execute, "ROLLBACK")
+    cancelled_at = loop.time()
+    writing.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await writing
+    assert loop.time() - cancelled_at < 0.5
+    await asyncio.sleep(0.1)
+    raw.close()
+    writer = sqlite_storage._inline._writer_connection().connection.dbapi_connection
+    assert isinstance(writer, sqlite3.Connection)
+    assert not writer.in_transaction and not entered
+    async with sqlite_storage.transaction() as tx:
+        await tx.people.add(16, 16, "Kit", T0)
+    async with sqlite_storage.lookup() as tx:
+        assert await tx.people.by_telegram_id(15) is None
+        assert await tx.people.by_telegram_id(16) is not None
 
 
 async def test_a_full_database_fails_the_write_as_sqlalchemy_s_error_and_keeps_nothing(

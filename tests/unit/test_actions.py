@@ -3,6 +3,7 @@ group, and each update reaches each author once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 from bot.services import Services
@@ -81,3 +82,23 @@ async def test_updates_reach_each_author_once_and_build_the_history(
     preview = await services.actions.preview(COORDINATOR, action.id, "More news")
     assert preview.text is not None and "About what you said on 1 March (“one”)" in preview.text
     assert (await services.actions.preview(COORDINATOR, action.id, "")).done is Done.EMPTY
+
+
+async def test_posting_the_same_draft_twice_even_at_once_posts_it_once(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group_id, ids = await _setup(services, storage, clock)
+    _, action = await services.actions.create(COORDINATOR, group_id, "Rewrite the forms", ids[0])
+    assert action is not None
+    ready = "loop_action_ready"
+    await services.steps.begin(COORDINATOR, COORDINATOR, ready, {"action": action.id})
+    first, second = await asyncio.gather(
+        services.actions.post(COORDINATOR, action.id, "The first draft is ready.", ready),
+        services.actions.post(COORDINATOR, action.id, "The first draft is ready.", ready),
+    )
+    assert sorted(p.done.value for p in (first, second)) == ["already", "done"]
+    assert await services.steps.current(COORDINATOR) is None
+    later = await services.actions.post(COORDINATOR, action.id, "The first draft is ready.", ready)
+    assert later.done is Done.ALREADY
+    view = await services.actions.view(COORDINATOR, action.id)
+    assert view is not None and len(view.history) == 1

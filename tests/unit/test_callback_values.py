@@ -46,6 +46,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.MINE_READ, 0): REFERENCES,
     (Action.MINE_WITHDRAW, 0): REFERENCES,
     (Action.MINE_WITHDRAW_YES, 0): REFERENCES,
+    (Action.SHARE_SEND, 0): REFERENCES,
     (Action.SAFETY_YES, 0): ALERTS,
     (Action.SAFETY_NO, 0): ALERTS,
     (Action.ALERT_TAKE, 0): ALERTS,

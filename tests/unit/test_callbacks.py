@@ -55,7 +55,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SHARE_PROMPT: (LONGEST_ID,),
     Action.SHARE_SESSION_PICK: (LONGEST_ID,),
     Action.SHARE_SKIP: (),
-    Action.SHARE_SEND: (),
+    Action.SHARE_SEND: (LONGEST_REFERENCE,),
     Action.PROMPT_RESPOND: (LONGEST_ID,),
     Action.MINE_PAGE: (LONGEST_ID,),
     Action.MINE_READ: (LONGEST_REFERENCE,),

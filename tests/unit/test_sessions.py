@@ -3,6 +3,7 @@ hours and outages), attendance, hours and the question afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -680,3 +681,23 @@ async def test_more_places_move_people_up_from_the_waiting_list(
     assert overview is not None
     assert overview.names(Answer.GOING) == [f"P{BOB}", f"P{DAN}"]
     assert overview.names(Answer.WAITING) == [f"P{EVE}"]
+
+
+async def test_save_tapped_twice_at_once_makes_one_session_and_one_invitation_each(
+    services: Services, world: World, storage: Storage
+) -> None:
+    draft = await services.sessions.begin_new(ANN, ANN, world.choir)
+    assert draft is not None
+    for text in ["Planning", "tomorrow 2pm", "2 hours", "Room 4", None, None, None, None]:
+        await services.sessions.advance(ANN, ANN, text, LONDON)
+    first, second = await asyncio.gather(
+        services.sessions.save(ANN, ANN, LONDON), services.sessions.save(ANN, ANN, LONDON)
+    )
+    assert sorted(r.outcome.value for r in (first, second)) == sorted(
+        [SaveOutcome.CREATED.value, SaveOutcome.NO_DRAFT.value]
+    )
+    async with storage.read() as tx:
+        sessions = (await tx.conn.execute(select(schema.group_session.c.id))).all()
+    assert len(sessions) == 1
+    invited = [person for person, _, _ in await _outbox(storage, "session_invite")]
+    assert len(invited) == len(set(invited)) == 3  # Bob, Dan, Eve (Fay has paused)

@@ -1,0 +1,99 @@
+"""A clean stop ends in time whatever the database is doing, and no update is applied twice."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.e2e.conftest import ADMIN
+from tests.support.chorus_run import chorus_env, spawn_chorus
+from tests.support.fake_bot_api import Call, FakeBotApi
+from tests.support.phone import Phone
+
+STOP_SECONDS = 3.0
+
+
+def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(folder / "chorus.db") as db:
+        return db.execute(query).fetchall()
+
+
+def _reply_to(admin: Phone, words: str) -> Callable[[Call], bool]:
+    def matches(call: Call) -> bool:
+        return (
+            call.method == "sendMessage"
+            and call.params.get("chat_id") == admin.id
+            and words in str(call.params.get("text", ""))
+        )
+
+    return matches
+
+
+async def _stop(process: subprocess.Popen[bytes], within: float) -> float:
+    """SIGTERM; how long the process took to end (failing if it took longer than `within`)."""
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = await asyncio.to_thread(process.wait, within)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        await asyncio.to_thread(process.wait, 10)
+        raise AssertionError(f"Chorus did not stop within {within} s of SIGTERM") from None
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert code == 0, output
+    assert "Traceback" not in output, output
+    return time.monotonic() - started
+
+
+async def test_sigterm_while_another_process_holds_the_write_lock(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    env = chorus_env(
+        fake, tmp_path, CHORUS_ADMIN_IDS=str(ADMIN), CHORUS_STOP_SECONDS=str(STOP_SECONDS)
+    )
+    admin = Phone(fake, ADMIN)
+    process = spawn_chorus(env, tmp_path)
+    holder: sqlite3.Connection | None = None
+    try:
+        await fake.wait_for(lambda call: call.method == "getUpdates", 20)
+        asked = await admin.send("/newgroup")
+        assert "called" in asked["text"]
+        # The group's name waits, stored and acknowledged, behind a reply on its way in the
+        # same chat; meanwhile another program takes the write lock and keeps it.
+        fake.hold("sendMessage")
+        fake.send_text(admin.user, "/help")
+        await fake.wait_for(lambda c: c.method == "sendMessage", 10)
+        named = fake.send_text(admin.user, "Peer support")
+        await fake.wait_for(
+            lambda c: c.method == "getUpdates" and (c.params.get("offset") or 0) > named, 10
+        )
+        holder = sqlite3.connect(tmp_path / "chorus.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        fake.release("sendMessage")
+        await fake.wait_for(lambda c: c.method == "sendMessage" and c.status == 200, 10)
+        await asyncio.sleep(0.2)  # the name's handler now waits for the lock
+
+        took = await _stop(process, within=STOP_SECONDS + 7)
+        assert took < STOP_SECONDS + 5
+        holder.execute("ROLLBACK")
+        holder.close()
+        holder = None
+        assert _rows(tmp_path, "SELECT name FROM chorus_group") == []
+
+        process = spawn_chorus(env, tmp_path)
+        await fake.wait_for(_reply_to(admin, "Done: "), 20)
+        await _stop(process, within=25)
+    finally:
+        if holder is not None:
+            holder.close()
+        if process.poll() is None:
+            process.kill()
+            await asyncio.to_thread(process.wait, 10)
+    assert _rows(tmp_path, "SELECT name FROM chorus_group") == [("Peer support",)]
+    done = [c for c in fake.calls if _reply_to(admin, "Done: ")(c)]
+    assert len(done) == 1
