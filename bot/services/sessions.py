@@ -30,7 +30,7 @@ from bot.services.delivery_rules import (
 )
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.sharing import Kind, Sharing, SubmitOutcome
-from bot.services.text_rules import clean_name
+from bot.services.text_rules import clean_name, has_visible
 from bot.services.when import (
     WhenError,
     describe,
@@ -1195,7 +1195,7 @@ class Sessions:
             return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
         # Plain text, not HTML: the inbox escapes what it shows.
         body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
-        if words and words.strip():
+        if words and has_visible(words):
             body = f"{body}\n{words.strip()}"
         result = await self._sharing.submit(
             telegram_id,

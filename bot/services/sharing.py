@@ -24,6 +24,7 @@ from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
+from bot.services.text_rules import has_visible
 from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
@@ -110,7 +111,7 @@ async def was_used(tx: Tx, item: ItemRow) -> bool:
 
 def clean_words(raw: str | None) -> str | None:
     """Words as they will be kept: invisible characters dropped (line breaks kept), NFC,
-    trimmed; None if nothing is left."""
+    trimmed; None if nothing visible is left (only blanks, fillers or invisible marks)."""
     if raw is None:
         return None
     kept = "".join(
@@ -119,7 +120,7 @@ def clean_words(raw: str | None) -> str | None:
         if ch in "\n\t" or ch in _KEEP_FORMAT or unicodedata.category(ch)[0] != "C"
     )
     words = unicodedata.normalize("NFC", kept).strip()
-    return words or None
+    return words if has_visible(words) else None
 
 
 def next_batch(now: datetime, zone: ZoneInfo, at: time = BATCH_TIME) -> datetime:
