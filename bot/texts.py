@@ -266,6 +266,12 @@ COORDINATOR_LINK_EXPIRED = N_("Sorry, that link has run out. Please ask the admi
 # --- Buttons and errors ----------------------------------------------------------------------
 
 STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what you can do.")
+# A button tapped on a message Chorus cannot see (shared inline, or too old): a short note
+# shown on the phone, at most 200 characters.
+BUTTON_WITHOUT_MESSAGE = N_(
+    "Sorry, that button doesn't work from here. Please use the buttons in your chat with "
+    "Chorus, or send /help there."
+)
 SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
 

@@ -184,6 +184,9 @@ _COMMANDS: dict[str, Handler] = {
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler. Chorus works in private chats only; other chats are ignored."""
     private = filters.ChatType.PRIVATE
+    # First of all: a tap with no message to answer in (an inline message, or one too old
+    # for Telegram to send) is answered on the phone and goes no further.
+    application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
     for action, callback in _BUTTONS.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot import menus, texts
 from bot.context import ChorusContext
@@ -13,7 +14,7 @@ from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
 from bot.services.sharing import STAGES, Stage
-from bot.texts import Raw, say
+from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
@@ -87,6 +88,15 @@ async def other_message(update: Update, context: ChorusContext) -> None:
 async def unknown_command(update: Update, context: ChorusContext) -> None:
     """Say the command is not one Chorus knows."""
     await respond(update, say(texts.UNKNOWN_COMMAND))
+
+
+async def detached_button_tapped(update: Update, context: ChorusContext) -> None:
+    """Answer a button tapped on a message Chorus cannot see, and stop there."""
+    query = update.callback_query
+    if query is None or query.message is not None:
+        return  # a button in the person's chat: the button's own handler answers it
+    await query.answer(label(texts.BUTTON_WITHOUT_MESSAGE))
+    raise ApplicationHandlerStop
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:
