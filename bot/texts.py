@@ -446,6 +446,8 @@ SHARE_UNSUPPORTED = N_(
     "Sorry, I can only take words, a voice note or a photo here, not stickers or other "
     "files. Anything you wrote before is kept."
 )
+# Words typed while a choice of buttons waits (which group, which setting, Send or not).
+CHOOSE_WITH_BUTTONS = N_("Please choose with the buttons above, or /cancel to stop.")
 SHARE_USE_BUTTONS = N_(
     "Please choose with the buttons below, or /cancel to stop. Anything you wrote is kept."
 )

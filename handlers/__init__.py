@@ -187,6 +187,9 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # First of all: a tap with no message to answer in (an inline message, or one too old
     # for Telegram to send) is answered on the phone and goes no further.
     application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
+    application.add_handler(
+        MessageHandler(private & filters.COMMAND, general.command_arrived), group=-1
+    )
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
     for action, callback in _BUTTONS.items():

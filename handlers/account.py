@@ -12,7 +12,7 @@ from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_int, keyboard, respond, sender_id
+from handlers.common import ask_to_choose, button_int, keyboard, respond, sender_id
 from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
@@ -48,7 +48,7 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
     rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()]]
-    await respond(update, text, keyboard(rows))
+    await ask_to_choose(update, context, text, keyboard(rows))
 
 
 async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:
@@ -132,7 +132,7 @@ async def leave_command(update: Update, context: ChorusContext) -> None:
         await _confirm_leave(update, groups[0].id, groups[0].name)
     else:
         rows = [[(g.name, callbacks.encode(Action.LEAVE_PICK, g.id))] for g in groups]
-        await respond(update, say(texts.LEAVE_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.LEAVE_PICK), keyboard(rows))
 
 
 async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:

@@ -10,10 +10,12 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.actions import ActionStatus, ActionView, status_words
 from bot.services.inbox import TEXT_MAX, Done, item_arg
+from bot.services.steps import button_step
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
@@ -27,7 +29,7 @@ from handlers.inbox import DONE_REPLIES
 
 TITLE_STEP = "loop_action_title"
 TEXT_STEP = "loop_action_text"
-READY_STEP = "loop_action_ready"
+READY_STEP = button_step("loop_action_ready")
 # The latest updates shown with an action, so the view stays one message.
 HISTORY_SHOWN = 8
 
@@ -42,7 +44,7 @@ async def action_command(update: Update, context: ChorusContext) -> None:
         await _list(update, context, groups[0].id)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.ACTION_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.ACTION_GROUP_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.ACTION_GROUP_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
 
@@ -67,7 +69,7 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     rows = [[(a.title, callbacks.encode(Action.ACTION_LINK, a.id, item))] for a in actions[:20]]
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
-    await respond(update, say(texts.ACTION_LINK_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
 
 
 @coordinators_only

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import texts
 from bot.context import ChorusContext
 from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_text
+from bot.services.steps import button_step
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -24,10 +25,10 @@ from handlers.common import (
     sender_id,
 )
 
-AUDIENCE_STEP = "broadcast_audience"
+AUDIENCE_STEP = button_step("broadcast_audience")
 TEXT_STEP = "broadcast_text"
 WHEN_STEP = "broadcast_when"
-READY_STEP = "broadcast_ready"
+READY_STEP = button_step("broadcast_ready")
 _WHEN_REPLIES = {
     WhenProblem.NOT_UNDERSTOOD: texts.WHEN_NOT_UNDERSTOOD,
     WhenProblem.IN_THE_PAST: texts.WHEN_IN_THE_PAST,

@@ -73,6 +73,18 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
     await send(update, text, markup)
 
 
+async def ask_to_choose(
+    update: Update,
+    context: ChorusContext,
+    text: Raw,
+    markup: InlineKeyboardMarkup,
+    replace: bool = False,
+) -> None:
+    """Show a choice of buttons, and remember that a tap, not typing, is wanted now."""
+    await respond(update, text, markup)
+    await context.services.steps.await_button(sender_id(update), replace)
+
+
 async def respond_long(update: Update, text: Raw) -> None:
     """Like `respond`, but text over Telegram's limit goes on in further messages."""
     first, *rest = texts.split_message(text)

@@ -14,6 +14,7 @@ from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
 from bot.services.sharing import STAGES, Stage
+from bot.services.steps import waits_for_button
 from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
@@ -67,6 +68,11 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     """Give typed words to the step waiting for them, if any."""
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
+    if message is not None and message.text and step and waits_for_button(step.step):
+        # A tap is wanted here, not words; help comes first all the same.
+        if not await safety.offer_help(update, context, message.text):
+            await respond(update, say(texts.CHOOSE_WITH_BUTTONS))
+        return
     if message is None or message.text is None or step is None or step.step not in _STEPS:
         # Words that suggest risk get help at once, whatever else is going on.
         if not await safety.offer_help(update, context, message.text if message else None):
@@ -91,12 +97,19 @@ async def unknown_command(update: Update, context: ChorusContext) -> None:
 
 
 async def detached_button_tapped(update: Update, context: ChorusContext) -> None:
-    """Answer a button tapped on a message Chorus cannot see, and stop there."""
+    """Answer a button tapped on a message Chorus cannot see, and stop there; any other tap
+    ends a choice that was waiting for it."""
     query = update.callback_query
     if query is None or query.message is not None:
-        return  # a button in the person's chat: the button's own handler answers it
+        await context.services.steps.end_choice(sender_id(update))
+        return  # the button's own handler answers it
     await query.answer(label(texts.BUTTON_WITHOUT_MESSAGE))
     raise ApplicationHandlerStop
+
+
+async def command_arrived(update: Update, context: ChorusContext) -> None:
+    """A command ends a choice of buttons that was waiting (the command may ask another)."""
+    await context.services.steps.end_choice(sender_id(update))
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:

@@ -13,6 +13,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_int,
     chat_id,
     coordinators_only,
@@ -118,4 +119,4 @@ async def _pick_group(
         await show(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await respond(update, say(question), keyboard(rows))
+        await ask_to_choose(update, context, say(question), keyboard(rows))

@@ -12,10 +12,12 @@ from bot.context import ChorusContext
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
+from bot.services.steps import button_step
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
@@ -31,7 +33,7 @@ MEETING_STEP = "loop_meeting"
 OUTCOME_STEP = "loop_outcome"
 DUE_STEP = "loop_due"
 REPLY_STEP = "loop_reply"
-READY_STEP = "loop_ready"
+READY_STEP = button_step("loop_ready")
 CARD_WORDS_MAX = 3000
 
 # What a coordinator is told when a step on an item does not go through (actions too).
@@ -76,7 +78,7 @@ async def inbox_command(update: Update, context: ChorusContext) -> None:
         await _show(update, context, groups[0].id, InboxFilter.ALL, None)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.INBOX_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.INBOX_PICK), keyboard(rows))
     elif await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
     else:
@@ -149,7 +151,7 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
             (Outcome.CANNOT_CHANGE, texts.BUTTON_CANNOT_CHANGE),
         )
     ]
-    await respond(update, say(texts.OUTCOME_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
 
 
 @coordinators_only
@@ -257,7 +259,7 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
         for d in choices
     ]
-    await respond(update, say(texts.DAYS_ASK, days=days), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows))
 
 
 @coordinators_only

@@ -14,6 +14,7 @@ from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
+    ask_to_choose,
     button_int,
     chat_id,
     keyboard,
@@ -49,7 +50,7 @@ async def read_command(update: Update, context: ChorusContext) -> None:
         await _read(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(Action.READ_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.READ_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.READ_PICK), keyboard(rows))
 
 
 async def read_group_tapped(update: Update, context: ChorusContext) -> None:
@@ -65,7 +66,7 @@ async def observers_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
         return
     rows = [[(g.name, callbacks.encode(Action.OBSERVERS_GROUP, g.id))] for g in groups]
-    await respond(update, say(texts.OBSERVERS_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.OBSERVERS_PICK), keyboard(rows))
 
 
 @admins_only

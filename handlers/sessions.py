@@ -45,6 +45,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
@@ -133,7 +134,9 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
 @coordinators_only
 async def newsession_command(update: Update, context: ChorusContext) -> None:
     """Start a new session: choose the group (if more than one), then the questions."""
-    await _pick_group(update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin)
+    await _pick_group(
+        update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin, replace=True
+    )
 
 
 @coordinators_only
@@ -152,8 +155,10 @@ async def _pick_group(
     action: Action,
     question: str,
     chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
+    replace: bool = False,
 ) -> None:
-    """Go on with the coordinator's one group, or ask which of their groups."""
+    """Go on with the coordinator's one group, or ask which of their groups (`replace`: an
+    unfinished step is dropped, as choosing the one group would)."""
     groups = await context.services.groups.manageable(sender_id(update))
     if not groups:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
@@ -161,7 +166,7 @@ async def _pick_group(
         await chosen(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await respond(update, say(question), keyboard(rows))
+        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
 
 
 async def _overview_of_tapped(update: Update, context: ChorusContext) -> Overview | None:
@@ -253,7 +258,7 @@ async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
         [(label(text), callbacks.encode(Action.SESSION_EDIT_FIELD, session_id, stage.value))]
         for stage, text in _EDIT_LABELS.items()
     ]
-    await respond(update, say(texts.SESSION_EDIT_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.SESSION_EDIT_PICK), keyboard(rows))
 
 
 @coordinators_only

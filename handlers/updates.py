@@ -13,6 +13,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     coordinators_only,
@@ -32,7 +33,7 @@ async def updates_command(update: Update, context: ChorusContext) -> None:
         await _board(update, context, groups[0].id)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.UPDATES_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.BOARD_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.BOARD_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.BOARD_NO_GROUPS))
 
@@ -135,7 +136,7 @@ async def digest_pick_tapped(update: Update, context: ChorusContext) -> None:
             (Rhythm.WEEKLY, texts.BUTTON_RHYTHM_WEEKLY),
         )
     ]
-    await respond(update, say(texts.RHYTHM_ASK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.RHYTHM_ASK), keyboard(rows))
 
 
 async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
@@ -151,7 +152,7 @@ async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
             [(label(name), callbacks.encode(Action.DIGEST_DAY, index + 1))]
             for index, name in enumerate(texts.WEEKDAYS)
         ]
-        await respond(update, say(texts.RHYTHM_ASK_DAY), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.RHYTHM_ASK_DAY), keyboard(rows))
     else:
         await _ask_time(update, rhythm, 0)
 

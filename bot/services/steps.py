@@ -8,6 +8,26 @@ from bot.clock import Clock
 from storage.database import Storage
 from storage.repositories import StepRow
 
+_BUTTON_STEPS: set[str] = set()
+
+
+def button_step(name: str) -> str:
+    """Declare that the step `name` waits for a button, not for typed words; returns it.
+
+    Words typed at such a step are answered "please choose with the buttons"."""
+    _BUTTON_STEPS.add(name)
+    return name
+
+
+def waits_for_button(step: str) -> bool:
+    """True if the step was declared to wait for a button."""
+    return step in _BUTTON_STEPS
+
+
+# A choice of buttons is showing (which group, which setting) and nothing typed is wanted.
+# It lasts until the next tap or command.
+CHOOSING_STEP = button_step("choosing")
+
 
 class Steps:
     """Start, read, change and end a person's unfinished step (it survives a restart)."""
@@ -28,6 +48,31 @@ class Steps:
         async with self._storage.lookup() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
+
+    async def await_button(self, telegram_id: int, replace: bool) -> None:
+        """Remember that the person was asked to choose with buttons. Unless `replace`, an
+        unfinished step that waits for typed words (a draft, a name) is kept instead."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return
+            if not replace:
+                step = await tx.steps.get(person.id)
+                if step is not None and not waits_for_button(step.step):
+                    return
+            await tx.steps.set(person.id, CHOOSING_STEP, {}, self._clock.now())
+
+    async def end_choice(self, telegram_id: int) -> None:
+        """The person tapped or sent a command: a choice of buttons no longer waits."""
+        async with self._storage.lookup() as tx:
+            step = await tx.steps.of_telegram_id(telegram_id)
+        if step is None or step.step != CHOOSING_STEP:
+            return
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is not None and step is not None and step.step == CHOOSING_STEP:
+                await tx.steps.clear(person.id)
 
     async def clear(self, telegram_id: int) -> None:
         """End the person's unfinished step."""

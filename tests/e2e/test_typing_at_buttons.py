@@ -1,0 +1,143 @@
+"""Words typed while a choice of buttons waits: every such step answers "please choose with
+the buttons", never "I don't pass on messages written here", and a tap moves on as before."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from bot.services.sharing import STAGES
+from bot.services.steps import CHOOSING_STEP, waits_for_button
+from handlers import general
+from tests.e2e.conftest import ADMIN
+from tests.e2e.test_joining import make_coordinator, make_group
+from tests.support.chorus_run import PROJECT_ROOT, RunningChorus
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.phone import Phone
+from tests.support.sharing import execute, rows
+
+CHOOSE = "Please choose with the buttons above, or /cancel to stop."
+NOT_PASSED_ON = "I don't pass on messages written here"
+
+
+def _declared_steps() -> dict[str, str]:
+    """Every step name the code declares (a module constant named ..._STEP), by constant."""
+    found: dict[str, str] = {}
+    for path in [*PROJECT_ROOT.glob("bot/services/*.py"), *PROJECT_ROOT.glob("handlers/*.py")]:
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if not isinstance(target, ast.Name) or not target.id.endswith("_STEP"):
+                continue
+            value = node.value
+            if isinstance(value, ast.Call) and value.args:  # button_step("...")
+                value = value.args[0]
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found[f"{path.stem}.{target.id}"] = value.value
+    return found
+
+
+def test_every_step_takes_typed_words_or_waits_for_a_button() -> None:
+    declared = _declared_steps()
+    assert len(declared) >= 20  # the scan finds the steps it is meant to
+    for where, step in declared.items():
+        typed = step in general._STEPS
+        assert typed != waits_for_button(step), f"{where} ({step!r})"
+    for step in STAGES:  # sharing explains its buttons itself, naming the step
+        assert step in general._STEPS
+
+
+BUTTON_STEPS = sorted(step for step in _declared_steps().values() if waits_for_button(step))
+
+
+async def _two_groups(fake: FakeBotApi) -> Phone:
+    admin, coordinator = Phone(fake, ADMIN), Phone(fake, 31, "Cath")
+    await make_coordinator(fake, admin, coordinator)
+    await make_group(coordinator, "Carers")
+    await make_group(coordinator, "Parents")
+    return coordinator
+
+
+def _person_id(folder: Path, telegram_id: int) -> int:
+    return int(rows(folder, "SELECT id FROM person WHERE telegram_id = ?", telegram_id)[0][0])
+
+
+async def test_typing_at_every_button_step_asks_for_the_buttons(
+    fake: FakeBotApi, chorus: RunningChorus, tmp_path: Path
+) -> None:
+    coordinator = await _two_groups(fake)
+    assert {"broadcast_audience", "prompt_end", "loop_ready", CHOOSING_STEP} <= set(BUTTON_STEPS)
+    person = _person_id(tmp_path, coordinator.id)
+    for step in BUTTON_STEPS:
+        execute(
+            tmp_path,
+            "INSERT OR REPLACE INTO pending_step (person_id, step, data, updated_at) "
+            "VALUES (?, ?, '{}', '2026-01-01 12:00:00.000000')",
+            person,
+            step,
+        )
+        answer = await coordinator.send("Planning meeting")
+        assert answer["text"] == CHOOSE, step
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/newsession",
+        "/broadcast",
+        "/prompt",
+        "/inbox",
+        "/action",
+        "/updates",
+        "/invite",
+        "/members",
+        "/hours",
+    ],
+)
+async def test_typing_at_a_coordinators_group_choice_asks_for_the_buttons(
+    fake: FakeBotApi, chorus: RunningChorus, command: str
+) -> None:
+    coordinator = await _two_groups(fake)
+    asked = await coordinator.send(command)
+    labels = [label for label, _ in fake.buttons(asked)]
+    assert "Carers" in " ".join(labels) and "Parents" in " ".join(labels), labels
+
+    typed = await coordinator.send("Planning meeting")
+
+    assert typed["text"] == CHOOSE
+    assert NOT_PASSED_ON not in typed["text"]
+
+
+async def test_a_tap_or_a_command_ends_the_choice(fake: FakeBotApi, chorus: RunningChorus) -> None:
+    coordinator = await _two_groups(fake)
+    await coordinator.send("/newsession")
+    title = await coordinator.tap("Parents")
+    assert "called" in title["text"]
+    typed = await coordinator.send("Planning meeting")
+    assert "When does it start" in typed["text"]
+
+    await coordinator.send("/cancel")
+    await coordinator.send("/members")
+    await coordinator.send("/help")
+    after_help = await coordinator.send("Hello there")
+    assert NOT_PASSED_ON in after_help["text"]
+
+
+async def test_typing_at_settings_asks_for_the_buttons(
+    fake: FakeBotApi, chorus: RunningChorus
+) -> None:
+    coordinator = await _two_groups(fake)
+    member = Phone(fake, 32, "Rosa")
+    payload = await make_group(coordinator, "Friends")
+    await member.send(f"/start {payload}")
+    await member.tap("Yes, join")
+    await member.send("Rosa")
+    settings = await member.send("/settings")
+    assert fake.buttons(settings)
+
+    typed = await member.send("Rosa Smith")
+
+    assert typed["text"] == CHOOSE
