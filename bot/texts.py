@@ -213,6 +213,19 @@ NOT_UNDERSTOOD = N_(
 
 ONLY_COORDINATORS = N_("That's something only a group's coordinator can do.")
 ONLY_ADMINS = N_("That's something only an admin of this bot can do.")
+# A button naming a group, session, question, item or action that is not the person's.
+NOT_IN_THAT_GROUP = N_(
+    "That's for a group you're not in, so I can't do that. /help shows what you can do."
+)
+SESSION_NOT_IN_GROUP = N_("That session is for a group you're not in. /sessions shows yours.")
+PROMPT_NOT_IN_GROUP = N_(
+    "That question is for a group you're not in. /share shows what you can do."
+)
+NOT_YOUR_GROUP = N_("That's for a group you don't coordinate, so I can't do that.")
+SESSION_NOT_YOURS_TO_RUN = N_("That session is for a group you don't coordinate.")
+ITEM_NOT_YOURS = N_("That's in the inbox of a group you don't coordinate.")
+ACTION_NOT_YOURS = N_("That action belongs to a group you don't coordinate.")
+READ_NOT_YOURS = N_("You can only read what was shared in groups you coordinate or observe.")
 NEWGROUP_ASK = N_(
     "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."
 )

@@ -187,8 +187,10 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # First of all: a tap with no message to answer in (an inline message, or one too old
     # for Telegram to send) is answered on the phone and goes no further.
     application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
+    # Last of all, after the tap's or command's own handler has written what it did.
+    application.add_handler(CallbackQueryHandler(general.choice_ended), group=1)
     application.add_handler(
-        MessageHandler(private & filters.COMMAND, general.command_arrived), group=-1
+        MessageHandler(private & filters.COMMAND, general.choice_ended), group=1
     )
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))

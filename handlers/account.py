@@ -6,13 +6,14 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome
 from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import ask_to_choose, button_int, keyboard, respond, sender_id
+from handlers.common import ask_to_choose, button_int, keyboard, names, respond, sender_id
 from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
@@ -135,6 +136,7 @@ async def leave_command(update: Update, context: ChorusContext) -> None:
         await ask_to_choose(update, context, say(texts.LEAVE_PICK), keyboard(rows))
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:
     """Confirm leaving the chosen group."""
     group_id = button_int(update)

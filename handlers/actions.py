@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.actions import ActionStatus, ActionView, status_words
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.steps import button_step
@@ -21,6 +22,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -50,12 +52,14 @@ async def action_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def action_group_tapped(update: Update, context: ChorusContext) -> None:
     """List the chosen group's actions."""
     await _list(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     """From the inbox: choose the action to add the item to, or make a new one."""
     values = button_args(update)
@@ -73,6 +77,7 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_link_tapped(update: Update, context: ChorusContext) -> None:
     """Link the item to the action chosen."""
     values = button_args(update)
@@ -86,6 +91,7 @@ async def action_link_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the new action's title."""
     values = button_args(update)
@@ -112,12 +118,14 @@ async def action_title_typed(update: Update, context: ChorusContext, text: str) 
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_open_tapped(update: Update, context: ChorusContext) -> None:
     """Show an action, its status and history."""
     await _open(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of an update on the action."""
     action_id = button_int(update) or 0
@@ -167,6 +175,7 @@ async def action_send_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_status_tapped(update: Update, context: ChorusContext) -> None:
     """Change the action's status; the people who gave linked items hear it."""
     values = button_args(update)

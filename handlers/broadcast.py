@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_text
 from bot.services.steps import button_step
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
@@ -20,6 +21,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -55,6 +57,7 @@ async def broadcast_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def broadcast_toggle_tapped(update: Update, context: ChorusContext) -> None:
     """Add or remove a group from the audience."""
     chosen = await _draft_groups(update, context)

@@ -11,6 +11,8 @@ from telegram.error import BadRequest
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Reach, Thing
+from bot.services.inbox import item_arg
 from bot.services.roles import Role
 from bot.texts import Raw, say
 from handlers import callbacks
@@ -82,7 +84,7 @@ async def ask_to_choose(
 ) -> None:
     """Show a choice of buttons, and remember that a tap, not typing, is wanted now."""
     await respond(update, text, markup)
-    await context.services.steps.await_button(sender_id(update), replace)
+    await context.services.steps.await_button(sender_id(update), update.update_id, replace)
 
 
 async def respond_long(update: Update, text: Raw) -> None:
@@ -120,3 +122,55 @@ def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:
 
 coordinators_only = _requires(Role.COORDINATOR, texts.ONLY_COORDINATORS)
 admins_only = _requires(Role.ADMIN, texts.ONLY_ADMINS)
+
+_NOT_MEMBER = {
+    Thing.GROUP: texts.NOT_IN_THAT_GROUP,
+    Thing.SESSION: texts.SESSION_NOT_IN_GROUP,
+    Thing.PROMPT: texts.PROMPT_NOT_IN_GROUP,
+}
+_NOT_THEIRS = {
+    Thing.GROUP: texts.NOT_YOUR_GROUP,
+    Thing.SESSION: texts.SESSION_NOT_YOURS_TO_RUN,
+    Thing.ITEM: texts.ITEM_NOT_YOURS,
+    Thing.ACTION: texts.ACTION_NOT_YOURS,
+}
+
+
+def _refusal(thing: Thing, need: Need, reach: Reach) -> str | None:
+    """The true reason a button may not be used, or None if it may (or names nothing)."""
+    if reach in (Reach.OK, Reach.GONE):
+        return None
+    if need is Need.READ:
+        return texts.READ_NOT_YOURS
+    if reach is Reach.NOT_MEMBER:
+        return _NOT_MEMBER.get(thing, texts.NOT_IN_THAT_GROUP)
+    if reach is Reach.NOT_COORDINATOR:
+        return texts.ONLY_COORDINATORS
+    return _NOT_THEIRS.get(thing, texts.NOT_YOUR_GROUP)
+
+
+def names(thing: Thing, need: Need, index: int = 0) -> Callable[[Handler], Handler]:
+    """For a button whose argument `index` names a `thing`: refuse at the first tap, with
+    the true reason, if the person has no right to it (buttons can be forged)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ChorusContext) -> None:
+            values = button_args(update)
+            thing_id = (
+                (item_arg(values[index]) if index < len(values) else None)
+                if thing is Thing.ITEM
+                else button_int(update, index)
+            )
+            if thing_id is not None:
+                access = context.services.access
+                reach = await access.reach(sender_id(update), thing, thing_id, need)
+                refusal = _refusal(thing, need, reach)
+                if refusal is not None:
+                    await respond(update, say(refusal))
+                    return
+            await handler(update, context)
+
+        return guarded
+
+    return decorate

@@ -97,19 +97,17 @@ async def unknown_command(update: Update, context: ChorusContext) -> None:
 
 
 async def detached_button_tapped(update: Update, context: ChorusContext) -> None:
-    """Answer a button tapped on a message Chorus cannot see, and stop there; any other tap
-    ends a choice that was waiting for it."""
+    """Answer a button tapped on a message Chorus cannot see, and stop there."""
     query = update.callback_query
     if query is None or query.message is not None:
-        await context.services.steps.end_choice(sender_id(update))
-        return  # the button's own handler answers it
+        return  # a button in the person's chat: the button's own handler answers it
     await query.answer(label(texts.BUTTON_WITHOUT_MESSAGE))
     raise ApplicationHandlerStop
 
 
-async def command_arrived(update: Update, context: ChorusContext) -> None:
-    """A command ends a choice of buttons that was waiting (the command may ask another)."""
-    await context.services.steps.end_choice(sender_id(update))
+async def choice_ended(update: Update, context: ChorusContext) -> None:
+    """After a tap or a command: a choice of buttons asked before it no longer waits."""
+    await context.services.steps.end_choice(sender_id(update), update.update_id)
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
@@ -23,6 +24,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -85,17 +87,20 @@ async def inbox_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.ONLY_COORDINATORS))
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_group_tapped(update: Update, context: ChorusContext) -> None:
     """Open the chosen group's inbox."""
     group_id = button_int(update)
     await _show(update, context, group_id or 0, InboxFilter.ALL, None)
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_filter_tapped(update: Update, context: ChorusContext) -> None:
     """Show only new, waiting, overdue, or all items."""
     await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), None)
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
     """Show the next item."""
     values = button_args(update)
@@ -104,6 +109,7 @@ async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_ack_tapped(update: Update, context: ChorusContext) -> None:
     """Acknowledge the item: its author hears that it was read."""
     item_id = _item(update)
@@ -112,6 +118,7 @@ async def inbox_ack_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
     """Mark the item as being considered: its author hears that too."""
     item_id = _item(update)
@@ -120,6 +127,7 @@ async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_meeting_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which meeting the item is taken to, and when."""
     await _ask(update, context, MEETING_STEP, {}, say(texts.MEETING_ASK))
@@ -137,6 +145,7 @@ async def meeting_typed(update: Update, context: ChorusContext, text: str) -> No
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
     """Ask what came of the item: changed, will change, or cannot change."""
     item_id = _item(update)
@@ -155,6 +164,7 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_outcome_kind_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of the outcome chosen."""
     values = button_args(update)
@@ -195,6 +205,7 @@ async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the reply to the item's author."""
     await _ask(update, context, REPLY_STEP, {}, say(texts.REPLY_ASK, limit=TEXT_MAX))
@@ -231,6 +242,7 @@ async def inbox_discard_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.READ)
 async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
     """Send the item's voice note or photo to the coordinator."""
     media = await context.services.inbox.media(sender_id(update), _item(update) or 0)
@@ -247,6 +259,7 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
     """Offer how many days without an outcome before a nudge."""
     group_id = button_int(update) or 0
@@ -263,6 +276,7 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def inbox_days_set_tapped(update: Update, context: ChorusContext) -> None:
     """Save the days without an outcome before a nudge."""
     group_id, days = button_int(update) or 0, button_int(update, 1) or 0

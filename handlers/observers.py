@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.roles import ObserverOutcome
 from bot.services.sharing import KIND_WORDS, STATUS_WORDS, ReaderItem
 from bot.texts import Raw, label, say
@@ -18,6 +19,7 @@ from handlers.common import (
     button_int,
     chat_id,
     keyboard,
+    names,
     respond,
     respond_long,
     sender_id,
@@ -53,6 +55,7 @@ async def read_command(update: Update, context: ChorusContext) -> None:
         await ask_to_choose(update, context, say(texts.READ_PICK), keyboard(rows))
 
 
+@names(Thing.GROUP, Need.READ)
 async def read_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's input."""
     await _read(update, context, button_int(update) or 0)

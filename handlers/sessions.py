@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.sessions import (
     CAPACITY_MAX,
     COMMENT_MAX,
@@ -51,6 +52,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -110,6 +112,7 @@ _ANSWER_REPLIES = {
 }
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def session_calendar_tapped(update: Update, context: ChorusContext) -> None:
     """Send the session's calendar file (.ics)."""
     session_id = button_int(update)
@@ -140,6 +143,7 @@ async def newsession_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_group_tapped(update: Update, context: ChorusContext) -> None:
     """Start a new session for the chosen group."""
     group_id = button_int(update)
@@ -238,6 +242,7 @@ async def session_discard_tapped(update: Update, context: ChorusContext) -> None
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
     """Show a session's answers, with ways to change, cancel or mark who came."""
     overview = await _overview_of_tapped(update, context)
@@ -248,6 +253,7 @@ async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which detail to change."""
     session_id = button_int(update)
@@ -262,6 +268,7 @@ async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_edit_field_tapped(update: Update, context: ChorusContext) -> None:
     """Ask the question for the detail chosen."""
     values = button_args(update)
@@ -279,6 +286,7 @@ async def session_edit_field_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before cancelling a session."""
     overview = await _overview_of_tapped(update, context)
@@ -298,6 +306,7 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> None:
     """Cancel the session and tell everyone who answered."""
     session_id = button_int(update)
@@ -325,6 +334,7 @@ async def session_keep_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_attendance_tapped(update: Update, context: ChorusContext) -> None:
     """Show the attendance list (a page of it), one tap per person."""
     session_id, page = button_int(update), button_int(update, 1) or 1
@@ -335,6 +345,7 @@ async def session_attendance_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_mark_tapped(update: Update, context: ChorusContext) -> None:
     """Switch one person between came and did not come."""
     session_id, person_id = button_int(update), button_int(update, 1)
@@ -345,6 +356,7 @@ async def session_mark_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_add_tapped(update: Update, context: ChorusContext) -> None:
     """List (a page of) the group's members not on the attendance list yet."""
     session_id, page = button_int(update), button_int(update, 1) or 1
@@ -364,6 +376,7 @@ async def session_add_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_add_person_tapped(update: Update, context: ChorusContext) -> None:
     """Mark someone who came unannounced."""
     session_id, person_id = button_int(update), button_int(update, 1)
@@ -376,6 +389,7 @@ async def session_add_person_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_hours_tapped(update: Update, context: ChorusContext) -> None:
     """Ask how many hours each attendance counts."""
     session_id = button_int(update)
@@ -395,6 +409,7 @@ async def session_hours_typed(update: Update, context: ChorusContext, text: str)
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_done_tapped(update: Update, context: ChorusContext) -> None:
     """Finish marking: say what was recorded."""
     session_id = button_int(update)
@@ -423,6 +438,7 @@ async def hours_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_export_group_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which period to export."""
     group_id = button_int(update)
@@ -433,6 +449,7 @@ async def session_export_group_tapped(update: Update, context: ChorusContext) ->
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_export_tapped(update: Update, context: ChorusContext) -> None:
     """Send the hours for the group and period as a CSV file."""
     values, group_id = button_args(update), button_int(update)
@@ -460,6 +477,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
 # --- The question afterwards -------------------------------------------------------------------
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
     """Take the one-tap answer, and ask whether to send it with the name or without."""
     session_id, score = button_int(update), button_int(update, 1)

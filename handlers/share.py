@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.roles import Role
 from bot.services.sharing import (
     KIND_WORDS,
@@ -26,7 +27,16 @@ from bot.services.when import describe
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_args, button_int, chat_id, keyboard, respond, send, sender_id
+from handlers.common import (
+    button_args,
+    button_int,
+    chat_id,
+    keyboard,
+    names,
+    respond,
+    send,
+    sender_id,
+)
 from handlers.safety import send_safety_reply
 
 Rows = list[list[tuple[str, str]]]
@@ -75,6 +85,7 @@ async def share_start_again_tapped(update: Update, context: ChorusContext) -> No
     await show(update, context, await context.services.sharing.start_again(sender_id(update)))
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def share_group_tapped(update: Update, context: ChorusContext) -> None:
     """Share with the chosen group."""
     group_id = button_int(update) or 0
@@ -91,6 +102,7 @@ async def share_kind_tapped(update: Update, context: ChorusContext) -> None:
     )
 
 
+@names(Thing.PROMPT, Need.MEMBER)
 async def share_prompt_tapped(update: Update, context: ChorusContext) -> None:
     """Answer the chosen prompt."""
     prompt_id = button_int(update) or 0
@@ -98,6 +110,7 @@ async def share_prompt_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view)
 
 
+@names(Thing.PROMPT, Need.MEMBER)
 async def prompt_respond_tapped(update: Update, context: ChorusContext) -> None:
     """Begin an answer to a prompt, from the Respond button under it."""
     prompt_id = button_int(update) or 0
@@ -105,6 +118,7 @@ async def prompt_respond_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view, keep_message=True)
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def share_session_tapped(update: Update, context: ChorusContext) -> None:
     """Begin feedback on a group meeting, from a button on a session's message."""
     group_id, session_id = button_int(update, 0) or 0, button_int(update, 1)
@@ -114,6 +128,7 @@ async def share_session_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view, keep_message=True)
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def share_session_picked(update: Update, context: ChorusContext) -> None:
     """Give feedback on the chosen group meeting (or one not listed)."""
     view = await context.services.sharing.choose_session(sender_id(update), button_int(update))

@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
 from bot.services.inbox import item_arg
 from bot.texts import Raw, label, say
@@ -18,6 +19,7 @@ from handlers.common import (
     button_int,
     coordinators_only,
     keyboard,
+    names,
     respond,
     respond_long,
     sender_id,
@@ -38,12 +40,14 @@ async def updates_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.BOARD_NO_GROUPS))
 
 
+@names(Thing.GROUP, Need.SEE)
 async def updates_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's list."""
     await _board(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before sending the list to the group."""
     group_id = button_int(update) or 0
@@ -56,6 +60,7 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None:
     """Send the list to everyone in the group who gets messages."""
     sent = await context.services.you_said.send_to_group(

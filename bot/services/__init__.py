@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
@@ -49,6 +50,8 @@ class Services:
     nudges: Nudges
     you_said: YouSaid
     sessions: Sessions
+    # Whether a tapped button's group, session, item or action is the person's to use.
+    access: Access
 
     @classmethod
     def build(
@@ -84,4 +87,5 @@ class Services:
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
             sessions=sessions,
+            access=Access(storage, admin_ids),
         )

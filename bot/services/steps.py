@@ -29,6 +29,10 @@ def waits_for_button(step: str) -> bool:
 CHOOSING_STEP = button_step("choosing")
 
 
+def _older_choice(step: StepRow, update_id: int) -> bool:
+    return step.step == CHOOSING_STEP and step.data.get("update") != update_id
+
+
 class Steps:
     """Start, read, change and end a person's unfinished step (it survives a restart)."""
 
@@ -49,9 +53,10 @@ class Steps:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
 
-    async def await_button(self, telegram_id: int, replace: bool) -> None:
-        """Remember that the person was asked to choose with buttons. Unless `replace`, an
-        unfinished step that waits for typed words (a draft, a name) is kept instead."""
+    async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
+        """Remember that the person was asked to choose with buttons (in answer to update
+        `update_id`). Unless `replace`, an unfinished step that waits for typed words (a
+        draft, a name) is kept instead."""
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
@@ -60,18 +65,19 @@ class Steps:
                 step = await tx.steps.get(person.id)
                 if step is not None and not waits_for_button(step.step):
                     return
-            await tx.steps.set(person.id, CHOOSING_STEP, {}, self._clock.now())
+            await tx.steps.set(person.id, CHOOSING_STEP, {"update": update_id}, self._clock.now())
 
-    async def end_choice(self, telegram_id: int) -> None:
-        """The person tapped or sent a command: a choice of buttons no longer waits."""
+    async def end_choice(self, telegram_id: int, update_id: int) -> None:
+        """The person tapped or sent a command (update `update_id`): a choice of buttons
+        asked before it no longer waits (one asked in answer to it does)."""
         async with self._storage.lookup() as tx:
             step = await tx.steps.of_telegram_id(telegram_id)
-        if step is None or step.step != CHOOSING_STEP:
+        if step is None or not _older_choice(step, update_id):
             return
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = None if person is None else await tx.steps.get(person.id)
-            if person is not None and step is not None and step.step == CHOOSING_STEP:
+            if person is not None and step is not None and _older_choice(step, update_id):
                 await tx.steps.clear(person.id)
 
     async def clear(self, telegram_id: int) -> None:
