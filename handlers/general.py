@@ -19,6 +19,7 @@ from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
+from storage.repositories import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -68,6 +69,8 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     """Give typed words to the step waiting for them, if any."""
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
+    if await _continued(update, context, step):
+        return
     if message is not None and message.text and step and waits_for_button(step.step):
         # A tap is wanted here, not words; help comes first all the same.
         if not await safety.offer_help(update, context, message.text):
@@ -81,6 +84,22 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     if step.step not in STAGES:  # sharing raises its own alerts, naming the group
         await safety.offer_help(update, context, message.text)
     await _STEPS[step.step](update, context, message.text)
+
+
+async def _continued(update: Update, context: ChorusContext, step: StepRow | None) -> bool:
+    """A later part of a long message Telegram split: the step the first part was typed at
+    takes the whole text again. False if this is a message of its own."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return False
+    joined = context.services.long_messages.take(
+        sender_id(update), message.text, message.date, step
+    )
+    if not joined.continued or joined.step is None or joined.step.step not in _STEPS:
+        return False
+    await context.services.steps.restore(sender_id(update), joined.step)
+    await _STEPS[joined.step.step](update, context, joined.text)
+    return True
 
 
 async def other_message(update: Update, context: ChorusContext) -> None:
@@ -106,7 +125,9 @@ async def detached_button_tapped(update: Update, context: ChorusContext) -> None
 
 
 async def choice_ended(update: Update, context: ChorusContext) -> None:
-    """After a tap or a command: a choice of buttons asked before it no longer waits."""
+    """After a tap or a command: a choice of buttons asked before it no longer waits, and
+    what is typed next starts a new message."""
+    context.services.long_messages.forget(sender_id(update))
     await context.services.steps.end_choice(sender_id(update), update.update_id)
 
 

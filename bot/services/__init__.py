@@ -14,6 +14,7 @@ from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
+from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
@@ -52,6 +53,8 @@ class Services:
     sessions: Sessions
     # Whether a tapped button's group, session, item or action is the person's to use.
     access: Access
+    # The parts of a long message Telegram split, held a few seconds to be joined.
+    long_messages: LongMessages
 
     @classmethod
     def build(
@@ -88,4 +91,5 @@ class Services:
             you_said=YouSaid(storage, clock, admin_ids, sealer),
             sessions=sessions,
             access=Access(storage, admin_ids),
+            long_messages=LongMessages(),
         )

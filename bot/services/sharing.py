@@ -33,7 +33,7 @@ from storage.sessions import SessionRow
 
 logger = logging.getLogger(__name__)
 
-MAX_WORDS = 4000
+MAX_WORDS = 12000
 # Below this many members, "without your name" may not hide who wrote something.
 SMALL_GROUP = 5
 # Anonymous items reach the coordinators once a day, at this local time.

@@ -80,6 +80,18 @@ class Steps:
             if person is not None and step is not None and _older_choice(step, update_id):
                 await tx.steps.clear(person.id)
 
+    async def restore(self, telegram_id: int, step: StepRow | None) -> None:
+        """Put the person's step back as it was (a long message's first part moved it on
+        before the rest of the message arrived)."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return
+            if step is None:
+                await tx.steps.clear(person.id)
+            else:
+                await tx.steps.set(person.id, step.step, step.data, self._clock.now())
+
     async def clear(self, telegram_id: int) -> None:
         """End the person's unfinished step."""
         async with self._storage.transaction() as tx:
