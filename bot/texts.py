@@ -461,6 +461,7 @@ SHARE_UNSUPPORTED = N_(
 )
 # Words typed while a choice of buttons waits (which group, which setting, Send or not).
 CHOOSE_WITH_BUTTONS = N_("Please choose with the buttons above, or /cancel to stop.")
+CHOOSE_WITH_BUTTONS_BELOW = N_("Please choose with the buttons below, or /cancel to stop.")
 SHARE_USE_BUTTONS = N_(
     "Please choose with the buttons below, or /cancel to stop. Anything you wrote is kept."
 )

@@ -14,7 +14,6 @@ from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
 from bot.services.sharing import STAGES, Stage
-from bot.services.steps import waits_for_button
 from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
@@ -71,7 +70,12 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     step = await context.services.membership.current_step(sender_id(update))
     if await _continued(update, context, step):
         return
-    if message is not None and message.text and step and waits_for_button(step.step):
+    if (
+        message is not None
+        and message.text
+        and step
+        and context.services.steps.asks_for_a_tap(step)
+    ):
         # A tap is wanted here, not words; help comes first all the same.
         if not await safety.offer_help(update, context, message.text):
             await respond(update, say(texts.CHOOSE_WITH_BUTTONS))

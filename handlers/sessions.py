@@ -592,7 +592,10 @@ _PROBLEMS = {
 async def _show_draft(update: Update, context: ChorusContext, reply: DraftReply) -> None:
     """Ask the draft's current question, or say why the answer could not be used."""
     draft = reply.draft
-    if reply.problem is not None or draft is None:
+    if reply.problem is DraftProblem.USE_BUTTONS and draft is not None:
+        text = Raw(say(texts.CHOOSE_WITH_BUTTONS_BELOW) + "\n\n" + _confirm_text(draft, context))
+        await respond(update, text, _confirm_keys(draft))
+    elif reply.problem is not None or draft is None:
         await respond(update, _problem_text(reply, context), _skip_keys(draft))
     elif draft.stage is Stage.CONFIRM:
         await respond(update, _confirm_text(draft, context), _confirm_keys(draft))

@@ -123,6 +123,7 @@ class DraftProblem(enum.Enum):
     BAD_REMINDERS = "bad_reminders"
     WHEN = "when"
     CANNOT_SKIP = "cannot_skip"
+    USE_BUTTONS = "use_buttons"  # words typed where Save or Discard is asked
 
 
 @dataclass
@@ -586,7 +587,8 @@ class Sessions:
         if draft is None:
             return DraftReply(draft, DraftProblem.NO_DRAFT)
         if draft.stage is Stage.CONFIRM:
-            return DraftReply(draft)  # all asked: show it again to save or cancel
+            # All asked: show it again to save or cancel, with a word about the buttons.
+            return DraftReply(draft, None if text is None else DraftProblem.USE_BUTTONS)
         if text is None and draft.stage not in SKIPPABLE:
             return DraftReply(draft, DraftProblem.CANNOT_SKIP)
         problem = self._take(draft, text, zone)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -25,8 +26,10 @@ def waits_for_button(step: str) -> bool:
 
 
 # A choice of buttons is showing (which group, which setting) and nothing typed is wanted.
-# It lasts until the next tap or command.
+# It lasts until the next tap or command, or for an hour: after that, the buttons are far up
+# the chat and typed words are taken as a message of their own.
 CHOOSING_STEP = button_step("choosing")
+CHOICE_LASTS = timedelta(hours=1)
 
 
 def _older_choice(step: StepRow, update_id: int) -> bool:
@@ -52,6 +55,12 @@ class Steps:
         async with self._storage.lookup() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
+
+    def asks_for_a_tap(self, step: StepRow) -> bool:
+        """True if the step waits for a button now, so typed words should be told so."""
+        if not waits_for_button(step.step):
+            return False
+        return step.step != CHOOSING_STEP or self._clock.now() - step.updated_at < CHOICE_LASTS
 
     async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
         """Remember that the person was asked to choose with buttons (in answer to update

@@ -4,6 +4,7 @@ the buttons", never "I don't pass on messages written here", and a tap moves on 
 from __future__ import annotations
 
 import ast
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from handlers import general
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_coordinator, make_group
 from tests.support.chorus_run import PROJECT_ROOT, RunningChorus
+from tests.support.clock import midday
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.sharing import execute, rows
@@ -61,6 +63,21 @@ async def _two_groups(fake: FakeBotApi) -> Phone:
     return coordinator
 
 
+# The running bot's clock starts at midday on this day (tests/support/clock.py).
+NOW = midday().now()
+
+
+def _set_step(folder: Path, person: int, step: str, at: datetime) -> None:
+    execute(
+        folder,
+        "INSERT OR REPLACE INTO pending_step (person_id, step, data, updated_at) "
+        "VALUES (?, ?, '{}', ?)",
+        person,
+        step,
+        at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+    )
+
+
 def _person_id(folder: Path, telegram_id: int) -> int:
     return int(rows(folder, "SELECT id FROM person WHERE telegram_id = ?", telegram_id)[0][0])
 
@@ -72,15 +89,41 @@ async def test_typing_at_every_button_step_asks_for_the_buttons(
     assert {"broadcast_audience", "prompt_end", "loop_ready", CHOOSING_STEP} <= set(BUTTON_STEPS)
     person = _person_id(tmp_path, coordinator.id)
     for step in BUTTON_STEPS:
-        execute(
-            tmp_path,
-            "INSERT OR REPLACE INTO pending_step (person_id, step, data, updated_at) "
-            "VALUES (?, ?, '{}', '2026-01-01 12:00:00.000000')",
-            person,
-            step,
-        )
+        _set_step(tmp_path, person, step, NOW)
         answer = await coordinator.send("Planning meeting")
         assert answer["text"] == CHOOSE, step
+
+
+async def test_a_choice_asked_long_ago_no_longer_waits(
+    fake: FakeBotApi, chorus: RunningChorus, tmp_path: Path
+) -> None:
+    coordinator = await _two_groups(fake)
+    person = _person_id(tmp_path, coordinator.id)
+    _set_step(tmp_path, person, CHOOSING_STEP, NOW - timedelta(hours=2))
+    assert NOT_PASSED_ON in (await coordinator.send("Planning meeting"))["text"]
+    # A flow's own step (a preview waiting for Send) still waits, however long ago.
+    _set_step(tmp_path, person, "broadcast_ready", NOW - timedelta(days=2))
+    assert (await coordinator.send("Planning meeting"))["text"] == CHOOSE
+
+
+async def test_typing_at_a_new_sessions_last_question_shows_it_again_with_a_word(
+    fake: FakeBotApi, chorus: RunningChorus
+) -> None:
+    coordinator = await _two_groups(fake)
+    await coordinator.send("/newsession")
+    await coordinator.tap("Carers")
+    await coordinator.send("Planning meeting")
+    await coordinator.send("tomorrow 2pm")
+    question = await coordinator.send("2 hours")
+    while "Save it and invite" not in question["text"]:
+        _, data = fake.buttons(question)[0]
+        question = await coordinator.tap_data(data, question)
+
+    typed = await coordinator.send("Looks good")
+
+    assert typed["text"].startswith("Please choose with the buttons below, or /cancel to stop.")
+    assert "Save it and invite" in typed["text"]
+    assert "Save and invite" in [label for label, _ in fake.buttons(typed)]
 
 
 @pytest.mark.parametrize(
