@@ -225,6 +225,7 @@ NOT_YOUR_GROUP = N_("That's for a group you don't coordinate, so I can't do that
 SESSION_NOT_YOURS_TO_RUN = N_("That session is for a group you don't coordinate.")
 ITEM_NOT_YOURS = N_("That's in the inbox of a group you don't coordinate.")
 ACTION_NOT_YOURS = N_("That action belongs to a group you don't coordinate.")
+BROADCAST_NOT_YOURS = N_("Another coordinator sent that message, so only they can stop it.")
 READ_NOT_YOURS = N_("You can only read what was shared in groups you coordinate or observe.")
 NEWGROUP_ASK = N_(
     "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."

@@ -199,6 +199,7 @@ async def broadcast_discard_tapped(update: Update, context: ChorusContext) -> No
 
 
 @coordinators_only
+@names(Thing.BROADCAST, Need.MANAGE)
 async def broadcast_stop_tapped(update: Update, context: ChorusContext) -> None:
     """Stop a scheduled or running broadcast."""
     broadcast_id = button_int(update)

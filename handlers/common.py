@@ -133,6 +133,7 @@ _NOT_THEIRS = {
     Thing.SESSION: texts.SESSION_NOT_YOURS_TO_RUN,
     Thing.ITEM: texts.ITEM_NOT_YOURS,
     Thing.ACTION: texts.ACTION_NOT_YOURS,
+    Thing.BROADCAST: texts.BROADCAST_NOT_YOURS,
 }
 
 

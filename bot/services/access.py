@@ -21,6 +21,7 @@ class Thing(enum.Enum):
     PROMPT = "prompt"
     ITEM = "item"
     ACTION = "action"
+    BROADCAST = "broadcast"  # a coordinator's message: its maker's (or an admin's) to stop
 
 
 class Need(enum.Enum):
@@ -52,11 +53,19 @@ class Access:
     async def reach(self, telegram_id: int, thing: Thing, thing_id: int, need: Need) -> Reach:
         """May this person act on the thing, as `need` says? If not, why not."""
         async with self._storage.lookup() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            role = role_in(person, telegram_id, self._admins)
+            if thing is Thing.BROADCAST:
+                broadcast = await tx.broadcasts.get(thing_id)
+                if broadcast is None:
+                    return Reach.GONE
+                mine = person is not None and person.id == broadcast.created_by
+                if role is Role.ADMIN or mine:
+                    return Reach.OK
+                return Reach.NOT_THEIRS if role >= Role.COORDINATOR else Reach.NOT_COORDINATOR
             group_id = await _group_of(tx, thing, thing_id)
             if group_id is None:
                 return Reach.GONE
-            person = await tx.people.by_telegram_id(telegram_id)
-            role = role_in(person, telegram_id, self._admins)
             member = person is not None and await tx.groups.is_member(group_id, person.id)
             if need is Need.MEMBER:
                 return Reach.OK if member else Reach.NOT_MEMBER
