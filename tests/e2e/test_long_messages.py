@@ -77,3 +77,20 @@ async def test_the_parts_of_a_long_message_make_one_draft(
     [item] = rows(tmp_path, "SELECT body FROM item")
     # The first part ended a sentence: the second goes on on a new line.
     assert sealer().open(str(item["body"]), BODY_PURPOSE) == FIRST + "\n" + SECOND
+
+
+async def test_the_last_part_alone_is_never_taken_as_a_whole_answer(
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+) -> None:
+    admin = Phone(fake, ADMIN)
+    asked = await admin.send("/newgroup")
+    assert "called" in asked["text"]
+
+    started = time.monotonic()
+    fake.send_text(admin.user, FIRST)
+    fake.send_text(admin.user, "Carers")  # the end of the same long message
+    await _answered(fake, admin, started, 2)
+
+    answers = admin.texts()[-2:]
+    assert all("couldn't use that as a name" in text for text in answers), answers
+    assert [row["name"] for row in rows(tmp_path, "SELECT name FROM chorus_group")] == [GROUP]
