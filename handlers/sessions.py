@@ -302,7 +302,7 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     )
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
     keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
-    await respond(update, question, keyboard([[yes], [keep]]))
+    await ask_to_choose(update, context, question, keyboard([[yes], [keep]]))
 
 
 @coordinators_only
@@ -372,7 +372,7 @@ async def session_add_tapped(update: Update, context: ChorusContext) -> None:
         for pid, name in shown
     ]
     rows += _pages(Action.SESSION_ADD, session_id, page, len(people))
-    await respond(update, say(texts.SESSION_ADD_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.SESSION_ADD_PICK), keyboard(rows))
 
 
 @coordinators_only

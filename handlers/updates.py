@@ -56,7 +56,9 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
         return
     yes = (label(texts.BUTTON_BOARD_YES), callbacks.encode(Action.UPDATES_CONFIRM, group_id))
-    await respond(update, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]]))
+    await ask_to_choose(
+        update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
+    )
 
 
 @coordinators_only

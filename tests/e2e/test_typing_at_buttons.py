@@ -18,7 +18,7 @@ from tests.support.chorus_run import PROJECT_ROOT, RunningChorus
 from tests.support.clock import midday
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
-from tests.support.sharing import execute, rows
+from tests.support.sharing import execute, rows, share_words
 
 CHOOSE = "Please choose with the buttons above, or /cancel to stop."
 NOT_PASSED_ON = "I don't pass on messages written here"
@@ -184,3 +184,27 @@ async def test_typing_at_settings_asks_for_the_buttons(
     typed = await member.send("Rosa Smith")
 
     assert typed["text"] == CHOOSE
+
+
+async def test_typing_at_a_members_take_it_back_question_asks_for_the_buttons(
+    fake: FakeBotApi, chorus: RunningChorus, tmp_path: Path
+) -> None:
+    coordinator = await _two_groups(fake)
+    member = Phone(fake, 33, "Ana")
+    payload = await make_group(coordinator, "Friends")
+    await member.send(f"/start {payload}")
+    await member.tap("Yes, join")
+    await member.send("Ana")
+    await share_words(member, "Please move the meetings to the evening.")
+    listing = await member.send("/mine")
+    [item] = rows(tmp_path, "SELECT reference FROM item")
+    await member.tap_data(f"uv:{item['reference']}", listing)
+    actions = await fake.wait_for_text(member.id, "you can take it back")
+    ask = await member.tap("Take it back", actions)
+    assert "It will be removed" in ask["text"]
+
+    typed = await member.send("yes please")
+
+    assert typed["text"] == CHOOSE
+    done = await member.tap("Yes, take it back", ask)
+    assert "taken back" in done["text"] or "removed" in done["text"], done["text"]
