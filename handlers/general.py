@@ -101,6 +101,8 @@ async def _continued(update: Update, context: ChorusContext, step: StepRow | Non
     )
     if not joined.continued or joined.step is None or joined.step.step not in _STEPS:
         return False
+    if joined.step.step not in STAGES:  # help for this part's words (sharing checks all)
+        await safety.offer_help(update, context, message.text)
     await context.services.steps.restore(sender_id(update), joined.step)
     await _STEPS[joined.step.step](update, context, joined.text)
     return True

@@ -94,3 +94,16 @@ async def test_the_last_part_alone_is_never_taken_as_a_whole_answer(
     answers = admin.texts()[-2:]
     assert all("couldn't use that as a name" in text for text in answers), answers
     assert [row["name"] for row in rows(tmp_path, "SELECT name FROM chorus_group")] == [GROUP]
+
+
+async def test_words_of_risk_in_a_later_part_still_get_help_at_once(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/newgroup")
+
+    fake.send_text(coordinator.user, FIRST)
+    fake.send_text(coordinator.user, "Honestly some days I want to end it all.")
+
+    help_now = await fake.wait_for_text(coordinator.id, "You don't have to face it alone")
+    assert "If you need help now" in help_now["text"]
