@@ -48,6 +48,7 @@ _PROBLEMS = {
     Problem.USE_BUTTONS: texts.SHARE_USE_BUTTONS,
     Problem.STALE: texts.STALE_BUTTON,
     Problem.NOT_MEMBER: texts.SHARE_NOT_MEMBER,
+    Problem.NOT_IN_GROUP: texts.NOT_IN_THAT_GROUP,
     Problem.PROMPT_CLOSED: texts.SHARE_PROMPT_CLOSED,
     Problem.NO_PROMPTS: texts.SHARE_NO_PROMPTS,
 }

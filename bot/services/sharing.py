@@ -96,7 +96,8 @@ class Problem(enum.Enum):
     UNSUPPORTED = "unsupported"
     USE_BUTTONS = "use_buttons"
     STALE = "stale"
-    NOT_MEMBER = "not_member"
+    NOT_MEMBER = "not_member"  # in no group at all
+    NOT_IN_GROUP = "not_in_group"  # not in the group a button names
     PROMPT_CLOSED = "prompt_closed"
     NO_PROMPTS = "no_prompts"
 
@@ -360,7 +361,7 @@ class Sharing:
             if person is None or prompt is None:
                 return StepView(None, problem=Problem.STALE)
             if not await tx.groups.is_member(prompt.group_id, person.id):
-                return StepView(None, problem=Problem.NOT_MEMBER)
+                return StepView(None, problem=Problem.NOT_IN_GROUP)
             if prompt.ends_on is not None and prompt.ends_on < today:
                 return StepView(None, problem=Problem.PROMPT_CLOSED)
             if draft is not None and draft.has_content:
@@ -374,8 +375,10 @@ class Sharing:
         """Begin feedback on a session of a group (from a button on a session message)."""
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
-            if person is None or not await tx.groups.is_member(group_id, person.id):
+            if person is None:
                 return StepView(None, problem=Problem.NOT_MEMBER)
+            if not await tx.groups.is_member(group_id, person.id):
+                return StepView(None, problem=Problem.NOT_IN_GROUP)
             session = await tx.sessions.get(session_id) if session_id is not None else None
             if session_id is not None and (session is None or session.group_id != group_id):
                 return StepView(None, problem=Problem.STALE)
