@@ -53,7 +53,8 @@ _PROBLEMS = {
     Problem.NO_PROMPTS: texts.SHARE_NO_PROMPTS,
 }
 _SUBMIT_PROBLEMS = {
-    SubmitOutcome.NOT_MEMBER: texts.SHARE_NOT_MEMBER,
+    # The draft's group is one the person has left (they may be in others).
+    SubmitOutcome.NOT_MEMBER: texts.SESSION_FEEDBACK_LEFT,
     SubmitOutcome.EMPTY: texts.SHARE_EMPTY,
     SubmitOutcome.TOO_LONG: texts.SHARE_TOO_LONG,
     SubmitOutcome.STALE: texts.STALE_BUTTON,

@@ -237,3 +237,34 @@ async def test_forged_buttons_for_another_group_are_refused_truly_at_once(
         assert expected in answer["text"], (action.name, answer["text"])
         assert not any(secret in answer["text"] for secret in secrets), action.name
         assert not fake.buttons(answer), action.name  # no menu of the other group opens
+
+
+async def test_sending_to_a_group_left_meanwhile_says_so(
+    fake: FakeBotApi, world: World, tmp_path: Path
+) -> None:
+    _insert(
+        tmp_path,
+        "INSERT INTO membership (group_id, person_id, joined_at) VALUES (?, ?, ?)",
+        world.group_b,
+        world.person_a,
+        "2026-03-01 12:00:00.000000",
+    )
+    member = Phone(fake, MA)
+    await member.send("/share")
+    await member.tap("Group B")
+    await member.tap("Feedback")
+    await member.send("The room was too cold.")
+    preview = await member.tap("With my name")
+    assert "The room was too cold." in preview["text"]
+    # Meanwhile they leave Group B (still in Group A).
+    _insert(
+        tmp_path,
+        "DELETE FROM membership WHERE group_id = ? AND person_id = ?",
+        world.group_b,
+        world.person_a,
+    )
+
+    sent = await member.tap("Send", preview)
+
+    assert "You're not in that group any more" in sent["text"]
+    assert "not in a group yet" not in sent["text"]
