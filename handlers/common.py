@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -100,9 +102,27 @@ async def send(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = 
     chunks = texts.split_message(text)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await update.get_bot().send_message(
+        sent = await update.get_bot().send_message(
             chat_id(update), chunk, reply_markup=markup if last else None
         )
+        recorded = _sent.get()
+        if recorded is not None:
+            recorded.append(sent.message_id)
+
+
+# While set, the ids of the messages `send` sends (to find the answer to a typed text).
+_sent: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sent", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[int]]:
+    """Within the block, collect the ids of the messages sent, in order."""
+    sent: list[int] = []
+    token = _sent.set(sent)
+    try:
+        yield sent
+    finally:
+        _sent.reset(token)
 
 
 def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:

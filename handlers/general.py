@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot import menus, texts
@@ -17,7 +19,7 @@ from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
-from handlers.common import chat_id, respond, sender_id
+from handlers.common import chat_id, recording, respond, sender_id
 from storage.repositories import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -87,7 +89,16 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         return
     if step.step not in STAGES:  # sharing raises its own alerts, naming the group
         await safety.offer_help(update, context, message.text)
-    await _STEPS[step.step](update, context, message.text)
+    await _take_typed(update, context, step.step, message.text)
+
+
+async def _take_typed(update: Update, context: ChorusContext, step: str, text: str) -> None:
+    """Give the text to its step, noting the answer in case the text is a long message's
+    first part (its answer is then replaced by the answer to the whole)."""
+    with recording() as sent:
+        await _STEPS[step](update, context, text)
+    if sent:
+        context.services.long_messages.answered(sender_id(update), sent[-1])
 
 
 async def _continued(update: Update, context: ChorusContext, step: StepRow | None) -> bool:
@@ -104,7 +115,11 @@ async def _continued(update: Update, context: ChorusContext, step: StepRow | Non
     if joined.step.step not in STAGES:  # help for this part's words (sharing checks all)
         await safety.offer_help(update, context, message.text)
     await context.services.steps.restore(sender_id(update), joined.step)
-    await _STEPS[joined.step.step](update, context, joined.text)
+    await _take_typed(update, context, joined.step.step, joined.text)
+    if joined.earlier_answer is not None:
+        # One answer for one message: the answer to its first part goes.
+        with contextlib.suppress(BadRequest):
+            await context.bot.delete_message(chat_id(update), joined.earlier_answer)
     return True
 
 

@@ -35,13 +35,16 @@ class Joined:
     text: str
     step: StepRow | None
     continued: bool  # True if earlier parts came before this one
+    # The bot's answer to the parts before, now superseded by the answer to the whole.
+    earlier_answer: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Part:
     text: str
     sent_at: datetime
     step: StepRow | None
+    answer: int | None = None  # the message id of the bot's answer to the text so far
 
 
 class LongMessages:
@@ -57,10 +60,21 @@ class LongMessages:
         earlier = self._parts.pop(telegram_id, None)
         joined = Joined(text, step, continued=False)
         if earlier is not None and timedelta(0) <= sent_at - earlier.sent_at <= WITHIN:
-            joined = Joined(_join(earlier.text, text), earlier.step, continued=True)
+            joined = Joined(
+                _join(earlier.text, text),
+                earlier.step,
+                continued=True,
+                earlier_answer=earlier.answer,
+            )
         if utf16_length(text) >= LONG_PART:
             self._parts[telegram_id] = _Part(joined.text, sent_at, joined.step)
         return joined
+
+    def answered(self, telegram_id: int, message_id: int) -> None:
+        """The bot answered the text so far with this message (replaced if more comes)."""
+        part = self._parts.get(telegram_id)
+        if part is not None:
+            part.answer = message_id
 
     def forget(self, telegram_id: int) -> None:
         """The person tapped a button or sent a command: what they type next is new."""

@@ -77,3 +77,15 @@ def test_a_tap_or_command_between_ends_the_message() -> None:
     parts.take(7, _part(4096), AT, WORDS)
     parts.forget(7)
     assert parts.take(7, "with my name please", AT, NEXT).continued is False
+
+
+def test_the_answer_to_the_first_part_is_handed_on_to_be_replaced() -> None:
+    parts = LongMessages()
+    parts.take(7, _part(4096), AT, WORDS)
+    parts.answered(7, 41)
+    joined = parts.take(7, _part(4096, "más "), AT + timedelta(seconds=1), NEXT)
+    assert joined.earlier_answer == 41
+    parts.answered(7, 43)
+    assert parts.take(7, "end", AT + timedelta(seconds=2), NEXT).earlier_answer == 43
+    parts.answered(7, 44)  # a short last part leaves nothing to replace later
+    assert parts._parts == {}
