@@ -230,6 +230,20 @@ NOT_UNDERSTOOD = N_(
 
 ONLY_COORDINATORS = N_("That's something only a group's coordinator can do.")
 ONLY_ADMINS = N_("That's something only an admin of this bot can do.")
+# A button naming a group, session, question, item or action that is not the person's.
+NOT_IN_THAT_GROUP = N_(
+    "That's for a group you're not in, so I can't do that. /help shows what you can do."
+)
+SESSION_NOT_IN_GROUP = N_("That session is for a group you're not in. /sessions shows yours.")
+PROMPT_NOT_IN_GROUP = N_(
+    "That question is for a group you're not in. /share shows what you can do."
+)
+NOT_YOUR_GROUP = N_("That's for a group you don't coordinate, so I can't do that.")
+SESSION_NOT_YOURS_TO_RUN = N_("That session is for a group you don't coordinate.")
+ITEM_NOT_YOURS = N_("That's in the inbox of a group you don't coordinate.")
+ACTION_NOT_YOURS = N_("That action belongs to a group you don't coordinate.")
+BROADCAST_NOT_YOURS = N_("Another coordinator sent that message, so only they can stop it.")
+READ_NOT_YOURS = N_("You can only read what was shared in groups you coordinate or observe.")
 NEWGROUP_ASK = N_(
     "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."
 )
@@ -290,6 +304,12 @@ COORDINATOR_LINK_EXPIRED = N_("Sorry, that link has run out. Please ask the admi
 # --- Buttons and errors ----------------------------------------------------------------------
 
 STALE_BUTTON = N_("Sorry, that button doesn't work any more. /help shows what you can do.")
+# A button tapped on a message Chorus cannot see (shared inline, or too old): a short note
+# shown on the phone, at most 200 characters.
+BUTTON_WITHOUT_MESSAGE = N_(
+    "Sorry, that button doesn't work from here. Please use the buttons in your chat with "
+    "Chorus, or send /help there."
+)
 SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 COULD_NOT_SAVE = N_("Sorry, I couldn't save that just now. Please try again in a few minutes.")
 SAVED_NOT_SHOWN = N_(
@@ -481,6 +501,9 @@ SHARE_UNSUPPORTED = N_(
     "Sorry, I can only take words, a voice note or a photo here, not stickers or other "
     "files. Anything you wrote before is kept."
 )
+# Words typed while a choice of buttons waits (which group, which setting, Send or not).
+CHOOSE_WITH_BUTTONS = N_("Please choose with the buttons above, or /cancel to stop.")
+CHOOSE_WITH_BUTTONS_BELOW = N_("Please choose with the buttons below, or /cancel to stop.")
 SHARE_USE_BUTTONS = N_(
     "Please choose with the buttons below, or /cancel to stop. Anything you wrote is kept."
 )

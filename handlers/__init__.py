@@ -190,8 +190,11 @@ _COMMANDS: dict[str, Handler] = {
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler. Chorus works in private chats only; other chats are ignored."""
     private = filters.ChatType.PRIVATE
-    # First of all: an edited message is never taken as new input (risk words in it still
-    # get help), and words after a command get help before the command runs.
+    # First of all: a tap with no message to answer in (an inline message, or one too old
+    # for Telegram to send) is answered on the phone and goes no further; an edited
+    # message is never taken as new input (risk words in it still get help); words after a
+    # command get help before the command runs.
+    application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED, general.edited_received), group=-1
     )
@@ -201,6 +204,11 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
             general.command_words_received,
         ),
         group=-1,
+    )
+    # Last of all, after the tap's or command's own handler has written what it did.
+    application.add_handler(CallbackQueryHandler(general.choice_ended), group=1)
+    application.add_handler(
+        MessageHandler(private & filters.COMMAND, general.choice_ended), group=1
     )
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))

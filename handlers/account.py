@@ -6,13 +6,22 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome, QuietOutcome
 from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
-from handlers.common import button_int, keyboard, respond, send, sender_id
+from handlers.common import (
+    ask_to_choose,
+    button_int,
+    keyboard,
+    names,
+    respond,
+    send,
+    sender_id,
+)
 from handlers.updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
@@ -48,7 +57,7 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
     rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()]]
-    await respond(update, text, keyboard(rows))
+    await ask_to_choose(update, context, text, keyboard(rows))
 
 
 async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:
@@ -161,9 +170,10 @@ async def leave_command(update: Update, context: ChorusContext) -> None:
         await _confirm_leave(update, groups[0].id, groups[0].name)
     else:
         rows = [[(g.name, callbacks.encode(Action.LEAVE_PICK, g.id))] for g in groups]
-        await respond(update, say(texts.LEAVE_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.LEAVE_PICK), keyboard(rows))
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:
     """Confirm leaving the chosen group."""
     group_id = button_int(update)

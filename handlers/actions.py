@@ -8,18 +8,22 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.actions import ActionStatus, ActionView, status_words
 from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
+from bot.services.steps import button_step
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -28,7 +32,7 @@ from handlers.inbox import DONE_REPLIES
 
 TITLE_STEP = "loop_action_title"
 TEXT_STEP = "loop_action_text"
-READY_STEP = "loop_action_ready"
+READY_STEP = button_step("loop_action_ready")
 # The latest updates shown with an action, so the view stays one message.
 HISTORY_SHOWN = 8
 
@@ -43,18 +47,20 @@ async def action_command(update: Update, context: ChorusContext) -> None:
         await _list(update, context, groups[0].id)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.ACTION_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.ACTION_GROUP_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.ACTION_GROUP_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def action_group_tapped(update: Update, context: ChorusContext) -> None:
     """List the chosen group's actions."""
     await _list(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     """From the inbox: choose the action to add the item to, or make a new one."""
     values = button_args(update)
@@ -71,10 +77,11 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     ]
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
-    await respond(update, say(texts.ACTION_LINK_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_link_tapped(update: Update, context: ChorusContext) -> None:
     """Link the item to the action chosen."""
     values = button_args(update)
@@ -88,6 +95,7 @@ async def action_link_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the new action's title."""
     values = button_args(update)
@@ -114,12 +122,14 @@ async def action_title_typed(update: Update, context: ChorusContext, text: str) 
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_open_tapped(update: Update, context: ChorusContext) -> None:
     """Show an action, its status and history."""
     await _open(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of an update on the action."""
     action_id = button_int(update) or 0
@@ -170,6 +180,7 @@ async def action_send_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_status_tapped(update: Update, context: ChorusContext) -> None:
     """Change the action's status; the people who gave linked items hear it."""
     values = button_args(update)

@@ -9,7 +9,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_text
+from bot.services.steps import button_step
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -19,15 +21,16 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
 )
 
-AUDIENCE_STEP = "broadcast_audience"
+AUDIENCE_STEP = button_step("broadcast_audience")
 TEXT_STEP = "broadcast_text"
 WHEN_STEP = "broadcast_when"
-READY_STEP = "broadcast_ready"
+READY_STEP = button_step("broadcast_ready")
 _WHEN_REPLIES = {
     WhenProblem.NOT_UNDERSTOOD: texts.WHEN_NOT_UNDERSTOOD,
     WhenProblem.IN_THE_PAST: texts.WHEN_IN_THE_PAST,
@@ -54,6 +57,7 @@ async def broadcast_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def broadcast_toggle_tapped(update: Update, context: ChorusContext) -> None:
     """Add or remove a group from the audience."""
     chosen = await _draft_groups(update, context)
@@ -199,6 +203,7 @@ async def broadcast_discard_tapped(update: Update, context: ChorusContext) -> No
 
 
 @coordinators_only
+@names(Thing.BROADCAST, Need.MANAGE)
 async def broadcast_stop_tapped(update: Update, context: ChorusContext) -> None:
     """Stop a scheduled or running broadcast."""
     broadcast_id = button_int(update)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import html
 import logging
 from collections import Counter
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -15,6 +17,8 @@ from telegram.error import BadRequest, NetworkError
 from bot import texts
 from bot.context import ChorusContext
 from bot.errors import note_answered, was_answered
+from bot.services.access import Need, Reach, Thing
+from bot.services.inbox import item_arg
 from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -129,6 +133,18 @@ async def answer_tap(update: Update, note: str | None = None) -> None:
         logger.info("could not answer a button's query: %s", type(exc).__name__)
 
 
+async def ask_to_choose(
+    update: Update,
+    context: ChorusContext,
+    text: Raw,
+    markup: InlineKeyboardMarkup,
+    replace: bool = False,
+) -> None:
+    """Show a choice of buttons, and remember that a tap, not typing, is wanted now."""
+    await respond(update, text, markup)
+    await context.services.steps.await_button(sender_id(update), update.update_id, replace)
+
+
 async def respond_long(update: Update, text: Raw) -> None:
     """Like `respond`, but text over Telegram's limit goes on in further messages."""
     first, *rest = texts.split_message(text)
@@ -151,9 +167,27 @@ async def send(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = 
     chunks = texts.split_message(text)
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        await update.get_bot().send_message(
+        sent = await update.get_bot().send_message(
             chat_id(update), chunk, reply_markup=markup if last else None
         )
+        recorded = _sent.get()
+        if recorded is not None:
+            recorded.append(sent.message_id)
+
+
+# While set, the ids of the messages `send` sends (to find the answer to a typed text).
+_sent: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("sent", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[int]]:
+    """Within the block, collect the ids of the messages sent, in order."""
+    sent: list[int] = []
+    token = _sent.set(sent)
+    try:
+        yield sent
+    finally:
+        _sent.reset(token)
 
 
 def _requires(role: Role, refusal: str) -> Callable[[Handler], Handler]:
@@ -185,3 +219,56 @@ def replayable(handler: Handler) -> Handler:
 
 coordinators_only = _requires(Role.COORDINATOR, texts.ONLY_COORDINATORS)
 admins_only = _requires(Role.ADMIN, texts.ONLY_ADMINS)
+
+_NOT_MEMBER = {
+    Thing.GROUP: texts.NOT_IN_THAT_GROUP,
+    Thing.SESSION: texts.SESSION_NOT_IN_GROUP,
+    Thing.PROMPT: texts.PROMPT_NOT_IN_GROUP,
+}
+_NOT_THEIRS = {
+    Thing.GROUP: texts.NOT_YOUR_GROUP,
+    Thing.SESSION: texts.SESSION_NOT_YOURS_TO_RUN,
+    Thing.ITEM: texts.ITEM_NOT_YOURS,
+    Thing.ACTION: texts.ACTION_NOT_YOURS,
+    Thing.BROADCAST: texts.BROADCAST_NOT_YOURS,
+}
+
+
+def _refusal(thing: Thing, need: Need, reach: Reach) -> str | None:
+    """The true reason a button may not be used, or None if it may (or names nothing)."""
+    if reach in (Reach.OK, Reach.GONE):
+        return None
+    if need is Need.READ:
+        return texts.READ_NOT_YOURS
+    if reach is Reach.NOT_MEMBER:
+        return _NOT_MEMBER.get(thing, texts.NOT_IN_THAT_GROUP)
+    if reach is Reach.NOT_COORDINATOR:
+        return texts.ONLY_COORDINATORS
+    return _NOT_THEIRS.get(thing, texts.NOT_YOUR_GROUP)
+
+
+def names(thing: Thing, need: Need, index: int = 0) -> Callable[[Handler], Handler]:
+    """For a button whose argument `index` names a `thing`: refuse at the first tap, with
+    the true reason, if the person has no right to it (buttons can be forged)."""
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def guarded(update: Update, context: ChorusContext) -> None:
+            values = button_args(update)
+            thing_id = (
+                (item_arg(values[index]) if index < len(values) else None)
+                if thing is Thing.ITEM
+                else button_int(update, index)
+            )
+            if thing_id is not None:
+                access = context.services.access
+                reach = await access.reach(sender_id(update), thing, thing_id, need)
+                refusal = _refusal(thing, need, reach)
+                if refusal is not None:
+                    await respond(update, say(refusal))
+                    return
+            await handler(update, context)
+
+        return guarded
+
+    return decorate

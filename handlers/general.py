@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot import menus, texts
@@ -16,10 +18,11 @@ from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
-from bot.texts import Raw, say
+from bot.texts import Raw, label, say
 from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
 from handlers import actions as loop_actions
-from handlers.common import answer_tap, chat_id, respond, send, sender_id
+from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
+from storage.repositories import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -84,6 +87,18 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     """Give typed words to the step waiting for them, if any."""
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
+    if await _continued(update, context, step):
+        return
+    if (
+        message is not None
+        and message.text
+        and step
+        and context.services.steps.asks_for_a_tap(step)
+    ):
+        # A tap is wanted here, not words; help comes first all the same.
+        if not await safety.offer_help(update, context, message.text):
+            await respond(update, say(texts.CHOOSE_WITH_BUTTONS))
+        return
     if message is None or message.text is None or step is None or step.step not in _STEPS:
         # Words that suggest risk get help at once, whatever else is going on.
         if not await safety.offer_help(update, context, message.text if message else None):
@@ -91,7 +106,40 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         return
     if step.step in _MEMBER_STEPS and await safety.offer_help(update, context, message.text, True):
         return
-    await _STEPS[step.step](update, context, message.text)
+    await _take_typed(update, context, step.step, message.text)
+
+
+async def _take_typed(update: Update, context: ChorusContext, step: str, text: str) -> None:
+    """Give the text to its step, noting the answer in case the text is a long message's
+    first part (its answer is then replaced by the answer to the whole)."""
+    with recording() as sent:
+        await _STEPS[step](update, context, text)
+    if sent:
+        context.services.long_messages.answered(sender_id(update), sent[-1])
+
+
+async def _continued(update: Update, context: ChorusContext, step: StepRow | None) -> bool:
+    """A later part of a long message Telegram split: the step the first part was typed at
+    takes the whole text again. False if this is a message of its own."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return False
+    joined = context.services.long_messages.take(
+        sender_id(update), message.text, message.date, step
+    )
+    if not joined.continued or joined.step is None or joined.step.step not in _STEPS:
+        return False
+    await context.services.steps.restore(sender_id(update), joined.step)
+    # Help for this part's words first (sharing checks the whole text itself).
+    member_step = joined.step.step in _MEMBER_STEPS
+    if member_step and await safety.offer_help(update, context, message.text, True):
+        return True
+    await _take_typed(update, context, joined.step.step, joined.text)
+    if joined.earlier_answer is not None:
+        # One answer for one message: the answer to its first part goes.
+        with contextlib.suppress(BadRequest):
+            await context.bot.delete_message(chat_id(update), joined.earlier_answer)
+    return True
 
 
 async def carry_on_tapped(update: Update, context: ChorusContext) -> None:
@@ -134,6 +182,22 @@ async def other_message(update: Update, context: ChorusContext) -> None:
 async def unknown_command(update: Update, context: ChorusContext) -> None:
     """Say the command is not one Chorus knows."""
     await respond(update, say(texts.UNKNOWN_COMMAND))
+
+
+async def detached_button_tapped(update: Update, context: ChorusContext) -> None:
+    """Answer a button tapped on a message Chorus cannot see, and stop there."""
+    query = update.callback_query
+    if query is None or query.message is not None:
+        return  # a button in the person's chat: the button's own handler answers it
+    await query.answer(label(texts.BUTTON_WITHOUT_MESSAGE))
+    raise ApplicationHandlerStop
+
+
+async def choice_ended(update: Update, context: ChorusContext) -> None:
+    """After a tap or a command: a choice of buttons asked before it no longer waits, and
+    what is typed next starts a new message."""
+    context.services.long_messages.forget(sender_id(update))
+    await context.services.steps.end_choice(sender_id(update), update.update_id)
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:

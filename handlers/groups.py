@@ -8,15 +8,18 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.groups import GROUP_NAME_MAX, JOIN_PREFIX, CreateOutcome
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_int,
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     respond_long,
     sender_id,
@@ -50,12 +53,14 @@ async def invite_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def invite_pick_tapped(update: Update, context: ChorusContext) -> None:
     """Give the invite link for the chosen group."""
     await _show_invite(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def invite_renew_tapped(update: Update, context: ChorusContext) -> None:
     """Replace the group's invite link, so the old one stops working."""
     group = await context.services.groups.renew_invite(sender_id(update), button_int(update) or 0)
@@ -73,6 +78,7 @@ async def members_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def members_pick_tapped(update: Update, context: ChorusContext) -> None:
     """List the chosen group's members with the names they chose."""
     await _show_members(update, context, button_int(update) or 0)
@@ -118,4 +124,4 @@ async def _pick_group(
         await show(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await respond(update, say(question), keyboard(rows))
+        await ask_to_choose(update, context, say(question), keyboard(rows))

@@ -9,19 +9,23 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
+from bot.services.steps import button_step
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
     answer_tap,
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -32,7 +36,7 @@ MEETING_STEP = "loop_meeting"
 OUTCOME_STEP = "loop_outcome"
 DUE_STEP = "loop_due"
 REPLY_STEP = "loop_reply"
-READY_STEP = "loop_ready"
+READY_STEP = button_step("loop_ready")
 CARD_WORDS_MAX = 3000
 
 # What a coordinator is told when a step on an item does not go through (actions too).
@@ -77,24 +81,27 @@ async def inbox_command(update: Update, context: ChorusContext) -> None:
         await _show(update, context, groups[0].id, InboxFilter.ALL, None)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.INBOX_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.INBOX_PICK), keyboard(rows))
     elif await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
     else:
         await respond(update, say(texts.ONLY_COORDINATORS))
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_group_tapped(update: Update, context: ChorusContext) -> None:
     """Open the chosen group's inbox."""
     group_id = button_int(update)
     await _show(update, context, group_id or 0, InboxFilter.ALL, None)
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_filter_tapped(update: Update, context: ChorusContext) -> None:
     """Show only new, waiting, overdue, or all items."""
     await _show(update, context, button_int(update) or 0, _filter_arg(update, 1), None)
 
 
+@names(Thing.GROUP, Need.READ)
 async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
     """Show the next item."""
     values = button_args(update)
@@ -103,6 +110,7 @@ async def inbox_next_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_ack_tapped(update: Update, context: ChorusContext) -> None:
     """Acknowledge the item: its author hears that it was read."""
     item_id = _item(update)
@@ -111,6 +119,7 @@ async def inbox_ack_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
     """Mark the item as being considered: its author hears that too."""
     item_id = _item(update)
@@ -119,6 +128,7 @@ async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_meeting_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which meeting the item is taken to, and when."""
     await _ask(update, context, MEETING_STEP, {}, say(texts.MEETING_ASK))
@@ -136,6 +146,7 @@ async def meeting_typed(update: Update, context: ChorusContext, text: str) -> No
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
     """Ask what came of the item: changed, will change, or cannot change."""
     item_id = _item(update)
@@ -150,10 +161,11 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
             (Outcome.CANNOT_CHANGE, texts.BUTTON_CANNOT_CHANGE),
         )
     ]
-    await respond(update, say(texts.OUTCOME_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_outcome_kind_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of the outcome chosen."""
     values = button_args(update)
@@ -194,6 +206,7 @@ async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.MANAGE)
 async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the reply to the item's author."""
     await _ask(update, context, REPLY_STEP, {}, say(texts.REPLY_ASK, limit=TEXT_MAX))
@@ -230,6 +243,7 @@ async def inbox_discard_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.ITEM, Need.READ)
 async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
     """Send the item's voice note or photo to the coordinator."""
     media = await context.services.inbox.media(sender_id(update), _item(update) or 0)
@@ -245,6 +259,7 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
     """Offer how many days without an outcome before a nudge."""
     group_id = button_int(update) or 0
@@ -257,10 +272,11 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
         for d in choices
     ]
-    await respond(update, say(texts.DAYS_ASK, days=days), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows))
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def inbox_days_set_tapped(update: Update, context: ChorusContext) -> None:
     """Save the days without an outcome before a nudge."""
     group_id, days = button_int(update) or 0, button_int(update, 1) or 0

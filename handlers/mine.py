@@ -11,6 +11,7 @@ from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
@@ -74,7 +75,7 @@ async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_WITHDRAW_NO), callbacks.encode(Action.MINE_WITHDRAW_NO))],
     ]
     question = say(texts.WITHDRAW_CONFIRM, group=entry.group_name, day=_day(entry))
-    await respond(update, question, keyboard(rows))
+    await ask_to_choose(update, context, question, keyboard(rows))
 
 
 async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> None:

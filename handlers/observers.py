@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.roles import ObserverOutcome
 from bot.services.sharing import KIND_WORDS, STATUS_WORDS, ReaderItem
 from bot.texts import Raw, label, say
@@ -14,9 +15,11 @@ from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
+    ask_to_choose,
     button_int,
     chat_id,
     keyboard,
+    names,
     respond,
     respond_long,
     sender_id,
@@ -49,9 +52,10 @@ async def read_command(update: Update, context: ChorusContext) -> None:
         await _read(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(Action.READ_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.READ_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.READ_PICK), keyboard(rows))
 
 
+@names(Thing.GROUP, Need.READ)
 async def read_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's input."""
     await _read(update, context, button_int(update) or 0)
@@ -65,7 +69,7 @@ async def observers_command(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
         return
     rows = [[(g.name, callbacks.encode(Action.OBSERVERS_GROUP, g.id))] for g in groups]
-    await respond(update, say(texts.OBSERVERS_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.OBSERVERS_PICK), keyboard(rows))
 
 
 @admins_only

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.prompts import END_CHOICES, MAX_PROMPT, PromptDraft, PromptProblem, member_text
 from bot.texts import Raw, label, say
 from handlers import callbacks
@@ -15,6 +16,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -42,6 +44,7 @@ async def prompt_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def prompt_group_tapped(update: Update, context: ChorusContext) -> None:
     """Write the prompt for the chosen group."""
     draft = await context.services.prompts.choose_group(sender_id(update), button_int(update) or 0)

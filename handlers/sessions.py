@@ -12,6 +12,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.button_text import BUTTON_LABEL_MAX, button_title
 from bot.services.sessions import (
     CAPACITY_MAX,
@@ -48,11 +49,13 @@ from handlers import callbacks, safety
 from handlers.callbacks import Action
 from handlers.common import (
     answer_tap,
+    ask_to_choose,
     button_args,
     button_int,
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     notice,
     replayable,
     respond,
@@ -123,6 +126,7 @@ _ANSWER_REPLIES = {
 }
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def session_calendar_tapped(update: Update, context: ChorusContext) -> None:
     """Send the session's calendar file (.ics)."""
     session_id = button_int(update)
@@ -146,10 +150,13 @@ async def session_calendar_tapped(update: Update, context: ChorusContext) -> Non
 @coordinators_only
 async def newsession_command(update: Update, context: ChorusContext) -> None:
     """Start a new session: choose the group (if more than one), then the questions."""
-    await _pick_group(update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin)
+    await _pick_group(
+        update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin, replace=True
+    )
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_group_tapped(update: Update, context: ChorusContext) -> None:
     """Start a new session for the chosen group."""
     group_id = button_int(update)
@@ -165,8 +172,10 @@ async def _pick_group(
     action: Action,
     question: str,
     chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
+    replace: bool = False,
 ) -> None:
-    """Go on with the coordinator's one group, or ask which of their groups."""
+    """Go on with the coordinator's one group, or ask which of their groups (`replace`: an
+    unfinished step is dropped, as choosing the one group would)."""
     groups = await context.services.groups.manageable(sender_id(update))
     if not groups:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
@@ -174,7 +183,7 @@ async def _pick_group(
         await chosen(update, context, groups[0].id)
     else:
         rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await respond(update, say(question), keyboard(rows))
+        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
 
 
 async def _overview_of_tapped(update: Update, context: ChorusContext) -> Overview | None:
@@ -267,6 +276,7 @@ async def session_discard_tapped(update: Update, context: ChorusContext) -> None
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
     """Show a session's answers, with ways to change, cancel or mark who came."""
     overview = await _overview_of_tapped(update, context)
@@ -277,6 +287,7 @@ async def session_manage_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which detail to change."""
     session_id = button_int(update)
@@ -287,10 +298,11 @@ async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
         [(label(text), callbacks.encode(Action.SESSION_EDIT_FIELD, session_id, stage.value))]
         for stage, text in _EDIT_LABELS.items()
     ]
-    await respond(update, say(texts.SESSION_EDIT_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.SESSION_EDIT_PICK), keyboard(rows))
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_edit_field_tapped(update: Update, context: ChorusContext) -> None:
     """Ask the question for the detail chosen."""
     values = button_args(update)
@@ -308,6 +320,7 @@ async def session_edit_field_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before cancelling a session."""
     overview = await _overview_of_tapped(update, context)
@@ -318,10 +331,11 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     question = say(texts.SESSION_CANCEL_CONFIRM, title=s.title, when=when_words(s, zone, now))
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
     keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
-    await respond(update, question, keyboard([[yes], [keep]]))
+    await ask_to_choose(update, context, question, keyboard([[yes], [keep]]))
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> None:
     """Cancel the session and tell everyone who answered."""
     session_id = button_int(update)
@@ -354,6 +368,7 @@ async def session_keep_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_attendance_tapped(update: Update, context: ChorusContext) -> None:
     """Show the attendance list (a page of it), one tap per person."""
     session_id, page = button_int(update), button_int(update, 1) or 1
@@ -368,6 +383,7 @@ async def session_attendance_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_mark_tapped(update: Update, context: ChorusContext) -> None:
     """Switch one person between came and did not come."""
     session_id, person_id = button_int(update), button_int(update, 1)
@@ -378,6 +394,7 @@ async def session_mark_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_add_tapped(update: Update, context: ChorusContext) -> None:
     """List (a page of) the group's members not on the attendance list yet."""
     session_id, page = button_int(update), button_int(update, 1) or 1
@@ -393,10 +410,11 @@ async def session_add_tapped(update: Update, context: ChorusContext) -> None:
         for pid, name in shown
     ]
     rows += _pages(Action.SESSION_ADD, session_id, page, len(people))
-    await respond(update, say(texts.SESSION_ADD_PICK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.SESSION_ADD_PICK), keyboard(rows))
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_add_person_tapped(update: Update, context: ChorusContext) -> None:
     """Mark someone who came unannounced."""
     session_id, person_id = button_int(update), button_int(update, 1)
@@ -409,6 +427,7 @@ async def session_add_person_tapped(update: Update, context: ChorusContext) -> N
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_hours_tapped(update: Update, context: ChorusContext) -> None:
     """Ask how many hours each attendance counts."""
     session_id = button_int(update)
@@ -428,6 +447,7 @@ async def session_hours_typed(update: Update, context: ChorusContext, text: str)
 
 
 @coordinators_only
+@names(Thing.SESSION, Need.MANAGE)
 async def session_done_tapped(update: Update, context: ChorusContext) -> None:
     """Finish marking: say what was recorded."""
     session_id = button_int(update)
@@ -456,6 +476,7 @@ async def hours_command(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_export_group_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which period to export."""
     group_id = button_int(update)
@@ -466,6 +487,7 @@ async def session_export_group_tapped(update: Update, context: ChorusContext) ->
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def session_export_tapped(update: Update, context: ChorusContext) -> None:
     """Send the hours for the group and period as a CSV file."""
     values, group_id = button_args(update), button_int(update)
@@ -493,6 +515,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
 # --- The question afterwards -------------------------------------------------------------------
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
     """Take the one-tap answer, and ask whether to send it with the name or without."""
     session_id, score = button_int(update), button_int(update, 1)
@@ -619,6 +642,9 @@ async def _show_draft(update: Update, context: ChorusContext, reply: DraftReply)
     if reply.problem is DraftProblem.CONFIRM_YEAR and draft and draft.pending_start:
         when = describe(draft.pending_start, context.bot_data.zone, context.services.clock.now())
         await respond(update, say(texts.SESSION_NEXT_YEAR_ASK, when=when), _year_keys())
+    elif reply.problem is DraftProblem.USE_BUTTONS and draft is not None:
+        text = Raw(say(texts.CHOOSE_WITH_BUTTONS_BELOW) + "\n\n" + _confirm_text(draft, context))
+        await respond(update, text, _confirm_keys(draft))
     elif reply.problem is not None or draft is None:
         await respond(update, _problem_text(reply, context), _skip_keys(draft))
     elif draft.stage is Stage.CONFIRM:

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.button_text import button_title
 from bot.services.roles import Role
 from bot.services.sharing import (
@@ -34,6 +35,7 @@ from handlers.common import (
     button_int,
     chat_id,
     keyboard,
+    names,
     replayable,
     respond,
     send,
@@ -50,11 +52,13 @@ _PROBLEMS = {
     Problem.USE_BUTTONS: texts.SHARE_USE_BUTTONS,
     Problem.STALE: texts.STALE_BUTTON,
     Problem.NOT_MEMBER: texts.SHARE_NOT_MEMBER,
+    Problem.NOT_IN_GROUP: texts.NOT_IN_THAT_GROUP,
     Problem.PROMPT_CLOSED: texts.SHARE_PROMPT_CLOSED,
     Problem.NO_PROMPTS: texts.SHARE_NO_PROMPTS,
 }
 _SUBMIT_PROBLEMS = {
-    SubmitOutcome.NOT_MEMBER: texts.SHARE_NOT_MEMBER,
+    # The draft's group is one the person has left (they may be in others).
+    SubmitOutcome.NOT_MEMBER: texts.SESSION_FEEDBACK_LEFT,
     SubmitOutcome.EMPTY: texts.SHARE_EMPTY,
     SubmitOutcome.TOO_LONG: texts.SHARE_TOO_LONG,
     SubmitOutcome.STALE: texts.STALE_BUTTON,
@@ -87,6 +91,7 @@ async def share_start_again_tapped(update: Update, context: ChorusContext) -> No
     await show(update, context, await context.services.sharing.start_again(sender_id(update)))
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def share_group_tapped(update: Update, context: ChorusContext) -> None:
     """Share with the chosen group."""
     group_id = button_int(update) or 0
@@ -103,6 +108,7 @@ async def share_kind_tapped(update: Update, context: ChorusContext) -> None:
     )
 
 
+@names(Thing.PROMPT, Need.MEMBER)
 async def share_prompt_tapped(update: Update, context: ChorusContext) -> None:
     """Answer the chosen prompt."""
     prompt_id = button_int(update) or 0
@@ -110,6 +116,7 @@ async def share_prompt_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view)
 
 
+@names(Thing.PROMPT, Need.MEMBER)
 async def prompt_respond_tapped(update: Update, context: ChorusContext) -> None:
     """Begin an answer to a prompt, from the Respond button under it."""
     prompt_id = button_int(update) or 0
@@ -117,6 +124,7 @@ async def prompt_respond_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view, keep_message=True)
 
 
+@names(Thing.GROUP, Need.MEMBER)
 async def share_session_tapped(update: Update, context: ChorusContext) -> None:
     """Begin feedback on a group meeting, from a button on a session's message."""
     group_id, session_id = button_int(update, 0) or 0, button_int(update, 1)
@@ -126,6 +134,7 @@ async def share_session_tapped(update: Update, context: ChorusContext) -> None:
     await show(update, context, view, keep_message=True)
 
 
+@names(Thing.SESSION, Need.MEMBER)
 async def share_session_picked(update: Update, context: ChorusContext) -> None:
     """Give feedback on the chosen group meeting (or one not listed)."""
     view = await context.services.sharing.choose_session(sender_id(update), button_int(update))

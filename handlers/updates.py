@@ -7,16 +7,19 @@ from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
+from bot.services.access import Need, Thing
 from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
 from bot.services.inbox import item_arg
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
+    ask_to_choose,
     button_args,
     button_int,
     coordinators_only,
     keyboard,
+    names,
     respond,
     respond_long,
     sender_id,
@@ -32,17 +35,19 @@ async def updates_command(update: Update, context: ChorusContext) -> None:
         await _board(update, context, groups[0].id)
     elif groups:
         rows = [[(g.name, callbacks.encode(Action.UPDATES_GROUP, g.id))] for g in groups]
-        await respond(update, say(texts.BOARD_PICK), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.BOARD_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.BOARD_NO_GROUPS))
 
 
+@names(Thing.GROUP, Need.SEE)
 async def updates_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's list."""
     await _board(update, context, button_int(update) or 0)
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before sending the list to the group."""
     group_id = button_int(update) or 0
@@ -51,10 +56,13 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
         return
     yes = (label(texts.BUTTON_BOARD_YES), callbacks.encode(Action.UPDATES_CONFIRM, group_id))
-    await respond(update, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]]))
+    await ask_to_choose(
+        update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
+    )
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None:
     """Send the list to everyone in the group who gets messages."""
     sent = await context.services.you_said.send_to_group(
@@ -139,7 +147,7 @@ async def digest_pick_tapped(update: Update, context: ChorusContext) -> None:
             (Rhythm.WEEKLY, texts.BUTTON_RHYTHM_WEEKLY),
         )
     ]
-    await respond(update, say(texts.RHYTHM_ASK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.RHYTHM_ASK), keyboard(rows))
 
 
 async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
@@ -155,7 +163,7 @@ async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
             [(label(name), callbacks.encode(Action.DIGEST_DAY, index + 1))]
             for index, name in enumerate(texts.WEEKDAYS)
         ]
-        await respond(update, say(texts.RHYTHM_ASK_DAY), keyboard(rows))
+        await ask_to_choose(update, context, say(texts.RHYTHM_ASK_DAY), keyboard(rows))
     else:
         await _ask_time(update, rhythm, 0)
 

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
+from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
@@ -50,6 +52,10 @@ class Services:
     nudges: Nudges
     you_said: YouSaid
     sessions: Sessions
+    # Whether a tapped button's group, session, item or action is the person's to use.
+    access: Access
+    # The parts of a long message Telegram split, held a few seconds to be joined.
+    long_messages: LongMessages
 
     @classmethod
     def build(
@@ -88,4 +94,6 @@ class Services:
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
             sessions=sessions,
+            access=Access(storage, admin_ids),
+            long_messages=LongMessages(),
         )

@@ -12,7 +12,7 @@ from bot.crypto import Sealer, SealError
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
-from bot.services.text_rules import clean_name
+from bot.services.text_rules import clean_name, has_visible
 from bot.texts import label, say
 from storage.database import Storage
 from storage.loop import ActionRow, EventNew, LoopItem
@@ -249,7 +249,7 @@ class Actions:
 
 def _update_line(text: str) -> str | Done:
     cleaned = text.strip()
-    if not cleaned:
+    if not has_visible(cleaned):
         return Done.EMPTY
     if len(cleaned) > TEXT_MAX:
         return Done.TOO_LONG

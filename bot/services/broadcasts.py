@@ -12,6 +12,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.services.delivery_rules import Payload
 from bot.services.roles import Role, may_manage, role_in
+from bot.services.text_rules import has_visible
 from bot.texts import say
 from storage.database import Storage
 from storage.repositories import BroadcastRow, GroupRow, OutboxNew, Tx
@@ -118,7 +119,7 @@ class Broadcasts:
         """
         if draft_step is not None and not await self._draft_waits(telegram_id, draft_step):
             return CreateResult(CreateOutcome.NO_DRAFT)
-        if not text.strip():
+        if not has_visible(text):
             return CreateResult(CreateOutcome.EMPTY)
         if len(text) > MAX_TEXT:
             return CreateResult(CreateOutcome.TOO_LONG)

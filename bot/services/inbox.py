@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
 from bot.services.roles import may_manage, readable_groups
-from bot.services.text_rules import clean_name
+from bot.services.text_rules import clean_name, has_visible
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
@@ -405,7 +405,7 @@ class Inbox:
 
 def _checked(text: str) -> str | Done:
     cleaned = text.strip()
-    if not cleaned:
+    if not has_visible(cleaned):
         return Done.EMPTY
     if len(cleaned) > TEXT_MAX:
         return Done.TOO_LONG

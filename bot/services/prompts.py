@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.services.delivery_rules import Payload
 from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
+from bot.services.steps import button_step
 from bot.texts import label, say
 from storage.database import Storage
 from storage.items import PromptRow
@@ -25,10 +26,10 @@ from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
 
 MAX_PROMPT = 1000
 KIND = "prompt"
-GROUP_STEP = "prompt_group"
+GROUP_STEP = button_step("prompt_group")
 TEXT_STEP = "prompt_text"
-END_STEP = "prompt_end"
-READY_STEP = "prompt_ready"
+END_STEP = button_step("prompt_end")
+READY_STEP = button_step("prompt_ready")
 STEPS = frozenset({GROUP_STEP, TEXT_STEP, END_STEP, READY_STEP})
 # The end dates a coordinator can choose, in days from today (0: no end date).
 END_CHOICES = (0, 7, 14, 28)

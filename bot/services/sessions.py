@@ -30,7 +30,7 @@ from bot.services.delivery_rules import (
 )
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.sharing import Kind, Sharing, SubmitOutcome
-from bot.services.text_rules import clean_name
+from bot.services.text_rules import clean_name, has_visible
 from bot.services.when import (
     WhenError,
     describe,
@@ -129,6 +129,7 @@ class DraftProblem(enum.Enum):
     CANNOT_SKIP = "cannot_skip"
     # A start date typed without a year had gone this year: asked before it is used.
     CONFIRM_YEAR = "confirm_year"
+    USE_BUTTONS = "use_buttons"  # words typed where Save or Discard is asked
 
 
 _MOMENTS = ("starts_at", "ends_at", "pending_start")
@@ -607,7 +608,8 @@ class Sessions:
         if draft is None:
             return DraftReply(draft, DraftProblem.NO_DRAFT)
         if draft.stage is Stage.CONFIRM:
-            return DraftReply(draft)  # all asked: show it again to save or cancel
+            # All asked: show it again to save or cancel, with a word about the buttons.
+            return DraftReply(draft, None if text is None else DraftProblem.USE_BUTTONS)
         if text is None and draft.stage not in SKIPPABLE:
             return DraftReply(draft, DraftProblem.CANNOT_SKIP)
         problem = self._take(draft, text, zone)
@@ -1302,7 +1304,7 @@ class Sessions:
             return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
         # Plain text, not HTML: the inbox escapes what it shows.
         body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
-        if words and words.strip():
+        if words and has_visible(words):
             body = f"{body}\n{words.strip()}"
         result = await self._sharing.submit(
             telegram_id,

@@ -24,6 +24,7 @@ from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
+from bot.services.text_rules import has_visible
 from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
@@ -32,7 +33,7 @@ from storage.sessions import SessionRow
 
 logger = logging.getLogger(__name__)
 
-MAX_WORDS = 4000
+MAX_WORDS = 12000
 # Below this many members, "without your name" may not hide who wrote something.
 SMALL_GROUP = 5
 # Anonymous items reach the coordinators once a day, at this local time.
@@ -98,7 +99,8 @@ class Problem(enum.Enum):
     UNSUPPORTED = "unsupported"
     USE_BUTTONS = "use_buttons"
     STALE = "stale"
-    NOT_MEMBER = "not_member"
+    NOT_MEMBER = "not_member"  # in no group at all
+    NOT_IN_GROUP = "not_in_group"  # not in the group a button names
     PROMPT_CLOSED = "prompt_closed"
     NO_PROMPTS = "no_prompts"
 
@@ -113,7 +115,7 @@ async def was_used(tx: Tx, item: ItemRow) -> bool:
 
 def clean_words(raw: str | None) -> str | None:
     """Words as they will be kept: invisible characters dropped (line breaks kept), NFC,
-    trimmed; None if nothing is left."""
+    trimmed; None if nothing visible is left (only blanks, fillers or invisible marks)."""
     if raw is None:
         return None
     kept = "".join(
@@ -122,7 +124,7 @@ def clean_words(raw: str | None) -> str | None:
         if ch in "\n\t" or ch in _KEEP_FORMAT or unicodedata.category(ch)[0] != "C"
     )
     words = unicodedata.normalize("NFC", kept).strip()
-    return words or None
+    return words if has_visible(words) else None
 
 
 def next_batch(now: datetime, zone: ZoneInfo, at: time = BATCH_TIME) -> datetime:
@@ -384,7 +386,7 @@ class Sharing:
             if person is None or prompt is None:
                 return StepView(None, problem=Problem.STALE)
             if not await tx.groups.is_member(prompt.group_id, person.id):
-                return StepView(None, problem=Problem.NOT_MEMBER)
+                return StepView(None, problem=Problem.NOT_IN_GROUP)
             if prompt.ends_on is not None and prompt.ends_on < today:
                 return StepView(None, problem=Problem.PROMPT_CLOSED)
             if draft is not None and draft.has_content:
@@ -398,8 +400,10 @@ class Sharing:
         """Begin feedback on a session of a group (from a button on a session message)."""
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
-            if person is None or not await tx.groups.is_member(group_id, person.id):
+            if person is None:
                 return StepView(None, problem=Problem.NOT_MEMBER)
+            if not await tx.groups.is_member(group_id, person.id):
+                return StepView(None, problem=Problem.NOT_IN_GROUP)
             session = await tx.sessions.get(session_id) if session_id is not None else None
             if session_id is not None and (session is None or session.group_id != group_id):
                 return StepView(None, problem=Problem.STALE)

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
 from storage.database import Storage
 from storage.repositories import StepRow
+
+_BUTTON_STEPS: set[str] = set()
+
+
+def button_step(name: str) -> str:
+    """Declare that the step `name` waits for a button, not for typed words; returns it.
+
+    Words typed at such a step are answered "please choose with the buttons"."""
+    _BUTTON_STEPS.add(name)
+    return name
+
+
+def waits_for_button(step: str) -> bool:
+    """True if the step was declared to wait for a button."""
+    return step in _BUTTON_STEPS
+
+
+# A choice of buttons is showing (which group, which setting) and nothing typed is wanted.
+# It lasts until the next tap or command, or for an hour: after that, the buttons are far up
+# the chat and typed words are taken as a message of their own.
+CHOOSING_STEP = button_step("choosing")
+CHOICE_LASTS = timedelta(hours=1)
+
+
+def _older_choice(step: StepRow, update_id: int) -> bool:
+    return step.step == CHOOSING_STEP and step.data.get("update") != update_id
 
 
 class Steps:
@@ -28,6 +55,51 @@ class Steps:
         async with self._storage.lookup() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
+
+    def asks_for_a_tap(self, step: StepRow) -> bool:
+        """True if the step waits for a button now, so typed words should be told so."""
+        if not waits_for_button(step.step):
+            return False
+        return step.step != CHOOSING_STEP or self._clock.now() - step.updated_at < CHOICE_LASTS
+
+    async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
+        """Remember that the person was asked to choose with buttons (in answer to update
+        `update_id`). Unless `replace`, an unfinished step that waits for typed words (a
+        draft, a name) is kept instead."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return
+            if not replace:
+                step = await tx.steps.get(person.id)
+                if step is not None and not waits_for_button(step.step):
+                    return
+            await tx.steps.set(person.id, CHOOSING_STEP, {"update": update_id}, self._clock.now())
+
+    async def end_choice(self, telegram_id: int, update_id: int) -> None:
+        """The person tapped or sent a command (update `update_id`): a choice of buttons
+        asked before it no longer waits (one asked in answer to it does)."""
+        async with self._storage.lookup() as tx:
+            step = await tx.steps.of_telegram_id(telegram_id)
+        if step is None or not _older_choice(step, update_id):
+            return
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is not None and step is not None and _older_choice(step, update_id):
+                await tx.steps.clear(person.id)
+
+    async def restore(self, telegram_id: int, step: StepRow | None) -> None:
+        """Put the person's step back as it was (a long message's first part moved it on
+        before the rest of the message arrived)."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return
+            if step is None:
+                await tx.steps.clear(person.id)
+            else:
+                await tx.steps.set(person.id, step.step, step.data, self._clock.now())
 
     async def clear(self, telegram_id: int) -> None:
         """End the person's unfinished step."""

@@ -387,8 +387,8 @@ async def test_bad_input_gets_clear_replies_and_loses_nothing(
     assert "not stickers or other files" in document["text"]
     empty = await member.send(" \u200b\u2060 ")
     assert "I couldn't find any words in that" in empty["text"]
-    long = await member.send("x" * 4001)
-    assert "4,000 characters at most" in long["text"] and "nothing is lost" in long["text"]
+    long = await member.send("x" * 12001)
+    assert "12,000 characters at most" in long["text"] and "nothing is lost" in long["text"]
     at_name = await member.tap("Keep what I wrote", fake.last_message(member.id))
     assert "with your name, or without it" in at_name["text"]
     typed = await member.send("with my name please")

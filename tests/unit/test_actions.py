@@ -82,6 +82,8 @@ async def test_updates_reach_each_author_once_and_build_the_history(
     preview = await services.actions.preview(COORDINATOR, action.id, "More news")
     assert preview.text is not None and "About what you said on 1 March (“one”)" in preview.text
     assert (await services.actions.preview(COORDINATOR, action.id, "")).done is Done.EMPTY
+    blank = await services.actions.preview(COORDINATOR, action.id, "\u2800\u3164")
+    assert blank.done is Done.EMPTY
 
 
 async def test_posting_the_same_draft_twice_even_at_once_posts_it_once(

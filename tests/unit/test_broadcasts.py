@@ -257,9 +257,10 @@ async def test_a_send_time_not_in_the_future_sends_now(
     [
         ("", CreateOutcome.EMPTY),
         ("   \n\t ", CreateOutcome.EMPTY),
+        ("\u2800 \u3164\u200d", CreateOutcome.EMPTY),
         ("x" * (MAX_TEXT + 1), CreateOutcome.TOO_LONG),
     ],
-    ids=["empty", "blank", "too-long"],
+    ids=["empty", "blank", "invisible", "too-long"],
 )
 async def test_text_that_cannot_be_sent_stores_nothing(
     services: Services, storage: Storage, clock: FakeClock, text: str, outcome: CreateOutcome

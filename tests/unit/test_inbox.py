@@ -116,10 +116,11 @@ async def test_an_item_moves_to_its_outcome(
         await services.inbox.record_outcome(COORDINATOR, item, Outcome.WILL_CHANGE, "x", None)
         is Done.BAD_DATE
     )
-    assert (
-        await services.inbox.record_outcome(COORDINATOR, item, Outcome.CHANGED, "", None)
-        is Done.EMPTY
-    )
+    for blank in ("", "\u3164\u2800", "\u200c\u200d \ufe0f"):
+        assert (
+            await services.inbox.record_outcome(COORDINATOR, item, Outcome.CHANGED, blank, None)
+            is Done.EMPTY
+        )
     assert (
         await services.inbox.record_outcome(COORDINATOR, item, Outcome.CHANGED, "x" * 1001, None)
         is Done.TOO_LONG

@@ -495,7 +495,9 @@ async def test_set_name_none_clears_it(services: Services) -> None:
     assert account.display_name is None
 
 
-@pytest.mark.parametrize("raw", ["", "   ", "\u200b", "b" * 41])
+@pytest.mark.parametrize(
+    "raw", ["", "   ", "\u200b", "\u200c\u200d", "\u2800", "\u3164 \u115f", "b" * 41]
+)
 async def test_invalid_name_is_refused_and_the_step_stays(services: Services, raw: str) -> None:
     await _make_coordinator(services, ANN)
     group = await _make_group(services, ANN, "Choir")

@@ -186,7 +186,8 @@ async def test_typing_at_the_end_shows_the_session_again(services: Services, wor
 
     reply = await services.sessions.advance(ANN, ANN, "is that right?", LONDON)
 
-    assert reply.problem is None and reply.draft is not None
+    # Shown again, with a word that Save or Discard is what is asked now.
+    assert reply.problem is DraftProblem.USE_BUTTONS and reply.draft is not None
     assert reply.draft.stage is Stage.CONFIRM
 
 

@@ -53,6 +53,8 @@ def test_the_daily_batch_is_at_nine_local_time(now: datetime, batch: datetime) -
 
 def test_clean_words() -> None:
     assert clean_words(" \u200b\u2060\n ") is None
+    assert clean_words("\u3164\u3164") is None  # read back as "ㅤㅤ" before
+    assert clean_words("\u2800\n\u200c\u200d") is None
     assert clean_words(None) is None
     assert clean_words("  line one\nline two \u202e ") == "line one\nline two"
     assert clean_words("cafe\u0301") == "café"
