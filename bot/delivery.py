@@ -35,6 +35,7 @@ from bot.services.delivery_rules import (
     retry_delay,
 )
 from bot.texts import Raw, label, say
+from bot.ticks import Ticks
 from handlers import callbacks
 from handlers.callbacks import Action
 from storage.database import Storage
@@ -53,6 +54,8 @@ IDLE_WAIT = 1.0
 # contributor, whose person is known only once the return address is opened: those wait
 # and are looked at again after this long.
 PAUSED_RECHECK = timedelta(hours=1)
+# The worker's rounds, as counted in `Ticks`.
+ROUND = "delivery-round"
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,10 @@ class DeliveryWorker:
         send_rate: float,
         quiet_hours: str,
         sealer: Sealer,
+        ticks: Ticks,
     ) -> None:
         self._storage = storage
+        self._ticks = ticks
         self._sealer = sealer
         self._clock = clock
         self._bot = bot
@@ -139,6 +144,8 @@ class DeliveryWorker:
         loop = asyncio.get_running_loop()
         reporting: asyncio.Task[None] | None = None
         while not self._stopping:
+            # Counted, so that a test can wait for a round that began after something.
+            round_number = self._ticks.begin(ROUND)
             try:
                 await self._broadcasts.release_due()
                 claimed = await self._claim_and_send()
@@ -151,6 +158,7 @@ class DeliveryWorker:
             except Exception as exc:  # the worker outlives any one failure; rows stay queued
                 logger.error("delivery round failed: %s", describe(exc))
                 claimed = 0
+            self._ticks.end(ROUND, round_number)
             if not claimed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), IDLE_WAIT)
