@@ -43,6 +43,8 @@ from storage.repositories import OutboxJob
 
 logger = logging.getLogger(__name__)
 
+# The worker's rounds, as counted in `Ticks`.
+ROUND = "delivery-round"
 # Messages being sent at once, and claimed rows kept ready behind them (so claiming, a
 # write, runs while others send). Stopping a broadcast drops its ready rows; only the
 # ones in flight can still arrive.
@@ -54,8 +56,6 @@ IDLE_WAIT = 1.0
 # contributor, whose person is known only once the return address is opened: those wait
 # and are looked at again after this long.
 PAUSED_RECHECK = timedelta(hours=1)
-# The worker's rounds, as counted in `Ticks`.
-ROUND = "delivery-round"
 
 
 @dataclass(frozen=True)
