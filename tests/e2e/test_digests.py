@@ -118,14 +118,16 @@ async def _notices(world: World, count: int) -> None:
 
 
 async def _looked_at(world: World) -> None:
-    """Wait until every waiting update has been looked at (and held until later)."""
+    """Run a closing-the-loop tick: every waiting update has then been looked at (and held
+    until later)."""
     now = world.clock.now().isoformat()
 
     def held() -> bool:
         rows = _rows(world.folder, "SELECT due_at FROM contributor_update WHERE state='pending'")
         return all(datetime.fromisoformat(str(due)).isoformat() > now for (due,) in rows)
 
-    await _until(held)
+    await world.chorus.tick("loop")
+    assert held()
 
 
 async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_change(
