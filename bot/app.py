@@ -22,6 +22,7 @@ from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
 from bot.settings import Settings, load_secret_key
+from bot.ticks import Ticks
 from handlers import register
 from storage.database import Storage
 
@@ -43,8 +44,11 @@ LOOP_TICK = timedelta(seconds=2)
 SESSIONS_TICK = timedelta(seconds=2)
 
 
-def build_application(settings: Settings, storage: Storage, clock: Clock) -> ChorusApp:
-    """The PTB Application with Chorus's handlers, services and update journal."""
+def build_application(
+    settings: Settings, storage: Storage, clock: Clock, ticks: Ticks | None = None
+) -> ChorusApp:
+    """The PTB Application with Chorus's handlers, services and update journal; its periodic
+    ticks run through `ticks` (a new one unless given, as tests do to drive them)."""
     assert settings.telegram_bot_token is not None
     context_types = ContextTypes(context=ChorusContext, bot_data=BotData)
     application: ChorusApp = (
@@ -87,6 +91,8 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
     application.bot_data.quiet_hours = settings.quiet_hours
+    ticks = ticks if ticks is not None else Ticks()
+    application.bot_data.ticks = ticks
     worker = DeliveryWorker(
         storage,
         clock,
@@ -96,6 +102,7 @@ def build_application(settings: Settings, storage: Storage, clock: Clock) -> Cho
         settings.send_rate,
         settings.quiet_hours,
         services.sealer,
+        ticks,
     )
     application.bot_data.worker = worker
     _schedule_ticks(application, settings, services, worker)
@@ -108,7 +115,8 @@ def _schedule_ticks(
     application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
 ) -> None:
     """The periodic ticks. Each asks the database what is due and queues it, waking the
-    delivery worker when it queued something; the schedule itself holds no work."""
+    delivery worker when it queued something; the schedule itself holds no work. They run
+    through the application's `Ticks`, which counts them (tests run them and wait on them)."""
     zone, quiet = settings.zone, settings.quiet_hours
 
     async def wake_worker() -> int:
@@ -131,15 +139,14 @@ def _schedule_ticks(
     ]
     assert application.job_queue is not None
     for name, interval, first, due in ticks:
-        application.job_queue.run_repeating(
-            _tick(name, due, worker), interval=interval, first=first, name=name
-        )
+        job = application.bot_data.ticks.add(name, _tick(name, due, worker))
+        application.job_queue.run_repeating(job, interval=interval, first=first, name=name)
 
 
 def _tick(
     name: str, due: Callable[[], Awaitable[int]], worker: DeliveryWorker
-) -> Callable[[ChorusContext], Coroutine[Any, Any, None]]:
-    async def tick(_context: ChorusContext) -> None:
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    async def tick() -> None:
         try:
             queued = await due()
         except Exception as exc:  # the next tick tries again; nothing due is lost
@@ -161,9 +168,7 @@ def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> Updat
         application.bot_data.services.sealer,
     )
 
-    async def prune(_context: ChorusContext) -> None:
-        await journal.prune()
-
+    prune = application.bot_data.ticks.add("prune", journal.prune)
     assert application.job_queue is not None
     application.job_queue.run_repeating(prune, interval=PRUNE_EVERY, first=60, name="prune")
     return journal

@@ -11,6 +11,7 @@ from bot.services import Services
 
 if TYPE_CHECKING:
     from bot.delivery import DeliveryWorker
+    from bot.ticks import Ticks
 
 # The bot, with Chorus's rate limiter's arguments (see bot/ratelimit.py).
 ChorusBot = ExtBot[dict[str, Any]]
@@ -23,6 +24,7 @@ class BotData:
     zone: ZoneInfo
     quiet_hours: str
     worker: DeliveryWorker
+    ticks: Ticks
 
 
 class ChorusContext(CallbackContext[ChorusBot, dict[Any, Any], dict[Any, Any], BotData]):

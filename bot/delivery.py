@@ -36,6 +36,7 @@ from bot.services.delivery_rules import (
     retry_delay,
 )
 from bot.texts import Raw, label, say
+from bot.ticks import Ticks
 from handlers import callbacks
 from handlers.callbacks import Action
 from storage.database import Storage
@@ -43,6 +44,8 @@ from storage.repositories import OutboxJob, OutboxNew
 
 logger = logging.getLogger(__name__)
 
+# The worker's rounds, as counted in `Ticks`.
+ROUND = "delivery-round"
 # Messages being sent at once, and claimed rows kept ready behind them (so claiming, a
 # write, runs while others send). Stopping a broadcast drops its ready rows; only the
 # ones in flight can still arrive.
@@ -82,8 +85,10 @@ class DeliveryWorker:
         send_rate: float,
         quiet_hours: str,
         sealer: Sealer,
+        ticks: Ticks,
     ) -> None:
         self._storage = storage
+        self._ticks = ticks
         self._sealer = sealer
         self._clock = clock
         self._bot = bot
@@ -157,6 +162,8 @@ class DeliveryWorker:
         loop = asyncio.get_running_loop()
         reporting: asyncio.Task[None] | None = None
         while not self._stopping:
+            # Counted, so that a test can wait for a round that began after something.
+            round_number = self._ticks.begin(ROUND)
             try:
                 await self._broadcasts.release_due()
                 claimed = await self._claim_and_send()
@@ -169,6 +176,7 @@ class DeliveryWorker:
             except Exception as exc:  # the worker outlives any one failure; rows stay queued
                 logger.error("delivery round failed: %s", describe(exc))
                 claimed = 0
+            self._ticks.end(ROUND, round_number)
             if not claimed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), IDLE_WAIT)

@@ -18,6 +18,7 @@ from bot.journal import JournalUpdateProcessor
 from bot.polling import FatalIntakeError, Poller
 from bot.services import risk
 from bot.settings import Settings
+from bot.ticks import Ticks
 from bot.webhook import WebhookServer
 from storage.database import Storage, open_storage
 from storage.single import only_process
@@ -35,21 +36,26 @@ async def serve(
     stop: asyncio.Event,
     clock: Clock | None = None,
     on_ready: Callable[[], None] | None = None,
+    ticks: Ticks | None = None,
 ) -> None:
     """Run the bot until `stop` is set, calling `on_ready` once it has started. Raises
-    `FatalIntakeError` with a clear sentence."""
+    `FatalIntakeError` with a clear sentence. Tests pass `ticks` to drive the ticks."""
     clock = clock or SystemClock()
     # Before anything touches the database: a second process on it would send twice.
     async with only_process(settings.async_database_url()):
-        await _serve(settings, stop, clock, on_ready)
+        await _serve(settings, stop, clock, on_ready, ticks)
 
 
 async def _serve(
-    settings: Settings, stop: asyncio.Event, clock: Clock, on_ready: Callable[[], None] | None
+    settings: Settings,
+    stop: asyncio.Event,
+    clock: Clock,
+    on_ready: Callable[[], None] | None,
+    ticks: Ticks | None,
 ) -> None:
     storage = await open_storage(settings.async_database_url(), clock.now)
     try:
-        application = build_application(settings, storage, clock)
+        application = build_application(settings, storage, clock, ticks)
         journal = journal_for(application, storage, clock)
         try:
             await application.initialize()

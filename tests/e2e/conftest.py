@@ -12,6 +12,14 @@ from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 
 ADMIN = 700_001
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is marked `e2e`, so the fast suite can leave them out."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture

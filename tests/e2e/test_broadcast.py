@@ -27,6 +27,7 @@ from tests.support.phone import Phone
 from tests.support.seed import seed_group
 
 MEMBERS = list(range(5001, 5031))
+UNFINISHED = "state IN ('pending', 'sending')"
 TEXT = "Tomorrow's group meeting moves to the library."
 
 
@@ -134,14 +135,16 @@ async def test_a_blocked_member_is_marked_and_skipped_next_time(
 async def test_cancelling_stops_it(fake: FakeBotApi, tmp_path: Path) -> None:
     await _seeded(fake, tmp_path, MEMBERS)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}), send_rate=4.0)
-    async with running_chorus(settings, fake):
+    async with running_chorus(settings, fake) as running:
         admin = Phone(fake, ADMIN)
         sending = await _send(fake, admin)
         await _until(lambda: sum(_got_it(fake, m) for m in MEMBERS) >= 3)
         stopped = await admin.tap("Stop sending", sending)
         assert "Stopped." in stopped["text"]
         delivered = sum(_got_it(fake, m) for m in MEMBERS)
-        await asyncio.sleep(1.5)  # a few sending slots pass: nothing more goes out
+        # The messages in flight finish and nothing is left to send, even a round later.
+        await _until(lambda: not _rows(tmp_path, f"SELECT 1 FROM outbox WHERE {UNFINISHED}"))
+        await running.tick()
         after = sum(_got_it(fake, m) for m in MEMBERS)
     # At most the messages already in flight when Stop was tapped arrive after it.
     assert after <= delivered + 8
@@ -158,22 +161,14 @@ async def test_quiet_hours_hold_a_message_until_morning(fake: FakeBotApi, tmp_pa
     # 22:30 in London in winter: quiet hours (21:00 to 08:00) for members.
     clock = FakeClock(datetime(2026, 1, 15, 22, 30, tzinfo=UTC))
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    stop = asyncio.Event()
-    from bot.runner import serve
-
-    task = asyncio.create_task(serve(settings, stop, clock))
-    try:
-        await fake.wait_for(lambda c: c.method == "getUpdates", 15)
+    async with running_chorus(settings, fake, clock) as running:
         await _send(fake, Phone(fake, ADMIN))
-        await asyncio.sleep(2.5)  # two delivery ticks
+        held = [("pending", "2026-01-16 08:00:00.000000")]
+        await _until(lambda: _rows(tmp_path, "SELECT DISTINCT state, due_at FROM outbox") == held)
+        await running.tick()  # a delivery round after they were held sends none of them
         assert not any(_got_it(fake, m) for m in MEMBERS[:3])
-        due = _rows(tmp_path, "SELECT DISTINCT due_at FROM outbox")
-        assert due == [("2026-01-16 08:00:00.000000",)]
         clock.set(datetime(2026, 1, 16, 8, 0, 1, tzinfo=UTC))
         await _until(lambda: all(_got_it(fake, m) == 1 for m in MEMBERS[:3]))
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 30)
 
 
 async def test_a_scheduled_broadcast_survives_a_restart(fake: FakeBotApi, tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ delivering them in one message, and a withdrawn item getting no further updates.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ import pytest
 
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_inbox import _rows, _sent_since, _until
-from tests.support.chorus_run import running_chorus, settings_for
+from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed, seed_items
@@ -27,8 +26,6 @@ COORDINATOR = 700_004
 ANN, BEN = 5301, 5302
 ANN_WORDS = "The waiting room is cold"
 BEN_WORDS = "Letters come too late"
-# Two loop ticks: long enough for the bot to have looked at what is due.
-TICKS = 4.5
 
 
 @dataclass
@@ -36,6 +33,7 @@ class World:
     """A running Chorus with its fake clock, and the people in the test."""
 
     fake: FakeBotApi
+    chorus: RunningChorus
     clock: FakeClock
     folder: Path
     coordinator: Phone
@@ -66,9 +64,15 @@ async def world(fake: FakeBotApi, tmp_path: Path, start: datetime) -> AsyncItera
         fake.user(person, f"Person{person}")
     clock = FakeClock(start)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake, clock):
+    async with running_chorus(settings, fake, clock) as chorus:
         world = World(
-            fake, clock, tmp_path, Phone(fake, COORDINATOR), Phone(fake, ANN), Phone(fake, BEN)
+            fake,
+            chorus,
+            clock,
+            tmp_path,
+            Phone(fake, COORDINATOR),
+            Phone(fake, ANN),
+            Phone(fake, BEN),
         )
         if start.astimezone(settings.zone).hour >= 9 and start.hour < 21:
             await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
@@ -114,14 +118,16 @@ async def _notices(world: World, count: int) -> None:
 
 
 async def _looked_at(world: World) -> None:
-    """Wait until every waiting update has been looked at (and held until later)."""
+    """Run a closing-the-loop tick: every waiting update has then been looked at (and held
+    until later)."""
     now = world.clock.now().isoformat()
 
     def held() -> bool:
         rows = _rows(world.folder, "SELECT due_at FROM contributor_update WHERE state='pending'")
         return all(datetime.fromisoformat(str(due)).isoformat() > now for (due,) in rows)
 
-    await _until(held)
+    await world.chorus.tick("loop")
+    assert held()
 
 
 async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_change(
@@ -138,7 +144,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
     assert not _updates_to(world, ANN) and not _updates_to(world, BEN)
 
     world.clock.set(datetime(2026, 3, 28, 17, 59, tzinfo=UTC))
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert not _updates_to(world, ANN)
     world.clock.set(datetime(2026, 3, 28, 18, 0, tzinfo=UTC))
     digest = await world.fake.wait_for_text(ANN, "What happened with your words", timeout=10)
@@ -152,7 +158,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
     await _reply(world, "Thank you, we've asked for the heating to be checked.")
     await _looked_at(world)
     world.clock.set(datetime(2026, 3, 29, 16, 59, tzinfo=UTC))
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert len(_updates_to(world, ANN)) == 1
     world.clock.set(datetime(2026, 3, 29, 17, 0, tzinfo=UTC))
     reply = await world.fake.wait_for_text(ANN, "heating to be checked", timeout=10)
@@ -160,7 +166,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
 
     # Ben's weekly digest: Monday 30 March at 08:00 BST, which is 07:00 UTC.
     world.clock.set(datetime(2026, 3, 30, 6, 59, tzinfo=UTC))
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert not _updates_to(world, BEN)
     world.clock.set(datetime(2026, 3, 30, 7, 0, tzinfo=UTC))
     weekly_digest = await world.fake.wait_for_text(BEN, "has read it", timeout=10)
@@ -175,7 +181,7 @@ async def test_quiet_hours_and_pause_hold_updates_then_deliver_them_together(
     await _work(world, "Acknowledge")
     await _reply(world, "Thank you for telling us.")
     await _looked_at(world)
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert not _updates_to(world, ANN)
 
     world.clock.set(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
@@ -190,7 +196,7 @@ async def test_quiet_hours_and_pause_hold_updates_then_deliver_them_together(
     await _notices(world, 2)
     await _work(world, "considering")
     await _reply(world, "We'll raise it on Friday.")
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert len(_updates_to(world, ANN)) == 1
 
     resumed = await _choose(world.ann, "Resume messages")
@@ -231,7 +237,7 @@ async def test_a_withdrawn_item_gets_no_further_updates(world: World) -> None:
     confirm = await _sent_since(world.fake, COORDINATOR, started, "Send it?")
     posted = await world.coordinator.tap("Send it", confirm)
     assert "0 people will hear it" in posted["text"]
-    await asyncio.sleep(TICKS)
+    await world.chorus.tick("loop")
     assert not _updates_to(world, ANN)
     assert all(ANN_WORDS not in t for t in world.coordinator.texts()[-3:])
     inbox = await world.coordinator.send("/inbox")

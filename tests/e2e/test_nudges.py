@@ -4,7 +4,6 @@ group's own choice), one message per coordinator per day."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ADMIN
-from tests.support.chorus_run import running_chorus, settings_for
+from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed, seed_items
@@ -22,7 +21,6 @@ from tests.support.seed import seed_group
 COORDINATOR = 700_005
 MEMBER = 5501
 VISIBLE = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
-TICKS = 4.5
 
 
 def _notices(fake: FakeBotApi) -> list[str]:
@@ -30,7 +28,14 @@ def _notices(fake: FakeBotApi) -> list[str]:
 
 
 @pytest.fixture
-async def clock(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[FakeClock]:
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def chorus(
+    fake: FakeBotApi, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[RunningChorus]:
     db = tmp_path / "chorus.db"
     group = await seed_group(db, COORDINATOR, [MEMBER], "Carers")
     await seed_items(
@@ -42,16 +47,15 @@ async def clock(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[FakeClock]:
         ],
     )
     fake.user(COORDINATOR, "Coordinator")
-    clock = FakeClock(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake, clock):
-        yield clock
+    async with running_chorus(settings, fake, clock) as running:
+        yield running
 
 
 async def test_nudges_come_after_3_and_14_days_once_a_day(
-    fake: FakeBotApi, clock: FakeClock
+    fake: FakeBotApi, clock: FakeClock, chorus: RunningChorus
 ) -> None:
-    await asyncio.sleep(TICKS)
+    await chorus.tick("loop")
     assert not _notices(fake)  # 08:00: not yet time
 
     clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
@@ -60,11 +64,13 @@ async def test_nudges_come_after_3_and_14_days_once_a_day(
     assert "Not yet acknowledged" not in first["text"] and "No outcome" not in first["text"]
 
     clock.set(datetime(2026, 3, 4, 8, 59, tzinfo=UTC))
-    await asyncio.sleep(TICKS)
+    await chorus.tick("loop")
     assert len(_notices(fake)) == 1
 
     clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
-    await asyncio.sleep(TICKS)  # several ticks on the same day: still one message
+    await fake.wait_for_text(COORDINATOR, "(waiting 3 days)", timeout=10)
+    clock.set(datetime(2026, 3, 4, 9, 5, tzinfo=UTC))
+    await chorus.tick("loop", "loop")  # more ticks on the same day: still one message
     notices = _notices(fake)
     assert len(notices) == 2
     second = notices[1]

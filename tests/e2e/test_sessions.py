@@ -410,9 +410,9 @@ def _reminders(fake: FakeBotApi, member: int) -> int:
     return _count(fake, member, "Reminder: Planning meeting")
 
 
-async def _quiet(seconds: float = 2.5) -> None:
-    """Long enough for a sessions tick and a delivery round."""
-    await asyncio.sleep(seconds)
+async def _quiet(running: RunningChorus) -> None:
+    """A sessions tick at the clock's time, then a delivery round: what it queued has gone."""
+    await running.tick("sessions")
 
 
 @pytest.mark.parametrize(
@@ -447,7 +447,7 @@ async def test_reminders_fire_once_at_local_times_across_a_restart_and_clock_cha
     clock = FakeClock(now)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     going, maybe, no = MEMBERS[0], MEMBERS[1], MEMBERS[2]
-    async with _running(fake, settings, clock):
+    async with _running(fake, settings, clock) as running:
         admin = Phone(fake, ADMIN)
         await _create(fake, admin, when=when)
         await Phone(fake, going).tap("Going", await _invitation(fake, going))
@@ -455,19 +455,19 @@ async def test_reminders_fire_once_at_local_times_across_a_restart_and_clock_cha
         await Phone(fake, no).tap("Can't go", await _invitation(fake, no))
 
         clock.set(first_due - timedelta(minutes=1))
-        await _quiet()
+        await _quiet(running)
         assert _reminders(fake, going) == 0
         clock.set(first_due + timedelta(seconds=20))
         await _until(lambda: _reminders(fake, going) == 1 and _reminders(fake, maybe) == 1)
         reminder = fake.last_message(going)["text"]
         assert "tomorrow at 10am" in reminder and "Your answer: going" in reminder
-        await _quiet()
+        await _quiet(running)
     # Stopped; started again just after the second reminder's time.
     clock.set(second_due + timedelta(seconds=20))
-    async with _running(fake, settings, clock):
+    async with _running(fake, settings, clock) as running:
         await _until(lambda: _reminders(fake, going) == 2 and _reminders(fake, maybe) == 2)
         assert "today at 10am" in fake.last_message(going)["text"]
-        await _quiet()
+        await _quiet(running)
     assert _reminders(fake, going) == 2 and _reminders(fake, maybe) == 2
     assert _reminders(fake, no) == 0 and _reminders(fake, MEMBERS[3]) == 0
     states = _rows(tmp_path, "SELECT minutes_before, state, queued FROM session_reminder")
@@ -487,9 +487,9 @@ async def test_a_reminder_missed_while_down_is_sent_if_still_useful_else_recorde
     # Down from Monday until Wednesday 12:30 BST: both reminder times have passed, the
     # session has not begun. Only the nearer reminder is still worth sending.
     clock.set(datetime(2026, 5, 6, 11, 30, tzinfo=UTC))
-    async with _running(fake, settings, clock):
+    async with _running(fake, settings, clock) as running:
         await _until(lambda: _reminders(fake, member) == 1)
-        await _quiet()
+        await _quiet(running)
     assert _reminders(fake, member) == 1
     assert "today at 2pm" in fake.last_message(member)["text"]
     states = dict(_rows(tmp_path, "SELECT minutes_before, state FROM session_reminder"))
@@ -500,8 +500,8 @@ async def test_a_reminder_missed_while_down_is_sent_if_still_useful_else_recorde
         await _create(fake, Phone(fake, ADMIN), when="Thu 7 May 14:00", reminders="2h")
         await Phone(fake, member).tap("Going", await _invitation(fake, member))
     clock.set(datetime(2026, 5, 7, 15, 0, tzinfo=UTC))
-    async with _running(fake, settings, clock):
-        await _quiet()
+    async with _running(fake, settings, clock) as running:
+        await _quiet(running)
     assert _reminders(fake, member) == 1
     missed = _rows(tmp_path, "SELECT state FROM session_reminder WHERE session_id = 2")
     assert missed == [("missed",)]
@@ -516,17 +516,17 @@ async def test_a_reminder_held_by_quiet_hours_goes_before_them_not_after_the_sta
     clock = FakeClock(datetime(2026, 2, 2, 12, 0, tzinfo=UTC))
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     member = MEMBERS[0]
-    async with _running(fake, settings, clock):
+    async with _running(fake, settings, clock) as running:
         await _create(fake, Phone(fake, ADMIN), when="tomorrow 7:30am", reminders="2h")
         await Phone(fake, member).tap("Going", await _invitation(fake, member))
         clock.set(datetime(2026, 2, 2, 20, 50, tzinfo=UTC))
-        await _quiet()
+        await _quiet(running)
         assert _reminders(fake, member) == 0
         clock.set(datetime(2026, 2, 2, 20, 55, 10, tzinfo=UTC))  # just before quiet hours
         await _until(lambda: _reminders(fake, member) == 1)
         assert "tomorrow at 7:30am" in fake.last_message(member)["text"]
         clock.set(datetime(2026, 2, 3, 5, 30, 10, tzinfo=UTC))
-        await _quiet()
+        await _quiet(running)
     assert _reminders(fake, member) == 1
     assert _rows(tmp_path, "SELECT state, queued, held FROM session_reminder") == [("sent", 1, 0)]
 

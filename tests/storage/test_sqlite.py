@@ -117,12 +117,15 @@ async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
     raw = _raw_connection(sqlite_storage)
     raw.execute("BEGIN IMMEDIATE")
     ticks = 0
+    ten_ticks = asyncio.Event()
 
     async def tick() -> None:
         nonlocal ticks
         while True:
             await asyncio.sleep(0.01)
             ticks += 1
+            if ticks == 10:
+                ten_ticks.set()
 
     async def write() -> None:
         async with sqlite_storage.transaction() as tx:
@@ -130,14 +133,13 @@ async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
 
     ticker = asyncio.create_task(tick())
     writing = asyncio.create_task(write())
-    await asyncio.sleep(0.3)
+    # The event loop goes on while the write waits for the other process's lock.
+    await asyncio.wait_for(ten_ticks.wait(), 5)
     assert not writing.done()
     raw.execute("ROLLBACK")
     raw.close()
     await asyncio.wait_for(writing, 5)
     ticker.cancel()
-    # The event loop went on while the write waited for the other process's lock.
-    assert ticks >= 10
     async with sqlite_storage.lookup() as tx:
         assert await tx.people.by_telegram_id(10) is not None
 

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock
+from bot.delivery import ROUND
 from bot.runner import serve
 from bot.settings import Settings, load_settings
+from bot.ticks import Ticks
 from tests.support.clock import midday
 from tests.support.fake_bot_api import Call, FakeBotApi
 
@@ -67,11 +69,27 @@ def settings_for(fake: FakeBotApi, folder: Path, **overrides: Any) -> Settings:
 
 @dataclass
 class RunningChorus:
-    """A Chorus running in this process."""
+    """A Chorus running in this process, with its ticks for the test to drive."""
 
     settings: Settings
     stop: asyncio.Event
     task: asyncio.Task[None]
+    ticks: Ticks
+
+    async def tick(self, *names: str, timeout: float = 15) -> None:
+        """Run these ticks now, one after another, then wake the delivery worker and wait
+        for a round of it that began after them. Whatever they queued that was due has
+        then reached the fake Bot API (its first message, at least), so a test can go on
+        to assert that nothing was sent."""
+
+        async def ticked() -> None:
+            for name in names:
+                await self.ticks.run(name)
+            delivered = self.ticks.next_runs(ROUND)
+            await self.ticks.run("delivery")
+            await delivered
+
+        await asyncio.wait_for(ticked(), timeout)
 
 
 def _is_ready(settings: Settings, call: Call) -> bool:
@@ -91,7 +109,8 @@ async def running_chorus(
     stop = asyncio.Event()
     # Ready once THIS run listens: a restart in the same test must not match the last run's.
     began = time.monotonic()
-    task = asyncio.create_task(serve(settings, stop, clock or midday()))
+    ticks = Ticks()
+    task = asyncio.create_task(serve(settings, stop, clock or midday(), ticks=ticks))
     ready = asyncio.create_task(
         fake.wait_for(lambda call: call.at >= began and _is_ready(settings, call), 15)
     )
@@ -102,7 +121,7 @@ async def running_chorus(
         raise AssertionError("Chorus stopped before it was ready")
     await ready
     try:
-        yield RunningChorus(settings, stop, task)
+        yield RunningChorus(settings, stop, task, ticks)
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)

@@ -550,6 +550,11 @@ class FakeBotApi(BotApiServer):
                 f"implement:\n{listed}"
             )
 
+    async def wait_until_idle(self, timeout: float = 5.0) -> None:
+        """Waits until no request is being handled (a held or delayed one keeps it busy)."""
+        assert self._idle is not None, "the fake Bot API is not running"
+        await asyncio.wait_for(self._idle.wait(), timeout)
+
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 5.0) -> Call:
         """The first call (already received or future) for which ``predicate`` is true.
 

@@ -293,7 +293,8 @@ async def test_delay_without_store_drops_the_abandoned_request(fake: FakeBotApi,
     fake.delay_next("sendMessage", 0.3, store=False)
     with pytest.raises(TimedOut):
         await bot.send_message(42, "never handled", read_timeout=0.05)
-    await asyncio.sleep(0.4)
+    await fake.wait_for(lambda call: call.method == "sendMessage")
+    await fake.wait_until_idle()  # the fake is done with it
     assert fake.texts_to(42) == []
     assert fake.sent_to(42)[0].status is None
 

@@ -76,12 +76,21 @@ async def test_the_page_hears_of_new_and_edited_bot_messages(
 
 
 async def test_waiting_for_news_ends_when_the_bot_speaks(
-    api: TryoutApi, client: httpx.AsyncClient
+    api: TryoutApi, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    asked, answered = asyncio.Event(), asyncio.Event()
+    wait_for_news = api.wait_for_news
+
+    async def watched(seq: int, within: float) -> None:
+        asked.set()
+        await wait_for_news(seq, within)
+        answered.set()
+
+    monkeypatch.setattr(api, "wait_for_news", watched)
     seq = (await client.get("/tryout/state")).json()["seq"]
     waiting = asyncio.create_task(client.get("/tryout/events", params={"after": seq}))
-    await asyncio.sleep(0.1)
-    assert not waiting.done()
+    await asyncio.wait_for(asked.wait(), 5)
+    assert not answered.is_set()  # the page's request waits for news
     await _bot(client, "sendMessage", chat_id=SAM.id, text="News")
     news = (await asyncio.wait_for(waiting, 5)).json()
     assert news["events"][0]["message"]["text"] == "News"
