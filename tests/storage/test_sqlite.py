@@ -195,17 +195,24 @@ async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leav
             await tx.people.add(15, 15, "Jo", T0)
 
     writing = asyncio.create_task(write())
-    await asyncio.sleep(0.1)
+    for _ in range(10):  # the event loop turns while the write waits for the lock
+        await asyncio.sleep(0)
     assert not writing.done()
     # The other process lets go just as the wait is cancelled (a stop, say).
     loop = asyncio.get_running_loop()
-    loop.call_later(0.05, raw.execute, "ROLLBACK")
+    released = asyncio.Event()
+
+    def let_go() -> None:
+        raw.execute("ROLLBACK")
+        released.set()
+
+    loop.call_later(0.05, let_go)
     cancelled_at = loop.time()
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
         await writing
     assert loop.time() - cancelled_at < 0.5
-    await asyncio.sleep(0.1)
+    await released.wait()
     raw.close()
     writer = sqlite_storage._inline._writer_connection().connection.dbapi_connection
     assert isinstance(writer, sqlite3.Connection)
