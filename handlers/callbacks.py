@@ -133,6 +133,14 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
+    # Conversations ("v"): a member answering a coordinator or lead, and back.
+    CONV_ANSWER = "va"
+    CONV_MEMBER_END = "ve"
+    CONV_REPLY = "vr"
+    CONV_STAFF_END = "vx"
+    CONV_WRITE = "vw"
+    CONV_SEND_LOOSE = "vs"
+    CONV_DROP_LOOSE = "vn"
 
 
 _ACTIONS = frozenset(action.value for action in Action)

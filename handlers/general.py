@@ -14,7 +14,17 @@ from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.roles import Role
 from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, say
-from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
+from handlers import (
+    account,
+    broadcast,
+    conversations,
+    groups,
+    inbox,
+    prompts,
+    safety,
+    sessions,
+    share,
+)
 from handlers import actions as loop_actions
 from handlers.common import chat_id, respond, sender_id
 
@@ -37,6 +47,9 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,
+    # Conversations: a member's answer, a lead's message to the person of an alert
+    conversations.ANSWER_STEP: conversations.conversation_answer_typed,
+    conversations.WRITE_STEP: conversations.conversation_write_typed,
 }
 
 
@@ -66,9 +79,16 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     """Give typed words to the step waiting for them, if any."""
     message = update.effective_message
     step = await context.services.membership.current_step(sender_id(update))
+    words = message.text if message is not None else None
+    if words is not None and await conversations.conversation_reply_received(
+        update, context, words
+    ):
+        return  # a reply to a coordinator's or lead's message: their answer
     if message is None or message.text is None or step is None or step.step not in _STEPS:
         # Words that suggest risk get help at once, whatever else is going on.
-        if not await safety.offer_help(update, context, message.text if message else None):
+        if not await safety.offer_help(update, context, words) and not (
+            words and await conversations.loose_words_received(update, context, words)
+        ):
             await other_message(update, context)
         return
     if step.step not in STAGES:  # sharing raises its own alerts, naming the group

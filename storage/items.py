@@ -389,6 +389,8 @@ class RiskAlertRow:
     words: str | None
     state: str
     ask_until: datetime
+    # The writer's chat id, sealed: how a lead writes to them without learning who they are.
+    return_address: str | None = None
 
 
 class RiskAlertsRepo:
@@ -398,7 +400,13 @@ class RiskAlertsRepo:
         self._conn = conn
 
     async def create(
-        self, alert_id: str, group_id: int | None, pseudonym: str, words: str, ask_until: datetime
+        self,
+        alert_id: str,
+        group_id: int | None,
+        pseudonym: str,
+        words: str,
+        ask_until: datetime,
+        return_address: str | None = None,
     ) -> None:
         """Store a new alert, asked."""
         await self._conn.execute(
@@ -409,6 +417,7 @@ class RiskAlertsRepo:
                 words=words,
                 state="asked",
                 ask_until=ask_until,
+                return_address=return_address,
             )
         )
 

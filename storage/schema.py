@@ -387,6 +387,9 @@ risk_alert = Table(
     # asked -> named | unnamed
     Column("state", String(8), nullable=False),
     Column("ask_until", UTC_TIME, nullable=False),
+    # The writer's chat id, sealed: the one way back to them (migration 0007), so a lead
+    # can write to them through Chorus without learning who they are.
+    Column("return_address", Text, nullable=True),
     Index("ix_risk_alert_state_ask_until", "state", "ask_until"),
 )
 
@@ -503,6 +506,8 @@ contributor_update = Table(
     # pending -> queued (in an outbox row) | dropped (item withdrawn, author gone)
     Column("state", String(8), nullable=False, server_default="pending"),
     Column("queued_at", UTC_TIME, nullable=True),
+    # A coordinator's reply that opened a conversation the author can answer (migration 0007).
+    Column("conversation_id", String(16), nullable=True),
     Index("ix_contributor_update_state_due", "state", "due_at"),
     Index("ix_contributor_update_person", "person_id", "state"),
     Index("ix_contributor_update_pseudonym", "pseudonym", "state"),
@@ -539,4 +544,55 @@ loop_run = Table(
     Column("name", String(20), primary_key=True),
     Column("last_on", Date, nullable=False),
     Column("last_at", UTC_TIME, nullable=False),
+)
+
+# Conversations (migration 0007): a coordinator's reply to an item, or a lead writing to the
+# person of a risk alert, that the member can answer. The member's side is a person (named
+# items) or a pseudonym (anonymous items, alerts); an alert's member is reached only through
+# its sealed return address, an item's through the item's own. Never a Telegram id.
+conversation = Table(
+    "conversation",
+    metadata,
+    # Random letters (they travel in buttons), never a number that counts conversations.
+    Column("id", String(16), primary_key=True),
+    # item | alert
+    Column("kind", String(8), nullable=False),
+    Column("item_id", BigInteger, ForeignKey("item.id", ondelete="CASCADE"), nullable=True),
+    Column(
+        "alert_id", String(16), ForeignKey("risk_alert.id", ondelete="CASCADE"), nullable=True
+    ),
+    Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
+    Column("pseudonym", String(64), nullable=True),
+    Column("return_address", Text, nullable=True),
+    # For an alert: the lead the person's answers go to (the last who wrote).
+    Column("staff_id", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    # open | closed
+    Column("state", String(8), nullable=False),
+    # member | staff, once closed
+    Column("closed_by", String(8), nullable=True),
+    Column("opened_at", UTC_TIME, nullable=False),
+    Column("closed_at", UTC_TIME, nullable=True),
+    Index("ix_conversation_item", "item_id"),
+    Index("ix_conversation_alert", "alert_id"),
+    Index("ix_conversation_person", "person_id", "state"),
+    Index("ix_conversation_pseudonym", "pseudonym", "state"),
+)
+
+# What was said in a conversation, sealed. `direction`: in (from the member) | out (from a
+# coordinator or lead, who is `by_person`). The member is never named here.
+conversation_message = Table(
+    "conversation_message",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "conversation_id",
+        String(16),
+        ForeignKey("conversation.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("direction", String(4), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("by_person", Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    Column("at", UTC_TIME, nullable=False),
+    Index("ix_conversation_message_conversation", "conversation_id", "id"),
 )

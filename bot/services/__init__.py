@@ -11,6 +11,7 @@ from bot.crypto import Sealer
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
+from bot.services.conversations import Conversations
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.membership import Membership
@@ -49,6 +50,7 @@ class Services:
     nudges: Nudges
     you_said: YouSaid
     sessions: Sessions
+    conversations: Conversations
 
     @classmethod
     def build(
@@ -64,7 +66,8 @@ class Services:
         """Build the services over one storage, clock and secret key, in the local zone."""
         safety = Safety(storage, clock, sealer, admin_ids, helplines)
         updates = ContributorUpdates(storage, clock, sealer)
-        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
+        conversations = Conversations(storage, clock, sealer, admin_ids, updates)
+        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
         sessions = Sessions(storage, clock, admin_ids, sharing)
         return cls(
@@ -84,4 +87,5 @@ class Services:
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer),
             sessions=sessions,
+            conversations=conversations,
         )

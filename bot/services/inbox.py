@@ -10,8 +10,9 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -24,6 +25,9 @@ from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
 from storage.repositories import GroupRow, PersonRow, Tx
+
+if TYPE_CHECKING:
+    from bot.services.conversations import Conversations, Line
 
 EVENT_PURPOSE = "item.event"
 MEDIA_PURPOSE = "item.media"
@@ -68,6 +72,9 @@ class Card:
     # Named items: the name the author chose ("" for no name); None for anonymous ones.
     author: str | None
     waited_days: int
+    # The conversation with its author, oldest message first, and whether it is open.
+    talk: list[Line] = field(default_factory=list)
+    talk_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,7 @@ class Inbox:
         sealer: Sealer,
         updates: ContributorUpdates,
         zone: ZoneInfo,
+        conversations: Conversations | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
@@ -153,6 +161,7 @@ class Inbox:
         self._sealer = sealer
         self._updates = updates
         self._zone = zone
+        self._conversations = conversations
 
     def today(self) -> date:
         """Today's local date."""
@@ -331,7 +340,8 @@ class Inbox:
         return Done.DONE
 
     async def reply(self, telegram_id: int, item_id: int, text: str) -> Done:
-        """Send the author a reply (the item's status does not change)."""
+        """Send the author a reply they can answer. A reply counts as acknowledging an item
+        not yet acknowledged; otherwise its status does not change."""
         line = _reply_line(text)
         if isinstance(line, Done):
             return line
@@ -345,7 +355,12 @@ class Inbox:
             event_id = await tx.loop.add_event(
                 EventNew(item.id, "reply", now, person, text=sealed)
             )
-            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+            talk = None
+            if self._conversations is not None:
+                talk = await self._conversations.open_for_item(tx, item, person, text.strip(), now)
+            if item.status == "received":
+                await tx.loop.set_status(item.id, "acknowledged")
+            await self._updates.queue(tx, item, line, f"e{event_id}", now, talk)
         return Done.DONE
 
     async def outcome_days(self, telegram_id: int, group_id: int) -> int | None:
@@ -400,7 +415,13 @@ class Inbox:
             person: PersonRow | None = await tx.people.get(item.person_id)
             author = (person.display_name if person else None) or ""
         waited = (self.today() - item.given_on).days
-        return Card(item, group, self._updates.words_of(item), author, max(0, waited))
+        talk: list[Line] = []
+        talk_open = False
+        if self._conversations is not None:
+            talk, talk_open = await self._conversations.history(tx, item.id)
+        return Card(
+            item, group, self._updates.words_of(item), author, max(0, waited), talk, talk_open
+        )
 
 
 def _checked(text: str) -> str | Done:

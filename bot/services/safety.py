@@ -24,8 +24,8 @@ from pathlib import Path
 from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import Payload, seal_payload
-from bot.texts import Raw, say
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
+from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
 from storage.repositories import OutboxNew, Tx
@@ -62,6 +62,15 @@ def suggests_risk(text: str | None) -> bool:
         return False
     padded = f" {normalise(text)} "
     return any(f" {phrase} " in padded for phrase in phrases())
+
+
+def _alert_buttons(alert: RiskAlertRow) -> list[list[tuple[str, str]]]:
+    """The buttons under a lead's alert: write to the person through Chorus."""
+    if alert.return_address is None:
+        return []
+    from handlers.callbacks import Action, encode  # the handlers import this module
+
+    return [[(label(texts.BUTTON_WRITE_TO_THEM), encode(Action.CONV_WRITE, alert.id))]]
 
 
 class AnswerOutcome(enum.Enum):
@@ -114,6 +123,9 @@ class Safety:
             self._sealer.pseudonym(telegram_id),
             self._sealer.seal(words, WORDS_PURPOSE),
             now + ANSWER_WITHIN,
+            # In a private chat the chat id is the Telegram id; sealed, as an anonymous
+            # item's return address is, so a lead can write back without learning who.
+            self._sealer.seal(str(telegram_id), RETURN_ADDRESS_PURPOSE),
         )
         return alert_id
 
@@ -186,7 +198,7 @@ class Safety:
             text = say(texts.SAFETY_ALERT_NAMED, who=Raw(identity), group=group_name, words=words)
         else:
             text = say(texts.SAFETY_ALERT_UNNAMED, group=group_name, words=words)
-        payload = seal_payload(self._sealer, Payload(text))
+        payload = seal_payload(self._sealer, Payload(text, _alert_buttons(alert)))
         recipients = [lead.person_id for lead in await tx.leads.all()]
         if not recipients:
             # Nobody is marked as lead: the organisation's admins must hear of it instead.

@@ -88,7 +88,9 @@ async def test_no_tells_the_lead_without_identity(
     assert "how to kill myself" in alert["text"] and "Carers group" in alert["text"]
     assert "who they are is not shared" in alert["text"]
     assert "M802" not in alert["text"] and "802" not in alert["html"]
-    assert fake.buttons(alert) == []
+    # One way to act: writing to them through Chorus, by the alert alone, not by who.
+    [(text, data)] = fake.buttons(alert)
+    assert text == "Write to them" and "802" not in data
 
 
 async def test_ordinary_words_get_no_safety_reply(fake: FakeBotApi, seeded: RunningChorus) -> None:

@@ -127,6 +127,13 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (2,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.CONV_ANSWER: ("a" * 12,),
+    Action.CONV_MEMBER_END: ("a" * 12,),
+    Action.CONV_REPLY: ("a" * 12,),
+    Action.CONV_STAFF_END: ("a" * 12,),
+    Action.CONV_WRITE: (LONGEST_ALERT,),
+    Action.CONV_SEND_LOOSE: (),
+    Action.CONV_DROP_LOOSE: (),
 }
 
 
