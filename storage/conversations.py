@@ -192,6 +192,8 @@ class ConversationsRepo:
 
     async def forget_item(self, item_id: int) -> int:
         """Erase the conversations about an item (it was taken back); how many."""
-        c = schema.conversation
+        c, m = schema.conversation, schema.conversation_message
+        ids = select(c.c.id).where(c.c.item_id == item_id).scalar_subquery()
+        await self._conn.execute(delete(m).where(m.c.conversation_id.in_(ids)))
         result = await self._conn.execute(delete(c).where(c.c.item_id == item_id))
         return int(result.rowcount or 0)
