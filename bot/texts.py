@@ -638,6 +638,9 @@ CONVERSATION_YOU_ENDED = N_(
     "Okay, the conversation has ended. Thank you for your time. /help shows what else you "
     "can do."
 )
+CONVERSATION_HINT = N_(
+    "You can answer with the Reply button, or by replying to this message. {reader}"
+)
 CONVERSATION_LOOSE_ASK = N_("Would you like me to send this as your answer?\n{reader}")
 CONVERSATION_LOOSE_DROPPED = N_("Okay, I haven't sent it. No one else has seen it.")
 CONVERSATION_FROM_LEAD = N_(

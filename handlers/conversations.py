@@ -7,12 +7,28 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.conversations import ANSWER_STEP, TEXT_MAX, WRITE_STEP, Reader, Result, Said
+from bot.services.conversations import (
+    ANSWER_STEP,
+    TEXT_MAX,
+    WRITE_STEP,
+    Reader,
+    Result,
+    Said,
+    reader_words,
+)
 from bot.services.roles import Role
 from bot.texts import Raw, label, say
 from handlers import callbacks, inbox, safety
 from handlers.callbacks import Action
-from handlers.common import button_args, chat_id, coordinators_only, keyboard, send, sender_id
+from handlers.common import (
+    button_args,
+    chat_id,
+    coordinators_only,
+    keyboard,
+    respond,
+    send,
+    sender_id,
+)
 
 __all__ = ["ANSWER_STEP", "WRITE_STEP"]
 
@@ -28,11 +44,7 @@ _SAID = {
 
 def reader_line(reader: Reader | None) -> Raw:
     """Who will read the member's words, in one plain line."""
-    if reader is None or reader.alert:
-        return say(texts.CONVERSATION_READER_LEAD)
-    if reader.anonymous:
-        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
-    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
+    return reader_words(reader)
 
 
 def answered_conversation(message: Message | None) -> str | None:
@@ -107,13 +119,13 @@ async def loose_words_received(update: Update, context: ChorusContext, text: str
 async def conversation_send_loose_tapped(update: Update, context: ChorusContext) -> None:
     """Send the words typed outside any step as the member's answer."""
     result = await context.services.conversations.send_loose(sender_id(update))
-    await _after_answer(update, result)
+    await _after_answer(update, result, replace=True)
 
 
 async def conversation_drop_loose_tapped(update: Update, context: ChorusContext) -> None:
     """Do not send the words typed outside any step."""
     await context.services.steps.clear(sender_id(update))
-    await _new(update, say(texts.CONVERSATION_LOOSE_DROPPED))
+    await respond(update, say(texts.CONVERSATION_LOOSE_DROPPED))
 
 
 async def conversation_member_end_tapped(update: Update, context: ChorusContext) -> None:
@@ -185,11 +197,13 @@ async def conversation_staff_end_tapped(update: Update, context: ChorusContext) 
 # --- Helpers -----------------------------------------------------------------------------
 
 
-async def _after_answer(update: Update, result: Result) -> None:
+async def _after_answer(update: Update, result: Result, replace: bool = False) -> None:
+    """Say the answer went, or why not; `replace` the message whose button was tapped."""
+    answer = respond if replace else _new
     if result.said is Said.DONE:
-        await _new(update, say(texts.CONVERSATION_SENT, reader=reader_line(result.reader)))
+        await answer(update, say(texts.CONVERSATION_SENT, reader=reader_line(result.reader)))
         return
-    await _new(update, _refusal(result))
+    await answer(update, _refusal(result))
 
 
 def _ended(result: Result, done: str) -> Raw:

@@ -285,7 +285,8 @@ class ContributorUpdates:
         wanted = {r.conversation_id for rows in live.values() for r in rows if r.conversation_id}
         if not wanted:
             return messages
-        from bot.services.conversations import member_buttons  # it imports this module
+        # Imported here: that module imports this one.
+        from bot.services.conversations import conversation_hint, member_buttons
 
         still_open = await tx.conversations.open_ids(sorted(wanted))
         by_key = {
@@ -298,7 +299,9 @@ class ContributorUpdates:
             if chosen:
                 payload = open_payload(self._sealer, message.payload)
                 buttons = [row for c in chosen if c for row in member_buttons(c)]
-                sealed = seal_payload(self._sealer, Payload(payload.text, buttons))
+                hint = await conversation_hint(tx, chosen[0] or "")
+                text = Raw(payload.text + "\n\n" + hint) if hint else payload.text
+                sealed = seal_payload(self._sealer, Payload(text, buttons))
                 message = replace(message, payload=sealed)
             answerable.append(message)
         return answerable

@@ -100,6 +100,29 @@ def member_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
     ]
 
 
+def reader_words(reader: Reader | None) -> Raw:
+    """Who will read the member's words, in one plain line."""
+    if reader is None or reader.alert:
+        return say(texts.CONVERSATION_READER_LEAD)
+    if reader.anonymous:
+        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
+    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
+
+
+async def item_hint(tx: Tx, item: LoopItem) -> Raw:
+    """Under a coordinator's reply: how to answer it, and who will read the answer."""
+    group = await tx.groups.get(item.group_id)
+    reader = Reader(False, group.name if group else None, item.person_id is None)
+    return say(texts.CONVERSATION_HINT, reader=reader_words(reader))
+
+
+async def conversation_hint(tx: Tx, conversation_id: str) -> Raw | None:
+    """`item_hint` for an item's conversation (None for anything else)."""
+    found = await tx.conversations.get(conversation_id)
+    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
+    return await item_hint(tx, item) if item is not None else None
+
+
 def _staff_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
     return [
         [

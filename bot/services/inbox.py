@@ -308,7 +308,7 @@ class Inbox:
 
     async def preview_reply(self, telegram_id: int, item_id: int, text: str) -> Preview:
         """The reply exactly as the author will read it."""
-        return await self._preview(telegram_id, item_id, _reply_line(text))
+        return await self._preview(telegram_id, item_id, _reply_line(text), answerable=True)
 
     async def record_outcome(
         self, telegram_id: int, item_id: int, outcome: Outcome, text: str, due_on: date | None
@@ -380,14 +380,22 @@ class Inbox:
             await tx.loop.set_outcome_days(group_id, days)
         return True
 
-    async def _preview(self, telegram_id: int, item_id: int, line: Raw | Done) -> Preview:
+    async def _preview(
+        self, telegram_id: int, item_id: int, line: Raw | Done, answerable: bool = False
+    ) -> Preview:
         if isinstance(line, Done):
             return Preview(line)
         async with self._storage.read() as tx:
             item = await self._visible_item(tx, telegram_id, item_id)
-        if item is None:
-            return Preview(Done.GONE)
-        return Preview(Done.DONE, say(texts.UPDATE_ONE, block=self._updates.block([item], line)))
+            if item is None:
+                return Preview(Done.GONE)
+            text = say(texts.UPDATE_ONE, block=self._updates.block([item], line))
+            if answerable and self._conversations is not None:
+                # A reply opens a conversation: the author reads how to answer it, too.
+                from bot.services.conversations import item_hint  # it imports this module
+
+                text = Raw(text + "\n\n" + await item_hint(tx, item))
+        return Preview(Done.DONE, text)
 
     async def _guard(
         self, tx: Tx, telegram_id: int, item_id: int

@@ -94,6 +94,9 @@ async def test_a_member_answers_a_reply_on_a_named_item(fake: FakeBotApi, tmp_pa
         heard = await _reply_from_inbox(fake, coordinator, "Can I give you a call today?")
         assert "wrote back" in heard["text"]
         assert [text for text, _ in fake.buttons(heard)] == ["Reply", "End conversation"]
+        # Who will read an answer, said where the member writes it.
+        assert "You can answer with the Reply button, or by replying" in heard["text"]
+        assert "will read your answer, with your name" in heard["text"]
 
         ask = await author.tap("Reply", heard)
         assert "The coordinators of Carers will read your answer, with your name." in ask["text"]
@@ -132,6 +135,7 @@ async def test_a_member_answers_a_reply_on_an_anonymous_item_without_being_known
         coordinator, author = Phone(fake, COORDINATOR), Phone(fake, AUTHOR)
         heard = await _reply_from_inbox(fake, coordinator, "Which form was the worst?")
         started = time.monotonic()
+        assert "They won't see who you are." in heard["text"]
         # Replying to the message, without the button.
         sent = await author.reply("The housing benefit one", heard)
         assert "They won't see who you are." in sent["text"]
