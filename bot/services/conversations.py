@@ -475,9 +475,10 @@ class Conversations:
             name = (person.display_name if person else None) or label(texts.UNNAMED_MEMBER)
             who = say(texts.CARD_NAMED, name=name)
         words = self._updates.words_of(item)
+        kind = kind_words(item.kind)
         return say(
             texts.CONVERSATION_ABOUT_ITEM,
-            kind=kind_words(item.kind),
+            kind=Raw(kind[:1].lower() + kind[1:]),  # mid-sentence: "An answer about feedback"
             who=who,
             date=day_words(item.given_on),
             group=group.name if group else "",

@@ -383,3 +383,26 @@ async def test_only_a_lead_can_write_to_the_person_of_an_alert(
     await other.send("/help")
     refused = await other.tap_data(data)
     assert "only a group's coordinator" in refused["text"]
+
+
+async def test_a_person_who_blocked_the_bot_is_not_written_to_and_the_lead_is_told(
+    fake: FakeBotApi, with_lead: RunningChorus, tmp_path: Path
+) -> None:
+    member, lead = Phone(fake, 802), Phone(fake, LEAD)
+    alert = await _alert(fake, member, "No, thank you")
+    fake.blocked.add(member.id)
+    await lead.tap("Write to them", alert)
+    await lead.send("Are you okay?")
+    deadline = time.monotonic() + 10
+    while not rows(tmp_path, "SELECT id FROM person WHERE unreachable_at IS NOT NULL"):
+        assert time.monotonic() < deadline, "the blocked send was never tried"
+        await asyncio.sleep(0.02)
+
+    again = await lead.tap("Write to them", alert)
+    assert "Type your message" in again["text"]
+    told = await lead.send("I'll try again tomorrow")
+    assert "Chorus can't reach them right now" in told["text"]
+    assert "802" not in told["text"]
+    # Nothing the lead wrote is lost: both messages are kept with the conversation.
+    kept = rows(tmp_path, "SELECT direction FROM conversation_message")
+    assert [row["direction"] for row in kept] == ["out", "out"]
