@@ -861,6 +861,10 @@ INBOX_ACKNOWLEDGED = N_("Acknowledged. They'll hear that their words were read."
 INBOX_CONSIDERING = N_("Done. They'll hear that you're considering it.")
 INBOX_MEETING_SAVED = N_("Saved. They'll hear which meeting it goes to.")
 INBOX_SENT = N_("Sent. They'll hear it in the way they chose to hear back.")
+INBOX_SENT_HELD = N_(
+    "Saved. They can't be reached right now (they may have stopped the bot), so it will "
+    "wait for them and reach them if they come back."
+)
 INBOX_DISCARDED = N_("Okay, nothing was sent.")
 MEETING_ASK = N_(
     "Which meeting is it going to, and when? Type the name and the date, like this: "

@@ -44,6 +44,7 @@ DONE_REPLIES = {
     Done.TOO_LONG: texts.INBOX_TOO_LONG,
     Done.BAD_DATE: texts.INBOX_BAD_DATE,
     Done.PAST_DATE: texts.INBOX_PAST_DATE,
+    Done.HELD: texts.INBOX_SENT_HELD,
 }
 _FILTER_LABELS = {
     InboxFilter.NEW: texts.BUTTON_FILTER_NEW,

@@ -186,6 +186,17 @@ class Conversations:
         await tx.conversations.add_message(conversation_id, "out", sealed, by_person, now)
         return conversation_id
 
+    async def reachable(self, tx: Tx, item: LoopItem) -> bool:
+        """False if the item's author has stopped or blocked the bot (updates then wait)."""
+        if item.person_id is not None:
+            person = await tx.people.get(item.person_id)
+        elif item.return_address is not None:
+            chat = open_return_address(self._sealer, item.return_address)
+            person = await tx.people.by_telegram_id(chat) if chat is not None else None
+        else:
+            return False
+        return person is not None and person.unreachable_at is None
+
     async def history(self, tx: Tx, item_id: int) -> tuple[list[Line], bool]:
         """The latest messages about an item, oldest first, and whether it is still open."""
         found = await tx.conversations.latest_of_item(item_id)

@@ -60,6 +60,8 @@ class Done(enum.Enum):
     TOO_LONG = "too_long"
     BAD_DATE = "bad_date"
     PAST_DATE = "past_date"
+    # Done, but its author cannot be reached now (they stopped the bot): it waits for them.
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -355,13 +357,14 @@ class Inbox:
             event_id = await tx.loop.add_event(
                 EventNew(item.id, "reply", now, person, text=sealed)
             )
-            talk = None
+            talk, reachable = None, True
             if self._conversations is not None:
                 talk = await self._conversations.open_for_item(tx, item, person, text.strip(), now)
+                reachable = await self._conversations.reachable(tx, item)
             if item.status == "received":
                 await tx.loop.set_status(item.id, "acknowledged")
             await self._updates.queue(tx, item, line, f"e{event_id}", now, talk)
-        return Done.DONE
+        return Done.DONE if reachable else Done.HELD
 
     async def outcome_days(self, telegram_id: int, group_id: int) -> int | None:
         """Days without an outcome before the group's coordinators are nudged."""

@@ -276,3 +276,17 @@ async def test_a_lead_is_told_when_the_person_cannot_be_reached(
     assert await _count(storage, schema.outbox, schema.outbox.c.kind == "conversation") == 0
     # What the lead wrote is kept with the conversation.
     assert await _count(storage, schema.conversation_message) == 1
+
+
+async def test_a_reply_to_someone_who_stopped_the_bot_waits_for_them(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    named, anonymous = await _setup(services, storage, clock)
+    async with storage.transaction() as tx:
+        ann = await tx.people.by_telegram_id(ANN)
+        assert ann is not None
+        await tx.people.mark_unreachable(ann.id, clock.now())
+    assert await services.inbox.reply(COORDINATOR, named, "Are you there?") is Done.HELD
+    assert await services.inbox.reply(COORDINATOR, anonymous, "And you?") is Done.HELD
+    pending = schema.contributor_update.c.state == "pending"
+    assert await _count(storage, schema.contributor_update, pending) == 2
