@@ -391,6 +391,9 @@ def _item_keys(card: Card, next_key: tuple[str, str]) -> list[list[tuple[str, st
         ],
         [key(texts.BUTTON_REPLY, Action.INBOX_REPLY), next_key],
     ]
+    if card.talk_open is not None:
+        end = callbacks.encode(Action.CONV_STAFF_END, card.talk_open)
+        rows.append([(label(texts.BUTTON_CONVERSATION_END), end)])
     return rows
 
 

@@ -197,17 +197,18 @@ class Conversations:
             return False
         return person is not None and person.unreachable_at is None
 
-    async def history(self, tx: Tx, item_id: int) -> tuple[list[Line], bool]:
-        """The latest messages about an item, oldest first, and whether it is still open."""
+    async def history(self, tx: Tx, item_id: int) -> tuple[list[Line], str | None]:
+        """The latest messages about an item, oldest first, and the conversation's id while
+        it is open (None once ended, or if there is none)."""
         found = await tx.conversations.latest_of_item(item_id)
         if found is None:
-            return [], False
+            return [], None
         lines = []
         for message in await tx.conversations.messages(found.id, HISTORY_SHOWN):
             words = self._open(message.text)
             if words is not None:
                 lines.append(Line(message.direction == "in", words, message.at))
-        return lines, found.is_open
+        return lines, found.id if found.is_open else None
 
     # --- The member's side ------------------------------------------------------------------
 

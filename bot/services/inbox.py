@@ -74,9 +74,9 @@ class Card:
     # Named items: the name the author chose ("" for no name); None for anonymous ones.
     author: str | None
     waited_days: int
-    # The conversation with its author, oldest message first, and whether it is open.
+    # The conversation with its author, oldest message first, and its id while it is open.
     talk: list[Line] = field(default_factory=list)
-    talk_open: bool = False
+    talk_open: str | None = None
 
 
 @dataclass(frozen=True)
@@ -427,7 +427,7 @@ class Inbox:
             author = (person.display_name if person else None) or ""
         waited = (self.today() - item.given_on).days
         talk: list[Line] = []
-        talk_open = False
+        talk_open = None
         if self._conversations is not None:
             talk, talk_open = await self._conversations.history(tx, item.id)
         return Card(

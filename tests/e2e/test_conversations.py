@@ -219,6 +219,15 @@ async def test_an_answer_after_the_coordinator_ends_it_is_kindly_refused(
         await author.reply("Go on", reopened)
         await _sent_since(fake, COORDINATOR, started, "Go on")
 
+        # Ended from the inbox this time.
+        card = await coordinator.send("/inbox")
+        assert "Conversation (open)" in card["text"]
+        ended = await coordinator.tap("End conversation", card)
+        assert "the conversation has ended" in ended["text"]
+        card = await coordinator.send("/inbox")
+        assert "Conversation (ended)" in card["text"] and "They said: “Go on”" in card["text"]
+        assert not any("End conversation" in text for text, _ in fake.buttons(card))
+
 
 async def test_the_member_ends_it_and_the_coordinators_are_told(
     fake: FakeBotApi, tmp_path: Path
