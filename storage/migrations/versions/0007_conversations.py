@@ -92,6 +92,13 @@ def upgrade() -> None:
             "ix_conversation_message_conversation", ["conversation_id", "id"], unique=False
         )
 
+    # An item already replied to, or gathered into an action, no longer waits to be
+    # acknowledged.
+    op.execute(
+        "UPDATE item SET status = 'acknowledged' WHERE status = 'received' AND id IN "
+        "(SELECT item_id FROM item_event WHERE kind IN ('reply', 'linked'))"
+    )
+
 
 def downgrade() -> None:
     with op.batch_alter_table("conversation_message", schema=None) as batch_op:
