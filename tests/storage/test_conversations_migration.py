@@ -47,6 +47,8 @@ def test_items_replied_to_or_linked_before_no_longer_wait(tmp_path: Path) -> Non
                 {"id": item_id, "kind": kind},
             )
         _upgrade(conn, "0007")
-        statuses = dict(conn.execute(text("SELECT id, status FROM item ORDER BY id")).all())
+        statuses: dict[int, str] = dict(
+            conn.execute(text("SELECT id, status FROM item ORDER BY id")).all()
+        )
     engine.dispose()
     assert statuses == {11: "acknowledged", 12: "acknowledged", 13: "received"}
