@@ -235,7 +235,8 @@ class Conversations:
                 await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
                 return Result(found)
             sealed = self._sealer.seal(checked, WORDS_PURPOSE)
-            message_id = await tx.conversations.add_message(found.id, "in", sealed, None, now)
+            at = _kept_time(found, now)
+            message_id = await tx.conversations.add_message(found.id, "in", sealed, None, at)
             await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
             about = await self._about(tx, found)
             if about is None:
@@ -289,7 +290,7 @@ class Conversations:
             found = await self._own(tx, telegram_id, conversation_id)
             if isinstance(found, Said):
                 return Result(found)
-            await tx.conversations.close(found.id, "member", now)
+            await tx.conversations.close(found.id, "member", _kept_time(found, now))
             await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
             about = await self._about(tx, found)
             if about is not None:
@@ -552,6 +553,14 @@ class Conversations:
         except SealError:
             logger.error("conversation words could not be opened")
             return None
+
+
+def _kept_time(found: ConversationRow, now: datetime) -> datetime:
+    """When a member did something, as kept: for someone not named, the day only, as for
+    their items, so the database does not record when they were about."""
+    if found.person_id is not None:
+        return now
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _new_id() -> str:

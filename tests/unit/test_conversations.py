@@ -98,6 +98,8 @@ async def test_a_reply_opens_a_conversation_only_its_author_can_answer(
         ).all()
         coordinator = await tx.people.by_telegram_id(COORDINATOR)
     assert [m.direction for m in messages] == ["out", "in"]
+    # The anonymous member's answer is kept with its day only.
+    assert messages[1].at == clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
     assert all(m.text.startswith("v1.") and "blue" not in m.text for m in messages)
     assert messages[1].by_person is None
     # Only the group's coordinator hears it, without who said it.
