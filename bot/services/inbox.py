@@ -428,7 +428,8 @@ class Inbox:
         waited = (self.today() - item.given_on).days
         talk: list[Line] = []
         talk_open = None
-        if self._conversations is not None:
+        if self._conversations is not None and named:
+            # Only the coordinators read a conversation (members are told so), not observers.
             talk, talk_open = await self._conversations.history(tx, item.id)
         return Card(
             item, group, self._updates.words_of(item), author, max(0, waited), talk, talk_open

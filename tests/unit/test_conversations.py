@@ -18,7 +18,7 @@ from storage.loop import InboxFilter
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 
-COORDINATOR, ELSEWHERE, ANN, BEN, LEAD = 4300, 4301, 4302, 4303, 4304
+COORDINATOR, ELSEWHERE, ANN, BEN, LEAD, OBSERVER = 4300, 4301, 4302, 4303, 4304, 4305
 
 
 async def _setup(services: Services, storage: Storage, clock: FakeClock) -> list[int]:
@@ -36,6 +36,8 @@ async def _setup(services: Services, storage: Storage, clock: FakeClock) -> list
         await tx.groups.add_coordinator(group.id, people[COORDINATOR].id)
         await tx.groups.add_coordinator(other.id, people[ELSEWHERE].id)
         await tx.leads.mark(people[LEAD].id, True, now)
+        observer = await tx.people.ensure(OBSERVER, OBSERVER, "Obi", now)
+        await tx.observers.add(group.id, observer.id, now)
         for member in (ANN, BEN):
             person = await tx.people.ensure(member, member, f"M{member}", now)
             await tx.groups.add_member(group.id, person.id, now)
@@ -114,6 +116,10 @@ async def test_a_reply_opens_a_conversation_only_its_author_can_answer(
         (False, "Which form?"),
         (True, "The blue one"),
     ]
+    # Observers read the item, never the conversation.
+    watched = await services.inbox.view(OBSERVER, card.group.id, InboxFilter.WAITING)
+    assert watched is not None and watched.card is not None and not watched.may_act
+    assert watched.card.item.id == anonymous and watched.card.talk == []
     # The named item has no conversation of its own yet.
     named_card = await services.inbox.card(COORDINATOR, named)
     assert named_card is not None and named_card.talk == []
