@@ -47,14 +47,15 @@ def reader_line(reader: Reader | None) -> Raw:
     return reader_words(reader)
 
 
-def answered_conversation(message: Message | None) -> str | None:
-    """The conversation a message replies to: the one whose Reply button it carries."""
+def answered_conversation(message: Message | None, action: Action) -> str | None:
+    """The conversation a message replies to: the one whose button (`action`: the member's
+    or the coordinators' Reply) the message replied to carries."""
     replied = message.reply_to_message if message is not None else None
     markup = replied.reply_markup if replied is not None else None
     for row in markup.inline_keyboard if markup is not None else ():
         for button in row:
             data = button.callback_data if isinstance(button.callback_data, str) else None
-            if data and data.startswith(Action.CONV_ANSWER.value + ":"):
+            if data and data.startswith(action.value + ":"):
                 values = callbacks.args(data)
                 return values[0] if values else None
     return None
@@ -87,9 +88,9 @@ async def conversation_answer_typed(update: Update, context: ChorusContext, text
 
 async def conversation_reply_received(update: Update, context: ChorusContext, text: str) -> bool:
     """Words sent as a reply to a message the member can answer; True if they were taken."""
-    target = answered_conversation(update.effective_message)
+    target = answered_conversation(update.effective_message, Action.CONV_ANSWER)
     if target is None:
-        return False
+        return await _staff_reply_received(update, context, text)
     await safety.offer_help(update, context, text)  # help first, whatever else happens
     result = await context.services.conversations.answer(sender_id(update), target, text)
     await _after_answer(update, result)
@@ -183,6 +184,28 @@ async def conversation_write_typed(update: Update, context: ChorusContext, text:
         await send(update, say(texts.CONVERSATION_WRITE_SENT), _end_keys(target))
         return
     await send(update, _refusal(result))
+
+
+async def _staff_reply_received(update: Update, context: ChorusContext, text: str) -> bool:
+    """A coordinator's or lead's words sent as a reply to a member's answer: the inbox's
+    reply (previewed) for an item, a message for an alert; True if they were taken."""
+    target = answered_conversation(update.effective_message, Action.CONV_REPLY)
+    if target is None:
+        return False
+    who, chat = sender_id(update), chat_id(update)
+    if await context.services.roles.role_of(who) < Role.COORDINATOR:
+        await send(update, say(texts.ONLY_COORDINATORS))
+        return True
+    result = await context.services.conversations.start_reply(who, chat, target)
+    if result.said is not Said.DONE or result.conversation_id is None:
+        await send(update, _refusal(result))
+    elif result.reader is None:  # an item: shown as its author will read it, before it goes
+        draft = {"item": result.conversation_id, "step": inbox.REPLY_STEP}
+        await context.services.steps.begin(who, chat, inbox.REPLY_STEP, draft)
+        await inbox.reply_typed(update, context, text)
+    else:
+        await conversation_write_typed(update, context, text)
+    return True
 
 
 @coordinators_only

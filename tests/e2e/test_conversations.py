@@ -144,6 +144,14 @@ async def test_a_member_answers_a_reply_on_an_anonymous_item_without_being_known
         card = await coordinator.send("/inbox")
         assert "They said: “The housing benefit one”" in card["text"]
 
+        # The coordinator answers by replying to the answer: previewed, then sent.
+        started = time.monotonic()
+        await coordinator.reply("Thank you, we'll look at that one first", answer)
+        confirm = await _sent_since(fake, COORDINATOR, started, "exactly what they will read")
+        await coordinator.tap("Send it", confirm)
+        again = await _sent_since(fake, AUTHOR, started, "we'll look at that one first")
+        assert [text for text, _ in fake.buttons(again)] == ["Reply", "End conversation"]
+
         for text in coordinator.texts():
             assert str(AUTHOR) not in text and "M5101" not in text and "Person5101" not in text
         for _, data in fake.buttons(answer):
@@ -335,6 +343,10 @@ async def test_the_lead_writes_to_a_named_person_and_they_answer(
     assert "Only the safeguarding lead will read your answer." in answered["text"]
     answer = await _sent_since(fake, LEAD, started, "yes please, after 2")
     assert "An answer" in answer["text"]
+    # The lead answers by replying to it.
+    started = time.monotonic()
+    await lead.reply("I'll call at 2:30", answer)
+    await _sent_since(fake, member.id, started, "I'll call at 2:30")
 
     started = time.monotonic()
     ended = await lead.tap("End conversation", answer)
