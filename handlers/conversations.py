@@ -82,6 +82,7 @@ async def conversation_answer_typed(update: Update, context: ChorusContext, text
     """The member's answer, typed after Reply: send it on."""
     step = await context.services.steps.current(sender_id(update))
     target = str(step.data.get("conversation", "")) if step is not None else ""
+    await safety.offer_help(update, context, text)  # help first; the answer still goes
     result = await context.services.conversations.answer(sender_id(update), target, text)
     await _after_answer(update, result)
 

@@ -91,7 +91,8 @@ async def text_received(update: Update, context: ChorusContext) -> None:
         ):
             await other_message(update, context)
         return
-    if step.step not in STAGES:  # sharing raises its own alerts, naming the group
+    # Sharing raises its own alerts, naming the group; so does a member's answer.
+    if step.step not in STAGES and step.step != conversations.ANSWER_STEP:
         await safety.offer_help(update, context, message.text)
     await _STEPS[step.step](update, context, message.text)
 

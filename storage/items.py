@@ -406,6 +406,7 @@ class RiskAlertsRepo:
         pseudonym: str,
         words: str,
         ask_until: datetime,
+        *,
         return_address: str | None = None,
     ) -> None:
         """Store a new alert, asked."""

@@ -387,9 +387,6 @@ risk_alert = Table(
     # asked -> named | unnamed
     Column("state", String(8), nullable=False),
     Column("ask_until", UTC_TIME, nullable=False),
-    # The writer's chat id, sealed: the one way back to them (migration 0007), so a lead
-    # can write to them through Chorus without learning who they are.
-    Column("return_address", Text, nullable=True),
     Index("ix_risk_alert_state_ask_until", "state", "ask_until"),
 )
 
@@ -506,8 +503,6 @@ contributor_update = Table(
     # pending -> queued (in an outbox row) | dropped (item withdrawn, author gone)
     Column("state", String(8), nullable=False, server_default="pending"),
     Column("queued_at", UTC_TIME, nullable=True),
-    # A coordinator's reply that opened a conversation the author can answer (migration 0007).
-    Column("conversation_id", String(16), nullable=True),
     Index("ix_contributor_update_state_due", "state", "due_at"),
     Index("ix_contributor_update_person", "person_id", "state"),
     Index("ix_contributor_update_pseudonym", "pseudonym", "state"),
@@ -546,7 +541,14 @@ loop_run = Table(
     Column("last_at", UTC_TIME, nullable=False),
 )
 
-# Conversations (migration 0007): a coordinator's reply to an item, or a lead writing to the
+# Conversations (migration 0007).
+# The writer of a risk alert's chat id, sealed: the one way back to them, so a lead can write
+# to them through Chorus without learning who they are.
+risk_alert.append_column(Column("return_address", Text, nullable=True))
+# A coordinator's reply that opened a conversation the author can answer.
+contributor_update.append_column(Column("conversation_id", String(16), nullable=True))
+
+# A coordinator's reply to an item, or a lead writing to the
 # person of a risk alert, that the member can answer. The member's side is a person (named
 # items) or a pseudonym (anonymous items, alerts); an alert's member is reached only through
 # its sealed return address, an item's through the item's own. Never a Telegram id.
@@ -558,9 +560,7 @@ conversation = Table(
     # item | alert
     Column("kind", String(8), nullable=False),
     Column("item_id", BigInteger, ForeignKey("item.id", ondelete="CASCADE"), nullable=True),
-    Column(
-        "alert_id", String(16), ForeignKey("risk_alert.id", ondelete="CASCADE"), nullable=True
-    ),
+    Column("alert_id", String(16), ForeignKey("risk_alert.id", ondelete="CASCADE"), nullable=True),
     Column("person_id", Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
     Column("pseudonym", String(64), nullable=True),
     Column("return_address", Text, nullable=True),

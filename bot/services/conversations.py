@@ -123,6 +123,11 @@ async def conversation_hint(tx: Tx, conversation_id: str) -> Raw | None:
     return await item_hint(tx, item) if item is not None else None
 
 
+def write_button(alert_id: str) -> tuple[str, str]:
+    """The "Write to them" button under a lead's alert."""
+    return (label(texts.BUTTON_WRITE_TO_THEM), _button("CONV_WRITE", alert_id))
+
+
 def _staff_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
     return [
         [

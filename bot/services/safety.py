@@ -25,7 +25,7 @@ from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
-from bot.texts import Raw, label, say
+from bot.texts import Raw, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
 from storage.repositories import OutboxNew, Tx
@@ -68,9 +68,9 @@ def _alert_buttons(alert: RiskAlertRow) -> list[list[tuple[str, str]]]:
     """The buttons under a lead's alert: write to the person through Chorus."""
     if alert.return_address is None:
         return []
-    from handlers.callbacks import Action, encode  # the handlers import this module
+    from bot.services.conversations import write_button  # it imports this module
 
-    return [[(label(texts.BUTTON_WRITE_TO_THEM), encode(Action.CONV_WRITE, alert.id))]]
+    return [[write_button(alert.id)]]
 
 
 class AnswerOutcome(enum.Enum):
@@ -125,7 +125,7 @@ class Safety:
             now + ANSWER_WITHIN,
             # In a private chat the chat id is the Telegram id; sealed, as an anonymous
             # item's return address is, so a lead can write back without learning who.
-            self._sealer.seal(str(telegram_id), RETURN_ADDRESS_PURPOSE),
+            return_address=self._sealer.seal(str(telegram_id), RETURN_ADDRESS_PURPOSE),
         )
         return alert_id
 
