@@ -298,3 +298,25 @@ async def test_a_reply_to_someone_who_stopped_the_bot_waits_for_them(
     assert await services.inbox.reply(COORDINATOR, anonymous, "And you?") is Done.HELD
     pending = schema.contributor_update.c.state == "pending"
     assert await _count(storage, schema.contributor_update, pending) == 2
+
+
+async def test_a_lead_can_write_to_someone_in_no_group(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _setup(services, storage, clock)
+    stranger = 4999
+    alert_id = await services.safety.check(stranger, None, "i want to end it all")
+    assert alert_id is not None
+    opened = await services.conversations.write_to_alert(LEAD, LEAD, alert_id)
+    assert opened.conversation_id is not None
+    sent = await services.conversations.staff_write(LEAD, opened.conversation_id, "Hello")
+    assert sent.said is Said.DONE
+    # Known to Chorus from now on, so the message can be delivered; the conversation itself
+    # still holds no id of theirs.
+    async with storage.read() as tx:
+        person = await tx.people.by_telegram_id(stranger)
+        talk = await tx.conversations.get(opened.conversation_id)
+    assert person is not None and person.chat_id == stranger
+    assert talk is not None and talk.person_id is None and talk.return_address is not None
+    answered = await services.conversations.answer(stranger, opened.conversation_id, "thanks")
+    assert answered.said is Said.DONE
