@@ -635,8 +635,7 @@ CONVERSATION_TOO_LONG = N_(
     "That's longer than I can send ({limit} characters at most). Could you shorten it?"
 )
 CONVERSATION_YOU_ENDED = N_(
-    "Okay, the conversation has ended. Thank you for your time. /help shows what else you "
-    "can do."
+    "Okay, the conversation has ended. Thank you for your time. /help shows what else you can do."
 )
 CONVERSATION_HINT = N_(
     "You can answer with the Reply button, or by replying to this message. {reader}"
@@ -678,8 +677,7 @@ CONVERSATION_UNREACHABLE = N_(
 CONVERSATION_STAFF_ENDED = N_("Done, the conversation has ended. They'll be told kindly.")
 CONVERSATION_ALREADY_ENDED = N_("That conversation has already ended.")
 CONVERSATION_NOT_ALLOWED = N_(
-    "Sorry, only the coordinators of that group, or a safeguarding lead for an alert, can "
-    "do that."
+    "Sorry, only the coordinators of that group, or a safeguarding lead for an alert, can do that."
 )
 CARD_TALK = N_("<b>Conversation</b> ({state}):\n{lines}")
 CARD_TALK_OPEN = N_("open")
