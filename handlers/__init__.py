@@ -18,6 +18,7 @@ from handlers import (
     admin,
     broadcast,
     callbacks,
+    conversations,
     general,
     groups,
     inbox,
@@ -156,6 +157,14 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
     Action.SESSION_YEAR_YES: sessions.session_year_yes_tapped,
     Action.SESSION_YEAR_NO: sessions.session_year_no_tapped,
+    # Conversations
+    Action.CONV_ANSWER: conversations.conversation_answer_tapped,
+    Action.CONV_MEMBER_END: conversations.conversation_member_end_tapped,
+    Action.CONV_REPLY: conversations.conversation_reply_tapped,
+    Action.CONV_STAFF_END: conversations.conversation_staff_end_tapped,
+    Action.CONV_WRITE: conversations.conversation_write_tapped,
+    Action.CONV_SEND_LOOSE: conversations.conversation_send_loose_tapped,
+    Action.CONV_DROP_LOOSE: conversations.conversation_drop_loose_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {

@@ -142,6 +142,14 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_SKIP = "sfn"
     SESSION_YEAR_YES = "sjy"
     SESSION_YEAR_NO = "sjn"
+    # Conversations ("v"): a member answering a coordinator or lead, and back.
+    CONV_ANSWER = "va"
+    CONV_MEMBER_END = "ve"
+    CONV_REPLY = "vr"
+    CONV_STAFF_END = "vx"
+    CONV_WRITE = "vw"
+    CONV_SEND_LOOSE = "vs"
+    CONV_DROP_LOOSE = "vn"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -218,6 +226,13 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SAFETY_CARRY_ON: (),
     Action.ALERT_TAKE: (W,),
     Action.ALERT_CLOSE: (W,),
+    Action.CONV_ANSWER: (W,),
+    Action.CONV_MEMBER_END: (W,),
+    Action.CONV_REPLY: (W,),
+    Action.CONV_STAFF_END: (W,),
+    Action.CONV_WRITE: (W,),
+    Action.CONV_SEND_LOOSE: (),
+    Action.CONV_DROP_LOOSE: (),
     Action.LEAD_TOGGLE: (N,),
     Action.OBSERVERS_GROUP: (N,),
     Action.OBSERVER_LINK: (N,),

@@ -19,7 +19,17 @@ from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
 from bot.texts import Raw, label, say
-from handlers import account, broadcast, groups, inbox, prompts, safety, sessions, share
+from handlers import (
+    account,
+    broadcast,
+    conversations,
+    groups,
+    inbox,
+    prompts,
+    safety,
+    sessions,
+    share,
+)
 from handlers import actions as loop_actions
 from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
 from storage.repositories import StepRow
@@ -44,12 +54,16 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,
+    # Conversations: a member's answer, a lead's message to the person of an alert
+    conversations.ANSWER_STEP: conversations.conversation_answer_typed,
+    conversations.WRITE_STEP: conversations.conversation_write_typed,
     NOTE_STEP: safety.alert_note_typed,
 }
 # Steps where a member writes. Risk words there get the safety reply alone, and the step
 # waits behind one "Carry on" button; they are not taken as the step's answer (a name).
-# Sharing and the question after a meeting raise their own alerts, naming the group.
-# Every other step is a coordinator's own writing, which is not a disclosure.
+# Sharing, the question after a meeting and a member's answer in a conversation raise
+# their own alerts. Every other step is a coordinator's or lead's own writing, which is
+# not a disclosure.
 _MEMBER_STEPS = {NAME_STEP}
 # After the safety reply, "Carry on with what I was writing" shows the waiting step again.
 _CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
@@ -89,19 +103,21 @@ async def text_received(update: Update, context: ChorusContext) -> None:
     step = await context.services.membership.current_step(sender_id(update))
     if await _continued(update, context, step):
         return
-    if (
-        message is not None
-        and message.text
-        and step
-        and context.services.steps.asks_for_a_tap(step)
+    words = message.text if message is not None else None
+    if words is not None and await conversations.conversation_reply_received(
+        update, context, words
     ):
+        return  # a reply to a coordinator's or lead's message: their answer
+    if words and step and context.services.steps.asks_for_a_tap(step):
         # A tap is wanted here, not words; help comes first all the same.
-        if not await safety.offer_help(update, context, message.text):
+        if not await safety.offer_help(update, context, words):
             await respond(update, say(texts.CHOOSE_WITH_BUTTONS))
         return
     if message is None or message.text is None or step is None or step.step not in _STEPS:
         # Words that suggest risk get help at once, whatever else is going on.
-        if not await safety.offer_help(update, context, message.text if message else None):
+        if not await safety.offer_help(update, context, words) and not (
+            words and await conversations.loose_words_received(update, context, words)
+        ):
             await other_message(update, context)
         return
     if step.step in _MEMBER_STEPS and await safety.offer_help(update, context, message.text, True):

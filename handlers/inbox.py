@@ -38,6 +38,7 @@ DUE_STEP = "loop_due"
 REPLY_STEP = "loop_reply"
 READY_STEP = button_step("loop_ready")
 CARD_WORDS_MAX = 3000
+TALK_LINE_MAX = 200
 
 # What a coordinator is told when a step on an item does not go through (actions too).
 DONE_REPLIES = {
@@ -48,6 +49,7 @@ DONE_REPLIES = {
     Done.TOO_LONG: texts.INBOX_TOO_LONG,
     Done.BAD_DATE: texts.INBOX_BAD_DATE,
     Done.PAST_DATE: texts.INBOX_PAST_DATE,
+    Done.HELD: texts.INBOX_SENT_HELD,
 }
 _FILTER_LABELS = {
     InboxFilter.NEW: texts.BUTTON_FILTER_NEW,
@@ -313,7 +315,26 @@ def card_text(view: InboxView) -> Raw:
     )
     if view.card is None:
         return Raw(header + "\n\n" + say(texts.INBOX_NOTHING))
-    return Raw(header + "\n\n" + _item_text(view.card))
+    return Raw(header + "\n\n" + _item_text(view.card) + _talk_text(view.card))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _talk_text(card: Card) -> str:
+    """The conversation with the item's author, latest messages last (never who they are)."""
+    if not card.talk:
+        return ""
+    lines = [
+        say(
+            texts.CARD_TALK_MEMBER if line.from_member else texts.CARD_TALK_COORDINATOR,
+            words=_cut(line.text, TALK_LINE_MAX),
+        )
+        for line in card.talk
+    ]
+    state = label(texts.CARD_TALK_OPEN if card.talk_open else texts.CARD_TALK_CLOSED)
+    return "\n\n" + say(texts.CARD_TALK, state=state, lines=Raw("\n".join(lines)))
 
 
 def _item_text(card: Card) -> Raw:
@@ -388,6 +409,9 @@ def _item_keys(card: Card, next_key: tuple[str, str]) -> list[list[tuple[str, st
         ],
         [key(texts.BUTTON_REPLY, Action.INBOX_REPLY), next_key],
     ]
+    if card.talk_open is not None:
+        end = callbacks.encode(Action.CONV_STAFF_END, card.talk_open)
+        rows.append([(label(texts.BUTTON_CONVERSATION_END), end)])
     return rows
 
 

@@ -411,6 +411,8 @@ class RiskAlertRow:
     taken_at: datetime | None = None
     closed_at: datetime | None = None
     note: str | None = None
+    # The writer's chat id, sealed: how a lead writes to them without learning who they are.
+    return_address: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -434,6 +436,7 @@ class RiskAlertsRepo:
         *,
         raised_at: datetime | None = None,
         reason: str | None = None,
+        return_address: str | None = None,
     ) -> None:
         """Store a new alert, asked; `words` and `reason` sealed already."""
         await self._conn.execute(
@@ -446,6 +449,7 @@ class RiskAlertsRepo:
                 ask_until=ask_until,
                 raised_at=raised_at,
                 reason=reason,
+                return_address=return_address,
             )
         )
 

@@ -140,6 +140,8 @@ class PendingNew:
     text: str
     source: str
     due_at: datetime
+    # A coordinator's reply the author can answer: its conversation.
+    conversation_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ class PendingRow:
     created_at: datetime
     return_address: str | None
     withdrawn: bool
+    conversation_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -681,6 +684,7 @@ class UpdatesRepo:
                     "source": row.source,
                     "created_at": now,
                     "due_at": row.due_at,
+                    "conversation_id": row.conversation_id,
                 }
                 for row in fresh
             ],
@@ -716,6 +720,7 @@ class UpdatesRepo:
                 cu.c.created_at,
                 i.c.return_address,
                 i.c.withdrawn_on.is_not(None).label("withdrawn"),
+                cu.c.conversation_id,
             )
             .join(i, i.c.id == cu.c.item_id)
             .where(
@@ -738,6 +743,7 @@ class UpdatesRepo:
                     row.created_at,
                     row.return_address,
                     row.withdrawn,
+                    row.conversation_id,
                 )
             )
         return found

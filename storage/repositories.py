@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
+from storage.conversations import ConversationsRepo
 from storage.items import (
     ItemsRepo,
     LeadsRepo,
@@ -1002,3 +1003,4 @@ class Tx:
         self.loop = LoopRepo(conn)
         self.updates = UpdatesRepo(conn)
         self.sessions = SessionsRepo(conn)
+        self.conversations = ConversationsRepo(conn)

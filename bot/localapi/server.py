@@ -408,8 +408,9 @@ class BotApiServer:
     def _chat_object(self, chat_id: int) -> dict[str, Any]:
         return dict(self._chats.get(chat_id) or {"id": chat_id, "type": "private"})
 
-    def send_text(self, user: ChatUser, text: str) -> int:
-        """Queues a private-chat text message from ``user``; returns its update_id."""
+    def send_text(self, user: ChatUser, text: str, reply_to: int | None = None) -> int:
+        """Queues a private-chat text message from ``user``; returns its update_id. With
+        ``reply_to``, it replies to that message of the bot's in the chat."""
         if user.id not in self._chats:
             self.user(user.id, user.first_name, user.username)
         message: dict[str, Any] = {
@@ -424,6 +425,10 @@ class BotApiServer:
             message["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
             ]
+        if reply_to is not None:
+            replied = copy.deepcopy(self._public_message(self.message(user.id, reply_to)))
+            replied.pop("reply_to_message", None)  # Telegram nests one level only
+            message["reply_to_message"] = replied
         self._user_messages.setdefault(user.id, {})[message["message_id"]] = message
         return self.add_update({"message": message})
 

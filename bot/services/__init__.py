@@ -13,6 +13,7 @@ from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
+from bot.services.conversations import Conversations
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.long_messages import LongMessages
@@ -56,6 +57,7 @@ class Services:
     access: Access
     # The parts of a long message Telegram split, held a few seconds to be joined.
     long_messages: LongMessages
+    conversations: Conversations
 
     @classmethod
     def build(
@@ -74,7 +76,8 @@ class Services:
             storage, clock, sealer, admin_ids, helplines, zone=zone, take_within=alert_take_within
         )
         updates = ContributorUpdates(storage, clock, sealer)
-        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
+        conversations = Conversations(storage, clock, sealer, admin_ids, updates)
+        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
         sessions = Sessions(storage, clock, admin_ids, sharing)
         return cls(
@@ -96,4 +99,5 @@ class Services:
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
+            conversations=conversations,
         )

@@ -220,6 +220,8 @@ class Actions:
             return Done.ALREADY
         event = EventNew(item.id, "linked", now, by_person, action_id=action.id)
         event_id = await tx.loop.add_event(event)
+        if item.status == "received":  # gathered into work: no longer waiting to be read
+            await tx.loop.set_status(item.id, "acknowledged")
         line = say(texts.LINE_LINKED, title=action.title)
         await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE

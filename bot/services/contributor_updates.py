@@ -14,7 +14,7 @@ import enum
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import (
     Payload,
+    open_payload,
     open_return_address,
     quiet_until,
     seal_payload,
@@ -174,11 +175,23 @@ class ContributorUpdates:
         about = Raw(say(texts.ABOUT_JOIN).join([reminders[0], *rest]))
         return say(texts.UPDATE_BLOCK, about=about, line=line)
 
-    async def queue(self, tx: Tx, item: LoopItem, line: Raw, source: str, now: datetime) -> bool:
-        """Queue an update about one item for its author; False if the item is withdrawn."""
+    async def queue(
+        self,
+        tx: Tx,
+        item: LoopItem,
+        line: Raw,
+        source: str,
+        now: datetime,
+        conversation_id: str | None = None,
+    ) -> bool:
+        """Queue an update about one item for its author; False if the item is withdrawn.
+        With a conversation, the author can answer it (Reply under the message)."""
         if item.withdrawn_on is not None:
             return False
-        await tx.updates.add([self._pending(item, self.block([item], line), source, now)], now)
+        pending = self._pending(item, self.block([item], line), source, now)
+        if conversation_id is not None:
+            pending = replace(pending, conversation_id=conversation_id)
+        await tx.updates.add([pending], now)
         return True
 
     async def queue_for_items(
@@ -254,11 +267,44 @@ class ContributorUpdates:
                     continue
                 messages.append(self._message(rows, reach, now))
                 queued += ids
+            messages = await self._answerable(tx, messages, live)
             await tx.outbox.enqueue(messages, now)
             await tx.updates.mark(queued, "queued", now)
             await tx.updates.mark(dropped, "dropped", now)
             await tx.updates.reschedule(later)
         return len(messages)
+
+    async def _answerable(
+        self,
+        tx: Tx,
+        messages: list[OutboxNew],
+        live: dict[Recipient, list[PendingRow]],
+    ) -> list[OutboxNew]:
+        """Messages holding a coordinator's reply get the buttons to answer it, while its
+        conversation is open."""
+        wanted = {r.conversation_id for rows in live.values() for r in rows if r.conversation_id}
+        if not wanted:
+            return messages
+        # Imported here: that module imports this one.
+        from bot.services.conversations import conversation_hint, member_buttons
+
+        still_open = await tx.conversations.open_ids(sorted(wanted))
+        by_key = {
+            f"u{rows[0].id}": [r.conversation_id for r in rows if r.conversation_id in still_open]
+            for rows in live.values()
+        }
+        answerable = []
+        for message in messages:
+            chosen = list(dict.fromkeys(by_key.get(message.dedupe_key) or []))
+            if chosen:
+                payload = open_payload(self._sealer, message.payload)
+                buttons = [row for c in chosen if c for row in member_buttons(c)]
+                hint = await conversation_hint(tx, chosen[0] or "")
+                text = Raw(payload.text + "\n\n" + hint) if hint else payload.text
+                sealed = seal_payload(self._sealer, Payload(text, buttons))
+                message = replace(message, payload=sealed)
+            answerable.append(message)
+        return answerable
 
     @staticmethod
     def _hold(

@@ -10,8 +10,9 @@ from __future__ import annotations
 import calendar
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -24,6 +25,9 @@ from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
 from storage.repositories import GroupRow, PersonRow, Tx
+
+if TYPE_CHECKING:
+    from bot.services.conversations import Conversations, Line
 
 EVENT_PURPOSE = "item.event"
 MEDIA_PURPOSE = "item.media"
@@ -56,6 +60,8 @@ class Done(enum.Enum):
     TOO_LONG = "too_long"
     BAD_DATE = "bad_date"
     PAST_DATE = "past_date"
+    # Done, but its author cannot be reached now (they stopped the bot): it waits for them.
+    HELD = "held"
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,9 @@ class Card:
     # Named items: the name the author chose ("" for no name); None for anonymous ones.
     author: str | None
     waited_days: int
+    # The conversation with its author, oldest message first, and its id while it is open.
+    talk: list[Line] = field(default_factory=list)
+    talk_open: str | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ class Inbox:
         sealer: Sealer,
         updates: ContributorUpdates,
         zone: ZoneInfo,
+        conversations: Conversations | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
@@ -153,6 +163,7 @@ class Inbox:
         self._sealer = sealer
         self._updates = updates
         self._zone = zone
+        self._conversations = conversations
 
     def today(self) -> date:
         """Today's local date."""
@@ -299,7 +310,7 @@ class Inbox:
 
     async def preview_reply(self, telegram_id: int, item_id: int, text: str) -> Preview:
         """The reply exactly as the author will read it."""
-        return await self._preview(telegram_id, item_id, _reply_line(text))
+        return await self._preview(telegram_id, item_id, _reply_line(text), answerable=True)
 
     async def record_outcome(
         self, telegram_id: int, item_id: int, outcome: Outcome, text: str, due_on: date | None
@@ -331,7 +342,8 @@ class Inbox:
         return Done.DONE
 
     async def reply(self, telegram_id: int, item_id: int, text: str) -> Done:
-        """Send the author a reply (the item's status does not change)."""
+        """Send the author a reply they can answer. A reply counts as acknowledging an item
+        not yet acknowledged; otherwise its status does not change."""
         line = _reply_line(text)
         if isinstance(line, Done):
             return line
@@ -345,8 +357,14 @@ class Inbox:
             event_id = await tx.loop.add_event(
                 EventNew(item.id, "reply", now, person, text=sealed)
             )
-            await self._updates.queue(tx, item, line, f"e{event_id}", now)
-        return Done.DONE
+            talk, reachable = None, True
+            if self._conversations is not None:
+                talk = await self._conversations.open_for_item(tx, item, person, text.strip(), now)
+                reachable = await self._conversations.reachable(tx, item)
+            if item.status == "received":
+                await tx.loop.set_status(item.id, "acknowledged")
+            await self._updates.queue(tx, item, line, f"e{event_id}", now, talk)
+        return Done.DONE if reachable else Done.HELD
 
     async def outcome_days(self, telegram_id: int, group_id: int) -> int | None:
         """Days without an outcome before the group's coordinators are nudged."""
@@ -365,14 +383,22 @@ class Inbox:
             await tx.loop.set_outcome_days(group_id, days)
         return True
 
-    async def _preview(self, telegram_id: int, item_id: int, line: Raw | Done) -> Preview:
+    async def _preview(
+        self, telegram_id: int, item_id: int, line: Raw | Done, answerable: bool = False
+    ) -> Preview:
         if isinstance(line, Done):
             return Preview(line)
         async with self._storage.read() as tx:
             item = await self._visible_item(tx, telegram_id, item_id)
-        if item is None:
-            return Preview(Done.GONE)
-        return Preview(Done.DONE, say(texts.UPDATE_ONE, block=self._updates.block([item], line)))
+            if item is None:
+                return Preview(Done.GONE)
+            text = say(texts.UPDATE_ONE, block=self._updates.block([item], line))
+            if answerable and self._conversations is not None:
+                # A reply opens a conversation: the author reads how to answer it, too.
+                from bot.services.conversations import item_hint  # it imports this module
+
+                text = Raw(text + "\n\n" + await item_hint(tx, item))
+        return Preview(Done.DONE, text)
 
     async def _guard(
         self, tx: Tx, telegram_id: int, item_id: int
@@ -400,7 +426,14 @@ class Inbox:
             person: PersonRow | None = await tx.people.get(item.person_id)
             author = (person.display_name if person else None) or ""
         waited = (self.today() - item.given_on).days
-        return Card(item, group, self._updates.words_of(item), author, max(0, waited))
+        talk: list[Line] = []
+        talk_open = None
+        if self._conversations is not None and named:
+            # Only the coordinators read a conversation (members are told so), not observers.
+            talk, talk_open = await self._conversations.history(tx, item.id)
+        return Card(
+            item, group, self._updates.words_of(item), author, max(0, waited), talk, talk_open
+        )
 
 
 def _checked(text: str) -> str | Done:

@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import Payload, seal_payload
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
 from bot.texts import Raw, label, say
@@ -181,6 +181,9 @@ class Safety:
             now + ANSWER_WITHIN,
             raised_at=now,
             reason=self._sealer.seal(reason, REASON_PURPOSE) if reason else None,
+            # In a private chat the chat id is the Telegram id; sealed, as an anonymous
+            # item's return address is, so a lead can write back without learning who.
+            return_address=self._sealer.seal(str(telegram_id), RETURN_ADDRESS_PURPOSE),
         )
         return alert_id
 
@@ -566,5 +569,7 @@ class Safety:
             first = (label(texts.BUTTON_ALERT_CLOSE), encode(Action.ALERT_CLOSE, alert_id))
         else:
             first = (label(texts.BUTTON_ALERT_TAKE), encode(Action.ALERT_TAKE, alert_id))
-        # A "Write to them" button, to reach the person through Chorus, goes in this list.
-        return [[first]]
+        from bot.services.conversations import write_button  # it imports this module
+
+        # "Write to them" reaches the person through Chorus, named or not.
+        return [[first], [write_button(alert_id)]]

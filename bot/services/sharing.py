@@ -672,6 +672,8 @@ class Sharing:
                 await tx.items.cancel_updates(item.return_address)
             # Updates about it still waiting for the author's rhythm go no further.
             await tx.updates.drop_for_item(item.id, now)
+            # Its conversation goes too: the words both ways, and the way back to the author.
+            await tx.conversations.forget_item(item.id)
             told = False
             if await was_used(tx, item):
                 told = await self._tell_withdrawn(tx, item, now)

@@ -110,7 +110,7 @@ async def test_yes_tells_the_lead_who_and_what(
         in (alert["text"])
     )
     assert 'href="tg://user?id=801"' in alert["html"]
-    assert [label for label, _ in fake.buttons(alert)] == ["I'll handle this"]
+    assert [label for label, _ in fake.buttons(alert)] == ["I'll handle this", "Write to them"]
 
     [row] = rows(tmp_path, "SELECT payload, urgent FROM outbox WHERE kind = 'risk_alert'")
     assert row["urgent"] == 1 and row["payload"].startswith("v1.")
@@ -145,6 +145,9 @@ async def test_no_tells_the_lead_without_identity(
     assert "who they are is not shared" in alert["text"]
     assert "M802" not in alert["text"] and "802" not in alert["html"]
     assert "When: Tue 3 Mar 2026\n" in alert["text"]  # the day only: the hour could point
+    # Ways to act: take it, or write to them through Chorus by the alert alone, not by who.
+    assert [label for label, _ in fake.buttons(alert)] == ["I'll handle this", "Write to them"]
+    assert not any("802" in data for _, data in fake.buttons(alert))
 
 
 async def test_ordinary_words_get_no_safety_reply(fake: FakeBotApi, seeded: RunningChorus) -> None:

@@ -29,6 +29,12 @@ class Phone:
         self.fake.send_text(self.user, text)
         return await self.answer_since(started, timeout)
 
+    async def reply(self, text: str, to: dict[str, Any], timeout: float = 10.0) -> dict[str, Any]:
+        """Type `text` as a reply to the bot's message `to`; return the bot's answer."""
+        started = time.monotonic()
+        self.fake.send_text(self.user, text, reply_to=to["message_id"])
+        return await self.answer_since(started, timeout)
+
     async def tap(self, label: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
         """Tap the button whose label contains `label` on `message` (default: the newest)."""
         message = message or self.fake.last_message(self.id)

@@ -37,6 +37,7 @@ URLSAFE = string.ascii_letters + string.digits + "-_"
 CODES = ("a", "-", "_", "0", "00", URLSAFE[:16], URLSAFE[16:32], URLSAFE[32:48], URLSAFE[48:])
 REFERENCES = ("ABCDEF", "ZZZZZZ", "ABCDEFGHJKLM")
 ALERTS = ("abcdefghjk23", "abcdefghjk2345mn")
+CONVERSATIONS = ("abcdefghjk23", "zzzzzzzzzzzz")
 
 # The choices an argument in a WORD place can be given, from the enums that make them.
 WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
@@ -51,6 +52,11 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.SAFETY_NO, 0): ALERTS,
     (Action.ALERT_TAKE, 0): ALERTS,
     (Action.ALERT_CLOSE, 0): ALERTS,
+    (Action.CONV_ANSWER, 0): CONVERSATIONS,
+    (Action.CONV_MEMBER_END, 0): CONVERSATIONS,
+    (Action.CONV_REPLY, 0): CONVERSATIONS,
+    (Action.CONV_STAFF_END, 0): CONVERSATIONS,
+    (Action.CONV_WRITE, 0): ALERTS,
     (Action.INBOX_FILTER, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_NEXT, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_OUTCOME_KIND, 1): tuple(o.value for o in Outcome),

@@ -133,6 +133,13 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_SKIP: (),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
+    Action.CONV_ANSWER: ("a" * 12,),
+    Action.CONV_MEMBER_END: ("a" * 12,),
+    Action.CONV_REPLY: ("a" * 12,),
+    Action.CONV_STAFF_END: ("a" * 12,),
+    Action.CONV_WRITE: (LONGEST_ALERT,),
+    Action.CONV_SEND_LOOSE: (),
+    Action.CONV_DROP_LOOSE: (),
 }
 
 

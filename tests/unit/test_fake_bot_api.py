@@ -172,6 +172,24 @@ async def test_send_message_is_stored(fake: FakeBotApi, bot: Bot) -> None:
     assert fake.sent_to(43) == []
 
 
+async def test_a_reply_carries_the_message_it_answers_with_its_buttons(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    sam = fake.user(42, "Sam")
+    sent = await bot.send_message(42, "Can I call you?", reply_markup=keyboard(("Reply", "va:x")))
+    fake.send_text(sam, "yes please", reply_to=sent.message_id)
+
+    [update] = await bot.get_updates(timeout=0)
+
+    assert update.message is not None and update.message.text == "yes please"
+    replied = update.message.reply_to_message
+    assert replied is not None and replied.message_id == sent.message_id
+    assert replied.text == "Can I call you?" and replied.reply_markup == keyboard(
+        ("Reply", "va:x")
+    )
+    assert "html" not in update.to_dict()["message"]["reply_to_message"]
+
+
 async def test_html_rejects_unescaped_text(fake: FakeBotApi, bot: Bot) -> None:
     fake.user(42)
 
