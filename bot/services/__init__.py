@@ -62,6 +62,7 @@ class Services:
         helplines: Sequence[str] = DEFAULT_HELPLINES,
     ) -> Services:
         """Build the services over one storage, clock and secret key, in the local zone."""
+        storage.seal_steps_with(sealer)
         safety = Safety(storage, clock, sealer, admin_ids, helplines)
         updates = ContributorUpdates(storage, clock, sealer)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone)
