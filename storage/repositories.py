@@ -178,6 +178,9 @@ class JournalRepo:
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
+        # The hour only: the moment an update came would give the time of whatever it led
+        # to (the sending of an anonymous item, say) to anyone with a copy of the files.
+        now = now.replace(minute=0, second=0, microsecond=0)
         # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
         remembered = await self._conn.execute(
             _remember_seen(self._conn.dialect.name),

@@ -29,6 +29,7 @@ from tests.support import forensics
 from tests.support.chorus_run import chorus_env, running_chorus, settings_for, spawn_chorus
 from tests.support.clock import MovableClock
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.items import ItemSeed, seed_items
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
 from tests.support.sharing import (
@@ -366,4 +367,66 @@ async def test_a_copy_after_a_kill_ties_no_anonymous_item_to_its_author(
     author, item = _author(tmp_path, WRITER), _anonymous_item(tmp_path)
     words = [JOURNEY_WORDS, HALF_WORDS, OUTCOME_WORDS, "periwinkle", "sycamore"]
     problems = _problems(recorder.copies, author, item, sent_at, [w.encode() for w in words])
+    assert problems == [], "\n".join(problems)
+
+
+# --- coordinators' drafts ------------------------------------------------------------------
+
+REPLY_WORDS = "Thank you, which gazebo form was the worst?"
+UPDATE_WORDS = "The tangerine working group meets on Friday."
+BROADCAST_WORDS = "Our accordion evening moves to the library."
+
+
+async def test_coordinators_drafts_are_sealed_like_members(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    group = await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    await seed_items(
+        database(tmp_path),
+        [
+            ItemSeed(
+                group,
+                MEMBERS[0],
+                "Some words",
+                datetime(2026, 3, 2).date(),
+                datetime(2026, 3, 3, 6, tzinfo=UTC),
+                anonymous=True,
+            )
+        ],
+    )
+    coordinator = Phone(fake, COORDINATOR)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN, COORDINATOR}))
+    async with running_chorus(settings, fake):
+        await fake.wait_for_text(coordinator.id, "Your inbox today", timeout=10)
+
+        # A reply, written and previewed, not sent.
+        card = await coordinator.send("/inbox")
+        await coordinator.tap("Reply", card)
+        await coordinator.send(REPLY_WORDS)
+        await fake.wait_for_text(coordinator.id, "exactly what they will read", 10)
+        reply_copy = forensics.take_copy(database(tmp_path), "reply drafted")
+
+        # An update on an action, written and previewed, not sent.
+        card = await coordinator.send("/inbox")
+        picker = await coordinator.tap("Add to action", card)
+        await coordinator.tap("New action", picker)
+        await coordinator.send("Shorter forms")
+        opened = await coordinator.send("/action")  # the one action, opened at once
+        await coordinator.tap("Post an update", opened)
+        await coordinator.send(UPDATE_WORDS)
+        await fake.wait_for_text(coordinator.id, "Send it?", 10)
+        update_copy = forensics.take_copy(database(tmp_path), "update drafted")
+
+        # A message to the group, written and previewed, not sent.
+        await coordinator.send("/broadcast")
+        await coordinator.send(BROADCAST_WORDS)
+        await fake.wait_for_text(coordinator.id, "exactly how your message will look", 10)
+        broadcast_copy = forensics.take_copy(database(tmp_path), "broadcast drafted")
+
+    problems: list[str] = []
+    for copy in (reply_copy, update_copy, broadcast_copy):
+        problems += forensics.plain_drafts(copy)
+        problems += forensics.plain_bytes(
+            copy, [REPLY_WORDS.encode(), UPDATE_WORDS.encode(), BROADCAST_WORDS.encode()]
+        )
     assert problems == [], "\n".join(problems)
