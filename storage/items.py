@@ -186,12 +186,17 @@ class ItemsRepo:
             insert(schema.item_hold).values(id=item_id, due_at=due_at, sealed=sealed)
         )
 
-    async def held(self, due_by: datetime | None = None) -> list[tuple[int, str]]:
-        """Held items (all, or those due by `due_by`): their ids and sealed values."""
+    async def held(
+        self, due_by: datetime | None = None, *, claim: bool = False
+    ) -> list[tuple[int, str]]:
+        """Held items (all, or those due by `due_by`): their ids and sealed values. With
+        `claim`, on PostgreSQL, rows another replica is releasing are skipped."""
         h = schema.item_hold
         query = select(h.c.id, h.c.sealed)
         if due_by is not None:
             query = query.where(h.c.due_at <= due_by)
+        if claim:
+            query = query.with_for_update(skip_locked=True)
         rows = await self._conn.execute(query.order_by(h.c.id))
         return [(row.id, row.sealed) for row in rows]
 

@@ -643,7 +643,7 @@ class Sharing:
                 return 0
         await self._storage.checkpoint()
         async with self._storage.transaction() as tx:
-            held = await tx.items.held(now)
+            held = await tx.items.held(now, claim=True)
             items = []
             for _, sealed in held:
                 try:
