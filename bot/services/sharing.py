@@ -659,31 +659,13 @@ class Sharing:
         return len(items)
 
     def _seal_held(self, item: ItemNew) -> str:
-        fields = dataclasses.asdict(item)
-        fields["given_on"] = item.given_on.isoformat()
-        fields["visible_at"] = item.visible_at.isoformat()
-        plain = json.dumps(fields)
-        return self._sealer.seal(plain + " " * (-len(plain) % HELD_PAD), HELD_PURPOSE)
+        return seal_held(self._sealer, item)
 
     def _open_held(self, sealed: str) -> ItemNew:
-        fields = json.loads(self._sealer.open(sealed, HELD_PURPOSE))
-        fields["given_on"] = date.fromisoformat(fields["given_on"])
-        fields["visible_at"] = datetime.fromisoformat(fields["visible_at"])
-        return ItemNew(**fields)
+        return open_held(self._sealer, sealed)
 
     async def _held(self, tx: Tx, pseudonym: str | None = None) -> list[ItemNew]:
-        """Held items that can be read (those of the author with `pseudonym`, if given)."""
-        found = []
-        for _, sealed in await tx.items.held():
-            try:
-                item = self._open_held(sealed)
-            except (SealError, ValueError, TypeError):
-                continue
-            if pseudonym is None or (
-                item.pseudonym is not None and secrets.compare_digest(item.pseudonym, pseudonym)
-            ):
-                found.append(item)
-        return found
+        return await held_items(tx, self._sealer, pseudonym)
 
     # --- readers: coordinators and observers -------------------------------------------------
 
@@ -1024,6 +1006,38 @@ class Sharing:
             now,
         )
         return True
+
+
+def seal_held(sealer: Sealer, item: ItemNew) -> str:
+    """An anonymous item sealed whole, padded, to be held until the batch."""
+    fields = dataclasses.asdict(item)
+    fields["given_on"] = item.given_on.isoformat()
+    fields["visible_at"] = item.visible_at.isoformat()
+    plain = json.dumps(fields)
+    return sealer.seal(plain + " " * (-len(plain) % HELD_PAD), HELD_PURPOSE)
+
+
+def open_held(sealer: Sealer, sealed: str) -> ItemNew:
+    """A held item; raises SealError (a ValueError) if it cannot be read."""
+    fields = json.loads(sealer.open(sealed, HELD_PURPOSE))
+    fields["given_on"] = date.fromisoformat(fields["given_on"])
+    fields["visible_at"] = datetime.fromisoformat(fields["visible_at"])
+    return ItemNew(**fields)
+
+
+async def held_items(tx: Tx, sealer: Sealer, pseudonym: str | None = None) -> list[ItemNew]:
+    """Held items that can be read (those of the author with `pseudonym`, if given)."""
+    found = []
+    for _, sealed in await tx.items.held():
+        try:
+            item = open_held(sealer, sealed)
+        except (SealError, ValueError, TypeError):
+            continue
+        if pseudonym is None or (
+            item.pseudonym is not None and secrets.compare_digest(item.pseudonym, pseudonym)
+        ):
+            found.append(item)
+    return found
 
 
 def _held_row(item: ItemNew) -> ItemRow:

@@ -199,6 +199,10 @@ async def test_an_item_withdrawn_while_held_is_gone_and_no_one_is_told(
     entry = await services.sharing.read_own(ANNA, sent.receipt.reference)
     assert entry is not None and entry.words == "Held" and entry.status == "received"
     assert await services.sharing.read_own(BEN, sent.receipt.reference) is None
+    history = await services.you_said.history(ANNA, entry.item_id)
+    assert history is not None and history.given_on == date(2026, 3, 3)
+    assert [line.text for line in history.lines] == ["you shared it. Thank you."]
+    assert await services.you_said.history(BEN, entry.item_id) is None
     result = await services.sharing.withdraw(ANNA, sent.receipt.reference)
     assert result.outcome is WithdrawOutcome.WITHDRAWN and not result.coordinators_told
     clock.set(_utc(2026, 3, 4, 9))
