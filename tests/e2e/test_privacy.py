@@ -243,10 +243,10 @@ def _author(folder: Path, telegram_id: int) -> forensics.Author:
 
 
 def _anonymous_item(folder: Path) -> forensics.Item:
-    [(item_id, reference)] = rows_of(
-        folder, "SELECT id, reference FROM item WHERE person_id IS NULL"
+    [(item_id, reference, pseudonym)] = rows_of(
+        folder, "SELECT id, reference, pseudonym FROM item WHERE person_id IS NULL"
     )
-    return forensics.Item(item_id, reference)
+    return forensics.Item(item_id, reference, pseudonym)
 
 
 def rows_of(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from bot.crypto import Sealer
 from storage import schema
 from storage.database import Storage
-from bot.crypto import Sealer
 from storage.repositories import GroupRow, PersonRow, step_day
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

@@ -207,16 +207,21 @@ def person_columns(database: Path) -> frozenset[tuple[str, int]]:
 
 @dataclass(frozen=True)
 class Item:
-    """What marks the anonymous item: its id and its private reference."""
+    """What marks the anonymous item: its id, its private reference and its pseudonym."""
 
     id: int
     reference: str
+    pseudonym: str
 
     def in_row(self, table: str, row: tuple[Any, ...]) -> bool:
-        """True if the row is the item's, or refers to it."""
+        """True if the row is the item's, or refers to it or to its author's pseudonym."""
         if table == "item":
             return self.id in row[:2]
-        return self.reference in row or (table != "item" and self._refers(table, row))
+        return (
+            self.reference in row
+            or self.pseudonym in row
+            or (table != "item" and self._refers(table, row))
+        )
 
     def _refers(self, table: str, row: tuple[Any, ...]) -> bool:
         return table in ("item_event", "action_item", "contributor_update") and self.id in row
@@ -292,6 +297,7 @@ def links(
                         f"{copy.label}: commit {k} near the item's ({stored}) holds the time"
                         f" it was sent, {moment}"
                     )
+        found += _traced(copy, history, changed, touched_author, stored, window)
     for k, (author_hit, item_hit) in enumerate(zip(touched_author, touched_item, strict=True)):
         if author_hit and item_hit:
             found.append(f"{copy.label}: commit {k} changes the item and names the author")
@@ -304,6 +310,36 @@ def links(
             if id_ == item.id and rowid != id_:
                 found.append(f"{copy.label}: the item's rowid {rowid} is not its random id")
     return sorted(set(found))
+
+
+def _traced(
+    copy: Copy,
+    history: list[Rows],
+    changed: list[list[tuple[str, tuple[Any, ...]]]],
+    touched_author: list[bool],
+    stored: int,
+    window: int,
+) -> list[str]:
+    """Rows the commit that stored the item removed (what it was made from, such as a held
+    copy), followed back to the commit that wrote them: that one, and those around it, must
+    not name the author either, or the copy chains the author to the item."""
+    found = []
+    before, after = history[stored], history[stored + 1]
+    removed = [
+        (table, row)
+        for table, row in changed[stored]
+        if row in before.get(table, set()) and row not in after.get(table, set())
+    ]
+    for table, row in removed:
+        for j in range(stored):
+            if row in history[j + 1].get(table, set()) and row not in history[j].get(table, set()):
+                around = range(max(0, j - window), min(len(changed), j + window + 1))
+                if any(touched_author[i] for i in around):
+                    found.append(
+                        f"{copy.label}: the item was made in commit {stored} from a row of"
+                        f" {table} written in commit {j}, next to one naming the author"
+                    )
+    return found
 
 
 def plain_drafts(copy: Copy) -> list[str]:
