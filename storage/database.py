@@ -241,7 +241,8 @@ class Storage:
             if self._inline is not None:
                 done = await self._inline.checkpoint()
             else:
-                async with self.engine.connect() as conn:
+                # Outside any transaction: one open on this connection would keep it waiting.
+                async with self._reader.connect() as conn:
                     result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                     row = result.first()
                     done = row is None or not row[0]
@@ -278,6 +279,7 @@ def keep_private(database: Path) -> None:
     if not database.exists() and database.parent.is_dir():
         with contextlib.suppress(FileExistsError):
             os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            database.chmod(0o600)  # whatever the umask took away
     for path in (database, *(database.with_name(database.name + s) for s in SQLITE_COMPANIONS)):
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
@@ -327,4 +329,6 @@ async def open_storage(url: URL, now: Callable[[], datetime]) -> Storage:
     """Open the database at `url` and bring its schema up to date."""
     storage = Storage.open(url, now)
     await storage.upgrade()
+    # Whatever an earlier run (or an earlier version) left in the write-ahead log goes.
+    await storage.checkpoint()
     return storage

@@ -33,9 +33,9 @@ def _now() -> datetime:
     return datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 
 
-async def _write_something(storage: Storage) -> None:
+async def _write_something(storage: Storage, telegram_id: int = 101) -> None:
     async with storage.transaction() as tx:
-        await tx.people.ensure(101, 101, "Sam", _now())
+        await tx.people.ensure(telegram_id, telegram_id, "Sam", _now())
 
 
 @pytest.mark.usefixtures("usual_umask")
@@ -81,3 +81,17 @@ def test_a_new_key_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     key_file = tmp_path / "chorus.key"
     load_secret_key(load_settings(require_token=False, secret_key_file=key_file))
     assert _mode(key_file) == 0o600
+
+
+async def test_a_checkpoint_empties_the_write_ahead_log(tmp_path: Path) -> None:
+    database = tmp_path / "chorus.db"
+    for number, inline in enumerate((True, False)):
+        storage = Storage.open(make_url(f"sqlite+aiosqlite:///{database}"), _now, inline=inline)
+        try:
+            await storage.upgrade()
+            await _write_something(storage, 200 + number)
+            assert (tmp_path / "chorus.db-wal").stat().st_size > 0
+            await storage.checkpoint()
+            assert (tmp_path / "chorus.db-wal").stat().st_size == 0
+        finally:
+            await storage.close()
