@@ -95,3 +95,18 @@ async def test_a_checkpoint_empties_the_write_ahead_log(tmp_path: Path) -> None:
             assert (tmp_path / "chorus.db-wal").stat().st_size == 0
         finally:
             await storage.close()
+
+
+async def test_every_connection_overwrites_what_it_deletes(tmp_path: Path) -> None:
+    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}"), _now)
+    try:
+        found = []
+        async with storage.transaction() as tx:  # the writer
+            found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
+        async with storage.lookup() as tx:  # lookups on the event loop's thread
+            found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
+        async with storage.read() as tx:  # reads through aiosqlite
+            found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
+        assert found == [1, 1, 1]
+    finally:
+        await storage.close()
