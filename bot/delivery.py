@@ -30,6 +30,7 @@ from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
     Payload,
+    anonymous_recheck,
     open_payload,
     open_return_address,
     quiet_until,
@@ -217,11 +218,12 @@ class DeliveryWorker:
             return
         if not job.urgent:
             if recipient.paused:
-                await self._retry(job, now + PAUSED_RECHECK, None, count_attempt=False)
+                later = now + PAUSED_RECHECK
+                await self._retry(job, self._held_until(job, later), None, count_attempt=False)
                 return
             until = quiet_until(now, self._zone, recipient.quiet_hours, self._quiet_hours)
             if until is not None:
-                await self._retry(job, until, None, count_attempt=False)
+                await self._retry(job, self._held_until(job, until), None, count_attempt=False)
                 return
         try:
             await self._send_parts(job, recipient.chat_id)
@@ -229,7 +231,13 @@ class DeliveryWorker:
             until = now + timedelta(seconds=retry_seconds(exc))
             await self._retry(job, until, "rate limited", False)
         except Forbidden as exc:
-            await self._unreachable(job, recipient.person_id, exc.message)
+            if job.return_address is not None:
+                # Marking the person here would write their row in the same commit as, and
+                # with the same time as, a row that leads to an anonymous item: the failure
+                # stands alone, and a message sent to them by name marks them.
+                await self._finish(job, "failed", f"blocked: {exc.message}"[:200])
+            else:
+                await self._unreachable(job, recipient.person_id, exc.message)
         except BadRequest as exc:
             await self._finish(job, "failed", f"refused: {exc.message}"[:200])
         except NetworkError as exc:
@@ -241,6 +249,11 @@ class DeliveryWorker:
                 await self._retry(job, self._clock.now() + delay, reason)
         else:
             self._sent.add(job.id)
+
+    def _held_until(self, job: OutboxJob, due: datetime) -> datetime:
+        """When to try a held message again: for an anonymous contributor not a time from
+        their own settings (see `anonymous_recheck`)."""
+        return due if job.return_address is None else anonymous_recheck(self._clock.now())
 
     async def _recipient(self, job: OutboxJob) -> _Recipient | None:
         """The person a row goes to; for an anonymous contributor, found only now, by

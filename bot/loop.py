@@ -1,7 +1,8 @@
 """The closing-the-loop tick: the database says what is due; this only asks it.
 
-Each round gathers due updates for their authors into the outbox, and queues the
-coordinators' daily notice once its time has come."""
+Each round gives the coordinators the anonymous items whose daily batch has come, gathers
+due updates for their authors into the outbox, and queues the coordinators' daily notice
+once its time has come."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ async def loop_round(services: Services, zone: ZoneInfo, quiet_default: str) -> 
     """Queue what is due now; how many messages were queued (the worker is then kicked)."""
     queued = 0
     try:
+        await services.sharing.release_held()
         queued += await services.updates.run_due(zone, quiet_default)
         queued += await services.nudges.run_daily()
     except Exception as exc:  # the next tick tries again; nothing is lost from the database

@@ -46,6 +46,10 @@ class Ticks:
 
         return job
 
+    def knows(self, name: str) -> bool:
+        """True once a tick of this name has been added (the application is built)."""
+        return name in self._work
+
     async def run(self, name: str) -> None:
         """Run the tick once now and return when it has finished. Runs of one tick never
         overlap: this waits for a run already under way."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import stat
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.inline import InlineSQLite, is_file
-from storage.repositories import PersonRow, Tx
+from storage.repositories import PersonRow, Sealing, Tx
 from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
@@ -96,6 +98,11 @@ class Storage:
         # on each connection costs a trip through SQLAlchemy's greenlet machinery.
         self._reader = engine.execution_options(sqlite_begin=None) if self.is_sqlite else engine
         self._inline = inline
+        self._sealer: Sealing | None = None
+
+    def seal_steps_with(self, sealer: Sealing) -> None:
+        """Seal the whole of every unfinished step's data with `sealer` from now on."""
+        self._sealer = sealer
 
     @classmethod
     def open(cls, url: URL, now: Callable[[], datetime], *, inline: bool = True) -> Storage:
@@ -106,6 +113,8 @@ class Storage:
         through aiosqlite, as it does for a database in memory.
         """
         if url.get_backend_name() == "sqlite":
+            if is_file(url) and url.database is not None:
+                keep_private(Path(url.database))
             engine = create_async_engine(
                 url,
                 connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
@@ -174,7 +183,9 @@ class Storage:
             if self._write_lock is not None:
                 await stack.enter_async_context(self._write_lock)
                 if self._inline is not None:
-                    yield Tx(await stack.enter_async_context(self._inline.transaction()))
+                    yield Tx(
+                        await stack.enter_async_context(self._inline.transaction()), self._sealer
+                    )
                     return
                 if self._writer is None or self._writer.closed:
                     self._writer = await self.engine.connect()
@@ -182,7 +193,7 @@ class Storage:
             else:
                 conn = await stack.enter_async_context(self.engine.connect())
             async with conn.begin():
-                yield Tx(conn)
+                yield Tx(conn, self._sealer)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -193,7 +204,7 @@ class Storage:
         """
         async with self._reader.connect() as conn:
             settling = _settling.get()
-            tx = Tx(conn)
+            tx = Tx(conn, self._sealer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
             if self.is_sqlite:
@@ -217,7 +228,7 @@ class Storage:
             async with self.read() as tx:
                 yield tx
             return
-        tx = Tx(self._inline.lookups)
+        tx = Tx(self._inline.lookups, self._sealer)
         settling = _settling.get()
         if settling is not None:
             tx.people.remember_in(settling.people)
@@ -237,6 +248,28 @@ class Storage:
         """Mark updates handled and delete their raw rows, in a transaction of their own."""
         async with self.transaction() as tx:
             await tx.journal.settle(*update_ids)
+
+    async def checkpoint(self) -> None:
+        """On an SQLite file: copy the write-ahead log into the database and empty the log,
+        so the earlier versions of rows it held are in no file any more (deleted rows are
+        overwritten in the database itself: `secure_delete`). Elsewhere nothing.
+
+        Waits for writes under way; a reader that holds the log longer than the busy
+        timeout leaves it as it is (logged), to be emptied at the next checkpoint.
+        """
+        if self._write_lock is None:
+            return
+        async with self._write_lock:
+            if self._inline is not None:
+                done = await self._inline.checkpoint()
+            else:
+                # Outside any transaction: one open on this connection would keep it waiting.
+                async with self._reader.connect() as conn:
+                    result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    row = result.first()
+                    done = row is None or not row[0]
+        if not done:
+            logger.warning("the write-ahead log could not be emptied: a reader held it")
 
     async def upgrade(self) -> None:
         """Apply every pending migration."""
@@ -272,6 +305,31 @@ class Storage:
             logger.warning("database ping failed: %s", type(exc).__name__)
             return False
         return True
+
+
+# SQLite's companion files of a database: it gives each the main file's permissions.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def keep_private(database: Path) -> None:
+    """Make the database file readable and writable by this user only, whatever the umask:
+    created empty with mode 600 before SQLite opens it (SQLite gives its write-ahead log,
+    shared-memory and journal files the main file's mode), and any of them made earlier
+    with a wider mode narrowed."""
+    if not database.exists() and database.parent.is_dir():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            database.chmod(0o600)  # whatever the umask took away
+    for path in (database, *(database.with_name(database.name + s) for s in SQLITE_COMPANIONS)):
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                path.chmod(mode & 0o700)
+                logger.info("%s could be read by other users; now by this user only", path)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:  # not ours to change (a mounted volume, say): say so
+            logger.warning("could not make %s private: %s", path, type(exc).__name__)
 
 
 def _prepare_sqlite(engine: AsyncEngine) -> None:
@@ -311,4 +369,6 @@ async def open_storage(url: URL, now: Callable[[], datetime]) -> Storage:
     """Open the database at `url` and bring its schema up to date."""
     storage = Storage.open(url, now)
     await storage.upgrade()
+    # Whatever an earlier run (or an earlier version) left in the write-ahead log goes.
+    await storage.checkpoint()
     return storage

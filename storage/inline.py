@@ -172,6 +172,24 @@ class InlineSQLite:
         fails at once, as if its busy timeout were over."""
         self._give_up_at = at
 
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database and empty it, on the writer's thread
+        (the caller holds the write lock); False if a reader kept it from finishing."""
+        raw = _raw(self._writer_connection())
+        return await self._in_thread(self._checkpoint, raw)
+
+    def _checkpoint(self, raw: sqlite3.Connection) -> bool:
+        _run(raw, f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+        try:
+            row = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance(
+                "PRAGMA wal_checkpoint", None, error, sqlite3.Error
+            ) from error
+        finally:
+            _run(raw, "PRAGMA busy_timeout=0")
+        return row is None or not row[0]
+
     async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
         future = asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
         try:

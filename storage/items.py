@@ -180,6 +180,32 @@ class ItemsRepo:
         )
         return [ItemRow(**row._mapping) for row in rows]
 
+    async def hold(self, item_id: int, due_at: datetime, sealed: str) -> None:
+        """Keep an anonymous item, sealed whole, until the batch at `due_at`."""
+        await self._conn.execute(
+            insert(schema.item_hold).values(id=item_id, due_at=due_at, sealed=sealed)
+        )
+
+    async def held(
+        self, due_by: datetime | None = None, *, claim: bool = False
+    ) -> list[tuple[int, str]]:
+        """Held items (all, or those due by `due_by`): their ids and sealed values. With
+        `claim`, on PostgreSQL, rows another replica is releasing are skipped."""
+        h = schema.item_hold
+        query = select(h.c.id, h.c.sealed)
+        if due_by is not None:
+            query = query.where(h.c.due_at <= due_by)
+        if claim:
+            query = query.with_for_update(skip_locked=True)
+        rows = await self._conn.execute(query.order_by(h.c.id))
+        return [(row.id, row.sealed) for row in rows]
+
+    async def drop_held(self, *item_ids: int) -> int:
+        """Forget held items (released into `item`, or withdrawn); how many."""
+        h = schema.item_hold
+        result = await self._conn.execute(delete(h).where(h.c.id.in_(item_ids)))
+        return int(result.rowcount or 0)
+
     @staticmethod
     def _authored(person_id: int, pseudonym: str) -> ColumnElement[bool]:
         i = schema.item

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -213,6 +213,9 @@ class JournalRepo:
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
+        # The hour only: the moment an update came would give the time of whatever it led
+        # to (the sending of an anonymous item, say) to anyone with a copy of the files.
+        now = now.replace(minute=0, second=0, microsecond=0)
         # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
         if since is None:
             remembered = await self._conn.execute(
@@ -581,18 +584,48 @@ class CoordinatorLinksRepo:
         return bool(result.rowcount)
 
 
-class StepsRepo:
-    """The typed answer each person is in the middle of giving."""
+class Sealing(Protocol):
+    """What seals a step's data (bot/crypto.py's Sealer)."""
 
-    def __init__(self, conn: Executor) -> None:
+    def seal(self, text: str, purpose: str) -> str:
+        """`text` encrypted for `purpose`."""
+        ...
+
+    def open(self, token: str, purpose: str) -> str:
+        """The text sealed in `token` for `purpose`."""
+        ...
+
+
+STEP_PURPOSE = "step.data"
+# A step's data is padded to a multiple of this many characters before it is sealed, so the
+# length of the sealed value does not tell one choice from another (with a name or without).
+STEP_PAD = 256
+_SEALED_KEY = "sealed"
+
+
+def step_day(now: datetime) -> datetime:
+    """The time a step keeps: the start of its UTC day, never the moment (which would line
+    up with what the step led to)."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class StepsRepo:
+    """The typed answer each person is in the middle of giving.
+
+    With a sealer, the whole of a step's data (words, choices, what it is about) is sealed
+    as one value, and its time is the day only.
+    """
+
+    def __init__(self, conn: Executor, sealer: Sealing | None = None) -> None:
         self._conn = conn
+        self._sealer = sealer
 
     async def get(self, person_id: int) -> StepRow | None:
         """The person's unfinished step, if any."""
         row = (await self._conn.execute(_STEP_OF_PERSON, {"person_id": person_id})).first()
         if row is None:
             return None
-        return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
+        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
 
     async def of_telegram_id(self, telegram_id: int) -> StepRow | None:
         """The unfinished step of the person with this Telegram id, if any (one query)."""
@@ -601,19 +634,42 @@ class StepsRepo:
         ).first()
         if row is None:
             return None
-        return StepRow(step=row.step, data=json.loads(row.data), updated_at=row.updated_at)
+        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
 
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
         """Start (or replace) the person's unfinished step."""
         await self._conn.execute(
             _step_upsert(self._conn.dialect.name),
-            {"person_id": person_id, "step": step, "data": json.dumps(data), "updated_at": now},
+            {
+                "person_id": person_id,
+                "step": step,
+                "data": self._sealed(data),
+                "updated_at": step_day(now),
+            },
         )
 
     async def clear(self, person_id: int) -> bool:
         """Drop the person's unfinished step; False if there was none."""
         result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
         return bool(result.rowcount)
+
+    def _sealed(self, data: dict[str, Any]) -> str:
+        plain = json.dumps(data)
+        if self._sealer is None:
+            return plain
+        padded = plain + " " * (-len(plain) % STEP_PAD)
+        return json.dumps({_SEALED_KEY: self._sealer.seal(padded, STEP_PURPOSE)})
+
+    def _opened(self, stored: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(stored)
+        sealed = data.get(_SEALED_KEY) if len(data) == 1 else None
+        if sealed is None or self._sealer is None:
+            return data  # kept before steps were sealed (or sealed and unreadable here)
+        try:
+            opened: dict[str, Any] = json.loads(self._sealer.open(sealed, STEP_PURPOSE))
+        except ValueError:  # sealed under another key, or damaged: nothing can be offered back
+            return {}
+        return opened
 
 
 @dataclass(frozen=True)
@@ -985,13 +1041,13 @@ class BroadcastsRepo:
 class Tx:
     """The repositories, bound to one connection inside one transaction."""
 
-    def __init__(self, conn: Executor) -> None:
+    def __init__(self, conn: Executor, sealer: Sealing | None = None) -> None:
         self.conn = conn
         self.journal = JournalRepo(conn)
         self.people = PeopleRepo(conn)
         self.groups = GroupsRepo(conn)
         self.coordinator_links = CoordinatorLinksRepo(conn)
-        self.steps = StepsRepo(conn)
+        self.steps = StepsRepo(conn, sealer)
         self.outbox = OutboxRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
         # Input at arm's length (storage/items.py)

@@ -342,6 +342,24 @@ item = Table(
     Index("ix_item_pseudonym", "pseudonym"),
 )
 
+# Anonymous items waiting for the next daily batch (created by migration 0008). All of an
+# item is sealed as one padded value; the row holds nothing else but a random id and the
+# batch moment it waits for. At the batch every held item goes into `item` at once, in
+# random order, in a commit that touches nothing of anyone's, so neither the commit that
+# stores an item nor the ones around it point to whoever wrote it.
+item_hold = Table(
+    "item_hold",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("due_at", UTC_TIME, nullable=False, index=True),
+    Column("sealed", Text, nullable=False),
+)
+
 # Prompts: a scenario or question a coordinator posts to a group, so people can speak about
 # a situation without telling their own story. Members answer with a Respond button.
 prompt = Table(

@@ -72,6 +72,7 @@ class Services:
         alert_take_within: timedelta = TAKE_WITHIN,
     ) -> Services:
         """Build the services over one storage, clock and secret key, in the local zone."""
+        storage.seal_steps_with(sealer)
         safety = Safety(
             storage, clock, sealer, admin_ids, helplines, zone=zone, take_within=alert_take_within
         )

@@ -23,6 +23,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.delivery_rules import (
     Payload,
+    anonymous_recheck,
     open_payload,
     open_return_address,
     quiet_until,
@@ -263,6 +264,8 @@ class ContributorUpdates:
                     continue
                 wait = self._hold(reach, rows, now, zone, quiet_default)
                 if wait is not None:
+                    if reach.person_id is None:
+                        wait = anonymous_recheck(now)
                     later += [(update_id, wait) for update_id in ids]
                     continue
                 messages.append(self._message(rows, reach, now))

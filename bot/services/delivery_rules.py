@@ -74,6 +74,20 @@ def seal_payload(sealer: Sealer, payload: Payload) -> str:
     return sealer.seal(payload.dumps(), PAYLOAD_PURPOSE)
 
 
+# How often messages held for anonymous contributors are looked at again.
+ANONYMOUS_RECHECK_MINUTES = 15
+
+
+def anonymous_recheck(now: datetime) -> datetime:
+    """When to look again at a message held for an anonymous contributor (paused, in quiet
+    hours, their digest time not come): the next quarter hour, whatever the reason. A time
+    worked out from their own settings, kept next to their item's return address, would
+    match their quiet hours, pause or digest time in the person table."""
+    step = ANONYMOUS_RECHECK_MINUTES
+    start = now.replace(minute=now.minute - now.minute % step, second=0, microsecond=0)
+    return start + timedelta(minutes=step)
+
+
 def open_return_address(sealer: Sealer, return_address: str) -> int | None:
     """The chat id sealed in an anonymous item's return address (in a private chat, the
     person's Telegram id); None if it cannot be opened. Every reader of a return address

@@ -3,13 +3,16 @@
 Every word a member writes is sealed before it is stored, in the draft as in the item. An
 anonymous item holds no person, Telegram id or chat id: only the local date, the keyed
 pseudonym (so its author can list and withdraw it) and the sealed return address (so
-updates reach them). It becomes visible to coordinators at the next daily batch moment,
-so the time it arrived does not point to its author.
+updates reach them). Until the next daily batch it is held, sealed whole, apart from the
+items; at the batch every held item joins them at once, in random order, so neither the
+time it arrived nor the commits around its storing point to its author.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import json
 import logging
 import secrets
 import unicodedata
@@ -45,6 +48,10 @@ DRAFT_MEDIA_PURPOSE = "draft.media"
 # The reference the item will have, chosen when the preview is first shown (and carried by
 # its Send button), so a second Send, or the same one handled again, finds the item sent.
 DRAFT_REFERENCE_PURPOSE = "draft.reference"
+HELD_PURPOSE = "item.held"
+# A held item is sealed padded to a multiple of this many characters, so the length of
+# what is held says little about the item it becomes.
+HELD_PAD = 2048
 MEDIA_KINDS = ("voice", "photo")
 MINE_PAGE = 8
 READ_LIMIT = 50
@@ -644,10 +651,18 @@ class Sharing:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
-            total = await tx.items.count_of_author(person.id, pseudonym)
-            rows = await tx.items.of_author(person.id, pseudonym, MINE_PAGE, max(0, offset))
-            entries = [await self._entry(tx, row) for row in rows]
-        return MineView(entries, total, max(0, offset))
+            # Held items are the newest: they wait for the next batch.
+            held = [_held_row(item) for item in await self._held(tx, pseudonym)]
+            held.sort(key=lambda row: row.reference)
+            start = max(0, offset)
+            page = held[start : start + MINE_PAGE]
+            total = len(held) + await tx.items.count_of_author(person.id, pseudonym)
+            if len(page) < MINE_PAGE:
+                page += await tx.items.of_author(
+                    person.id, pseudonym, MINE_PAGE - len(page), max(0, start - len(held))
+                )
+            entries = [await self._entry(tx, row) for row in page]
+        return MineView(entries, total, start)
 
     async def read_own(self, telegram_id: int, reference: str) -> MineEntry | None:
         """One of the member's own items in full; None if it is not theirs or is withdrawn."""
@@ -664,6 +679,9 @@ class Sharing:
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             item = await self._own(tx, telegram_id, reference)
+            if item is not None and await tx.items.drop_held(item.id):
+                # Still held: no coordinator has seen it, and nothing of it is left.
+                return WithdrawResult(WithdrawOutcome.WITHDRAWN)
             if item is None or not await tx.items.withdraw(item.id, self._today()):
                 return WithdrawResult(WithdrawOutcome.UNKNOWN)
             # No more updates about it: neither those waiting to be gathered nor those queued.
@@ -678,6 +696,45 @@ class Sharing:
             if await was_used(tx, item):
                 told = await self._tell_withdrawn(tx, item, now)
         return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
+
+    # --- the daily batch ------------------------------------------------------------------------
+
+    async def release_held(self) -> int:
+        """Give the coordinators every anonymous item whose batch has come; how many.
+
+        They join the items all at once, in random order, in a commit of their own. On an
+        SQLite file the write-ahead log is emptied first, so no file holds both the commits
+        that held an item, next to its author's, and the one that stores it; and again after.
+        """
+        now = self._clock.now()
+        async with self._storage.lookup() as tx:
+            if not await tx.items.held(now):
+                return 0
+        await self._storage.checkpoint()
+        async with self._storage.transaction() as tx:
+            held = await tx.items.held(now, claim=True)
+            items = []
+            for _, sealed in held:
+                try:
+                    items.append(self._open_held(sealed))
+                except (SealError, ValueError, TypeError) as exc:
+                    # Sealed under another key, or damaged: it can never be read again.
+                    logger.error("a held item could not be read; dropped: %s", type(exc).__name__)
+            secrets.SystemRandom().shuffle(items)
+            for item in items:
+                await tx.items.add(item)
+            await tx.items.drop_held(*(item_id for item_id, _ in held))
+        await self._storage.checkpoint()
+        return len(items)
+
+    def _seal_held(self, item: ItemNew) -> str:
+        return seal_held(self._sealer, item)
+
+    def _open_held(self, sealed: str) -> ItemNew:
+        return open_held(self._sealer, sealed)
+
+    async def _held(self, tx: Tx, pseudonym: str | None = None) -> list[ItemNew]:
+        return await held_items(tx, self._sealer, pseudonym)
 
     # --- readers: coordinators and observers -------------------------------------------------
 
@@ -924,30 +981,32 @@ class Sharing:
         now = self._clock.now()
         item_id, reference = await self._new_identity(tx, reference)
         visible_at = now if named else next_batch(now, self._zone)
-        await tx.items.add(
-            ItemNew(
-                id=item_id,
-                group_id=group_id,
-                kind=kind.value,
-                reference=reference,
-                consent=consent.value,
-                given_on=self._today(),
-                visible_at=visible_at,
-                person_id=person.id if named else None,
-                pseudonym=None if named else self._sealer.pseudonym(telegram_id),
-                return_address=(
-                    None if named else self._sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE)
-                ),
-                body=self._sealer.seal(words, BODY_PURPOSE) if words else None,
-                media_kind=media_kind if media_file_id else None,
-                media_file_id=(
-                    self._sealer.seal(media_file_id, MEDIA_PURPOSE) if media_file_id else None
-                ),
-                prompt_id=prompt_id,
-                session_id=session_id,
-                risk=suggests_risk(words),
-            )
+        item = ItemNew(
+            id=item_id,
+            group_id=group_id,
+            kind=kind.value,
+            reference=reference,
+            consent=consent.value,
+            given_on=self._today(),
+            visible_at=visible_at,
+            person_id=person.id if named else None,
+            pseudonym=None if named else self._sealer.pseudonym(telegram_id),
+            return_address=(
+                None if named else self._sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE)
+            ),
+            body=self._sealer.seal(words, BODY_PURPOSE) if words else None,
+            media_kind=media_kind if media_file_id else None,
+            media_file_id=(
+                self._sealer.seal(media_file_id, MEDIA_PURPOSE) if media_file_id else None
+            ),
+            prompt_id=prompt_id,
+            session_id=session_id,
+            risk=suggests_risk(words),
         )
+        if named:
+            await tx.items.add(item)
+        else:
+            await tx.items.hold(item.id, visible_at, self._seal_held(item))
         # Nothing is logged: a log line's time would show when an anonymous item arrived,
         # which the daily batch hides.
         return SubmitResult(SubmitOutcome.SENT, Receipt(reference, group.name, named, visible_at))
@@ -957,24 +1016,34 @@ class Sharing:
         preview, if still free), neither derived from anything else."""
         while True:
             item_id = secrets.randbelow(2**62) + 1
-            if reference is None:
+            if reference is None or reference in await self._held_refs(tx):
                 reference = await self._new_reference(tx)
             if not await tx.items.taken(item_id, reference):
                 return item_id, reference
             reference = None
+
+    async def _held_refs(self, tx: Tx) -> set[str]:
+        """The references of anonymous items held until the daily batch."""
+        return {item.reference for item in await self._held(tx)}
 
     async def _new_reference(self, tx: Tx) -> str:
         while True:
             reference = "".join(
                 secrets.choice(_REFERENCE_LETTERS) for _ in range(_REFERENCE_LENGTH)
             )
-            # Item ids start at 1: only the reference is checked.
-            if not await tx.items.taken(0, reference):
+            # Item ids start at 1: only the reference is checked, here and among the held.
+            if not await tx.items.taken(0, reference) and reference not in await self._held_refs(
+                tx
+            ):
                 return reference
 
     async def _own(self, tx: Tx, telegram_id: int, reference: str) -> ItemRow | None:
         person = await tx.people.by_telegram_id(telegram_id)
         item = await tx.items.by_reference(reference.upper())
+        if item is None and person is not None:
+            pseudonym = self._sealer.pseudonym(telegram_id)
+            held = [i for i in await self._held(tx, pseudonym) if i.reference == reference.upper()]
+            return _held_row(held[0]) if held else None
         if person is None or item is None or item.withdrawn_on is not None:
             return None
         mine = item.person_id == person.id or (
@@ -1025,6 +1094,63 @@ class Sharing:
             now,
         )
         return True
+
+
+def seal_held(sealer: Sealer, item: ItemNew) -> str:
+    """An anonymous item sealed whole, padded, to be held until the batch."""
+    fields = dataclasses.asdict(item)
+    fields["given_on"] = item.given_on.isoformat()
+    fields["visible_at"] = item.visible_at.isoformat()
+    plain = json.dumps(fields)
+    return sealer.seal(plain + " " * (-len(plain) % HELD_PAD), HELD_PURPOSE)
+
+
+def open_held(sealer: Sealer, sealed: str) -> ItemNew:
+    """A held item; raises SealError (a ValueError) if it cannot be read."""
+    fields = json.loads(sealer.open(sealed, HELD_PURPOSE))
+    fields["given_on"] = date.fromisoformat(fields["given_on"])
+    fields["visible_at"] = datetime.fromisoformat(fields["visible_at"])
+    return ItemNew(**fields)
+
+
+async def held_items(tx: Tx, sealer: Sealer, pseudonym: str | None = None) -> list[ItemNew]:
+    """Held items that can be read (those of the author with `pseudonym`, if given)."""
+    found = []
+    for _, sealed in await tx.items.held():
+        try:
+            item = open_held(sealer, sealed)
+        except (SealError, ValueError, TypeError):
+            continue
+        if pseudonym is None or (
+            item.pseudonym is not None and secrets.compare_digest(item.pseudonym, pseudonym)
+        ):
+            found.append(item)
+    return found
+
+
+def _held_row(item: ItemNew) -> ItemRow:
+    """A held item as its author sees it: received, not yet with the coordinators."""
+    return ItemRow(
+        id=item.id,
+        group_id=item.group_id,
+        kind=item.kind,
+        prompt_id=item.prompt_id,
+        session_id=item.session_id,
+        reference=item.reference,
+        person_id=item.person_id,
+        pseudonym=item.pseudonym,
+        return_address=item.return_address,
+        body=item.body,
+        media_kind=item.media_kind,
+        media_file_id=item.media_file_id,
+        consent=item.consent,
+        status="received",
+        outcome=None,
+        given_on=item.given_on,
+        visible_at=item.visible_at,
+        withdrawn_on=None,
+        risk=item.risk,
+    )
 
 
 KIND_WORDS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
@@ -60,7 +60,13 @@ class Steps:
         """True if the step waits for a button now, so typed words should be told so."""
         if not waits_for_button(step.step):
             return False
-        return step.step != CHOOSING_STEP or self._clock.now() - step.updated_at < CHOICE_LASTS
+        if step.step != CHOOSING_STEP:
+            return True
+        # When the choice was asked travels inside the step's sealed data: the row itself
+        # keeps only the day, so that no unsealed time can be matched with anything else.
+        asked = step.data.get("at")
+        since = datetime.fromisoformat(asked) if isinstance(asked, str) else step.updated_at
+        return self._clock.now() - since < CHOICE_LASTS
 
     async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
         """Remember that the person was asked to choose with buttons (in answer to update
@@ -74,7 +80,9 @@ class Steps:
                 step = await tx.steps.get(person.id)
                 if step is not None and not waits_for_button(step.step):
                     return
-            await tx.steps.set(person.id, CHOOSING_STEP, {"update": update_id}, self._clock.now())
+            now = self._clock.now()
+            data = {"update": update_id, "at": now.isoformat()}
+            await tx.steps.set(person.id, CHOOSING_STEP, data, now)
 
     async def end_choice(self, telegram_id: int, update_id: int) -> None:
         """The person tapped or sent a command (update `update_id`): a choice of buttons

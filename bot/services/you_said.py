@@ -19,6 +19,7 @@ from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import Payload, seal_payload
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
+from bot.services.sharing import held_items
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
@@ -154,7 +155,13 @@ class YouSaid:
         async with self._storage.read() as tx:
             item = await tx.loop.item(item_id)
             person = await tx.people.by_telegram_id(telegram_id)
-            if item is None or item.withdrawn_on is not None:
+            if item is None:
+                # Sent without a name and waiting for the daily batch: nothing happened yet.
+                mine = await held_items(tx, self._sealer, self._sealer.pseudonym(telegram_id))
+                held = [i for i in mine if i.id == item_id]
+                given = [HistoryLine(h.given_on, say(texts.HISTORY_GIVEN)) for h in held]
+                return ItemHistory(held[0].given_on, given) if held else None
+            if item.withdrawn_on is not None:
                 return None
             named = person is not None and item.person_id == person.id
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):

@@ -20,6 +20,7 @@ from bot.localapi.server import LOCALHOST
 from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
+from bot.ticks import Ticks
 from bot.tryout.clock import TryoutClock
 from bot.tryout.sample import (
     ADMIN_ID,
@@ -186,8 +187,12 @@ async def serve_tryout(
         def keep() -> None:
             save(people_file, list(api.people.values()), api.clock.offset)
 
+        ticks = Ticks()
         api.on_person_added = lambda _person: keep()
         api.on_clock_moved = keep
+        # What the new time brings (the morning batch, reminders, digests) comes at once,
+        # before the page is told the time moved, not at the next scheduled tick.
+        api.after_clock_moved = lambda: _run_due(ticks)
         api.on_people_changed = keep
         lookup = Storage.open(settings.async_database_url(), api.clock.now)
         stack.push_async_callback(lookup.close)
@@ -198,11 +203,18 @@ async def serve_tryout(
         print(banner(api, api.framing), file=out, flush=True)
         if started is not None:
             started(api)
-        await serve(settings, stop, api.clock)
+        await serve(settings, stop, api.clock, ticks=ticks)
     finally:
         await held.aclose()
         await api.stop()
         await stack.aclose()
+
+
+async def _run_due(ticks: Ticks) -> None:
+    """Run the ticks that find due work in the database, then deliver what they queued."""
+    for name in ("loop", "sessions", "unanswered-alerts", "delivery"):
+        if ticks.knows(name):
+            await ticks.run(name)
 
 
 def run_tryout(options: TryoutOptions) -> None:

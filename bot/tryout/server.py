@@ -82,6 +82,8 @@ class TryoutApi(BotApiServer):
         self.zone = ZoneInfo("Europe/London")
         # Called after the page moved the try-out's time forward.
         self.on_clock_moved: Callable[[], None] | None = None
+        # Awaited after that, before the page's request is answered.
+        self.after_clock_moved: Callable[[], Awaitable[None]] | None = None
         # What each person is now (admin, lead, coordinator, member, newcomer), asked after
         # the bot answers someone, so the page's labels follow what people became.
         self.roles_source: Callable[[list[int]], Awaitable[dict[int, str]]] | None = None
@@ -557,11 +559,13 @@ class _PeopleHandler(_ApiHandler):
 
 
 class _ClockHandler(_ApiHandler):
-    def post(self) -> None:
+    async def post(self) -> None:
         how = self.body().get("move")
         if how not in MOVES:
             raise tornado.web.HTTPError(400, reason="Time can move an hour, a day, or to 9:00")
         self.api.move_clock(how)
+        if self.api.after_clock_moved is not None:
+            await self.api.after_clock_moved()
         self.reply({"time": self.api.shown_time(), "now": self.api.clock.now().timestamp()})
 
 

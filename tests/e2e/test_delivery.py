@@ -94,7 +94,7 @@ async def test_a_sealed_message_reaches_an_anonymous_contributor_through_the_ret
     await _until(lambda: _rows(tmp_path, "SELECT state FROM outbox") == [("sent",)])
 
 
-async def test_a_paused_anonymous_contributor_is_held_and_a_blocked_one_marked(
+async def test_a_paused_anonymous_contributor_is_held_and_a_blocked_one_is_not_marked(
     fake: FakeBotApi, running: RunningChorus, tmp_path: Path, sealer: Sealer
 ) -> None:
     with sqlite3.connect(tmp_path / "chorus.db") as db:
@@ -107,10 +107,17 @@ async def test_a_paused_anonymous_contributor_is_held_and_a_blocked_one_marked(
         _to_anonymous(sealer, MEMBERS[2], "i3:e1", "to someone who blocked the bot"),
     )
 
-    blocked = f"SELECT unreachable_at IS NOT NULL FROM person WHERE telegram_id = {MEMBERS[2]}"
-    await _until(lambda: _rows(tmp_path, blocked) == [(1,)])
+    blocked = "SELECT state, last_error LIKE 'blocked:%' FROM outbox WHERE dedupe_key='i3:e1'"
+    await _until(lambda: _rows(tmp_path, blocked) == [("failed", 1)])
+    # Marking the person would write their row, at the same moment, next to a row that
+    # leads to an anonymous item; a message to them by name marks them instead.
+    marked = f"SELECT unreachable_at FROM person WHERE telegram_id = {MEMBERS[2]}"
+    assert _rows(tmp_path, marked) == [(None,)]
+    # Held until the next quarter hour, not a time worked out from their own settings.
     held = "SELECT state, attempts, due_at > '2026-01-01' FROM outbox WHERE dedupe_key='i2:e1'"
     await _until(lambda: _rows(tmp_path, held) == [("pending", 0, 1)])
+    [(due,)] = _rows(tmp_path, "SELECT due_at FROM outbox WHERE dedupe_key='i2:e1'")
+    assert str(due)[14:] in ("00:00.000000", "15:00.000000", "30:00.000000", "45:00.000000")
     assert fake.texts_to(MEMBERS[1]) == []
 
 

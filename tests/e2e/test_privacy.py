@@ -8,19 +8,28 @@ log line holds them; no coordinator or observer view shows who wrote an anonymou
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import signal
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.clock import SystemClock
 from bot.logs import LIBRARY_FLOORS, configure_logging
-from bot.services.sharing import Sharing
+from bot.services.sharing import Sharing, next_batch
 from tests.e2e.conftest import ADMIN
-from tests.support.chorus_run import running_chorus, settings_for
+from tests.support import forensics
+from tests.support.chorus_run import chorus_env, running_chorus, settings_for, spawn_chorus
+from tests.support.clock import MovableClock
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.items import ItemSeed, seed_items
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
 from tests.support.sharing import (
@@ -29,7 +38,6 @@ from tests.support.sharing import (
     MEMBERS,
     answer_to_media,
     database,
-    execute,
     share_words,
 )
 
@@ -95,7 +103,8 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
     writer, other = Phone(fake, WRITER, "Quill"), Phone(fake, MEMBERS[0])
     coordinator, lead = Phone(fake, COORDINATOR), Phone(fake, COORDINATOR)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake):
+    clock = MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    async with running_chorus(settings, fake, clock) as running:
         admin = Phone(fake, ADMIN)
         await admin.send("/leads")
         await admin.tap("coordinator")
@@ -130,7 +139,9 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
         await share_words(other, NAMED_WORDS)
 
         # The daily batch: coordinators read both anonymous items, without who wrote them.
-        execute(tmp_path, "UPDATE item SET visible_at = '2026-03-01 09:00:00.000000'")
+        clock.move_to(datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC))
+        # The daily batch's round, run now rather than waited for.
+        await running.tick("loop")
         view = await coordinator.send("/read")
         assert WORDS in view["text"] and CAPTION in view["text"]
         assert "Quill" not in view["text"] and str(WRITER) not in view["text"]
@@ -216,3 +227,237 @@ async def test_an_error_while_sending_reports_no_words_and_no_one(
     for record in caplog.records:
         message = record.getMessage()
         assert "marmalade" not in message and str(WRITER) not in message, message
+
+
+# --- every file, at every commit -------------------------------------------------------------
+
+OUTCOME_WORDS = "the quince committee replaced every chair"
+JOURNEY_WORDS = "periwinkle account of the locked day room"
+HALF_WORDS = "sycamore half draft never sent"
+
+
+def _author(folder: Path, telegram_id: int) -> forensics.Author:
+    [(person_id, chat_id)] = rows_of(
+        folder, "SELECT id, chat_id FROM person WHERE telegram_id = ?", telegram_id
+    )
+    return forensics.Author(
+        person_id, telegram_id, chat_id, forensics.person_columns(database(folder))
+    )
+
+
+def _anonymous_item(folder: Path) -> forensics.Item:
+    [(item_id, reference, pseudonym)] = rows_of(
+        folder, "SELECT id, reference, pseudonym FROM item WHERE person_id IS NULL"
+    )
+    return forensics.Item(item_id, reference, pseudonym)
+
+
+def rows_of(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(database(folder)) as db:
+        return db.execute(query, params).fetchall()
+
+
+def _problems(
+    copies: list[forensics.Copy],
+    author: forensics.Author,
+    item: forensics.Item,
+    sent_at: list[datetime],
+    words: list[bytes],
+) -> list[str]:
+    # The commit that stored the item is in at least one copy, so its neighbours are checked.
+    assert any(forensics.storing_commit(forensics.states(c), item) is not None for c in copies)
+    found: list[str] = []
+    for copy in copies:
+        found += forensics.links(copy, author, item, sent_at)
+        found += forensics.plain_drafts(copy)
+        found += forensics.plain_bytes(copy, [*words, b'"named"'])
+    return found
+
+
+async def _share_anonymously(
+    writer: Phone, words: str, clock: Any, risky: bool = False
+) -> list[datetime]:
+    """The writer's anonymous story, from /share to its receipt; when it was sent. With
+    `risky`, the words suggest risk, and the writer says no to being contacted."""
+    await writer.send("/share")
+    await writer.tap("Part of my story")
+    if risky:
+        reply = await writer.send(f"{words}. {RISKY}")
+        question = await writer.fake.wait_for_text(writer.id, "with your name, or without it")
+        await writer.tap("No, thank you", reply)
+        await writer.tap("Without my name", question)
+    else:
+        await writer.send(words)
+        await writer.tap("Without my name")
+    preview = await writer.tap("Quote it without my name")
+    assert "Here's what you'll send" in preview["text"], preview["text"]
+    before = clock.now()
+    receipt = await writer.tap("Send")
+    assert "Your private reference" in receipt["text"], receipt["text"]
+    return [before, clock.now()]
+
+
+async def _outcome_reaches_the_author(coordinator: Phone, writer: Phone, fake: FakeBotApi) -> None:
+    """The coordinator records an outcome in their words; its author hears it."""
+    card = await coordinator.send("/inbox")
+    assert JOURNEY_WORDS in card["text"], card["text"]
+    picker = await coordinator.tap("Record outcome", card)
+    await coordinator.tap("Something changed", picker)
+    await coordinator.send(OUTCOME_WORDS)
+    confirm = await fake.wait_for_text(coordinator.id, "exactly what they will read", 10)
+    await coordinator.tap("Send it", confirm)
+    await fake.wait_for_text(writer.id, OUTCOME_WORDS, timeout=15)
+
+
+async def test_no_copy_of_the_files_at_any_commit_ties_an_anonymous_item_to_its_author(
+    fake: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _every_commit_of_a_journey(fake, tmp_path, monkeypatch, risky=False)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a risk alert keeps the author's item pseudonym, written with their draft, and "
+    "a deadline that gives the time the words were written",
+)
+async def test_no_copy_ties_an_anonymous_item_with_words_of_risk_to_its_author(
+    fake: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _every_commit_of_a_journey(fake, tmp_path, monkeypatch, risky=True)
+
+
+async def _every_commit_of_a_journey(
+    fake: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, risky: bool
+) -> None:
+    await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    writer, coordinator = Phone(fake, WRITER, "Quill"), Phone(fake, COORDINATOR)
+    recorder = forensics.CommitRecorder(database(tmp_path))
+    recorder.install(monkeypatch)
+    clock = MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock) as running:
+        await writer.send(f"/start j-seed{COORDINATOR}")
+        await writer.tap("Yes, join")
+        await writer.tap("Use “Quill”")
+        sent_at = await _share_anonymously(writer, JOURNEY_WORDS, clock, risky)
+        # A draft left half-written.
+        await writer.send("/share")
+        await writer.tap("Feedback")
+        await writer.send(HALF_WORDS)
+
+        # The next morning's batch, then an outcome that reaches the author.
+        clock.move_to(datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC))
+        # The daily batch's round, run now rather than waited for.
+        await running.tick("loop")
+        await _outcome_reaches_the_author(coordinator, writer, fake)
+        recorder.add(forensics.take_copy(database(tmp_path), "while running, at the end"))
+    recorder.add(forensics.take_copy(database(tmp_path), "after a clean stop"))
+
+    assert recorder.commits > 20
+    author, item = _author(tmp_path, WRITER), _anonymous_item(tmp_path)
+    words = [JOURNEY_WORDS, HALF_WORDS, OUTCOME_WORDS, RISKY, "periwinkle", "quince"]
+    problems = _problems(recorder.copies, author, item, sent_at, [w.encode() for w in words])
+    assert problems == [], "\n".join(problems)
+
+
+async def test_a_copy_after_a_kill_ties_no_anonymous_item_to_its_author(
+    fake: FakeBotApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    writer, coordinator = Phone(fake, WRITER, "Quill"), Phone(fake, COORDINATOR)
+    env = chorus_env(fake, tmp_path, CHORUS_ADMIN_IDS=str(ADMIN))
+    process = spawn_chorus(env, tmp_path)
+    try:
+        await fake.wait_for(lambda call: call.method == "getUpdates", 20)
+        await writer.send(f"/start j-seed{COORDINATOR}")
+        await writer.tap("Yes, join")
+        await writer.tap("Use “Quill”")
+        sent_at = await _share_anonymously(writer, JOURNEY_WORDS, SystemClock())
+        await writer.send("/share")
+        await writer.tap("Feedback")
+        await writer.send(HALF_WORDS)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(process.wait, 10)
+    killed = forensics.take_copy(database(tmp_path), "after SIGKILL")
+
+    # Restarted at the next batch: the batch reaches the coordinators, and the outcome the
+    # author.
+    recorder = forensics.CommitRecorder(database(tmp_path))
+    recorder.add(killed)
+    recorder.install(monkeypatch)
+    batch = next_batch(sent_at[1], ZoneInfo("Europe/London"))
+    clock = MovableClock(batch + timedelta(seconds=30))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock) as running:
+        # The daily batch's round, run now rather than waited for.
+        await running.tick("loop")
+        await _outcome_reaches_the_author(coordinator, writer, fake)
+    recorder.add(forensics.take_copy(database(tmp_path), "after a clean stop"))
+
+    author, item = _author(tmp_path, WRITER), _anonymous_item(tmp_path)
+    words = [JOURNEY_WORDS, HALF_WORDS, OUTCOME_WORDS, "periwinkle", "sycamore"]
+    problems = _problems(recorder.copies, author, item, sent_at, [w.encode() for w in words])
+    assert problems == [], "\n".join(problems)
+
+
+# --- coordinators' drafts ------------------------------------------------------------------
+
+REPLY_WORDS = "Thank you, which gazebo form was the worst?"
+UPDATE_WORDS = "The tangerine working group meets on Friday."
+BROADCAST_WORDS = "Our accordion evening moves to the library."
+
+
+async def test_coordinators_drafts_are_sealed_like_members(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    group = await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    await seed_items(
+        database(tmp_path),
+        [
+            ItemSeed(
+                group,
+                MEMBERS[0],
+                "Some words",
+                datetime(2026, 3, 2).date(),
+                datetime(2026, 3, 3, 6, tzinfo=UTC),
+                anonymous=True,
+            )
+        ],
+    )
+    coordinator = Phone(fake, COORDINATOR)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN, COORDINATOR}))
+    async with running_chorus(settings, fake):
+        await fake.wait_for_text(coordinator.id, "Your inbox today", timeout=10)
+
+        # A reply, written and previewed, not sent.
+        card = await coordinator.send("/inbox")
+        await coordinator.tap("Reply", card)
+        await coordinator.send(REPLY_WORDS)
+        await fake.wait_for_text(coordinator.id, "exactly what they will read", 10)
+        reply_copy = forensics.take_copy(database(tmp_path), "reply drafted")
+
+        # An update on an action, written and previewed, not sent.
+        card = await coordinator.send("/inbox")
+        picker = await coordinator.tap("Add to action", card)
+        await coordinator.tap("New action", picker)
+        await coordinator.send("Shorter forms")
+        opened = await coordinator.send("/action")  # the one action, opened at once
+        await coordinator.tap("Post an update", opened)
+        await coordinator.send(UPDATE_WORDS)
+        await fake.wait_for_text(coordinator.id, "Send it?", 10)
+        update_copy = forensics.take_copy(database(tmp_path), "update drafted")
+
+        # A message to the group, written and previewed, not sent.
+        await coordinator.send("/broadcast")
+        await coordinator.send(BROADCAST_WORDS)
+        await fake.wait_for_text(coordinator.id, "exactly how your message will look", 10)
+        broadcast_copy = forensics.take_copy(database(tmp_path), "broadcast drafted")
+
+    problems: list[str] = []
+    for copy in (reply_copy, update_copy, broadcast_copy):
+        problems += forensics.plain_drafts(copy)
+        problems += forensics.plain_bytes(
+            copy, [REPLY_WORDS.encode(), UPDATE_WORDS.encode(), BROADCAST_WORDS.encode()]
+        )
+    assert problems == [], "\n".join(problems)

@@ -3,6 +3,7 @@ safeguarding lead through the outbox, and /support."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from bot.services.delivery_rules import open_payload
+from bot.services.sharing import HELD_PURPOSE
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import RunningClock
@@ -127,8 +129,9 @@ async def test_yes_tells_the_lead_who_and_what(
     assert "Samaritans" in fake.message(member.id, reply["message_id"])["text"]
     await member.tap("Without my name", question)
     await member.tap("Send")
-    [item] = rows(tmp_path, "SELECT risk FROM item")
-    assert item["risk"] == 1
+    # Held, sealed whole, until the daily batch.
+    [held] = rows(tmp_path, "SELECT sealed FROM item_hold")
+    assert json.loads(sealer().open(held["sealed"], HELD_PURPOSE))["risk"] is True
 
 
 async def test_no_tells_the_lead_without_identity(

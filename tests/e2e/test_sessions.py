@@ -26,6 +26,7 @@ from tests.support.clock import FakeClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
+from tests.support.sharing import wait_until_released
 
 MEMBERS = [8001, 8002, 8003, 8004, 8005]
 TITLE = "Planning meeting"
@@ -605,6 +606,9 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
             "No thanks", await fake.wait_for_text(unannounced, "how was it for you?")
         )
         assert "Thank you for coming" in skipped["text"]
+        # Without a name: held until the next daily batch (9:00 in London, 8:00 UTC).
+        clock.set(datetime(2026, 6, 10, 8, 0, 30, tzinfo=UTC))
+        await wait_until_released(tmp_path)
     assert _count(fake, absent, "how was it for you?") == 0
     items = _rows(
         tmp_path,
@@ -728,6 +732,8 @@ async def test_feedback_words_that_suggest_risk_get_help_at_once(
         await fake.wait_for_text(member.id, "Your private reference is", timeout=10)
         # Once: one safety reply, one alert.
         assert len([t for t in member.texts() if "If you need help now" in t]) == 1
+        clock.set(datetime(2026, 6, 10, 8, 0, 30, tzinfo=UTC))  # the next daily batch
+        await wait_until_released(tmp_path)
     assert _rows(tmp_path, "SELECT count(*) FROM item WHERE kind = 'session' AND risk") == [(1,)]
     assert _rows(tmp_path, "SELECT count(*) FROM risk_alert") == [(1,)]
 

@@ -14,6 +14,7 @@ from bot.services.sharing import BODY_PURPOSE, MEDIA_PURPOSE
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_group
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.clock import MovableClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -24,21 +25,33 @@ from tests.support.sharing import (
     answer_to_media,
     database,
     execute,
+    pass_daily_batch,
     reference_in,
     rows,
     sealer,
     share_words,
 )
 
+# The first daily batch after the running clock's start (midday, 3 March, GMT).
+BATCH = datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC)
+
 
 @pytest.fixture
-async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+def moving() -> MovableClock:
+    """The running clock, from midday on 3 March; a test may move it on."""
+    return MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def seeded(
+    fake: FakeBotApi, tmp_path: Path, moving: MovableClock
+) -> AsyncIterator[RunningChorus]:
     """Chorus with one group of six members, coordinated by COORDINATOR."""
     await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
     for member in [COORDINATOR, *MEMBERS]:
         fake.user(member, f"M{member}")
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake) as running:
+    async with running_chorus(settings, fake, moving) as running:
         yield running
 
 
@@ -75,7 +88,7 @@ async def test_named_feedback_in_words(
 
 
 async def test_anonymous_story_as_a_voice_note(
-    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path, moving: MovableClock
 ) -> None:
     member = Phone(fake, 802)
     await member.send("/share")
@@ -93,7 +106,14 @@ async def test_anonymous_story_as_a_voice_note(
     assert "it may be quoted, without your name" in preview["text"]
     receipt = await member.tap("Send")
     assert "tomorrow at 9am, without your name" in receipt["text"]
+    # Held, sealed whole, until the batch: nothing of it is among the items yet.
+    assert _items(tmp_path) == []
+    [held] = rows(tmp_path, "SELECT sealed FROM item_hold")
+    assert held["sealed"].startswith("v1.")
+    listing = await member.send("/mine")
+    assert "part of your story" in listing["text"] and "without your name" in listing["text"]
 
+    await pass_daily_batch(moving, tmp_path, BATCH)
     [item] = _items(tmp_path)
     key = sealer()
     assert item["person_id"] is None and item["body"] is None
@@ -207,13 +227,14 @@ async def test_start_again_drops_the_old_draft(fake: FakeBotApi, seeded: Running
 
 
 async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
-    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path, moving: MovableClock
 ) -> None:
     member, coordinator = Phone(fake, 801), Phone(fake, COORDINATOR)
     await share_words(member, "Please move the meetings to the evening.")
     await share_words(member, "Nobody told us the room changed.", named=False)
     listing = await member.send("/mine")
     assert "What you've shared (2)" in listing["text"]
+    await pass_daily_batch(moving, tmp_path, BATCH)
 
     # The coordinators took the named item to a meeting.
     execute(tmp_path, "UPDATE item SET status = 'considering' WHERE person_id IS NOT NULL")
@@ -234,7 +255,7 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
     assert "Carers group" in notice["text"] and "Please move" not in notice["text"]
 
     [row] = rows(tmp_path, "SELECT * FROM item WHERE reference = ?", used["reference"])
-    assert row["body"] is None and row["withdrawn_on"] == "2026-03-03"
+    assert row["body"] is None and row["withdrawn_on"] == "2026-03-04"
     listing = await member.send("/mine")
     assert "What you've shared (1)" in listing["text"]
     assert "Please move" not in listing["text"]
@@ -251,7 +272,7 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
 
 
 async def test_prompts_reach_members_and_answers_link_to_them(
-    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path, moving: MovableClock
 ) -> None:
     coordinator, member = Phone(fake, COORDINATOR), Phone(fake, 803)
     ask = await coordinator.send("/prompt")
@@ -271,6 +292,7 @@ async def test_prompts_reach_members_and_answers_link_to_them(
     await member.send("A text message to say where he was in the queue.")
     await member.tap("Without my name")
     await member.tap("Send")
+    await pass_daily_batch(moving, tmp_path, BATCH)
     [prompt] = rows(tmp_path, "SELECT id, ends_on FROM prompt")
     assert prompt["ends_on"] == "2026-03-10"
     [item] = _items(tmp_path)
@@ -321,7 +343,7 @@ async def test_small_groups_are_warned(fake: FakeBotApi, chorus: RunningChorus) 
 
 
 async def test_observers_read_without_names(
-    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path, moving: MovableClock
 ) -> None:
     admin, observer = Phone(fake, ADMIN), Phone(fake, 950, "Olu")
     member, coordinator = Phone(fake, 801), Phone(fake, COORDINATOR)
@@ -338,7 +360,8 @@ async def test_observers_read_without_names(
     await share_words(member, "The new leaflet is clear.", named=True)
     await share_words(Phone(fake, 802), "Staff talked over me.", named=False)
     # The daily batch moment passes for the anonymous item.
-    execute(tmp_path, "UPDATE item SET visible_at = '2026-03-01 09:00:00.000000'")
+    await pass_daily_batch(moving, tmp_path, BATCH)
+    await fake.wait_for_text(coordinator.id, "Your inbox today", timeout=10)
 
     seen = await observer.send("/read")
     assert "The new leaflet is clear." in seen["text"]
@@ -358,16 +381,23 @@ async def test_observers_read_without_names(
 
 
 async def test_anonymous_items_wait_for_the_daily_batch(
-    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
+    fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path, moving: MovableClock
 ) -> None:
     coordinator = Phone(fake, COORDINATOR)
     await share_words(Phone(fake, 806), "A quiet room would help.", named=False)
+    await share_words(Phone(fake, 805), "More chairs by the door.", named=False)
     before = await coordinator.send("/read")
     assert "Nothing shared in Carers group yet" in before["text"]
-    [item] = rows(tmp_path, "SELECT visible_at FROM item")
-    assert datetime.fromisoformat(item["visible_at"]).replace(tzinfo=UTC) > datetime(
-        2026, 3, 3, 12, tzinfo=UTC
-    )
+    assert _items(tmp_path) == [] and len(rows(tmp_path, "SELECT id FROM item_hold")) == 2
+    await pass_daily_batch(moving, tmp_path, BATCH)
+    found = rows(tmp_path, "SELECT visible_at, given_on FROM item")
+    assert [(r["visible_at"][:19], r["given_on"]) for r in found] == [
+        ("2026-03-04 09:00:00", "2026-03-03")
+    ] * 2
+    notice = await fake.wait_for_text(coordinator.id, "Your inbox today", timeout=10)
+    assert "New: 2" in notice["text"]
+    after = await coordinator.send("/read")
+    assert "A quiet room would help." in after["text"] and "More chairs" in after["text"]
 
 
 async def test_bad_input_gets_clear_replies_and_loses_nothing(

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import Table, delete, event, func, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
+from bot.crypto import Sealer
 from storage import schema
 from storage.database import Storage
-from storage.repositories import GroupRow, PersonRow
+from storage.repositories import GroupRow, PersonRow, step_day
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -673,7 +674,8 @@ async def test_steps_set_get_replace_and_clear(storage: Storage) -> None:
     async with storage.read() as tx:
         step = await tx.steps.get(ann.id)
     assert step is not None
-    assert (step.step, step.data, step.updated_at) == ("group_name", data, T0)
+    # Only the day is kept: the moment would line up with what the step led to.
+    assert (step.step, step.data, step.updated_at) == ("group_name", data, step_day(T0))
 
     later = T0 + timedelta(minutes=5)
     async with storage.transaction() as tx:
@@ -681,13 +683,35 @@ async def test_steps_set_get_replace_and_clear(storage: Storage) -> None:
     async with storage.read() as tx:
         replaced = await tx.steps.get(ann.id)
     assert replaced is not None
-    assert (replaced.step, replaced.data, replaced.updated_at) == ("display_name", {}, later)
+    assert (replaced.step, replaced.data, replaced.updated_at) == (
+        "display_name",
+        {},
+        step_day(later),
+    )
     assert await _count(storage, schema.pending_step) == 1
 
     async with storage.transaction() as tx:
         assert await tx.steps.clear(ann.id) is True
         assert await tx.steps.clear(ann.id) is False
         assert await tx.steps.get(ann.id) is None
+
+
+async def test_steps_are_sealed_whole_and_padded_with_a_sealer(storage: Storage) -> None:
+    ann, ben = await _person(storage, 101), await _person(storage, 102)
+    storage.seal_steps_with(Sealer(b"s" * 32))
+    async with storage.transaction() as tx:
+        await tx.steps.set(ann.id, "loop_outcome", {"text": "new kettle", "named": True}, T0)
+        await tx.steps.set(ben.id, "loop_outcome", {"text": "new kettle", "named": False}, T0)
+    async with storage.read() as tx:
+        step = await tx.steps.get(ann.id)
+        assert step is not None and step.data == {"text": "new kettle", "named": True}
+        stored = (await tx.conn.execute(select(schema.pending_step.c.data))).scalars().all()
+    assert all("kettle" not in data and "named" not in data for data in stored)
+    assert len({len(data) for data in stored}) == 1  # a choice does not show in the length
+    storage.seal_steps_with(Sealer(b"t" * 32))  # another key: nothing can be offered back
+    async with storage.read() as tx:
+        other = await tx.steps.get(ann.id)
+    assert other is not None and other.data == {}
 
 
 async def test_steps_of_telegram_id_finds_the_person_s_step(storage: Storage) -> None:
@@ -701,7 +725,11 @@ async def test_steps_of_telegram_id_finds_the_person_s_step(storage: Storage) ->
         assert await tx.steps.of_telegram_id(102) is None  # known, no step
         assert await tx.steps.of_telegram_id(404) is None  # not known at all
     assert step is not None
-    assert (step.step, step.data, step.updated_at) == ("group_name", {"group_id": 7}, T0)
+    assert (step.step, step.data, step.updated_at) == (
+        "group_name",
+        {"group_id": 7},
+        step_day(T0),
+    )
 
 
 # --- Times ----------------------------------------------------------------------------------

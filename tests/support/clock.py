@@ -46,3 +46,13 @@ class RunningClock:
 def midday() -> RunningClock:
     """A running clock from 12:00 UTC on a weekday, outside anyone's default quiet hours."""
     return RunningClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+
+
+class MovableClock(RunningClock):
+    """Real time from a chosen moment, which a test can move on while Chorus runs."""
+
+    def move_to(self, moment: datetime) -> None:
+        """Go on, in real time, from `moment` (aware)."""
+        if moment.tzinfo is None:
+            raise ValueError("MovableClock needs an aware datetime")
+        self._start, self._began = moment, time.monotonic()

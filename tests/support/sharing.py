@@ -3,13 +3,16 @@ and reading the database file directly."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.crypto import Sealer
 from tests.support.chorus_run import SECRET_KEY
+from tests.support.clock import MovableClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 
@@ -85,3 +88,19 @@ def reference_in(receipt: dict[str, Any]) -> str:
     """The private reference a receipt gives."""
     line = next(line for line in receipt["text"].splitlines() if "private reference" in line)
     return line.split(":", 1)[1].split()[0]
+
+
+async def pass_daily_batch(clock: MovableClock, folder: Path, moment: datetime) -> None:
+    """Move the running clock to `moment` (after a batch time) and wait until the anonymous
+    items held for the batch have joined the items."""
+    clock.move_to(moment)
+    await wait_until_released(folder)
+
+
+async def wait_until_released(folder: Path) -> None:
+    """Wait until no anonymous item is held for a daily batch any more."""
+    deadline = time.monotonic() + 15
+    while rows(folder, "SELECT id FROM item_hold"):
+        if time.monotonic() > deadline:
+            raise AssertionError("the held items were not released at the batch")
+        await asyncio.sleep(0.02)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.crypto import Sealer
 from bot.services import Services
@@ -19,7 +19,7 @@ from bot.services.contributor_updates import (
     sentence,
     wall_to_utc,
 )
-from bot.services.delivery_rules import open_payload
+from bot.services.delivery_rules import anonymous_recheck, open_payload
 from bot.texts import Raw
 from storage import schema
 from storage.database import Storage
@@ -195,3 +195,32 @@ async def test_withdrawn_items_get_nothing(
         assert not await services.updates.queue(tx, withdrawn, Raw("two."), "e2", clock.now())
     assert await services.updates.run_due(LONDON, "off") == 0
     assert await _outbox(storage, services.sealer) == []
+
+
+async def test_an_anonymous_authors_own_settings_never_show_in_when_their_updates_wait(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    _, ids = await _world(services, storage)
+    async with storage.transaction() as tx:
+        await tx.conn.execute(
+            update(schema.person)
+            .where(schema.person.c.telegram_id == ANN)
+            .values(quiet_hours="13:07-19:43")
+        )
+        anonymous = await tx.loop.item(ids[1])
+        assert anonymous is not None
+        await services.updates.queue(tx, anonymous, Raw("it was read."), "e1", clock.now())
+    assert await services.updates.run_due(LONDON, "21:00-08:00") == 0  # 14:00: quiet
+    async with storage.read() as tx:
+        due = (await tx.conn.execute(select(schema.contributor_update.c.due_at))).scalar_one()
+    # Not 19:43, the end of her own quiet hours: the next quarter hour, as for anyone.
+    assert due == datetime(2026, 3, 3, 14, 15, tzinfo=UTC)
+    clock.set(datetime(2026, 3, 3, 19, 45, tzinfo=UTC))
+    assert await services.updates.run_due(LONDON, "21:00-08:00") == 1
+
+
+def test_anonymous_messages_are_looked_at_again_each_quarter_hour() -> None:
+    at = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
+    assert anonymous_recheck(at) == datetime(2026, 3, 3, 14, 15, tzinfo=UTC)
+    assert anonymous_recheck(at + timedelta(minutes=44, seconds=59)) == at + timedelta(minutes=45)
+    assert anonymous_recheck(at + timedelta(minutes=59)) == at + timedelta(hours=1)

@@ -580,6 +580,9 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     sent = await services.sessions.send_feedback(BOB, BOB + 10, "The room was <too> warm")
 
     assert sent.outcome is FeedbackOutcome.SENT and sent.reference and sent.alert_id is None
+    sent_at = clock.now()
+    clock.set(next_batch(sent_at, LONDON))  # held, sealed, until the daily batch
+    assert await services.sharing.release_held() == 1
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.kind, item.session_id, item.person_id) == ("session", session.id, None)
@@ -589,7 +592,7 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     # Kept as typed (not HTML-escaped): whoever shows it escapes it.
     assert sealer.open(item.body, "item.body") == "How it was: 4 of 5\nThe room was <too> warm"
     assert item.given_on.isoformat() == "2026-02-03"
-    assert item.visible_at == next_batch(clock.now(), LONDON) > clock.now()
+    assert item.visible_at == next_batch(sent_at, LONDON) > sent_at
     again = await services.sessions.send_feedback(BOB, BOB + 10)
     assert again.outcome is FeedbackOutcome.NO_DRAFT
 

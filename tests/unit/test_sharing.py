@@ -96,8 +96,16 @@ async def test_submit_named_and_anonymous(
     assert named.receipt is not None and anonymous.receipt is not None
     assert named.receipt.visible_at == clock.now()
     assert anonymous.receipt.visible_at == _utc(2026, 3, 4, 9)
+    # Held, sealed whole, until the batch; then among the items.
+    async with storage.read() as tx:
+        assert await tx.items.by_reference(anonymous.receipt.reference) is None
+        [(_, held)] = await tx.items.held()
+    assert "Mine" not in held and str(ANNA) not in held
+    clock.set(_utc(2026, 3, 4, 9))
+    assert await services.sharing.release_held() == 1
     async with storage.read() as tx:
         row = await tx.items.by_reference(anonymous.receipt.reference)
+        assert await tx.items.held() == []
     assert row is not None and row.person_id is None
     assert row.consent == "quote_anonymous"  # "quote with my name" means nothing without one
     assert services.sealer.open(str(row.body), BODY_PURPOSE) == "Mine"
@@ -134,6 +142,8 @@ async def test_the_local_date_is_kept_across_midnight_in_summer(
     clock.set(_utc(2026, 6, 30, 23, 30))  # 00:30 on 1 July in London
     result = await services.sharing.submit(ANNA, ANNA, group, Kind.FEEDBACK, "Late", False)
     assert result.receipt is not None
+    clock.set(_utc(2026, 7, 1, 8))
+    await services.sharing.release_held()
     async with storage.read() as tx:
         row = await tx.items.by_reference(result.receipt.reference)
     assert row is not None and row.given_on == date(2026, 7, 1)
@@ -156,6 +166,10 @@ async def test_mine_lists_newest_first_and_withdrawal(
     assert (await services.sharing.withdraw(BEN, first.receipt.reference)).outcome is (
         WithdrawOutcome.UNKNOWN
     )
+    clock.set(_utc(2026, 3, 6, 9))
+    assert await services.sharing.release_held() == 1
+    view = await services.sharing.mine(ANNA)
+    assert view is not None and [e.words for e in view.entries] == ["Second", "First"]
     async with storage.transaction() as tx:
         await tx.conn.execute(update(schema.item).values(status="meeting"))
     result = await services.sharing.withdraw(ANNA, second.receipt.reference.lower())
@@ -173,9 +187,30 @@ async def test_mine_lists_newest_first_and_withdrawal(
         coordinator = await tx.people.by_telegram_id(COORDINATOR)
     # An anonymous item's notice waits for the batch moment, so its timing says nothing.
     assert coordinator is not None
-    assert [(n.person_id, n.due_at) for n in notices] == [(coordinator.id, _utc(2026, 3, 6, 9))]
+    assert [(n.person_id, n.due_at) for n in notices] == [(coordinator.id, _utc(2026, 3, 7, 9))]
     view = await services.sharing.mine(ANNA)
     assert view is not None and [e.words for e in view.entries] == ["First"]
+
+
+async def test_an_item_withdrawn_while_held_is_gone_and_no_one_is_told(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group = await _group(storage, clock, [ANNA])
+    sent = await services.sharing.submit(ANNA, ANNA, group, Kind.FEEDBACK, "Held", False)
+    assert sent.receipt is not None
+    entry = await services.sharing.read_own(ANNA, sent.receipt.reference)
+    assert entry is not None and entry.words == "Held" and entry.status == "received"
+    assert await services.sharing.read_own(BEN, sent.receipt.reference) is None
+    history = await services.you_said.history(ANNA, entry.item_id)
+    assert history is not None and history.given_on == date(2026, 3, 3)
+    assert [line.text for line in history.lines] == ["you shared it. Thank you."]
+    assert await services.you_said.history(BEN, entry.item_id) is None
+    result = await services.sharing.withdraw(ANNA, sent.receipt.reference)
+    assert result.outcome is WithdrawOutcome.WITHDRAWN and not result.coordinators_told
+    clock.set(_utc(2026, 3, 4, 9))
+    assert await services.sharing.release_held() == 0
+    view = await services.sharing.mine(ANNA)
+    assert view is not None and view.entries == [] and view.total == 0
 
 
 async def test_readers_see_no_identity(
@@ -188,6 +223,7 @@ async def test_readers_see_no_identity(
     found = await services.sharing.read_group(COORDINATOR, group)
     assert found is not None and [i.words for i in found[1]] == ["Named words"]
     clock.set(_utc(2026, 3, 4, 9))
+    await services.sharing.release_held()
     found = await services.sharing.read_group(COORDINATOR, group)
     assert found is not None
     authors = {item.words: item.author for item in found[1]}
