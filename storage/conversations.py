@@ -111,11 +111,12 @@ class ConversationsRepo:
         return ConversationRow(**row._mapping) if row else None
 
     async def open_of_member(
-        self, person_id: int | None, pseudonym: str, limit: int
+        self, person_id: int | None, pseudonyms: Sequence[str], limit: int
     ) -> list[ConversationRow]:
-        """A member's open conversations (named, or under their pseudonym), newest first."""
+        """A member's open conversations (named, or under one of their pseudonyms), newest
+        first."""
         c = schema.conversation
-        mine = c.c.pseudonym == pseudonym
+        mine: ColumnElement[bool] = c.c.pseudonym.in_(list(pseudonyms))
         if person_id is not None:
             mine = or_(mine, c.c.person_id == person_id)
         rows = await self._conn.execute(

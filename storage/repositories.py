@@ -749,6 +749,16 @@ class OutboxRepo:
         )
         return set(rows.scalars())
 
+    async def refused_as_blocked(self, dedupe_key: str) -> bool:
+        """True if the message queued under this key failed because the person blocked the
+        bot (kept on the message itself when the person may not be marked)."""
+        o = schema.outbox
+        row = await self._conn.execute(
+            select(o.c.last_error).where(o.c.dedupe_key == dedupe_key, o.c.state == "failed")
+        )
+        error = row.scalar_one_or_none()
+        return error is not None and str(error).startswith("blocked")
+
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
         """Mark up to `limit` due messages as being sent, and return them, oldest first.
 

@@ -23,7 +23,7 @@ from bot.services.contributor_updates import ContributorUpdates, day_words, firs
 from bot.services.delivery_rules import Payload, open_return_address, seal_payload
 from bot.services.nudges import kind_words
 from bot.services.roles import may_manage
-from bot.services.safety import suggests_risk
+from bot.services.safety import suggests_risk, writer_pseudonym
 from bot.services.steps import button_step
 from bot.texts import Raw, label, say
 from storage.conversations import ConversationNew, ConversationRow
@@ -260,8 +260,9 @@ class Conversations:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return Result(Said.UNKNOWN)
-            pseudonym = self._sealer.pseudonym(telegram_id)
-            found = await tx.conversations.open_of_member(person.id, pseudonym, 1)
+            found = await tx.conversations.open_of_member(
+                person.id, self._pseudonyms(telegram_id), 1
+            )
             if not found:
                 return Result(Said.UNKNOWN)
             return Result(Said.DONE, await self._reader(tx, found[0]), found[0].id)
@@ -378,6 +379,14 @@ class Conversations:
             person = await self._behind(tx, found.return_address, now)
             if person is None or person.unreachable_at is not None:
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
+            # A message through a sealed address that was refused as blocked marks no one
+            # (that would tie them to it); the refusal of the last one tells all the same.
+            earlier = [
+                m for m in await tx.conversations.messages(found.id, 3) if m.id != message_id
+            ]
+            last_out = [m for m in earlier if m.direction == "out"]
+            if last_out and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}"):
+                return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
             body = say(texts.CONVERSATION_FROM_LEAD, words=checked)
             payload = Payload(body, member_buttons(found.id))
             await tx.outbox.enqueue(
@@ -430,6 +439,10 @@ class Conversations:
 
     # --- Helpers -----------------------------------------------------------------------------
 
+    def _pseudonyms(self, telegram_id: int) -> tuple[str, str]:
+        """A member's keyed names: their items' (item conversations) and their alerts'."""
+        return (self._sealer.pseudonym(telegram_id), writer_pseudonym(self._sealer, telegram_id))
+
     async def _own(self, tx: Tx, telegram_id: int, conversation_id: str) -> ConversationRow | Said:
         """The conversation, if this person is its member and it is open."""
         found = await tx.conversations.get(conversation_id)
@@ -439,7 +452,7 @@ class Conversations:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None or person.id != found.person_id:
                 return Said.UNKNOWN
-        elif found.pseudonym != self._sealer.pseudonym(telegram_id):
+        elif found.pseudonym not in self._pseudonyms(telegram_id):
             return Said.UNKNOWN
         if not found.is_open:
             return Said.CLOSED

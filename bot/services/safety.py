@@ -41,6 +41,7 @@ from storage.repositories import OutboxNew, PersonRow, Tx
 logger = logging.getLogger(__name__)
 
 WORDS_PURPOSE = "risk_alert.words"
+ALERT_WRITER_PURPOSE = "risk_alert.writer"
 ALERT_KIND = "risk_alert"
 # How long the writer has to answer before the lead is told without their name.
 ANSWER_WITHIN = timedelta(minutes=30)
@@ -82,6 +83,12 @@ def risk_reason(text: str | None) -> str | None:
     if finding is None:
         return None
     return f"{finding.reason} (“{finding.words}”)"
+
+
+def writer_pseudonym(sealer: Sealer, telegram_id: int) -> str:
+    """Who wrote an alert's words, keyed: not the pseudonym their anonymous items carry,
+    so an alert, written beside its writer's draft, leads to none of their items."""
+    return sealer.fingerprint(str(telegram_id), ALERT_WRITER_PURPOSE)
 
 
 def reference_of(alert_id: str) -> str:
@@ -167,6 +174,10 @@ class Safety:
         """The helplines, one a line."""
         return Raw("\n".join(say(texts.HELPLINE_LINE, line=line) for line in self.helplines))
 
+    def writer_pseudonym(self, telegram_id: int) -> str:
+        """Who wrote an alert's words, keyed (see `writer_pseudonym`)."""
+        return writer_pseudonym(self._sealer, telegram_id)
+
     async def raise_alert(
         self, tx: Tx, telegram_id: int, group_id: int | None, words: str, now: datetime
     ) -> str:
@@ -176,7 +187,7 @@ class Safety:
         await tx.risk_alerts.create(
             alert_id,
             group_id,
-            self._sealer.pseudonym(telegram_id),
+            self.writer_pseudonym(telegram_id),
             self._sealer.seal(words, WORDS_PURPOSE),
             now + ANSWER_WITHIN,
             raised_at=now,
@@ -206,7 +217,7 @@ class Safety:
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             alert = await tx.risk_alerts.get(alert_id)
-            if alert is None or alert.pseudonym != self._sealer.pseudonym(writer.telegram_id):
+            if alert is None or alert.pseudonym != self.writer_pseudonym(writer.telegram_id):
                 return AnswerOutcome.UNKNOWN
             if not alert.is_open:
                 return AnswerOutcome.CLOSED

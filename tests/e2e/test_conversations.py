@@ -415,9 +415,12 @@ async def test_a_person_who_blocked_the_bot_is_not_written_to_and_the_lead_is_to
     await lead.tap("Write to them", alert)
     await lead.send("Are you okay?")
     deadline = time.monotonic() + 10
-    while not rows(tmp_path, "SELECT id FROM person WHERE unreachable_at IS NOT NULL"):
+    refused = "SELECT id FROM outbox WHERE state = 'failed' AND last_error LIKE 'blocked%'"
+    while not rows(tmp_path, refused):
         assert time.monotonic() < deadline, "the blocked send was never tried"
         await asyncio.sleep(0.02)
+    # Reached through a sealed address, the person is not marked: that would tie them to it.
+    assert not rows(tmp_path, "SELECT id FROM person WHERE unreachable_at IS NOT NULL")
 
     again = await lead.tap("Write to them", alert)
     assert "Type your message" in again["text"]
