@@ -49,35 +49,7 @@ def build_application(
 ) -> ChorusApp:
     """The PTB Application with Chorus's handlers, services and update journal; its periodic
     ticks run through `ticks` (a new one unless given, as tests do to drive them)."""
-    assert settings.telegram_bot_token is not None
-    context_types = ContextTypes(context=ChorusContext, bot_data=BotData)
-    application: ChorusApp = (
-        ApplicationBuilder()
-        .token(settings.telegram_bot_token)
-        .base_url(settings.bot_api_url)
-        .base_file_url(settings.bot_file_url)
-        .updater(None)  # updates arrive through the journal (bot/polling.py, bot/webhook.py)
-        .context_types(context_types)
-        .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
-        .connection_pool_size(CONNECTION_POOL)
-        .rate_limiter(
-            ChorusRateLimiter(
-                Limits(
-                    per_second=settings.send_rate,
-                    private_chat_interval=settings.private_chat_interval,
-                    group_chat_per_minute=settings.group_chat_per_minute,
-                )
-            )
-        )
-        .pool_timeout(10.0)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .build()
-    )
+    application = _application(settings, storage)
     sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
     services = Services.build(
         storage,
@@ -108,6 +80,40 @@ def build_application(
     _schedule_ticks(application, settings, services, worker)
     register(application)
     application.add_error_handler(errors.on_error)
+    return application
+
+
+def _application(settings: Settings, storage: Storage) -> ChorusApp:
+    """The bare Application: where Telegram is, its limits, and how updates are handled."""
+    assert settings.telegram_bot_token is not None
+    context_types = ContextTypes(context=ChorusContext, bot_data=BotData)
+    application: ChorusApp = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_file_url)
+        .updater(None)  # updates arrive through the journal (bot/polling.py, bot/webhook.py)
+        .context_types(context_types)
+        .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
+        .connection_pool_size(CONNECTION_POOL)
+        .rate_limiter(
+            ChorusRateLimiter(
+                Limits(
+                    per_second=settings.send_rate,
+                    private_chat_interval=settings.private_chat_interval,
+                    group_chat_per_minute=settings.group_chat_per_minute,
+                )
+            )
+        )
+        .pool_timeout(10.0)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .build()
+    )
     return application
 
 

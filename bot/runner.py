@@ -14,7 +14,7 @@ from bot import menus
 from bot.app import ChorusApp, build_application, journal_for
 from bot.clock import Clock, SystemClock
 from bot.failures import describe
-from bot.journal import JournalUpdateProcessor
+from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.polling import FatalIntakeError, Poller
 from bot.services import risk
 from bot.settings import Settings
@@ -57,17 +57,7 @@ async def _serve(
     try:
         application = build_application(settings, storage, clock, ticks)
         journal = journal_for(application, storage, clock)
-        try:
-            await application.initialize()
-        except InvalidToken:
-            raise FatalIntakeError(
-                "Telegram refused TELEGRAM_BOT_TOKEN; copy the token again from @BotFather."
-            ) from None
-        except NetworkError as exc:
-            raise FatalIntakeError(
-                f"Could not reach Telegram at CHORUS_BOT_API_URL ({settings.bot_api_url}): "
-                f"{type(exc).__name__}. Check the network, then start Chorus again."
-            ) from None
+        await _initialize(application, settings)
         winding_down = asyncio.create_task(_wind_down(stop, storage, application, settings))
         try:
             await application.start()
@@ -83,22 +73,7 @@ async def _serve(
             await journal.replay()
             if on_ready is not None:
                 on_ready()
-            if settings.webhook_url is not None and settings.webhook_secret is not None:
-                intake = WebhookServer(
-                    application.bot,
-                    journal,
-                    storage,
-                    url=settings.webhook_url,
-                    path=settings.webhook_path,
-                    secret=settings.webhook_secret,
-                    listen=settings.webhook_listen,
-                    port=settings.webhook_port,
-                )
-                logger.info("Chorus is running as @%s (webhook mode)", application.bot.username)
-                await intake.run(stop)
-            else:
-                logger.info("Chorus is running as @%s (polling mode)", application.bot.username)
-                await Poller(application.bot, journal).run(stop)
+            await _receive(application, journal, storage, settings, stop)
         finally:
             stop.set()  # also when receiving updates failed
             await winding_down
@@ -108,6 +83,47 @@ async def _serve(
             await _step("the application's shutdown", application.shutdown())
     finally:
         await storage.close()
+
+
+async def _initialize(application: ChorusApp, settings: Settings) -> None:
+    """Meet Telegram (getMe); a refused token or an unreachable server in one sentence."""
+    try:
+        await application.initialize()
+    except InvalidToken:
+        raise FatalIntakeError(
+            "Telegram refused TELEGRAM_BOT_TOKEN; copy the token again from @BotFather."
+        ) from None
+    except NetworkError as exc:
+        raise FatalIntakeError(
+            f"Could not reach Telegram at CHORUS_BOT_API_URL ({settings.bot_api_url}): "
+            f"{type(exc).__name__}. Check the network, then start Chorus again."
+        ) from None
+
+
+async def _receive(
+    application: ChorusApp,
+    journal: UpdateJournal,
+    storage: Storage,
+    settings: Settings,
+    stop: asyncio.Event,
+) -> None:
+    """Receive updates until `stop`: by webhook when one is set, else by polling."""
+    if settings.webhook_url is not None and settings.webhook_secret is not None:
+        intake = WebhookServer(
+            application.bot,
+            journal,
+            storage,
+            url=settings.webhook_url,
+            path=settings.webhook_path,
+            secret=settings.webhook_secret,
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+        )
+        logger.info("Chorus is running as @%s (webhook mode)", application.bot.username)
+        await intake.run(stop)
+    else:
+        logger.info("Chorus is running as @%s (polling mode)", application.bot.username)
+        await Poller(application.bot, journal).run(stop)
 
 
 async def _wind_down(

@@ -199,26 +199,7 @@ _COMMANDS: dict[str, Handler] = {
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Add every handler. Chorus works in private chats only; other chats are ignored."""
     private = filters.ChatType.PRIVATE
-    # First of all: a tap with no message to answer in (an inline message, or one too old
-    # for Telegram to send) is answered on the phone and goes no further; an edited
-    # message is never taken as new input (risk words in it still get help); words after a
-    # command get help before the command runs.
-    application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
-    application.add_handler(
-        MessageHandler(private & filters.UpdateType.EDITED, general.edited_received), group=-1
-    )
-    application.add_handler(
-        MessageHandler(
-            private & filters.COMMAND & filters.UpdateType.MESSAGE,
-            general.command_words_received,
-        ),
-        group=-1,
-    )
-    # Last of all, after the tap's or command's own handler has written what it did.
-    application.add_handler(CallbackQueryHandler(general.choice_ended), group=1)
-    application.add_handler(
-        MessageHandler(private & filters.COMMAND, general.choice_ended), group=1
-    )
+    _register_around(application, private)
     for name, callback in _COMMANDS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
     for action, callback in _BUTTONS.items():
@@ -244,4 +225,30 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(MessageHandler(private & media, share.share_media_received))
     application.add_handler(
         MessageHandler(private & ~filters.StatusUpdate.ALL, general.other_message)
+    )
+
+
+def _register_around(
+    application: Application[Any, Any, Any, Any, Any, Any], private: filters.BaseFilter
+) -> None:
+    """The handlers that run before (group -1) and after (group 1) everything else."""
+    # First of all: a tap with no message to answer in (an inline message, or one too old
+    # for Telegram to send) is answered on the phone and goes no further; an edited
+    # message is never taken as new input (risk words in it still get help); words after a
+    # command get help before the command runs.
+    application.add_handler(CallbackQueryHandler(general.detached_button_tapped), group=-1)
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED, general.edited_received), group=-1
+    )
+    application.add_handler(
+        MessageHandler(
+            private & filters.COMMAND & filters.UpdateType.MESSAGE,
+            general.command_words_received,
+        ),
+        group=-1,
+    )
+    # Last of all, after the tap's or command's own handler has written what it did.
+    application.add_handler(CallbackQueryHandler(general.choice_ended), group=1)
+    application.add_handler(
+        MessageHandler(private & filters.COMMAND, general.choice_ended), group=1
     )

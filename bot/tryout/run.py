@@ -25,6 +25,7 @@ from bot.tryout.clock import TryoutClock
 from bot.tryout.sample import (
     ADMIN_ID,
     SAMPLE_GROUP,
+    Sample,
     current_roles,
     prepare,
     save,
@@ -166,38 +167,17 @@ async def serve_tryout(
             f"the try-out could not listen on {options.host} port {options.port} "
             f"({exc.strerror}); choose another with --port."
         ) from None
-    held = contextlib.AsyncExitStack()
     try:
         settings = tryout_settings(api, options.data_dir)
         # Before the database is touched: a second try-out on the same files would send twice.
-        await held.enter_async_context(only_process(settings.async_database_url()))
+        await stack.enter_async_context(only_process(settings.async_database_url()))
         make_key(settings.secret_key_file)
-        sealer = Sealer(load_secret_key(settings))
         people_file = options.data_dir / PEOPLE_FILE
         api.clock = TryoutClock(clock or SystemClock(), saved_offset(people_file))
         api.zone = settings.zone
-        storage = await open_storage(settings.async_database_url(), api.clock.now)
-        try:
-            sample = await prepare(storage, api.clock, sealer, settings.zone, people_file)
-        finally:
-            await storage.close()
-        for person in sample.people:
-            api.add_person(person)
-
-        def keep() -> None:
-            save(people_file, list(api.people.values()), api.clock.offset)
-
+        sample = await _prepare(api, settings, people_file)
         ticks = Ticks()
-        api.on_person_added = lambda _person: keep()
-        api.on_clock_moved = keep
-        # What the new time brings (the morning batch, reminders, digests) comes at once,
-        # before the page is told the time moved, not at the next scheduled tick.
-        api.after_clock_moved = lambda: _run_due(ticks)
-        api.on_people_changed = keep
-        lookup = Storage.open(settings.async_database_url(), api.clock.now)
-        stack.push_async_callback(lookup.close)
-        api.roles_source = lambda people: current_roles(lookup, people)
-        api.check_roles()
+        _wire(api, settings, people_file, ticks, stack)
         invite = f"https://t.me/{BOT_USERNAME}?start={JOIN_PREFIX}{sample.invite_code}"
         api.framing = framing(api, settings, invite)
         print(banner(api, api.framing), file=out, flush=True)
@@ -205,9 +185,46 @@ async def serve_tryout(
             started(api)
         await serve(settings, stop, api.clock, ticks=ticks)
     finally:
-        await held.aclose()
         await api.stop()
         await stack.aclose()
+
+
+async def _prepare(api: TryoutApi, settings: Settings, people_file: Path) -> Sample:
+    """The sample people and group (made on the first start), as chats on the page."""
+    sealer = Sealer(load_secret_key(settings))
+    storage = await open_storage(settings.async_database_url(), api.clock.now)
+    try:
+        sample = await prepare(storage, api.clock, sealer, settings.zone, people_file)
+    finally:
+        await storage.close()
+    for person in sample.people:
+        api.add_person(person)
+    return sample
+
+
+def _wire(
+    api: TryoutApi,
+    settings: Settings,
+    people_file: Path,
+    ticks: Ticks,
+    stack: contextlib.AsyncExitStack,
+) -> None:
+    """What the page's doings set off: people and time kept for the next start, what a
+    move of the clock brings run at once, and people's roles followed."""
+
+    def keep() -> None:
+        save(people_file, list(api.people.values()), api.clock.offset)
+
+    api.on_person_added = lambda _person: keep()
+    api.on_clock_moved = keep
+    # What the new time brings (the morning batch, reminders, digests) comes at once,
+    # before the page is told the time moved, not at the next scheduled tick.
+    api.after_clock_moved = lambda: _run_due(ticks)
+    api.on_people_changed = keep
+    lookup = Storage.open(settings.async_database_url(), api.clock.now)
+    stack.push_async_callback(lookup.close)
+    api.roles_source = lambda people: current_roles(lookup, people)
+    api.check_roles()
 
 
 async def _run_due(ticks: Ticks) -> None:
