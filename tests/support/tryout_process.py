@@ -241,8 +241,8 @@ class TryoutProcess:
                 break
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"{step}: no reply{f' holding {expect!r}' if expect else ''} within {REPLY_WITHIN} s; "
-                    f"got {reply.text!r}"
+                    f"{step}: no reply{f' holding {expect!r}' if expect else ''} "
+                    f"within {REPLY_WITHIN} s; got {reply.text!r}"
                 )
         if STALE in reply.text:
             self.seen_stale.append(f"{step}: {reply.text}")
