@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SETS = {
     "dev": ROOT / "tests/data/risk/dev.tsv",
     "heldout": ROOT / "tests/data/risk/heldout.tsv",
+    # Written later, in other voices, each before the detector was run on it.
+    "fresh": ROOT / "tests/data/risk/fresh.tsv",
 }
 
 
