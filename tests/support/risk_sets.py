@@ -14,6 +14,7 @@ SETS = {
     "heldout": ROOT / "tests/data/risk/heldout.tsv",
     # Written later, in other voices, each before the detector was run on it.
     "fresh": ROOT / "tests/data/risk/fresh.tsv",
+    "fresh2": ROOT / "tests/data/risk/fresh2.tsv",
 }
 
 
