@@ -15,6 +15,7 @@ SETS = {
     # Written later, in other voices, each before the detector was run on it.
     "fresh": ROOT / "tests/data/risk/fresh.tsv",
     "fresh2": ROOT / "tests/data/risk/fresh2.tsv",
+    "fresh3": ROOT / "tests/data/risk/fresh3.tsv",
 }
 
 
