@@ -16,6 +16,7 @@ SETS = {
     "fresh": ROOT / "tests/data/risk/fresh.tsv",
     "fresh2": ROOT / "tests/data/risk/fresh2.tsv",
     "fresh3": ROOT / "tests/data/risk/fresh3.tsv",
+    "fresh4": ROOT / "tests/data/risk/fresh4.tsv",
 }
 
 
