@@ -17,6 +17,7 @@ SETS = {
     "fresh2": ROOT / "tests/data/risk/fresh2.tsv",
     "fresh3": ROOT / "tests/data/risk/fresh3.tsv",
     "fresh4": ROOT / "tests/data/risk/fresh4.tsv",
+    "fresh5": ROOT / "tests/data/risk/fresh5.tsv",
 }
 
 
