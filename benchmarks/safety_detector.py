@@ -3,12 +3,13 @@
 Each set is a file of invented messages in tests/data/risk/ (tab-separated: expect, category,
 text). "alert" lines should raise the safety reply, "quiet" lines should not. The detector is
 tuned on the development set only; the held-out set was written before the rules and is
-never tuned to. Prints, for each set, recall over the "alert" lines and the false-alarm rate
+never tuned to; the fresh sets were written later, in other voices, each before the detector
+was run on it. Prints, for each set, recall over the "alert" lines and the false-alarm rate
 over the "quiet" lines, overall and per category, then every miss and false alarm (with the
 rule that fired), and the time per message (mean and 99th percentile) on one core. The
 design's target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
 
-    .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|all] [--quiet]
+    .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|fresh|...|all] [--quiet]
 """
 
 from __future__ import annotations

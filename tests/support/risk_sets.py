@@ -12,6 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SETS = {
     "dev": ROOT / "tests/data/risk/dev.tsv",
     "heldout": ROOT / "tests/data/risk/heldout.tsv",
+    # Written later, in other voices, each before the detector was run on it.
+    "fresh": ROOT / "tests/data/risk/fresh.tsv",
+    "fresh2": ROOT / "tests/data/risk/fresh2.tsv",
+    "fresh3": ROOT / "tests/data/risk/fresh3.tsv",
+    "fresh4": ROOT / "tests/data/risk/fresh4.tsv",
+    "fresh5": ROOT / "tests/data/risk/fresh5.tsv",
 }
 
 
