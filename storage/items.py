@@ -6,7 +6,7 @@ plain text. The caller owns the transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
@@ -73,26 +73,7 @@ class ItemsRepo:
 
     async def add(self, item: ItemNew) -> None:
         """Store a new item."""
-        await self._conn.execute(
-            insert(schema.item).values(
-                id=item.id,
-                group_id=item.group_id,
-                kind=item.kind,
-                prompt_id=item.prompt_id,
-                session_id=item.session_id,
-                reference=item.reference,
-                person_id=item.person_id,
-                pseudonym=item.pseudonym,
-                return_address=item.return_address,
-                body=item.body,
-                media_kind=item.media_kind,
-                media_file_id=item.media_file_id,
-                consent=item.consent,
-                given_on=item.given_on,
-                visible_at=item.visible_at,
-                risk=item.risk,
-            )
-        )
+        await self._conn.execute(insert(schema.item).values(**asdict(item)))
 
     async def taken(self, item_id: int, reference: str) -> bool:
         """True if this id or this reference is already in use."""

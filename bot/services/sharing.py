@@ -16,7 +16,7 @@ import json
 import logging
 import secrets
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -1130,27 +1130,7 @@ async def held_items(tx: Tx, sealer: Sealer, pseudonym: str | None = None) -> li
 
 def _held_row(item: ItemNew) -> ItemRow:
     """A held item as its author sees it: received, not yet with the coordinators."""
-    return ItemRow(
-        id=item.id,
-        group_id=item.group_id,
-        kind=item.kind,
-        prompt_id=item.prompt_id,
-        session_id=item.session_id,
-        reference=item.reference,
-        person_id=item.person_id,
-        pseudonym=item.pseudonym,
-        return_address=item.return_address,
-        body=item.body,
-        media_kind=item.media_kind,
-        media_file_id=item.media_file_id,
-        consent=item.consent,
-        status="received",
-        outcome=None,
-        given_on=item.given_on,
-        visible_at=item.visible_at,
-        withdrawn_on=None,
-        risk=item.risk,
-    )
+    return ItemRow(**asdict(item), status="received", outcome=None, withdrawn_on=None)
 
 
 KIND_WORDS = {
