@@ -566,12 +566,13 @@ class RiskAlertsRepo:
         )
         return bool(result.rowcount)
 
-    async def open(self, limit: int) -> list[RiskAlertRow]:
-        """Alerts the leads have been told of and no one has closed, oldest first."""
+    async def open(self, limit: int, told_before: datetime) -> list[RiskAlertRow]:
+        """Alerts the leads were told of before `told_before` and no one has closed, oldest
+        first."""
         r = schema.risk_alert
         rows = await self._conn.execute(
             select(r)
-            .where(r.c.closed_at.is_(None), r.c.state != "asked")
+            .where(r.c.closed_at.is_(None), r.c.state != "asked", r.c.told_at < told_before)
             .order_by(r.c.ask_until)
             .limit(limit)
         )

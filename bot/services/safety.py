@@ -24,7 +24,7 @@ import secrets
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import texts
@@ -361,7 +361,9 @@ class Safety:
         return True
 
     async def send_open_list(self) -> int:
-        """Once a day, from 9:00, tell each lead of the alerts still open; how many messages."""
+        """Once a day, from 9:00, tell each lead of the alerts still open that they were told
+        of before 9:00 (one raised later is in tomorrow's list: they have just had it);
+        how many messages."""
         now = self._clock.now()
         local = now.astimezone(self._zone)
         if local.time() < OPEN_LIST_AT:
@@ -374,7 +376,8 @@ class Safety:
         async with self._storage.transaction() as tx:
             if not await tx.loop.claim_run(OPEN_LIST_RUN, today, now):
                 return 0
-            alerts = await tx.risk_alerts.open(OPEN_LIST_MAX)
+            since = datetime.combine(today, OPEN_LIST_AT, self._zone)
+            alerts = await tx.risk_alerts.open(OPEN_LIST_MAX, since.astimezone(UTC))
             if not alerts:
                 return 0
             lines = [await self._open_line(tx, alert, now) for alert in alerts]

@@ -373,6 +373,8 @@ class TryoutApi(BotApiServer):
             "now": self.clock.now().timestamp(),
             "zone": self.zone.key,
             "seq": self._seq,
+            # Updates the bot has not fetched and acknowledged yet.
+            "unfetched": self.pending_update_count,
         }
 
 

@@ -143,7 +143,8 @@ async def test_risk_alerts_are_taken_once_looked_at_again_and_closed_by_the_owne
         assert await tx.risk_alerts.due_checks(T0, 10) == []
         [due] = await tx.risk_alerts.due_checks(T0 + DAY, 10)
         assert due.id == "a3" and due.told_at == T0
-        assert await tx.risk_alerts.open(10) == [due]
+        assert await tx.risk_alerts.open(10, T0) == []  # told at T0: not before it
+        assert await tx.risk_alerts.open(10, T0 + DAY) == [due]
         assert await tx.risk_alerts.record_answer("a3", "yes", "v1.who")
         assert await tx.risk_alerts.take("a3", ben.id, T0 + DAY)
         assert not await tx.risk_alerts.take("a3", anna.id, T0 + DAY)
@@ -154,7 +155,7 @@ async def test_risk_alerts_are_taken_once_looked_at_again_and_closed_by_the_owne
         closed = await tx.risk_alerts.get("a3")
         assert closed is not None and closed.state == "closed" and closed.note == "v1.note"
         assert (closed.words, closed.identity, closed.answer) == (None, None, "yes")
-        assert await tx.risk_alerts.open(10) == []
+        assert await tx.risk_alerts.open(10, T0 + DAY) == []
     async with storage.transaction() as tx:
         await tx.people.mark_unreachable(ben.id, T0)
         await tx.leads.mark(ben.id, True, T0)

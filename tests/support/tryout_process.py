@@ -268,9 +268,16 @@ class TryoutProcess:
             return int(db.execute("SELECT count(*) FROM update_journal").fetchone()[0])
 
     async def all_handled(self, timeout: float = 15) -> None:
-        """Wait until every update the bot stored has been handled (its row is gone once the
-        reply went out, a moment after the person saw it)."""
+        """Wait until the bot has fetched every update (it stores them before it asks for
+        more, which acknowledges them) and handled every update it stored (its row is gone
+        once the reply went out, a moment after the person saw it)."""
         deadline = time.monotonic() + timeout
+        while (unfetched := await self._unfetched()) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        assert unfetched == 0, f"{unfetched} update(s) were never fetched"
         while (left := self.unhandled_updates()) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
         assert left == 0, f"{left} update(s) were never handled"
+
+    async def _unfetched(self) -> int:
+        return int((await self.client.get("tryout/state")).json()["unfetched"])

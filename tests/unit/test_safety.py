@@ -269,6 +269,8 @@ async def test_open_alerts_are_listed_to_the_leads_each_day_until_closed(
     assert alert is not None
     await services.safety.answer(85, alert, False)
     await services.safety.take(17, alert)
+    # Told of it just now: today's list has no need of it, tomorrow's has.
+    assert await services.safety.send_open_list() == 0
     clock.advance(timedelta(days=1))
     assert await services.safety.send_open_list() == 1
     assert await services.safety.send_open_list() == 0  # once a day
