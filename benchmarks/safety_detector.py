@@ -1,13 +1,15 @@
 """The risk detector on its evaluation sets: recall, false alarms and time per message.
 
 Each set is a file of invented messages in tests/data/risk/ (tab-separated: expect, category,
-text). "alert" lines should raise the safety reply, "quiet" lines should not. The detector is
-tuned on the development set only; the held-out set was written before the rules and is
-never tuned to; the fresh sets were written later, in other voices, each before the detector
-was run on it. Prints, for each set, recall over the "alert" lines and the false-alarm rate
-over the "quiet" lines, overall and per category, then every miss and false alarm (with the
-rule that fired), and the time per message (mean and 99th percentile) on one core. The
-design's target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
+text). "alert" lines should raise the safety reply, "quiet" lines should not. The rules are
+tuned on the development set; the held-out set was written before the rules; the fresh sets
+were written later, in other voices, each before the detector was run on it. The model (the
+second tier) is trained on every set but the last fresh one, which is the honest figure for
+wording neither tier has seen. Prints the model's cross-validation (from its file), then,
+for each set, recall over the "alert" lines and the false-alarm rate over the "quiet"
+lines, overall and per category, then every miss and false alarm (with the rule or model
+that fired), and the time per message (mean and 99th percentile) on one core. The design's
+target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
 
     .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|fresh|...|all] [--quiet]
 """
@@ -23,11 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.services import risk_model  # noqa: E402
 from bot.services.risk import assess, detector  # noqa: E402
-from tests.support.risk_sets import SETS, Example, load, score  # noqa: E402
+from tests.support.risk_sets import SETS, TRAINING, Example, load, score  # noqa: E402
 
 # Every message is timed this many times; the mean and the 99th percentile are over all runs.
-ROUNDS = 20
+ROUNDS = 5
 RECALL_TARGET = 0.95
 FALSE_ALARM_TARGET = 0.05
 
@@ -52,7 +55,12 @@ def timing(examples: list[Example]) -> tuple[float, float, float, float]:
 def report(name: str, examples: list[Example], quiet: bool) -> bool:
     """Print the figures for one set; whether it meets the targets."""
     result = score(examples)
-    print(f"\n== {name}: {result.alerts} should alert, {result.quiet} should not ==")
+    role = (
+        "the model was trained on it"
+        if name in TRAINING
+        else "written later: never trained or tuned on"
+    )
+    print(f"\n== {name}: {result.alerts} should alert, {result.quiet} should not ({role}) ==")
     print(
         f"recall {result.recall:6.1%} (target >= {RECALL_TARGET:.0%})   "
         f"false alarms {result.false_alarms:6.1%} (target <= {FALSE_ALARM_TARGET:.0%})"
@@ -75,6 +83,12 @@ def report(name: str, examples: list[Example], quiet: bool) -> bool:
     return result.recall >= RECALL_TARGET and result.false_alarms <= FALSE_ALARM_TARGET
 
 
+def cross_validation() -> list[str]:
+    """The cross-validation figures written in the model file's notes."""
+    lines = risk_model.MODEL_FILE.read_text(encoding="utf-8").splitlines()
+    return [line[1:] for line in lines if line.startswith("#   ")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=[*SETS, "all"], default="all")
@@ -83,6 +97,17 @@ def main() -> int:
     began = time.perf_counter()
     rules = detector()
     print(f"rules: {len(rules.rules)}; built in {(time.perf_counter() - began) * 1000:.0f} ms")
+    began = time.perf_counter()
+    model = risk_model.model()
+    print(
+        f"model: {len(model.weights)} weights, threshold {model.threshold:.2f}, veto "
+        f"{model.veto:.2f}, sure {model.sure:.2f}; read in "
+        f"{(time.perf_counter() - began) * 1000:.0f} ms"
+    )
+    cross = cross_validation()
+    if cross:
+        print("the model's cross-validation, from its file (each file left out in turn):")
+        print("\n".join(cross))
     names = list(SETS) if arguments.set == "all" else [arguments.set]
     met = True
     every: list[Example] = []

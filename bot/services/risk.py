@@ -7,6 +7,10 @@ misspellings and short forms spelt out ("wanna" -> "want to", "myslef" -> "mysel
 rule is then a pattern of whole words over that text. A match is set aside when an
 exception (people talking about training, services or the topic in general, and everyday
 sayings such as "this form is killing me") covers the same words.
+
+A second tier, a small learnt model (bot/services/risk_model.py, its weights in
+bot/data/risk/model.tsv), catches wording like what people at risk write that no rule has
+yet; `assess()` combines the two and, when the model alerts, names the words that counted.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from bot.services import risk_model
 
 RULES_DIR = Path(__file__).resolve().parents[1] / "data" / "risk"
 
@@ -137,7 +143,15 @@ class Detector:
 
     def findings(self, text: str) -> list[RiskFinding]:
         """Every risk the text suggests, most serious kind first (one per rule)."""
-        padded = f" {self.normalise(text)} "
+        return self.findings_in(self.normalise(text))
+
+    def excepted(self, normalised: str) -> bool:
+        """Whether any exception (topic talk, a saying) matches the normalised text."""
+        return any(True for _ in self.exceptions.matches(f" {normalised} "))
+
+    def findings_in(self, normalised: str) -> list[RiskFinding]:
+        """Every risk the normalised text suggests, most serious kind first."""
+        padded = f" {normalised} "
         if len(padded) < 3:
             return []
         covered = [(start, end) for _, start, end in self.exceptions.matches(padded)]
@@ -445,9 +459,47 @@ def normalise(text: str) -> str:
     return detector().normalise(text)
 
 
+MODEL_REASON = "Words that often come with risk"
+
+
+def _a_clause_stands(normalised: str, learnt: risk_model.Model) -> bool:
+    """Whether a rule's finding stands though the message as a whole reads as no risk: a
+    clause where a rule matches reads as risk on its own ("We need self-harm training. I
+    self harm most nights"), or no rule matches within one clause."""
+    clauses = normalised.split(" . ")
+    firing = [clause for clause in clauses if detector().findings_in(clause)]
+    if len(clauses) == 1 and firing:
+        return False
+    return not firing or any(learnt.probability(c) >= learnt.veto for c in firing)
+
+
 def assess(text: str | None) -> RiskFinding | None:
-    """The most serious sign of risk in the text (the first of its kind), or None."""
+    """The most serious sign of risk in the text, or None.
+
+    A rule's finding comes first; it is set aside only when the model is all but sure the
+    words are not a risk (below its "veto" figure), both for the message and for each clause
+    where a rule matched. Otherwise the model alerts at or above
+    its threshold, unless an exception (topic talk, a saying) covers the message and the
+    model is not sure (below its "sure" figure). A model finding names the words of the
+    message that counted most."""
     if not text:
         return None
-    found = detector().findings(text)
-    return found[0] if found else None
+    rules = detector()
+    normalised = rules.normalise(text)
+    if not normalised.strip(" ."):
+        return None
+    learnt = risk_model.model()
+    hit = learnt.assess(normalised)
+    found = rules.findings_in(normalised)
+    if found and (hit.probability >= learnt.veto or _a_clause_stands(normalised, learnt)):
+        return found[0]
+    if hit.probability < learnt.threshold:
+        return None
+    if hit.probability < learnt.sure and rules.excepted(normalised):
+        return None
+    return RiskFinding(
+        category=RiskCategory(hit.kind),
+        reason=MODEL_REASON,
+        words=" … ".join(hit.words) or normalised[:80],
+        rule=f"{risk_model.MODEL_FILE.name} probability {hit.probability:.2f}",
+    )

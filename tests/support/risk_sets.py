@@ -18,7 +18,12 @@ SETS = {
     "fresh3": ROOT / "tests/data/risk/fresh3.tsv",
     "fresh4": ROOT / "tests/data/risk/fresh4.tsv",
     "fresh5": ROOT / "tests/data/risk/fresh5.tsv",
+    # Written after the model's training data, before either tier was run on it; neither
+    # the rules nor the model are tuned or trained on it.
+    "fresh6": ROOT / "tests/data/risk/fresh6.tsv",
 }
+# The sets the model is trained on (scripts/train_risk_model.py); the rest are unseen.
+TRAINING = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,225 @@
+"""Training the risk model (bot/services/risk_model.py) from example messages.
+
+Deterministic and pure Python: the same examples always give the same file. Used by
+scripts/train_risk_model.py, which reads the examples and writes bot/data/risk/model.tsv.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.services.risk_model import SCHEME, features, scale, words_of
+
+EPOCHS = 12
+RATE = 0.4  # the Adagrad step
+L2 = 1e-3  # how strongly weights are pulled back towards nothing
+MIN_MESSAGES = 1  # a feature must appear in this many training messages to get a weight
+KIND_MIN_COUNT = 3  # a word must appear this often in risky messages to help name a kind
+DIGITS = 4  # weights are written rounded to this many decimals
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training message, read as the rules read it."""
+
+    alert: bool
+    kind: str  # the kind of risk ("suicide", ...) or, for quiet lines, what it is
+    normalised: str
+    group: str = ""  # the file it came from, for cross-validation
+
+
+def read_examples(path: Path, normalise: Callable[[str], str]) -> list[Example]:
+    """Examples from a file of tab-separated lines: expect (alert or quiet), kind, text."""
+    examples = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3 or parts[0] not in ("alert", "quiet"):
+            raise ValueError(f"{path.name}:{number}: expected 'alert|quiet<TAB>kind<TAB>text'")
+        examples.append(Example(parts[0] == "alert", parts[1], normalise(parts[2]), path.stem))
+    return examples
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A trained model's figures, before any threshold is chosen."""
+
+    bias: float
+    weights: dict[str, float]
+    order: tuple[str, ...]
+    priors: tuple[float, ...]
+    kinds: dict[str, tuple[float, ...]]
+
+    def probability(self, normalised: str) -> float:
+        """How likely the text is to need help (as risk_model.Model.probability)."""
+        found = features(normalised)
+        z = self.bias + scale(len(found)) * sum(self.weights.get(f, 0.0) for f in found)
+        return 1 / (1 + math.exp(-max(z, -40)))
+
+
+def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> Trained:
+    """A logistic regression over the features of each example, trained with Adagrad, both
+    classes weighted equally; and word counts for naming the kind of risk."""
+    per_message = [features(e.normalised) for e in examples]
+    seen = Counter(f for found in per_message for f in found)
+    vocabulary = sorted(f for f, n in seen.items() if n >= MIN_MESSAGES)
+    index = {f: i for i, f in enumerate(vocabulary)}
+    rows = []
+    for example, found in zip(examples, per_message, strict=True):
+        rows.append(([index[f] for f in found if f in index], scale(len(found)), example.alert))
+    alerts = sum(e.alert for e in examples)
+    quiet = len(examples) - alerts
+    balance = {
+        True: len(examples) / (2 * max(alerts, 1)),
+        False: len(examples) / (2 * max(quiet, 1)),
+    }
+    weights = [0.0] * len(vocabulary)
+    squares = [1e-8] * len(vocabulary)
+    bias, bias_square = 0.0, 1e-8
+    order_of_rows = list(range(len(rows)))
+    shuffler = random.Random(seed)  # noqa: S311 (a fixed order, not a secret)
+    for _ in range(EPOCHS):
+        shuffler.shuffle(order_of_rows)
+        for r in order_of_rows:
+            present, value, alert = rows[r]
+            z = bias + value * sum(weights[i] for i in present)
+            p = 1 / (1 + math.exp(-max(min(z, 40), -40)))
+            error = (p - alert) * balance[alert]
+            for i in present:
+                gradient = error * value + L2 * weights[i]
+                squares[i] += gradient * gradient
+                weights[i] -= RATE * gradient / math.sqrt(squares[i])
+            bias_square += error * error
+            bias -= RATE * error / math.sqrt(bias_square)
+    kept = {
+        f: round(w, DIGITS)
+        for f, w in zip(vocabulary, weights, strict=True)
+        if round(w, DIGITS) != 0
+    }
+    priors, kinds = _kinds(examples, order)
+    return Trained(round(bias, DIGITS), kept, tuple(order), priors, kinds)
+
+
+def _kinds(
+    examples: Sequence[Example], order: Sequence[str]
+) -> tuple[tuple[float, ...], dict[str, tuple[float, ...]]]:
+    """Word counts per kind of risk (naive Bayes, add-one smoothing), as log-likelihoods."""
+    counts = {kind: Counter[str]() for kind in order}
+    messages = Counter[str]()
+    for example in examples:
+        if example.alert and example.kind in counts:
+            messages[example.kind] += 1
+            counts[example.kind].update({w for w, _ in words_of(example.normalised)})
+    total = Counter[str]()
+    for counter in counts.values():
+        total.update(counter)
+    vocabulary = sorted(w for w, n in total.items() if n >= KIND_MIN_COUNT)
+    sizes = {kind: sum(counts[kind][w] for w in vocabulary) + len(vocabulary) for kind in order}
+    all_messages = max(sum(messages.values()), 1)
+    priors = tuple(
+        round(math.log((messages[k] + 1) / (all_messages + len(order))), 3) for k in order
+    )
+    kinds = {
+        word: tuple(round(math.log((counts[k][word] + 1) / sizes[k]), 3) for k in order)
+        for word in vocabulary
+    }
+    return priors, kinds
+
+
+def write(
+    trained: Trained,
+    settings: tuple[float, float, float],
+    path: Path,
+    notes: Sequence[str],
+) -> None:
+    """Write the model file: notes, settings, then one line per weight and per word."""
+    lines = [f"# {note}" if note else "#" for note in notes]
+    threshold, veto, sure = settings
+    lines += [
+        f"scheme\t{SCHEME}",
+        f"threshold\t{threshold:.3f}",
+        f"veto\t{veto:.3f}",
+        f"sure\t{sure:.3f}",
+        f"bias\t{trained.bias}",
+        f"kinds\t{','.join(trained.order)}",
+        f"priors\t{','.join(str(p) for p in trained.priors)}",
+    ]
+    ranked = sorted(trained.weights.items(), key=lambda fw: (-abs(fw[1]), fw[0]))
+    lines += [f"weight\t{feature}\t{weight}" for feature, weight in ranked]
+    lines += [f"kind\t{w}\t{','.join(str(v) for v in vs)}" for w, vs in trained.kinds.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def out_of_fold(examples: Sequence[Example], order: Sequence[str]) -> list[float]:
+    """Each example's probability from a model trained without its group (its file; big
+    files are split in three by position), so a threshold can be chosen on messages the
+    model did not see."""
+    sizes = Counter(e.group for e in examples)
+    seen = Counter[str]()
+    folds = []
+    for example in examples:
+        part = seen[example.group] * 3 // sizes[example.group] if sizes[example.group] > 400 else 0
+        seen[example.group] += 1
+        folds.append(f"{example.group}/{part}")
+    probabilities = [0.0] * len(examples)
+    for fold in sorted(set(folds)):
+        trained = train([e for e, f in zip(examples, folds, strict=True) if f != fold], order)
+        for i, f in enumerate(folds):
+            if f == fold:
+                probabilities[i] = trained.probability(examples[i].normalised)
+    return probabilities
+
+
+FALSE_ALARMS = 0.05  # the most false alarms the threshold may give on later-written sets
+SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation
+
+
+def choose(
+    examples: Sequence[Example],
+    probabilities: Sequence[float],
+    rule_hits: Sequence[bool],
+    excepted: Sequence[bool],
+) -> tuple[float, float, float]:
+    """The threshold, veto and sure figures, from out-of-fold probabilities.
+
+    threshold: the lowest at which the model alone raises at most FALSE_ALARMS false
+    alarms on the quiet messages of the sets written later (all but "dev" and "heldout").
+    veto: the highest below which setting aside a rule's finding loses at most SET_ASIDE of
+    the alerts. sure: the highest (up to 0.9) below which letting an exception set aside
+    the model's alert loses at most SET_ASIDE of the alerts."""
+    later = [
+        p
+        for e, p in zip(examples, probabilities, strict=True)
+        if not e.alert and e.group not in ("dev", "heldout")
+    ]
+    grid = [round(0.3 + step / 100, 2) for step in range(66)]
+    threshold = next(
+        (t for t in grid if sum(p >= t for p in later) <= FALSE_ALARMS * len(later)), grid[-1]
+    )
+    rows = list(zip(examples, probabilities, rule_hits, excepted, strict=True))
+    allowed = SET_ASIDE * sum(e.alert for e in examples)
+    veto = max(
+        v
+        for v in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25)
+        if sum(e.alert and r and p < v for e, p, r, _ in rows) <= allowed
+    )
+    sure = max(
+        (
+            s
+            for s in (0.6, 0.7, 0.8, 0.9)
+            if s > threshold
+            and sum(
+                e.alert and not (r and p >= veto) and x and threshold <= p < s
+                for e, p, r, x in rows
+            )
+            <= allowed
+        ),
+        default=threshold,
+    )
+    return threshold, veto, sure
