@@ -10,15 +10,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.services import risk_model, risk_training
 from bot.services.risk import (
+    MODEL_REASON,
     RULES_DIR,
     RiskCategory,
     RuleError,
     assess,
     build,
+    detector,
     normalise,
 )
-from bot.services.safety import suggests_risk
+from bot.services.risk_model import MODEL_FILE, SCHEME, Model, ModelError, features
+from bot.services.safety import risk_reason, suggests_risk
 from tests.support.risk_sets import SETS, load, score
 
 # Each phrase the detector must catch, with the kind of risk it must name.
@@ -236,3 +240,125 @@ def test_the_held_out_set_meets_the_targets() -> None:
     raised = [e.text for e, _ in result.raised]
     assert result.recall >= 0.95, missed
     assert result.false_alarms <= 0.05, raised
+
+
+# --- the learnt second tier ---------------------------------------------------------------
+
+# Said in ways no rule was written for: only the model catches these.
+MODEL_ONLY = [
+    "honestly i might not be here next week, ive got the tablets",
+    "i feel like a ghost, like i already left",
+]
+# Sayings and everyday talk that borrow the words of risk.
+IDIOMS = [
+    "this form is killing me",
+    "I could murder a coffee",
+    "my feet are killing me",
+    "dying for a cuppa after that meeting",
+    "the kids will be the death of me lol",
+    "my phone died again",
+    "honestly the traffic today, kill me now",
+]
+
+
+@pytest.mark.parametrize("text", MODEL_ONLY)
+def test_the_model_catches_wording_no_rule_has_and_says_why(text: str) -> None:
+    assert not detector().findings(text)
+    finding = assess(text)
+    assert finding is not None
+    assert finding.reason == MODEL_REASON
+    assert finding.rule.startswith(f"{MODEL_FILE.name} probability ")
+    # The words shown are the message's own words (as normalised), the ones that counted.
+    shown = [phrase.split() for phrase in finding.words.split(" … ")]
+    assert shown and all(shown)
+    read = normalise(text).split()
+    assert all(word in read for phrase in shown for word in phrase)
+    assert risk_reason(text) == f"{MODEL_REASON} (\u201c{finding.words}\u201d)"
+
+
+@pytest.mark.parametrize("text", IDIOMS)
+def test_sayings_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+@pytest.mark.parametrize(("text", "category"), ALERTS)
+def test_the_model_alone_also_reads_the_quoted_phrases_as_risk(
+    text: str, category: RiskCategory
+) -> None:
+    learnt = risk_model.model()
+    assert learnt.probability(normalise(text)) >= learnt.threshold
+
+
+def test_the_model_file_is_read_and_fits_the_features() -> None:
+    learnt = risk_model.load(MODEL_FILE)
+    assert learnt.order == tuple(c.value for c in RiskCategory)
+    assert 0 < learnt.veto < learnt.threshold < learnt.sure <= 1
+    assert MODEL_FILE.stat().st_size < 2_000_000
+    # Every weight belongs to a feature that the features of some text can produce.
+    for feature in learnt.weights:
+        kind, words = feature.split(":", 1)
+        text = {"w": words, "b": words, "s": words, "p": f"{words}zz"}[kind]
+        assert feature in features(text), feature
+
+
+def test_a_model_file_for_other_features_is_refused(tmp_path: Path) -> None:
+    text = MODEL_FILE.read_text(encoding="utf-8").replace(SCHEME, "letters v0", 1)
+    (tmp_path / "model.tsv").write_text(text, encoding="utf-8")
+    with pytest.raises(ModelError, match="made for features"):
+        risk_model.load(tmp_path / "model.tsv")
+
+
+def test_training_is_deterministic_and_its_file_reads_back(tmp_path: Path) -> None:
+    examples = risk_training.read_examples(SETS["fresh3"], normalise)
+    order = [c.value for c in RiskCategory]
+    first, second = risk_training.train(examples, order), risk_training.train(examples, order)
+    assert first == second
+    for name, trained in (("a", first), ("b", second)):
+        risk_training.write(trained, (0.5, 0.1, 0.9), tmp_path / f"{name}.tsv", ["notes"])
+    written = (tmp_path / "a.tsv").read_text(encoding="utf-8")
+    assert written == (tmp_path / "b.tsv").read_text(encoding="utf-8")
+    learnt = risk_model.load(tmp_path / "a.tsv")
+    assert (learnt.threshold, learnt.veto, learnt.sure) == (0.5, 0.1, 0.9)
+    for example in examples[:20]:
+        assert learnt.probability(example.normalised) == pytest.approx(
+            first.probability(example.normalised)
+        )
+    # Trained on these messages, it has learnt them.
+    caught = [learnt.probability(e.normalised) >= 0.5 for e in examples]
+    assert sum(c == e.alert for c, e in zip(caught, examples, strict=True)) > 0.9 * len(examples)
+
+
+def _model(weights: dict[str, float], bias: float, veto: float = 0.0) -> Model:
+    kinds = tuple(c.value for c in RiskCategory)
+    return Model(bias, 0.5, veto, 0.9, weights, kinds, {}, tuple(0.0 for _ in kinds))
+
+
+def test_an_exception_sets_aside_a_weak_model_alert_but_not_a_sure_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert detector().excepted(normalise("I could murder a coffee"))
+    weak = _model({"w:coffee": 1.0}, bias=0.0)  # about 0.6 for this message
+    monkeypatch.setattr(risk_model, "model", lambda: weak)
+    assert 0.5 < weak.probability(normalise("I could murder a coffee")) < 0.9
+    assert assess("I could murder a coffee") is None
+    finding = assess("a coffee please")  # no exception: the model's alert stands
+    assert finding is not None and finding.words == "coffee"
+    sure = _model({"w:coffee": 20.0}, bias=0.0)
+    monkeypatch.setattr(risk_model, "model", lambda: sure)
+    assert assess("I could murder a coffee") is not None
+
+
+def test_a_rule_is_set_aside_only_when_the_model_is_all_but_sure_of_no_risk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    doubtful = _model({"w:training": -30.0}, bias=-2.0, veto=0.1)
+    monkeypatch.setattr(risk_model, "model", lambda: doubtful)
+    assert doubtful.probability(normalise("I want to die")) > 0.1
+    assert assess("I want to die") is not None  # not sure enough to set the rule aside
+    assert assess("I want to die training") is None  # all but sure: set aside
+    # The clause where a rule matched reads as risk on its own: the rule's finding stands.
+    finding = assess("We need more training. I want to die")
+    assert finding is not None and finding.category is RiskCategory.SUICIDE
+    never = _model({"w:training": -30.0}, bias=-2.0, veto=0.0)
+    monkeypatch.setattr(risk_model, "model", lambda: never)
+    assert assess("I want to die training") is not None
