@@ -24,12 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.services import risk_training  # noqa: E402
-from bot.services.risk import RULES_DIR, RiskCategory, detector  # noqa: E402
+from bot.services.risk import RULES_DIR, RiskCategory, RiskFinding, detector  # noqa: E402
 from bot.services.risk_model import MODEL_FILE  # noqa: E402
 
 SETS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"]
 TRAINING_FILES = [ROOT / "tests" / "data" / "risk" / f"{name}.tsv" for name in SETS]
 EXTRA = RULES_DIR / "examples.tsv"
+
+
+def strength(findings: list[RiskFinding]) -> int:
+    """How strongly the rules found risk: a phrase, one word only, or nothing."""
+    if any(len(f.words.split()) > 1 for f in findings):
+        return risk_training.RULE_PHRASE
+    return risk_training.RULE_WORD if findings else risk_training.RULE_NONE
 
 
 def main() -> int:
@@ -43,23 +50,25 @@ def main() -> int:
     order = [c.value for c in RiskCategory]
     print(f"{len(examples)} examples from {', '.join(p.name for p in files)}")
     probabilities = risk_training.out_of_fold(examples, order)
-    rule_hits = [bool(rules.findings_in(e.normalised)) for e in examples]
+    rule_hits = [strength(rules.findings_in(e.normalised)) for e in examples]
     excepted = [rules.excepted(e.normalised) for e in examples]
-    threshold, veto, sure = risk_training.choose(examples, probabilities, rule_hits, excepted)
+    settings = risk_training.choose(examples, probabilities, rule_hits, excepted)
     notes = [
         "The risk model: a logistic regression over the words of a message as the rules read",
         "it (bot/services/risk_model.py). Written by scripts/train_risk_model.py; do not edit",
         "by hand: add examples to bot/data/risk/examples.tsv and run the script again.",
         f"Trained on: {', '.join(p.name for p in files)} ({len(examples)} messages).",
         "threshold: the model alerts at or above this probability; veto: below this, a",
-        "rule's finding is set aside; sure: below this, an exception sets aside the model's",
-        "alert. All three chosen by cross-validation on the training files.",
+        "rule's finding is set aside; veto_word: the same for a finding of one word only",
+        "('overdose'); sure: below this, an exception sets aside the model's alert. All",
+        "chosen by cross-validation on the training files (scripts/train_risk_model.py).",
         "",
-        "Cross-validation (each file left out of training in turn; rules as they are):",
+        "Cross-validation (each file left out of training in turn; rules as they are; a",
+        "veto judged on the whole message only):",
     ]
     for group in dict.fromkeys(e.group for e in examples):
         rows = [
-            (e.alert, (r and p >= veto) or (p >= threshold and (p >= sure or not x)))
+            (e.alert, settings.alerts(p, r, x))
             for e, p, r, x in zip(examples, probabilities, rule_hits, excepted, strict=True)
             if e.group == group
         ]
@@ -76,10 +85,10 @@ def main() -> int:
     trained = risk_training.train(examples, order)
     with tempfile.TemporaryDirectory() as folder:
         written = Path(folder) / MODEL_FILE.name
-        risk_training.write(trained, (threshold, veto, sure), written, notes)
+        risk_training.write(trained, settings, written, notes)
         text = written.read_text(encoding="utf-8")
-    print("\n".join(notes[-len(set(e.group for e in examples)) - 3 : -3]))
-    print(f"threshold {threshold:.2f}, veto {veto:.2f}, sure {sure:.2f}")
+    print("\n".join(line for line in notes if line.startswith("  ")))
+    print(settings)
     print(f"{len(trained.weights)} weights; {time.perf_counter() - began:.0f} s")
     if arguments.check:
         same = MODEL_FILE.exists() and MODEL_FILE.read_text(encoding="utf-8") == text

@@ -467,21 +467,27 @@ def _a_clause_stands(normalised: str, learnt: risk_model.Model) -> bool:
     clause where a rule matches reads as risk on its own ("We need self-harm training. I
     self harm most nights"), or no rule matches within one clause."""
     clauses = normalised.split(" . ")
-    firing = [clause for clause in clauses if detector().findings_in(clause)]
+    firing = [(c, found) for c in clauses if (found := detector().findings_in(c))]
     if len(clauses) == 1 and firing:
         return False
-    return not firing or any(learnt.probability(c) >= learnt.veto for c in firing)
+    return not firing or any(learnt.probability(c) >= _bar(f, learnt) for c, f in firing)
+
+
+def _bar(found: list[RiskFinding], learnt: risk_model.Model) -> float:
+    """Below this probability the model sets these findings aside: a finding of one word
+    only ("overdose") needs a little more from the model than a phrase."""
+    return learnt.veto if any(" " in f.words for f in found) else learnt.veto_word
 
 
 def assess(text: str | None) -> RiskFinding | None:
     """The most serious sign of risk in the text, or None.
 
     A rule's finding comes first; it is set aside only when the model is all but sure the
-    words are not a risk (below its "veto" figure), both for the message and for each clause
-    where a rule matched. Otherwise the model alerts at or above
-    its threshold, unless an exception (topic talk, a saying) covers the message and the
-    model is not sure (below its "sure" figure). A model finding names the words of the
-    message that counted most."""
+    words are not a risk (below its "veto" figure, or "veto_word" for a finding of one word
+    only), both for the message and for each clause where a rule matched. Otherwise the
+    model alerts at or above its threshold, unless an exception (topic talk, a saying)
+    covers the message and the model is not sure (below its "sure" figure). A model
+    finding names the words of the message that counted most."""
     if not text:
         return None
     rules = detector()
@@ -491,7 +497,7 @@ def assess(text: str | None) -> RiskFinding | None:
     learnt = risk_model.model()
     hit = learnt.assess(normalised)
     found = rules.findings_in(normalised)
-    if found and (hit.probability >= learnt.veto or _a_clause_stands(normalised, learnt)):
+    if found and (hit.probability >= _bar(found, learnt) or _a_clause_stands(normalised, learnt)):
         return found[0]
     if hit.probability < learnt.threshold:
         return None

@@ -87,6 +87,7 @@ class Model:
     bias: float
     threshold: float  # at or above this probability, the message alerts
     veto: float  # a rule's finding is set aside below this (0: never)
+    veto_word: float  # a rule's finding of one word only is set aside below this
     sure: float  # at or above this, an exception does not set the model's alert aside
     weights: dict[str, float]
     order: tuple[str, ...]  # the kinds of risk, in the order their figures are listed
@@ -179,6 +180,7 @@ def load(path: Path = MODEL_FILE) -> Model:
             bias=float(settings["bias"]),
             threshold=float(settings["threshold"]),
             veto=float(settings.get("veto", "0")),
+            veto_word=float(settings.get("veto_word", "0")),
             sure=float(settings.get("sure", "0")),
             weights=weights,
             order=tuple(order),

@@ -132,20 +132,15 @@ def _kinds(
     return priors, kinds
 
 
-def write(
-    trained: Trained,
-    settings: tuple[float, float, float],
-    path: Path,
-    notes: Sequence[str],
-) -> None:
+def write(trained: Trained, settings: Settings, path: Path, notes: Sequence[str]) -> None:
     """Write the model file: notes, settings, then one line per weight and per word."""
     lines = [f"# {note}" if note else "#" for note in notes]
-    threshold, veto, sure = settings
     lines += [
         f"scheme\t{SCHEME}",
-        f"threshold\t{threshold:.3f}",
-        f"veto\t{veto:.3f}",
-        f"sure\t{sure:.3f}",
+        f"threshold\t{settings.threshold:.3f}",
+        f"veto\t{settings.veto:.3f}",
+        f"veto_word\t{settings.veto_word:.3f}",
+        f"sure\t{settings.sure:.3f}",
         f"bias\t{trained.bias}",
         f"kinds\t{','.join(trained.order)}",
         f"priors\t{','.join(str(p) for p in trained.priors)}",
@@ -178,21 +173,39 @@ def out_of_fold(examples: Sequence[Example], order: Sequence[str]) -> list[float
 
 FALSE_ALARMS = 0.05  # the most false alarms the threshold may give on later-written sets
 SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation
+# A rule finding of more than one word: 2; of one word only ("overdose"): 1; none: 0.
+RULE_NONE, RULE_WORD, RULE_PHRASE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the model's probability is combined with the rules (see bot/services/risk.py)."""
+
+    threshold: float  # the model alerts at or above this
+    veto: float  # a rule's finding is set aside below this
+    veto_word: float  # a finding of one word only is set aside below this
+    sure: float  # below this, an exception sets the model's alert aside
+
+    def alerts(self, probability: float, rule: int, excepted: bool) -> bool:
+        """Whether the detector alerts (judging the veto on the whole message only)."""
+        bar = self.veto_word if rule == RULE_WORD else self.veto
+        if rule and probability >= bar:
+            return True
+        return probability >= self.threshold and (probability >= self.sure or not excepted)
 
 
 def choose(
     examples: Sequence[Example],
     probabilities: Sequence[float],
-    rule_hits: Sequence[bool],
+    rules: Sequence[int],
     excepted: Sequence[bool],
-) -> tuple[float, float, float]:
-    """The threshold, veto and sure figures, from out-of-fold probabilities.
+) -> Settings:
+    """The settings, from out-of-fold probabilities.
 
     threshold: the lowest at which the model alone raises at most FALSE_ALARMS false
     alarms on the quiet messages of the sets written later (all but "dev" and "heldout").
-    veto: the highest below which setting aside a rule's finding loses at most SET_ASIDE of
-    the alerts. sure: the highest (up to 0.9) below which letting an exception set aside
-    the model's alert loses at most SET_ASIDE of the alerts."""
+    veto, then veto_word (up to 0.3) and sure (up to 0.9): each the highest at which the
+    detector, with all three, loses at most SET_ASIDE of the alerts it catches without any."""
     later = [
         p
         for e, p in zip(examples, probabilities, strict=True)
@@ -202,24 +215,24 @@ def choose(
     threshold = next(
         (t for t in grid if sum(p >= t for p in later) <= FALSE_ALARMS * len(later)), grid[-1]
     )
-    rows = list(zip(examples, probabilities, rule_hits, excepted, strict=True))
+    rows = list(zip(examples, probabilities, rules, excepted, strict=True))
     allowed = SET_ASIDE * sum(e.alert for e in examples)
-    veto = max(
-        v
-        for v in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25)
-        if sum(e.alert and r and p < v for e, p, r, _ in rows) <= allowed
-    )
-    sure = max(
-        (
-            s
-            for s in (0.6, 0.7, 0.8, 0.9)
-            if s > threshold
-            and sum(
-                e.alert and not (r and p >= veto) and x and threshold <= p < s
-                for e, p, r, x in rows
-            )
-            <= allowed
-        ),
-        default=threshold,
-    )
-    return threshold, veto, sure
+
+    def lost(settings: Settings) -> int:
+        return sum(e.alert and not settings.alerts(p, r, x) for e, p, r, x in rows)
+
+    base = lost(Settings(threshold, 0.0, 0.0, threshold))
+    settings = Settings(threshold, 0.0, 0.0, threshold)
+    for veto in (0.02, 0.05, 0.1, 0.15, 0.2, 0.25):
+        if lost(Settings(threshold, veto, veto, threshold)) <= base + allowed:
+            settings = Settings(threshold, veto, veto, threshold)
+    for word in (0.15, 0.2, 0.25, 0.3):
+        if word > settings.veto and lost(Settings(threshold, settings.veto, word, threshold)) <= (
+            base + allowed
+        ):
+            settings = Settings(threshold, settings.veto, word, threshold)
+    for sure in (0.6, 0.7, 0.8, 0.9):
+        candidate = Settings(threshold, settings.veto, settings.veto_word, sure)
+        if sure > threshold and lost(candidate) <= base + allowed:
+            settings = candidate
+    return settings

@@ -292,7 +292,7 @@ def test_the_model_alone_also_reads_the_quoted_phrases_as_risk(
 def test_the_model_file_is_read_and_fits_the_features() -> None:
     learnt = risk_model.load(MODEL_FILE)
     assert learnt.order == tuple(c.value for c in RiskCategory)
-    assert 0 < learnt.veto < learnt.threshold < learnt.sure <= 1
+    assert 0 < learnt.veto <= learnt.veto_word < learnt.threshold < learnt.sure <= 1
     assert MODEL_FILE.stat().st_size < 2_000_000
     # Every weight belongs to a feature that the features of some text can produce.
     for feature in learnt.weights:
@@ -314,11 +314,12 @@ def test_training_is_deterministic_and_its_file_reads_back(tmp_path: Path) -> No
     first, second = risk_training.train(examples, order), risk_training.train(examples, order)
     assert first == second
     for name, trained in (("a", first), ("b", second)):
-        risk_training.write(trained, (0.5, 0.1, 0.9), tmp_path / f"{name}.tsv", ["notes"])
+        settings = risk_training.Settings(0.5, 0.1, 0.2, 0.9)
+        risk_training.write(trained, settings, tmp_path / f"{name}.tsv", ["notes"])
     written = (tmp_path / "a.tsv").read_text(encoding="utf-8")
     assert written == (tmp_path / "b.tsv").read_text(encoding="utf-8")
     learnt = risk_model.load(tmp_path / "a.tsv")
-    assert (learnt.threshold, learnt.veto, learnt.sure) == (0.5, 0.1, 0.9)
+    assert (learnt.threshold, learnt.veto, learnt.veto_word, learnt.sure) == (0.5, 0.1, 0.2, 0.9)
     for example in examples[:20]:
         assert learnt.probability(example.normalised) == pytest.approx(
             first.probability(example.normalised)
@@ -328,9 +329,21 @@ def test_training_is_deterministic_and_its_file_reads_back(tmp_path: Path) -> No
     assert sum(c == e.alert for c, e in zip(caught, examples, strict=True)) > 0.9 * len(examples)
 
 
-def _model(weights: dict[str, float], bias: float, veto: float = 0.0) -> Model:
+def _model(
+    weights: dict[str, float], bias: float, veto: float = 0.0, veto_word: float | None = None
+) -> Model:
     kinds = tuple(c.value for c in RiskCategory)
-    return Model(bias, 0.5, veto, 0.9, weights, kinds, {}, tuple(0.0 for _ in kinds))
+    return Model(
+        bias=bias,
+        threshold=0.5,
+        veto=veto,
+        veto_word=veto if veto_word is None else veto_word,
+        sure=0.9,
+        weights=weights,
+        order=kinds,
+        kinds={},
+        priors=tuple(0.0 for _ in kinds),
+    )
 
 
 def test_an_exception_sets_aside_a_weak_model_alert_but_not_a_sure_one(
@@ -362,3 +375,16 @@ def test_a_rule_is_set_aside_only_when_the_model_is_all_but_sure_of_no_risk(
     never = _model({"w:training": -30.0}, bias=-2.0, veto=0.0)
     monkeypatch.setattr(risk_model, "model", lambda: never)
     assert assess("I want to die training") is not None
+
+
+def test_a_finding_of_one_word_needs_a_little_more_from_the_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unsure = _model({}, bias=-1.0, veto=0.05, veto_word=0.5)  # about 0.27 for any message
+    monkeypatch.setattr(risk_model, "model", lambda: unsure)
+    [finding] = detector().findings("overdose")
+    assert finding.words == "overdose"
+    assert assess("overdose") is None
+    assert assess("I want to die") is not None  # a phrase: the lower veto
+    monkeypatch.setattr(risk_model, "model", lambda: _model({}, bias=-1.0, veto=0.05))
+    assert assess("overdose") is not None
