@@ -23,7 +23,7 @@ from bot.services.risk import (
 )
 from bot.services.risk_model import MODEL_FILE, SCHEME, Model, ModelError, features
 from bot.services.safety import risk_reason, suggests_risk
-from tests.support.risk_sets import SETS, load, score
+from tests.support.risk_sets import SETS, TRAINING, load, score
 
 # Each phrase the detector must catch, with the kind of risk it must name.
 ALERTS = [
@@ -388,3 +388,11 @@ def test_a_finding_of_one_word_needs_a_little_more_from_the_model(
     assert assess("I want to die") is not None  # a phrase: the lower veto
     monkeypatch.setattr(risk_model, "model", lambda: _model({}, bias=-1.0, veto=0.05))
     assert assess("overdose") is not None
+
+
+def test_the_model_file_was_trained_on_the_training_files_as_they_are() -> None:
+    """Adding examples without training again leaves the model behind: train, then commit."""
+    files = [SETS[name] for name in TRAINING] + [RULES_DIR / "examples.tsv"]
+    count = sum(len(load(path)) for path in files)
+    names = ", ".join(path.name for path in files)
+    assert f"# Trained on: {names} ({count} messages)." in MODEL_FILE.read_text("utf-8")
