@@ -101,7 +101,7 @@ def main() -> int:
     model = risk_model.model()
     print(
         f"model: {len(model.weights)} weights, threshold {model.threshold:.2f}, veto "
-        f"{model.veto:.2f}, sure {model.sure:.2f}; read in "
+        f"{model.veto:.2f} (one word {model.veto_word:.2f}), sure {model.sure:.2f}; read in "
         f"{(time.perf_counter() - began) * 1000:.0f} ms"
     )
     cross = cross_validation()
