@@ -1,11 +1,11 @@
 """Train the risk model and write bot/data/risk/model.tsv.
 
-Reads the examples in tests/data/risk/ (dev, heldout and fresh to fresh5: never fresh6,
+Reads the examples in tests/data/risk/ (dev, heldout and fresh to fresh6: never fresh7,
 which is kept to measure the detector on wording it has never seen) and the extra training
 examples in bot/data/risk/examples.tsv; normalises them as the rules do; cross-validates
-(each file left out in turn, big files in three parts) to choose the threshold and the two
-vetoes; then trains on everything and writes the model file. The same examples always give
-the same file.
+(each file left out in turn, big files in three parts) to choose the threshold, the two
+vetoes and the "sure" figure for the rules and the model together; then trains on
+everything and writes the model file. The same examples always give the same file.
 
     .venv/bin/python scripts/train_risk_model.py [--check]
 
@@ -24,19 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.services import risk_training  # noqa: E402
-from bot.services.risk import RULES_DIR, RiskCategory, RiskFinding, detector  # noqa: E402
+from bot.services.risk import RULES_DIR, RiskCategory, detector  # noqa: E402
 from bot.services.risk_model import MODEL_FILE  # noqa: E402
 
-SETS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"]
+SETS = ["dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"]
 TRAINING_FILES = [ROOT / "tests" / "data" / "risk" / f"{name}.tsv" for name in SETS]
 EXTRA = RULES_DIR / "examples.tsv"
 
 
-def strength(findings: list[RiskFinding]) -> int:
-    """How strongly the rules found risk: a phrase, one word only, or nothing."""
-    if any(len(f.words.split()) > 1 for f in findings):
-        return risk_training.RULE_PHRASE
-    return risk_training.RULE_WORD if findings else risk_training.RULE_NONE
+def words_in(normalised: str) -> list[str]:
+    """The words each rule's finding matched in the text."""
+    return [f.words for f in detector().findings_in(normalised)]
 
 
 def main() -> int:
@@ -49,10 +47,14 @@ def main() -> int:
     examples = [e for path in files for e in risk_training.read_examples(path, rules.normalise)]
     order = [c.value for c in RiskCategory]
     print(f"{len(examples)} examples from {', '.join(p.name for p in files)}")
-    probabilities = risk_training.out_of_fold(examples, order)
-    rule_hits = [strength(rules.findings_in(e.normalised)) for e in examples]
-    excepted = [rules.excepted(e.normalised) for e in examples]
-    settings = risk_training.choose(examples, probabilities, rule_hits, excepted)
+    # The message and each clause where a rule matched are scored (as risk.assess does).
+    texts = [[e.normalised, *risk_training.rule_clauses(e.normalised, words_in)] for e in examples]
+    scored = risk_training.out_of_fold_texts(examples, order, texts)
+    evidence = [
+        risk_training.evidence(e.normalised, p, words_in, rules.excepted(e.normalised))
+        for e, p in zip(examples, scored, strict=True)
+    ]
+    settings = risk_training.choose(examples, evidence)
     notes = [
         "The risk model: a logistic regression over the words of a message as the rules read",
         "it (bot/services/risk_model.py). Written by scripts/train_risk_model.py; do not edit",
@@ -63,13 +65,13 @@ def main() -> int:
         "('overdose'); sure: below this, an exception sets aside the model's alert. All",
         "chosen by cross-validation on the training files (scripts/train_risk_model.py).",
         "",
-        "Cross-validation (each file left out of training in turn; rules as they are; a",
-        "veto judged on the whole message only):",
+        "Cross-validation (each file left out of training in turn; rules as they are;",
+        "combined as the detector combines them):",
     ]
     for group in dict.fromkeys(e.group for e in examples):
         rows = [
-            (e.alert, settings.alerts(p, r, x))
-            for e, p, r, x in zip(examples, probabilities, rule_hits, excepted, strict=True)
+            (e.alert, settings.alerts(seen))
+            for e, seen in zip(examples, evidence, strict=True)
             if e.group == group
         ]
         alerts = [hit for alert, hit in rows if alert]
@@ -79,6 +81,18 @@ def main() -> int:
             f"false alarms {sum(quiet) / max(len(quiet), 1):6.1%}"
         )
         notes.append(line)
+    fresh = [
+        (e.alert, settings.alerts(seen))
+        for e, seen in zip(examples, evidence, strict=True)
+        if e.group.startswith("fresh")
+    ]
+    caught = [hit for alert, hit in fresh if alert]
+    raised = [hit for alert, hit in fresh if not alert]
+    notes.append(
+        f"  fresh sets together: recall {sum(caught) / max(len(caught), 1):6.1%} "
+        f"({len(caught) - sum(caught)} missed of {len(caught)})   false alarms "
+        f"{sum(raised) / max(len(raised), 1):6.1%} ({sum(raised)} of {len(raised)})"
+    )
     notes.append("Weights: largest first; w: a word, p: its first five letters, b: two words")
     notes.append("side by side, s: two words with one between. kind: how often a word comes")
     notes.append("with each kind of risk (log-likelihoods, in the order of 'kinds').")

@@ -396,3 +396,26 @@ def test_the_model_file_was_trained_on_the_training_files_as_they_are() -> None:
     count = sum(len(load(path)) for path in files)
     names = ", ".join(path.name for path in files)
     assert f"# Trained on: {names} ({count} messages)." in MODEL_FILE.read_text("utf-8")
+
+
+def test_the_training_combines_rules_and_model_as_the_detector_does() -> None:
+    """The settings are chosen by replaying the detector in cross-validation: the replay
+    must decide every message as assess() does."""
+    learnt = risk_model.model()
+    settings = risk_training.Settings(learnt.threshold, learnt.veto, learnt.veto_word, learnt.sure)
+
+    def words_in(text: str) -> list[str]:
+        return [f.words for f in detector().findings_in(text)]
+
+    written = [e.text for name in ("heldout", "fresh5", "fresh6") for e in load(SETS[name])]
+    written += ["We need more training. I want to die", "overdose", "I could murder a coffee"]
+    decided = {True: 0, False: 0}
+    for message in written:
+        text = normalise(message)
+        scores = [
+            learnt.probability(t) for t in [text, *risk_training.rule_clauses(text, words_in)]
+        ]
+        seen = risk_training.evidence(text, scores, words_in, detector().excepted(text))
+        assert settings.alerts(seen) == (assess(message) is not None), message
+        decided[settings.alerts(seen)] += 1
+    assert decided[True] > 100 and decided[False] > 100
