@@ -4,11 +4,12 @@ Each set is a file of invented messages in tests/data/risk/ (tab-separated: expe
 text). "alert" lines should raise the safety reply, "quiet" lines should not. The rules are
 tuned on the development set; the held-out set was written before the rules; the fresh sets
 were written later, in other voices, each before the detector was run on it. The model (the
-second tier) is trained on every set but the last fresh one, which is the honest figure for
-wording neither tier has seen. Prints the model's cross-validation (from its file), then,
-for each set, recall over the "alert" lines and the false-alarm rate over the "quiet"
-lines, overall and per category, then every miss and false alarm (with the rule or model
-that fired), and the time per message (mean and 99th percentile) on one core. The design's
+second tier) is trained on every set up to fresh6; fresh7, the last, is never trained or
+tuned on: it is the honest figure for wording neither tier has seen. Prints the model's
+cross-validation (from its file), then, for each set, recall over the "alert" lines and
+the false-alarm rate over the "quiet" lines, overall and per category, then every miss and
+false alarm (with the rule or model that fired), and the time per message (mean and 99th
+percentile) on one core. The design's
 target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
 
     .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|fresh|...|all] [--quiet]
