@@ -75,7 +75,8 @@ def split_message(text: str, limit: int = MAX_MESSAGE - 96) -> list[str]:
 START_STRANGER = N_(
     "Hello. I'm Chorus, the helper your involvement group uses.\n\n"
     "To join a group, open the invite link its coordinator gave you. "
-    "If you don't have one, you can ask them for it."
+    "If you don't have one, you can ask them for it.\n\n"
+    "What Chorus keeps, and who sees it: /privacy."
 )
 START_KNOWN = N_("Welcome back. /help shows what you can do here.")
 WELCOME = N_(
