@@ -448,18 +448,35 @@ class RightsRepo:
         )
         await self._conn.execute(delete(u).where(u.c.item_id.in_(ids)))
 
-    async def erase_sent_before(self, before: datetime, limit: int) -> int:
-        """Erase the contents (and sealed return address) of messages sent or given up
-        before `before`; how many."""
+    async def sent_past_keeping(self, before: datetime, limit: int) -> list[int]:
+        """Messages sent or given up before `before` whose contents are still kept."""
         o = schema.outbox
         done = and_(o.c.state != "pending", o.c.state != "sending")
         old = or_(o.c.sent_at < before, and_(o.c.sent_at.is_(None), o.c.created_at < before))
         kept = or_(o.c.payload != ERASED_PAYLOAD, o.c.return_address.is_not(None))
-        ids = select(o.c.id).where(done, old, kept).limit(limit).scalar_subquery()
-        result = await self._conn.execute(
-            update(o).where(o.c.id.in_(ids)).values(payload=ERASED_PAYLOAD, return_address=None)
+        rows = await self._conn.execute(select(o.c.id).where(done, old, kept).limit(limit))
+        return list(rows.scalars())
+
+    async def erase_sent(self, outbox_ids: Sequence[int]) -> None:
+        """Erase these messages' contents and sealed return addresses."""
+        o = schema.outbox
+        if outbox_ids:
+            await self._conn.execute(
+                update(o)
+                .where(o.c.id.in_(list(outbox_ids)))
+                .values(payload=ERASED_PAYLOAD, return_address=None)
+            )
+
+    async def count_items(self, person_id: int, pseudonym: str) -> tuple[int, int]:
+        """How many items the person gave with their name, and without."""
+        i = schema.item
+        named = await self._conn.execute(
+            select(func.count()).select_from(i).where(i.c.person_id == person_id)
         )
-        return int(result.rowcount or 0)
+        anonymous = await self._conn.execute(
+            select(func.count()).select_from(i).where(i.c.pseudonym == pseudonym)
+        )
+        return int(named.scalar_one()), int(anonymous.scalar_one())
 
     async def prune_requests(self, before: datetime) -> None:
         """Forget requests for data older than `before`."""

@@ -694,3 +694,16 @@ kept_hours = Table(
     Column("minutes", Integer, nullable=False),
     Column("on_day", Date, nullable=False),
 )
+
+# Messages to an anonymous item's sealed return address are found by it when the item is
+# taken back or its author forgotten.
+Index("ix_outbox_return_address", outbox.c.return_address)
+# Deleting a person (or their items) makes the database look for rows that point to them:
+# without these, each delete would read the whole of these tables.
+Index("ix_item_event_by_person", item_event.c.by_person)
+Index("ix_action_update_by_person", action_update.c.by_person)
+Index("ix_conversation_message_by_person", conversation_message.c.by_person)
+Index("ix_contributor_update_item", contributor_update.c.item_id)
+Index("ix_membership_departure_person", membership_departure.c.person_id)
+Index("ix_risk_alert_pseudonym", risk_alert.c.pseudonym)
+Index("ix_group_session_created_by", group_session.c.created_by)

@@ -11,6 +11,7 @@ half-erased with no one to finish it.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import html
 import json
@@ -30,7 +31,7 @@ from bot.services.sharing import (
     seal_held,
 )
 from storage.database import Storage
-from storage.repositories import PersonRow, Tx
+from storage.repositories import PersonRow, StepRow, Tx
 from storage.rights import RightsRepo
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ REQUESTS_PER_DAY = 3
 # A confirmation of /forgetme older than this erases nothing: the person is asked again.
 CONFIRM_WITHIN = timedelta(hours=1)
 # Items erased in one transaction, so no transaction holds the database long.
-ERASE_CHUNK = 200
-RETENTION_CHUNK = 500
+ERASE_CHUNK = 50
+RETENTION_CHUNK = 200
 # The join message's wording (bot/texts.py WELCOME) as it is now; each membership's join
 # date is the date that wording was agreed to.
 CONSENT_WORDING = "join-2026-12"
@@ -118,6 +119,27 @@ class RetentionReport:
     messages: int
 
 
+@dataclass(frozen=True)
+class _Raw:
+    """What the database holds about a person, as read, before it is opened and shaped."""
+
+    person: PersonRow
+    pseudonym: str
+    roles: dict[str, Any]
+    digest: dict[str, Any] | None
+    memberships: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    held: list[str]
+    updates: list[dict[str, Any]]
+    outbox: list[dict[str, Any]]
+    conversations: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    step: StepRow | None
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -166,8 +188,30 @@ class Rights:
         rights = RightsRepo(tx.conn)
         pseudonym = self._sealer.pseudonym(person.telegram_id)
         items = await rights.items(person.id, pseudonym)
+        raw = _Raw(
+            person=person,
+            pseudonym=pseudonym,
+            roles=await rights.roles(person.id),
+            digest=await rights.digest(person.id),
+            memberships=await rights.memberships(person.id),
+            answers=await rights.session_answers(person.id),
+            attendance=await rights.attendance(person.id),
+            items=items,
+            events=await rights.events([row["id"] for row in items]),
+            held=[sealed for _, sealed in await tx.items.held()],
+            updates=await rights.contributor_updates(person.id, pseudonym),
+            outbox=await rights.outbox(person.id),
+            conversations=await rights.conversations(person.id, pseudonym),
+            alerts=await rights.alerts(pseudonym),
+            step=await tx.steps.get(person.id),
+        )
+        # Opening a thousand sealed values takes a while: apart from the event loop.
+        return await asyncio.to_thread(self._build, raw)
+
+    def _build(self, raw: _Raw) -> dict[str, Any]:
+        person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step
         history: dict[int, list[dict[str, Any]]] = {}
-        for event in await rights.events([row["id"] for row in items]):
+        for event in raw.events:
             history.setdefault(event["item_id"], []).append(
                 {
                     "what": event["kind"],
@@ -180,14 +224,13 @@ class Rights:
         references = {row["id"]: row["reference"] for row in items}
         held = [
             item
-            for _, sealed in await tx.items.held()
+            for sealed in raw.held
             for item in [self._held(sealed)]
             if item is not None
             and item.pseudonym is not None
             and secrets.compare_digest(item.pseudonym, pseudonym)
         ]
-        attendance = await rights.attendance(person.id)
-        step = await tx.steps.get(person.id)
+        attendance = raw.attendance
         return {
             "person": {
                 "name_others_see": person.display_name,
@@ -197,9 +240,9 @@ class Rights:
                 "messages_paused": person.paused,
                 "quiet_hours": person.quiet_hours,
                 "unreachable_since": _plain(person.unreachable_at),
-                **await rights.roles(person.id),
+                **raw.roles,
             },
-            "settings": {"hearing_back": await rights.digest(person.id)},
+            "settings": {"hearing_back": raw.digest},
             "groups": [
                 {
                     "group": row["name"],
@@ -209,11 +252,10 @@ class Rights:
                         "agreed_on": _plain(row["joined_at"]),
                     },
                 }
-                for row in await rights.memberships(person.id)
+                for row in raw.memberships
             ],
             "meeting_answers": [
-                {key: _plain(value) for key, value in row.items()}
-                for row in await rights.session_answers(person.id)
+                {key: _plain(value) for key, value in row.items()} for row in raw.answers
             ],
             "attendance": [
                 {
@@ -237,7 +279,7 @@ class Rights:
                     "made": _plain(row["created_at"]),
                     "sent": _plain(row["queued_at"]),
                 }
-                for row in await rights.contributor_updates(person.id, pseudonym)
+                for row in raw.updates
             ],
             "messages_to_you": [
                 {
@@ -247,7 +289,7 @@ class Rights:
                     "sent": _plain(row["sent_at"]),
                     "words": self._payload_text(row["payload"]),
                 }
-                for row in await rights.outbox(person.id)
+                for row in raw.outbox
             ],
             "conversations": [
                 {
@@ -257,7 +299,7 @@ class Rights:
                     "words": self._open(row["text"], _CONVERSATION_PURPOSE),
                     "at": _plain(row["at"]),
                 }
-                for row in await rights.conversations(person.id, pseudonym)
+                for row in raw.conversations
             ],
             "safeguarding_alerts": [
                 {
@@ -269,7 +311,7 @@ class Rights:
                     "taken": _plain(row["taken_at"]),
                     "closed": _plain(row["closed_at"]),
                 }
-                for row in await rights.alerts(pseudonym)
+                for row in raw.alerts
             ],
             "unfinished": None
             if step is None
@@ -352,14 +394,15 @@ class Rights:
             if erasure is not None and erasure.state == "erasing":
                 return ForgetAsk(known=True, erasing=True)
             await rights.ask_erasure(person.id, token, now)
-            anonymous = len(await rights.anonymous_items(pseudonym, 100_000))
-            anonymous += sum(
-                1
-                for _, sealed in await tx.items.held()
-                for item in [self._held(sealed)]
-                if item is not None and item.pseudonym == pseudonym
-            )
-            named = len(await rights.named_item_ids(person.id, 100_000))
+        async with self._storage.read() as tx:
+            named, anonymous = await RightsRepo(tx.conn).count_items(person.id, pseudonym)
+            held = [sealed for _, sealed in await tx.items.held()]
+        anonymous += sum(
+            1
+            for sealed in held
+            for item in [self._held(sealed)]
+            if item is not None and item.pseudonym == pseudonym
+        )
         return ForgetAsk(True, token, anonymous, named)
 
     async def forget(self, telegram_id: int, token: str, keep_anonymous: bool) -> ForgetResult:
@@ -482,19 +525,22 @@ class Rights:
         words_before = now - timedelta(days=self.retention.keep_words_days)
         sent_before = now - timedelta(days=self.retention.keep_sent_days)
         items = messages = 0
+        # Found apart from the event loop (a search through every item), erased in steps.
         while True:
+            async with self._storage.read() as tx:
+                ids = await RightsRepo(tx.conn).words_past_keeping(words_before, RETENTION_CHUNK)
             async with self._storage.transaction() as tx:
-                rights = RightsRepo(tx.conn)
-                ids = await rights.words_past_keeping(words_before, RETENTION_CHUNK)
-                await rights.erase_words(ids)
+                await RightsRepo(tx.conn).erase_words(ids)
             items += len(ids)
             if len(ids) < RETENTION_CHUNK:
                 break
         while True:
+            async with self._storage.read() as tx:
+                ids = await RightsRepo(tx.conn).sent_past_keeping(sent_before, RETENTION_CHUNK)
             async with self._storage.transaction() as tx:
-                erased = await RightsRepo(tx.conn).erase_sent_before(sent_before, RETENTION_CHUNK)
-            messages += erased
-            if erased < RETENTION_CHUNK:
+                await RightsRepo(tx.conn).erase_sent(ids)
+            messages += len(ids)
+            if len(ids) < RETENTION_CHUNK:
                 break
         async with self._storage.transaction() as tx:
             await RightsRepo(tx.conn).prune_requests(now - timedelta(days=2))

@@ -16,6 +16,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Found by the erasing: messages to a sealed return address, and every row that points to a
+# person being deleted (so the database need not read whole tables to check).
+_INDEXES = (
+    ("outbox", "ix_outbox_return_address", "return_address"),
+    ("item_event", "ix_item_event_by_person", "by_person"),
+    ("action_update", "ix_action_update_by_person", "by_person"),
+    ("conversation_message", "ix_conversation_message_by_person", "by_person"),
+    ("contributor_update", "ix_contributor_update_item", "item_id"),
+    ("membership_departure", "ix_membership_departure_person", "person_id"),
+    ("risk_alert", "ix_risk_alert_pseudonym", "pseudonym"),
+    ("group_session", "ix_group_session_created_by", "created_by"),
+)
+
+
 def upgrade() -> None:
     op.create_table(
         "data_request",
@@ -74,8 +88,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kept_hours")),
     )
 
+    for table, index, column in _INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(index, [column], unique=False)
+
 
 def downgrade() -> None:
+    for table, index, _ in reversed(_INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(index)
     op.drop_table("kept_hours")
     with op.batch_alter_table("erasure", schema=None) as batch_op:
         batch_op.drop_index("ix_erasure_state")
