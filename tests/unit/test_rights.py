@@ -4,10 +4,14 @@ interrupted confirmations; and the retention settings' erasing."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import make_url
 
 from bot.crypto import Sealer
 from bot.services import Services
@@ -21,7 +25,7 @@ from storage import schema
 from storage.database import Storage
 from storage.rights import ERASED_PAYLOAD
 from tests.support.clock import FakeClock
-from tests.support.rights import Footprint, seed_footprint, sent_naming
+from tests.support.rights import Footprint, id_forms, seed_footprint, sent_naming
 
 COORDINATOR, MEMBER, OTHER = 5001, 5002, 5003
 
@@ -231,3 +235,27 @@ async def test_retention_erases_words_after_their_outcome_and_old_sent_messages(
     assert await _count(storage, i, i.c.id.in_(others), i.c.body.is_not(None)) == len(others)
     o = schema.outbox
     assert await _count(storage, o, o.c.state == "pending", o.c.payload == ERASED_PAYLOAD) == 0
+
+
+async def test_after_forgetting_a_dump_of_postgresql_holds_nothing_of_the_person(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    if storage.is_sqlite:
+        pytest.skip("a dump scan is for PostgreSQL (set CHORUS_TEST_POSTGRES_URL)")
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    member, _, _ = await _world(storage, clock, sealer)
+    ask = await services.rights.ask_forget(MEMBER)
+    assert (await services.rights.forget(MEMBER, ask.token, True)).outcome is (
+        ForgetOutcome.ERASED
+    )
+    url = make_url(os.environ["CHORUS_TEST_POSTGRES_URL"])
+    dump = subprocess.run(
+        ["pg_dump", "--data-only", "--no-owner", url.render_as_string(hide_password=False)],
+        check=True,
+        capture_output=True,
+    ).stdout
+    needles = [*id_forms(MEMBER)[:3], b"Quillon", *(w.encode() for w in member.named_words)]
+    assert [n for n in needles if n in dump] == []
+    # The scan would find the other member, who is still there.
+    assert b"Brisby" in dump and str(OTHER).encode() in dump
