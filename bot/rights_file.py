@@ -47,7 +47,7 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
             texts.DATA_GROUP_LINE,
             group=group["group"],
             joined=_when(group["joined"], zone),
-            wording=group["agreed_to"]["wording"],
+            wording=group["agreed_to"]["wording"] or label(texts.DATA_WORDING_UNKNOWN),
         )
         for group in data["groups"]
     )

@@ -1463,6 +1463,7 @@ DATA_SUMMARY = N_(
 )
 DATA_GROUP_LINE = N_("- {group}: joined {joined}, agreeing to the terms shown then ({wording})")
 DATA_ITEM_LINE = N_("- {reference}, {day}, {group}, {named}: {words}")
+DATA_WORDING_UNKNOWN = N_("from before their version was kept")
 DATA_NAMED = N_("with your name")
 DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")

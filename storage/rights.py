@@ -62,12 +62,21 @@ class RightsRepo:
         """The person's groups, with when they joined (and so agreed to the terms shown)."""
         m, g = schema.membership, schema.group
         rows = await self._conn.execute(
-            select(g.c.id.label("group_id"), g.c.name, m.c.joined_at)
+            select(g.c.id.label("group_id"), g.c.name, m.c.joined_at, m.c.consent_wording)
             .join(g, g.c.id == m.c.group_id)
             .where(m.c.person_id == person_id)
             .order_by(m.c.joined_at)
         )
         return _dicts(rows)
+
+    async def note_consent(self, group_id: int, person_id: int, wording: str) -> None:
+        """Remember which wording of the join message the member agreed to."""
+        m = schema.membership
+        await self._conn.execute(
+            update(m)
+            .where(m.c.group_id == group_id, m.c.person_id == person_id)
+            .values(consent_wording=wording)
+        )
 
     async def roles(self, person_id: int) -> dict[str, list[str] | bool]:
         """The groups the person coordinates or observes, and whether they are a lead."""

@@ -695,6 +695,10 @@ kept_hours = Table(
     Column("on_day", Date, nullable=False),
 )
 
+# The wording of the join message a member agreed to (its version, named in
+# bot/services/rights.py); NULL for those who joined before versions were kept.
+membership.append_column(Column("consent_wording", String(24), nullable=True))
+
 # Messages to an anonymous item's sealed return address are found by it when the item is
 # taken back or its author forgotten.
 Index("ix_outbox_return_address", outbox.c.return_address)

@@ -43,8 +43,8 @@ CONFIRM_WITHIN = timedelta(hours=1)
 # Items erased in one transaction, so no transaction holds the database long.
 ERASE_CHUNK = 50
 RETENTION_CHUNK = 200
-# The join message's wording (bot/texts.py WELCOME) as it is now; each membership's join
-# date is the date that wording was agreed to.
+# The version of the join message's wording (bot/texts.py WELCOME) agreed to when joining
+# now, kept with each membership: change it whenever that wording changes.
 CONSENT_WORDING = "join-2026-12"
 # Sealed values opened for the person's own file.
 _EVENT_PURPOSE = "item.event"
@@ -248,7 +248,7 @@ class Rights:
                     "group": row["name"],
                     "joined": _plain(row["joined_at"]),
                     "agreed_to": {
-                        "wording": CONSENT_WORDING,
+                        "wording": row["consent_wording"],
                         "agreed_on": _plain(row["joined_at"]),
                     },
                 }

@@ -15,7 +15,9 @@ from sqlalchemy.engine import make_url
 
 from bot.crypto import Sealer
 from bot.services import Services
+from bot.services.membership import JoinOutcome
 from bot.services.rights import (
+    CONSENT_WORDING,
     REQUESTS_PER_DAY,
     DataOutcome,
     ForgetOutcome,
@@ -259,3 +261,17 @@ async def test_after_forgetting_a_dump_of_postgresql_holds_nothing_of_the_person
     assert [n for n in needles if n in dump] == []
     # The scan would find the other member, who is still there.
     assert b"Brisby" in dump and str(OTHER).encode() in dump
+
+
+async def test_joining_keeps_the_wording_agreed_to_and_my_data_shows_it(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    await _world(storage, clock, sealer)
+    joined = await services.membership.join(7007, 7007, "code0")
+    assert joined.outcome is JoinOutcome.JOINED
+    groups = (await services.rights.my_data(7007)).data["groups"]
+    assert [g["agreed_to"]["wording"] for g in groups] == [CONSENT_WORDING]
+    assert groups[0]["agreed_to"]["agreed_on"] == clock.now().isoformat()
+    # Those who joined before the wording's version was kept: the date only.
+    seeded = (await services.rights.my_data(MEMBER)).data["groups"]
+    assert [g["agreed_to"]["wording"] for g in seeded] == [None, None]

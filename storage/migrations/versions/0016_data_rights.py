@@ -88,6 +88,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kept_hours")),
     )
 
+    with op.batch_alter_table("membership", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("consent_wording", sa.String(length=24), nullable=True))
     for table, index, column in _INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(index, [column], unique=False)
@@ -97,6 +99,8 @@ def downgrade() -> None:
     for table, index, _ in reversed(_INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(index)
+    with op.batch_alter_table("membership", schema=None) as batch_op:
+        batch_op.drop_column("consent_wording")
     op.drop_table("kept_hours")
     with op.batch_alter_table("erasure", schema=None) as batch_op:
         batch_op.drop_index("ix_erasure_state")
