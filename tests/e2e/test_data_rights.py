@@ -132,6 +132,21 @@ async def test_my_data_is_a_file_of_everything_held_about_the_member(
         assert "ask again tomorrow" in refused["text"]
 
 
+async def test_my_data_of_a_member_with_a_thousand_items(fake: FakeBotApi, tmp_path: Path) -> None:
+    member, _ = await _seed(tmp_path, named=300, anonymous=200)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        started = time.monotonic()
+        fake.send_text(Phone(fake, MEMBER).user, "/mydata")
+        document = await _document(fake, MEMBER, started)
+        with zipfile.ZipFile(io.BytesIO(fake.file(document["file_id"]).content)) as archive:
+            data = json.loads(archive.read("data.json"))
+        assert len(data["items"]) == 1000
+        assert {item["words"] for item in data["items"]} == set(
+            member.named_words + member.anonymous_words
+        )
+
+
 async def test_my_data_says_so_when_telegram_refuses_the_file(
     fake: FakeBotApi, tmp_path: Path
 ) -> None:
