@@ -370,6 +370,17 @@ class RightsRepo:
             await self._conn.execute(insert(schema.kept_hours), kept)
         await self._conn.execute(delete(a).where(a.c.person_id == person_id))
 
+    async def kept_hours(self, group_id: int, start: date, end: date) -> list[tuple[date, int]]:
+        """The day and minutes of each attendance kept for the accounts, from `start` up to
+        (not including) `end`."""
+        k = schema.kept_hours
+        rows = await self._conn.execute(
+            select(k.c.on_day, k.c.minutes)
+            .where(k.c.group_id == group_id, k.c.on_day >= start, k.c.on_day < end)
+            .order_by(k.c.on_day)
+        )
+        return [(row.on_day, int(row.minutes)) for row in rows]
+
     async def session_days(self, person_id: int) -> list[tuple[int, datetime]]:
         """When each meeting the person was marked at began."""
         a, s = schema.session_attendance, schema.group_session

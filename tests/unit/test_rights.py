@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, insert, select, update
@@ -23,6 +24,7 @@ from bot.services.rights import (
     ForgetOutcome,
     Retention,
 )
+from bot.services.sessions import FORGOTTEN, Period
 from storage import schema
 from storage.database import Storage
 from storage.rights import ERASED_PAYLOAD
@@ -30,6 +32,7 @@ from tests.support.clock import FakeClock
 from tests.support.rights import Footprint, id_forms, seed_footprint, sent_naming
 
 COORDINATOR, MEMBER, OTHER = 5001, 5002, 5003
+LONDON = ZoneInfo("Europe/London")
 
 
 async def _world(
@@ -38,6 +41,7 @@ async def _world(
     now = clock.now()
     async with storage.transaction() as tx:
         coordinator = await tx.people.ensure(COORDINATOR, COORDINATOR, "Jo", now)
+        await tx.people.set_coordinator(coordinator.id, True)
         groups: list[int] = []
         for name in ("Carers group", "Housing group"):
             group = await tx.groups.create(name, f"code{len(groups)}", coordinator.id, now)
@@ -278,3 +282,17 @@ async def test_joining_keeps_the_wording_agreed_to_and_my_data_shows_it(
     # Those who joined before the wording's version was kept: the date only.
     seeded = (await services.rights.my_data(MEMBER)).data["groups"]
     assert [g["agreed_to"]["wording"] for g in seeded] == [None, None]
+
+
+async def test_the_hours_of_someone_forgotten_stay_in_the_accounts_without_them(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    _, _, groups = await _world(storage, clock, sealer)
+    ask = await services.rights.ask_forget(MEMBER)
+    await services.rights.forget(MEMBER, ask.token, False)
+    export = await services.sessions.export_hours(COORDINATOR, groups[0], Period.THIS_YEAR, LONDON)
+    assert export is not None
+    lines = export.content.decode().splitlines()
+    assert lines[-1].startswith(f",{FORGOTTEN},1,1.50,")
+    assert "Quillon" not in export.content.decode()
+    assert export.minutes == 180  # the other member's 90, and the 90 kept
