@@ -17,6 +17,7 @@ import html
 import json
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -453,7 +454,7 @@ class Rights:
             async with self._storage.transaction() as tx:
                 rights = RightsRepo(tx.conn)
                 ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
-                await rights.delete_items(ids)
+                await withdraw_items(tx, [(item_id, None) for item_id in ids])
             named += len(ids)
             if len(ids) < ERASE_CHUNK:
                 break
@@ -462,11 +463,7 @@ class Rights:
                 rights = RightsRepo(tx.conn)
                 found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
                 ids = [item_id for item_id, _ in found]
-                await rights.delete_messages_to([address for _, address in found if address])
-                if keep_anonymous:
-                    await rights.unlink_items(ids)
-                else:
-                    await rights.delete_items(ids)
+                await withdraw_items(tx, found, keep_unlinked=keep_anonymous)
             if keep_anonymous:
                 kept += len(ids)
             else:
@@ -558,3 +555,21 @@ class Rights:
             await self._storage.checkpoint()
             logger.info("retention: erased the words of %d items, %d messages", items, messages)
         return RetentionReport(items, messages)
+
+
+async def withdraw_items(
+    tx: Tx, items: Sequence[tuple[int, str | None]], *, keep_unlinked: bool = False
+) -> None:
+    """Take items back for good, in the caller's transaction: each is (id, sealed return
+    address or None). Messages to their return addresses, waiting or sent, are deleted; so
+    are the updates waiting for their author and the conversations about them. The items
+    themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
+    kept for the group with the pseudonym and return address erased (no way back to the
+    author). Messages already delivered in Telegram chats are not touched here."""
+    rights = RightsRepo(tx.conn)
+    ids = [item_id for item_id, _ in items]
+    await rights.delete_messages_to([address for _, address in items if address])
+    if keep_unlinked:
+        await rights.unlink_items(ids)
+    else:
+        await rights.delete_items(ids)
