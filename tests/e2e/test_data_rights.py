@@ -277,7 +277,7 @@ async def test_a_kill_in_the_middle_of_forget_me_is_finished_after_the_restart(
         data = fake.buttons(question)[0][1]
         fake.tap(phone.user, question["message_id"], data)
         # Killed as soon as the erasing has begun: some items gone, others not yet.
-        await _until(lambda: _named_left(tmp_path, member) < total, 20)
+        await _until(lambda: _named_left(tmp_path, member) < total, 40, lambda: phone.texts()[-3:])
         process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(process.wait, 10)
         left = _named_left(tmp_path, member)
@@ -285,9 +285,14 @@ async def test_a_kill_in_the_middle_of_forget_me_is_finished_after_the_restart(
         await _until(lambda: not _person_left(tmp_path), 30)
         # The confirmation is handled again after the restart, so the member hears.
         await fake.wait_for_text(MEMBER, "join again any time", 30)
+    except AssertionError as failure:
+        process.send_signal(signal.SIGKILL)
+        output, _ = await asyncio.to_thread(process.communicate)
+        raise AssertionError(f"{failure}; the bot said: {output.decode()[-3000:]}") from None
     finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.to_thread(process.wait, 30)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            await asyncio.to_thread(process.wait, 30)
     assert not rows(tmp_path, "SELECT * FROM erasure")
     left_now = {row["id"] for row in rows(tmp_path, "SELECT id FROM item")}
     assert not left_now & set(member.named_ids + member.anonymous_ids)
@@ -309,9 +314,9 @@ def _person_left(folder: Path) -> bool:
     return bool(rows(folder, "SELECT id FROM person WHERE telegram_id = ?", MEMBER))
 
 
-async def _until(condition: Any, timeout: float) -> None:
+async def _until(condition: Any, timeout: float, shown: Any = None) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("the condition never came")
-        await asyncio.sleep(0.005)
+            raise AssertionError(f"the condition never came: {shown() if shown else ''}")
+        await asyncio.sleep(0.01)
