@@ -391,23 +391,21 @@ class RightsRepo:
         )
         return [(int(row.id), row.starts_at) for row in rows]
 
-    async def erase_sent_naming(self, words: Sequence[str]) -> int:
-        """Erase the contents of messages already sent (or given up) that show any of these
-        words in the clear (a name in a coordinators' notice); how many."""
+    async def sent_naming(self, words: Sequence[str]) -> list[int]:
+        """Messages already sent (or given up) that show any of these words in the clear
+        (a name in a coordinators' notice), their contents still kept."""
         o = schema.outbox
         wanted = [w for w in words if w]
         if not wanted:
-            return 0
-        result = await self._conn.execute(
-            update(o)
-            .where(
+            return []
+        rows = await self._conn.execute(
+            select(o.c.id).where(
                 o.c.state != "pending",
                 o.c.state != "sending",
                 or_(*(o.c.payload.contains(w, autoescape=True) for w in wanted)),
             )
-            .values(payload=ERASED_PAYLOAD)
         )
-        return int(result.rowcount or 0)
+        return list(rows.scalars())
 
     async def delete_person(self, person_id: int) -> bool:
         """Delete the person row; what is theirs alone goes with it (memberships, answers,
@@ -480,10 +478,10 @@ class RightsRepo:
     async def erase_sent(self, outbox_ids: Sequence[int]) -> None:
         """Erase these messages' contents and sealed return addresses."""
         o = schema.outbox
-        if outbox_ids:
+        for chunk in _chunks(outbox_ids):
             await self._conn.execute(
                 update(o)
-                .where(o.c.id.in_(list(outbox_ids)))
+                .where(o.c.id.in_(chunk))
                 .values(payload=ERASED_PAYLOAD, return_address=None)
             )
 

@@ -472,6 +472,17 @@ class Rights:
                 break
         async with self._storage.transaction() as tx:
             held_deleted, held_kept = await self._erase_held(tx, pseudonym, keep_anonymous)
+        async with self._storage.transaction() as tx:
+            await RightsRepo(tx.conn).forget_pseudonym(pseudonym, secrets.token_hex(32))
+        if person.display_name:
+            # Found apart from the event loop (a search through every message), then erased.
+            name = person.display_name
+            forms = sorted({name, html.escape(name, quote=False), json.dumps(name)[1:-1]})
+            async with self._storage.read() as tx:
+                naming = await RightsRepo(tx.conn).sent_naming(forms)
+            async with self._storage.transaction() as tx:
+                await RightsRepo(tx.conn).erase_sent(naming)
+        async with self._storage.transaction() as tx:
             rights = RightsRepo(tx.conn)
             groups = len(await rights.memberships(person.id))
             days = {
@@ -481,12 +492,6 @@ class Rights:
             attendance = await rights.attendance(person.id)
             hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
             await rights.keep_hours(person.id, days)
-            await rights.forget_pseudonym(pseudonym, secrets.token_hex(32))
-            if person.display_name:
-                name = person.display_name
-                await rights.erase_sent_naming(
-                    sorted({name, html.escape(name, quote=False), json.dumps(name)[1:-1]})
-                )
             erased = await rights.delete_person(person.id)
         # The earlier versions of the rows, still in the write-ahead log, go too.
         await self._storage.checkpoint()
