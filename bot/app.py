@@ -21,6 +21,7 @@ from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
 from bot.services import Services
+from bot.services.rights import Retention
 from bot.settings import Settings, load_secret_key
 from bot.ticks import Ticks
 from handlers import register
@@ -42,6 +43,10 @@ SAFETY_TICK = timedelta(seconds=2)
 LOOP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
 SESSIONS_TICK = timedelta(seconds=2)
+# Erasures a crash interrupted are finished (found in the database).
+ERASURE_TICK = timedelta(seconds=5)
+# What the retention settings say is past keeping is erased once a day.
+RETENTION_TICK = timedelta(days=1)
 
 
 def build_application(
@@ -59,6 +64,7 @@ def build_application(
         zone=zone,
         helplines=helplines,
         alert_take_within=timedelta(minutes=settings.alert_take_minutes),
+        retention=Retention(settings.keep_words_days, settings.keep_sent_days),
     )
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
@@ -135,6 +141,10 @@ def _schedule_ticks(
     async def loop_due() -> int:
         return await loop_round(services, zone, quiet)
 
+    async def retention_due() -> int:
+        await services.rights.retention_tick()
+        return 0
+
     ticks: list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]] = [
         ("delivery", DELIVERY_TICK, 1, wake_worker),
         ("loop", LOOP_TICK, 1, loop_due),
@@ -142,6 +152,9 @@ def _schedule_ticks(
         # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
         # leads' daily list of open alerts: all found in the database.
         ("unanswered-alerts", SAFETY_TICK, 1, services.safety.send_unanswered),
+        # Data rights: a /forgetme a crash interrupted, and the retention settings' erasing.
+        ("erasures", ERASURE_TICK, 1, services.rights.finish_erasures),
+        ("retention", RETENTION_TICK, 60, retention_due),
     ]
     assert application.job_queue is not None
     for name, interval, first, due in ticks:

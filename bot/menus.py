@@ -21,6 +21,9 @@ _MEMBER = [
     ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
     ("leave", texts.MENU_LEAVE),
+    ("privacy", texts.MENU_PRIVACY),
+    ("mydata", texts.MENU_MYDATA),
+    ("forgetme", texts.MENU_FORGETME),
     ("help", texts.MENU_HELP),
     ("cancel", texts.MENU_CANCEL),
 ]

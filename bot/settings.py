@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     # Minutes a safeguarding alert may wait for a lead to take it before it is sent again
     # to every lead and the admins.
     alert_take_minutes: int = Field(default=15, ge=1, le=1440)
+    # Data rights: days an item's words (and voice note or photo) are kept after its outcome
+    # is recorded, and days the contents of a message already sent are kept; a daily tick
+    # erases what is older.
+    keep_words_days: int = Field(default=365, ge=1, le=3650)
+    keep_sent_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -157,6 +162,14 @@ _SENTENCES = {
     ),
     "alert_take_minutes": (
         "CHORUS_ALERT_TAKE_MINUTES must be a whole number of minutes from 1 to 1440 (e.g. 15)."
+    ),
+    "keep_words_days": (
+        "CHORUS_KEEP_WORDS_DAYS must be a whole number of days from 1 to 3650 (e.g. 365): how "
+        "long an item's words are kept after its outcome."
+    ),
+    "keep_sent_days": (
+        "CHORUS_KEEP_SENT_DAYS must be a whole number of days from 1 to 3650 (e.g. 30): how "
+        "long the words of a message already sent are kept."
     ),
     "webhook_port": "CHORUS_WEBHOOK_PORT must be a port number between 1 and 65535.",
     "quiet_hours": ("CHORUS_QUIET_HOURS must be two local times like 21:00-08:00, or off."),

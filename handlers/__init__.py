@@ -26,6 +26,7 @@ from handlers import (
     observers,
     presence,
     prompts,
+    rights,
     safety,
     sessions,
     share,
@@ -165,6 +166,9 @@ _BUTTONS: dict[Action, Handler] = {
     Action.CONV_WRITE: conversations.conversation_write_tapped,
     Action.CONV_SEND_LOOSE: conversations.conversation_send_loose_tapped,
     Action.CONV_DROP_LOOSE: conversations.conversation_drop_loose_tapped,
+    # Data rights (J7)
+    Action.FORGET_YES: rights.forget_yes_tapped,
+    Action.FORGET_NO: rights.forget_no_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -193,6 +197,10 @@ _COMMANDS: dict[str, Handler] = {
     "sessions": sessions.sessions_command,
     "newsession": sessions.newsession_command,
     "hours": sessions.hours_command,
+    # Data rights (J7)
+    "privacy": rights.privacy_command,
+    "mydata": rights.mydata_command,
+    "forgetme": rights.forgetme_command,
 }
 
 

@@ -150,6 +150,10 @@ class Action(enum.StrEnum):
     CONV_WRITE = "vw"
     CONV_SEND_LOOSE = "vs"
     CONV_DROP_LOOSE = "vn"
+    # Data rights ("r"): /forgetme's confirmation (its token, and the choice for anonymous
+    # items: "d" delete them too, "k" keep them with no way back).
+    FORGET_YES = "rf"
+    FORGET_NO = "rn"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -293,6 +297,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_FEEDBACK_SKIP: (),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
+    Action.FORGET_YES: (W, W),
+    Action.FORGET_NO: (),
 }
 
 

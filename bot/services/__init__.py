@@ -20,6 +20,7 @@ from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
+from bot.services.rights import Retention, Rights
 from bot.services.roles import Roles
 from bot.services.safety import TAKE_WITHIN, Safety
 from bot.services.sessions import Sessions
@@ -58,6 +59,8 @@ class Services:
     # The parts of a long message Telegram split, held a few seconds to be joined.
     long_messages: LongMessages
     conversations: Conversations
+    # Data rights (J7): /mydata, /forgetme, retention.
+    rights: Rights
 
     @classmethod
     def build(
@@ -70,6 +73,7 @@ class Services:
         zone: ZoneInfo = DEFAULT_ZONE,
         helplines: Sequence[str] = DEFAULT_HELPLINES,
         alert_take_within: timedelta = TAKE_WITHIN,
+        retention: Retention | None = None,
     ) -> Services:
         """Build the services over one storage, clock and secret key, in the local zone."""
         storage.seal_steps_with(sealer)
@@ -101,4 +105,5 @@ class Services:
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
             conversations=conversations,
+            rights=Rights(storage, clock, sealer, zone, retention or Retention()),
         )

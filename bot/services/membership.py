@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.services.quiet_hours import QUIET_STEP, read_quiet_hours
+from bot.services.rights import CONSENT_WORDING
 from bot.services.roles import NAME_STEP, Role, role_in
 from bot.services.sessions import Sessions
 from bot.services.text_rules import clean_name
 from storage.database import Storage
 from storage.repositories import GroupRow, StepRow
+from storage.rights import RightsRepo
 
 NAME_MAX = 40
 
@@ -124,6 +126,7 @@ class Membership:
                 person = await tx.people.add(telegram_id, chat_id, None, now)
             if not await tx.groups.add_member(group.id, person.id, now):
                 return JoinResult(JoinOutcome.ALREADY_MEMBER, group)
+            await RightsRepo(tx.conn).note_consent(group.id, person.id, CONSENT_WORDING)
             if first_time:
                 await tx.steps.set(person.id, NAME_STEP, {}, now)
             await self._sessions.invite_newcomer(tx, group, person.id, self._zone, now)

@@ -43,6 +43,7 @@ from bot.services.when import (
 from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.rights import RightsRepo
 from storage.sessions import ATTENDING, AnswerRow, Recipient, ReminderRow, SessionRow
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,9 @@ ATTENDANCE_WINDOW = timedelta(days=7)
 SCALE = (1, 2, 3, 4, 5)
 # Fewer people than this came: "without your name" may not hide much, and they are told.
 SMALL_SESSION = 5
+# The hours export's line for the time given by people who asked to be forgotten: kept for
+# the organisation's accounts, with nothing about who.
+FORGOTTEN = "(people who asked to be forgotten)"
 
 KIND_INVITE = "session_invite"
 KIND_CHANGE = "session_change"
@@ -1230,6 +1234,8 @@ class Sessions:
             rows = await tx.sessions.hours(
                 group_id, _local_midnight(start, zone), _local_midnight(end, zone)
             )
+            # The hours of people who asked to be forgotten, kept for the accounts alone.
+            kept = await RightsRepo(tx.conn).kept_hours(group_id, start, end)
         totals: dict[int, list[Any]] = {}
         for row in rows:
             entry = totals.setdefault(row.person_id, [row.display_name, 0, 0, []])
@@ -1243,13 +1249,17 @@ class Sessions:
             writer.writerow(
                 [person_id, _csv_safe(name or ""), count, f"{minutes / 60:.2f}", " ".join(dates)]
             )
+        if kept:
+            kept_minutes = sum(minutes for _, minutes in kept)
+            dates = " ".join(sorted({day.isoformat() for day, _ in kept}))
+            writer.writerow(["", FORGOTTEN, len(kept), f"{kept_minutes / 60:.2f}", dates])
         last = end - timedelta(days=1)
         return HoursExport(
             group_name=group.name,
             filename=f"hours-{start.isoformat()}-to-{last.isoformat()}.csv",
             content=out.getvalue().encode(),
             people=len(totals),
-            minutes=sum(t[2] for t in totals.values()),
+            minutes=sum(t[2] for t in totals.values()) + sum(m for _, m in kept),
             start=start,
             end=last,
         )

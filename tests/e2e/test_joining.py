@@ -77,6 +77,9 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
         "support",
         "settings",
         "leave",
+        "privacy",
+        "mydata",
+        "forgetme",
         "help",
         "cancel",
     ]

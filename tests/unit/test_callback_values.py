@@ -26,6 +26,7 @@ from handlers.callbacks import (
     int_arg,
     pattern,
 )
+from handlers.rights import FORGET_CHOICES
 from storage.loop import InboxFilter
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.
@@ -57,6 +58,8 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.CONV_REPLY, 0): CONVERSATIONS,
     (Action.CONV_STAFF_END, 0): CONVERSATIONS,
     (Action.CONV_WRITE, 0): ALERTS,
+    (Action.FORGET_YES, 0): (URLSAFE[:12], URLSAFE[-12:]),
+    (Action.FORGET_YES, 1): FORGET_CHOICES,
     (Action.INBOX_FILTER, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_NEXT, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_OUTCOME_KIND, 1): tuple(o.value for o in Outcome),

@@ -140,6 +140,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.CONV_WRITE: (LONGEST_ALERT,),
     Action.CONV_SEND_LOOSE: (),
     Action.CONV_DROP_LOOSE: (),
+    Action.FORGET_YES: ("A" * 12, "k"),
+    Action.FORGET_NO: (),
 }
 
 

@@ -1,0 +1,93 @@
+"""The file `/mydata` sends: one .zip with a plain summary to read (summary.txt) and
+everything in full for a computer (data.json)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.texts import label
+
+FILE_NAME = "my-chorus-data.zip"
+
+
+def days_words(days: int) -> str:
+    """A number of days in words: "1 day", "30 days"."""
+    return label(texts.DAYS_ONE) if days == 1 else label(texts.DAYS_MANY, count=days)
+
+
+def items_words(count: int) -> str:
+    """A number of things shared in words: "1 thing", "3 things"."""
+    return label(texts.ITEMS_ONE) if count == 1 else label(texts.ITEMS_MANY, count=count)
+
+
+def _when(value: str | None, zone: ZoneInfo) -> str:
+    if not value:
+        return label(texts.DATA_NONE)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    return moment.astimezone(zone).strftime("%-d %B %Y %H:%M")
+
+
+def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
+    """The plain summary of a person's data (plain text, in the configured zone)."""
+    person = data["person"]
+    none = label(texts.DATA_NONE)
+    groups = "\n".join(
+        label(
+            texts.DATA_GROUP_LINE,
+            group=group["group"],
+            joined=_when(group["joined"], zone),
+            wording=group["agreed_to"]["wording"] or label(texts.DATA_WORDING_UNKNOWN),
+        )
+        for group in data["groups"]
+    )
+    item_lines = "\n".join(
+        label(
+            texts.DATA_ITEM_LINE,
+            reference=item["reference"],
+            day=item["given_on"],
+            group=item["group"] or "",
+            named=label(texts.DATA_NAMED if item["with_your_name"] else texts.DATA_ANONYMOUS),
+            words=item["words"] or label(texts.DATA_NO_WORDS),
+        )
+        for item in data["items"]
+    )
+    came = [row for row in data["attendance"] if row["came"]]
+    minutes = int(data["involvement_minutes"])
+    text = label(
+        texts.DATA_SUMMARY,
+        made=_when(data.get("made_at"), zone),
+        name=person["name_others_see"] or none,
+        telegram_id=person["telegram_id"],
+        first=_when(person["first_here"], zone),
+        paused=person["messages_paused"],
+        groups=groups or none,
+        answers=len(data["meeting_answers"]),
+        came=len(came),
+        hours=f"{minutes // 60}h {minutes % 60:02d}m",
+        items=len(data["items"]),
+        item_lines=item_lines or none,
+        updates=len(data["updates_about_your_items"]),
+        messages=len(data["messages_to_you"]),
+        alerts=len(data["safeguarding_alerts"]),
+    )
+    return text + label(texts.DATA_NOT_INCLUDED)
+
+
+def data_archive(data: dict[str, Any], zone: ZoneInfo) -> bytes:
+    """The .zip: summary.txt and data.json."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("summary.txt", summary(data, zone))
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+    return buffer.getvalue()

@@ -1,0 +1,580 @@
+"""Data rights (J7): a person's own data (`/mydata`), being forgotten (`/forgetme`), and the
+retention settings' daily erasing.
+
+Everything about a person is found through their person row (named things) and their keyed
+pseudonym (anonymous items, updates and conversations about them, safeguarding alerts).
+Forgetting runs in small steps, each its own transaction, recorded by a durable erasure row:
+a crash in between leaves the row, and the erasing tick (or the confirmation handled again)
+finishes the work. The person row goes last, with the erasure row, so nothing is ever left
+half-erased with no one to finish it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import html
+import json
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.crypto import Sealer, SealError
+from bot.services.sharing import (
+    BODY_PURPOSE,
+    DRAFT_WORDS_PURPOSE,
+    open_held,
+    seal_held,
+)
+from storage.database import Storage
+from storage.repositories import PersonRow, StepRow, Tx
+from storage.rights import RightsRepo
+
+logger = logging.getLogger(__name__)
+
+# How many times a day a person may ask for their data.
+REQUESTS_PER_DAY = 3
+# A confirmation of /forgetme older than this erases nothing: the person is asked again.
+CONFIRM_WITHIN = timedelta(hours=1)
+# An erasure under way longer than this was interrupted (erasing 1,000 items takes well
+# under a second): the erasing tick finishes it.
+ERASING_ALONE = timedelta(seconds=30)
+# Items erased in one transaction, so no transaction holds the database long.
+ERASE_CHUNK = 50
+RETENTION_CHUNK = 200
+# The version of the join message's wording (bot/texts.py WELCOME) agreed to when joining
+# now, kept with each membership: change it whenever that wording changes.
+CONSENT_WORDING = "join-2026-12"
+# Sealed values opened for the person's own file.
+_EVENT_PURPOSE = "item.event"
+_UPDATE_PURPOSE = "update.text"
+_CONVERSATION_PURPOSE = "conversation.words"
+_PAYLOAD_PURPOSE = "outbox.payload"
+_IDENTITY_PURPOSE = "risk_alert.identity"
+
+
+class DataOutcome(enum.Enum):
+    """What came of asking for one's data."""
+
+    READY = "ready"
+    TOO_MANY = "too_many"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class MyData:
+    """Everything held about a person, as plain values (dates as ISO text)."""
+
+    outcome: DataOutcome
+    data: dict[str, Any]
+    made_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ForgetAsk:
+    """What `/forgetme` asks about: the token its confirmation carries, and whether the
+    person has anonymous items to choose about."""
+
+    known: bool
+    token: str = ""
+    anonymous_items: int = 0
+    named_items: int = 0
+    erasing: bool = False
+
+
+class ForgetOutcome(enum.Enum):
+    """What came of a confirmation."""
+
+    ERASED = "erased"
+    STALE = "stale"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    """What was erased, counted, and whether any involvement time was kept for accounts."""
+
+    outcome: ForgetOutcome
+    named_items: int = 0
+    anonymous_deleted: int = 0
+    anonymous_kept: int = 0
+    groups: int = 0
+    hours_kept: bool = False
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long things are kept (from the settings in force)."""
+
+    keep_words_days: int = 365
+    keep_sent_days: int = 30
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    """What one run of the retention tick erased."""
+
+    items: int
+    messages: int
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """What the database holds about a person, as read, before it is opened and shaped."""
+
+    person: PersonRow
+    pseudonym: str
+    roles: dict[str, Any]
+    digest: dict[str, Any] | None
+    memberships: list[dict[str, Any]]
+    answers: list[dict[str, Any]]
+    attendance: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+    held: list[str]
+    updates: list[dict[str, Any]]
+    outbox: list[dict[str, Any]]
+    conversations: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+    step: StepRow | None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+class Rights:
+    """`/mydata`, `/forgetme` and retention."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        sealer: Sealer,
+        zone: ZoneInfo,
+        retention: Retention | None = None,
+    ) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._sealer = sealer
+        self._zone = zone
+        self.retention = retention or Retention()
+
+    # --- /mydata ---------------------------------------------------------------------------
+
+    async def my_data(self, telegram_id: int) -> MyData:
+        """Everything held about the person; at most a few times a day."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return MyData(DataOutcome.UNKNOWN, {})
+            rights = RightsRepo(tx.conn)
+            if await rights.requests_since(person.id, now - timedelta(days=1)) >= (
+                REQUESTS_PER_DAY
+            ):
+                return MyData(DataOutcome.TOO_MANY, {})
+            await rights.note_request(person.id, now)
+        # Reads that may be large (a thousand items) run apart from the event loop.
+        async with self._storage.read() as tx:
+            data = await self._gather(tx, person)
+        data["made_at"] = now.isoformat()
+        return MyData(DataOutcome.READY, data, now)
+
+    async def _gather(self, tx: Tx, person: PersonRow) -> dict[str, Any]:
+        rights = RightsRepo(tx.conn)
+        pseudonym = self._sealer.pseudonym(person.telegram_id)
+        items = await rights.items(person.id, pseudonym)
+        raw = _Raw(
+            person=person,
+            pseudonym=pseudonym,
+            roles=await rights.roles(person.id),
+            digest=await rights.digest(person.id),
+            memberships=await rights.memberships(person.id),
+            answers=await rights.session_answers(person.id),
+            attendance=await rights.attendance(person.id),
+            items=items,
+            events=await rights.events([row["id"] for row in items]),
+            held=[sealed for _, sealed in await tx.items.held()],
+            updates=await rights.contributor_updates(person.id, pseudonym),
+            outbox=await rights.outbox(person.id),
+            conversations=await rights.conversations(person.id, pseudonym),
+            alerts=await rights.alerts(pseudonym),
+            step=await tx.steps.get(person.id),
+        )
+        # Opening a thousand sealed values takes a while: apart from the event loop.
+        return await asyncio.to_thread(self._build, raw)
+
+    def _build(self, raw: _Raw) -> dict[str, Any]:
+        person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step
+        history: dict[int, list[dict[str, Any]]] = {}
+        for event in raw.events:
+            history.setdefault(event["item_id"], []).append(
+                {
+                    "what": event["kind"],
+                    "outcome": event["outcome"],
+                    "words": self._open(event["text"], _EVENT_PURPOSE),
+                    "by_when": _plain(event["due_on"]),
+                    "at": _plain(event["at"]),
+                }
+            )
+        references = {row["id"]: row["reference"] for row in items}
+        held = [
+            item
+            for sealed in raw.held
+            for item in [self._held(sealed)]
+            if item is not None
+            and item.pseudonym is not None
+            and secrets.compare_digest(item.pseudonym, pseudonym)
+        ]
+        attendance = raw.attendance
+        return {
+            "person": {
+                "name_others_see": person.display_name,
+                "telegram_id": person.telegram_id,
+                "chat_id": person.chat_id,
+                "first_here": _plain(person.created_at),
+                "messages_paused": person.paused,
+                "quiet_hours": person.quiet_hours,
+                "unreachable_since": _plain(person.unreachable_at),
+                **raw.roles,
+            },
+            "settings": {"hearing_back": raw.digest},
+            "groups": [
+                {
+                    "group": row["name"],
+                    "joined": _plain(row["joined_at"]),
+                    "agreed_to": {
+                        "wording": row["consent_wording"],
+                        "agreed_on": _plain(row["joined_at"]),
+                    },
+                }
+                for row in raw.memberships
+            ],
+            "meeting_answers": [
+                {key: _plain(value) for key, value in row.items()} for row in raw.answers
+            ],
+            "attendance": [
+                {
+                    "meeting": row["title"],
+                    "group": row["group"],
+                    "starts": _plain(row["starts_at"]),
+                    "came": row["came"],
+                    "minutes": row["minutes"],
+                }
+                for row in attendance
+            ],
+            "involvement_minutes": sum(row["minutes"] for row in attendance if row["came"]),
+            "payments": [],
+            "items": [self._item(row, history.get(row["id"], [])) for row in items]
+            + [self._held_item(item) for item in held],
+            "updates_about_your_items": [
+                {
+                    "item": references.get(row["item_id"]),
+                    "words": self._open(row["text"], _UPDATE_PURPOSE),
+                    "state": row["state"],
+                    "made": _plain(row["created_at"]),
+                    "sent": _plain(row["queued_at"]),
+                }
+                for row in raw.updates
+            ],
+            "messages_to_you": [
+                {
+                    "kind": row["kind"],
+                    "state": row["state"],
+                    "due": _plain(row["due_at"]),
+                    "sent": _plain(row["sent_at"]),
+                    "words": self._payload_text(row["payload"]),
+                }
+                for row in raw.outbox
+            ],
+            "conversations": [
+                {
+                    "about": row["kind"],
+                    "item": references.get(row["item_id"]),
+                    "from": "you" if row["direction"] == "in" else "coordinator or lead",
+                    "words": self._open(row["text"], _CONVERSATION_PURPOSE),
+                    "at": _plain(row["at"]),
+                }
+                for row in raw.conversations
+            ],
+            "safeguarding_alerts": [
+                {
+                    "state": row["state"],
+                    "you_asked_to_be_contacted": row["answer"] == "yes",
+                    "leads_know_who_you_are": row["identity"] is not None,
+                    "raised": _plain(row["raised_at"]),
+                    "leads_told": _plain(row["told_at"]),
+                    "taken": _plain(row["taken_at"]),
+                    "closed": _plain(row["closed_at"]),
+                }
+                for row in raw.alerts
+            ],
+            "unfinished": None
+            if step is None
+            else {
+                "step": step.step,
+                "since": _plain(step.updated_at),
+                "draft_words": self._open(step.data.get("words"), DRAFT_WORDS_PURPOSE),
+            },
+        }
+
+    def _item(self, row: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "reference": row["reference"],
+            "group": row["group"],
+            "kind": row["kind"],
+            "with_your_name": row["person_id"] is not None,
+            "given_on": _plain(row["given_on"]),
+            "words": self._open(row["body"], BODY_PURPOSE),
+            "voice_or_photo": row["media_kind"],
+            "may_be_used": row["consent"],
+            "status": row["status"],
+            "outcome": row["outcome"],
+            "taken_back_on": _plain(row["withdrawn_on"]),
+            "got_the_safety_reply": row["risk"],
+            "history": history,
+        }
+
+    def _held_item(self, item: Any) -> dict[str, Any]:
+        return {
+            "reference": item.reference,
+            "group": None,
+            "kind": item.kind,
+            "with_your_name": False,
+            "given_on": _plain(item.given_on),
+            "words": self._open(item.body, BODY_PURPOSE),
+            "voice_or_photo": item.media_kind,
+            "may_be_used": item.consent,
+            "status": "waiting for the next daily batch",
+            "outcome": None,
+            "taken_back_on": None,
+            "got_the_safety_reply": item.risk,
+            "history": [],
+        }
+
+    def _held(self, sealed: str) -> Any:
+        try:
+            return open_held(self._sealer, sealed)
+        except (SealError, ValueError, TypeError):
+            return None
+
+    def _open(self, sealed: str | None, purpose: str) -> str | None:
+        if sealed is None:
+            return None
+        try:
+            return self._sealer.open(sealed, purpose)
+        except SealError:
+            return None
+
+    def _payload_text(self, stored: str) -> str | None:
+        raw = self._open(stored, _PAYLOAD_PURPOSE) if stored.startswith("v1.") else stored
+        try:
+            text = json.loads(raw or "{}").get("text")
+        except (ValueError, AttributeError):
+            return None
+        return str(text) if text else None
+
+    # --- /forgetme -------------------------------------------------------------------------
+
+    async def ask_forget(self, telegram_id: int) -> ForgetAsk:
+        """Start asking: a fresh token, so only this confirmation can erase anything."""
+        now = self._clock.now()
+        token = secrets.token_urlsafe(9)
+        pseudonym = self._sealer.pseudonym(telegram_id)
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return ForgetAsk(known=False)
+            rights = RightsRepo(tx.conn)
+            erasure = await rights.erasure(person.id)
+            if erasure is not None and erasure.state == "erasing":
+                return ForgetAsk(known=True, erasing=True)
+            await rights.ask_erasure(person.id, token, now)
+        async with self._storage.read() as tx:
+            named, anonymous = await RightsRepo(tx.conn).count_items(person.id, pseudonym)
+            held = [sealed for _, sealed in await tx.items.held()]
+        anonymous += sum(
+            1
+            for sealed in held
+            for item in [self._held(sealed)]
+            if item is not None and item.pseudonym == pseudonym
+        )
+        return ForgetAsk(True, token, anonymous, named)
+
+    async def forget(self, telegram_id: int, token: str, keep_anonymous: bool) -> ForgetResult:
+        """Erase the person, if `token` is the one their latest `/forgetme` gave (a forged
+        or stale button erases nothing)."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return ForgetResult(ForgetOutcome.UNKNOWN)
+            rights = RightsRepo(tx.conn)
+            erasure = await rights.erasure(person.id)
+            if erasure is None or not secrets.compare_digest(erasure.token, token):
+                return ForgetResult(ForgetOutcome.STALE)
+            if erasure.state == "asked":
+                if now - erasure.asked_at > CONFIRM_WITHIN:
+                    return ForgetResult(ForgetOutcome.STALE)
+                await rights.start_erasure(person.id, keep_anonymous, now)
+            else:
+                # Handled again after a crash: carry on with the choice first made.
+                keep_anonymous = bool(erasure.keep_anonymous)
+        return await self._erase(person, keep_anonymous)
+
+    async def finish_erasures(self) -> int:
+        """Finish every erasure a crash interrupted; how many. One begun moments ago is
+        left to the confirmation that began it (so it can say what it erased)."""
+        async with self._storage.lookup() as tx:
+            waiting = await RightsRepo(tx.conn).erasing()
+        begun_before = self._clock.now() - ERASING_ALONE
+        finished = 0
+        for erasure in waiting:
+            if erasure.started_at is not None and erasure.started_at > begun_before:
+                continue
+            async with self._storage.lookup() as tx:
+                person = await tx.people.get(erasure.person_id)
+            if person is not None:
+                await self._erase(person, bool(erasure.keep_anonymous))
+                finished += 1
+        return finished
+
+    async def _erase(self, person: PersonRow, keep_anonymous: bool) -> ForgetResult:
+        pseudonym = self._sealer.pseudonym(person.telegram_id)
+        named = deleted = kept = 0
+        while True:
+            async with self._storage.transaction() as tx:
+                rights = RightsRepo(tx.conn)
+                ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
+                await withdraw_items(tx, [(item_id, None) for item_id in ids])
+            named += len(ids)
+            if len(ids) < ERASE_CHUNK:
+                break
+        while True:
+            async with self._storage.transaction() as tx:
+                rights = RightsRepo(tx.conn)
+                found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
+                ids = [item_id for item_id, _ in found]
+                await withdraw_items(tx, found, keep_unlinked=keep_anonymous)
+            if keep_anonymous:
+                kept += len(ids)
+            else:
+                deleted += len(ids)
+            if len(ids) < ERASE_CHUNK:
+                break
+        async with self._storage.transaction() as tx:
+            held_deleted, held_kept = await self._erase_held(tx, pseudonym, keep_anonymous)
+        async with self._storage.transaction() as tx:
+            await RightsRepo(tx.conn).forget_pseudonym(pseudonym, secrets.token_hex(32))
+        if person.display_name:
+            # Found apart from the event loop (a search through every message), then erased.
+            name = person.display_name
+            forms = sorted({name, html.escape(name, quote=False), json.dumps(name)[1:-1]})
+            async with self._storage.read() as tx:
+                naming = await RightsRepo(tx.conn).sent_naming(forms)
+            async with self._storage.transaction() as tx:
+                await RightsRepo(tx.conn).erase_sent(naming)
+        async with self._storage.transaction() as tx:
+            rights = RightsRepo(tx.conn)
+            groups = len(await rights.memberships(person.id))
+            days = {
+                session_id: starts.astimezone(self._zone).date()
+                for session_id, starts in await rights.session_days(person.id)
+            }
+            attendance = await rights.attendance(person.id)
+            hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
+            await rights.keep_hours(person.id, days)
+            erased = await rights.delete_person(person.id)
+        # The earlier versions of the rows, still in the write-ahead log, go too.
+        await self._storage.checkpoint()
+        if not erased:
+            # Another run (a second tap, or the tick after a restart) finished first.
+            return ForgetResult(ForgetOutcome.UNKNOWN)
+        logger.info("a person was erased at their request")
+        return ForgetResult(
+            ForgetOutcome.ERASED,
+            named_items=named,
+            anonymous_deleted=deleted + held_deleted,
+            anonymous_kept=kept + held_kept,
+            groups=groups,
+            hours_kept=hours_kept,
+        )
+
+    async def _erase_held(self, tx: Tx, pseudonym: str, keep: bool) -> tuple[int, int]:
+        """Anonymous items still held for the daily batch: deleted, or kept with no way
+        back to the person."""
+        deleted = kept = 0
+        rights = RightsRepo(tx.conn)
+        for hold_id, sealed in await tx.items.held():
+            item = self._held(sealed)
+            if item is None or item.pseudonym is None:
+                continue
+            if not secrets.compare_digest(item.pseudonym, pseudonym):
+                continue
+            if keep:
+                unlinked = replace(item, pseudonym=None, return_address=None)
+                await rights.reseal_held(hold_id, seal_held(self._sealer, unlinked))
+                kept += 1
+            else:
+                await tx.items.drop_held(hold_id)
+                deleted += 1
+        return deleted, kept
+
+    # --- retention -------------------------------------------------------------------------
+
+    async def retention_tick(self) -> RetentionReport:
+        """Erase what the retention settings say is past keeping: items' words a while
+        after their outcome, and the contents of messages sent a while ago."""
+        now = self._clock.now()
+        words_before = now - timedelta(days=self.retention.keep_words_days)
+        sent_before = now - timedelta(days=self.retention.keep_sent_days)
+        items = messages = 0
+        # Found apart from the event loop (a search through every item), erased in steps.
+        while True:
+            async with self._storage.read() as tx:
+                ids = await RightsRepo(tx.conn).words_past_keeping(words_before, RETENTION_CHUNK)
+            async with self._storage.transaction() as tx:
+                await RightsRepo(tx.conn).erase_words(ids)
+            items += len(ids)
+            if len(ids) < RETENTION_CHUNK:
+                break
+        while True:
+            async with self._storage.read() as tx:
+                ids = await RightsRepo(tx.conn).sent_past_keeping(sent_before, RETENTION_CHUNK)
+            async with self._storage.transaction() as tx:
+                await RightsRepo(tx.conn).erase_sent(ids)
+            messages += len(ids)
+            if len(ids) < RETENTION_CHUNK:
+                break
+        async with self._storage.transaction() as tx:
+            await RightsRepo(tx.conn).prune_requests(now - timedelta(days=2))
+        if items or messages:
+            await self._storage.checkpoint()
+            logger.info("retention: erased the words of %d items, %d messages", items, messages)
+        return RetentionReport(items, messages)
+
+
+async def withdraw_items(
+    tx: Tx, items: Sequence[tuple[int, str | None]], *, keep_unlinked: bool = False
+) -> None:
+    """Take items back for good, in the caller's transaction: each is (id, sealed return
+    address or None). Messages to their return addresses, waiting or sent, are deleted; so
+    are the updates waiting for their author and the conversations about them. The items
+    themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
+    kept for the group with the pseudonym and return address erased (no way back to the
+    author). Messages already delivered in Telegram chats are not touched here."""
+    rights = RightsRepo(tx.conn)
+    ids = [item_id for item_id, _ in items]
+    await rights.delete_messages_to([address for _, address in items if address])
+    if keep_unlinked:
+        await rights.unlink_items(ids)
+    else:
+        await rights.delete_items(ids)

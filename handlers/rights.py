@@ -1,0 +1,134 @@
+"""Journey J7: data rights. `/privacy`, `/mydata` (a file of everything held about the
+person) and `/forgetme` (erasing them, after a confirmation)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from bot import texts
+from bot.context import ChorusContext
+from bot.rights_file import FILE_NAME, data_archive, days_words, items_words
+from bot.services.rights import DataOutcome, ForgetAsk, ForgetOutcome, ForgetResult
+from bot.texts import Raw, label, say
+from handlers import callbacks
+from handlers.callbacks import Action
+from handlers.common import (
+    ask_to_choose,
+    button_args,
+    chat_id,
+    keyboard,
+    replayable,
+    respond,
+    sender_id,
+)
+
+logger = logging.getLogger(__name__)
+
+# The choice a confirmation carries for anonymous items: delete them too, or keep them.
+_DELETE, _KEEP = "d", "k"
+FORGET_CHOICES = (_DELETE, _KEEP)
+
+
+async def privacy_command(update: Update, context: ChorusContext) -> None:
+    """Say what Chorus keeps, for how long, and who sees it, from the settings in force."""
+    retention = context.services.rights.retention
+    await respond(
+        update,
+        say(
+            texts.PRIVACY,
+            words=days_words(retention.keep_words_days),
+            sent=days_words(retention.keep_sent_days),
+        ),
+    )
+
+
+async def mydata_command(update: Update, context: ChorusContext) -> None:
+    """Send the person a file with everything Chorus holds about them."""
+    result = await context.services.rights.my_data(sender_id(update))
+    if result.outcome is not DataOutcome.READY:
+        too_many = result.outcome is DataOutcome.TOO_MANY
+        await respond(update, say(texts.MYDATA_TOO_MANY if too_many else texts.MYDATA_NOT_KNOWN))
+        return
+    # Compressing a large file would hold up everyone else's replies.
+    archive = await asyncio.to_thread(data_archive, result.data, context.bot_data.zone)
+    try:
+        await context.bot.send_document(
+            chat_id(update), archive, filename=FILE_NAME, caption=say(texts.MYDATA_CAPTION)
+        )
+    except (BadRequest, NetworkError) as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        logger.warning("a /mydata file was refused: %s", type(exc).__name__)
+        await respond(update, say(texts.MYDATA_REFUSED))
+
+
+async def forgetme_command(update: Update, context: ChorusContext) -> None:
+    """Ask, once and clearly, before erasing everything about the person."""
+    ask = await context.services.rights.ask_forget(sender_id(update))
+    if not ask.known or ask.erasing:
+        await respond(update, say(texts.FORGET_ERASING if ask.erasing else texts.FORGET_NOT_KNOWN))
+        return
+    await ask_to_choose(update, context, _question(ask), keyboard(_choices(ask)))
+
+
+@replayable
+async def forget_yes_tapped(update: Update, context: ChorusContext) -> None:
+    """Erase the person, if this button is from their latest /forgetme (checked by the
+    service against the person tapping: buttons can be forged)."""
+    values = button_args(update)
+    token, choice = [*values, "", ""][:2]
+    if not token or choice not in (_DELETE, _KEEP):
+        await respond(update, say(texts.FORGET_STALE))
+        return
+    result = await context.services.rights.forget(sender_id(update), token, choice == _KEEP)
+    await respond(update, _done(result))
+
+
+async def forget_no_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep everything."""
+    await respond(update, say(texts.FORGET_KEPT))
+
+
+def _question(ask: ForgetAsk) -> Raw:
+    text = say(texts.FORGET_ASK, named=items_words(ask.named_items))
+    if ask.anonymous_items:
+        text = Raw(
+            text + say(texts.FORGET_ASK_ANONYMOUS, anonymous=items_words(ask.anonymous_items))
+        )
+    return Raw(text + say(texts.FORGET_ASK_END))
+
+
+def _choices(ask: ForgetAsk) -> list[list[tuple[str, str]]]:
+    rows = [
+        [(label(texts.BUTTON_FORGET_ALL), callbacks.encode(Action.FORGET_YES, ask.token, _DELETE))]
+    ]
+    if ask.anonymous_items:
+        keep = callbacks.encode(Action.FORGET_YES, ask.token, _KEEP)
+        rows.append([(label(texts.BUTTON_FORGET_KEEP_ANONYMOUS), keep)])
+    rows.append([(label(texts.BUTTON_FORGET_NO), callbacks.encode(Action.FORGET_NO))])
+    return rows
+
+
+def _done(result: ForgetResult) -> Raw:
+    if result.outcome is ForgetOutcome.STALE:
+        return say(texts.FORGET_STALE)
+    if result.outcome is ForgetOutcome.UNKNOWN:
+        return say(texts.FORGET_GONE)
+    anonymous = ""
+    if result.anonymous_deleted:
+        anonymous = say(
+            texts.FORGET_DONE_ANONYMOUS_DELETED, count=items_words(result.anonymous_deleted)
+        )
+    elif result.anonymous_kept:
+        anonymous = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=items_words(result.anonymous_kept))
+    return say(
+        texts.FORGET_DONE,
+        groups=result.groups,
+        named=items_words(result.named_items),
+        anonymous=Raw(anonymous),
+        hours=say(texts.FORGET_HOURS) if result.hours_kept else Raw(""),
+    )
