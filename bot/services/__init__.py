@@ -13,6 +13,7 @@ from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.contributor_updates import ContributorUpdates
+from bot.services.consent import ItemConsent
 from bot.services.conversations import Conversations
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
@@ -25,6 +26,7 @@ from bot.services.safety import TAKE_WITHIN, Safety
 from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing
 from bot.services.steps import Steps
+from bot.services.withdrawal import Withdrawal
 from bot.services.you_said import YouSaid
 from bot.settings import DEFAULT_HELPLINES
 from storage.database import Storage
@@ -58,6 +60,9 @@ class Services:
     # The parts of a long message Telegram split, held a few seconds to be joined.
     long_messages: LongMessages
     conversations: Conversations
+    # Where items' words went (so taking one back reaches every copy), and consent changes.
+    withdrawal: Withdrawal
+    consent: ItemConsent
 
     @classmethod
     def build(
@@ -86,7 +91,7 @@ class Services:
             sealer=sealer,
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
-            membership=Membership(storage, clock, admin_ids, sessions, zone),
+            membership=Membership(storage, clock, admin_ids, sessions, zone, sealer, sharing),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
             safety=safety,
@@ -101,4 +106,6 @@ class Services:
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
             conversations=conversations,
+            withdrawal=Withdrawal(storage, clock, sealer, zone),
+            consent=ItemConsent(storage, clock, sealer, zone),
         )
