@@ -219,7 +219,7 @@ REMOVED_FROM_GROUP = N_(
     "If you'd like to talk about this, you can reply to the group's coordinators."
 )
 
-# --- Taken back: what a message that showed the words says now ---------------------------------
+# --- Taken back: what a message that showed the words says now -----------------------------
 
 TAKEN_BACK_CARD = N_("Taken back by the person who shared it.")
 TAKEN_BACK_LIST = N_(
@@ -227,19 +227,16 @@ TAKEN_BACK_LIST = N_(
     "longer shown here. Ask for it again to see it as it is now."
 )
 
-# --- Consent that stays the member's ---------------------------------------------------------------
+# --- Consent that stays the member's -------------------------------------------------------
 
 BUTTON_CONSENT_CHANGE = N_("Change how it may be used")
 BUTTON_QUOTE_UNTIL = N_("Set an end date for quotes")
 BUTTON_WHERE_QUOTED = N_("Where it was quoted")
 CONSENT_ASK = N_(
-    "How may it be used from now on? Right now: {consent}.\n"
-    "You can change this again any time."
+    "How may it be used from now on? Right now: {consent}.\nYou can change this again any time."
 )
 CONSENT_SAVED = N_("Saved. From now on: {consent}. Thank you.")
-QUOTE_UNTIL_ASK = N_(
-    "After which day should it no longer be quoted? Right now: {until}."
-)
+QUOTE_UNTIL_ASK = N_("After which day should it no longer be quoted? Right now: {until}.")
 QUOTE_UNTIL_NONE = N_("no end date")
 QUOTE_UNTIL_DAY = N_("until {day}")
 BUTTON_QUOTE_MONTH = N_("For 1 month")
@@ -251,7 +248,6 @@ WHERE_QUOTED_NONE = N_("It hasn't been quoted anywhere so far.")
 WHERE_QUOTED = N_("Where it was quoted:\n{lines}")
 WHERE_QUOTED_LINE = N_("• {day}: {place}")
 QUOTED_PLACE_BOARD = N_("in the “you said, we did” list sent to the group")
-QUOTED_PLACE_UPDATE = N_("in an update to the people who gave input to an action")
 CONSENT_NOT_ALLOWED = N_("Sorry, that choice isn't possible for this item. Nothing changed.")
 READ_CONSENT = N_("How it may be used: {consent}")
 READ_QUOTE_UNTIL = N_("May be quoted until {day}")

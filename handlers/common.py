@@ -148,12 +148,14 @@ async def ask_to_choose(
     await context.services.steps.await_button(sender_id(update), update.update_id, replace)
 
 
-async def respond_long(update: Update, text: Raw) -> None:
-    """Like `respond`, but text over Telegram's limit goes on in further messages."""
+async def respond_long(update: Update, text: Raw) -> list[int]:
+    """Like `respond`, but text over Telegram's limit goes on in further messages; the ids
+    of the messages that say it."""
     first, *rest = texts.split_message(text)
-    await respond(update, Raw(first))
+    shown = [await respond(update, Raw(first))]
     for chunk in rest:
-        await send(update, Raw(chunk))
+        shown.append(await send(update, Raw(chunk)))
+    return [message_id for message_id in shown if message_id is not None]
 
 
 async def notice(update: Update, text: str) -> None:

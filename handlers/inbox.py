@@ -14,6 +14,7 @@ from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
 from bot.services.steps import button_step
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -255,9 +256,13 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
     kind, file_id = media
     await answer_tap(update)
     if kind == "voice":
-        await context.bot.send_voice(chat_id(update), file_id)
+        sent = await context.bot.send_voice(chat_id(update), file_id)
     else:
-        await context.bot.send_photo(chat_id(update), file_id)
+        sent = await context.bot.send_photo(chat_id(update), file_id)
+    # Taken back, the voice note or photo is deleted from this chat.
+    await context.services.withdrawal.shown(
+        chat_id(update), sent.message_id, [_item(update) or 0], Shape.MEDIA, Place.INBOX
+    )
 
 
 @coordinators_only
@@ -300,7 +305,19 @@ async def _show(
     if view is None:
         await respond(update, say(texts.INBOX_NOT_ALLOWED))
         return
-    await respond(update, card_text(view), _card_keys(view))
+    shown = await respond(update, card_text(view), _card_keys(view))
+    await _showing(update, context, shown, view)
+
+
+async def _showing(
+    update: Update, context: ChorusContext, message_id: int | None, view: InboxView | None
+) -> None:
+    """Note which item the message now shows (if any), so taking it back reaches it."""
+    card = view.card if view is not None else None
+    items = [card.item.id] if card is not None else []
+    await context.services.withdrawal.shown(
+        chat_id(update), message_id, items, Shape.CARD, Place.INBOX
+    )
 
 
 def card_text(view: InboxView) -> Raw:
@@ -423,11 +440,12 @@ async def _after(
         await respond(update, say(DONE_REPLIES.get(done, texts.STALE_BUTTON)))
         return
     card = await context.services.inbox.card(sender_id(update), item_id or 0)
-    await respond(update, say(message))
+    await _showing(update, context, await respond(update, say(message)), None)
     if card is not None:
         view = await context.services.inbox.view(sender_id(update), card.group.id)
         if view is not None:
-            await send(update, card_text(view), _card_keys(view))
+            shown = await send(update, card_text(view), _card_keys(view))
+            await _showing(update, context, shown, view)
 
 
 async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]) -> None:
@@ -477,7 +495,7 @@ async def _ask(
         await respond(update, say(texts.INBOX_GONE))
         return
     await _begin(update, context, step, {"item": str(card.item.id), **extra})
-    await respond(update, question)
+    await _showing(update, context, await respond(update, question), None)
 
 
 async def _begin(update: Update, context: ChorusContext, step: str, data: dict[str, Any]) -> None:

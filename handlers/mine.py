@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.sharing import KIND_WORDS, MINE_PAGE, STATUS_WORDS, MineEntry, WithdrawOutcome
+from bot.services.consent import Span
+from bot.services.sharing import (
+    KIND_WORDS,
+    MINE_PAGE,
+    STATUS_WORDS,
+    Consent,
+    MineEntry,
+    WithdrawOutcome,
+)
+from bot.services.withdrawal import Place
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -46,8 +57,12 @@ async def mine_read_tapped(update: Update, context: ChorusContext) -> None:
         return
     withdraw = callbacks.encode(Action.MINE_WITHDRAW, entry.reference)
     history = callbacks.encode(Action.HISTORY, entry.item_id)
+    ref = entry.reference
     rows = [
         [(label(texts.BUTTON_WHAT_HAPPENED), history)],
+        [(label(texts.BUTTON_CONSENT_CHANGE), callbacks.encode(Action.MINE_CONSENT, ref))],
+        [(label(texts.BUTTON_QUOTE_UNTIL), callbacks.encode(Action.MINE_QUOTE_UNTIL, ref))],
+        [(label(texts.BUTTON_WHERE_QUOTED), callbacks.encode(Action.MINE_QUOTED, ref))],
         [(label(texts.BUTTON_WITHDRAW_ONE), withdraw)],
     ]
     await respond_long(update, _full(entry))
@@ -92,6 +107,100 @@ async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> No
 async def mine_withdraw_no_tapped(update: Update, context: ChorusContext) -> None:
     """Keep the item."""
     await respond(update, say(texts.WITHDRAW_KEPT))
+
+
+_CONSENT_BUTTONS = {
+    Consent.COORDINATORS: texts.BUTTON_CONSENT_COORDINATORS,
+    Consent.QUOTE_ANONYMOUS: texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
+    Consent.QUOTE_NAMED: texts.BUTTON_CONSENT_QUOTE_NAMED,
+}
+_SPAN_BUTTONS = (
+    (texts.BUTTON_QUOTE_MONTH, Span.MONTH),
+    (texts.BUTTON_QUOTE_QUARTER, Span.QUARTER),
+    (texts.BUTTON_QUOTE_YEAR, Span.YEAR),
+    (texts.BUTTON_QUOTE_NO_END, Span.NO_END),
+)
+_PLACE_WORDS = {Place.BOARD: texts.QUOTED_PLACE_BOARD}
+
+
+async def mine_consent_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer the ways the item may be used, to narrow or widen it."""
+    view = await context.services.consent.view(sender_id(update), _reference(update))
+    if view is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+        return
+    rows = [
+        [
+            (
+                label(_CONSENT_BUTTONS[choice]),
+                callbacks.encode(Action.MINE_CONSENT_SET, view.reference, choice.value),
+            )
+        ]
+        for choice in view.choices
+    ]
+    question = say(texts.CONSENT_ASK, consent=say(CONSENT_WORDS[view.consent]))
+    await ask_to_choose(update, context, question, keyboard(rows))
+
+
+async def mine_consent_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save how the item may be used from now on."""
+    values = button_args(update)
+    chosen = values[1] if len(values) > 1 else ""
+    view = await context.services.consent.change(sender_id(update), _reference(update), chosen)
+    if view is None:
+        await respond(update, say(texts.CONSENT_NOT_ALLOWED))
+        return
+    await respond(update, say(texts.CONSENT_SAVED, consent=say(CONSENT_WORDS[view.consent])))
+
+
+async def mine_quote_until_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer how long the item may go on being quoted."""
+    view = await context.services.consent.view(sender_id(update), _reference(update))
+    if view is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+        return
+    rows = [
+        [(label(word), callbacks.encode(Action.MINE_QUOTE_SET, view.reference, span.value))]
+        for word, span in _SPAN_BUTTONS
+    ]
+    question = say(texts.QUOTE_UNTIL_ASK, until=_until(view.quote_until))
+    await ask_to_choose(update, context, question, keyboard(rows))
+
+
+async def mine_quote_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save the last day the item may be quoted."""
+    values = button_args(update)
+    span = values[1] if len(values) > 1 else ""
+    view = await context.services.consent.quote_for(sender_id(update), _reference(update), span)
+    if view is None:
+        await respond(update, say(texts.CONSENT_NOT_ALLOWED))
+        return
+    await respond(update, say(texts.QUOTE_UNTIL_SAVED, until=_until(view.quote_until)))
+
+
+async def mine_quoted_tapped(update: Update, context: ChorusContext) -> None:
+    """Show the days and places the item was quoted."""
+    quoted = await context.services.consent.where_quoted(sender_id(update), _reference(update))
+    if quoted is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+    elif not quoted:
+        await respond(update, say(texts.WHERE_QUOTED_NONE))
+    else:
+        lines = [
+            say(
+                texts.WHERE_QUOTED_LINE,
+                day=q.on.strftime("%-d %B %Y"),
+                place=say(_PLACE_WORDS.get(q.place, texts.QUOTED_PLACE_BOARD)),
+            )
+            for q in quoted
+        ]
+        await respond(update, say(texts.WHERE_QUOTED, lines=Raw("\n".join(lines))))
+
+
+def _until(day: date | None) -> str:
+    if day is None:
+        return label(texts.QUOTE_UNTIL_NONE)
+    return label(texts.QUOTE_UNTIL_DAY, day=day.strftime("%-d %B %Y"))
 
 
 async def _page(update: Update, context: ChorusContext, offset: int) -> None:

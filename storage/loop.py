@@ -186,6 +186,9 @@ class OutcomeEntry:
     consent: str
     author_name: str | None
     given_on: date
+    item_id: int = 0
+    # The last day the item may be quoted; None: no end.
+    quote_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -470,6 +473,8 @@ class LoopRepo:
                 i.c.consent,
                 p.c.display_name.label("author_name"),
                 i.c.given_on,
+                i.c.id.label("item_id"),
+                i.c.quote_until,
             )
             .select_from(e.join(i, i.c.id == e.c.item_id).outerjoin(p, p.c.id == i.c.person_id))
             .where(e.c.kind == "outcome", i.c.group_id == group_id, i.c.withdrawn_on.is_(None))

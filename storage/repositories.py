@@ -14,8 +14,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
-from storage.copies import CopiesRepo
 from storage.conversations import ConversationsRepo
+from storage.copies import CopiesRepo
 from storage.items import (
     ItemsRepo,
     LeadsRepo,

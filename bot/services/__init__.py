@@ -12,8 +12,8 @@ from bot.crypto import Sealer
 from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
-from bot.services.contributor_updates import ContributorUpdates
 from bot.services.consent import ItemConsent
+from bot.services.contributor_updates import ContributorUpdates
 from bot.services.conversations import Conversations
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
@@ -101,7 +101,7 @@ class Services:
             inbox=inbox,
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
-            you_said=YouSaid(storage, clock, admin_ids, sealer),
+            you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),

@@ -336,6 +336,10 @@ class ReaderItem:
     anonymous: bool
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
+    item_id: int = 0
+    # How its author lets it be used now, and the last day it may be quoted.
+    consent: str = "coordinators"
+    quote_until: date | None = None
 
 
 class Sharing:
@@ -767,6 +771,9 @@ class Sharing:
                         author=author,
                         anonymous=row.person_id is None,
                         risk=row.risk,
+                        item_id=row.id,
+                        consent=row.consent,
+                        quote_until=row.quote_until,
                     )
                 )
         return group, shown

@@ -53,8 +53,9 @@ class Place(enum.StrEnum):
     UPDATE = "update"
 
 
-# Places where an item is quoted to people beyond the coordinators.
-QUOTED_PLACES = (Place.BOARD, Place.UPDATE)
+# Places where an item is quoted to people beyond the coordinators (an update quotes the
+# words only to their own author).
+QUOTED_PLACES = (Place.BOARD,)
 
 
 @dataclass(frozen=True)
