@@ -165,6 +165,9 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
         )
     ]
     await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
+    query = update.callback_query
+    if query is not None and query.message is not None:  # the card is now the question
+        await _showing(update, context, query.message.message_id, None)
 
 
 @coordinators_only
@@ -310,11 +313,16 @@ async def _show(
 
 
 async def _showing(
-    update: Update, context: ChorusContext, message_id: int | None, view: InboxView | None
+    update: Update,
+    context: ChorusContext,
+    message_id: int | None,
+    view: InboxView | None,
+    item_id: int | None = None,
 ) -> None:
     """Note which item the message now shows (if any), so taking it back reaches it."""
     card = view.card if view is not None else None
     items = [card.item.id] if card is not None else []
+    items += [item_id] if item_id else []
     await context.services.withdrawal.shown(
         chat_id(update), message_id, items, Shape.CARD, Place.INBOX
     )
@@ -464,7 +472,8 @@ async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]
         )
         return
     await _begin(update, context, READY_STEP, draft)
-    await send(update, preview.text)
+    # The preview quotes the item's words: taking it back reaches this message too.
+    await _showing(update, context, await send(update, preview.text), None, item_id)
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],

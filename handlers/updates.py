@@ -61,6 +61,12 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
     await ask_to_choose(
         update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
     )
+    # The list this button was under is now the question: it shows no one's words.
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        await context.services.withdrawal.shown(
+            chat_id(update), query.message.message_id, [], Shape.LIST, Place.BOARD
+        )
 
 
 @coordinators_only

@@ -10,9 +10,9 @@ import string
 import pytest
 
 from bot.services.actions import ActionStatus
+from bot.services.consent import Span
 from bot.services.contributor_updates import Rhythm
 from bot.services.inbox import Outcome, item_arg
-from bot.services.consent import Span
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.sessions import ANSWER_CODES, Period, Stage
 from bot.services.sharing import Consent, Kind
