@@ -383,12 +383,20 @@ def _item_text(card: Card) -> Raw:
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
         days=card.waited_days,
-        consent=say(_CONSENT_WORDS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
+        consent=_consent_words(item.consent, item.quote_until),
         status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
         words=words,
     )
     # Marked for coordinators; the marker itself says nothing of who wrote it.
     return Raw(say(texts.SAFETY_MARK) + "\n" + card_text) if item.risk else card_text
+
+
+def _consent_words(consent: str, until: date | None) -> Raw:
+    """How the author lets the item be used now, with the last day it may be quoted."""
+    words = say(_CONSENT_WORDS.get(consent, texts.INBOX_CONSENT_COORDINATORS))
+    if until is None or consent == "coordinators":
+        return words
+    return Raw(words + " · " + say(texts.READ_QUOTE_UNTIL, day=f"{until.day} {until:%B %Y}"))
 
 
 def _card_keys(view: InboxView) -> InlineKeyboardMarkup:

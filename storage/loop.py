@@ -60,6 +60,8 @@ class LoopItem:
 
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
+    # The last day its author lets it be quoted; None: no end.
+    quote_until: date | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -227,6 +229,7 @@ _ITEM_COLUMNS = (
     "visible_at",
     "withdrawn_on",
     "risk",
+    "quote_until",
 )
 
 

@@ -328,6 +328,10 @@ async def test_narrowing_consent_takes_the_quote_off_updates(
     listing = await author.send("/mine")
     await author.tap_data(f"uv:{item['reference']}", listing)
     actions = await fake.wait_for_text(AUTHOR, "you can take it back")
+    where = await author.tap("Where it was quoted", actions)
+    assert "3 March 2026: in the group's “you said, we did” list" in where["text"]
+    await author.tap_data(f"uv:{item['reference']}", listing)
+    actions = await fake.wait_for_text(AUTHOR, "you can take it back")
     ask = await author.tap("Change how it may be used", actions)
     assert "Right now: it may be quoted, without your name" in ask["text"]
     labels = [text for text, _ in fake.buttons(ask)]
@@ -352,3 +356,5 @@ async def test_narrowing_consent_takes_the_quote_off_updates(
     assert "until 3 April 2026" in saved["text"]
     [row] = rows(tmp_path, "SELECT quote_until FROM item")
     assert row["quote_until"] == "2026-04-03"
+    read = await Phone(fake, COORDINATOR).send("/read")
+    assert "may be quoted, without a name · May be quoted until 3 April 2026" in read["text"]
