@@ -17,7 +17,7 @@ from bot.services.sharing import (
     MineEntry,
     WithdrawOutcome,
 )
-from bot.services.withdrawal import Place
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -65,12 +65,27 @@ async def mine_read_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_WHERE_QUOTED), callbacks.encode(Action.MINE_QUOTED, ref))],
         [(label(texts.BUTTON_WITHDRAW_ONE), withdraw)],
     ]
-    await respond_long(update, _full(entry))
+    shown = await respond_long(update, _full(entry))
+    await _showing(update, context, shown, [entry.item_id], Shape.CARD)
+    media = None
     if entry.media_file_id is not None and entry.media_kind == "voice":
-        await context.bot.send_voice(chat_id(update), entry.media_file_id)
+        media = await context.bot.send_voice(chat_id(update), entry.media_file_id)
     elif entry.media_file_id is not None and entry.media_kind == "photo":
-        await context.bot.send_photo(chat_id(update), entry.media_file_id)
+        media = await context.bot.send_photo(chat_id(update), entry.media_file_id)
+    if media is not None:
+        await _showing(update, context, [media.message_id], [entry.item_id], Shape.MEDIA)
     await send(update, say(texts.MINE_READ_ACTIONS), keyboard(rows))
+
+
+async def _showing(
+    update: Update, context: ChorusContext, shown: list[int], items: list[int], shape: Shape
+) -> None:
+    """Note that these messages in the member's own chat show these items' words, so taking
+    one back reaches them too."""
+    for message_id in shown:
+        await context.services.withdrawal.shown(
+            chat_id(update), message_id, items, shape, Place.MINE
+        )
 
 
 async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
@@ -91,6 +106,9 @@ async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
     ]
     question = say(texts.WITHDRAW_CONFIRM, group=entry.group_name, day=_day(entry))
     await ask_to_choose(update, context, question, keyboard(rows))
+    query = update.callback_query
+    if query is not None and query.message is not None:  # the list is now the question
+        await _showing(update, context, [query.message.message_id], [], Shape.LIST)
 
 
 async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> None:
@@ -224,7 +242,10 @@ async def _page(update: Update, context: ChorusContext, offset: int) -> None:
         older = callbacks.encode(Action.MINE_PAGE, view.offset + MINE_PAGE)
         rows.append([(label(texts.BUTTON_OLDER), older)])
     lines = Raw("\n\n".join(_line(number, entry) for number, entry in numbered))
-    await respond(update, say(texts.MINE_HEADER, total=view.total, lines=lines), keyboard(rows))
+    text = say(texts.MINE_HEADER, total=view.total, lines=lines)
+    shown = await respond(update, text, keyboard(rows))
+    items = [entry.item_id for entry in view.entries]
+    await _showing(update, context, [shown] if shown else [], items, Shape.LIST)
 
 
 def _line(number: int, entry: MineEntry) -> str:

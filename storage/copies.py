@@ -111,8 +111,13 @@ class CopiesRepo:
     ) -> None:
         """A message sent or edited in a chat now shows these items (and nothing it showed
         before: an edited message no longer shows the items it did)."""
-        c = schema.item_copy
+        c, i = schema.item_copy, schema.item
         await self._conn.execute(delete(c).where(c.c.message_key == message.message_key))
+        if item_ids:
+            # Items still held for the daily batch are not stored yet: nothing to point at.
+            found = await self._conn.execute(select(i.c.id).where(i.c.id.in_(list(item_ids))))
+            stored = set(found.scalars())
+            item_ids = [item_id for item_id in item_ids if item_id in stored]
         if not item_ids:
             return
         await self._conn.execute(

@@ -51,6 +51,7 @@ class Place(enum.StrEnum):
     READ = "read"
     BOARD = "board"
     UPDATE = "update"
+    MINE = "mine"  # the author's own /mine
 
 
 # Places where an item is quoted to people beyond the coordinators (an update quotes the

@@ -143,6 +143,10 @@ async def test_taking_back_edits_every_message_that_showed_it_and_erases_sealed_
     sent_board = await _sent_since(fake, OTHER, started, WORDS)
     board = await coordinator.send("/updates")
     assert WORDS in board["text"]
+    [item] = rows(tmp_path, "SELECT reference FROM item")
+    full = await author.tap_data(f"uv:{item['reference']}", await author.send("/mine"))
+    assert WORDS in full["text"]
+    await fake.wait_for_text(AUTHOR, "you can take it back")
 
     done = await _take_back_first(author)
     assert "taken back" in done["text"]
@@ -165,6 +169,17 @@ async def test_taking_back_edits_every_message_that_showed_it_and_erases_sealed_
     # A message that moved on to say something else is left as it is.
     assert fake.message(COORDINATOR, sent["message_id"])["text"] == sent["text"]
     assert fake.message(AUTHOR, heard["message_id"])["text"] == TAKEN_BACK
+    await fake.wait_for(
+        lambda c: (
+            c.method == "editMessageText"
+            and c.params.get("message_id") == full["message_id"]
+            and c.response is not None
+        ),
+        timeout=10,
+    )
+    assert fake.message(AUTHOR, full["message_id"])["text"] == TAKEN_BACK
+    # The answer to taking it back is left as it is.
+    assert fake.message(AUTHOR, done["message_id"])["text"] == done["text"]
     for phone in (coordinator, author, other):
         assert not any(WORDS in text for text in phone.texts()), (
             phone.id,
