@@ -36,7 +36,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     retry_delay,
 )
-from bot.services.withdrawal import sent_message
+from bot.services.withdrawal import record_delivery, sent_message
 from bot.texts import Raw, label, say
 from bot.ticks import Ticks
 from handlers import callbacks
@@ -320,7 +320,9 @@ class DeliveryWorker:
             # Where an item's words now are, so taking it back reaches this message too.
             messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
             async with self._storage.transaction() as tx:
-                await tx.copies.delivered(job.id, messages)
+                late = await record_delivery(tx, job.id, messages, self._clock.now())
+            if late:
+                self.kick()
 
     async def _delete(self, chat_id: int, message_id: int) -> None:
         """Delete a message already in the person's chat; one already gone needs nothing

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from storage import schema
 from storage.types import Executor
@@ -142,11 +142,44 @@ class CopiesRepo:
         rows = await self._conn.execute(select(c).where(c.c.item_id == item_id).order_by(c.c.id))
         return [CopyRow(**row._mapping) for row in rows]
 
-    async def forget_item(self, item_id: int) -> int:
-        """Forget where one item's words went (they are erased or edited away); how many."""
+    async def forget_item(self, item_id: int, keep_outbox: Sequence[int] = ()) -> int:
+        """Forget where one item's words went (they are erased or edited away), except the
+        copies in the outbox rows `keep_outbox` (being sent right now); how many."""
         c = schema.item_copy
-        result = await self._conn.execute(delete(c).where(c.c.item_id == item_id))
+        query = delete(c).where(c.c.item_id == item_id)
+        if keep_outbox:
+            query = query.where(
+                or_(c.c.outbox_id.is_(None), c.c.outbox_id.not_in(list(keep_outbox)))
+            )
+        result = await self._conn.execute(query)
         return int(result.rowcount or 0)
+
+    async def being_sent(self, outbox_ids: Sequence[int]) -> list[int]:
+        """Those of these outbox rows claimed and being sent at this moment."""
+        if not outbox_ids:
+            return []
+        o = schema.outbox
+        rows = await self._conn.execute(
+            select(o.c.id).where(o.c.id.in_(list(outbox_ids)), o.c.state == "sending")
+        )
+        return sorted(rows.scalars())
+
+    async def taken_back_in(self, outbox_id: int) -> list[CopyRow]:
+        """Copies in a just-sent outbox row whose item was taken back while it was sent."""
+        c, i = schema.item_copy, schema.item
+        rows = await self._conn.execute(
+            select(c)
+            .join(i, i.c.id == c.c.item_id)
+            .where(c.c.outbox_id == outbox_id, i.c.withdrawn_on.is_not(None))
+            .order_by(c.c.id)
+        )
+        return [CopyRow(**row._mapping) for row in rows]
+
+    async def forget(self, copy_ids: Sequence[int]) -> None:
+        """Forget these copies."""
+        if copy_ids:
+            c = schema.item_copy
+            await self._conn.execute(delete(c).where(c.c.id.in_(list(copy_ids))))
 
     async def forget_queued(self, item_id: int) -> int:
         """Forget which outbox rows carried one item's words (their link to people)."""

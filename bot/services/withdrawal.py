@@ -107,11 +107,26 @@ async def take_back(tx: Tx, item: ItemRow, today: date, now: datetime) -> TakenB
     await tx.conversations.forget_item(item.id)
     copies = await tx.copies.of_item(item.id)
     outbox_ids = sorted({c.outbox_id for c in copies if c.outbox_id is not None})
+    # A message on its way now is changed once it has gone (`record_delivery`).
+    in_flight = await tx.copies.being_sent(outbox_ids)
     erased += await tx.copies.erase_outbox(outbox_ids)
     edits = [_edit(copy, now) for copy in copies if copy.chat and copy.message_id]
     await tx.outbox.enqueue(edits, now)
-    await tx.copies.forget_item(item.id)
+    await tx.copies.forget_item(item.id, keep_outbox=in_flight)
     return TakenBack(len(edits), erased)
+
+
+async def record_delivery(
+    tx: Tx, outbox_id: int, messages: Sequence[SentMessage], now: datetime
+) -> int:
+    """A queued message that shows items' words reached a chat: its copies now point at the
+    message(s). Any of its items taken back while it was being sent is edited away at once;
+    how many such edits were queued."""
+    await tx.copies.delivered(outbox_id, messages)
+    late = await tx.copies.taken_back_in(outbox_id)
+    await tx.outbox.enqueue([_edit(copy, now) for copy in late if copy.chat], now)
+    await tx.copies.forget([copy.id for copy in late])
+    return len(late)
 
 
 def _edit(copy: CopyRow, now: datetime) -> OutboxNew:

@@ -82,6 +82,20 @@ async def _sent_since(fake: FakeBotApi, chat: int, started: float, contains: str
     )
 
 
+async def _edited(fake: FakeBotApi, chat: int, message_id: int) -> str:
+    """The text of a message once the bot has edited it."""
+    await fake.wait_for(
+        lambda c: (
+            c.method == "editMessageText"
+            and c.params.get("chat_id") == chat
+            and c.params.get("message_id") == message_id
+            and c.response is not None
+        ),
+        timeout=10,
+    )
+    return str(fake.message(chat, message_id)["text"])
+
+
 def _message_id(call: Call) -> int:
     assert call.response is not None
     return int(call.response["result"]["message_id"])
@@ -152,32 +166,14 @@ async def test_taking_back_edits_every_message_that_showed_it_and_erases_sealed_
     assert "taken back" in done["text"]
 
     # Every message that showed the words says so now, through the outbox.
-    await fake.wait_for(
-        lambda c: (
-            c.method == "editMessageText"
-            and c.params.get("chat_id") == AUTHOR
-            and c.response is not None
-        ),
-        timeout=10,
-    )
-    await fake.wait_for_text(COORDINATOR, TAKEN_BACK, timeout=10)
-    await fake.wait_for_text(OTHER, LIST_TAKEN_BACK, timeout=10)
-    assert fake.message(COORDINATOR, card["message_id"])["text"] == TAKEN_BACK
-    assert LIST_TAKEN_BACK in fake.message(COORDINATOR, listed["message_id"])["text"]
-    assert LIST_TAKEN_BACK in fake.message(COORDINATOR, board["message_id"])["text"]
-    assert LIST_TAKEN_BACK in fake.message(OTHER, _message_id(sent_board))["text"]
+    assert await _edited(fake, COORDINATOR, card["message_id"]) == TAKEN_BACK
+    assert LIST_TAKEN_BACK in await _edited(fake, COORDINATOR, listed["message_id"])
+    assert LIST_TAKEN_BACK in await _edited(fake, COORDINATOR, board["message_id"])
+    assert LIST_TAKEN_BACK in await _edited(fake, OTHER, _message_id(sent_board))
+    assert await _edited(fake, AUTHOR, heard["message_id"]) == TAKEN_BACK
+    assert await _edited(fake, AUTHOR, full["message_id"]) == TAKEN_BACK
     # A message that moved on to say something else is left as it is.
     assert fake.message(COORDINATOR, sent["message_id"])["text"] == sent["text"]
-    assert fake.message(AUTHOR, heard["message_id"])["text"] == TAKEN_BACK
-    await fake.wait_for(
-        lambda c: (
-            c.method == "editMessageText"
-            and c.params.get("message_id") == full["message_id"]
-            and c.response is not None
-        ),
-        timeout=10,
-    )
-    assert fake.message(AUTHOR, full["message_id"])["text"] == TAKEN_BACK
     # The answer to taking it back is left as it is.
     assert fake.message(AUTHOR, done["message_id"])["text"] == done["text"]
     for phone in (coordinator, author, other):

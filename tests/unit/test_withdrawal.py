@@ -14,7 +14,14 @@ from bot.services import Services
 from bot.services.consent import Span, add_months, may_quote
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
 from bot.services.membership import LeaveChoice
-from bot.services.withdrawal import Place, Shape, note_queued, sent_message, take_back
+from bot.services.withdrawal import (
+    Place,
+    Shape,
+    note_queued,
+    record_delivery,
+    sent_message,
+    take_back,
+)
 from storage import schema
 from storage.copies import ERASED_PAYLOAD
 from storage.database import Storage
@@ -226,3 +233,25 @@ def test_quoting_rules_and_month_arithmetic() -> None:
     assert not may_quote("quote_named", date(2026, 3, 2), today)
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
     assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+
+
+async def test_a_message_on_its_way_when_taken_back_is_edited_once_it_has_gone(
+    storage: Storage, sealer: Sealer, clock: FakeClock
+) -> None:
+    _, (item_id,) = await _world(storage, sealer, _named())
+    now = clock.now()
+    quoting = seal_payload(sealer, Payload(f"About “{WORDS}”", copies=True))
+    async with storage.transaction() as tx:
+        await tx.outbox.enqueue([OutboxNew("u1", "update", 2, quoting, now)], now)
+        await note_queued(tx, [item_id], ["u1"], Shape.CARD, Place.UPDATE, GIVEN)
+        [job] = await tx.outbox.claim_due(now, 1)  # being sent now
+        item = await tx.items.by_reference(await _reference(tx, item_id))
+        assert item is not None
+        taken = await take_back(tx, item, date(2026, 3, 3), now)
+        assert taken is not None and taken.edits == 0
+        late = await record_delivery(tx, job.id, [sent_message(sealer, AUTHOR, 77)], now)
+        assert late == 1
+        assert await tx.copies.of_item(item_id) == []
+    [edit] = [row for row in await _all(storage, schema.outbox) if row["kind"] == "taken_back"]
+    assert Payload.loads(str(edit["payload"])).edit == 77
+    assert sealer.open(str(edit["return_address"]), RETURN_ADDRESS_PURPOSE) == str(AUTHOR)
