@@ -187,21 +187,26 @@ NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
 # --- Leaving with a choice, and being removed ------------------------------------------------
 
+LEAVE_WHAT_SHARED_ONE = N_(
+    "You shared something in <b>{group}</b>. What should happen to it when you leave?\n"
+    "If you'd rather stay, tap No, stay."
+)
 LEAVE_WHAT_SHARED = N_(
-    "You shared {count} thing(s) in <b>{group}</b>. What should happen to them?\n"
-    "You can still change your mind: /cancel to stay in the group."
+    "You shared {count} things in <b>{group}</b>. What should happen to them when you leave?\n"
+    "If you'd rather stay, tap No, stay."
 )
 BUTTON_LEAVE_KEEP_NAMED = N_("Keep them, with my name")
 BUTTON_LEAVE_KEEP_ANONYMOUS = N_("Keep them, without my name")
 BUTTON_LEAVE_TAKE_BACK = N_("Take them all back")
 LEFT_KEPT_ANONYMOUS = N_(
-    "You've left <b>{group}</b>. What you shared there stays, without your name: "
-    "the coordinators won't see who gave it. /mine still shows it, so you can take it back "
-    "later. Thank you for the time you gave."
+    "You've left <b>{group}</b>. What you shared there stays, without your name from now "
+    "on. The coordinators may remember what they saw before. /mine still shows it, so you "
+    "can take it back later. Thank you for the time you gave."
 )
 LEFT_TAKEN_BACK = N_(
     "You've left <b>{group}</b>. What you shared there has been taken back and its words "
-    "deleted, including the messages the coordinators had. Thank you for the time you gave."
+    "deleted. Messages that showed it to others are being changed to say so. Thank you for "
+    "the time you gave."
 )
 BUTTON_MEMBER_REMOVE = N_("Remove {number}")
 MEMBER_REMOVE_CONFIRM = N_(
@@ -215,8 +220,8 @@ MEMBER_KEPT = N_("Okay, nothing has changed.")
 MEMBER_NOT_THERE = N_("They're not in that group any more.")
 REMOVED_FROM_GROUP = N_(
     "Your place in <b>{group}</b> has ended. Thank you for the time and the words you gave.\n"
-    "What you shared there stays as it was: /mine shows it, and you can take anything back. "
-    "If you'd like to talk about this, you can reply to the group's coordinators."
+    "What you shared there stays as it was. /mine shows it, and you can take anything back "
+    "there."
 )
 
 # --- Taken back: what a message that showed the words says now -----------------------------

@@ -206,7 +206,8 @@ async def _confirm_leave(update: Update, context: ChorusContext, group_id: int, 
             for word, choice in choices
         ]
         rows.append([(label(texts.BUTTON_LEAVE_NO), callbacks.encode(Action.LEAVE_NO))])
-        question = say(texts.LEAVE_WHAT_SHARED, group=name, count=shared)
+        asking = texts.LEAVE_WHAT_SHARED_ONE if shared == 1 else texts.LEAVE_WHAT_SHARED
+        question = say(asking, group=name, count=shared)
         await ask_to_choose(update, context, question, keyboard(rows))
         return
     buttons = keyboard(

@@ -228,7 +228,7 @@ async def shared(fake: FakeBotApi, tmp_path: Path) -> tuple[int, list[int]]:
 
 async def _leave(author: Phone, choice: str) -> dict[str, Any]:
     ask = await author.send("/leave")
-    assert "You shared 2 thing(s) in Carers" in ask["text"]
+    assert "You shared 2 things in Carers" in ask["text"]
     return await author.tap(choice, ask)
 
 
@@ -309,7 +309,8 @@ async def test_a_coordinator_removes_a_member_who_is_told_kindly(
     done = await coordinator.tap("Yes, remove them", ask)
     assert "is no longer in" in done["text"]
     told = await fake.wait_for_text(AUTHOR, "Your place in", timeout=10)
-    assert "Thank you for the time" in told["text"] and "/mine" in told["text"]
+    assert "Thank you for the time and the words you gave" in told["text"]
+    assert "/mine shows it" in told["text"]
     assert not _still_member(tmp_path)
     # What they shared stays as it was.
     assert len(rows(tmp_path, "SELECT id FROM item WHERE body IS NOT NULL")) == 2
