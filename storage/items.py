@@ -177,8 +177,13 @@ class ItemsRepo:
             .where(i.c.id == item_id, i.c.consent == "quote_named")
             .values(consent="quote_anonymous")
         )
-        # Updates and conversations about it find its author the anonymous way from now on.
+        # Updates and conversations about it find its author the anonymous way from now on;
+        # those already sent to them by name are forgotten (their keys named the author's
+        # messages).
         cu, c = schema.contributor_update, schema.conversation
+        await self._conn.execute(
+            delete(cu).where(cu.c.item_id == item_id, cu.c.state != "pending")
+        )
         await self._conn.execute(
             update(cu).where(cu.c.item_id == item_id).values(person_id=None, pseudonym=pseudonym)
         )

@@ -255,3 +255,25 @@ async def test_a_message_on_its_way_when_taken_back_is_edited_once_it_has_gone(
     [edit] = [row for row in await _all(storage, schema.outbox) if row["kind"] == "taken_back"]
     assert Payload.loads(str(edit["payload"])).edit == 77
     assert sealer.open(str(edit["return_address"]), RETURN_ADDRESS_PURPOSE) == str(AUTHOR)
+
+
+async def test_kept_without_the_name_no_update_sent_by_name_points_to_it(
+    storage: Storage, sealer: Sealer, services: Services, clock: FakeClock
+) -> None:
+    group, (item_id,) = await _world(storage, sealer, _named())
+    now = clock.now()
+    async with storage.transaction() as tx:
+        author = await tx.people.by_telegram_id(AUTHOR)
+        assert author is not None
+        rows = [
+            PendingNew(item_id, author.id, None, sealer.seal("sent", "x"), "s1", now),
+            PendingNew(item_id, author.id, None, sealer.seal("waiting", "x"), "s2", now),
+        ]
+        await tx.updates.add(rows, now)
+        cu = schema.contributor_update
+        found = await tx.conn.execute(select(cu.c.id).where(cu.c.source == "s1"))
+        await tx.updates.mark([found.scalar_one()], "queued", now)
+    await services.membership.leave(AUTHOR, group, LeaveChoice.KEEP_ANONYMOUS)
+    left = await _all(storage, schema.contributor_update)
+    assert [(row["state"], row["person_id"]) for row in left] == [("pending", None)]
+    assert left[0]["pseudonym"] == sealer.pseudonym(AUTHOR)
