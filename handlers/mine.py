@@ -215,6 +215,17 @@ async def mine_quoted_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.WHERE_QUOTED, lines=Raw("\n".join(lines))))
 
 
+def _consent(entry: MineEntry) -> Raw:
+    words = say(CONSENT_WORDS[entry.consent])
+    if entry.quote_until is None or entry.consent is Consent.COORDINATORS:
+        return words
+    return Raw(words + ", " + say(texts.QUOTE_UNTIL_DAY, day=_long_day(entry.quote_until)))
+
+
+def _long_day(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
 def _until(day: date | None) -> str:
     if day is None:
         return label(texts.QUOTE_UNTIL_NONE)
@@ -294,7 +305,7 @@ def _full(entry: MineEntry) -> Raw:
         day=_day(entry),
         anonymous=say(texts.MINE_ANONYMOUS) if not entry.named else "",
         status=say(STATUS_WORDS.get(entry.status, texts.STATUS_RECEIVED)),
-        consent=say(CONSENT_WORDS[entry.consent]),
+        consent=_consent(entry),
         reference=entry.reference,
         content=_content(entry),
     )

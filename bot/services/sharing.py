@@ -296,6 +296,8 @@ class MineEntry:
     media_file_id: str | None = None
     # The item's own (random) id, for the button that shows its history to its author.
     item_id: int = 0
+    # The last day it may be quoted, if its author set one.
+    quote_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -1067,6 +1069,7 @@ class Sharing:
             consent=Consent(row.consent),
             media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
             item_id=row.id,
+            quote_until=row.quote_until,
         )
 
     async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:

@@ -368,5 +368,7 @@ async def test_narrowing_consent_takes_the_quote_off_updates(
     assert "until 3 April 2026" in saved["text"]
     [row] = rows(tmp_path, "SELECT quote_until FROM item")
     assert row["quote_until"] == "2026-04-03"
+    full = await author.tap_data(f"uv:{item['reference']}", listing)
+    assert "it may be quoted, without your name, until 3 April 2026" in full["text"]
     read = await Phone(fake, COORDINATOR).send("/read")
     assert "may be quoted, without a name · May be quoted until 3 April 2026" in read["text"]
