@@ -192,6 +192,12 @@ async def test_only_a_coordinator_of_the_group_removes_a_member(
         author = await tx.people.by_telegram_id(AUTHOR)
     assert author is not None
     assert await services.membership.remove(OTHER, group, author.id) is None
+    async with storage.transaction() as tx:  # a coordinator of another group only
+        elsewhere = await tx.people.ensure(2099, 2099, "Eli", datetime(2026, 3, 1, tzinfo=UTC))
+        await tx.people.set_coordinator(elsewhere.id, True)
+        theirs = await tx.groups.create("Housing", "code2", elsewhere.id, elsewhere.created_at)
+        await tx.groups.add_coordinator(theirs.id, elsewhere.id)
+    assert await services.membership.remove(2099, group, author.id) is None
     assert await services.membership.removable(OTHER, group, author.id) is None
     removed = await services.membership.remove(COORDINATOR, group, author.id)
     assert removed is not None and removed.display_name == f"P{AUTHOR}"
