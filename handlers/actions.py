@@ -28,6 +28,7 @@ from handlers.common import (
     respond,
     send,
     sender_id,
+    tapped_message_id,
 )
 from handlers.inbox import DONE_REPLIES
 
@@ -79,11 +80,10 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
     await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
-    query = update.callback_query
-    if query is not None and query.message is not None:  # the card is now the question
-        await context.services.withdrawal.shown(
-            chat_id(update), query.message.message_id, [], Shape.CARD, Place.INBOX
-        )
+    # The card is now the question: it shows the item no more.
+    await context.services.withdrawal.shown(
+        chat_id(update), tapped_message_id(update), [], Shape.CARD, Place.INBOX
+    )
 
 
 @coordinators_only

@@ -44,6 +44,12 @@ def chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
+def tapped_message_id(update: Update) -> int | None:
+    """The id of the message whose button was tapped (None for a typed update)."""
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
 def button_args(update: Update) -> list[str]:
     """The arguments carried by the tapped button (empty if malformed)."""
     return callbacks.args(update.callback_query.data if update.callback_query else None)

@@ -30,6 +30,7 @@ from handlers.common import (
     respond,
     send,
     sender_id,
+    tapped_message_id,
 )
 from storage.loop import InboxFilter
 
@@ -165,9 +166,8 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
         )
     ]
     await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
-    query = update.callback_query
-    if query is not None and query.message is not None:  # the card is now the question
-        await _showing(update, context, query.message.message_id, None)
+    # The card is now the question.
+    await _showing(update, context, tapped_message_id(update), None)
 
 
 @coordinators_only

@@ -31,6 +31,7 @@ from handlers.common import (
     respond_long,
     send,
     sender_id,
+    tapped_message_id,
 )
 from handlers.share import CONSENT_WORDS
 
@@ -106,9 +107,8 @@ async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
     ]
     question = say(texts.WITHDRAW_CONFIRM, group=entry.group_name, day=_day(entry))
     await ask_to_choose(update, context, question, keyboard(rows))
-    query = update.callback_query
-    if query is not None and query.message is not None:  # the list is now the question
-        await _showing(update, context, [query.message.message_id], [], Shape.LIST)
+    tapped = tapped_message_id(update)  # the list is now the question
+    await _showing(update, context, [tapped] if tapped else [], [], Shape.LIST)
 
 
 async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> None:

@@ -25,6 +25,7 @@ from handlers.common import (
     respond,
     respond_long,
     sender_id,
+    tapped_message_id,
 )
 from handlers.common import send as send_message
 from storage.loop import DigestPreference
@@ -62,11 +63,9 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
         update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
     )
     # The list this button was under is now the question: it shows no one's words.
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        await context.services.withdrawal.shown(
-            chat_id(update), query.message.message_id, [], Shape.LIST, Place.BOARD
-        )
+    await context.services.withdrawal.shown(
+        chat_id(update), tapped_message_id(update), [], Shape.LIST, Place.BOARD
+    )
 
 
 @coordinators_only
