@@ -36,6 +36,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     retry_delay,
 )
+from bot.services.withdrawal import record_delivery, sent_message
 from bot.texts import Raw, label, say
 from bot.ticks import Ticks
 from handlers import callbacks
@@ -281,23 +282,28 @@ class DeliveryWorker:
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
         payload = open_payload(self._sealer, job.payload)
+        if payload.delete and payload.edit is not None:
+            await self._delete(chat_id, payload.edit)
+            return
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
         if payload.edit is not None:
             await self._edit(chat_id, payload.edit, parts[0], markup)
             return
+        shown: list[int] = []
         # A file comes after the text, as one more part: a crash between them sends only
         # what had not gone yet.
         total = len(parts) + (payload.document is not None)
         for index in range(job.parts_sent, total):
             last = index == total - 1
             if index < len(parts):
-                await self._bot.send_message(
+                sent = await self._bot.send_message(
                     chat_id,
                     parts[index],
                     reply_markup=markup if index == len(parts) - 1 else None,
                     rate_limit_args={"pace": Pace.BULK},
                 )
+                shown.append(sent.message_id)
             else:
                 assert payload.document is not None
                 name, content = payload.document
@@ -310,6 +316,24 @@ class DeliveryWorker:
             if not last:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)
+        if payload.copies and shown:
+            # Where an item's words now are, so taking it back reaches this message too.
+            messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
+            async with self._storage.transaction() as tx:
+                late = await record_delivery(tx, job.id, messages, self._clock.now())
+            if late:
+                self.kick()
+
+    async def _delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message already in the person's chat; one already gone needs nothing
+        more. One Telegram no longer lets the bot delete is told in the row's error."""
+        try:
+            await self._bot.delete_message(
+                chat_id, message_id, rate_limit_args={"pace": Pace.BULK}
+            )
+        except BadRequest as exc:
+            if "not found" not in exc.message:
+                raise
 
     async def _edit(
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None

@@ -187,6 +187,78 @@ LEFT = N_(
 STAYED = N_("Okay, you're still in the group.")
 NOT_IN_ANY_GROUP = N_("You're not in any group right now.")
 
+# --- Leaving with a choice, and being removed ------------------------------------------------
+
+LEAVE_WHAT_SHARED_ONE = N_(
+    "You shared something in <b>{group}</b>. What should happen to it when you leave?\n"
+    "If you'd rather stay, tap No, stay."
+)
+LEAVE_WHAT_SHARED = N_(
+    "You shared {count} things in <b>{group}</b>. What should happen to them when you leave?\n"
+    "If you'd rather stay, tap No, stay."
+)
+BUTTON_LEAVE_KEEP_NAMED = N_("Keep them, with my name")
+BUTTON_LEAVE_KEEP_ANONYMOUS = N_("Keep them, without my name")
+BUTTON_LEAVE_TAKE_BACK = N_("Take them all back")
+LEFT_KEPT_ANONYMOUS = N_(
+    "You've left <b>{group}</b>. What you shared there stays, without your name from now "
+    "on. The coordinators may remember what they saw before. /mine still shows it, so you "
+    "can take it back later. Thank you for the time you gave."
+)
+LEFT_TAKEN_BACK = N_(
+    "You've left <b>{group}</b>. What you shared there has been taken back and its words "
+    "deleted. Messages that showed it to others are being changed to say so. Thank you for "
+    "the time you gave."
+)
+BUTTON_MEMBER_REMOVE = N_("Remove {number}")
+MEMBER_REMOVE_CONFIRM = N_(
+    "Remove <b>{name}</b> from <b>{group}</b>? I'll tell them kindly that their place in the "
+    "group has ended. Any reason you have stays with you: I won't send it."
+)
+BUTTON_MEMBER_REMOVE_YES = N_("Yes, remove them")
+BUTTON_MEMBER_REMOVE_NO = N_("No, keep them")
+MEMBER_REMOVED = N_("Done. <b>{name}</b> is no longer in <b>{group}</b>, and I've told them.")
+MEMBER_KEPT = N_("Okay, nothing has changed.")
+MEMBER_NOT_THERE = N_("They're not in that group any more.")
+REMOVED_FROM_GROUP = N_(
+    "Your place in <b>{group}</b> has ended. Thank you for the time and the words you gave.\n"
+    "What you shared there stays as it was. /mine shows it, and you can take anything back "
+    "there."
+)
+
+# --- Taken back: what a message that showed the words says now -----------------------------
+
+TAKEN_BACK_CARD = N_("Taken back by the person who shared it.")
+TAKEN_BACK_LIST = N_(
+    "Something in this list was taken back by the person who shared it, so the list is no "
+    "longer shown here. Ask for it again to see it as it is now."
+)
+
+# --- Consent that stays the member's -------------------------------------------------------
+
+BUTTON_CONSENT_CHANGE = N_("Change how it may be used")
+BUTTON_QUOTE_UNTIL = N_("Set an end date for quotes")
+BUTTON_WHERE_QUOTED = N_("Where it was quoted")
+CONSENT_ASK = N_(
+    "How may it be used from now on? Right now: {consent}.\nYou can change this again any time."
+)
+CONSENT_SAVED = N_("Saved. From now on: {consent}. Thank you.")
+QUOTE_UNTIL_ASK = N_("After which day should it no longer be quoted? Right now: {until}.")
+QUOTE_UNTIL_NONE = N_("no end date")
+QUOTE_UNTIL_DAY = N_("until {day}")
+BUTTON_QUOTE_MONTH = N_("For 1 month")
+BUTTON_QUOTE_QUARTER = N_("For 3 months")
+BUTTON_QUOTE_YEAR = N_("For 1 year")
+BUTTON_QUOTE_NO_END = N_("No end date")
+QUOTE_UNTIL_SAVED = N_("Saved: it may be quoted {until}. You can change this any time.")
+WHERE_QUOTED_NONE = N_("It hasn't been quoted anywhere so far.")
+WHERE_QUOTED = N_("Where it was quoted:\n{lines}")
+WHERE_QUOTED_LINE = N_("• {day}: {place}")
+QUOTED_PLACE_BOARD = N_("in the group's “you said, we did” list")
+CONSENT_NOT_ALLOWED = N_("Sorry, that choice isn't possible for this item. Nothing changed.")
+READ_CONSENT = N_("How it may be used: {consent}")
+READ_QUOTE_UNTIL = N_("May be quoted until {day}")
+
 # --- Help and cancel -------------------------------------------------------------------------
 
 HELP_MEMBER = N_(

@@ -8,13 +8,20 @@ from bot import texts
 from bot.context import ChorusContext
 from bot.services.access import Need, Thing
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
-from bot.services.membership import NAME_MAX, QUIET_CHOICES, NameOutcome, QuietOutcome
+from bot.services.membership import (
+    NAME_MAX,
+    QUIET_CHOICES,
+    LeaveChoice,
+    NameOutcome,
+    QuietOutcome,
+)
 from bot.services.sessions import hours_words
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
+    button_args,
     button_int,
     keyboard,
     names,
@@ -167,7 +174,7 @@ async def leave_command(update: Update, context: ChorusContext) -> None:
     if not groups:
         await respond(update, say(texts.NOT_IN_ANY_GROUP))
     elif len(groups) == 1:
-        await _confirm_leave(update, groups[0].id, groups[0].name)
+        await _confirm_leave(update, context, groups[0].id, groups[0].name)
     else:
         rows = [[(g.name, callbacks.encode(Action.LEAVE_PICK, g.id))] for g in groups]
         await ask_to_choose(update, context, say(texts.LEAVE_PICK), keyboard(rows))
@@ -182,10 +189,27 @@ async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:
     if chosen is None:
         await respond(update, say(texts.STALE_BUTTON))
     else:
-        await _confirm_leave(update, chosen.id, chosen.name)
+        await _confirm_leave(update, context, chosen.id, chosen.name)
 
 
-async def _confirm_leave(update: Update, group_id: int, name: str) -> None:
+async def _confirm_leave(update: Update, context: ChorusContext, group_id: int, name: str) -> None:
+    """With nothing shared there, a plain yes or no; otherwise, what should happen to it."""
+    shared = await context.services.membership.shared_in(sender_id(update), group_id)
+    if shared:
+        choices = (
+            (texts.BUTTON_LEAVE_KEEP_NAMED, LeaveChoice.KEEP_NAMED),
+            (texts.BUTTON_LEAVE_KEEP_ANONYMOUS, LeaveChoice.KEEP_ANONYMOUS),
+            (texts.BUTTON_LEAVE_TAKE_BACK, LeaveChoice.TAKE_BACK),
+        )
+        rows = [
+            [(label(word), callbacks.encode(Action.LEAVE_WITH, group_id, choice.value))]
+            for word, choice in choices
+        ]
+        rows.append([(label(texts.BUTTON_LEAVE_NO), callbacks.encode(Action.LEAVE_NO))])
+        asking = texts.LEAVE_WHAT_SHARED_ONE if shared == 1 else texts.LEAVE_WHAT_SHARED
+        question = say(asking, group=name, count=shared)
+        await ask_to_choose(update, context, question, keyboard(rows))
+        return
     buttons = keyboard(
         [
             [(label(texts.BUTTON_LEAVE_YES), callbacks.encode(Action.LEAVE_YES, group_id))],
@@ -202,6 +226,28 @@ async def leave_yes_tapped(update: Update, context: ChorusContext) -> None:
     if group_id is not None:
         left = await context.services.membership.leave(sender_id(update), group_id)
     await respond(update, say(texts.LEFT, group=left.name) if left else say(texts.STALE_BUTTON))
+
+
+_LEFT_WITH = {
+    LeaveChoice.KEEP_NAMED: texts.LEFT,
+    LeaveChoice.KEEP_ANONYMOUS: texts.LEFT_KEPT_ANONYMOUS,
+    LeaveChoice.TAKE_BACK: texts.LEFT_TAKEN_BACK,
+}
+
+
+async def leave_with_tapped(update: Update, context: ChorusContext) -> None:
+    """Leave the group, keeping what was shared there with or without the name, or taking
+    it all back."""
+    group_id, values = button_int(update), button_args(update)
+    choice = next((c for c in LeaveChoice if len(values) > 1 and values[1] == c.value), None)
+    left = None
+    if group_id is not None and choice is not None:
+        left = await context.services.membership.leave(sender_id(update), group_id, choice)
+    if left is None or choice is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    await respond(update, say(_LEFT_WITH[choice], group=left.name))
+    context.bot_data.worker.kick()
 
 
 async def leave_no_tapped(update: Update, context: ChorusContext) -> None:

@@ -13,6 +13,7 @@ from bot.services.actions import ActionStatus, ActionView, status_words
 from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.steps import button_step
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -27,6 +28,7 @@ from handlers.common import (
     respond,
     send,
     sender_id,
+    tapped_message_id,
 )
 from handlers.inbox import DONE_REPLIES
 
@@ -78,6 +80,10 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
     await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
+    # The card is now the question: it shows the item no more.
+    await context.services.withdrawal.shown(
+        chat_id(update), tapped_message_id(update), [], Shape.CARD, Place.INBOX
+    )
 
 
 @coordinators_only

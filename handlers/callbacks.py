@@ -31,6 +31,10 @@ class Action(enum.StrEnum):
     LEAVE_PICK = "lp"
     LEAVE_YES = "ly"
     LEAVE_NO = "ln"
+    LEAVE_WITH = "lw"
+    MEMBER_REMOVE = "mr"
+    MEMBER_REMOVE_YES = "my"
+    MEMBER_REMOVE_NO = "mx"
     INVITE_PICK = "ip"
     INVITE_RENEW = "ir"
     MEMBERS_PICK = "mp"
@@ -70,6 +74,11 @@ class Action(enum.StrEnum):
     MINE_WITHDRAW = "uw"
     MINE_WITHDRAW_YES = "uy"
     MINE_WITHDRAW_NO = "uz"
+    MINE_CONSENT = "ucc"
+    MINE_CONSENT_SET = "ucs"
+    MINE_QUOTE_UNTIL = "uqu"
+    MINE_QUOTE_SET = "uqs"
+    MINE_QUOTED = "uwq"
     PROMPT_GROUP = "upg"
     PROMPT_END = "upe"
     PROMPT_POST = "upp"
@@ -183,6 +192,10 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.LEAVE_PICK: (N,),
     Action.LEAVE_YES: (N,),
     Action.LEAVE_NO: (),
+    Action.LEAVE_WITH: (N, W),
+    Action.MEMBER_REMOVE: (N, N),
+    Action.MEMBER_REMOVE_YES: (N, N),
+    Action.MEMBER_REMOVE_NO: (),
     Action.INVITE_PICK: (N,),
     Action.INVITE_RENEW: (N,),
     Action.MEMBERS_PICK: (N,),
@@ -220,6 +233,11 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.MINE_WITHDRAW: (W,),
     Action.MINE_WITHDRAW_YES: (W,),
     Action.MINE_WITHDRAW_NO: (),
+    Action.MINE_CONSENT: (W,),
+    Action.MINE_CONSENT_SET: (W, W),
+    Action.MINE_QUOTE_UNTIL: (W,),
+    Action.MINE_QUOTE_SET: (W, W),
+    Action.MINE_QUOTED: (W,),
     Action.PROMPT_GROUP: (N,),
     Action.PROMPT_END: (N,),
     Action.PROMPT_POST: (),

@@ -44,6 +44,12 @@ def chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
+def tapped_message_id(update: Update) -> int | None:
+    """The id of the message whose button was tapped (None for a typed update)."""
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
 def button_args(update: Update) -> list[str]:
     """The arguments carried by the tapped button (empty if malformed)."""
     return callbacks.args(update.callback_query.data if update.callback_query else None)
@@ -82,8 +88,11 @@ def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMa
     )
 
 
-async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer the person: edit the message whose button they tapped, or send a new one."""
+async def respond(
+    update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None
+) -> int | None:
+    """Answer the person: edit the message whose button they tapped, or send a new one.
+    The id of the message that now says it (None if unknown)."""
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -93,22 +102,22 @@ async def respond(update: Update, text: Raw, markup: InlineKeyboardMarkup | None
             plain = message.text or ""
             fits = len(plain) <= CALLBACK_ANSWER_MAX
             await answer_tap(update, plain if fits else label(texts.ALREADY_SHOWN))
-            return
+            return message.message_id
         await answer_tap(update)
         if message is not None and message.is_accessible:
             try:
                 await query.edit_message_text(text, reply_markup=markup)
-                return
+                return message.message_id
             except BadRequest as exc:
                 if "not modified" in exc.message:
-                    return
+                    return message.message_id
                 if "not found" not in exc.message and "can't be edited" not in exc.message:
                     raise
             except NetworkError:
                 # Telegram failed (a 5xx) or did not answer in time: the person gets the
                 # reply as a new message rather than nothing (at worst, it shows twice).
                 pass
-    await send(update, text, markup)
+    return await send(update, text, markup)
 
 
 def _shows(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> bool:
@@ -145,12 +154,14 @@ async def ask_to_choose(
     await context.services.steps.await_button(sender_id(update), update.update_id, replace)
 
 
-async def respond_long(update: Update, text: Raw) -> None:
-    """Like `respond`, but text over Telegram's limit goes on in further messages."""
+async def respond_long(update: Update, text: Raw) -> list[int]:
+    """Like `respond`, but text over Telegram's limit goes on in further messages; the ids
+    of the messages that say it."""
     first, *rest = texts.split_message(text)
-    await respond(update, Raw(first))
+    shown = [await respond(update, Raw(first))]
     for chunk in rest:
-        await send(update, Raw(chunk))
+        shown.append(await send(update, Raw(chunk)))
+    return [message_id for message_id in shown if message_id is not None]
 
 
 async def notice(update: Update, text: str) -> None:
@@ -162,17 +173,23 @@ async def notice(update: Update, text: str) -> None:
     await send(update, Raw(html.escape(text, quote=False)))
 
 
-async def send(update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send a new message to the person's chat, split if longer than Telegram allows."""
+async def send(
+    update: Update, text: Raw, markup: InlineKeyboardMarkup | None = None
+) -> int | None:
+    """Send a new message to the person's chat, split if longer than Telegram allows; the
+    id of the first message sent."""
     chunks = texts.split_message(text)
+    first = None
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         sent = await update.get_bot().send_message(
             chat_id(update), chunk, reply_markup=markup if last else None
         )
+        first = sent.message_id if first is None else first
         recorded = _sent.get()
         if recorded is not None:
             recorded.append(sent.message_id)
+    return first
 
 
 # While set, the ids of the messages `send` sends (to find the answer to a typed text).

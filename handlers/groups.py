@@ -25,6 +25,9 @@ from handlers.common import (
     sender_id,
 )
 
+# Members listed with a Remove button each, at most (a longer list is shown without).
+REMOVE_BUTTONS_MAX = 48
+
 
 @coordinators_only
 async def newgroup_command(update: Update, context: ChorusContext) -> None:
@@ -106,7 +109,58 @@ async def _show_members(update: Update, context: ChorusContext, group_id: int) -
         for number, member in enumerate(view.members, start=1):
             name = member.display_name or say(texts.UNNAMED_MEMBER)
             lines.append(say(texts.MEMBER_LINE, number=number, name=name))
-        await respond_long(update, Raw("\n".join(lines)))
+        text = Raw("\n".join(lines))
+        if len(view.members) > REMOVE_BUTTONS_MAX or len(text) > texts.MAX_MESSAGE - 200:
+            await respond_long(update, text)
+            return
+        buttons = [
+            (
+                label(texts.BUTTON_MEMBER_REMOVE, number=number),
+                callbacks.encode(Action.MEMBER_REMOVE, view.group.id, member.person_id),
+            )
+            for number, member in enumerate(view.members, start=1)
+        ]
+        rows = [buttons[start : start + 4] for start in range(0, len(buttons), 4)]
+        await respond(update, text, keyboard(rows))
+
+
+@coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
+async def member_remove_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask once before removing a member from the group."""
+    group_id, person_id = button_int(update) or 0, button_int(update, 1) or 0
+    found = await context.services.membership.removable(sender_id(update), group_id, person_id)
+    if found is None:
+        await respond(update, say(texts.MEMBER_NOT_THERE))
+        return
+    yes = callbacks.encode(Action.MEMBER_REMOVE_YES, group_id, person_id)
+    rows = [
+        [(label(texts.BUTTON_MEMBER_REMOVE_YES), yes)],
+        [(label(texts.BUTTON_MEMBER_REMOVE_NO), callbacks.encode(Action.MEMBER_REMOVE_NO))],
+    ]
+    name = found.display_name or say(texts.UNNAMED_MEMBER)
+    question = say(texts.MEMBER_REMOVE_CONFIRM, name=name, group=found.group.name)
+    await ask_to_choose(update, context, question, keyboard(rows))
+
+
+@coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
+async def member_remove_yes_tapped(update: Update, context: ChorusContext) -> None:
+    """Remove the member; they are told kindly, with no reason given."""
+    group_id, person_id = button_int(update) or 0, button_int(update, 1) or 0
+    removed = await context.services.membership.remove(sender_id(update), group_id, person_id)
+    if removed is None:
+        await respond(update, say(texts.MEMBER_NOT_THERE))
+        return
+    name = removed.display_name or say(texts.UNNAMED_MEMBER)
+    await respond(update, say(texts.MEMBER_REMOVED, name=name, group=removed.group.name))
+    context.bot_data.worker.kick()
+
+
+@coordinators_only
+async def member_remove_no_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep the member."""
+    await respond(update, say(texts.MEMBER_KEPT))
 
 
 async def _pick_group(

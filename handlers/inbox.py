@@ -14,6 +14,7 @@ from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
 from bot.services.steps import button_step
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -29,6 +30,7 @@ from handlers.common import (
     respond,
     send,
     sender_id,
+    tapped_message_id,
 )
 from storage.loop import InboxFilter
 
@@ -164,6 +166,8 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
         )
     ]
     await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
+    # The card is now the question.
+    await _showing(update, context, tapped_message_id(update), None)
 
 
 @coordinators_only
@@ -255,9 +259,13 @@ async def inbox_media_tapped(update: Update, context: ChorusContext) -> None:
     kind, file_id = media
     await answer_tap(update)
     if kind == "voice":
-        await context.bot.send_voice(chat_id(update), file_id)
+        sent = await context.bot.send_voice(chat_id(update), file_id)
     else:
-        await context.bot.send_photo(chat_id(update), file_id)
+        sent = await context.bot.send_photo(chat_id(update), file_id)
+    # Taken back, the voice note or photo is deleted from this chat.
+    await context.services.withdrawal.shown(
+        chat_id(update), sent.message_id, [_item(update) or 0], Shape.MEDIA, Place.INBOX
+    )
 
 
 @coordinators_only
@@ -300,7 +308,24 @@ async def _show(
     if view is None:
         await respond(update, say(texts.INBOX_NOT_ALLOWED))
         return
-    await respond(update, card_text(view), _card_keys(view))
+    shown = await respond(update, card_text(view), _card_keys(view))
+    await _showing(update, context, shown, view)
+
+
+async def _showing(
+    update: Update,
+    context: ChorusContext,
+    message_id: int | None,
+    view: InboxView | None,
+    item_id: int | None = None,
+) -> None:
+    """Note which item the message now shows (if any), so taking it back reaches it."""
+    card = view.card if view is not None else None
+    items = [card.item.id] if card is not None else []
+    items += [item_id] if item_id else []
+    await context.services.withdrawal.shown(
+        chat_id(update), message_id, items, Shape.CARD, Place.INBOX
+    )
 
 
 def card_text(view: InboxView) -> Raw:
@@ -358,12 +383,20 @@ def _item_text(card: Card) -> Raw:
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
         days=card.waited_days,
-        consent=say(_CONSENT_WORDS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
+        consent=_consent_words(item.consent, item.quote_until),
         status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
         words=words,
     )
     # Marked for coordinators; the marker itself says nothing of who wrote it.
     return Raw(say(texts.SAFETY_MARK) + "\n" + card_text) if item.risk else card_text
+
+
+def _consent_words(consent: str, until: date | None) -> Raw:
+    """How the author lets the item be used now, with the last day it may be quoted."""
+    words = say(_CONSENT_WORDS.get(consent, texts.INBOX_CONSENT_COORDINATORS))
+    if until is None or consent == "coordinators":
+        return words
+    return Raw(words + " · " + say(texts.READ_QUOTE_UNTIL, day=f"{until.day} {until:%B %Y}"))
 
 
 def _card_keys(view: InboxView) -> InlineKeyboardMarkup:
@@ -423,11 +456,12 @@ async def _after(
         await respond(update, say(DONE_REPLIES.get(done, texts.STALE_BUTTON)))
         return
     card = await context.services.inbox.card(sender_id(update), item_id or 0)
-    await respond(update, say(message))
+    await _showing(update, context, await respond(update, say(message)), None)
     if card is not None:
         view = await context.services.inbox.view(sender_id(update), card.group.id)
         if view is not None:
-            await send(update, card_text(view), _card_keys(view))
+            shown = await send(update, card_text(view), _card_keys(view))
+            await _showing(update, context, shown, view)
 
 
 async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]) -> None:
@@ -446,7 +480,8 @@ async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]
         )
         return
     await _begin(update, context, READY_STEP, draft)
-    await send(update, preview.text)
+    # The preview quotes the item's words: taking it back reaches this message too.
+    await _showing(update, context, await send(update, preview.text), None, item_id)
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
@@ -477,7 +512,7 @@ async def _ask(
         await respond(update, say(texts.INBOX_GONE))
         return
     await _begin(update, context, step, {"item": str(card.item.id), **extra})
-    await respond(update, question)
+    await _showing(update, context, await respond(update, question), None)
 
 
 async def _begin(update: Update, context: ChorusContext, step: str, data: dict[str, Any]) -> None:

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from telegram import Update
 
 from bot import texts
 from bot.context import ChorusContext
-from bot.services.sharing import KIND_WORDS, MINE_PAGE, STATUS_WORDS, MineEntry, WithdrawOutcome
+from bot.services.consent import Span
+from bot.services.sharing import (
+    KIND_WORDS,
+    MINE_PAGE,
+    STATUS_WORDS,
+    Consent,
+    MineEntry,
+    WithdrawOutcome,
+)
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -20,6 +31,7 @@ from handlers.common import (
     respond_long,
     send,
     sender_id,
+    tapped_message_id,
 )
 from handlers.share import CONSENT_WORDS
 
@@ -46,16 +58,35 @@ async def mine_read_tapped(update: Update, context: ChorusContext) -> None:
         return
     withdraw = callbacks.encode(Action.MINE_WITHDRAW, entry.reference)
     history = callbacks.encode(Action.HISTORY, entry.item_id)
+    ref = entry.reference
     rows = [
         [(label(texts.BUTTON_WHAT_HAPPENED), history)],
+        [(label(texts.BUTTON_CONSENT_CHANGE), callbacks.encode(Action.MINE_CONSENT, ref))],
+        [(label(texts.BUTTON_QUOTE_UNTIL), callbacks.encode(Action.MINE_QUOTE_UNTIL, ref))],
+        [(label(texts.BUTTON_WHERE_QUOTED), callbacks.encode(Action.MINE_QUOTED, ref))],
         [(label(texts.BUTTON_WITHDRAW_ONE), withdraw)],
     ]
-    await respond_long(update, _full(entry))
+    shown = await respond_long(update, _full(entry))
+    await _showing(update, context, shown, [entry.item_id], Shape.CARD)
+    media = None
     if entry.media_file_id is not None and entry.media_kind == "voice":
-        await context.bot.send_voice(chat_id(update), entry.media_file_id)
+        media = await context.bot.send_voice(chat_id(update), entry.media_file_id)
     elif entry.media_file_id is not None and entry.media_kind == "photo":
-        await context.bot.send_photo(chat_id(update), entry.media_file_id)
+        media = await context.bot.send_photo(chat_id(update), entry.media_file_id)
+    if media is not None:
+        await _showing(update, context, [media.message_id], [entry.item_id], Shape.MEDIA)
     await send(update, say(texts.MINE_READ_ACTIONS), keyboard(rows))
+
+
+async def _showing(
+    update: Update, context: ChorusContext, shown: list[int], items: list[int], shape: Shape
+) -> None:
+    """Note that these messages in the member's own chat show these items' words, so taking
+    one back reaches them too."""
+    for message_id in shown:
+        await context.services.withdrawal.shown(
+            chat_id(update), message_id, items, shape, Place.MINE
+        )
 
 
 async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
@@ -76,6 +107,8 @@ async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
     ]
     question = say(texts.WITHDRAW_CONFIRM, group=entry.group_name, day=_day(entry))
     await ask_to_choose(update, context, question, keyboard(rows))
+    tapped = tapped_message_id(update)  # the list is now the question
+    await _showing(update, context, [tapped] if tapped else [], [], Shape.LIST)
 
 
 async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> None:
@@ -92,6 +125,111 @@ async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> No
 async def mine_withdraw_no_tapped(update: Update, context: ChorusContext) -> None:
     """Keep the item."""
     await respond(update, say(texts.WITHDRAW_KEPT))
+
+
+_CONSENT_BUTTONS = {
+    Consent.COORDINATORS: texts.BUTTON_CONSENT_COORDINATORS,
+    Consent.QUOTE_ANONYMOUS: texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
+    Consent.QUOTE_NAMED: texts.BUTTON_CONSENT_QUOTE_NAMED,
+}
+_SPAN_BUTTONS = (
+    (texts.BUTTON_QUOTE_MONTH, Span.MONTH),
+    (texts.BUTTON_QUOTE_QUARTER, Span.QUARTER),
+    (texts.BUTTON_QUOTE_YEAR, Span.YEAR),
+    (texts.BUTTON_QUOTE_NO_END, Span.NO_END),
+)
+_PLACE_WORDS = {Place.BOARD: texts.QUOTED_PLACE_BOARD}
+
+
+async def mine_consent_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer the ways the item may be used, to narrow or widen it."""
+    view = await context.services.consent.view(sender_id(update), _reference(update))
+    if view is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+        return
+    rows = [
+        [
+            (
+                label(_CONSENT_BUTTONS[choice]),
+                callbacks.encode(Action.MINE_CONSENT_SET, view.reference, choice.value),
+            )
+        ]
+        for choice in view.choices
+    ]
+    question = say(texts.CONSENT_ASK, consent=say(CONSENT_WORDS[view.consent]))
+    await ask_to_choose(update, context, question, keyboard(rows))
+
+
+async def mine_consent_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save how the item may be used from now on."""
+    values = button_args(update)
+    chosen = values[1] if len(values) > 1 else ""
+    view = await context.services.consent.change(sender_id(update), _reference(update), chosen)
+    if view is None:
+        await respond(update, say(texts.CONSENT_NOT_ALLOWED))
+        return
+    await respond(update, say(texts.CONSENT_SAVED, consent=say(CONSENT_WORDS[view.consent])))
+
+
+async def mine_quote_until_tapped(update: Update, context: ChorusContext) -> None:
+    """Offer how long the item may go on being quoted."""
+    view = await context.services.consent.view(sender_id(update), _reference(update))
+    if view is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+        return
+    rows = [
+        [(label(word), callbacks.encode(Action.MINE_QUOTE_SET, view.reference, span.value))]
+        for word, span in _SPAN_BUTTONS
+    ]
+    question = say(texts.QUOTE_UNTIL_ASK, until=_until(view.quote_until))
+    await ask_to_choose(update, context, question, keyboard(rows))
+
+
+async def mine_quote_set_tapped(update: Update, context: ChorusContext) -> None:
+    """Save the last day the item may be quoted."""
+    values = button_args(update)
+    span = values[1] if len(values) > 1 else ""
+    view = await context.services.consent.quote_for(sender_id(update), _reference(update), span)
+    if view is None:
+        await respond(update, say(texts.CONSENT_NOT_ALLOWED))
+        return
+    await respond(update, say(texts.QUOTE_UNTIL_SAVED, until=_until(view.quote_until)))
+
+
+async def mine_quoted_tapped(update: Update, context: ChorusContext) -> None:
+    """Show the days and places the item was quoted."""
+    quoted = await context.services.consent.where_quoted(sender_id(update), _reference(update))
+    if quoted is None:
+        await respond(update, say(texts.ITEM_NOT_FOUND))
+    elif not quoted:
+        await respond(update, say(texts.WHERE_QUOTED_NONE))
+    else:
+        lines = [
+            say(
+                texts.WHERE_QUOTED_LINE,
+                day=q.on.strftime("%-d %B %Y"),
+                place=say(_PLACE_WORDS.get(q.place, texts.QUOTED_PLACE_BOARD)),
+            )
+            for q in quoted
+        ]
+        await respond(update, say(texts.WHERE_QUOTED, lines=Raw("\n".join(lines))))
+
+
+def _consent(entry: MineEntry) -> Raw:
+    words = say(CONSENT_WORDS[entry.consent])
+    if entry.quote_until is None or entry.consent is Consent.COORDINATORS:
+        return words
+    return Raw(words + ", " + say(texts.QUOTE_UNTIL_DAY, day=_long_day(entry.quote_until)))
+
+
+def _long_day(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
+def _until(day: date | None) -> str:
+    if day is None:
+        return label(texts.QUOTE_UNTIL_NONE)
+    return label(texts.QUOTE_UNTIL_DAY, day=day.strftime("%-d %B %Y"))
 
 
 async def _page(update: Update, context: ChorusContext, offset: int) -> None:
@@ -115,7 +253,10 @@ async def _page(update: Update, context: ChorusContext, offset: int) -> None:
         older = callbacks.encode(Action.MINE_PAGE, view.offset + MINE_PAGE)
         rows.append([(label(texts.BUTTON_OLDER), older)])
     lines = Raw("\n\n".join(_line(number, entry) for number, entry in numbered))
-    await respond(update, say(texts.MINE_HEADER, total=view.total, lines=lines), keyboard(rows))
+    text = say(texts.MINE_HEADER, total=view.total, lines=lines)
+    shown = await respond(update, text, keyboard(rows))
+    items = [entry.item_id for entry in view.entries]
+    await _showing(update, context, [shown] if shown else [], items, Shape.LIST)
 
 
 def _line(number: int, entry: MineEntry) -> str:
@@ -164,7 +305,7 @@ def _full(entry: MineEntry) -> Raw:
         day=_day(entry),
         anonymous=say(texts.MINE_ANONYMOUS) if not entry.named else "",
         status=say(STATUS_WORDS.get(entry.status, texts.STATUS_RECEIVED)),
-        consent=say(CONSENT_WORDS[entry.consent]),
+        consent=_consent(entry),
         reference=entry.reference,
         content=_content(entry),
     )

@@ -10,6 +10,7 @@ from bot.context import ChorusContext
 from bot.services.access import Need, Thing
 from bot.services.roles import ObserverOutcome
 from bot.services.sharing import KIND_WORDS, STATUS_WORDS, ReaderItem
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -136,7 +137,19 @@ async def _read(update: Update, context: ChorusContext, group_id: int) -> None:
     text = say(
         texts.READ_HEADER, group=group.name, count=len(items), lines=Raw("\n\n".join(lines))
     )
-    await respond_long(update, text)
+    ids = [item.item_id for item in items]
+    for message_id in await respond_long(update, text):
+        await context.services.withdrawal.shown(
+            chat_id(update), message_id, ids, Shape.LIST, Place.READ
+        )
+
+
+# How an item may be used, as a coordinator or observer reads it.
+CONSENT_FOR_READERS = {
+    "coordinators": texts.INBOX_CONSENT_COORDINATORS,
+    "quote_anonymous": texts.INBOX_CONSENT_QUOTE_ANONYMOUS,
+    "quote_named": texts.INBOX_CONSENT_QUOTE_NAMED,
+}
 
 
 def _line(item: ReaderItem) -> str:
@@ -156,6 +169,14 @@ def _line(item: ReaderItem) -> str:
         parts.append(say(texts.PREVIEW_WORDS, words=item.words))
     if item.risk:  # marked, with nothing of who wrote it
         parts.append(say(texts.SAFETY_MARK))
+    consent = say(
+        texts.READ_CONSENT,
+        consent=say(CONSENT_FOR_READERS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
+    )
+    if item.quote_until is not None and item.consent != "coordinators":
+        until = say(texts.READ_QUOTE_UNTIL, day=item.quote_until.strftime("%-d %B %Y"))
+        consent = Raw(consent + " · " + until)
+    parts.append(Raw("\n" + consent))
     return say(
         texts.READ_LINE,
         day=item.given_on.strftime("%-d %B %Y"),

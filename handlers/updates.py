@@ -10,6 +10,7 @@ from bot.context import ChorusContext
 from bot.services.access import Need, Thing
 from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
 from bot.services.inbox import item_arg
+from bot.services.withdrawal import Place, Shape
 from bot.texts import Raw, label, say
 from handlers import callbacks
 from handlers.callbacks import Action
@@ -17,12 +18,14 @@ from handlers.common import (
     ask_to_choose,
     button_args,
     button_int,
+    chat_id,
     coordinators_only,
     keyboard,
     names,
     respond,
     respond_long,
     sender_id,
+    tapped_message_id,
 )
 from handlers.common import send as send_message
 from storage.loop import DigestPreference
@@ -58,6 +61,10 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
     yes = (label(texts.BUTTON_BOARD_YES), callbacks.encode(Action.UPDATES_CONFIRM, group_id))
     await ask_to_choose(
         update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
+    )
+    # The list this button was under is now the question: it shows no one's words.
+    await context.services.withdrawal.shown(
+        chat_id(update), tapped_message_id(update), [], Shape.LIST, Place.BOARD
     )
 
 
@@ -104,9 +111,15 @@ async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
         send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.UPDATES_SEND, group_id))
         keys = keyboard([[send]])
     if len(board.text) <= texts.MAX_MESSAGE - 200:
-        await respond(update, board.text, keys)
+        shown = [await respond(update, board.text, keys)]
+    else:
+        shown = list(await respond_long(update, board.text))
+    for message_id in shown:
+        await context.services.withdrawal.shown(
+            chat_id(update), message_id, board.items, Shape.LIST, Place.BOARD
+        )
+    if len(board.text) <= texts.MAX_MESSAGE - 200:
         return
-    await respond_long(update, board.text)
     if keys is not None:
         await send_message(update, say(texts.BOARD_SEND_NOTE), keys)
 

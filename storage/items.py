@@ -63,6 +63,8 @@ class ItemRow:
     visible_at: datetime
     withdrawn_on: date | None
     risk: bool
+    # The last local day it may be quoted; None: no end.
+    quote_until: date | None = None
 
 
 class ItemsRepo:
@@ -128,6 +130,69 @@ class ItemsRepo:
             )
         )
         return bool(result.rowcount)
+
+    async def set_consent(self, item_id: int, consent: str, quote_until: date | None) -> bool:
+        """Change how an item may be used, and until when it may be quoted."""
+        i = schema.item
+        result = await self._conn.execute(
+            update(i)
+            .where(i.c.id == item_id, i.c.withdrawn_on.is_(None))
+            .values(consent=consent, quote_until=quote_until)
+        )
+        return bool(result.rowcount)
+
+    async def in_group_by(self, group_id: int, person_id: int, pseudonym: str) -> list[ItemRow]:
+        """A member's items in one group (named or under their pseudonym), not taken back."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i).where(
+                i.c.group_id == group_id,
+                self._authored(person_id, pseudonym),
+                i.c.withdrawn_on.is_(None),
+            )
+        )
+        return [ItemRow(**row._mapping) for row in rows]
+
+    async def make_anonymous(
+        self, item_id: int, pseudonym: str, return_address: str, visible_at: datetime
+    ) -> bool:
+        """A named item kept without its author's name: no person, the keyed pseudonym and
+        sealed return address instead, and no time finer than its batch; "with my name"
+        consent becomes "without"."""
+        i = schema.item
+        result = await self._conn.execute(
+            update(i)
+            .where(i.c.id == item_id, i.c.person_id.is_not(None))
+            .values(
+                person_id=None,
+                pseudonym=pseudonym,
+                return_address=return_address,
+                visible_at=visible_at,
+            )
+        )
+        if not result.rowcount:
+            return False
+        await self._conn.execute(
+            update(i)
+            .where(i.c.id == item_id, i.c.consent == "quote_named")
+            .values(consent="quote_anonymous")
+        )
+        # Updates and conversations about it find its author the anonymous way from now on;
+        # those already sent to them by name are forgotten (their keys named the author's
+        # messages).
+        cu, c = schema.contributor_update, schema.conversation
+        await self._conn.execute(
+            delete(cu).where(cu.c.item_id == item_id, cu.c.state != "pending")
+        )
+        await self._conn.execute(
+            update(cu).where(cu.c.item_id == item_id).values(person_id=None, pseudonym=pseudonym)
+        )
+        await self._conn.execute(
+            update(c)
+            .where(c.c.item_id == item_id)
+            .values(person_id=None, pseudonym=pseudonym, return_address=return_address)
+        )
+        return True
 
     async def linked_to_action(self, item_id: int) -> bool:
         """True if coordinators gathered the item into an action."""

@@ -60,6 +60,8 @@ class LoopItem:
 
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
+    # The last day its author lets it be quoted; None: no end.
+    quote_until: date | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -186,6 +188,9 @@ class OutcomeEntry:
     consent: str
     author_name: str | None
     given_on: date
+    item_id: int = 0
+    # The last day the item may be quoted; None: no end.
+    quote_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,7 @@ _ITEM_COLUMNS = (
     "visible_at",
     "withdrawn_on",
     "risk",
+    "quote_until",
 )
 
 
@@ -470,6 +476,8 @@ class LoopRepo:
                 i.c.consent,
                 p.c.display_name.label("author_name"),
                 i.c.given_on,
+                i.c.id.label("item_id"),
+                i.c.quote_until,
             )
             .select_from(e.join(i, i.c.id == e.c.item_id).outerjoin(p, p.c.id == i.c.person_id))
             .where(e.c.kind == "outcome", i.c.group_id == group_id, i.c.withdrawn_on.is_(None))

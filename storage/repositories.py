@@ -15,6 +15,7 @@ from sqlalchemy.sql.dml import Insert
 
 from storage import schema
 from storage.conversations import ConversationsRepo
+from storage.copies import CopiesRepo
 from storage.items import (
     ItemsRepo,
     LeadsRepo,
@@ -1070,3 +1071,5 @@ class Tx:
         self.updates = UpdatesRepo(conn)
         self.sessions = SessionsRepo(conn)
         self.conversations = ConversationsRepo(conn)
+        # Where each item's words went (storage/copies.py)
+        self.copies = CopiesRepo(conn)

@@ -12,6 +12,7 @@ from bot.crypto import Sealer
 from bot.services.access import Access
 from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
+from bot.services.consent import ItemConsent
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.conversations import Conversations
 from bot.services.groups import Groups
@@ -26,6 +27,7 @@ from bot.services.safety import TAKE_WITHIN, Safety
 from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing
 from bot.services.steps import Steps
+from bot.services.withdrawal import Withdrawal
 from bot.services.you_said import YouSaid
 from bot.settings import DEFAULT_HELPLINES
 from storage.database import Storage
@@ -61,6 +63,9 @@ class Services:
     conversations: Conversations
     # Data rights (J7): /mydata, /forgetme, retention.
     rights: Rights
+    # Where items' words went (so taking one back reaches every copy), and consent changes.
+    withdrawal: Withdrawal
+    consent: ItemConsent
 
     @classmethod
     def build(
@@ -90,7 +95,7 @@ class Services:
             sealer=sealer,
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
-            membership=Membership(storage, clock, admin_ids, sessions, zone),
+            membership=Membership(storage, clock, admin_ids, sessions, zone, sealer, sharing),
             steps=Steps(storage, clock),
             broadcasts=Broadcasts(storage, clock, admin_ids),
             safety=safety,
@@ -100,10 +105,12 @@ class Services:
             inbox=inbox,
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
-            you_said=YouSaid(storage, clock, admin_ids, sealer),
+            you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
             conversations=conversations,
             rights=Rights(storage, clock, sealer, zone, retention or Retention()),
+            withdrawal=Withdrawal(storage, clock, sealer, zone),
+            consent=ItemConsent(storage, clock, sealer, zone),
         )

@@ -29,6 +29,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     seal_payload,
 )
+from bot.services.withdrawal import Place, Shape, note_queued
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import DigestPreference, LoopItem, PendingNew, PendingRow, Recipient
@@ -272,6 +273,15 @@ class ContributorUpdates:
                 queued += ids
             messages = await self._answerable(tx, messages, live)
             await tx.outbox.enqueue(messages, now)
+            # Each quotes its items' words: taking one back reaches the message too.
+            keys = {message.dedupe_key for message in messages}
+            today = now.astimezone(zone).date()
+            for rows in live.values():
+                key = f"u{rows[0].id}"
+                if key in keys:
+                    shape = Shape.CARD if len(rows) == 1 else Shape.LIST
+                    items = [r.item_id for r in rows]
+                    await note_queued(tx, items, [key], shape, Place.UPDATE, today)
             await tx.updates.mark(queued, "queued", now)
             await tx.updates.mark(dropped, "dropped", now)
             await tx.updates.reschedule(later)
@@ -304,7 +314,7 @@ class ContributorUpdates:
                 buttons = [row for c in chosen if c for row in member_buttons(c)]
                 hint = await conversation_hint(tx, chosen[0] or "")
                 text = Raw(payload.text + "\n\n" + hint) if hint else payload.text
-                sealed = seal_payload(self._sealer, Payload(text, buttons))
+                sealed = seal_payload(self._sealer, Payload(text, buttons, copies=True))
                 message = replace(message, payload=sealed)
             answerable.append(message)
         return answerable
@@ -381,7 +391,7 @@ class ContributorUpdates:
             kind=KIND,
             person_id=reach.person_id,
             return_address=reach.return_address,
-            payload=seal_payload(self._sealer, Payload(text=text)),
+            payload=seal_payload(self._sealer, Payload(text=text, copies=True)),
             due_at=now,
         )
 

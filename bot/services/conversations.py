@@ -25,6 +25,7 @@ from bot.services.nudges import kind_words
 from bot.services.roles import may_manage
 from bot.services.safety import suggests_risk, writer_pseudonym
 from bot.services.steps import button_step
+from bot.services.withdrawal import Place, Shape, note_queued
 from bot.texts import Raw, label, say
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
@@ -531,10 +532,12 @@ class Conversations:
             recipients = [found.staff_id] if found.staff_id is not None else []
             if not recipients:
                 recipients = [lead.person_id for lead in await tx.leads.all()]
-        else:
+        item = None
+        if found.kind != "alert":
             item = await tx.loop.item(found.item_id or 0)
             recipients = await tx.observers.coordinator_ids(item.group_id) if item else []
-        payload = seal_payload(self._sealer, Payload(body, buttons))
+        # About an item: taking it back reaches these messages too.
+        payload = seal_payload(self._sealer, Payload(body, buttons, copies=item is not None))
         await tx.outbox.enqueue(
             [
                 OutboxNew(
@@ -549,6 +552,9 @@ class Conversations:
             ],
             now,
         )
+        if item is not None:
+            keys = [f"{key}:{person_id}" for person_id in recipients]
+            await note_queued(tx, [item.id], keys, Shape.CARD, Place.INBOX, now.date())
 
     async def _behind(self, tx: Tx, return_address: str, now: datetime) -> PersonRow | None:
         """The person a return address reaches, known to Chorus from now on so messages can

@@ -42,6 +42,10 @@ class Payload:
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     document: tuple[str, str] | None = None
     edit: int | None = None
+    # With `edit`: delete that message instead (a voice note or photo taken back).
+    delete: bool = False
+    # It shows items' words: the worker records where it went, so taking one back reaches it.
+    copies: bool = False
 
     def dumps(self) -> str:
         """As stored in the outbox."""
@@ -50,6 +54,10 @@ class Payload:
             data["document"] = list(self.document)
         if self.edit is not None:
             data["edit"] = self.edit
+        if self.delete:
+            data["delete"] = True
+        if self.copies:
+            data["copies"] = True
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -60,7 +68,14 @@ class Payload:
         document = data.get("document")
         attached = (str(document[0]), str(document[1])) if document else None
         edit = data.get("edit")
-        return cls(str(data["text"]), buttons, attached, int(edit) if edit else None)
+        return cls(
+            str(data["text"]),
+            buttons,
+            attached,
+            int(edit) if edit else None,
+            delete=bool(data.get("delete")),
+            copies=bool(data.get("copies")),
+        )
 
 
 # Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was

@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from bot import texts
 from bot.clock import Clock
+from bot.crypto import Sealer
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.quiet_hours import QUIET_STEP, read_quiet_hours
 from bot.services.rights import CONSENT_WORDING
-from bot.services.roles import NAME_STEP, Role, role_in
+from bot.services.roles import NAME_STEP, Role, may_manage, role_in
 from bot.services.sessions import Sessions
+from bot.services.sharing import Sharing, held_items, next_batch
 from bot.services.text_rules import clean_name
+from bot.texts import say
 from storage.database import Storage
-from storage.repositories import GroupRow, StepRow
+from storage.items import ItemRow
+from storage.repositories import GroupRow, OutboxNew, PersonRow, StepRow, Tx
 from storage.rights import RightsRepo
 
 NAME_MAX = 40
+# Told to a member whose place in a group a coordinator ended.
+REMOVED_KIND = "removed"
+
+
+class LeaveChoice(enum.StrEnum):
+    """What happens to what a member shared in a group they leave."""
+
+    KEEP_NAMED = "named"
+    KEEP_ANONYMOUS = "anon"
+    TAKE_BACK = "back"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A member a coordinator removed (or asked about removing) from a group."""
+
+    group: GroupRow
+    person_id: int
+    display_name: str | None
 
 
 class JoinOutcome(enum.Enum):
@@ -94,6 +120,8 @@ class Membership:
         admin_ids: frozenset[int],
         sessions: Sessions,
         zone: ZoneInfo,
+        sealer: Sealer | None = None,
+        sharing: Sharing | None = None,
     ) -> None:
         self._storage = storage
         self._clock = clock
@@ -101,6 +129,9 @@ class Membership:
         # Someone who joins is invited to the group's sessions still to come.
         self._sessions = sessions
         self._zone = zone
+        # Leaving can keep what was shared without a name, or take it back.
+        self._sealer = sealer
+        self._sharing = sharing
 
     async def group_for_code(self, code: str) -> GroupRow | None:
         """The group an invite code opens; looking stores nothing about anyone."""
@@ -220,8 +251,20 @@ class Membership:
             person = await tx.people.by_telegram_id(telegram_id)
             return [] if person is None else await tx.groups.of_member(person.id)
 
-    async def leave(self, telegram_id: int, group_id: int) -> GroupRow | None:
-        """Leave the group; the group left, or None if the person was not in it."""
+    async def shared_in(self, telegram_id: int, group_id: int) -> int:
+        """How many things the member shared in the group that are still there."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return 0
+            return len(await self._shared(tx, person, telegram_id, group_id))
+
+    async def leave(
+        self, telegram_id: int, group_id: int, choice: LeaveChoice = LeaveChoice.KEEP_NAMED
+    ) -> GroupRow | None:
+        """Leave the group, doing with what they shared there as they chose; the group left,
+        or None if the person was not in it."""
+        now = self._clock.now()
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             group = await tx.groups.get(group_id)
@@ -229,8 +272,85 @@ class Membership:
                 return None
             if not await tx.groups.remove_member(group_id, person.id):
                 return None
-            await tx.groups.record_departure(group_id, person.id, self._clock.now())
+            await tx.groups.record_departure(group_id, person.id, now)
+            shared = await self._shared(tx, person, telegram_id, group_id)
+            if choice is LeaveChoice.TAKE_BACK and self._sharing is not None:
+                for item in shared:
+                    await self._sharing.take_back_item(tx, item, now)
+            elif choice is LeaveChoice.KEEP_ANONYMOUS:
+                await self._unname(tx, person, telegram_id, shared)
+        if choice is LeaveChoice.KEEP_ANONYMOUS:
+            # The log held the item with the name and without: emptied, it holds neither.
+            await self._storage.checkpoint()
         return group
+
+    async def _shared(
+        self, tx: Tx, person: PersonRow, telegram_id: int, group_id: int
+    ) -> list[ItemRow]:
+        """The member's items in a group, with or without their name, held ones too."""
+        if self._sealer is None:
+            return []
+        pseudonym = self._sealer.pseudonym(telegram_id)
+        held = [
+            ItemRow(**vars(item), status="received", outcome=None, withdrawn_on=None)
+            for item in await held_items(tx, self._sealer, pseudonym)
+            if item.group_id == group_id
+        ]
+        return held + await tx.items.in_group_by(group_id, person.id, pseudonym)
+
+    async def _unname(
+        self, tx: Tx, person: PersonRow, telegram_id: int, items: list[ItemRow]
+    ) -> None:
+        """Keep the member's named items without their name, like any anonymous item: no
+        person, the keyed pseudonym, the chat sealed afresh for each, the batch time only."""
+        assert self._sealer is not None
+        pseudonym = self._sealer.pseudonym(telegram_id)
+        for item in items:
+            if item.person_id != person.id:
+                continue
+            day = datetime.combine(item.given_on, time(0), self._zone).astimezone(UTC)
+            address = self._sealer.seal(str(person.chat_id), RETURN_ADDRESS_PURPOSE)
+            visible = next_batch(day, self._zone)
+            await tx.items.make_anonymous(item.id, pseudonym, address, visible)
+            # Which messages to them by name carried it would point back to them.
+            await tx.copies.forget_queued(item.id)
+
+    async def removable(self, telegram_id: int, group_id: int, person_id: int) -> Removal | None:
+        """The member a coordinator may remove from their group; None if not allowed, or
+        the person is not in it."""
+        async with self._storage.read() as tx:
+            return await self._removable(tx, telegram_id, group_id, person_id)
+
+    async def remove(self, telegram_id: int, group_id: int, person_id: int) -> Removal | None:
+        """A coordinator ends a member's place in a group: they are told kindly (no reason
+        is sent); what they shared stays as it was. None if not allowed or not a member."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            removal = await self._removable(tx, telegram_id, group_id, person_id)
+            if removal is None or not await tx.groups.remove_member(group_id, person_id):
+                return None
+            await tx.groups.record_departure(group_id, person_id, now)
+            text = say(texts.REMOVED_FROM_GROUP, group=removal.group.name)
+            told = OutboxNew(
+                dedupe_key=f"rm{group_id}:{person_id}:{now:%Y%m%d%H%M%S}",
+                kind=REMOVED_KIND,
+                person_id=person_id,
+                payload=Payload(text).dumps(),
+                due_at=now,
+            )
+            await tx.outbox.enqueue([told], now)
+        return removal
+
+    async def _removable(
+        self, tx: Tx, telegram_id: int, group_id: int, person_id: int
+    ) -> Removal | None:
+        if not await may_manage(tx, telegram_id, group_id, self._admins):
+            return None
+        group = await tx.groups.get(group_id)
+        person = await tx.people.get(person_id)
+        if group is None or person is None or not await tx.groups.is_member(group_id, person_id):
+            return None
+        return Removal(group, person.id, person.display_name)
 
     async def current_step(self, telegram_id: int) -> StepRow | None:
         """The typed answer the bot is waiting for from this person, if any."""

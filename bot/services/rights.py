@@ -31,6 +31,7 @@ from bot.services.sharing import (
     open_held,
     seal_held,
 )
+from bot.services.withdrawal import erase_copies
 from storage.database import Storage
 from storage.repositories import PersonRow, StepRow, Tx
 from storage.rights import RightsRepo
@@ -449,12 +450,13 @@ class Rights:
 
     async def _erase(self, person: PersonRow, keep_anonymous: bool) -> ForgetResult:
         pseudonym = self._sealer.pseudonym(person.telegram_id)
+        now = self._clock.now()
         named = deleted = kept = 0
         while True:
             async with self._storage.transaction() as tx:
                 rights = RightsRepo(tx.conn)
                 ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
-                await withdraw_items(tx, [(item_id, None) for item_id in ids])
+                await withdraw_items(tx, [(item_id, None) for item_id in ids], now)
             named += len(ids)
             if len(ids) < ERASE_CHUNK:
                 break
@@ -463,7 +465,7 @@ class Rights:
                 rights = RightsRepo(tx.conn)
                 found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
                 ids = [item_id for item_id, _ in found]
-                await withdraw_items(tx, found, keep_unlinked=keep_anonymous)
+                await withdraw_items(tx, found, now, keep_unlinked=keep_anonymous)
             if keep_anonymous:
                 kept += len(ids)
             else:
@@ -563,16 +565,20 @@ class Rights:
 
 
 async def withdraw_items(
-    tx: Tx, items: Sequence[tuple[int, str | None]], *, keep_unlinked: bool = False
+    tx: Tx, items: Sequence[tuple[int, str | None]], now: datetime, *, keep_unlinked: bool = False
 ) -> None:
     """Take items back for good, in the caller's transaction: each is (id, sealed return
     address or None). Messages to their return addresses, waiting or sent, are deleted; so
     are the updates waiting for their author and the conversations about them. The items
     themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
     kept for the group with the pseudonym and return address erased (no way back to the
-    author). Messages already delivered in Telegram chats are not touched here."""
+    author). Deleted items are taken back from every copy first (`erase_copies`): messages
+    already delivered in coordinators' chats are edited or deleted through the outbox."""
     rights = RightsRepo(tx.conn)
     ids = [item_id for item_id, _ in items]
+    if not keep_unlinked:
+        for item_id, address in items:
+            await erase_copies(tx, item_id, address, now)
     await rights.delete_messages_to([address for _, address in items if address])
     if keep_unlinked:
         await rights.unlink_items(ids)

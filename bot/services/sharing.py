@@ -28,6 +28,7 @@ from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
 from bot.services.text_rules import has_visible
+from bot.services.withdrawal import take_back
 from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
@@ -295,6 +296,8 @@ class MineEntry:
     media_file_id: str | None = None
     # The item's own (random) id, for the button that shows its history to its author.
     item_id: int = 0
+    # The last day it may be quoted, if its author set one.
+    quote_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,10 @@ class ReaderItem:
     anonymous: bool
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
+    item_id: int = 0
+    # How its author lets it be used now, and the last day it may be quoted.
+    consent: str = "coordinators"
+    quote_until: date | None = None
 
 
 class Sharing:
@@ -679,22 +686,15 @@ class Sharing:
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             item = await self._own(tx, telegram_id, reference)
-            if item is not None and await tx.items.drop_held(item.id):
-                # Still held: no coordinator has seen it, and nothing of it is left.
-                return WithdrawResult(WithdrawOutcome.WITHDRAWN)
-            if item is None or not await tx.items.withdraw(item.id, self._today()):
-                return WithdrawResult(WithdrawOutcome.UNKNOWN)
-            # No more updates about it: neither those waiting to be gathered nor those queued.
-            await tx.updates.drop_for_item(item.id, now)
-            if item.return_address is not None:
-                await tx.items.cancel_updates(item.return_address)
-            # Updates about it still waiting for the author's rhythm go no further.
-            await tx.updates.drop_for_item(item.id, now)
-            # Its conversation goes too: the words both ways, and the way back to the author.
-            await tx.conversations.forget_item(item.id)
-            told = False
-            if await was_used(tx, item):
-                told = await self._tell_withdrawn(tx, item, now)
+            result = None if item is None else await self.take_back_item(tx, item, now)
+        return result or WithdrawResult(WithdrawOutcome.UNKNOWN)
+
+    async def take_back_item(self, tx: Tx, item: ItemRow, now: datetime) -> WithdrawResult | None:
+        """Take one of a member's items back everywhere (`take_back`), telling the
+        coordinators if they had used it; None if it was taken back already."""
+        if await take_back(tx, item, self._today(), now) is None:
+            return None
+        told = await was_used(tx, item) and await self._tell_withdrawn(tx, item, now)
         return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
 
     # --- the daily batch ------------------------------------------------------------------------
@@ -773,6 +773,9 @@ class Sharing:
                         author=author,
                         anonymous=row.person_id is None,
                         risk=row.risk,
+                        item_id=row.id,
+                        consent=row.consent,
+                        quote_until=row.quote_until,
                     )
                 )
         return group, shown
@@ -1066,6 +1069,7 @@ class Sharing:
             consent=Consent(row.consent),
             media_file_id=self._open(row.media_file_id, MEDIA_PURPOSE),
             item_id=row.id,
+            quote_until=row.quote_until,
         )
 
     async def _tell_withdrawn(self, tx: Tx, item: ItemRow, now: datetime) -> bool:

@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
 from bot.services.actions import status_words
+from bot.services.consent import may_quote
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import Payload, seal_payload
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
+from bot.services.withdrawal import Place, Shape, note_queued
 from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
 from storage.repositories import GroupRow, OutboxNew, Tx
 
 BOARD_SIZE = 10
+_LONDON = ZoneInfo("Europe/London")
 QUOTE_MAX = 120
 KIND = "you_said"
 QUOTABLE = ("quote_anonymous", "quote_named")
@@ -47,6 +51,8 @@ class Board:
     text: Raw
     empty: bool
     may_send: bool
+    # The items it quotes (so taking one back reaches the messages that show it).
+    items: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,12 +85,18 @@ class YouSaid:
     """The board of outcomes, sending it to a group, and each author's item history."""
 
     def __init__(
-        self, storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer
+        self,
+        storage: Storage,
+        clock: Clock,
+        admin_ids: frozenset[int],
+        sealer: Sealer,
+        zone: ZoneInfo = _LONDON,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._admins = admin_ids
         self._sealer = sealer
+        self._zone = zone
 
     async def groups(self, telegram_id: int) -> list[GroupRow]:
         """The groups whose board this person may read."""
@@ -106,9 +118,9 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await self._may_read(tx, telegram_id, group_id):
                 return None
-            text, empty = await self._text(tx, group)
+            text, empty, quoted = await self._text(tx, group)
             may_send = await may_manage(tx, telegram_id, group_id, self._admins)
-        return Board(group, text, empty, may_send)
+        return Board(group, text, empty, may_send, tuple(quoted))
 
     async def send_to_group(self, telegram_id: int, group_id: int) -> BoardSent | None:
         """Send the board to every member who can get messages; None if not allowed. It
@@ -122,10 +134,10 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
-            text, empty = await self._text(tx, group)
+            text, empty, quoted = await self._text(tx, group)
             if empty:
                 return BoardSent(0, empty=True)
-            payload = seal_payload(self._sealer, Payload(text=text))
+            payload = seal_payload(self._sealer, Payload(text=text, copies=bool(quoted)))
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group_id])
@@ -148,6 +160,8 @@ class YouSaid:
                 ],
                 now,
             )
+            keys_sent = [keys[p.person_id] for p in fresh]
+            await note_queued(tx, quoted, keys_sent, Shape.LIST, Place.BOARD, self._today())
         return BoardSent(len(fresh), sent_before=bool(before))
 
     async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
@@ -203,10 +217,16 @@ class YouSaid:
             group_id, person.id
         )
 
-    async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
-        lines = []
+    def _today(self) -> date:
+        return self._clock.now().astimezone(self._zone).date()
+
+    async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool, list[int]]:
+        lines, quoted = [], []
+        today = self._today()
         for entry in await tx.loop.outcomes(group.id, BOARD_SIZE * 3):
             if entry.consent not in QUOTABLE or entry.body is None:
+                continue
+            if not may_quote(entry.consent, entry.quote_until, today):
                 continue
             words = self._open(entry.body, BODY_PURPOSE)
             did = self._open(entry.text, EVENT_PURPOSE)
@@ -221,6 +241,7 @@ class YouSaid:
             template = _OUTCOME_WORDS.get(entry.outcome or "", texts.BOARD_CHANGED)
             due = day_words(entry.due_on) if entry.due_on else ""
             lines.append(say(texts.BOARD_ENTRY, said=said, did=say(template, text=did, date=due)))
+            quoted.append(entry.item_id)
             if len(lines) >= BOARD_SIZE:
                 break
         work = []
@@ -232,13 +253,13 @@ class YouSaid:
                 news = say(texts.BOARD_ACTION_TEXT, text=text)
             work.append(say(texts.BOARD_ACTION, title=action.title, news=news))
         if not lines and not work:
-            return say(texts.BOARD_EMPTY, group=group.name), True
+            return say(texts.BOARD_EMPTY, group=group.name), True, []
         sections: list[str] = [say(texts.BOARD_HEADER, group=group.name)]
         if lines:
             sections.append("\n\n".join(lines))
         if work:
             sections.append(say(texts.BOARD_WORK) + "\n" + "\n".join(work))
-        return Raw("\n\n".join(sections)), False
+        return Raw("\n\n".join(sections)), False, quoted
 
     def _open(self, sealed: str | None, purpose: str) -> str | None:
         if sealed is None:

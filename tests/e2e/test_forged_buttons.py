@@ -141,6 +141,10 @@ def forged(w: World) -> dict[Action, tuple[tuple[str | int, ...], str, str]]:
         Action.LEAVE_PICK: ((g,), NOT_IN_GROUP, NOT_IN_GROUP),
         # A second tap after leaving is a finished step, not a forgery: said plainly.
         Action.LEAVE_YES: ((g,), STALE, STALE),
+        # Leaving a group one is not in, taking back what one never shared there.
+        Action.LEAVE_WITH: ((g, "back"), STALE, STALE),
+        Action.MEMBER_REMOVE: ((g, w.person_a), only, NOT_YOURS),
+        Action.MEMBER_REMOVE_YES: ((g, w.person_a), only, NOT_YOURS),
         Action.INVITE_PICK: ((g,), only, NOT_YOURS),
         Action.INVITE_RENEW: ((g,), only, NOT_YOURS),
         Action.MEMBERS_PICK: ((g,), only, NOT_YOURS),

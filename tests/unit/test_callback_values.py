@@ -10,9 +10,10 @@ import string
 import pytest
 
 from bot.services.actions import ActionStatus
+from bot.services.consent import Span
 from bot.services.contributor_updates import Rhythm
 from bot.services.inbox import Outcome, item_arg
-from bot.services.membership import QUIET_CHOICES
+from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.sessions import ANSWER_CODES, Period, Stage
 from bot.services.sharing import Consent, Kind
 from handlers.callbacks import (
@@ -69,6 +70,14 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.SESSION_ANSWER, 1): tuple(ANSWER_CODES),
     (Action.SESSION_EDIT_FIELD, 1): tuple(s.value for s in Stage),
     (Action.SESSION_EXPORT, 1): tuple(p.value for p in Period),
+    (Action.LEAVE_WITH, 1): tuple(c.value for c in LeaveChoice),
+    (Action.MINE_CONSENT, 0): REFERENCES,
+    (Action.MINE_CONSENT_SET, 0): REFERENCES,
+    (Action.MINE_CONSENT_SET, 1): tuple(c.value for c in Consent),
+    (Action.MINE_QUOTE_UNTIL, 0): REFERENCES,
+    (Action.MINE_QUOTE_SET, 0): REFERENCES,
+    (Action.MINE_QUOTE_SET, 1): tuple(s.value for s in Span),
+    (Action.MINE_QUOTED, 0): REFERENCES,
 }
 
 

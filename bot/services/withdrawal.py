@@ -1,0 +1,193 @@
+"""Taking an item back everywhere, and knowing where its words went.
+
+`take_back` is the one way an item is taken back, whoever asks (the member from /mine,
+leaving a group, erasing themselves): its words are erased from the item, from the updates
+waiting for or sent to its author, and from every queued or sent message that carried
+them; every message already in someone's chat that showed them is edited to say it was
+taken back (a voice note or photo is deleted), through the outbox, so a big withdrawal goes
+at Telegram's pace and is retried like any other message.
+
+Where the words went is kept as copies (storage/copies.py): a queued message by its outbox
+row, a sent one by its chat (sealed like a return address) and message id, found again by
+a keyed digest of the two. Nothing kept names whose chat it was without the secret key.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot import texts
+from bot.clock import Clock
+from bot.crypto import Sealer
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
+from bot.texts import say
+from storage.copies import CopyRow, SentMessage
+from storage.database import Storage
+from storage.items import ItemRow
+from storage.repositories import OutboxNew, Tx
+
+# Outbox rows that change or delete a message that showed words taken back.
+TAKEN_BACK_KIND = "taken_back"
+# Of the keyed digest that finds a message again (its chat and id).
+MESSAGE_KEY_PURPOSE = "item_copy.message"
+
+
+class Shape(enum.StrEnum):
+    """How a message showed an item."""
+
+    CARD = "card"  # the item alone (an inbox card, an update about it)
+    LIST = "list"  # among others (/read, the "you said, we did" list, a digest)
+    MEDIA = "media"  # its voice note or photo
+
+
+class Place(enum.StrEnum):
+    """Where a message showed an item."""
+
+    INBOX = "inbox"
+    READ = "read"
+    BOARD = "board"
+    UPDATE = "update"
+    MINE = "mine"  # the author's own /mine
+
+
+# Places where an item is quoted to people beyond the coordinators (an update quotes the
+# words only to their own author).
+QUOTED_PLACES = (Place.BOARD,)
+
+
+@dataclass(frozen=True)
+class TakenBack:
+    """What taking an item back did: messages being edited or deleted, rows erased."""
+
+    edits: int = 0
+    erased: int = 0
+
+
+def sent_message(sealer: Sealer, chat_id: int, message_id: int) -> SentMessage:
+    """A message in a chat, as a copy records it: the chat sealed, and a keyed digest."""
+    return SentMessage(
+        chat=sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE),
+        message_id=message_id,
+        message_key=sealer.fingerprint(f"{chat_id}:{message_id}", MESSAGE_KEY_PURPOSE),
+    )
+
+
+async def note_queued(
+    tx: Tx,
+    item_ids: Sequence[int],
+    dedupe_keys: Sequence[str],
+    shape: Shape,
+    place: Place,
+    on: date,
+) -> None:
+    """Note that the outbox rows just queued under these keys carry these items' words (the
+    payload must say `copies=True`, so the worker records where they went)."""
+    await tx.copies.queued(list(item_ids), list(dedupe_keys), shape.value, place.value, on)
+
+
+async def take_back(tx: Tx, item: ItemRow, today: date, now: datetime) -> TakenBack | None:
+    """Take an item back everywhere, inside the caller's transaction; None if it was
+    already taken back. Telling the coordinators that a used item was withdrawn is the
+    caller's (it depends on who asks)."""
+    if await tx.items.drop_held(item.id):
+        # Still held for the batch: no one has seen it, and nothing of it is left.
+        return TakenBack()
+    if not await tx.items.withdraw(item.id, today):
+        return None
+    return await erase_copies(tx, item.id, item.return_address, now)
+
+
+async def erase_copies(
+    tx: Tx, item_id: int, return_address: str | None, now: datetime
+) -> TakenBack:
+    """Every copy of an item's words, in the caller's transaction: updates about it dropped
+    and their words erased, its conversation forgotten, the sealed words of queued and sent
+    messages erased, and each message already in a chat queued to be edited or deleted."""
+    # No more updates about it, and the words of those there were are erased.
+    await tx.updates.drop_for_item(item_id, now)
+    erased = await tx.copies.erase_updates(item_id)
+    if return_address is not None:
+        await tx.items.cancel_updates(return_address)
+    # Its conversation goes too: the words both ways, and the way back to the author.
+    await tx.conversations.forget_item(item_id)
+    copies = await tx.copies.of_item(item_id)
+    outbox_ids = sorted({c.outbox_id for c in copies if c.outbox_id is not None})
+    # A message on its way now is changed once it has gone (`record_delivery`).
+    in_flight = await tx.copies.being_sent(outbox_ids)
+    erased += await tx.copies.erase_outbox(outbox_ids)
+    edits = [_edit(copy, now) for copy in copies if copy.chat and copy.message_id]
+    await tx.outbox.enqueue(edits, now)
+    await tx.copies.forget_item(item_id, keep_outbox=in_flight)
+    return TakenBack(len(edits), erased)
+
+
+async def record_delivery(
+    tx: Tx, outbox_id: int, messages: Sequence[SentMessage], now: datetime
+) -> int:
+    """A queued message that shows items' words reached a chat: its copies now point at the
+    message(s). Any of its items taken back while it was being sent is edited away at once;
+    how many such edits were queued."""
+    await tx.copies.delivered(outbox_id, messages)
+    late = await tx.copies.taken_back_in(outbox_id)
+    await tx.outbox.enqueue([_edit(copy, now) for copy in late if copy.chat], now)
+    await tx.copies.forget([copy.id for copy in late])
+    return len(late)
+
+
+def _edit(copy: CopyRow, now: datetime) -> OutboxNew:
+    """The message that changes (or deletes) one sent copy."""
+    assert copy.chat is not None and copy.message_id is not None
+    if copy.shape == Shape.MEDIA:
+        payload = Payload("", edit=copy.message_id, delete=True)
+    else:
+        words = texts.TAKEN_BACK_LIST if copy.shape == Shape.LIST else texts.TAKEN_BACK_CARD
+        payload = Payload(say(words), edit=copy.message_id)
+    return OutboxNew(
+        dedupe_key=f"tb{copy.id}",
+        kind=TAKEN_BACK_KIND,
+        person_id=None,
+        return_address=copy.chat,
+        payload=payload.dumps(),
+        due_at=now,
+        # An edit makes no sound: it need not wait for quiet hours or a pause.
+        urgent=True,
+    )
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """A day an item was quoted, and where."""
+
+    on: date
+    place: Place
+
+
+class Withdrawal:
+    """Recording the messages that show items' words, and where a member's item was quoted."""
+
+    def __init__(self, storage: Storage, clock: Clock, sealer: Sealer, zone: ZoneInfo) -> None:
+        self._storage = storage
+        self._clock = clock
+        self._sealer = sealer
+        self._zone = zone
+
+    async def shown(
+        self,
+        chat_id: int,
+        message_id: int | None,
+        item_ids: Sequence[int],
+        shape: Shape,
+        place: Place,
+    ) -> None:
+        """A message in a chat now shows these items' words (none: it no longer shows any),
+        so taking one back reaches it."""
+        if message_id is None:
+            return
+        message = sent_message(self._sealer, chat_id, message_id)
+        today = self._clock.now().astimezone(self._zone).date()
+        async with self._storage.transaction() as tx:
+            await tx.copies.shown(list(item_ids), message, shape.value, place.value, today)
