@@ -1,15 +1,18 @@
-"""Column types shared by the schema, and what the repositories need of a connection."""
+"""Column types shared by the schema, what the repositories need of a connection, and how
+a repository method declares what its statements cost."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVarTuple, overload
+from typing import Any, ParamSpec, Protocol, TypeVar, TypeVarTuple, overload
 
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlalchemy.util.typing import TupleAny
 
 _Ts = TypeVarTuple("_Ts")
 
@@ -51,10 +54,44 @@ class Executor(Protocol):
     @overload
     async def execute(
         self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]: ...
+    ) -> CursorResult[*tuple[Any, ...]]: ...
 
     async def execute(
         self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]:
+    ) -> CursorResult[*tuple[Any, ...]]:
         """Execute `statement` and bring back its result."""
         ...
+
+
+# Set while a repository method declared `off_loop` runs (in this task only).
+_OFF_LOOP: ContextVar[bool] = ContextVar("chorus_off_loop", default=False)
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def off_loop(
+    method: Callable[_P, Coroutine[Any, Any, _R]],
+) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    """Declare a repository method whose statements may touch many rows (a whole group, a
+    table's worth of old rows): on an SQLite file they run on a worker thread, so the
+    event loop goes on answering members meanwhile. Every other method's statements are
+    small reads and writes through an index, run on the event loop's own thread, where
+    they cost a tenth of a trip to a thread. On PostgreSQL every statement is a trip to
+    the server, and this changes nothing."""
+
+    @functools.wraps(method)
+    async def declared(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        token = _OFF_LOOP.set(True)
+        try:
+            return await method(*args, **kwargs)
+        finally:
+            _OFF_LOOP.reset(token)
+
+    declared.runs_off_loop = True  # type: ignore[attr-defined]
+    return declared
+
+
+def runs_off_loop() -> bool:
+    """True while a method declared `off_loop` runs in this task."""
+    return _OFF_LOOP.get()
