@@ -63,12 +63,13 @@ class Probe:
     def __init__(self) -> None:
         self.late: list[float] = []
         self._task: asyncio.Task[None] | None = None
+        self._asked = time.perf_counter()
 
     async def _run(self) -> None:
         while True:
-            asked = time.perf_counter()
+            self._asked = time.perf_counter()
             await asyncio.sleep(PROBE_INTERVAL)
-            self.late.append(max(0.0, time.perf_counter() - asked - PROBE_INTERVAL))
+            self.late.append(max(0.0, time.perf_counter() - self._asked - PROBE_INTERVAL))
 
     async def __aenter__(self) -> Probe:
         self._task = asyncio.create_task(self._run())
@@ -77,6 +78,8 @@ class Probe:
 
     async def __aexit__(self, *_: object) -> None:
         assert self._task is not None
+        # The turn asked for last and not yet given (all of a step that never let go).
+        self.late.append(max(0.0, time.perf_counter() - self._asked - PROBE_INTERVAL))
         self._task.cancel()
 
     def figures(self) -> tuple[float, float]:
