@@ -31,16 +31,15 @@ import contextlib
 import functools
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar, cast
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.base import Executable
-
-from storage.types import runs_off_loop
 
 logger = logging.getLogger(__name__)
 
@@ -52,19 +51,34 @@ _FIRST_PAUSE = 0.002
 _LONGEST_PAUSE = 0.05
 # A statement on the event loop's thread taking longer than this is logged: its method
 # should be declared `off_loop`.
-SLOW_ON_LOOP = 0.010
+SLOW_ON_LOOP = 0.020
 # Worker threads for reads declared `off_loop` (the writer has a thread of its own).
 READ_THREADS = 2
 
 
-def _complete(result: CursorResult[*tuple[Any, ...]]) -> CursorResult[*tuple[Any, ...]]:
-    """On a worker thread: every row read and made ready there; what comes back to the
-    event loop holds no cursor and costs it no more than handing over the rows."""
-    if not result.returns_rows:
+# On a worker thread, while a method declared off_loop runs there: its connection.
+_here = threading.local()
+
+
+def _off_loop_connection() -> Connection | None:
+    connection: Connection | None = getattr(_here, "connection", None)
+    return connection
+
+
+def _drive(call: Callable[[], Coroutine[Any, Any, _T]], connection: Connection) -> _T:
+    """On a worker thread: run a repository method to its end, its statements on
+    `connection` at once (it never waits for anything else)."""
+    _here.connection = connection
+    coroutine = call()
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        result: _T = done.value
         return result
-    # A Result with the same rows; a statement that brings back rows has no row count
-    # worth reading on SQLite.
-    return cast("CursorResult[*tuple[Any, ...]]", result.freeze()())
+    finally:
+        _here.connection = None
+    coroutine.close()
+    raise RuntimeError("a method declared off_loop awaited something other than statements")
 
 
 def _on_loop(
@@ -97,15 +111,22 @@ class ReadConnection:
     async def execute(
         self, statement: Executable, parameters: Any = None
     ) -> CursorResult[*tuple[Any, ...]]:
-        """Execute `statement` here, or on a reading thread in a method declared off_loop."""
-        if runs_off_loop():
-            return await self._sqlite.read_elsewhere(statement, parameters)
+        """Execute `statement` here (or, in a method declared off_loop, on its thread)."""
+        elsewhere = _off_loop_connection()
+        if elsewhere is not None:
+            return elsewhere.execute(statement, parameters)
         connection = self._sqlite.lookup_connection()
         try:
             return _on_loop(connection, statement, parameters)
         except BaseException:
             self._sqlite.drop_lookup()
             raise
+
+    async def elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on a reading thread, on a connection of its own."""
+        if _off_loop_connection() is not None:
+            return await call()  # already there
+        return await self._sqlite.read_elsewhere(call)
 
 
 class WriteConnection:
@@ -125,22 +146,33 @@ class WriteConnection:
     async def execute(
         self, statement: Executable, parameters: Any = None
     ) -> CursorResult[*tuple[Any, ...]]:
-        """Execute `statement` in the transaction: here, or on the writer's thread in a
-        method declared off_loop. Refused while another of its statements is running."""
+        """Execute `statement` in the transaction, here (or, in a method declared off_loop,
+        on the writer's thread). Refused while another of its statements is running."""
+        if _off_loop_connection() is self._connection:
+            return self._connection.execute(statement, parameters)
+        self._check()
+        return _on_loop(self._connection, statement, parameters)
+
+    async def elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on the writer's thread, in this transaction."""
+        if _off_loop_connection() is self._connection:
+            return await call()  # already there
+        self._check()
+        self._running = True
+        try:
+            return await self._sqlite.on_writer_thread(
+                functools.partial(_drive, call, self._connection)
+            )
+        finally:
+            self._running = False
+
+    def _check(self) -> None:
         if self.ended:
             raise RuntimeError("this write transaction has ended; begin another")
         if self._running:
             raise RuntimeError(
                 "statements of one transaction run one after another, never at once"
             )
-        if not runs_off_loop():
-            return _on_loop(self._connection, statement, parameters)
-        self._running = True
-        try:
-            run = functools.partial(self._connection.execute, statement, parameters)
-            return await self._sqlite.on_writer_thread(lambda: _complete(run()))
-        finally:
-            self._running = False
 
 
 class InlineSQLite:
@@ -171,14 +203,12 @@ class InlineSQLite:
             self._lookup.close()
             self._lookup = None
 
-    async def read_elsewhere(
-        self, statement: Executable, parameters: Any
-    ) -> CursorResult[*tuple[Any, ...]]:
-        """Run a read on a reading thread, on a connection of its own."""
+    async def read_elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on a reading thread, on a connection of its own."""
 
-        def run() -> CursorResult[*tuple[Any, ...]]:
+        def run() -> _T:
             with self.read_engine.connect() as connection:
-                return _complete(connection.execute(statement, parameters))
+                return _drive(call, connection)
 
         return await _finished(asyncio.get_running_loop().run_in_executor(self._readers, run))
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine
-from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, Protocol, TypeVar, TypeVarTuple, overload
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, TypeVarTuple, overload
 
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.sql.base import Executable
@@ -63,35 +62,31 @@ class Executor(Protocol):
         ...
 
 
-# Set while a repository method declared `off_loop` runs (in this task only).
-_OFF_LOOP: ContextVar[bool] = ContextVar("chorus_off_loop", default=False)
-
+_S = TypeVar("_S")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
 def off_loop(
-    method: Callable[_P, Coroutine[Any, Any, _R]],
-) -> Callable[_P, Coroutine[Any, Any, _R]]:
-    """Declare a repository method whose statements may touch many rows (a whole group, a
-    table's worth of old rows): on an SQLite file they run on a worker thread, so the
-    event loop goes on answering members meanwhile. Every other method's statements are
-    small reads and writes through an index, run on the event loop's own thread, where
-    they cost a tenth of a trip to a thread. On PostgreSQL every statement is a trip to
-    the server, and this changes nothing."""
+    method: Callable[Concatenate[_S, _P], Coroutine[Any, Any, _R]],
+) -> Callable[Concatenate[_S, _P], Coroutine[Any, Any, _R]]:
+    """Declare a repository method that may touch many rows (a whole group, a table's worth
+    of old rows). On an SQLite file the whole method runs on a worker thread, its statements
+    and the making of its rows alike, so the event loop goes on answering members
+    meanwhile; every other method's statements are small reads and writes through an
+    index, run on the event loop's own thread, where they cost a tenth of a trip to a
+    thread. On PostgreSQL every statement is a trip to the server, and this changes nothing.
+
+    The method must await nothing but its connection's statements (and other repository
+    methods); its connection is the repository's `_conn`."""
 
     @functools.wraps(method)
-    async def declared(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        token = _OFF_LOOP.set(True)
-        try:
-            return await method(*args, **kwargs)
-        finally:
-            _OFF_LOOP.reset(token)
+    async def declared(self: _S, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        elsewhere = getattr(getattr(self, "_conn", None), "elsewhere", None)
+        if elsewhere is None:
+            return await method(self, *args, **kwargs)
+        result: _R = await elsewhere(functools.partial(method, self, *args, **kwargs))
+        return result
 
     declared.runs_off_loop = True  # type: ignore[attr-defined]
     return declared
-
-
-def runs_off_loop() -> bool:
-    """True while a method declared `off_loop` runs in this task."""
-    return _OFF_LOOP.get()

@@ -99,9 +99,13 @@ async def test_a_checkpoint_empties_the_write_ahead_log(tmp_path: Path) -> None:
             await storage.close()
 
 
-@off_loop
-async def _secure_delete_off_loop(tx: Tx) -> object:
-    return (await tx.conn.execute(text("PRAGMA secure_delete"))).scalar()
+class _OffLoop:
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+
+    @off_loop
+    async def secure_delete(self) -> object:
+        return (await self._conn.execute(text("PRAGMA secure_delete"))).scalar()
 
 
 async def test_every_connection_overwrites_what_it_deletes(tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ async def test_every_connection_overwrites_what_it_deletes(tmp_path: Path) -> No
         async with storage.read() as tx:  # reads on the event loop's thread
             found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
         async with storage.read() as tx:  # and on a reading thread
-            found.append(await _secure_delete_off_loop(tx))
+            found.append(await _OffLoop(tx).secure_delete())
         assert found == [1, 1, 1]
     finally:
         await storage.close()

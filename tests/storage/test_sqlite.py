@@ -56,7 +56,26 @@ async def _pragmas(tx: Tx) -> dict[str, object]:
     }
 
 
-_pragmas_off_loop = off_loop(_pragmas)
+class _OffLoop:
+    """A repository whose methods are declared off_loop."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+        self._tx = tx
+
+    @off_loop
+    async def pragmas(self) -> dict[str, object]:
+        return await _pragmas(self._tx)
+
+    @off_loop
+    async def thread_name(self) -> str:
+        await self._conn.execute(text("SELECT 1"))
+        return threading.current_thread().name
+
+    @off_loop
+    async def add_many(self, telegram_ids: range) -> int:
+        rows = [{"telegram_id": n, "chat_id": n, "created_at": T0} for n in telegram_ids]
+        return (await self._conn.execute(insert(schema.person), rows)).rowcount
 
 
 @pytest.mark.parametrize(
@@ -71,7 +90,7 @@ async def test_pragmas_are_in_force_on_every_connection(
         else (sqlite_storage.read)
     )
     async with begin() as tx:
-        found = await (_pragmas_off_loop(tx) if "off the loop" in kind else _pragmas(tx))
+        found = await (_OffLoop(tx).pragmas() if "off the loop" in kind else _pragmas(tx))
 
     expected = {**EXPECTED_PRAGMAS, "query_only": int(kind.startswith("read"))}
     if kind.startswith(("transaction", "write")):
@@ -175,18 +194,6 @@ async def test_a_write_that_waits_too_long_fails_as_a_locked_database(
         assert await tx.people.by_telegram_id(12) is not None
 
 
-@off_loop
-async def _thread_name(tx: Tx) -> str:
-    await tx.conn.execute(text("SELECT 1"))
-    return threading.current_thread().name
-
-
-@off_loop
-async def _add_many(tx: Tx, telegram_ids: range) -> int:
-    rows = [{"telegram_id": n, "chat_id": n, "created_at": T0} for n in telegram_ids]
-    return (await tx.conn.execute(insert(schema.person), rows)).rowcount
-
-
 async def test_a_method_declared_off_loop_runs_its_statements_on_a_worker_thread(
     sqlite_storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -199,11 +206,11 @@ async def test_a_method_declared_off_loop_runs_its_statements_on_a_worker_thread
         event.listen(engine, "before_cursor_execute", note)
     try:
         async with sqlite_storage.transaction() as tx:
-            assert await _add_many(tx, range(1000, 1300)) == 300
+            assert await _OffLoop(tx).add_many(range(1000, 1300)) == 300
             # Inside the transaction, the rows are there for what comes next.
             assert await tx.people.by_telegram_id(1299) is not None
         async with sqlite_storage.read() as tx:
-            await _thread_name(tx)
+            assert (await _OffLoop(tx).thread_name()).startswith("chorus-sqlite-reader")
             assert await tx.people.by_telegram_id(1000) is not None
     finally:
         for engine in sqlite_storage.sync_engines():

@@ -57,11 +57,22 @@ class _Gate:
         return 1
 
 
-@off_loop
+class _Gated:
+    """A repository with one method declared off_loop."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+        self._tx = tx
+
+    @off_loop
+    async def add(self, telegram_id: int) -> None:
+        """Write a person, passing the gate on the writer's thread first."""
+        await self._conn.execute(text("SELECT chorus_gate()"))
+        await self._tx.people.add(telegram_id, telegram_id, None, T0)
+
+
 async def _through_the_gate(tx: Tx, telegram_id: int) -> None:
-    """Write a person, passing the gate on the writer's thread first."""
-    await tx.conn.execute(text("SELECT chorus_gate()"))
-    await tx.people.add(telegram_id, telegram_id, None, T0)
+    await _Gated(tx).add(telegram_id)
 
 
 async def _writes_work(storage: Storage, telegram_id: int) -> None:
