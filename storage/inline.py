@@ -81,6 +81,16 @@ def _drive(call: Callable[[], Coroutine[Any, Any, _T]], connection: Connection) 
     raise RuntimeError("a method declared off_loop awaited something other than statements")
 
 
+def _on_worker(
+    connection: Connection, statement: Executable, parameters: Any
+) -> CursorResult[*tuple[Any, ...]]:
+    result = connection.execute(statement, parameters)
+    # Let the interpreter go, so the event loop has it if it was waiting (a statement given
+    # many rows can keep it for longer than Python's switch interval).
+    time.sleep(0)
+    return result
+
+
 def _on_loop(
     connection: Connection, statement: Executable, parameters: Any
 ) -> CursorResult[*tuple[Any, ...]]:
@@ -114,7 +124,7 @@ class ReadConnection:
         """Execute `statement` here (or, in a method declared off_loop, on its thread)."""
         elsewhere = _off_loop_connection()
         if elsewhere is not None:
-            return elsewhere.execute(statement, parameters)
+            return _on_worker(elsewhere, statement, parameters)
         connection = self._sqlite.lookup_connection()
         try:
             return _on_loop(connection, statement, parameters)
@@ -149,7 +159,7 @@ class WriteConnection:
         """Execute `statement` in the transaction, here (or, in a method declared off_loop,
         on the writer's thread). Refused while another of its statements is running."""
         if _off_loop_connection() is self._connection:
-            return self._connection.execute(statement, parameters)
+            return _on_worker(self._connection, statement, parameters)
         self._check()
         return _on_loop(self._connection, statement, parameters)
 

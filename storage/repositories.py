@@ -717,6 +717,10 @@ class OutboxJob:
     return_address: str | None = None
 
 
+# Rows written by one statement of a bulk write.
+PART_ROWS = 500
+
+
 class OutboxRepo:
     """Messages waiting to be sent, and what became of them."""
 
@@ -725,26 +729,28 @@ class OutboxRepo:
 
     @off_loop
     async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
-        """Queue messages; one whose dedupe key is already queued is left as it was."""
-        if not rows:
-            return
-        await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.outbox),
-            [
-                {
-                    "dedupe_key": row.dedupe_key,
-                    "kind": row.kind,
-                    "person_id": row.person_id,
-                    "return_address": row.return_address,
-                    "payload": row.payload,
-                    "due_at": row.due_at,
-                    "urgent": row.urgent,
-                    "broadcast_id": row.broadcast_id,
-                    "created_at": now,
-                }
-                for row in rows
-            ],
-        )
+        """Queue messages; one whose dedupe key is already queued is left as it was.
+
+        Written in parts: between them, the worker thread lets the event loop have the
+        interpreter (SQLAlchemy readies a statement's rows without letting it go)."""
+        for start in range(0, len(rows), PART_ROWS):
+            await self._conn.execute(
+                _insert_ignoring_duplicates(self._conn, schema.outbox),
+                [
+                    {
+                        "dedupe_key": row.dedupe_key,
+                        "kind": row.kind,
+                        "person_id": row.person_id,
+                        "return_address": row.return_address,
+                        "payload": row.payload,
+                        "due_at": row.due_at,
+                        "urgent": row.urgent,
+                        "broadcast_id": row.broadcast_id,
+                        "created_at": now,
+                    }
+                    for row in rows[start : start + PART_ROWS]
+                ],
+            )
 
     @off_loop
     async def queued_keys(self, dedupe_keys: Sequence[str]) -> set[str]:
