@@ -100,28 +100,28 @@ async def test_pragmas_are_in_force_on_every_connection(
     assert found == expected
 
 
-async def test_a_lookup_cannot_write(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as tx:
+async def test_a_read_cannot_write(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as tx:
         with pytest.raises(OperationalError, match="readonly"):
             await tx.people.add(5, 5, None, T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(5) is None
 
 
-async def test_a_lookup_sees_each_commit_at_once(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as reader:
+async def test_a_read_sees_each_commit_at_once(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as reader:
         assert await reader.people.by_telegram_id(7) is None
         async with sqlite_storage.transaction() as tx:
             await tx.people.add(7, 7, "Bea", T0)
-            async with sqlite_storage.lookup() as inside:
-                # Not committed yet: a lookup sees the database as last committed.
+            async with sqlite_storage.read() as inside:
+                # Not committed yet: a read sees the database as last committed.
                 assert await inside.people.by_telegram_id(7) is None
         person = await reader.people.by_telegram_id(7)
     assert person is not None and person.display_name == "Bea"
 
 
-async def test_a_failed_lookup_leaves_the_next_one_working(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as tx:
+async def test_a_failed_read_leaves_the_next_one_working(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as tx:
         with pytest.raises(OperationalError):
             await tx.conn.execute(text("SELECT * FROM no_such_table"))
         assert await tx.people.by_telegram_id(1) is None
@@ -137,7 +137,7 @@ async def test_a_failed_transaction_is_rolled_back_and_the_writer_goes_on(
     async with sqlite_storage.transaction() as tx:
         assert await tx.people.by_telegram_id(8) is None
         await tx.people.add(9, 9, "Di", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(9) is not None
 
 
@@ -170,7 +170,7 @@ async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
     raw.close()
     await asyncio.wait_for(writing, 5)
     ticker.cancel()
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(10) is not None
 
 
@@ -189,7 +189,7 @@ async def test_a_write_that_waits_too_long_fails_as_a_locked_database(
         raw.close()
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(12, 12, "Gus", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(11) is None
         assert await tx.people.by_telegram_id(12) is not None
 
@@ -264,7 +264,7 @@ async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leav
     assert not writer.in_transaction and not entered
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(16, 16, "Kit", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(15) is None
         assert await tx.people.by_telegram_id(16) is not None
 
@@ -285,12 +285,12 @@ async def test_a_full_database_fails_the_write_as_sqlalchemy_s_error_and_keeps_n
                 await tx.conn.execute(insert(schema.person), rows)
     finally:
         writer.exec_driver_sql("PRAGMA max_page_count=1073741823")
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(13) is None
         assert await tx.people.by_telegram_id(3000) is None
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(14, 14, "Ida", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(14) is not None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,7 +105,7 @@ async def test_a_task_cancelled_while_another_process_holds_the_lock_leaves_noth
 
     writing = asyncio.create_task(write())
     for _ in range(20):  # the write waits for the other process's lock meanwhile
-        await asyncio.sleep(0.001)
+        await _Pause()
     assert not writing.done() and not entered.is_set()
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -173,3 +174,32 @@ async def test_statements_of_one_transaction_never_run_at_once(sqlite_storage: S
     async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(40) is None
         assert await tx.people.by_telegram_id(41) is None
+
+
+class _Pause:
+    """Something to wait for that is not a statement."""
+
+    def __await__(self) -> Generator[None, None, None]:
+        yield
+
+
+class _Waits:
+    """A repository whose method declared off_loop waits for something else."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+
+    @off_loop
+    async def wait(self) -> None:
+        await _Pause()
+
+
+@pytest.mark.parametrize("kind", ["read", "transaction"])
+async def test_a_method_off_the_loop_that_waits_for_anything_else_fails_loudly(
+    sqlite_storage: Storage, kind: str
+) -> None:
+    begin = sqlite_storage.read if kind == "read" else sqlite_storage.transaction
+    with pytest.raises(RuntimeError, match="awaited something other than statements"):
+        async with begin() as tx:
+            await _Waits(tx).wait()
+    await _writes_work(sqlite_storage, 50)
