@@ -252,7 +252,7 @@ class InlineSQLite:
             await self._begin(writer)
             yield conn
             conn.ended = True
-            await self.on_writer_thread(functools.partial(writer.exec_driver_sql, "COMMIT"))
+            await self.on_writer_thread(functools.partial(_run, writer, "COMMIT"))
         except BaseException:
             conn.ended = True
             await self._end(writer, raw)
@@ -263,7 +263,7 @@ class InlineSQLite:
         that fails, close the connection, which ends it."""
         try:
             if _open(raw):
-                await self.on_writer_thread(functools.partial(writer.exec_driver_sql, "ROLLBACK"))
+                await self.on_writer_thread(functools.partial(_run, writer, "ROLLBACK"))
         finally:
             if _open(raw):
                 self._drop_writer(writer)
@@ -279,7 +279,7 @@ class InlineSQLite:
         pause = _FIRST_PAUSE
         while True:
             try:
-                writer.exec_driver_sql("BEGIN IMMEDIATE")
+                _run(writer, "BEGIN IMMEDIATE")
                 return
             except OperationalError as error:
                 if not _is_busy(error):
@@ -347,6 +347,11 @@ async def _finished(future: asyncio.Future[_T]) -> _T:
             future.exception()  # looked at, so it is not reported as never retrieved
         raise cancelled
     return future.result()
+
+
+def _run(writer: Connection, statement: str) -> None:
+    """BEGIN, COMMIT or ROLLBACK on the writer."""
+    writer.exec_driver_sql(statement)
 
 
 def _open(raw: sqlite3.Connection) -> bool:
