@@ -268,7 +268,7 @@ class DeliveryWorker:
         telegram_id = open_return_address(self._sealer, job.return_address)
         if telegram_id is None:
             return None
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
         if person is None:
             return None

@@ -16,21 +16,16 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 
 from storage.inline import InlineSQLite, is_file
 from storage.repositories import PersonRow, Sealing, Tx
-from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
-# One connection for each update handled at once (bot/app.py CONCURRENT_UPDATES): with
-# fewer, connections opened beyond the pool were closed and opened again all the time
-# (about one in twenty updates with 16, in benchmarks/updates.py).
-SQLITE_POOL_SIZE = 64
-SQLITE_POOL_OVERFLOW = 16
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -86,17 +81,14 @@ class Storage:
         now: Callable[[], datetime],
         inline: InlineSQLite | None = None,
     ) -> None:
+        """`inline` is given for an SQLite file, whose every statement goes through it;
+        `engine` then only applies migrations."""
         self.engine = engine
         self._now = now
-        self.is_sqlite = engine.dialect.name == "sqlite"
-        # SQLite has one writer at a time. Writes queue here, on one connection kept open,
-        # which is fairer and faster than spinning in SQLite's busy handler and keeps pool
-        # checkouts out of the time the write lock is held.
-        self._write_lock = asyncio.Lock() if self.is_sqlite else None
-        self._writer: AsyncConnection | None = None
-        # Reads on SQLite run without BEGIN; the option is set once here, since setting it
-        # on each connection costs a trip through SQLAlchemy's greenlet machinery.
-        self._reader = engine.execution_options(sqlite_begin=None) if self.is_sqlite else engine
+        self.is_sqlite = inline is not None
+        # SQLite has one writer at a time. Writes queue here, for one connection kept open,
+        # which is fairer and faster than spinning in SQLite's busy handler.
+        self._write_lock = asyncio.Lock() if inline is not None else None
         self._inline = inline
         self._sealer: Sealing | None = None
 
@@ -105,34 +97,22 @@ class Storage:
         self._sealer = sealer
 
     @classmethod
-    def open(cls, url: URL, now: Callable[[], datetime], *, inline: bool = True) -> Storage:
-        """Create the engine for `url` (an async driver URL), with SQLite's settings.
+    def open(cls, url: URL, now: Callable[[], datetime]) -> Storage:
+        """Open the database at `url` (an async driver URL), with SQLite's settings.
 
-        For an SQLite file, lookups and write transactions run on the event loop's own
-        thread (storage/inline.py) unless `inline` is False: then every statement goes
-        through aiosqlite, as it does for a database in memory.
+        On SQLite, which must be a file, every statement of the repositories goes through
+        Python's sqlite3 module (storage/inline.py): on the event loop's thread, or on a
+        worker thread for a method declared `off_loop`. On PostgreSQL, through asyncpg.
         """
         if url.get_backend_name() == "sqlite":
-            if is_file(url) and url.database is not None:
-                keep_private(Path(url.database))
+            if not is_file(url) or url.database is None:
+                raise ValueError("Chorus keeps an SQLite database in a file, not in memory")
+            keep_private(Path(url.database))
+            # For migrations only, through SQLAlchemy's own aiosqlite adapter.
             engine = create_async_engine(
-                url,
-                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-                # Every transaction here ends in an explicit commit or rollback, so the
-                # pool's extra rollback on return would only cost a round trip.
-                pool_reset_on_return=None,
-                # Enough connections kept open for the updates handled at once: a connection
-                # opened beyond the pool is closed again on return, and each costs a thread
-                # and its set-up (measured with benchmarks/updates.py).
-                pool_size=SQLITE_POOL_SIZE,
-                max_overflow=SQLITE_POOL_OVERFLOW,
-                # One trip to aiosqlite's thread per statement, not four (measured with
-                # benchmarks/updates.py; see storage/sqlite_driver.py).
-                module=one_trip_dbapi(),
+                url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, poolclass=NullPool
             )
             _prepare_sqlite(engine)
-            if not (inline and is_file(url)):
-                return cls(engine, now)
             return cls(engine, now, InlineSQLite(url, _SQLITE_PRAGMAS, BUSY_TIMEOUT_MS))
         engine = create_async_engine(url, pool_pre_ping=True)
         return cls(engine, now)
@@ -141,16 +121,13 @@ class Storage:
         """Every engine statements go through, for event listeners."""
         engines = [self.engine.sync_engine]
         if self._inline is not None:
-            engines.append(self._inline.engine)
+            engines += [self._inline.engine, self._inline.read_engine]
         return engines
 
     async def close(self) -> None:
         """Release every connection."""
         if self._inline is not None:
             self._inline.close()
-        if self._writer is not None:
-            await self._writer.close()
-            self._writer = None
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager
@@ -179,21 +156,12 @@ class Storage:
 
     @contextlib.asynccontextmanager
     async def _begin(self) -> AsyncIterator[Tx]:
-        async with contextlib.AsyncExitStack() as stack:
-            if self._write_lock is not None:
-                await stack.enter_async_context(self._write_lock)
-                if self._inline is not None:
-                    yield Tx(
-                        await stack.enter_async_context(self._inline.transaction()), self._sealer
-                    )
-                    return
-                if self._writer is None or self._writer.closed:
-                    self._writer = await self.engine.connect()
-                conn = self._writer
-            else:
-                conn = await stack.enter_async_context(self.engine.connect())
-            async with conn.begin():
-                yield Tx(conn, self._sealer)
+        if self._inline is not None and self._write_lock is not None:
+            async with self._write_lock, self._inline.transaction() as writing:
+                yield Tx(writing, self._sealer)
+            return
+        async with self.engine.connect() as conn, conn.begin():
+            yield Tx(conn, self._sealer)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -201,38 +169,24 @@ class Storage:
 
         On SQLite each statement sees the database as last committed, without an explicit
         transaction: a BEGIN and COMMIT around one or two SELECTs would double their cost.
+        Where each statement runs is the repository method's to say (`off_loop`).
         """
-        async with self._reader.connect() as conn:
-            settling = _settling.get()
+        settling = _settling.get()
+        if self._inline is not None:
+            tx = Tx(self._inline.reads, self._sealer)
+            if settling is not None:
+                tx.people.remember_in(settling.people)
+            yield tx
+            return
+        async with self.engine.connect() as conn, conn.begin():
             tx = Tx(conn, self._sealer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
-            if self.is_sqlite:
-                # No transaction is open, so there is nothing to roll back; closing the
-                # connection ends SQLAlchemy's own bookkeeping of it.
-                yield tx
-            else:
-                async with conn.begin():
-                    yield tx
+            yield tx
 
-    @contextlib.asynccontextmanager
-    async def lookup(self) -> AsyncIterator[Tx]:
-        """Reads of a few rows found through an index, which take no write lock.
-
-        On an SQLite file they run on the event loop's own thread: a small indexed read
-        costs SQLite tens of microseconds, a tenth of a trip to a connection's own thread
-        (measured with benchmarks/updates.py). A read that may scan many rows would hold
-        up every other update meanwhile; it belongs in `read()`. Elsewhere this is `read()`.
-        """
-        if self._inline is None:
-            async with self.read() as tx:
-                yield tx
-            return
-        tx = Tx(self._inline.lookups, self._sealer)
-        settling = _settling.get()
-        if settling is not None:
-            tx.people.remember_in(settling.people)
-        yield tx
+    def lookup(self) -> contextlib.AbstractAsyncContextManager[Tx]:
+        """The same as `read()` (its older name)."""
+        return self.read()
 
     @contextlib.contextmanager
     def settling(self, update_id: int) -> Iterator[_Settling]:
@@ -257,17 +211,10 @@ class Storage:
         Waits for writes under way; a reader that holds the log longer than the busy
         timeout leaves it as it is (logged), to be emptied at the next checkpoint.
         """
-        if self._write_lock is None:
+        if self._write_lock is None or self._inline is None:
             return
         async with self._write_lock:
-            if self._inline is not None:
-                done = await self._inline.checkpoint()
-            else:
-                # Outside any transaction: one open on this connection would keep it waiting.
-                async with self._reader.connect() as conn:
-                    result = await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                    row = result.first()
-                    done = row is None or not row[0]
+            done = await self._inline.checkpoint()
         if not done:
             logger.warning("the write-ahead log could not be emptied: a reader held it")
 
@@ -298,8 +245,11 @@ class Storage:
     async def ping(self) -> bool:
         """True if the database answers."""
         try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            if self._inline is not None:
+                await self._inline.ping()
+            else:
+                async with self.engine.connect() as conn:
+                    await conn.execute(text("SELECT 1"))
         except Exception as exc:  # a health check reports any failure, whatever its kind
             # The type only: a database error's message can quote the values it was given.
             logger.warning("database ping failed: %s", type(exc).__name__)
@@ -344,15 +294,7 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        if mode is None:
-            return
-        driver = conn.connection.dbapi_connection
-        if isinstance(driver, OneTripConnection):
-            # Sent with the transaction's first statement: one trip to the thread, not two.
-            driver.begin_with_next_statement(f"BEGIN {mode}")
-        else:
-            conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _run_upgrade(connection: Connection) -> None:

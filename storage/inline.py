@@ -1,20 +1,26 @@
-"""SQLite statements run on the event loop's own thread, where that is cheaper than a trip.
+"""An SQLite file through Python's sqlite3 module and SQLAlchemy's public API, with each
+statement on the event loop's own thread or on a worker thread.
 
-A short SQLite statement costs SQLite tens of microseconds; a trip to aiosqlite's thread to
-run it costs about ten times that (a queue hand-off, a thread wake-up, a wake-up of the
-event loop, the GIL passed back and forth, SQLAlchemy's greenlet switch). So, on an SQLite
-file:
+Which of the two a statement takes is declared once, on its repository method
+(`storage.types.off_loop`), never chosen by a caller:
 
-- lookups (reads of a few rows found through an index) run here, on one connection that
-  SQLite itself keeps from writing (`PRAGMA query_only`);
-- a write transaction's statements run here too, on one writer connection, while
-  `Storage` holds its write lock. Its COMMIT, which waits for the disk, runs on the
-  writer's own thread; a BEGIN IMMEDIATE that has to wait for another process is tried
-  again from the event loop, so the wait can be cancelled.
+- most methods are small reads and writes through an index: SQLite runs each in tens of
+  microseconds, a tenth of what a trip to a thread costs (a queue hand-off, a thread
+  wake-up, a wake-up of the event loop), so they run here, on the event loop's thread;
+- a method declared `off_loop` may touch many rows (a whole group, a table's old rows): its
+  statements run on a worker thread, and the event loop goes on answering members meanwhile
+  (sqlite3 lets go of the interpreter while SQLite works). Its rows are read in full on
+  that thread.
 
-Reads that may scan many rows stay on aiosqlite (`Storage.read`): they would hold up every
-other update meanwhile. Used by `Storage.open` for an SQLite file (not a database in
-memory, which another connection would not see).
+Reads run on connections that SQLite itself keeps from writing (`PRAGMA query_only`),
+without a transaction: each statement sees the database as last committed. A write
+transaction runs on the one writer connection while `Storage` holds its write lock. Its
+BEGIN IMMEDIATE is tried again from the event loop while another process holds the lock,
+so the wait can be cancelled; its COMMIT, which waits for the disk, runs on the writer's
+thread. Whatever happens to the task (a cancellation at any await, repeated or not; a
+failed statement or COMMIT), the transaction it began is ended before the write lock is let
+go, and a statement still running on the thread is waited for first. Statements of one
+transaction never run at once: one started while another is running is refused.
 """
 
 from __future__ import annotations
@@ -23,97 +29,198 @@ import asyncio
 import concurrent.futures
 import contextlib
 import functools
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, CursorResult, Dialect, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.util.typing import TupleAny
+
+logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
-
-# A statement given this many rows or more (an invitation to every member, say) runs on the
-# writer's thread: the event loop then goes on answering members, sharing the interpreter
-# with it, instead of waiting for it (measured with benchmarks/sessions.py).
-BULK_ROWS = 100
-
-# Rows come back in full at once, as on an AsyncConnection: no cursor stays open between
-# statements (an open one would hold the connection's view of the database in the past).
-_FETCH_ALL = {"prebuffer_rows": True}
 
 # While another process holds the write lock, BEGIN IMMEDIATE is tried again after these
 # pauses (doubling): short, since such locks are usually brief; a try costs microseconds.
 _FIRST_PAUSE = 0.002
 _LONGEST_PAUSE = 0.05
+# A statement on the event loop's thread taking longer than this is logged: its method
+# should be declared `off_loop`.
+SLOW_ON_LOOP = 0.020
+# Worker threads for reads declared `off_loop` (the writer has a thread of its own).
+READ_THREADS = 2
 
 
-class InlineConnection:
-    """A connection for the repositories whose statements run at once, on this thread;
-    with `elsewhere`, a statement given many rows runs through it instead."""
+# On a worker thread, while a method declared off_loop runs there: its connection.
+_here = threading.local()
 
-    def __init__(
-        self,
-        connection: Callable[[], Connection],
-        on_error: Callable[[], None],
-        elsewhere: Callable[[Callable[[], Any]], Awaitable[Any]] | None = None,
-    ) -> None:
-        self._connection = connection
-        self._on_error = on_error
-        self._elsewhere = elsewhere
+
+def _off_loop_connection() -> Connection | None:
+    connection: Connection | None = getattr(_here, "connection", None)
+    return connection
+
+
+def _drive(call: Callable[[], Coroutine[Any, Any, _T]], connection: Connection) -> _T:
+    """On a worker thread: run a repository method to its end, its statements on
+    `connection` at once (it never waits for anything else)."""
+    _here.connection = connection
+    coroutine = call()
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        result: _T = done.value
+        return result
+    finally:
+        _here.connection = None
+    coroutine.close()
+    raise RuntimeError("a method declared off_loop awaited something other than statements")
+
+
+def _on_worker(
+    connection: Connection, statement: Executable, parameters: Any
+) -> CursorResult[*tuple[Any, ...]]:
+    result = connection.execute(statement, parameters)
+    # Let the interpreter go, so the event loop has it if it was waiting (a statement given
+    # many rows can keep it for longer than Python's switch interval).
+    time.sleep(0)
+    return result
+
+
+def _on_loop(
+    connection: Connection, statement: Executable, parameters: Any
+) -> CursorResult[*tuple[Any, ...]]:
+    began = time.perf_counter()
+    result = connection.execute(statement, parameters)
+    took = time.perf_counter() - began
+    if took > SLOW_ON_LOOP:
+        logger.warning(
+            "a statement held up the event loop for %.0f ms; declare its repository method "
+            "off_loop: %.80s",
+            took * 1000,
+            str(statement).replace("\n", " "),
+        )
+    return result
+
+
+class ReadConnection:
+    """The repositories' connection for reads (`Storage.read`): no transaction, no writes."""
+
+    def __init__(self, sqlite: InlineSQLite) -> None:
+        self._sqlite = sqlite
 
     @property
     def dialect(self) -> Dialect:
         """SQLite's dialect."""
-        return self._connection().dialect
+        return self._sqlite.engine.dialect
 
     async def execute(
         self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]:
-        """Execute `statement` now and bring back every row."""
-        run = functools.partial(
-            self._connection().execute, statement, parameters, execution_options=_FETCH_ALL
-        )
+    ) -> CursorResult[*tuple[Any, ...]]:
+        """Execute `statement` here (or, in a method declared off_loop, on its thread)."""
+        elsewhere = _off_loop_connection()
+        if elsewhere is not None:
+            return _on_worker(elsewhere, statement, parameters)
+        connection = self._sqlite.lookup_connection()
         try:
-            if self._elsewhere is not None and _many_rows(parameters):
-                result: CursorResult[*TupleAny] = await self._elsewhere(run)
-                return result
-            return run()
+            return _on_loop(connection, statement, parameters)
         except BaseException:
-            self._on_error()
+            self._sqlite.drop_lookup()
             raise
 
+    async def elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on a reading thread, on a connection of its own."""
+        if _off_loop_connection() is not None:
+            return await call()  # already there
+        return await self._sqlite.read_elsewhere(call)
 
-def _many_rows(parameters: Any) -> bool:
-    return isinstance(parameters, list | tuple) and len(parameters) >= BULK_ROWS
+
+class WriteConnection:
+    """The repositories' connection inside one write transaction on the writer connection."""
+
+    def __init__(self, sqlite: InlineSQLite, connection: Connection) -> None:
+        self._sqlite = sqlite
+        self._connection = connection
+        self._running = False
+        self.ended = False
+
+    @property
+    def dialect(self) -> Dialect:
+        """SQLite's dialect."""
+        return self._connection.dialect
+
+    async def execute(
+        self, statement: Executable, parameters: Any = None
+    ) -> CursorResult[*tuple[Any, ...]]:
+        """Execute `statement` in the transaction, here (or, in a method declared off_loop,
+        on the writer's thread). Refused while another of its statements is running."""
+        if _off_loop_connection() is self._connection:
+            return _on_worker(self._connection, statement, parameters)
+        self._check()
+        return _on_loop(self._connection, statement, parameters)
+
+    async def elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on the writer's thread, in this transaction."""
+        if _off_loop_connection() is self._connection:
+            return await call()  # already there
+        self._check()
+        self._running = True
+        try:
+            return await self._sqlite.on_writer_thread(
+                functools.partial(_drive, call, self._connection)
+            )
+        finally:
+            self._running = False
+
+    def _check(self) -> None:
+        if self.ended:
+            raise RuntimeError("this write transaction has ended; begin another")
+        if self._running:
+            raise RuntimeError(
+                "statements of one transaction run one after another, never at once"
+            )
 
 
 class InlineSQLite:
-    """The lookup connection and the writer connection of one SQLite file."""
+    """The connections of one SQLite file: reads, the writer, and their threads."""
 
     def __init__(self, url: URL, pragmas: tuple[str, ...], busy_timeout_ms: int) -> None:
         self._busy_timeout_ms = busy_timeout_ms
-        self.engine = _engine(url, pragmas)
+        self.engine = _engine(url, pragmas, query_only=False, pool_size=1)
+        self.read_engine = _engine(url, pragmas, query_only=True, pool_size=READ_THREADS + 1)
         self._lookup: Connection | None = None
         self._writer: Connection | None = None
-        # One thread for the writer's waits, so they happen one after another, in order.
+        # One thread for the writer, so its statements, commits and rollbacks happen one
+        # after another, in order.
         self._thread = concurrent.futures.ThreadPoolExecutor(1, "chorus-sqlite-writer")
+        self._readers = concurrent.futures.ThreadPoolExecutor(READ_THREADS, "chorus-sqlite-reader")
         self._give_up_at: float | None = None
-        self.lookups = InlineConnection(self._lookup_connection, self._drop_lookup)
+        self.reads = ReadConnection(self)
 
-    def _lookup_connection(self) -> Connection:
+    def lookup_connection(self) -> Connection:
+        """The read connection used on the event loop's thread."""
         if self._lookup is None or self._lookup.closed:
-            self._lookup = self.engine.connect()
-            self._lookup.exec_driver_sql("PRAGMA query_only=ON")
+            self._lookup = self.read_engine.connect()
         return self._lookup
 
-    def _drop_lookup(self) -> None:
-        # Whatever went wrong, the next lookup starts on a fresh connection.
+    def drop_lookup(self) -> None:
+        """Whatever went wrong, the next read starts on a fresh connection."""
         if self._lookup is not None:
             self._lookup.close()
             self._lookup = None
+
+    async def read_elsewhere(self, call: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
+        """Run a method declared off_loop on a reading thread, on a connection of its own."""
+
+        def run() -> _T:
+            with self.read_engine.connect() as connection:
+                return _drive(call, connection)
+
+        return await _finished(asyncio.get_running_loop().run_in_executor(self._readers, run))
 
     def _writer_connection(self) -> Connection:
         if self._writer is None or self._writer.closed:
@@ -122,29 +229,46 @@ class InlineSQLite:
             self._writer.exec_driver_sql("PRAGMA busy_timeout=0")
         return self._writer
 
+    def _drop_writer(self, writer: Connection) -> None:
+        # Closing the connection ends any transaction SQLite still had open on it.
+        if self._writer is writer:
+            self._writer = None
+            with contextlib.suppress(Exception):
+                writer.invalidate()
+
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[InlineConnection]:
+    async def transaction(self) -> AsyncIterator[WriteConnection]:
         """One write transaction on the writer connection; the caller holds the write lock.
 
-        Committed when the block ends, rolled back if it raises. Its statements must run one
-        after another (never two at once from `asyncio.gather`): one given many rows runs on
-        the writer's thread, and the connection is used by one thread at a time.
-        """
+        Committed when the block ends, rolled back if it raises (a cancellation too). When
+        this returns or raises, no transaction is open on the writer connection."""
         writer = self._writer_connection()
-        raw = _raw(writer)
+        raw = writer.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        conn = WriteConnection(self, writer)
         try:
-            # Inside the `try`: whatever stops the BEGIN (a cancellation, say), a transaction
-            # it did open is rolled back, never left open for the next one to write into.
-            await self._begin(raw)
-            yield InlineConnection(lambda: writer, lambda: None, self._in_thread)
-            await self._in_thread(_run, raw, "COMMIT")
+            # Inside the `try`: whatever stops the BEGIN (a cancellation, say), a
+            # transaction it did open is ended here.
+            await self._begin(writer)
+            yield conn
+            conn.ended = True
+            await self.on_writer_thread(functools.partial(_run, writer, "COMMIT"))
         except BaseException:
-            # A failed COMMIT (a full disk, say) can leave the transaction open.
-            if raw.in_transaction:
-                await self._in_thread(_run, raw, "ROLLBACK")
+            conn.ended = True
+            await self._end(writer, raw)
             raise
 
-    async def _begin(self, raw: sqlite3.Connection) -> None:
+    async def _end(self, writer: Connection, raw: sqlite3.Connection) -> None:
+        """Roll back what is open (a failed COMMIT can leave the transaction open); if even
+        that fails, close the connection, which ends it."""
+        try:
+            if _open(raw):
+                await self.on_writer_thread(functools.partial(_run, writer, "ROLLBACK"))
+        finally:
+            if _open(raw):
+                self._drop_writer(writer)
+
+    async def _begin(self, writer: Connection) -> None:
         """BEGIN IMMEDIATE, tried again while another process holds the write lock (a backup,
         a migration), for as long as SQLite's busy timeout says or until `give_up_waiting`.
 
@@ -155,7 +279,7 @@ class InlineSQLite:
         pause = _FIRST_PAUSE
         while True:
             try:
-                _run(raw, "BEGIN IMMEDIATE")
+                _run(writer, "BEGIN IMMEDIATE")
                 return
             except OperationalError as error:
                 if not _is_busy(error):
@@ -175,50 +299,67 @@ class InlineSQLite:
     async def checkpoint(self) -> bool:
         """Copy the write-ahead log into the database and empty it, on the writer's thread
         (the caller holds the write lock); False if a reader kept it from finishing."""
-        raw = _raw(self._writer_connection())
-        return await self._in_thread(self._checkpoint, raw)
+        writer = self._writer_connection()
+        return await self.on_writer_thread(functools.partial(self._checkpoint, writer))
 
-    def _checkpoint(self, raw: sqlite3.Connection) -> bool:
-        _run(raw, f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+    def _checkpoint(self, writer: Connection) -> bool:
+        writer.exec_driver_sql(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         try:
-            row = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        except sqlite3.Error as error:
-            raise DBAPIError.instance(
-                "PRAGMA wal_checkpoint", None, error, sqlite3.Error
-            ) from error
+            row = writer.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
         finally:
-            _run(raw, "PRAGMA busy_timeout=0")
+            writer.exec_driver_sql("PRAGMA busy_timeout=0")
         return row is None or not row[0]
 
-    async def _in_thread(self, function: Callable[..., _T], *args: Any) -> _T:
-        future = asyncio.get_running_loop().run_in_executor(self._thread, function, *args)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            # The statement goes on in the thread regardless; let it end before anything
-            # else touches the connection.
-            with contextlib.suppress(BaseException):
-                await future
-            raise
+    async def on_writer_thread(self, function: Callable[[], _T]) -> _T:
+        """Run `function` on the writer's thread and wait until it has finished, even if
+        this task is cancelled meanwhile: nothing else may touch the writer connection
+        while it runs."""
+        loop = asyncio.get_running_loop()
+        return await _finished(loop.run_in_executor(self._thread, function))
+
+    async def ping(self) -> None:
+        """A statement that reads nothing, on the event loop's thread."""
+        self.lookup_connection().exec_driver_sql("SELECT 1").close()
 
     def close(self) -> None:
-        """Close both connections and the writer's thread."""
+        """Close every connection and both threads."""
+        self._thread.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
         for connection in (self._lookup, self._writer):
             if connection is not None:
                 connection.close()
         self._lookup = self._writer = None
-        self._thread.shutdown(wait=True)
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
-def _run(raw: sqlite3.Connection, statement: str) -> None:
-    """Execute a statement with no result straight on the driver (BEGIN, COMMIT: SQLAlchemy's
-    bookkeeping around them costs more than they do, and on the writer's thread it would
-    hold the interpreter); a failure is SQLAlchemy's error, as everywhere else."""
+async def _finished(future: asyncio.Future[_T]) -> _T:
+    """Wait for `future` (work on a thread) to finish, however often this task is cancelled
+    meanwhile; then raise the cancellation, if there was one, or give its outcome."""
+    cancelled: asyncio.CancelledError | None = None
+    while not future.done():
+        try:
+            await asyncio.wait([future])
+        except asyncio.CancelledError as error:
+            cancelled = error
+    if cancelled is not None:
+        if not future.cancelled():
+            future.exception()  # looked at, so it is not reported as never retrieved
+        raise cancelled
+    return future.result()
+
+
+def _run(writer: Connection, statement: str) -> None:
+    """BEGIN, COMMIT or ROLLBACK on the writer."""
+    writer.exec_driver_sql(statement)
+
+
+def _open(raw: sqlite3.Connection) -> bool:
+    """True if a transaction is open on `raw` (or it is in a state that cannot say)."""
     try:
-        raw.execute(statement)
-    except sqlite3.Error as error:
-        raise DBAPIError.instance(statement, None, error, sqlite3.Error) from error
+        return raw.in_transaction
+    except sqlite3.Error:
+        return True
 
 
 def _is_busy(error: OperationalError) -> bool:
@@ -226,21 +367,17 @@ def _is_busy(error: OperationalError) -> bool:
     return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
-def _raw(connection: Connection) -> sqlite3.Connection:
-    raw = connection.connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)
-    return raw
-
-
-def _engine(url: URL, pragmas: tuple[str, ...]) -> Engine:
+def _engine(url: URL, pragmas: tuple[str, ...], *, query_only: bool, pool_size: int) -> Engine:
     engine = create_engine(
         url.set(drivername="sqlite+pysqlite"),
         # Statements stand alone unless the writer says BEGIN itself; SQLAlchemy and
         # Python's sqlite3 module open nothing implicitly.
         isolation_level="AUTOCOMMIT",
-        # The writer's COMMIT runs on its own thread.
+        # Connections are used on the event loop's thread and on worker threads.
         connect_args={"check_same_thread": False},
         pool_reset_on_return=None,
+        pool_size=pool_size,
+        max_overflow=READ_THREADS,
     )
 
     @event.listens_for(engine, "connect")
@@ -248,6 +385,8 @@ def _engine(url: URL, pragmas: tuple[str, ...]) -> Engine:
         cursor = dbapi_connection.cursor()
         for pragma in pragmas:
             cursor.execute(pragma)
+        if query_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     return engine

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 
 from storage import schema
-from storage.types import Executor
+from storage.types import Executor, off_loop
 
 # Statuses after which an item counts as used by the coordinators.
 USED_STATUSES = ("considering", "meeting", "outcome")
@@ -91,6 +91,7 @@ class ItemsRepo:
         row = (await self._conn.execute(select(i).where(i.c.reference == reference))).first()
         return ItemRow(**row._mapping) if row else None
 
+    @off_loop
     async def of_author(
         self, person_id: int, pseudonym: str, limit: int, offset: int = 0
     ) -> list[ItemRow]:
@@ -105,6 +106,7 @@ class ItemsRepo:
         )
         return [ItemRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def count_of_author(self, person_id: int, pseudonym: str) -> int:
         """How many items a member has that are not withdrawn."""
         i = schema.item
@@ -202,6 +204,7 @@ class ItemsRepo:
         )
         return row.first() is not None
 
+    @off_loop
     async def cancel_updates(self, return_address: str) -> int:
         """Stop messages still queued to an anonymous item's own return address; how many.
 
@@ -215,6 +218,7 @@ class ItemsRepo:
         )
         return int(result.rowcount or 0)
 
+    @off_loop
     async def visible_in_group(self, group_id: int, now: datetime, limit: int) -> list[ItemRow]:
         """A group's items that readers may see now (not withdrawn), newest day first."""
         i = schema.item
@@ -232,6 +236,7 @@ class ItemsRepo:
             insert(schema.item_hold).values(id=item_id, due_at=due_at, sealed=sealed)
         )
 
+    @off_loop
     async def held(
         self, due_by: datetime | None = None, *, claim: bool = False
     ) -> list[tuple[int, str]]:
@@ -371,6 +376,7 @@ class ObserversRepo:
         )
         return list(rows.scalars())
 
+    @off_loop
     async def of_group(self, group_id: int) -> list[ReaderRow]:
         """The group's observers, in the order they were added."""
         o, p = schema.group_observer, schema.person
@@ -434,6 +440,7 @@ class LeadsRepo:
         if lead:
             await self._conn.execute(insert(s).values(person_id=person_id, added_at=now))
 
+    @off_loop
     async def all(self) -> list[ReaderRow]:
         """Every safeguarding lead who is still a coordinator."""
         s, p = schema.safeguarding_lead, schema.person
@@ -445,6 +452,7 @@ class LeadsRepo:
         )
         return [ReaderRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def reachable(self) -> list[ReaderRow]:
         """Every lead who is still a coordinator and has not blocked the bot."""
         s, p = schema.safeguarding_lead, schema.person
@@ -456,6 +464,7 @@ class LeadsRepo:
         )
         return [ReaderRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def ids(self) -> frozenset[int]:
         """The person ids of every lead (coordinator or not)."""
         rows = await self._conn.execute(select(schema.safeguarding_lead.c.person_id))

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, tuple_, update
 
 from storage import schema
-from storage.types import Executor
+from storage.types import Executor, off_loop
 
 # Shown in every /settings: built once (building costs more than running it).
 _PREFERENCE = select(
@@ -281,6 +281,7 @@ class LoopRepo:
         )
         return [LoopItem(**row._mapping) for row in rows]
 
+    @off_loop
     async def inbox_next(
         self,
         group_id: int,
@@ -302,6 +303,7 @@ class LoopRepo:
         row = (await self._conn.execute(query.order_by(i.c.given_on, i.c.id).limit(1))).first()
         return LoopItem(**row._mapping) if row else None
 
+    @off_loop
     async def inbox_counts(
         self, group_id: int, now: datetime, overdue: Overdue
     ) -> dict[InboxFilter, int]:
@@ -333,6 +335,7 @@ class LoopRepo:
             update(schema.item).where(schema.item.c.id == item_id).values(**values)
         )
 
+    @off_loop
     async def waiting(
         self, groups: dict[int, Overdue], limit: int
     ) -> dict[int, tuple[Waiting, Waiting]]:
@@ -374,12 +377,14 @@ class LoopRepo:
                     found[group_id][which].oldest.extend(WaitingItem(**r._mapping) for r in rows)
         return {group_id: (pair[0], pair[1]) for group_id, pair in found.items()}
 
+    @off_loop
     async def all_outcome_days(self) -> dict[int, int]:
         """Every group's own days-without-outcome before a nudge, where one was set."""
         s = schema.loop_group_setting
         rows = await self._conn.execute(select(s.c.group_id, s.c.outcome_days))
         return {int(row[0]): int(row[1]) for row in rows}
 
+    @off_loop
     async def newly_visible(
         self, group_ids: Sequence[int], since: datetime, now: datetime
     ) -> dict[int, int]:
@@ -463,6 +468,7 @@ class LoopRepo:
         )
         return int(result.scalar_one())
 
+    @off_loop
     async def outcomes(self, group_id: int, limit: int) -> list[OutcomeEntry]:
         """The group's latest outcomes on items not withdrawn, newest first."""
         e, i, p = schema.item_event, schema.item, schema.person
@@ -590,6 +596,7 @@ class LoopRepo:
         )
         return [ActionUpdateRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def recent_action_updates(
         self, group_id: int, limit: int
     ) -> list[tuple[ActionRow, ActionUpdateRow]]:
@@ -664,6 +671,7 @@ class UpdatesRepo:
     def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
+    @off_loop
     async def add(self, rows: Sequence[PendingNew], now: datetime) -> None:
         """Queue updates; one whose source is already queued is left as it was."""
         if not rows:
@@ -698,6 +706,7 @@ class UpdatesRepo:
             ],
         )
 
+    @off_loop
     async def due_recipients(self, now: datetime, limit: int) -> list[Recipient]:
         """Whose pending updates need looking at now."""
         cu = schema.contributor_update
@@ -709,6 +718,7 @@ class UpdatesRepo:
         )
         return [Recipient(row.person_id, row.pseudonym) for row in rows]
 
+    @off_loop
     async def pending_for(
         self, recipients: Sequence[Recipient]
     ) -> dict[Recipient, list[PendingRow]]:
@@ -756,6 +766,7 @@ class UpdatesRepo:
             )
         return found
 
+    @off_loop
     async def people(self, person_ids: Sequence[int]) -> dict[int, PersonRow]:
         """The people with these ids, by id."""
         from storage.repositories import PersonRow  # storage.repositories imports this module
@@ -766,6 +777,7 @@ class UpdatesRepo:
         rows = await self._conn.execute(select(p).where(p.c.id.in_(list(person_ids))))
         return {row.id: PersonRow(**row._mapping) for row in rows}
 
+    @off_loop
     async def people_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, PersonRow]:
         """The people with these Telegram ids, by Telegram id."""
         from storage.repositories import PersonRow  # storage.repositories imports this module
@@ -776,6 +788,7 @@ class UpdatesRepo:
         rows = await self._conn.execute(select(p).where(p.c.telegram_id.in_(list(telegram_ids))))
         return {row.telegram_id: PersonRow(**row._mapping) for row in rows}
 
+    @off_loop
     async def preferences(self, person_ids: Sequence[int]) -> dict[int, DigestPreference]:
         """The chosen rhythm of each of these members who chose one."""
         if not person_ids:
@@ -791,6 +804,7 @@ class UpdatesRepo:
             for row in rows
         }
 
+    @off_loop
     async def mark(self, ids: Sequence[int], state: str, now: datetime) -> None:
         """Mark updates queued (gathered into a message) or dropped."""
         if not ids:
@@ -800,6 +814,7 @@ class UpdatesRepo:
             update(cu).where(cu.c.id.in_(list(ids))).values(state=state, queued_at=now)
         )
 
+    @off_loop
     async def reschedule(self, due: Sequence[tuple[int, datetime]]) -> None:
         """Look at these updates again later: (update id, when)."""
         if not due:

@@ -25,7 +25,7 @@ from storage.items import (
 )
 from storage.loop import LoopRepo, UpdatesRepo
 from storage.sessions import SessionsRepo
-from storage.types import Executor
+from storage.types import Executor, off_loop
 
 
 def _insert_ignoring_duplicates(conn: Executor, table: Table) -> Insert:
@@ -239,6 +239,7 @@ class JournalRepo:
             )
         return fresh
 
+    @off_loop
     async def pending(self) -> list[tuple[int, str]]:
         """Every stored update not yet handled, oldest first."""
         table = schema.update_journal
@@ -253,6 +254,7 @@ class JournalRepo:
             return
         await self._conn.execute(SETTLE, [{"update_id": update_id} for update_id in update_ids])
 
+    @off_loop
     async def prune_seen(self, before: datetime) -> int:
         """Forget ids seen before `before`, whose updates are handled (Telegram redelivers
         for a day at most)."""
@@ -484,6 +486,7 @@ class GroupsRepo:
             {"group_id": group_id, "person_id": person_id, "left_at": now},
         )
 
+    @off_loop
     async def changes(self, since: datetime, until: datetime) -> list[MemberChange]:
         """Who joined or left any group in (since, until], oldest first."""
         m, d, p = schema.membership, schema.membership_departure, schema.person
@@ -501,6 +504,7 @@ class GroupsRepo:
         found += [MemberChange(g, pid, name, False, at) for g, pid, name, at in left]
         return sorted(found, key=lambda c: (c.at, c.person_id))
 
+    @off_loop
     async def prune_departures(self, before: datetime) -> int:
         """Forget departures older than `before`; how many were forgotten."""
         d = schema.membership_departure
@@ -515,6 +519,7 @@ class GroupsRepo:
         )
         return row.first() is not None
 
+    @off_loop
     async def members(self, group_id: int) -> list[MemberRow]:
         """The group's members, in the order they joined."""
         m, p = schema.membership, schema.person
@@ -526,6 +531,7 @@ class GroupsRepo:
         )
         return [MemberRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def member_count(self, group_id: int) -> int:
         """How many members the group has."""
         m = schema.membership
@@ -712,34 +718,42 @@ class OutboxJob:
     return_address: str | None = None
 
 
+# Rows written by one statement of a bulk write.
+PART_ROWS = 500
+
+
 class OutboxRepo:
     """Messages waiting to be sent, and what became of them."""
 
     def __init__(self, conn: Executor) -> None:
         self._conn = conn
 
+    @off_loop
     async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
-        """Queue messages; one whose dedupe key is already queued is left as it was."""
-        if not rows:
-            return
-        await self._conn.execute(
-            _insert_ignoring_duplicates(self._conn, schema.outbox),
-            [
-                {
-                    "dedupe_key": row.dedupe_key,
-                    "kind": row.kind,
-                    "person_id": row.person_id,
-                    "return_address": row.return_address,
-                    "payload": row.payload,
-                    "due_at": row.due_at,
-                    "urgent": row.urgent,
-                    "broadcast_id": row.broadcast_id,
-                    "created_at": now,
-                }
-                for row in rows
-            ],
-        )
+        """Queue messages; one whose dedupe key is already queued is left as it was.
 
+        Written in parts: between them, the worker thread lets the event loop have the
+        interpreter (SQLAlchemy readies a statement's rows without letting it go)."""
+        for start in range(0, len(rows), PART_ROWS):
+            await self._conn.execute(
+                _insert_ignoring_duplicates(self._conn, schema.outbox),
+                [
+                    {
+                        "dedupe_key": row.dedupe_key,
+                        "kind": row.kind,
+                        "person_id": row.person_id,
+                        "return_address": row.return_address,
+                        "payload": row.payload,
+                        "due_at": row.due_at,
+                        "urgent": row.urgent,
+                        "broadcast_id": row.broadcast_id,
+                        "created_at": now,
+                    }
+                    for row in rows[start : start + PART_ROWS]
+                ],
+            )
+
+    @off_loop
     async def queued_keys(self, dedupe_keys: Sequence[str]) -> set[str]:
         """Those of these dedupe keys already queued (whatever became of their messages)."""
         if not dedupe_keys:
@@ -866,6 +880,7 @@ class OutboxRepo:
             update(o).where(o.c.id.in_(outbox_ids), o.c.state == "sending").values(state=state)
         )
 
+    @off_loop
     async def release_claims(self) -> int:
         """Return messages left "sending" by a stop or crash to the queue; how many."""
         o = schema.outbox
@@ -881,6 +896,7 @@ class OutboxRepo:
             await self._conn.execute(select(func.min(o.c.due_at)).where(o.c.state == "pending"))
         ).scalar_one()
 
+    @off_loop
     async def cancel_broadcast(self, broadcast_id: int) -> int:
         """Cancel a broadcast's messages not yet sent; how many."""
         o = schema.outbox
@@ -891,6 +907,7 @@ class OutboxRepo:
         )
         return int(result.rowcount or 0)
 
+    @off_loop
     async def shown_otherwise(self, dedupe_keys: Sequence[str], now: datetime) -> int:
         """Record messages not yet sent as sent: the person saw the same thing another way
         (e.g. an invitation in the list they asked for); how many."""
@@ -904,6 +921,7 @@ class OutboxRepo:
         )
         return int(result.rowcount or 0)
 
+    @off_loop
     async def sent_since(self, dedupe_keys: Sequence[str], since: datetime) -> set[str]:
         """Of these messages, those being sent now or sent since `since`."""
         if not dedupe_keys:
@@ -917,6 +935,7 @@ class OutboxRepo:
         )
         return {row.dedupe_key for row in rows}
 
+    @off_loop
     async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
         """How many of a broadcast's messages are in each state."""
         o = schema.outbox
@@ -927,6 +946,7 @@ class OutboxRepo:
         )
         return {row[0]: int(row[1]) for row in rows}
 
+    @off_loop
     async def broadcast_errors(self, broadcast_id: int) -> dict[str, int]:
         """Why a broadcast's failed messages failed, with counts."""
         o = schema.outbox
@@ -937,6 +957,7 @@ class OutboxRepo:
         )
         return {str(row[0]): int(row[1]) for row in rows}
 
+    @off_loop
     async def drop_for_person(self, person_id: int, reason: str) -> int:
         """Stop every message still queued for a person; how many."""
         o = schema.outbox
@@ -1038,6 +1059,7 @@ class BroadcastsRepo:
         b = schema.broadcast
         await self._conn.execute(update(b).where(b.c.id == broadcast_id).values(**values))
 
+    @off_loop
     async def recipients(self, group_ids: Sequence[int]) -> list[RecipientRow]:
         """Everyone in any of these groups, once each."""
         m, p = schema.membership, schema.person

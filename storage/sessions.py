@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from storage import schema
-from storage.types import Executor
+from storage.types import Executor, off_loop
 
 # Shown in every /settings: built once (building costs more than running it).
 _TOTAL_MINUTES = select(func.coalesce(func.sum(schema.session_attendance.c.minutes), 0)).where(
@@ -183,6 +183,7 @@ class SessionsRepo:
 
     # --- Answers ------------------------------------------------------------------------
 
+    @off_loop
     async def answers(self, session_id: int) -> list[AnswerRow]:
         """Every answer to the session, waiting list in order, then by when answered."""
         a, p = schema.session_answer, schema.person
@@ -253,6 +254,7 @@ class SessionsRepo:
         value = found.scalar_one_or_none()
         return None if value is None else int(value)
 
+    @off_loop
     async def count(self, session_id: int, answer: str) -> int:
         """How many gave this answer."""
         a = schema.session_answer
@@ -264,6 +266,7 @@ class SessionsRepo:
             ).scalar_one()
         )
 
+    @off_loop
     async def waiting(self, session_id: int) -> list[int]:
         """The waiting list, first in line first (person ids)."""
         a = schema.session_answer
@@ -274,6 +277,7 @@ class SessionsRepo:
         )
         return list(rows.scalars())
 
+    @off_loop
     async def recipients(self, session_id: int, answers: Sequence[str]) -> list[Recipient]:
         """People still in the session's group whose answer is one of `answers`, with their
         delivery settings."""
@@ -299,6 +303,7 @@ class SessionsRepo:
             for r in rows
         ]
 
+    @off_loop
     async def unanswered(self, session_id: int) -> list[Recipient]:
         """People in the session's group who have not answered it, with their delivery
         settings (answer "")."""
@@ -336,6 +341,7 @@ class SessionsRepo:
         )
         return invited.first() is not None
 
+    @off_loop
     async def quiet_settings(self, session_id: int, answers: Sequence[str]) -> set[str | None]:
         """The distinct quiet-hours settings of those with these answers (None: default)."""
         a, p = schema.session_answer, schema.person
@@ -411,6 +417,7 @@ class SessionsRepo:
             .values(state="cancelled", handled_at=now)
         )
 
+    @off_loop
     async def queued_for(self, dedupe_prefix: str) -> set[int]:
         """People with an outbox row whose dedupe key starts with `dedupe_prefix`."""
         o = schema.outbox
@@ -429,6 +436,7 @@ class SessionsRepo:
 
     # --- Attendance ------------------------------------------------------------------------
 
+    @off_loop
     async def attendance(self, session_id: int) -> list[AttendanceRow]:
         """Everyone marked for the session."""
         t, p = schema.session_attendance, schema.person
@@ -461,6 +469,7 @@ class SessionsRepo:
                 )
             )
 
+    @off_loop
     async def set_minutes(self, session_id: int, minutes: int) -> None:
         """Count `minutes` for everyone marked as having come."""
         t = schema.session_attendance
@@ -475,6 +484,7 @@ class SessionsRepo:
         total = await self._conn.execute(_TOTAL_MINUTES, {"person_id": person_id})
         return int(total.scalar_one())
 
+    @off_loop
     async def hours(self, group_id: int, start: datetime, end: datetime) -> list[HoursRow]:
         """Every attendance at the group's sessions starting in [start, end)."""
         t, s, p = schema.session_attendance, schema.group_session, schema.person
@@ -499,6 +509,7 @@ class SessionsRepo:
         )
         return [HoursRow(**row._mapping) for row in rows]
 
+    @off_loop
     async def feedback_due(
         self, ended_by: datetime, ended_after: datetime
     ) -> list[tuple[SessionRow, int]]:

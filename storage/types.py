@@ -1,15 +1,17 @@
-"""Column types shared by the schema, and what the repositories need of a connection."""
+"""Column types shared by the schema, what the repositories need of a connection, and how
+a repository method declares what its statements cost."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVarTuple, overload
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, TypeVarTuple, overload
 
 from sqlalchemy.engine import CursorResult, Dialect
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.selectable import TypedReturnsRows
 from sqlalchemy.types import DateTime, TypeDecorator
-from sqlalchemy.util.typing import TupleAny
 
 _Ts = TypeVarTuple("_Ts")
 
@@ -51,10 +53,40 @@ class Executor(Protocol):
     @overload
     async def execute(
         self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]: ...
+    ) -> CursorResult[*tuple[Any, ...]]: ...
 
     async def execute(
         self, statement: Executable, parameters: Any = None
-    ) -> CursorResult[*TupleAny]:
+    ) -> CursorResult[*tuple[Any, ...]]:
         """Execute `statement` and bring back its result."""
         ...
+
+
+_S = TypeVar("_S")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def off_loop(
+    method: Callable[Concatenate[_S, _P], Coroutine[Any, Any, _R]],
+) -> Callable[Concatenate[_S, _P], Coroutine[Any, Any, _R]]:
+    """Declare a repository method that may touch many rows (a whole group, a table's worth
+    of old rows). On an SQLite file the whole method runs on a worker thread, its statements
+    and the making of its rows alike, so the event loop goes on answering members
+    meanwhile; every other method's statements are small reads and writes through an
+    index, run on the event loop's own thread, where they cost a tenth of a trip to a
+    thread. On PostgreSQL every statement is a trip to the server, and this changes nothing.
+
+    The method must await nothing but its connection's statements (and other repository
+    methods); its connection is the repository's `_conn`."""
+
+    @functools.wraps(method)
+    async def declared(self: _S, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        elsewhere = getattr(getattr(self, "_conn", None), "elsewhere", None)
+        if elsewhere is None:
+            return await method(self, *args, **kwargs)
+        result: _R = await elsewhere(functools.partial(method, self, *args, **kwargs))
+        return result
+
+    declared.runs_off_loop = True  # type: ignore[attr-defined]
+    return declared

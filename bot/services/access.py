@@ -52,7 +52,7 @@ class Access:
 
     async def reach(self, telegram_id: int, thing: Thing, thing_id: int, need: Need) -> Reach:
         """May this person act on the thing, as `need` says? If not, why not."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             role = role_in(person, telegram_id, self._admins)
             if thing is Thing.BROADCAST:

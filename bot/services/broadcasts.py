@@ -152,7 +152,7 @@ class Broadcasts:
         return CreateResult(outcome, broadcast)
 
     async def _draft_waits(self, telegram_id: int, draft_step: str) -> bool:
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = await tx.steps.get(person.id) if person is not None else None
         return step is not None and step.step == draft_step

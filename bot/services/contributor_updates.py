@@ -399,7 +399,7 @@ class ContributorUpdates:
 
     async def preference(self, telegram_id: int) -> DigestPreference | None:
         """How this member hears about their words; None if they are not known."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None

@@ -257,7 +257,7 @@ class Conversations:
 
     async def newest_open(self, telegram_id: int) -> Result:
         """The member's newest open conversation, for words typed outside any step."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return Result(Said.UNKNOWN)
@@ -281,7 +281,7 @@ class Conversations:
 
     async def send_loose(self, telegram_id: int) -> Result:
         """Send the words kept by `keep_loose`."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = await tx.steps.get(person.id) if person is not None else None
         if step is None or step.step != LOOSE_STEP:

@@ -135,12 +135,12 @@ class Membership:
 
     async def group_for_code(self, code: str) -> GroupRow | None:
         """The group an invite code opens; looking stores nothing about anyone."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             return await tx.groups.by_invite_code(code)
 
     async def is_member(self, telegram_id: int, group_id: int) -> bool:
         """True if this person is already in the group."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return person is not None and await tx.groups.is_member(group_id, person.id)
 
@@ -187,7 +187,7 @@ class Membership:
 
     async def account(self, telegram_id: int) -> AccountView | None:
         """The person's name, pause state, groups and role; None if not known."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
@@ -247,7 +247,7 @@ class Membership:
 
     async def groups_of(self, telegram_id: int) -> list[GroupRow]:
         """The groups the person is a member of."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return [] if person is None else await tx.groups.of_member(person.id)
 
@@ -354,7 +354,7 @@ class Membership:
 
     async def current_step(self, telegram_id: int) -> StepRow | None:
         """The typed answer the bot is waiting for from this person, if any."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             return await tx.steps.of_telegram_id(telegram_id)
 
     async def cancel(self, telegram_id: int) -> bool:

@@ -101,7 +101,7 @@ class Roles:
         """The person's role right now (read from the database every time)."""
         if telegram_id in self._admins:
             return Role.ADMIN
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
         return role_in(person, telegram_id, self._admins)
 
@@ -172,7 +172,7 @@ class Roles:
 
     async def is_observer_of(self, telegram_id: int, group_id: int) -> bool:
         """True if the person observes the group (reads its input, never who gave it)."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return person is not None and await tx.observers.is_observer(group_id, person.id)
 

@@ -345,7 +345,7 @@ class Safety:
 
     async def lead_is_set(self) -> bool:
         """True if at least one safeguarding lead can receive alerts."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             return bool(await tx.leads.reachable())
 
     async def warn_if_no_lead(self) -> bool:

@@ -597,7 +597,7 @@ class Sessions:
 
     async def draft(self, telegram_id: int) -> Draft | None:
         """The session this person is making or changing, if any."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             step = None if person is None else await tx.steps.get(person.id)
         if step is None or step.step != DRAFT_STEP:
@@ -1218,7 +1218,7 @@ class Sessions:
 
     async def total_minutes(self, telegram_id: int) -> int:
         """All the involvement time this person has given, in minutes."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return 0 if person is None else await tx.sessions.total_minutes(person.id)
 

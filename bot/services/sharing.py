@@ -377,7 +377,7 @@ class Sharing:
 
     async def carry_on(self, telegram_id: int) -> StepView:
         """Show the unfinished draft where it was left."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
@@ -707,7 +707,7 @@ class Sharing:
         that held an item, next to its author's, and the one that stores it; and again after.
         """
         now = self._clock.now()
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             if not await tx.items.held(now):
                 return 0
         await self._storage.checkpoint()

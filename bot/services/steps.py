@@ -52,7 +52,7 @@ class Steps:
 
     async def current(self, telegram_id: int) -> StepRow | None:
         """The person's unfinished step, if any."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
             return None if person is None else await tx.steps.get(person.id)
 
@@ -87,7 +87,7 @@ class Steps:
     async def end_choice(self, telegram_id: int, update_id: int) -> None:
         """The person tapped or sent a command (update `update_id`): a choice of buttons
         asked before it no longer waits (one asked in answer to it does)."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             step = await tx.steps.of_telegram_id(telegram_id)
         if step is None or not _older_choice(step, update_id):
             return

@@ -64,7 +64,7 @@ async def test_a_read_only_database_is_not_healthy(tmp_path: Path, health: Ask) 
     url = make_url(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true")
     storage = Storage.open(url, SystemClock().now)
     try:
-        async with storage.lookup() as tx:  # it can still be read
+        async with storage.read() as tx:  # it can still be read
             assert await tx.people.by_telegram_id(1) is None
         status, took = await health(storage)
     finally:

@@ -1,16 +1,16 @@
-"""Statements on the event loop's own thread, and those given many rows, sent elsewhere."""
+"""The connections of an SQLite file: reads that cannot write, and statements too slow for
+the event loop reported."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, make_url
 
-from storage.inline import BULK_ROWS, InlineConnection, InlineSQLite, is_file
+from storage.inline import InlineSQLite, is_file
 
 _metadata = MetaData()
 _things = Table(
@@ -19,48 +19,36 @@ _things = Table(
 
 
 @pytest.fixture
-def connection(tmp_path: Path) -> Iterator[Connection]:
-    """A plain SQLite connection, in autocommit, with one small table."""
+def inline(tmp_path: Path) -> Iterator[InlineSQLite]:
+    """The connections of a fresh SQLite file with one small table."""
     inline = InlineSQLite(make_url(f"sqlite:///{tmp_path / 'i.db'}"), (), 1000)
     with inline.engine.connect() as conn:
         _metadata.create_all(conn)
-        yield conn
+    yield inline
     inline.close()
 
 
-class _Elsewhere:
-    """Runs what it is given, noting how many times it was asked."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    async def __call__(self, run: Callable[[], Any]) -> Any:
-        self.calls += 1
-        return run()
-
-
-async def test_a_statement_given_many_rows_runs_elsewhere(connection: Connection) -> None:
-    elsewhere = _Elsewhere()
-    inline = InlineConnection(lambda: connection, lambda: None, elsewhere)
-
-    rows = [{"name": f"n{i}"} for i in range(BULK_ROWS)]
-    result = await inline.execute(insert(_things), rows)
-    assert result.rowcount == BULK_ROWS
-    assert elsewhere.calls == 1
-
-    await inline.execute(insert(_things), rows[: BULK_ROWS - 1])
-    await inline.execute(select(_things).where(_things.c.id == 1))
-    assert elsewhere.calls == 1
-    count = (await inline.execute(select(func.count()).select_from(_things))).scalar_one()
-    assert count == 2 * BULK_ROWS - 1
-
-
-async def test_a_failed_statement_calls_for_a_fresh_connection(connection: Connection) -> None:
-    dropped: list[bool] = []
-    inline = InlineConnection(lambda: connection, lambda: dropped.append(True))
+async def test_a_failed_read_calls_for_a_fresh_connection(inline: InlineSQLite) -> None:
+    first = inline.lookup_connection()
     with pytest.raises(Exception, match="no such table"):
-        await inline.execute(select(Table("missing", MetaData(), Column("id", Integer))))
-    assert dropped == [True]
+        await inline.reads.execute(select(Table("missing", MetaData(), Column("id", Integer))))
+    assert inline.lookup_connection() is not first
+    assert (await inline.reads.execute(select(func.count()).select_from(_things))).scalar() == 0
+
+
+async def test_a_read_cannot_write(inline: InlineSQLite) -> None:
+    with pytest.raises(Exception, match="readonly"):
+        await inline.reads.execute(insert(_things).values(name="n"))
+
+
+async def test_a_slow_statement_on_the_loop_is_reported(
+    inline: InlineSQLite, caplog: pytest.LogCaptureFixture
+) -> None:
+    slow = select(func.count()).select_from(_things)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("storage.inline.SLOW_ON_LOOP", -1.0)  # every statement is slow
+        await inline.reads.execute(slow)
+    assert "declare its repository method off_loop" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import load_secret_key, load_settings
 from storage.database import Storage, open_storage
+from storage.repositories import Tx
+from storage.types import off_loop
 
 
 @pytest.fixture
@@ -85,8 +87,8 @@ def test_a_new_key_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 async def test_a_checkpoint_empties_the_write_ahead_log(tmp_path: Path) -> None:
     database = tmp_path / "chorus.db"
-    for number, inline in enumerate((True, False)):
-        storage = Storage.open(make_url(f"sqlite+aiosqlite:///{database}"), _now, inline=inline)
+    for number in range(2):
+        storage = Storage.open(make_url(f"sqlite+aiosqlite:///{database}"), _now)
         try:
             await storage.upgrade()
             await _write_something(storage, 200 + number)
@@ -97,16 +99,25 @@ async def test_a_checkpoint_empties_the_write_ahead_log(tmp_path: Path) -> None:
             await storage.close()
 
 
+class _OffLoop:
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+
+    @off_loop
+    async def secure_delete(self) -> object:
+        return (await self._conn.execute(text("PRAGMA secure_delete"))).scalar()
+
+
 async def test_every_connection_overwrites_what_it_deletes(tmp_path: Path) -> None:
     storage = await open_storage(make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}"), _now)
     try:
         found = []
         async with storage.transaction() as tx:  # the writer
             found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
-        async with storage.lookup() as tx:  # lookups on the event loop's thread
+        async with storage.read() as tx:  # reads on the event loop's thread
             found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
-        async with storage.read() as tx:  # reads through aiosqlite
-            found.append((await tx.conn.execute(text("PRAGMA secure_delete"))).scalar())
+        async with storage.read() as tx:  # and on a reading thread
+            found.append(await _OffLoop(tx).secure_delete())
         assert found == [1, 1, 1]
     finally:
         await storage.close()

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from storage import schema
 from storage.database import Storage
-from storage.inline import BULK_ROWS
+from storage.repositories import Tx
+from storage.types import off_loop
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -47,51 +49,79 @@ EXPECTED_PRAGMAS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["read", "lookup", "transaction"])
+async def _pragmas(tx: Tx) -> dict[str, object]:
+    return {
+        name: (await tx.conn.execute(text(f"PRAGMA {name}"))).scalar()
+        for name in [*EXPECTED_PRAGMAS, "query_only"]
+    }
+
+
+class _OffLoop:
+    """A repository whose methods are declared off_loop."""
+
+    def __init__(self, tx: Tx) -> None:
+        self._conn = tx.conn
+        self._tx = tx
+
+    @off_loop
+    async def pragmas(self) -> dict[str, object]:
+        return await _pragmas(self._tx)
+
+    @off_loop
+    async def thread_name(self) -> str:
+        await self._conn.execute(text("SELECT 1"))
+        return threading.current_thread().name
+
+    @off_loop
+    async def add_many(self, telegram_ids: range) -> int:
+        rows = [{"telegram_id": n, "chat_id": n, "created_at": T0} for n in telegram_ids]
+        return (await self._conn.execute(insert(schema.person), rows)).rowcount
+
+
+@pytest.mark.parametrize(
+    "kind", ["read", "read off the loop", "transaction", "write off the loop"]
+)
 async def test_pragmas_are_in_force_on_every_connection(
     sqlite_storage: Storage, kind: str
 ) -> None:
-    contexts = {
-        "read": sqlite_storage.read,
-        "lookup": sqlite_storage.lookup,
-        "transaction": sqlite_storage.transaction,
-    }
-    async with contexts[kind]() as tx:
-        found = {
-            name: (await tx.conn.execute(text(f"PRAGMA {name}"))).scalar()
-            for name in [*EXPECTED_PRAGMAS, "query_only"]
-        }
+    begin = (
+        sqlite_storage.transaction
+        if kind.startswith(("transaction", "write"))
+        else (sqlite_storage.read)
+    )
+    async with begin() as tx:
+        found = await (_OffLoop(tx).pragmas() if "off the loop" in kind else _pragmas(tx))
 
-    expected = {**EXPECTED_PRAGMAS, "query_only": int(kind == "lookup")}
-    if kind == "transaction":
+    expected = {**EXPECTED_PRAGMAS, "query_only": int(kind.startswith("read"))}
+    if kind.startswith(("transaction", "write")):
         # The writer never waits inside SQLite: a BEGIN that would wait is tried again,
         # after short pauses on the event loop, until the busy timeout is over.
         expected["busy_timeout"] = 0
     assert found == expected
 
 
-async def test_a_lookup_cannot_write(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as tx:
+async def test_a_read_cannot_write(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as tx:
         with pytest.raises(OperationalError, match="readonly"):
             await tx.people.add(5, 5, None, T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(5) is None
 
 
-async def test_a_lookup_sees_each_commit_at_once(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as reader:
+async def test_a_read_sees_each_commit_at_once(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as reader:
         assert await reader.people.by_telegram_id(7) is None
         async with sqlite_storage.transaction() as tx:
             await tx.people.add(7, 7, "Bea", T0)
-            async with sqlite_storage.lookup() as inside:
-                # Not committed yet: a lookup sees the database as last committed.
+            async with sqlite_storage.read() as inside:
+                # Not committed yet: a read sees the database as last committed.
                 assert await inside.people.by_telegram_id(7) is None
         person = await reader.people.by_telegram_id(7)
     assert person is not None and person.display_name == "Bea"
 
 
-async def test_a_failed_lookup_leaves_the_next_one_working(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.lookup() as tx:
+async def test_a_failed_read_leaves_the_next_one_working(sqlite_storage: Storage) -> None:
+    async with sqlite_storage.read() as tx:
         with pytest.raises(OperationalError):
             await tx.conn.execute(text("SELECT * FROM no_such_table"))
         assert await tx.people.by_telegram_id(1) is None
@@ -107,7 +137,7 @@ async def test_a_failed_transaction_is_rolled_back_and_the_writer_goes_on(
     async with sqlite_storage.transaction() as tx:
         assert await tx.people.by_telegram_id(8) is None
         await tx.people.add(9, 9, "Di", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(9) is not None
 
 
@@ -140,7 +170,7 @@ async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
     raw.close()
     await asyncio.wait_for(writing, 5)
     ticker.cancel()
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(10) is not None
 
 
@@ -159,25 +189,40 @@ async def test_a_write_that_waits_too_long_fails_as_a_locked_database(
         raw.close()
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(12, 12, "Gus", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(11) is None
         assert await tx.people.by_telegram_id(12) is not None
 
 
-async def test_many_rows_written_at_once_go_through_the_writer_s_thread(
-    sqlite_storage: Storage,
+async def test_a_method_declared_off_loop_runs_its_statements_on_a_worker_thread(
+    sqlite_storage: Storage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = [
-        {"telegram_id": 1000 + n, "chat_id": 1000 + n, "created_at": T0}
-        for n in range(BULK_ROWS + 1)
-    ]
-    async with sqlite_storage.transaction() as tx:
-        result = await tx.conn.execute(insert(schema.person), rows)
-        assert result.rowcount == len(rows)
-        # Inside the transaction, the rows are there for what comes next.
-        assert await tx.people.by_telegram_id(1000 + BULK_ROWS) is not None
-    async with sqlite_storage.lookup() as tx:
-        assert await tx.people.by_telegram_id(1000) is not None
+    names: list[str] = []
+
+    def note(*_: object) -> None:
+        names.append(threading.current_thread().name)
+
+    for engine in sqlite_storage.sync_engines():
+        event.listen(engine, "before_cursor_execute", note)
+    try:
+        async with sqlite_storage.transaction() as tx:
+            assert await _OffLoop(tx).add_many(range(1000, 1300)) == 300
+            # Inside the transaction, the rows are there for what comes next.
+            assert await tx.people.by_telegram_id(1299) is not None
+        async with sqlite_storage.read() as tx:
+            assert (await _OffLoop(tx).thread_name()).startswith("chorus-sqlite-reader")
+            assert await tx.people.by_telegram_id(1000) is not None
+    finally:
+        for engine in sqlite_storage.sync_engines():
+            event.remove(engine, "before_cursor_execute", note)
+    loop_thread = threading.current_thread().name
+    assert names[0] == loop_thread  # BEGIN IMMEDIATE
+    assert names[1].startswith("chorus-sqlite-writer")  # the many rows
+    assert names[2] == loop_thread  # one person, through an index
+    assert names[3].startswith("chorus-sqlite-writer")  # COMMIT
+    assert names[4].startswith("chorus-sqlite-reader")
+    assert names[5] == loop_thread
+    assert len(names) == 6
 
 
 async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leaves_nothing_open(
@@ -219,7 +264,7 @@ async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leav
     assert not writer.in_transaction and not entered
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(16, 16, "Kit", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(15) is None
         assert await tx.people.by_telegram_id(16) is not None
 
@@ -240,21 +285,13 @@ async def test_a_full_database_fails_the_write_as_sqlalchemy_s_error_and_keeps_n
                 await tx.conn.execute(insert(schema.person), rows)
     finally:
         writer.exec_driver_sql("PRAGMA max_page_count=1073741823")
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(13) is None
         assert await tx.people.by_telegram_id(3000) is None
     async with sqlite_storage.transaction() as tx:
         await tx.people.add(14, 14, "Ida", T0)
-    async with sqlite_storage.lookup() as tx:
+    async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(14) is not None
-
-
-async def test_two_connections_at_once_both_have_the_pragmas(sqlite_storage: Storage) -> None:
-    async with sqlite_storage.read() as first, sqlite_storage.read() as second:
-        assert first.conn is not second.conn
-        for tx in (first, second):
-            assert (await tx.conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-            assert (await tx.conn.execute(text("PRAGMA secure_delete"))).scalar() == 1
 
 
 async def test_write_transaction_holds_the_write_lock_from_its_first_statement(
@@ -344,11 +381,3 @@ def _checkpoint(storage: Storage) -> None:
     finally:
         raw.close()
     assert busy == 0
-
-
-def test_the_pool_keeps_a_connection_for_every_update_handled_at_once() -> None:
-    from bot.app import CONCURRENT_UPDATES
-    from storage.database import SQLITE_POOL_SIZE
-
-    # Fewer, and connections beyond the pool are closed and opened again under load.
-    assert SQLITE_POOL_SIZE >= CONCURRENT_UPDATES

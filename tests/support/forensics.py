@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import Connection
 
 from storage import inline
 
@@ -77,10 +78,10 @@ class CommitRecorder:
         """Copy the files after each COMMIT and before each BEGIN of Chorus's writer."""
         original = inline._run
 
-        def recording(raw: sqlite3.Connection, statement: str) -> None:
+        def recording(writer: Connection, statement: str) -> None:
             if statement.startswith("BEGIN"):
                 self.take(f"before {statement}")
-            original(raw, statement)
+            original(writer, statement)
             if statement == "COMMIT":
                 self.commits += 1
                 self.take(f"commit {self.commits}")
