@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 
 from storage import schema
-from storage.types import Executor
+from storage.types import Executor, off_loop
 
 # What a sent message's contents become once they are no longer kept.
 ERASED_PAYLOAD = '{"text": ""}'
@@ -107,6 +107,7 @@ class RightsRepo:
         found = row.first()
         return None if found is None else dict(found._mapping)
 
+    @off_loop
     async def session_answers(self, person_id: int) -> list[dict[str, Any]]:
         """The person's answers to group meetings."""
         a, s, g = schema.session_answer, schema.group_session, schema.group
@@ -125,6 +126,7 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    @off_loop
     async def attendance(self, person_id: int) -> list[dict[str, Any]]:
         """The meetings the person was marked at, and the involvement time each counts."""
         a, s, g = schema.session_attendance, schema.group_session, schema.group
@@ -145,6 +147,7 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    @off_loop
     async def items(self, person_id: int, pseudonym: str) -> list[dict[str, Any]]:
         """Every item the person gave: named (by person) and anonymous (by pseudonym)."""
         i, g = schema.item, schema.group
@@ -170,6 +173,7 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    @off_loop
     async def events(self, item_ids: Sequence[int]) -> list[dict[str, Any]]:
         """What happened to these items, in order (coordinators' words sealed)."""
         e = schema.item_event
@@ -183,6 +187,7 @@ class RightsRepo:
             found += _dicts(rows)
         return found
 
+    @off_loop
     async def contributor_updates(self, person_id: int, pseudonym: str) -> list[dict[str, Any]]:
         """Updates about the person's items, sent or waiting (their words sealed)."""
         u = schema.contributor_update
@@ -193,6 +198,7 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    @off_loop
     async def outbox(self, person_id: int) -> list[dict[str, Any]]:
         """Messages to the person: waiting, or sent and still kept."""
         o = schema.outbox
@@ -222,6 +228,7 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    @off_loop
     async def conversations(self, person_id: int, pseudonym: str) -> list[dict[str, Any]]:
         """What was said in the person's conversations with coordinators and leads (sealed)."""
         c, m = schema.conversation, schema.conversation_message
@@ -280,6 +287,7 @@ class RightsRepo:
         )
         return [(int(row.id), row.return_address) for row in rows]
 
+    @off_loop
     async def delete_items(self, item_ids: Sequence[int]) -> None:
         """Delete items with everything that hangs on them: history, links to actions,
         updates waiting for their author, conversations about them."""
@@ -301,6 +309,7 @@ class RightsRepo:
         )
         await self._conn.execute(delete(schema.item).where(schema.item.c.id.in_(ids)))
 
+    @off_loop
     async def unlink_items(self, item_ids: Sequence[int]) -> None:
         """Keep items with no way back to their author: no pseudonym, no return address,
         no updates or conversations waiting to reach them."""
@@ -330,6 +339,7 @@ class RightsRepo:
         for chunk in _chunks([a for a in return_addresses if a]):
             await self._conn.execute(delete(o).where(o.c.return_address.in_(chunk)))
 
+    @off_loop
     async def forget_pseudonym(self, pseudonym: str, replacement: str) -> None:
         """Nothing left keyed by the pseudonym: updates and conversations deleted, and the
         safeguarding alerts its words raised kept for the leads' record under a random
@@ -391,6 +401,7 @@ class RightsRepo:
         )
         return [(int(row.id), row.starts_at) for row in rows]
 
+    @off_loop
     async def sent_naming(self, words: Sequence[str]) -> list[int]:
         """Messages already sent (or given up) that show any of these words in the clear
         (a name in a coordinators' notice), their contents still kept."""
@@ -407,6 +418,7 @@ class RightsRepo:
         )
         return list(rows.scalars())
 
+    @off_loop
     async def delete_person(self, person_id: int) -> bool:
         """Delete the person row; what is theirs alone goes with it (memberships, answers,
         steps and drafts, settings, messages to them, this erasure)."""
@@ -436,6 +448,7 @@ class RightsRepo:
 
     # --- retention -----------------------------------------------------------------------
 
+    @off_loop
     async def words_past_keeping(self, before: datetime, limit: int) -> list[int]:
         """Items with words or media still kept whose outcome was recorded before `before`."""
         i, e = schema.item, schema.item_event
@@ -455,6 +468,7 @@ class RightsRepo:
         )
         return list(rows.scalars())
 
+    @off_loop
     async def erase_words(self, item_ids: Sequence[int]) -> None:
         """Erase these items' words and media, and the updates quoting them."""
         if not item_ids:
@@ -466,6 +480,7 @@ class RightsRepo:
         )
         await self._conn.execute(delete(u).where(u.c.item_id.in_(ids)))
 
+    @off_loop
     async def sent_past_keeping(self, before: datetime, limit: int) -> list[int]:
         """Messages sent or given up before `before` whose contents are still kept."""
         o = schema.outbox
@@ -475,6 +490,7 @@ class RightsRepo:
         rows = await self._conn.execute(select(o.c.id).where(done, old, kept).limit(limit))
         return list(rows.scalars())
 
+    @off_loop
     async def erase_sent(self, outbox_ids: Sequence[int]) -> None:
         """Erase these messages' contents and sealed return addresses."""
         o = schema.outbox
@@ -485,6 +501,7 @@ class RightsRepo:
                 .values(payload=ERASED_PAYLOAD, return_address=None)
             )
 
+    @off_loop
     async def count_items(self, person_id: int, pseudonym: str) -> tuple[int, int]:
         """How many items the person gave with their name, and without."""
         i = schema.item
@@ -496,6 +513,7 @@ class RightsRepo:
         )
         return int(named.scalar_one()), int(anonymous.scalar_one())
 
+    @off_loop
     async def prune_requests(self, before: datetime) -> None:
         """Forget requests for data older than `before`."""
         r = schema.data_request

@@ -434,14 +434,14 @@ class Rights:
     async def finish_erasures(self) -> int:
         """Finish every erasure a crash interrupted; how many. One begun moments ago is
         left to the confirmation that began it (so it can say what it erased)."""
-        async with self._storage.lookup() as tx:
+        async with self._storage.read() as tx:
             waiting = await RightsRepo(tx.conn).erasing()
         begun_before = self._clock.now() - ERASING_ALONE
         finished = 0
         for erasure in waiting:
             if erasure.started_at is not None and erasure.started_at > begun_before:
                 continue
-            async with self._storage.lookup() as tx:
+            async with self._storage.read() as tx:
                 person = await tx.people.get(erasure.person_id)
             if person is not None:
                 await self._erase(person, bool(erasure.keep_anonymous))
