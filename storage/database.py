@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from storage.inline import InlineSQLite, is_file
+from storage.replicas import Claimer
 from storage.repositories import PersonRow, Sealing, Tx
 from storage.sqlite_driver import OneTripConnection, one_trip_dbapi
 
@@ -31,6 +32,12 @@ BUSY_TIMEOUT_MS = 10_000
 # (about one in twenty updates with 16, in benchmarks/updates.py).
 SQLITE_POOL_SIZE = 64
 SQLITE_POOL_OVERFLOW = 16
+# PostgreSQL: connections kept open for the updates handled at once (64), and beyond them
+# for the delivery worker's sends (8), the webhook's stores and the ticks. SQLAlchemy's
+# default (5 + 10) made updates queue for a connection. Two replicas may hold 160, so the
+# server needs max_connections above that (deploy/compose-replicas.yaml sets 250).
+POSTGRES_POOL_SIZE = 32
+POSTGRES_POOL_OVERFLOW = 48
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -99,6 +106,8 @@ class Storage:
         self._reader = engine.execution_options(sqlite_begin=None) if self.is_sqlite else engine
         self._inline = inline
         self._sealer: Sealing | None = None
+        # With replicas: this replica, whose claims its transactions make and honour.
+        self.claimer: Claimer | None = None
 
     def seal_steps_with(self, sealer: Sealing) -> None:
         """Seal the whole of every unfinished step's data with `sealer` from now on."""
@@ -134,7 +143,12 @@ class Storage:
             if not (inline and is_file(url)):
                 return cls(engine, now)
             return cls(engine, now, InlineSQLite(url, _SQLITE_PRAGMAS, BUSY_TIMEOUT_MS))
-        engine = create_async_engine(url, pool_pre_ping=True)
+        engine = create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=POSTGRES_POOL_OVERFLOW,
+        )
         return cls(engine, now)
 
     def sync_engines(self) -> list[Engine]:
@@ -193,7 +207,14 @@ class Storage:
             else:
                 conn = await stack.enter_async_context(self.engine.connect())
             async with conn.begin():
-                yield Tx(conn, self._sealer)
+                yield Tx(conn, self._sealer, self.claimer)
+
+    @contextlib.asynccontextmanager
+    async def apart(self) -> AsyncIterator[Tx]:
+        """A write transaction of its own on PostgreSQL, which never settles the update being
+        handled (replicas' bookkeeping, done while a handler sends its reply)."""
+        async with self.engine.connect() as conn, conn.begin():
+            yield Tx(conn, self._sealer, self.claimer)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -204,7 +225,7 @@ class Storage:
         """
         async with self._reader.connect() as conn:
             settling = _settling.get()
-            tx = Tx(conn, self._sealer)
+            tx = Tx(conn, self._sealer, self.claimer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
             if self.is_sqlite:
