@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -157,6 +157,10 @@ class SendScheduler:
     def interval(self) -> float:
         """The least time between any two bookings, 1 / per_second."""
         return self._interval
+
+    def share(self, replicas: int) -> None:
+        """Keep to one part in `replicas` of the overall rate (the others keep the rest)."""
+        self._interval = max(1, replicas) / self._limits.per_second
 
     @property
     def paused_until(self) -> float:
@@ -303,6 +307,14 @@ def pace_of(rate_limit_args: dict[str, Any] | None) -> Pace:
     return Pace(rate_limit_args.get("pace", Pace.REPLY))
 
 
+class ChatReservations(Protocol):
+    """Chats' own limits kept somewhere every replica sees (bot/replicas.py)."""
+
+    async def reserve(self, chat: ChatKey, moment: float) -> float | None:
+        """Reserve `chat` at `moment` (epoch seconds); None if done, else when it is free."""
+        ...
+
+
 class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """Applies SendScheduler to every Bot API request that sends or edits a message.
 
@@ -326,6 +338,15 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._clock = clock
         self._sleep = sleep
         self._max_retries = max_retries
+        self._chats: ChatReservations | None = None
+
+    def share_chats(self, chats: ChatReservations) -> None:
+        """Keep each chat's own limit through `chats` too (replicas), as well as here."""
+        self._chats = chats
+
+    def now(self) -> float:
+        """The scheduler's time now."""
+        return self._clock()
 
     @property
     def scheduler(self) -> SendScheduler:
@@ -380,6 +401,17 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 # Bulk is only booked just in time; ask again when a slot is one interval away.
                 await self._pause(scheduler.next_chance(chat, now) - now)
                 continue
+            if self._chats is not None and chat is not None:
+                try:
+                    free = await self._chats.reserve(chat, time.time() + moment - self._clock())
+                except BaseException:
+                    scheduler.cancel(chat, moment)
+                    raise
+                if free is not None:
+                    # Another replica sends to this chat first: book again once it is free.
+                    scheduler.cancel(chat, moment)
+                    await self._pause(free - time.time())
+                    continue
             try:
                 await self._pause(moment - self._clock())
             except asyncio.CancelledError:
