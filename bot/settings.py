@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # Seconds a replica's claim on a message or an update holds without being renewed: a
     # replica that dies has its work taken over this long after its last renewal.
     replica_lease_seconds: float = Field(default=30.0, ge=1, le=600)
+    # This replica's name among them; by default its host name and process id.
+    replica_name: str | None = Field(default=None, max_length=64)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -148,7 +150,10 @@ class Settings(BaseSettings):
 
     @property
     def replica_id(self) -> str:
-        """This process's name among the replicas: its host and process id."""
+        """This process's name among the replicas: CHORUS_REPLICA_NAME, else its host and
+        process id (a replica restarted in its container takes back its own claims)."""
+        if self.replica_name:
+            return self.replica_name
         return f"{socket.gethostname()[:50]}:{os.getpid()}"
 
     def async_database_url(self) -> URL:
@@ -181,6 +186,7 @@ _SENTENCES = {
     "tryout_port": "CHORUS_TRYOUT_PORT must be a port number between 0 and 65535.",
     "stop_seconds": "CHORUS_STOP_SECONDS must be a number of seconds above 0 (e.g. 20).",
     "replicas": "CHORUS_REPLICAS must be true or false.",
+    "replica_name": "CHORUS_REPLICA_NAME must be at most 64 characters.",
     "replica_lease_seconds": (
         "CHORUS_REPLICA_LEASE_SECONDS must be a number of seconds from 1 to 600 (e.g. 30)."
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -212,3 +212,34 @@ async def test_claims_taken_by_sqlite_style_rows_without_a_claimer_are_released(
             schema.outbox.update().where(schema.outbox.c.id == row).values(state="sending")
         )
         assert await tx.outbox.release_claims(T0) == 1
+
+
+async def test_each_tick_runs_once_per_interval_across_two_replicas(
+    pair: tuple[Storage, Storage],
+) -> None:
+    from bot.replicas import take_tick
+    from tests.support.clock import FakeClock
+
+    clock = FakeClock()
+    runs: list[str] = []
+    interval = timedelta(seconds=2)
+
+    def tick_of(storage: Storage) -> Callable[[], Awaitable[None]]:
+        assert storage.claimer is not None
+        replica = storage.claimer.replica
+
+        async def tick() -> None:
+            if await take_tick(storage, clock, "sessions", interval, replica):
+                runs.append(replica)
+
+        return tick
+
+    a_tick, b_tick = tick_of(pair[0]), tick_of(pair[1])
+    for _ in range(5):
+        # Both replicas' timers fire within the interval, in either order or at once.
+        await asyncio.gather(a_tick(), b_tick(), a_tick())
+        clock.advance(timedelta(seconds=1))
+        await b_tick()
+        clock.advance(timedelta(seconds=1))
+
+    assert len(runs) == 5
