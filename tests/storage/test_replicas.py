@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,6 +20,7 @@ from storage import schema
 from storage.database import Storage
 from storage.replicas import Claimer
 from storage.repositories import OutboxNew
+from storage.single import DatabaseInUse, only_process
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("CHORUS_TEST_POSTGRES_URL"),
@@ -243,3 +248,55 @@ async def test_each_tick_runs_once_per_interval_across_two_replicas(
         clock.advance(timedelta(seconds=1))
 
     assert len(runs) == 5
+
+
+# A process that holds the database given on its command line (as a replica when told)
+# until it is killed.
+HOLDER = """
+import asyncio, sys
+from sqlalchemy.engine import make_url
+from storage.single import only_process
+
+async def main():
+    async with only_process(make_url(sys.argv[1]), replicas=sys.argv[2] == "replica"):
+        print("holding", flush=True)
+        await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def _holder(url: str, kind: str) -> subprocess.Popen[str]:
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, url, kind],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == "holding"
+    return process
+
+
+async def test_replicas_run_together_but_not_beside_a_process_without_replicas() -> None:
+    postgres = os.environ["CHORUS_TEST_POSTGRES_URL"]
+    url = postgres.replace("postgresql://", "postgresql+asyncpg://", 1)
+    replica = _holder(url, "replica")
+    try:
+        async with only_process(make_url(url), replicas=True):
+            pass
+        with pytest.raises(DatabaseInUse, match="another Chorus is already running"):
+            async with only_process(make_url(url)):
+                pass
+    finally:
+        replica.send_signal(signal.SIGKILL)
+        replica.wait(timeout=30)
+    single = _holder(url, "single")
+    try:
+        with pytest.raises(DatabaseInUse, match="without CHORUS_REPLICAS"):
+            async with only_process(make_url(url), replicas=True):
+                pass
+    finally:
+        single.send_signal(signal.SIGKILL)
+        single.wait(timeout=30)
