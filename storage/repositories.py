@@ -1109,12 +1109,18 @@ class BroadcastsRepo:
         row = (await self._conn.execute(select(b).where(b.c.id == broadcast_id))).first()
         return BroadcastRow(**row._mapping) if row else None
 
-    async def in_state(self, state: str, due_by: datetime | None = None) -> list[BroadcastRow]:
-        """Broadcasts in `state` (and, if given, due by then), oldest first."""
+    async def in_state(
+        self, state: str, due_by: datetime | None = None, claim: bool = False
+    ) -> list[BroadcastRow]:
+        """Broadcasts in `state` (and, if given, due by then), oldest first. With `claim`,
+        on PostgreSQL, locked until the transaction ends, skipping any another transaction
+        holds: two replicas releasing broadcasts at once never release one twice."""
         b = schema.broadcast
         query = select(b).where(b.c.state == state)
         if due_by is not None:
             query = query.where(b.c.send_at <= due_by)
+        if claim and self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
         rows = await self._conn.execute(query.order_by(b.c.send_at, b.c.id))
         return [BroadcastRow(**row._mapping) for row in rows]
 
