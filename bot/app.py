@@ -144,7 +144,8 @@ def _share_with_replicas(
     in order whichever replica received them."""
     limiter = application.bot.rate_limiter
     assert isinstance(limiter, ChorusRateLimiter)
-    limiter.share_chats(SharedChats(storage, sealer, limiter.scheduler.limits))
+    limits = limiter.scheduler.limits
+    limiter.share_chats(SharedChats(storage, sealer, limits, settings.replica_id))
     processor = application.update_processor
     assert isinstance(processor, JournalUpdateProcessor)
     processor.keep_order_across_replicas(sealer)

@@ -56,7 +56,8 @@ class SharedChats:
     """A chat's own limit (one message a second to a person, 20 a minute to a group, spread
     evenly) kept in the database, so it holds across replicas."""
 
-    def __init__(self, storage: Storage, sealer: Sealer, limits: Limits) -> None:
+    def __init__(self, storage: Storage, sealer: Sealer, limits: Limits, replica: str) -> None:
+        self._replica = replica
         self._storage = storage
         self._sealer = sealer
         self._limits = limits
@@ -67,15 +68,17 @@ class SharedChats:
             return self._limits.private_chat_interval
         return GROUP_WINDOW / self._limits.group_chat_per_minute
 
-    async def reserve(self, chat: ChatKey, moment: float) -> float | None:
-        """Reserve the chat at `moment` (epoch seconds); None if done, else when it is free."""
+    async def reserve(self, chat: ChatKey, moment: float, hold: float) -> float | None:
+        """Reserve the chat from `moment` (epoch seconds) for its interval and `hold` more;
+        None if done, else when it is free."""
         if chat is None:
             return None
         interval = self.interval(chat)
         if interval <= 0:
             return None
+        tag = chat_tag(self._sealer, chat)
         async with self._storage.apart() as tx:
-            return await tx.replicas.reserve_chat(chat_tag(self._sealer, chat), moment, interval)
+            return await tx.replicas.reserve_chat(tag, moment, interval + hold, self._replica)
 
 
 class ReplicaLife:
@@ -95,6 +98,7 @@ class ReplicaLife:
         self._limiter = limiter
         self._journal = journal
         self._task: asyncio.Task[None] | None = None
+        self._alive = 0
         # Leases are renewed at every beat, several times within each lease.
         self._every = min(BEAT, claimer.lease.total_seconds() / 4)
 
@@ -130,7 +134,10 @@ class ReplicaLife:
             alive = await tx.replicas.alive(now - timedelta(seconds=BEAT * ALIVE_BEATS))
             await renew_leases(tx.conn, self._claimer, now)
             await tx.replicas.forget_chats(time.time() - CHAT_MEMORY)
-        self._limiter.scheduler.share(max(1, alive))
+        if max(1, alive) != self._alive:
+            self._alive = max(1, alive)
+            logger.info("%d replica(s) alive: this one sends 1/%d of the rate", alive, alive)
+        self._limiter.scheduler.share(self._alive)
         taken = await self._journal.take_over()
         if taken:
             logger.info("took over %d update(s) from a replica that stopped", taken)

@@ -77,19 +77,23 @@ class ReplicasRepo:
             delete(r).where((r.c.id == replica) | (r.c.seen_at < forget_before))
         )
 
-    async def reserve_chat(self, chat_tag: int, moment: float, interval: float) -> float | None:
-        """Reserve the chat at `moment` (seconds since the epoch) if it is free then, so the
-        next message to it may go `interval` later; None if reserved, else when it is free.
-
-        One statement, whichever replica asks: a chat's moments are `interval` apart.
+    async def reserve_chat(
+        self, chat_tag: int, moment: float, window: float, replica: str
+    ) -> float | None:
+        """Reserve the chat for `replica` from `moment` (seconds since the epoch) until
+        `window` later, if no other replica holds it then (a replica may extend its own
+        reservation: it spaces its own messages to a chat itself); None if reserved, else
+        when it is free. One statement, whichever replica asks.
         """
         c = schema.chat_pace
-        upsert = postgresql.insert(c).values(chat_tag=chat_tag, free_at=moment + interval)
+        upsert = postgresql.insert(c).values(
+            chat_tag=chat_tag, free_at=moment + window, held_by=replica
+        )
         taken = await self._conn.execute(
             upsert.on_conflict_do_update(
                 index_elements=[c.c.chat_tag],
-                set_={"free_at": upsert.excluded.free_at},
-                where=c.c.free_at <= moment,
+                set_={"free_at": upsert.excluded.free_at, "held_by": upsert.excluded.held_by},
+                where=(c.c.free_at <= moment) | (c.c.held_by == replica),
             ).returning(c.c.chat_tag)
         )
         if taken.first() is not None:

@@ -692,4 +692,6 @@ chat_pace = Table(
     metadata,
     Column("chat_tag", BigInteger, primary_key=True, autoincrement=False),
     Column("free_at", Float, nullable=False),
+    # The replica whose reservation it is (it may extend its own).
+    Column("held_by", String(64), nullable=False),
 )

@@ -196,14 +196,19 @@ async def test_a_chat_is_reserved_by_one_replica_at_a_time(
     a, b = pair
 
     async def reserve(storage: Storage, moment: float) -> float | None:
+        assert storage.claimer is not None
         async with storage.transaction() as tx:
-            return await tx.replicas.reserve_chat(5, moment, 1.0)
+            return await tx.replicas.reserve_chat(5, moment, 1.0, storage.claimer.replica)
 
-    answers = await asyncio.gather(*(reserve(s, 100.0) for s in (a, b, a, b)))
+    answers = await asyncio.gather(reserve(a, 100.0), reserve(b, 100.0))
 
     assert answers.count(None) == 1
-    assert [answer for answer in answers if answer is not None] == [101.0] * 3
-    assert await reserve(b, 101.0) is None
+    assert [answer for answer in answers if answer is not None] == [101.0]
+    holder, other = (a, b) if answers[0] is None else (b, a)
+    # The holder may extend its own reservation; the other waits until it ends.
+    assert await reserve(holder, 100.5) is None
+    assert await reserve(other, 101.0) == 101.5
+    assert await reserve(other, 101.5) is None
 
 
 async def test_claims_taken_by_sqlite_style_rows_without_a_claimer_are_released(

@@ -44,6 +44,7 @@ def upgrade() -> None:
         "chat_pace",
         sa.Column("chat_tag", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("free_at", sa.Float(), nullable=False),
+        sa.Column("held_by", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("chat_tag", name=op.f("pk_chat_pace")),
     )
 
