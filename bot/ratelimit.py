@@ -437,6 +437,8 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 scheduler.cancel(chat, moment)
                 raise
             late = self._clock() - moment > LATE
+            if held_until is not None and time.time() > held_until:
+                late = True  # the chat's reservation ended meanwhile: reserve it again
             if moment >= scheduler.paused_until and not late:
                 return
             # A 429 elsewhere paused sending while this one waited, or the process was held

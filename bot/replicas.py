@@ -30,7 +30,8 @@ from storage.replicas import Claimer, renew_leases
 
 logger = logging.getLogger(__name__)
 
-# Seconds between two heartbeats; a replica unseen for ALIVE_BEATS of them is not counted.
+# Seconds between two heartbeats (less with leases under 8 s: a quarter of the lease); a
+# replica unseen for ALIVE_BEATS of them is not counted.
 BEAT = 2.0
 ALIVE_BEATS = 3
 # A starting replica waits this long before sending: every other replica has beaten (and
@@ -131,7 +132,7 @@ class ReplicaLife:
         now = self._clock.now()
         async with self._storage.apart() as tx:
             await tx.replicas.beat(self._claimer.replica, now)
-            alive = await tx.replicas.alive(now - timedelta(seconds=BEAT * ALIVE_BEATS))
+            alive = await tx.replicas.alive(now - timedelta(seconds=self._every * ALIVE_BEATS))
             await renew_leases(tx.conn, self._claimer, now)
             await tx.replicas.forget_chats(time.time() - CHAT_MEMORY)
         if max(1, alive) != self._alive:
