@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,11 +40,13 @@ from benchmarks.broadcast import (  # noqa: E402
     _Progress,
     _start_broadcast,
 )
+from bot.services.nudges import RUN_NAME as NOTICE_RUN  # noqa: E402
 from tests.support.chorus_run import free_port  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
 from tests.support.proxy import round_robin  # noqa: E402
 
 SECRET = "bench-replicas"
+ZONE = "Europe/London"
 # Short, so the survivor takes the killed replica's work over within seconds.
 LEASE_SECONDS = 5
 
@@ -90,6 +93,10 @@ async def _prepare(postgres: str, member_ids: list[int]) -> None:
                     for pid in rows.scalars()
                 ],
             )
+        # The coordinators' daily notice ("Joined: ...") has gone today already: it would
+        # land among the coordinator's steps below.
+        async with storage.transaction() as tx:
+            await tx.loop.claim_run(NOTICE_RUN, now.astimezone(ZoneInfo(ZONE)).date(), now)
     finally:
         await storage.close()
 
@@ -161,7 +168,11 @@ async def run(
                 if time.monotonic() > ready:
                     raise RuntimeError("the replicas did not start")
                 await asyncio.sleep(0.2)
-            await _start_broadcast(fake, coordinator)
+            try:
+                await _start_broadcast(fake, coordinator)
+            except Exception:
+                print("the coordinator saw:", fake.texts_to(COORDINATOR))
+                raise
             stop = asyncio.Event()
             askers = [
                 asyncio.create_task(_keep_asking(fake, fake.user(member_ids[i]), stop))

@@ -78,7 +78,7 @@ class SharedChats:
         if interval <= 0:
             return None
         tag = chat_tag(self._sealer, chat)
-        async with self._storage.apart() as tx:
+        async with self._storage.apart(each_statement=True) as tx:
             return await tx.replicas.reserve_chat(tag, moment, interval + hold, self._replica)
 
 

@@ -108,6 +108,9 @@ class Storage:
         self._sealer: Sealing | None = None
         # With replicas: this replica, whose claims its transactions make and honour.
         self.claimer: Claimer | None = None
+        self._autocommit = (
+            engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     def seal_steps_with(self, sealer: Sealing) -> None:
         """Seal the whole of every unfinished step's data with `sealer` from now on."""
@@ -210,9 +213,15 @@ class Storage:
                 yield Tx(conn, self._sealer, self.claimer)
 
     @contextlib.asynccontextmanager
-    async def apart(self) -> AsyncIterator[Tx]:
+    async def apart(self, *, each_statement: bool = False) -> AsyncIterator[Tx]:
         """A write transaction of its own on PostgreSQL, which never settles the update being
-        handled (replicas' bookkeeping, done while a handler sends its reply)."""
+        handled (replicas' bookkeeping, done while a handler sends its reply). With
+        `each_statement` every statement commits by itself: one trip to the server, not
+        three, for a single statement that is a whole change."""
+        if each_statement:
+            async with self._autocommit.connect() as conn:
+                yield Tx(conn, self._sealer, self.claimer)
+            return
         async with self.engine.connect() as conn, conn.begin():
             yield Tx(conn, self._sealer, self.claimer)
 
