@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -153,6 +155,12 @@ async def run(
     )
     proxy, ports = free_port(), [free_port() for _ in range(replicas)]
     folder = tempfile.mkdtemp(prefix="chorus-replicas-")
+    # A new connection for each update, so the proxy (which passes each connection to the
+    # next replica) spreads updates over the replicas as a reverse proxy does requests. The
+    # fake posts one update at a time; Telegram posts up to 40 at once.
+    fake._webhook_client = httpx.AsyncClient(
+        trust_env=False, timeout=10.0, limits=httpx.Limits(max_keepalive_connections=0)
+    )
     async with fake, round_robin(proxy, ports):
         for member in member_ids:
             fake.user(member, f"M{member}")
