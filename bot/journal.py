@@ -176,10 +176,21 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         if self._sealer is None:
             return
         tag = chat_tag(self._sealer, _chat_key(update))
+        claimer = self._storage.claimer
+        # An older update left unhandled by a replica that lives on (its handler failed)
+        # holds the chat up for one lease at most.
+        patience = claimer.lease.total_seconds() if claimer is not None else 0.0
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + patience
         while not self._stopping:
             async with self._storage.read() as tx:
                 if not await tx.journal.waits_behind(update.update_id, tag):
                     return
+            if loop.time() >= give_up:
+                logger.warning(
+                    "update %d handled before an older one of its chat", update.update_id
+                )
+                return
             await asyncio.sleep(TURN_POLL)
 
     async def initialize(self) -> None:
