@@ -7,6 +7,10 @@ answer before the next step, as a person would. Prints updates per second, p50 a
 latency (from the update being offered to the bot's answer arriving) and the ratio.
 
     .venv/bin/python benchmarks/updates.py [--members 200] [--rounds 1]
+        [--postgres postgresql://user@host/db]
+
+With --postgres (or CHORUS_TEST_POSTGRES_URL) Chorus also runs on that PostgreSQL
+database, which is wiped first, and its rate is printed beside SQLite's.
 """
 
 from __future__ import annotations
@@ -144,13 +148,29 @@ async def _stop(process: subprocess.Popen[bytes]) -> None:
     await asyncio.to_thread(process.wait, 30)
 
 
-async def run_chorus(members: int, profile: Path | None = None) -> Result:
+async def _wipe(postgres: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(make_url(postgres).set(drivername="postgresql+asyncpg"))
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+async def run_chorus(
+    members: int, profile: Path | None = None, postgres: str | None = None
+) -> Result:
     fake = MeasuringFake()
+    if postgres is not None:
+        await _wipe(postgres)
     async with fake, _folder() as folder:
         env = _env(
             TELEGRAM_BOT_TOKEN=fake.token,
             CHORUS_BOT_API_URL=fake.base_url,
-            CHORUS_DATABASE_URL=f"sqlite:///{folder / 'chorus.db'}",
+            CHORUS_DATABASE_URL=postgres or f"sqlite:///{folder / 'chorus.db'}",
             CHORUS_SECRET_KEY="b" * 48,
             CHORUS_ADMIN_IDS=str(ADMIN),
             CHORUS_LOG_LEVEL="WARNING",
@@ -174,7 +194,8 @@ async def run_chorus(members: int, profile: Path | None = None) -> Result:
             done = await _answer(fake, admin, lambda: fake.send_text(admin, "Bench group"))
             link = next(word for word in done["text"].split() if "start=" in word)
             invite = link.split("start=")[1]
-            return await _drive(fake, "chorus", members, invite, process.pid)
+            name = "chorus/pg" if postgres else "chorus"
+            return await _drive(fake, name, members, invite, process.pid)
         finally:
             await _stop(process)
 
@@ -220,6 +241,11 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=1, help="alternating runs of each bot")
     parser.add_argument("--profile", type=Path, help="write a cProfile of Chorus's runs here")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("CHORUS_TEST_POSTGRES_URL"),
+        help="also run Chorus on this PostgreSQL database (wiped first)",
+    )
     args = parser.parse_args()
     print(
         f"{args.members} members x {len(SCRIPT)} steps = {args.members * len(SCRIPT)} updates "
@@ -229,11 +255,15 @@ async def main() -> None:
     )
     chorus: list[Result] = []
     echo: list[Result] = []
+    on_postgres: list[Result] = []
     for _ in range(args.rounds):
         echo.append(await run_echo(args.members, args.profile))
         print(echo[-1].line())
         chorus.append(await run_chorus(args.members, args.profile))
         print(chorus[-1].line())
+        if args.postgres:
+            on_postgres.append(await run_chorus(args.members, None, args.postgres))
+            print(on_postgres[-1].line())
     best_chorus = max(result.rate for result in chorus)
     best_echo = max(result.rate for result in echo)
     print(
@@ -248,6 +278,13 @@ async def main() -> None:
         + ", ".join(f"{ratio:.0%}" for ratio in ratios)
         + f"; median {statistics.median(ratios):.0%}"
     )
+    if on_postgres:
+        best_pg = max(result.rate for result in on_postgres)
+        print(
+            f"PostgreSQL beside SQLite: chorus/pg {best_pg:.1f} updates/s, chorus (SQLite) "
+            f"{best_chorus:.1f} updates/s, echo bot {best_echo:.1f} updates/s; PostgreSQL "
+            f"{best_pg / best_chorus:.0%} of SQLite, {best_pg / best_echo:.0%} of the echo bot"
+        )
     p95 = statistics.median(result.percentile(0.95) for result in chorus)
     print(f"chorus p95 latency (median over runs): {1000 * p95:.1f} ms")
 

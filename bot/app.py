@@ -20,6 +20,7 @@ from bot.failures import describe
 from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.loop import loop_round
 from bot.ratelimit import ChorusRateLimiter, Limits
+from bot.replicas import SharedChats, take_tick
 from bot.services import Services
 from bot.services.rights import Retention
 from bot.settings import Settings, load_secret_key
@@ -28,6 +29,9 @@ from handlers import register
 from storage.database import Storage
 
 logger = logging.getLogger(__name__)
+
+# With replicas: whether this replica runs the named tick (of this interval) now.
+TickGate = Callable[[str, timedelta], Awaitable[bool]]
 
 ChorusApp = Application[ChorusBot, ChorusContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -71,6 +75,9 @@ def build_application(
     application.bot_data.quiet_hours = settings.quiet_hours
     ticks = ticks if ticks is not None else Ticks()
     application.bot_data.ticks = ticks
+    gate = _once_across_replicas(settings, storage, clock)
+    if settings.replicas:
+        _share_with_replicas(application, storage, sealer, settings)
     worker = DeliveryWorker(
         storage,
         clock,
@@ -81,9 +88,10 @@ def build_application(
         settings.quiet_hours,
         services.sealer,
         ticks,
+        gate,
     )
     application.bot_data.worker = worker
-    _schedule_ticks(application, settings, services, worker)
+    _schedule_ticks(application, settings, services, worker, gate)
     register(application)
     application.add_error_handler(errors.on_error)
     return application
@@ -123,8 +131,38 @@ def _application(settings: Settings, storage: Storage) -> ChorusApp:
     return application
 
 
+def _once_across_replicas(settings: Settings, storage: Storage, clock: Clock) -> TickGate | None:
+    """With replicas: whether this replica runs a tick now (once per interval across all)."""
+    if not settings.replicas:
+        return None
+    replica = settings.replica_id
+
+    async def gate(name: str, interval: timedelta) -> bool:
+        return await take_tick(storage, clock, name, interval, replica)
+
+    return gate
+
+
+def _share_with_replicas(
+    application: ChorusApp, storage: Storage, sealer: Sealer, settings: Settings
+) -> None:
+    """Replicas: each chat's own limit kept in the database, and a chat's updates handled
+    in order whichever replica received them."""
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, ChorusRateLimiter)
+    limits = limiter.scheduler.limits
+    limiter.share_chats(SharedChats(storage, sealer, limits, settings.replica_id))
+    processor = application.update_processor
+    assert isinstance(processor, JournalUpdateProcessor)
+    processor.keep_order_across_replicas(sealer)
+
+
 def _schedule_ticks(
-    application: ChorusApp, settings: Settings, services: Services, worker: DeliveryWorker
+    application: ChorusApp,
+    settings: Settings,
+    services: Services,
+    worker: DeliveryWorker,
+    gate: TickGate | None,
 ) -> None:
     """The periodic ticks. Each asks the database what is due and queues it, waking the
     delivery worker when it queued something; the schedule itself holds no work. They run
@@ -158,8 +196,25 @@ def _schedule_ticks(
     ]
     assert application.job_queue is not None
     for name, interval, first, due in ticks:
+        if name != "delivery":  # waking this process's own worker is not shared work
+            due = _gated(name, interval, due, gate)
         job = application.bot_data.ticks.add(name, _tick(name, due, worker))
         application.job_queue.run_repeating(job, interval=interval, first=first, name=name)
+
+
+def _gated(
+    name: str, interval: timedelta, due: Callable[[], Awaitable[int]], gate: TickGate | None
+) -> Callable[[], Awaitable[int]]:
+    """The tick's work, done only when `gate` (replicas) says this replica runs it now."""
+    if gate is None:
+        return due
+
+    async def once() -> int:
+        if not await gate(name, interval):
+            return 0
+        return await due()
+
+    return once
 
 
 def _tick(
@@ -177,8 +232,11 @@ def _tick(
     return tick
 
 
-def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> UpdateJournal:
-    """The update journal that feeds this application, with its pruning tick scheduled."""
+def journal_for(
+    application: ChorusApp, storage: Storage, clock: Clock, settings: Settings | None = None
+) -> UpdateJournal:
+    """The update journal that feeds this application, with its pruning tick scheduled
+    (once across replicas when `settings` turns them on)."""
     journal = UpdateJournal(
         storage,
         clock,
@@ -187,7 +245,10 @@ def journal_for(application: ChorusApp, storage: Storage, clock: Clock) -> Updat
         application.bot_data.services.sealer,
     )
 
-    prune = application.bot_data.ticks.add("prune", journal.prune)
+    gate = _once_across_replicas(settings, storage, clock) if settings is not None else None
+    prune = application.bot_data.ticks.add(
+        "prune", _gated("prune", PRUNE_EVERY, journal.prune, gate)
+    )
     assert application.job_queue is not None
     application.job_queue.run_repeating(prune, interval=PRUNE_EVERY, first=60, name="prune")
     return journal

@@ -12,7 +12,7 @@ import collections
 import contextlib
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 # The worker's rounds, as counted in `Ticks`.
 ROUND = "delivery-round"
+# Reporting broadcasts' progress, run once across replicas.
+PROGRESS = "broadcast-progress"
 # Messages being sent at once, and claimed rows kept ready behind them (so claiming, a
 # write, runs while others send). Stopping a broadcast drops its ready rows; only the
 # ones in flight can still arrive.
@@ -88,8 +90,11 @@ class DeliveryWorker:
         quiet_hours: str,
         sealer: Sealer,
         ticks: Ticks,
+        gate: Callable[[str, timedelta], Awaitable[bool]] | None = None,
     ) -> None:
         self._storage = storage
+        # Replicas: progress is reported by one replica at a time (see bot/replicas.py).
+        self._gate = gate
         self._ticks = ticks
         self._sealer = sealer
         self._clock = clock
@@ -111,7 +116,8 @@ class DeliveryWorker:
     async def start(self) -> None:
         """Return messages left mid-send by a crash to the queue, then start working."""
         async with self._storage.transaction() as tx:
-            released = await tx.outbox.release_claims()
+            # With replicas only this one's own claims, and claims that ran out.
+            released = await tx.outbox.release_claims(self._clock.now())
         if released:
             logger.info("%d message(s) were mid-send when Chorus stopped; sending again", released)
         self._sent.start()
@@ -170,6 +176,9 @@ class DeliveryWorker:
                 await self._broadcasts.release_due()
                 claimed = await self._claim_and_send()
                 due = loop.time() - last_progress >= PROGRESS_EVERY
+                if due and self._gate is not None:
+                    last_progress = loop.time()
+                    due = await self._gate(PROGRESS, timedelta(seconds=PROGRESS_EVERY))
                 if due and (reporting is None or reporting.done()):
                     # Its own task: an edit may wait its turn for the coordinator's chat
                     # (one message a second), and sending must not wait with it.

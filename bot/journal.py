@@ -33,9 +33,13 @@ logger = logging.getLogger(__name__)
 # after a week without updates Telegram numbers them afresh from a random start, and an old
 # id coming back then is someone's new message.
 SEEN_MEMORY = timedelta(hours=25)
+# With replicas: how often a replica looks again whether an older update of the chat,
+# held by another replica, has been handled.
+TURN_POLL = 0.05
 # Raw updates hold a sender and their words; they are sealed even for the moment they are
 # kept, since old copies of a deleted row can linger in SQLite's write-ahead log.
 UPDATE_PURPOSE = "journal.update"
+CHAT_PURPOSE = "replica.chat"
 
 
 class UpdateJournal:
@@ -64,9 +68,10 @@ class UpdateJournal:
             (int(raw["update_id"]), self._sealer.seal(json.dumps(raw), UPDATE_PURPOSE))
             for raw in updates
         ]
+        tags = self._chat_tags(updates) if self._storage.claimer is not None else None
         async with self._storage.transaction() as tx:
             now = self._clock.now()
-            fresh = await tx.journal.add_new(pairs, now, now - SEEN_MEMORY)
+            fresh = await tx.journal.add_new(pairs, now, now - SEEN_MEMORY, tags)
         if len(fresh) < len(pairs):
             logger.info("ignored %d update(s) delivered before", len(pairs) - len(fresh))
         waiting = set(fresh)
@@ -78,10 +83,42 @@ class UpdateJournal:
                 await self._enqueue(raw)
         return len(fresh)
 
+    def _chat_tags(self, updates: Sequence[dict[str, Any]]) -> dict[int, int]:
+        """Replicas: each update's chat, as a keyed hash (see `bot.replicas.chat_tag`)."""
+        tags: dict[int, int] = {}
+        for raw in updates:
+            try:
+                update = Update.de_json(raw, self._bot)
+            except Exception:  # noqa: S112 - dropped when it is queued, and logged then
+                continue
+            tags[int(raw["update_id"])] = chat_tag(self._sealer, _chat_key(update))
+        return tags
+
     async def replay(self) -> int:
-        """Queue every update left unhandled by an earlier run; return how many."""
-        async with self._storage.read() as tx:
-            pending = await tx.journal.pending()
+        """Queue every update left unhandled by an earlier run; return how many.
+
+        With replicas: only updates no other live replica holds (they are claimed for this
+        one); the rest are that replica's to handle.
+        """
+        if self._storage.claimer is not None:
+            async with self._storage.transaction() as tx:
+                pending = await tx.journal.pending(self._clock.now())
+        else:
+            async with self._storage.read() as tx:
+                pending = await tx.journal.pending()
+        await self._queue_stored(pending)
+        if pending:
+            logger.info("handling %d update(s) left from before the restart", len(pending))
+        return len(pending)
+
+    async def take_over(self) -> int:
+        """Replicas: queue the updates of a replica whose claims ran out; return how many."""
+        async with self._storage.transaction() as tx:
+            taken = await tx.journal.take_over(self._clock.now())
+        await self._queue_stored(taken)
+        return len(taken)
+
+    async def _queue_stored(self, pending: list[tuple[int, str]]) -> None:
         for update_id, payload in pending:
             try:
                 raw = json.loads(self._sealer.open(payload, UPDATE_PURPOSE))
@@ -93,9 +130,6 @@ class UpdateJournal:
                 await self._storage.settle(update_id)
                 continue
             await self._enqueue(raw)
-        if pending:
-            logger.info("handling %d update(s) left from before the restart", len(pending))
-        return len(pending)
 
     async def prune(self) -> int:
         """Forget handled update ids old enough that Telegram will not send them again."""
@@ -129,6 +163,35 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         # Handlers running now, and whether a stop has begun (then none start).
         self._handling: set[asyncio.Future[Any]] = set()
         self._stopping = False
+        # Replicas: updates' chats as stored (set by `keep_order_across_replicas`).
+        self._sealer: Sealer | None = None
+
+    def keep_order_across_replicas(self, sealer: Sealer) -> None:
+        """Handle an update only once older stored updates of its chat held by other
+        replicas are handled (replicas; this process keeps its own order in memory)."""
+        self._sealer = sealer
+
+    async def _wait_for_turn(self, update: Update) -> None:
+        """Replicas: wait while another replica holds an older update of this chat."""
+        if self._sealer is None:
+            return
+        tag = chat_tag(self._sealer, _chat_key(update))
+        claimer = self._storage.claimer
+        # An older update left unhandled by a replica that lives on (its handler failed)
+        # holds the chat up for one lease at most.
+        patience = claimer.lease.total_seconds() if claimer is not None else 0.0
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + patience
+        while not self._stopping:
+            async with self._storage.read() as tx:
+                if not await tx.journal.waits_behind(update.update_id, tag):
+                    return
+            if loop.time() >= give_up:
+                logger.warning(
+                    "update %d handled before an older one of its chat", update.update_id
+                )
+                return
+            await asyncio.sleep(TURN_POLL)
 
     async def initialize(self) -> None:
         """Start settling handled updates."""
@@ -167,6 +230,7 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock:
+                await self._wait_for_turn(update)
                 if self._stopping:
                     _close(coroutine)  # still in the journal: handled after the restart
                     return
@@ -206,6 +270,11 @@ def _plain_or_none(payload: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return raw if isinstance(raw, dict) else None
+
+
+def chat_tag(sealer: Sealer, chat: int | str) -> int:
+    """Replicas: a chat's keyed hash, as stored (never its id); 63 bits, fits a BIGINT."""
+    return int(sealer.fingerprint(str(chat), CHAT_PURPOSE), 16) >> 1
 
 
 def _chat_key(update: Update) -> int:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -43,6 +43,14 @@ EPSILON = 1e-9
 # Chats with no booking left that matters are forgotten at most this often (scheduler time),
 # so forgetting costs little per booking.
 SWEEP_EVERY = 5.0
+# With replicas: seconds within which a message to a chat reserved in the database must
+# find its moment (see `ChorusRateLimiter._wait_turn`); the chat's next message may wait
+# this much longer than its interval.
+CHAT_HOLD = 0.5
+# A message that wakes this much after its booked moment (the process was held up) is
+# booked again rather than sent at once with the others held up with it: a burst could
+# break the overall limit.
+LATE = 0.1
 
 # Bot API methods that send or edit a message; each is one booking. Everything else
 # (getUpdates, answerCallbackQuery, setMyCommands, getMe...) is not limited here.
@@ -157,6 +165,10 @@ class SendScheduler:
     def interval(self) -> float:
         """The least time between any two bookings, 1 / per_second."""
         return self._interval
+
+    def share(self, replicas: int) -> None:
+        """Keep to one part in `replicas` of the overall rate (the others keep the rest)."""
+        self._interval = max(1, replicas) / self._limits.per_second
 
     @property
     def paused_until(self) -> float:
@@ -303,6 +315,15 @@ def pace_of(rate_limit_args: dict[str, Any] | None) -> Pace:
     return Pace(rate_limit_args.get("pace", Pace.REPLY))
 
 
+class ChatReservations(Protocol):
+    """Chats' own limits kept somewhere every replica sees (bot/replicas.py)."""
+
+    async def reserve(self, chat: ChatKey, moment: float, hold: float) -> float | None:
+        """Reserve `chat` from `moment` (epoch seconds) for its interval and `hold` seconds
+        more; None if done, else when it is free."""
+        ...
+
+
 class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """Applies SendScheduler to every Bot API request that sends or edits a message.
 
@@ -326,6 +347,15 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._clock = clock
         self._sleep = sleep
         self._max_retries = max_retries
+        self._chats: ChatReservations | None = None
+
+    def share_chats(self, chats: ChatReservations) -> None:
+        """Keep each chat's own limit through `chats` too (replicas), as well as here."""
+        self._chats = chats
+
+    def now(self) -> float:
+        """The scheduler's time now."""
+        return self._clock()
 
     @property
     def scheduler(self) -> SendScheduler:
@@ -371,23 +401,48 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 retries += 1
 
     async def _wait_turn(self, chat: ChatKey, pace: Pace) -> None:
-        """Book a moment for the message and wait until it comes."""
+        """Book a moment for the message and wait until it comes.
+
+        With chats shared between replicas, the chat is first reserved in the database from
+        now until its interval and `CHAT_HOLD` later; the message must then find its moment
+        here within `CHAT_HOLD`, or the chat is reserved again. Reserving first keeps the
+        database's answer out of the time between booking a moment and sending at it.
+        """
         scheduler = self._scheduler
+        held_until: float | None = None  # epoch seconds by which the reserved chat is used
         while True:
+            if held_until is not None and time.time() >= held_until:
+                held_until = None
+            if held_until is None and self._chats is not None and chat is not None:
+                start = time.time()
+                free = await self._chats.reserve(chat, start, CHAT_HOLD)
+                if free is not None:
+                    # Another replica sends to this chat first.
+                    await self._pause(free - time.time())
+                    continue
+                held_until = start + CHAT_HOLD
             now = self._clock()
             moment = scheduler.try_book(chat, pace, now)
             if moment is None:
                 # Bulk is only booked just in time; ask again when a slot is one interval away.
                 await self._pause(scheduler.next_chance(chat, now) - now)
                 continue
+            if held_until is not None and time.time() + moment - now > held_until:
+                scheduler.cancel(chat, moment)
+                held_until = None
+                continue
             try:
                 await self._pause(moment - self._clock())
             except asyncio.CancelledError:
                 scheduler.cancel(chat, moment)
                 raise
-            if moment >= scheduler.paused_until:
+            late = self._clock() - moment > LATE
+            if held_until is not None and time.time() > held_until:
+                late = True  # the chat's reservation ended meanwhile: reserve it again
+            if moment >= scheduler.paused_until and not late:
                 return
-            # A 429 elsewhere paused sending while this one waited: book again after it.
+            # A 429 elsewhere paused sending while this one waited, or the process was held
+            # up so long that messages booked apart would now go together: book again.
             scheduler.cancel(chat, moment)
 
     async def _pause(self, seconds: float) -> None:

@@ -16,6 +16,8 @@ from bot.clock import Clock, SystemClock
 from bot.failures import describe
 from bot.journal import JournalUpdateProcessor, UpdateJournal
 from bot.polling import FatalIntakeError, Poller
+from bot.ratelimit import ChorusRateLimiter
+from bot.replicas import ReplicaLife, claimer_for
 from bot.services import risk
 from bot.settings import Settings
 from bot.ticks import Ticks
@@ -42,7 +44,7 @@ async def serve(
     `FatalIntakeError` with a clear sentence. Tests pass `ticks` to drive the ticks."""
     clock = clock or SystemClock()
     # Before anything touches the database: a second process on it would send twice.
-    async with only_process(settings.async_database_url()):
+    async with only_process(settings.async_database_url(), replicas=settings.replicas):
         await _serve(settings, stop, clock, on_ready, ticks)
 
 
@@ -54,9 +56,12 @@ async def _serve(
     ticks: Ticks | None,
 ) -> None:
     storage = await open_storage(settings.async_database_url(), clock.now)
+    if settings.replicas:
+        storage.claimer = claimer_for(settings.replica_id, settings.replica_lease_seconds)
+    life: ReplicaLife | None = None
     try:
         application = build_application(settings, storage, clock, ticks)
-        journal = journal_for(application, storage, clock)
+        journal = journal_for(application, storage, clock, settings)
         await _initialize(application, settings)
         winding_down = asyncio.create_task(_wind_down(stop, storage, application, settings))
         try:
@@ -69,6 +74,9 @@ async def _serve(
             # The risk detector's rules are read and compiled once (about half a second),
             # here rather than while the first member who writes waits for an answer.
             risk.detector()
+            if storage.claimer is not None:
+                life = _replica_life(application, storage, clock, journal)
+                await life.start()
             await application.bot_data.worker.start()
             await journal.replay()
             if on_ready is not None:
@@ -78,11 +86,21 @@ async def _serve(
             stop.set()  # also when receiving updates failed
             await winding_down
             await _step("the delivery worker", application.bot_data.worker.stop())
+            if life is not None:
+                await _step("the replica's heartbeat", life.stop())
             if application.running:
                 await _step("the application", application.stop())
             await _step("the application's shutdown", application.shutdown())
     finally:
         await storage.close()
+
+
+def _replica_life(
+    application: ChorusApp, storage: Storage, clock: Clock, journal: UpdateJournal
+) -> ReplicaLife:
+    limiter = application.bot.rate_limiter
+    assert isinstance(limiter, ChorusRateLimiter) and storage.claimer is not None
+    return ReplicaLife(storage, clock, storage.claimer, limiter, journal)
 
 
 async def _initialize(application: ChorusApp, settings: Settings) -> None:

@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import secrets
+import socket
 import stat
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +82,15 @@ class Settings(BaseSettings):
     # erases what is older.
     keep_words_days: int = Field(default=365, ge=1, le=3650)
     keep_sent_days: int = Field(default=30, ge=1, le=3650)
+    # Several Chorus processes sharing one PostgreSQL database, behind one webhook address
+    # (deploy/compose-replicas.yaml): work is claimed with leases, ticks run once across
+    # them and Telegram's limits are shared.
+    replicas: bool = False
+    # Seconds a replica's claim on a message or an update holds without being renewed: a
+    # replica that dies has its work taken over this long after its last renewal.
+    replica_lease_seconds: float = Field(default=30.0, ge=1, le=600)
+    # This replica's name among them; by default its host name and process id.
+    replica_name: str | None = Field(default=None, max_length=64)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -143,6 +153,14 @@ class Settings(BaseSettings):
         """The path part of the webhook URL, where Chorus's own server listens."""
         return urlsplit(self.webhook_url or "").path or "/"
 
+    @property
+    def replica_id(self) -> str:
+        """This process's name among the replicas: CHORUS_REPLICA_NAME, else its host and
+        process id (a replica restarted in its container takes back its own claims)."""
+        if self.replica_name:
+            return self.replica_name
+        return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
     def async_database_url(self) -> URL:
         """The database URL with the async driver Chorus uses for it."""
         return _async_url(self.database_url)
@@ -180,6 +198,11 @@ _SENTENCES = {
     ),
     "tryout_port": "CHORUS_TRYOUT_PORT must be a port number between 0 and 65535.",
     "stop_seconds": "CHORUS_STOP_SECONDS must be a number of seconds above 0 (e.g. 20).",
+    "replicas": "CHORUS_REPLICAS must be true or false.",
+    "replica_name": "CHORUS_REPLICA_NAME must be at most 64 characters.",
+    "replica_lease_seconds": (
+        "CHORUS_REPLICA_LEASE_SECONDS must be a number of seconds from 1 to 600 (e.g. 30)."
+    ),
     "group_chat_per_minute": (
         "CHORUS_GROUP_CHAT_PER_MINUTE must be a whole number of messages a minute (e.g. 20)."
     ),
@@ -262,6 +285,16 @@ def _check(settings: Settings, *, require_token: bool) -> None:
                 "CHORUS_WEBHOOK_SECRET must be set when CHORUS_WEBHOOK_URL is, using 1 to 256 "
                 "letters, digits, _ or -."
             )
+    if settings.replicas and url.get_backend_name() != "postgresql":
+        raise SettingsError(
+            "CHORUS_REPLICAS needs a PostgreSQL database (CHORUS_DATABASE_URL=postgresql://...); "
+            "with SQLite only one Chorus process may run."
+        )
+    if settings.replicas and settings.webhook_url is None:
+        raise SettingsError(
+            "CHORUS_REPLICAS needs webhook mode (CHORUS_WEBHOOK_URL and CHORUS_WEBHOOK_SECRET): "
+            "Telegram gives updates to only one poller at a time."
+        )
     if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
         raise SettingsError(
             f"CHORUS_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long; leave it "

@@ -20,12 +20,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from storage.inline import InlineSQLite, is_file
+from storage.replicas import Claimer
 from storage.repositories import PersonRow, Sealing, Tx
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
+# PostgreSQL: connections kept open for the updates handled at once (64), and beyond them
+# for the delivery worker's sends (8), the webhook's stores and the ticks. SQLAlchemy's
+# default (5 + 10) made updates queue for a connection. Two replicas may hold 160, so the
+# server needs max_connections above that (deploy/compose-replicas.yaml sets 250).
+POSTGRES_POOL_SIZE = 32
+POSTGRES_POOL_OVERFLOW = 48
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -91,6 +98,11 @@ class Storage:
         self._write_lock = asyncio.Lock() if inline is not None else None
         self._inline = inline
         self._sealer: Sealing | None = None
+        # With replicas: this replica, whose claims its transactions make and honour.
+        self.claimer: Claimer | None = None
+        self._autocommit = (
+            engine if self.is_sqlite else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
 
     def seal_steps_with(self, sealer: Sealing) -> None:
         """Seal the whole of every unfinished step's data with `sealer` from now on."""
@@ -114,7 +126,12 @@ class Storage:
             )
             _prepare_sqlite(engine)
             return cls(engine, now, InlineSQLite(url, _SQLITE_PRAGMAS, BUSY_TIMEOUT_MS))
-        engine = create_async_engine(url, pool_pre_ping=True)
+        engine = create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=POSTGRES_POOL_OVERFLOW,
+        )
         return cls(engine, now)
 
     def sync_engines(self) -> list[Engine]:
@@ -161,7 +178,20 @@ class Storage:
                 yield Tx(writing, self._sealer)
             return
         async with self.engine.connect() as conn, conn.begin():
-            yield Tx(conn, self._sealer)
+            yield Tx(conn, self._sealer, self.claimer)
+
+    @contextlib.asynccontextmanager
+    async def apart(self, *, each_statement: bool = False) -> AsyncIterator[Tx]:
+        """A write transaction of its own on PostgreSQL, which never settles the update being
+        handled (replicas' bookkeeping, done while a handler sends its reply). With
+        `each_statement` every statement commits by itself: one trip to the server, not
+        three, for a single statement that is a whole change."""
+        if each_statement:
+            async with self._autocommit.connect() as conn:
+                yield Tx(conn, self._sealer, self.claimer)
+            return
+        async with self.engine.connect() as conn, conn.begin():
+            yield Tx(conn, self._sealer, self.claimer)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
@@ -179,7 +209,7 @@ class Storage:
             yield tx
             return
         async with self.engine.connect() as conn, conn.begin():
-            tx = Tx(conn, self._sealer)
+            tx = Tx(conn, self._sealer, self.claimer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
             yield tx

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 
 from storage import schema
-from storage.types import Executor, off_loop
+from storage.types import Executor, dialect_insert, off_loop
 
 # Statuses after which an item counts as used by the coordinators.
 USED_STATUSES = ("considering", "meeting", "outcome")
@@ -343,14 +343,12 @@ class ObserversRepo:
 
     async def add(self, group_id: int, person_id: int, now: datetime) -> bool:
         """Make the person an observer of the group; False if they already were."""
-        if await self.is_observer(group_id, person_id):
-            return False
-        await self._conn.execute(
-            insert(schema.group_observer).values(
-                group_id=group_id, person_id=person_id, added_at=now
-            )
+        result = await self._conn.execute(
+            dialect_insert(self._conn, schema.group_observer)
+            .values(group_id=group_id, person_id=person_id, added_at=now)
+            .on_conflict_do_nothing()
         )
-        return True
+        return bool(result.rowcount)
 
     async def remove(self, group_id: int, person_id: int) -> bool:
         """Stop the person observing the group; False if they did not."""
@@ -436,9 +434,15 @@ class LeadsRepo:
     async def mark(self, person_id: int, lead: bool, now: datetime) -> None:
         """Mark or unmark the person as a safeguarding lead."""
         s = schema.safeguarding_lead
-        await self._conn.execute(delete(s).where(s.c.person_id == person_id))
-        if lead:
-            await self._conn.execute(insert(s).values(person_id=person_id, added_at=now))
+        if not lead:
+            await self._conn.execute(delete(s).where(s.c.person_id == person_id))
+            return
+        upsert = dialect_insert(self._conn, s).values(person_id=person_id, added_at=now)
+        await self._conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[s.c.person_id], set_={"added_at": upsert.excluded.added_at}
+            )
+        )
 
     @off_loop
     async def all(self) -> list[ReaderRow]:

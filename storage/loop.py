@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 
 from storage import schema
-from storage.types import Executor, off_loop
+from storage.types import Executor, dialect_insert, off_loop
 
 # Shown in every /settings: built once (building costs more than running it).
 _PREFERENCE = select(
@@ -545,17 +545,12 @@ class LoopRepo:
     async def link(self, action_id: int, item_id: int, now: datetime) -> bool:
         """Link an item to an action; False if it already was."""
         ai = schema.action_item
-        exists = (
-            await self._conn.execute(
-                select(ai.c.item_id).where(ai.c.action_id == action_id, ai.c.item_id == item_id)
-            )
-        ).first()
-        if exists:
-            return False
-        await self._conn.execute(
-            insert(ai).values(action_id=action_id, item_id=item_id, linked_at=now)
+        result = await self._conn.execute(
+            dialect_insert(self._conn, ai)
+            .values(action_id=action_id, item_id=item_id, linked_at=now)
+            .on_conflict_do_nothing()
         )
-        return True
+        return bool(result.rowcount)
 
     async def linked_items(self, action_id: int) -> list[LoopItem]:
         """The items linked to an action, withdrawn ones included (callers skip them)."""
@@ -640,8 +635,12 @@ class LoopRepo:
     async def set_outcome_days(self, group_id: int, days: int) -> None:
         """Set the group's days-without-outcome before a nudge."""
         s = schema.loop_group_setting
-        await self._conn.execute(delete(s).where(s.c.group_id == group_id))
-        await self._conn.execute(insert(s).values(group_id=group_id, outcome_days=days))
+        upsert = dialect_insert(self._conn, s).values(group_id=group_id, outcome_days=days)
+        await self._conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[s.c.group_id], set_={"outcome_days": upsert.excluded.outcome_days}
+            )
+        )
 
     async def last_run(self, name: str) -> tuple[date, datetime] | None:
         """When a daily piece of work last ran (local date, UTC moment), if ever."""
@@ -659,10 +658,13 @@ class LoopRepo:
         )
         if result.rowcount:
             return True
-        if await self.last_run(name) is not None:
-            return False
-        await self._conn.execute(insert(r).values(name=name, last_on=on, last_at=now))
-        return True
+        # Never run before, or already run today: one of two claimers at once inserts.
+        inserted = await self._conn.execute(
+            dialect_insert(self._conn, r)
+            .values(name=name, last_on=on, last_at=now)
+            .on_conflict_do_nothing()
+        )
+        return bool(inserted.rowcount)
 
 
 class UpdatesRepo:
@@ -677,20 +679,12 @@ class UpdatesRepo:
         if not rows:
             return
         cu = schema.contributor_update
-        sources = [row.source for row in rows]
-        existing = set(
-            (await self._conn.execute(select(cu.c.source).where(cu.c.source.in_(sources))))
-            .scalars()
-            .all()
-        )
-        fresh = list(
-            {row.source: row for row in reversed(rows) if row.source not in existing}.values()
-        )
+        # The first of each source in the batch; one already stored is skipped by the
+        # database itself (ON CONFLICT), so two writers at once cannot both add it.
+        fresh = list({row.source: row for row in reversed(rows)}.values())
         fresh.reverse()
-        if not fresh:
-            return
         await self._conn.execute(
-            insert(cu),
+            dialect_insert(self._conn, cu).on_conflict_do_nothing(index_elements=[cu.c.source]),
             [
                 {
                     "item_id": row.item_id,
@@ -856,12 +850,19 @@ class UpdatesRepo:
     async def set_preference(self, person_id: int, preference: DigestPreference) -> None:
         """Save how the member wants to hear about their words."""
         d = schema.digest_preference
-        await self._conn.execute(delete(d).where(d.c.person_id == person_id))
+        upsert = dialect_insert(self._conn, d).values(
+            person_id=person_id,
+            rhythm=preference.rhythm,
+            weekday=preference.weekday,
+            at_time=preference.at_time,
+        )
         await self._conn.execute(
-            insert(d).values(
-                person_id=person_id,
-                rhythm=preference.rhythm,
-                weekday=preference.weekday,
-                at_time=preference.at_time,
+            upsert.on_conflict_do_update(
+                index_elements=[d.c.person_id],
+                set_={
+                    "rhythm": upsert.excluded.rhythm,
+                    "weekday": upsert.excluded.weekday,
+                    "at_time": upsert.excluded.at_time,
+                },
             )
         )

@@ -24,6 +24,7 @@ from storage.items import (
     RiskAlertsRepo,
 )
 from storage.loop import LoopRepo, UpdatesRepo
+from storage.replicas import Claimer, ReplicasRepo
 from storage.sessions import SessionsRepo
 from storage.types import Executor, off_loop
 
@@ -199,18 +200,31 @@ PROBE_PAYLOAD = "-" * 4096
 
 
 class JournalRepo:
-    """Raw updates waiting to be handled, and the ids of every update seen."""
+    """Raw updates waiting to be handled, and the ids of every update seen.
 
-    def __init__(self, conn: Executor) -> None:
+    With a `claimer` (replicas) an update is stored claimed by this replica, and `pending`
+    claims only updates no live replica holds.
+    """
+
+    def __init__(self, conn: Executor, claimer: Claimer | None = None) -> None:
         self._conn = conn
+        self._claimer = claimer
 
     async def add_new(
-        self, updates: Sequence[tuple[int, str]], now: datetime, since: datetime | None = None
+        self,
+        updates: Sequence[tuple[int, str]],
+        now: datetime,
+        since: datetime | None = None,
+        chat_tags: dict[int, int] | None = None,
     ) -> list[int]:
         """Store the updates not seen before (or, given `since`, not seen since then), and
-        remember their ids; return them, in order."""
+        remember their ids; return them, in order. `chat_tags` (replicas) names each
+        update's chat, so a chat's updates are handled in order across replicas."""
         if not updates:
             return []
+        claim: dict[str, Any] = {}
+        if self._claimer is not None:
+            claim = {"claimed_by": self._claimer.replica, "lease_until": self._claimer.until(now)}
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
@@ -233,20 +247,69 @@ class JournalRepo:
             await self._conn.execute(
                 insert(schema.update_journal),
                 [
-                    {"update_id": update_id, "received_at": now, "payload": batch[update_id]}
+                    {
+                        "update_id": update_id,
+                        "received_at": now,
+                        "payload": batch[update_id],
+                        "chat_tag": (chat_tags or {}).get(update_id),
+                        **claim,
+                    }
                     for update_id in fresh
                 ],
             )
         return fresh
 
     @off_loop
-    async def pending(self) -> list[tuple[int, str]]:
-        """Every stored update not yet handled, oldest first."""
+    async def pending(self, now: datetime | None = None) -> list[tuple[int, str]]:
+        """Every stored update not yet handled, oldest first.
+
+        With a claimer (replicas) only those this replica may take, now claimed by it: its
+        own, unclaimed ones and those whose claim ran out by `now`; rows another replica is
+        claiming at this moment are skipped, not waited for.
+        """
         table = schema.update_journal
+        if self._claimer is None:
+            rows = await self._conn.execute(
+                select(table.c.update_id, table.c.payload).order_by(table.c.update_id)
+            )
+            return [(row.update_id, row.payload) for row in rows]
+        assert now is not None
+        return await self.take_over(now, own=True)
+
+    async def take_over(self, now: datetime, own: bool = False) -> list[tuple[int, str]]:
+        """Claim the stored updates whose claim ran out by `now` (and unclaimed ones, and
+        with `own` this replica's own), oldest first (replicas only)."""
+        assert self._claimer is not None
+        table = schema.update_journal
+        free = table.c.claimed_by.is_(None) | (table.c.lease_until < now)
+        if own:
+            free = free | (table.c.claimed_by == self._claimer.replica)
+        claimable = select(table.c.update_id).where(free)
+        if self._conn.dialect.name == "postgresql":
+            claimable = claimable.with_for_update(skip_locked=True)
         rows = await self._conn.execute(
-            select(table.c.update_id, table.c.payload).order_by(table.c.update_id)
+            update(table)
+            .where(table.c.update_id.in_(claimable.scalar_subquery()))
+            .values(claimed_by=self._claimer.replica, lease_until=self._claimer.until(now))
+            .returning(table.c.update_id, table.c.payload)
         )
-        return [(row.update_id, row.payload) for row in rows]
+        return sorted((row.update_id, row.payload) for row in rows)
+
+    async def waits_behind(self, update_id: int, chat_tag: int) -> bool:
+        """True if an older update of the same chat is stored and not this replica's: the
+        replica holding it handles it first (replicas only)."""
+        assert self._claimer is not None
+        table = schema.update_journal
+        row = await self._conn.execute(
+            select(table.c.update_id)
+            .where(
+                table.c.chat_tag == chat_tag,
+                table.c.update_id < update_id,
+                table.c.claimed_by.is_distinct_from(self._claimer.replica),
+            )
+            .limit(1)
+        )
+        return row.first() is not None
 
     async def settle(self, *update_ids: int) -> None:
         """Delete these raw updates: they are handled (their ids stay remembered as seen)."""
@@ -723,10 +786,23 @@ PART_ROWS = 500
 
 
 class OutboxRepo:
-    """Messages waiting to be sent, and what became of them."""
+    """Messages waiting to be sent, and what became of them.
 
-    def __init__(self, conn: Executor) -> None:
+    With a `claimer` (replicas) a message being sent is claimed by this replica until its
+    lease runs out; a claim whose lease ran out is taken over by the next replica to claim,
+    and what this replica records of a message it no longer holds changes nothing.
+    """
+
+    def __init__(self, conn: Executor, claimer: Claimer | None = None) -> None:
         self._conn = conn
+        self._claimer = claimer
+
+    def _mine(self) -> Any:
+        """The condition that a "sending" row is this replica's to record."""
+        o = schema.outbox
+        if self._claimer is None:
+            return o.c.state == "sending"
+        return (o.c.state == "sending") & (o.c.claimed_by == self._claimer.replica)
 
     @off_loop
     async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
@@ -777,42 +853,50 @@ class OutboxRepo:
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxJob]:
         """Mark up to `limit` due messages as being sent, and return them, oldest first.
 
-        Paused members' messages wait (unless urgent), so they are not claimed.
+        Paused members' messages wait (unless urgent), so they are not claimed. On
+        PostgreSQL rows another transaction is claiming are skipped (`SKIP LOCKED`), so
+        claimers running at once never take the same row; with a claimer, rows whose claim
+        ran out are taken over too.
         """
         o, p = schema.outbox, schema.person
-        rows = (
-            await self._conn.execute(
-                select(
-                    o.c.id,
-                    o.c.kind,
-                    o.c.payload,
-                    o.c.urgent,
-                    o.c.attempts,
-                    o.c.parts_sent,
-                    o.c.broadcast_id,
-                    o.c.person_id,
-                    o.c.return_address,
-                    p.c.chat_id,
-                    p.c.paused,
-                    p.c.unreachable_at,
-                    p.c.quiet_hours,
-                )
-                .select_from(o.outerjoin(p, p.c.id == o.c.person_id))
-                .where(
-                    o.c.state == "pending",
-                    o.c.due_at <= now,
-                    (p.c.paused.is_(False)) | (o.c.urgent.is_(True)) | (p.c.id.is_(None)),
-                )
-                .order_by(o.c.due_at, o.c.id)
-                .limit(limit)
+        waiting = (o.c.state == "pending") & (o.c.due_at <= now)
+        claim: dict[str, Any] = {}
+        if self._claimer is not None:
+            waiting = waiting | ((o.c.state == "sending") & (o.c.lease_until < now))
+            claim = {"claimed_by": self._claimer.replica, "lease_until": self._claimer.until(now)}
+        query = (
+            select(
+                o.c.id,
+                o.c.kind,
+                o.c.payload,
+                o.c.urgent,
+                o.c.attempts,
+                o.c.parts_sent,
+                o.c.broadcast_id,
+                o.c.person_id,
+                o.c.return_address,
+                p.c.chat_id,
+                p.c.paused,
+                p.c.unreachable_at,
+                p.c.quiet_hours,
             )
-        ).all()
+            .select_from(o.outerjoin(p, p.c.id == o.c.person_id))
+            .where(
+                waiting,
+                (p.c.paused.is_(False)) | (o.c.urgent.is_(True)) | (p.c.id.is_(None)),
+            )
+            .order_by(o.c.due_at, o.c.id)
+            .limit(limit)
+        )
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(of=o, skip_locked=True)
+        rows = (await self._conn.execute(query)).all()
         if not rows:
             return []
         await self._conn.execute(
             update(o)
             .where(o.c.id.in_([row.id for row in rows]))
-            .values(state="sending", attempts=o.c.attempts + 1)
+            .values(state="sending", attempts=o.c.attempts + 1, **claim)
         )
         return [
             OutboxJob(
@@ -842,7 +926,7 @@ class OutboxRepo:
         if state == "sent":
             values["sent_at"] = now
         await self._conn.execute(
-            update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
+            update(o).where(o.c.id == outbox_id, self._mine()).values(**values)
         )
 
     async def finish_sent(self, outbox_ids: Sequence[int], now: datetime) -> None:
@@ -850,7 +934,7 @@ class OutboxRepo:
         o = schema.outbox
         await self._conn.execute(
             update(o)
-            .where(o.c.id.in_(outbox_ids), o.c.state == "sending")
+            .where(o.c.id.in_(outbox_ids), self._mine())
             .values(state="sent", sent_at=now, last_error=None)
         )
 
@@ -858,7 +942,7 @@ class OutboxRepo:
         """Record how many parts of a long message have gone."""
         o = schema.outbox
         await self._conn.execute(
-            update(o).where(o.c.id == outbox_id).values(parts_sent=parts_sent)
+            update(o).where(o.c.id == outbox_id, self._mine()).values(parts_sent=parts_sent)
         )
 
     async def retry_at(
@@ -870,22 +954,34 @@ class OutboxRepo:
         if not count_attempt:
             values["attempts"] = o.c.attempts - 1
         await self._conn.execute(
-            update(o).where(o.c.id == outbox_id, o.c.state == "sending").values(**values)
+            update(o).where(o.c.id == outbox_id, self._mine()).values(**values)
         )
 
     async def unclaim(self, outbox_ids: Sequence[int], state: str = "pending") -> None:
         """Return claimed messages that were never sent to the queue (or cancel them)."""
         o = schema.outbox
         await self._conn.execute(
-            update(o).where(o.c.id.in_(outbox_ids), o.c.state == "sending").values(state=state)
+            update(o).where(o.c.id.in_(outbox_ids), self._mine()).values(state=state)
         )
 
     @off_loop
-    async def release_claims(self) -> int:
-        """Return messages left "sending" by a stop or crash to the queue; how many."""
+    async def release_claims(self, now: datetime | None = None) -> int:
+        """Return messages left "sending" by a stop or crash to the queue; how many.
+
+        With a claimer (replicas) only this replica's own, unclaimed ones and those whose
+        claim ran out by `now`: another replica's messages in flight are left to it.
+        """
         o = schema.outbox
+        which = o.c.state == "sending"
+        if self._claimer is not None:
+            assert now is not None
+            which = which & (
+                (o.c.claimed_by == self._claimer.replica)
+                | o.c.claimed_by.is_(None)
+                | (o.c.lease_until < now)
+            )
         result = await self._conn.execute(
-            update(o).where(o.c.state == "sending").values(state="pending")
+            update(o).where(which).values(state="pending", claimed_by=None, lease_until=None)
         )
         return int(result.rowcount or 0)
 
@@ -1035,12 +1131,18 @@ class BroadcastsRepo:
         row = (await self._conn.execute(select(b).where(b.c.id == broadcast_id))).first()
         return BroadcastRow(**row._mapping) if row else None
 
-    async def in_state(self, state: str, due_by: datetime | None = None) -> list[BroadcastRow]:
-        """Broadcasts in `state` (and, if given, due by then), oldest first."""
+    async def in_state(
+        self, state: str, due_by: datetime | None = None, claim: bool = False
+    ) -> list[BroadcastRow]:
+        """Broadcasts in `state` (and, if given, due by then), oldest first. With `claim`,
+        on PostgreSQL, locked until the transaction ends, skipping any another transaction
+        holds: two replicas releasing broadcasts at once never release one twice."""
         b = schema.broadcast
         query = select(b).where(b.c.state == state)
         if due_by is not None:
             query = query.where(b.c.send_at <= due_by)
+        if claim and self._conn.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
         rows = await self._conn.execute(query.order_by(b.c.send_at, b.c.id))
         return [BroadcastRow(**row._mapping) for row in rows]
 
@@ -1074,14 +1176,18 @@ class BroadcastsRepo:
 class Tx:
     """The repositories, bound to one connection inside one transaction."""
 
-    def __init__(self, conn: Executor, sealer: Sealing | None = None) -> None:
+    def __init__(
+        self, conn: Executor, sealer: Sealing | None = None, claimer: Claimer | None = None
+    ) -> None:
         self.conn = conn
-        self.journal = JournalRepo(conn)
+        self.claimer = claimer
+        self.journal = JournalRepo(conn, claimer)
         self.people = PeopleRepo(conn)
         self.groups = GroupsRepo(conn)
         self.coordinator_links = CoordinatorLinksRepo(conn)
         self.steps = StepsRepo(conn, sealer)
-        self.outbox = OutboxRepo(conn)
+        self.outbox = OutboxRepo(conn, claimer)
+        self.replicas = ReplicasRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
         # Input at arm's length (storage/items.py)
         self.items = ItemsRepo(conn)

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -40,6 +41,12 @@ update_journal = Table(
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("received_at", UTC_TIME, nullable=False),
     Column("payload", Text, nullable=False),
+    # With replicas (CHORUS_REPLICAS): the replica handling the update and until when; a
+    # keyed hash of its chat, so one chat's updates are handled in order across replicas.
+    Column("claimed_by", String(64), nullable=True),
+    Column("lease_until", UTC_TIME, nullable=True),
+    Column("chat_tag", BigInteger, nullable=True),
+    Index("ix_update_journal_chat_tag", "chat_tag"),
 )
 
 # Ids of every update stored (ids only, nothing else), so a second delivery of the same
@@ -184,7 +191,12 @@ outbox = Table(
     Column("last_error", String(200), nullable=True),
     Column("created_at", UTC_TIME, nullable=False),
     Column("sent_at", UTC_TIME, nullable=True),
+    # With replicas: who is sending a "sending" row, and until when the claim holds (then
+    # another replica takes it over).
+    Column("claimed_by", String(64), nullable=True),
+    Column("lease_until", UTC_TIME, nullable=True),
     Index("ix_outbox_state_due", "state", "due_at"),
+    Index("ix_outbox_claimed_by", "claimed_by"),
     Index("ix_outbox_broadcast_state", "broadcast_id", "state"),
     Index("ix_outbox_person", "person_id"),
 )
@@ -741,4 +753,35 @@ item_copy = Table(
     Index("ix_item_copy_item", "item_id"),
     Index("ix_item_copy_outbox", "outbox_id"),
     Index("ix_item_copy_message", "message_key"),
+)
+
+# Replicas (CHORUS_REPLICAS, PostgreSQL): when each periodic tick next runs, so each runs
+# once per interval across every replica.
+tick_run = Table(
+    "tick_run",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("next_at", UTC_TIME, nullable=False),
+    Column("ran_by", String(64), nullable=True),
+)
+
+# Replicas alive (each writes its row every few seconds): the overall send rate is shared
+# between those seen lately.
+replica = Table(
+    "replica",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("seen_at", UTC_TIME, nullable=False),
+)
+
+# Replicas: when each chat may next be sent a message (seconds since the epoch), shared so a
+# chat's own limit holds whichever replica sends. The chat is a keyed hash, never its id;
+# rows are removed a minute after they stop mattering.
+chat_pace = Table(
+    "chat_pace",
+    metadata,
+    Column("chat_tag", BigInteger, primary_key=True, autoincrement=False),
+    Column("free_at", Float, nullable=False),
+    # The replica whose reservation it is (it may extend its own).
+    Column("held_by", String(64), nullable=False),
 )

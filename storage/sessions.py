@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from storage import schema
-from storage.types import Executor, off_loop
+from storage.types import Executor, dialect_insert, off_loop
 
 # Shown in every /settings: built once (building costs more than running it).
 _TOTAL_MINUTES = select(func.coalesce(func.sum(schema.session_attendance.c.minutes), 0)).where(
@@ -229,19 +229,24 @@ class SessionsRepo:
         """Record (or replace) the person's answer, and the message they answered from
         (None: keep the one known)."""
         a = schema.session_answer
-        if message_id is None:
-            message_id = await self.message_of(session_id, person_id)
-        await self._conn.execute(
-            delete(a).where(a.c.session_id == session_id, a.c.person_id == person_id)
+        # One statement, so two answers at once (two taps, two replicas) replace each other.
+        upsert = dialect_insert(self._conn, a).values(
+            session_id=session_id,
+            person_id=person_id,
+            answer=answer,
+            answered_at=now,
+            waiting_since=waiting_since,
+            message_id=message_id,
         )
         await self._conn.execute(
-            insert(a).values(
-                session_id=session_id,
-                person_id=person_id,
-                answer=answer,
-                answered_at=now,
-                waiting_since=waiting_since,
-                message_id=message_id,
+            upsert.on_conflict_do_update(
+                index_elements=[a.c.session_id, a.c.person_id],
+                set_={
+                    "answer": upsert.excluded.answer,
+                    "answered_at": upsert.excluded.answered_at,
+                    "waiting_since": upsert.excluded.waiting_since,
+                    "message_id": func.coalesce(upsert.excluded.message_id, a.c.message_id),
+                },
             )
         )
 
@@ -359,7 +364,10 @@ class SessionsRepo:
         self, session_id: int, reminders: Sequence[tuple[int, datetime]]
     ) -> None:
         """Set the session's reminders afresh (after it is made, or its time changes)."""
-        r = schema.session_reminder
+        r, s = schema.session_reminder, schema.group_session
+        if self._conn.dialect.name == "postgresql":
+            # Two changes of one session at once take turns (SQLite has one writer anyway).
+            await self._conn.execute(select(s.c.id).where(s.c.id == session_id).with_for_update())
         await self._conn.execute(delete(r).where(r.c.session_id == session_id))
         if reminders:
             await self._conn.execute(

@@ -7,6 +7,10 @@ the database (`chorus.db.lock`); on PostgreSQL it is a session advisory lock, he
 connection of its own. Both go away with the process, however it ends (even SIGKILL), so
 a crash never leaves a stale lock behind.
 
+With replicas (CHORUS_REPLICAS, PostgreSQL only) each replica holds the advisory lock shared:
+any number of replicas run together, while a process without replicas configured still
+refuses to start beside them (and they beside it).
+
 Within one process the guard is shared: the try-out prepares its database and then runs the
 bot on it, both under the one lock.
 """
@@ -50,15 +54,15 @@ def lock_path(url: URL) -> Path | None:
 
 
 @contextlib.asynccontextmanager
-async def only_process(url: URL) -> AsyncIterator[None]:
+async def only_process(url: URL, *, replicas: bool = False) -> AsyncIterator[None]:
     """Hold the database for this process until the block ends; `DatabaseInUse` if another
-    process holds it."""
+    process holds it (with `replicas`, if a process that is not a replica holds it)."""
     key = url.render_as_string(hide_password=False)
     held = _held.get(key)
     if held is not None:
         held.count += 1
     else:
-        _held[key] = held = _Held(1, await _acquire(url))
+        _held[key] = held = _Held(1, await _acquire(url, replicas))
     try:
         yield
     finally:
@@ -68,12 +72,12 @@ async def only_process(url: URL) -> AsyncIterator[None]:
             await held.release()
 
 
-async def _acquire(url: URL) -> Any:
+async def _acquire(url: URL, replicas: bool) -> Any:
     path = lock_path(url)
     if path is not None:
         return _lock_file(path)
     if url.drivername.startswith("postgresql"):
-        return await _lock_postgres(url)
+        return await _lock_postgres(url, replicas)
 
     async def nothing() -> None:
         return None
@@ -99,13 +103,12 @@ def _lock_file(path: Path) -> Any:
     return release
 
 
-async def _lock_postgres(url: URL) -> Any:
+async def _lock_postgres(url: URL, replicas: bool) -> Any:
     engine = create_async_engine(url, pool_size=1, max_overflow=0)
     connection: AsyncConnection = await engine.connect()
+    lock = "pg_try_advisory_lock_shared" if replicas else "pg_try_advisory_lock"
     try:
-        taken = await connection.scalar(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
-        )
+        taken = await connection.scalar(text(f"SELECT {lock}(:key)"), {"key": ADVISORY_KEY})
         # The lock belongs to the session, not to a transaction: end the implicit one so
         # the connection does not sit "idle in transaction".
         await connection.commit()
@@ -116,6 +119,11 @@ async def _lock_postgres(url: URL) -> Any:
     if not taken:
         await connection.close()
         await engine.dispose()
+        if replicas:
+            raise DatabaseInUse(
+                f"a Chorus without CHORUS_REPLICAS is already running on the PostgreSQL "
+                f"database {url.database}; stop it first, or set CHORUS_REPLICAS=true there too."
+            )
         raise DatabaseInUse(
             f"another Chorus is already running on the PostgreSQL database "
             f"{url.database}; stop it first (only one may use a database at a time)."

@@ -161,7 +161,7 @@ class Broadcasts:
         """Queue every scheduled broadcast whose time has come."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
-            due = await tx.broadcasts.in_state("scheduled", due_by=now)
+            due = await tx.broadcasts.in_state("scheduled", due_by=now, claim=True)
             return [await self._release(tx, broadcast, now) for broadcast in due]
 
     async def sending(self) -> list[BroadcastRow]:

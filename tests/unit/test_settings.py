@@ -315,3 +315,44 @@ def test_key_file_in_a_missing_folder_is_refused(monkeypatch: pytest.MonkeyPatch
     message = str(caught.value)
     assert "CHORUS_SECRET_KEY_FILE" in message
     assert _is_one_sentence(message), message
+
+
+# --- Replicas ---------------------------------------------------------------------------------
+
+
+def test_replicas_need_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = _error(
+        monkeypatch,
+        CHORUS_REPLICAS="true",
+        CHORUS_WEBHOOK_URL="https://chorus.example.org/telegram",
+        CHORUS_WEBHOOK_SECRET="secret",
+    )
+
+    assert "CHORUS_REPLICAS" in message and "PostgreSQL" in message
+    assert _is_one_sentence(message), message
+
+
+def test_replicas_need_webhook_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    message = _error(
+        monkeypatch,
+        CHORUS_REPLICAS="true",
+        CHORUS_DATABASE_URL="postgresql://u:p@db.example.org/chorus",
+    )
+
+    assert "CHORUS_REPLICAS" in message and "CHORUS_WEBHOOK_URL" in message
+    assert _is_one_sentence(message), message
+
+
+def test_replicas_on_postgresql_in_webhook_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "CHORUS_REPLICAS": "true",
+        "CHORUS_DATABASE_URL": "postgresql://u:p@db.example.org/chorus",
+        "CHORUS_WEBHOOK_URL": "https://chorus.example.org/telegram",
+        "CHORUS_WEBHOOK_SECRET": "secret",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    settings = load_settings()
+
+    assert settings.replicas
+    assert settings.replica_id.endswith(f":{os.getpid()}")
