@@ -20,12 +20,14 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import texts
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
 from bot.crypto import Sealer
 from bot.failures import describe
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
@@ -36,10 +38,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     retry_delay,
 )
-from bot.texts import Raw, label, say
 from bot.ticks import Ticks
-from handlers import callbacks
-from handlers.callbacks import Action
 from storage.database import Storage
 from storage.repositories import OutboxJob, OutboxNew
 

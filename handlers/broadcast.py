@@ -7,15 +7,14 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_text
 from bot.services.steps import button_step
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     button_int,
     chat_id,

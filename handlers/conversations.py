@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.conversations import (
     ANSWER_STEP,
     TEXT_MAX,
@@ -17,9 +19,7 @@ from bot.services.conversations import (
     reader_words,
 )
 from bot.services.roles import Role
-from bot.texts import Raw, label, say
-from handlers import callbacks, inbox, safety
-from handlers.callbacks import Action
+from handlers import inbox, safety
 from handlers.common import (
     button_args,
     chat_id,

@@ -7,16 +7,15 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
 from bot.services.steps import button_step
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     answer_tap,
     ask_to_choose,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.sharing import KIND_WORDS, MINE_PAGE, STATUS_WORDS, MineEntry, WithdrawOutcome
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,

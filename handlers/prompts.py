@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.prompts import END_CHOICES, MAX_PROMPT, PromptDraft, PromptProblem, member_text
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     button_int,
     chat_id,

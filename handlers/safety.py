@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.safety import AnswerOutcome, TakeOutcome, Writer
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
     answer_tap,

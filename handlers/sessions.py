@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.button_text import BUTTON_LABEL_MAX, button_title
 from bot.services.sessions import (
@@ -44,9 +46,7 @@ from bot.services.sessions import (
     when_words,
 )
 from bot.services.when import WhenError, WhenProblem, describe, describe_length
-from bot.texts import Raw, label, say
-from handlers import callbacks, safety
-from handlers.callbacks import Action
+from handlers import safety
 from handlers.common import (
     answer_tap,
     ask_to_choose,

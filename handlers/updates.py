@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
 from bot.services.inbox import item_arg
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,

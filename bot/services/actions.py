@@ -6,14 +6,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.texts import label, say
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
 from bot.services.text_rules import clean_name, has_visible
-from bot.texts import label, say
 from storage.database import Storage
 from storage.loop import ActionRow, EventNew, LoopItem
 from storage.repositories import Tx

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot import texts
 from bot.clock import Clock
+from bot.presentation import texts
+from bot.presentation.texts import say
 from bot.services.delivery_rules import Payload
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.text_rules import has_visible
-from bot.texts import say
 from storage.database import Storage
 from storage.repositories import BroadcastRow, GroupRow, OutboxNew, Tx
 

@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.texts import Raw, say
 from bot.services.delivery_rules import (
     Payload,
     anonymous_recheck,
@@ -29,7 +30,6 @@ from bot.services.delivery_rules import (
     quiet_until,
     seal_payload,
 )
-from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import DigestPreference, LoopItem, PendingNew, PendingRow, Recipient
 from storage.repositories import OutboxNew, PersonRow, Tx

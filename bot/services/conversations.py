@@ -16,16 +16,17 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.callbacks import Action, encode
+from bot.presentation.texts import Raw, label, say
 from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
 from bot.services.delivery_rules import Payload, open_return_address, seal_payload
 from bot.services.nudges import kind_words
 from bot.services.roles import may_manage
 from bot.services.safety import suggests_risk, writer_pseudonym
 from bot.services.steps import button_step
-from bot.texts import Raw, label, say
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
 from storage.loop import LoopItem
@@ -84,10 +85,6 @@ class Line:
 
 def _button(action: str, *args: str | int) -> str:
     """Callback data for a button in a queued message."""
-    # Imported here: importing the handlers package loads every handler, and they import
-    # this module.
-    from handlers.callbacks import Action, encode
-
     return encode(Action[action], *args)
 
 

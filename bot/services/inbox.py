@@ -15,13 +15,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.texts import Raw, say
 from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
-from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
 from storage.repositories import GroupRow, PersonRow, Tx

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
+from bot.presentation import texts
+from bot.presentation.texts import Raw, label, say
 from bot.services.contributor_updates import day_words
 from bot.services.delivery_rules import Payload
 from bot.services.inbox import Inbox
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.loop import Waiting, WaitingItem
 from storage.repositories import GroupRow, OutboxNew, Tx

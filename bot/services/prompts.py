@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
+from bot.presentation import texts
+from bot.presentation.texts import label, say
 from bot.services.delivery_rules import Payload
 from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
 from bot.services.steps import button_step
-from bot.texts import label, say
 from storage.database import Storage
 from storage.items import PromptRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.presentation import texts
+from bot.presentation.callbacks import Action, encode
+from bot.presentation.texts import Raw, label, say
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
 from storage.repositories import OutboxNew, PersonRow, Tx
@@ -575,10 +576,6 @@ class Safety:
     @staticmethod
     def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[tuple[str, str]]]:
         """The buttons under an alert to the leads."""
-        # Imported here: importing the handlers package loads every handler, and they import
-        # this module.
-        from handlers.callbacks import Action, encode
-
         if taken:
             first = (label(texts.BUTTON_ALERT_CLOSE), encode(Action.ALERT_CLOSE, alert_id))
         else:

@@ -20,9 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.calendar_file import session_ics
 from bot.clock import Clock
+from bot.presentation import texts
+from bot.presentation.callbacks import Action, encode
+from bot.presentation.texts import Raw, label, say
 from bot.services.delivery_rules import (
     Payload,
     quiet_until,
@@ -40,7 +42,6 @@ from bot.services.when import (
     parse_when,
     wall_time_before,
 )
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.repositories import GroupRow, OutboxNew, Tx
 from storage.sessions import ATTENDING, AnswerRow, Recipient, ReminderRow, SessionRow
@@ -530,10 +531,6 @@ def _clean_note(text: str, limit: int) -> str | None:
 
 def _button_data(action: str, *args: str | int) -> str:
     """Callback data for a button in a queued message."""
-    # Imported here: importing the handlers package loads every handler, and they import
-    # this module.
-    from handlers.callbacks import Action, encode
-
     return encode(Action[action], *args)
 
 

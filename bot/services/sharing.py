@@ -21,14 +21,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.texts import say
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
 from bot.services.text_rules import has_visible
-from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx

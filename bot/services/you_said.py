@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import texts
+from bot.presentation.texts import Raw, say
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
 from bot.services.actions import status_words
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
@@ -20,7 +21,6 @@ from bot.services.delivery_rules import Payload, seal_payload
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
-from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
 from storage.repositories import GroupRow, OutboxNew, Tx

@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Table, func, select
 
-from bot import texts
 from bot.delivery import progress_message
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import label
 from bot.services import Services
 from bot.services.broadcasts import (
     KIND,
@@ -22,9 +24,6 @@ from bot.services.broadcasts import (
     member_text,
 )
 from bot.services.delivery_rules import Payload
-from bot.texts import label
-from handlers import callbacks
-from handlers.callbacks import Action
 from storage import schema
 from storage.database import Storage
 from storage.repositories import BroadcastRow, GroupRow

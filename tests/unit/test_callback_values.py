@@ -9,13 +9,7 @@ import string
 
 import pytest
 
-from bot.services.actions import ActionStatus
-from bot.services.contributor_updates import Rhythm
-from bot.services.inbox import Outcome, item_arg
-from bot.services.membership import QUIET_CHOICES
-from bot.services.sessions import ANSWER_CODES, Period, Stage
-from bot.services.sharing import Consent, Kind
-from handlers.callbacks import (
+from bot.presentation.callbacks import (
     ARGUMENTS,
     MAX_BYTES,
     Action,
@@ -26,6 +20,12 @@ from handlers.callbacks import (
     int_arg,
     pattern,
 )
+from bot.services.actions import ActionStatus
+from bot.services.contributor_updates import Rhythm
+from bot.services.inbox import Outcome, item_arg
+from bot.services.membership import QUIET_CHOICES
+from bot.services.sessions import ANSWER_CODES, Period, Stage
+from bot.services.sharing import Consent, Kind
 from storage.loop import InboxFilter
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.crypto import Sealer
+from bot.presentation.texts import Raw
 from bot.services import Services
 from bot.services.contributor_updates import (
     Rhythm,
@@ -20,7 +21,6 @@ from bot.services.contributor_updates import (
     wall_to_utc,
 )
 from bot.services.delivery_rules import anonymous_recheck, open_payload
-from bot.texts import Raw
 from storage import schema
 from storage.database import Storage
 from storage.loop import DigestPreference
