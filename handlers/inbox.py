@@ -12,7 +12,16 @@ from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
+from bot.services.inbox import (
+    TEXT_MAX,
+    Card,
+    Done,
+    InboxFilter,
+    InboxView,
+    Outcome,
+    Preview,
+    item_arg,
+)
 from bot.services.nudges import kind_words
 from bot.services.roles import Role
 from bot.services.steps import button_step
@@ -29,7 +38,6 @@ from handlers.common import (
     send,
     sender_id,
 )
-from storage.loop import InboxFilter
 
 MEETING_STEP = "loop_meeting"
 OUTCOME_STEP = "loop_outcome"

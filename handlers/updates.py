@@ -10,7 +10,7 @@ from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
+from bot.services.contributor_updates import DIGEST_TIMES, DigestPreference, Rhythm, day_words
 from bot.services.inbox import item_arg
 from handlers.common import (
     ask_to_choose,
@@ -24,7 +24,6 @@ from handlers.common import (
     sender_id,
 )
 from handlers.common import send as send_message
-from storage.loop import DigestPreference
 
 
 async def updates_command(update: Update, context: ChorusContext) -> None:

@@ -31,7 +31,7 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from storage.database import Storage
-from storage.loop import DigestPreference, LoopItem, PendingNew, PendingRow, Recipient
+from storage.loop import LoopItem, PendingNew, PendingRow, PreferenceRow, Recipient
 from storage.repositories import OutboxNew, PersonRow, Tx
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,25 @@ class Rhythm(enum.StrEnum):
     NOW = "now"
     DAILY = "daily"
     WEEKLY = "weekly"
+
+
+@dataclass(frozen=True)
+class DigestPreference:
+    """How a member hears about their words: now, daily or weekly at a local time."""
+
+    rhythm: Rhythm
+    weekday: int
+    at_time: str
+
+    @classmethod
+    def stored(cls, row: PreferenceRow) -> DigestPreference:
+        """From the stored row; a rhythm no longer known counts as "now"."""
+        rhythm = next((r for r in Rhythm if r.value == row.rhythm), Rhythm.NOW)
+        return cls(rhythm, row.weekday, row.at_time)
+
+    def to_row(self) -> PreferenceRow:
+        """As stored."""
+        return PreferenceRow(self.rhythm.value, self.weekday, self.at_time)
 
 
 # The times a member can choose for a digest.
@@ -145,7 +164,7 @@ def next_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> da
     raise AssertionError("a digest moment comes at least once a week")
 
 
-AS_IT_HAPPENS = DigestPreference(Rhythm.NOW.value, 0, DEFAULT_DIGEST_TIME)
+AS_IT_HAPPENS = DigestPreference(Rhythm.NOW, 0, DEFAULT_DIGEST_TIME)
 
 
 class ContributorUpdates:
@@ -355,7 +374,10 @@ class ContributorUpdates:
                     opened[recipient] = chat
         behind = await tx.updates.people_by_telegram_id(list(opened.values()))
         people = {p.id for p in [*named.values(), *behind.values()]}
-        preferences = await tx.updates.preferences(list(people))
+        preferences = {
+            person_id: DigestPreference.stored(row)
+            for person_id, row in (await tx.updates.preferences(list(people))).items()
+        }
         found: dict[Recipient, Reach] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is not None:
@@ -393,7 +415,7 @@ class ContributorUpdates:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
-            return await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            return await _preference(tx, person.id)
 
     async def set_preference(
         self,
@@ -408,12 +430,18 @@ class ContributorUpdates:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
-            current = await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            current = await _preference(tx, person.id)
             chosen = DigestPreference(
-                rhythm=rhythm.value,
+                rhythm=rhythm,
                 weekday=current.weekday if weekday is None else weekday % 7,
                 at_time=at_time if at_time in DIGEST_TIMES else current.at_time,
             )
-            await tx.updates.set_preference(person.id, chosen)
+            await tx.updates.set_preference(person.id, chosen.to_row())
             await tx.updates.look_again(person.id, self._sealer.pseudonym(telegram_id), now)
         return chosen
+
+
+async def _preference(tx: Tx, person_id: int) -> DigestPreference:
+    """The member's chosen rhythm, or "as it happens" if they never chose."""
+    row = await tx.updates.preference(person_id)
+    return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS

@@ -23,7 +23,7 @@ from bot.services.contributor_updates import ContributorUpdates, day_words, sent
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
+from storage.loop import EventNew, LoopItem, Overdue
 from storage.repositories import GroupRow, PersonRow, Tx
 
 if TYPE_CHECKING:
@@ -77,6 +77,28 @@ class Card:
     # The conversation with its author, oldest message first, and its id while it is open.
     talk: list[Line] = field(default_factory=list)
     talk_open: str | None = None
+
+
+class InboxFilter(enum.StrEnum):
+    """Which items the inbox shows. Values travel in callback data."""
+
+    ALL = "a"
+    NEW = "n"
+    WAITING = "w"
+    OVERDUE = "o"
+
+    @property
+    def stored(self) -> str:
+        """The name storage knows this set of items by (`storage.loop.INBOX_SETS`)."""
+        return _INBOX_SETS[self]
+
+
+_INBOX_SETS = {
+    InboxFilter.ALL: "all",
+    InboxFilter.NEW: "new",
+    InboxFilter.WAITING: "waiting",
+    InboxFilter.OVERDUE: "overdue",
+}
 
 
 @dataclass(frozen=True)
@@ -198,12 +220,13 @@ class Inbox:
                 previous = await tx.loop.item(after_item)
                 if previous is not None and previous.group_id == group_id:
                     after = (previous.given_on, previous.id)
-            item = await tx.loop.inbox_next(group_id, which, now, overdue, after)
+            item = await tx.loop.inbox_next(group_id, which.stored, now, overdue, after)
             if item is None and after is not None:
                 # Past the last one: start again from the oldest.
-                item = await tx.loop.inbox_next(group_id, which, now, overdue)
+                item = await tx.loop.inbox_next(group_id, which.stored, now, overdue)
             card = await self._card(tx, item, group, may_act) if item is not None else None
-            counts = await tx.loop.inbox_counts(group_id, now, overdue)
+            stored = await tx.loop.inbox_counts(group_id, now, overdue)
+            counts = {f: stored[f.stored] for f in InboxFilter}
         return InboxView(group, which, card, counts, may_act)
 
     async def card(self, telegram_id: int, item_id: int) -> Card | None:

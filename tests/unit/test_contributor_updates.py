@@ -13,6 +13,7 @@ from bot.crypto import Sealer
 from bot.presentation.texts import Raw
 from bot.services import Services
 from bot.services.contributor_updates import (
+    DigestPreference,
     Rhythm,
     first_line,
     last_slot,
@@ -23,12 +24,11 @@ from bot.services.contributor_updates import (
 from bot.services.delivery_rules import anonymous_recheck, open_payload
 from storage import schema
 from storage.database import Storage
-from storage.loop import DigestPreference
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 
 LONDON = ZoneInfo("Europe/London")
-DAILY_18 = DigestPreference("daily", 0, "18:00")
+DAILY_18 = DigestPreference(Rhythm.DAILY, 0, "18:00")
 ANN, BEN, COORDINATOR = 4001, 4002, 4100
 
 
@@ -76,7 +76,7 @@ def test_daily_digest_moments_follow_local_time_across_the_spring_change(
 
 
 def test_weekly_digest_moments_are_on_the_chosen_day() -> None:
-    monday_8 = DigestPreference("weekly", 0, "08:00")
+    monday_8 = DigestPreference(Rhythm.WEEKLY, 0, "08:00")
     now = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)  # Saturday, before the autumn change
     assert next_slot(now, LONDON, monday_8) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     assert last_slot(now, LONDON, monday_8) == datetime(2026, 10, 19, 7, 0, tzinfo=UTC)

@@ -11,10 +11,9 @@ from bot.crypto import Sealer
 from bot.services import Services
 from bot.services.conversations import ANSWER_STEP, TEXT_MAX, Said
 from bot.services.delivery_rules import open_payload
-from bot.services.inbox import Done
+from bot.services.inbox import Done, InboxFilter
 from storage import schema
 from storage.database import Storage
-from storage.loop import InboxFilter
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from bot.services import Services
-from bot.services.inbox import Done, Outcome, parse_day, split_meeting
+from bot.services.inbox import Done, InboxFilter, Outcome, parse_day, split_meeting
 from storage.database import Storage
-from storage.loop import InboxFilter
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 
