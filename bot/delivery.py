@@ -27,11 +27,11 @@ from bot.crypto import Sealer
 from bot.failures import describe
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Payload, render
 from bot.presentation.texts import Raw, label, say
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
-    Payload,
     anonymous_recheck,
     open_payload,
     open_return_address,
@@ -279,7 +279,8 @@ class DeliveryWorker:
         )
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
-        payload = open_payload(self._sealer, job.payload)
+        # Rendered now, not when it was queued: the words in use when it is sent.
+        payload = render(open_payload(self._sealer, job.payload))
         parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
         if payload.edit is not None:

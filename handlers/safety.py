@@ -7,7 +7,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import alert_buttons
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_buttons
 from bot.presentation.texts import Raw, label, say
 from bot.services.safety import AnswerOutcome, TakeOutcome, Writer
 from handlers.common import (
@@ -122,7 +124,7 @@ async def alert_take_tapped(update: Update, context: ChorusContext) -> None:
     result = await safety.take(sender_id(update), alert[0] if alert else "")
     markup = None
     if result.outcome in (TakeOutcome.TAKEN, TakeOutcome.YOURS) and alert:
-        markup = keyboard(safety.alert_buttons(alert[0], taken=True))
+        markup = keyboard(render_buttons(alert_buttons(alert[0], taken=True)))
     text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=result.owner)
     await _reply_below(update, text, markup)
 

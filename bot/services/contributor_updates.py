@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
+from bot.presentation import outgoing, texts
+from bot.presentation.buttons import member_buttons
+from bot.presentation.outgoing import Html, Message, Text, join
 from bot.presentation.texts import Raw, say
 from bot.services.delivery_rules import (
-    Payload,
     anonymous_recheck,
     open_payload,
     open_return_address,
@@ -307,9 +308,6 @@ class ContributorUpdates:
         wanted = {r.conversation_id for rows in live.values() for r in rows if r.conversation_id}
         if not wanted:
             return messages
-        # Imported here: that module imports this one.
-        from bot.services.conversations import conversation_hint, member_buttons
-
         still_open = await tx.conversations.open_ids(sorted(wanted))
         by_key = {
             f"u{rows[0].id}": [r.conversation_id for r in rows if r.conversation_id in still_open]
@@ -319,11 +317,12 @@ class ContributorUpdates:
         for message in messages:
             chosen = list(dict.fromkeys(by_key.get(message.dedupe_key) or []))
             if chosen:
-                payload = open_payload(self._sealer, message.payload)
+                queued = open_payload(self._sealer, message.payload)
+                assert isinstance(queued, Message)  # made by `_message` just now
                 buttons = [row for c in chosen if c for row in member_buttons(c)]
                 hint = await conversation_hint(tx, chosen[0] or "")
-                text = Raw(payload.text + "\n\n" + hint) if hint else payload.text
-                sealed = seal_payload(self._sealer, Payload(text, buttons))
+                said = join("\n\n", [queued.say, hint]) if hint else queued.say
+                sealed = seal_payload(self._sealer, outgoing.message(said, buttons))
                 message = replace(message, payload=sealed)
             answerable.append(message)
         return answerable
@@ -393,17 +392,21 @@ class ContributorUpdates:
 
     def _message(self, rows: Sequence[PendingRow], reach: Reach, now: datetime) -> OutboxNew:
         blocks = [self._sealer.open(r.text, UPDATE_PURPOSE) for r in rows]
+        # Each update's block was worded when it happened; the message around them is
+        # worded when it is sent.
         if len(blocks) == 1:
-            text = say(texts.UPDATE_ONE, block=Raw(blocks[0]))
+            said = outgoing.text(texts.UPDATE_ONE, block=Html(blocks[0]))
         else:
-            text = say(texts.UPDATE_DIGEST, blocks=Raw("\n\n".join(blocks)))
+            said = outgoing.text(
+                texts.UPDATE_DIGEST, blocks=join("\n\n", [Html(b) for b in blocks])
+            )
         return OutboxNew(
             # The first waiting row's id: unique, and no id of the person.
             dedupe_key=f"u{rows[0].id}",
             kind=KIND,
             person_id=reach.person_id,
             return_address=reach.return_address,
-            payload=seal_payload(self._sealer, Payload(text=text)),
+            payload=seal_payload(self._sealer, outgoing.message(said)),
             due_at=now,
         )
 
@@ -445,3 +448,21 @@ async def _preference(tx: Tx, person_id: int) -> DigestPreference:
     """The member's chosen rhythm, or "as it happens" if they never chose."""
     row = await tx.updates.preference(person_id)
     return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS
+
+
+async def item_hint(tx: Tx, item: LoopItem) -> Text:
+    """Under a coordinator's reply: how to answer it, and who will read the answer."""
+    group = await tx.groups.get(item.group_id)
+    name = group.name if group else ""
+    if item.person_id is None:
+        reader = outgoing.text(texts.CONVERSATION_READER_ANONYMOUS, group=name)
+    else:
+        reader = outgoing.text(texts.CONVERSATION_READER_NAMED, group=name)
+    return outgoing.text(texts.CONVERSATION_HINT, reader=reader)
+
+
+async def conversation_hint(tx: Tx, conversation_id: str) -> Text | None:
+    """`item_hint` for an item's conversation (None for anything else)."""
+    found = await tx.conversations.get(conversation_id)
+    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
+    return await item_hint(tx, item) if item is not None else None

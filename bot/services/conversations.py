@@ -18,11 +18,12 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
-from bot.presentation.callbacks import Action, encode
+from bot.presentation import outgoing, texts
+from bot.presentation.buttons import member_buttons, staff_buttons
+from bot.presentation.outgoing import Button, Html
 from bot.presentation.texts import Raw, label, say
 from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
-from bot.services.delivery_rules import Payload, open_return_address, seal_payload
+from bot.services.delivery_rules import open_return_address, seal_payload
 from bot.services.nudges import kind_words
 from bot.services.roles import may_manage
 from bot.services.safety import suggests_risk, writer_pseudonym
@@ -83,21 +84,6 @@ class Line:
     at: datetime
 
 
-def _button(action: str, *args: str | int) -> str:
-    """Callback data for a button in a queued message."""
-    return encode(Action[action], *args)
-
-
-def member_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
-    """The buttons under a message the member can answer."""
-    return [
-        [
-            (label(texts.BUTTON_CONVERSATION_ANSWER), _button("CONV_ANSWER", conversation_id)),
-            (label(texts.BUTTON_CONVERSATION_END), _button("CONV_MEMBER_END", conversation_id)),
-        ]
-    ]
-
-
 def reader_words(reader: Reader | None) -> Raw:
     """Who will read the member's words, in one plain line."""
     if reader is None or reader.alert:
@@ -105,34 +91,6 @@ def reader_words(reader: Reader | None) -> Raw:
     if reader.anonymous:
         return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
     return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
-
-
-async def item_hint(tx: Tx, item: LoopItem) -> Raw:
-    """Under a coordinator's reply: how to answer it, and who will read the answer."""
-    group = await tx.groups.get(item.group_id)
-    reader = Reader(False, group.name if group else None, item.person_id is None)
-    return say(texts.CONVERSATION_HINT, reader=reader_words(reader))
-
-
-async def conversation_hint(tx: Tx, conversation_id: str) -> Raw | None:
-    """`item_hint` for an item's conversation (None for anything else)."""
-    found = await tx.conversations.get(conversation_id)
-    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
-    return await item_hint(tx, item) if item is not None else None
-
-
-def write_button(alert_id: str) -> tuple[str, str]:
-    """The "Write to them" button under a lead's alert."""
-    return (label(texts.BUTTON_WRITE_TO_THEM), _button("CONV_WRITE", alert_id))
-
-
-def _staff_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
-    return [
-        [
-            (label(texts.BUTTON_CONVERSATION_REPLY), _button("CONV_REPLY", conversation_id)),
-            (label(texts.BUTTON_CONVERSATION_END), _button("CONV_STAFF_END", conversation_id)),
-        ]
-    ]
 
 
 def _checked(text: str) -> str | Said:
@@ -248,7 +206,7 @@ class Conversations:
             body = say(line, about=about, words=checked)
             if suggests_risk(checked):
                 body = Raw(body + "\n\n" + say(texts.CONVERSATION_RISK_NOTE))
-            await self._to_staff(tx, found, body, f"c{message_id}", now, _staff_buttons(found.id))
+            await self._to_staff(tx, found, body, f"c{message_id}", now, staff_buttons(found.id))
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
     async def newest_open(self, telegram_id: int) -> Result:
@@ -385,7 +343,7 @@ class Conversations:
             if last_out and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}"):
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
             body = say(texts.CONVERSATION_FROM_LEAD, words=checked)
-            payload = Payload(body, member_buttons(found.id))
+            payload = outgoing.message(Html(body), member_buttons(found.id))
             await tx.outbox.enqueue(
                 [
                     OutboxNew(
@@ -418,7 +376,7 @@ class Conversations:
                     line = say(texts.LINE_CONVERSATION_ENDED)
                     await self._updates.queue(tx, item, line, f"x{found.id}{_stamp(now)}", now)
             elif found.return_address is not None:
-                payload = Payload(say(texts.CONVERSATION_LEAD_ENDED))
+                payload = outgoing.message(outgoing.text(texts.CONVERSATION_LEAD_ENDED))
                 await tx.outbox.enqueue(
                     [
                         OutboxNew(
@@ -521,7 +479,7 @@ class Conversations:
         body: Raw,
         key: str,
         now: datetime,
-        buttons: list[list[tuple[str, str]]],
+        buttons: list[list[Button]],
     ) -> None:
         """Queue a message to the item's coordinators, or to the alert's lead."""
         if found.kind == "alert":
@@ -531,7 +489,7 @@ class Conversations:
         else:
             item = await tx.loop.item(found.item_id or 0)
             recipients = await tx.observers.coordinator_ids(item.group_id) if item else []
-        payload = seal_payload(self._sealer, Payload(body, buttons))
+        payload = seal_payload(self._sealer, outgoing.message(Html(body), buttons))
         await tx.outbox.enqueue(
             [
                 OutboxNew(

@@ -18,8 +18,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import texts
+from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, say
-from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
+from bot.services.contributor_updates import ContributorUpdates, day_words, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
@@ -418,9 +419,7 @@ class Inbox:
             text = say(texts.UPDATE_ONE, block=self._updates.block([item], line))
             if answerable and self._conversations is not None:
                 # A reply opens a conversation: the author reads how to answer it, too.
-                from bot.services.conversations import item_hint  # it imports this module
-
-                text = Raw(text + "\n\n" + await item_hint(tx, item))
+                text = Raw(text + "\n\n" + render_text(await item_hint(tx, item)))
         return Preview(Done.DONE, text)
 
     async def _guard(

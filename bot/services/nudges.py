@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.presentation import texts
+from bot.presentation.outgoing import Payload
 from bot.presentation.texts import Raw, label, say
 from bot.services.contributor_updates import day_words
-from bot.services.delivery_rules import Payload
 from bot.services.inbox import Inbox
 from storage.database import Storage
 from storage.loop import Waiting, WaitingItem

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.presentation import texts
+from bot.presentation.outgoing import Payload
 from bot.presentation.texts import label, say
-from bot.services.delivery_rules import Payload
 from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
 from bot.services.steps import button_step

@@ -30,9 +30,10 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import texts
-from bot.presentation.callbacks import Action, encode
+from bot.presentation.buttons import alert_buttons
+from bot.presentation.outgoing import Html, Message, message
 from bot.presentation.texts import Raw, label, say
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
 from storage.database import Storage
@@ -385,7 +386,7 @@ class Safety:
             text = say(texts.ALERT_OPEN_LIST, lines=Raw("\n".join(lines)))
             recipients = await self._recipients(tx, now)
             key = f"open{today.isoformat()}"
-            await self._queue(tx, recipients, Payload(text), key, now, kind=OPEN_LIST_KIND)
+            await self._queue(tx, recipients, message(Html(text)), key, now, kind=OPEN_LIST_KIND)
         return len(recipients)
 
     async def leads(self, admin_telegram_id: int) -> list[LeadEntry] | None:
@@ -422,7 +423,7 @@ class Safety:
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return False
         text = await self._alert_text(tx, alert, None)
-        payload = Payload(text, self.alert_buttons(alert.id))
+        payload = message(Html(text), alert_buttons(alert.id))
         await self._queue(tx, recipients, payload, f"r{alert.id}", now)
         await tx.risk_alerts.told(alert.id, now, now + self._take_within)
         logger.info("risk alert %s queued for %d people", state, len(recipients))
@@ -446,10 +447,10 @@ class Safety:
         if note is None:
             text = await self._alert_text(tx, alert, say(texts.ALERT_UPDATE_YES))
             taken = alert.owner_id is not None
-            payload, tag = Payload(text, self.alert_buttons(alert.id, taken=taken)), "y"
+            payload, tag = message(Html(text), alert_buttons(alert.id, taken=taken)), "y"
         else:
             text = Raw(note + "\n" + say(texts.ALERT_REF, reference=reference))
-            payload, tag = Payload(text), "n"
+            payload, tag = message(Html(text)), "n"
         await self._queue(tx, recipients, payload, f"r{alert.id}{tag}", now)
         return True
 
@@ -460,7 +461,7 @@ class Safety:
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return
         text = await self._alert_text(tx, alert, say(texts.ALERT_NOT_TAKEN))
-        payload = Payload(text, self.alert_buttons(alert.id))
+        payload = message(Html(text), alert_buttons(alert.id))
         await self._queue(tx, recipients, payload, f"r{alert.id}e{now:%Y%m%d%H%M}", now)
         await tx.risk_alerts.check_again(alert.id, None, escalated_at=now)
         logger.warning("a risk alert no one took was raised again to %d people", len(recipients))
@@ -470,13 +471,13 @@ class Safety:
     ) -> None:
         everyone = alert.escalated_at is not None
         others = [p for p in await self._recipients(tx, now, everyone=everyone) if p != me]
-        await self._queue(tx, others, Payload(text), f"r{alert.id}{tag}", now)
+        await self._queue(tx, others, message(Html(text)), f"r{alert.id}{tag}", now)
 
     async def _queue(
         self,
         tx: Tx,
         recipients: list[int],
-        payload: Payload,
+        payload: Message,
         key: str,
         now: datetime,
         kind: str = ALERT_KIND,
@@ -572,15 +573,3 @@ class Safety:
             when=raised.astimezone(self._zone).strftime("%a %-d %b, %H:%M"),
             owner=owner or label(texts.ALERT_NO_OWNER),
         )
-
-    @staticmethod
-    def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[tuple[str, str]]]:
-        """The buttons under an alert to the leads."""
-        if taken:
-            first = (label(texts.BUTTON_ALERT_CLOSE), encode(Action.ALERT_CLOSE, alert_id))
-        else:
-            first = (label(texts.BUTTON_ALERT_TAKE), encode(Action.ALERT_TAKE, alert_id))
-        from bot.services.conversations import write_button  # it imports this module
-
-        # "Write to them" reaches the person through Chorus, named or not.
-        return [[first], [write_button(alert_id)]]

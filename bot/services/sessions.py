@@ -24,12 +24,9 @@ from bot.calendar_file import session_ics
 from bot.clock import Clock
 from bot.presentation import texts
 from bot.presentation.callbacks import Action, encode
+from bot.presentation.outgoing import Payload
 from bot.presentation.texts import Raw, label, say
-from bot.services.delivery_rules import (
-    Payload,
-    quiet_until,
-    quiet_window,
-)
+from bot.services.delivery_rules import quiet_until, quiet_window
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.sharing import Kind, Sharing, SubmitOutcome
 from bot.services.text_rules import clean_name, has_visible

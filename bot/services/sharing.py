@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import texts
+from bot.presentation.outgoing import Payload
 from bot.presentation.texts import say
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
 from bot.services.text_rules import has_visible

@@ -13,11 +13,12 @@ from datetime import date
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import texts
+from bot.presentation.outgoing import Payload
 from bot.presentation.texts import Raw, say
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
 from bot.services.actions import status_words
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
-from bot.services.delivery_rules import Payload, seal_payload
+from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items

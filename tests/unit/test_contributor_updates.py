@@ -21,11 +21,12 @@ from bot.services.contributor_updates import (
     sentence,
     wall_to_utc,
 )
-from bot.services.delivery_rules import anonymous_recheck, open_payload
+from bot.services.delivery_rules import anonymous_recheck
 from storage import schema
 from storage.database import Storage
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
+from tests.support.outbox import shown
 
 LONDON = ZoneInfo("Europe/London")
 DAILY_18 = DigestPreference(Rhythm.DAILY, 0, "18:00")
@@ -113,7 +114,7 @@ async def _outbox(storage: Storage, sealer: Sealer) -> list[tuple[int | None, st
         rows = await tx.conn.execute(
             select(o.c.person_id, o.c.return_address, o.c.payload).order_by(o.c.id)
         )
-        return [(r[0], r[1], open_payload(sealer, r[2]).text) for r in rows]
+        return [(r[0], r[1], shown(sealer, r[2]).text) for r in rows]
 
 
 async def test_one_update_per_person_for_several_linked_items(

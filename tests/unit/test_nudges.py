@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.presentation.outgoing import Payload
 from bot.services import Services
-from bot.services.delivery_rules import Payload
 from storage import schema
 from storage.database import Storage
 from tests.support.clock import FakeClock
