@@ -8,6 +8,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.contributor_updates import DIGEST_TIMES, DigestPreference, Rhythm, day_words
@@ -101,10 +102,11 @@ async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
     if board.may_send and not board.empty:
         send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.UPDATES_SEND, group_id))
         keys = keyboard([[send]])
-    if len(board.text) <= texts.MAX_MESSAGE - 200:
-        await respond(update, board.text, keys)
+    text = render_text(board.said)
+    if len(text) <= texts.MAX_MESSAGE - 200:
+        await respond(update, text, keys)
         return
-    await respond_long(update, board.text)
+    await respond_long(update, text)
     if keys is not None:
         await send_message(update, say(texts.BOARD_SEND_NOTE), keys)
 

@@ -249,11 +249,14 @@ def _html(value: Value) -> Raw:
 
 
 def _plain(value: Value) -> str:
-    """A value as plain words (button labels)."""
+    """A value as plain words (button labels): nothing escaped, except a text (`Text`,
+    `Html`), which is HTML already."""
     if isinstance(value, Label):
         return label(_source(value.key), **{k: _value(v) for k, v in value.values.items()})
     if isinstance(value, str | int):
         return str(value)
+    if isinstance(value, Join):
+        return value.separator.join(_plain(part) for part in value.parts)
     return _html(value)
 
 

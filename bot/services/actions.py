@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Value
 from bot.presentation.texts import label, say
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
@@ -63,6 +64,14 @@ class Posted:
 
     done: Done
     reached: int = 0
+
+
+def status_label(status: str) -> Value:
+    """An action's status as words to show (a text's key, or the stored status)."""
+    try:
+        return outgoing.words(STATUS_WORDS[ActionStatus(status)])
+    except ValueError:
+        return status
 
 
 def status_words(status: str) -> str:

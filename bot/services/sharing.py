@@ -23,8 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
-from bot.presentation.outgoing import Payload
+from bot.presentation import outgoing, texts
 from bot.presentation.texts import say
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.roles import may_manage
@@ -1074,10 +1073,10 @@ class Sharing:
         if not coordinators:
             return False
         group = await tx.groups.get(item.group_id)
-        text = say(
+        said = outgoing.text(
             texts.ITEM_WITHDRAWN_NOTICE,
             group=group.name if group else "",
-            kind=say(KIND_WORDS[Kind(item.kind)]),
+            kind=outgoing.text(KIND_WORDS[Kind(item.kind)]),
             day=item.given_on.strftime("%-d %B %Y"),
         )
         due = now if item.person_id is not None else next_batch(now, self._zone)
@@ -1087,7 +1086,7 @@ class Sharing:
                     dedupe_key=f"w{item.id}:{person_id}",
                     kind=WITHDRAWN_KIND,
                     person_id=person_id,
-                    payload=Payload(text).dumps(),
+                    payload=outgoing.message(said).dumps(),
                     due_at=due,
                 )
                 for person_id in coordinators

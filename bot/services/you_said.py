@@ -12,11 +12,11 @@ from datetime import date
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
-from bot.presentation.outgoing import Payload
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Value, join
 from bot.presentation.texts import Raw, say
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.actions import status_words
+from bot.services.actions import status_label, status_words
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import EVENT_PURPOSE
@@ -42,10 +42,10 @@ _OUTCOME_WORDS = {
 
 @dataclass(frozen=True)
 class Board:
-    """A group's "you said, we did" list, ready to show (Telegram HTML)."""
+    """A group's "you said, we did" list: what it says, for presentation to render."""
 
     group: GroupRow
-    text: Raw
+    said: Value
     empty: bool
     may_send: bool
 
@@ -107,9 +107,9 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await self._may_read(tx, telegram_id, group_id):
                 return None
-            text, empty = await self._text(tx, group)
+            said, empty = await self._said(tx, group)
             may_send = await may_manage(tx, telegram_id, group_id, self._admins)
-        return Board(group, text, empty, may_send)
+        return Board(group, said, empty, may_send)
 
     async def send_to_group(self, telegram_id: int, group_id: int) -> BoardSent | None:
         """Send the board to every member who can get messages; None if not allowed. It
@@ -123,16 +123,17 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
-            text, empty = await self._text(tx, group)
+            said, empty = await self._said(tx, group)
             if empty:
                 return BoardSent(0, empty=True)
-            payload = seal_payload(self._sealer, Payload(text=text))
+            queued = outgoing.message(said)
+            payload = seal_payload(self._sealer, queued)
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group_id])
                 if not p.paused and not p.unreachable
             ]
-            version = self._sealer.fingerprint(text, BOARD_PURPOSE)
+            version = self._sealer.fingerprint(queued.dumps(), BOARD_PURPOSE)
             keys = {p.person_id: f"y{group_id}:{version}:{p.person_id}" for p in people}
             before = await tx.outbox.queued_keys(list(keys.values()))
             fresh = [p for p in people if keys[p.person_id] not in before]
@@ -204,8 +205,8 @@ class YouSaid:
             group_id, person.id
         )
 
-    async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool]:
-        lines = []
+    async def _said(self, tx: Tx, group: GroupRow) -> tuple[Value, bool]:
+        lines: list[Value] = []
         for entry in await tx.loop.outcomes(group.id, BOARD_SIZE * 3):
             if entry.consent not in QUOTABLE or entry.body is None:
                 continue
@@ -214,32 +215,35 @@ class YouSaid:
             if words is None or did is None:
                 continue
             name = entry.author_name if entry.consent == "quote_named" else None
-            said = say(
+            said = outgoing.text(
                 texts.BOARD_SAID_NAMED if name else texts.BOARD_SAID,
                 words=first_line(words, QUOTE_MAX),
                 name=name or "",
             )
             template = _OUTCOME_WORDS.get(entry.outcome or "", texts.BOARD_CHANGED)
             due = day_words(entry.due_on) if entry.due_on else ""
-            lines.append(say(texts.BOARD_ENTRY, said=said, did=say(template, text=did, date=due)))
+            outcome = outgoing.text(template, text=did, date=due)
+            lines.append(outgoing.text(texts.BOARD_ENTRY, said=said, did=outcome))
             if len(lines) >= BOARD_SIZE:
                 break
-        work = []
+        work: list[Value] = []
         for action, update in await tx.loop.recent_action_updates(group.id, BOARD_SIZE):
+            news: Value
             if update.status is not None:
-                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+                status = status_label(update.status)
+                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
             else:
                 text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = say(texts.BOARD_ACTION_TEXT, text=text)
-            work.append(say(texts.BOARD_ACTION, title=action.title, news=news))
+                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
+            work.append(outgoing.text(texts.BOARD_ACTION, title=action.title, news=news))
         if not lines and not work:
-            return say(texts.BOARD_EMPTY, group=group.name), True
-        sections: list[str] = [say(texts.BOARD_HEADER, group=group.name)]
+            return outgoing.text(texts.BOARD_EMPTY, group=group.name), True
+        sections: list[Value] = [outgoing.text(texts.BOARD_HEADER, group=group.name)]
         if lines:
-            sections.append("\n\n".join(lines))
+            sections.append(join("\n\n", lines))
         if work:
-            sections.append(say(texts.BOARD_WORK) + "\n" + "\n".join(work))
-        return Raw("\n\n".join(sections)), False
+            sections.append(join("\n", [outgoing.text(texts.BOARD_WORK), *work]))
+        return join("\n\n", sections), False
 
     def _open(self, sealed: str | None, purpose: str) -> str | None:
         if sealed is None:
