@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.actions import ActionStatus, ActionView, status_words
@@ -146,14 +147,14 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
     draft = await _draft(update, context)
     action_id = int(draft.get("action", 0))
     preview = await context.services.actions.preview(sender_id(update), action_id, text)
-    if preview.text is None:
+    if preview.said is None:
         await respond(
             update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
         )
         return
     data = {"action": action_id, "text": text}
     await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, data)
-    await send(update, preview.text)
+    await send(update, render_text(preview.said))
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.ACTION_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],

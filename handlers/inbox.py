@@ -10,6 +10,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.inbox import (
@@ -447,13 +448,13 @@ async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]
         )
     else:
         preview = await inbox.preview_reply(who, item_id, text)
-    if preview.text is None:
+    if preview.said is None:
         await respond(
             update, say(DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
         )
         return
     await _begin(update, context, READY_STEP, draft)
-    await send(update, preview.text)
+    await send(update, render_text(preview.said))
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],

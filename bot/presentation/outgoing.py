@@ -7,8 +7,8 @@ Rows queued by earlier versions hold the words already rendered (`Payload`); `lo
 reads both forms, and `render` passes a `Payload` through unchanged.
 
 Values are plain text or numbers (escaped when rendered), other texts (`Text`, rendered
-as HTML; `Label`, rendered as plain words), lists (`Join`) and, for words already made
-safe, `Html`.
+as HTML; `Label`, rendered as plain words), lists (`Join`), a value put mid-sentence
+(`MidSentence`) and, for words already made safe, `Html`.
 """
 
 from __future__ import annotations
@@ -75,13 +75,31 @@ class Join:
 
 
 @dataclass(frozen=True)
+class MidSentence:
+    """A value placed mid-sentence: its first letter in lower case ("and about your voice
+    note of 3 March")."""
+
+    value: Value
+
+
+@dataclass(frozen=True)
 class Html:
     """Words already safe to send as HTML (made by `say`), kept as they are."""
 
     html: str
 
 
-Value = str | int | Text | Label | Join | Html
+Value = str | int | Text | Label | Join | MidSentence | Html
+
+
+def dump_value(value: Value) -> str:
+    """A value as stored (JSON), to be rendered later."""
+    return json.dumps(_dump(value), ensure_ascii=False)
+
+
+def load_value(raw: str) -> Value:
+    """A value stored with `dump_value`."""
+    return _load(json.loads(raw))
 
 
 def text(message: str, **values: Value) -> Text:
@@ -245,6 +263,9 @@ def _html(value: Value) -> Raw:
         return Raw(value.separator.join(_html(part) for part in value.parts))
     if isinstance(value, Html):
         return Raw(value.html)
+    if isinstance(value, MidSentence):
+        shown = _html(value.value)
+        return Raw(shown[:1].lower() + shown[1:])
     return Raw(html.escape(_plain(value), quote=False))
 
 
@@ -263,7 +284,7 @@ def _plain(value: Value) -> str:
 def _value(value: Value) -> object:
     """A value handed to `say` or `label`: texts, lists and HTML come already safe (`Raw`);
     plain words and labels are escaped by `say`."""
-    if isinstance(value, Text | Join | Html):
+    if isinstance(value, Text | Join | MidSentence | Html):
         return _html(value)
     if isinstance(value, Label):
         return _plain(value)
@@ -277,6 +298,8 @@ def _dump(value: Value) -> object:
         return {"l": value.key, "v": {k: _dump(v) for k, v in value.values.items()}}
     if isinstance(value, Join):
         return {"j": value.separator, "p": [_dump(part) for part in value.parts]}
+    if isinstance(value, MidSentence):
+        return {"m": _dump(value.value)}
     if isinstance(value, Html):
         return {"h": value.html}
     return value
@@ -293,6 +316,8 @@ def _load(data: object) -> Value:
         return Label(str(data["l"]), {str(k): _load(v) for k, v in data.get("v", {}).items()})
     if "j" in data:
         return Join(str(data["j"]), tuple(_load(part) for part in data["p"]))
+    if "m" in data:
+        return MidSentence(_load(data["m"]))
     if "h" in data:
         return Html(str(data["h"]))
     raise ValueError("not a queued value")

@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Value
-from bot.presentation.texts import label, say
+from bot.presentation.texts import label
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
@@ -157,9 +157,10 @@ class Actions:
             if isinstance(line, Done):
                 return Preview(line)
             items = await self._live_items(tx, action_id)
-        sample = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
+        sample: Value = outgoing.text(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
         if items:
-            sample = say(texts.UPDATE_ONE, block=self._updates.block(items[:1], sample))
+            block = self._updates.block(items[:1], sample)
+            sample = outgoing.text(texts.UPDATE_ONE, block=block)
         return Preview(Done.DONE, sample)
 
     async def post(
@@ -206,11 +207,13 @@ class Actions:
             )
             if status is not None:
                 await tx.loop.set_action_status(action_id, status, now)
-                shown = say(
-                    texts.LINE_ACTION_STATUS, title=action.title, status=status_words(status)
+                shown = outgoing.text(
+                    texts.LINE_ACTION_STATUS, title=action.title, status=status_label(status)
                 )
             else:
-                shown = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line or "")
+                shown = outgoing.text(
+                    texts.LINE_ACTION_UPDATE, title=action.title, text=line or ""
+                )
             items = await self._live_items(tx, action_id)
             reached = await self._updates.queue_for_items(tx, items, shown, f"a{update_id}", now)
         return Posted(Done.DONE, reached)
@@ -231,7 +234,7 @@ class Actions:
         event_id = await tx.loop.add_event(event)
         if item.status == "received":  # gathered into work: no longer waiting to be read
             await tx.loop.set_status(item.id, "acknowledged")
-        line = say(texts.LINE_LINKED, title=action.title)
+        line = outgoing.text(texts.LINE_LINKED, title=action.title)
         await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 

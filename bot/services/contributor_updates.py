@@ -22,8 +22,17 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons
-from bot.presentation.outgoing import Html, Message, Text, join
-from bot.presentation.texts import Raw, say
+from bot.presentation.outgoing import (
+    Html,
+    Message,
+    MidSentence,
+    Text,
+    Value,
+    dump_value,
+    join,
+    load_value,
+)
+from bot.presentation.texts import Raw
 from bot.services.delivery_rules import (
     anonymous_recheck,
     open_payload,
@@ -46,6 +55,8 @@ PAUSED_RECHECK = timedelta(minutes=1)
 UNREACHABLE_RECHECK = timedelta(days=1)
 RECIPIENTS_PER_RUN = 200
 DEFAULT_DIGEST_TIME = "18:00"
+# Before a waiting update that is stored as what to say; earlier versions stored the words.
+BLOCK_MARK = "said:"
 _HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -107,16 +118,16 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…)”\"'" else text + "."
 
 
-def reminder(item: LoopItem, words: str | None) -> Raw:
+def reminder(item: LoopItem, words: str | None) -> Text:
     """What reminds the author which of their words this is about."""
     on = day_words(item.given_on)
     if words:
-        return say(texts.ABOUT_WORDS, date=on, words=first_line(words))
+        return outgoing.text(texts.ABOUT_WORDS, date=on, words=first_line(words))
     if item.media_kind == "voice":
-        return say(texts.ABOUT_VOICE, date=on)
+        return outgoing.text(texts.ABOUT_VOICE, date=on)
     if item.media_kind == "photo":
-        return say(texts.ABOUT_PHOTO, date=on)
-    return say(texts.ABOUT_ITEM, date=on)
+        return outgoing.text(texts.ABOUT_PHOTO, date=on)
+    return outgoing.text(texts.ABOUT_ITEM, date=on)
 
 
 def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -188,19 +199,22 @@ class ContributorUpdates:
             logger.error("item words could not be opened (item %d)", item.id)
             return None
 
-    def block(self, items: Sequence[LoopItem], line: Raw) -> Raw:
-        """One update as its author reads it: their words recalled, then what happened."""
+    def block(self, items: Sequence[LoopItem], line: Value) -> Text:
+        """One update as its author reads it: their words recalled, then what happened.
+        A `line` already worded (`Raw`) is kept as it is."""
         reminders = [reminder(i, self.words_of(i)) for i in items]
         # "About what you said on 1 March (…), and about your voice note of 3 March"
-        rest = [r[:1].lower() + r[1:] for r in reminders[1:]]
-        about = Raw(say(texts.ABOUT_JOIN).join([reminders[0], *rest]))
-        return say(texts.UPDATE_BLOCK, about=about, line=line)
+        about: list[Value] = [reminders[0]]
+        for other in reminders[1:]:
+            about += [outgoing.text(texts.ABOUT_JOIN), MidSentence(other)]
+        happened = Html(line) if isinstance(line, Raw) else line
+        return outgoing.text(texts.UPDATE_BLOCK, about=join("", about), line=happened)
 
     async def queue(
         self,
         tx: Tx,
         item: LoopItem,
-        line: Raw,
+        line: Value,
         source: str,
         now: datetime,
         conversation_id: str | None = None,
@@ -216,7 +230,7 @@ class ContributorUpdates:
         return True
 
     async def queue_for_items(
-        self, tx: Tx, items: Sequence[LoopItem], line: Raw, source: str, now: datetime
+        self, tx: Tx, items: Sequence[LoopItem], line: Value, source: str, now: datetime
     ) -> int:
         """Queue one update per author of these items, however many of them each gave;
         how many authors. A named and an anonymous item of one person count once."""
@@ -244,12 +258,14 @@ class ContributorUpdates:
         person = await tx.people.get(item.person_id)
         return None if person is None else self._sealer.pseudonym(person.telegram_id)
 
-    def _pending(self, item: LoopItem, text: Raw, source: str, now: datetime) -> PendingNew:
+    def _pending(self, item: LoopItem, block: Value, source: str, now: datetime) -> PendingNew:
+        # Stored as what to say, worded when the message is sent.
+        said = BLOCK_MARK + dump_value(block)
         return PendingNew(
             item_id=item.id,
             person_id=item.person_id,
             pseudonym=None if item.person_id is not None else item.pseudonym,
-            text=self._sealer.seal(text, UPDATE_PURPOSE),
+            text=self._sealer.seal(said, UPDATE_PURPOSE),
             source=source,
             due_at=now,
         )
@@ -391,15 +407,11 @@ class ContributorUpdates:
         return found
 
     def _message(self, rows: Sequence[PendingRow], reach: Reach, now: datetime) -> OutboxNew:
-        blocks = [self._sealer.open(r.text, UPDATE_PURPOSE) for r in rows]
-        # Each update's block was worded when it happened; the message around them is
-        # worded when it is sent.
+        blocks = [_stored_block(self._sealer.open(r.text, UPDATE_PURPOSE)) for r in rows]
         if len(blocks) == 1:
-            said = outgoing.text(texts.UPDATE_ONE, block=Html(blocks[0]))
+            said = outgoing.text(texts.UPDATE_ONE, block=blocks[0])
         else:
-            said = outgoing.text(
-                texts.UPDATE_DIGEST, blocks=join("\n\n", [Html(b) for b in blocks])
-            )
+            said = outgoing.text(texts.UPDATE_DIGEST, blocks=join("\n\n", blocks))
         return OutboxNew(
             # The first waiting row's id: unique, and no id of the person.
             dedupe_key=f"u{rows[0].id}",
@@ -466,3 +478,11 @@ async def conversation_hint(tx: Tx, conversation_id: str) -> Text | None:
     found = await tx.conversations.get(conversation_id)
     item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
     return await item_hint(tx, item) if item is not None else None
+
+
+def _stored_block(opened: str) -> Value:
+    """A waiting update's block as stored: what to say, or (from an earlier version) the
+    words themselves."""
+    if opened.startswith(BLOCK_MARK):
+        return load_value(opened[len(BLOCK_MARK) :])
+    return Html(opened)

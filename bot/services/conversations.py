@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
-from bot.presentation.outgoing import Button, Html
+from bot.presentation.outgoing import Button, Html, Value, join
 from bot.presentation.texts import Raw, label, say
 from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
 from bot.services.delivery_rules import open_return_address, seal_payload
@@ -203,9 +203,9 @@ class Conversations:
             if about is None:
                 return Result(Said.UNKNOWN)
             line = texts.CONVERSATION_TO_LEAD if found.kind == "alert" else texts.CONVERSATION_IN
-            body = say(line, about=about, words=checked)
+            body: Value = outgoing.text(line, about=about, words=checked)
             if suggests_risk(checked):
-                body = Raw(body + "\n\n" + say(texts.CONVERSATION_RISK_NOTE))
+                body = join("\n\n", [body, outgoing.text(texts.CONVERSATION_RISK_NOTE)])
             await self._to_staff(tx, found, body, f"c{message_id}", now, staff_buttons(found.id))
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
@@ -256,7 +256,7 @@ class Conversations:
             await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
             about = await self._about(tx, found)
             if about is not None:
-                body = say(texts.CONVERSATION_ENDED_BY_MEMBER, about=about)
+                body = outgoing.text(texts.CONVERSATION_ENDED_BY_MEMBER, about=about)
                 await self._to_staff(tx, found, body, f"cm{found.id}{_stamp(now)}", now, [])
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
@@ -342,8 +342,8 @@ class Conversations:
             last_out = [m for m in earlier if m.direction == "out"]
             if last_out and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}"):
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
-            body = say(texts.CONVERSATION_FROM_LEAD, words=checked)
-            payload = outgoing.message(Html(body), member_buttons(found.id))
+            said = outgoing.text(texts.CONVERSATION_FROM_LEAD, words=checked)
+            payload = outgoing.message(said, member_buttons(found.id))
             await tx.outbox.enqueue(
                 [
                     OutboxNew(
@@ -373,7 +373,7 @@ class Conversations:
             if found.kind == "item" and found.item_id is not None:
                 item = await tx.loop.item(found.item_id)
                 if item is not None:
-                    line = say(texts.LINE_CONVERSATION_ENDED)
+                    line = outgoing.text(texts.LINE_CONVERSATION_ENDED)
                     await self._updates.queue(tx, item, line, f"x{found.id}{_stamp(now)}", now)
             elif found.return_address is not None:
                 payload = outgoing.message(outgoing.text(texts.CONVERSATION_LEAD_ENDED))
@@ -446,37 +446,38 @@ class Conversations:
         group = await tx.groups.get(item.group_id) if item is not None else None
         return Reader(False, group.name if group else None, found.person_id is None)
 
-    async def _about(self, tx: Tx, found: ConversationRow) -> Raw | None:
+    async def _about(self, tx: Tx, found: ConversationRow) -> Value | None:
         """What the conversation is about, as coordinators or the lead read it: never who an
         anonymous member is."""
         if found.kind == "alert":
-            return say(texts.CONVERSATION_ABOUT_ALERT)
+            return outgoing.text(texts.CONVERSATION_ABOUT_ALERT)
         item = await tx.loop.item(found.item_id or 0)
         if item is None:
             return None
         group = await tx.groups.get(item.group_id)
         if item.person_id is None:
-            who = say(texts.CARD_ANONYMOUS)
+            who = outgoing.text(texts.CARD_ANONYMOUS)
         else:
             person = await tx.people.get(item.person_id)
             name = (person.display_name if person else None) or label(texts.UNNAMED_MEMBER)
-            who = say(texts.CARD_NAMED, name=name)
+            who = outgoing.text(texts.CARD_NAMED, name=name)
         words = self._updates.words_of(item)
         kind = kind_words(item.kind)
-        return say(
+        return outgoing.text(
             texts.CONVERSATION_ABOUT_ITEM,
-            kind=Raw(kind[:1].lower() + kind[1:]),  # mid-sentence: "An answer about feedback"
+            # Mid-sentence ("An answer about feedback"): worded now, to lower its first letter.
+            kind=Html(kind[:1].lower() + kind[1:]),
             who=who,
             date=day_words(item.given_on),
             group=group.name if group else "",
-            words=first_line(words) if words else label(texts.CONVERSATION_NO_WORDS),
+            words=first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
         )
 
     async def _to_staff(
         self,
         tx: Tx,
         found: ConversationRow,
-        body: Raw,
+        body: Value,
         key: str,
         now: datetime,
         buttons: list[list[Button]],
@@ -489,7 +490,7 @@ class Conversations:
         else:
             item = await tx.loop.item(found.item_id or 0)
             recipients = await tx.observers.coordinator_ids(item.group_id) if item else []
-        payload = seal_payload(self._sealer, outgoing.message(Html(body), buttons))
+        payload = seal_payload(self._sealer, outgoing.message(body, buttons))
         await tx.outbox.enqueue(
             [
                 OutboxNew(

@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import texts
-from bot.presentation.outgoing import render_text
-from bot.presentation.texts import Raw, say
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Text, Value, join
 from bot.services.contributor_updates import ContributorUpdates, day_words, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
@@ -116,10 +115,10 @@ class InboxView:
 
 @dataclass(frozen=True)
 class Preview:
-    """An outcome or reply exactly as its author will read it, or why it cannot be sent."""
+    """What an outcome or reply will say to its author, or why it cannot be sent."""
 
     done: Done
-    text: Raw | None = None
+    said: Value | None = None
 
 
 _MONTHS = {
@@ -275,7 +274,9 @@ class Inbox:
     async def _step(
         self, telegram_id: int, item_id: int, status: str, allowed_from: tuple[str, ...]
     ) -> Done:
-        line = say(texts.LINE_ACKNOWLEDGED if status == "acknowledged" else texts.LINE_CONSIDERING)
+        line = outgoing.text(
+            texts.LINE_ACKNOWLEDGED if status == "acknowledged" else texts.LINE_CONSIDERING
+        )
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
@@ -302,7 +303,7 @@ class Inbox:
             return Done.BAD_DATE
         now = self._clock.now()
         template = texts.LINE_MEETING if held_on >= self.today() else texts.LINE_MEETING_PAST
-        line = say(template, meeting=name, date=day_words(held_on))
+        line = outgoing.text(template, meeting=name, date=day_words(held_on))
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
             if isinstance(found, Done):
@@ -408,7 +409,7 @@ class Inbox:
         return True
 
     async def _preview(
-        self, telegram_id: int, item_id: int, line: Raw | Done, answerable: bool = False
+        self, telegram_id: int, item_id: int, line: Value | Done, answerable: bool = False
     ) -> Preview:
         if isinstance(line, Done):
             return Preview(line)
@@ -416,11 +417,11 @@ class Inbox:
             item = await self._visible_item(tx, telegram_id, item_id)
             if item is None:
                 return Preview(Done.GONE)
-            text = say(texts.UPDATE_ONE, block=self._updates.block([item], line))
+            said: Value = outgoing.text(texts.UPDATE_ONE, block=self._updates.block([item], line))
             if answerable and self._conversations is not None:
                 # A reply opens a conversation: the author reads how to answer it, too.
-                text = Raw(text + "\n\n" + render_text(await item_hint(tx, item)))
-        return Preview(Done.DONE, text)
+                said = join("\n\n", [said, await item_hint(tx, item)])
+        return Preview(Done.DONE, said)
 
     async def _guard(
         self, tx: Tx, telegram_id: int, item_id: int
@@ -467,21 +468,23 @@ def _checked(text: str) -> str | Done:
     return cleaned
 
 
-def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Raw | Done:
+def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Text | Done:
     checked = _checked(text)
     if isinstance(checked, Done):
         return checked
     if outcome is Outcome.CHANGED:
-        return say(texts.LINE_CHANGED, text=sentence(checked))
+        return outgoing.text(texts.LINE_CHANGED, text=sentence(checked))
     if outcome is Outcome.WILL_CHANGE:
         when = day_words(due_on) if due_on else ""
-        return say(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
-    return say(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
+        return outgoing.text(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
+    return outgoing.text(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
 
 
-def _reply_line(text: str) -> Raw | Done:
+def _reply_line(text: str) -> Text | Done:
     checked = _checked(text)
-    return checked if isinstance(checked, Done) else say(texts.LINE_REPLY, text=checked)
+    if isinstance(checked, Done):
+        return checked
+    return outgoing.text(texts.LINE_REPLY, text=checked)
 
 
 def _capital(text: str) -> str:

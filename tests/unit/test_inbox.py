@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.presentation.outgoing import render_text
 from bot.services import Services
 from bot.services.inbox import Done, InboxFilter, Outcome, parse_day, split_meeting
 from storage.database import Storage
@@ -127,8 +128,8 @@ async def test_an_item_moves_to_its_outcome(
     preview = await services.inbox.preview_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )
-    assert preview.text is not None
-    assert preview.text.startswith("About what you said on 2 March (“newest”)")
+    assert preview.said is not None
+    assert render_text(preview.said).startswith("About what you said on 2 March (“newest”)")
     done = await services.inbox.record_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )
