@@ -16,7 +16,6 @@ from bot.services.conversations import (
     Reader,
     Result,
     Said,
-    reader_words,
 )
 from bot.services.roles import Role
 from handlers import inbox, safety
@@ -44,7 +43,11 @@ _SAID = {
 
 def reader_line(reader: Reader | None) -> Raw:
     """Who will read the member's words, in one plain line."""
-    return reader_words(reader)
+    if reader is None or reader.alert:
+        return say(texts.CONVERSATION_READER_LEAD)
+    if reader.anonymous:
+        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
+    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
 
 
 def answered_conversation(message: Message | None, action: Action) -> str | None:

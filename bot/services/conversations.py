@@ -20,11 +20,10 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
-from bot.presentation.outgoing import Button, Html, Value, join
-from bot.presentation.texts import Raw, label, say
+from bot.presentation.outgoing import Button, MidSentence, Value, join
 from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
 from bot.services.delivery_rules import open_return_address, seal_payload
-from bot.services.nudges import kind_words
+from bot.services.nudges import kind_said
 from bot.services.roles import may_manage
 from bot.services.safety import suggests_risk, writer_pseudonym
 from bot.services.steps import button_step
@@ -82,15 +81,6 @@ class Line:
     from_member: bool
     text: str
     at: datetime
-
-
-def reader_words(reader: Reader | None) -> Raw:
-    """Who will read the member's words, in one plain line."""
-    if reader is None or reader.alert:
-        return say(texts.CONVERSATION_READER_LEAD)
-    if reader.anonymous:
-        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
-    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
 
 
 def _checked(text: str) -> str | Said:
@@ -459,14 +449,14 @@ class Conversations:
             who = outgoing.text(texts.CARD_ANONYMOUS)
         else:
             person = await tx.people.get(item.person_id)
-            name = (person.display_name if person else None) or label(texts.UNNAMED_MEMBER)
+            name = (person.display_name if person else None) or outgoing.words(
+                texts.UNNAMED_MEMBER
+            )
             who = outgoing.text(texts.CARD_NAMED, name=name)
         words = self._updates.words_of(item)
-        kind = kind_words(item.kind)
         return outgoing.text(
             texts.CONVERSATION_ABOUT_ITEM,
-            # Mid-sentence ("An answer about feedback"): worded now, to lower its first letter.
-            kind=Html(kind[:1].lower() + kind[1:]),
+            kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"
             who=who,
             date=day_words(item.given_on),
             group=group.name if group else "",

@@ -52,6 +52,11 @@ class GroupNotice:
     left: tuple[str | None, ...] = ()
 
 
+def kind_said(kind: str) -> Text:
+    """An item's kind, as words to show."""
+    return outgoing.text(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
+
+
 def kind_words(kind: str) -> str:
     """An item's kind in words."""
     return say(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
@@ -170,7 +175,7 @@ def _item_lines(waiting: Waiting, today: date) -> list[Value]:
     lines: list[Value] = [
         outgoing.text(
             texts.NUDGE_ITEM,
-            kind=outgoing.text(KIND_WORDS.get(w.kind, texts.INBOX_KIND_FEEDBACK)),
+            kind=kind_said(w.kind),
             date=day_words(w.given_on),
             days=(today - w.given_on).days,
         )
