@@ -9,10 +9,10 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import render_text
+from bot.presentation.outgoing import render_text, render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.actions import ActionStatus, ActionView, status_words
+from bot.services.actions import ActionStatus, ActionView, status_label
 from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.steps import button_step
@@ -194,7 +194,7 @@ async def action_status_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
     await respond(
-        update, say(texts.ACTION_STATUS_SET, status=status_words(status), count=posted.reached)
+        update, say(texts.ACTION_STATUS_SET, status=_status_words(status), count=posted.reached)
     )
 
 
@@ -206,7 +206,7 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
     rows = [
         [
             (
-                f"{button_title(a.title, 44)} ({status_words(a.status)})",
+                f"{button_title(a.title, 44)} ({_status_words(a.status)})",
                 callbacks.encode(Action.ACTION_OPEN, a.id),
             )
         ]
@@ -236,14 +236,14 @@ def action_text(view: ActionView) -> Raw:
         say(
             texts.ACTION_HISTORY_LINE,
             date=h.at_day,
-            text=status_words(h.status) if h.status else (h.text or ""),
+            text=_status_words(h.status) if h.status else (h.text or ""),
         )
         for h in view.history[-HISTORY_SHOWN:]
     ]
     return say(
         texts.ACTION_VIEW,
         title=view.action.title,
-        status=status_words(view.action.status),
+        status=_status_words(view.action.status),
         items=view.items,
         history=Raw("\n".join(history)) if history else say(texts.ACTION_NO_HISTORY),
     )
@@ -252,7 +252,7 @@ def action_text(view: ActionView) -> Raw:
 def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
     a = view.action.id
     statuses = [
-        (status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
+        (_status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
         for s in ActionStatus
         if s.value != view.action.status
     ]
@@ -274,3 +274,8 @@ def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
 async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
     step = await context.services.steps.current(sender_id(update))
     return dict(step.data) if step is not None and step.step.startswith("loop_action") else {}
+
+
+def _status_words(status: str) -> str:
+    """An action's status in words."""
+    return render_words(status_label(status))

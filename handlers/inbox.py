@@ -23,7 +23,7 @@ from bot.services.inbox import (
     Preview,
     item_arg,
 )
-from bot.services.nudges import kind_words
+from bot.services.nudges import kind_said
 from bot.services.roles import Role
 from bot.services.steps import button_step
 from handlers.common import (
@@ -362,7 +362,7 @@ def _item_text(card: Card) -> Raw:
         words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
     card_text = say(
         texts.CARD,
-        kind=kind_words(item.kind),
+        kind=render_text(kind_said(item.kind)),
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
         days=card.waited_days,

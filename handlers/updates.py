@@ -87,7 +87,8 @@ async def history_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.HISTORY_GONE))
         return
     lines = [
-        say(texts.HISTORY_LINE, date=day_words(line.on), text=line.text) for line in history.lines
+        say(texts.HISTORY_LINE, date=day_words(line.on), text=render_text(line.said))
+        for line in history.lines
     ]
     text = say(texts.HISTORY_HEADER, date=day_words(history.given_on), lines=Raw("\n".join(lines)))
     await respond_long(update, text)

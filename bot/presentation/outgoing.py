@@ -238,6 +238,11 @@ def render_buttons(rows: Sequence[Sequence[Button]]) -> list[list[tuple[str, str
     return [[(_plain(b.label), b.data) for b in row] for row in rows]
 
 
+def render_words(value: Value) -> str:
+    """One value as plain words (a button's label, a word in a list)."""
+    return _plain(value)
+
+
 def render_text(value: Value) -> Raw:
     """One value as HTML, as a message would show it."""
     return _html(value)

@@ -10,7 +10,6 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Value
-from bot.presentation.texts import label
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
@@ -70,14 +69,6 @@ def status_label(status: str) -> Value:
     """An action's status as words to show (a text's key, or the stored status)."""
     try:
         return outgoing.words(STATUS_WORDS[ActionStatus(status)])
-    except ValueError:
-        return status
-
-
-def status_words(status: str) -> str:
-    """An action's status in words."""
-    try:
-        return label(STATUS_WORDS[ActionStatus(status)])
     except ValueError:
         return status
 

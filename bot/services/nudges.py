@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join, words
-from bot.presentation.texts import say
 from bot.services.contributor_updates import day_words
 from bot.services.inbox import Inbox
 from storage.database import Storage
@@ -55,11 +54,6 @@ class GroupNotice:
 def kind_said(kind: str) -> Text:
     """An item's kind, as words to show."""
     return outgoing.text(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
-
-
-def kind_words(kind: str) -> str:
-    """An item's kind in words."""
-    return say(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
 
 
 class Nudges:

@@ -32,7 +32,7 @@ from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons
 from bot.presentation.outgoing import Message, Value, join, message
-from bot.presentation.texts import Raw, label, say
+from bot.presentation.texts import label
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
@@ -172,9 +172,9 @@ class Safety:
         self._take_within = take_within
         self.helplines = tuple(helplines)
 
-    def helplines_text(self) -> Raw:
+    def helplines_said(self) -> Value:
         """The helplines, one a line."""
-        return Raw("\n".join(say(texts.HELPLINE_LINE, line=line) for line in self.helplines))
+        return join("\n", [outgoing.text(texts.HELPLINE_LINE, line=h) for h in self.helplines])
 
     def writer_pseudonym(self, telegram_id: int) -> str:
         """Who wrote an alert's words, keyed (see `writer_pseudonym`)."""

@@ -13,10 +13,9 @@ from datetime import date
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
-from bot.presentation.outgoing import Value, join
-from bot.presentation.texts import Raw, say
+from bot.presentation.outgoing import Text, Value, join
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.actions import status_label, status_words
+from bot.services.actions import status_label
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
 from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import EVENT_PURPOSE
@@ -62,10 +61,10 @@ class BoardSent:
 
 @dataclass(frozen=True)
 class HistoryLine:
-    """One thing that happened to an item, in words."""
+    """One thing that happened to an item: when, and what it says."""
 
     on: date
-    text: Raw
+    said: Value
 
 
 @dataclass(frozen=True)
@@ -161,14 +160,14 @@ class YouSaid:
                 # Sent without a name and waiting for the daily batch: nothing happened yet.
                 mine = await held_items(tx, self._sealer, self._sealer.pseudonym(telegram_id))
                 held = [i for i in mine if i.id == item_id]
-                given = [HistoryLine(h.given_on, say(texts.HISTORY_GIVEN)) for h in held]
+                given = [HistoryLine(h.given_on, outgoing.text(texts.HISTORY_GIVEN)) for h in held]
                 return ItemHistory(held[0].given_on, given) if held else None
             if item.withdrawn_on is not None:
                 return None
             named = person is not None and item.person_id == person.id
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
                 return None
-            lines = [HistoryLine(item.given_on, say(texts.HISTORY_GIVEN))]
+            lines = [HistoryLine(item.given_on, outgoing.text(texts.HISTORY_GIVEN))]
             for e in await tx.loop.events(item.id):
                 text = self._open(e.text, EVENT_PURPOSE)
                 lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
@@ -184,15 +183,16 @@ class YouSaid:
         for update in await tx.loop.action_updates(linked.action_id):
             if update.at < linked.at:
                 continue
+            news: Value
             if update.status is not None:
-                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+                status = status_label(update.status)
+                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
             else:
                 text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = say(texts.BOARD_ACTION_TEXT, text=text)
+                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
             title = linked.action_title or ""
-            lines.append(
-                HistoryLine(update.at.date(), say(texts.BOARD_ACTION, title=title, news=news))
-            )
+            said = outgoing.text(texts.BOARD_ACTION, title=title, news=news)
+            lines.append(HistoryLine(update.at.date(), said))
         return lines
 
     async def _may_read(self, tx: Tx, telegram_id: int, group_id: int) -> bool:
@@ -254,18 +254,19 @@ class YouSaid:
             return None
 
 
-def _event_words(kind: str, event: EventRow, text: str | None) -> Raw:
+def _event_words(kind: str, event: EventRow, text: str | None) -> Text:
     if kind == "acknowledged":
-        return say(texts.HISTORY_ACKNOWLEDGED)
+        return outgoing.text(texts.HISTORY_ACKNOWLEDGED)
     if kind == "considering":
-        return say(texts.HISTORY_CONSIDERING)
+        return outgoing.text(texts.HISTORY_CONSIDERING)
     if kind == "meeting":
         on = day_words(event.meeting_on) if event.meeting_on else ""
-        return say(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
+        return outgoing.text(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
     if kind == "linked":
-        return say(texts.HISTORY_LINKED, title=event.action_title or "")
+        return outgoing.text(texts.HISTORY_LINKED, title=event.action_title or "")
     if kind == "reply":
-        return say(texts.HISTORY_REPLY, text=text or "")
+        return outgoing.text(texts.HISTORY_REPLY, text=text or "")
     template = _OUTCOME_WORDS.get(event.outcome or "", texts.BOARD_CHANGED)
     due = day_words(event.due_on) if event.due_on else ""
-    return say(texts.HISTORY_OUTCOME, did=say(template, text=text or "", date=due))
+    did = outgoing.text(template, text=text or "", date=due)
+    return outgoing.text(texts.HISTORY_OUTCOME, did=did)

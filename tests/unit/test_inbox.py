@@ -136,7 +136,7 @@ async def test_an_item_moves_to_its_outcome(
     assert done is Done.DONE
     history = await services.you_said.history(ANN, item)
     assert history is not None
-    texts = [line.text for line in history.lines]
+    texts = [render_text(line.said) for line in history.lines]
     assert any("Board on 12 March" in t for t in texts)
     assert any("What changed: the forms are one page" in t for t in texts)
     # Only the author may read an item's history.
