@@ -8,6 +8,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.roles import ObserverOutcome
@@ -140,7 +141,7 @@ async def _read(update: Update, context: ChorusContext, group_id: int) -> None:
 
 def _line(item: ReaderItem) -> str:
     if item.author is not None:
-        who = item.author
+        who = render_words(item.author)
     else:
         who = label(texts.READ_ANONYMOUS if item.anonymous else texts.READ_HIDDEN)
     parts = []

@@ -9,7 +9,7 @@ from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.buttons import alert_buttons
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import render_buttons, render_text
+from bot.presentation.outgoing import render_buttons, render_text, render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.safety import AnswerOutcome, TakeOutcome, Writer
 from handlers.common import (
@@ -125,7 +125,8 @@ async def alert_take_tapped(update: Update, context: ChorusContext) -> None:
     markup = None
     if result.outcome in (TakeOutcome.TAKEN, TakeOutcome.YOURS) and alert:
         markup = keyboard(render_buttons(alert_buttons(alert[0], taken=True)))
-    text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=result.owner)
+    owner = render_words(result.owner) if result.owner is not None else None
+    text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=owner)
     await _reply_below(update, text, markup)
 
 

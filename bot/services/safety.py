@@ -32,7 +32,6 @@ from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons
 from bot.presentation.outgoing import Message, Value, join, message
-from bot.presentation.texts import label
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
@@ -137,7 +136,7 @@ class TakeResult:
 
     outcome: TakeOutcome
     reference: str = ""
-    owner: str | None = None
+    owner: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -511,9 +510,9 @@ class Safety:
     async def _person(self, tx: Tx, telegram_id: int, now: datetime) -> PersonRow:
         return await tx.people.ensure(telegram_id, telegram_id, None, now)
 
-    async def _name_of(self, tx: Tx, person_id: int) -> str:
+    async def _name_of(self, tx: Tx, person_id: int) -> Value:
         person = await tx.people.get(person_id)
-        return (person.display_name if person else None) or label(texts.ALERT_SOMEONE)
+        return (person.display_name if person else None) or outgoing.words(texts.ALERT_SOMEONE)
 
     async def _identity(self, tx: Tx, writer: Writer) -> str:
         person = await tx.people.by_telegram_id(writer.telegram_id)

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
-from bot.presentation.texts import say
+from bot.presentation.outgoing import Value
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
@@ -331,7 +331,7 @@ class ReaderItem:
     words: str | None
     media_kind: str | None
     status: str
-    author: str | None
+    author: Value | None
     anonymous: bool
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
@@ -762,7 +762,8 @@ class Sharing:
                 author = None
                 if coordinator and row.person_id is not None:
                     writer = await tx.people.get(row.person_id)
-                    author = (writer.display_name if writer else None) or say(texts.UNNAMED_MEMBER)
+                    unnamed = outgoing.words(texts.UNNAMED_MEMBER)
+                    author = (writer.display_name if writer else None) or unnamed
                 shown.append(
                     ReaderItem(
                         kind=Kind(row.kind),
