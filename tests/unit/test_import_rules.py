@@ -1,7 +1,8 @@
 """The arrows allowed between the rooms: a test that fails when an import crosses a line.
 
 - handlers parse, call a service and render: they reach no SQL (storage, SQLAlchemy);
-- services decide: they import neither Telegram, nor SQLAlchemy, nor the handlers;
+- services decide: they import neither Telegram, nor SQLAlchemy, nor the handlers, and
+  word nothing themselves (no `say`, `label` or `render`): they say what to say;
 - storage holds the SQL: it imports nothing of the bot or the handlers;
 - presentation (texts, the button codec, queued messages) imports neither storage nor
   Telegram, nor the services or handlers it serves;
@@ -22,7 +23,17 @@ ROOT = Path(__file__).resolve().parents[2]
 # Room (a folder), and the modules it may not import (a name and everything under it).
 RULES: dict[str, tuple[str, ...]] = {
     "handlers": ("storage", "sqlalchemy"),
-    "bot/services": ("telegram", "sqlalchemy", "handlers"),
+    "bot/services": (
+        "telegram",
+        "sqlalchemy",
+        "handlers",
+        "bot.presentation.texts.say",
+        "bot.presentation.texts.label",
+        "bot.presentation.outgoing.render",
+        "bot.presentation.outgoing.render_text",
+        "bot.presentation.outgoing.render_buttons",
+        "bot.presentation.outgoing.render_words",
+    ),
     "storage": ("bot", "handlers"),
     "bot/presentation": ("storage", "telegram", "handlers", "bot.services", "bot.delivery"),
     "bot/localapi": ("bot", "handlers", "storage"),
@@ -40,6 +51,9 @@ KNOWN: set[tuple[str, str]] = {
     # Handlers mark an update as safe to handle again, and read a step row, from storage.
     ("handlers/common.py", "storage.database"),
     ("handlers/general.py", "storage.repositories"),
+    # A session's rating becomes an item whose words start with the rating, in words: the
+    # item's own content, worded when it is given.
+    ("bot/services/sessions.py", "bot.presentation.texts.label"),
     # The Bot API server describes failures with Chorus's own helper.
     ("bot/localapi/server.py", "bot.failures"),
 }
@@ -96,6 +110,22 @@ def test_no_import_crosses_a_forbidden_line(room: str) -> None:
                 if _crosses(module, forbidden) and not _known(name, module):
                     crossings.append(f"{name} imports {module}")
     assert crossings == []
+
+
+def test_services_word_nothing_through_the_texts_module() -> None:
+    # "texts.say(...)" in a service would word a message as surely as an imported `say`.
+    worded = []
+    for path in _files("bot/services"):
+        name = str(path.relative_to(ROOT))
+        for node in ast.walk(ast.parse(path.read_text(), name)):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("texts", "outgoing")
+                and node.attr in ("say", "label", "render", "render_text", "render_buttons")
+            ):
+                worded.append(f"{name}:{node.lineno} {node.value.id}.{node.attr}")
+    assert worded == []
 
 
 def test_no_module_imports_inside_a_function_to_dodge_a_cycle() -> None:
