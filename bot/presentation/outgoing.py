@@ -153,14 +153,15 @@ class Payload:
     buttons: list[list[tuple[str, str]]] = field(default_factory=list)
     document: tuple[str, str] | None = None
     edit: int | None = None
+    # With `edit`: delete that message instead (a voice note or photo taken back).
+    delete: bool = False
+    # It shows items' words: the worker records where it went, so taking one back reaches it.
+    copies: bool = False
 
     def dumps(self) -> str:
         """As stored in the outbox."""
         data: dict[str, object] = {"text": self.text, "buttons": self.buttons}
-        if self.document is not None:
-            data["document"] = list(self.document)
-        if self.edit is not None:
-            data["edit"] = self.edit
+        _add_extras(data, self.document, self.edit, self.delete, self.copies)
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -177,6 +178,8 @@ class Message:
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: tuple[str, str] | None = None
     edit: int | None = None
+    delete: bool = False
+    copies: bool = False
 
     def dumps(self) -> str:
         """As stored in the outbox."""
@@ -190,11 +193,25 @@ class Message:
                 for row in self.buttons
             ],
         }
-        if self.document is not None:
-            data["document"] = list(self.document)
-        if self.edit is not None:
-            data["edit"] = self.edit
+        _add_extras(data, self.document, self.edit, self.delete, self.copies)
         return json.dumps(data, ensure_ascii=False)
+
+
+def _add_extras(
+    data: dict[str, object],
+    document: tuple[str, str] | None,
+    edit: int | None,
+    delete: bool,
+    copies: bool,
+) -> None:
+    if document is not None:
+        data["document"] = list(document)
+    if edit is not None:
+        data["edit"] = edit
+    if delete:
+        data["delete"] = True
+    if copies:
+        data["copies"] = True
 
 
 def message(
@@ -202,9 +219,13 @@ def message(
     buttons: Sequence[Sequence[Button]] = (),
     document: tuple[str, str] | None = None,
     edit: int | None = None,
+    *,
+    delete: bool = False,
+    copies: bool = False,
 ) -> Message:
     """A queued message from what to say and its rows of buttons."""
-    return Message(say_, tuple(tuple(row) for row in buttons), document, edit)
+    rows = tuple(tuple(row) for row in buttons)
+    return Message(say_, rows, document, edit, delete, copies)
 
 
 def loads(raw: str) -> Message | Payload:
@@ -222,7 +243,14 @@ def loads(raw: str) -> Message | Payload:
     document = data.get("document")
     attached = (str(document[0]), str(document[1])) if document else None
     edit = data.get("edit")
-    return Message(_load(data["say"]), buttons, attached, int(edit) if edit else None)
+    return Message(
+        _load(data["say"]),
+        buttons,
+        attached,
+        int(edit) if edit else None,
+        delete=bool(data.get("delete")),
+        copies=bool(data.get("copies")),
+    )
 
 
 def render(queued: Message | Payload) -> Payload:
@@ -230,7 +258,14 @@ def render(queued: Message | Payload) -> Payload:
     if isinstance(queued, Payload):
         return queued
     buttons = render_buttons(queued.buttons)
-    return Payload(_html(queued.say), buttons, queued.document, queued.edit)
+    return Payload(
+        _html(queued.say),
+        buttons,
+        queued.document,
+        queued.edit,
+        delete=queued.delete,
+        copies=queued.copies,
+    )
 
 
 def render_buttons(rows: Sequence[Sequence[Button]]) -> list[list[tuple[str, str]]]:
@@ -257,7 +292,14 @@ def _rendered(data: Mapping[str, object]) -> Payload:
     if isinstance(document, list) and document:
         attached = (str(document[0]), str(document[1]))
     edit = data.get("edit")
-    return Payload(str(data["text"]), buttons, attached, int(str(edit)) if edit else None)
+    return Payload(
+        str(data["text"]),
+        buttons,
+        attached,
+        int(str(edit)) if edit else None,
+        delete=bool(data.get("delete")),
+        copies=bool(data.get("copies")),
+    )
 
 
 def _html(value: Value) -> Raw:

@@ -29,7 +29,7 @@ def test_a_queued_message_reads_back_and_renders_as_the_text_would() -> None:
         texts.UPDATE_DIGEST,
         blocks=join("\n\n", [Html("<i>one</i>"), outgoing.text(texts.ALERT_NOT_TAKEN)]),
     )
-    queued = outgoing.message(said, member_buttons("c1"), ("a.ics", "X"), edit=7)
+    queued = outgoing.message(said, member_buttons("c1"), ("a.ics", "X"), edit=7, copies=True)
 
     again = loads(queued.dumps())
 
@@ -43,7 +43,7 @@ def test_a_queued_message_reads_back_and_renders_as_the_text_would() -> None:
             (texts.label(texts.BUTTON_CONVERSATION_END), "ve:c1"),
         ]
     ]
-    assert (shown.document, shown.edit) == (("a.ics", "X"), 7)
+    assert (shown.document, shown.edit, shown.copies) == (("a.ics", "X"), 7, True)
 
 
 def test_the_words_are_those_in_use_when_it_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,10 +74,12 @@ def test_values_are_escaped_and_labels_stay_plain() -> None:
 def test_a_message_written_by_an_earlier_version_is_read_as_its_words() -> None:
     # Exactly as earlier versions stored it: the words already rendered.
     old = '{"text": "You said: <i>forms</i>", "buttons": [[["Thanks", "x:1"]]], "edit": 5}'
+    gone = '{"text": "", "buttons": [], "edit": 6, "delete": true, "copies": true}'
 
     queued = loads(old)
 
     assert queued == Payload("You said: <i>forms</i>", [[("Thanks", "x:1")]], None, 5)
+    assert loads(gone) == Payload("", [], None, 6, delete=True, copies=True)
     assert render(queued) is queued
 
 
