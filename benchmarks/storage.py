@@ -33,10 +33,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bot.crypto import Sealer  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.services.contributor_updates import UPDATE_PURPOSE  # noqa: E402
-from bot.services.inbox import EVENT_PURPOSE  # noqa: E402
+from bot.services.inbox import EVENT_PURPOSE, InboxFilter  # noqa: E402
 from storage import schema  # noqa: E402
 from storage.database import Storage, open_storage  # noqa: E402
-from storage.loop import InboxFilter  # noqa: E402
 from tests.support.clock import FakeClock  # noqa: E402
 from tests.support.items import ItemSeed, item_values  # noqa: E402
 

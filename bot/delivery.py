@@ -20,16 +20,18 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import texts
 from bot.batching import GroupCommit
 from bot.clock import Clock
 from bot.context import ChorusBot
 from bot.crypto import Sealer
 from bot.failures import describe
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Payload, render
+from bot.presentation.texts import Raw, label, say
 from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
-    Payload,
     anonymous_recheck,
     open_payload,
     open_return_address,
@@ -37,10 +39,7 @@ from bot.services.delivery_rules import (
     retry_delay,
 )
 from bot.services.withdrawal import record_delivery, sent_message
-from bot.texts import Raw, label, say
 from bot.ticks import Ticks
-from handlers import callbacks
-from handlers.callbacks import Action
 from storage.database import Storage
 from storage.repositories import OutboxJob, OutboxNew
 
@@ -290,7 +289,8 @@ class DeliveryWorker:
         )
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
-        payload = open_payload(self._sealer, job.payload)
+        # Rendered now, not when it was queued: the words in use when it is sent.
+        payload = render(open_payload(self._sealer, job.payload))
         if payload.delete and payload.edit is not None:
             await self._delete(chat_id, payload.edit)
             return

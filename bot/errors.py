@@ -9,10 +9,10 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
-from bot import texts
 from bot.context import ChorusContext
 from bot.failures import describe
-from bot.texts import say
+from bot.presentation import texts
+from bot.presentation.texts import say
 from storage.database import update_wrote
 
 logger = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import logging
 from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import BadRequest, Forbidden
 
-from bot import texts
+from bot.presentation import texts
+from bot.presentation.texts import label
 from bot.services.roles import MenuTarget, Role
-from bot.texts import label
 
 logger = logging.getLogger(__name__)
 

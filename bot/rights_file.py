@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.texts import label
+from bot.presentation import texts
+from bot.presentation.texts import label
 
 FILE_NAME = "my-chorus-data.zip"
 

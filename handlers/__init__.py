@@ -13,11 +13,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.presentation import callbacks
+from bot.presentation.callbacks import Action
 from handlers import (
     account,
     admin,
     broadcast,
-    callbacks,
     conversations,
     general,
     groups,
@@ -34,7 +35,6 @@ from handlers import (
     updates,
 )
 from handlers import actions as loop_actions
-from handlers.callbacks import Action
 from handlers.common import Handler
 
 _BUTTONS: dict[Action, Handler] = {

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
 from bot.services.membership import (
@@ -16,9 +18,6 @@ from bot.services.membership import (
     QuietOutcome,
 )
 from bot.services.sessions import hours_words
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,

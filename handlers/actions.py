@@ -6,17 +6,17 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text, render_words
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.actions import ActionStatus, ActionView, status_words
+from bot.services.actions import ActionStatus, ActionView, status_label
 from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,
@@ -153,14 +153,14 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
     draft = await _draft(update, context)
     action_id = int(draft.get("action", 0))
     preview = await context.services.actions.preview(sender_id(update), action_id, text)
-    if preview.text is None:
+    if preview.said is None:
         await respond(
             update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
         )
         return
     data = {"action": action_id, "text": text}
     await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, data)
-    await send(update, preview.text)
+    await send(update, render_text(preview.said))
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.ACTION_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
@@ -200,7 +200,7 @@ async def action_status_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
     await respond(
-        update, say(texts.ACTION_STATUS_SET, status=status_words(status), count=posted.reached)
+        update, say(texts.ACTION_STATUS_SET, status=_status_words(status), count=posted.reached)
     )
 
 
@@ -212,7 +212,7 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
     rows = [
         [
             (
-                f"{button_title(a.title, 44)} ({status_words(a.status)})",
+                f"{button_title(a.title, 44)} ({_status_words(a.status)})",
                 callbacks.encode(Action.ACTION_OPEN, a.id),
             )
         ]
@@ -242,14 +242,14 @@ def action_text(view: ActionView) -> Raw:
         say(
             texts.ACTION_HISTORY_LINE,
             date=h.at_day,
-            text=status_words(h.status) if h.status else (h.text or ""),
+            text=_status_words(h.status) if h.status else (h.text or ""),
         )
         for h in view.history[-HISTORY_SHOWN:]
     ]
     return say(
         texts.ACTION_VIEW,
         title=view.action.title,
-        status=status_words(view.action.status),
+        status=_status_words(view.action.status),
         items=view.items,
         history=Raw("\n".join(history)) if history else say(texts.ACTION_NO_HISTORY),
     )
@@ -258,7 +258,7 @@ def action_text(view: ActionView) -> Raw:
 def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
     a = view.action.id
     statuses = [
-        (status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
+        (_status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
         for s in ActionStatus
         if s.value != view.action.status
     ]
@@ -280,3 +280,8 @@ def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
 async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
     step = await context.services.steps.current(sender_id(update))
     return dict(step.data) if step is not None and step.step.startswith("loop_action") else {}
+
+
+def _status_words(status: str) -> str:
+    """An action's status in words."""
+    return render_words(status_label(status))

@@ -7,15 +7,15 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_text
+from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_message
 from bot.services.steps import button_step
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     button_int,
     chat_id,
@@ -103,7 +103,7 @@ async def broadcast_text_typed(update: Update, context: ChorusContext, text: str
     draft["text"] = text
     await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, draft)
     names = [g.name for g in audience.groups]
-    await send(update, Raw(member_text(names, text, audience.sender_name)))
+    await send(update, render_text(member_message(names, text, audience.sender_name)))
     paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
     preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
     await send(update, preview, _ready_keys())

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.conversations import (
     ANSWER_STEP,
     TEXT_MAX,
@@ -14,12 +16,9 @@ from bot.services.conversations import (
     Reader,
     Result,
     Said,
-    reader_words,
 )
 from bot.services.roles import Role
-from bot.texts import Raw, label, say
-from handlers import callbacks, inbox, safety
-from handlers.callbacks import Action
+from handlers import inbox, safety
 from handlers.common import (
     button_args,
     chat_id,
@@ -44,7 +43,11 @@ _SAID = {
 
 def reader_line(reader: Reader | None) -> Raw:
     """Who will read the member's words, in one plain line."""
-    return reader_words(reader)
+    if reader is None or reader.alert:
+        return say(texts.CONVERSATION_READER_LEAD)
+    if reader.anonymous:
+        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
+    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
 
 
 def answered_conversation(message: Message | None, action: Action) -> str | None:

@@ -9,8 +9,10 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot import menus, texts
+from bot import menus
 from bot.context import ChorusContext
+from bot.presentation import texts
+from bot.presentation.texts import Raw, label, say
 from bot.services.groups import NEW_GROUP_STEP
 from bot.services.membership import NAME_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
@@ -18,7 +20,6 @@ from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
-from bot.texts import Raw, label, say
 from handlers import (
     account,
     broadcast,

@@ -7,17 +7,26 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.inbox import TEXT_MAX, Card, Done, InboxView, Outcome, Preview, item_arg
-from bot.services.nudges import kind_words
+from bot.services.inbox import (
+    TEXT_MAX,
+    Card,
+    Done,
+    InboxFilter,
+    InboxView,
+    Outcome,
+    Preview,
+    item_arg,
+)
+from bot.services.nudges import kind_said
 from bot.services.roles import Role
 from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     answer_tap,
     ask_to_choose,
@@ -32,7 +41,6 @@ from handlers.common import (
     sender_id,
     tapped_message_id,
 )
-from storage.loop import InboxFilter
 
 MEETING_STEP = "loop_meeting"
 OUTCOME_STEP = "loop_outcome"
@@ -379,7 +387,7 @@ def _item_text(card: Card) -> Raw:
         words = say(texts.CARD_VOICE if item.media_kind == "voice" else texts.CARD_PHOTO)
     card_text = say(
         texts.CARD,
-        kind=kind_words(item.kind),
+        kind=render_text(kind_said(item.kind)),
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
         days=card.waited_days,
@@ -474,14 +482,15 @@ async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]
         )
     else:
         preview = await inbox.preview_reply(who, item_id, text)
-    if preview.text is None:
+    if preview.said is None:
         await respond(
             update, say(DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
         )
         return
     await _begin(update, context, READY_STEP, draft)
     # The preview quotes the item's words: taking it back reaches this message too.
-    await _showing(update, context, await send(update, preview.text), None, item_id)
+    shown = await send(update, render_text(preview.said))
+    await _showing(update, context, shown, None, item_id)
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],

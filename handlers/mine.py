@@ -6,8 +6,10 @@ from datetime import date
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.consent import Span
 from bot.services.sharing import (
     KIND_WORDS,
@@ -18,9 +20,6 @@ from bot.services.sharing import (
     WithdrawOutcome,
 )
 from bot.services.withdrawal import Place, Shape
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_words
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.roles import ObserverOutcome
 from bot.services.sharing import KIND_WORDS, STATUS_WORDS, ReaderItem
 from bot.services.withdrawal import Place, Shape
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
     ask_to_choose,
@@ -154,7 +154,7 @@ CONSENT_FOR_READERS = {
 
 def _line(item: ReaderItem) -> str:
     if item.author is not None:
-        who = item.author
+        who = render_words(item.author)
     else:
         who = label(texts.READ_ANONYMOUS if item.anonymous else texts.READ_HIDDEN)
     parts = []

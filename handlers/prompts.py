@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
+from bot.presentation.texts import label, say
 from bot.services.access import Need, Thing
-from bot.services.prompts import END_CHOICES, MAX_PROMPT, PromptDraft, PromptProblem, member_text
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
+from bot.services.prompts import (
+    END_CHOICES,
+    MAX_PROMPT,
+    PromptDraft,
+    PromptProblem,
+    member_message,
+)
 from handlers.common import (
     button_int,
     chat_id,
@@ -29,11 +35,6 @@ _PROBLEMS = {
     PromptProblem.TOO_LONG: texts.PROMPT_TOO_LONG,
     PromptProblem.STALE: texts.STALE_BUTTON,
 }
-
-
-def respond_button(prompt_id: int) -> str:
-    """Callback data of a prompt's Respond button."""
-    return callbacks.encode(Action.PROMPT_RESPOND, prompt_id)
 
 
 @coordinators_only
@@ -69,7 +70,7 @@ async def prompt_end_tapped(update: Update, context: ChorusContext) -> None:
 @coordinators_only
 async def prompt_post_tapped(update: Update, context: ChorusContext) -> None:
     """Post the prompt to the group's members."""
-    posted = await context.services.prompts.post(sender_id(update), respond_button)
+    posted = await context.services.prompts.post(sender_id(update))
     if isinstance(posted, PromptProblem):
         await respond(update, say(_PROBLEMS[posted]))
         return
@@ -109,7 +110,7 @@ async def _preview(update: Update, draft: PromptDraft) -> None:
     if draft.group is None or draft.text is None:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    await respond(update, Raw(member_text(draft.text, draft.ends_on, draft.group.name)))
+    await respond(update, render_text(member_message(draft.text, draft.ends_on, draft.group.name)))
     rows = [
         [(label(texts.BUTTON_POST), callbacks.encode(Action.PROMPT_POST))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.PROMPT_DISCARD))],

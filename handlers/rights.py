@@ -9,13 +9,12 @@ import logging
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.rights_file import FILE_NAME, data_archive, days_words, items_words
 from bot.services.rights import DataOutcome, ForgetAsk, ForgetOutcome, ForgetResult
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,

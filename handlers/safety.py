@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.buttons import alert_buttons
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_buttons, render_text, render_words
+from bot.presentation.texts import Raw, label, say
 from bot.services.safety import AnswerOutcome, TakeOutcome, Writer
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     admins_only,
     answer_tap,
@@ -62,7 +63,7 @@ async def send_safety_reply(
     update: Update, context: ChorusContext, alert_id: str, carry_on: bool = False
 ) -> None:
     """The helplines and the contact question, as a message of its own, before anything else."""
-    helplines = context.services.safety.helplines_text()
+    helplines = render_text(context.services.safety.helplines_said())
     await send(
         update, say(texts.SAFETY_REPLY, helplines=helplines), safety_keys(alert_id, carry_on)
     )
@@ -84,7 +85,7 @@ async def offer_help(
 
 async def support_command(update: Update, context: ChorusContext) -> None:
     """Show the helplines, any time, to anyone."""
-    helplines = context.services.safety.helplines_text()
+    helplines = render_text(context.services.safety.helplines_said())
     await respond(update, say(texts.SUPPORT, helplines=helplines))
 
 
@@ -108,7 +109,7 @@ async def _answer(update: Update, context: ChorusContext, wants_contact: bool) -
     if update.callback_query is not None:
         await answer_tap(update)
     if outcome in _WITH_HELPLINES:
-        helplines = context.services.safety.helplines_text()
+        helplines = render_text(context.services.safety.helplines_said())
         await send(update, say(_WITH_HELPLINES[outcome], helplines=helplines))
         return
     await send(update, say(_ANSWER_REPLIES[outcome]))
@@ -123,8 +124,9 @@ async def alert_take_tapped(update: Update, context: ChorusContext) -> None:
     result = await safety.take(sender_id(update), alert[0] if alert else "")
     markup = None
     if result.outcome in (TakeOutcome.TAKEN, TakeOutcome.YOURS) and alert:
-        markup = keyboard(safety.alert_buttons(alert[0], taken=True))
-    text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=result.owner)
+        markup = keyboard(render_buttons(alert_buttons(alert[0], taken=True)))
+    owner = render_words(result.owner) if result.owner is not None else None
+    text = say(_TAKE_REPLIES[result.outcome], reference=result.reference, name=owner)
     await _reply_below(update, text, markup)
 
 

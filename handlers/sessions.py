@@ -10,8 +10,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_buttons, render_text
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.button_text import BUTTON_LABEL_MAX, button_title
 from bot.services.sessions import (
@@ -40,13 +43,11 @@ from bot.services.sessions import (
     Stage,
     answer_buttons,
     hours_words,
-    session_text,
+    session_said,
     when_words,
 )
 from bot.services.when import WhenError, WhenProblem, describe, describe_length
-from bot.texts import Raw, label, say
-from handlers import callbacks, safety
-from handlers.callbacks import Action
+from handlers import safety
 from handlers.common import (
     answer_tap,
     ask_to_choose,
@@ -79,8 +80,8 @@ async def sessions_command(update: Update, context: ChorusContext) -> None:
     zone, now = context.bot_data.zone, context.services.clock.now()
     listing = await context.services.sessions.listing(sender_id(update))
     for view in listing.mine:
-        keys = _keys(answer_buttons(view.session, view.answer))
-        await send(update, session_text(view, zone, now), keys)
+        keys = _keys(render_buttons(answer_buttons(view.session, view.answer)))
+        await send(update, render_text(session_said(view, zone, now)), keys)
     if listing.just_invited:
         titles = ", ".join(view.session.title for view in listing.just_invited)
         await send(update, say(texts.SESSIONS_JUST_INVITED, titles=titles))
@@ -110,8 +111,10 @@ async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
     )
     view = result.view
     if result.outcome in (AnswerOutcome.SAVED, AnswerOutcome.WAITING) and view is not None:
-        text = session_text(view, zone, context.services.clock.now())
-        await respond(update, text, _keys(answer_buttons(view.session, view.answer)))
+        text = render_text(session_said(view, zone, context.services.clock.now()))
+        await respond(
+            update, text, _keys(render_buttons(answer_buttons(view.session, view.answer)))
+        )
         return
     group, title = (view.group_name, view.session.title) if view else ("", "")
     await respond(update, say(_ANSWER_REPLIES[result.outcome], group=group, title=title))
@@ -328,7 +331,9 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
         return
     zone, now = context.bot_data.zone, context.services.clock.now()
     s = overview.session
-    question = say(texts.SESSION_CANCEL_CONFIRM, title=s.title, when=when_words(s, zone, now))
+    question = say(
+        texts.SESSION_CANCEL_CONFIRM, title=s.title, when=render_text(when_words(s, zone, now))
+    )
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
     keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
     await ask_to_choose(update, context, question, keyboard([[yes], [keep]]))
@@ -681,7 +686,7 @@ def _problem_text(reply: DraftReply, context: ChorusContext) -> Raw:
 
 def _confirm_text(draft: Draft, context: ChorusContext) -> Raw:
     zone, now = context.bot_data.zone, context.services.clock.now()
-    preview = session_text(SessionView(draft.preview(), draft.group_name), zone, now)
+    preview = render_text(session_said(SessionView(draft.preview(), draft.group_name), zone, now))
     reminders = ", ".join(
         say(texts.SESSION_REMINDER_BEFORE, length=describe_length_minutes(m))
         for m in draft.reminders
@@ -740,7 +745,7 @@ def _overview_text(overview: Overview, zone: ZoneInfo, now: datetime) -> Raw:
         texts.SESSION_OVERVIEW,
         title=s.title,
         group=overview.group_name,
-        when=when_words(s, zone, now),
+        when=render_text(when_words(s, zone, now)),
         answers=Raw("\n".join(lines)),
     )
     if s.state == "cancelled":

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup, Message, Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.button_text import button_title
 from bot.services.roles import Role
@@ -26,9 +28,6 @@ from bot.services.sharing import (
     SubmitOutcome,
 )
 from bot.services.when import describe
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     answer_tap,
     button_args,

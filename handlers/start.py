@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import menus, texts
+from bot import menus
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import label, say
 from bot.services.groups import JOIN_PREFIX
 from bot.services.membership import NAME_MAX, JoinOutcome
 from bot.services.roles import COORDINATOR_LINK_PREFIX, OBSERVER_LINK_PREFIX, LinkOutcome, Role
 from bot.services.text_rules import clean_name
-from bot.texts import label, say
-from handlers import callbacks, observers
-from handlers.callbacks import Action
+from handlers import observers
 from handlers.common import button_args, chat_id, keyboard, respond, sender_id
 
 _LINK_REPLIES = {

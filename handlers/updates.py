@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
 from bot.context import ChorusContext
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import render_text
+from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.contributor_updates import DIGEST_TIMES, Rhythm, day_words
+from bot.services.contributor_updates import DIGEST_TIMES, DigestPreference, Rhythm, day_words
 from bot.services.inbox import item_arg
 from bot.services.withdrawal import Place, Shape
-from bot.texts import Raw, label, say
-from handlers import callbacks
-from handlers.callbacks import Action
 from handlers.common import (
     ask_to_choose,
     button_args,
@@ -28,7 +28,6 @@ from handlers.common import (
     tapped_message_id,
 )
 from handlers.common import send as send_message
-from storage.loop import DigestPreference
 
 
 async def updates_command(update: Update, context: ChorusContext) -> None:
@@ -95,7 +94,8 @@ async def history_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.HISTORY_GONE))
         return
     lines = [
-        say(texts.HISTORY_LINE, date=day_words(line.on), text=line.text) for line in history.lines
+        say(texts.HISTORY_LINE, date=day_words(line.on), text=render_text(line.said))
+        for line in history.lines
     ]
     text = say(texts.HISTORY_HEADER, date=day_words(history.given_on), lines=Raw("\n".join(lines)))
     await respond_long(update, text)
@@ -110,15 +110,16 @@ async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
     if board.may_send and not board.empty:
         send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.UPDATES_SEND, group_id))
         keys = keyboard([[send]])
-    if len(board.text) <= texts.MAX_MESSAGE - 200:
-        shown = [await respond(update, board.text, keys)]
+    text = render_text(board.said)
+    if len(text) <= texts.MAX_MESSAGE - 200:
+        shown = [await respond(update, text, keys)]
     else:
-        shown = list(await respond_long(update, board.text))
+        shown = list(await respond_long(update, text))
     for message_id in shown:
         await context.services.withdrawal.shown(
             chat_id(update), message_id, board.items, Shape.LIST, Place.BOARD
         )
-    if len(board.text) <= texts.MAX_MESSAGE - 200:
+    if len(text) <= texts.MAX_MESSAGE - 200:
         return
     if keys is not None:
         await send_message(update, say(texts.BOARD_SEND_NOTE), keys)

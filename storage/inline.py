@@ -344,7 +344,9 @@ async def _finished(future: asyncio.Future[_T]) -> _T:
             cancelled = error
     if cancelled is not None:
         if not future.cancelled():
-            future.exception()  # looked at, so it is not reported as never retrieved
+            # Looked at, so an error it ended with is not reported as never retrieved.
+            with contextlib.suppress(Exception):
+                future.result()
         raise cancelled
     return future.result()
 

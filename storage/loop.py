@@ -3,7 +3,6 @@ waiting for each item's author. The caller owns the transaction."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,13 +27,9 @@ if TYPE_CHECKING:
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
 
 
-class InboxFilter(enum.StrEnum):
-    """Which items the inbox shows. Values travel in callback data."""
-
-    ALL = "a"
-    NEW = "n"
-    WAITING = "w"
-    OVERDUE = "o"
+# Which items the inbox shows: every open item, the new ones, those acknowledged and
+# waiting for an outcome, and the overdue ones.
+INBOX_SETS = ("all", "new", "waiting", "overdue")
 
 
 @dataclass(frozen=True)
@@ -168,8 +163,9 @@ class PendingRow:
 
 
 @dataclass(frozen=True)
-class DigestPreference:
-    """How a member hears about their words: now, daily or weekly at a local time."""
+class PreferenceRow:
+    """How a member hears about their words, as stored: a rhythm ("now", "daily" or
+    "weekly"), a weekday (0 is Monday) and a local time ("HH:MM")."""
 
     rhythm: str
     weekday: int
@@ -243,17 +239,17 @@ def _visible(now: datetime) -> Any:
     return and_(i.c.visible_at <= now, i.c.withdrawn_on.is_(None))
 
 
-def _filter_condition(which: InboxFilter, overdue: Overdue) -> Any:
+def _filter_condition(which: str, overdue: Overdue) -> Any:
     i = schema.item
     late = or_(
         and_(i.c.status == "received", i.c.given_on <= overdue.unacknowledged_by),
         i.c.given_on <= overdue.no_outcome_by,
     )
     return {
-        InboxFilter.ALL: i.c.status.in_(OPEN_STATUSES),
-        InboxFilter.NEW: i.c.status == "received",
-        InboxFilter.WAITING: i.c.status.in_(OPEN_STATUSES[1:]),
-        InboxFilter.OVERDUE: and_(i.c.status.in_(OPEN_STATUSES), late),
+        "all": i.c.status.in_(OPEN_STATUSES),
+        "new": i.c.status == "received",
+        "waiting": i.c.status.in_(OPEN_STATUSES[1:]),
+        "overdue": and_(i.c.status.in_(OPEN_STATUSES), late),
     }[which]
 
 
@@ -285,7 +281,7 @@ class LoopRepo:
     async def inbox_next(
         self,
         group_id: int,
-        which: InboxFilter,
+        which: str,
         now: datetime,
         overdue: Overdue,
         after: tuple[date, int] | None = None,
@@ -304,13 +300,11 @@ class LoopRepo:
         return LoopItem(**row._mapping) if row else None
 
     @off_loop
-    async def inbox_counts(
-        self, group_id: int, now: datetime, overdue: Overdue
-    ) -> dict[InboxFilter, int]:
-        """How many of the group's visible items match each filter."""
+    async def inbox_counts(self, group_id: int, now: datetime, overdue: Overdue) -> dict[str, int]:
+        """How many of the group's visible items are in each of `INBOX_SETS`."""
         i = schema.item
         counts = {}
-        for which in InboxFilter:
+        for which in INBOX_SETS:
             counts[which] = int(
                 (
                     await self._conn.execute(
@@ -783,7 +777,7 @@ class UpdatesRepo:
         return {row.telegram_id: PersonRow(**row._mapping) for row in rows}
 
     @off_loop
-    async def preferences(self, person_ids: Sequence[int]) -> dict[int, DigestPreference]:
+    async def preferences(self, person_ids: Sequence[int]) -> dict[int, PreferenceRow]:
         """The chosen rhythm of each of these members who chose one."""
         if not person_ids:
             return {}
@@ -794,8 +788,7 @@ class UpdatesRepo:
             )
         )
         return {
-            int(row.person_id): DigestPreference(row.rhythm, row.weekday, row.at_time)
-            for row in rows
+            int(row.person_id): PreferenceRow(row.rhythm, row.weekday, row.at_time) for row in rows
         }
 
     @off_loop
@@ -842,12 +835,12 @@ class UpdatesRepo:
         )
         return int(result.rowcount or 0)
 
-    async def preference(self, person_id: int) -> DigestPreference | None:
+    async def preference(self, person_id: int) -> PreferenceRow | None:
         """The member's chosen rhythm, if they chose one."""
         row = (await self._conn.execute(_PREFERENCE, {"person_id": person_id})).first()
-        return DigestPreference(**row._mapping) if row else None
+        return PreferenceRow(**row._mapping) if row else None
 
-    async def set_preference(self, person_id: int, preference: DigestPreference) -> None:
+    async def set_preference(self, person_id: int, preference: PreferenceRow) -> None:
         """Save how the member wants to hear about their words."""
         d = schema.digest_preference
         upsert = dialect_insert(self._conn, d).values(

@@ -6,14 +6,14 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Value
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
 from bot.services.text_rules import clean_name, has_visible
-from bot.texts import label, say
 from storage.database import Storage
 from storage.loop import ActionRow, EventNew, LoopItem
 from storage.repositories import Tx
@@ -65,10 +65,10 @@ class Posted:
     reached: int = 0
 
 
-def status_words(status: str) -> str:
-    """An action's status in words."""
+def status_label(status: str) -> Value:
+    """An action's status as words to show (a text's key, or the stored status)."""
     try:
-        return label(STATUS_WORDS[ActionStatus(status)])
+        return outgoing.words(STATUS_WORDS[ActionStatus(status)])
     except ValueError:
         return status
 
@@ -148,9 +148,10 @@ class Actions:
             if isinstance(line, Done):
                 return Preview(line)
             items = await self._live_items(tx, action_id)
-        sample = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
+        sample: Value = outgoing.text(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
         if items:
-            sample = say(texts.UPDATE_ONE, block=self._updates.block(items[:1], sample))
+            block = self._updates.block(items[:1], sample)
+            sample = outgoing.text(texts.UPDATE_ONE, block=block)
         return Preview(Done.DONE, sample)
 
     async def post(
@@ -197,11 +198,13 @@ class Actions:
             )
             if status is not None:
                 await tx.loop.set_action_status(action_id, status, now)
-                shown = say(
-                    texts.LINE_ACTION_STATUS, title=action.title, status=status_words(status)
+                shown = outgoing.text(
+                    texts.LINE_ACTION_STATUS, title=action.title, status=status_label(status)
                 )
             else:
-                shown = say(texts.LINE_ACTION_UPDATE, title=action.title, text=line or "")
+                shown = outgoing.text(
+                    texts.LINE_ACTION_UPDATE, title=action.title, text=line or ""
+                )
             items = await self._live_items(tx, action_id)
             reached = await self._updates.queue_for_items(tx, items, shown, f"a{update_id}", now)
         return Posted(Done.DONE, reached)
@@ -222,7 +225,7 @@ class Actions:
         event_id = await tx.loop.add_event(event)
         if item.status == "received":  # gathered into work: no longer waiting to be read
             await tx.loop.set_status(item.id, "acknowledged")
-        line = say(texts.LINE_LINKED, title=action.title)
+        line = outgoing.text(texts.LINE_LINKED, title=action.title)
         await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 

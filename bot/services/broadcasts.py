@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot import texts
 from bot.clock import Clock
-from bot.services.delivery_rules import Payload
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Text
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.text_rules import has_visible
-from bot.texts import say
 from storage.database import Storage
 from storage.repositories import BroadcastRow, GroupRow, OutboxNew, Tx
 
@@ -73,12 +72,14 @@ class Progress:
         return self.waiting == 0
 
 
-def member_text(group_names: Sequence[str], text: str, sender_name: str | None = None) -> str:
-    """The message exactly as members see it (Telegram HTML), saying who it is from."""
+def member_message(group_names: Sequence[str], text: str, sender_name: str | None = None) -> Text:
+    """What members are told, saying who it is from; the coordinator's words as written."""
     groups = ", ".join(group_names)
     if sender_name:
-        return say(texts.BROADCAST_TO_MEMBERS, sender=sender_name, groups=groups, text=text)
-    return say(texts.BROADCAST_TO_MEMBERS_NO_NAME, groups=groups, text=text)
+        return outgoing.text(
+            texts.BROADCAST_TO_MEMBERS, sender=sender_name, groups=groups, text=text
+        )
+    return outgoing.text(texts.BROADCAST_TO_MEMBERS_NO_NAME, groups=groups, text=text)
 
 
 class Broadcasts:
@@ -244,7 +245,8 @@ class Broadcasts:
         people = await tx.broadcasts.recipients([g.id for g in groups])
         writer = await tx.people.get(broadcast.created_by) if broadcast.created_by else None
         sender = writer.display_name if writer else None
-        payload = Payload(member_text([g.name for g in groups], broadcast.text, sender)).dumps()
+        said = member_message([g.name for g in groups], broadcast.text, sender)
+        payload = outgoing.message(said).dumps()
         queued = [p for p in people if not p.paused and not p.unreachable]
         await tx.outbox.enqueue(
             [

@@ -18,11 +18,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import outgoing, texts
+from bot.presentation.buttons import member_buttons
+from bot.presentation.outgoing import (
+    Html,
+    Message,
+    MidSentence,
+    Text,
+    Value,
+    dump_value,
+    join,
+    load_value,
+)
+from bot.presentation.texts import Raw
 from bot.services.delivery_rules import (
-    Payload,
     anonymous_recheck,
     open_payload,
     open_return_address,
@@ -30,9 +41,8 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from bot.services.withdrawal import Place, Shape, note_queued
-from bot.texts import Raw, say
 from storage.database import Storage
-from storage.loop import DigestPreference, LoopItem, PendingNew, PendingRow, Recipient
+from storage.loop import LoopItem, PendingNew, PendingRow, PreferenceRow, Recipient
 from storage.repositories import OutboxNew, PersonRow, Tx
 
 logger = logging.getLogger(__name__)
@@ -46,6 +56,8 @@ PAUSED_RECHECK = timedelta(minutes=1)
 UNREACHABLE_RECHECK = timedelta(days=1)
 RECIPIENTS_PER_RUN = 200
 DEFAULT_DIGEST_TIME = "18:00"
+# Before a waiting update that is stored as what to say; earlier versions stored the words.
+BLOCK_MARK = "said:"
 _HHMM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -55,6 +67,25 @@ class Rhythm(enum.StrEnum):
     NOW = "now"
     DAILY = "daily"
     WEEKLY = "weekly"
+
+
+@dataclass(frozen=True)
+class DigestPreference:
+    """How a member hears about their words: now, daily or weekly at a local time."""
+
+    rhythm: Rhythm
+    weekday: int
+    at_time: str
+
+    @classmethod
+    def stored(cls, row: PreferenceRow) -> DigestPreference:
+        """From the stored row; a rhythm no longer known counts as "now"."""
+        rhythm = next((r for r in Rhythm if r.value == row.rhythm), Rhythm.NOW)
+        return cls(rhythm, row.weekday, row.at_time)
+
+    def to_row(self) -> PreferenceRow:
+        """As stored."""
+        return PreferenceRow(self.rhythm.value, self.weekday, self.at_time)
 
 
 # The times a member can choose for a digest.
@@ -88,16 +119,16 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…)”\"'" else text + "."
 
 
-def reminder(item: LoopItem, words: str | None) -> Raw:
+def reminder(item: LoopItem, words: str | None) -> Text:
     """What reminds the author which of their words this is about."""
     on = day_words(item.given_on)
     if words:
-        return say(texts.ABOUT_WORDS, date=on, words=first_line(words))
+        return outgoing.text(texts.ABOUT_WORDS, date=on, words=first_line(words))
     if item.media_kind == "voice":
-        return say(texts.ABOUT_VOICE, date=on)
+        return outgoing.text(texts.ABOUT_VOICE, date=on)
     if item.media_kind == "photo":
-        return say(texts.ABOUT_PHOTO, date=on)
-    return say(texts.ABOUT_ITEM, date=on)
+        return outgoing.text(texts.ABOUT_PHOTO, date=on)
+    return outgoing.text(texts.ABOUT_ITEM, date=on)
 
 
 def wall_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -146,7 +177,7 @@ def next_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> da
     raise AssertionError("a digest moment comes at least once a week")
 
 
-AS_IT_HAPPENS = DigestPreference(Rhythm.NOW.value, 0, DEFAULT_DIGEST_TIME)
+AS_IT_HAPPENS = DigestPreference(Rhythm.NOW, 0, DEFAULT_DIGEST_TIME)
 
 
 class ContributorUpdates:
@@ -169,19 +200,22 @@ class ContributorUpdates:
             logger.error("item words could not be opened (item %d)", item.id)
             return None
 
-    def block(self, items: Sequence[LoopItem], line: Raw) -> Raw:
-        """One update as its author reads it: their words recalled, then what happened."""
+    def block(self, items: Sequence[LoopItem], line: Value) -> Text:
+        """One update as its author reads it: their words recalled, then what happened.
+        A `line` already worded (`Raw`) is kept as it is."""
         reminders = [reminder(i, self.words_of(i)) for i in items]
         # "About what you said on 1 March (…), and about your voice note of 3 March"
-        rest = [r[:1].lower() + r[1:] for r in reminders[1:]]
-        about = Raw(say(texts.ABOUT_JOIN).join([reminders[0], *rest]))
-        return say(texts.UPDATE_BLOCK, about=about, line=line)
+        about: list[Value] = [reminders[0]]
+        for other in reminders[1:]:
+            about += [outgoing.text(texts.ABOUT_JOIN), MidSentence(other)]
+        happened = Html(line) if isinstance(line, Raw) else line
+        return outgoing.text(texts.UPDATE_BLOCK, about=join("", about), line=happened)
 
     async def queue(
         self,
         tx: Tx,
         item: LoopItem,
-        line: Raw,
+        line: Value,
         source: str,
         now: datetime,
         conversation_id: str | None = None,
@@ -197,7 +231,7 @@ class ContributorUpdates:
         return True
 
     async def queue_for_items(
-        self, tx: Tx, items: Sequence[LoopItem], line: Raw, source: str, now: datetime
+        self, tx: Tx, items: Sequence[LoopItem], line: Value, source: str, now: datetime
     ) -> int:
         """Queue one update per author of these items, however many of them each gave;
         how many authors. A named and an anonymous item of one person count once."""
@@ -225,12 +259,14 @@ class ContributorUpdates:
         person = await tx.people.get(item.person_id)
         return None if person is None else self._sealer.pseudonym(person.telegram_id)
 
-    def _pending(self, item: LoopItem, text: Raw, source: str, now: datetime) -> PendingNew:
+    def _pending(self, item: LoopItem, block: Value, source: str, now: datetime) -> PendingNew:
+        # Stored as what to say, worded when the message is sent.
+        said = BLOCK_MARK + dump_value(block)
         return PendingNew(
             item_id=item.id,
             person_id=item.person_id,
             pseudonym=None if item.person_id is not None else item.pseudonym,
-            text=self._sealer.seal(text, UPDATE_PURPOSE),
+            text=self._sealer.seal(said, UPDATE_PURPOSE),
             source=source,
             due_at=now,
         )
@@ -298,9 +334,6 @@ class ContributorUpdates:
         wanted = {r.conversation_id for rows in live.values() for r in rows if r.conversation_id}
         if not wanted:
             return messages
-        # Imported here: that module imports this one.
-        from bot.services.conversations import conversation_hint, member_buttons
-
         still_open = await tx.conversations.open_ids(sorted(wanted))
         by_key = {
             f"u{rows[0].id}": [r.conversation_id for r in rows if r.conversation_id in still_open]
@@ -310,11 +343,12 @@ class ContributorUpdates:
         for message in messages:
             chosen = list(dict.fromkeys(by_key.get(message.dedupe_key) or []))
             if chosen:
-                payload = open_payload(self._sealer, message.payload)
+                queued = open_payload(self._sealer, message.payload)
+                assert isinstance(queued, Message)  # made by `_message` just now
                 buttons = [row for c in chosen if c for row in member_buttons(c)]
                 hint = await conversation_hint(tx, chosen[0] or "")
-                text = Raw(payload.text + "\n\n" + hint) if hint else payload.text
-                sealed = seal_payload(self._sealer, Payload(text, buttons, copies=True))
+                said = join("\n\n", [queued.say, hint]) if hint else queued.say
+                sealed = seal_payload(self._sealer, outgoing.message(said, buttons, copies=True))
                 message = replace(message, payload=sealed)
             answerable.append(message)
         return answerable
@@ -365,7 +399,10 @@ class ContributorUpdates:
                     opened[recipient] = chat
         behind = await tx.updates.people_by_telegram_id(list(opened.values()))
         people = {p.id for p in [*named.values(), *behind.values()]}
-        preferences = await tx.updates.preferences(list(people))
+        preferences = {
+            person_id: DigestPreference.stored(row)
+            for person_id, row in (await tx.updates.preferences(list(people))).items()
+        }
         found: dict[Recipient, Reach] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is not None:
@@ -380,18 +417,18 @@ class ContributorUpdates:
         return found
 
     def _message(self, rows: Sequence[PendingRow], reach: Reach, now: datetime) -> OutboxNew:
-        blocks = [self._sealer.open(r.text, UPDATE_PURPOSE) for r in rows]
+        blocks = [_stored_block(self._sealer.open(r.text, UPDATE_PURPOSE)) for r in rows]
         if len(blocks) == 1:
-            text = say(texts.UPDATE_ONE, block=Raw(blocks[0]))
+            said = outgoing.text(texts.UPDATE_ONE, block=blocks[0])
         else:
-            text = say(texts.UPDATE_DIGEST, blocks=Raw("\n\n".join(blocks)))
+            said = outgoing.text(texts.UPDATE_DIGEST, blocks=join("\n\n", blocks))
         return OutboxNew(
             # The first waiting row's id: unique, and no id of the person.
             dedupe_key=f"u{rows[0].id}",
             kind=KIND,
             person_id=reach.person_id,
             return_address=reach.return_address,
-            payload=seal_payload(self._sealer, Payload(text=text, copies=True)),
+            payload=seal_payload(self._sealer, outgoing.message(said, copies=True)),
             due_at=now,
         )
 
@@ -403,7 +440,7 @@ class ContributorUpdates:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
-            return await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            return await _preference(tx, person.id)
 
     async def set_preference(
         self,
@@ -418,12 +455,44 @@ class ContributorUpdates:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return None
-            current = await tx.updates.preference(person.id) or AS_IT_HAPPENS
+            current = await _preference(tx, person.id)
             chosen = DigestPreference(
-                rhythm=rhythm.value,
+                rhythm=rhythm,
                 weekday=current.weekday if weekday is None else weekday % 7,
                 at_time=at_time if at_time in DIGEST_TIMES else current.at_time,
             )
-            await tx.updates.set_preference(person.id, chosen)
+            await tx.updates.set_preference(person.id, chosen.to_row())
             await tx.updates.look_again(person.id, self._sealer.pseudonym(telegram_id), now)
         return chosen
+
+
+async def _preference(tx: Tx, person_id: int) -> DigestPreference:
+    """The member's chosen rhythm, or "as it happens" if they never chose."""
+    row = await tx.updates.preference(person_id)
+    return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS
+
+
+async def item_hint(tx: Tx, item: LoopItem) -> Text:
+    """Under a coordinator's reply: how to answer it, and who will read the answer."""
+    group = await tx.groups.get(item.group_id)
+    name = group.name if group else ""
+    if item.person_id is None:
+        reader = outgoing.text(texts.CONVERSATION_READER_ANONYMOUS, group=name)
+    else:
+        reader = outgoing.text(texts.CONVERSATION_READER_NAMED, group=name)
+    return outgoing.text(texts.CONVERSATION_HINT, reader=reader)
+
+
+async def conversation_hint(tx: Tx, conversation_id: str) -> Text | None:
+    """`item_hint` for an item's conversation (None for anything else)."""
+    found = await tx.conversations.get(conversation_id)
+    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
+    return await item_hint(tx, item) if item is not None else None
+
+
+def _stored_block(opened: str) -> Value:
+    """A waiting update's block as stored: what to say, or (from an earlier version) the
+    words themselves."""
+    if opened.startswith(BLOCK_MARK):
+        return load_value(opened[len(BLOCK_MARK) :])
+    return Html(opened)

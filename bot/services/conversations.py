@@ -16,17 +16,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import outgoing, texts
+from bot.presentation.buttons import member_buttons, staff_buttons
+from bot.presentation.outgoing import Button, MidSentence, Value, join
 from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
-from bot.services.delivery_rules import Payload, open_return_address, seal_payload
-from bot.services.nudges import kind_words
+from bot.services.delivery_rules import open_return_address, seal_payload
+from bot.services.nudges import kind_said
 from bot.services.roles import may_manage
 from bot.services.safety import suggests_risk, writer_pseudonym
 from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape, note_queued
-from bot.texts import Raw, label, say
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
 from storage.loop import LoopItem
@@ -81,62 +82,6 @@ class Line:
     from_member: bool
     text: str
     at: datetime
-
-
-def _button(action: str, *args: str | int) -> str:
-    """Callback data for a button in a queued message."""
-    # Imported here: importing the handlers package loads every handler, and they import
-    # this module.
-    from handlers.callbacks import Action, encode
-
-    return encode(Action[action], *args)
-
-
-def member_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
-    """The buttons under a message the member can answer."""
-    return [
-        [
-            (label(texts.BUTTON_CONVERSATION_ANSWER), _button("CONV_ANSWER", conversation_id)),
-            (label(texts.BUTTON_CONVERSATION_END), _button("CONV_MEMBER_END", conversation_id)),
-        ]
-    ]
-
-
-def reader_words(reader: Reader | None) -> Raw:
-    """Who will read the member's words, in one plain line."""
-    if reader is None or reader.alert:
-        return say(texts.CONVERSATION_READER_LEAD)
-    if reader.anonymous:
-        return say(texts.CONVERSATION_READER_ANONYMOUS, group=reader.group or "")
-    return say(texts.CONVERSATION_READER_NAMED, group=reader.group or "")
-
-
-async def item_hint(tx: Tx, item: LoopItem) -> Raw:
-    """Under a coordinator's reply: how to answer it, and who will read the answer."""
-    group = await tx.groups.get(item.group_id)
-    reader = Reader(False, group.name if group else None, item.person_id is None)
-    return say(texts.CONVERSATION_HINT, reader=reader_words(reader))
-
-
-async def conversation_hint(tx: Tx, conversation_id: str) -> Raw | None:
-    """`item_hint` for an item's conversation (None for anything else)."""
-    found = await tx.conversations.get(conversation_id)
-    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
-    return await item_hint(tx, item) if item is not None else None
-
-
-def write_button(alert_id: str) -> tuple[str, str]:
-    """The "Write to them" button under a lead's alert."""
-    return (label(texts.BUTTON_WRITE_TO_THEM), _button("CONV_WRITE", alert_id))
-
-
-def _staff_buttons(conversation_id: str) -> list[list[tuple[str, str]]]:
-    return [
-        [
-            (label(texts.BUTTON_CONVERSATION_REPLY), _button("CONV_REPLY", conversation_id)),
-            (label(texts.BUTTON_CONVERSATION_END), _button("CONV_STAFF_END", conversation_id)),
-        ]
-    ]
 
 
 def _checked(text: str) -> str | Said:
@@ -249,10 +194,10 @@ class Conversations:
             if about is None:
                 return Result(Said.UNKNOWN)
             line = texts.CONVERSATION_TO_LEAD if found.kind == "alert" else texts.CONVERSATION_IN
-            body = say(line, about=about, words=checked)
+            body: Value = outgoing.text(line, about=about, words=checked)
             if suggests_risk(checked):
-                body = Raw(body + "\n\n" + say(texts.CONVERSATION_RISK_NOTE))
-            await self._to_staff(tx, found, body, f"c{message_id}", now, _staff_buttons(found.id))
+                body = join("\n\n", [body, outgoing.text(texts.CONVERSATION_RISK_NOTE)])
+            await self._to_staff(tx, found, body, f"c{message_id}", now, staff_buttons(found.id))
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
     async def newest_open(self, telegram_id: int) -> Result:
@@ -302,7 +247,7 @@ class Conversations:
             await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
             about = await self._about(tx, found)
             if about is not None:
-                body = say(texts.CONVERSATION_ENDED_BY_MEMBER, about=about)
+                body = outgoing.text(texts.CONVERSATION_ENDED_BY_MEMBER, about=about)
                 await self._to_staff(tx, found, body, f"cm{found.id}{_stamp(now)}", now, [])
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
@@ -388,8 +333,8 @@ class Conversations:
             last_out = [m for m in earlier if m.direction == "out"]
             if last_out and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}"):
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
-            body = say(texts.CONVERSATION_FROM_LEAD, words=checked)
-            payload = Payload(body, member_buttons(found.id))
+            said = outgoing.text(texts.CONVERSATION_FROM_LEAD, words=checked)
+            payload = outgoing.message(said, member_buttons(found.id))
             await tx.outbox.enqueue(
                 [
                     OutboxNew(
@@ -419,10 +364,10 @@ class Conversations:
             if found.kind == "item" and found.item_id is not None:
                 item = await tx.loop.item(found.item_id)
                 if item is not None:
-                    line = say(texts.LINE_CONVERSATION_ENDED)
+                    line = outgoing.text(texts.LINE_CONVERSATION_ENDED)
                     await self._updates.queue(tx, item, line, f"x{found.id}{_stamp(now)}", now)
             elif found.return_address is not None:
-                payload = Payload(say(texts.CONVERSATION_LEAD_ENDED))
+                payload = outgoing.message(outgoing.text(texts.CONVERSATION_LEAD_ENDED))
                 await tx.outbox.enqueue(
                     [
                         OutboxNew(
@@ -492,40 +437,41 @@ class Conversations:
         group = await tx.groups.get(item.group_id) if item is not None else None
         return Reader(False, group.name if group else None, found.person_id is None)
 
-    async def _about(self, tx: Tx, found: ConversationRow) -> Raw | None:
+    async def _about(self, tx: Tx, found: ConversationRow) -> Value | None:
         """What the conversation is about, as coordinators or the lead read it: never who an
         anonymous member is."""
         if found.kind == "alert":
-            return say(texts.CONVERSATION_ABOUT_ALERT)
+            return outgoing.text(texts.CONVERSATION_ABOUT_ALERT)
         item = await tx.loop.item(found.item_id or 0)
         if item is None:
             return None
         group = await tx.groups.get(item.group_id)
         if item.person_id is None:
-            who = say(texts.CARD_ANONYMOUS)
+            who = outgoing.text(texts.CARD_ANONYMOUS)
         else:
             person = await tx.people.get(item.person_id)
-            name = (person.display_name if person else None) or label(texts.UNNAMED_MEMBER)
-            who = say(texts.CARD_NAMED, name=name)
+            name = (person.display_name if person else None) or outgoing.words(
+                texts.UNNAMED_MEMBER
+            )
+            who = outgoing.text(texts.CARD_NAMED, name=name)
         words = self._updates.words_of(item)
-        kind = kind_words(item.kind)
-        return say(
+        return outgoing.text(
             texts.CONVERSATION_ABOUT_ITEM,
-            kind=Raw(kind[:1].lower() + kind[1:]),  # mid-sentence: "An answer about feedback"
+            kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"
             who=who,
             date=day_words(item.given_on),
             group=group.name if group else "",
-            words=first_line(words) if words else label(texts.CONVERSATION_NO_WORDS),
+            words=first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
         )
 
     async def _to_staff(
         self,
         tx: Tx,
         found: ConversationRow,
-        body: Raw,
+        body: Value,
         key: str,
         now: datetime,
-        buttons: list[list[tuple[str, str]]],
+        buttons: list[list[Button]],
     ) -> None:
         """Queue a message to the item's coordinators, or to the alert's lead."""
         if found.kind == "alert":
@@ -537,7 +483,9 @@ class Conversations:
             item = await tx.loop.item(found.item_id or 0)
             recipients = await tx.observers.coordinator_ids(item.group_id) if item else []
         # About an item: taking it back reaches these messages too.
-        payload = seal_payload(self._sealer, Payload(body, buttons, copies=item is not None))
+        payload = seal_payload(
+            self._sealer, outgoing.message(body, buttons, copies=item is not None)
+        )
         await tx.outbox.enqueue(
             [
                 OutboxNew(

@@ -1,14 +1,13 @@
-"""Rules for sending queued messages: quiet hours, retries, and what a queued message holds."""
+"""Rules for sending queued messages: quiet hours, retries, and sealing what they say."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.crypto import SEALED_PREFIX, Sealer, SealError
+from bot.presentation.outgoing import Message, Payload, loads
 
 DEFAULT_QUIET_HOURS = "21:00-08:00"
 QUIET_OFF = "off"
@@ -29,62 +28,13 @@ def valid_quiet_hours(value: str) -> bool:
     return value == QUIET_OFF or _QUIET.fullmatch(value) is not None
 
 
-@dataclass(frozen=True)
-class Payload:
-    """What a queued message says: its text (Telegram HTML) and any buttons, and a small
-    text file sent after it, such as a calendar file (file name, contents).
-
-    With `edit`, nothing new is sent: the message with that id in the person's chat is
-    changed to say this instead (an invitation that should no longer say "waiting list").
-    """
-
-    text: str
-    buttons: list[list[tuple[str, str]]] = field(default_factory=list)
-    document: tuple[str, str] | None = None
-    edit: int | None = None
-    # With `edit`: delete that message instead (a voice note or photo taken back).
-    delete: bool = False
-    # It shows items' words: the worker records where it went, so taking one back reaches it.
-    copies: bool = False
-
-    def dumps(self) -> str:
-        """As stored in the outbox."""
-        data: dict[str, object] = {"text": self.text, "buttons": self.buttons}
-        if self.document is not None:
-            data["document"] = list(self.document)
-        if self.edit is not None:
-            data["edit"] = self.edit
-        if self.delete:
-            data["delete"] = True
-        if self.copies:
-            data["copies"] = True
-        return json.dumps(data, ensure_ascii=False)
-
-    @classmethod
-    def loads(cls, raw: str) -> Payload:
-        """From the outbox."""
-        data = json.loads(raw)
-        buttons = [[(str(label), str(value)) for label, value in row] for row in data["buttons"]]
-        document = data.get("document")
-        attached = (str(document[0]), str(document[1])) if document else None
-        edit = data.get("edit")
-        return cls(
-            str(data["text"]),
-            buttons,
-            attached,
-            int(edit) if edit else None,
-            delete=bool(data.get("delete")),
-            copies=bool(data.get("copies")),
-        )
-
-
 # Purposes of sealed values (bot/crypto.py): a value opens only for the purpose it was
 # sealed for.
 PAYLOAD_PURPOSE = "outbox.payload"
 RETURN_ADDRESS_PURPOSE = "item.return_address"
 
 
-def seal_payload(sealer: Sealer, payload: Payload) -> str:
+def seal_payload(sealer: Sealer, payload: Message | Payload) -> str:
     """`payload` as stored in the outbox, sealed: for messages that carry a member's words."""
     return sealer.seal(payload.dumps(), PAYLOAD_PURPOSE)
 
@@ -113,11 +63,12 @@ def open_return_address(sealer: Sealer, return_address: str) -> int | None:
         return None
 
 
-def open_payload(sealer: Sealer, stored: str) -> Payload:
-    """A stored payload, opened if it was sealed."""
+def open_payload(sealer: Sealer, stored: str) -> Message | Payload:
+    """A stored payload, opened if it was sealed: what to say, or (written by an earlier
+    version) the words already rendered. `bot.presentation.outgoing.render` shows it."""
     if stored.startswith(SEALED_PREFIX):
-        return Payload.loads(sealer.open(stored, PAYLOAD_PURPOSE))
-    return Payload.loads(stored)
+        return loads(sealer.open(stored, PAYLOAD_PURPOSE))
+    return loads(stored)
 
 
 def quiet_window(

@@ -15,15 +15,15 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.services.contributor_updates import ContributorUpdates, day_words, sentence
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Text, Value, join
+from bot.services.contributor_updates import ContributorUpdates, day_words, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
-from bot.texts import Raw, say
 from storage.database import Storage
-from storage.loop import EventNew, InboxFilter, LoopItem, Overdue
+from storage.loop import EventNew, LoopItem, Overdue
 from storage.repositories import GroupRow, PersonRow, Tx
 
 if TYPE_CHECKING:
@@ -79,6 +79,28 @@ class Card:
     talk_open: str | None = None
 
 
+class InboxFilter(enum.StrEnum):
+    """Which items the inbox shows. Values travel in callback data."""
+
+    ALL = "a"
+    NEW = "n"
+    WAITING = "w"
+    OVERDUE = "o"
+
+    @property
+    def stored(self) -> str:
+        """The name storage knows this set of items by (`storage.loop.INBOX_SETS`)."""
+        return _INBOX_SETS[self]
+
+
+_INBOX_SETS = {
+    InboxFilter.ALL: "all",
+    InboxFilter.NEW: "new",
+    InboxFilter.WAITING: "waiting",
+    InboxFilter.OVERDUE: "overdue",
+}
+
+
 @dataclass(frozen=True)
 class InboxView:
     """A group's inbox: counts by filter, and the item to look at now, if any."""
@@ -93,10 +115,10 @@ class InboxView:
 
 @dataclass(frozen=True)
 class Preview:
-    """An outcome or reply exactly as its author will read it, or why it cannot be sent."""
+    """What an outcome or reply will say to its author, or why it cannot be sent."""
 
     done: Done
-    text: Raw | None = None
+    said: Value | None = None
 
 
 _MONTHS = {
@@ -198,12 +220,13 @@ class Inbox:
                 previous = await tx.loop.item(after_item)
                 if previous is not None and previous.group_id == group_id:
                     after = (previous.given_on, previous.id)
-            item = await tx.loop.inbox_next(group_id, which, now, overdue, after)
+            item = await tx.loop.inbox_next(group_id, which.stored, now, overdue, after)
             if item is None and after is not None:
                 # Past the last one: start again from the oldest.
-                item = await tx.loop.inbox_next(group_id, which, now, overdue)
+                item = await tx.loop.inbox_next(group_id, which.stored, now, overdue)
             card = await self._card(tx, item, group, may_act) if item is not None else None
-            counts = await tx.loop.inbox_counts(group_id, now, overdue)
+            stored = await tx.loop.inbox_counts(group_id, now, overdue)
+            counts = {f: stored[f.stored] for f in InboxFilter}
         return InboxView(group, which, card, counts, may_act)
 
     async def card(self, telegram_id: int, item_id: int) -> Card | None:
@@ -251,7 +274,9 @@ class Inbox:
     async def _step(
         self, telegram_id: int, item_id: int, status: str, allowed_from: tuple[str, ...]
     ) -> Done:
-        line = say(texts.LINE_ACKNOWLEDGED if status == "acknowledged" else texts.LINE_CONSIDERING)
+        line = outgoing.text(
+            texts.LINE_ACKNOWLEDGED if status == "acknowledged" else texts.LINE_CONSIDERING
+        )
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
@@ -278,7 +303,7 @@ class Inbox:
             return Done.BAD_DATE
         now = self._clock.now()
         template = texts.LINE_MEETING if held_on >= self.today() else texts.LINE_MEETING_PAST
-        line = say(template, meeting=name, date=day_words(held_on))
+        line = outgoing.text(template, meeting=name, date=day_words(held_on))
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
             if isinstance(found, Done):
@@ -384,7 +409,7 @@ class Inbox:
         return True
 
     async def _preview(
-        self, telegram_id: int, item_id: int, line: Raw | Done, answerable: bool = False
+        self, telegram_id: int, item_id: int, line: Value | Done, answerable: bool = False
     ) -> Preview:
         if isinstance(line, Done):
             return Preview(line)
@@ -392,13 +417,11 @@ class Inbox:
             item = await self._visible_item(tx, telegram_id, item_id)
             if item is None:
                 return Preview(Done.GONE)
-            text = say(texts.UPDATE_ONE, block=self._updates.block([item], line))
+            said: Value = outgoing.text(texts.UPDATE_ONE, block=self._updates.block([item], line))
             if answerable and self._conversations is not None:
                 # A reply opens a conversation: the author reads how to answer it, too.
-                from bot.services.conversations import item_hint  # it imports this module
-
-                text = Raw(text + "\n\n" + await item_hint(tx, item))
-        return Preview(Done.DONE, text)
+                said = join("\n\n", [said, await item_hint(tx, item)])
+        return Preview(Done.DONE, said)
 
     async def _guard(
         self, tx: Tx, telegram_id: int, item_id: int
@@ -445,21 +468,23 @@ def _checked(text: str) -> str | Done:
     return cleaned
 
 
-def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Raw | Done:
+def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Text | Done:
     checked = _checked(text)
     if isinstance(checked, Done):
         return checked
     if outcome is Outcome.CHANGED:
-        return say(texts.LINE_CHANGED, text=sentence(checked))
+        return outgoing.text(texts.LINE_CHANGED, text=sentence(checked))
     if outcome is Outcome.WILL_CHANGE:
         when = day_words(due_on) if due_on else ""
-        return say(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
-    return say(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
+        return outgoing.text(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
+    return outgoing.text(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
 
 
-def _reply_line(text: str) -> Raw | Done:
+def _reply_line(text: str) -> Text | Done:
     checked = _checked(text)
-    return checked if isinstance(checked, Done) else say(texts.LINE_REPLY, text=checked)
+    if isinstance(checked, Done):
+        return checked
+    return outgoing.text(texts.LINE_REPLY, text=checked)
 
 
 def _capital(text: str) -> str:

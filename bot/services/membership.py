@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
+from bot.presentation import outgoing, texts
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.quiet_hours import QUIET_STEP, read_quiet_hours
 from bot.services.rights import CONSENT_WORDING
 from bot.services.roles import NAME_STEP, Role, may_manage, role_in
 from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing, held_items, next_batch
 from bot.services.text_rules import clean_name
-from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, StepRow, Tx
@@ -330,12 +329,12 @@ class Membership:
             if removal is None or not await tx.groups.remove_member(group_id, person_id):
                 return None
             await tx.groups.record_departure(group_id, person_id, now)
-            text = say(texts.REMOVED_FROM_GROUP, group=removal.group.name)
+            said = outgoing.text(texts.REMOVED_FROM_GROUP, group=removal.group.name)
             told = OutboxNew(
                 dedupe_key=f"rm{group_id}:{person_id}:{now:%Y%m%d%H%M%S}",
                 kind=REMOVED_KIND,
                 person_id=person_id,
-                payload=Payload(text).dumps(),
+                payload=outgoing.message(said).dumps(),
                 due_at=now,
             )
             await tx.outbox.enqueue([told], now)

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Text, Value, join, words
 from bot.services.contributor_updates import day_words
-from bot.services.delivery_rules import Payload
 from bot.services.inbox import Inbox
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.loop import Waiting, WaitingItem
 from storage.repositories import GroupRow, OutboxNew, Tx
@@ -52,9 +51,9 @@ class GroupNotice:
     left: tuple[str | None, ...] = ()
 
 
-def kind_words(kind: str) -> str:
-    """An item's kind in words."""
-    return say(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
+def kind_said(kind: str) -> Text:
+    """An item's kind, as words to show."""
+    return outgoing.text(KIND_WORDS.get(kind, texts.INBOX_KIND_FEEDBACK))
 
 
 class Nudges:
@@ -126,56 +125,56 @@ class Nudges:
                 dedupe_key=f"n{today.isoformat()}:{person_id}",
                 kind=KIND,
                 person_id=person_id,
-                payload=Payload(notice_text(own, today)).dumps(),
+                payload=outgoing.message(notice_message(own, today)).dumps(),
                 due_at=now,
             )
             for person_id, own in sorted(by_person.items())
         ]
 
 
-def notice_text(notices: list[GroupNotice], today: date) -> Raw:
-    """The daily notice for one coordinator (Telegram HTML)."""
-    parts = []
+def notice_message(notices: list[GroupNotice], today: date) -> Text:
+    """What the daily notice for one coordinator says."""
+    parts: list[Value] = []
     for notice in sorted(notices, key=lambda n: n.group.name):
-        lines: list[str] = [say(texts.NUDGE_GROUP, group=notice.group.name)]
+        lines: list[Value] = [outgoing.text(texts.NUDGE_GROUP, group=notice.group.name)]
         if notice.joined:
-            lines.append(say(texts.NUDGE_JOINED, names=_names(notice.joined)))
+            lines.append(outgoing.text(texts.NUDGE_JOINED, names=_names(notice.joined)))
         if notice.left:
-            lines.append(say(texts.NUDGE_LEFT, names=_names(notice.left)))
+            lines.append(outgoing.text(texts.NUDGE_LEFT, names=_names(notice.left)))
         if notice.new:
-            lines.append(say(texts.NUDGE_NEW, count=notice.new))
+            lines.append(outgoing.text(texts.NUDGE_NEW, count=notice.new))
         if notice.unacknowledged.count:
-            lines.append(say(texts.NUDGE_UNACKNOWLEDGED, days=3))
+            lines.append(outgoing.text(texts.NUDGE_UNACKNOWLEDGED, days=3))
             lines += _item_lines(notice.unacknowledged, today)
         if notice.no_outcome.count:
-            lines.append(say(texts.NUDGE_NO_OUTCOME, days=notice.outcome_days))
+            lines.append(outgoing.text(texts.NUDGE_NO_OUTCOME, days=notice.outcome_days))
             lines += _item_lines(notice.no_outcome, today)
-        parts.append("\n".join(lines))
-    return say(texts.NUDGE, groups=Raw("\n\n".join(parts)))
+        parts.append(join("\n", lines))
+    return outgoing.text(texts.NUDGE, groups=join("\n\n", parts))
 
 
-def _names(names: tuple[str | None, ...]) -> str:
+def _names(names: tuple[str | None, ...]) -> Value:
     """Names in a list, with those who chose none counted rather than listed."""
-    named = [name for name in names if name]
+    named: list[Value] = [name for name in names if name]
     unnamed = len(names) - len(named)
     if unnamed == 1:
-        named.append(label(texts.NUDGE_ONE_UNNAMED))
+        named.append(words(texts.NUDGE_ONE_UNNAMED))
     elif unnamed > 1:
-        named.append(label(texts.NUDGE_SOME_UNNAMED, count=unnamed))
-    return ", ".join(named)
+        named.append(words(texts.NUDGE_SOME_UNNAMED, count=unnamed))
+    return join(", ", named)
 
 
-def _item_lines(waiting: Waiting, today: date) -> list[str]:
+def _item_lines(waiting: Waiting, today: date) -> list[Value]:
     items: list[WaitingItem] = waiting.oldest
-    lines: list[str] = [
-        say(
+    lines: list[Value] = [
+        outgoing.text(
             texts.NUDGE_ITEM,
-            kind=kind_words(w.kind),
+            kind=kind_said(w.kind),
             date=day_words(w.given_on),
             days=(today - w.given_on).days,
         )
         for w in items[:LIST_MAX]
     ]
     if waiting.count > len(items):
-        lines.append(say(texts.NUDGE_MORE, count=waiting.count - len(items)))
+        lines.append(outgoing.text(texts.NUDGE_MORE, count=waiting.count - len(items)))
     return lines

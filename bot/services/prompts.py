@@ -7,19 +7,18 @@ telling their own story. It goes to every member through the outbox.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
-from bot.services.delivery_rules import Payload
+from bot.presentation import outgoing, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Message, Text, Value
 from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
 from bot.services.steps import button_step
-from bot.texts import label, say
 from storage.database import Storage
 from storage.items import PromptRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
@@ -67,16 +66,20 @@ class Posted:
     queued: int
 
 
-def member_text(text: str, ends_on: date | None, group_name: str) -> str:
-    """The prompt exactly as members see it (Telegram HTML)."""
-    ends = say(texts.PROMPT_ENDS, day=ends_on.strftime("%A %-d %B")) if ends_on else ""
-    return say(texts.PROMPT_TO_MEMBERS, group=group_name, text=text, ends=ends)
+def member_message(text: str, ends_on: date | None, group_name: str) -> Text:
+    """What members are told: the prompt as written, its group and when it ends."""
+    ends: Value = ""
+    if ends_on:
+        ends = outgoing.text(texts.PROMPT_ENDS, day=ends_on.strftime("%A %-d %B"))
+    return outgoing.text(texts.PROMPT_TO_MEMBERS, group=group_name, text=text, ends=ends)
 
 
-def respond_payload(prompt: PromptRow, group_name: str, respond_data: str) -> Payload:
+def respond_message(prompt: PromptRow, group_name: str) -> Message:
     """The message members get: the prompt and a Respond button."""
-    text = member_text(prompt.text, prompt.ends_on, group_name)
-    return Payload(text, [[(label(texts.BUTTON_RESPOND), respond_data)]])
+    said = member_message(prompt.text, prompt.ends_on, group_name)
+    return outgoing.message(
+        said, [[outgoing.button(texts.BUTTON_RESPOND, Action.PROMPT_RESPOND, prompt.id)]]
+    )
 
 
 class Prompts:
@@ -136,13 +139,9 @@ class Prompts:
             data = {**data, "ends": ends.isoformat() if ends else None}
             return await self._save(tx, person, READY_STEP, data, [])
 
-    async def post(
-        self, telegram_id: int, respond_data: Callable[[int], str]
-    ) -> Posted | PromptProblem:
-        """Post the prompt to every reachable member of the group, through the outbox.
-
-        `respond_data` makes the Respond button's callback data from the prompt's id.
-        """
+    async def post(self, telegram_id: int) -> Posted | PromptProblem:
+        """Post the prompt, with a Respond button, to every reachable member of the group,
+        through the outbox."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             person, data = await self._load(tx, telegram_id)
@@ -157,7 +156,7 @@ class Prompts:
                 return PromptProblem.STALE
             ends = date.fromisoformat(data["ends"]) if data["ends"] else None
             prompt = await tx.prompts.create(group.id, data["text"], person.id, now, ends)
-            payload = respond_payload(prompt, group.name, respond_data(prompt.id)).dumps()
+            payload = respond_message(prompt, group.name).dumps()
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group.id])

@@ -27,13 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
+from bot.presentation import outgoing, texts
+from bot.presentation.buttons import alert_buttons
+from bot.presentation.outgoing import Message, Value, join, message
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.items import RiskAlertRow
 from storage.repositories import OutboxNew, PersonRow, Tx
@@ -135,7 +136,7 @@ class TakeResult:
 
     outcome: TakeOutcome
     reference: str = ""
-    owner: str | None = None
+    owner: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -170,9 +171,9 @@ class Safety:
         self._take_within = take_within
         self.helplines = tuple(helplines)
 
-    def helplines_text(self) -> Raw:
+    def helplines_said(self) -> Value:
         """The helplines, one a line."""
-        return Raw("\n".join(say(texts.HELPLINE_LINE, line=line) for line in self.helplines))
+        return join("\n", [outgoing.text(texts.HELPLINE_LINE, line=h) for h in self.helplines])
 
     def writer_pseudonym(self, telegram_id: int) -> str:
         """Who wrote an alert's words, keyed (see `writer_pseudonym`)."""
@@ -226,7 +227,7 @@ class Safety:
             if not wants_contact and alert.state != "asked":
                 # They did not answer in time and the lead was told so; now they say no.
                 await tx.risk_alerts.record_answer(alert.id, "no", None)
-                await self._follow_up(tx, alert, say(texts.SAFETY_LATE_NO), now)
+                await self._follow_up(tx, alert, outgoing.text(texts.SAFETY_LATE_NO), now)
                 return AnswerOutcome.LEAD_TOLD_WITHOUT_NAME
             identity = None
             if wants_contact:
@@ -298,7 +299,7 @@ class Safety:
             if not await tx.risk_alerts.take(alert.id, me.id, now):
                 return TakeResult(TakeOutcome.UNKNOWN)
             name = await self._name_of(tx, me.id)
-            text = say(texts.ALERT_TAKEN_OTHERS, reference=reference, name=name)
+            text = outgoing.text(texts.ALERT_TAKEN_OTHERS, reference=reference, name=name)
             await self._tell_others(tx, alert, me.id, text, "t", now)
         return TakeResult(TakeOutcome.TAKEN, reference)
 
@@ -339,7 +340,9 @@ class Safety:
             if not await tx.risk_alerts.close(alert.id, me.id, sealed, now):
                 return TakeResult(TakeOutcome.NOT_YOURS, reference)
             name = await self._name_of(tx, me.id)
-            text = say(texts.ALERT_CLOSED_OTHERS, reference=reference, name=name, note=note)
+            text = outgoing.text(
+                texts.ALERT_CLOSED_OTHERS, reference=reference, name=name, note=note
+            )
             await self._tell_others(tx, alert, me.id, text, "c", now)
         return TakeResult(TakeOutcome.TAKEN, reference)
 
@@ -381,10 +384,10 @@ class Safety:
             if not alerts:
                 return 0
             lines = [await self._open_line(tx, alert, now) for alert in alerts]
-            text = say(texts.ALERT_OPEN_LIST, lines=Raw("\n".join(lines)))
+            text = outgoing.text(texts.ALERT_OPEN_LIST, lines=join("\n", lines))
             recipients = await self._recipients(tx, now)
             key = f"open{today.isoformat()}"
-            await self._queue(tx, recipients, Payload(text), key, now, kind=OPEN_LIST_KIND)
+            await self._queue(tx, recipients, message(text), key, now, kind=OPEN_LIST_KIND)
         return len(recipients)
 
     async def leads(self, admin_telegram_id: int) -> list[LeadEntry] | None:
@@ -421,14 +424,14 @@ class Safety:
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return False
         text = await self._alert_text(tx, alert, None)
-        payload = Payload(text, self.alert_buttons(alert.id))
+        payload = message(text, alert_buttons(alert.id))
         await self._queue(tx, recipients, payload, f"r{alert.id}", now)
         await tx.risk_alerts.told(alert.id, now, now + self._take_within)
         logger.info("risk alert %s queued for %d people", state, len(recipients))
         return True
 
     async def _follow_up(
-        self, tx: Tx, alert: RiskAlertRow, note: Raw | None, now: datetime
+        self, tx: Tx, alert: RiskAlertRow, note: Value | None, now: datetime
     ) -> bool:
         """Tell whoever has the alert (its owner, or everyone it went to) what changed: the
         whole alert again after a late yes, or `note`. False if no one could be reached."""
@@ -443,12 +446,12 @@ class Safety:
             return False
         reference = reference_of(alert.id)
         if note is None:
-            text = await self._alert_text(tx, alert, say(texts.ALERT_UPDATE_YES))
+            text = await self._alert_text(tx, alert, outgoing.text(texts.ALERT_UPDATE_YES))
             taken = alert.owner_id is not None
-            payload, tag = Payload(text, self.alert_buttons(alert.id, taken=taken)), "y"
+            payload, tag = message(text, alert_buttons(alert.id, taken=taken)), "y"
         else:
-            text = Raw(note + "\n" + say(texts.ALERT_REF, reference=reference))
-            payload, tag = Payload(text), "n"
+            text = join("\n", [note, outgoing.text(texts.ALERT_REF, reference=reference)])
+            payload, tag = message(text), "n"
         await self._queue(tx, recipients, payload, f"r{alert.id}{tag}", now)
         return True
 
@@ -458,24 +461,24 @@ class Safety:
         if not recipients:
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return
-        text = await self._alert_text(tx, alert, say(texts.ALERT_NOT_TAKEN))
-        payload = Payload(text, self.alert_buttons(alert.id))
+        text = await self._alert_text(tx, alert, outgoing.text(texts.ALERT_NOT_TAKEN))
+        payload = message(text, alert_buttons(alert.id))
         await self._queue(tx, recipients, payload, f"r{alert.id}e{now:%Y%m%d%H%M}", now)
         await tx.risk_alerts.check_again(alert.id, None, escalated_at=now)
         logger.warning("a risk alert no one took was raised again to %d people", len(recipients))
 
     async def _tell_others(
-        self, tx: Tx, alert: RiskAlertRow, me: int, text: Raw, tag: str, now: datetime
+        self, tx: Tx, alert: RiskAlertRow, me: int, text: Value, tag: str, now: datetime
     ) -> None:
         everyone = alert.escalated_at is not None
         others = [p for p in await self._recipients(tx, now, everyone=everyone) if p != me]
-        await self._queue(tx, others, Payload(text), f"r{alert.id}{tag}", now)
+        await self._queue(tx, others, message(text), f"r{alert.id}{tag}", now)
 
     async def _queue(
         self,
         tx: Tx,
         recipients: list[int],
-        payload: Payload,
+        payload: Message,
         key: str,
         now: datetime,
         kind: str = ALERT_KIND,
@@ -507,9 +510,9 @@ class Safety:
     async def _person(self, tx: Tx, telegram_id: int, now: datetime) -> PersonRow:
         return await tx.people.ensure(telegram_id, telegram_id, None, now)
 
-    async def _name_of(self, tx: Tx, person_id: int) -> str:
+    async def _name_of(self, tx: Tx, person_id: int) -> Value:
         person = await tx.people.get(person_id)
-        return (person.display_name if person else None) or label(texts.ALERT_SOMEONE)
+        return (person.display_name if person else None) or outgoing.words(texts.ALERT_SOMEONE)
 
     async def _identity(self, tx: Tx, writer: Writer) -> str:
         person = await tx.people.by_telegram_id(writer.telegram_id)
@@ -524,66 +527,52 @@ class Safety:
             }
         )
 
-    async def _alert_text(self, tx: Tx, alert: RiskAlertRow, heading: Raw | None) -> Raw:
+    async def _alert_text(self, tx: Tx, alert: RiskAlertRow, heading: Value | None) -> Value:
         words = self._sealer.open(alert.words, WORDS_PURPOSE) if alert.words else ""
         reason = self._sealer.open(alert.reason, REASON_PURPOSE) if alert.reason else None
         group = await tx.groups.get(alert.group_id) if alert.group_id is not None else None
-        group_name = group.name if group else label(texts.SAFETY_NO_GROUP)
+        group_name: Value = group.name if group else outgoing.words(texts.SAFETY_NO_GROUP)
         raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
         # Anonymous: the day only, as for anonymous items, so the hour points to no one.
         when = raised.astimezone(self._zone).strftime("%a %-d %b %Y")
         if alert.answer == "yes" and alert.identity:
             when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
             who = json.loads(self._sealer.open(alert.identity, IDENTITY_PURPOSE))
-            groups = ", ".join(who.get("groups") or []) or group_name
+            groups: Value = ", ".join(who.get("groups") or []) or group_name
             username = who.get("username")
-            answer = say(
+            no_name = outgoing.words(texts.SAFETY_NO_NAME)
+            answer = outgoing.text(
                 texts.SAFETY_ALERT_WHO,
-                who=say(
+                who=outgoing.text(
                     texts.SAFETY_IDENTITY,
                     id=who["id"],
-                    name=who.get("chosen") or who.get("telegram") or label(texts.SAFETY_NO_NAME),
+                    name=who.get("chosen") or who.get("telegram") or no_name,
                 ),
-                chosen=who.get("chosen") or label(texts.SAFETY_NO_NAME),
+                chosen=who.get("chosen") or no_name,
                 telegram=who.get("telegram") or "-",
-                username=f"@{username}" if username else label(texts.SAFETY_NO_USERNAME),
+                username=f"@{username}" if username else outgoing.words(texts.SAFETY_NO_USERNAME),
             )
         else:
             groups = group_name
-            answer = say(texts.SAFETY_SAID_NO if alert.answer == "no" else texts.SAFETY_NO_ANSWER)
-        text = say(
+            said_no = alert.answer == "no"
+            answer = outgoing.text(texts.SAFETY_SAID_NO if said_no else texts.SAFETY_NO_ANSWER)
+        text = outgoing.text(
             texts.SAFETY_ALERT,
             reference=reference_of(alert.id),
             answer=answer,
             group=groups,
             when=when,
-            reason=reason or label(texts.SAFETY_NO_REASON),
+            reason=reason or outgoing.words(texts.SAFETY_NO_REASON),
             words=words,
         )
-        return Raw(heading + "\n\n" + text) if heading else text
+        return join("\n\n", [heading, text]) if heading else text
 
-    async def _open_line(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> str:
+    async def _open_line(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> Value:
         raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
         owner = await self._name_of(tx, alert.owner_id) if alert.owner_id else None
-        return say(
+        return outgoing.text(
             texts.ALERT_OPEN_LINE,
             reference=reference_of(alert.id),
             when=raised.astimezone(self._zone).strftime("%a %-d %b, %H:%M"),
-            owner=owner or label(texts.ALERT_NO_OWNER),
+            owner=owner or outgoing.words(texts.ALERT_NO_OWNER),
         )
-
-    @staticmethod
-    def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[tuple[str, str]]]:
-        """The buttons under an alert to the leads."""
-        # Imported here: importing the handlers package loads every handler, and they import
-        # this module.
-        from handlers.callbacks import Action, encode
-
-        if taken:
-            first = (label(texts.BUTTON_ALERT_CLOSE), encode(Action.ALERT_CLOSE, alert_id))
-        else:
-            first = (label(texts.BUTTON_ALERT_TAKE), encode(Action.ALERT_TAKE, alert_id))
-        from bot.services.conversations import write_button  # it imports this module
-
-        # "Write to them" reaches the person through Chorus, named or not.
-        return [[first], [write_button(alert_id)]]

@@ -20,14 +20,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.calendar_file import session_ics
 from bot.clock import Clock
-from bot.services.delivery_rules import (
-    Payload,
-    quiet_until,
-    quiet_window,
-)
+from bot.presentation import outgoing, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Button, Text, Value, join
+from bot.presentation.texts import label
+from bot.services.delivery_rules import quiet_until, quiet_window
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.sharing import Kind, Sharing, SubmitOutcome
 from bot.services.text_rules import clean_name, has_visible
@@ -40,7 +39,6 @@ from bot.services.when import (
     parse_when,
     wall_time_before,
 )
-from bot.texts import Raw, label, say
 from storage.database import Storage
 from storage.repositories import GroupRow, OutboxNew, Tx
 from storage.rights import RightsRepo
@@ -396,7 +394,7 @@ _SUBMIT_OUTCOMES = {
 # --- What members read ---------------------------------------------------------------------
 
 
-def when_words(session: SessionRow, zone: ZoneInfo, now: datetime, relative: bool = True) -> str:
+def when_words(session: SessionRow, zone: ZoneInfo, now: datetime, relative: bool = True) -> Text:
     """In words: "tomorrow at 2pm to 4pm", or (not `relative`) "Tuesday 3 March at 2pm to
     4pm"."""
     end = session.ends_at.astimezone(zone)
@@ -404,41 +402,42 @@ def when_words(session: SessionRow, zone: ZoneInfo, now: datetime, relative: boo
     if end.date() == session.starts_at.astimezone(zone).date():
         ends = ends.split(" at ", 1)[-1]
     start = describe(session.starts_at, zone, now, relative=relative)
-    return say(texts.SESSION_WHEN_RANGE, start=start, end=ends)
+    return outgoing.text(texts.SESSION_WHEN_RANGE, start=start, end=ends)
 
 
-def session_text(
+def session_said(
     view: SessionView,
     zone: ZoneInfo,
     now: datetime | None,
     header: str = texts.SESSION_INVITE,
-) -> Raw:
-    """A session's details as members read them, with their current answer.
+) -> Value:
+    """What a session's details say to members, with their current answer.
 
     `now` None names the day outright ("Tuesday 3 March"): for queued messages, which may
     be read on another day than they were written.
     """
     s = view.session
-    lines = [say(header, title=s.title, group=view.group_name)]
+    lines: list[Value] = [outgoing.text(header, title=s.title, group=view.group_name)]
     when = when_words(s, zone, now or s.starts_at, relative=now is not None)
-    lines.append(say(texts.SESSION_LINE_WHEN, when=when))
+    lines.append(outgoing.text(texts.SESSION_LINE_WHEN, when=when))
     if s.place:
-        lines.append(say(texts.SESSION_LINE_PLACE, place=s.place))
+        lines.append(outgoing.text(texts.SESSION_LINE_PLACE, place=s.place))
     if s.link:
-        lines.append(say(texts.SESSION_LINE_LINK, link=s.link))
+        lines.append(outgoing.text(texts.SESSION_LINE_LINK, link=s.link))
     if s.access_notes:
-        lines.append(say(texts.SESSION_LINE_ACCESS, notes=s.access_notes))
+        lines.append(outgoing.text(texts.SESSION_LINE_ACCESS, notes=s.access_notes))
     if s.content_note:
-        lines.append(say(texts.SESSION_LINE_CONTENT, note=s.content_note))
+        lines.append(outgoing.text(texts.SESSION_LINE_CONTENT, note=s.content_note))
     if s.state == "cancelled":
-        lines.append(say(texts.SESSION_LINE_CANCELLED))
+        lines.append(outgoing.text(texts.SESSION_LINE_CANCELLED))
     elif view.answer is Answer.WAITING:
-        lines.append(say(texts.SESSION_LINE_WAITING, place=view.place or 1))
+        lines.append(outgoing.text(texts.SESSION_LINE_WAITING, place=view.place or 1))
     elif view.answer is not None:
-        lines.append(say(texts.SESSION_LINE_ANSWER, answer=say(_ANSWER_WORDS[view.answer])))
+        answer = outgoing.text(_ANSWER_WORDS[view.answer])
+        lines.append(outgoing.text(texts.SESSION_LINE_ANSWER, answer=answer))
     else:
-        lines.append(say(texts.SESSION_ASK))
-    return Raw("\n".join(lines))
+        lines.append(outgoing.text(texts.SESSION_ASK))
+    return join("\n", lines)
 
 
 _ANSWER_WORDS = {
@@ -449,7 +448,7 @@ _ANSWER_WORDS = {
 }
 
 
-def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tuple[str, str]]]:
+def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[Button]]:
     """Going / Maybe / Can't go (the current answer ticked) and the calendar file."""
     if session.state == "cancelled":
         return []
@@ -461,17 +460,16 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[tupl
         ("m", Answer.MAYBE, texts.BUTTON_MAYBE),
         ("n", Answer.NO, texts.BUTTON_CANT_GO),
     ):
+        shown: Value
         if value is Answer.GOING and answer is Answer.WAITING:
-            shown = "✓ " + label(text)  # its words say already that it is their answer
+            # Its words say already that it is their answer.
+            shown = join("", ["✓ ", outgoing.words(text)])
         elif value is answer:
-            shown = label(texts.BUTTON_ANSWER_CHOSEN, answer=label(text))
+            shown = outgoing.words(texts.BUTTON_ANSWER_CHOSEN, answer=outgoing.words(text))
         else:
-            shown = label(text)
-        row.append((shown, _button_data("SESSION_ANSWER", session.id, code)))
-    calendar = (
-        label(texts.BUTTON_CALENDAR),
-        _button_data("SESSION_CALENDAR", session.id),
-    )
+            shown = outgoing.words(text)
+        row.append(Button(shown, Action.SESSION_ANSWER, (session.id, code)))
+    calendar = outgoing.button(texts.BUTTON_CALENDAR, Action.SESSION_CALENDAR, session.id)
     return [row, [calendar]]
 
 
@@ -530,15 +528,6 @@ def _clean_note(text: str, limit: int) -> str | None:
     lines = [clean_name(line, limit) or "" for line in text.strip().splitlines()]
     kept = "\n".join(lines).strip()
     return kept if kept and len(kept) <= limit else None
-
-
-def _button_data(action: str, *args: str | int) -> str:
-    """Callback data for a button in a queued message."""
-    # Imported here: importing the handlers package loads every handler, and they import
-    # this module.
-    from handlers.callbacks import Action, encode
-
-    return encode(Action[action], *args)
 
 
 class Sessions:
@@ -770,7 +759,9 @@ class Sessions:
         await self._plan_reminders(tx, session, zone, now)
         people = await tx.broadcasts.recipients([session.group_id])
         view = SessionView(session, draft.group_name)
-        payload = Payload(session_text(view, zone, None), answer_buttons(session, None)).dumps()
+        payload = outgoing.message(
+            session_said(view, zone, None), answer_buttons(session, None)
+        ).dumps()
         invited = [p for p in people if not p.paused and not p.unreachable]
         await tx.outbox.enqueue(
             [
@@ -792,8 +783,8 @@ class Sessions:
                 f"si{session.id}:{person_id}",
                 KIND_INVITE,
                 person_id,
-                Payload(
-                    session_text(SessionView(session, group.name), zone, None),
+                outgoing.message(
+                    session_said(SessionView(session, group.name), zone, None),
                     answer_buttons(session, None),
                 ).dumps(),
                 now,
@@ -856,7 +847,7 @@ class Sessions:
         group_name: str,
         zone: ZoneInfo,
         now: datetime,
-        changes: str,
+        changes: Value,
     ) -> int:
         """Queue a message about a change or cancellation to everyone who was invited:
         those who answered, and the group's members who have not answered yet (except
@@ -881,17 +872,18 @@ class Sessions:
                 if session.state == "cancelled"
                 else texts.SESSION_CHANGED_HEADER
             )
-            text = Raw(session_text(view, zone, None, header) + changes)
+            said = join("", [session_said(view, zone, None, header), changes])
             in_calendar = p.answer not in ("", Answer.NO)
             buttons = answer_buttons(session, view.answer)
             if session.state == "cancelled":
-                buttons = [[(label(texts.BUTTON_CALENDAR_REMOVE), _calendar_data(session))]]
+                remove = texts.BUTTON_CALENDAR_REMOVE
+                buttons = [[outgoing.button(remove, Action.SESSION_CALENDAR, session.id)]]
             rows.append(
                 OutboxNew(
                     f"sc{session.id}.{session.sequence}:{p.person_id}",
                     KIND_CHANGE,
                     p.person_id,
-                    Payload(text, buttons, document if in_calendar else None).dumps(),
+                    outgoing.message(said, buttons, document if in_calendar else None).dumps(),
                     now,
                 )
             )
@@ -1016,26 +1008,26 @@ class Sessions:
             await tx.sessions.set_answer(session.id, person_id, Answer.GOING, now)
             view = SessionView(session, group_name, Answer.GOING)
             buttons = answer_buttons(session, Answer.GOING)
-            text = session_text(view, zone, None, texts.SESSION_PLACE_FREED)
+            said = session_said(view, zone, None, texts.SESSION_PLACE_FREED)
             rows.append(
                 OutboxNew(
                     f"sp{session.id}:{person_id}:{stamp}",
                     KIND_PLACE,
                     person_id,
-                    Payload(text, buttons).dumps(),
+                    outgoing.message(said, buttons).dumps(),
                     now,
                 )
             )
             # The invitation they answered from no longer says they are waiting.
             message_id = await tx.sessions.message_of(session.id, person_id)
             if message_id is not None:
-                shown = session_text(view, zone, None)
+                shown = session_said(view, zone, None)
                 rows.append(
                     OutboxNew(
                         f"se{session.id}:{person_id}:{stamp}",
                         KIND_INVITE_EDIT,
                         person_id,
-                        Payload(shown, buttons, edit=message_id).dumps(),
+                        outgoing.message(shown, buttons, edit=message_id).dumps(),
                         now,
                     )
                 )
@@ -1469,9 +1461,9 @@ class Sessions:
                 continue  # not yet: a later tick queues it
             if (p.answer, at) not in payloads:
                 view = SessionView(session, group_name, Answer(p.answer))
-                text = session_text(view, zone, at, texts.SESSION_REMINDER)
-                payloads[p.answer, at] = Payload(
-                    text, answer_buttons(session, view.answer)
+                said = session_said(view, zone, at, texts.SESSION_REMINDER)
+                payloads[p.answer, at] = outgoing.message(
+                    said, answer_buttons(session, view.answer)
                 ).dumps()
             rows.append(
                 OutboxNew(
@@ -1491,16 +1483,13 @@ class Sessions:
             await tx.sessions.update(session.id, attendance_asked_at=now)
             if now - session.ends_at > ATTENDANCE_WINDOW:
                 continue
-            text = say(
+            said = outgoing.text(
                 texts.SESSION_MARK_ASK,
                 title=session.title,
                 when=describe(session.starts_at, zone, now, relative=False),
             )
-            button = (
-                label(texts.BUTTON_MARK),
-                _button_data("SESSION_ATTENDANCE", session.id),
-            )
-            payload = Payload(text, [[button]]).dumps()
+            button = outgoing.button(texts.BUTTON_MARK, Action.SESSION_ATTENDANCE, session.id)
+            payload = outgoing.message(said, [[button]]).dumps()
             coordinators = await tx.sessions.coordinators_of(session.group_id)
             await tx.outbox.enqueue(
                 [
@@ -1517,22 +1506,19 @@ class Sessions:
         rows = []
         for session, person_id in due:
             await tx.sessions.feedback_asked(session.id, person_id, now)
-            text = say(texts.SESSION_FEEDBACK_ASK, title=session.title)
+            said = outgoing.text(texts.SESSION_FEEDBACK_ASK, title=session.title)
             scale = [
-                (
-                    label(_SCALE_LABELS[score - 1]),
-                    _button_data("SESSION_RATE", session.id, score),
-                )
+                outgoing.button(_SCALE_LABELS[score - 1], Action.SESSION_RATE, session.id, score)
                 for score in SCALE
             ]
-            skip = (label(texts.BUTTON_NO_THANKS), _button_data("SESSION_FEEDBACK_SKIP"))
+            skip = outgoing.button(texts.BUTTON_NO_THANKS, Action.SESSION_FEEDBACK_SKIP)
             rows.append(
                 OutboxNew(
                     f"sf{session.id}:{person_id}",
                     KIND_FEEDBACK,
                     person_id,
                     # Faces with words are wider: three, then two, to a row.
-                    Payload(text, [scale[:3], scale[3:], [skip]]).dumps(),
+                    outgoing.message(said, [scale[:3], scale[3:], [skip]]).dumps(),
                     now,
                 )
             )
@@ -1571,24 +1557,21 @@ def calendar_file(
     return CalendarFile(f"session-{session.id}.ics", content, session.title)
 
 
-def _calendar_data(session: SessionRow) -> str:
-    return _button_data("SESSION_CALENDAR", session.id)
-
-
-def _change_lines(old: SessionRow, new: SessionRow, zone: ZoneInfo, now: datetime) -> str:
-    """What changed, in words, one line each."""
-    lines = []
+def _change_lines(old: SessionRow, new: SessionRow, zone: ZoneInfo, now: datetime) -> Value:
+    """What changed, in words, one line each (after a blank line)."""
+    lines: list[Value] = []
     if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at):
-        lines.append(say(texts.SESSION_CHANGED_TIME, was=when_words(old, zone, now, False)))
+        was = when_words(old, zone, now, False)
+        lines.append(outgoing.text(texts.SESSION_CHANGED_TIME, was=was))
     if (old.place, old.link) != (new.place, new.link):
-        lines.append(say(texts.SESSION_CHANGED_PLACE))
+        lines.append(outgoing.text(texts.SESSION_CHANGED_PLACE))
     if old.title != new.title:
-        lines.append(say(texts.SESSION_CHANGED_TITLE, was=old.title))
+        lines.append(outgoing.text(texts.SESSION_CHANGED_TITLE, was=old.title))
     if (old.access_notes, old.content_note) != (new.access_notes, new.content_note):
-        lines.append(say(texts.SESSION_CHANGED_NOTES))
+        lines.append(outgoing.text(texts.SESSION_CHANGED_NOTES))
     if old.capacity != new.capacity:
-        lines.append(say(texts.SESSION_CHANGED_CAPACITY))
-    return "\n\n" + "\n".join(lines) if lines else ""
+        lines.append(outgoing.text(texts.SESSION_CHANGED_CAPACITY))
+    return join("", ["\n\n", join("\n", lines)]) if lines else ""
 
 
 def period_dates(period: Period, today: date) -> tuple[date, date]:

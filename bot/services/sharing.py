@@ -21,15 +21,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Value
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.roles import may_manage
 from bot.services.safety import Safety, suggests_risk
 from bot.services.text_rules import has_visible
 from bot.services.withdrawal import take_back
-from bot.texts import say
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
 from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
@@ -334,7 +334,7 @@ class ReaderItem:
     words: str | None
     media_kind: str | None
     status: str
-    author: str | None
+    author: Value | None
     anonymous: bool
     # Its words got the safety reply, and a lead was told.
     risk: bool = False
@@ -762,7 +762,8 @@ class Sharing:
                 author = None
                 if coordinator and row.person_id is not None:
                     writer = await tx.people.get(row.person_id)
-                    author = (writer.display_name if writer else None) or say(texts.UNNAMED_MEMBER)
+                    unnamed = outgoing.words(texts.UNNAMED_MEMBER)
+                    author = (writer.display_name if writer else None) or unnamed
                 shown.append(
                     ReaderItem(
                         kind=Kind(row.kind),
@@ -1077,10 +1078,10 @@ class Sharing:
         if not coordinators:
             return False
         group = await tx.groups.get(item.group_id)
-        text = say(
+        said = outgoing.text(
             texts.ITEM_WITHDRAWN_NOTICE,
             group=group.name if group else "",
-            kind=say(KIND_WORDS[Kind(item.kind)]),
+            kind=outgoing.text(KIND_WORDS[Kind(item.kind)]),
             day=item.given_on.strftime("%-d %B %Y"),
         )
         due = now if item.person_id is not None else next_batch(now, self._zone)
@@ -1090,7 +1091,7 @@ class Sharing:
                     dedupe_key=f"w{item.id}:{person_id}",
                     kind=WITHDRAWN_KIND,
                     person_id=person_id,
-                    payload=Payload(text).dumps(),
+                    payload=outgoing.message(said).dumps(),
                     due_at=due,
                 )
                 for person_id in coordinators

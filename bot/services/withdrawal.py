@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload
-from bot.texts import say
+from bot.presentation import outgoing, texts
+from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
 from storage.items import ItemRow
@@ -142,10 +141,10 @@ def _edit(copy: CopyRow, now: datetime) -> OutboxNew:
     """The message that changes (or deletes) one sent copy."""
     assert copy.chat is not None and copy.message_id is not None
     if copy.shape == Shape.MEDIA:
-        payload = Payload("", edit=copy.message_id, delete=True)
+        payload = outgoing.message("", edit=copy.message_id, delete=True)
     else:
         words = texts.TAKEN_BACK_LIST if copy.shape == Shape.LIST else texts.TAKEN_BACK_CARD
-        payload = Payload(say(words), edit=copy.message_id)
+        payload = outgoing.message(outgoing.text(words), edit=copy.message_id)
     return OutboxNew(
         dedupe_key=f"tb{copy.id}",
         kind=TAKEN_BACK_KIND,

@@ -11,19 +11,19 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from bot import texts
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.presentation import outgoing, texts
+from bot.presentation.outgoing import Text, Value, join
 from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.actions import status_words
+from bot.services.actions import status_label
 from bot.services.consent import may_quote
 from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
-from bot.services.delivery_rules import Payload, seal_payload
+from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
 from bot.services.withdrawal import Place, Shape, note_queued
-from bot.texts import Raw, say
 from storage.database import Storage
 from storage.loop import EventRow
 from storage.repositories import GroupRow, OutboxNew, Tx
@@ -45,10 +45,10 @@ _OUTCOME_WORDS = {
 
 @dataclass(frozen=True)
 class Board:
-    """A group's "you said, we did" list, ready to show (Telegram HTML)."""
+    """A group's "you said, we did" list: what it says, for presentation to render."""
 
     group: GroupRow
-    text: Raw
+    said: Value
     empty: bool
     may_send: bool
     # The items it quotes (so taking one back reaches the messages that show it).
@@ -67,10 +67,10 @@ class BoardSent:
 
 @dataclass(frozen=True)
 class HistoryLine:
-    """One thing that happened to an item, in words."""
+    """One thing that happened to an item: when, and what it says."""
 
     on: date
-    text: Raw
+    said: Value
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,9 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await self._may_read(tx, telegram_id, group_id):
                 return None
-            text, empty, quoted = await self._text(tx, group)
+            said, empty, quoted = await self._said(tx, group)
             may_send = await may_manage(tx, telegram_id, group_id, self._admins)
-        return Board(group, text, empty, may_send, tuple(quoted))
+        return Board(group, said, empty, may_send, tuple(quoted))
 
     async def send_to_group(self, telegram_id: int, group_id: int) -> BoardSent | None:
         """Send the board to every member who can get messages; None if not allowed. It
@@ -134,16 +134,17 @@ class YouSaid:
             group = await tx.groups.get(group_id)
             if group is None or not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
-            text, empty, quoted = await self._text(tx, group)
+            said, empty, quoted = await self._said(tx, group)
             if empty:
                 return BoardSent(0, empty=True)
-            payload = seal_payload(self._sealer, Payload(text=text, copies=bool(quoted)))
+            queued = outgoing.message(said, copies=bool(quoted))
+            payload = seal_payload(self._sealer, queued)
             people = [
                 p
                 for p in await tx.broadcasts.recipients([group_id])
                 if not p.paused and not p.unreachable
             ]
-            version = self._sealer.fingerprint(text, BOARD_PURPOSE)
+            version = self._sealer.fingerprint(queued.dumps(), BOARD_PURPOSE)
             keys = {p.person_id: f"y{group_id}:{version}:{p.person_id}" for p in people}
             before = await tx.outbox.queued_keys(list(keys.values()))
             fresh = [p for p in people if keys[p.person_id] not in before]
@@ -173,14 +174,14 @@ class YouSaid:
                 # Sent without a name and waiting for the daily batch: nothing happened yet.
                 mine = await held_items(tx, self._sealer, self._sealer.pseudonym(telegram_id))
                 held = [i for i in mine if i.id == item_id]
-                given = [HistoryLine(h.given_on, say(texts.HISTORY_GIVEN)) for h in held]
+                given = [HistoryLine(h.given_on, outgoing.text(texts.HISTORY_GIVEN)) for h in held]
                 return ItemHistory(held[0].given_on, given) if held else None
             if item.withdrawn_on is not None:
                 return None
             named = person is not None and item.person_id == person.id
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
                 return None
-            lines = [HistoryLine(item.given_on, say(texts.HISTORY_GIVEN))]
+            lines = [HistoryLine(item.given_on, outgoing.text(texts.HISTORY_GIVEN))]
             for e in await tx.loop.events(item.id):
                 text = self._open(e.text, EVENT_PURPOSE)
                 lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
@@ -196,15 +197,16 @@ class YouSaid:
         for update in await tx.loop.action_updates(linked.action_id):
             if update.at < linked.at:
                 continue
+            news: Value
             if update.status is not None:
-                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+                status = status_label(update.status)
+                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
             else:
                 text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = say(texts.BOARD_ACTION_TEXT, text=text)
+                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
             title = linked.action_title or ""
-            lines.append(
-                HistoryLine(update.at.date(), say(texts.BOARD_ACTION, title=title, news=news))
-            )
+            said = outgoing.text(texts.BOARD_ACTION, title=title, news=news)
+            lines.append(HistoryLine(update.at.date(), said))
         return lines
 
     async def _may_read(self, tx: Tx, telegram_id: int, group_id: int) -> bool:
@@ -220,8 +222,9 @@ class YouSaid:
     def _today(self) -> date:
         return self._clock.now().astimezone(self._zone).date()
 
-    async def _text(self, tx: Tx, group: GroupRow) -> tuple[Raw, bool, list[int]]:
-        lines, quoted = [], []
+    async def _said(self, tx: Tx, group: GroupRow) -> tuple[Value, bool, list[int]]:
+        lines: list[Value] = []
+        quoted: list[int] = []
         today = self._today()
         for entry in await tx.loop.outcomes(group.id, BOARD_SIZE * 3):
             if entry.consent not in QUOTABLE or entry.body is None:
@@ -233,33 +236,36 @@ class YouSaid:
             if words is None or did is None:
                 continue
             name = entry.author_name if entry.consent == "quote_named" else None
-            said = say(
+            said = outgoing.text(
                 texts.BOARD_SAID_NAMED if name else texts.BOARD_SAID,
                 words=first_line(words, QUOTE_MAX),
                 name=name or "",
             )
             template = _OUTCOME_WORDS.get(entry.outcome or "", texts.BOARD_CHANGED)
             due = day_words(entry.due_on) if entry.due_on else ""
-            lines.append(say(texts.BOARD_ENTRY, said=said, did=say(template, text=did, date=due)))
+            outcome = outgoing.text(template, text=did, date=due)
+            lines.append(outgoing.text(texts.BOARD_ENTRY, said=said, did=outcome))
             quoted.append(entry.item_id)
             if len(lines) >= BOARD_SIZE:
                 break
-        work = []
+        work: list[Value] = []
         for action, update in await tx.loop.recent_action_updates(group.id, BOARD_SIZE):
+            news: Value
             if update.status is not None:
-                news = say(texts.BOARD_ACTION_STATUS, status=status_words(update.status))
+                status = status_label(update.status)
+                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
             else:
                 text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = say(texts.BOARD_ACTION_TEXT, text=text)
-            work.append(say(texts.BOARD_ACTION, title=action.title, news=news))
+                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
+            work.append(outgoing.text(texts.BOARD_ACTION, title=action.title, news=news))
         if not lines and not work:
-            return say(texts.BOARD_EMPTY, group=group.name), True, []
-        sections: list[str] = [say(texts.BOARD_HEADER, group=group.name)]
+            return outgoing.text(texts.BOARD_EMPTY, group=group.name), True, []
+        sections: list[Value] = [outgoing.text(texts.BOARD_HEADER, group=group.name)]
         if lines:
-            sections.append("\n\n".join(lines))
+            sections.append(join("\n\n", lines))
         if work:
-            sections.append(say(texts.BOARD_WORK) + "\n" + "\n".join(work))
-        return Raw("\n\n".join(sections)), False, quoted
+            sections.append(join("\n", [outgoing.text(texts.BOARD_WORK), *work]))
+        return join("\n\n", sections), False, quoted
 
     def _open(self, sealed: str | None, purpose: str) -> str | None:
         if sealed is None:
@@ -270,18 +276,19 @@ class YouSaid:
             return None
 
 
-def _event_words(kind: str, event: EventRow, text: str | None) -> Raw:
+def _event_words(kind: str, event: EventRow, text: str | None) -> Text:
     if kind == "acknowledged":
-        return say(texts.HISTORY_ACKNOWLEDGED)
+        return outgoing.text(texts.HISTORY_ACKNOWLEDGED)
     if kind == "considering":
-        return say(texts.HISTORY_CONSIDERING)
+        return outgoing.text(texts.HISTORY_CONSIDERING)
     if kind == "meeting":
         on = day_words(event.meeting_on) if event.meeting_on else ""
-        return say(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
+        return outgoing.text(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
     if kind == "linked":
-        return say(texts.HISTORY_LINKED, title=event.action_title or "")
+        return outgoing.text(texts.HISTORY_LINKED, title=event.action_title or "")
     if kind == "reply":
-        return say(texts.HISTORY_REPLY, text=text or "")
+        return outgoing.text(texts.HISTORY_REPLY, text=text or "")
     template = _OUTCOME_WORDS.get(event.outcome or "", texts.BOARD_CHANGED)
     due = day_words(event.due_on) if event.due_on else ""
-    return say(texts.HISTORY_OUTCOME, did=say(template, text=text or "", date=due))
+    did = outgoing.text(template, text=text or "", date=due)
+    return outgoing.text(texts.HISTORY_OUTCOME, did=did)

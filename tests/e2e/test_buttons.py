@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.callbacks import Action
+from bot.presentation.callbacks import Action
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.fake_bot_api import Call, FakeBotApi

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from bot.services.delivery_rules import open_payload
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.items import ItemSeed, seed_items
+from tests.support.outbox import shown
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
 from tests.support.sharing import rows, sealer
@@ -168,7 +168,7 @@ async def test_a_member_answers_a_reply_on_an_anonymous_item_without_being_known
                 assert message["by_person"] is None
         for row in rows(tmp_path, "SELECT payload FROM outbox WHERE kind = 'conversation'"):
             assert row["payload"].startswith("v1.")
-            assert "housing" in open_payload(sealer(), row["payload"]).text
+            assert "housing" in shown(sealer(), row["payload"]).text
 
 
 async def test_risk_words_in_an_answer_get_the_safety_reply(

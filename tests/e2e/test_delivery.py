@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,10 +16,14 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.crypto import Sealer
-from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
+from bot.presentation import outgoing, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Payload
+from bot.services.delivery_rules import PAYLOAD_PURPOSE, RETURN_ADDRESS_PURPOSE, seal_payload
 from storage.database import open_storage
 from storage.repositories import OutboxNew
 from tests.e2e.conftest import ADMIN
+from tests.support.buttons import callback_data
 from tests.support.chorus_run import SECRET_KEY, RunningChorus, running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.seed import seed_group
@@ -130,3 +135,35 @@ async def test_a_return_address_sealed_with_another_key_is_refused_not_guessed(
     query = "SELECT state, last_error FROM outbox"
     await _until(lambda: _rows(tmp_path, query) == [("failed", "refused: no address")])
     assert fake.texts_to(MEMBERS[0]) == []
+
+
+async def test_a_message_queued_by_the_previous_version_and_one_queued_now_both_arrive(
+    fake: FakeBotApi, running: RunningChorus, tmp_path: Path, sealer: Sealer
+) -> None:
+    # As the previous version stored a queued message: its words already rendered.
+    earlier = '{"text": "<b>Written earlier</b>", "buttons": [[["Stop", "bx:7"]]]}'
+    now = outgoing.message(
+        outgoing.text(texts.ALERT_NOT_TAKEN),
+        [[outgoing.button(texts.BUTTON_STOP, Action.BROADCAST_STOP, 8)]],
+    )
+    await _queue(
+        tmp_path,
+        replace(
+            _to_anonymous(sealer, MEMBERS[0], "old", ""),
+            payload=sealer.seal(earlier, PAYLOAD_PURPOSE),
+        ),
+        replace(_to_anonymous(sealer, MEMBERS[1], "new", ""), payload=seal_payload(sealer, now)),
+    )
+
+    await _until(lambda: len(fake.texts_to(MEMBERS[0])) == 1 == len(fake.texts_to(MEMBERS[1])))
+    assert fake.texts_to(MEMBERS[0]) == ["Written earlier"]
+    assert fake.texts_to(MEMBERS[1]) == [
+        texts.ALERT_NOT_TAKEN.replace("<b>", "").replace("</b>", "")
+    ]
+    buttons = {
+        call.params["chat_id"]: data
+        for call in fake.calls
+        if call.method == "sendMessage"
+        for _, data in callback_data([call])
+    }
+    assert buttons == {MEMBERS[0]: "bx:7", MEMBERS[1]: "bx:8"}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from handlers import callbacks
-from handlers.callbacks import Action
+from bot.presentation import callbacks
+from bot.presentation.callbacks import Action
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.services.delivery_rules import open_payload
 from bot.services.sharing import HELD_PURPOSE
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import RunningClock
 from tests.support.fake_bot_api import FakeBotApi
+from tests.support.outbox import shown
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
 from tests.support.sharing import (
@@ -117,7 +117,7 @@ async def test_yes_tells_the_lead_who_and_what(
     [row] = rows(tmp_path, "SELECT payload, urgent FROM outbox WHERE kind = 'risk_alert'")
     assert row["urgent"] == 1 and row["payload"].startswith("v1.")
     assert RISKY not in row["payload"]
-    assert RISKY in open_payload(sealer(), row["payload"]).text
+    assert RISKY in shown(sealer(), row["payload"]).text
     [stored] = rows(tmp_path, "SELECT state, words FROM risk_alert")
     assert stored["state"] == "named" and RISKY not in stored["words"]  # sealed
     again = await member.tap("Yes, please contact me", reply)

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from bot.crypto import Sealer
 from storage import schema
 from storage.database import Storage
-from storage.loop import DigestPreference, PendingNew
+from storage.loop import PendingNew, PreferenceRow
 from storage.repositories import Tx
 from tests.support.items import ItemSeed, add_items
 
@@ -124,10 +124,10 @@ async def test_a_digest_preference_saved_twice_at_once(pair: tuple[Storage, Stor
     _, person_id = await _group(pair[0])
 
     async def daily(tx: Tx) -> None:
-        await tx.updates.set_preference(person_id, DigestPreference("daily", 2, "20:00"))
+        await tx.updates.set_preference(person_id, PreferenceRow("daily", 2, "20:00"))
 
     async def weekly(tx: Tx) -> None:
-        await tx.updates.set_preference(person_id, DigestPreference("weekly", 2, "08:00"))
+        await tx.updates.set_preference(person_id, PreferenceRow("weekly", 2, "08:00"))
 
     await _at_once(pair, daily, weekly)
     assert await _count(pair[0], schema.digest_preference) == 1

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.crypto import Sealer
 from storage.database import Storage
-from storage.loop import DigestPreference, InboxFilter, Overdue, PendingNew, Recipient
+from storage.loop import Overdue, PendingNew, PreferenceRow, Recipient
 from tests.support.items import ItemSeed, add_items
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
@@ -34,12 +34,12 @@ async def test_the_inbox_pages_through_items_by_date_then_id(
     seen = []
     after = None
     async with storage.read() as tx:
-        while item := await tx.loop.inbox_next(group_id, InboxFilter.ALL, T0, LATE, after):
+        while item := await tx.loop.inbox_next(group_id, "all", T0, LATE, after):
             seen.append(item.id)
             after = (item.given_on, item.id)
         counts = await tx.loop.inbox_counts(group_id, T0, LATE)
     assert seen == ids[:5]  # the item of a later batch is not there yet
-    assert counts[InboxFilter.ALL] == 5 and counts[InboxFilter.OVERDUE] == 5
+    assert counts["all"] == 5 and counts["overdue"] == 5
 
 
 async def test_a_daily_run_is_claimed_once_a_day(storage: Storage) -> None:
@@ -75,9 +75,9 @@ async def test_waiting_updates_are_kept_once_and_found_by_recipient(
 async def test_preferences_and_actions_round_trip(storage: Storage, sealer: Sealer) -> None:
     group_id, ids = await _items(storage, sealer)
     async with storage.transaction() as tx:
-        await tx.updates.set_preference(1, DigestPreference("weekly", 2, "08:00"))
-        await tx.updates.set_preference(1, DigestPreference("daily", 2, "20:00"))
-        assert await tx.updates.preference(1) == DigestPreference("daily", 2, "20:00")
+        await tx.updates.set_preference(1, PreferenceRow("weekly", 2, "08:00"))
+        await tx.updates.set_preference(1, PreferenceRow("daily", 2, "20:00"))
+        assert await tx.updates.preference(1) == PreferenceRow("daily", 2, "20:00")
         action = await tx.loop.create_action(group_id, "Rewrite the forms", None, T0)
         assert await tx.loop.link(action.id, ids[0], T0)
         assert not await tx.loop.link(action.id, ids[0], T0)

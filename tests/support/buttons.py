@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from handlers.callbacks import decode
+from bot.presentation.callbacks import decode
 from tests.support.fake_bot_api import Call
 
 

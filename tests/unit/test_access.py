@@ -76,7 +76,7 @@ async def test_sharing_says_which_group_a_member_is_not_in(
     await prompts.begin(ANN, ANN)
     await prompts.give_text(ANN, "What could have helped?")
     await prompts.choose_end(ANN, 2)
-    posted = await prompts.post(ANN, lambda prompt_id: f"ur:{prompt_id}")
+    posted = await prompts.post(ANN)
     assert not isinstance(posted, PromptProblem)
 
     answer = await services.sharing.respond_to_prompt(eve, posted.prompt.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date, timedelta
 
+from bot.presentation.outgoing import render_text
 from bot.services import Services
 from bot.services.actions import ActionStatus
 from bot.services.inbox import Done
@@ -80,7 +81,8 @@ async def test_updates_reach_each_author_once_and_build_the_history(
         ("done", None),
     ]
     preview = await services.actions.preview(COORDINATOR, action.id, "More news")
-    assert preview.text is not None and "About what you said on 1 March (“one”)" in preview.text
+    assert preview.said is not None
+    assert "About what you said on 1 March (“one”)" in render_text(preview.said)
     assert (await services.actions.preview(COORDINATOR, action.id, "")).done is Done.EMPTY
     blank = await services.actions.preview(COORDINATOR, action.id, "\u2800\u3164")
     assert blank.done is Done.EMPTY

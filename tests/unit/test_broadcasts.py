@@ -11,25 +11,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Table, func, select
 
-from bot import texts
 from bot.delivery import progress_message
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.outgoing import Payload, render_text
+from bot.presentation.texts import label
 from bot.services import Services
 from bot.services.broadcasts import (
     KIND,
     MAX_TEXT,
     CreateOutcome,
     Progress,
-    member_text,
+    member_message,
 )
-from bot.services.delivery_rules import Payload
-from bot.texts import label
-from handlers import callbacks
-from handlers.callbacks import Action
 from storage import schema
 from storage.database import Storage
 from storage.repositories import BroadcastRow, GroupRow
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
+from tests.support.outbox import shown_plain
 
 # Telegram ids. ANN coordinates Choir; CAT coordinates Band.
 ANN, BOB, CAT, DAN, EVE, FAY, GUS = 1001, 1002, 1003, 1004, 1005, 1006, 1007
@@ -204,14 +204,14 @@ async def test_send_now_queues_one_row_per_reachable_member(
         f"b{broadcast.id}:{world.bob}",
         f"b{broadcast.id}:{world.fay}",
     ]
-    expected = Payload(member_text(["Choir"], "Hi all"))
+    expected = Payload(render_text(member_message(["Choir"], "Hi all")))
     for row in rows:
         assert row["state"] == "pending"
         assert row["kind"] == KIND
         assert row["urgent"] is False
         assert row["due_at"] == clock.now()
         assert row["attempts"] == 0
-        assert Payload.loads(str(row["payload"])) == expected
+        assert shown_plain(str(row["payload"])) == expected
     assert await _broadcast(storage, broadcast.id) == broadcast
 
 
@@ -225,7 +225,9 @@ async def test_two_groups_reach_a_member_of_both_once(
     rows = await _outbox(storage, broadcast.id)
     assert [row["person_id"] for row in rows] == [world.bob, world.fay, world.gus]
     assert broadcast.total == 3
-    assert Payload.loads(str(rows[0]["payload"])).text == member_text(["Choir", "Band"], "Hello")
+    assert shown_plain(str(rows[0]["payload"])).text == render_text(
+        member_message(["Choir", "Band"], "Hello")
+    )
 
 
 async def test_the_same_group_twice_is_one_group(
@@ -617,7 +619,7 @@ async def test_set_progress_message_is_remembered(
 
 
 def test_member_text_escapes_the_coordinator_s_words_and_group_names() -> None:
-    text = member_text(["Tom & Jerry", "<i>Band</i>"], "Bring <b>cake</b> & tea")
+    text = render_text(member_message(["Tom & Jerry", "<i>Band</i>"], "Bring <b>cake</b> & tea"))
 
     assert text == (
         "<b>From a coordinator of Tom &amp; Jerry, &lt;i&gt;Band&lt;/i&gt;</b>\n\n"
@@ -626,7 +628,7 @@ def test_member_text_escapes_the_coordinator_s_words_and_group_names() -> None:
 
 
 def test_member_text_names_the_writer_escaped() -> None:
-    text = member_text(["Choir"], "Hi", "Jo <3")
+    text = render_text(member_message(["Choir"], "Hi", "Jo <3"))
 
     assert text == "<b>From Jo &lt;3, for Choir</b>\n\nHi"
 
@@ -646,11 +648,11 @@ async def test_members_are_told_who_the_message_is_from(
     rows = await _outbox(storage, result.broadcast.id)
     assert rows
     for row in rows:
-        assert Payload.loads(str(row["payload"])).text.startswith("<b>From Ann, for Choir</b>")
+        assert shown_plain(str(row["payload"])).text.startswith("<b>From Ann, for Choir</b>")
 
 
 def test_member_text_keeps_unicode_and_line_breaks() -> None:
-    text = member_text(["Chœur"], "Répétition ☕\nà 19h")
+    text = render_text(member_message(["Chœur"], "Répétition ☕\nà 19h"))
 
     assert text.endswith("Répétition ☕\nà 19h")
     assert "Chœur" in text

@@ -9,14 +9,7 @@ import string
 
 import pytest
 
-from bot.services.actions import ActionStatus
-from bot.services.consent import Span
-from bot.services.contributor_updates import Rhythm
-from bot.services.inbox import Outcome, item_arg
-from bot.services.membership import QUIET_CHOICES, LeaveChoice
-from bot.services.sessions import ANSWER_CODES, Period, Stage
-from bot.services.sharing import Consent, Kind
-from handlers.callbacks import (
+from bot.presentation.callbacks import (
     ARGUMENTS,
     MAX_BYTES,
     Action,
@@ -27,8 +20,14 @@ from handlers.callbacks import (
     int_arg,
     pattern,
 )
+from bot.services.actions import ActionStatus
+from bot.services.consent import Span
+from bot.services.contributor_updates import Rhythm
+from bot.services.inbox import InboxFilter, Outcome, item_arg
+from bot.services.membership import QUIET_CHOICES, LeaveChoice
+from bot.services.sessions import ANSWER_CODES, Period, Stage
+from bot.services.sharing import Consent, Kind
 from handlers.rights import FORGET_CHOICES
-from storage.loop import InboxFilter
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.
 NUMBERS = (0, 1, 2, 9, 10, 99, 100, 2**31 - 1, 10**11, 999_999_999_999)

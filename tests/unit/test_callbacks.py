@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
+from bot.presentation.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
 
 LONGEST_ID = 999_999_999_999  # 12 digits
 LONGEST_ITEM = 9_223_372_036_854_775_807  # 19 digits: random item ids

@@ -10,8 +10,12 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.crypto import Sealer
+from bot.presentation import texts
+from bot.presentation.texts import Raw
 from bot.services import Services
 from bot.services.contributor_updates import (
+    UPDATE_PURPOSE,
+    DigestPreference,
     Rhythm,
     first_line,
     last_slot,
@@ -19,16 +23,16 @@ from bot.services.contributor_updates import (
     sentence,
     wall_to_utc,
 )
-from bot.services.delivery_rules import anonymous_recheck, open_payload
-from bot.texts import Raw
+from bot.services.delivery_rules import anonymous_recheck
 from storage import schema
 from storage.database import Storage
-from storage.loop import DigestPreference
+from storage.loop import PendingNew
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
+from tests.support.outbox import shown
 
 LONDON = ZoneInfo("Europe/London")
-DAILY_18 = DigestPreference("daily", 0, "18:00")
+DAILY_18 = DigestPreference(Rhythm.DAILY, 0, "18:00")
 ANN, BEN, COORDINATOR = 4001, 4002, 4100
 
 
@@ -76,7 +80,7 @@ def test_daily_digest_moments_follow_local_time_across_the_spring_change(
 
 
 def test_weekly_digest_moments_are_on_the_chosen_day() -> None:
-    monday_8 = DigestPreference("weekly", 0, "08:00")
+    monday_8 = DigestPreference(Rhythm.WEEKLY, 0, "08:00")
     now = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)  # Saturday, before the autumn change
     assert next_slot(now, LONDON, monday_8) == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
     assert last_slot(now, LONDON, monday_8) == datetime(2026, 10, 19, 7, 0, tzinfo=UTC)
@@ -113,7 +117,7 @@ async def _outbox(storage: Storage, sealer: Sealer) -> list[tuple[int | None, st
         rows = await tx.conn.execute(
             select(o.c.person_id, o.c.return_address, o.c.payload).order_by(o.c.id)
         )
-        return [(r[0], r[1], open_payload(sealer, r[2]).text) for r in rows]
+        return [(r[0], r[1], shown(sealer, r[2]).text) for r in rows]
 
 
 async def test_one_update_per_person_for_several_linked_items(
@@ -224,3 +228,30 @@ def test_anonymous_messages_are_looked_at_again_each_quarter_hour() -> None:
     assert anonymous_recheck(at) == datetime(2026, 3, 3, 14, 15, tzinfo=UTC)
     assert anonymous_recheck(at + timedelta(minutes=44, seconds=59)) == at + timedelta(minutes=45)
     assert anonymous_recheck(at + timedelta(minutes=59)) == at + timedelta(hours=1)
+
+
+async def test_waiting_updates_are_stored_as_what_to_say_and_older_worded_ones_still_go(
+    services: Services, storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, ids = await _world(services, storage)
+    now = services.clock.now()
+    async with storage.transaction() as tx:
+        ann_named = next(i for i in await tx.loop.items(ids) if i.id == ids[0])
+        ben_named = next(i for i in await tx.loop.items(ids) if i.id == ids[2])
+        await services.updates.queue(tx, ann_named, Raw("news for Ann."), "e1", now)
+        # As an earlier version stored a waiting update: its block already worded.
+        worded = services.sealer.seal("About your words: old news for Ben.", UPDATE_PURPOSE)
+        await tx.updates.add(
+            [PendingNew(ben_named.id, ben_named.person_id, None, worded, "e2", now)], now
+        )
+        stored = await tx.conn.execute(select(schema.contributor_update.c.text))
+        opened = [services.sealer.open(row[0], UPDATE_PURPOSE) for row in stored]
+    assert any('"t": "UPDATE_BLOCK"' in text for text in opened)
+    # Worded when sent: a text changed after the update was written shows its new words.
+    monkeypatch.setattr(texts, "ABOUT_WORDS", "Your words of {date} (“{words}”)")
+
+    assert await services.updates.run_due(LONDON, "off") == 2
+
+    sent = {text for _, _, text in await _outbox(storage, services.sealer)}
+    assert any(t.startswith("Your words of") and "news for Ann." in t for t in sent)
+    assert any(t.startswith("About your words: old news for Ben.") for t in sent)

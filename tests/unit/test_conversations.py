@@ -10,13 +10,12 @@ from sqlalchemy import func, select
 from bot.crypto import Sealer
 from bot.services import Services
 from bot.services.conversations import ANSWER_STEP, TEXT_MAX, Said
-from bot.services.delivery_rules import open_payload
-from bot.services.inbox import Done
+from bot.services.inbox import Done, InboxFilter
 from storage import schema
 from storage.database import Storage
-from storage.loop import InboxFilter
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
+from tests.support.outbox import shown
 
 COORDINATOR, ELSEWHERE, ANN, BEN, LEAD, OBSERVER = 4300, 4301, 4302, 4303, 4304, 4305
 
@@ -106,7 +105,7 @@ async def test_a_reply_opens_a_conversation_only_its_author_can_answer(
     assert messages[1].by_person is None
     # Only the group's coordinator hears it, without who said it.
     assert coordinator is not None and [p for p, _ in queued] == [coordinator.id]
-    text = open_payload(sealer, queued[0][1]).text
+    text = shown(sealer, queued[0][1]).text
     assert "The blue one" in text and "without a name" in text and "M4302" not in text
 
     # Shown with the item in the inbox.
@@ -249,7 +248,7 @@ async def test_a_lead_writes_to_the_person_of_an_alert_through_its_sealed_addres
             )
         ).all()
     assert row.person_id is None and row.return_address == alert.return_address and row.urgent
-    assert "Can we talk?" in open_payload(sealer, row.payload).text
+    assert "Can we talk?" in shown(sealer, row.payload).text
 
     answered = await services.conversations.answer(BEN, conversation, "yes please")
     assert answered.said is Said.DONE and answered.reader is not None and answered.reader.alert

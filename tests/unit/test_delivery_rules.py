@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.crypto import Sealer
+from bot.presentation.outgoing import Payload
 from bot.services.delivery_rules import (
     BACKOFF,
     DEFAULT_QUIET_HOURS,
     MAX_ATTEMPTS,
     QUIET_OFF,
-    Payload,
     open_payload,
     quiet_until,
     quiet_window,

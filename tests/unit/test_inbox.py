@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.presentation.outgoing import render_text
 from bot.services import Services
-from bot.services.inbox import Done, Outcome, parse_day, split_meeting
+from bot.services.inbox import Done, InboxFilter, Outcome, parse_day, split_meeting
 from storage.database import Storage
-from storage.loop import InboxFilter
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 
@@ -128,15 +128,15 @@ async def test_an_item_moves_to_its_outcome(
     preview = await services.inbox.preview_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )
-    assert preview.text is not None
-    assert preview.text.startswith("About what you said on 2 March (“newest”)")
+    assert preview.said is not None
+    assert render_text(preview.said).startswith("About what you said on 2 March (“newest”)")
     done = await services.inbox.record_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )
     assert done is Done.DONE
     history = await services.you_said.history(ANN, item)
     assert history is not None
-    texts = [line.text for line in history.lines]
+    texts = [render_text(line.said) for line in history.lines]
     assert any("Board on 12 March" in t for t in texts)
     assert any("What changed: the forms are one page" in t for t in texts)
     # Only the author may read an item's history.

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.services import Services
-from bot.services.delivery_rules import Payload
 from storage import schema
 from storage.database import Storage
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
+from tests.support.outbox import shown_plain
 
 COORDINATOR, MEMBER = 4300, 4301
 
@@ -43,7 +43,7 @@ async def _notices(storage: Storage) -> list[str]:
 
 def open_payload_plain(stored: str) -> str:
     assert not stored.startswith("v1."), "a notice holds no member's words, so it is not sealed"
-    return Payload.loads(stored).text
+    return shown_plain(stored).text
 
 
 async def test_one_notice_per_coordinator_per_day_from_nine(

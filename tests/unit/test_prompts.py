@@ -11,6 +11,7 @@ from bot.services.prompts import END_STEP, READY_STEP, TEXT_STEP, Posted, Prompt
 from storage import schema
 from storage.database import Storage
 from tests.support.clock import FakeClock
+from tests.support.outbox import shown_plain
 
 CATH, ANNA, BEN, CARL, DORA = 2001, 2002, 2003, 2004, 2005
 
@@ -33,10 +34,6 @@ async def _group(storage: Storage, clock: FakeClock) -> int:
         return group.id
 
 
-def _respond(prompt_id: int) -> str:
-    return f"ur:{prompt_id}"
-
-
 async def test_a_prompt_goes_to_members_who_can_get_it(
     services: Services, storage: Storage, clock: FakeClock
 ) -> None:
@@ -51,7 +48,7 @@ async def test_a_prompt_goes_to_members_who_can_get_it(
     ready = await prompts.choose_end(CATH, 2)
     assert (ready.step, ready.ends_on) == (READY_STEP, date(2026, 3, 17))
 
-    posted = await prompts.post(CATH, _respond)
+    posted = await prompts.post(CATH)
     assert isinstance(posted, Posted) and posted.queued == 1
     async with storage.read() as tx:
         rows = (
@@ -63,10 +60,11 @@ async def test_a_prompt_goes_to_members_who_can_get_it(
         ).all()
         anna = await tx.people.by_telegram_id(ANNA)
     assert anna is not None and [row.person_id for row in rows] == [anna.id]
-    assert f'"ur:{posted.prompt.id}"' in rows[0].payload
-    assert "What could have helped Sam?" in rows[0].payload
+    shown = shown_plain(rows[0].payload)
+    assert shown.buttons[0][0][1] == f"ur:{posted.prompt.id}"
+    assert "What could have helped Sam?" in shown.text
     # Posting again needs a new draft: nothing is queued twice.
-    assert await prompts.post(CATH, _respond) is PromptProblem.STALE
+    assert await prompts.post(CATH) is PromptProblem.STALE
 
 
 async def test_only_a_groups_coordinators_post_to_it(

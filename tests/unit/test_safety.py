@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.services import Services
-from bot.services.delivery_rules import open_payload
 from bot.services.safety import (
     ANSWER_WITHIN,
     TAKE_WITHIN,
@@ -23,6 +22,7 @@ from storage import schema
 from storage.database import Storage
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
+from tests.support.outbox import shown
 
 # Words that must get the helplines at once.
 POSITIVE = [
@@ -109,14 +109,14 @@ async def test_no_answer_in_time_tells_the_lead_without_identity(
     assert await services.safety.send_unanswered() == 1
     [(person_id, urgent, payload)] = await _alerts(storage)
     assert (person_id, urgent) == (lead, True)
-    text = open_payload(services.sealer, payload).text
+    text = shown(services.sealer, payload).text
     assert "I want to end it all" in text and "who they are is not shared" in text
     assert "77" not in text
     # A yes that comes later, while the alert is open, is honoured: the lead hears who.
     late = Writer(77, "Robin", "Hood", "robin_h")
     assert await services.safety.answer(late, alert, True) is AnswerOutcome.LEAD_TOLD_WITH_NAME
     [_, (person_id, _, payload)] = await _alerts(storage)
-    text = open_payload(services.sealer, payload).text
+    text = shown(services.sealer, payload).text
     assert person_id == lead and "now ask to be contacted" in text
     assert "tg://user?id=77" in text and "Robin Hood" in text and "@robin_h" in text
     assert await services.safety.answer(late, alert, True) is AnswerOutcome.ALREADY_ANSWERED
@@ -155,7 +155,7 @@ async def _texts(
     services: Services, storage: Storage, kinds: tuple[str, ...] = ("risk_alert",)
 ) -> list[tuple[int | None, str]]:
     return [
-        (person_id, open_payload(services.sealer, payload).text)
+        (person_id, shown(services.sealer, payload).text)
         for person_id, _, payload in await _alerts(storage, kinds)
     ]
 

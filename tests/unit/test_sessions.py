@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +37,7 @@ from storage.database import Storage
 from storage.sessions import SessionRow
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
+from tests.support.outbox import shown_plain
 
 LONDON = ZoneInfo("Europe/London")
 # Telegram ids: ANN coordinates Choir; CAT coordinates Band; the rest are Choir members.
@@ -106,7 +106,7 @@ async def _outbox(storage: Storage, kind: str) -> list[tuple[int, str, datetime]
             .where(o.c.kind == kind)
             .order_by(o.c.person_id)
         )
-        return [(r.person_id, json.loads(r.payload)["text"], r.due_at) for r in rows]
+        return [(r.person_id, shown_plain(r.payload).text, r.due_at) for r in rows]
 
 
 @pytest.fixture

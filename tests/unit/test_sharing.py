@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from bot.presentation.outgoing import render_text
 from bot.services import Services
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.sharing import (
@@ -203,7 +204,7 @@ async def test_an_item_withdrawn_while_held_is_gone_and_no_one_is_told(
     assert await services.sharing.read_own(BEN, sent.receipt.reference) is None
     history = await services.you_said.history(ANNA, entry.item_id)
     assert history is not None and history.given_on == date(2026, 3, 3)
-    assert [line.text for line in history.lines] == ["you shared it. Thank you."]
+    assert [render_text(line.said) for line in history.lines] == ["you shared it. Thank you."]
     assert await services.you_said.history(BEN, entry.item_id) is None
     result = await services.sharing.withdraw(ANNA, sent.receipt.reference)
     assert result.outcome is WithdrawOutcome.WITHDRAWN and not result.coordinators_told

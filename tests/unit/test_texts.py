@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
-from bot.texts import MAX_MESSAGE, Raw, label, say, split_message
+from bot.presentation import texts
+from bot.presentation.texts import MAX_MESSAGE, Raw, label, say, split_message
 
 HOSTILE = "<b>Tom & Jerry</b>"
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from bot import texts
 from bot.crypto import Sealer
+from bot.presentation import texts
 from bot.services import Services
 from bot.services.consent import Span, add_months, may_quote
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, Payload, seal_payload
@@ -29,6 +29,7 @@ from storage.loop import PendingNew
 from storage.repositories import OutboxNew, Tx
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
+from tests.support.outbox import shown_plain
 
 COORDINATOR, AUTHOR, OTHER = 2001, 2002, 2003
 WORDS = "The stairs to the meeting room are too steep."
@@ -111,7 +112,7 @@ async def test_take_back_erases_every_sealed_copy_and_queues_an_edit_per_message
     by_chat: dict[tuple[str, int], Payload] = {}
     for row in edits:
         chat = sealer.open(str(row["return_address"]), RETURN_ADDRESS_PURPOSE)
-        payload = Payload.loads(str(row["payload"]))
+        payload = shown_plain(str(row["payload"]))
         assert payload.edit is not None
         by_chat[(chat, payload.edit)] = payload
     assert by_chat[(str(AUTHOR), 41)].text == texts.TAKEN_BACK_CARD
@@ -259,7 +260,7 @@ async def test_a_message_on_its_way_when_taken_back_is_edited_once_it_has_gone(
         assert late == 1
         assert await tx.copies.of_item(item_id) == []
     [edit] = [row for row in await _all(storage, schema.outbox) if row["kind"] == "taken_back"]
-    assert Payload.loads(str(edit["payload"])).edit == 77
+    assert shown_plain(str(edit["payload"])).edit == 77
     assert sealer.open(str(edit["return_address"]), RETURN_ADDRESS_PURPOSE) == str(AUTHOR)
 
 

@@ -11,7 +11,7 @@ import html
 from functools import cache
 from pathlib import Path
 
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
 MAX_MESSAGE = 4096
 
 
