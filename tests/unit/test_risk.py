@@ -298,6 +298,15 @@ EVERYDAY = [
 ]
 
 
+# Too short for the model alone (under three words): rules say these.
+SHORT_ALERTS = ["i give up", "had enough", "nobody cares", "end it", "im done", "cant go on"]
+
+
+@pytest.mark.parametrize("text", SHORT_ALERTS)
+def test_a_few_words_of_giving_up_still_alert(text: str) -> None:
+    assert assess(text) is not None
+
+
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_names_dates_short_answers_and_feedback_stay_quiet(text: str) -> None:
     assert assess(text) is None
@@ -306,10 +315,10 @@ def test_names_dates_short_answers_and_feedback_stay_quiet(text: str) -> None:
 def test_everyday_messages_never_trained_on_rarely_alert() -> None:
     """Most of what people type is ordinary bot traffic: names, dates, "ok", feedback. On
     the held-out half of the everyday messages, the detector raises at most 2% false
-    alarms (1.6% when it was last trained: 5 of 306)."""
+    alarms (1.7% when it was last trained: 5 of 296)."""
     assert "everyday_eval" not in TRAINING and "everyday" in TRAINING
     result = score(load(SETS["everyday_eval"]))
-    assert result.quiet >= 300 and result.alerts == 0
+    assert result.quiet >= 290 and result.alerts == 0
     assert result.false_alarms <= 0.02, [e.text for e, _ in result.raised]
 
 
