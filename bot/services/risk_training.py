@@ -22,9 +22,9 @@ MIN_MESSAGES = 1  # a feature must appear in this many training messages to get 
 KIND_MIN_COUNT = 3  # a word must appear this often in risky messages to help name a kind
 DIGITS = 4  # weights are written rounded to this many decimals
 EVERYDAY = "everyday"  # the training file of everyday messages to Chorus (names, dates, "ok")
-# Each everyday message counts three times in training: most of what people type to Chorus
+# Each everyday message counts five times in training: most of what people type to Chorus
 # is like them, and messages that need help are rare (chosen by cross-validation).
-EVERYDAY_WEIGHT = 3.0
+EVERYDAY_WEIGHT = 5.0
 
 
 @dataclass(frozen=True)

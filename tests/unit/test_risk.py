@@ -299,7 +299,15 @@ EVERYDAY = [
 
 
 # Too short for the model alone (under three words): rules say these.
-SHORT_ALERTS = ["i give up", "had enough", "nobody cares", "end it", "im done", "cant go on"]
+SHORT_ALERTS = [
+    "i give up",
+    "had enough",
+    "nobody cares",
+    "end it",
+    "cant cope",
+    "im done",
+    "cant go on",
+]
 
 
 @pytest.mark.parametrize("text", SHORT_ALERTS)
