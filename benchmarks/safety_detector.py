@@ -5,7 +5,10 @@ text). "alert" lines should raise the safety reply, "quiet" lines should not. Th
 tuned on the development set; the held-out set was written before the rules; the fresh sets
 were written later, in other voices, each before the detector was run on it. The model (the
 second tier) is trained on every set up to fresh6; fresh7, the last, is never trained or
-tuned on: it is the honest figure for wording neither tier has seen. Prints the model's
+tuned on: it is the honest figure for wording neither tier has seen. The everyday sets are
+what people type to Chorus every day (names, dates, "ok", feedback), all quiet: the model
+is trained on "everyday", and "everyday_eval" (the other half) gives the false alarms on
+ordinary traffic it has never seen. Prints the model's
 cross-validation (from its file), then, for each set, recall over the "alert" lines and
 the false-alarm rate over the "quiet" lines, overall and per category, then every miss and
 false alarm (with the rule or model that fired), and the time per message (mean and 99th
@@ -59,11 +62,12 @@ def report(name: str, examples: list[Example], quiet: bool) -> bool:
     role = (
         "the model was trained on it"
         if name in TRAINING
-        else "written later: never trained or tuned on"
+        else "held out: never trained or tuned on"
     )
     print(f"\n== {name}: {result.alerts} should alert, {result.quiet} should not ({role}) ==")
+    recall = f"{result.recall:6.1%}" if result.alerts else "     -"
     print(
-        f"recall {result.recall:6.1%} (target >= {RECALL_TARGET:.0%})   "
+        f"recall {recall} (target >= {RECALL_TARGET:.0%})   "
         f"false alarms {result.false_alarms:6.1%} (target <= {FALSE_ALARM_TARGET:.0%})"
     )
     caught = result.alerts - len(result.misses)

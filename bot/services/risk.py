@@ -485,8 +485,9 @@ def assess(text: str | None) -> RiskFinding | None:
     A rule's finding comes first; it is set aside only when the model is all but sure the
     words are not a risk (below its "veto" figure, or "veto_word" for a finding of one word
     only), both for the message and for each clause where a rule matched. Otherwise the
-    model alerts at or above its threshold, unless an exception (topic talk, a saying)
-    covers the message and the model is not sure (below its "sure" figure). A model
+    model alerts at or above its threshold, on a message of at least its "min_words" words
+    (a name, a date or "go on" is too little to go on), unless an exception (topic talk, a
+    saying) covers the message and the model is not sure (below its "sure" figure). A model
     finding names the words of the message that counted most."""
     if not text:
         return None
@@ -499,7 +500,7 @@ def assess(text: str | None) -> RiskFinding | None:
     found = rules.findings_in(normalised)
     if found and (hit.probability >= _bar(found, learnt) or _a_clause_stands(normalised, learnt)):
         return found[0]
-    if hit.probability < learnt.threshold:
+    if hit.probability < learnt.threshold or risk_model.word_count(normalised) < learnt.min_words:
         return None
     if hit.probability < learnt.sure and rules.excepted(normalised):
         return None

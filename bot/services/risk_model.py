@@ -13,10 +13,12 @@ Every feature is a plain string, and the model file (bot/data/risk/model.tsv, wr
 scripts/train_risk_model.py from the evaluation sets and bot/data/risk/examples.tsv) lists
 each feature with its weight, so anyone can read why a message scored as it did. A message's
 probability of needing help is the logistic of the bias plus the weights of its features
-(each scaled by one over the square root of how many features it has). Above the file's
-threshold the message alerts, and the words whose features pushed the score up most are
-shown to the safeguarding lead. A small word-count model, in the same file, names the kind
-of risk the words are most like.
+(each scaled by one over the square root of how many features it has, and never by more
+than for a message of FLOOR features, so a short message cannot go far from the bias on one
+or two words). Above the file's threshold the message alerts, if it has at least the file's
+`min_words` words (a name, a date or "go on" is too little to go on), and the words whose
+features pushed the score up most are shown to the safeguarding lead. A small word-count
+model, in the same file, names the kind of risk the words are most like.
 """
 
 from __future__ import annotations
@@ -29,10 +31,13 @@ from functools import cache
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "risk" / "model.tsv"
-# Written at the top of the model file; a file made for other features is refused.
-SCHEME = "words pairs skips prefix5 v1"
 _NUMBER = re.compile(r"\d+")
 PREFIX = 5
+# A message with fewer features than this counts each as if it had this many (see scale).
+FLOOR = 8
+# Written at the top of the model file; a file made for other features is refused.
+SCHEME = f"words pairs skips prefix5 floor{FLOOR} v2"
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class ModelError(ValueError):
@@ -67,8 +72,15 @@ def features(normalised: str) -> dict[str, tuple[int, int]]:
 
 
 def scale(count: int) -> float:
-    """The value of each present feature in a message with `count` features."""
-    return 1 / math.sqrt(count) if count else 0.0
+    """The value of each present feature in a message with `count` features: one over the
+    square root of the count, but no more than for FLOOR features (thin evidence stays
+    thin)."""
+    return 1 / math.sqrt(max(count, FLOOR)) if count else 0.0
+
+
+def word_count(normalised: str) -> int:
+    """How many real words the text has: words with a letter (not numbers, not ".")."""
+    return sum(1 for word in normalised.split() if _LETTER.search(word))
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class Model:
     veto: float  # a rule's finding is set aside below this (0: never)
     veto_word: float  # a rule's finding of one word only is set aside below this
     sure: float  # at or above this, an exception does not set the model's alert aside
+    min_words: int  # the model alone alerts only on a message with at least this many words
     weights: dict[str, float]
     order: tuple[str, ...]  # the kinds of risk, in the order their figures are listed
     # word -> log-likelihood of that word under each kind of risk
@@ -182,6 +195,7 @@ def load(path: Path = MODEL_FILE) -> Model:
             veto=float(settings.get("veto", "0")),
             veto_word=float(settings.get("veto_word", "0")),
             sure=float(settings.get("sure", "0")),
+            min_words=int(settings.get("min_words", "1")),
             weights=weights,
             order=tuple(order),
             kinds=kinds,

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.services.risk_model import SCHEME, features, scale, words_of
+from bot.services.risk_model import SCHEME, features, scale, word_count, words_of
 
 EPOCHS = 12
 RATE = 0.4  # the Adagrad step
@@ -21,6 +21,10 @@ L2 = 1e-3  # how strongly weights are pulled back towards nothing
 MIN_MESSAGES = 1  # a feature must appear in this many training messages to get a weight
 KIND_MIN_COUNT = 3  # a word must appear this often in risky messages to help name a kind
 DIGITS = 4  # weights are written rounded to this many decimals
+EVERYDAY = "everyday"  # the training file of everyday messages to Chorus (names, dates, "ok")
+# Each everyday message counts five times in training: most of what people type to Chorus
+# is like them, and messages that need help are rare (chosen by cross-validation).
+EVERYDAY_WEIGHT = 5.0
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,8 @@ class Trained:
 
 def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> Trained:
     """A logistic regression over the features of each example, trained with Adagrad, both
-    classes weighted equally; and word counts for naming the kind of risk."""
+    classes weighted equally (and everyday messages EVERYDAY_WEIGHT times); and word counts
+    for naming the kind of risk."""
     per_message = [features(e.normalised) for e in examples]
     seen = Counter(f for found in per_message for f in found)
     vocabulary = sorted(f for f, n in seen.items() if n >= MIN_MESSAGES)
@@ -82,6 +87,7 @@ def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> T
     weights = [0.0] * len(vocabulary)
     squares = [1e-8] * len(vocabulary)
     bias, bias_square = 0.0, 1e-8
+    weight_of = [EVERYDAY_WEIGHT if e.group == EVERYDAY else 1.0 for e in examples]
     order_of_rows = list(range(len(rows)))
     shuffler = random.Random(seed)  # noqa: S311 (a fixed order, not a secret)
     for _ in range(EPOCHS):
@@ -90,7 +96,7 @@ def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> T
             present, value, alert = rows[r]
             z = bias + value * sum(weights[i] for i in present)
             p = 1 / (1 + math.exp(-max(min(z, 40), -40)))
-            error = (p - alert) * balance[alert]
+            error = (p - alert) * balance[alert] * weight_of[r]
             for i in present:
                 gradient = error * value + L2 * weights[i]
                 squares[i] += gradient * gradient
@@ -141,6 +147,7 @@ def write(trained: Trained, settings: Settings, path: Path, notes: Sequence[str]
         f"veto\t{settings.veto:.3f}",
         f"veto_word\t{settings.veto_word:.3f}",
         f"sure\t{settings.sure:.3f}",
+        f"min_words\t{settings.min_words}",
         f"bias\t{trained.bias}",
         f"kinds\t{','.join(trained.order)}",
         f"priors\t{','.join(str(p) for p in trained.priors)}",
@@ -153,8 +160,8 @@ def write(trained: Trained, settings: Settings, path: Path, notes: Sequence[str]
 
 def out_of_fold(examples: Sequence[Example], order: Sequence[str]) -> list[float]:
     """Each example's probability from a model trained without its group (its file; big
-    files are split in three by position), so a threshold can be chosen on messages the
-    model did not see."""
+    files, and the everyday messages, are split in three by position), so a threshold can
+    be chosen on messages the model did not see."""
     texts = [[e.normalised] for e in examples]
     return [found[0] for found in out_of_fold_texts(examples, order, texts)]
 
@@ -169,7 +176,8 @@ def out_of_fold_texts(
     seen = Counter[str]()
     folds = []
     for example in examples:
-        part = seen[example.group] * 3 // sizes[example.group] if sizes[example.group] > 400 else 0
+        split = sizes[example.group] > 400 or example.group == EVERYDAY
+        part = seen[example.group] * 3 // sizes[example.group] if split else 0
         seen[example.group] += 1
         folds.append(f"{example.group}/{part}")
     probabilities: list[list[float]] = [[] for _ in examples]
@@ -184,6 +192,8 @@ def out_of_fold_texts(
 FALSE_ALARMS = 0.04  # the most false alarms on the fresh sets (below the 5% target, as
 # wording never seen does worse than cross-validation)
 RECALL_FLOOR = 0.98  # fewer false alarms are never bought below this recall on them
+EVERYDAY_FALSE_ALARMS = 0.01  # the most false alarms on them: most of what people type
+MIN_WORDS = 3  # the model alone alerts only on a message of at least this many words
 SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation
 # A rule finding of more than one word: 2; of one word only ("overdose"): 1; none: 0.
 RULE_NONE, RULE_WORD, RULE_PHRASE = 0, 1, 2
@@ -198,6 +208,7 @@ class Evidence:
     excepted: bool  # an exception (topic talk, a saying) matches it
     clauses: tuple[tuple[float, int], ...] = ()  # each clause where a rule matched
     one_clause: bool = True  # the message is a single clause
+    words: int = 99  # how many real words it has (risk_model.word_count)
 
 
 def strength(words: Sequence[str]) -> int:
@@ -229,6 +240,7 @@ def evidence(
             (p, strength(words_in(c))) for p, c in zip(scores[1:], clauses, strict=True)
         ),
         one_clause=" . " not in normalised,
+        words=word_count(normalised),
     )
 
 
@@ -240,6 +252,7 @@ class Settings:
     veto: float  # a rule's finding is set aside below this
     veto_word: float  # a finding of one word only is set aside below this
     sure: float  # below this, an exception sets the model's alert aside
+    min_words: int = 1  # the model alone alerts only on a message of at least this many words
 
     def bar(self, rule: int) -> float:
         """Below this probability a finding of this strength is set aside."""
@@ -254,7 +267,9 @@ class Settings:
             if not (seen.one_clause and seen.clauses) and stands:
                 return True
         p = seen.probability
-        return p >= self.threshold and (p >= self.sure or not seen.excepted)
+        if p < self.threshold or seen.words < self.min_words:
+            return False
+        return p >= self.sure or not seen.excepted
 
 
 def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Settings:
@@ -268,11 +283,15 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     without any. Then the threshold again, for the whole detector: the lowest at which
     rules, vetoes and model together raise at most FALSE_ALARMS false alarms on those
     quiet messages, unless that costs recall below RECALL_FLOOR on the fresh sets' alerts.
-    Last, sure (up to 0.9), the highest that loses at most SET_ASIDE of the alerts."""
+    The threshold must also raise at most EVERYDAY_FALSE_ALARMS on the everyday messages
+    (names, dates, short replies), again unless that costs recall below RECALL_FLOOR.
+    Last, sure (up to 0.9), the highest that loses at most SET_ASIDE of the alerts. The model
+    alone never alerts on fewer than MIN_WORDS words."""
     rows = list(zip(examples, evidence, strict=True))
     later = [(e, seen) for e, seen in rows if e.group.startswith("fresh")]
     later_quiet = [seen for e, seen in later if not e.alert]
     later_alerts = [seen for e, seen in later if e.alert]
+    everyday = [seen for e, seen in rows if e.group == EVERYDAY and not e.alert]
     grid = [round(0.3 + step / 100, 2) for step in range(66)]
     threshold = next(
         (
@@ -287,18 +306,18 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     def lost(settings: Settings) -> int:
         return sum(e.alert and not settings.alerts(seen) for e, seen in rows)
 
-    settings = Settings(threshold, 0.0, 0.0, threshold)
+    settings = Settings(threshold, 0.0, 0.0, threshold, MIN_WORDS)
     base = lost(settings)
     for veto in (0.02, 0.05, 0.1, 0.15, 0.2, 0.25):
-        if lost(Settings(threshold, veto, veto, threshold)) <= base + allowed:
-            settings = Settings(threshold, veto, veto, threshold)
+        if lost(Settings(threshold, veto, veto, threshold, MIN_WORDS)) <= base + allowed:
+            settings = Settings(threshold, veto, veto, threshold, MIN_WORDS)
     for word in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6):
-        candidate = Settings(threshold, settings.veto, word, threshold)
+        candidate = Settings(threshold, settings.veto, word, threshold, MIN_WORDS)
         if settings.veto < word < threshold and lost(candidate) <= base + allowed:
             settings = candidate
 
     def with_threshold(t: float) -> Settings:
-        return Settings(t, settings.veto, settings.veto_word, t)
+        return Settings(t, settings.veto, settings.veto_word, t, MIN_WORDS)
 
     def false_alarms(t: float) -> int:
         return sum(with_threshold(t).alerts(s) for s in later_quiet)
@@ -308,12 +327,18 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
 
     usable = [t for t in grid if t > settings.veto_word]
     floor = [t for t in usable if recall(t) >= RECALL_FLOOR]
-    quiet_enough = [t for t in floor if false_alarms(t) <= FALSE_ALARMS * len(later_quiet)]
+    quiet_enough = [
+        t
+        for t in floor
+        if false_alarms(t) <= FALSE_ALARMS * len(later_quiet)
+        and sum(with_threshold(t).alerts(s) for s in everyday)
+        <= EVERYDAY_FALSE_ALARMS * len(everyday)
+    ]
     threshold = min(quiet_enough) if quiet_enough else max(floor, default=threshold)
     settings = with_threshold(threshold)
     base = lost(settings)
     for sure in (0.6, 0.7, 0.8, 0.9):
-        candidate = Settings(threshold, settings.veto, settings.veto_word, sure)
+        candidate = Settings(threshold, settings.veto, settings.veto_word, sure, MIN_WORDS)
         if sure > threshold and lost(candidate) <= base + allowed:
             settings = candidate
     return settings

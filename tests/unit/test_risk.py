@@ -4,6 +4,7 @@ was never tuned on."""
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import FrozenInstanceError
 from pathlib import Path
@@ -281,6 +282,78 @@ def test_sayings_stay_quiet(text: str) -> None:
     assert assess(text) is None
 
 
+# What people type to Chorus every day, that once drew the crisis reply from the model: a
+# display name ("b" read as "be"), short answers, a date, and feedback about a service.
+EVERYDAY = [
+    "Rosa B 🌻",
+    "Kim B",
+    "Go on",
+    "No, that's all",
+    "Only once",
+    "Sat 28 March 14:00",
+    "sometime soon",
+    "text",
+    "A text message to say where he was in the queue.",
+    "When I was discharged nobody called.",
+]
+
+
+# Too short for the model alone (under three words): rules say these.
+SHORT_ALERTS = [
+    "i give up",
+    "had enough",
+    "nobody cares",
+    "end it",
+    "cant cope",
+    "im done",
+    "cant go on",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_ALERTS)
+def test_a_few_words_of_giving_up_still_alert(text: str) -> None:
+    assert assess(text) is not None
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_names_dates_short_answers_and_feedback_stay_quiet(text: str) -> None:
+    assert assess(text) is None
+
+
+def test_everyday_messages_never_trained_on_rarely_alert() -> None:
+    """Most of what people type is ordinary bot traffic: names, dates, "ok", feedback. On
+    the held-out half of the everyday messages, the detector raises at most 2% false
+    alarms (1.7% when it was last trained: 5 of 296)."""
+    assert "everyday_eval" not in TRAINING and "everyday" in TRAINING
+    result = score(load(SETS["everyday_eval"]))
+    assert result.quiet >= 290 and result.alerts == 0
+    assert result.false_alarms <= 0.02, [e.text for e, _ in result.raised]
+
+
+def test_the_model_alone_needs_a_few_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name or "go on" is too little to go on: below min_words the model never alerts
+    alone (a rule's finding still stands)."""
+    eager = _model({"w:go": 5.0, "w:on": 5.0}, bias=0.0, min_words=3)
+    monkeypatch.setattr(risk_model, "model", lambda: eager)
+    assert eager.probability(normalise("go on")) > 0.9
+    assert assess("go on") is None
+    assert assess("go on 28 14:00") is None  # numbers are not words
+    assert assess("go on then") is not None
+    assert assess("I want to die") is not None
+    monkeypatch.setattr(risk_model, "model", lambda: _model(eager.weights, bias=0.0))
+    assert assess("go on") is not None
+
+
+def test_one_or_two_words_cannot_carry_a_message_far_from_the_bias() -> None:
+    """A message of few features counts each as if it had FLOOR of them."""
+    learnt = _model({"w:text": 1.0}, bias=0.0)
+    assert len(features(normalise("text"))) < risk_model.FLOOR
+    assert learnt.probability(normalise("text")) == pytest.approx(
+        1 / (1 + math.exp(-1 / math.sqrt(risk_model.FLOOR)))
+    )
+    assert risk_model.word_count(normalise("Sat 28 March 14:00")) == 2
+
+
 @pytest.mark.parametrize(("text", "category"), ALERTS)
 def test_the_model_alone_also_reads_the_quoted_phrases_as_risk(
     text: str, category: RiskCategory
@@ -330,7 +403,11 @@ def test_training_is_deterministic_and_its_file_reads_back(tmp_path: Path) -> No
 
 
 def _model(
-    weights: dict[str, float], bias: float, veto: float = 0.0, veto_word: float | None = None
+    weights: dict[str, float],
+    bias: float,
+    veto: float = 0.0,
+    veto_word: float | None = None,
+    min_words: int = 1,
 ) -> Model:
     kinds = tuple(c.value for c in RiskCategory)
     return Model(
@@ -339,6 +416,7 @@ def _model(
         veto=veto,
         veto_word=veto if veto_word is None else veto_word,
         sure=0.9,
+        min_words=min_words,
         weights=weights,
         order=kinds,
         kinds={},
