@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -11,6 +12,8 @@ from sqlalchemy.engine import make_url
 from bot.clock import SystemClock
 from storage import schema
 from storage.database import open_storage
+
+SEEDED_BEFORE = timedelta(days=3)
 
 
 async def seed_group(
@@ -21,7 +24,10 @@ async def seed_group(
     clock = SystemClock()
     storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), clock.now)
     try:
-        now = clock.now()
+        # A group that was already there: its members joined days ago, so the coordinators'
+        # daily notice (which names who joined since the day before) has no news of them,
+        # whatever the time of day a test runs at.
+        now = clock.now() - SEEDED_BEFORE
         async with storage.transaction() as tx:
             coordinator = await tx.people.ensure(coordinator_id, coordinator_id, None, now)
             await tx.people.set_coordinator(coordinator.id, True)
