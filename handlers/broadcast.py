@@ -16,6 +16,7 @@ from bot.services.broadcasts import (
     READY_STEP,
     TEXT_STEP,
     WHEN_STEP,
+    Audience,
     CreateOutcome,
     DraftStep,
     DraftView,
@@ -199,15 +200,7 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
             update, say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
         )
     elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
-        said = member_message(
-            [g.name for g in audience.groups], view.draft.text or "", audience.sender_name
-        )
-        await send(update, render_text(said))
-        paused = (
-            say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
-        )
-        preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
-        await send(update, preview, _ready_keys())
+        await _preview(update, audience, view.draft.text or "")
     elif view.step is DraftStep.CONFIRM_NOW and audience is not None:
         question = say(texts.BROADCAST_CONFIRM_NOW, count=audience.reachable)
         await respond(update, question, _confirm_keys(texts.BUTTON_YES_SEND))
@@ -215,6 +208,15 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
         await _confirm_later(update, context, view, "")
     else:
         await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
+
+
+async def _preview(update: Update, audience: Audience, text: str) -> None:
+    """The message exactly as members will see it, then the choices."""
+    said = member_message([g.name for g in audience.groups], text, audience.sender_name)
+    await send(update, render_text(said))
+    paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
+    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
+    await send(update, preview, _ready_keys())
 
 
 async def _confirm_later(
