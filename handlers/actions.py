@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
@@ -12,10 +10,16 @@ from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text, render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.actions import ActionStatus, ActionView, status_label
+from bot.services.actions import (
+    READY_STEP,
+    TEXT_STEP,
+    TITLE_STEP,
+    ActionStatus,
+    ActionView,
+    status_label,
+)
 from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
-from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape
 from handlers.common import (
     ask_to_choose,
@@ -32,9 +36,8 @@ from handlers.common import (
 )
 from handlers.inbox import DONE_REPLIES
 
-TITLE_STEP = "loop_action_title"
-TEXT_STEP = "loop_action_text"
-READY_STEP = button_step("loop_action_ready")
+__all__ = ["READY_STEP", "TEXT_STEP", "TITLE_STEP"]
+
 # The latest updates shown with an action, so the view stays one message.
 HISTORY_SHOWN = 8
 
@@ -105,24 +108,18 @@ async def action_link_tapped(update: Update, context: ChorusContext) -> None:
 async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the new action's title."""
     values = button_args(update)
-    data: dict[str, Any] = {"group": button_int(update) or 0}
-    if len(values) > 1 and item_arg(values[1]) is not None:
-        data["item"] = values[1]
-    await context.services.steps.begin(sender_id(update), chat_id(update), TITLE_STEP, data)
+    item = values[1] if len(values) > 1 else None
+    group_id = button_int(update) or 0
+    await context.services.actions.begin_new(sender_id(update), chat_id(update), group_id, item)
     await respond(update, say(texts.ACTION_ASK_TITLE))
 
 
 async def action_title_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Make the action (with the item it came from linked)."""
-    draft = await _draft(update, context)
-    item_id = item_arg(str(draft.get("item", "")))
-    done, action = await context.services.actions.create(
-        sender_id(update), int(draft.get("group", 0)), text, item_id
-    )
+    done, action = await context.services.actions.make(sender_id(update), text)
     if action is None:
         await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON), limit=120))
         return
-    await context.services.steps.clear(sender_id(update))
     await respond(update, say(texts.ACTION_MADE, title=action.title))
     await _open(update, context, action.id, fresh=True)
 
@@ -139,27 +136,22 @@ async def action_open_tapped(update: Update, context: ChorusContext) -> None:
 async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of an update on the action."""
     action_id = button_int(update) or 0
-    view = await context.services.actions.view(sender_id(update), action_id)
+    actions = context.services.actions
+    view = await actions.ask_update(sender_id(update), chat_id(update), action_id)
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    data = {"action": action_id}
-    await context.services.steps.begin(sender_id(update), chat_id(update), TEXT_STEP, data)
     await respond(update, say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX))
 
 
 async def action_text_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Show the update as the people who gave linked items will read it."""
-    draft = await _draft(update, context)
-    action_id = int(draft.get("action", 0))
-    preview = await context.services.actions.preview(sender_id(update), action_id, text)
+    actions = context.services.actions
+    preview = await actions.write_update(sender_id(update), chat_id(update), text)
     if preview.said is None:
-        await respond(
-            update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
-        )
+        reply = _DONE_REPLIES.get(preview.done, texts.STALE_BUTTON)
+        await respond(update, say(reply, limit=TEXT_MAX))
         return
-    data = {"action": action_id, "text": text}
-    await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, data)
     await send(update, render_text(preview.said))
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.ACTION_SEND))],
@@ -171,15 +163,8 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
 @coordinators_only
 async def action_send_tapped(update: Update, context: ChorusContext) -> None:
     """Post the update previewed: each person with a linked item hears it once."""
-    step = await context.services.steps.current(sender_id(update))
-    if step is None or step.step != READY_STEP:
-        await respond(update, say(texts.STALE_BUTTON))
-        return
-    action_id, text = int(step.data.get("action", 0)), str(step.data.get("text", ""))
-    # The draft ends as the update is posted: a second tap posts nothing more.
-    posted = await context.services.actions.post(sender_id(update), action_id, text, READY_STEP)
+    posted = await context.services.actions.post_draft(sender_id(update))
     if posted.done is not Done.DONE:
-        await context.services.steps.clear(sender_id(update))
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
     await respond(update, say(texts.ACTION_POSTED, count=posted.reached))
@@ -275,11 +260,6 @@ def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
             ],
         ]
     )
-
-
-async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
-    step = await context.services.steps.current(sender_id(update))
-    return dict(step.data) if step is not None and step.step.startswith("loop_action") else {}
 
 
 def _status_words(status: str) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
@@ -13,8 +10,18 @@ from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.broadcasts import MAX_TEXT, CreateOutcome, member_message
-from bot.services.steps import button_step
+from bot.services.broadcasts import (
+    AUDIENCE_STEP,
+    MAX_TEXT,
+    READY_STEP,
+    TEXT_STEP,
+    WHEN_STEP,
+    Audience,
+    CreateOutcome,
+    DraftStep,
+    DraftView,
+    member_message,
+)
 from bot.services.when import WhenError, WhenProblem, describe, parse_when
 from handlers.common import (
     button_int,
@@ -27,10 +34,8 @@ from handlers.common import (
     sender_id,
 )
 
-AUDIENCE_STEP = button_step("broadcast_audience")
-TEXT_STEP = "broadcast_text"
-WHEN_STEP = "broadcast_when"
-READY_STEP = button_step("broadcast_ready")
+__all__ = ["AUDIENCE_STEP", "READY_STEP", "TEXT_STEP", "WHEN_STEP"]
+
 _WHEN_REPLIES = {
     WhenProblem.NOT_UNDERSTOOD: texts.WHEN_NOT_UNDERSTOOD,
     WhenProblem.IN_THE_PAST: texts.WHEN_IN_THE_PAST,
@@ -43,132 +48,75 @@ _WHEN_REPLIES = {
 @coordinators_only
 async def broadcast_command(update: Update, context: ChorusContext) -> None:
     """Start a broadcast: show messages on their way, then ask who it is for."""
-    await _show_active(update, context)
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await _ask_text(update, context, [groups[0].id])
-    else:
-        await context.services.steps.begin(
-            sender_id(update), chat_id(update), AUDIENCE_STEP, {"groups": []}
-        )
-        await respond(update, say(texts.BROADCAST_PICK), await _picker(update, context, []))
+    view = await context.services.broadcasts.start(sender_id(update), chat_id(update))
+    await _show_active(update, context, view)
+    await _render(update, context, view)
 
 
 @coordinators_only
 @names(Thing.GROUP, Need.MANAGE)
 async def broadcast_toggle_tapped(update: Update, context: ChorusContext) -> None:
     """Add or remove a group from the audience."""
-    chosen = await _draft_groups(update, context)
     group_id = button_int(update)
-    if group_id is not None:
-        chosen = (
-            [g for g in chosen if g != group_id] if group_id in chosen else [*chosen, group_id]
-        )
-    await context.services.steps.begin(
-        sender_id(update), chat_id(update), AUDIENCE_STEP, {"groups": chosen}
-    )
-    await respond(update, say(texts.BROADCAST_PICK), await _picker(update, context, chosen))
+    view = await context.services.broadcasts.toggle(sender_id(update), chat_id(update), group_id)
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_all_tapped(update: Update, context: ChorusContext) -> None:
     """Choose every group the coordinator has."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    await _ask_text(update, context, [g.id for g in groups])
+    view = await context.services.broadcasts.choose_all(sender_id(update), chat_id(update))
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_next_tapped(update: Update, context: ChorusContext) -> None:
     """Go on to the text, once at least one group is chosen."""
-    chosen = await _draft_groups(update, context)
-    if not chosen:
-        await respond(update, say(texts.BROADCAST_PICK_ONE), await _picker(update, context, []))
-        return
-    await _ask_text(update, context, chosen)
+    view = await context.services.broadcasts.choose_next(sender_id(update), chat_id(update))
+    await _render(update, context, view)
 
 
 async def broadcast_text_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Show the message exactly as members will see it, with the choices."""
-    draft = await _draft(update, context)
-    audience = await context.services.broadcasts.audience(sender_id(update), draft["groups"])
-    if audience is None:
-        await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
-        return
-    if not text.strip() or len(text) > MAX_TEXT:
-        problem = texts.BROADCAST_EMPTY if not text.strip() else texts.BROADCAST_TOO_LONG
-        await respond(update, say(problem, limit=MAX_TEXT))
-        return
-    draft["text"] = text
-    await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, draft)
-    names = [g.name for g in audience.groups]
-    await send(update, render_text(member_message(names, text, audience.sender_name)))
-    paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
-    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
-    await send(update, preview, _ready_keys())
+    view = await context.services.broadcasts.write(sender_id(update), chat_id(update), text)
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_now_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before sending now."""
-    draft = await _draft(update, context)
-    audience = await context.services.broadcasts.audience(sender_id(update), draft["groups"])
-    if audience is None or "text" not in draft:
-        await respond(update, say(texts.STALE_BUTTON))
-        return
-    draft["send_at"] = None
-    await context.services.steps.begin(sender_id(update), chat_id(update), READY_STEP, draft)
-    question = say(texts.BROADCAST_CONFIRM_NOW, count=audience.reachable)
-    await respond(update, question, _confirm_keys(texts.BUTTON_YES_SEND))
+    view = await context.services.broadcasts.send_now(sender_id(update), chat_id(update))
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_later_tapped(update: Update, context: ChorusContext) -> None:
     """Ask when it should go."""
-    draft = await _draft(update, context)
-    if "text" not in draft:
-        await respond(update, say(texts.STALE_BUTTON))
-        return
-    await context.services.steps.begin(sender_id(update), chat_id(update), WHEN_STEP, draft)
-    await respond(update, say(texts.BROADCAST_ASK_WHEN))
+    view = await context.services.broadcasts.send_later(sender_id(update), chat_id(update))
+    await _render(update, context, view)
 
 
 async def broadcast_when_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Understand the time typed, say it back in words, and ask to confirm."""
-    services = context.services
-    zone = context.bot_data.zone
-    now = services.clock.now()
+    zone, now = context.bot_data.zone, context.services.clock.now()
     when = parse_when(text, now, zone)
     if isinstance(when, WhenError):
         shown = when.local.strftime("%H:%M") if when.local else ""
         await respond(update, say(_WHEN_REPLIES[when.problem], time=shown))
         return
-    draft = await _draft(update, context)
-    audience = await services.broadcasts.audience(sender_id(update), draft.get("groups", []))
-    if audience is None:
-        await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
+    broadcasts = context.services.broadcasts
+    view = await broadcasts.schedule(sender_id(update), chat_id(update), when.at)
+    if view.step is DraftStep.CONFIRM_LATER and when.next_year:
+        # "1 Dec" typed on 4 December: said plainly before it is confirmed
+        await _confirm_later(update, context, view, say(texts.BROADCAST_NEXT_YEAR))
         return
-    draft["send_at"] = when.at.isoformat()
-    await services.steps.begin(sender_id(update), chat_id(update), READY_STEP, draft)
-    question = say(
-        texts.BROADCAST_CONFIRM_LATER, count=audience.reachable, when=describe(when.at, zone, now)
-    )
-    if when.next_year:  # "1 Dec" typed on 4 December: said plainly before it is confirmed
-        question = Raw(say(texts.BROADCAST_NEXT_YEAR) + question)
-    await respond(update, question, _confirm_keys(texts.BUTTON_YES_SCHEDULE))
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_confirm_tapped(update: Update, context: ChorusContext) -> None:
     """Send now, or schedule, the broadcast the coordinator confirmed."""
-    draft = await _draft(update, context)
-    send_at = datetime.fromisoformat(draft["send_at"]) if draft.get("send_at") else None
-    # The draft ends as the broadcast is made: a second tap sends nothing more.
-    groups, text = draft.get("groups", []), draft.get("text", "")
-    result = await context.services.broadcasts.create(
-        sender_id(update), chat_id(update), groups, text, send_at, READY_STEP
-    )
+    result = await context.services.broadcasts.confirm(sender_id(update), chat_id(update))
     broadcast = result.broadcast
     if broadcast is None:
         await respond(update, say(_CREATE_REPLIES.get(result.outcome, texts.STALE_BUTTON)))
@@ -191,15 +139,15 @@ async def broadcast_confirm_tapped(update: Update, context: ChorusContext) -> No
 @coordinators_only
 async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
     """Type the text again."""
-    draft = await _draft(update, context)
-    await _ask_text(update, context, draft.get("groups", []))
+    view = await context.services.broadcasts.edit(sender_id(update), chat_id(update))
+    await _render(update, context, view)
 
 
 @coordinators_only
 async def broadcast_discard_tapped(update: Update, context: ChorusContext) -> None:
     """Drop the draft; nothing is sent."""
-    await context.services.steps.clear(sender_id(update))
-    await respond(update, say(texts.BROADCAST_DISCARDED))
+    view = await context.services.broadcasts.discard(sender_id(update))
+    await _render(update, context, view)
 
 
 @coordinators_only
@@ -226,32 +174,63 @@ _CREATE_REPLIES = {
 }
 
 
-async def _ask_text(update: Update, context: ChorusContext, group_ids: list[int]) -> None:
-    audience = await context.services.broadcasts.audience(sender_id(update), group_ids)
-    if audience is None or not audience.groups:
-        await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
-        return
-    await context.services.steps.begin(
-        sender_id(update), chat_id(update), TEXT_STEP, {"groups": group_ids}
-    )
-    names = ", ".join(g.name for g in audience.groups)
-    await respond(update, say(texts.BROADCAST_ASK_TEXT, groups=names, count=audience.reachable))
+_SAID = {
+    DraftStep.NO_GROUPS: texts.NO_MANAGED_GROUPS,
+    DraftStep.NOT_ALLOWED: texts.BROADCAST_NOT_ALLOWED,
+    DraftStep.EMPTY: texts.BROADCAST_EMPTY,
+    DraftStep.TOO_LONG: texts.BROADCAST_TOO_LONG,
+    DraftStep.ASK_WHEN: texts.BROADCAST_ASK_WHEN,
+    DraftStep.DISCARDED: texts.BROADCAST_DISCARDED,
+    DraftStep.STALE: texts.STALE_BUTTON,
+}
 
 
-async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
-    step = await context.services.steps.current(sender_id(update))
-    return dict(step.data) if step is not None and step.step.startswith("broadcast") else {}
+async def _render(update: Update, context: ChorusContext, view: DraftView) -> None:
+    """Show where the draft stands now."""
+    audience = view.audience
+    if view.step in (DraftStep.PICK, DraftStep.PICK_ONE):
+        chosen = list(view.draft.groups) if view.draft else []
+        question = (
+            texts.BROADCAST_PICK if view.step is DraftStep.PICK else texts.BROADCAST_PICK_ONE
+        )
+        await respond(update, say(question), _picker(view, chosen))
+    elif view.step is DraftStep.ASK_TEXT and audience is not None:
+        shown = ", ".join(g.name for g in audience.groups)
+        await respond(
+            update, say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
+        )
+    elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
+        await _preview(update, audience, view.draft.text or "")
+    elif view.step is DraftStep.CONFIRM_NOW and audience is not None:
+        question = say(texts.BROADCAST_CONFIRM_NOW, count=audience.reachable)
+        await respond(update, question, _confirm_keys(texts.BUTTON_YES_SEND))
+    elif view.step is DraftStep.CONFIRM_LATER:
+        await _confirm_later(update, context, view, "")
+    else:
+        await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
 
 
-async def _draft_groups(update: Update, context: ChorusContext) -> list[int]:
-    groups = (await _draft(update, context)).get("groups", [])
-    return [int(g) for g in groups if isinstance(g, int)]
+async def _preview(update: Update, audience: Audience, text: str) -> None:
+    """The message exactly as members will see it, then the choices."""
+    said = member_message([g.name for g in audience.groups], text, audience.sender_name)
+    await send(update, render_text(said))
+    paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
+    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
+    await send(update, preview, _ready_keys())
 
 
-async def _picker(
-    update: Update, context: ChorusContext, chosen: list[int]
-) -> InlineKeyboardMarkup:
-    groups = await context.services.groups.manageable(sender_id(update))
+async def _confirm_later(
+    update: Update, context: ChorusContext, view: DraftView, before: str
+) -> None:
+    audience, draft = view.audience, view.draft
+    assert audience is not None and draft is not None and draft.send_at is not None
+    zone, now = context.bot_data.zone, context.services.clock.now()
+    when = describe(draft.send_at, zone, now)
+    question = say(texts.BROADCAST_CONFIRM_LATER, count=audience.reachable, when=when)
+    await respond(update, Raw(before + question), _confirm_keys(texts.BUTTON_YES_SCHEDULE))
+
+
+def _picker(view: DraftView, chosen: list[int]) -> InlineKeyboardMarkup:
     rows = [
         [
             (
@@ -259,15 +238,15 @@ async def _picker(
                 callbacks.encode(Action.BROADCAST_TOGGLE, g.id),
             )
         ]
-        for g in groups
+        for g in view.choices
     ]
     rows.append([(label(texts.BUTTON_ALL_GROUPS), callbacks.encode(Action.BROADCAST_ALL))])
     rows.append([(label(texts.BUTTON_NEXT), callbacks.encode(Action.BROADCAST_NEXT))])
     return keyboard(rows)
 
 
-async def _show_active(update: Update, context: ChorusContext) -> None:
-    active = await context.services.broadcasts.active(sender_id(update))
+async def _show_active(update: Update, context: ChorusContext, view: DraftView) -> None:
+    active = view.active
     if not active:
         return
     zone, now = context.bot_data.zone, context.services.clock.now()

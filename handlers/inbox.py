@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -20,12 +19,19 @@ from bot.services.inbox import (
     InboxFilter,
     InboxView,
     Outcome,
-    Preview,
     item_arg,
+)
+from bot.services.inbox_drafts import (
+    DUE_STEP,
+    MEETING_RETRY,
+    MEETING_STEP,
+    OUTCOME_STEP,
+    READY_STEP,
+    REPLY_STEP,
+    Written,
 )
 from bot.services.nudges import kind_said
 from bot.services.roles import Role
-from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape
 from handlers.common import (
     answer_tap,
@@ -42,11 +48,7 @@ from handlers.common import (
     tapped_message_id,
 )
 
-MEETING_STEP = "loop_meeting"
-OUTCOME_STEP = "loop_outcome"
-DUE_STEP = "loop_due"
-REPLY_STEP = "loop_reply"
-READY_STEP = button_step("loop_ready")
+__all__ = ["DUE_STEP", "MEETING_STEP", "OUTCOME_STEP", "READY_STEP", "REPLY_STEP"]
 CARD_WORDS_MAX = 3000
 TALK_LINE_MAX = 200
 
@@ -143,17 +145,15 @@ async def inbox_consider_tapped(update: Update, context: ChorusContext) -> None:
 @names(Thing.ITEM, Need.MANAGE)
 async def inbox_meeting_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which meeting the item is taken to, and when."""
-    await _ask(update, context, MEETING_STEP, {}, say(texts.MEETING_ASK))
+    await _ask(update, context, MEETING_STEP, None, say(texts.MEETING_ASK))
 
 
 async def meeting_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Record the meeting typed ("Board meeting, 12 March")."""
-    item_id = await _draft_item(update, context)
-    done = await context.services.inbox.take_to_meeting(sender_id(update), item_id or 0, text)
-    if done in (Done.BAD_DATE, Done.EMPTY, Done.TOO_LONG):
+    done, item_id = await context.services.inbox_drafts.meeting(sender_id(update), text)
+    if done in MEETING_RETRY:
         await respond(update, say(texts.MEETING_BAD))
         return
-    await context.services.steps.clear(sender_id(update))
     await _after(update, context, item_id, done, texts.INBOX_MEETING_SAVED)
 
 
@@ -187,72 +187,55 @@ async def inbox_outcome_kind_tapped(update: Update, context: ChorusContext) -> N
     if outcome is None:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    extra = {"outcome": outcome.value}
-    await _ask(update, context, OUTCOME_STEP, extra, say(_OUTCOME_ASK[outcome], limit=TEXT_MAX))
+    question = say(_OUTCOME_ASK[outcome], limit=TEXT_MAX)
+    await _ask(update, context, OUTCOME_STEP, outcome, question)
 
 
 async def outcome_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Take the outcome's words; ask by when if it will change, else show the preview."""
-    draft = await _draft(update, context)
-    if draft.get("outcome") == Outcome.WILL_CHANGE.value:
-        if not text.strip() or len(text.strip()) > TEXT_MAX:
-            await respond(
-                update,
-                say(
-                    texts.INBOX_TOO_LONG if text.strip() else texts.INBOX_EMPTY_TEXT,
-                    limit=TEXT_MAX,
-                ),
-            )
-            return
-        await _begin(update, context, DUE_STEP, {**draft, "text": text})
-        await respond(update, say(texts.OUTCOME_ASK_DUE))
-        return
-    await _preview(update, context, {**draft, "text": text})
+    drafts = context.services.inbox_drafts
+    await _written(
+        update, context, await drafts.write_outcome(sender_id(update), chat_id(update), text)
+    )
 
 
 async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Take the "by when" date, then show the preview."""
-    done, due = context.services.inbox.due_problem(text)
-    if due is None:
-        await respond(update, say(DONE_REPLIES.get(done, texts.INBOX_BAD_DATE)))
-        return
-    await _preview(update, context, {**await _draft(update, context), "due": due.isoformat()})
+    drafts = context.services.inbox_drafts
+    await _written(
+        update, context, await drafts.write_due(sender_id(update), chat_id(update), text)
+    )
 
 
 @coordinators_only
 @names(Thing.ITEM, Need.MANAGE)
 async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the reply to the item's author."""
-    await _ask(update, context, REPLY_STEP, {}, say(texts.REPLY_ASK, limit=TEXT_MAX))
+    await _ask(update, context, REPLY_STEP, None, say(texts.REPLY_ASK, limit=TEXT_MAX))
 
 
 async def reply_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Show the reply as its author will read it."""
-    await _preview(update, context, {**await _draft(update, context), "text": text})
+    drafts = context.services.inbox_drafts
+    await _written(
+        update, context, await drafts.write_reply(sender_id(update), chat_id(update), text)
+    )
 
 
 @coordinators_only
 async def inbox_send_tapped(update: Update, context: ChorusContext) -> None:
     """Send the outcome or reply previewed."""
-    draft = await _draft(update, context)
-    item_id, text = item_arg(str(draft.get("item", ""))), str(draft.get("text", ""))
-    inbox, who = context.services.inbox, sender_id(update)
-    if draft.get("step") != READY_STEP or item_id is None:
+    done, item_id = await context.services.inbox_drafts.send(sender_id(update))
+    if done is Done.STALE:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    if "outcome" in draft:
-        due = date.fromisoformat(draft["due"]) if draft.get("due") else None
-        done = await inbox.record_outcome(who, item_id, Outcome(draft["outcome"]), text, due)
-    else:
-        done = await inbox.reply(who, item_id, text)
-    await context.services.steps.clear(who)
     await _after(update, context, item_id, done, texts.INBOX_SENT)
 
 
 @coordinators_only
 async def inbox_discard_tapped(update: Update, context: ChorusContext) -> None:
     """Drop the draft; nothing is sent."""
-    await context.services.steps.clear(sender_id(update))
+    await context.services.inbox_drafts.discard(sender_id(update))
     await respond(update, say(texts.INBOX_DISCARDED))
 
 
@@ -472,25 +455,18 @@ async def _after(
             await _showing(update, context, shown, view)
 
 
-async def _preview(update: Update, context: ChorusContext, draft: dict[str, Any]) -> None:
-    inbox, who = context.services.inbox, sender_id(update)
-    item_id, text = item_arg(str(draft.get("item", ""))) or 0, str(draft.get("text", ""))
-    if "outcome" in draft:
-        due = date.fromisoformat(draft["due"]) if draft.get("due") else None
-        preview: Preview = await inbox.preview_outcome(
-            who, item_id, Outcome(draft["outcome"]), text, due
-        )
-    else:
-        preview = await inbox.preview_reply(who, item_id, text)
-    if preview.said is None:
-        await respond(
-            update, say(DONE_REPLIES.get(preview.done, texts.STALE_BUTTON), limit=TEXT_MAX)
-        )
+async def _written(update: Update, context: ChorusContext, written: Written) -> None:
+    """Ask by when, say why the words cannot go, or show them as their author will."""
+    if written.asks_due:
+        await respond(update, say(texts.OUTCOME_ASK_DUE))
         return
-    await _begin(update, context, READY_STEP, draft)
+    if written.said is None:
+        reply = DONE_REPLIES.get(written.done, texts.STALE_BUTTON)
+        await respond(update, say(reply, limit=TEXT_MAX))
+        return
     # The preview quotes the item's words: taking it back reaches this message too.
-    shown = await send(update, render_text(preview.said))
-    await _showing(update, context, shown, None, item_id)
+    shown = await send(update, render_text(written.said))
+    await _showing(update, context, shown, None, written.item_id or 0)
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
@@ -513,27 +489,14 @@ def _filter_arg(update: Update, index: int) -> InboxFilter:
 
 
 async def _ask(
-    update: Update, context: ChorusContext, step: str, extra: dict[str, Any], question: Raw
+    update: Update,
+    context: ChorusContext,
+    step: str,
+    outcome: Outcome | None,
+    question: Raw,
 ) -> None:
-    item_id = _item(update)
-    card = await context.services.inbox.card(sender_id(update), item_id or 0)
-    if card is None:
+    drafts, who = context.services.inbox_drafts, sender_id(update)
+    if not await drafts.begin(who, chat_id(update), step, _item(update), outcome):
         await respond(update, say(texts.INBOX_GONE))
         return
-    await _begin(update, context, step, {"item": str(card.item.id), **extra})
     await _showing(update, context, await respond(update, question), None)
-
-
-async def _begin(update: Update, context: ChorusContext, step: str, data: dict[str, Any]) -> None:
-    await context.services.steps.begin(
-        sender_id(update), chat_id(update), step, {**data, "step": step}
-    )
-
-
-async def _draft(update: Update, context: ChorusContext) -> dict[str, Any]:
-    step = await context.services.steps.current(sender_id(update))
-    return dict(step.data) if step is not None and step.step.startswith("loop_") else {}
-
-
-async def _draft_item(update: Update, context: ChorusContext) -> int | None:
-    return item_arg(str((await _draft(update, context)).get("item", "")))

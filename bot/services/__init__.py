@@ -17,6 +17,7 @@ from bot.services.contributor_updates import ContributorUpdates
 from bot.services.conversations import Conversations
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
+from bot.services.inbox_drafts import InboxDrafts
 from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
@@ -52,6 +53,8 @@ class Services:
     # Closing the loop (J4)
     updates: ContributorUpdates
     inbox: Inbox
+    # A meeting, outcome or reply being written about an item.
+    inbox_drafts: InboxDrafts
     actions: Actions
     nudges: Nudges
     you_said: YouSaid
@@ -103,6 +106,7 @@ class Services:
             prompts=Prompts(storage, clock, admin_ids, zone),
             updates=updates,
             inbox=inbox,
+            inbox_drafts=InboxDrafts(storage, clock, inbox),
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer, zone),

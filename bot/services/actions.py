@@ -5,21 +5,28 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Value
 from bot.services.contributor_updates import ContributorUpdates
-from bot.services.inbox import TEXT_MAX, Done, Preview
+from bot.services.inbox import TEXT_MAX, Done, Preview, item_arg
 from bot.services.roles import may_manage
+from bot.services.steps import button_step
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
 from storage.loop import ActionRow, EventNew, LoopItem
-from storage.repositories import Tx
+from storage.repositories import StepRow, Tx
 
 TITLE_MAX = 120
 UPDATE_PURPOSE = "action.update"
+
+# The steps of a new action or an update on one (their names are stored: keep them).
+TITLE_STEP = "loop_action_title"
+TEXT_STEP = "loop_action_text"
+READY_STEP = button_step("loop_action_ready")
 
 
 class ActionStatus(enum.StrEnum):
@@ -63,6 +70,40 @@ class Posted:
 
     done: Done
     reached: int = 0
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """A new action's group (and the item it came from), or an update being written."""
+
+    step: str
+    group_id: int | None = None
+    # The item as its button carried it (see `item_arg`).
+    item: str | None = None
+    action_id: int | None = None
+    text: str | None = None
+
+    def kept(self) -> dict[str, Any]:
+        """As kept in the step (sealed whole by the steps repository)."""
+        data = {"group": self.group_id, "item": self.item}
+        data |= {"action": self.action_id, "text": self.text}
+        return {key: value for key, value in data.items() if value is not None}
+
+    @classmethod
+    def opened(cls, step: StepRow | None) -> ActionDraft | None:
+        """From the step, as this version or the one before it wrote it; None if there is
+        no draft or it cannot be read."""
+        if step is None or step.step not in (TITLE_STEP, TEXT_STEP, READY_STEP):
+            return None
+        group, item, action, text = (step.data.get(k) for k in ("group", "item", "action", "text"))
+        numbers = isinstance(group, int | None) and isinstance(action, int | None)
+        if not numbers or not isinstance(item, str | None) or not isinstance(text, str | None):
+            return None
+        if step.step == TITLE_STEP and group is None:
+            return None
+        if step.step != TITLE_STEP and action is None:
+            return None
+        return cls(step.step, group, item, action, text)
 
 
 def status_label(status: str) -> Value:
@@ -115,6 +156,78 @@ class Actions:
             if item_id is not None:
                 await self._link(tx, action, item_id, person.id if person else None)
         return Done.DONE, action
+
+    # --- drafts: a new action's title, an update's words -------------------------------------
+
+    async def begin_new(
+        self, telegram_id: int, chat_id: int, group_id: int, item: str | None
+    ) -> None:
+        """Wait for the title of a new action in the group (with the item it came from)."""
+        item = item if item is not None and item_arg(item) is not None else None
+        async with self._storage.transaction() as tx:
+            await self._keep(tx, telegram_id, chat_id, ActionDraft(TITLE_STEP, group_id, item))
+
+    async def make(self, telegram_id: int, raw_title: str) -> tuple[Done, ActionRow | None]:
+        """The title typed: the new action is made and the draft ends."""
+        async with self._storage.read() as tx:
+            draft = ActionDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+        if draft is None or draft.group_id is None:
+            await self._end(telegram_id)
+            return Done.STALE, None
+        item_id = item_arg(draft.item or "")
+        done, action = await self.create(telegram_id, draft.group_id, raw_title, item_id)
+        if action is not None:
+            await self._end(telegram_id)
+        return done, action
+
+    async def ask_update(
+        self, telegram_id: int, chat_id: int, action_id: int
+    ) -> ActionView | None:
+        """Wait for the words of an update on the action; None if not allowed."""
+        view = await self.view(telegram_id, action_id)
+        if view is not None:
+            async with self._storage.transaction() as tx:
+                draft = ActionDraft(TEXT_STEP, action_id=action_id)
+                await self._keep(tx, telegram_id, chat_id, draft)
+        return view
+
+    async def write_update(self, telegram_id: int, chat_id: int, text: str) -> Preview:
+        """The update's words typed: kept, and shown as its readers will see them."""
+        async with self._storage.read() as tx:
+            draft = ActionDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+        if draft is None or draft.action_id is None:
+            await self._end(telegram_id)
+            return Preview(Done.STALE)
+        preview = await self.preview(telegram_id, draft.action_id, text)
+        if preview.said is not None:
+            async with self._storage.transaction() as tx:
+                ready = ActionDraft(READY_STEP, action_id=draft.action_id, text=text)
+                await self._keep(tx, telegram_id, chat_id, ready)
+        return preview
+
+    async def post_draft(self, telegram_id: int) -> Posted:
+        """Post the update previewed; the draft ends either way, so a second tap posts
+        nothing more."""
+        async with self._storage.read() as tx:
+            step = await tx.steps.of_telegram_id(telegram_id)
+        draft = ActionDraft.opened(step)
+        if draft is None or draft.step != READY_STEP or draft.action_id is None:
+            return Posted(Done.STALE)
+        posted = await self.post(telegram_id, draft.action_id, draft.text or "", READY_STEP)
+        if posted.done is not Done.DONE:
+            await self._end(telegram_id)
+        return posted
+
+    async def _keep(self, tx: Tx, telegram_id: int, chat_id: int, draft: ActionDraft) -> None:
+        now = self._clock.now()
+        person = await tx.people.ensure(telegram_id, chat_id, None, now)
+        await tx.steps.set(person.id, draft.step, draft.kept(), now)
+
+    async def _end(self, telegram_id: int) -> None:
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is not None:
+                await tx.steps.clear(person.id)
 
     async def view(self, telegram_id: int, action_id: int) -> ActionView | None:
         """An action with its history; None if this person may not manage it."""

@@ -5,20 +5,29 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text
 from bot.services.roles import Role, may_manage, role_in
+from bot.services.steps import button_step
 from bot.services.text_rules import has_visible
 from storage.database import Storage
-from storage.repositories import BroadcastRow, GroupRow, OutboxNew, Tx
+from storage.repositories import BroadcastRow, GroupRow, OutboxNew, StepRow, Tx
 
 MAX_TEXT = 10_000
 KIND = "broadcast"
 ACTIVE = ("scheduled", "sending")
+
+# The steps of a draft broadcast, kept in the database (their names are stored: keep them).
+AUDIENCE_STEP = button_step("broadcast_audience")
+TEXT_STEP = "broadcast_text"
+WHEN_STEP = "broadcast_when"
+READY_STEP = button_step("broadcast_ready")
+_DRAFT_STEPS = (AUDIENCE_STEP, TEXT_STEP, WHEN_STEP, READY_STEP)
 
 
 class CreateOutcome(enum.Enum):
@@ -52,6 +61,73 @@ class CreateResult:
 
     outcome: CreateOutcome
     broadcast: BroadcastRow | None = None
+
+
+@dataclass(frozen=True)
+class BroadcastDraft:
+    """A broadcast being written: the groups chosen, the words, and when it should go."""
+
+    step: str
+    groups: tuple[int, ...] = ()
+    text: str | None = None
+    send_at: datetime | None = None
+
+    def kept(self) -> dict[str, Any]:
+        """As kept in the step (sealed whole by the steps repository)."""
+        data: dict[str, Any] = {"groups": list(self.groups)}
+        if self.text is not None:
+            data["text"] = self.text
+            data["send_at"] = self.send_at.isoformat() if self.send_at else None
+        return data
+
+    @classmethod
+    def opened(cls, step: StepRow | None) -> BroadcastDraft | None:
+        """From the step, as this version or the one before it wrote it; None if there is
+        no draft or it cannot be read."""
+        if step is None or step.step not in _DRAFT_STEPS:
+            return None
+        groups, text, send_at = (step.data.get(k) for k in ("groups", "text", "send_at"))
+        if not isinstance(groups, list) or not isinstance(text, str | None):
+            return None
+        try:
+            at = datetime.fromisoformat(send_at) if isinstance(send_at, str) else None
+        except ValueError:
+            return None
+        chosen = tuple(dict.fromkeys(g for g in groups if isinstance(g, int)))
+        return cls(step.step, chosen, text, at)
+
+
+class DraftStep(enum.Enum):
+    """What a coordinator is shown next while writing a broadcast."""
+
+    PICK = "pick"  # which groups (a list of them with boxes)
+    PICK_ONE = "pick_one"  # "Next" with no group chosen
+    ASK_TEXT = "ask_text"
+    PREVIEW = "preview"  # the message as members will see it, with the choices
+    CONFIRM_NOW = "confirm_now"
+    ASK_WHEN = "ask_when"
+    CONFIRM_LATER = "confirm_later"
+    NO_GROUPS = "no_groups"  # nothing to manage
+    NOT_ALLOWED = "not_allowed"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    DISCARDED = "discarded"
+    # No draft (or one that cannot be read any more): it was ended, and the person is told
+    # kindly to start again.
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """Where a draft broadcast stands now, with what is needed to show it."""
+
+    step: DraftStep
+    draft: BroadcastDraft | None = None
+    audience: Audience | None = None
+    # The groups the person may choose from (for PICK and PICK_ONE).
+    choices: list[GroupRow] = field(default_factory=list)
+    # Broadcasts of theirs on their way (shown when /broadcast starts).
+    active: list[BroadcastRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -93,11 +169,176 @@ class Broadcasts:
     async def audience(self, telegram_id: int, group_ids: Sequence[int]) -> Audience | None:
         """Who the groups reach; None if this person may not write to all of them."""
         async with self._storage.read() as tx:
-            groups = await self._allowed_groups(tx, telegram_id, group_ids)
-            if groups is None:
-                return None
-            people = await tx.broadcasts.recipients([g.id for g in groups])
-            writer = await tx.people.by_telegram_id(telegram_id)
+            return await self._audience(tx, telegram_id, group_ids)
+
+    # --- the draft, step by step -----------------------------------------------------------
+
+    async def start(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Begin a broadcast: with one group, ask for the words; with more, which groups."""
+        async with self._storage.transaction() as tx:
+            active = await self._active(tx, telegram_id)
+            groups = await self._manageable(tx, telegram_id)
+            if not groups:
+                return DraftView(DraftStep.NO_GROUPS, active=active)
+            if len(groups) == 1:
+                view = await self._ask_text(tx, telegram_id, chat_id, [groups[0].id])
+                return replace(view, active=active)
+            await self._keep(tx, telegram_id, chat_id, BroadcastDraft(AUDIENCE_STEP))
+            return DraftView(DraftStep.PICK, choices=groups, active=active)
+
+    async def toggle(self, telegram_id: int, chat_id: int, group_id: int | None) -> DraftView:
+        """Add a group to the audience, or take it out."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            chosen = list(draft.groups) if draft else []
+            if group_id is not None:
+                chosen = (
+                    [g for g in chosen if g != group_id]
+                    if group_id in chosen
+                    else [*chosen, group_id]
+                )
+            new = BroadcastDraft(AUDIENCE_STEP, tuple(chosen))
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.PICK, new, choices=await self._manageable(tx, telegram_id))
+
+    async def choose_all(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Every group the person manages; then ask for the words."""
+        async with self._storage.transaction() as tx:
+            groups = await self._manageable(tx, telegram_id)
+            return await self._ask_text(tx, telegram_id, chat_id, [g.id for g in groups])
+
+    async def choose_next(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Go on to the words, once at least one group is chosen."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None or not draft.groups:
+                choices = await self._manageable(tx, telegram_id)
+                return DraftView(DraftStep.PICK_ONE, choices=choices)
+            return await self._ask_text(tx, telegram_id, chat_id, list(draft.groups))
+
+    async def write(self, telegram_id: int, chat_id: int, text: str) -> DraftView:
+        """The words typed: kept, and shown back as members will see them."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None:
+                return await self._stale(tx, telegram_id)
+            audience = await self._audience(tx, telegram_id, draft.groups)
+            if audience is None:
+                return DraftView(DraftStep.NOT_ALLOWED, draft)
+            if not text.strip():
+                return DraftView(DraftStep.EMPTY, draft)
+            if len(text) > MAX_TEXT:
+                return DraftView(DraftStep.TOO_LONG, draft)
+            new = replace(draft, step=READY_STEP, text=text)
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.PREVIEW, new, audience)
+
+    async def send_now(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Ask once more before it goes now."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None or draft.text is None:
+                return DraftView(DraftStep.STALE)
+            audience = await self._audience(tx, telegram_id, draft.groups)
+            if audience is None:
+                return DraftView(DraftStep.STALE)
+            new = replace(draft, step=READY_STEP, send_at=None)
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.CONFIRM_NOW, new, audience)
+
+    async def send_later(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Ask when it should go."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None or draft.text is None:
+                return DraftView(DraftStep.STALE)
+            new = replace(draft, step=WHEN_STEP)
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.ASK_WHEN, new)
+
+    async def schedule(self, telegram_id: int, chat_id: int, at: datetime) -> DraftView:
+        """The time understood from what was typed: kept, then asked to confirm."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None:
+                return await self._stale(tx, telegram_id)
+            audience = await self._audience(tx, telegram_id, draft.groups)
+            if audience is None:
+                return DraftView(DraftStep.NOT_ALLOWED, draft)
+            new = replace(draft, step=READY_STEP, send_at=at)
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.CONFIRM_LATER, new, audience)
+
+    async def edit(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Type the words again, for the same groups."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            groups = list(draft.groups) if draft else []
+            return await self._ask_text(tx, telegram_id, chat_id, groups)
+
+    async def discard(self, telegram_id: int) -> DraftView:
+        """Drop the draft; nothing is sent."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is not None:
+                await tx.steps.clear(person.id)
+        return DraftView(DraftStep.DISCARDED)
+
+    async def confirm(self, telegram_id: int, chat_id: int) -> CreateResult:
+        """Send now, or schedule, the draft confirmed; the draft ends as the broadcast is
+        made, so a second tap sends nothing more."""
+        async with self._storage.read() as tx:
+            draft = await self._draft(tx, telegram_id)
+        if draft is None or draft.step != READY_STEP:
+            return CreateResult(CreateOutcome.NO_DRAFT)
+        text = draft.text or ""
+        return await self.create(
+            telegram_id, chat_id, draft.groups, text, draft.send_at, READY_STEP
+        )
+
+    async def _ask_text(
+        self, tx: Tx, telegram_id: int, chat_id: int, group_ids: list[int]
+    ) -> DraftView:
+        audience = await self._audience(tx, telegram_id, group_ids)
+        if audience is None or not audience.groups:
+            return DraftView(DraftStep.NOT_ALLOWED)
+        draft = BroadcastDraft(TEXT_STEP, tuple(group_ids))
+        await self._keep(tx, telegram_id, chat_id, draft)
+        return DraftView(DraftStep.ASK_TEXT, draft, audience)
+
+    async def _draft(self, tx: Tx, telegram_id: int) -> BroadcastDraft | None:
+        return BroadcastDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+
+    async def _keep(self, tx: Tx, telegram_id: int, chat_id: int, draft: BroadcastDraft) -> None:
+        now = self._clock.now()
+        person = await tx.people.ensure(telegram_id, chat_id, None, now)
+        await tx.steps.set(person.id, draft.step, draft.kept(), now)
+
+    async def _stale(self, tx: Tx, telegram_id: int) -> DraftView:
+        """Words typed at a draft that cannot be read (gone, or kept by an older version in
+        a shape no longer known): it ends, and the person is told to start again."""
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is not None:
+            await tx.steps.clear(person.id)
+        return DraftView(DraftStep.STALE)
+
+    async def _manageable(self, tx: Tx, telegram_id: int) -> list[GroupRow]:
+        person = await tx.people.by_telegram_id(telegram_id)
+        role = role_in(person, telegram_id, self._admins)
+        if role is Role.ADMIN:
+            return await tx.groups.all()
+        if role is Role.COORDINATOR and person is not None:
+            return await tx.groups.coordinated_by(person.id)
+        return []
+
+    async def _audience(
+        self, tx: Tx, telegram_id: int, group_ids: Sequence[int]
+    ) -> Audience | None:
+        groups = await self._allowed_groups(tx, telegram_id, group_ids)
+        if groups is None:
+            return None
+        people = await tx.broadcasts.recipients([g.id for g in groups])
+        writer = await tx.people.by_telegram_id(telegram_id)
         paused = sum(1 for p in people if p.paused and not p.unreachable)
         unreachable = sum(1 for p in people if p.unreachable)
         reachable = len(people) - paused - unreachable
@@ -206,10 +447,13 @@ class Broadcasts:
     async def active(self, telegram_id: int) -> list[BroadcastRow]:
         """This person's broadcasts that are scheduled or being sent."""
         async with self._storage.read() as tx:
-            person = await tx.people.by_telegram_id(telegram_id)
-            if person is None:
-                return []
-            return await tx.broadcasts.of_creator(person.id, ACTIVE)
+            return await self._active(tx, telegram_id)
+
+    async def _active(self, tx: Tx, telegram_id: int) -> list[BroadcastRow]:
+        person = await tx.people.by_telegram_id(telegram_id)
+        if person is None:
+            return []
+        return await tx.broadcasts.of_creator(person.id, ACTIVE)
 
     async def cancel(self, telegram_id: int, broadcast_id: int) -> BroadcastRow | None:
         """Stop a scheduled or running broadcast (its maker or an admin); None if not allowed."""

@@ -62,6 +62,8 @@ class Done(enum.Enum):
     PAST_DATE = "past_date"
     # Done, but its author cannot be reached now (they stopped the bot): it waits for them.
     HELD = "held"
+    # No draft to go on with (ended, or kept in a shape no longer known): start again.
+    STALE = "stale"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 
+from bot.clock import SystemClock
+from bot.crypto import Sealer
+from storage.database import open_storage
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import (
+    SECRET_KEY,
     RunningChorus,
     chorus_env,
     running_chorus,
@@ -29,6 +34,7 @@ from tests.support.seed import seed_group
 MEMBERS = list(range(5001, 5031))
 UNFINISHED = "state IN ('pending', 'sending')"
 TEXT = "Tomorrow's group meeting moves to the library."
+time_now = SystemClock().now
 
 
 def _db(folder: Path) -> Path:
@@ -288,3 +294,29 @@ async def test_a_server_error_is_retried_and_nothing_is_lost(
         f"(SELECT id FROM person WHERE telegram_id = {failed.params['chat_id']})",
     )
     assert attempts == [(2,)]
+
+
+async def test_a_draft_kept_by_the_previous_version_carries_on(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    """A coordinator had chosen the group and was asked for the words when Chorus was
+    upgraded: the words they type next are taken for that draft."""
+    group = await seed_group(_db(tmp_path), ADMIN, MEMBERS[:3], name="Carers group")
+    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{_db(tmp_path)}"), time_now)
+    storage.seal_steps_with(Sealer(SECRET_KEY.encode()))
+    try:
+        async with storage.transaction() as tx:
+            person = await tx.people.ensure(ADMIN, ADMIN, None, time_now())
+            # Exactly as the handlers used to keep it.
+            await tx.steps.set(person.id, "broadcast_text", {"groups": [group]}, time_now())
+    finally:
+        await storage.close()
+    admin = Phone(fake, ADMIN)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        await admin.send(TEXT)
+        preview = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
+        confirm = await admin.tap("Send now", preview)
+        assert "Send it now to 3 people" in confirm["text"]
+        sending = await admin.tap("Yes, send it", confirm)
+        assert "Sending your message to 3 people" in sending["text"]

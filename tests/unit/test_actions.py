@@ -106,3 +106,66 @@ async def test_posting_the_same_draft_twice_even_at_once_posts_it_once(
     assert later.done is Done.ALREADY
     view = await services.actions.view(COORDINATOR, action.id)
     assert view is not None and len(view.history) == 1
+
+
+async def test_a_new_action_s_draft_makes_it_with_its_item_and_ends(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group_id, ids = await _setup(services, storage, clock)
+    await services.actions.begin_new(COORDINATOR, COORDINATOR, group_id, str(ids[0]))
+
+    empty, nothing = await services.actions.make(COORDINATOR, "  ")
+    done, action = await services.actions.make(COORDINATOR, "Rewrite the forms")
+
+    assert empty is Done.EMPTY and nothing is None
+    assert done is Done.DONE and action is not None and action.group_id == group_id
+    view = await services.actions.view(COORDINATOR, action.id)
+    assert view is not None and view.items == 1
+    assert await services.steps.current(COORDINATOR) is None
+
+
+async def test_an_update_s_draft_kept_by_the_previous_version_is_posted_once(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    """A coordinator half-way through an update while Chorus is upgraded carries on."""
+    group_id, ids = await _setup(services, storage, clock)
+    _, action = await services.actions.create(COORDINATOR, group_id, "Rewrite the forms", ids[0])
+    assert action is not None
+    old = {"action": action.id, "text": "The first draft is ready."}
+    await services.steps.begin(COORDINATOR, COORDINATOR, "loop_action_ready", old)
+
+    posted = await services.actions.post_draft(COORDINATOR)
+    again = await services.actions.post_draft(COORDINATOR)
+
+    assert posted.done is Done.DONE and posted.reached == 1
+    assert again.done is Done.STALE
+    view = await services.actions.view(COORDINATOR, action.id)
+    assert view is not None and [h.text for h in view.history] == ["The first draft is ready."]
+
+
+async def test_an_update_s_words_are_kept_for_the_tap_that_posts_them(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group_id, ids = await _setup(services, storage, clock)
+    _, action = await services.actions.create(COORDINATOR, group_id, "Rewrite the forms", ids[0])
+    assert action is not None
+    assert await services.actions.ask_update(OTHER, OTHER, action.id) is None
+    assert await services.actions.ask_update(COORDINATOR, COORDINATOR, action.id) is not None
+
+    preview = await services.actions.write_update(COORDINATOR, COORDINATOR, "Under way.")
+    posted = await services.actions.post_draft(COORDINATOR)
+
+    assert preview.done is Done.DONE and preview.said is not None
+    assert posted.done is Done.DONE
+
+
+async def test_an_action_draft_that_cannot_be_read_ends_with_a_kind_word(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _setup(services, storage, clock)
+    await services.steps.begin(COORDINATOR, COORDINATOR, "loop_action_title", {"group": "x"})
+
+    done, action = await services.actions.make(COORDINATOR, "Rewrite the forms")
+
+    assert done is Done.STALE and action is None
+    assert await services.steps.current(COORDINATOR) is None
