@@ -6,20 +6,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from storage import schema
 from storage.database import open_storage
+from tests.support.database import folder_of, storage_url
 
 
 async def seed_group(
     database: Path, coordinator_id: int, member_ids: Sequence[int], name: str = "Group"
 ) -> int:
     """A group coordinated by `coordinator_id` with these members (in a few statements,
-    so thousands are quick); returns its id."""
+    so thousands are quick); returns its id. `database` is the SQLite file in the test's
+    folder; an end-to-end test on PostgreSQL seeds its own database instead."""
     clock = SystemClock()
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), clock.now)
+    storage = await open_storage(storage_url(folder_of(database)), clock.now)
     try:
         now = clock.now()
         async with storage.transaction() as tx:

@@ -1,0 +1,357 @@
+"""Where a test's Chorus keeps its data: an SQLite file in the test's folder, or, when the
+end-to-end tests run on PostgreSQL, a database of the test's own on the server named by
+CHORUS_TEST_POSTGRES_URL.
+
+The end-to-end fixture `backend` (tests/e2e/conftest.py) chooses for each test. The
+helpers below follow that choice, so a test written with them runs on both backends:
+`database_url(folder)` for Chorus's settings and environment, `storage_url(folder)` to open
+`Storage` directly (seeding), and `rows`/`execute` to read and change the database as a
+person with the database in hand would. Outside an end-to-end test (unit tests,
+benchmarks) everything is SQLite, as before.
+
+On PostgreSQL each test gets a fresh database, copied from a template this worker migrated
+once (CREATE DATABASE ... TEMPLATE), and dropped when the test ends. Names carry the pytest
+worker's id, so workers running at once never share one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from bot.clock import SystemClock
+from storage.database import open_storage
+
+POSTGRES_URL_VARIABLE = "CHORUS_TEST_POSTGRES_URL"
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+DATABASE_FILE = "chorus.db"
+
+T = TypeVar("T")
+
+
+def postgres_configured() -> bool:
+    """True if CHORUS_TEST_POSTGRES_URL names a PostgreSQL server for the tests."""
+    return bool(os.environ.get(POSTGRES_URL_VARIABLE))
+
+
+def worker() -> str:
+    """This pytest process's name among those running at once ("main" without xdist)."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+class Row(tuple[Any, ...]):
+    """A row read by `rows`: a tuple that can also be read by column name, as sqlite3.Row
+    can (`row["id"]`, `dict(row)`)."""
+
+    _names: tuple[str, ...]
+
+    def __new__(cls, names: Sequence[str], values: Sequence[Any]) -> Row:
+        row = super().__new__(cls, values)
+        row._names = tuple(names)
+        return row
+
+    def keys(self) -> tuple[str, ...]:
+        """The column names, in order."""
+        return self._names
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return super().__getitem__(self._names.index(key))
+        return super().__getitem__(key)
+
+
+@dataclass(frozen=True)
+class PostgresDatabase:
+    """One test's database on the PostgreSQL server."""
+
+    url: URL  # postgresql://... as Chorus's settings take it
+
+    @property
+    def name(self) -> str:
+        """The database's name on the server."""
+        return str(self.url.database)
+
+
+# The database of the end-to-end test running now in this process, if it is on PostgreSQL.
+_current: PostgresDatabase | None = None
+
+
+def current_postgres() -> PostgresDatabase | None:
+    """The PostgreSQL database of the test running now, or None when it runs on SQLite."""
+    return _current
+
+
+def on_postgres() -> bool:
+    """True if the test running now keeps its data on PostgreSQL."""
+    return _current is not None
+
+
+def database_file(folder: Path) -> Path:
+    """The SQLite database file in a test's folder (on SQLite only)."""
+    return folder / DATABASE_FILE
+
+
+def database_url(folder: Path) -> str:
+    """The database URL for a Chorus keeping its data for `folder`, as CHORUS_DATABASE_URL
+    and the settings take it."""
+    if _current is not None:
+        return _current.url.render_as_string(hide_password=False)
+    return f"sqlite:///{database_file(folder)}"
+
+
+def storage_url(folder: Path) -> URL:
+    """The same database as `database_url`, with the driver `Storage` opens it with."""
+    if _current is not None:
+        return _current.url.set(drivername="postgresql+asyncpg")
+    return make_url(f"sqlite+aiosqlite:///{database_file(folder)}")
+
+
+def folder_of(database: Path) -> Path:
+    """The test folder of an SQLite database path (helpers that took a path still do)."""
+    return database.parent
+
+
+async def opened(folder: Path) -> Any:
+    """The test's database, migrated, as `Storage` (the caller closes it)."""
+    return await open_storage(storage_url(folder), SystemClock().now)
+
+
+# --- reading and writing as a person with the database in hand --------------------------
+
+
+def rows(folder: Path, query: str, *params: Any) -> list[Row]:
+    """Rows of a query (`?` for each parameter) on the test's database, as a reader would
+    see them, in SQLite's terms on both backends: times as SQLite stores them
+    ('YYYY-MM-DD HH:MM:SS.ffffff', UTC), dates as 'YYYY-MM-DD', true and false as 1 and 0.
+    Parameters may be given the same way, or as dates and aware datetimes."""
+    if _current is None:
+        return sqlite_rows(database_file(folder), query, *params)
+    return _postgres_rows(_current, query, params)
+
+
+def sqlite_rows(path: Path, query: str, *params: Any) -> list[Row]:
+    """Rows of a query on the SQLite file at `path` (the try-out's, say), whatever the
+    test's backend."""
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            result = conn.exec_driver_sql(query, tuple(_as_sqlite(value) for value in params))
+            found = []
+            if result.returns_rows:
+                names = list(result.keys())
+                found = [Row(names, row) for row in result.all()]
+            conn.commit()
+            return found
+    finally:
+        engine.dispose()
+
+
+def execute(folder: Path, statement: str, *params: Any) -> None:
+    """Change the test's database directly, committed at once."""
+    rows(folder, statement, *params)
+
+
+def _postgres_rows(database: PostgresDatabase, query: str, params: Sequence[Any]) -> list[Row]:
+    async def run() -> list[Row]:
+        engine = _engines.get(database.name)
+        if engine is None:
+            engine = create_async_engine(
+                database.url.set(drivername="postgresql+asyncpg"), poolclass=NullPool
+            )
+            _engines[database.name] = engine
+        async with engine.connect() as conn:
+            result = await conn.exec_driver_sql(
+                _dollar_parameters(query), tuple(_as_postgres(value) for value in params)
+            )
+            found = []
+            if result.returns_rows:
+                names = list(result.keys())
+                found = [Row(names, [_as_sqlite(v) for v in row]) for row in result.all()]
+            await conn.commit()
+            return found
+
+    return _background.run(run)
+
+
+_engines: dict[str, AsyncEngine] = {}
+_QUOTED_OR_MARK = re.compile(r"'(?:[^']|'')*'|\?")
+
+
+def _dollar_parameters(query: str) -> str:
+    """`?` parameters (SQLite's) as `$1`, `$2`... (PostgreSQL's), outside quoted text."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() != "?":
+            return match.group()
+        count += 1
+        return f"${count}"
+
+    return _QUOTED_OR_MARK.sub(number, query)
+
+
+def _as_sqlite(value: Any) -> Any:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+_SQLITE_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?")
+_SQLITE_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _as_postgres(value: Any) -> Any:
+    """A parameter written in SQLite's terms, as asyncpg takes it for a time or a date."""
+    if isinstance(value, str):
+        if _SQLITE_TIME.fullmatch(value):
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        if _SQLITE_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    return value
+
+
+class _Background:
+    """An event loop on a thread of its own, for PostgreSQL work asked for by plain
+    (not async) code, such as `rows` called in a test's wait condition."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="test-db", daemon=True).start()
+                self._loop = loop
+            return self._loop
+
+    def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        """Run `work` on the background loop; its result (waits for it)."""
+
+        async def wrapped() -> T:
+            return await work()
+
+        future: Future[T] = asyncio.run_coroutine_threadsafe(wrapped(), self._start())
+        return future.result(timeout=60)
+
+
+_background = _Background()
+
+
+# --- one database per test on PostgreSQL --------------------------------------------------
+
+
+class _Server:
+    """The PostgreSQL server of CHORUS_TEST_POSTGRES_URL: this worker's migrated template,
+    and a fresh copy of it for each test."""
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self._admin: AsyncEngine | None = None
+        self._template: str | None = None
+
+    @property
+    def admin(self) -> AsyncEngine:
+        if self._admin is None:
+            self._admin = create_async_engine(
+                self.url.set(drivername="postgresql+asyncpg"),
+                poolclass=NullPool,
+                isolation_level="AUTOCOMMIT",
+            )
+        return self._admin
+
+    async def _do(self, *statements: str) -> None:
+        async with self.admin.connect() as conn:
+            for statement in statements:
+                await conn.exec_driver_sql(statement)
+
+    async def template(self) -> str:
+        """This worker's template database, made and migrated the first time."""
+        if self._template is None:
+            name = f"chorus_template_{worker()}"
+            await self._do(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await self._do(f'CREATE DATABASE "{name}"')
+            storage = await open_storage(
+                self.url.set(database=name, drivername="postgresql+asyncpg"), SystemClock().now
+            )
+            await storage.close()
+            self._template = name
+        return self._template
+
+    async def fresh(self) -> PostgresDatabase:
+        """A new database for one test, a copy of the migrated template."""
+        template = await self.template()
+        name = f"chorus_e2e_{worker()}"
+        await self._do(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+            f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+        )
+        return PostgresDatabase(self.url.set(database=name))
+
+    async def drop(self, database: PostgresDatabase) -> None:
+        """Drop a test's database, whoever is still connected to it."""
+        engine = _engines.pop(database.name, None)
+        if engine is not None:
+            await engine.dispose()
+        await self._do(f'DROP DATABASE IF EXISTS "{database.name}" WITH (FORCE)')
+
+
+_server: _Server | None = None
+
+
+def _the_server() -> _Server:
+    global _server
+    if _server is None:
+        _server = _Server(make_url(os.environ[POSTGRES_URL_VARIABLE]))
+    return _server
+
+
+@dataclass
+class Backend:
+    """The backend a test runs on: "sqlite" or "postgresql"."""
+
+    name: str
+
+    @property
+    def postgres(self) -> PostgresDatabase | None:
+        """The test's PostgreSQL database, if it runs on PostgreSQL."""
+        return _current
+
+
+def use_backend(name: str) -> Iterator[Backend]:
+    """For one test: keep its data on `name` ("sqlite" or "postgresql"); on PostgreSQL a
+    fresh database, dropped afterwards. (The body of the end-to-end `backend` fixture.)"""
+    global _current
+    if name == SQLITE:
+        yield Backend(SQLITE)
+        return
+    server = _the_server()
+    database = _background.run(server.fresh)
+    _current = database
+    try:
+        yield Backend(POSTGRESQL)
+    finally:
+        _current = None
+        _background.run(lambda: server.drop(database))
