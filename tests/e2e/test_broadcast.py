@@ -36,7 +36,7 @@ def _db(folder: Path) -> Path:
 
 
 def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    return rows(folder, query)
+    return list(rows(folder, query))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:

@@ -26,7 +26,7 @@ GROUP = "Carers group"
 
 
 def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    return rows(folder, query)
+    return list(rows(folder, query))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:

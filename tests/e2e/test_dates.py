@@ -32,7 +32,7 @@ async def running(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChor
 
 
 def _sessions(folder: Path) -> list[tuple[str]]:
-    return rows(folder, "SELECT starts_at FROM group_session")
+    return list(rows(folder, "SELECT starts_at FROM group_session"))
 
 
 async def test_a_start_date_gone_by_this_year_is_asked_about_first(

@@ -35,7 +35,7 @@ async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    return rows(folder, query)
+    return list(rows(folder, query))
 
 
 async def _queue(folder: Path, *rows: OutboxNew) -> None:

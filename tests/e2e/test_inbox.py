@@ -30,7 +30,7 @@ VISIBLE = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
 
 
 def _rows(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    return rows(folder, query, *params)
+    return list(rows(folder, query, *params))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:

@@ -31,7 +31,7 @@ from tests.support.phone import Phone
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    return rows(folder, query)
+    return list(rows(folder, query))
 
 
 async def _journal_empties(folder: Path, timeout: float = 10.0) -> None:

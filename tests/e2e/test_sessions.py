@@ -37,7 +37,7 @@ def _db(folder: Path) -> Path:
 
 
 def _rows(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    return rows(folder, query, *params)
+    return list(rows(folder, query, *params))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:

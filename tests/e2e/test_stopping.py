@@ -24,7 +24,7 @@ pytestmark = pytest.mark.sqlite_only
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    return rows(folder, query)
+    return list(rows(folder, query))
 
 
 def _reply_to(admin: Phone, words: str) -> Callable[[Call], bool]:

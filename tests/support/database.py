@@ -17,8 +17,11 @@ worker's id, so workers running at once never share one.
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 import re
+import shutil
+import subprocess
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Future
@@ -79,6 +82,8 @@ class PostgresDatabase:
     """One test's database on the PostgreSQL server."""
 
     url: URL  # postgresql://... as Chorus's settings take it
+    # The write-ahead log's file when the test began: what the test wrote is in it or after.
+    wal_start: str
 
     @property
     def name(self) -> str:
@@ -141,6 +146,15 @@ def rows(folder: Path, query: str, *params: Any) -> list[Row]:
     if _current is None:
         return sqlite_rows(database_file(folder), query, *params)
     return _postgres_rows(_current, query, params)
+
+
+def table_names(folder: Path) -> list[str]:
+    """Every table in the test's database (SQLite's own aside)."""
+    if _current is None:
+        query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    return sorted(str(row[0]) for row in rows(folder, query))
 
 
 def sqlite_rows(path: Path, query: str, *params: Any) -> list[Row]:
@@ -308,7 +322,39 @@ class _Server:
             f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
             f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
         )
-        return PostgresDatabase(self.url.set(database=name))
+        async with self.admin.connect() as conn:
+            result = await conn.exec_driver_sql("SELECT pg_walfile_name(pg_current_wal_lsn())")
+            wal_start = str(result.scalar_one())
+        return PostgresDatabase(self.url.set(database=name), wal_start)
+
+    async def files(self, database: PostgresDatabase) -> dict[str, bytes]:
+        """The server's files that can hold what the test wrote: the database's own
+        folder, the cluster-wide tables, and the write-ahead log since the test began,
+        after a checkpoint has written every changed page out."""
+        async with self.admin.connect() as conn:
+            await conn.exec_driver_sql("CHECKPOINT")
+            folder = Path(str((await conn.exec_driver_sql("SHOW data_directory")).scalar_one()))
+            oid = (
+                await conn.exec_driver_sql(
+                    "SELECT oid FROM pg_database WHERE datname = $1", (database.name,)
+                )
+            ).scalar_one()
+        found: dict[str, bytes] = {}
+        logs = sorted(
+            path
+            for path in (folder / "pg_wal").iterdir()
+            if re.fullmatch(r"[0-9A-F]{24}", path.name) and path.name >= database.wal_start
+        )
+        for path in [
+            *(folder / "base" / str(oid)).iterdir(),
+            *(folder / "global").iterdir(),
+            *logs,
+        ]:
+            try:
+                found[str(path.relative_to(folder))] = path.read_bytes()
+            except (FileNotFoundError, IsADirectoryError):  # gone or renamed meanwhile
+                continue
+        return found
 
     async def drop(self, database: PostgresDatabase) -> None:
         """Drop a test's database, whoever is still connected to it."""
@@ -326,6 +372,28 @@ def _the_server() -> _Server:
     if _server is None:
         _server = _Server(make_url(os.environ[POSTGRES_URL_VARIABLE]))
     return _server
+
+
+def postgres_dump(database: PostgresDatabase) -> bytes:
+    """`pg_dump` of the test's database: everything in it, as someone with a copy of it
+    would read it."""
+    dumpers = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), key=_version)
+    dumper = dumpers[-1] if dumpers else shutil.which("pg_dump")
+    if dumper is None:
+        raise AssertionError("pg_dump is needed to read a PostgreSQL database's dump")
+    url = database.url.render_as_string(hide_password=False)
+    return subprocess.run(
+        [dumper, "--dbname", url], capture_output=True, check=True, timeout=60
+    ).stdout
+
+
+def _version(path: str) -> int:
+    return int(Path(path).parents[1].name)
+
+
+def postgres_files(database: PostgresDatabase) -> dict[str, bytes]:
+    """The server's data files that can hold what the test wrote (see `_Server.files`)."""
+    return _background.run(lambda: _the_server().files(database))
 
 
 @dataclass
