@@ -30,6 +30,19 @@ def _backends() -> list[str]:
     return backends
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first, then the end-to-end ones, then the rest: workers running at once
+    take the longest work early and finish at about the same time."""
+
+    def weight(item: pytest.Item) -> int:
+        if item.get_closest_marker("long") is not None:
+            return 0
+        return 1 if item.get_closest_marker("e2e") is not None else 2
+
+    items.sort(key=weight)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """A fake clock starting at 3 March 2026, 14:00 UTC."""

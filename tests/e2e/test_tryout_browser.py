@@ -235,6 +235,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.long
 async def test_the_try_out_walk_through_in_chromium(tmp_path: Path) -> None:
     require_chromium()
     data = tmp_path / "data"
