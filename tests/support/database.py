@@ -18,12 +18,14 @@ worker's id, so workers running at once never share one.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import glob
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from concurrent.futures import Future
@@ -119,14 +121,40 @@ def database_url(folder: Path) -> str:
     and the settings take it."""
     if _current is not None:
         return _current.url.render_as_string(hide_password=False)
-    return f"sqlite:///{database_file(folder)}"
+    return f"sqlite:///{_migrated_file(folder)}"
 
 
 def storage_url(folder: Path) -> URL:
     """The same database as `database_url`, with the driver `Storage` opens it with."""
     if _current is not None:
         return _current.url.set(drivername="postgresql+asyncpg")
-    return make_url(f"sqlite+aiosqlite:///{database_file(folder)}")
+    return make_url(f"sqlite+aiosqlite:///{_migrated_file(folder)}")
+
+
+_sqlite_template: Path | None = None
+
+
+def _migrated_file(folder: Path) -> Path:
+    """The SQLite file in `folder`; if there is none yet, a copy of one this process
+    migrated once (migrating each test's file anew would cost a quarter of a second)."""
+    global _sqlite_template
+    path = database_file(folder)
+    if path.exists() or not folder.is_dir():
+        return path
+    if _sqlite_template is None:
+        where = tempfile.mkdtemp(prefix="chorus-template-")
+        atexit.register(shutil.rmtree, where, ignore_errors=True)
+        template = Path(where) / DATABASE_FILE
+        _background.run(lambda: _migrate(template))
+        _sqlite_template = template
+    shutil.copyfile(_sqlite_template, path)
+    path.chmod(0o600)
+    return path
+
+
+async def _migrate(path: Path) -> None:
+    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{path}"), _now)
+    await storage.close()
 
 
 def folder_of(database: Path) -> Path:
