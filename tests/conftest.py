@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.services import Services
 from storage.database import Storage, open_storage
 from tests.support.chorus_run import SECRET_KEY
 from tests.support.clock import FakeClock
+from tests.support.database import fresh_postgres
 
 ADMIN_ID = 900_001
 # As `chorus` itself does (bot/cli.py): python-telegram-bot's timedelta retry_after.
@@ -28,6 +30,19 @@ def _backends() -> list[str]:
     return backends
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first, then the end-to-end ones, then the rest: workers running at once
+    take the longest work early and finish at about the same time."""
+
+    def weight(item: pytest.Item) -> int:
+        if item.get_closest_marker("long") is not None:
+            return 0
+        return 1 if item.get_closest_marker("e2e") is not None else 2
+
+    items.sort(key=weight)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """A fake clock starting at 3 March 2026, 14:00 UTC."""
@@ -38,28 +53,20 @@ def clock() -> FakeClock:
 async def storage(
     request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[Storage]:
-    """Migrated storage on each backend (a fresh SQLite file, or a wiped PostgreSQL db)."""
-    if request.param == "sqlite":
-        url = make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}")
-    else:
-        url = make_url(os.environ["CHORUS_TEST_POSTGRES_URL"]).set(drivername="postgresql+asyncpg")
-        await _wipe_postgres(url)
-    db = await open_storage(url, clock.now)
-    try:
-        yield db
-    finally:
-        await db.close()
-
-
-async def _wipe_postgres(url: object) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(url)  # type: ignore[arg-type]
-    async with engine.begin() as conn:
-        await conn.execute(text("DROP SCHEMA public CASCADE"))
-        await conn.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
+    """Migrated storage on each backend: a fresh SQLite file, or a fresh PostgreSQL
+    database copied from a migrated template (one per test process, so that parallel
+    workers never share one)."""
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = make_url(f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}")
+        else:
+            database = stack.enter_context(fresh_postgres("storage"))
+            url = database.url.set(drivername="postgresql+asyncpg")
+        db = await open_storage(url, clock.now)
+        try:
+            yield db
+        finally:
+            await db.close()
 
 
 @pytest.fixture

@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.buttons import assert_every_button_reads_back
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.database import (
+    POSTGRESQL,
+    SQLITE,
+    Backend,
+    postgres_configured,
+    use_backend,
+)
 from tests.support.fake_bot_api import FakeBotApi
 
 ADMIN = 700_001
 HERE = Path(__file__).parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(why): an end-to-end test of something only SQLite has (its files, its"
+        " lock), run on SQLite alone",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every end-to-end test runs on SQLite, and on PostgreSQL too when
+    CHORUS_TEST_POSTGRES_URL names a server, unless it is marked `sqlite_only`."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    backends = [SQLITE]
+    if postgres_configured() and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        backends.append(POSTGRESQL)
+    metafunc.parametrize("backend", backends, indirect=True, scope="function")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -20,6 +46,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
+    """Where this test's Chorus keeps its data: an SQLite file in tmp_path, or a fresh
+    PostgreSQL database of its own (see tests/support/database.py)."""
+    yield from use_backend(getattr(request, "param", SQLITE))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from tests.support.chorus_run import (
     spawn_chorus,
 )
 from tests.support.clock import FakeClock
+from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -42,8 +42,7 @@ def _db(folder: Path) -> Path:
 
 
 def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(_db(folder)) as db:
-        return db.execute(query).fetchall()
+    return list(rows(folder, query))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:

@@ -20,6 +20,10 @@ from storage.single import only_process
 from tests.support.chorus_run import free_port, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 
+# The command line's own files and messages: the SQLite file it makes, its lock file,
+# the try-out (SQLite by design) and settings refused before any database is opened.
+pytestmark = pytest.mark.sqlite_only
+
 GOOD_TOKEN = "123456:ABCdefGHIjklMNOpqr"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +16,7 @@ import pytest
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_sessions import _create
 from tests.support.chorus_run import chorus_env, spawn_chorus
+from tests.support.database import rows
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -26,8 +26,7 @@ GROUP = "Carers group"
 
 
 def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute(query).fetchall()
+    return list(rows(folder, query))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:

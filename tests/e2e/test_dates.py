@@ -3,7 +3,6 @@ before it is used, "in 2 hours" works for a broadcast, an end before the start i
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ import pytest
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
+from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -32,8 +32,7 @@ async def running(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChor
 
 
 def _sessions(folder: Path) -> list[tuple[str]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute("SELECT starts_at FROM group_session").fetchall()
+    return list(rows(folder, "SELECT starts_at FROM group_session"))
 
 
 async def test_a_start_date_gone_by_this_year_is_asked_about_first(

@@ -4,7 +4,6 @@ and a message to an anonymous contributor finds them only through their return a
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
@@ -12,7 +11,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.crypto import Sealer
@@ -25,6 +23,7 @@ from storage.repositories import OutboxNew
 from tests.e2e.conftest import ADMIN
 from tests.support.buttons import callback_data
 from tests.support.chorus_run import SECRET_KEY, RunningChorus, running_chorus, settings_for
+from tests.support.database import rows, storage_url
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.seed import seed_group
 
@@ -41,15 +40,12 @@ async def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute(query).fetchall()
+    return list(rows(folder, query))
 
 
 async def _queue(folder: Path, *rows: OutboxNew) -> None:
     clock = SystemClock()
-    storage = await open_storage(
-        make_url(f"sqlite+aiosqlite:///{folder / 'chorus.db'}"), clock.now
-    )
+    storage = await open_storage(storage_url(folder), clock.now)
     try:
         async with storage.transaction() as tx:
             await tx.outbox.enqueue(rows, clock.now())
@@ -102,8 +98,7 @@ async def test_a_sealed_message_reaches_an_anonymous_contributor_through_the_ret
 async def test_a_paused_anonymous_contributor_is_held_and_a_blocked_one_is_not_marked(
     fake: FakeBotApi, running: RunningChorus, tmp_path: Path, sealer: Sealer
 ) -> None:
-    with sqlite3.connect(tmp_path / "chorus.db") as db:
-        db.execute("UPDATE person SET paused = 1 WHERE telegram_id = ?", (MEMBERS[1],))
+    rows(tmp_path, "UPDATE person SET paused = true WHERE telegram_id = ?", MEMBERS[1])
     fake.blocked.add(MEMBERS[2])
 
     await _queue(

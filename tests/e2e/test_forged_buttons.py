@@ -6,7 +6,6 @@ A's ids, and the first answer must refuse and say why truly."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +17,7 @@ from bot.presentation import callbacks
 from bot.presentation.callbacks import Action
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import running_chorus, settings_for
+from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed, seed_items
 from tests.support.phone import Phone
@@ -45,14 +45,12 @@ def _db(folder: Path) -> Path:
 
 
 def _insert(folder: Path, statement: str, *params: object) -> int:
-    with sqlite3.connect(_db(folder)) as db:
-        cursor = db.execute(statement, params)
-        return int(cursor.lastrowid or 0)
+    [(new,)] = rows(folder, f"{statement} RETURNING id", *params)
+    return int(new)
 
 
 def _one(folder: Path, query: str, *params: object) -> int:
-    with sqlite3.connect(_db(folder)) as db:
-        return int(db.execute(query, params).fetchone()[0])
+    return int(rows(folder, query, *params)[0][0])
 
 
 async def _world(folder: Path) -> World:
@@ -246,7 +244,7 @@ async def test_forged_buttons_for_another_group_are_refused_truly_at_once(
 async def test_sending_to_a_group_left_meanwhile_says_so(
     fake: FakeBotApi, world: World, tmp_path: Path
 ) -> None:
-    _insert(
+    rows(
         tmp_path,
         "INSERT INTO membership (group_id, person_id, joined_at) VALUES (?, ?, ?)",
         world.group_b,
@@ -261,7 +259,7 @@ async def test_sending_to_a_group_left_meanwhile_says_so(
     preview = await member.tap("With my name")
     assert "The room was too cold." in preview["text"]
     # Meanwhile they leave Group B (still in Group A).
-    _insert(
+    rows(
         tmp_path,
         "DELETE FROM membership WHERE group_id = ? AND person_id = ?",
         world.group_b,

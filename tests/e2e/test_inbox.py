@@ -4,7 +4,6 @@ author hearing each step, and the coordinator never learning who they are."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
@@ -15,6 +14,7 @@ import pytest
 
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.database import rows
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.items import ItemSeed, seed_items
 from tests.support.phone import Phone
@@ -29,9 +29,8 @@ GIVEN = date(2026, 3, 2)
 VISIBLE = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
 
 
-def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute(query).fetchall()
+def _rows(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    return list(rows(folder, query, *params))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:

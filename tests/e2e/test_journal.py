@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -26,13 +25,13 @@ from tests.support.chorus_run import (
     spawn_chorus,
 )
 from tests.support.clock import midday
+from tests.support.database import rows
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.phone import Phone
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute(query).fetchall()
+    return list(rows(folder, query))
 
 
 async def _journal_empties(folder: Path, timeout: float = 10.0) -> None:

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import csv
 import io
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_group
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
+from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -36,9 +36,8 @@ def _db(folder: Path) -> Path:
     return folder / "chorus.db"
 
 
-def _rows(folder: Path, query: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(_db(folder)) as db:
-        return db.execute(query).fetchall()
+def _rows(folder: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    return list(rows(folder, query, *params))
 
 
 async def _until(check: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -678,11 +677,12 @@ async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Pa
     async with _running(fake, settings, clock):
         admin = Phone(fake, ADMIN)
         await _create(fake, admin)
-        with sqlite3.connect(_db(tmp_path)) as db:
-            db.execute(
-                "INSERT INTO session_answer (session_id, person_id, answer, answered_at) "
-                "SELECT 1, person_id, 'going', '2026-06-08 09:00:00' FROM membership"
-            )
+        _rows(
+            tmp_path,
+            "INSERT INTO session_answer (session_id, person_id, answer, answered_at) "
+            "SELECT 1, person_id, 'going', ? FROM membership",
+            "2026-06-08 09:00:00.000000",
+        )
         overview = await _overview(fake, admin)
         assert "45 going: M8100, M8101" in overview["text"] and " and 5 more" in overview["text"]
         assert len(overview["text"]) < 4096

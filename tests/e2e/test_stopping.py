@@ -10,17 +10,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import chorus_env, spawn_chorus
+from tests.support.database import rows
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.phone import Phone
 
 STOP_SECONDS = 3.0
+# Another process holding SQLite's write lock (a PostgreSQL server has no such lock).
+pytestmark = pytest.mark.sqlite_only
 
 
 def _rows(folder: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(folder / "chorus.db") as db:
-        return db.execute(query).fetchall()
+    return list(rows(folder, query))
 
 
 def _reply_to(admin: Phone, words: str) -> Callable[[Call], bool]:

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -21,12 +20,15 @@ import pytest
 from bot.settings import SettingsError
 from bot.tryout.run import DATABASE_FILE, PEOPLE_FILE, TryoutOptions, check_options
 from bot.tryout.sample import SAMPLE_GROUP, SAMPLE_SESSION
+from tests.support.database import sqlite_rows
 from tests.support.tryout_run import running_tryout
+
+# The try-out keeps its data in an SQLite file beside it, by design.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _names(folder: Path, query: str) -> list[str]:
-    with sqlite3.connect(folder / DATABASE_FILE) as db:
-        return [row[0] for row in db.execute(query)]
+    return [row[0] for row in sqlite_rows(folder / DATABASE_FILE, query)]
 
 
 async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(

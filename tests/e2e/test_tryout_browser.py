@@ -9,11 +9,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from playwright.async_api import expect
 
 from bot.tryout.sample import SAMPLE_SESSION
 from tests.support.browser import ChatPage, chromium_page, require_chromium
 from tests.support.tryout_run import running_tryout
+
+# The try-out keeps its data in an SQLite file beside it, by design.
+pytestmark = pytest.mark.sqlite_only
 
 GROUP = "Carers' voice group"
 NEWS = "Next week's meeting is in the garden room."
@@ -231,6 +235,7 @@ STEPS = [
 ]
 
 
+@pytest.mark.long
 async def test_the_try_out_walk_through_in_chromium(tmp_path: Path) -> None:
     require_chromium()
     data = tmp_path / "data"

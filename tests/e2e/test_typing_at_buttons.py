@@ -70,8 +70,9 @@ NOW = midday().now()
 def _set_step(folder: Path, person: int, step: str, at: datetime) -> None:
     execute(
         folder,
-        "INSERT OR REPLACE INTO pending_step (person_id, step, data, updated_at) "
-        "VALUES (?, ?, '{}', ?)",
+        "INSERT INTO pending_step (person_id, step, data, updated_at) VALUES (?, ?, '{}', ?)"
+        " ON CONFLICT (person_id) DO UPDATE SET step = excluded.step, data = excluded.data,"
+        " updated_at = excluded.updated_at",
         person,
         step,
         at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),

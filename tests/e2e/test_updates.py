@@ -56,16 +56,18 @@ async def _seed(fake: FakeBotApi, tmp_path: Path) -> None:
         ],
         at,
     )
-    _rows(tmp_path, f"UPDATE item SET withdrawn_on='2026-03-02', body=NULL WHERE id={ids[3]}")
+    _rows(tmp_path, f"UPDATE item SET withdrawn_on=?, body=NULL WHERE id={ids[3]}", "2026-03-02")
     _rows(
         tmp_path,
         "INSERT INTO person (telegram_id, chat_id, display_name, is_coordinator, paused, "
-        f"created_at) VALUES ({OBSERVER}, {OBSERVER}, 'Olive', 0, 0, '2026-03-01 10:00:00')",
+        f"created_at) VALUES ({OBSERVER}, {OBSERVER}, 'Olive', false, false, ?)",
+        "2026-03-01 10:00:00",
     )
     _rows(
         tmp_path,
         "INSERT INTO group_observer (group_id, person_id, added_at) SELECT "
-        f"{group}, id, '2026-03-01 10:00:00' FROM person WHERE telegram_id = {OBSERVER}",
+        f"{group}, id, ? FROM person WHERE telegram_id = {OBSERVER}",
+        "2026-03-01 10:00:00",
     )
     for person in (ANN, BEN, CAL, COORDINATOR, OBSERVER):
         fake.user(person, f"Person{person}")

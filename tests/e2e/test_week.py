@@ -43,6 +43,11 @@ MEMBER = "Sam"
 SESSION = "Planning the carers"
 
 
+# The try-out keeps its data in an SQLite file beside it, by design. The longest test of all:
+# started first, so the other workers finish the rest meanwhile.
+pytestmark = [pytest.mark.sqlite_only, pytest.mark.long]
+
+
 @pytest.fixture
 async def tryout(tmp_path: Path) -> AsyncIterator[TryoutProcess]:
     process = TryoutProcess(tmp_path)

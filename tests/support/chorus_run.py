@@ -20,6 +20,7 @@ from bot.runner import serve
 from bot.settings import Settings, load_settings
 from bot.ticks import Ticks
 from tests.support.clock import midday
+from tests.support.database import database_url
 from tests.support.fake_bot_api import Call, FakeBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,7 @@ def chorus_env(fake: FakeBotApi, folder: Path, **extra: str) -> dict[str, str]:
     env.update(
         TELEGRAM_BOT_TOKEN=fake.token,
         CHORUS_BOT_API_URL=fake.base_url,
-        CHORUS_DATABASE_URL=f"sqlite:///{folder / 'chorus.db'}",
+        CHORUS_DATABASE_URL=database_url(folder),
         CHORUS_SECRET_KEY=SECRET_KEY,
         CHORUS_LOG_LEVEL="INFO",
         CHORUS_PRIVATE_CHAT_INTERVAL="0",
@@ -57,7 +58,7 @@ def settings_for(fake: FakeBotApi, folder: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "TELEGRAM_BOT_TOKEN": fake.token,
         "bot_api_url": fake.base_url,
-        "database_url": f"sqlite:///{folder / 'chorus.db'}",
+        "database_url": database_url(folder),
         "secret_key": SECRET_KEY,
         # A person tapping through a journey gets one reply per tap; spacing them a second
         # apart, as for real chats, would only slow the tests. Tests of the limits set it.

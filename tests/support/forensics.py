@@ -1,4 +1,5 @@
-"""Reading copies of an SQLite database's files as someone who took them would.
+"""Reading copies of an SQLite database's files as someone who took them would (and, for
+the checks that need no commit history, of a PostgreSQL database's dump and files).
 
 A copy is the main file, its write-ahead log and its shared-memory file, as bytes. From a
 copy this rebuilds the database as it stood after every commit the log still holds (the
@@ -28,6 +29,14 @@ import pytest
 from sqlalchemy.engine import Connection
 
 from storage import inline
+from tests.support.database import (
+    current_postgres,
+    database_file,
+    postgres_dump,
+    postgres_files,
+    rows,
+    table_names,
+)
 
 SUFFIXES = ("", "-wal", "-shm", "-journal")
 _WAL_MAGIC = (0x377F0682, 0x377F0683)
@@ -42,11 +51,27 @@ class Copy:
 
     label: str
     files: dict[str, bytes]
+    # A PostgreSQL database's rows at that moment (its files are not SQLite's to replay).
+    tables: Rows | None = None
 
     @property
     def everything(self) -> bytes:
         """All the files' bytes, one after another."""
         return b"".join(self.files.values())
+
+
+def take_test_copy(folder: Path, label: str) -> Copy:
+    """A copy of the test's database as it is now, on either backend: the SQLite file and
+    its companions; or a PostgreSQL database's dump, the server's files that can hold it,
+    and its rows."""
+    database = current_postgres()
+    if database is None:
+        return take_copy(database_file(folder), label)
+    files = {"dump": postgres_dump(database), **postgres_files(database)}
+    tables: Rows = {}
+    for table in table_names(folder):
+        tables[table] = {tuple(row) for row in rows(folder, f'SELECT * FROM "{table}"')}
+    return Copy(label, files, tables)
 
 
 def take_copy(path: Path, label: str) -> Copy:
@@ -114,7 +139,10 @@ def _page_size(header: bytes) -> int:
 
 
 def states(copy: Copy) -> list[Rows]:
-    """The database as it stood in the main file, then after each commit in the log."""
+    """The database as it stood in the main file, then after each commit in the log (for
+    a PostgreSQL copy: its rows when it was taken)."""
+    if copy.tables is not None:
+        return [copy.tables]
     main = copy.files.get("", b"")
     if len(main) < 100:
         return []
@@ -358,6 +386,8 @@ def plain_bytes(copy: Copy, needles: Iterable[bytes]) -> list[str]:
     """The needles found in the raw bytes of any of the copy's files."""
     return [
         f"{copy.label}: {needle!r} in the file ending {suffix or '.db'}"
+        if copy.tables is None
+        else f"{copy.label}: {needle!r} in {suffix}"
         for suffix, data in copy.files.items()
         for needle in needles
         if needle in data

@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.crypto import Sealer
@@ -18,6 +17,7 @@ from storage import schema
 from storage.database import open_storage
 from storage.repositories import Tx
 from tests.support.chorus_run import SECRET_KEY
+from tests.support.database import folder_of, storage_url
 
 BODY = "item.body"
 RETURN_ADDRESS = "item.return_address"
@@ -83,8 +83,9 @@ async def add_items(tx: Tx, sealer: Sealer, seeds: list[ItemSeed]) -> list[int]:
 
 
 async def seed_items(database: Path, seeds: list[ItemSeed]) -> list[int]:
-    """Put the items into the SQLite database at `database` (sealed with the tests' key)."""
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), SystemClock().now)
+    """Put the items into the test's database (`database`: the SQLite file in its folder),
+    sealed with the tests' key."""
+    storage = await open_storage(storage_url(folder_of(database)), SystemClock().now)
     try:
         async with storage.transaction() as tx:
             return await add_items(tx, Sealer(SECRET_KEY.encode()), seeds)
@@ -97,7 +98,7 @@ async def seed_outcomes(
 ) -> None:
     """Record outcomes (item id, outcome, what the coordinators wrote) as the inbox does."""
     sealer = Sealer(SECRET_KEY.encode())
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), SystemClock().now)
+    storage = await open_storage(storage_url(folder_of(database)), SystemClock().now)
     try:
         async with storage.transaction() as tx:
             for item_id, outcome, text in outcomes:

@@ -7,11 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from storage import schema
 from storage.database import open_storage
+from tests.support.database import folder_of, storage_url
 
 SEEDED_BEFORE = timedelta(days=3)
 
@@ -20,9 +20,10 @@ async def seed_group(
     database: Path, coordinator_id: int, member_ids: Sequence[int], name: str = "Group"
 ) -> int:
     """A group coordinated by `coordinator_id` with these members (in a few statements,
-    so thousands are quick); returns its id."""
+    so thousands are quick); returns its id. `database` is the SQLite file in the test's
+    folder; an end-to-end test on PostgreSQL seeds its own database instead."""
     clock = SystemClock()
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{database}"), clock.now)
+    storage = await open_storage(storage_url(folder_of(database)), clock.now)
     try:
         # A group that was already there: its members joined days ago, so the coordinators'
         # daily notice (which names who joined since the day before) has no news of them,

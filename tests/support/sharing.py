@@ -1,10 +1,9 @@
 """Helpers for end-to-end tests of sharing: a seeded group, a member's way through /share,
-and reading the database file directly."""
+and reading the database directly."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +12,9 @@ from typing import Any
 from bot.crypto import Sealer
 from tests.support.chorus_run import SECRET_KEY
 from tests.support.clock import MovableClock
+from tests.support.database import Row, database_file
+from tests.support.database import execute as database_execute
+from tests.support.database import rows as database_rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 
@@ -27,21 +29,20 @@ def sealer() -> Sealer:
 
 
 def database(folder: Path) -> Path:
-    """The Chorus database file in a test's folder."""
-    return folder / "chorus.db"
+    """The Chorus database file in a test's folder (on PostgreSQL, helpers given it use the
+    test's own database instead)."""
+    return database_file(folder)
 
 
-def rows(folder: Path, query: str, *params: Any) -> list[sqlite3.Row]:
-    """Rows of a query on the database file, as a reader of the file would see them."""
-    with sqlite3.connect(database(folder)) as db:
-        db.row_factory = sqlite3.Row
-        return db.execute(query, params).fetchall()
+def rows(folder: Path, query: str, *params: Any) -> list[Row]:
+    """Rows of a query on the test's database, as a reader of the database would see them
+    (on either backend: see tests/support/database.py)."""
+    return database_rows(folder, query, *params)
 
 
 def execute(folder: Path, statement: str, *params: Any) -> None:
-    """Change the database file directly (as the coordinators' journey would)."""
-    with sqlite3.connect(database(folder)) as db:
-        db.execute(statement, params)
+    """Change the test's database directly (as the coordinators' journey would)."""
+    database_execute(folder, statement, *params)
 
 
 async def answer_to_media(

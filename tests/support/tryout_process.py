@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import httpx
 
 from bot.tryout.run import DATABASE_FILE
 from tests.support.chorus_run import free_port
+from tests.support.database import sqlite_rows
 
 STALE = "doesn't work any more"
 # How long a person waits for an answer before the test calls it lost (generous: a loaded
@@ -264,8 +264,9 @@ class TryoutProcess:
 
     def unhandled_updates(self) -> int:
         """Updates stored by the bot and not yet handled."""
-        with sqlite3.connect(self.folder / DATABASE_FILE) as db:
-            return int(db.execute("SELECT count(*) FROM update_journal").fetchone()[0])
+        query = "SELECT count(*) FROM update_journal"
+        [(count,)] = sqlite_rows(self.folder / DATABASE_FILE, query)
+        return int(count)
 
     async def all_handled(self, timeout: float = 15) -> None:
         """Wait until the bot has fetched every update (it stores them before it asks for
