@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,6 @@ from bot.settings import Settings
 from storage import schema
 from storage.database import open_storage
 from storage.repositories import OutboxNew
-from tests.conftest import _wipe_postgres
 from tests.support.chorus_run import (
     RunningChorus,
     chorus_env,
@@ -31,13 +29,29 @@ from tests.support.chorus_run import (
     settings_for,
     spawn_chorus,
 )
+from tests.support.database import Backend, current_postgres, postgres_configured
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.proxy import round_robin
 
-POSTGRES = os.environ.get("CHORUS_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(
-    not POSTGRES, reason="needs CHORUS_TEST_POSTGRES_URL (a PostgreSQL database to wipe)"
+    not postgres_configured(), reason="replicas need PostgreSQL (CHORUS_TEST_POSTGRES_URL)"
 )
+
+
+@pytest.fixture(autouse=True)
+def _on_postgres(backend: Backend) -> None:
+    """Replicas run on PostgreSQL only: the run of these tests on SQLite is skipped."""
+    if current_postgres() is None:
+        pytest.skip("replicas run on PostgreSQL only")
+
+
+def _url() -> str:
+    """This test's own migrated PostgreSQL database (emptied before the test)."""
+    database = current_postgres()
+    assert database is not None
+    return database.url.render_as_string(hide_password=False)
+
+
 SECRET = "replica-secret"
 MEMBERS = list(range(500_001, 500_021))
 # Due already by the replicas' clock (midday, see `running_chorus`).
@@ -49,18 +63,13 @@ async def two_replicas(
     fake: FakeBotApi, tmp_path: Path
 ) -> AsyncIterator[tuple[RunningChorus, RunningChorus]]:
     """Replicas "a" and "b" on a fresh PostgreSQL database, behind one proxy port."""
-    assert POSTGRES is not None
-    url = make_url(POSTGRES).set(drivername="postgresql+asyncpg")
-    await _wipe_postgres(url)
-    storage = await open_storage(url, SystemClock().now)
-    await storage.close()
     proxy, ports = free_port(), [free_port(), free_port()]
 
     def settings(name: str, port: int) -> Settings:
         return settings_for(
             fake,
             tmp_path,
-            database_url=POSTGRES,
+            database_url=_url(),
             replicas=True,
             replica_name=name,
             webhook_url=f"http://127.0.0.1:{proxy}/telegram",
@@ -82,8 +91,7 @@ async def two_replicas(
 async def _queue_twice_for_everyone(now: datetime = MIDDAY) -> None:
     """Two messages for each member: every first one, then every second one, so the two
     messages to one person are claimed by different replicas."""
-    assert POSTGRES is not None
-    url = make_url(POSTGRES).set(drivername="postgresql+asyncpg")
+    url = make_url(_url()).set(drivername="postgresql+asyncpg")
     storage = await open_storage(url, SystemClock().now)
     try:
         async with storage.transaction() as tx:
@@ -101,8 +109,7 @@ async def _queue_twice_for_everyone(now: datetime = MIDDAY) -> None:
 
 
 async def _claimed_by(state: str = "sent") -> set[str]:
-    assert POSTGRES is not None
-    url = make_url(POSTGRES).set(drivername="postgresql+asyncpg")
+    url = make_url(_url()).set(drivername="postgresql+asyncpg")
     storage = await open_storage(url, SystemClock().now)
     try:
         async with storage.read() as tx:
@@ -145,11 +152,6 @@ async def test_two_replicas_send_everything_once_within_the_bots_limits(
 
 
 async def test_a_replica_killed_mid_send_has_its_messages_taken_over(tmp_path: Path) -> None:
-    assert POSTGRES is not None
-    url = make_url(POSTGRES).set(drivername="postgresql+asyncpg")
-    await _wipe_postgres(url)
-    storage = await open_storage(url, SystemClock().now)
-    await storage.close()
     proxy, ports = free_port(), [free_port(), free_port()]
     fake = FakeBotApi(limit_per_second=25, enforce_limits=False)
     async with fake, round_robin(proxy, ports):
@@ -160,7 +162,7 @@ async def test_a_replica_killed_mid_send_has_its_messages_taken_over(tmp_path: P
                 chorus_env(
                     fake,
                     tmp_path,
-                    CHORUS_DATABASE_URL=POSTGRES,
+                    CHORUS_DATABASE_URL=_url(),
                     CHORUS_REPLICAS="true",
                     CHORUS_REPLICA_NAME=name,
                     CHORUS_REPLICA_LEASE_SECONDS="1",
