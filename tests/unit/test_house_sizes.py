@@ -31,7 +31,6 @@ LONG_MODULES = frozenset(
         # Not split yet.
         "bot/presentation/texts.py",
         "bot/services/when.py",
-        "handlers/sessions.py",
     }
 )
 
