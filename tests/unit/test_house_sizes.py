@@ -29,7 +29,6 @@ LONG_MODULES = frozenset(
         # The built-in Bot API server, moving to its own top-level package.
         "bot/localapi/server.py",
         # Not split yet.
-        "bot/presentation/texts.py",
         "bot/services/when.py",
     }
 )
