@@ -13,6 +13,7 @@ from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.button_text import BUTTON_LABEL_MAX, button_title
+from bot.services.lengths import describe_length
 from bot.services.sessions import (
     CAPACITY_MAX,
     NOTE_MAX,
@@ -31,7 +32,7 @@ from bot.services.sessions import (
     session_said,
     when_words,
 )
-from bot.services.when import WhenError, WhenProblem, describe, describe_length
+from bot.services.when import WhenError, WhenProblem, describe
 from handlers.common import (
     keyboard,
     respond,

@@ -29,7 +29,6 @@ LONG_MODULES = frozenset(
         # The built-in Bot API server, moving to its own top-level package.
         "bot/localapi/server.py",
         # Not split yet.
-        "bot/services/when.py",
     }
 )
 
@@ -71,7 +70,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/sharing/readers.py:read_group",
         "bot/services/sharing/base.py:_apply",
         "bot/services/sharing/base.py:_store",
-        "bot/services/when.py:_read",
         "bot/services/you_said.py:send_to_group",
         "bot/services/you_said.py:_said",
     }

@@ -25,9 +25,7 @@ from bot.services.sessions.words import (
     _local_midnight,
     period_dates,
 )
-from bot.services.when import (
-    parse_duration,
-)
+from bot.services.when import parse_duration
 from storage.repositories import Tx
 from storage.rights import RightsRepo
 from storage.sessions import ATTENDING, SessionRow

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.presentation import outgoing, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Value, join
+from bot.services.lengths import parse_end, parse_reminders, wall_time_before
 from bot.services.roles import may_manage
 from bot.services.sessions.answers import (
     Answers,
@@ -46,13 +47,7 @@ from bot.services.sessions.words import (
     session_said,
 )
 from bot.services.text_rules import clean_name
-from bot.services.when import (
-    WhenError,
-    parse_end,
-    parse_reminders,
-    parse_when,
-    wall_time_before,
-)
+from bot.services.when import WhenError, parse_when
 from storage.repositories import GroupRow, OutboxNew, Tx
 from storage.sessions import Recipient, SessionRow
 
