@@ -373,36 +373,50 @@ class Planning(Answers):
         # updates (or drops the session) by itself.
         ics = calendar_file(session, group_name, zone, now)
         document = (ics.filename, ics.content.decode())
-        rows = []
-        for p in reachable:
-            view = SessionView(
-                session,
-                group_name,
-                Answer(p.answer) if p.answer else None,
-                await self._place(tx, session, p),
-            )
-            header = (
-                texts.SESSION_CANCELLED_HEADER
-                if session.state == "cancelled"
-                else texts.SESSION_CHANGED_HEADER
-            )
-            said = join("", [session_said(view, zone, None, header), changes])
-            in_calendar = p.answer not in ("", Answer.NO)
-            buttons = answer_buttons(session, view.answer)
-            if session.state == "cancelled":
-                remove = texts.BUTTON_CALENDAR_REMOVE
-                buttons = [[outgoing.button(remove, Action.SESSION_CALENDAR, session.id)]]
-            rows.append(
-                OutboxNew(
-                    f"sc{session.id}.{session.sequence}:{p.person_id}",
-                    KIND_CHANGE,
-                    p.person_id,
-                    outgoing.message(said, buttons, document if in_calendar else None).dumps(),
-                    now,
-                )
-            )
+        rows = [
+            await self._change_row(tx, session, group_name, zone, now, changes, p, document)
+            for p in reachable
+        ]
         await tx.outbox.enqueue(rows, now)
         return len(rows)
+
+    async def _change_row(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        group_name: str,
+        zone: ZoneInfo,
+        now: datetime,
+        changes: Value,
+        person: Recipient,
+        document: tuple[str, str],
+    ) -> OutboxNew:
+        """The message telling one person about a change or cancellation, with the calendar
+        file again if the session may be in their calendar."""
+        view = SessionView(
+            session,
+            group_name,
+            Answer(person.answer) if person.answer else None,
+            await self._place(tx, session, person),
+        )
+        header = (
+            texts.SESSION_CANCELLED_HEADER
+            if session.state == "cancelled"
+            else texts.SESSION_CHANGED_HEADER
+        )
+        said = join("", [session_said(view, zone, None, header), changes])
+        in_calendar = person.answer not in ("", Answer.NO)
+        buttons = answer_buttons(session, view.answer)
+        if session.state == "cancelled":
+            remove = texts.BUTTON_CALENDAR_REMOVE
+            buttons = [[outgoing.button(remove, Action.SESSION_CALENDAR, session.id)]]
+        return OutboxNew(
+            f"sc{session.id}.{session.sequence}:{person.person_id}",
+            KIND_CHANGE,
+            person.person_id,
+            outgoing.message(said, buttons, document if in_calendar else None).dumps(),
+            now,
+        )
 
     async def _place(self, tx: Tx, session: SessionRow, person: Recipient) -> int | None:
         if person.answer != Answer.WAITING:
