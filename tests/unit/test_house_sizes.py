@@ -61,7 +61,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/rights.py:_build",
         "bot/services/rights.py:_erase",
         "bot/services/sessions/planning.py:_take",
-        "bot/services/sessions/answers.py:answer",
         "bot/services/sessions/reminders.py:_reminders",
         "bot/services/sessions/reminders.py:_queue_reminder",
         "bot/services/sharing/drafts.py:send",

@@ -86,12 +86,7 @@ class Answers(SessionsBase):
             if session is None or wanted is None:
                 return AnswerResult(AnswerOutcome.GONE)
             if person is None or not await tx.groups.is_member(session.group_id, person.id):
-                if person is not None and await tx.sessions.was_invited(session.id, person.id):
-                    # Invited while in the group, and has left it since.
-                    group = await tx.groups.get(session.group_id)
-                    view = SessionView(session, group.name if group else "")
-                    return AnswerResult(AnswerOutcome.LEFT_GROUP, view)
-                return AnswerResult(AnswerOutcome.NOT_MEMBER)
+                return await self._not_member(tx, session, person.id if person else None)
             previous = await tx.sessions.answer_of(session.id, person.id)
             if session.state == "cancelled":
                 view = await self._view(tx, session, person.id, previous)
@@ -99,21 +94,42 @@ class Answers(SessionsBase):
             if session.starts_at <= now:
                 view = await self._view(tx, session, person.id, previous)
                 return AnswerResult(AnswerOutcome.STARTED, view)
-            outcome = AnswerOutcome.SAVED
-            if wanted is Answer.GOING and previous in (Answer.GOING, Answer.WAITING):
-                outcome = AnswerOutcome.WAITING if previous == Answer.WAITING else outcome
-            elif wanted is Answer.GOING and await self._full(tx, session):
-                await tx.sessions.set_answer(
-                    session.id, person.id, Answer.WAITING, now, now, message_id
-                )
-                outcome = AnswerOutcome.WAITING
-            else:
-                await tx.sessions.set_answer(session.id, person.id, wanted, now, None, message_id)
+            outcome = await self._record(tx, session, person.id, wanted, previous, now, message_id)
             if previous == Answer.GOING and wanted is not Answer.GOING:
                 group = await tx.groups.get(session.group_id)
                 await self._fill_places(tx, session, group.name if group else "", zone, now)
             answer = await tx.sessions.answer_of(session.id, person.id)
             return AnswerResult(outcome, await self._view(tx, session, person.id, answer))
+
+    @staticmethod
+    async def _not_member(tx: Tx, session: SessionRow, person_id: int | None) -> AnswerResult:
+        """The answer of someone not in the session's group."""
+        if person_id is not None and await tx.sessions.was_invited(session.id, person_id):
+            # Invited while in the group, and has left it since.
+            group = await tx.groups.get(session.group_id)
+            view = SessionView(session, group.name if group else "")
+            return AnswerResult(AnswerOutcome.LEFT_GROUP, view)
+        return AnswerResult(AnswerOutcome.NOT_MEMBER)
+
+    async def _record(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        person_id: int,
+        wanted: Answer,
+        previous: str | None,
+        now: datetime,
+        message_id: int | None,
+    ) -> AnswerOutcome:
+        """Keep a member's answer; Going on a full session joins the waiting list."""
+        if wanted is Answer.GOING and previous in (Answer.GOING, Answer.WAITING):
+            return AnswerOutcome.WAITING if previous == Answer.WAITING else AnswerOutcome.SAVED
+        if wanted is Answer.GOING and await self._full(tx, session):
+            waiting = Answer.WAITING
+            await tx.sessions.set_answer(session.id, person_id, waiting, now, now, message_id)
+            return AnswerOutcome.WAITING
+        await tx.sessions.set_answer(session.id, person_id, wanted, now, None, message_id)
+        return AnswerOutcome.SAVED
 
     async def _full(self, tx: Tx, session: SessionRow) -> bool:
         if session.capacity is None:
