@@ -54,7 +54,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/risk_model.py:load",
         "bot/services/risk_training.py:choose",
         # Not split yet.
-        "bot/calendar_file.py:session_ics",
         "bot/rights_file.py:summary",
         "bot/services/contributor_updates.py:run_due",
         "bot/services/conversations.py:staff_write",
