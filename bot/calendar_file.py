@@ -43,13 +43,7 @@ def session_ics(
     event.add("dtend", ends_at.astimezone(zone))
     event.add("summary", f"{title} ({group})")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    where = ", ".join(part for part in (place, link) if part)
-    if where:
-        event.add("location", where)
-    if link:
-        event.add("url", link)
-    if notes:
-        event.add("description", notes)
+    _add_details(event, place, link, notes)
     calendar.add_component(event)
     # The zone's rules from a year before to a year after: enough for any calendar, and a
     # small file.
@@ -58,3 +52,14 @@ def session_ics(
         first_date=date(local.year - 1, 1, 1), last_date=date(local.year + 2, 1, 1)
     )
     return calendar.to_ical()
+
+
+def _add_details(event: Event, place: str | None, link: str | None, notes: str | None) -> None:
+    """Where the session is (a place, a link or both) and the notes, when given."""
+    where = ", ".join(part for part in (place, link) if part)
+    if where:
+        event.add("location", where)
+    if link:
+        event.add("url", link)
+    if notes:
+        event.add("description", notes)

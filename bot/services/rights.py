@@ -48,8 +48,9 @@ ERASING_ALONE = timedelta(seconds=30)
 # Items erased in one transaction, so no transaction holds the database long.
 ERASE_CHUNK = 50
 RETENTION_CHUNK = 200
-# The version of the join message's wording (WELCOME in bot/presentation/texts.py) agreed
-# to when joining now, kept with each membership: change it whenever that wording changes.
+# The version of the join message's wording (WELCOME in bot/presentation/texts/membership.py)
+# agreed to when joining now, kept with each membership: change it whenever that wording
+# changes.
 CONSENT_WORDING = "join-2026-12"
 # Sealed values opened for the person's own file.
 _EVENT_PURPOSE = "item.event"

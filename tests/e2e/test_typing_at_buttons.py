@@ -27,7 +27,8 @@ NOT_PASSED_ON = "I don't pass on messages written here"
 def _declared_steps() -> dict[str, str]:
     """Every step name the code declares (a module constant named ..._STEP), by constant."""
     found: dict[str, str] = {}
-    for path in [*PROJECT_ROOT.glob("bot/services/*.py"), *PROJECT_ROOT.glob("handlers/*.py")]:
+    services = PROJECT_ROOT.glob("bot/services/**/*.py")
+    for path in [*services, *PROJECT_ROOT.glob("handlers/**/*.py")]:
         for node in ast.parse(path.read_text()).body:
             if not isinstance(node, ast.Assign) or len(node.targets) != 1:
                 continue

@@ -53,7 +53,7 @@ KNOWN: set[tuple[str, str]] = {
     ("handlers/general.py", "storage.repositories"),
     # A session's rating becomes an item whose words start with the rating, in words: the
     # item's own content, worded when it is given.
-    ("bot/services/sessions.py", "bot.presentation.texts.label"),
+    ("bot/services/sessions/feedback.py", "bot.presentation.texts.label"),
     # The Bot API server describes failures with Chorus's own helper.
     ("bot/localapi/server.py", "bot.failures"),
 }

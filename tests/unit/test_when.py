@@ -7,19 +7,21 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.lengths import (
+    MAX_SESSION,
+    describe_length,
+    parse_end,
+    parse_reminders,
+    wall_time_before,
+)
 from bot.services.when import (
     MAX_INPUT,
-    MAX_SESSION,
     When,
     WhenError,
     WhenProblem,
     describe,
-    describe_length,
     parse_duration,
-    parse_end,
-    parse_reminders,
     parse_when,
-    wall_time_before,
 )
 
 LONDON = ZoneInfo("Europe/London")

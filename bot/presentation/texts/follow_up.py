@@ -1,0 +1,258 @@
+"""Messages for closing the loop: updates to contributors, how members hear, the daily
+notice, "you said, we did", the inbox and actions."""
+
+from bot.presentation.texts.core import N_
+
+# --- Closing the loop: updates to contributors --------------------------------------------
+
+ABOUT_WORDS = N_("About what you said on {date} (“{words}”)")
+ABOUT_VOICE = N_("About your voice note of {date}")
+ABOUT_PHOTO = N_("About your photo of {date}")
+ABOUT_ITEM = N_("About what you shared on {date}")
+ABOUT_JOIN = N_(", and ")
+UPDATE_BLOCK = N_("{about}: {line}")
+UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
+UPDATE_DIGEST = N_(
+    "<b>What happened with your words</b>\n\n{blocks}\n\n"
+    "/mine shows everything that happened with your words."
+)
+LINE_ACKNOWLEDGED = N_(
+    "a coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
+)
+LINE_CONSIDERING = N_("the coordinators are looking at what they can do about it.")
+LINE_MEETING = N_("it will be talked about at {meeting} on {date}.")
+LINE_CHANGED = N_("{text} Thank you, this changed because of you.")
+LINE_WILL_CHANGE = N_("{text} This should be done by {date}. Thank you, this is because of you.")
+LINE_CANNOT_CHANGE = N_(
+    "this can't change for now. {text} Thank you for saying it: it was heard, and it matters."
+)
+LINE_REPLY = N_("a coordinator wrote back: “{text}”")
+LINE_LINKED = N_("it's now part of a piece of work: “{title}”. I'll tell you how it goes.")
+LINE_ACTION_UPDATE = N_("news on “{title}”: {text}")
+LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
+ACTION_PLANNED = N_("planned")
+ACTION_IN_PROGRESS = N_("under way")
+ACTION_DONE = N_("done")
+ACTION_NOT_POSSIBLE = N_("not possible, sadly")
+
+# --- Closing the loop: how members hear (in /settings) ------------------------------------
+
+SETTINGS_UPDATES = N_("How you hear what happened with your words: {rhythm}")
+RHYTHM_NOW = N_("as it happens")
+RHYTHM_DAILY = N_("once a day, at {time}")
+RHYTHM_WEEKLY = N_("once a week, {day} at {time}")
+BUTTON_RHYTHM = N_("How I hear back")
+RHYTHM_ASK = N_(
+    "When I have news about your words, how would you like to hear it?\n"
+    "A digest gathers everything into one message. /cancel to leave it as it is."
+)
+BUTTON_RHYTHM_NOW = N_("As it happens")
+BUTTON_RHYTHM_DAILY = N_("Once a day")
+BUTTON_RHYTHM_WEEKLY = N_("Once a week")
+RHYTHM_ASK_DAY = N_("Which day of the week?")
+RHYTHM_ASK_TIME = N_("At what time?")
+RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+LINE_MEETING_PAST = N_("it was talked about at {meeting} on {date}.")
+
+# --- Closing the loop: the coordinators' daily notice -------------------------------------
+
+INBOX_KIND_PROMPT = N_("Answer to a question")
+INBOX_KIND_FEEDBACK = N_("Feedback")
+INBOX_KIND_SESSION = N_("About a meeting")
+INBOX_KIND_STORY = N_("Story")
+NUDGE = N_("<b>Your inbox today</b>\n\n{groups}\n\n/inbox shows them one at a time.")
+NUDGE_GROUP = N_("<b>{group}</b>")
+NUDGE_NEW = N_("New: {count}")
+NUDGE_JOINED = N_("Joined: {names}")
+NUDGE_LEFT = N_("Left: {names}")
+NUDGE_ONE_UNNAMED = N_("someone with no name set")
+NUDGE_SOME_UNNAMED = N_("{count} people with no name set")
+NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
+NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
+NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
+NUDGE_MORE = N_("…and {count} more")
+
+# --- Closing the loop: "you said, we did" and an item's history -----------------------------
+
+BOARD_HEADER = N_("<b>You said, we did: {group}</b>")
+BOARD_EMPTY = N_(
+    "<b>You said, we did: {group}</b>\n\nNothing to show yet. "
+    "When the coordinators report back on what members said, it will be here."
+)
+BOARD_SAID = N_("Someone said: “{words}”")
+BOARD_SAID_NAMED = N_("{name} said: “{words}”")
+BOARD_ENTRY = N_("{said}\n→ {did}")
+BOARD_CHANGED = N_("What changed: {text}")
+BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
+BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
+BOARD_WORK = N_("<b>Work under way</b>")
+BOARD_ACTION = N_("• {title}: {news}")
+BOARD_ACTION_STATUS = N_("now {status}")
+BOARD_ACTION_TEXT = N_("{text}")
+BUTTON_BOARD_SEND = N_("Send this to the group")
+BOARD_SEND_NOTE = N_("You can send this list to everyone in the group.")
+BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
+BUTTON_BOARD_YES = N_("Yes, send it")
+BOARD_SENT = N_("Sending it to {count} people.")
+BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
+BOARD_SENT_BEFORE = N_(
+    "This list has already gone to everyone in the group, so I didn't send it again. "
+    "When there's news on it, you can send it once more."
+)
+BOARD_PICK = N_("Which group's list would you like to see?")
+BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
+HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")
+HISTORY_LINE = N_("{date}: {text}")
+HISTORY_GIVEN = N_("you shared it. Thank you.")
+HISTORY_ACKNOWLEDGED = N_("a coordinator read it.")
+HISTORY_CONSIDERING = N_("the coordinators started looking at what they could do.")
+HISTORY_MEETING = N_("taken to {meeting} on {date}.")
+HISTORY_LINKED = N_("it became part of “{title}”.")
+HISTORY_REPLY = N_("a coordinator wrote back: “{text}”")
+HISTORY_OUTCOME = N_("{did}")
+HISTORY_GONE = N_("Sorry, I can't find that any more.")
+BUTTON_WHAT_HAPPENED = N_("What happened")
+
+# --- Closing the loop: the inbox -------------------------------------------------------------
+
+INBOX_PICK = N_("Which group's inbox would you like to open?")
+INBOX_HEADER = N_(
+    "<b>Inbox: {group}</b>\nNew: {new} · Waiting for what happens next: {waiting} · "
+    "Waiting too long: {overdue}"
+)
+INBOX_NOTHING = N_("Nothing here needs you right now. Thank you for keeping up.")
+CARD = N_(
+    "<b>{kind}</b>, {who}, {date} (waiting {days} days)\n"
+    "How it may be used: {consent}\n"
+    "Where it is: {status}\n\n"
+    "{words}"
+)
+CARD_ANONYMOUS = N_("without a name")
+CARD_NOT_SHOWN = N_("who gave it is not shown to observers")
+CARD_NAMED = N_("from {name}")
+CARD_WORDS = N_("“{words}”")
+CARD_VOICE = N_("(a voice note: tap the button to hear it)")
+CARD_PHOTO = N_("(a photo: tap the button to see it)")
+INBOX_CONSENT_COORDINATORS = N_("only coordinators read it")
+INBOX_CONSENT_QUOTE_ANONYMOUS = N_("may be quoted, without a name")
+INBOX_CONSENT_QUOTE_NAMED = N_("may be quoted, with their name")
+INBOX_STATUS_RECEIVED = N_("not yet acknowledged")
+INBOX_STATUS_ACKNOWLEDGED = N_("acknowledged")
+INBOX_STATUS_CONSIDERING = N_("being considered")
+INBOX_STATUS_MEETING = N_("taken to a meeting")
+INBOX_STATUS_OUTCOME = N_("has an outcome")
+BUTTON_ACK = N_("Acknowledge")
+BUTTON_CONSIDER = N_("We're considering it")
+BUTTON_MEETING = N_("Take to a meeting")
+BUTTON_OUTCOME = N_("Record outcome")
+BUTTON_ADD_TO_ACTION = N_("Add to action")
+BUTTON_REPLY = N_("Reply")
+BUTTON_NEXT_ITEM = N_("Next ›")
+BUTTON_MEDIA = N_("Hear or see it")
+BUTTON_FILTER_NEW = N_("New ({count})")
+BUTTON_FILTER_WAITING = N_("Waiting ({count})")
+BUTTON_FILTER_OVERDUE = N_("Too long ({count})")
+BUTTON_FILTER_ALL = N_("All open ({count})")
+BUTTON_NUDGE_DAYS = N_("When to remind me")
+INBOX_NOT_ALLOWED = N_("Sorry, you can only open the inbox of groups you coordinate.")
+INBOX_GONE = N_("Sorry, that item isn't in the inbox any more. It may have been withdrawn.")
+INBOX_ALREADY = N_("That was already done.")
+INBOX_EMPTY_TEXT = N_("That's empty. Please type a few words, or /cancel to stop.")
+INBOX_TOO_LONG = N_(
+    "That's longer than I can send ({limit} characters at most). Could you shorten it?"
+)
+INBOX_BAD_DATE = N_(
+    "Sorry, I didn't understand that date. Could you try like this: 12 March, or 12/3"
+)
+INBOX_PAST_DATE = N_("That date has already gone. Could you give a date from today on?")
+INBOX_ACKNOWLEDGED = N_("Acknowledged. They'll hear that their words were read.")
+INBOX_CONSIDERING = N_("Done. They'll hear that you're considering it.")
+INBOX_MEETING_SAVED = N_("Saved. They'll hear which meeting it goes to.")
+INBOX_SENT = N_("Sent. They'll hear it in the way they chose to hear back.")
+INBOX_SENT_HELD = N_(
+    "Saved. They can't be reached right now (they may have stopped the bot), so it will "
+    "wait for them and reach them if they come back."
+)
+INBOX_DISCARDED = N_("Okay, nothing was sent.")
+MEETING_ASK = N_(
+    "Which meeting is it going to, and when? Type the name and the date, like this: "
+    "Board meeting, 12 March. /cancel to stop."
+)
+MEETING_BAD = N_(
+    "Sorry, I couldn't read that. Please type the meeting's name, a comma, then the date, "
+    "like this: Board meeting, 12 March. /cancel to stop."
+)
+OUTCOME_PICK = N_("What came of it?")
+BUTTON_CHANGED = N_("Something changed")
+BUTTON_WILL_CHANGE = N_("Something will change")
+BUTTON_CANNOT_CHANGE = N_("It can't change")
+OUTCOME_ASK_CHANGED = N_(
+    "What changed? Type it as you'd tell them, for example: the forms have been cut to one "
+    "page. (Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_WILL_CHANGE = N_(
+    "What will change? Type it as you'd tell them. I'll ask by when next. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_CANNOT_CHANGE = N_(
+    "Why can't it change? An honest reason helps people trust the group. "
+    "(Up to {limit} characters. /cancel to stop.)"
+)
+OUTCOME_ASK_DUE = N_("By when? For example: 30 April, or 30/4. /cancel to stop.")
+REPLY_ASK = N_(
+    "Type your reply. It goes to the person who shared this"
+    " (you won't see who they are if they gave no name). Up to {limit} characters. "
+    "/cancel to stop."
+)
+PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
+BUTTON_SEND_IT = N_("Send it")
+DAYS_ASK = N_(
+    "I remind coordinators each morning about items with no outcome after {days} days. "
+    "How many days should it be?"
+)
+BUTTON_DAYS = N_("{days} days")
+DAYS_SAVED = N_("Done. I'll remind you after {days} days without an outcome.")
+
+# --- Closing the loop: actions ---------------------------------------------------------------
+
+ACTION_GROUP_PICK = N_("Which group's actions would you like to see?")
+ACTION_LIST = N_("<b>Actions</b>\nTap one to post an update or change where it stands.")
+ACTION_LIST_EMPTY = N_(
+    "No actions yet. An action gathers what members said into a piece of work, "
+    "so you can tell them all how it goes."
+)
+BUTTON_NEW_ACTION = N_("New action")
+BUTTON_POST_UPDATE = N_("Post an update")
+BUTTON_ALL_ACTIONS = N_("‹ All actions")
+ACTION_LINK_PICK = N_("Which action should this be part of?")
+ACTION_LINKED = N_("Added. The person who shared it will hear it's part of this work.")
+ACTION_ASK_TITLE = N_(
+    "What's the action? For example: Rewrite the support-plan paperwork. /cancel to stop."
+)
+ACTION_MADE = N_("Made: “{title}”.")
+ACTION_NOT_ALLOWED = N_("Sorry, you can only work on actions of groups you coordinate.")
+ACTION_VIEW = N_("<b>{title}</b>\nWhere it stands: {status}\nItems linked: {items}\n\n{history}")
+ACTION_HISTORY_LINE = N_("{date}: {text}")
+ACTION_NO_HISTORY = N_("No updates yet.")
+ACTION_ASK_UPDATE = N_(
+    "What's the news on “{title}”? Everyone whose words are linked to it will hear it, "
+    "once each. (Up to {limit} characters. /cancel to stop.)"
+)
+ACTION_PREVIEW_NOTE = N_(
+    "Above is how it will read for one of them (each person sees only their own words). Send it?"
+)
+ACTION_POSTED = N_("Posted. {count} people will hear it.")
+ACTION_STATUS_SET = N_("Done: it's now {status}. {count} people will hear it.")
+
+MENU_UPDATES = N_("What was done with what members said")
+MENU_INBOX = N_("What members shared, one at a time")
+MENU_ACTION = N_("Pieces of work, and news on them")

@@ -1,0 +1,115 @@
+"""Messages for data rights: /privacy, /mydata, /forgetme."""
+
+from bot.presentation.texts.core import N_
+
+# --- Data rights: /privacy, /mydata, /forgetme ------------------------------------------------
+
+PRIVACY = N_(
+    "<b>What Chorus keeps, and who sees it</b>\n\n"
+    "What's kept: the name you choose, your groups and when you joined, your answers to "
+    "group meetings, when you came, and what you share. Your words are kept locked "
+    "(encrypted).\n\n"
+    "Who sees what: a group's coordinators see your name and what you share with your name. "
+    "What you share without your name reaches them with the date only: they never see who "
+    "sent it. Observers never see who wrote anything. Telegram, and whoever runs this bot's "
+    "computer, can see that you use it.\n\n"
+    "How long: the words you share are deleted {words} after the group records what came "
+    "of them. What Chorus sent to people is deleted after {sent}. Taking something back "
+    "in /mine deletes its words at once. Everything else is kept until you ask for it to "
+    "be deleted with /forgetme (the time you gave at meetings then stays only as numbers "
+    "in the group's totals).\n\n"
+    "If words you write suggest you might be at risk, the safeguarding leads are told, "
+    "without your name unless you say yes.\n\n"
+    "Your choices: /mydata sends you a file of everything Chorus holds about you. "
+    "/forgetme deletes it all. /leave leaves a group."
+)
+DAYS_ONE = N_("1 day")
+DAYS_MANY = N_("{count} days")
+MYDATA_CAPTION = N_(
+    "Here is everything Chorus holds about you: summary.txt to read, and data.json for "
+    "a computer. Only you have been sent this file."
+)
+MYDATA_TOO_MANY = N_(
+    "You've asked for your data a few times today already. You can ask again tomorrow."
+)
+MYDATA_NOT_KNOWN = N_("I don't hold anything about you, as you haven't joined a group.")
+MYDATA_REFUSED = N_(
+    "Sorry, Telegram wouldn't take the file with your data, so I couldn't send it. "
+    "You can try /mydata again later, or ask a coordinator to help."
+)
+FORGET_NOT_KNOWN = N_("I don't hold anything about you, so there's nothing to delete.")
+FORGET_ASK = N_(
+    "This deletes everything Chorus holds about you: your name and settings, your groups, "
+    "your answers to group meetings, and what you shared with your name ({named}).\n\n"
+    "It can't be undone. You can join again any time with an invite link."
+)
+FORGET_ASK_ANONYMOUS = N_(
+    "\n\nYou also shared {anonymous} without your name. You can delete them too, or leave "
+    "them with the group with no way back to you: then no one can link them to you, and "
+    "you won't hear what happens with them."
+)
+FORGET_ASK_END = N_("\n\nDo you want to go ahead?")
+BUTTON_FORGET_ALL = N_("Yes, delete everything")
+BUTTON_FORGET_KEEP_ANONYMOUS = N_("Yes, but leave what I shared without my name")
+BUTTON_FORGET_NO = N_("No, keep everything")
+FORGET_KEPT = N_("Okay, nothing was deleted.")
+FORGET_STALE = N_(
+    "That button is out of date, so nothing was deleted. If you'd like to, send /forgetme "
+    "to start again."
+)
+FORGET_ERASING = N_("I'm already deleting what Chorus holds about you. It'll be done soon.")
+FORGET_DONE = N_(
+    "Done. I've deleted your name, your settings, your groups ({groups}), your answers, "
+    "and {named} you shared with your name.{anonymous}\n\n"
+    "{hours}You can join again any time with an invite link. Take care."
+)
+FORGET_DONE_ANONYMOUS_DELETED = N_(" I've deleted the {count} you shared without your name too.")
+FORGET_DONE_ANONYMOUS_KEPT = N_(
+    " The {count} you shared without your name stay with the group, with no way back to you."
+)
+FORGET_HOURS = N_(
+    "The time you gave at group meetings is kept only as numbers in the group's totals, "
+    "for its accounts, with nothing that says who.\n\n"
+)
+FORGET_GONE = N_(
+    "There's nothing of yours left here. You can join again any time with an invite link."
+)
+ITEMS_ONE = N_("1 thing")
+ITEMS_MANY = N_("{count} things")
+
+# The plain summary in the /mydata file (plain text, not HTML).
+DATA_SUMMARY = N_(
+    "What Chorus holds about you\n"
+    "Made on {made}\n\n"
+    "The name others see: {name}\n"
+    "Your Telegram number (id): {telegram_id}\n"
+    "First here: {first}\n"
+    "Messages paused: {paused}\n\n"
+    "Your groups:\n{groups}\n\n"
+    "Your answers to group meetings: {answers}\n"
+    "Group meetings you came to: {came} ({hours})\n"
+    "Payments: Chorus holds no payment records.\n\n"
+    "What you shared ({items}):\n{item_lines}\n\n"
+    "Updates about what you shared: {updates}\n"
+    "Messages to you, waiting or sent: {messages}\n"
+    "Safeguarding alerts your words raised: {alerts}\n\n"
+    "Everything above, in full, is in data.json.\n\n"
+)
+DATA_GROUP_LINE = N_("- {group}: joined {joined}, agreeing to the terms shown then ({wording})")
+DATA_ITEM_LINE = N_("- {reference}, {day}, {group}, {named}: {words}")
+DATA_WORDING_UNKNOWN = N_("from before their version was kept")
+DATA_NAMED = N_("with your name")
+DATA_ANONYMOUS = N_("without your name")
+DATA_NO_WORDS = N_("(no words kept)")
+DATA_NONE = N_("none")
+DATA_NOT_INCLUDED = N_(
+    "What is not in this file, and why:\n"
+    "- Your Telegram account (phone number, profile, your chats) is held by Telegram, not "
+    "by Chorus. Telegram can tell you what it holds.\n"
+    "- What you shared without your name is here because only you can find it, through "
+    "your own account. Coordinators never see it linked to you.\n"
+    "- Notes coordinators and leads keep for themselves, and messages written to other "
+    "people, are not about you alone, so they are not here.\n"
+    "- What was deleted (taken back, or kept past the time set for keeping it) is gone for "
+    "good, so it can't be here.\n"
+)

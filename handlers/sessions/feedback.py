@@ -1,0 +1,104 @@
+"""Group sessions: the short question afterwards."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import ChorusContext
+from bot.presentation import texts
+from bot.presentation.texts import say
+from bot.services.access import Need, Thing
+from bot.services.sessions import (
+    COMMENT_MAX,
+    SMALL_SESSION,
+    FeedbackOutcome,
+    FeedbackResult,
+)
+from handlers import safety
+from handlers.common import (
+    button_int,
+    chat_id,
+    names,
+    respond,
+    send,
+    sender_id,
+)
+from handlers.sessions.render import (
+    _name_keys,
+    _send_keys,
+)
+
+# --- The question afterwards -------------------------------------------------------------------
+
+
+@names(Thing.SESSION, Need.MEMBER)
+async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
+    """Take the one-tap answer, and ask whether to send it with the name or without."""
+    session_id, score = button_int(update), button_int(update, 1)
+    came = None
+    if session_id is not None and score is not None:
+        came = await context.services.sessions.rate(
+            sender_id(update), chat_id(update), session_id, score
+        )
+    if came is None:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+        return
+    few = say(texts.SESSION_FEEDBACK_FEW) if came < SMALL_SESSION else ""
+    await respond(update, say(texts.SESSION_FEEDBACK_NAME, few=few), _name_keys())
+
+
+async def session_feedback_name_tapped(update: Update, context: ChorusContext) -> None:
+    """With the name (2) or without it (1); then words may be added."""
+    named = button_int(update) == 2
+    result = await context.services.sessions.choose_name(sender_id(update), named)
+    if result.outcome is not FeedbackOutcome.ASK_MORE:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+        return
+    await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
+
+
+async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Send the feedback with the words typed."""
+    result = await context.services.sessions.send_feedback(
+        sender_id(update), chat_id(update), text
+    )
+    if result.outcome is FeedbackOutcome.CHOOSE_NAME:
+        # Words that suggest risk get help at once, alone, whatever else is going on.
+        if not await safety.offer_help(update, context, text, carry_on=True):
+            await respond(update, say(texts.SESSION_FEEDBACK_CHOOSE_FIRST), _name_keys())
+        return
+    await _feedback_sent(update, context, result)
+
+
+async def session_feedback_carry_on(update: Update, context: ChorusContext) -> None:
+    """After the safety reply: the question after the meeting again, as a new message."""
+    step = await context.services.membership.current_step(sender_id(update))
+    if step is not None and step.data.get("named") is None:
+        await send(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
+    else:
+        await send(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
+
+
+async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
+    """Send the feedback as it is, without words."""
+    result = await context.services.sessions.send_feedback(sender_id(update), chat_id(update))
+    await _feedback_sent(update, context, result)
+
+
+async def _feedback_sent(update: Update, context: ChorusContext, result: FeedbackResult) -> None:
+    if result.alert_id is not None:  # help first, as a message of its own
+        await safety.send_safety_reply(update, context, result.alert_id)
+    if result.outcome is FeedbackOutcome.SENT:
+        await respond(update, say(texts.SESSION_FEEDBACK_SENT, reference=result.reference))
+    elif result.outcome is FeedbackOutcome.TOO_LONG:
+        await respond(update, say(texts.SESSION_FEEDBACK_TOO_LONG, limit=COMMENT_MAX))
+    elif result.outcome is FeedbackOutcome.LEFT_GROUP:
+        await respond(update, say(texts.SESSION_FEEDBACK_LEFT))
+    else:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+
+
+async def session_feedback_skip_tapped(update: Update, context: ChorusContext) -> None:
+    """No answer, and that's fine."""
+    await context.services.sessions.skip_feedback(sender_id(update))
+    await respond(update, say(texts.SESSION_FEEDBACK_SKIPPED))

@@ -1,0 +1,118 @@
+"""Modules and functions stay small enough to read in one sitting.
+
+A module in bot/, handlers/, storage/ or localapi/ (migrations aside) holds at most
+MODULE_LIMIT lines and a function at most FUNCTION_LIMIT lines (from its `def` to its last
+line). The exceptions below are the ones that remain; each is named so the list can only
+shrink: a listed module or function that is now small enough fails the test too, so its entry
+is removed with the change that fixed it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDERS = ("bot", "handlers", "storage", "localapi")
+MODULE_LIMIT = 600
+FUNCTION_LIMIT = 40
+
+# Modules still over the limit, by path from the project root.
+LONG_MODULES = frozenset(
+    {
+        # Being split into one module per repository.
+        "storage/repositories.py",
+        "storage/loop.py",
+        # The table definitions, one declaration per table; and the items repository, which
+        # is split with the other repositories.
+        "storage/schema.py",
+        "storage/items.py",
+        # The built-in Bot API server, moving to its own top-level package.
+        "bot/localapi/server.py",
+        # Not split yet.
+    }
+)
+
+# Functions still over the limit, as "path:name".
+LONG_FUNCTIONS = frozenset(
+    {
+        # Start-up wiring: one line per handler, setting or tick.
+        "bot/app.py:build_application",
+        "bot/app.py:_schedule_ticks",
+        "bot/runner.py:_serve",
+        "bot/services/__init__.py:build",
+        "bot/settings.py:_check",
+        # Files another change is moving or splitting now.
+        "bot/delivery.py:_attempt",
+        "bot/delivery.py:_send_parts",
+        "bot/ratelimit.py:_wait_turn",
+        "bot/localapi/server.py:__init__",
+        "bot/localapi/server.py:_get_updates",
+        "storage/loop.py:pending_for",
+        "storage/repositories.py:add_new",
+        "storage/repositories.py:claim_due",
+        "bot/services/broadcasts.py:create",
+        "bot/services/risk_model.py:load",
+        "bot/services/risk_training.py:choose",
+        # Not split yet.
+        "bot/rights_file.py:summary",
+        "bot/services/contributor_updates.py:run_due",
+        "bot/services/conversations.py:staff_write",
+        "bot/services/rights.py:_build",
+        "bot/services/rights.py:_erase",
+        "bot/services/sessions/planning.py:_take",
+        "bot/services/sessions/reminders.py:_reminders",
+        "bot/services/sessions/reminders.py:_queue_reminder",
+        "bot/services/sharing/drafts.py:send",
+        "bot/services/sharing/drafts.py:submit",
+        "bot/services/sharing/readers.py:read_group",
+        "bot/services/sharing/base.py:_apply",
+        "bot/services/sharing/base.py:_store",
+        "bot/services/you_said.py:send_to_group",
+        "bot/services/you_said.py:_said",
+    }
+)
+
+
+def _modules() -> list[Path]:
+    found = []
+    for folder in FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" not in path.relative_to(ROOT).parts:
+                found.append(path)
+    return found
+
+
+def _name(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def _long_functions(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        f"{_name(path)}:{node.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno > FUNCTION_LIMIT
+    }
+
+
+def test_modules_are_short() -> None:
+    modules = _modules()
+    assert modules, "no modules found"
+    long = {
+        _name(path)
+        for path in modules
+        if len(path.read_text(encoding="utf-8").splitlines()) > MODULE_LIMIT
+    }
+    assert long - LONG_MODULES == set(), "modules over the limit"
+    assert LONG_MODULES - long == set(), "short now: remove them from LONG_MODULES"
+
+
+def test_functions_are_short() -> None:
+    long: set[str] = set()
+    for path in _modules():
+        long |= _long_functions(path)
+    assert long - LONG_FUNCTIONS == set(), "functions over the limit"
+    assert LONG_FUNCTIONS - long == set(), "short now: remove them from LONG_FUNCTIONS"
