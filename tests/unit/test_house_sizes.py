@@ -54,6 +54,7 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/broadcasts.py:create",
         "bot/services/risk_model.py:load",
         "bot/services/risk_training.py:choose",
+        "bot/services/risk_training.py:train",
         # Not split yet.
         "bot/rights_file.py:summary",
         "bot/services/contributor_updates.py:run_due",
