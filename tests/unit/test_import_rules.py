@@ -36,10 +36,10 @@ RULES: dict[str, tuple[str, ...]] = {
     ),
     "storage": ("bot", "handlers"),
     "bot/presentation": ("storage", "telegram", "handlers", "bot.services", "bot.delivery"),
-    "bot/localapi": ("bot", "handlers", "storage"),
+    "localapi": ("bot", "handlers", "storage"),
 }
 # Within a room, its own modules are never a crossing.
-OWN = {"bot/localapi": "bot.localapi"}
+OWN = {"localapi": "localapi"}
 # Imports inside functions that are allowed: optional tools loaded only when used, and the
 # command line, which loads only what a command needs.
 LATE_IMPORTS_ALLOWED = {"bot/cli.py", "bot/settings.py", "storage/database.py"}
@@ -54,8 +54,6 @@ KNOWN: set[tuple[str, str]] = {
     # A session's rating becomes an item whose words start with the rating, in words: the
     # item's own content, worded when it is given.
     ("bot/services/sessions.py", "bot.presentation.texts.label"),
-    # The Bot API server describes failures with Chorus's own helper.
-    ("bot/localapi/server.py", "bot.failures"),
 }
 
 
