@@ -15,11 +15,11 @@ from bot import errors
 from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
-from bot.delivery import DeliveryWorker
 from bot.failures import describe
-from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.intake.journal import JournalUpdateProcessor, UpdateJournal
 from bot.loop import loop_round
-from bot.ratelimit import ChorusRateLimiter, Limits
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.ratelimit import ChorusRateLimiter, Limits
 from bot.replicas import SharedChats, take_tick
 from bot.services import Services
 from bot.services.rights import Retention
@@ -106,7 +106,7 @@ def _application(settings: Settings, storage: Storage) -> ChorusApp:
         .token(settings.telegram_bot_token)
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_file_url)
-        .updater(None)  # updates arrive through the journal (bot/polling.py, bot/webhook.py)
+        .updater(None)  # updates arrive through the journal (bot/intake/)
         .context_types(context_types)
         .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
-from bot.delivery import IN_FLIGHT
+from bot.outbox.delivery import IN_FLIGHT
 from bot.services.delivery_rules import Payload
 from bot.settings import Settings
 from storage import schema

@@ -1,5 +1,5 @@
 """Broadcasts: who they reach, queuing, scheduling, stopping and progress; and how the
-coordinator sees progress (bot.delivery.progress_message)."""
+coordinator sees progress (bot.outbox.delivery.progress_message)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Table, func, select
 
-from bot.delivery import progress_message
+from bot.outbox.delivery import progress_message
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload, render_text

@@ -35,7 +35,7 @@ RULES: dict[str, tuple[str, ...]] = {
         "bot.presentation.outgoing.render_words",
     ),
     "storage": ("bot", "handlers"),
-    "bot/presentation": ("storage", "telegram", "handlers", "bot.services", "bot.delivery"),
+    "bot/presentation": ("storage", "telegram", "handlers", "bot.services", "bot.outbox"),
     "localapi": ("bot", "handlers", "storage"),
 }
 # Within a room, its own modules are never a crossing.

@@ -25,11 +25,11 @@ from bot.clock import Clock
 from bot.context import ChorusBot
 from bot.crypto import Sealer
 from bot.failures import describe
+from bot.outbox.ratelimit import Pace, retry_seconds
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload, render
 from bot.presentation.texts import Raw, label, say
-from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
     anonymous_recheck,
