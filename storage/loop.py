@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 
 from storage import schema
+from storage.people import PersonRow
 from storage.types import Executor, dialect_insert, off_loop
 
 # Shown in every /settings: built once (building costs more than running it).
@@ -19,9 +20,6 @@ _PREFERENCE = select(
     schema.digest_preference.c.weekday,
     schema.digest_preference.c.at_time,
 ).where(schema.digest_preference.c.person_id == bindparam("person_id"))
-
-if TYPE_CHECKING:
-    from storage.repositories import PersonRow
 
 # Statuses an item moves through before its outcome.
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
@@ -757,7 +755,6 @@ class UpdatesRepo:
     @off_loop
     async def people(self, person_ids: Sequence[int]) -> dict[int, PersonRow]:
         """The people with these ids, by id."""
-        from storage.repositories import PersonRow  # storage.repositories imports this module
 
         if not person_ids:
             return {}
@@ -768,7 +765,6 @@ class UpdatesRepo:
     @off_loop
     async def people_by_telegram_id(self, telegram_ids: Sequence[int]) -> dict[int, PersonRow]:
         """The people with these Telegram ids, by Telegram id."""
-        from storage.repositories import PersonRow  # storage.repositories imports this module
 
         if not telegram_ids:
             return {}

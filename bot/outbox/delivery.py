@@ -41,7 +41,7 @@ from bot.services.delivery_rules import (
 from bot.services.withdrawal import record_delivery, sent_message
 from bot.ticks import Ticks
 from storage.database import Storage
-from storage.repositories import OutboxJob, OutboxNew
+from storage.outbox import OutboxJob, OutboxNew
 
 logger = logging.getLogger(__name__)
 

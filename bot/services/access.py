@@ -10,7 +10,7 @@ import enum
 
 from bot.services.roles import Role, may_manage, readable_groups, role_in
 from storage.database import Storage
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 class Thing(enum.Enum):

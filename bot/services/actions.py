@@ -16,7 +16,7 @@ from bot.services.roles import may_manage
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
 from storage.loop import ActionRow, EventNew, LoopItem
-from storage.repositories import Tx
+from storage.tx import Tx
 
 TITLE_MAX = 120
 UPDATE_PURPOSE = "action.update"

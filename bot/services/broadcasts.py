@@ -13,8 +13,11 @@ from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.text_rules import has_visible
+from storage.broadcasts import BroadcastRow
 from storage.database import Storage
-from storage.repositories import BroadcastRow, GroupRow, OutboxNew, Tx
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 MAX_TEXT = 10_000
 KIND = "broadcast"

@@ -43,7 +43,9 @@ from bot.services.delivery_rules import (
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.database import Storage
 from storage.loop import LoopItem, PendingNew, PendingRow, PreferenceRow, Recipient
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,9 @@ from bot.services.withdrawal import Place, Shape, note_queued
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
 from storage.loop import LoopItem
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,10 @@ from bot.services.contributor_updates import ContributorUpdates, day_words, item
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.loop import EventNew, LoopItem, Overdue
-from storage.repositories import GroupRow, PersonRow, Tx
+from storage.people import PersonRow
+from storage.tx import Tx
 
 if TYPE_CHECKING:
     from bot.services.conversations import Conversations, Line

@@ -19,8 +19,10 @@ from bot.presentation.outgoing import Text, Value, join, words
 from bot.services.contributor_updates import day_words
 from bot.services.inbox import Inbox
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.loop import Waiting, WaitingItem
-from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 NOTICE_AT = time(9, 0)
 RUN_NAME = "coordinators"

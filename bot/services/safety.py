@@ -37,7 +37,9 @@ from bot.services.risk import RiskFinding as RiskFinding  # for callers of this 
 from bot.services.risk import assess
 from storage.database import Storage
 from storage.items import RiskAlertRow
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

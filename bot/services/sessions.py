@@ -40,9 +40,11 @@ from bot.services.when import (
     wall_time_before,
 )
 from storage.database import Storage
-from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
 from storage.rights import RightsRepo
 from storage.sessions import ATTENDING, AnswerRow, Recipient, ReminderRow, SessionRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

@@ -31,9 +31,12 @@ from bot.services.safety import Safety, suggests_risk
 from bot.services.text_rules import has_visible
 from bot.services.withdrawal import take_back
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.items import ItemNew, ItemRow, PromptRow
-from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
 from storage.sessions import SessionRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,8 @@ from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
 from storage.items import ItemRow
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 # Outbox rows that change or delete a message that showed words taken back.
 TAKEN_BACK_KIND = "taken_back"

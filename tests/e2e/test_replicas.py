@@ -21,7 +21,7 @@ from bot.services.delivery_rules import Payload
 from bot.settings import Settings
 from storage import schema
 from storage.database import open_storage
-from storage.repositories import OutboxNew
+from storage.outbox import OutboxNew
 from tests.conftest import _wipe_postgres
 from tests.support.chorus_run import (
     RunningChorus,

@@ -18,7 +18,7 @@ from bot.crypto import Sealer
 from storage import schema
 from storage.database import Storage
 from storage.loop import PendingNew, PreferenceRow
-from storage.repositories import Tx
+from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 
 pytestmark = pytest.mark.skipif(

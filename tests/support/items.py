@@ -16,7 +16,7 @@ from bot.clock import SystemClock
 from bot.crypto import Sealer
 from storage import schema
 from storage.database import open_storage
-from storage.repositories import Tx
+from storage.tx import Tx
 from tests.support.chorus_run import SECRET_KEY
 
 BODY = "item.body"

@@ -18,7 +18,7 @@ from sqlalchemy import insert
 from bot.crypto import Sealer
 from storage import schema
 from storage.loop import PendingNew
-from storage.repositories import Tx
+from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 
 BODY = "item.body"

@@ -25,8 +25,9 @@ from bot.services.broadcasts import (
     member_message,
 )
 from storage import schema
+from storage.broadcasts import BroadcastRow
 from storage.database import Storage
-from storage.repositories import BroadcastRow, GroupRow
+from storage.groups import GroupRow
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
 from tests.support.outbox import shown_plain

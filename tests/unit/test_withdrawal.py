@@ -26,7 +26,8 @@ from storage import schema
 from storage.copies import ERASED_PAYLOAD
 from storage.database import Storage
 from storage.loop import PendingNew
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 from tests.support.outbox import shown_plain
