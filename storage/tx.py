@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from storage.broadcasts import BroadcastsRepo
+from storage.contributor_updates import UpdatesRepo
 from storage.conversations import ConversationsRepo
 from storage.coordinator_links import CoordinatorLinksRepo
 from storage.copies import CopiesRepo
+from storage.followup import LoopRepo
 from storage.groups import GroupsRepo
 from storage.items import (
     ItemsRepo,
@@ -15,7 +17,6 @@ from storage.items import (
     RiskAlertsRepo,
 )
 from storage.journal import JournalRepo
-from storage.loop import LoopRepo, UpdatesRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from storage.replicas import Claimer, ReplicasRepo

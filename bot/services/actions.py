@@ -15,7 +15,7 @@ from bot.services.inbox import TEXT_MAX, Done, Preview
 from bot.services.roles import may_manage
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.loop import ActionRow, EventNew, LoopItem
+from storage.followup import ActionRow, EventNew, LoopItem
 from storage.tx import Tx
 
 TITLE_MAX = 120

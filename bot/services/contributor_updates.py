@@ -41,8 +41,9 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from bot.services.withdrawal import Place, Shape, note_queued
+from storage.contributor_updates import PendingNew, PendingRow, PreferenceRow, Recipient
 from storage.database import Storage
-from storage.loop import LoopItem, PendingNew, PendingRow, PreferenceRow, Recipient
+from storage.followup import LoopItem
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx

@@ -30,7 +30,7 @@ from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
-from storage.loop import LoopItem
+from storage.followup import LoopItem
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx

@@ -23,8 +23,8 @@ from bot.services.contributor_updates import ContributorUpdates, day_words, item
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
+from storage.followup import EventNew, LoopItem, Overdue
 from storage.groups import GroupRow
-from storage.loop import EventNew, LoopItem, Overdue
 from storage.people import PersonRow
 from storage.tx import Tx
 
@@ -91,7 +91,7 @@ class InboxFilter(enum.StrEnum):
 
     @property
     def stored(self) -> str:
-        """The name storage knows this set of items by (`storage.loop.INBOX_SETS`)."""
+        """The name storage knows this set of items by (`storage.followup.INBOX_SETS`)."""
         return _INBOX_SETS[self]
 
 

@@ -19,8 +19,8 @@ from bot.presentation.outgoing import Text, Value, join, words
 from bot.services.contributor_updates import day_words
 from bot.services.inbox import Inbox
 from storage.database import Storage
+from storage.followup import Waiting, WaitingItem
 from storage.groups import GroupRow
-from storage.loop import Waiting, WaitingItem
 from storage.outbox import OutboxNew
 from storage.tx import Tx
 

@@ -25,8 +25,8 @@ from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.database import Storage
+from storage.followup import EventRow
 from storage.groups import GroupRow
-from storage.loop import EventRow
 from storage.outbox import OutboxNew
 from storage.tx import Tx
 

@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 
 from bot.crypto import Sealer
 from storage import schema
+from storage.contributor_updates import PendingNew, PreferenceRow
 from storage.database import Storage
-from storage.loop import PendingNew, PreferenceRow
 from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.crypto import Sealer
+from storage.contributor_updates import PendingNew, PreferenceRow, Recipient
 from storage.database import Storage
-from storage.loop import Overdue, PendingNew, PreferenceRow, Recipient
+from storage.followup import Overdue
 from tests.support.items import ItemSeed, add_items
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

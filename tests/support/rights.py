@@ -17,7 +17,7 @@ from sqlalchemy import insert
 
 from bot.crypto import Sealer
 from storage import schema
-from storage.loop import PendingNew
+from storage.contributor_updates import PendingNew
 from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 

@@ -25,8 +25,8 @@ from bot.services.contributor_updates import (
 )
 from bot.services.delivery_rules import anonymous_recheck
 from storage import schema
+from storage.contributor_updates import PendingNew
 from storage.database import Storage
-from storage.loop import PendingNew
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 from tests.support.outbox import shown

@@ -23,9 +23,9 @@ from bot.services.withdrawal import (
     take_back,
 )
 from storage import schema
+from storage.contributor_updates import PendingNew
 from storage.copies import ERASED_PAYLOAD
 from storage.database import Storage
-from storage.loop import PendingNew
 from storage.outbox import OutboxNew
 from storage.tx import Tx
 from tests.support.clock import FakeClock
