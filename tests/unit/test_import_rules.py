@@ -7,6 +7,7 @@
 - presentation (texts, the button codec, queued messages) imports neither storage nor
   Telegram, nor the services or handlers it serves;
 - the built-in Bot API server (used by the tests and the try-out) imports nothing of Chorus;
+- intake imports no handlers, services or presentation; the outbox no handlers or intake;
 - no module imports another inside a function to get round an import cycle.
 """
 
@@ -37,6 +38,8 @@ RULES: dict[str, tuple[str, ...]] = {
     "storage": ("bot", "handlers"),
     "bot/presentation": ("storage", "telegram", "handlers", "bot.services", "bot.outbox"),
     "localapi": ("bot", "handlers", "storage"),
+    "bot/intake": ("handlers", "bot.services", "bot.presentation"),
+    "bot/outbox": ("handlers", "bot.intake"),
 }
 # Within a room, its own modules are never a crossing.
 OWN = {"localapi": "localapi"}
@@ -162,3 +165,15 @@ def test_the_rules_see_the_imports_they_forbid() -> None:
         ("handlers.callbacks", True),
         ("handlers.callbacks.Action", True),
     ]
+
+
+def test_architecture_names_every_package() -> None:
+    text = (ROOT / "ARCHITECTURE.md").read_text()
+    packages = sorted(
+        str(init.parent.relative_to(ROOT))
+        for top in ("bot", "handlers", "storage", "localapi")
+        for init in (ROOT / top).rglob("__init__.py")
+        if "migrations" not in init.parts
+    )
+    unnamed = [package for package in packages if f"`{package}/`" not in text]
+    assert unnamed == []
