@@ -44,7 +44,7 @@ DELIVERY_TICK = timedelta(seconds=1)
 # Safeguarding alerts: unanswered, not taken, not yet delivered (all in the database).
 SAFETY_TICK = timedelta(seconds=2)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
-LOOP_TICK = timedelta(seconds=2)
+FOLLOWUP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
 SESSIONS_TICK = timedelta(seconds=2)
 # Erasures a crash interrupted are finished (found in the database).
@@ -185,7 +185,7 @@ def _schedule_ticks(
 
     ticks: list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]] = [
         ("delivery", DELIVERY_TICK, 1, wake_worker),
-        ("loop", LOOP_TICK, 1, loop_due),
+        ("followup", FOLLOWUP_TICK, 1, loop_due),
         ("sessions", SESSIONS_TICK, 1, sessions_due),
         # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
         # leads' daily list of open alerts: all found in the database.

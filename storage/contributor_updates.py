@@ -67,7 +67,7 @@ class PreferenceRow:
     at_time: str
 
 
-class UpdatesRepo:
+class ContributorUpdatesRepo:
     """Updates waiting for items' authors, and how each member wants to hear them."""
 
     def __init__(self, conn: Executor) -> None:

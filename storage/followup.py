@@ -197,7 +197,7 @@ def _filter_condition(which: str, overdue: Overdue) -> Any:
     }[which]
 
 
-class LoopRepo:
+class FollowUpRepo:
     """Items as coordinators work them, their history, meetings, actions and settings."""
 
     def __init__(self, conn: Executor) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from storage.broadcasts import BroadcastsRepo
-from storage.contributor_updates import UpdatesRepo
+from storage.contributor_updates import ContributorUpdatesRepo
 from storage.conversations import ConversationsRepo
 from storage.coordinator_links import CoordinatorLinksRepo
 from storage.copies import CopiesRepo
-from storage.followup import LoopRepo
+from storage.followup import FollowUpRepo
 from storage.groups import GroupsRepo
 from storage.items import (
     ItemsRepo,
@@ -47,8 +47,8 @@ class Tx:
         self.observers = ObserversRepo(conn)
         self.leads = LeadsRepo(conn)
         self.risk_alerts = RiskAlertsRepo(conn)
-        self.loop = LoopRepo(conn)
-        self.updates = UpdatesRepo(conn)
+        self.followup = FollowUpRepo(conn)
+        self.contributor_updates = ContributorUpdatesRepo(conn)
         self.sessions = SessionsRepo(conn)
         self.conversations = ConversationsRepo(conn)
         # Where each item's words went (storage/copies.py)

@@ -50,7 +50,7 @@ class Services:
     sharing: Sharing
     prompts: Prompts
     # Closing the loop (J4)
-    updates: ContributorUpdates
+    contributor_updates: ContributorUpdates
     inbox: Inbox
     actions: Actions
     nudges: Nudges
@@ -101,7 +101,7 @@ class Services:
             safety=safety,
             sharing=sharing,
             prompts=Prompts(storage, clock, admin_ids, zone),
-            updates=updates,
+            contributor_updates=updates,
             inbox=inbox,
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),

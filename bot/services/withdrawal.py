@@ -108,7 +108,7 @@ async def erase_copies(
     and their words erased, its conversation forgotten, the sealed words of queued and sent
     messages erased, and each message already in a chat queued to be edited or deleted."""
     # No more updates about it, and the words of those there were are erased.
-    await tx.updates.drop_for_item(item_id, now)
+    await tx.contributor_updates.drop_for_item(item_id, now)
     erased = await tx.copies.erase_updates(item_id)
     if return_address is not None:
         await tx.items.cancel_updates(return_address)

@@ -229,7 +229,7 @@ def _wire(
 
 async def _run_due(ticks: Ticks) -> None:
     """Run the ticks that find due work in the database, then deliver what they queued."""
-    for name in ("loop", "sessions", "unanswered-alerts", "delivery"):
+    for name in ("followup", "sessions", "unanswered-alerts", "delivery"):
         if ticks.knows(name):
             await ticks.run(name)
 

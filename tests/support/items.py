@@ -110,6 +110,6 @@ async def seed_outcomes(
                         at=at,
                     )
                 )
-                await tx.loop.set_status(item_id, "outcome", outcome)
+                await tx.followup.set_status(item_id, "outcome", outcome)
     finally:
         await storage.close()

@@ -129,7 +129,7 @@ async def _history(
                 at=now,
             )
         )
-        await tx.loop.set_status(item_id, "outcome", "changed")
+        await tx.followup.set_status(item_id, "outcome", "changed")
     rows = []
     if found.named_ids:
         rows.append(
@@ -173,7 +173,7 @@ async def _history(
                 at=now,
             )
         )
-    await tx.updates.add(rows, now)
+    await tx.contributor_updates.add(rows, now)
     await tx.conn.execute(
         insert(schema.outbox),
         [
