@@ -39,7 +39,7 @@ from sqlalchemy import event, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.crypto import Sealer  # noqa: E402
-from bot.journal import SEEN_MEMORY, UpdateJournal  # noqa: E402
+from bot.intake.journal import SEEN_MEMORY, UpdateJournal  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.services.delivery_rules import DEFAULT_QUIET_HOURS  # noqa: E402
 from storage import schema  # noqa: E402

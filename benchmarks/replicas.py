@@ -98,7 +98,7 @@ async def _prepare(postgres: str, member_ids: list[int]) -> None:
         # The coordinators' daily notice ("Joined: ...") has gone today already: it would
         # land among the coordinator's steps below.
         async with storage.transaction() as tx:
-            await tx.loop.claim_run(NOTICE_RUN, now.astimezone(ZoneInfo(ZONE)).date(), now)
+            await tx.followup.claim_run(NOTICE_RUN, now.astimezone(ZoneInfo(ZONE)).date(), now)
     finally:
         await storage.close()
 

@@ -150,12 +150,12 @@ async def seed(storage: Storage, sealer: Sealer, members: int, groups: int, item
     async with storage.transaction() as tx:
         for group_id, own in by_group.items():
             for a in range(10):
-                action = await tx.loop.create_action(group_id, f"Action {a}", None, NOW)
+                action = await tx.followup.create_action(group_id, f"Action {a}", None, NOW)
                 for item_id in rng.sample(own, 20):
-                    await tx.loop.link(action.id, item_id, NOW)
+                    await tx.followup.link(action.id, item_id, NOW)
                 for u in range(3):
                     text = sealer.seal(f"Update {u} on the work.", "action.update")
-                    await tx.loop.add_action_update(action.id, None, text, None, NOW)
+                    await tx.followup.add_action_update(action.id, None, text, None, NOW)
 
     # Updates waiting for their authors: three each, due now.
     waiting = []
@@ -275,7 +275,7 @@ async def main() -> int:
 
     async def digest_run() -> None:
         clock.set(NOW)
-        assert await services.updates.run_due(ZONE, "off") > 0
+        assert await services.contributor_updates.run_due(ZONE, "off") > 0
 
     results = [
         await timed(

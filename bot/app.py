@@ -15,11 +15,11 @@ from bot import errors
 from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
-from bot.delivery import DeliveryWorker
 from bot.failures import describe
-from bot.journal import JournalUpdateProcessor, UpdateJournal
+from bot.intake.journal import JournalUpdateProcessor, UpdateJournal
 from bot.loop import loop_round
-from bot.ratelimit import ChorusRateLimiter, Limits
+from bot.outbox.delivery import DeliveryWorker
+from bot.outbox.ratelimit import ChorusRateLimiter, Limits
 from bot.replicas import SharedChats, take_tick
 from bot.services import Services
 from bot.services.rights import Retention
@@ -44,7 +44,7 @@ DELIVERY_TICK = timedelta(seconds=1)
 # Safeguarding alerts: unanswered, not taken, not yet delivered (all in the database).
 SAFETY_TICK = timedelta(seconds=2)
 # Updates for contributors and the coordinators' daily notice: what is due is in the database.
-LOOP_TICK = timedelta(seconds=2)
+FOLLOWUP_TICK = timedelta(seconds=2)
 # Sessions' reminders, attendance requests and questions afterwards (all in the database).
 SESSIONS_TICK = timedelta(seconds=2)
 # Erasures a crash interrupted are finished (found in the database).
@@ -106,7 +106,7 @@ def _application(settings: Settings, storage: Storage) -> ChorusApp:
         .token(settings.telegram_bot_token)
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_file_url)
-        .updater(None)  # updates arrive through the journal (bot/polling.py, bot/webhook.py)
+        .updater(None)  # updates arrive through the journal (bot/intake/)
         .context_types(context_types)
         .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
         .connection_pool_size(CONNECTION_POOL)
@@ -185,7 +185,7 @@ def _schedule_ticks(
 
     ticks: list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]] = [
         ("delivery", DELIVERY_TICK, 1, wake_worker),
-        ("loop", LOOP_TICK, 1, loop_due),
+        ("followup", FOLLOWUP_TICK, 1, loop_due),
         ("sessions", SESSIONS_TICK, 1, sessions_due),
         # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
         # leads' daily list of open alerts: all found in the database.

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run it; returns the exit status."""
     # python-telegram-bot's coming type for retry_after (a timedelta), chosen now; Chorus
-    # reads either (bot.ratelimit.retry_seconds).
+    # reads either (bot.outbox.ratelimit.retry_seconds).
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "tryout" or settings.telegram_bot_token is None:
             return _tryout(args, settings, from_run=command == "run")
         load_secret_key(settings)
-        from bot.polling import FatalIntakeError
+        from bot.intake.polling import FatalIntakeError
         from bot.runner import run
 
         try:

@@ -10,10 +10,10 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.services import Services
 
 if TYPE_CHECKING:
-    from bot.delivery import DeliveryWorker
+    from bot.outbox.delivery import DeliveryWorker
     from bot.ticks import Ticks
 
-# The bot, with Chorus's rate limiter's arguments (see bot/ratelimit.py).
+# The bot, with Chorus's rate limiter's arguments (see bot/outbox/ratelimit.py).
 ChorusBot = ExtBot[dict[str, Any]]
 
 

@@ -20,7 +20,7 @@ async def loop_round(services: Services, zone: ZoneInfo, quiet_default: str) -> 
     queued = 0
     try:
         await services.sharing.release_held()
-        queued += await services.updates.run_due(zone, quiet_default)
+        queued += await services.contributor_updates.run_due(zone, quiet_default)
         queued += await services.nudges.run_daily()
     except Exception as exc:  # the next tick tries again; nothing is lost from the database
         logger.error("closing-the-loop round failed: %s", describe(exc))

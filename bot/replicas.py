@@ -23,8 +23,8 @@ from datetime import timedelta
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.failures import describe
-from bot.journal import UpdateJournal, chat_tag
-from bot.ratelimit import GROUP_WINDOW, ChatKey, ChorusRateLimiter, Limits
+from bot.intake.journal import UpdateJournal, chat_tag
+from bot.outbox.ratelimit import GROUP_WINDOW, ChatKey, ChorusRateLimiter, Limits
 from storage.database import Storage
 from storage.replicas import Claimer, renew_leases
 

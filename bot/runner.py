@@ -14,14 +14,14 @@ from bot import menus
 from bot.app import ChorusApp, build_application, journal_for
 from bot.clock import Clock, SystemClock
 from bot.failures import describe
-from bot.journal import JournalUpdateProcessor, UpdateJournal
-from bot.polling import FatalIntakeError, Poller
-from bot.ratelimit import ChorusRateLimiter
+from bot.intake.journal import JournalUpdateProcessor, UpdateJournal
+from bot.intake.polling import FatalIntakeError, Poller
+from bot.intake.webhook import WebhookServer
+from bot.outbox.ratelimit import ChorusRateLimiter
 from bot.replicas import ReplicaLife, claimer_for
 from bot.services import risk
 from bot.settings import Settings
 from bot.ticks import Ticks
-from bot.webhook import WebhookServer
 from storage.database import Storage, open_storage
 from storage.single import only_process
 

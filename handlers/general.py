@@ -33,7 +33,7 @@ from handlers import (
 )
 from handlers import actions as loop_actions
 from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
-from storage.repositories import StepRow
+from storage.steps import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {

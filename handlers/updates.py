@@ -140,7 +140,7 @@ def rhythm_words(preference: DigestPreference) -> str:
 
 async def settings_rhythm_line(update: Update, context: ChorusContext) -> str:
     """The line /settings shows about how the member hears back."""
-    preference = await context.services.updates.preference(sender_id(update))
+    preference = await context.services.contributor_updates.preference(sender_id(update))
     if preference is None:
         return ""
     return "\n" + say(texts.SETTINGS_UPDATES, rhythm=rhythm_words(preference))
@@ -215,7 +215,9 @@ async def _ask_time(update: Update, rhythm: Rhythm, day: int) -> None:
 async def _save(
     update: Update, context: ChorusContext, rhythm: Rhythm, weekday: int | None, at: str | None
 ) -> None:
-    saved = await context.services.updates.set_preference(sender_id(update), rhythm, weekday, at)
+    saved = await context.services.contributor_updates.set_preference(
+        sender_id(update), rhythm, weekday, at
+    )
     if saved is None:
         await respond(update, say(texts.NOT_JOINED))
         return

@@ -20,8 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from storage.inline import InlineSQLite, is_file
+from storage.people import PersonRow
 from storage.replicas import Claimer
-from storage.repositories import PersonRow, Sealing, Tx
+from storage.steps import Sealing
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

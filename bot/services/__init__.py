@@ -51,7 +51,7 @@ class Services:
     sharing: Sharing
     prompts: Prompts
     # Closing the loop (J4)
-    updates: ContributorUpdates
+    contributor_updates: ContributorUpdates
     inbox: Inbox
     # A meeting, outcome or reply being written about an item.
     inbox_drafts: InboxDrafts
@@ -104,7 +104,7 @@ class Services:
             safety=safety,
             sharing=sharing,
             prompts=Prompts(storage, clock, admin_ids, zone),
-            updates=updates,
+            contributor_updates=updates,
             inbox=inbox,
             inbox_drafts=InboxDrafts(storage, clock, inbox),
             actions=Actions(storage, clock, admin_ids, sealer, updates),

@@ -10,7 +10,7 @@ import enum
 
 from bot.services.roles import Role, may_manage, readable_groups, role_in
 from storage.database import Storage
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 class Thing(enum.Enum):
@@ -92,7 +92,7 @@ async def _group_of(tx: Tx, thing: Thing, thing_id: int) -> int | None:
         prompt = await tx.prompts.get(thing_id)
         return None if prompt is None else prompt.group_id
     if thing is Thing.ITEM:
-        item = await tx.loop.item(thing_id)
+        item = await tx.followup.item(thing_id)
         return None if item is None else item.group_id
-    action = await tx.loop.action(thing_id)
+    action = await tx.followup.action(thing_id)
     return None if action is None else action.group_id

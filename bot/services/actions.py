@@ -17,8 +17,9 @@ from bot.services.roles import may_manage
 from bot.services.steps import button_step
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.loop import ActionRow, EventNew, LoopItem
-from storage.repositories import StepRow, Tx
+from storage.followup import ActionRow, EventNew, LoopItem
+from storage.steps import StepRow
+from storage.tx import Tx
 
 TITLE_MAX = 120
 UPDATE_PURPOSE = "action.update"
@@ -136,7 +137,7 @@ class Actions:
         async with self._storage.read() as tx:
             if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
-            return await tx.loop.actions_of(group_id)
+            return await tx.followup.actions_of(group_id)
 
     async def create(
         self, telegram_id: int, group_id: int, raw_title: str, item_id: int | None = None
@@ -150,7 +151,7 @@ class Actions:
             if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return Done.NOT_ALLOWED, None
             person = await tx.people.by_telegram_id(telegram_id)
-            action = await tx.loop.create_action(
+            action = await tx.followup.create_action(
                 group_id, title, person.id if person else None, now
             )
             if item_id is not None:
@@ -235,10 +236,10 @@ class Actions:
             action = await self._allowed(tx, telegram_id, action_id)
             if action is None:
                 return None
-            items = [i for i in await tx.loop.linked_items(action_id) if not i.withdrawn_on]
+            items = [i for i in await tx.followup.linked_items(action_id) if not i.withdrawn_on]
             history = [
                 HistoryEntry(u.status, self._open(u.text), f"{u.at.day} {u.at:%B}")
-                for u in await tx.loop.action_updates(action_id)
+                for u in await tx.followup.action_updates(action_id)
             ]
         return ActionView(action, len(items), history)
 
@@ -306,11 +307,11 @@ class Actions:
             ):
                 return Posted(Done.ALREADY)
             sealed = self._sealer.seal(text, UPDATE_PURPOSE) if text is not None else None
-            update_id = await tx.loop.add_action_update(
+            update_id = await tx.followup.add_action_update(
                 action_id, status, sealed, person.id if person else None, now
             )
             if status is not None:
-                await tx.loop.set_action_status(action_id, status, now)
+                await tx.followup.set_action_status(action_id, status, now)
                 shown = outgoing.text(
                     texts.LINE_ACTION_STATUS, title=action.title, status=status_label(status)
                 )
@@ -323,7 +324,7 @@ class Actions:
         return Posted(Done.DONE, reached)
 
     async def _link(self, tx: Tx, action: ActionRow, item_id: int, by_person: int | None) -> Done:
-        item = await tx.loop.item(item_id)
+        item = await tx.followup.item(item_id)
         now = self._clock.now()
         if (
             item is None
@@ -332,18 +333,18 @@ class Actions:
             or item.visible_at > now
         ):
             return Done.GONE
-        if not await tx.loop.link(action.id, item.id, now):
+        if not await tx.followup.link(action.id, item.id, now):
             return Done.ALREADY
         event = EventNew(item.id, "linked", now, by_person, action_id=action.id)
-        event_id = await tx.loop.add_event(event)
+        event_id = await tx.followup.add_event(event)
         if item.status == "received":  # gathered into work: no longer waiting to be read
-            await tx.loop.set_status(item.id, "acknowledged")
+            await tx.followup.set_status(item.id, "acknowledged")
         line = outgoing.text(texts.LINE_LINKED, title=action.title)
         await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     async def _allowed(self, tx: Tx, telegram_id: int, action_id: int) -> ActionRow | None:
-        action = await tx.loop.action(action_id)
+        action = await tx.followup.action(action_id)
         if action is None or not await may_manage(tx, telegram_id, action.group_id, self._admins):
             return None
         return action
@@ -352,7 +353,7 @@ class Actions:
         now = self._clock.now()
         return [
             i
-            for i in await tx.loop.linked_items(action_id)
+            for i in await tx.followup.linked_items(action_id)
             if i.withdrawn_on is None and i.visible_at <= now
         ]
 

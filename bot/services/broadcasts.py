@@ -15,8 +15,12 @@ from bot.presentation.outgoing import Text
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.steps import button_step
 from bot.services.text_rules import has_visible
+from storage.broadcasts import BroadcastRow
 from storage.database import Storage
-from storage.repositories import BroadcastRow, GroupRow, OutboxNew, StepRow, Tx
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
+from storage.steps import StepRow
+from storage.tx import Tx
 
 MAX_TEXT = 10_000
 KIND = "broadcast"

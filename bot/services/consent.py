@@ -15,7 +15,7 @@ from bot.services.sharing import Consent
 from bot.services.withdrawal import QUOTED_PLACES, Place, Quoted
 from storage.database import Storage
 from storage.items import ItemRow
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 class Span(enum.StrEnum):

@@ -41,9 +41,12 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from bot.services.withdrawal import Place, Shape, note_queued
+from storage.contributor_updates import PendingNew, PendingRow, PreferenceRow, Recipient
 from storage.database import Storage
-from storage.loop import LoopItem, PendingNew, PendingRow, PreferenceRow, Recipient
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.followup import LoopItem
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +230,7 @@ class ContributorUpdates:
         pending = self._pending(item, self.block([item], line), source, now)
         if conversation_id is not None:
             pending = replace(pending, conversation_id=conversation_id)
-        await tx.updates.add([pending], now)
+        await tx.contributor_updates.add([pending], now)
         return True
 
     async def queue_for_items(
@@ -247,7 +250,7 @@ class ContributorUpdates:
             # A named item, if they gave one, is the one the message is sent about.
             own.sort(key=lambda i: (i.anonymous, i.given_on, i.id))
             rows.append(self._pending(own[0], self.block(own, line), f"{source}:{number}", now))
-        await tx.updates.add(rows, now)
+        await tx.contributor_updates.add(rows, now)
         return len(rows)
 
     async def _author_key(self, tx: Tx, item: LoopItem) -> str | None:
@@ -277,11 +280,11 @@ class ContributorUpdates:
         """Put every author's due updates in the outbox as one message each; how many."""
         now = self._clock.now()
         async with self._storage.read() as tx:
-            if not await tx.updates.due_recipients(now, 1):
+            if not await tx.contributor_updates.due_recipients(now, 1):
                 return 0
         async with self._storage.transaction() as tx:
-            recipients = await tx.updates.due_recipients(now, RECIPIENTS_PER_RUN)
-            pending = await tx.updates.pending_for(recipients)
+            recipients = await tx.contributor_updates.due_recipients(now, RECIPIENTS_PER_RUN)
+            pending = await tx.contributor_updates.pending_for(recipients)
             dropped = [r.id for rows in pending.values() for r in rows if r.withdrawn]
             live = {
                 who: [r for r in rows if not r.withdrawn]
@@ -318,9 +321,9 @@ class ContributorUpdates:
                     shape = Shape.CARD if len(rows) == 1 else Shape.LIST
                     items = [r.item_id for r in rows]
                     await note_queued(tx, items, [key], shape, Place.UPDATE, today)
-            await tx.updates.mark(queued, "queued", now)
-            await tx.updates.mark(dropped, "dropped", now)
-            await tx.updates.reschedule(later)
+            await tx.contributor_updates.mark(queued, "queued", now)
+            await tx.contributor_updates.mark(dropped, "dropped", now)
+            await tx.contributor_updates.reschedule(later)
         return len(messages)
 
     async def _answerable(
@@ -388,7 +391,9 @@ class ContributorUpdates:
         An anonymous author's return address is opened (by `open_return_address`, as the
         delivery worker does) only to find their settings: in a private chat, the chat id is
         their Telegram id."""
-        named = await tx.updates.people([r.person_id for r in addresses if r.person_id])
+        named = await tx.contributor_updates.people(
+            [r.person_id for r in addresses if r.person_id]
+        )
         opened: dict[Recipient, int] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is None and address is not None:
@@ -397,11 +402,11 @@ class ContributorUpdates:
                     logger.error("a return address could not be opened")
                 else:
                     opened[recipient] = chat
-        behind = await tx.updates.people_by_telegram_id(list(opened.values()))
+        behind = await tx.contributor_updates.people_by_telegram_id(list(opened.values()))
         people = {p.id for p in [*named.values(), *behind.values()]}
         preferences = {
             person_id: DigestPreference.stored(row)
-            for person_id, row in (await tx.updates.preferences(list(people))).items()
+            for person_id, row in (await tx.contributor_updates.preferences(list(people))).items()
         }
         found: dict[Recipient, Reach] = {}
         for recipient, address in addresses.items():
@@ -461,14 +466,16 @@ class ContributorUpdates:
                 weekday=current.weekday if weekday is None else weekday % 7,
                 at_time=at_time if at_time in DIGEST_TIMES else current.at_time,
             )
-            await tx.updates.set_preference(person.id, chosen.to_row())
-            await tx.updates.look_again(person.id, self._sealer.pseudonym(telegram_id), now)
+            await tx.contributor_updates.set_preference(person.id, chosen.to_row())
+            await tx.contributor_updates.look_again(
+                person.id, self._sealer.pseudonym(telegram_id), now
+            )
         return chosen
 
 
 async def _preference(tx: Tx, person_id: int) -> DigestPreference:
     """The member's chosen rhythm, or "as it happens" if they never chose."""
-    row = await tx.updates.preference(person_id)
+    row = await tx.contributor_updates.preference(person_id)
     return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS
 
 
@@ -486,7 +493,7 @@ async def item_hint(tx: Tx, item: LoopItem) -> Text:
 async def conversation_hint(tx: Tx, conversation_id: str) -> Text | None:
     """`item_hint` for an item's conversation (None for anything else)."""
     found = await tx.conversations.get(conversation_id)
-    item = await tx.loop.item(found.item_id) if found and found.item_id is not None else None
+    item = await tx.followup.item(found.item_id) if found and found.item_id is not None else None
     return await item_hint(tx, item) if item is not None else None
 
 

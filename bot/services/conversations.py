@@ -30,8 +30,10 @@ from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
-from storage.loop import LoopItem
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.followup import LoopItem
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -362,7 +364,7 @@ class Conversations:
                 return Result(Said.CLOSED)
             await self._clear_step(tx, telegram_id, (WRITE_STEP,))
             if found.kind == "item" and found.item_id is not None:
-                item = await tx.loop.item(found.item_id)
+                item = await tx.followup.item(found.item_id)
                 if item is not None:
                     line = outgoing.text(texts.LINE_CONVERSATION_ENDED)
                     await self._updates.queue(tx, item, line, f"x{found.id}{_stamp(now)}", now)
@@ -403,14 +405,14 @@ class Conversations:
         if not found.is_open:
             return Said.CLOSED
         if found.kind == "item":
-            item = await tx.loop.item(found.item_id or 0)
+            item = await tx.followup.item(found.item_id or 0)
             if item is None or item.withdrawn_on is not None:
                 return Said.CLOSED
         return found
 
     async def _may_staff(self, tx: Tx, telegram_id: int, found: ConversationRow) -> bool:
         if found.kind == "item":
-            item = await tx.loop.item(found.item_id or 0)
+            item = await tx.followup.item(found.item_id or 0)
             return item is not None and await may_manage(
                 tx, telegram_id, item.group_id, self._admins
             )
@@ -433,7 +435,7 @@ class Conversations:
     async def _reader(self, tx: Tx, found: ConversationRow) -> Reader:
         if found.kind == "alert":
             return Reader(alert=True)
-        item = await tx.loop.item(found.item_id or 0)
+        item = await tx.followup.item(found.item_id or 0)
         group = await tx.groups.get(item.group_id) if item is not None else None
         return Reader(False, group.name if group else None, found.person_id is None)
 
@@ -442,7 +444,7 @@ class Conversations:
         anonymous member is."""
         if found.kind == "alert":
             return outgoing.text(texts.CONVERSATION_ABOUT_ALERT)
-        item = await tx.loop.item(found.item_id or 0)
+        item = await tx.followup.item(found.item_id or 0)
         if item is None:
             return None
         group = await tx.groups.get(item.group_id)
@@ -480,7 +482,7 @@ class Conversations:
                 recipients = [lead.person_id for lead in await tx.leads.all()]
         item = None
         if found.kind != "alert":
-            item = await tx.loop.item(found.item_id or 0)
+            item = await tx.followup.item(found.item_id or 0)
             recipients = await tx.observers.coordinator_ids(item.group_id) if item else []
         # About an item: taking it back reaches these messages too.
         payload = seal_payload(

@@ -10,7 +10,7 @@ from bot.clock import Clock
 from bot.services.roles import Role, may_manage, role_in
 from bot.services.text_rules import clean_name
 from storage.database import Storage
-from storage.repositories import GroupRow, MemberRow
+from storage.groups import GroupRow, MemberRow
 
 GROUP_NAME_MAX = 60
 JOIN_PREFIX = "j-"

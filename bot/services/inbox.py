@@ -23,8 +23,10 @@ from bot.services.contributor_updates import ContributorUpdates, day_words, item
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.loop import EventNew, LoopItem, Overdue
-from storage.repositories import GroupRow, PersonRow, Tx
+from storage.followup import EventNew, LoopItem, Overdue
+from storage.groups import GroupRow
+from storage.people import PersonRow
+from storage.tx import Tx
 
 if TYPE_CHECKING:
     from bot.services.conversations import Conversations, Line
@@ -91,7 +93,7 @@ class InboxFilter(enum.StrEnum):
 
     @property
     def stored(self) -> str:
-        """The name storage knows this set of items by (`storage.loop.INBOX_SETS`)."""
+        """The name storage knows this set of items by (`storage.followup.INBOX_SETS`)."""
         return _INBOX_SETS[self]
 
 
@@ -219,15 +221,15 @@ class Inbox:
             overdue = await self.overdue(tx, group_id)
             after = None
             if after_item is not None:
-                previous = await tx.loop.item(after_item)
+                previous = await tx.followup.item(after_item)
                 if previous is not None and previous.group_id == group_id:
                     after = (previous.given_on, previous.id)
-            item = await tx.loop.inbox_next(group_id, which.stored, now, overdue, after)
+            item = await tx.followup.inbox_next(group_id, which.stored, now, overdue, after)
             if item is None and after is not None:
                 # Past the last one: start again from the oldest.
-                item = await tx.loop.inbox_next(group_id, which.stored, now, overdue)
+                item = await tx.followup.inbox_next(group_id, which.stored, now, overdue)
             card = await self._card(tx, item, group, may_act) if item is not None else None
-            stored = await tx.loop.inbox_counts(group_id, now, overdue)
+            stored = await tx.followup.inbox_counts(group_id, now, overdue)
             counts = {f: stored[f.stored] for f in InboxFilter}
         return InboxView(group, which, card, counts, may_act)
 
@@ -254,7 +256,7 @@ class Inbox:
 
     async def overdue(self, tx: Tx, group_id: int) -> Overdue:
         """The dates on or before which the group's items count as overdue."""
-        return self.overdue_by(await tx.loop.outcome_days(group_id))
+        return self.overdue_by(await tx.followup.outcome_days(group_id))
 
     def overdue_by(self, outcome_days: int | None) -> Overdue:
         """The overdue dates today, for a group's chosen days without an outcome (or the
@@ -287,8 +289,8 @@ class Inbox:
             item, person = found
             if item.status not in allowed_from:
                 return Done.ALREADY
-            await tx.loop.set_status(item.id, status)
-            event_id = await tx.loop.add_event(EventNew(item.id, status, now, person))
+            await tx.followup.set_status(item.id, status)
+            event_id = await tx.followup.add_event(EventNew(item.id, status, now, person))
             await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
@@ -313,10 +315,10 @@ class Inbox:
             item, person = found
             if item.status == "outcome":
                 return Done.ALREADY
-            meeting_id = await tx.loop.add_meeting(item.group_id, name, held_on, now)
+            meeting_id = await tx.followup.add_meeting(item.group_id, name, held_on, now)
             event = EventNew(item.id, "meeting", now, person, meeting_id=meeting_id)
-            event_id = await tx.loop.add_event(event)
-            await tx.loop.set_status(item.id, "meeting")
+            event_id = await tx.followup.add_event(event)
+            await tx.followup.set_status(item.id, "meeting")
             await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
@@ -363,8 +365,8 @@ class Inbox:
                 text=self._sealer.seal(text.strip(), EVENT_PURPOSE),
                 due_on=due_on,
             )
-            event_id = await tx.loop.add_event(event)
-            await tx.loop.set_status(item.id, "outcome", outcome.value)
+            event_id = await tx.followup.add_event(event)
+            await tx.followup.set_status(item.id, "outcome", outcome.value)
             await self._updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
@@ -381,7 +383,7 @@ class Inbox:
                 return found
             item, person = found
             sealed = self._sealer.seal(text.strip(), EVENT_PURPOSE)
-            event_id = await tx.loop.add_event(
+            event_id = await tx.followup.add_event(
                 EventNew(item.id, "reply", now, person, text=sealed)
             )
             talk, reachable = None, True
@@ -389,7 +391,7 @@ class Inbox:
                 talk = await self._conversations.open_for_item(tx, item, person, text.strip(), now)
                 reachable = await self._conversations.reachable(tx, item)
             if item.status == "received":
-                await tx.loop.set_status(item.id, "acknowledged")
+                await tx.followup.set_status(item.id, "acknowledged")
             await self._updates.queue(tx, item, line, f"e{event_id}", now, talk)
         return Done.DONE if reachable else Done.HELD
 
@@ -398,7 +400,7 @@ class Inbox:
         async with self._storage.read() as tx:
             if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return None
-            return await tx.loop.outcome_days(group_id) or OUTCOME_DAYS
+            return await tx.followup.outcome_days(group_id) or OUTCOME_DAYS
 
     async def set_outcome_days(self, telegram_id: int, group_id: int, days: int) -> bool:
         """Change the days without an outcome before a nudge (one of the choices)."""
@@ -407,7 +409,7 @@ class Inbox:
         async with self._storage.transaction() as tx:
             if not await may_manage(tx, telegram_id, group_id, self._admins):
                 return False
-            await tx.loop.set_outcome_days(group_id, days)
+            await tx.followup.set_outcome_days(group_id, days)
         return True
 
     async def _preview(
@@ -436,7 +438,7 @@ class Inbox:
         return item, person.id if person else None
 
     async def _visible_item(self, tx: Tx, telegram_id: int, item_id: int) -> LoopItem | None:
-        item = await tx.loop.item(item_id)
+        item = await tx.followup.item(item_id)
         if item is None or item.withdrawn_on is not None:
             return None
         if item.visible_at > self._clock.now():

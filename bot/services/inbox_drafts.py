@@ -16,7 +16,8 @@ from bot.presentation.outgoing import Value
 from bot.services.inbox import TEXT_MAX, Done, Inbox, Outcome, item_arg
 from bot.services.steps import button_step
 from storage.database import Storage
-from storage.repositories import StepRow, Tx
+from storage.steps import StepRow
+from storage.tx import Tx
 
 # The steps of a draft on an item (their names are stored: keep them).
 MEETING_STEP = "loop_meeting"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.repositories import StepRow
+from storage.steps import StepRow
 
 TELEGRAM_LIMIT = 4096  # UTF-16 code units, as Telegram counts them
 # A part this long may have been cut by Telegram (clients cut at a space or line break

@@ -18,9 +18,13 @@ from bot.services.sessions import Sessions
 from bot.services.sharing import Sharing, held_items, next_batch
 from bot.services.text_rules import clean_name
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.items import ItemRow
-from storage.repositories import GroupRow, OutboxNew, PersonRow, StepRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
 from storage.rights import RightsRepo
+from storage.steps import StepRow
+from storage.tx import Tx
 
 NAME_MAX = 40
 # Told to a member whose place in a group a coordinator ended.

@@ -19,8 +19,10 @@ from bot.presentation.outgoing import Text, Value, join, words
 from bot.services.contributor_updates import day_words
 from bot.services.inbox import Inbox
 from storage.database import Storage
-from storage.loop import Waiting, WaitingItem
-from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.followup import Waiting, WaitingItem
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 NOTICE_AT = time(9, 0)
 RUN_NAME = "coordinators"
@@ -73,11 +75,11 @@ class Nudges:
             return 0
         today = local.date()
         async with self._storage.read() as tx:
-            last = await tx.loop.last_run(RUN_NAME)
+            last = await tx.followup.last_run(RUN_NAME)
         if last is not None and last[0] >= today:
             return 0
         async with self._storage.transaction() as tx:
-            if not await tx.loop.claim_run(RUN_NAME, today, now):
+            if not await tx.followup.claim_run(RUN_NAME, today, now):
                 return 0
             since = last[1] if last is not None else now - timedelta(days=1)
             notices = await self._notices(tx, today, since, now)
@@ -90,10 +92,10 @@ class Nudges:
         self, tx: Tx, today: date, since: datetime, now: datetime
     ) -> dict[int, GroupNotice]:
         groups = {g.id: g for g in await tx.groups.all()}
-        new = await tx.loop.newly_visible(list(groups), since, now)
-        chosen = await tx.loop.all_outcome_days()
+        new = await tx.followup.newly_visible(list(groups), since, now)
+        chosen = await tx.followup.all_outcome_days()
         thresholds = {g: self._inbox.overdue_by(chosen.get(g)) for g in groups}
-        waiting = await tx.loop.waiting(thresholds, LIST_MAX)
+        waiting = await tx.followup.waiting(thresholds, LIST_MAX)
         joined: dict[int, list[str | None]] = defaultdict(list)
         left: dict[int, list[str | None]] = defaultdict(list)
         for change in await tx.groups.changes(since, now):
@@ -118,7 +120,7 @@ class Nudges:
         self, tx: Tx, notices: dict[int, GroupNotice], today: date, now: datetime
     ) -> list[OutboxNew]:
         by_person: dict[int, list[GroupNotice]] = defaultdict(list)
-        for group_id, person_id in await tx.loop.coordinators_of(list(notices)):
+        for group_id, person_id in await tx.followup.coordinators_of(list(notices)):
             by_person[person_id].append(notices[group_id])
         return [
             OutboxNew(

@@ -20,8 +20,11 @@ from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
 from bot.services.steps import button_step
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.items import PromptRow
-from storage.repositories import GroupRow, OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 MAX_PROMPT = 1000
 KIND = "prompt"

@@ -33,8 +33,10 @@ from bot.services.sharing import (
 )
 from bot.services.withdrawal import erase_copies
 from storage.database import Storage
-from storage.repositories import PersonRow, StepRow, Tx
+from storage.people import PersonRow
 from storage.rights import RightsRepo
+from storage.steps import StepRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

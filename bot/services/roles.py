@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.items import ReaderRow
-from storage.repositories import GroupRow, PersonRow, Tx
+from storage.people import PersonRow
+from storage.tx import Tx
 
 COORDINATOR_LINK_PREFIX = "c-"
 COORDINATOR_LINK_LIFETIME = timedelta(days=7)

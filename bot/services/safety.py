@@ -37,7 +37,9 @@ from bot.services.risk import RiskFinding as RiskFinding  # for callers of this 
 from bot.services.risk import assess
 from storage.database import Storage
 from storage.items import RiskAlertRow
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 
@@ -373,11 +375,11 @@ class Safety:
             return 0
         today = local.date()
         async with self._storage.read() as tx:
-            last = await tx.loop.last_run(OPEN_LIST_RUN)
+            last = await tx.followup.last_run(OPEN_LIST_RUN)
         if last is not None and last[0] >= today:
             return 0
         async with self._storage.transaction() as tx:
-            if not await tx.loop.claim_run(OPEN_LIST_RUN, today, now):
+            if not await tx.followup.claim_run(OPEN_LIST_RUN, today, now):
                 return 0
             since = datetime.combine(today, OPEN_LIST_AT, self._zone)
             alerts = await tx.risk_alerts.open(OPEN_LIST_MAX, since.astimezone(UTC))

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.clock import Clock
 from storage.database import Storage
-from storage.repositories import StepRow
+from storage.steps import StepRow
 
 _BUTTON_STEPS: set[str] = set()
 

@@ -27,7 +27,8 @@ from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
 from storage.items import ItemRow
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 # Outbox rows that change or delete a message that showed words taken back.
 TAKEN_BACK_KIND = "taken_back"
@@ -107,7 +108,7 @@ async def erase_copies(
     and their words erased, its conversation forgotten, the sealed words of queued and sent
     messages erased, and each message already in a chat queued to be edited or deleted."""
     # No more updates about it, and the words of those there were are erased.
-    await tx.updates.drop_for_item(item_id, now)
+    await tx.contributor_updates.drop_for_item(item_id, now)
     erased = await tx.copies.erase_updates(item_id)
     if return_address is not None:
         await tx.items.cancel_updates(return_address)

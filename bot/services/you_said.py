@@ -25,8 +25,10 @@ from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.database import Storage
-from storage.loop import EventRow
-from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.followup import EventRow
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 
 BOARD_SIZE = 10
 _LONDON = ZoneInfo("Europe/London")
@@ -168,7 +170,7 @@ class YouSaid:
     async def history(self, telegram_id: int, item_id: int) -> ItemHistory | None:
         """What happened to one of this member's own items; None if it is not theirs."""
         async with self._storage.read() as tx:
-            item = await tx.loop.item(item_id)
+            item = await tx.followup.item(item_id)
             person = await tx.people.by_telegram_id(telegram_id)
             if item is None:
                 # Sent without a name and waiting for the daily batch: nothing happened yet.
@@ -182,7 +184,7 @@ class YouSaid:
             if not named and item.pseudonym != self._sealer.pseudonym(telegram_id):
                 return None
             lines = [HistoryLine(item.given_on, outgoing.text(texts.HISTORY_GIVEN))]
-            for e in await tx.loop.events(item.id):
+            for e in await tx.followup.events(item.id):
                 text = self._open(e.text, EVENT_PURPOSE)
                 lines.append(HistoryLine(e.at.date(), _event_words(e.kind, e, text)))
                 if e.kind == "linked" and e.action_id is not None:
@@ -194,7 +196,7 @@ class YouSaid:
         """The updates on an action since the item was linked to it."""
         assert linked.action_id is not None
         lines = []
-        for update in await tx.loop.action_updates(linked.action_id):
+        for update in await tx.followup.action_updates(linked.action_id):
             if update.at < linked.at:
                 continue
             news: Value
@@ -226,7 +228,7 @@ class YouSaid:
         lines: list[Value] = []
         quoted: list[int] = []
         today = self._today()
-        for entry in await tx.loop.outcomes(group.id, BOARD_SIZE * 3):
+        for entry in await tx.followup.outcomes(group.id, BOARD_SIZE * 3):
             if entry.consent not in QUOTABLE or entry.body is None:
                 continue
             if not may_quote(entry.consent, entry.quote_until, today):
@@ -249,7 +251,7 @@ class YouSaid:
             if len(lines) >= BOARD_SIZE:
                 break
         work: list[Value] = []
-        for action, update in await tx.loop.recent_action_updates(group.id, BOARD_SIZE):
+        for action, update in await tx.followup.recent_action_updates(group.id, BOARD_SIZE):
             news: Value
             if update.status is not None:
                 status = status_label(update.status)

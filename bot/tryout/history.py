@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.localapi.protocol import StoredFile
+from localapi.protocol import StoredFile
 
 logger = logging.getLogger(__name__)
 

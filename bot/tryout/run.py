@@ -16,7 +16,6 @@ from typing import TextIO
 
 from bot.clock import Clock, SystemClock
 from bot.crypto import Sealer
-from bot.localapi.server import LOCALHOST
 from bot.runner import run_until_signalled, serve
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings, SettingsError, load_secret_key, load_settings
@@ -32,6 +31,7 @@ from bot.tryout.sample import (
     saved_offset,
 )
 from bot.tryout.server import TryoutApi
+from localapi.server import LOCALHOST
 from storage.database import Storage, open_storage
 from storage.single import only_process
 
@@ -229,7 +229,7 @@ def _wire(
 
 async def _run_due(ticks: Ticks) -> None:
     """Run the ticks that find due work in the database, then deliver what they queued."""
-    for name in ("loop", "sessions", "unanswered-alerts", "delivery"):
+    for name in ("followup", "sessions", "unanswered-alerts", "delivery"):
         if ticks.knows(name):
             await ticks.run(name)
 

@@ -26,10 +26,10 @@ import tornado.web
 
 from bot.clock import SystemClock
 from bot.failures import describe
-from bot.localapi.protocol import ChatUser, ClientConnection, StoredFile
-from bot.localapi.server import LOCALHOST, BotApiServer, Route
 from bot.tryout import history
 from bot.tryout.clock import MOVES, TryoutClock
+from localapi.protocol import ChatUser, ClientConnection, StoredFile
+from localapi.server import LOCALHOST, BotApiServer, Route
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.polling import FatalIntakeError
+from bot.intake.polling import FatalIntakeError
 from bot.runner import serve
 from storage.single import only_process
 from tests.support.chorus_run import free_port, settings_for

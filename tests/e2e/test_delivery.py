@@ -19,7 +19,7 @@ from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload
 from bot.services.delivery_rules import PAYLOAD_PURPOSE, RETURN_ADDRESS_PURPOSE, seal_payload
 from storage.database import open_storage
-from storage.repositories import OutboxNew
+from storage.outbox import OutboxNew
 from tests.e2e.conftest import ADMIN
 from tests.support.buttons import callback_data
 from tests.support.chorus_run import SECRET_KEY, RunningChorus, running_chorus, settings_for

@@ -126,7 +126,7 @@ async def _looked_at(world: World) -> None:
         rows = _rows(world.folder, "SELECT due_at FROM contributor_update WHERE state='pending'")
         return all(datetime.fromisoformat(str(due)).isoformat() > now for (due,) in rows)
 
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert held()
 
 
@@ -144,7 +144,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
     assert not _updates_to(world, ANN) and not _updates_to(world, BEN)
 
     world.clock.set(datetime(2026, 3, 28, 17, 59, tzinfo=UTC))
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert not _updates_to(world, ANN)
     world.clock.set(datetime(2026, 3, 28, 18, 0, tzinfo=UTC))
     digest = await world.fake.wait_for_text(ANN, "What happened with your words", timeout=10)
@@ -158,7 +158,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
     await _reply(world, "Thank you, we've asked for the heating to be checked.")
     await _looked_at(world)
     world.clock.set(datetime(2026, 3, 29, 16, 59, tzinfo=UTC))
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert len(_updates_to(world, ANN)) == 1
     world.clock.set(datetime(2026, 3, 29, 17, 0, tzinfo=UTC))
     reply = await world.fake.wait_for_text(ANN, "heating to be checked", timeout=10)
@@ -166,7 +166,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
 
     # Ben's weekly digest: Monday 30 March at 08:00 BST, which is 07:00 UTC.
     world.clock.set(datetime(2026, 3, 30, 6, 59, tzinfo=UTC))
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert not _updates_to(world, BEN)
     world.clock.set(datetime(2026, 3, 30, 7, 0, tzinfo=UTC))
     weekly_digest = await world.fake.wait_for_text(BEN, "has read it", timeout=10)
@@ -181,7 +181,7 @@ async def test_quiet_hours_and_pause_hold_updates_then_deliver_them_together(
     await _work(world, "Acknowledge")
     await _reply(world, "Thank you for telling us.")
     await _looked_at(world)
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert not _updates_to(world, ANN)
 
     world.clock.set(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
@@ -196,7 +196,7 @@ async def test_quiet_hours_and_pause_hold_updates_then_deliver_them_together(
     await _notices(world, 2)
     await _work(world, "considering")
     await _reply(world, "We'll raise it on Friday.")
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert len(_updates_to(world, ANN)) == 1
 
     resumed = await _choose(world.ann, "Resume messages")
@@ -238,7 +238,7 @@ async def test_a_withdrawn_item_gets_no_further_updates(world: World) -> None:
     confirm = await _sent_since(world.fake, COORDINATOR, started, "Send it?")
     posted = await world.coordinator.tap("Send it", confirm)
     assert "0 people will hear it" in posted["text"]
-    await world.chorus.tick("loop")
+    await world.chorus.tick("followup")
     assert not _updates_to(world, ANN)
     assert all(ANN_WORDS not in t for t in world.coordinator.texts()[-3:])
     inbox = await world.coordinator.send("/inbox")

@@ -14,7 +14,7 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application
 
 from bot.clock import SystemClock
-from bot.webhook import HEALTH_PATH, _HealthHandler
+from bot.intake.webhook import HEALTH_PATH, _HealthHandler
 from storage.database import Storage, open_storage
 from tests.support.chorus_run import free_port
 from tests.support.database import opened, storage_url

@@ -55,7 +55,7 @@ async def chorus(
 async def test_nudges_come_after_3_and_14_days_once_a_day(
     fake: FakeBotApi, clock: FakeClock, chorus: RunningChorus
 ) -> None:
-    await chorus.tick("loop")
+    await chorus.tick("followup")
     assert not _notices(fake)  # 08:00: not yet time
 
     clock.set(datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
@@ -64,13 +64,13 @@ async def test_nudges_come_after_3_and_14_days_once_a_day(
     assert "Not yet acknowledged" not in first["text"] and "No outcome" not in first["text"]
 
     clock.set(datetime(2026, 3, 4, 8, 59, tzinfo=UTC))
-    await chorus.tick("loop")
+    await chorus.tick("followup")
     assert len(_notices(fake)) == 1
 
     clock.set(datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
     await fake.wait_for_text(COORDINATOR, "(waiting 3 days)", timeout=10)
     clock.set(datetime(2026, 3, 4, 9, 5, tzinfo=UTC))
-    await chorus.tick("loop", "loop")  # more ticks on the same day: still one message
+    await chorus.tick("followup", "followup")  # more ticks on the same day: still one message
     notices = _notices(fake)
     assert len(notices) == 2
     second = notices[1]

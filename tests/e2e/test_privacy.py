@@ -151,7 +151,7 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
         # The daily batch: coordinators read both anonymous items, without who wrote them.
         clock.move_to(datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC))
         # The daily batch's round, run now rather than waited for.
-        await running.tick("loop")
+        await running.tick("followup")
         view = await coordinator.send("/read")
         assert WORDS in view["text"] and CAPTION in view["text"]
         assert "Quill" not in view["text"] and str(WRITER) not in view["text"]
@@ -353,7 +353,7 @@ async def _every_commit_of_a_journey(
         # The next morning's batch, then an outcome that reaches the author.
         clock.move_to(datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC))
         # The daily batch's round, run now rather than waited for.
-        await running.tick("loop")
+        await running.tick("followup")
         await fake.wait_for_text(coordinator.id, "New: 1", timeout=15)
         await _outcome_reaches_the_author(coordinator, writer, fake)
         recorder.add(forensics.take_copy(database(tmp_path), "while running, at the end"))
@@ -398,7 +398,7 @@ async def test_a_copy_after_a_kill_ties_no_anonymous_item_to_its_author(
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake, clock) as running:
         # The daily batch's round, run now rather than waited for.
-        await running.tick("loop")
+        await running.tick("followup")
         await _outcome_reaches_the_author(coordinator, writer, fake)
     recorder.add(forensics.take_copy(database(tmp_path), "after a clean stop"))
 

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
-from bot.delivery import IN_FLIGHT
+from bot.outbox.delivery import IN_FLIGHT
 from bot.services.delivery_rules import Payload
 from bot.settings import Settings
 from storage import schema
 from storage.database import open_storage
-from storage.repositories import OutboxNew
+from storage.outbox import OutboxNew
 from tests.support.chorus_run import (
     RunningChorus,
     chorus_env,

@@ -16,9 +16,9 @@ from sqlalchemy.engine import make_url
 
 from bot.crypto import Sealer
 from storage import schema
+from storage.contributor_updates import PendingNew, PreferenceRow
 from storage.database import Storage
-from storage.loop import PendingNew, PreferenceRow
-from storage.repositories import Tx
+from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 
 pytestmark = pytest.mark.skipif(
@@ -84,10 +84,10 @@ async def test_an_item_linked_to_an_action_twice_at_once(
     group_id, _ = await _group(pair[0])
     async with pair[0].transaction() as tx:
         [item] = await add_items(tx, sealer, [ItemSeed(group_id, 10, "x", date(2026, 3, 1), T0)])
-        action = await tx.loop.create_action(group_id, "Fix the ramp", None, T0)
+        action = await tx.followup.create_action(group_id, "Fix the ramp", None, T0)
 
     async def link(tx: Tx) -> bool:
-        return await tx.loop.link(action.id, item, T0)
+        return await tx.followup.link(action.id, item, T0)
 
     assert sorted(await _at_once(pair, link, link)) == [False, True]
 
@@ -96,12 +96,12 @@ async def test_a_daily_run_claimed_twice_at_once_runs_once(
     pair: tuple[Storage, Storage],
 ) -> None:
     async def claim(tx: Tx) -> bool:
-        return await tx.loop.claim_run("notice", date(2026, 3, 3), T0)
+        return await tx.followup.claim_run("notice", date(2026, 3, 3), T0)
 
     assert sorted(await _at_once(pair, claim, claim)) == [False, True]
 
     async def next_day(tx: Tx) -> bool:
-        return await tx.loop.claim_run("notice", date(2026, 3, 4), T0 + timedelta(days=1))
+        return await tx.followup.claim_run("notice", date(2026, 3, 4), T0 + timedelta(days=1))
 
     assert sorted(await _at_once(pair, next_day, next_day)) == [False, True]
 
@@ -110,24 +110,24 @@ async def test_a_groups_setting_saved_twice_at_once(pair: tuple[Storage, Storage
     group_id, _ = await _group(pair[0])
 
     async def seven(tx: Tx) -> None:
-        await tx.loop.set_outcome_days(group_id, 7)
+        await tx.followup.set_outcome_days(group_id, 7)
 
     async def nine(tx: Tx) -> None:
-        await tx.loop.set_outcome_days(group_id, 9)
+        await tx.followup.set_outcome_days(group_id, 9)
 
     await _at_once(pair, seven, nine)
     async with pair[0].read() as tx:
-        assert await tx.loop.outcome_days(group_id) in (7, 9)
+        assert await tx.followup.outcome_days(group_id) in (7, 9)
 
 
 async def test_a_digest_preference_saved_twice_at_once(pair: tuple[Storage, Storage]) -> None:
     _, person_id = await _group(pair[0])
 
     async def daily(tx: Tx) -> None:
-        await tx.updates.set_preference(person_id, PreferenceRow("daily", 2, "20:00"))
+        await tx.contributor_updates.set_preference(person_id, PreferenceRow("daily", 2, "20:00"))
 
     async def weekly(tx: Tx) -> None:
-        await tx.updates.set_preference(person_id, PreferenceRow("weekly", 2, "08:00"))
+        await tx.contributor_updates.set_preference(person_id, PreferenceRow("weekly", 2, "08:00"))
 
     await _at_once(pair, daily, weekly)
     assert await _count(pair[0], schema.digest_preference) == 1
@@ -141,7 +141,7 @@ async def test_an_update_for_a_contributor_queued_twice_at_once(
         [item] = await add_items(tx, sealer, [ItemSeed(group_id, 10, "x", date(2026, 3, 1), T0)])
 
     async def queue(tx: Tx) -> None:
-        await tx.updates.add([PendingNew(item, 1, None, "sealed", "e1", T0)], T0)
+        await tx.contributor_updates.add([PendingNew(item, 1, None, "sealed", "e1", T0)], T0)
 
     await _at_once(pair, queue, queue)
     assert await _count(pair[0], schema.contributor_update) == 1

@@ -13,7 +13,9 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from bot.crypto import Sealer
 from storage import schema
 from storage.database import Storage
-from storage.repositories import GroupRow, PersonRow, step_day
+from storage.groups import GroupRow
+from storage.people import PersonRow
+from storage.steps import step_day
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 

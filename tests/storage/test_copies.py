@@ -11,7 +11,7 @@ from sqlalchemy import select
 from storage import schema
 from storage.copies import ERASED_PAYLOAD, SentMessage
 from storage.database import Storage
-from storage.repositories import OutboxNew
+from storage.outbox import OutboxNew
 from tests.storage.test_items import T0, _item, _setup
 
 DAY = date(2026, 3, 3)

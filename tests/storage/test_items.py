@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from storage.database import Storage
+from storage.groups import GroupRow
 from storage.items import ItemNew
-from storage.repositories import GroupRow, OutboxNew, PersonRow
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from storage import schema
+from storage.broadcasts import BroadcastRow, RecipientRow
 from storage.database import Storage
-from storage.repositories import BroadcastRow, OutboxNew, PersonRow, RecipientRow
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import load_secret_key, load_settings
 from storage.database import Storage, open_storage
-from storage.repositories import Tx
+from storage.tx import Tx
 from storage.types import off_loop
 
 

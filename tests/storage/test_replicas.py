@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 
 from storage import schema
 from storage.database import Storage
+from storage.outbox import OutboxNew
 from storage.replicas import Claimer
-from storage.repositories import OutboxNew
 from storage.single import DatabaseInUse, only_process
 
 pytestmark = pytest.mark.skipif(

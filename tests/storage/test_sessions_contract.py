@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storage.database import Storage
-from storage.repositories import OutboxNew
+from storage.outbox import OutboxNew
 from storage.sessions import SessionRow
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

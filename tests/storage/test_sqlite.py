@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from storage import schema
 from storage.database import Storage
-from storage.repositories import Tx
+from storage.tx import Tx
 from storage.types import off_loop
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock
-from bot.delivery import ROUND
+from bot.outbox.delivery import ROUND
 from bot.runner import serve
 from bot.settings import Settings, load_settings
 from bot.ticks import Ticks

@@ -1,6 +1,6 @@
 """A fake of Telegram's Bot API HTTP server for tests, built on Chorus's own local server.
 
-`FakeBotApi` is ``bot.localapi.BotApiServer`` (the Bot API methods Chorus uses, on 127.0.0.1,
+`FakeBotApi` is ``localapi.BotApiServer`` (the Bot API methods Chorus uses, on 127.0.0.1,
 an ephemeral port, on the running event loop) plus what only tests need. Tests create updates
 the way a user would (``send_text``, ``tap``), then inspect what the bot did (``calls``,
 ``texts_to``, ``wait_for``) and inject faults (``hold``, ``fail_next``, ``blocked``,
@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from bot.localapi.protocol import (
+from localapi.protocol import (
     MAX_CAPTION_LENGTH,
     MAX_MESSAGE_LENGTH,
     ApiError,
@@ -38,7 +38,7 @@ from bot.localapi.protocol import (
     StoredFile,
     parse_telegram_html,
 )
-from bot.localapi.server import BotApiServer, MethodImpl
+from localapi.server import BotApiServer, MethodImpl
 
 __all__ = [
     "COUNTED_METHODS",

@@ -15,7 +15,7 @@ from bot.clock import SystemClock
 from bot.crypto import Sealer
 from storage import schema
 from storage.database import open_storage
-from storage.repositories import Tx
+from storage.tx import Tx
 from tests.support.chorus_run import SECRET_KEY
 from tests.support.database import folder_of, storage_url
 
@@ -111,6 +111,6 @@ async def seed_outcomes(
                         at=at,
                     )
                 )
-                await tx.loop.set_status(item_id, "outcome", outcome)
+                await tx.followup.set_status(item_id, "outcome", outcome)
     finally:
         await storage.close()

@@ -17,8 +17,8 @@ from sqlalchemy import insert
 
 from bot.crypto import Sealer
 from storage import schema
-from storage.loop import PendingNew
-from storage.repositories import Tx
+from storage.contributor_updates import PendingNew
+from storage.tx import Tx
 from tests.support.items import ItemSeed, add_items
 
 BODY = "item.body"
@@ -129,7 +129,7 @@ async def _history(
                 at=now,
             )
         )
-        await tx.loop.set_status(item_id, "outcome", "changed")
+        await tx.followup.set_status(item_id, "outcome", "changed")
     rows = []
     if found.named_ids:
         rows.append(
@@ -173,7 +173,7 @@ async def _history(
                 at=now,
             )
         )
-    await tx.updates.add(rows, now)
+    await tx.contributor_updates.add(rows, now)
     await tx.conn.execute(
         insert(schema.outbox),
         [

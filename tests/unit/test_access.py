@@ -9,7 +9,7 @@ from bot.services.access import Need, Reach, Thing
 from bot.services.prompts import PromptProblem
 from bot.services.roles import OBSERVER_LINK_PREFIX, ObserverOutcome
 from bot.services.sharing import Problem
-from storage.repositories import GroupRow
+from storage.groups import GroupRow
 from tests.conftest import ADMIN_ID
 from tests.unit.test_services import ANN, BOB, CAT, DAN, _join, _make_coordinator, _make_group
 

@@ -1,5 +1,5 @@
 """Broadcasts: who they reach, queuing, scheduling, stopping and progress; and how the
-coordinator sees progress (bot.delivery.progress_message)."""
+coordinator sees progress (bot.outbox.delivery.progress_message)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Table, func, select
 
-from bot.delivery import progress_message
+from bot.outbox.delivery import progress_message
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload, render_text
@@ -25,8 +25,9 @@ from bot.services.broadcasts import (
     member_message,
 )
 from storage import schema
+from storage.broadcasts import BroadcastRow
 from storage.database import Storage
-from storage.repositories import BroadcastRow, GroupRow
+from storage.groups import GroupRow
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
 from tests.support.outbox import shown_plain

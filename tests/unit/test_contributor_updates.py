@@ -25,8 +25,8 @@ from bot.services.contributor_updates import (
 )
 from bot.services.delivery_rules import anonymous_recheck
 from storage import schema
+from storage.contributor_updates import PendingNew
 from storage.database import Storage
-from storage.loop import PendingNew
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 from tests.support.outbox import shown
@@ -126,12 +126,12 @@ async def test_one_update_per_person_for_several_linked_items(
     _, ids = await _world(services, storage)
     now = services.clock.now()
     async with storage.transaction() as tx:
-        items = await tx.loop.items(ids)
-        reached = await services.updates.queue_for_items(
+        items = await tx.followup.items(ids)
+        reached = await services.contributor_updates.queue_for_items(
             tx, items, Raw("news on the paperwork."), "a1", now
         )
     assert reached == 2
-    assert await services.updates.run_due(LONDON, "off") == 2
+    assert await services.contributor_updates.run_due(LONDON, "off") == 2
     sent = await _outbox(storage, services.sealer)
     assert len(sent) == 2
     ann = next(text for _, _, text in sent if "Ann named" in text)
@@ -149,16 +149,16 @@ async def test_an_anonymous_authors_pause_and_rhythm_are_found_through_the_retur
     await services.membership.set_paused(ANN, True)
     now = clock.now()
     async with storage.transaction() as tx:
-        anonymous = await tx.loop.item(ids[1])
+        anonymous = await tx.followup.item(ids[1])
         assert anonymous is not None
-        await services.updates.queue(tx, anonymous, Raw("it was read."), "e1", now)
-    assert await services.updates.run_due(LONDON, "off") == 0
+        await services.contributor_updates.queue(tx, anonymous, Raw("it was read."), "e1", now)
+    assert await services.contributor_updates.run_due(LONDON, "off") == 0
     await services.membership.set_paused(ANN, False)
-    await services.updates.set_preference(ANN, Rhythm.DAILY, at_time="18:00")
+    await services.contributor_updates.set_preference(ANN, Rhythm.DAILY, at_time="18:00")
     clock.advance(timedelta(minutes=2))
-    assert await services.updates.run_due(LONDON, "off") == 0  # 14:02: before 18:00
+    assert await services.contributor_updates.run_due(LONDON, "off") == 0  # 14:02: before 18:00
     clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
-    assert await services.updates.run_due(LONDON, "off") == 1
+    assert await services.contributor_updates.run_due(LONDON, "off") == 1
     [(person, address, text)] = await _outbox(storage, services.sealer)
     assert person is None and address == anonymous.return_address
     assert "Ann anonymous" in text and "it was read." in text
@@ -170,13 +170,13 @@ async def test_quiet_hours_hold_updates_until_they_end(
     _, ids = await _world(services, storage)
     clock.set(datetime(2026, 3, 3, 22, 0, tzinfo=UTC))
     async with storage.transaction() as tx:
-        item = await tx.loop.item(ids[2])
+        item = await tx.followup.item(ids[2])
         assert item is not None
-        await services.updates.queue(tx, item, Raw("one."), "e1", clock.now())
-        await services.updates.queue(tx, item, Raw("two."), "e2", clock.now())
-    assert await services.updates.run_due(LONDON, "21:00-08:00") == 0
+        await services.contributor_updates.queue(tx, item, Raw("one."), "e1", clock.now())
+        await services.contributor_updates.queue(tx, item, Raw("two."), "e2", clock.now())
+    assert await services.contributor_updates.run_due(LONDON, "21:00-08:00") == 0
     clock.set(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
-    assert await services.updates.run_due(LONDON, "21:00-08:00") == 1
+    assert await services.contributor_updates.run_due(LONDON, "21:00-08:00") == 1
     [(_, _, text)] = await _outbox(storage, services.sealer)
     assert "one." in text and "two." in text
 
@@ -186,18 +186,20 @@ async def test_withdrawn_items_get_nothing(
 ) -> None:
     _, ids = await _world(services, storage)
     async with storage.transaction() as tx:
-        item = await tx.loop.item(ids[2])
+        item = await tx.followup.item(ids[2])
         assert item is not None
-        await services.updates.queue(tx, item, Raw("one."), "e1", clock.now())
+        await services.contributor_updates.queue(tx, item, Raw("one."), "e1", clock.now())
         await tx.conn.execute(
             schema.item.update()
             .where(schema.item.c.id == item.id)
             .values(withdrawn_on=date.today())
         )
-        withdrawn = await tx.loop.item(ids[2])
+        withdrawn = await tx.followup.item(ids[2])
         assert withdrawn is not None
-        assert not await services.updates.queue(tx, withdrawn, Raw("two."), "e2", clock.now())
-    assert await services.updates.run_due(LONDON, "off") == 0
+        assert not await services.contributor_updates.queue(
+            tx, withdrawn, Raw("two."), "e2", clock.now()
+        )
+    assert await services.contributor_updates.run_due(LONDON, "off") == 0
     assert await _outbox(storage, services.sealer) == []
 
 
@@ -211,16 +213,18 @@ async def test_an_anonymous_authors_own_settings_never_show_in_when_their_update
             .where(schema.person.c.telegram_id == ANN)
             .values(quiet_hours="13:07-19:43")
         )
-        anonymous = await tx.loop.item(ids[1])
+        anonymous = await tx.followup.item(ids[1])
         assert anonymous is not None
-        await services.updates.queue(tx, anonymous, Raw("it was read."), "e1", clock.now())
-    assert await services.updates.run_due(LONDON, "21:00-08:00") == 0  # 14:00: quiet
+        await services.contributor_updates.queue(
+            tx, anonymous, Raw("it was read."), "e1", clock.now()
+        )
+    assert await services.contributor_updates.run_due(LONDON, "21:00-08:00") == 0  # 14:00: quiet
     async with storage.read() as tx:
         due = (await tx.conn.execute(select(schema.contributor_update.c.due_at))).scalar_one()
     # Not 19:43, the end of her own quiet hours: the next quarter hour, as for anyone.
     assert due == datetime(2026, 3, 3, 14, 15, tzinfo=UTC)
     clock.set(datetime(2026, 3, 3, 19, 45, tzinfo=UTC))
-    assert await services.updates.run_due(LONDON, "21:00-08:00") == 1
+    assert await services.contributor_updates.run_due(LONDON, "21:00-08:00") == 1
 
 
 def test_anonymous_messages_are_looked_at_again_each_quarter_hour() -> None:
@@ -236,12 +240,12 @@ async def test_waiting_updates_are_stored_as_what_to_say_and_older_worded_ones_s
     _, ids = await _world(services, storage)
     now = services.clock.now()
     async with storage.transaction() as tx:
-        ann_named = next(i for i in await tx.loop.items(ids) if i.id == ids[0])
-        ben_named = next(i for i in await tx.loop.items(ids) if i.id == ids[2])
-        await services.updates.queue(tx, ann_named, Raw("news for Ann."), "e1", now)
+        ann_named = next(i for i in await tx.followup.items(ids) if i.id == ids[0])
+        ben_named = next(i for i in await tx.followup.items(ids) if i.id == ids[2])
+        await services.contributor_updates.queue(tx, ann_named, Raw("news for Ann."), "e1", now)
         # As an earlier version stored a waiting update: its block already worded.
         worded = services.sealer.seal("About your words: old news for Ben.", UPDATE_PURPOSE)
-        await tx.updates.add(
+        await tx.contributor_updates.add(
             [PendingNew(ben_named.id, ben_named.person_id, None, worded, "e2", now)], now
         )
         stored = await tx.conn.execute(select(schema.contributor_update.c.text))
@@ -250,7 +254,7 @@ async def test_waiting_updates_are_stored_as_what_to_say_and_older_worded_ones_s
     # Worded when sent: a text changed after the update was written shows its new words.
     monkeypatch.setattr(texts, "ABOUT_WORDS", "Your words of {date} (“{words}”)")
 
-    assert await services.updates.run_due(LONDON, "off") == 2
+    assert await services.contributor_updates.run_due(LONDON, "off") == 2
 
     sent = {text for _, _, text in await _outbox(storage, services.sealer)}
     assert any(t.startswith("Your words of") and "news for Ann." in t for t in sent)

@@ -175,7 +175,7 @@ async def test_replied_or_linked_items_no_longer_wait_to_be_acknowledged(
     assert action is not None
     assert await services.actions.link(COORDINATOR, action.id, anonymous) is Done.DONE
     async with storage.read() as tx:
-        statuses = {i.id: i.status for i in await tx.loop.items([named, anonymous])}
+        statuses = {i.id: i.status for i in await tx.followup.items([named, anonymous])}
     assert statuses == {named: "acknowledged", anonymous: "acknowledged"}
     # Neither counts as new, nor as waiting too long for an acknowledgement.
     view = await services.inbox.view(COORDINATOR, group_id)
@@ -183,13 +183,13 @@ async def test_replied_or_linked_items_no_longer_wait_to_be_acknowledged(
     clock.advance(timedelta(days=5))
     async with storage.read() as tx:
         overdue = await services.inbox.overdue(tx, group_id)
-        waiting = await tx.loop.waiting({group_id: overdue}, 5)
+        waiting = await tx.followup.waiting({group_id: overdue}, 5)
     assert waiting[group_id][0].count == 0
 
 
 async def _group_of(storage: Storage, item_id: int) -> int:
     async with storage.read() as tx:
-        item = await tx.loop.item(item_id)
+        item = await tx.followup.item(item_id)
     assert item is not None
     return item.group_id
 

@@ -20,15 +20,14 @@ FUNCTION_LIMIT = 40
 # Modules still over the limit, by path from the project root.
 LONG_MODULES = frozenset(
     {
-        # Being split into one module per repository.
-        "storage/repositories.py",
-        "storage/loop.py",
+        # The follow-up repository, just over.
+        "storage/followup.py",
         # The table definitions, one declaration per table; and the items repository, which
         # is split with the other repositories.
         "storage/schema.py",
         "storage/items.py",
-        # The built-in Bot API server, moving to its own top-level package.
-        "bot/localapi/server.py",
+        # The built-in Bot API server.
+        "localapi/server.py",
         # Not split yet.
     }
 )
@@ -42,15 +41,15 @@ LONG_FUNCTIONS = frozenset(
         "bot/runner.py:_serve",
         "bot/services/__init__.py:build",
         "bot/settings.py:_check",
-        # Files another change is moving or splitting now.
-        "bot/delivery.py:_attempt",
-        "bot/delivery.py:_send_parts",
-        "bot/ratelimit.py:_wait_turn",
-        "bot/localapi/server.py:__init__",
-        "bot/localapi/server.py:_get_updates",
-        "storage/loop.py:pending_for",
-        "storage/repositories.py:add_new",
-        "storage/repositories.py:claim_due",
+        # Not split yet: the outbox, the Bot API server, storage and the detector.
+        "bot/outbox/delivery.py:_attempt",
+        "bot/outbox/delivery.py:_send_parts",
+        "bot/outbox/ratelimit.py:_wait_turn",
+        "localapi/server.py:__init__",
+        "localapi/server.py:_get_updates",
+        "storage/contributor_updates.py:pending_for",
+        "storage/journal.py:add_new",
+        "storage/outbox.py:claim_due",
         "bot/services/broadcasts.py:create",
         "bot/services/risk_model.py:load",
         "bot/services/risk_training.py:choose",

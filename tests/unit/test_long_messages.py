@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.services.long_messages import LONG_PART, LongMessages, utf16_length
-from storage.repositories import StepRow
+from storage.steps import StepRow
 
 AT = datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
 WORDS = StepRow("share_content", {"draft": 1}, AT)

@@ -18,7 +18,7 @@ from telegram.ext import ApplicationBuilder, ExtBot
 from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.ratelimit import (
+from bot.outbox.ratelimit import (
     ChorusRateLimiter,
     Limits,
     Pace,

@@ -21,7 +21,7 @@ from bot.services.roles import (
 )
 from storage import schema
 from storage.database import Storage
-from storage.repositories import GroupRow
+from storage.groups import GroupRow
 from tests.conftest import ADMIN_ID
 from tests.support.clock import FakeClock
 

@@ -266,7 +266,7 @@ async def test_an_item_gathered_into_an_action_counts_as_used(
     async with storage.transaction() as tx:
         item = await tx.items.by_reference(linked.receipt.reference)
         assert item is not None
-        action = await tx.loop.create_action(group, "Shorter forms", None, clock.now())
-        await tx.loop.link(action.id, item.id, clock.now())
+        action = await tx.followup.create_action(group, "Shorter forms", None, clock.now())
+        await tx.followup.link(action.id, item.id, clock.now())
     assert not (await services.sharing.withdraw(ANNA, quiet.receipt.reference)).coordinators_told
     assert (await services.sharing.withdraw(ANNA, linked.receipt.reference)).coordinators_told

@@ -23,10 +23,11 @@ from bot.services.withdrawal import (
     take_back,
 )
 from storage import schema
+from storage.contributor_updates import PendingNew
 from storage.copies import ERASED_PAYLOAD
 from storage.database import Storage
-from storage.loop import PendingNew
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
+from storage.tx import Tx
 from tests.support.clock import FakeClock
 from tests.support.items import ItemSeed, add_items
 from tests.support.outbox import shown_plain
@@ -72,7 +73,7 @@ async def test_take_back_erases_every_sealed_copy_and_queues_an_edit_per_message
     quoting = seal_payload(sealer, Payload(f"About “{WORDS}”", copies=True))
     async with storage.transaction() as tx:
         # An update about it, sent (a copy in the author's chat), and one still queued.
-        await tx.updates.add(
+        await tx.contributor_updates.add(
             [PendingNew(item_id, 2, None, sealer.seal(WORDS, "x"), "src1", now)], now
         )
         rows = [
@@ -276,10 +277,10 @@ async def test_kept_without_the_name_no_update_sent_by_name_points_to_it(
             PendingNew(item_id, author.id, None, sealer.seal("sent", "x"), "s1", now),
             PendingNew(item_id, author.id, None, sealer.seal("waiting", "x"), "s2", now),
         ]
-        await tx.updates.add(rows, now)
+        await tx.contributor_updates.add(rows, now)
         cu = schema.contributor_update
         found = await tx.conn.execute(select(cu.c.id).where(cu.c.source == "s1"))
-        await tx.updates.mark([found.scalar_one()], "queued", now)
+        await tx.contributor_updates.mark([found.scalar_one()], "queued", now)
     await services.membership.leave(AUTHOR, group, LeaveChoice.KEEP_ANONYMOUS)
     left = await _all(storage, schema.contributor_update)
     assert [(row["state"], row["person_id"]) for row in left] == [("pending", None)]

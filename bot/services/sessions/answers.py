@@ -31,8 +31,9 @@ from bot.services.sessions.words import (
     calendar_file,
     session_said,
 )
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
 from storage.sessions import SessionRow
+from storage.tx import Tx
 
 
 class Answers(SessionsBase):

@@ -26,9 +26,9 @@ from bot.services.sessions.words import (
     period_dates,
 )
 from bot.services.when import parse_duration
-from storage.repositories import Tx
 from storage.rights import RightsRepo
 from storage.sessions import ATTENDING, SessionRow
+from storage.tx import Tx
 
 
 class Attendance(Answers):

@@ -48,8 +48,10 @@ from bot.services.sessions.words import (
 )
 from bot.services.text_rules import clean_name
 from bot.services.when import WhenError, parse_when
-from storage.repositories import GroupRow, OutboxNew, Tx
+from storage.groups import GroupRow
+from storage.outbox import OutboxNew
 from storage.sessions import Recipient, SessionRow
+from storage.tx import Tx
 
 
 class Planning(Answers):

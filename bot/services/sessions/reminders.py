@@ -35,8 +35,9 @@ from bot.services.sessions.words import (
 from bot.services.when import (
     describe,
 )
-from storage.repositories import OutboxNew, Tx
+from storage.outbox import OutboxNew
 from storage.sessions import ATTENDING, Recipient, ReminderRow, SessionRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

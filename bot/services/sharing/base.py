@@ -45,8 +45,10 @@ from bot.services.sharing.model import (
 )
 from storage.database import Storage
 from storage.items import ItemNew, ItemRow, PromptRow
-from storage.repositories import OutboxNew, PersonRow, Tx
+from storage.outbox import OutboxNew
+from storage.people import PersonRow
 from storage.sessions import SessionRow
+from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 

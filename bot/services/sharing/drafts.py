@@ -22,7 +22,7 @@ from bot.services.sharing.model import (
     SubmitResult,
     clean_words,
 )
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 class Drafting(SharingBase):

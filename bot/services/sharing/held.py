@@ -14,7 +14,7 @@ from bot.services.sharing.model import (
     HELD_PURPOSE,
 )
 from storage.items import ItemNew, ItemRow
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 def seal_held(sealer: Sealer, item: ItemNew) -> str:

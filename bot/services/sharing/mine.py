@@ -20,7 +20,7 @@ from bot.services.sharing.model import (
 )
 from bot.services.withdrawal import take_back
 from storage.items import ItemRow
-from storage.repositories import Tx
+from storage.tx import Tx
 
 
 class OwnItems(SharingBase):

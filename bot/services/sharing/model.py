@@ -13,9 +13,10 @@ from bot.crypto import Sealer
 from bot.presentation import texts
 from bot.presentation.outgoing import Value
 from bot.services.text_rules import has_visible
+from storage.groups import GroupRow
 from storage.items import ItemRow, PromptRow
-from storage.repositories import GroupRow, Tx
 from storage.sessions import SessionRow
+from storage.tx import Tx
 
 MAX_WORDS = 12000
 # Below this many members, "without your name" may not hide who wrote something.

@@ -13,7 +13,7 @@ from bot.services.sharing.model import (
     Kind,
     ReaderItem,
 )
-from storage.repositories import GroupRow
+from storage.groups import GroupRow
 
 
 class Readers(SharingBase):

@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any, Self
@@ -33,8 +34,7 @@ import tornado.httputil
 import tornado.netutil
 import tornado.web
 
-from bot.failures import describe
-from bot.localapi.protocol import (
+from localapi.protocol import (
     COMMAND_RE,
     ERR_NOT_MODIFIED,
     ERR_QUERY_INVALID,
@@ -57,6 +57,21 @@ from bot.localapi.protocol import (
 logger = logging.getLogger(__name__)
 
 LOCALHOST = "127.0.0.1"
+
+
+def _describe(error: BaseException) -> str:
+    """The exception's type and where it was raised, without its message (which can hold
+    what a member wrote)."""
+    lines = []
+    current: BaseException | None = error
+    while current is not None:
+        lines.append(type(current).__module__ + "." + type(current).__qualname__)
+        for frame in traceback.extract_tb(current.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        current = current.__cause__ or current.__context__
+        if current is not None:
+            lines.append("caused by:")
+    return "\n".join(lines)
 
 
 class _MethodHandler(tornado.web.RequestHandler):
@@ -364,7 +379,7 @@ class BotApiServer:
         except ApiError as exc:
             return exc.status, exc.payload()
         except Exception as exc:
-            logger.error("Bot API method %s failed: %s", method, describe(exc))
+            logger.error("Bot API method %s failed: %s", method, _describe(exc))
             return 500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}
 
     def _answer(

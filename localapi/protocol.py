@@ -1,6 +1,6 @@
 """The Bot API's wire format, as a local server speaks it: parameters in, JSON out.
 
-Shared by the local Bot API server (bot/localapi/server.py) and the tests' fake.
+Shared by the local Bot API server (localapi/server.py) and the tests' fake.
 """
 
 from __future__ import annotations

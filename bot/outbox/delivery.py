@@ -25,11 +25,11 @@ from bot.clock import Clock
 from bot.context import ChorusBot
 from bot.crypto import Sealer
 from bot.failures import describe
+from bot.outbox.ratelimit import Pace, retry_seconds
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload, render
 from bot.presentation.texts import Raw, label, say
-from bot.ratelimit import Pace, retry_seconds
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
     anonymous_recheck,
@@ -41,7 +41,7 @@ from bot.services.delivery_rules import (
 from bot.services.withdrawal import record_delivery, sent_message
 from bot.ticks import Ticks
 from storage.database import Storage
-from storage.repositories import OutboxJob, OutboxNew
+from storage.outbox import OutboxJob, OutboxNew
 
 logger = logging.getLogger(__name__)
 

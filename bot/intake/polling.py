@@ -13,8 +13,8 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.warnings import PTBUserWarning
 
 from bot.failures import describe
-from bot.journal import UpdateJournal
-from bot.ratelimit import retry_seconds
+from bot.intake.journal import UpdateJournal
+from bot.outbox.ratelimit import retry_seconds
 
 logger = logging.getLogger(__name__)
 

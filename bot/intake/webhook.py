@@ -14,7 +14,7 @@ from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
 from bot.failures import describe
-from bot.journal import UpdateJournal
+from bot.intake.journal import UpdateJournal
 from storage.database import Storage
 
 logger = logging.getLogger(__name__)

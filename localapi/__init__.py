@@ -1,7 +1,7 @@
 """A Bot API server built into Chorus, for trying it out without Telegram (and for tests)."""
 
-from bot.localapi.protocol import ApiError, Call, ChatUser, StoredFile, parse_telegram_html
-from bot.localapi.server import LOCALHOST, BotApiServer
+from localapi.protocol import ApiError, Call, ChatUser, StoredFile, parse_telegram_html
+from localapi.server import LOCALHOST, BotApiServer
 
 __all__ = [
     "LOCALHOST",

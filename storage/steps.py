@@ -1,0 +1,146 @@
+"""The step a person is on in a multi-step flow, with its sealed data."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
+
+from storage import schema
+from storage.types import Executor
+
+
+@functools.cache
+def _step_upsert(dialect_name: str) -> Insert:
+    """Start or replace a person's waiting step, in one statement, on either backend."""
+    s = schema.pending_step
+    upsert = postgresql.insert(s) if dialect_name == "postgresql" else sqlite.insert(s)
+    return upsert.on_conflict_do_update(
+        index_elements=[s.c.person_id],
+        set_={
+            "step": upsert.excluded.step,
+            "data": upsert.excluded.data,
+            "updated_at": upsert.excluded.updated_at,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """A typed answer the bot is waiting for from a person."""
+
+    step: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+_STEP_COLUMNS = (
+    schema.pending_step.c.step,
+    schema.pending_step.c.data,
+    schema.pending_step.c.updated_at,
+)
+_STEP_OF_PERSON = select(*_STEP_COLUMNS).where(
+    schema.pending_step.c.person_id == bindparam("person_id")
+)
+_STEP_OF_TELEGRAM_ID = (
+    select(*_STEP_COLUMNS)
+    .join(schema.person, schema.person.c.id == schema.pending_step.c.person_id)
+    .where(schema.person.c.telegram_id == bindparam("telegram_id"))
+)
+_CLEAR_STEP = delete(schema.pending_step).where(
+    schema.pending_step.c.person_id == bindparam("person_id")
+)
+
+
+class Sealing(Protocol):
+    """What seals a step's data (bot/crypto.py's Sealer)."""
+
+    def seal(self, text: str, purpose: str) -> str:
+        """`text` encrypted for `purpose`."""
+        ...
+
+    def open(self, token: str, purpose: str) -> str:
+        """The text sealed in `token` for `purpose`."""
+        ...
+
+
+STEP_PURPOSE = "step.data"
+# A step's data is padded to a multiple of this many characters before it is sealed, so the
+# length of the sealed value does not tell one choice from another (with a name or without).
+STEP_PAD = 256
+_SEALED_KEY = "sealed"
+
+
+def step_day(now: datetime) -> datetime:
+    """The time a step keeps: the start of its UTC day, never the moment (which would line
+    up with what the step led to)."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class StepsRepo:
+    """The typed answer each person is in the middle of giving.
+
+    With a sealer, the whole of a step's data (words, choices, what it is about) is sealed
+    as one value, and its time is the day only.
+    """
+
+    def __init__(self, conn: Executor, sealer: Sealing | None = None) -> None:
+        self._conn = conn
+        self._sealer = sealer
+
+    async def get(self, person_id: int) -> StepRow | None:
+        """The person's unfinished step, if any."""
+        row = (await self._conn.execute(_STEP_OF_PERSON, {"person_id": person_id})).first()
+        if row is None:
+            return None
+        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
+
+    async def of_telegram_id(self, telegram_id: int) -> StepRow | None:
+        """The unfinished step of the person with this Telegram id, if any (one query)."""
+        row = (
+            await self._conn.execute(_STEP_OF_TELEGRAM_ID, {"telegram_id": telegram_id})
+        ).first()
+        if row is None:
+            return None
+        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
+
+    async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
+        """Start (or replace) the person's unfinished step."""
+        await self._conn.execute(
+            _step_upsert(self._conn.dialect.name),
+            {
+                "person_id": person_id,
+                "step": step,
+                "data": self._sealed(data),
+                "updated_at": step_day(now),
+            },
+        )
+
+    async def clear(self, person_id: int) -> bool:
+        """Drop the person's unfinished step; False if there was none."""
+        result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
+        return bool(result.rowcount)
+
+    def _sealed(self, data: dict[str, Any]) -> str:
+        plain = json.dumps(data)
+        if self._sealer is None:
+            return plain
+        padded = plain + " " * (-len(plain) % STEP_PAD)
+        return json.dumps({_SEALED_KEY: self._sealer.seal(padded, STEP_PURPOSE)})
+
+    def _opened(self, stored: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(stored)
+        sealed = data.get(_SEALED_KEY) if len(data) == 1 else None
+        if sealed is None or self._sealer is None:
+            return data  # kept before steps were sealed (or sealed and unreadable here)
+        try:
+            opened: dict[str, Any] = json.loads(self._sealer.open(sealed, STEP_PURPOSE))
+        except ValueError:  # sealed under another key, or damaged: nothing can be offered back
+            return {}
+        return opened
