@@ -155,6 +155,8 @@ async def test_taking_back_edits_every_message_that_showed_it_and_erases_sealed_
     ask = await coordinator.tap("Send this to the group", sending)
     sent = await coordinator.tap("Yes, send it", ask)
     sent_board = await _sent_since(fake, OTHER, started, WORDS)
+    # The author is a member too, and gets the list as well.
+    author_board = await _sent_since(fake, AUTHOR, started, WORDS)
     board = await coordinator.send("/updates")
     assert WORDS in board["text"]
     [item] = rows(tmp_path, "SELECT reference FROM item")
@@ -170,6 +172,7 @@ async def test_taking_back_edits_every_message_that_showed_it_and_erases_sealed_
     assert LIST_TAKEN_BACK in await _edited(fake, COORDINATOR, listed["message_id"])
     assert LIST_TAKEN_BACK in await _edited(fake, COORDINATOR, board["message_id"])
     assert LIST_TAKEN_BACK in await _edited(fake, OTHER, _message_id(sent_board))
+    assert LIST_TAKEN_BACK in await _edited(fake, AUTHOR, _message_id(author_board))
     assert await _edited(fake, AUTHOR, heard["message_id"]) == TAKEN_BACK
     assert await _edited(fake, AUTHOR, full["message_id"]) == TAKEN_BACK
     # A message that moved on to say something else is left as it is.
