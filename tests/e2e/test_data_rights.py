@@ -95,7 +95,7 @@ async def test_my_data_is_a_file_of_everything_held_about_the_member(
 ) -> None:
     member, other = await _seed(tmp_path)
     # Someone who blocked the bot, and came back to ask, still gets their file.
-    execute(
+    await execute(
         tmp_path,
         "UPDATE person SET unreachable_at = '2026-01-01 00:00:00' WHERE id = ?",
         member.person_id,

@@ -395,7 +395,7 @@ async def test_with_no_lead_and_no_admin_no_call_is_promised(
 async def test_an_alert_a_blocked_lead_cannot_get_goes_to_the_admins(
     fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
 ) -> None:
-    execute(
+    await execute(
         tmp_path,
         f"UPDATE person SET unreachable_at = '2026-03-03 11:00:00.000000' "
         f"WHERE telegram_id = {COORDINATOR}",

@@ -237,7 +237,7 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
     await pass_daily_batch(moving, tmp_path, BATCH)
 
     # The coordinators took the named item to a meeting.
-    execute(tmp_path, "UPDATE item SET status = 'considering' WHERE person_id IS NOT NULL")
+    await execute(tmp_path, "UPDATE item SET status = 'considering' WHERE person_id IS NOT NULL")
     [used] = rows(tmp_path, "SELECT reference FROM item WHERE person_id IS NOT NULL")
     full = await member.tap_data(f"uv:{used['reference']}", listing)
     assert "Please move the meetings to the evening." in full["text"]
@@ -312,7 +312,7 @@ async def test_closed_prompts_and_forged_prompt_buttons(
 ) -> None:
     member = Phone(fake, 804)
     await member.send("/help")
-    execute(
+    await execute(
         tmp_path,
         "INSERT INTO prompt (group_id, text, created_at, ends_on) "
         "SELECT id, 'Old question', '2026-01-01 00:00:00.000000', ? FROM chorus_group",
@@ -472,7 +472,7 @@ async def test_feedback_on_a_group_meeting_names_the_meeting(
         ("Coffee morning", "2026-03-02 10:00:00.000000", "a1"),
         ("Next month's planning", "2026-04-02 10:00:00.000000", "a2"),
     ):
-        execute(
+        await execute(
             tmp_path,
             "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid,"
             " created_at) SELECT id, ?, ?, ?, '', ?, ? FROM chorus_group",

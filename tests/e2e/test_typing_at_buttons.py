@@ -68,8 +68,8 @@ async def _two_groups(fake: FakeBotApi) -> Phone:
 NOW = midday().now()
 
 
-def _set_step(folder: Path, person: int, step: str, at: datetime) -> None:
-    execute(
+async def _set_step(folder: Path, person: int, step: str, at: datetime) -> None:
+    await execute(
         folder,
         "INSERT INTO pending_step (person_id, step, data, updated_at) VALUES (?, ?, '{}', ?)"
         " ON CONFLICT (person_id) DO UPDATE SET step = excluded.step, data = excluded.data,"
@@ -91,7 +91,7 @@ async def test_typing_at_every_button_step_asks_for_the_buttons(
     assert {"broadcast_audience", "prompt_end", "loop_ready", CHOOSING_STEP} <= set(BUTTON_STEPS)
     person = _person_id(tmp_path, coordinator.id)
     for step in BUTTON_STEPS:
-        _set_step(tmp_path, person, step, NOW)
+        await _set_step(tmp_path, person, step, NOW)
         answer = await coordinator.send("Planning meeting")
         assert answer["text"] == CHOOSE, step
 
@@ -101,10 +101,10 @@ async def test_a_choice_asked_long_ago_no_longer_waits(
 ) -> None:
     coordinator = await _two_groups(fake)
     person = _person_id(tmp_path, coordinator.id)
-    _set_step(tmp_path, person, CHOOSING_STEP, NOW - timedelta(hours=2))
+    await _set_step(tmp_path, person, CHOOSING_STEP, NOW - timedelta(hours=2))
     assert NOT_PASSED_ON in (await coordinator.send("Planning meeting"))["text"]
     # A flow's own step (a preview waiting for Send) still waits, however long ago.
-    _set_step(tmp_path, person, "broadcast_ready", NOW - timedelta(days=2))
+    await _set_step(tmp_path, person, "broadcast_ready", NOW - timedelta(days=2))
     assert (await coordinator.send("Planning meeting"))["text"] == CHOOSE
 
 

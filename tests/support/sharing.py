@@ -40,9 +40,11 @@ def rows(folder: Path, query: str, *params: Any) -> list[Row]:
     return database_rows(folder, query, *params)
 
 
-def execute(folder: Path, statement: str, *params: Any) -> None:
-    """Change the test's database directly (as the coordinators' journey would)."""
-    database_execute(folder, statement, *params)
+async def execute(folder: Path, statement: str, *params: Any) -> None:
+    """Change the test's database directly (as the coordinators' journey would), from a
+    thread: the Chorus under test shares this event loop, and a write waiting for its lock
+    there would otherwise keep it from ever letting go."""
+    await asyncio.to_thread(database_execute, folder, statement, *params)
 
 
 async def answer_to_media(
