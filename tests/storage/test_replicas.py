@@ -21,6 +21,7 @@ from storage.database import Storage
 from storage.outbox import OutboxNew
 from storage.replicas import Claimer
 from storage.single import DatabaseInUse, only_process
+from tests.support.database import fresh_postgres
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("CHORUS_TEST_POSTGRES_URL"),
@@ -285,8 +286,13 @@ def _holder(url: str, kind: str) -> subprocess.Popen[str]:
 
 
 async def test_replicas_run_together_but_not_beside_a_process_without_replicas() -> None:
-    postgres = os.environ["CHORUS_TEST_POSTGRES_URL"]
-    url = postgres.replace("postgresql://", "postgresql+asyncpg://", 1)
+    # This test process's own database: another's tests may hold a lock on theirs meanwhile.
+    with fresh_postgres("storage") as database:
+        url = database.url.set(drivername="postgresql+asyncpg").render_as_string(False)
+        await _replicas_beside_others(url)
+
+
+async def _replicas_beside_others(url: str) -> None:
     replica = _holder(url, "replica")
     try:
         async with only_process(make_url(url), replicas=True):

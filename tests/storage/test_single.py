@@ -3,17 +3,20 @@ the hold ends with the process however it ends."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from storage.single import DatabaseInUse, lock_path, only_process
+from tests.support.database import fresh_postgres, postgres_configured
 
 # A process that holds the database given on its command line until it is killed.
 HOLDER = textwrap.dedent(
@@ -43,15 +46,26 @@ def _holder(url: str) -> subprocess.Popen[str]:
     return process
 
 
-def _urls(tmp_path: Path) -> list[str]:
+@contextlib.contextmanager
+def _urls(tmp_path: Path) -> Iterator[list[str]]:
+    """An SQLite file, and this test process's own PostgreSQL database when a server is
+    set (another process's tests may hold a lock on a database of their own meanwhile)."""
     urls = [f"sqlite+aiosqlite:///{tmp_path / 'chorus.db'}"]
-    if postgres := os.environ.get("CHORUS_TEST_POSTGRES_URL"):
-        urls.append(postgres.replace("postgresql://", "postgresql+asyncpg://", 1))
-    return urls
+    if not postgres_configured():
+        yield urls
+        return
+    with fresh_postgres("storage") as database:
+        url = database.url.set(drivername="postgresql+asyncpg")
+        yield [*urls, url.render_as_string(hide_password=False)]
 
 
 async def test_a_second_process_is_refused_until_the_first_is_killed(tmp_path: Path) -> None:
-    for url in _urls(tmp_path):
+    with _urls(tmp_path) as urls:
+        await _refused_until_killed(urls)
+
+
+async def _refused_until_killed(urls: list[str]) -> None:
+    for url in urls:
         holder = _holder(url)
         try:
             with pytest.raises(DatabaseInUse, match="another Chorus is already running"):

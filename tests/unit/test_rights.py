@@ -4,7 +4,6 @@ interrupted confirmations; and the retention settings' erasing."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from datetime import timedelta
@@ -12,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import make_url
 
 from bot.crypto import Sealer
 from bot.services import Services
@@ -258,7 +256,8 @@ async def test_after_forgetting_a_dump_of_postgresql_holds_nothing_of_the_person
     assert (await services.rights.forget(MEMBER, ask.token, True)).outcome is (
         ForgetOutcome.ERASED
     )
-    url = make_url(os.environ["CHORUS_TEST_POSTGRES_URL"])
+    # The database this test's storage is on (each test process has its own).
+    url = storage.engine.url.set(drivername="postgresql")
     dump = subprocess.run(
         ["pg_dump", "--data-only", "--no-owner", url.render_as_string(hide_password=False)],
         check=True,
