@@ -190,7 +190,7 @@ async def test_a_lead_takes_an_alert_and_closes_it_with_a_note(
     async with storage.read() as tx:
         row = await tx.risk_alerts.get(alert)
     assert row is not None and row.closed_at is not None and row.words is None
-    assert row.note is not None and "GP" not in row.note  # sealed
+    assert row.note is not None and "GP visit booked" not in row.note  # sealed
     # A yes on a closed alert reveals nothing and tells no one.
     assert await services.safety.answer(81, alert, True) is AnswerOutcome.CLOSED
     assert len(await _alerts(storage)) == 4
