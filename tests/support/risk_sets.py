@@ -22,6 +22,9 @@ SETS = {
     # Written after the model's training data, before either tier was run on it; neither
     # the rules nor the model are tuned or trained on it.
     "fresh7": ROOT / "tests/data/risk/fresh7.tsv",
+    # Written before the rules for talk of the past and of recovery, and before either tier
+    # was run on it; held out like fresh7: never trained or tuned on.
+    "fresh8": ROOT / "tests/data/risk/fresh8.tsv",
     # Everyday messages to Chorus (names, dates, short replies, feedback), split at random:
     # the model is trained on the first half; the second is never trained or tuned on.
     "everyday": ROOT / "tests/data/risk/everyday.tsv",
