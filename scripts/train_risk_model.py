@@ -4,7 +4,7 @@ Reads the examples in tests/data/risk/ (dev, heldout, fresh to fresh6 and everyd
 fresh7 or everyday_eval, which are kept to measure the detector on wording it has never
 seen) and the extra training examples in bot/data/risk/examples.tsv; normalises them as the
 rules do; cross-validates (each file left out in turn, big files and everyday in three
-parts) to choose the threshold, the two vetoes and the "sure" figure for the rules and the
+parts) to choose the threshold, the two vetoes and the "sure" figures for the rules and the
 model together; then trains on everything and writes the model file. The same examples
 always give the same file.
 
@@ -52,7 +52,13 @@ def main() -> int:
     texts = [[e.normalised, *risk_training.rule_clauses(e.normalised, words_in)] for e in examples]
     scored = risk_training.out_of_fold_texts(examples, order, texts)
     evidence = [
-        risk_training.evidence(e.normalised, p, words_in, rules.excepted(e.normalised))
+        risk_training.evidence(
+            e.normalised,
+            p,
+            words_in,
+            rules.excepted(e.normalised),
+            rules.of_the_past(e.normalised),
+        )
         for e, p in zip(examples, scored, strict=True)
     ]
     settings = risk_training.choose(examples, evidence)
@@ -63,7 +69,8 @@ def main() -> int:
         f"Trained on: {', '.join(p.name for p in files)} ({len(examples)} messages).",
         "threshold: the model alerts at or above this probability; veto: below this, a",
         "rule's finding is set aside; veto_word: the same for a finding of one word only",
-        "('overdose'); sure: below this, an exception sets aside the model's alert. All",
+        "('overdose'); sure: below this, an exception sets aside the model's alert;",
+        "past_sure: the same for a message that speaks only of the past (past.txt). All",
         "chosen by cross-validation on the training files (scripts/train_risk_model.py).",
         "",
         "Cross-validation (each file left out of training in turn; rules as they are;",

@@ -15,6 +15,7 @@ yet; `assess()` combines the two and, when the model alerts, names the words tha
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
@@ -132,6 +133,9 @@ class Detector:
     rules: tuple[_Rule, ...]
     risks: _Patterns
     exceptions: _Patterns
+    past: _Patterns | None = None  # words of one's past, a loss, news that is over
+    again: _Patterns | None = None  # words that say it is happening now, or again
+    past_whole: frozenset[int] = frozenset()  # past words that reach the whole message
 
     def normalise(self, text: str) -> str:
         """The text as rules see it: folded, with spellings and short forms made standard."""
@@ -149,16 +153,37 @@ class Detector:
         """Whether any exception (topic talk, a saying) matches the normalised text."""
         return any(True for _ in self.exceptions.matches(f" {normalised} "))
 
+    def of_the_past(self, normalised: str) -> bool:
+        """Whether the text speaks of the past, a loss or news that is over (past.txt) and
+        nowhere of now or again (again.txt)."""
+        return bool(self.in_past(f" {normalised} "))
+
+    def in_past(self, padded: str) -> set[int]:
+        """The parts of the text (see _parts) that speak of the past, a loss or news that is
+        over; none when anything in it says the risk is here now or again."""
+        if self.past is None or len(padded) < 3:
+            return set()
+        if self.again is not None and any(True for _ in self.again.matches(padded)):
+            return set()
+        starts = _parts(padded)
+        found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in self.past.matches(padded)]
+        if any(i in self.past_whole for i, _ in found):
+            return set(range(len(starts) + 1))
+        return {part for _, part in found}
+
     def findings_in(self, normalised: str) -> list[RiskFinding]:
         """Every risk the normalised text suggests, most serious kind first."""
         padded = f" {normalised} "
         if len(padded) < 3:
             return []
         covered = [(start, end) for _, start, end in self.exceptions.matches(padded)]
+        past, starts = self.in_past(padded), _parts(padded)
         found: dict[int, tuple[int, RiskFinding]] = {}
         for index, start, end in self.risks.matches(padded):
             if index in found or any(c < end - 1 and start < e - 1 for c, e in covered):
                 continue  # already found, or an exception's words overlap these
+            if past and bisect.bisect_right(starts, start) in past:
+                continue  # said of the past, a loss or news that is over, and not of now
             rule = self.rules[index]
             assert rule.category is not None
             words = " ".join(w for w in padded[start:end].split() if w != ".")
@@ -166,6 +191,21 @@ class Detector:
         order = list(RiskCategory)
         ranked = sorted(found.values(), key=lambda f: (order.index(f[1].category), f[0]))
         return [finding for _, finding in ranked]
+
+
+# Where one part of a sentence ends and the next begins, for words of the past: the end of
+# a sentence, "but", "though", "although", "however" ("clean 2 years but ..."), or "and"
+# before a new "i" or "now" ("i tried years ago and i do not see the point now").
+_PART_END = re.compile(r" (?:\.|but|though|although|however|whereas|and(?= i | now )) (?=\S)")
+
+
+# A reason in past.txt ending so puts every part of the message in the past.
+WHOLE_MESSAGE = "(the whole message)"
+
+
+def _parts(padded: str) -> list[int]:
+    """Where each part of the text after the first begins (sorted)."""
+    return [match.end() for match in _PART_END.finditer(padded)]
 
 
 # --- the rules' files -------------------------------------------------------------------
@@ -423,9 +463,13 @@ def build(folder: Path = RULES_DIR) -> Detector:
     spellings = _load_spellings(folder / "spellings.txt")
     rules = [r for c in RiskCategory for r in _load_rules(folder / f"{c.value}.txt", c)]
     exceptions = _load_rules(folder / "exceptions.txt", None)
+    past, again = (
+        _load_rules(folder / f"{name}.txt", None) if (folder / f"{name}.txt").exists() else []
+        for name in ("past", "again")
+    )
     # One slip in a long word the rules rely on ("sucide", "overdoes") still counts, unless
     # the slip makes another word the rules or spellings use.
-    known = _literal_words([r.pattern for r in [*rules, *exceptions]], groups)
+    known = _literal_words([r.pattern for r in [*rules, *exceptions, *past, *again]], groups)
     known |= {w for words in [*spellings.values(), *spellings] for w in words.split()}
     for number, line in _lines(folder / "slips.txt"):
         word = _fold(line)
@@ -445,6 +489,9 @@ def build(folder: Path = RULES_DIR) -> Detector:
         rules=tuple(rules),
         risks=_compile(rules, ctx),
         exceptions=_compile(exceptions, ctx),
+        past=_compile(past, ctx) if past else None,
+        past_whole=frozenset(i for i, r in enumerate(past) if r.reason.endswith(WHOLE_MESSAGE)),
+        again=_compile(again, ctx) if again else None,
     )
 
 
@@ -487,7 +534,10 @@ def assess(text: str | None) -> RiskFinding | None:
     only), both for the message and for each clause where a rule matched. Otherwise the
     model alerts at or above its threshold, on a message of at least its "min_words" words
     (a name, a date or "go on" is too little to go on), unless an exception (topic talk, a
-    saying) covers the message and the model is not sure (below its "sure" figure). A model
+    saying) covers the message and the model is not sure (below its "sure" figure), or the
+    message speaks only of the past (a recovery, a loss, news that is over) and the model is
+    not surer still (below "past_sure"); rules in such a part of a message are set aside
+    already (Detector.findings_in). A model
     finding names the words of the message that counted most."""
     if not text:
         return None
@@ -503,6 +553,8 @@ def assess(text: str | None) -> RiskFinding | None:
     if hit.probability < learnt.threshold or risk_model.word_count(normalised) < learnt.min_words:
         return None
     if hit.probability < learnt.sure and rules.excepted(normalised):
+        return None
+    if hit.probability < learnt.past_sure and rules.of_the_past(normalised):
         return None
     return RiskFinding(
         category=RiskCategory(hit.kind),

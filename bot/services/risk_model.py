@@ -107,6 +107,9 @@ class Model:
     # word -> log-likelihood of that word under each kind of risk
     kinds: dict[str, tuple[float, ...]]
     priors: tuple[float, ...]
+    # Below this, the model alone does not alert on a message that speaks of the past (a
+    # recovery, a loss, news that is over) and nowhere of now (bot/data/risk/past.txt).
+    past_sure: float = 0.0
 
     def probability(self, normalised: str) -> float:
         """How likely the text is to need help, from 0 to 1."""
@@ -200,6 +203,7 @@ def load(path: Path = MODEL_FILE) -> Model:
             order=tuple(order),
             kinds=kinds,
             priors=tuple(float(v) for v in settings["priors"].split(",")),
+            past_sure=float(settings.get("past_sure", "0")),
         )
     except (KeyError, ValueError) as error:
         raise ModelError(f"{path.name}: missing or bad setting {error}") from None

@@ -6,6 +6,7 @@ scripts/train_risk_model.py, which reads the examples and writes bot/data/risk/m
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 from collections import Counter
@@ -148,6 +149,7 @@ def write(trained: Trained, settings: Settings, path: Path, notes: Sequence[str]
         f"veto_word\t{settings.veto_word:.3f}",
         f"sure\t{settings.sure:.3f}",
         f"min_words\t{settings.min_words}",
+        f"past_sure\t{settings.past_sure:.3f}",
         f"bias\t{trained.bias}",
         f"kinds\t{','.join(trained.order)}",
         f"priors\t{','.join(str(p) for p in trained.priors)}",
@@ -197,6 +199,7 @@ MIN_WORDS = 3  # the model alone alerts only on a message of at least this many 
 SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation
 # A rule finding of more than one word: 2; of one word only ("overdose"): 1; none: 0.
 RULE_NONE, RULE_WORD, RULE_PHRASE = 0, 1, 2
+PAST_SURE = (0.85, 0.9, 0.95, 0.98, 0.99)  # the choices for past_sure, lowest first
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,7 @@ class Evidence:
     clauses: tuple[tuple[float, int], ...] = ()  # each clause where a rule matched
     one_clause: bool = True  # the message is a single clause
     words: int = 99  # how many real words it has (risk_model.word_count)
+    past: bool = False  # it speaks of the past and not of now (Detector.of_the_past)
 
 
 def strength(words: Sequence[str]) -> int:
@@ -228,6 +232,7 @@ def evidence(
     scores: Sequence[float],
     words_in: Callable[[str], list[str]],
     excepted: bool,
+    past: bool = False,
 ) -> Evidence:
     """What the detector sees in a text; `scores` are the model's probabilities of the
     text, then of each of its rule_clauses."""
@@ -241,6 +246,7 @@ def evidence(
         ),
         one_clause=" . " not in normalised,
         words=word_count(normalised),
+        past=past,
     )
 
 
@@ -253,6 +259,7 @@ class Settings:
     veto_word: float  # a finding of one word only is set aside below this
     sure: float  # below this, an exception sets the model's alert aside
     min_words: int = 1  # the model alone alerts only on a message of at least this many words
+    past_sure: float = 0.0  # below this, the model alone does not alert on talk of the past
 
     def bar(self, rule: int) -> float:
         """Below this probability a finding of this strength is set aside."""
@@ -268,6 +275,8 @@ class Settings:
                 return True
         p = seen.probability
         if p < self.threshold or seen.words < self.min_words:
+            return False
+        if seen.past and p < self.past_sure:
             return False
         return p >= self.sure or not seen.excepted
 
@@ -285,7 +294,8 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     quiet messages, unless that costs recall below RECALL_FLOOR on the fresh sets' alerts.
     The threshold must also raise at most EVERYDAY_FALSE_ALARMS on the everyday messages
     (names, dates, short replies), again unless that costs recall below RECALL_FLOOR.
-    Last, sure (up to 0.9), the highest that loses at most SET_ASIDE of the alerts. The model
+    Then sure (up to 0.9), the highest that loses at most SET_ASIDE of the alerts; last,
+    past_sure (up to 0.99), the same for messages that speak only of the past. The model
     alone never alerts on fewer than MIN_WORDS words."""
     rows = list(zip(examples, evidence, strict=True))
     later = [(e, seen) for e, seen in rows if e.group.startswith("fresh")]
@@ -340,5 +350,9 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     for sure in (0.6, 0.7, 0.8, 0.9):
         candidate = Settings(threshold, settings.veto, settings.veto_word, sure, MIN_WORDS)
         if sure > threshold and lost(candidate) <= base + allowed:
+            settings = candidate
+    for past in PAST_SURE:
+        candidate = dataclasses.replace(settings, past_sure=past)
+        if past > settings.sure and lost(candidate) <= base + allowed:
             settings = candidate
     return settings

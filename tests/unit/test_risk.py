@@ -480,7 +480,9 @@ def test_the_training_combines_rules_and_model_as_the_detector_does() -> None:
     """The settings are chosen by replaying the detector in cross-validation: the replay
     must decide every message as assess() does."""
     learnt = risk_model.model()
-    settings = risk_training.Settings(learnt.threshold, learnt.veto, learnt.veto_word, learnt.sure)
+    settings = risk_training.Settings(
+        learnt.threshold, learnt.veto, learnt.veto_word, learnt.sure, past_sure=learnt.past_sure
+    )
 
     def words_in(text: str) -> list[str]:
         return [f.words for f in detector().findings_in(text)]
@@ -493,7 +495,9 @@ def test_the_training_combines_rules_and_model_as_the_detector_does() -> None:
         scores = [
             learnt.probability(t) for t in [text, *risk_training.rule_clauses(text, words_in)]
         ]
-        seen = risk_training.evidence(text, scores, words_in, detector().excepted(text))
+        seen = risk_training.evidence(
+            text, scores, words_in, detector().excepted(text), detector().of_the_past(text)
+        )
         assert settings.alerts(seen) == (assess(message) is not None), message
         decided[settings.alerts(seen)] += 1
     assert decided[True] > 100 and decided[False] > 100
