@@ -163,10 +163,15 @@ class Detector:
         over; none when anything in it says the risk is here now or again."""
         if self.past is None or len(padded) < 3:
             return set()
-        if self.again is not None and any(True for _ in self.again.matches(padded)):
+        past = list(self.past.matches(padded))
+        now = self.again.matches(padded) if self.again is not None else iter(())
+        # Words of now count, unless they are in words of the past that say "again" too
+        # ("never again", "have not started again").
+        negated = [(s, e) for _, s, e in past if " again " in padded[s - 1 : e]]
+        if any(not any(s < e2 - 1 and s2 < e - 1 for s, e in negated) for _, s2, e2 in now):
             return set()
         starts = _parts(padded)
-        found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in self.past.matches(padded)]
+        found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in past]
         if any(i in self.past_whole for i, _ in found):
             return set(range(len(starts) + 1))
         return {part for _, part in found}
