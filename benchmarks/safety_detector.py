@@ -4,16 +4,15 @@ Each set is a file of invented messages in tests/data/risk/ (tab-separated: expe
 text). "alert" lines should raise the safety reply, "quiet" lines should not. The rules are
 tuned on the development set; the held-out set was written before the rules; the fresh sets
 were written later, in other voices, each before the detector was run on it. The model (the
-second tier) is trained on every set up to fresh6; fresh7, the last, is never trained or
-tuned on: it is the honest figure for wording neither tier has seen. The everyday sets are
-what people type to Chorus every day (names, dates, "ok", feedback), all quiet: the model
-is trained on "everyday", and "everyday_eval" (the other half) gives the false alarms on
-ordinary traffic it has never seen. Prints the model's
-cross-validation (from its file), then, for each set, recall over the "alert" lines and
-the false-alarm rate over the "quiet" lines, overall and per category, then every miss and
-false alarm (with the rule or model that fired), and the time per message (mean and 99th
-percentile) on one core. The design's
-target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
+second tier) is trained on every set up to fresh6; fresh7 and fresh8, the last two, are
+never trained or tuned on: they are the honest figures for wording neither tier has seen.
+The everyday sets are what people type to Chorus every day (names, dates, "ok", feedback),
+all quiet: the model is trained on "everyday", and "everyday_eval" (the other half) gives
+the false alarms on ordinary traffic it has never seen. Prints the model's cross-validation
+(from its file), then, for each set, recall over the "alert" lines and the false-alarm rate
+over the "quiet" lines, overall and per category, then every miss and false alarm (with the
+rule or model that fired), and the time per message (mean and 99th percentile) on one core.
+The design's target is recall at least 95%, false alarms at most 5%, under 5 ms a message.
 
     .venv/bin/python benchmarks/safety_detector.py [--set dev|heldout|fresh|...|all] [--quiet]
 """

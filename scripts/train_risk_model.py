@@ -1,7 +1,7 @@
 """Train the risk model and write bot/data/risk/model.tsv.
 
 Reads the examples in tests/data/risk/ (dev, heldout, fresh to fresh6 and everyday: never
-fresh7 or everyday_eval, which are kept to measure the detector on wording it has never
+fresh7, fresh8 or everyday_eval, kept to measure the detector on wording it has never
 seen) and the extra training examples in bot/data/risk/examples.tsv; normalises them as the
 rules do; cross-validates (each file left out in turn, big files and everyday in three
 parts) to choose the threshold, the two vetoes and the "sure" figures for the rules and the

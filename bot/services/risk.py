@@ -6,7 +6,10 @@ folded, accents and apostrophes dropped, punctuation turned into spaces, common
 misspellings and short forms spelt out ("wanna" -> "want to", "myslef" -> "myself"). Each
 rule is then a pattern of whole words over that text. A match is set aside when an
 exception (people talking about training, services or the topic in general, and everyday
-sayings such as "this form is killing me") covers the same words.
+sayings such as "this form is killing me") covers the same words. A match is also set
+aside when it is said of the past (past.txt: one's own past in recovery, a loss, someone
+else's news that is over) and nothing in the message says it is happening now or again
+(again.txt).
 
 A second tier, a small learnt model (bot/services/risk_model.py, its weights in
 bot/data/risk/model.tsv), catches wording like what people at risk write that no rule has
