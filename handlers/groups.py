@@ -152,8 +152,28 @@ async def member_remove_yes_tapped(update: Update, context: ChorusContext) -> No
         await respond(update, say(texts.MEMBER_NOT_THERE))
         return
     name = removed.display_name or say(texts.UNNAMED_MEMBER)
-    await respond(update, say(texts.MEMBER_REMOVED, name=name, group=removed.group.name))
+    done = say(texts.MEMBER_REMOVED, name=name, group=removed.group.name)
+    ask = say(texts.MEMBER_REASON_ASK, group=removed.group.name)
+    skip = callbacks.encode(Action.MEMBER_REASON_SKIP)
+    buttons = keyboard([[(label(texts.BUTTON_MEMBER_REASON_SKIP), skip)]])
+    await respond(update, Raw(f"{done}\n\n{ask}"), buttons)
     context.bot_data.worker.kick()
+
+
+async def member_reason_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Keep the reason a coordinator typed for removing a member, for coordinators only."""
+    kept = await context.services.membership.keep_reason(sender_id(update), text)
+    if kept is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+    else:
+        await respond(update, say(texts.MEMBER_REASON_KEPT if kept else texts.MEMBER_REASON_EMPTY))
+
+
+@coordinators_only
+async def member_reason_skip_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep no reason for the removal."""
+    await context.services.membership.skip_reason(sender_id(update))
+    await respond(update, say(texts.MEMBER_REASON_SKIPPED))
 
 
 @coordinators_only

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.services.nudges import REASON_PURPOSE
 from bot.services.sharing import (
     BODY_PURPOSE,
     DRAFT_WORDS_PURPOSE,
@@ -213,8 +214,18 @@ class Rights:
             alerts=await rights.alerts(pseudonym),
             step=await tx.steps.get(person.id),
         )
+        left = await rights.departures(person.id)
         # Opening a thousand sealed values takes a while: apart from the event loop.
-        return await asyncio.to_thread(self._build, raw)
+        built = await asyncio.to_thread(self._build, raw)
+        built["groups_left"] = [
+            {
+                "group": row["name"],
+                "left": _plain(row["left_at"]),
+                "coordinators_reason": self._open(row["reason"], REASON_PURPOSE),
+            }
+            for row in left
+        ]
+        return built
 
     def _build(self, raw: _Raw) -> dict[str, Any]:
         person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step
