@@ -794,6 +794,9 @@ membership_departure.append_column(Column("reason", Text, nullable=True))
 # The item an alert's words went into, as a keyed digest of its id, so taking the item back
 # reaches the alert without a copy of the database linking an alert to anyone's item.
 risk_alert.append_column(Column("item_key", String(16), nullable=True))
+# When that item was taken back: the alert stays (a lead must know someone may have been at
+# risk), its words are erased and every message that quoted them is edited to say so.
+risk_alert.append_column(Column("withdrawn_at", UTC_TIME, nullable=True))
 Index("ix_risk_alert_item_key", risk_alert.c.item_key)
 # Every message that told a lead of an alert (and so quoted its words): queued (its outbox
 # row), then in the lead's chat (the chat sealed like a return address).

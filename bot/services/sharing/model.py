@@ -258,6 +258,8 @@ class SubmitResult:
     outcome: SubmitOutcome
     receipt: Receipt | None = None
     alert_id: str | None = None
+    # The item stored, for the service's own use (never shown).
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)

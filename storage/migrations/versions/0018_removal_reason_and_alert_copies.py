@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("reason", sa.Text(), nullable=True))
     with op.batch_alter_table("risk_alert", schema=None) as batch_op:
         batch_op.add_column(sa.Column("item_key", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index("ix_risk_alert_item_key", ["item_key"], unique=False)
     op.create_table(
         "alert_copy",
@@ -49,6 +50,7 @@ def downgrade() -> None:
     op.drop_table("alert_copy")
     with op.batch_alter_table("risk_alert", schema=None) as batch_op:
         batch_op.drop_index("ix_risk_alert_item_key")
+        batch_op.drop_column("withdrawn_at")
         batch_op.drop_column("item_key")
     with op.batch_alter_table("membership_departure", schema=None) as batch_op:
         batch_op.drop_column("reason")
