@@ -174,7 +174,9 @@ def _edit(copy: CopyRow, now: datetime) -> OutboxNew:
     """The message that changes (or deletes) one sent copy."""
     assert copy.chat is not None and copy.message_id is not None
     if copy.shape == Shape.MEDIA:
-        payload = outgoing.message("", edit=copy.message_id, delete=True)
+        # Deleted; past Telegram's 48 hours, covered with these words instead.
+        note = outgoing.text(texts.TAKEN_BACK_CARD)
+        payload = outgoing.message(note, edit=copy.message_id, delete=True)
     else:
         words = texts.TAKEN_BACK_LIST if copy.shape == Shape.LIST else texts.TAKEN_BACK_CARD
         payload = outgoing.message(outgoing.text(words), edit=copy.message_id)
