@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -76,6 +76,9 @@ class TakenBack:
 
     edits: int = 0
     erased: int = 0
+    # Voice notes shown two days ago or more: Telegram may no longer let them be deleted
+    # (48 hours), and no bot can replace a voice note's sound, so it may still play.
+    old_voice: int = 0
 
 
 def sent_message(sealer: Sealer, chat_id: int, message_id: int) -> SentMessage:
@@ -120,7 +123,8 @@ async def take_back(
         return TakenBack()
     if not await tx.items.withdraw(item.id, today):
         return None
-    return await erase_copies(tx, item.id, item.return_address, now, keys=keys)
+    done = await erase_copies(tx, item.id, item.return_address, now, keys=keys)
+    return done if item.media_kind == "voice" else replace(done, old_voice=0)
 
 
 async def erase_copies(
@@ -153,7 +157,9 @@ async def erase_copies(
     edits = [_edit(copy, now) for copy in copies if copy.chat and copy.message_id]
     await tx.outbox.enqueue(edits, now)
     await tx.copies.forget_item(item_id, keep_outbox=in_flight)
-    return TakenBack(len(edits) + alert_edits, erased)
+    two_days_ago = now.date() - timedelta(days=2)
+    old = [c for c in copies if c.shape == Shape.MEDIA and c.shown_on <= two_days_ago]
+    return TakenBack(len(edits) + alert_edits, erased, len(old))
 
 
 async def record_delivery(

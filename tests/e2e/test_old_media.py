@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.support.chorus_run import running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed
 from tests.support.phone import Phone
+from tests.support.sharing import execute
 
 TWO_DAYS_AND_AN_HOUR = 49 * 3600
 
@@ -52,7 +54,11 @@ async def test_media_too_old_to_delete_is_covered_instead(
         )
         shown = _message_id(sent)
         fake.age_message(COORDINATOR, shown, TWO_DAYS_AND_AN_HOUR)
-        await _take_back_first(author)
+        # Chorus keeps the day it was shown only: three days ago.
+        await execute(tmp_path, "UPDATE item_copy SET shown_on = ?", date(2026, 1, 1))
+        done = await _take_back_first(author)
+        # The member is told honestly what may be left: a voice note that can still play.
+        assert ("can still be played" in done["text"]) is (kind == "voice")
         refused = await fake.wait_for(lambda c: c.method == "deleteMessage", timeout=10)
         assert refused.response is not None and refused.response["ok"] is False
         covered = "editMessageMedia" if kind == "photo" else "editMessageCaption"

@@ -70,7 +70,8 @@ class OwnItems(SharingBase):
         """Take one of a member's items back everywhere (`take_back`), telling the
         coordinators if they had used it; None if it was taken back already."""
         keys = AlertKeys(self._sealer, self._zone)
-        if await take_back(tx, item, self._today(), now, keys=keys) is None:
+        done = await take_back(tx, item, self._today(), now, keys=keys)
+        if done is None:
             return None
         told = await was_used(tx, item) and await self._tell_withdrawn(tx, item, now)
-        return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
+        return WithdrawResult(WithdrawOutcome.WITHDRAWN, told, done.old_voice)

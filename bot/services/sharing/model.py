@@ -305,6 +305,8 @@ class WithdrawResult:
 
     outcome: WithdrawOutcome
     coordinators_told: bool = False
+    # Voice notes coordinators heard too long ago for Telegram to let them be deleted.
+    voice_kept: int = 0
 
 
 @dataclass(frozen=True)
