@@ -324,7 +324,37 @@ class AlertCopiesRepo:
         )
         return int(waiting.rowcount or 0) + int(gone.rowcount or 0)
 
-    async def forget(self, alert_id: str) -> None:
-        """Forget where the alert's words went (they are edited away)."""
+    async def forget(self, alert_id: str, keep_outbox: Sequence[int] = ()) -> None:
+        """Forget where the alert's words went (they are edited away), except the copies in
+        the outbox rows `keep_outbox` (being sent right now)."""
         c = schema.alert_copy
-        await self._conn.execute(delete(c).where(c.c.alert_id == alert_id))
+        query = delete(c).where(c.c.alert_id == alert_id)
+        if keep_outbox:
+            query = query.where(
+                or_(c.c.outbox_id.is_(None), c.c.outbox_id.not_in(list(keep_outbox)))
+            )
+        await self._conn.execute(query)
+
+    async def taken_back_in(self, outbox_id: int) -> list[AlertCopyRow]:
+        """Copies in a just-sent outbox row whose alert lost its words while it was sent."""
+        c, a = schema.alert_copy, schema.risk_alert
+        rows = await self._conn.execute(
+            select(c)
+            .join(a, a.c.id == c.c.alert_id)
+            .where(c.c.outbox_id == outbox_id, a.c.withdrawn_at.is_not(None))
+            .order_by(c.c.id)
+        )
+        return [AlertCopyRow(**row._mapping) for row in rows]
+
+    async def erase_payload(self, outbox_id: int) -> None:
+        """Erase the sealed words of one outbox row, whatever its state."""
+        o = schema.outbox
+        await self._conn.execute(
+            update(o).where(o.c.id == outbox_id).values(payload=ERASED_PAYLOAD)
+        )
+
+    async def forget_copies(self, copy_ids: Sequence[int]) -> None:
+        """Forget these copies."""
+        if copy_ids:
+            c = schema.alert_copy
+            await self._conn.execute(delete(c).where(c.c.id.in_(list(copy_ids))))

@@ -39,7 +39,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     retry_delay,
 )
-from bot.services.withdrawal import record_delivery, sent_message
+from bot.services.withdrawal import AlertKeys, record_delivery, sent_message
 from bot.ticks import Ticks
 from storage.database import Storage
 from storage.outbox import OutboxJob, OutboxNew
@@ -330,7 +330,8 @@ class DeliveryWorker:
             # Where an item's words now are, so taking it back reaches this message too.
             messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
             async with self._storage.transaction() as tx:
-                late = await record_delivery(tx, job.id, messages, self._clock.now())
+                keys = AlertKeys(self._sealer, self._zone)
+                late = await record_delivery(tx, job.id, messages, self._clock.now(), keys)
             if late:
                 self.kick()
 

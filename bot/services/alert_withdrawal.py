@@ -13,14 +13,16 @@ so a copy of the database alone does not link an alert to anyone's item.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.crypto import Sealer
 from bot.presentation.buttons import alert_buttons
-from bot.presentation.outgoing import message
+from bot.presentation.outgoing import Message, message
 from bot.services.alert_words import REASON_PURPOSE, alert_text
 from bot.services.delivery_rules import seal_payload
+from storage.copies import AlertCopyRow
 from storage.outbox import OutboxNew
 from storage.tx import Tx
 
@@ -48,38 +50,67 @@ async def take_back_alerts(
 ) -> int:
     """Erase the words of the alerts the item's words raised, and queue the change of every
     message that quoted them; how many messages are being changed."""
-    edits: list[OutboxNew] = []
+    edits = 0
     for alert_id in await tx.alert_copies.of_item(item_key(sealer, item_id)):
         alert = await tx.risk_alerts.get(alert_id)
         if alert is None:
             continue
         reason = _without_matched_words(sealer, alert.reason)
         await tx.alert_copies.withdraw(alert.id, reason, now)
-        alert = await tx.risk_alerts.get(alert.id)
-        assert alert is not None
-        text = await alert_text(tx, sealer, zone, alert, None)
-        buttons = (
-            alert_buttons(alert.id, taken=alert.owner_id is not None) if alert.is_open else []
-        )
         copies = await tx.alert_copies.of_alert(alert.id)
         queued = [copy.outbox_id for copy in copies if copy.outbox_id is not None]
-        await tx.alert_copies.rewrite_outbox(queued, seal_payload(sealer, message(text, buttons)))
-        for copy in copies:
-            if copy.chat is None or copy.message_id is None:
-                continue
-            edit = message(text, buttons, edit=copy.message_id)
-            edits.append(
-                OutboxNew(
-                    dedupe_key=f"tba{copy.id}",
-                    kind=ALERT_TAKEN_BACK_KIND,
-                    person_id=None,
-                    return_address=copy.chat,
-                    payload=seal_payload(sealer, edit),
-                    due_at=now,
-                    urgent=True,
-                )
-            )
-        await tx.alert_copies.forget(alert.id)
+        # A message on its way now is changed once it has gone (`edit_late_copies`).
+        in_flight = await tx.copies.being_sent(queued)
+        said = await _said(tx, sealer, zone, alert.id)
+        await tx.alert_copies.rewrite_outbox(queued, seal_payload(sealer, said))
+        edits += await _edit(tx, sealer, said, copies, now)
+        await tx.alert_copies.forget(alert.id, keep_outbox=in_flight)
+    return edits
+
+
+async def edit_late_copies(
+    tx: Tx, sealer: Sealer, zone: ZoneInfo, outbox_id: int, now: datetime
+) -> int:
+    """An alert message that was on its way when its words were taken back has gone: erase
+    its words from the outbox and change it in the lead's chat; how many changes."""
+    late = await tx.alert_copies.taken_back_in(outbox_id)
+    if not late:
+        return 0
+    await tx.alert_copies.erase_payload(outbox_id)
+    edits = 0
+    for alert_id in sorted({copy.alert_id for copy in late}):
+        said = await _said(tx, sealer, zone, alert_id)
+        edits += await _edit(tx, sealer, said, [c for c in late if c.alert_id == alert_id], now)
+    await tx.alert_copies.forget_copies([copy.id for copy in late])
+    return edits
+
+
+async def _said(tx: Tx, sealer: Sealer, zone: ZoneInfo, alert_id: str) -> Message:
+    """The alert as a lead now reads it, without the words, with its buttons while open."""
+    alert = await tx.risk_alerts.get(alert_id)
+    assert alert is not None
+    text = await alert_text(tx, sealer, zone, alert, None)
+    taken = alert.owner_id is not None
+    return message(text, alert_buttons(alert.id, taken=taken) if alert.is_open else [])
+
+
+async def _edit(
+    tx: Tx, sealer: Sealer, said: Message, copies: list[AlertCopyRow], now: datetime
+) -> int:
+    """Queue the change of each copy already in a lead's chat to `said`; how many."""
+    edits = [
+        OutboxNew(
+            dedupe_key=f"tba{copy.id}",
+            kind=ALERT_TAKEN_BACK_KIND,
+            person_id=None,
+            return_address=copy.chat,
+            payload=seal_payload(sealer, replace(said, edit=copy.message_id)),
+            due_at=now,
+            urgent=True,
+        )
+        for copy in copies
+        if copy.chat is not None and copy.message_id is not None
+    ]
     await tx.outbox.enqueue(edits, now)
     return len(edits)
 

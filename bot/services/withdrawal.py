@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
-from bot.services.alert_withdrawal import take_back_alerts
+from bot.services.alert_withdrawal import edit_late_copies, take_back_alerts
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
@@ -163,17 +163,25 @@ async def erase_copies(
 
 
 async def record_delivery(
-    tx: Tx, outbox_id: int, messages: Sequence[SentMessage], now: datetime
+    tx: Tx,
+    outbox_id: int,
+    messages: Sequence[SentMessage],
+    now: datetime,
+    keys: AlertKeys | None = None,
 ) -> int:
-    """A queued message that shows items' words reached a chat: its copies now point at the
-    message(s). Any of its items taken back while it was being sent is edited away at once;
-    how many such edits were queued."""
+    """A queued message that shows items' words (or an alert's) reached a chat: its copies
+    now point at the message(s). Any of its items taken back while it was being sent is
+    edited away at once (with `keys`, an alert's words too); how many such edits were
+    queued."""
     await tx.copies.delivered(outbox_id, messages)
     await tx.alert_copies.delivered(outbox_id, messages)
     late = await tx.copies.taken_back_in(outbox_id)
     await tx.outbox.enqueue([_edit(copy, now) for copy in late if copy.chat], now)
     await tx.copies.forget([copy.id for copy in late])
-    return len(late)
+    alerts = 0
+    if keys is not None:
+        alerts = await edit_late_copies(tx, keys.sealer, keys.zone, outbox_id, now)
+    return len(late) + alerts
 
 
 def _edit(copy: CopyRow, now: datetime) -> OutboxNew:

@@ -4,6 +4,7 @@ says it was taken back; the voice note, whose media no bot can replace, gets tha
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import replace
 from datetime import date
@@ -26,9 +27,17 @@ from tests.support.chorus_run import running_chorus, settings_for
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed
 from tests.support.phone import Phone
-from tests.support.sharing import execute
+from tests.support.sharing import execute, rows
 
 TWO_DAYS_AND_AN_HOUR = 49 * 3600
+
+
+async def _noted(folder: Path) -> None:
+    """Wait until Chorus has noted the voice note or photo it showed (after sending it)."""
+    deadline = time.monotonic() + 10
+    while not rows(folder, "SELECT id FROM item_copy WHERE shape = 'media'"):
+        assert time.monotonic() < deadline, "the media message was never noted"
+        await asyncio.sleep(0.02)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +63,8 @@ async def test_media_too_old_to_delete_is_covered_instead(
         )
         shown = _message_id(sent)
         fake.age_message(COORDINATOR, shown, TWO_DAYS_AND_AN_HOUR)
-        # Chorus keeps the day it was shown only: three days ago.
+        # Chorus keeps the day it was shown only (once it has noted it): long ago.
+        await _noted(tmp_path)
         await execute(tmp_path, "UPDATE item_copy SET shown_on = ?", date(2026, 1, 1))
         done = await _take_back_first(author)
         # The member is told honestly what may be left: a voice note that can still play.

@@ -6,6 +6,7 @@ them is rewritten, erased or edited."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ from bot.services import Services
 from bot.services.alert_words import REASON_PURPOSE
 from bot.services.safety import TAKE_WITHIN
 from bot.services.sharing import Kind
-from bot.services.withdrawal import record_delivery, sent_message
+from bot.services.withdrawal import AlertKeys, record_delivery, sent_message
 from storage import schema
 from storage.copies import ERASED_PAYLOAD
 from storage.database import Storage
@@ -105,3 +106,30 @@ async def test_forgetting_oneself_takes_the_words_out_of_the_alert_too(
     async with storage.read() as tx:
         rows = (await tx.conn.execute(select(schema.outbox.c.kind))).all()
     assert ("alert_taken_back",) in rows
+
+
+async def test_an_alert_on_its_way_when_the_item_is_taken_back_is_changed_once_it_has_gone(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    group = await _group(storage, clock)
+    sent = await services.sharing.submit(MEMBER, MEMBER, group, Kind.FEEDBACK, RISKY, True)
+    assert sent.alert_id is not None and sent.receipt is not None
+    await services.safety.answer(MEMBER, sent.alert_id, True)
+    async with storage.transaction() as tx:
+        [job] = await tx.outbox.claim_due(clock.now(), 5)  # being sent now
+    await services.sharing.withdraw(MEMBER, sent.receipt.reference)
+    keys = AlertKeys(sealer, ZoneInfo("Europe/London"))
+    async with storage.transaction() as tx:
+        message = [sent_message(sealer, LEAD, 78)]
+        assert await record_delivery(tx, job.id, message, clock.now(), keys) == 1
+        await tx.outbox.finish_sent([job.id], clock.now())
+    rows = await _outbox(storage, sealer)
+    assert [(kind, state) for kind, state, _ in rows] == [
+        ("risk_alert", "sent"),
+        ("alert_taken_back", "pending"),
+    ]
+    assert rows[0][2] == ERASED_PAYLOAD
+    edit = shown(sealer, rows[1][2])
+    assert edit.edit == 78 and TAKEN_BACK in edit.text and RISKY not in edit.text
+    async with storage.read() as tx:
+        assert (await tx.conn.execute(select(schema.alert_copy))).all() == []
