@@ -12,6 +12,7 @@ from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.groups import GROUP_NAME_MAX, JOIN_PREFIX, CreateOutcome
+from bot.services.roles import Role
 from handlers.common import (
     ask_to_choose,
     button_int,
@@ -162,6 +163,9 @@ async def member_remove_yes_tapped(update: Update, context: ChorusContext) -> No
 
 async def member_reason_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Keep the reason a coordinator typed for removing a member, for coordinators only."""
+    if await context.services.roles.role_of(sender_id(update)) < Role.COORDINATOR:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
     kept = await context.services.membership.keep_reason(sender_id(update), text)
     if kept is None:
         await respond(update, say(texts.ONLY_COORDINATORS))
