@@ -81,7 +81,16 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         messages=len(data["messages_to_you"]),
         alerts=len(data["safeguarding_alerts"]),
     )
-    return text + label(texts.DATA_NOT_INCLUDED)
+    left = "".join(
+        label(
+            texts.DATA_LEFT_LINE,
+            group=row["group"],
+            left=_when(row["left"], zone),
+            reason=row["coordinators_reason"] or label(texts.DATA_NO_REASON),
+        )
+        for row in data.get("groups_left", [])
+    )
+    return text + left + label(texts.DATA_NOT_INCLUDED)
 
 
 def data_archive(data: dict[str, Any], zone: ZoneInfo) -> bytes:

@@ -52,6 +52,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.MEMBER_REMOVE: groups.member_remove_tapped,
     Action.MEMBER_REMOVE_YES: groups.member_remove_yes_tapped,
     Action.MEMBER_REMOVE_NO: groups.member_remove_no_tapped,
+    Action.MEMBER_REASON_SKIP: groups.member_reason_skip_tapped,
     Action.INVITE_PICK: groups.invite_pick_tapped,
     Action.INVITE_RENEW: groups.invite_renew_tapped,
     Action.MEMBERS_PICK: groups.members_pick_tapped,

@@ -14,7 +14,7 @@ from bot.context import ChorusContext
 from bot.presentation import texts
 from bot.presentation.texts import Raw, label, say
 from bot.services.groups import NEW_GROUP_STEP
-from bot.services.membership import NAME_STEP
+from bot.services.membership import NAME_STEP, REASON_STEP
 from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
@@ -40,6 +40,7 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     NAME_STEP: account.name_typed,
     QUIET_STEP: account.quiet_typed,
     NEW_GROUP_STEP: groups.group_name_typed,
+    REASON_STEP: groups.member_reason_typed,
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
     # Input at arm's length: every sharing step takes typed words (or explains the buttons).

@@ -12,6 +12,7 @@ from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.groups import GROUP_NAME_MAX, JOIN_PREFIX, CreateOutcome
+from bot.services.roles import Role
 from handlers.common import (
     ask_to_choose,
     button_int,
@@ -152,8 +153,31 @@ async def member_remove_yes_tapped(update: Update, context: ChorusContext) -> No
         await respond(update, say(texts.MEMBER_NOT_THERE))
         return
     name = removed.display_name or say(texts.UNNAMED_MEMBER)
-    await respond(update, say(texts.MEMBER_REMOVED, name=name, group=removed.group.name))
+    done = say(texts.MEMBER_REMOVED, name=name, group=removed.group.name)
+    ask = say(texts.MEMBER_REASON_ASK, group=removed.group.name)
+    skip = callbacks.encode(Action.MEMBER_REASON_SKIP)
+    buttons = keyboard([[(label(texts.BUTTON_MEMBER_REASON_SKIP), skip)]])
+    await respond(update, Raw(f"{done}\n\n{ask}"), buttons)
     context.bot_data.worker.kick()
+
+
+async def member_reason_typed(update: Update, context: ChorusContext, text: str) -> None:
+    """Keep the reason a coordinator typed for removing a member, for coordinators only."""
+    if await context.services.roles.role_of(sender_id(update)) < Role.COORDINATOR:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    kept = await context.services.membership.keep_reason(sender_id(update), text)
+    if kept is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+    else:
+        await respond(update, say(texts.MEMBER_REASON_KEPT if kept else texts.MEMBER_REASON_EMPTY))
+
+
+@coordinators_only
+async def member_reason_skip_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep no reason for the removal."""
+    await context.services.membership.skip_reason(sender_id(update))
+    await respond(update, say(texts.MEMBER_REASON_SKIPPED))
 
 
 @coordinators_only

@@ -116,9 +116,10 @@ async def mine_withdraw_yes_tapped(update: Update, context: ChorusContext) -> No
     if result.outcome is not WithdrawOutcome.WITHDRAWN:
         await respond(update, say(texts.ITEM_NOT_FOUND))
         return
-    await respond(
-        update, say(texts.WITHDRAWN_TOLD if result.coordinators_told else texts.WITHDRAWN)
-    )
+    done = say(texts.WITHDRAWN_TOLD if result.coordinators_told else texts.WITHDRAWN)
+    if result.voice_kept:
+        done = Raw(f"{done}\n\n{say(texts.WITHDRAWN_VOICE_KEPT)}")
+    await respond(update, done)
 
 
 async def mine_withdraw_no_tapped(update: Update, context: ChorusContext) -> None:

@@ -34,6 +34,7 @@ import tornado.httputil
 import tornado.netutil
 import tornado.web
 
+from localapi import media
 from localapi.protocol import (
     COMMAND_RE,
     ERR_NOT_MODIFIED,
@@ -136,6 +137,8 @@ _METHODS = {
     "sendMessage": "_send_message",
     "editMessageText": "_edit_message_text",
     "editMessageReplyMarkup": "_edit_message_reply_markup",
+    "editMessageCaption": "_edit_message_caption",
+    "editMessageMedia": "_edit_message_media",
     "deleteMessage": "_delete_message",
     "answerCallbackQuery": "_answer_callback_query",
     "setMyCommands": "_set_my_commands",
@@ -598,6 +601,11 @@ class BotApiServer:
             if "text" in message or "caption" in message
         ]
 
+    def age_message(self, chat_id: int, message_id: int, seconds: int) -> None:
+        """Make the bot's message look sent `seconds` earlier (for Telegram's time limits)."""
+        stored = self.message(chat_id, message_id)
+        stored["date"] = int(stored["date"]) - seconds
+
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         """The bot's message as stored (``text`` is what the user sees; ``html`` the markup)."""
         message = self._bot_messages.get(chat_id, {}).get(message_id)
@@ -888,10 +896,31 @@ class BotApiServer:
         changes = {"reply_markup": self._inline_markup(params)}
         return self._apply_edit(chat_id, message, changes)
 
+    async def _edit_message_caption(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        chat_id, message = self._editable(params)
+        if media.media_kind(message) is None:
+            raise ApiError(400, "Bad Request: there is no caption in the message to edit")
+        changes = media.caption_changes(self, params)
+        changes["reply_markup"] = self._inline_markup(params)
+        return media.apply(self, chat_id, message, changes)
+
+    async def _edit_message_media(
+        self, params: dict[str, Any], connection: ClientConnection
+    ) -> dict[str, Any]:
+        chat_id, message = self._editable(params)
+        changes = media.media_changes(self, params, message)
+        changes["reply_markup"] = self._inline_markup(params)
+        return media.apply(self, chat_id, message, changes)
+
     async def _delete_message(self, params: dict[str, Any], connection: ClientConnection) -> bool:
         chat_id = self._chat_id(params)
         message_id = self._message_id(params)
         for store in (self._bot_messages, self._user_messages):
+            found = store.get(chat_id, {}).get(message_id)
+            if found is not None:
+                media.check_deletable(self, found)
             if store.get(chat_id, {}).pop(message_id, None) is not None:
                 self._on_deleted(chat_id, message_id)
                 return True

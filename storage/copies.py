@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, insert, or_, select, update
 
@@ -216,3 +216,145 @@ class CopiesRepo:
             update(cu).where(cu.c.item_id == item_id).values(text="")
         )
         return int(result.rowcount or 0)
+
+
+@dataclass(frozen=True)
+class AlertCopyRow:
+    """One message that told a lead of an alert: queued (`outbox_id`) and/or in a chat."""
+
+    id: int
+    alert_id: str
+    outbox_id: int | None
+    chat: str | None
+    message_id: int | None
+
+
+class AlertCopiesRepo:
+    """The alerts an item's words raised, and the messages that quoted them to the leads."""
+
+    def __init__(self, conn: Executor) -> None:
+        self._conn = conn
+
+    async def link(self, alert_id: str, item_key: str) -> bool:
+        """The alert's words went into the item with this keyed digest; False if no alert."""
+        a = schema.risk_alert
+        result = await self._conn.execute(
+            update(a).where(a.c.id == alert_id).values(item_key=item_key)
+        )
+        return bool(result.rowcount)
+
+    async def of_item(self, item_key: str) -> list[str]:
+        """The ids of the alerts whose words went into the item, not yet taken back."""
+        a = schema.risk_alert
+        rows = await self._conn.execute(
+            select(a.c.id)
+            .where(a.c.item_key == item_key, a.c.withdrawn_at.is_(None))
+            .order_by(a.c.id)
+        )
+        return list(rows.scalars())
+
+    async def withdraw(self, alert_id: str, reason: str | None, now: datetime) -> bool:
+        """The alert's words were taken back: erased, with `reason` (sealed, without the
+        words that matched) in place of the detector's; the alert itself stays."""
+        a = schema.risk_alert
+        result = await self._conn.execute(
+            update(a)
+            .where(a.c.id == alert_id, a.c.withdrawn_at.is_(None))
+            .values(words=None, reason=reason, withdrawn_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def queued(self, alert_id: str, dedupe_keys: Sequence[str]) -> int:
+        """Note that the outbox rows with these keys quote the alert's words; how many."""
+        if not dedupe_keys:
+            return 0
+        o, c = schema.outbox, schema.alert_copy
+        found = await self._conn.execute(select(o.c.id).where(o.c.dedupe_key.in_(dedupe_keys)))
+        outbox_ids = list(found.scalars())
+        known = await self._conn.execute(
+            select(c.c.outbox_id).where(c.c.alert_id == alert_id, c.c.outbox_id.in_(outbox_ids))
+        )
+        fresh = sorted(set(outbox_ids) - set(known.scalars()))
+        if fresh:
+            await self._conn.execute(
+                insert(c), [{"alert_id": alert_id, "outbox_id": o_id} for o_id in fresh]
+            )
+        return len(fresh)
+
+    async def delivered(self, outbox_id: int, messages: Sequence[SentMessage]) -> None:
+        """The outbox row's message(s) reached a lead's chat: its copies point at them."""
+        c = schema.alert_copy
+        rows = (await self._conn.execute(select(c).where(c.c.outbox_id == outbox_id))).all()
+        if not rows or not messages:
+            return
+        await self._conn.execute(delete(c).where(c.c.outbox_id == outbox_id))
+        await self._conn.execute(
+            insert(c),
+            [
+                {
+                    "alert_id": row.alert_id,
+                    "outbox_id": outbox_id,
+                    "chat": message.chat,
+                    "message_id": message.message_id,
+                }
+                for row in rows
+                for message in messages
+            ],
+        )
+
+    async def of_alert(self, alert_id: str) -> list[AlertCopyRow]:
+        """Every message that quoted the alert's words, oldest first."""
+        c = schema.alert_copy
+        rows = await self._conn.execute(select(c).where(c.c.alert_id == alert_id).order_by(c.c.id))
+        return [AlertCopyRow(**row._mapping) for row in rows]
+
+    async def rewrite_outbox(self, outbox_ids: Sequence[int], pending: str) -> int:
+        """The queued rows among these now carry `pending` (the alert without its words);
+        those already sent are erased. How many rows changed."""
+        if not outbox_ids:
+            return 0
+        o, ids = schema.outbox, list(outbox_ids)
+        waiting = await self._conn.execute(
+            update(o).where(o.c.id.in_(ids), o.c.state == "pending").values(payload=pending)
+        )
+        gone = await self._conn.execute(
+            update(o)
+            .where(o.c.id.in_(ids), o.c.state.not_in(("pending", "sending")))
+            .values(payload=ERASED_PAYLOAD)
+        )
+        return int(waiting.rowcount or 0) + int(gone.rowcount or 0)
+
+    async def forget(self, alert_id: str, keep_outbox: Sequence[int] = ()) -> None:
+        """Forget where the alert's words went (they are edited away), except the copies in
+        the outbox rows `keep_outbox` (being sent right now)."""
+        c = schema.alert_copy
+        query = delete(c).where(c.c.alert_id == alert_id)
+        if keep_outbox:
+            query = query.where(
+                or_(c.c.outbox_id.is_(None), c.c.outbox_id.not_in(list(keep_outbox)))
+            )
+        await self._conn.execute(query)
+
+    async def taken_back_in(self, outbox_id: int) -> list[AlertCopyRow]:
+        """Copies in a just-sent outbox row whose alert lost its words while it was sent."""
+        c, a = schema.alert_copy, schema.risk_alert
+        rows = await self._conn.execute(
+            select(c)
+            .join(a, a.c.id == c.c.alert_id)
+            .where(c.c.outbox_id == outbox_id, a.c.withdrawn_at.is_not(None))
+            .order_by(c.c.id)
+        )
+        return [AlertCopyRow(**row._mapping) for row in rows]
+
+    async def erase_payload(self, outbox_id: int) -> None:
+        """Erase the sealed words of one outbox row, whatever its state."""
+        o = schema.outbox
+        await self._conn.execute(
+            update(o).where(o.c.id == outbox_id).values(payload=ERASED_PAYLOAD)
+        )
+
+    async def forget_copies(self, copy_ids: Sequence[int]) -> None:
+        """Forget these copies."""
+        if copy_ids:
+            c = schema.alert_copy
+            await self._conn.execute(delete(c).where(c.c.id.in_(list(copy_ids))))

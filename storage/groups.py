@@ -41,6 +41,8 @@ class MemberChange:
     display_name: str | None
     joined: bool
     at: datetime
+    # Why a coordinator removed them (sealed), if a reason was kept.
+    reason: str | None = None
 
 
 _GROUP_COLUMNS = (
@@ -141,12 +143,23 @@ class GroupsRepo:
         )
         return bool(result.rowcount)
 
-    async def record_departure(self, group_id: int, person_id: int, now: datetime) -> None:
-        """Remember that the person left the group, for the coordinators' daily notice."""
-        await self._conn.execute(
-            insert(schema.membership_departure),
+    async def record_departure(self, group_id: int, person_id: int, now: datetime) -> int:
+        """Remember that the person left the group, for the coordinators' daily notice; the
+        departure's id."""
+        result = await self._conn.execute(
+            insert(schema.membership_departure).returning(schema.membership_departure.c.id),
             {"group_id": group_id, "person_id": person_id, "left_at": now},
         )
+        return int(result.scalar_one())
+
+    async def keep_departure_reason(self, departure_id: int, group_id: int, sealed: str) -> bool:
+        """Keep a coordinator's reason (sealed) with a departure from the group; False if
+        there is no such departure any more."""
+        d = schema.membership_departure
+        result = await self._conn.execute(
+            update(d).where(d.c.id == departure_id, d.c.group_id == group_id).values(reason=sealed)
+        )
+        return bool(result.rowcount)
 
     @off_loop
     async def changes(self, since: datetime, until: datetime) -> list[MemberChange]:
@@ -158,12 +171,12 @@ class GroupsRepo:
             .where(m.c.joined_at > since, m.c.joined_at <= until)
         )
         left = await self._conn.execute(
-            select(d.c.group_id, d.c.person_id, p.c.display_name, d.c.left_at)
+            select(d.c.group_id, d.c.person_id, p.c.display_name, d.c.left_at, d.c.reason)
             .join(p, p.c.id == d.c.person_id)
             .where(d.c.left_at > since, d.c.left_at <= until)
         )
         found = [MemberChange(g, pid, name, True, at) for g, pid, name, at in joined]
-        found += [MemberChange(g, pid, name, False, at) for g, pid, name, at in left]
+        found += [MemberChange(g, pid, n, False, at, why) for g, pid, n, at, why in left]
         return sorted(found, key=lambda c: (c.at, c.person_id))
 
     @off_loop

@@ -498,6 +498,10 @@ class RiskAlertRow:
     note: str | None = None
     # The writer's chat id, sealed: how a lead writes to them without learning who they are.
     return_address: str | None = None
+    # A keyed digest of the item its words went into, if any, and when that item was taken
+    # back (its words are then gone from the alert, which stays).
+    item_key: str | None = None
+    withdrawn_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

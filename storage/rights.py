@@ -69,6 +69,18 @@ class RightsRepo:
         )
         return _dicts(rows)
 
+    async def departures(self, person_id: int) -> list[dict[str, Any]]:
+        """The groups the person left or was removed from (for the coordinators' notice, kept
+        a month), with a coordinator's reason (sealed) if one was kept."""
+        d, g = schema.membership_departure, schema.group
+        rows = await self._conn.execute(
+            select(g.c.name, d.c.left_at, d.c.reason)
+            .join(g, g.c.id == d.c.group_id)
+            .where(d.c.person_id == person_id)
+            .order_by(d.c.left_at)
+        )
+        return _dicts(rows)
+
     async def note_consent(self, group_id: int, person_id: int, wording: str) -> None:
         """Remember which wording of the join message the member agreed to."""
         m = schema.membership

@@ -6,7 +6,7 @@ from storage.broadcasts import BroadcastsRepo
 from storage.contributor_updates import ContributorUpdatesRepo
 from storage.conversations import ConversationsRepo
 from storage.coordinator_links import CoordinatorLinksRepo
-from storage.copies import CopiesRepo
+from storage.copies import AlertCopiesRepo, CopiesRepo
 from storage.followup import FollowUpRepo
 from storage.groups import GroupsRepo
 from storage.items import (
@@ -53,3 +53,4 @@ class Tx:
         self.conversations = ConversationsRepo(conn)
         # Where each item's words went (storage/copies.py)
         self.copies = CopiesRepo(conn)
+        self.alert_copies = AlertCopiesRepo(conn)

@@ -26,6 +26,7 @@ from bot.context import ChorusBot
 from bot.crypto import Sealer
 from bot.failures import describe
 from bot.outbox.ratelimit import Pace, retry_seconds
+from bot.outbox.taken_back import TOO_OLD_TO_DELETE, cover
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Payload, render
@@ -38,7 +39,7 @@ from bot.services.delivery_rules import (
     quiet_until,
     retry_delay,
 )
-from bot.services.withdrawal import record_delivery, sent_message
+from bot.services.withdrawal import AlertKeys, record_delivery, sent_message
 from bot.ticks import Ticks
 from storage.database import Storage
 from storage.outbox import OutboxJob, OutboxNew
@@ -291,10 +292,10 @@ class DeliveryWorker:
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
         # Rendered now, not when it was queued: the words in use when it is sent.
         payload = render(open_payload(self._sealer, job.payload))
-        if payload.delete and payload.edit is not None:
-            await self._delete(chat_id, payload.edit)
-            return
         parts = texts.split_message(payload.text)
+        if payload.delete and payload.edit is not None:
+            await self._delete(chat_id, payload.edit, payload.text)
+            return
         markup = _markup(payload.buttons)
         if payload.edit is not None:
             await self._edit(chat_id, payload.edit, parts[0], markup)
@@ -329,20 +330,25 @@ class DeliveryWorker:
             # Where an item's words now are, so taking it back reaches this message too.
             messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
             async with self._storage.transaction() as tx:
-                late = await record_delivery(tx, job.id, messages, self._clock.now())
+                keys = AlertKeys(self._sealer, self._zone)
+                late = await record_delivery(tx, job.id, messages, self._clock.now(), keys)
             if late:
                 self.kick()
 
-    async def _delete(self, chat_id: int, message_id: int) -> None:
+    async def _delete(self, chat_id: int, message_id: int, note: str) -> None:
         """Delete a message already in the person's chat; one already gone needs nothing
-        more. One Telegram no longer lets the bot delete is told in the row's error."""
+        more. One Telegram no longer lets the bot delete (48 hours) is covered with `note`
+        (`taken_back.cover`), or, with no note, told in the row's error."""
         try:
             await self._bot.delete_message(
                 chat_id, message_id, rate_limit_args={"pace": Pace.BULK}
             )
         except BadRequest as exc:
-            if "not found" not in exc.message:
+            if "not found" in exc.message:
+                return
+            if TOO_OLD_TO_DELETE not in exc.message or not note.strip():
                 raise
+            await cover(self._bot, chat_id, message_id, note)
 
     async def _edit(
         self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None

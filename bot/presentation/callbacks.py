@@ -35,6 +35,7 @@ class Action(enum.StrEnum):
     MEMBER_REMOVE = "mr"
     MEMBER_REMOVE_YES = "my"
     MEMBER_REMOVE_NO = "mx"
+    MEMBER_REASON_SKIP = "mz"
     INVITE_PICK = "ip"
     INVITE_RENEW = "ir"
     MEMBERS_PICK = "mp"
@@ -196,6 +197,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.MEMBER_REMOVE: (N, N),
     Action.MEMBER_REMOVE_YES: (N, N),
     Action.MEMBER_REMOVE_NO: (),
+    Action.MEMBER_REASON_SKIP: (),
     Action.INVITE_PICK: (N,),
     Action.INVITE_RENEW: (N,),
     Action.MEMBERS_PICK: (N,),

@@ -108,7 +108,7 @@ class Services:
             inbox=inbox,
             inbox_drafts=InboxDrafts(storage, clock, inbox),
             actions=Actions(storage, clock, admin_ids, sealer, updates),
-            nudges=Nudges(storage, clock, inbox, zone),
+            nudges=Nudges(storage, clock, inbox, zone, sealer),
             you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
+from bot.services.nudges import REASON_PURPOSE
 from bot.services.quiet_hours import QUIET_STEP, read_quiet_hours
 from bot.services.rights import CONSENT_WORDING
 from bot.services.roles import NAME_STEP, Role, may_manage, role_in
@@ -29,6 +30,9 @@ from storage.tx import Tx
 NAME_MAX = 40
 # Told to a member whose place in a group a coordinator ended.
 REMOVED_KIND = "removed"
+# After removing a member, a coordinator may type a reason to keep (or skip it).
+REASON_STEP = "remove_reason"
+REASON_MAX = 500
 
 
 class LeaveChoice(enum.StrEnum):
@@ -332,7 +336,7 @@ class Membership:
             removal = await self._removable(tx, telegram_id, group_id, person_id)
             if removal is None or not await tx.groups.remove_member(group_id, person_id):
                 return None
-            await tx.groups.record_departure(group_id, person_id, now)
+            departure = await tx.groups.record_departure(group_id, person_id, now)
             said = outgoing.text(texts.REMOVED_FROM_GROUP, group=removal.group.name)
             told = OutboxNew(
                 dedupe_key=f"rm{group_id}:{person_id}:{now:%Y%m%d%H%M%S}",
@@ -342,7 +346,42 @@ class Membership:
                 due_at=now,
             )
             await tx.outbox.enqueue([told], now)
+            coordinator = await tx.people.by_telegram_id(telegram_id)
+            if coordinator is not None and self._sealer is not None:
+                data = {"departure": departure, "group": group_id}
+                await tx.steps.set(coordinator.id, REASON_STEP, data, now)
         return removal
+
+    async def keep_reason(self, telegram_id: int, text: str) -> bool | None:
+        """Keep the reason the coordinator typed with the departure they just caused, sealed;
+        never sent to the member or to other members. None if there was no such step, False
+        if nothing usable was typed (the step stays)."""
+        reason = " ".join(text.split())[:REASON_MAX]
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+            if person is None or step is None or step.step != REASON_STEP:
+                return None
+            if not reason:
+                return False
+            await tx.steps.clear(person.id)
+            group_id = int(step.data.get("group", 0))
+            if self._sealer is None or not await may_manage(
+                tx, telegram_id, group_id, self._admins
+            ):
+                return None
+            sealed = self._sealer.seal(reason, REASON_PURPOSE)
+            departure = int(step.data.get("departure", 0))
+            return await tx.groups.keep_departure_reason(departure, group_id, sealed) or None
+
+    async def skip_reason(self, telegram_id: int) -> bool:
+        """The coordinator keeps no reason; True if they were being asked for one."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+            if person is None or step is None or step.step != REASON_STEP:
+                return False
+            return await tx.steps.clear(person.id)
 
     async def _removable(
         self, tx: Tx, telegram_id: int, group_id: int, person_id: int

@@ -14,9 +14,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join, words
 from bot.services.contributor_updates import day_words
+from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import Inbox
 from storage.database import Storage
 from storage.followup import Waiting, WaitingItem
@@ -30,6 +32,8 @@ KIND = "nudge"
 LIST_MAX = 10
 # How long a departure is remembered for the notice; only its date matters after that.
 DEPARTURES_KEPT = timedelta(days=30)
+# Of a coordinator's reason for removing a member, kept (sealed) with the departure.
+REASON_PURPOSE = "membership_departure.reason"
 
 KIND_WORDS = {
     "prompt": texts.INBOX_KIND_PROMPT,
@@ -51,6 +55,8 @@ class GroupNotice:
     # Names (None: no name chosen) of who joined and who left since the last notice.
     joined: tuple[str | None, ...] = ()
     left: tuple[str | None, ...] = ()
+    # A coordinator's reason for removing someone (their name, the reason), opened.
+    reasons: tuple[tuple[str | None, str], ...] = ()
 
 
 def kind_said(kind: str) -> Text:
@@ -61,11 +67,20 @@ def kind_said(kind: str) -> Text:
 class Nudges:
     """The daily notice to coordinators, run once a day from the first tick after 9:00."""
 
-    def __init__(self, storage: Storage, clock: Clock, inbox: Inbox, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        clock: Clock,
+        inbox: Inbox,
+        zone: ZoneInfo,
+        sealer: Sealer | None = None,
+    ) -> None:
         self._storage = storage
         self._clock = clock
         self._inbox = inbox
         self._zone = zone
+        # Opens coordinators' reasons for removals, and seals the notices that show them.
+        self._sealer = sealer
 
     async def run_daily(self) -> int:
         """Queue today's notices if it is time and they are not queued yet; how many."""
@@ -98,8 +113,12 @@ class Nudges:
         waiting = await tx.followup.waiting(thresholds, LIST_MAX)
         joined: dict[int, list[str | None]] = defaultdict(list)
         left: dict[int, list[str | None]] = defaultdict(list)
+        reasons: dict[int, list[tuple[str | None, str]]] = defaultdict(list)
         for change in await tx.groups.changes(since, now):
             (joined if change.joined else left)[change.group_id].append(change.display_name)
+            if change.reason and self._sealer is not None:
+                reason = self._sealer.open(change.reason, REASON_PURPOSE)
+                reasons[change.group_id].append((change.display_name, reason))
         notices = {}
         for group in groups.values():
             unacknowledged, late = waiting[group.id]
@@ -113,6 +132,7 @@ class Nudges:
                     (today - thresholds[group.id].no_outcome_by).days,
                     came,
                     went,
+                    tuple(reasons[group.id]),
                 )
         return notices
 
@@ -127,11 +147,18 @@ class Nudges:
                 dedupe_key=f"n{today.isoformat()}:{person_id}",
                 kind=KIND,
                 person_id=person_id,
-                payload=outgoing.message(notice_message(own, today)).dumps(),
+                payload=self._payload(own, today),
                 due_at=now,
             )
             for person_id, own in sorted(by_person.items())
         ]
+
+    def _payload(self, notices: list[GroupNotice], today: date) -> str:
+        """A notice as queued: sealed when it holds a coordinator's reason for a removal."""
+        said = outgoing.message(notice_message(notices, today))
+        if self._sealer is None or not any(notice.reasons for notice in notices):
+            return said.dumps()
+        return seal_payload(self._sealer, said)
 
 
 def notice_message(notices: list[GroupNotice], today: date) -> Text:
@@ -143,6 +170,9 @@ def notice_message(notices: list[GroupNotice], today: date) -> Text:
             lines.append(outgoing.text(texts.NUDGE_JOINED, names=_names(notice.joined)))
         if notice.left:
             lines.append(outgoing.text(texts.NUDGE_LEFT, names=_names(notice.left)))
+        for name, reason in notice.reasons:
+            who: Value = name or words(texts.NUDGE_ONE_UNNAMED)
+            lines.append(outgoing.text(texts.NUDGE_REMOVED_REASON, name=who, reason=reason))
         if notice.new:
             lines.append(outgoing.text(texts.NUDGE_NEW, count=notice.new))
         if notice.unacknowledged.count:

@@ -17,7 +17,6 @@ import html
 import json
 import logging
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,13 +24,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.services.nudges import REASON_PURPOSE
 from bot.services.sharing import (
     BODY_PURPOSE,
     DRAFT_WORDS_PURPOSE,
     open_held,
     seal_held,
 )
-from bot.services.withdrawal import erase_copies
+from bot.services.withdrawal import AlertKeys, withdraw_items
 from storage.database import Storage
 from storage.people import PersonRow
 from storage.rights import RightsRepo
@@ -170,6 +170,7 @@ class Rights:
         self._sealer = sealer
         self._zone = zone
         self.retention = retention or Retention()
+        self._keys = AlertKeys(sealer, zone)
 
     # --- /mydata ---------------------------------------------------------------------------
 
@@ -213,8 +214,18 @@ class Rights:
             alerts=await rights.alerts(pseudonym),
             step=await tx.steps.get(person.id),
         )
+        left = await rights.departures(person.id)
         # Opening a thousand sealed values takes a while: apart from the event loop.
-        return await asyncio.to_thread(self._build, raw)
+        built = await asyncio.to_thread(self._build, raw)
+        built["groups_left"] = [
+            {
+                "group": row["name"],
+                "left": _plain(row["left_at"]),
+                "coordinators_reason": self._open(row["reason"], REASON_PURPOSE),
+            }
+            for row in left
+        ]
+        return built
 
     def _build(self, raw: _Raw) -> dict[str, Any]:
         person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step
@@ -459,7 +470,7 @@ class Rights:
             async with self._storage.transaction() as tx:
                 rights = RightsRepo(tx.conn)
                 ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
-                await withdraw_items(tx, [(item_id, None) for item_id in ids], now)
+                await withdraw_items(tx, [(i, None) for i in ids], now, keys=self._keys)
             named += len(ids)
             if len(ids) < ERASE_CHUNK:
                 break
@@ -468,7 +479,7 @@ class Rights:
                 rights = RightsRepo(tx.conn)
                 found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
                 ids = [item_id for item_id, _ in found]
-                await withdraw_items(tx, found, now, keep_unlinked=keep_anonymous)
+                await withdraw_items(tx, found, now, keep_unlinked=keep_anonymous, keys=self._keys)
             if keep_anonymous:
                 kept += len(ids)
             else:
@@ -565,25 +576,3 @@ class Rights:
             await self._storage.checkpoint()
             logger.info("retention: erased the words of %d items, %d messages", items, messages)
         return RetentionReport(items, messages)
-
-
-async def withdraw_items(
-    tx: Tx, items: Sequence[tuple[int, str | None]], now: datetime, *, keep_unlinked: bool = False
-) -> None:
-    """Take items back for good, in the caller's transaction: each is (id, sealed return
-    address or None). Messages to their return addresses, waiting or sent, are deleted; so
-    are the updates waiting for their author and the conversations about them. The items
-    themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
-    kept for the group with the pseudonym and return address erased (no way back to the
-    author). Deleted items are taken back from every copy first (`erase_copies`): messages
-    already delivered in coordinators' chats are edited or deleted through the outbox."""
-    rights = RightsRepo(tx.conn)
-    ids = [item_id for item_id, _ in items]
-    if not keep_unlinked:
-        for item_id, address in items:
-            await erase_copies(tx, item_id, address, now)
-    await rights.delete_messages_to([address for _, address in items if address])
-    if keep_unlinked:
-        await rights.unlink_items(ids)
-    else:
-        await rights.delete_items(ids)

@@ -32,6 +32,14 @@ from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons
 from bot.presentation.outgoing import Message, Value, join, message
+from bot.services.alert_words import (
+    ANSWER_WITHIN,
+    IDENTITY_PURPOSE,
+    REASON_PURPOSE,
+    WORDS_PURPOSE,
+    alert_text,
+    reference_of,
+)
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
@@ -43,17 +51,12 @@ from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
 
-WORDS_PURPOSE = "risk_alert.words"
 ALERT_WRITER_PURPOSE = "risk_alert.writer"
 ALERT_KIND = "risk_alert"
-# How long the writer has to answer before the lead is told without their name.
-ANSWER_WITHIN = timedelta(minutes=30)
 # How long an alert may wait for a lead to take it before it goes to everyone again.
 TAKE_WITHIN = timedelta(minutes=15)
 # How often an alert no one could be told of is tried again.
 RETRY_EVERY = timedelta(minutes=5)
-IDENTITY_PURPOSE = "risk_alert.identity"
-REASON_PURPOSE = "risk_alert.reason"
 NOTE_PURPOSE = "risk_alert.note"
 NOTE_STEP = "alert_note"
 NOTE_MAX = 1000
@@ -92,11 +95,6 @@ def writer_pseudonym(sealer: Sealer, telegram_id: int) -> str:
     """Who wrote an alert's words, keyed: not the pseudonym their anonymous items carry,
     so an alert, written beside its writer's draft, leads to none of their items."""
     return sealer.fingerprint(str(telegram_id), ALERT_WRITER_PURPOSE)
-
-
-def reference_of(alert_id: str) -> str:
-    """The short reference leads use to tell alerts apart."""
-    return alert_id[:6].upper()
 
 
 class AnswerOutcome(enum.Enum):
@@ -425,9 +423,9 @@ class Safety:
             logger.error("a risk alert reached no one: no lead or admin can be reached")
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return False
-        text = await self._alert_text(tx, alert, None)
-        payload = message(text, alert_buttons(alert.id))
-        await self._queue(tx, recipients, payload, f"r{alert.id}", now)
+        text = await alert_text(tx, self._sealer, self._zone, alert, None)
+        payload = message(text, alert_buttons(alert.id), copies=True)
+        await self._queue(tx, recipients, payload, f"r{alert.id}", now, quotes=alert.id)
         await tx.risk_alerts.told(alert.id, now, now + self._take_within)
         logger.info("risk alert %s queued for %d people", state, len(recipients))
         return True
@@ -448,13 +446,15 @@ class Safety:
             return False
         reference = reference_of(alert.id)
         if note is None:
-            text = await self._alert_text(tx, alert, outgoing.text(texts.ALERT_UPDATE_YES))
+            text = await alert_text(
+                tx, self._sealer, self._zone, alert, outgoing.text(texts.ALERT_UPDATE_YES)
+            )
             taken = alert.owner_id is not None
-            payload, tag = message(text, alert_buttons(alert.id, taken=taken)), "y"
+            payload, tag = message(text, alert_buttons(alert.id, taken=taken), copies=True), "y"
         else:
             text = join("\n", [note, outgoing.text(texts.ALERT_REF, reference=reference)])
             payload, tag = message(text), "n"
-        await self._queue(tx, recipients, payload, f"r{alert.id}{tag}", now)
+        await self._queue(tx, recipients, payload, f"r{alert.id}{tag}", now, quotes=alert.id)
         return True
 
     async def _escalate(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> None:
@@ -463,9 +463,12 @@ class Safety:
         if not recipients:
             await tx.risk_alerts.check_again(alert.id, now + RETRY_EVERY)
             return
-        text = await self._alert_text(tx, alert, outgoing.text(texts.ALERT_NOT_TAKEN))
-        payload = message(text, alert_buttons(alert.id))
-        await self._queue(tx, recipients, payload, f"r{alert.id}e{now:%Y%m%d%H%M}", now)
+        text = await alert_text(
+            tx, self._sealer, self._zone, alert, outgoing.text(texts.ALERT_NOT_TAKEN)
+        )
+        payload = message(text, alert_buttons(alert.id), copies=True)
+        key = f"r{alert.id}e{now:%Y%m%d%H%M}"
+        await self._queue(tx, recipients, payload, key, now, quotes=alert.id)
         await tx.risk_alerts.check_again(alert.id, None, escalated_at=now)
         logger.warning("a risk alert no one took was raised again to %d people", len(recipients))
 
@@ -484,12 +487,16 @@ class Safety:
         key: str,
         now: datetime,
         kind: str = ALERT_KIND,
+        quotes: str | None = None,
     ) -> None:
+        """Queue it for each; `quotes`: the alert whose words it quotes (see alert_copy)."""
         sealed = seal_payload(self._sealer, payload)
         rows = [
             OutboxNew(f"{key}:{pid}", kind, pid, sealed, now, urgent=True) for pid in recipients
         ]
         await tx.outbox.enqueue(rows, now)
+        if quotes is not None:
+            await tx.alert_copies.queued(quotes, [row.dedupe_key for row in rows])
 
     async def _recipients(self, tx: Tx, now: datetime, *, everyone: bool = False) -> list[int]:
         """The leads who can be reached; the admins too when there are none, or for
@@ -528,46 +535,6 @@ class Safety:
                 "groups": [g.name for g in groups],
             }
         )
-
-    async def _alert_text(self, tx: Tx, alert: RiskAlertRow, heading: Value | None) -> Value:
-        words = self._sealer.open(alert.words, WORDS_PURPOSE) if alert.words else ""
-        reason = self._sealer.open(alert.reason, REASON_PURPOSE) if alert.reason else None
-        group = await tx.groups.get(alert.group_id) if alert.group_id is not None else None
-        group_name: Value = group.name if group else outgoing.words(texts.SAFETY_NO_GROUP)
-        raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
-        # Anonymous: the day only, as for anonymous items, so the hour points to no one.
-        when = raised.astimezone(self._zone).strftime("%a %-d %b %Y")
-        if alert.answer == "yes" and alert.identity:
-            when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
-            who = json.loads(self._sealer.open(alert.identity, IDENTITY_PURPOSE))
-            groups: Value = ", ".join(who.get("groups") or []) or group_name
-            username = who.get("username")
-            no_name = outgoing.words(texts.SAFETY_NO_NAME)
-            answer = outgoing.text(
-                texts.SAFETY_ALERT_WHO,
-                who=outgoing.text(
-                    texts.SAFETY_IDENTITY,
-                    id=who["id"],
-                    name=who.get("chosen") or who.get("telegram") or no_name,
-                ),
-                chosen=who.get("chosen") or no_name,
-                telegram=who.get("telegram") or "-",
-                username=f"@{username}" if username else outgoing.words(texts.SAFETY_NO_USERNAME),
-            )
-        else:
-            groups = group_name
-            said_no = alert.answer == "no"
-            answer = outgoing.text(texts.SAFETY_SAID_NO if said_no else texts.SAFETY_NO_ANSWER)
-        text = outgoing.text(
-            texts.SAFETY_ALERT,
-            reference=reference_of(alert.id),
-            answer=answer,
-            group=groups,
-            when=when,
-            reason=reason or outgoing.words(texts.SAFETY_NO_REASON),
-            words=words,
-        )
-        return join("\n\n", [heading, text]) if heading else text
 
     async def _open_line(self, tx: Tx, alert: RiskAlertRow, now: datetime) -> Value:
         raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)

@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
+from bot.services.alert_withdrawal import edit_late_copies, take_back_alerts
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
 from storage.items import ItemRow
 from storage.outbox import OutboxNew
+from storage.rights import RightsRepo
 from storage.tx import Tx
 
 # Outbox rows that change or delete a message that showed words taken back.
@@ -60,11 +62,23 @@ QUOTED_PLACES = (Place.BOARD,)
 
 
 @dataclass(frozen=True)
+class AlertKeys:
+    """What taking back needs to reach the safety alerts an item's words raised: the key
+    that finds them and seals what they say now, and the zone their day is shown in."""
+
+    sealer: Sealer
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
 class TakenBack:
     """What taking an item back did: messages being edited or deleted, rows erased."""
 
     edits: int = 0
     erased: int = 0
+    # Voice notes shown two days ago or more: Telegram may no longer let them be deleted
+    # (48 hours), and no bot can replace a voice note's sound, so it may still play.
+    old_voice: int = 0
 
 
 def sent_message(sealer: Sealer, chat_id: int, message_id: int) -> SentMessage:
@@ -89,24 +103,45 @@ async def note_queued(
     await tx.copies.queued(list(item_ids), list(dedupe_keys), shape.value, place.value, on)
 
 
-async def take_back(tx: Tx, item: ItemRow, today: date, now: datetime) -> TakenBack | None:
+async def take_back(
+    tx: Tx,
+    item: ItemRow,
+    today: date,
+    now: datetime,
+    *,
+    keys: AlertKeys | None = None,
+) -> TakenBack | None:
     """Take an item back everywhere, inside the caller's transaction; None if it was
     already taken back. Telling the coordinators that a used item was withdrawn is the
-    caller's (it depends on who asks)."""
+    caller's (it depends on who asks). With `keys`, the safety alerts its words raised
+    lose the words too (`take_back_alerts`)."""
     if await tx.items.drop_held(item.id):
-        # Still held for the batch: no one has seen it, and nothing of it is left.
+        # Still held for the batch: no coordinator has seen it, and nothing of it is left;
+        # a lead may have seen its words in an alert.
+        if keys is not None:
+            await take_back_alerts(tx, keys.sealer, keys.zone, item.id, now)
         return TakenBack()
     if not await tx.items.withdraw(item.id, today):
         return None
-    return await erase_copies(tx, item.id, item.return_address, now)
+    done = await erase_copies(tx, item.id, item.return_address, now, keys=keys)
+    return done if item.media_kind == "voice" else replace(done, old_voice=0)
 
 
 async def erase_copies(
-    tx: Tx, item_id: int, return_address: str | None, now: datetime
+    tx: Tx,
+    item_id: int,
+    return_address: str | None,
+    now: datetime,
+    *,
+    keys: AlertKeys | None = None,
 ) -> TakenBack:
     """Every copy of an item's words, in the caller's transaction: updates about it dropped
     and their words erased, its conversation forgotten, the sealed words of queued and sent
-    messages erased, and each message already in a chat queued to be edited or deleted."""
+    messages erased, and each message already in a chat queued to be edited or deleted;
+    with `keys`, the words of the safety alerts they raised too."""
+    alert_edits = 0
+    if keys is not None:
+        alert_edits = await take_back_alerts(tx, keys.sealer, keys.zone, item_id, now)
     # No more updates about it, and the words of those there were are erased.
     await tx.contributor_updates.drop_for_item(item_id, now)
     erased = await tx.copies.erase_updates(item_id)
@@ -122,27 +157,40 @@ async def erase_copies(
     edits = [_edit(copy, now) for copy in copies if copy.chat and copy.message_id]
     await tx.outbox.enqueue(edits, now)
     await tx.copies.forget_item(item_id, keep_outbox=in_flight)
-    return TakenBack(len(edits), erased)
+    two_days_ago = now.date() - timedelta(days=2)
+    old = [c for c in copies if c.shape == Shape.MEDIA and c.shown_on <= two_days_ago]
+    return TakenBack(len(edits) + alert_edits, erased, len(old))
 
 
 async def record_delivery(
-    tx: Tx, outbox_id: int, messages: Sequence[SentMessage], now: datetime
+    tx: Tx,
+    outbox_id: int,
+    messages: Sequence[SentMessage],
+    now: datetime,
+    keys: AlertKeys | None = None,
 ) -> int:
-    """A queued message that shows items' words reached a chat: its copies now point at the
-    message(s). Any of its items taken back while it was being sent is edited away at once;
-    how many such edits were queued."""
+    """A queued message that shows items' words (or an alert's) reached a chat: its copies
+    now point at the message(s). Any of its items taken back while it was being sent is
+    edited away at once (with `keys`, an alert's words too); how many such edits were
+    queued."""
     await tx.copies.delivered(outbox_id, messages)
+    await tx.alert_copies.delivered(outbox_id, messages)
     late = await tx.copies.taken_back_in(outbox_id)
     await tx.outbox.enqueue([_edit(copy, now) for copy in late if copy.chat], now)
     await tx.copies.forget([copy.id for copy in late])
-    return len(late)
+    alerts = 0
+    if keys is not None:
+        alerts = await edit_late_copies(tx, keys.sealer, keys.zone, outbox_id, now)
+    return len(late) + alerts
 
 
 def _edit(copy: CopyRow, now: datetime) -> OutboxNew:
     """The message that changes (or deletes) one sent copy."""
     assert copy.chat is not None and copy.message_id is not None
     if copy.shape == Shape.MEDIA:
-        payload = outgoing.message("", edit=copy.message_id, delete=True)
+        # Deleted; past Telegram's 48 hours, covered with these words instead.
+        note = outgoing.text(texts.TAKEN_BACK_CARD)
+        payload = outgoing.message(note, edit=copy.message_id, delete=True)
     else:
         words = texts.TAKEN_BACK_LIST if copy.shape == Shape.LIST else texts.TAKEN_BACK_CARD
         payload = outgoing.message(outgoing.text(words), edit=copy.message_id)
@@ -156,6 +204,33 @@ def _edit(copy: CopyRow, now: datetime) -> OutboxNew:
         # An edit makes no sound: it need not wait for quiet hours or a pause.
         urgent=True,
     )
+
+
+async def withdraw_items(
+    tx: Tx,
+    items: Sequence[tuple[int, str | None]],
+    now: datetime,
+    *,
+    keep_unlinked: bool = False,
+    keys: AlertKeys | None = None,
+) -> None:
+    """Take items back for good, in the caller's transaction: each is (id, sealed return
+    address or None). Messages to their return addresses, waiting or sent, are deleted; so
+    are the updates waiting for their author and the conversations about them. The items
+    themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
+    kept for the group with the pseudonym and return address erased (no way back to the
+    author). Deleted items are taken back from every copy first (`erase_copies`): messages
+    already delivered in coordinators' chats are edited or deleted through the outbox."""
+    rights = RightsRepo(tx.conn)
+    ids = [item_id for item_id, _ in items]
+    if not keep_unlinked:
+        for item_id, address in items:
+            await erase_copies(tx, item_id, address, now, keys=keys)
+    await rights.delete_messages_to([address for _, address in items if address])
+    if keep_unlinked:
+        await rights.unlink_items(ids)
+    else:
+        await rights.delete_items(ids)
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,25 @@ async def test_a_coordinator_removes_a_member_who_is_told_kindly(
     assert len(rows(tmp_path, "SELECT id FROM item WHERE body IS NOT NULL")) == 2
 
 
+async def test_a_coordinator_keeps_a_reason_that_the_member_never_sees(
+    fake: FakeBotApi, shared: tuple[int, list[int]], running: RunningChorus, tmp_path: Path
+) -> None:
+    group, person = shared[0], _person_id(tmp_path, AUTHOR)
+    reason = "Spoke over others at every meeting"
+    coordinator = Phone(fake, COORDINATOR)
+    listing = await coordinator.send("/members")
+    remove = next(data for _, data in fake.buttons(listing) if data == f"mr:{group}:{person}")
+    ask = await coordinator.tap("Yes, remove them", await coordinator.tap_data(remove, listing))
+    assert "type a short reason" in ask["text"] and "Skip" in str(fake.buttons(ask))
+    kept = await coordinator.send(reason)
+    assert "I've kept your reason" in kept["text"]
+    [row] = rows(tmp_path, "SELECT reason FROM membership_departure")
+    assert row["reason"] is not None and reason not in row["reason"]
+    told = await fake.wait_for_text(AUTHOR, "Your place in", timeout=10)
+    assert reason not in told["text"]
+    assert not any(reason in text for text in fake.texts_to(OTHER))
+
+
 async def test_a_forged_remove_button_from_a_member_does_nothing(
     fake: FakeBotApi, shared: tuple[int, list[int]], running: RunningChorus, tmp_path: Path
 ) -> None:

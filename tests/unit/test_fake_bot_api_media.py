@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot
+from telegram import Bot, InputMediaPhoto, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -95,3 +95,35 @@ async def test_unknown_files_wrong_types_and_long_captions_are_refused(
     with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
         await bot.get_file("no-such-file")
     assert fake.texts_to(USER_ID) == []
+
+
+async def test_like_telegram_an_old_message_cannot_be_deleted_but_its_media_can_change(
+    fake: FakeBotApi, bot: Bot
+) -> None:
+    photo = await bot.send_photo(USER_ID, fake.add_file("photo", b"\x89PNG a").file_id)
+    voice = await bot.send_voice(USER_ID, fake.add_file("voice", b"OggS v").file_id)
+    text = await bot.send_message(USER_ID, "words")
+    for sent in (photo, voice):
+        fake.age_message(USER_ID, sent.message_id, 48 * 3600)
+        with pytest.raises(BadRequest, match="can't be deleted"):
+            await bot.delete_message(USER_ID, sent.message_id)
+    # A voice note's media cannot be replaced; its caption can.
+    with pytest.raises(BadRequest, match="can't be edited"):
+        await bot.edit_message_media(
+            InputMediaPhoto(b"\x89PNG b"), chat_id=USER_ID, message_id=voice.message_id
+        )
+    edited = await bot.edit_message_caption(USER_ID, voice.message_id, caption="gone")
+    assert isinstance(edited, Message) and edited.caption == "gone" and edited.voice
+    replaced = await bot.edit_message_media(
+        InputMediaPhoto(b"\x89PNG b", caption="gone"), chat_id=USER_ID, message_id=photo.message_id
+    )
+    assert isinstance(replaced, Message) and replaced.caption == "gone"
+    assert replaced.photo[-1].file_id != photo.photo[-1].file_id
+    with pytest.raises(BadRequest, match="no caption in the message"):
+        await bot.edit_message_caption(USER_ID, text.message_id, caption="x")
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.edit_message_caption(USER_ID, voice.message_id, caption="x" * 1025)
+    with pytest.raises(BadRequest, match="not modified"):
+        await bot.edit_message_caption(USER_ID, voice.message_id, caption="gone")
+    # A fresh message is deleted as before.
+    assert await bot.delete_message(USER_ID, text.message_id)

@@ -151,6 +151,14 @@ BUTTON_MEMBER_REMOVE_YES = N_("Yes, remove them")
 BUTTON_MEMBER_REMOVE_NO = N_("No, keep them")
 MEMBER_REMOVED = N_("Done. <b>{name}</b> is no longer in <b>{group}</b>, and I've told them.")
 MEMBER_KEPT = N_("Okay, nothing has changed.")
+MEMBER_REASON_ASK = N_(
+    "If you'd like, type a short reason to keep with your notes. Only the coordinators of "
+    "<b>{group}</b> will see it. I won't send it to them or to anyone else in the group."
+)
+BUTTON_MEMBER_REASON_SKIP = N_("Skip")
+MEMBER_REASON_KEPT = N_("Thank you. I've kept your reason with your notes.")
+MEMBER_REASON_SKIPPED = N_("Okay, no reason kept.")
+MEMBER_REASON_EMPTY = N_("Please type a short reason, or tap Skip.")
 MEMBER_NOT_THERE = N_("They're not in that group any more.")
 REMOVED_FROM_GROUP = N_(
     "Your place in <b>{group}</b> has ended. Thank you for the time and the words you gave.\n"

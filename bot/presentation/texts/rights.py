@@ -102,6 +102,11 @@ DATA_NAMED = N_("with your name")
 DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")
 DATA_NONE = N_("none")
+DATA_LEFT_LINE = N_(
+    "Your place in {group} ended on {left}. A coordinator's reason kept with it (only the group's "
+    "coordinators see it): {reason}\n\n"
+)
+DATA_NO_REASON = N_("none")
 DATA_NOT_INCLUDED = N_(
     "What is not in this file, and why:\n"
     "- Your Telegram account (phone number, profile, your chats) is held by Telegram, not "

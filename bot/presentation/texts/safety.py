@@ -103,6 +103,11 @@ SAFETY_LATE_NO = N_("They have now said no to being contacted.")
 ALERT_REF = N_("(Safety alert {reference})")
 ALERT_SOMEONE = N_("A lead")
 ALERT_NO_OWNER = N_("no one has taken it yet")
+# In place of an alert's words once the person took back what they had shared.
+ALERT_WORDS_TAKEN_BACK = N_(
+    "(taken back by the person who wrote them. The alert stays, so you know someone may "
+    "have been at risk.)"
+)
 ALERT_OPEN_LIST = N_(
     "<b>Safety alerts still open</b>\n{lines}\n\n"
     "They stay here each day until the lead handling them closes them with a note."

@@ -151,6 +151,11 @@ WITHDRAWN_TOLD = N_(
     "Done. It's been taken back and its words deleted. The coordinators had already started "
     "using it, so I've let them know to stop."
 )
+WITHDRAWN_VOICE_KEPT = N_(
+    "One thing I may not manage: coordinators heard your voice note more than a day ago, and "
+    "Telegram doesn't let me delete it from their chat after two days. If so, I've marked it "
+    '"Taken back" there, but it can still be played.'
+)
 WITHDRAW_KEPT = N_("Okay, it stays as it is.")
 ITEM_NOT_FOUND = N_(
     "Sorry, I can't find that. It may have been taken back already. "

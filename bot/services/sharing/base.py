@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
+from bot.services.alert_withdrawal import link_alert
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.safety import Safety, suggests_risk
 from bot.services.sharing.held import (
@@ -272,6 +273,7 @@ class SharingBase:
         media_kind: str | None,
         media_file_id: str | None,
         reference: str | None = None,
+        alert_id: str | None = None,
     ) -> SubmitResult:
         if words is None and media_file_id is None:
             return SubmitResult(SubmitOutcome.EMPTY)
@@ -311,9 +313,12 @@ class SharingBase:
             await tx.items.add(item)
         else:
             await tx.items.hold(item.id, visible_at, self._seal_held(item))
+        # The alert the draft's words raised (its leads saw them) goes with the item.
+        await link_alert(tx, self._sealer, alert_id, item.id)
         # Nothing is logged: a log line's time would show when an anonymous item arrived,
         # which the daily batch hides.
-        return SubmitResult(SubmitOutcome.SENT, Receipt(reference, group.name, named, visible_at))
+        receipt = Receipt(reference, group.name, named, visible_at)
+        return SubmitResult(SubmitOutcome.SENT, receipt, item_id=item.id)
 
     async def _new_identity(self, tx: Tx, reference: str | None = None) -> tuple[int, str]:
         """A random item id and a random reference (`reference`, chosen at random for the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.services.alert_withdrawal import link_alert
 from bot.services.sharing.base import (
     SharingBase,
 )
@@ -254,6 +255,7 @@ class Drafting(SharingBase):
                 media_kind=draft.media_kind,
                 media_file_id=draft.media_file_id,
                 reference=draft.reference,
+                alert_id=draft.alert_id,
             )
             if result.outcome is SubmitOutcome.SENT:
                 await tx.steps.clear(person.id)
@@ -311,5 +313,7 @@ class Drafting(SharingBase):
             )
             if result.outcome is SubmitOutcome.SENT:
                 alert = await self._alert(tx, telegram_id, group_id, cleaned)
+                if result.item_id is not None:
+                    await link_alert(tx, self._sealer, alert, result.item_id)
                 result = replace(result, alert_id=alert)
             return result

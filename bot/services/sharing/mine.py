@@ -18,7 +18,7 @@ from bot.services.sharing.model import (
     WithdrawResult,
     was_used,
 )
-from bot.services.withdrawal import take_back
+from bot.services.withdrawal import AlertKeys, take_back
 from storage.items import ItemRow
 from storage.tx import Tx
 
@@ -69,7 +69,9 @@ class OwnItems(SharingBase):
     async def take_back_item(self, tx: Tx, item: ItemRow, now: datetime) -> WithdrawResult | None:
         """Take one of a member's items back everywhere (`take_back`), telling the
         coordinators if they had used it; None if it was taken back already."""
-        if await take_back(tx, item, self._today(), now) is None:
+        keys = AlertKeys(self._sealer, self._zone)
+        done = await take_back(tx, item, self._today(), now, keys=keys)
+        if done is None:
             return None
         told = await was_used(tx, item) and await self._tell_withdrawn(tx, item, now)
-        return WithdrawResult(WithdrawOutcome.WITHDRAWN, told)
+        return WithdrawResult(WithdrawOutcome.WITHDRAWN, told, done.old_voice)

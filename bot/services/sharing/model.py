@@ -258,6 +258,8 @@ class SubmitResult:
     outcome: SubmitOutcome
     receipt: Receipt | None = None
     alert_id: str | None = None
+    # The item stored, for the service's own use (never shown).
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +305,8 @@ class WithdrawResult:
 
     outcome: WithdrawOutcome
     coordinators_told: bool = False
+    # Voice notes coordinators heard too long ago for Telegram to let them be deleted.
+    voice_kept: int = 0
 
 
 @dataclass(frozen=True)
