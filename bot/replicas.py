@@ -4,7 +4,8 @@ Each replica claims its work with leases (storage/replicas.py) and, every few se
 says it is alive, renews its leases, takes over the stored updates of a replica whose
 leases ran out, and sets its share of the overall send rate to one part in the number of
 replicas alive. A chat's own limit is shared through the database (`SharedChats`), so it
-holds whichever replica sends; each periodic tick runs once per interval across them all
+holds whichever replica sends, and so is the pause after a 429 (Telegram's limits are the
+bot's, not one process's); each periodic tick runs once per interval across them all
 (`take_tick`).
 
 A replica starting sends nothing for a few seconds, until the others have seen it and
@@ -80,6 +81,11 @@ class SharedChats:
         tag = chat_tag(self._sealer, chat)
         async with self._storage.apart(each_statement=True) as tx:
             return await tx.replicas.reserve_chat(tag, moment, interval + hold, self._replica)
+
+    async def pause(self, until: float) -> None:
+        """Telegram answered 429: every replica sends nothing before `until` (epoch s)."""
+        async with self._storage.apart(each_statement=True) as tx:
+            await tx.replicas.pause_sending(until, self._replica)
 
 
 class ReplicaLife:

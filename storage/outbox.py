@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -78,12 +79,15 @@ class OutboxRepo:
         return (o.c.state == "sending") & (o.c.claimed_by == self._claimer.replica)
 
     @off_loop
-    async def enqueue(self, rows: Sequence[OutboxNew], now: datetime) -> None:
+    async def enqueue(self, rows: Iterable[OutboxNew], now: datetime) -> None:
         """Queue messages; one whose dedupe key is already queued is left as it was.
 
-        Written in parts: between them, the worker thread lets the event loop have the
-        interpreter (SQLAlchemy readies a statement's rows without letting it go)."""
-        for start in range(0, len(rows), PART_ROWS):
+        `rows` may be a generator: on an SQLite file it is run here, on the worker thread,
+        so a caller queueing a message for each of thousands of members makes them off the
+        event loop. Written in parts: between them, the worker thread lets the event loop
+        have the interpreter (SQLAlchemy readies a statement's rows without letting it go)."""
+        them = iter(rows)
+        while part := list(islice(them, PART_ROWS)):
             await self._conn.execute(
                 insert_ignoring_duplicates(self._conn, schema.outbox),
                 [
@@ -98,7 +102,7 @@ class OutboxRepo:
                         "broadcast_id": row.broadcast_id,
                         "created_at": now,
                     }
-                    for row in rows[start : start + PART_ROWS]
+                    for row in part
                 ],
             )
 

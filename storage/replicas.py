@@ -12,11 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import BigInteger, Float, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql
 
 from storage import schema
 from storage.types import Executor
+
+# The `chat_pace` row that pauses sending to every chat after a 429 (chats' own tags are
+# keyed hashes of 63 bits, never negative).
+EVERY_CHAT = -1
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,17 @@ class ReplicasRepo:
     ) -> float | None:
         """Reserve the chat for `replica` from `moment` (seconds since the epoch) until
         `window` later, if no other replica holds it then (a replica may extend its own
-        reservation: it spaces its own messages to a chat itself); None if reserved, else
-        when it is free. One statement, whichever replica asks.
+        reservation: it spaces its own messages to a chat itself) and sending is not paused
+        (`pause_sending`); None if reserved, else when it is free. One statement, whichever
+        replica asks.
         """
         c = schema.chat_pace
-        upsert = postgresql.insert(c).values(
-            chat_tag=chat_tag, free_at=moment + window, held_by=replica
+        paused = select(c.c.chat_tag).where(c.c.chat_tag == EVERY_CHAT, c.c.free_at > moment)
+        upsert = postgresql.insert(c).from_select(
+            ["chat_tag", "free_at", "held_by"],
+            select(
+                literal(chat_tag, BigInteger), literal(moment + window, Float), literal(replica)
+            ).where(~paused.exists()),
         )
         taken = await self._conn.execute(
             upsert.on_conflict_do_update(
@@ -98,9 +107,24 @@ class ReplicasRepo:
         )
         if taken.first() is not None:
             return None
-        free_at = await self._conn.execute(select(c.c.free_at).where(c.c.chat_tag == chat_tag))
+        free_at = await self._conn.execute(
+            select(func.max(c.c.free_at)).where(c.c.chat_tag.in_([chat_tag, EVERY_CHAT]))
+        )
         found = free_at.scalar_one_or_none()
-        return moment if found is None else float(found)
+        return moment if found is None else max(moment, float(found))
+
+    async def pause_sending(self, until: float, replica: str) -> None:
+        """Telegram answered 429: no replica reserves a chat before `until` (seconds since
+        the epoch), unless a later pause is already set."""
+        c = schema.chat_pace
+        upsert = postgresql.insert(c).values(chat_tag=EVERY_CHAT, free_at=until, held_by=replica)
+        await self._conn.execute(
+            upsert.on_conflict_do_update(
+                index_elements=[c.c.chat_tag],
+                set_={"free_at": upsert.excluded.free_at, "held_by": upsert.excluded.held_by},
+                where=c.c.free_at < upsert.excluded.free_at,
+            )
+        )
 
     async def forget_chats(self, before: float) -> int:
         """Forget chats free since before `before`; how many."""

@@ -323,6 +323,10 @@ class ChatReservations(Protocol):
         more; None if done, else when it is free."""
         ...
 
+    async def pause(self, until: float) -> None:
+        """Reserve no chat before `until` (epoch seconds): Telegram answered 429."""
+        ...
+
 
 class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     """Applies SendScheduler to every Bot API request that sends or edits a message.
@@ -330,7 +334,8 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     Callers say how urgent a message is with ``rate_limit_args={"pace": Pace.BULK}`` (the
     delivery worker does); without it a message is a REPLY. On a 429 every sender pauses for
     the time Telegram asked; a BULK request then raises RetryAfter (the worker reschedules its
-    row), a REPLY waits and is sent again, up to `max_retries` times.
+    row), a REPLY waits and is sent again, up to `max_retries` times. With chats shared
+    between replicas, the pause is shared too: a chat is reserved by no replica before it ends.
     """
 
     def __init__(
@@ -390,6 +395,7 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self._scheduler.pause_until(self._clock() + seconds)
+                await self._pause_others(time.time() + seconds)
                 logger.warning(
                     "flood limit on %s (%s): all sending paused for %.1f s",
                     endpoint,
@@ -399,6 +405,15 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if pace is Pace.BULK or retries >= self._max_retries:
                     raise
                 retries += 1
+
+    async def _pause_others(self, until: float) -> None:
+        """With replicas, pause them all: the limits are the bot's, not this process's."""
+        if self._chats is None:
+            return
+        try:
+            await self._chats.pause(until)
+        except Exception as exc:  # this replica still pauses; the others may meet the 429
+            logger.error("could not pause the other replicas' sending: %s", type(exc).__name__)
 
     async def _wait_turn(self, chat: ChatKey, pace: Pace) -> None:
         """Book a moment for the message and wait until it comes.

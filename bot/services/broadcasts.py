@@ -496,8 +496,9 @@ class Broadcasts:
         said = member_message([g.name for g in groups], broadcast.text, sender)
         payload = outgoing.message(said).dumps()
         queued = [p for p in people if not p.paused and not p.unreachable]
+        # A generator: storage makes the 10,000 rows of a big group's broadcast off the loop.
         await tx.outbox.enqueue(
-            [
+            (
                 OutboxNew(
                     dedupe_key=f"b{broadcast.id}:{p.person_id}",
                     kind=KIND,
@@ -507,7 +508,7 @@ class Broadcasts:
                     broadcast_id=broadcast.id,
                 )
                 for p in queued
-            ],
+            ),
             now,
         )
         await tx.broadcasts.update(

@@ -33,14 +33,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every end-to-end test runs on SQLite, and on PostgreSQL too when
-    CHORUS_TEST_POSTGRES_URL names a server and CHORUS_TEST_E2E_POSTGRES is 1, unless it is
-    marked `sqlite_only`. (Not every end-to-end test passes on PostgreSQL yet, so CI runs
-    them on SQLite; the storage tests and the replicas' tests run on both.)"""
+    CHORUS_TEST_POSTGRES_URL names a server (as in CI), unless it is marked `sqlite_only`.
+    CHORUS_TEST_E2E_POSTGRES=0 leaves them on SQLite alone, the replicas' tests aside."""
     if "backend" not in metafunc.fixturenames:
         return
     backends = [SQLITE]
     on_postgres = postgres_configured() and (
-        os.environ.get("CHORUS_TEST_E2E_POSTGRES") == "1"
+        os.environ.get("CHORUS_TEST_E2E_POSTGRES") != "0"
         or metafunc.module.__name__.endswith("test_replicas")
     )
     if on_postgres and metafunc.definition.get_closest_marker("sqlite_only") is None:

@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.clock import SystemClock
 from bot.crypto import Sealer
-from storage.database import open_storage
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import (
     SECRET_KEY,
@@ -26,7 +24,7 @@ from tests.support.chorus_run import (
     spawn_chorus,
 )
 from tests.support.clock import FakeClock
-from tests.support.database import rows
+from tests.support.database import opened, rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
@@ -301,7 +299,7 @@ async def test_a_draft_kept_by_the_previous_version_carries_on(
     """A coordinator had chosen the group and was asked for the words when Chorus was
     upgraded: the words they type next are taken for that draft."""
     group = await seed_group(_db(tmp_path), ADMIN, MEMBERS[:3], name="Carers group")
-    storage = await open_storage(make_url(f"sqlite+aiosqlite:///{_db(tmp_path)}"), time_now)
+    storage = await opened(tmp_path)
     storage.seal_steps_with(Sealer(SECRET_KEY.encode()))
     try:
         async with storage.transaction() as tx:

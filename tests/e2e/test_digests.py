@@ -223,6 +223,8 @@ async def test_a_withdrawn_item_gets_no_further_updates(world: World) -> None:
     confirm = await world.ann.tap("Take back 1", listing)
     taken = await world.ann.tap("Yes, take it back", confirm)
     assert "taken back" in taken["text"]
+    # The coordinator's card of it is edited to say so (read before /action's answer).
+    await world.fake.wait_for_text(COORDINATOR, "Taken back by the person who shared it.")
 
     world.clock.set(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
     await world.fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)

@@ -250,7 +250,10 @@ async def test_leaving_and_keeping_items_with_the_name(
     left = await _leave(Phone(fake, AUTHOR), "Keep them, with my name")
     assert "You've left Carers" in left["text"]
     assert not _still_member(tmp_path)
-    items = rows(tmp_path, "SELECT person_id, body, withdrawn_on FROM item ORDER BY person_id")
+    # NULLS FIRST: SQLite's order for an empty value; PostgreSQL puts it last unless told.
+    items = rows(
+        tmp_path, "SELECT person_id, body, withdrawn_on FROM item ORDER BY person_id NULLS FIRST"
+    )
     assert [row["person_id"] is None for row in items] == [True, False]
     assert all(row["body"] is not None and row["withdrawn_on"] is None for row in items)
 

@@ -256,6 +256,8 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
 
     [row] = rows(tmp_path, "SELECT * FROM item WHERE reference = ?", used["reference"])
     assert row["body"] is None and row["withdrawn_on"] == "2026-03-04"
+    # The member's own copy of it is edited to say so (read before /mine's answer).
+    await fake.wait_for_text(member.id, "Taken back by the person who shared it.")
     listing = await member.send("/mine")
     assert "What you've shared (1)" in listing["text"]
     assert "Please move" not in listing["text"]

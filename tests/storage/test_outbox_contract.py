@@ -3,6 +3,8 @@ the `storage` fixture."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -105,6 +107,27 @@ async def test_enqueue_stores_rows_pending(storage: Storage) -> None:
     assert row["created_at"] == T0
     assert row["sent_at"] is None
     assert row["last_error"] is None
+
+
+async def test_enqueue_takes_rows_made_as_it_writes_them_off_the_loop_on_sqlite(
+    storage: Storage,
+) -> None:
+    """A broadcast to a big group hands its rows over as a generator: on an SQLite file
+    they are made on the worker thread, never on the event loop's."""
+    ann = await _person(storage, 101)
+    made_on: set[int] = set()
+
+    def rows() -> Iterator[OutboxNew]:
+        for n in range(1_200):  # more than one part
+            made_on.add(threading.get_ident())
+            yield _new(f"g{n}", ann, T0)
+
+    async with storage.transaction() as tx:
+        await tx.outbox.enqueue(rows(), T0)
+
+    assert len(await _rows(storage)) == 1_200
+    if storage.is_sqlite:
+        assert threading.get_ident() not in made_on
 
 
 async def test_enqueue_of_nothing_stores_nothing(storage: Storage) -> None:

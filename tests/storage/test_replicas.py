@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from telegram.error import RetryAfter
 
+from bot.crypto import Sealer
+from bot.outbox.ratelimit import ChorusRateLimiter, Limits, Pace
+from bot.replicas import SharedChats
 from storage import schema
 from storage.database import Storage
 from storage.outbox import OutboxNew
@@ -311,3 +316,59 @@ async def _replicas_beside_others(url: str) -> None:
     finally:
         single.send_signal(signal.SIGKILL)
         single.wait(timeout=30)
+
+
+async def test_a_pause_after_a_429_holds_every_chat_for_every_replica(
+    pair: tuple[Storage, Storage],
+) -> None:
+    a, b = pair
+
+    async def reserve(storage: Storage, chat: int, moment: float) -> float | None:
+        assert storage.claimer is not None
+        async with storage.transaction() as tx:
+            return await tx.replicas.reserve_chat(chat, moment, 1.0, storage.claimer.replica)
+
+    assert await reserve(b, 5, 100.0) is None
+    async with a.transaction() as tx:
+        await tx.replicas.pause_sending(130.0, "a")
+        await tx.replicas.pause_sending(110.0, "a")  # a shorter pause does not shorten it
+
+    # Neither a chat never seen nor one a replica holds may be reserved until it ends.
+    assert await reserve(b, 6, 100.5) == 130.0
+    assert await reserve(b, 5, 100.5) == 130.0
+    assert await reserve(a, 7, 129.0) == 130.0
+    assert await reserve(b, 6, 130.0) is None
+    assert await reserve(a, 7, 130.0) is None
+
+
+async def test_a_429_met_by_one_replica_pauses_the_others_sending(
+    pair: tuple[Storage, Storage],
+) -> None:
+    a, b = pair
+    sealer = Sealer(b"k" * 48)
+    limits = Limits(per_second=25.0)
+    limiters = []
+    for storage, name in ((a, "a"), (b, "b")):
+        limiter = ChorusRateLimiter(limits)
+        limiter.share_chats(SharedChats(storage, sealer, limits, name))
+        limiters.append(limiter)
+    first, second = limiters
+
+    async def flooded() -> bool:
+        raise RetryAfter(1)
+
+    sent_at: list[float] = []
+
+    async def send() -> bool:
+        sent_at.append(time.time())
+        return True
+
+    paused_at = time.time()
+    with pytest.raises(RetryAfter):
+        await first.process_request(
+            flooded, (), {}, "sendMessage", {"chat_id": 101}, {"pace": Pace.BULK}
+        )
+    # The other replica, sending to another chat, waits until the pause Telegram asked for
+    # has passed (before, it sent at once).
+    await second.process_request(send, (), {}, "sendMessage", {"chat_id": 202}, None)
+    assert sent_at and sent_at[0] >= paused_at + 1.0

@@ -280,10 +280,10 @@ class Planning(Answers):
         ).dumps()
         invited = [p for p in people if not p.paused and not p.unreachable]
         await tx.outbox.enqueue(
-            [
+            (
                 OutboxNew(f"si{session.id}:{p.person_id}", KIND_INVITE, p.person_id, payload, now)
                 for p in invited
-            ],
+            ),
             now,
         )
         return SaveResult(SaveOutcome.CREATED, session, len(invited))
