@@ -28,6 +28,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.MEMBER_REMOVE: (LONGEST_ID, LONGEST_ID),
     Action.MEMBER_REMOVE_YES: (LONGEST_ID, LONGEST_ID),
     Action.MEMBER_REMOVE_NO: (),
+    Action.MEMBER_REASON_SKIP: (),
     Action.INVITE_PICK: (LONGEST_ID,),
     Action.INVITE_RENEW: (LONGEST_ID,),
     Action.MEMBERS_PICK: (LONGEST_ID,),
