@@ -28,7 +28,7 @@ from bot.failures import describe
 from bot.outbox.ratelimit import Pace, retry_seconds
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import Payload, render
+from bot.presentation.outgoing import Payload, Reading, render
 from bot.presentation.texts import Raw, label, say
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
@@ -289,8 +289,9 @@ class DeliveryWorker:
         )
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
-        # Rendered now, not when it was queued: the words in use when it is sent.
-        payload = render(open_payload(self._sealer, job.payload))
+        # Rendered now, not when it was queued: the words, zone and day of sending.
+        reading = Reading(self._zone, self._clock.now())
+        payload = render(open_payload(self._sealer, job.payload), reading)
         if payload.delete and payload.edit is not None:
             await self._delete(chat_id, payload.edit)
             return

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import outgoing, texts
+from bot.presentation import moments, outgoing, texts
 from bot.presentation.buttons import member_buttons
 from bot.presentation.outgoing import (
     Html,
@@ -107,7 +107,7 @@ class Reach:
 
 def day_words(day: date) -> str:
     """A date as people say it: "3 March"."""
-    return f"{day.day} {day.strftime('%B')}"
+    return moments.day_words(day)
 
 
 def first_line(words: str, limit: int = QUOTE_MAX) -> str:
@@ -124,7 +124,7 @@ def sentence(text: str) -> str:
 
 def reminder(item: LoopItem, words: str | None) -> Text:
     """What reminds the author which of their words this is about."""
-    on = day_words(item.given_on)
+    on = outgoing.Day(item.given_on)
     if words:
         return outgoing.text(texts.ABOUT_WORDS, date=on, words=first_line(words))
     if item.media_kind == "voice":

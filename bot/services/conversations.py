@@ -21,7 +21,7 @@ from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
 from bot.presentation.outgoing import Button, MidSentence, Value, join
-from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
+from bot.services.contributor_updates import ContributorUpdates, first_line
 from bot.services.delivery_rules import open_return_address, seal_payload
 from bot.services.nudges import kind_said
 from bot.services.roles import may_manage
@@ -461,7 +461,7 @@ class Conversations:
             texts.CONVERSATION_ABOUT_ITEM,
             kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"
             who=who,
-            date=day_words(item.given_on),
+            date=outgoing.Day(item.given_on),
             group=group.name if group else "",
             words=first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
         )

@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join
-from bot.services.contributor_updates import ContributorUpdates, day_words, item_hint, sentence
+from bot.services.contributor_updates import ContributorUpdates, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
@@ -307,7 +307,7 @@ class Inbox:
             return Done.BAD_DATE
         now = self._clock.now()
         template = texts.LINE_MEETING if held_on >= self.today() else texts.LINE_MEETING_PAST
-        line = outgoing.text(template, meeting=name, date=day_words(held_on))
+        line = outgoing.text(template, meeting=name, date=outgoing.Day(held_on))
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
             if isinstance(found, Done):
@@ -479,7 +479,7 @@ def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Text | Do
     if outcome is Outcome.CHANGED:
         return outgoing.text(texts.LINE_CHANGED, text=sentence(checked))
     if outcome is Outcome.WILL_CHANGE:
-        when = day_words(due_on) if due_on else ""
+        when = outgoing.Day(due_on) if due_on else ""
         return outgoing.text(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
     return outgoing.text(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
 

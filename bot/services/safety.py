@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons
+from bot.presentation.moments import MomentForm
 from bot.presentation.outgoing import Message, Value, join, message
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
@@ -536,9 +537,9 @@ class Safety:
         group_name: Value = group.name if group else outgoing.words(texts.SAFETY_NO_GROUP)
         raised = alert.raised_at or (alert.ask_until - ANSWER_WITHIN)
         # Anonymous: the day only, as for anonymous items, so the hour points to no one.
-        when = raised.astimezone(self._zone).strftime("%a %-d %b %Y")
+        when = outgoing.Moment(raised, MomentForm.SHORT_DAY)
         if alert.answer == "yes" and alert.identity:
-            when = raised.astimezone(self._zone).strftime("%a %-d %b %Y, %H:%M")
+            when = outgoing.Moment(raised, MomentForm.SHORT)
             who = json.loads(self._sealer.open(alert.identity, IDENTITY_PURPOSE))
             groups: Value = ", ".join(who.get("groups") or []) or group_name
             username = who.get("username")
@@ -575,6 +576,6 @@ class Safety:
         return outgoing.text(
             texts.ALERT_OPEN_LINE,
             reference=reference_of(alert.id),
-            when=raised.astimezone(self._zone).strftime("%a %-d %b, %H:%M"),
+            when=outgoing.Moment(raised, MomentForm.SHORT_THIS_YEAR),
             owner=owner or outgoing.words(texts.ALERT_NO_OWNER),
         )

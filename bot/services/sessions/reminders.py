@@ -32,9 +32,6 @@ from bot.services.sessions.words import (
     reminder_send_at,
     session_said,
 )
-from bot.services.when import (
-    describe,
-)
 from storage.outbox import OutboxNew
 from storage.sessions import ATTENDING, Recipient, ReminderRow, SessionRow
 from storage.tx import Tx
@@ -159,7 +156,7 @@ class Reminders(SessionsBase):
         prefix = f"sr{session.id}:{reminder.minutes_before}:{stamp}:"
         queued = await tx.sessions.queued_for(prefix)
         times: dict[str | None, datetime | None] = {}
-        payloads: dict[tuple[str, datetime], str] = {}
+        payloads: dict[str, str] = {}
         for p in people:
             if p.person_id in queued:
                 continue  # went earlier, before the person's quiet hours began
@@ -173,10 +170,11 @@ class Reminders(SessionsBase):
                 continue
             if at > now and not due_now:
                 continue  # not yet: a later tick queues it
-            if (p.answer, at) not in payloads:
+            if p.answer not in payloads:
                 view = SessionView(session, group_name, Answer(p.answer))
-                said = session_said(view, zone, at, texts.SESSION_REMINDER)
-                payloads[p.answer, at] = outgoing.message(
+                # Worded when sent: "today" or "tomorrow" as seen then, in the zone then.
+                said = session_said(view, zone, None, texts.SESSION_REMINDER, relative=True)
+                payloads[p.answer] = outgoing.message(
                     said, answer_buttons(session, view.answer)
                 ).dumps()
             rows.append(
@@ -184,7 +182,7 @@ class Reminders(SessionsBase):
                     prefix + str(p.person_id),
                     KIND_REMINDER,
                     p.person_id,
-                    payloads[p.answer, at],
+                    payloads[p.answer],
                     at,
                 )
             )
@@ -200,7 +198,7 @@ class Reminders(SessionsBase):
             said = outgoing.text(
                 texts.SESSION_MARK_ASK,
                 title=session.title,
-                when=describe(session.starts_at, zone, now, relative=False),
+                when=outgoing.Moment(session.starts_at),
             )
             button = outgoing.button(texts.BUTTON_MARK, Action.SESSION_ATTENDANCE, session.id)
             payload = outgoing.message(said, [[button]]).dumps()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
+from bot.presentation.moments import DayForm
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.safety import Safety, suggests_risk
 from bot.services.sharing.held import (
@@ -382,7 +383,7 @@ class SharingBase:
             texts.ITEM_WITHDRAWN_NOTICE,
             group=group.name if group else "",
             kind=outgoing.text(KIND_WORDS[Kind(item.kind)]),
-            day=item.given_on.strftime("%-d %B %Y"),
+            day=outgoing.Day(item.given_on, DayForm.FULL),
         )
         due = now if item.person_id is not None else next_batch(now, self._zone)
         await tx.outbox.enqueue(
