@@ -17,7 +17,8 @@ from bot.services.roles import may_manage
 from bot.services.steps import button_step
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.followup import ActionRow, EventNew, LoopItem
+from storage.followup import ActionRow, EventNew
+from storage.items import ItemRow
 from storage.steps import StepRow
 from storage.tx import Tx
 
@@ -349,7 +350,7 @@ class Actions:
             return None
         return action
 
-    async def _live_items(self, tx: Tx, action_id: int) -> list[LoopItem]:
+    async def _live_items(self, tx: Tx, action_id: int) -> list[ItemRow]:
         now = self._clock.now()
         return [
             i

@@ -43,7 +43,7 @@ from bot.services.delivery_rules import (
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.contributor_updates import PendingNew, PendingRow, PreferenceRow, Recipient
 from storage.database import Storage
-from storage.followup import LoopItem
+from storage.items import ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx
@@ -122,7 +122,7 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…)”\"'" else text + "."
 
 
-def reminder(item: LoopItem, words: str | None) -> Text:
+def reminder(item: ItemRow, words: str | None) -> Text:
     """What reminds the author which of their words this is about."""
     on = outgoing.Day(item.given_on)
     if words:
@@ -193,7 +193,7 @@ class ContributorUpdates:
 
     # --- Writing updates (inside the caller's transaction) ---------------------------------
 
-    def words_of(self, item: LoopItem) -> str | None:
+    def words_of(self, item: ItemRow) -> str | None:
         """The item's words, opened (None for a voice note or photo without words)."""
         if item.body is None:
             return None
@@ -203,7 +203,7 @@ class ContributorUpdates:
             logger.error("item words could not be opened (item %d)", item.id)
             return None
 
-    def block(self, items: Sequence[LoopItem], line: Value) -> Text:
+    def block(self, items: Sequence[ItemRow], line: Value) -> Text:
         """One update as its author reads it: their words recalled, then what happened.
         A `line` already worded (`Raw`) is kept as it is."""
         reminders = [reminder(i, self.words_of(i)) for i in items]
@@ -217,7 +217,7 @@ class ContributorUpdates:
     async def queue(
         self,
         tx: Tx,
-        item: LoopItem,
+        item: ItemRow,
         line: Value,
         source: str,
         now: datetime,
@@ -234,11 +234,11 @@ class ContributorUpdates:
         return True
 
     async def queue_for_items(
-        self, tx: Tx, items: Sequence[LoopItem], line: Value, source: str, now: datetime
+        self, tx: Tx, items: Sequence[ItemRow], line: Value, source: str, now: datetime
     ) -> int:
         """Queue one update per author of these items, however many of them each gave;
         how many authors. A named and an anonymous item of one person count once."""
-        by_author: dict[str, list[LoopItem]] = {}
+        by_author: dict[str, list[ItemRow]] = {}
         for item in items:
             if item.withdrawn_on is not None:
                 continue
@@ -248,12 +248,12 @@ class ContributorUpdates:
         rows = []
         for number, own in enumerate(by_author.values()):
             # A named item, if they gave one, is the one the message is sent about.
-            own.sort(key=lambda i: (i.anonymous, i.given_on, i.id))
+            own.sort(key=lambda i: (i.person_id is None, i.given_on, i.id))
             rows.append(self._pending(own[0], self.block(own, line), f"{source}:{number}", now))
         await tx.contributor_updates.add(rows, now)
         return len(rows)
 
-    async def _author_key(self, tx: Tx, item: LoopItem) -> str | None:
+    async def _author_key(self, tx: Tx, item: ItemRow) -> str | None:
         """The same key for every item of one person: their pseudonym."""
         if item.pseudonym is not None:
             return item.pseudonym
@@ -262,7 +262,7 @@ class ContributorUpdates:
         person = await tx.people.get(item.person_id)
         return None if person is None else self._sealer.pseudonym(person.telegram_id)
 
-    def _pending(self, item: LoopItem, block: Value, source: str, now: datetime) -> PendingNew:
+    def _pending(self, item: ItemRow, block: Value, source: str, now: datetime) -> PendingNew:
         # Stored as what to say, worded when the message is sent.
         said = BLOCK_MARK + dump_value(block)
         return PendingNew(
@@ -479,7 +479,7 @@ async def _preference(tx: Tx, person_id: int) -> DigestPreference:
     return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS
 
 
-async def item_hint(tx: Tx, item: LoopItem) -> Text:
+async def item_hint(tx: Tx, item: ItemRow) -> Text:
     """Under a coordinator's reply: how to answer it, and who will read the answer."""
     group = await tx.groups.get(item.group_id)
     name = group.name if group else ""

@@ -30,7 +30,7 @@ from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
-from storage.followup import LoopItem
+from storage.items import ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx
@@ -115,7 +115,7 @@ class Conversations:
     # --- The coordinators' side of an item (inside the inbox's transaction) -------------
 
     async def open_for_item(
-        self, tx: Tx, item: LoopItem, by_person: int | None, text: str, now: datetime
+        self, tx: Tx, item: ItemRow, by_person: int | None, text: str, now: datetime
     ) -> str:
         """A coordinator replied to an item: open (or open again) its conversation and keep
         the reply; the conversation's id, for the update's buttons."""
@@ -140,7 +140,7 @@ class Conversations:
         await tx.conversations.add_message(conversation_id, "out", sealed, by_person, now)
         return conversation_id
 
-    async def reachable(self, tx: Tx, item: LoopItem) -> bool:
+    async def reachable(self, tx: Tx, item: ItemRow) -> bool:
         """False if the item's author has stopped or blocked the bot (updates then wait)."""
         if item.person_id is not None:
             person = await tx.people.get(item.person_id)
