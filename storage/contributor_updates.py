@@ -37,8 +37,8 @@ class PendingNew:
 
 
 @dataclass(frozen=True)
-class Recipient:
-    """Whom a batch of pending updates is for: a named person, or a pseudonym."""
+class Author:
+    """Whom a batch of pending updates is for: an item's author, by person or pseudonym."""
 
     person_id: int | None
     pseudonym: str | None
@@ -101,7 +101,7 @@ class ContributorUpdatesRepo:
         )
 
     @off_loop
-    async def due_recipients(self, now: datetime, limit: int) -> list[Recipient]:
+    async def due_recipients(self, now: datetime, limit: int) -> list[Author]:
         """Whose pending updates need looking at now."""
         cu = schema.contributor_update
         rows = await self._conn.execute(
@@ -110,12 +110,10 @@ class ContributorUpdatesRepo:
             .group_by(cu.c.person_id, cu.c.pseudonym)
             .limit(limit)
         )
-        return [Recipient(row.person_id, row.pseudonym) for row in rows]
+        return [Author(row.person_id, row.pseudonym) for row in rows]
 
     @off_loop
-    async def pending_for(
-        self, recipients: Sequence[Recipient]
-    ) -> dict[Recipient, list[PendingRow]]:
+    async def pending_for(self, recipients: Sequence[Author]) -> dict[Author, list[PendingRow]]:
         """Every update still waiting for these recipients, oldest first, by recipient."""
         if not recipients:
             return {}
@@ -144,9 +142,9 @@ class ContributorUpdatesRepo:
             )
             .order_by(cu.c.id)
         )
-        found: dict[Recipient, list[PendingRow]] = {}
+        found: dict[Author, list[PendingRow]] = {}
         for row in rows:
-            key = Recipient(row.person_id, None if row.person_id is not None else row.pseudonym)
+            key = Author(row.person_id, None if row.person_id is not None else row.pseudonym)
             found.setdefault(key, []).append(
                 PendingRow(
                     row.id,

@@ -41,7 +41,7 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from bot.services.withdrawal import Place, Shape, note_queued
-from storage.contributor_updates import PendingNew, PendingRow, PreferenceRow, Recipient
+from storage.contributor_updates import Author, PendingNew, PendingRow, PreferenceRow
 from storage.database import Storage
 from storage.items import ItemRow
 from storage.outbox import OutboxNew
@@ -330,7 +330,7 @@ class ContributorUpdates:
         self,
         tx: Tx,
         messages: list[OutboxNew],
-        live: dict[Recipient, list[PendingRow]],
+        live: dict[Author, list[PendingRow]],
     ) -> list[OutboxNew]:
         """Messages holding a coordinator's reply get the buttons to answer it, while its
         conversation is open."""
@@ -382,9 +382,7 @@ class ContributorUpdates:
             return None
         return next_slot(now, zone, preference)
 
-    async def reach(
-        self, tx: Tx, addresses: dict[Recipient, str | None]
-    ) -> dict[Recipient, Reach]:
+    async def reach(self, tx: Tx, addresses: dict[Author, str | None]) -> dict[Author, Reach]:
         """Where each author is and how they want to hear; those who cannot be reached are
         left out.
 
@@ -394,7 +392,7 @@ class ContributorUpdates:
         named = await tx.contributor_updates.people(
             [r.person_id for r in addresses if r.person_id]
         )
-        opened: dict[Recipient, int] = {}
+        opened: dict[Author, int] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is None and address is not None:
                 chat = open_return_address(self._sealer, address)
@@ -408,7 +406,7 @@ class ContributorUpdates:
             person_id: DigestPreference.stored(row)
             for person_id, row in (await tx.contributor_updates.preferences(list(people))).items()
         }
-        found: dict[Recipient, Reach] = {}
+        found: dict[Author, Reach] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is not None:
                 person = named.get(recipient.person_id)

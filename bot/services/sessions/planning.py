@@ -50,7 +50,7 @@ from bot.services.text_rules import clean_name
 from bot.services.when import WhenError, parse_when
 from storage.groups import GroupRow
 from storage.outbox import OutboxNew
-from storage.sessions import Recipient, SessionRow
+from storage.sessions import SessionRecipient, SessionRow
 from storage.tx import Tx
 
 
@@ -390,7 +390,7 @@ class Planning(Answers):
         zone: ZoneInfo,
         now: datetime,
         changes: Value,
-        person: Recipient,
+        person: SessionRecipient,
         document: tuple[str, str],
     ) -> OutboxNew:
         """The message telling one person about a change or cancellation, with the calendar
@@ -420,7 +420,7 @@ class Planning(Answers):
             now,
         )
 
-    async def _place(self, tx: Tx, session: SessionRow, person: Recipient) -> int | None:
+    async def _place(self, tx: Tx, session: SessionRow, person: SessionRecipient) -> int | None:
         if person.answer != Answer.WAITING:
             return None
         return (await tx.sessions.waiting(session.id)).index(person.person_id) + 1

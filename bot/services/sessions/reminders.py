@@ -33,7 +33,7 @@ from bot.services.sessions.words import (
     session_said,
 )
 from storage.outbox import OutboxNew
-from storage.sessions import ATTENDING, Recipient, ReminderRow, SessionRow
+from storage.sessions import ATTENDING, ReminderRow, SessionRecipient, SessionRow
 from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ class Reminders(SessionsBase):
         session: SessionRow,
         group_name: str,
         reminder: ReminderRow,
-        people: Sequence[Recipient],
+        people: Sequence[SessionRecipient],
         zone: ZoneInfo,
         quiet_default: str,
         now: datetime,
