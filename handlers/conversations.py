@@ -169,8 +169,7 @@ async def conversation_reply_tapped(update: Update, context: ChorusContext) -> N
     if result.said is not Said.DONE or result.conversation_id is None:
         await _new(update, _refusal(result))
     elif result.reader is None:  # an item: the inbox's reply, previewed, takes over
-        draft = {"item": result.conversation_id, "step": inbox.REPLY_STEP}
-        await context.services.steps.begin(who, chat, inbox.REPLY_STEP, draft)
+        await context.services.inbox_drafts.begin_reply(who, chat, result.conversation_id)
         await _new(update, say(texts.REPLY_ASK, limit=TEXT_MAX))
     else:
         await _new(update, say(texts.CONVERSATION_WRITE_ASK, limit=TEXT_MAX))
@@ -204,8 +203,7 @@ async def _staff_reply_received(update: Update, context: ChorusContext, text: st
     if result.said is not Said.DONE or result.conversation_id is None:
         await send(update, _refusal(result))
     elif result.reader is None:  # an item: shown as its author will read it, before it goes
-        draft = {"item": result.conversation_id, "step": inbox.REPLY_STEP}
-        await context.services.steps.begin(who, chat, inbox.REPLY_STEP, draft)
+        await context.services.inbox_drafts.begin_reply(who, chat, result.conversation_id)
         await inbox.reply_typed(update, context, text)
     else:
         await conversation_write_typed(update, context, text)
