@@ -24,6 +24,7 @@ from handlers import (
     account,
     broadcast,
     conversations,
+    followup_actions,
     groups,
     inbox,
     prompts,
@@ -31,7 +32,6 @@ from handlers import (
     sessions,
     share,
 )
-from handlers import actions as loop_actions
 from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
 from storage.steps import StepRow
 
@@ -50,8 +50,8 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     inbox.OUTCOME_STEP: inbox.outcome_typed,
     inbox.DUE_STEP: inbox.due_typed,
     inbox.REPLY_STEP: inbox.reply_typed,
-    loop_actions.TITLE_STEP: loop_actions.action_title_typed,
-    loop_actions.TEXT_STEP: loop_actions.action_text_typed,
+    followup_actions.TITLE_STEP: followup_actions.action_title_typed,
+    followup_actions.TEXT_STEP: followup_actions.action_text_typed,
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,

@@ -15,11 +15,11 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join
-from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.actions import status_label
 from bot.services.consent import may_quote
 from bot.services.contributor_updates import BODY_PURPOSE, first_line
 from bot.services.delivery_rules import seal_payload
+from bot.services.followup_actions import UPDATE_PURPOSE as ACTION_PURPOSE
+from bot.services.followup_actions import status_label
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items

@@ -20,9 +20,9 @@ from bot.presentation.callbacks import (
     int_arg,
     pattern,
 )
-from bot.services.actions import ActionStatus
 from bot.services.consent import Span
 from bot.services.contributor_updates import Rhythm
+from bot.services.followup_actions import ActionStatus
 from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.sessions import ANSWER_CODES, Period, Stage

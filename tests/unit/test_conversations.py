@@ -171,9 +171,9 @@ async def test_replied_or_linked_items_no_longer_wait_to_be_acknowledged(
     named, anonymous = await _setup(services, storage, clock)
     await services.inbox.reply(COORDINATOR, named, "Thank you")
     group_id = await _group_of(storage, named)
-    _, action = await services.actions.create(COORDINATOR, group_id, "Forms")
+    _, action = await services.followup_actions.create(COORDINATOR, group_id, "Forms")
     assert action is not None
-    assert await services.actions.link(COORDINATOR, action.id, anonymous) is Done.DONE
+    assert await services.followup_actions.link(COORDINATOR, action.id, anonymous) is Done.DONE
     async with storage.read() as tx:
         statuses = {i.id: i.status for i in await tx.followup.items([named, anonymous])}
     assert statuses == {named: "acknowledged", anonymous: "acknowledged"}

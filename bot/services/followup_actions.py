@@ -1,5 +1,6 @@
-"""Actions (J4): a piece of work a group's coordinators take on, gathering the items that
-led to it. Each update on an action reaches every author of a linked item once."""
+"""Follow-up actions (J4): a piece of work a group's coordinators take on, gathering the
+items that led to it (an `Action` alone is a button's, in the callback codec). Each update on an
+action reaches every author of a linked item once."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def status_label(status: str) -> Value:
         return status
 
 
-class Actions:
+class FollowUpActions:
     """Making actions, linking items to them, and posting their updates."""
 
     def __init__(
