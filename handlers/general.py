@@ -19,7 +19,7 @@ from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
-from bot.services.sharing import STAGES, Stage
+from bot.services.sharing import STAGES, ShareStage
 from handlers import (
     account,
     broadcast,
@@ -43,7 +43,7 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
     # Input at arm's length: every sharing step takes typed words (or explains the buttons).
-    **{stage.value: share.share_text_typed for stage in Stage},
+    **{stage.value: share.share_text_typed for stage in ShareStage},
     PROMPT_TEXT_STEP: prompts.prompt_text_typed,
     # Closing the loop (J4)
     inbox.MEETING_STEP: inbox.meeting_typed,
@@ -70,7 +70,7 @@ _MEMBER_STEPS = {NAME_STEP}
 _CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     NAME_STEP: account.name_carry_on,
     sessions.FEEDBACK_STEP: sessions.session_feedback_carry_on,
-    **{stage.value: share.share_writing_carry_on for stage in Stage},
+    **{stage.value: share.share_writing_carry_on for stage in ShareStage},
 }
 
 
