@@ -24,8 +24,6 @@ LONG_MODULES = frozenset(
         # is split with the other repositories.
         "storage/schema.py",
         "storage/items.py",
-        # The built-in Bot API server.
-        "localapi/server.py",
         # Not split yet.
     }
 )
@@ -43,8 +41,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/outbox/delivery.py:_attempt",
         "bot/outbox/delivery.py:_send_parts",
         "bot/outbox/ratelimit.py:_wait_turn",
-        "localapi/server.py:__init__",
-        "localapi/server.py:_get_updates",
         "storage/contributor_updates.py:pending_for",
         "storage/journal.py:add_new",
         "storage/outbox.py:claim_due",
