@@ -38,8 +38,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/__init__.py:build",
         "bot/settings.py:_check",
         # Not split yet: the outbox, the Bot API server, storage and the detector.
-        "bot/outbox/delivery.py:_attempt",
-        "bot/outbox/delivery.py:_send_parts",
         "bot/outbox/ratelimit.py:_wait_turn",
         "storage/contributor_updates.py:pending_for",
         "storage/journal.py:add_new",
