@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
@@ -67,6 +68,34 @@ class PreferenceRow:
     at_time: str
 
 
+def _pending_of(people: list[int], pseudonyms: list[str]) -> Any:
+    """The pending updates for these people and pseudonyms, with their items' return
+    addresses, oldest first."""
+    cu, i = schema.contributor_update, schema.item
+    return (
+        select(
+            cu.c.person_id,
+            cu.c.pseudonym,
+            cu.c.id,
+            cu.c.item_id,
+            cu.c.text,
+            cu.c.created_at,
+            i.c.return_address,
+            i.c.withdrawn_on.is_not(None).label("withdrawn"),
+            cu.c.conversation_id,
+        )
+        .join(i, i.c.id == cu.c.item_id)
+        .where(
+            cu.c.state == "pending",
+            or_(
+                cu.c.person_id.in_(people),
+                and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
+            ),
+        )
+        .order_by(cu.c.id)
+    )
+
+
 class ContributorUpdatesRepo:
     """Updates waiting for items' authors, and how each member wants to hear them."""
 
@@ -117,31 +146,9 @@ class ContributorUpdatesRepo:
         """Every update still waiting for these recipients, oldest first, by recipient."""
         if not recipients:
             return {}
-        cu, i = schema.contributor_update, schema.item
         people = [r.person_id for r in recipients if r.person_id is not None]
         pseudonyms = [r.pseudonym for r in recipients if r.person_id is None and r.pseudonym]
-        rows = await self._conn.execute(
-            select(
-                cu.c.person_id,
-                cu.c.pseudonym,
-                cu.c.id,
-                cu.c.item_id,
-                cu.c.text,
-                cu.c.created_at,
-                i.c.return_address,
-                i.c.withdrawn_on.is_not(None).label("withdrawn"),
-                cu.c.conversation_id,
-            )
-            .join(i, i.c.id == cu.c.item_id)
-            .where(
-                cu.c.state == "pending",
-                or_(
-                    cu.c.person_id.in_(people),
-                    and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
-                ),
-            )
-            .order_by(cu.c.id)
-        )
+        rows = await self._conn.execute(_pending_of(people, pseudonyms))
         found: dict[Author, list[PendingRow]] = {}
         for row in rows:
             key = Author(row.person_id, None if row.person_id is not None else row.pseudonym)

@@ -39,8 +39,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/settings.py:_check",
         # Not split yet: the outbox, the Bot API server, storage and the detector.
         "bot/outbox/ratelimit.py:_wait_turn",
-        "storage/contributor_updates.py:pending_for",
-        "storage/journal.py:add_new",
         "storage/outbox.py:claim_due",
         "bot/services/broadcasts.py:create",
         "bot/services/risk_model.py:load",
