@@ -14,7 +14,7 @@ import enum
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -183,6 +183,17 @@ def next_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> da
 AS_IT_HAPPENS = DigestPreference(Rhythm.NOW, 0, DEFAULT_DIGEST_TIME)
 
 
+@dataclass
+class _Due:
+    """Due updates sorted: messages to queue now, and the updates' ids by what becomes of
+    them."""
+
+    messages: list[OutboxNew] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    later: list[tuple[int, datetime]] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+
+
 class ContributorUpdates:
     """Queuing updates for authors, gathering them into messages, and members' rhythms."""
 
@@ -291,40 +302,56 @@ class ContributorUpdates:
                 for who, rows in pending.items()
                 if any(not r.withdrawn for r in rows)
             }
-            reaches = await self.reach(
-                tx, {who: rows[0].return_address for who, rows in live.items()}
-            )
-            later: list[tuple[int, datetime]] = []
-            messages, queued = [], []
-            for who, rows in live.items():
-                ids = [r.id for r in rows]
-                reach = reaches.get(who)
-                if reach is None:
-                    dropped += ids
-                    continue
-                wait = self._hold(reach, rows, now, zone, quiet_default)
-                if wait is not None:
-                    if reach.person_id is None:
-                        wait = anonymous_recheck(now)
-                    later += [(update_id, wait) for update_id in ids]
-                    continue
-                messages.append(self._message(rows, reach, now))
-                queued += ids
-            messages = await self._answerable(tx, messages, live)
+            due = await self._sort_due(tx, live, now, zone, quiet_default)
+            dropped += due.dropped
+            messages = await self._answerable(tx, due.messages, live)
             await tx.outbox.enqueue(messages, now)
-            # Each quotes its items' words: taking one back reaches the message too.
-            keys = {message.dedupe_key for message in messages}
-            today = now.astimezone(zone).date()
-            for rows in live.values():
-                key = f"u{rows[0].id}"
-                if key in keys:
-                    shape = Shape.CARD if len(rows) == 1 else Shape.LIST
-                    items = [r.item_id for r in rows]
-                    await note_queued(tx, items, [key], shape, Place.UPDATE, today)
-            await tx.contributor_updates.mark(queued, "queued", now)
+            await self._note_copies(tx, messages, live, now.astimezone(zone).date())
+            await tx.contributor_updates.mark(due.queued, "queued", now)
             await tx.contributor_updates.mark(dropped, "dropped", now)
-            await tx.contributor_updates.reschedule(later)
+            await tx.contributor_updates.reschedule(due.later)
         return len(messages)
+
+    async def _sort_due(
+        self,
+        tx: Tx,
+        live: dict[Author, list[PendingRow]],
+        now: datetime,
+        zone: ZoneInfo,
+        quiet_default: str,
+    ) -> _Due:
+        """Each author's updates: one message now, held until later, or dropped (the
+        author can no longer be reached)."""
+        reaches = await self.reach(tx, {who: rows[0].return_address for who, rows in live.items()})
+        due = _Due()
+        for who, rows in live.items():
+            ids = [r.id for r in rows]
+            reach = reaches.get(who)
+            if reach is None:
+                due.dropped += ids
+                continue
+            wait = self._hold(reach, rows, now, zone, quiet_default)
+            if wait is not None:
+                if reach.person_id is None:
+                    wait = anonymous_recheck(now)
+                due.later += [(update_id, wait) for update_id in ids]
+                continue
+            due.messages.append(self._message(rows, reach, now))
+            due.queued += ids
+        return due
+
+    @staticmethod
+    async def _note_copies(
+        tx: Tx, messages: list[OutboxNew], live: dict[Author, list[PendingRow]], today: date
+    ) -> None:
+        """Each message quotes its items' words: taking one back reaches the message too."""
+        keys = {message.dedupe_key for message in messages}
+        for rows in live.values():
+            key = f"u{rows[0].id}"
+            if key in keys:
+                shape = Shape.CARD if len(rows) == 1 else Shape.LIST
+                items = [r.item_id for r in rows]
+                await note_queued(tx, items, [key], shape, Place.UPDATE, today)
 
     async def _answerable(
         self,

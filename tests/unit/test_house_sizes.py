@@ -45,7 +45,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/risk_training.py:choose",
         "bot/services/risk_training.py:train",
         # Not split yet.
-        "bot/services/contributor_updates.py:run_due",
         "bot/services/conversations.py:staff_write",
         "bot/services/rights.py:_build",
         "bot/services/rights.py:_erase",
