@@ -49,8 +49,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/rights.py:_build",
         "bot/services/rights.py:_erase",
         "bot/services/sessions/planning.py:_take",
-        "bot/services/sessions/reminders.py:_reminders",
-        "bot/services/sessions/reminders.py:_queue_reminder",
         "bot/services/sharing/drafts.py:send",
         "bot/services/sharing/drafts.py:submit",
         "bot/services/sharing/readers.py:read_group",

@@ -73,52 +73,71 @@ class Reminders(SessionsBase):
             session = await tx.sessions.get(session_id)
             if session is None:
                 continue
-            due = [r for r in reminders if r.due_at <= now]
             if session.starts_at <= now:
+                due = [r for r in reminders if r.due_at <= now]
                 missed += await self._missed(tx, session, due, now)
                 continue
-            # After an outage only the nearest of several due reminders is still useful.
-            nearest = min(due, key=lambda r: r.minutes_before) if due else None
-            for r in due:
-                if r is not nearest:
-                    await tx.sessions.finish_reminder(
-                        session.id, r.minutes_before, "superseded", now, 0
-                    )
-            # A reminder not yet due goes early only to people whose quiet hours would hold
-            # it past the start; most ticks find nobody, from their few distinct settings.
-            settings = await tx.sessions.quiet_settings(session.id, ATTENDING)
-            early = [
-                r
-                for r in reminders
-                if r.due_at > now
-                and any(
-                    (
-                        at := reminder_send_at(
-                            r.due_at, session.starts_at, now, zone, q, quiet_default
-                        )
-                    )
-                    is not None
-                    and at <= now
-                    for q in settings
-                )
-            ]
-            if nearest is None and not early:
-                continue
-            group = await tx.groups.get(session.group_id)
-            people = await tx.sessions.recipients(session.id, ATTENDING)
-            name = group.name if group else ""
-            for r in early:
-                await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
-            if nearest is not None:
-                r = nearest
-                held = await self._queue_reminder(
-                    tx, session, name, r, people, zone, quiet_default, now
-                )
-                state = "sent" if now - r.due_at <= ON_TIME else "late"
-                await tx.sessions.finish_reminder(session.id, r.minutes_before, state, now, held)
-                await tx.sessions.count_queued(session.id, r.minutes_before, len(people) - held)
-                sent += 1
+            sent += await self._remind(tx, session, reminders, zone, quiet_default, now)
         return sent, missed
+
+    async def _remind(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        reminders: list[ReminderRow],
+        zone: ZoneInfo,
+        quiet_default: str,
+        now: datetime,
+    ) -> int:
+        """Queue a session's reminders whose time has come; 1 if one was due, else 0."""
+        due = [r for r in reminders if r.due_at <= now]
+        # After an outage only the nearest of several due reminders is still useful.
+        nearest = min(due, key=lambda r: r.minutes_before) if due else None
+        for r in due:
+            if r is not nearest:
+                await tx.sessions.finish_reminder(
+                    session.id, r.minutes_before, "superseded", now, 0
+                )
+        early = await self._early(tx, session, reminders, zone, quiet_default, now)
+        if nearest is None and not early:
+            return 0
+        group = await tx.groups.get(session.group_id)
+        people = await tx.sessions.recipients(session.id, ATTENDING)
+        name = group.name if group else ""
+        for r in early:
+            await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
+        if nearest is None:
+            return 0
+        r = nearest
+        held = await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
+        state = "sent" if now - r.due_at <= ON_TIME else "late"
+        await tx.sessions.finish_reminder(session.id, r.minutes_before, state, now, held)
+        await tx.sessions.count_queued(session.id, r.minutes_before, len(people) - held)
+        return 1
+
+    @staticmethod
+    async def _early(
+        tx: Tx,
+        session: SessionRow,
+        reminders: list[ReminderRow],
+        zone: ZoneInfo,
+        quiet_default: str,
+        now: datetime,
+    ) -> list[ReminderRow]:
+        """Reminders not yet due that go early to people whose quiet hours would hold them
+        past the start; most ticks find nobody, from their few distinct settings."""
+        settings = await tx.sessions.quiet_settings(session.id, ATTENDING)
+        return [
+            r
+            for r in reminders
+            if r.due_at > now
+            and any(
+                (at := reminder_send_at(r.due_at, session.starts_at, now, zone, q, quiet_default))
+                is not None
+                and at <= now
+                for q in settings
+            )
+        ]
 
     async def _missed(
         self, tx: Tx, session: SessionRow, due: list[ReminderRow], now: datetime
@@ -149,14 +168,12 @@ class Reminders(SessionsBase):
     ) -> int:
         """Queue the reminder for everyone whose time for it has come; how many cannot get
         it before the start (paused, unreachable, or quiet all the while)."""
-        rows = []
-        held = 0
-        due_now = reminder.due_at <= now
         stamp = int(reminder.due_at.timestamp())
         prefix = f"sr{session.id}:{reminder.minutes_before}:{stamp}:"
         queued = await tx.sessions.queued_for(prefix)
         times: dict[str | None, datetime | None] = {}
         payloads: dict[str, str] = {}
+        rows, held = [], 0
         for p in people:
             if p.person_id in queued:
                 continue  # went earlier, before the person's quiet hours began
@@ -167,25 +184,11 @@ class Reminders(SessionsBase):
             at = times[p.quiet_hours]
             if p.paused or p.unreachable or at is None:
                 held += 1
-                continue
-            if at > now and not due_now:
-                continue  # not yet: a later tick queues it
-            if p.answer not in payloads:
-                view = SessionView(session, group_name, Answer(p.answer))
-                # Worded when sent: "today" or "tomorrow" as seen then, in the zone then.
-                said = session_said(view, zone, None, texts.SESSION_REMINDER, relative=True)
-                payloads[p.answer] = outgoing.message(
-                    said, answer_buttons(session, view.answer)
-                ).dumps()
-            rows.append(
-                OutboxNew(
-                    prefix + str(p.person_id),
-                    KIND_REMINDER,
-                    p.person_id,
-                    payloads[p.answer],
-                    at,
-                )
-            )
+            elif at <= now or reminder.due_at <= now:  # otherwise a later tick queues it
+                if p.answer not in payloads:
+                    payloads[p.answer] = _reminder_payload(session, group_name, p.answer, zone)
+                key = prefix + str(p.person_id)
+                rows.append(OutboxNew(key, KIND_REMINDER, p.person_id, payloads[p.answer], at))
         await tx.outbox.enqueue(rows, now)
         return held
 
@@ -236,3 +239,11 @@ class Reminders(SessionsBase):
             )
         await tx.outbox.enqueue(rows, now)
         return len(rows)
+
+
+def _reminder_payload(session: SessionRow, group_name: str, answer: str, zone: ZoneInfo) -> str:
+    """A reminder as queued: worded when it is sent ("today" or "tomorrow" as seen then, in
+    the zone configured then), with the person's answer and the answer buttons."""
+    view = SessionView(session, group_name, Answer(answer))
+    said = session_said(view, zone, None, texts.SESSION_REMINDER, relative=True)
+    return outgoing.message(said, answer_buttons(session, view.answer)).dumps()
