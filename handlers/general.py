@@ -20,6 +20,7 @@ from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, ShareStage
+from bot.services.steps import StepRow
 from handlers import (
     account,
     broadcast,
@@ -33,7 +34,6 @@ from handlers import (
     share,
 )
 from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
-from storage.steps import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
