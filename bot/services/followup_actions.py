@@ -126,13 +126,13 @@ class FollowUpActions:
         clock: Clock,
         admin_ids: frozenset[int],
         sealer: Sealer,
-        updates: ContributorUpdates,
+        contributor_updates: ContributorUpdates,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._admins = admin_ids
         self._sealer = sealer
-        self._updates = updates
+        self._contributor_updates = contributor_updates
 
     async def of_group(self, telegram_id: int, group_id: int) -> list[ActionRow] | None:
         """The group's actions; None if this person may not manage the group."""
@@ -266,7 +266,7 @@ class FollowUpActions:
             items = await self._live_items(tx, action_id)
         sample: Value = outgoing.text(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
         if items:
-            block = self._updates.block(items[:1], sample)
+            block = self._contributor_updates.block(items[:1], sample)
             sample = outgoing.text(texts.UPDATE_ONE, block=block)
         return Preview(Done.DONE, sample)
 
@@ -322,7 +322,9 @@ class FollowUpActions:
                     texts.LINE_ACTION_UPDATE, title=action.title, text=line or ""
                 )
             items = await self._live_items(tx, action_id)
-            reached = await self._updates.queue_for_items(tx, items, shown, f"a{update_id}", now)
+            reached = await self._contributor_updates.queue_for_items(
+                tx, items, shown, f"a{update_id}", now
+            )
         return Posted(Done.DONE, reached)
 
     async def _link(self, tx: Tx, action: ActionRow, item_id: int, by_person: int | None) -> Done:
@@ -342,7 +344,7 @@ class FollowUpActions:
         if item.status == "received":  # gathered into work: no longer waiting to be read
             await tx.followup.set_status(item.id, "acknowledged")
         line = outgoing.text(texts.LINE_LINKED, title=action.title)
-        await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     async def _allowed(self, tx: Tx, telegram_id: int, action_id: int) -> ActionRow | None:
