@@ -83,8 +83,7 @@ async def conversation_answer_tapped(update: Update, context: ChorusContext) -> 
 
 async def conversation_answer_typed(update: Update, context: ChorusContext, text: str) -> None:
     """The member's answer, typed after Reply: send it on."""
-    step = await context.services.steps.current(sender_id(update))
-    target = str(step.data.get("conversation", "")) if step is not None else ""
+    target = await context.services.conversations.waiting_for(sender_id(update))
     await safety.offer_help(update, context, text)  # help first; the answer still goes
     result = await context.services.conversations.answer(sender_id(update), target, text)
     await _after_answer(update, result)
@@ -180,8 +179,7 @@ async def conversation_write_typed(update: Update, context: ChorusContext, text:
     if await context.services.roles.role_of(sender_id(update)) < Role.COORDINATOR:
         await send(update, say(texts.CONVERSATION_NOT_ALLOWED))
         return
-    step = await context.services.steps.current(sender_id(update))
-    target = str(step.data.get("conversation", "")) if step is not None else ""
+    target = await context.services.conversations.waiting_for(sender_id(update))
     result = await context.services.conversations.staff_write(sender_id(update), target, text)
     if result.said is Said.DONE:
         await send(update, say(texts.CONVERSATION_WRITE_SENT), _end_keys(target))

@@ -385,6 +385,16 @@ class Conversations:
                 )
         return Result(Said.DONE, None, found.id)
 
+    async def waiting_for(self, telegram_id: int) -> str:
+        """The conversation a member's answer or a lead's words are being typed for (the
+        person's unfinished step); "" if none."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+        if step is None or step.step not in (ANSWER_STEP, WRITE_STEP):
+            return ""
+        return str(step.data.get("conversation", ""))
+
     # --- Helpers -----------------------------------------------------------------------------
 
     def _pseudonyms(self, telegram_id: int) -> tuple[str, str]:

@@ -136,8 +136,11 @@ async def test_the_member_is_asked_for_an_answer_and_told_who_reads_it(
     assert not started.reader.anonymous and not started.reader.alert
     step = await services.steps.current(ANN)
     assert step is not None and step.step == ANSWER_STEP
+    assert await services.conversations.waiting_for(ANN) == conversation
+    assert await services.conversations.waiting_for(BEN) == ""
     await services.conversations.answer(ANN, conversation, "Yes")
     assert await services.steps.current(ANN) is None
+    assert await services.conversations.waiting_for(ANN) == ""
 
 
 async def test_either_side_ends_it_and_answers_after_that_are_refused(
