@@ -37,7 +37,7 @@ LONG_FUNCTIONS = frozenset(
         "bot/runner.py:_serve",
         "bot/services/__init__.py:build",
         "bot/settings.py:_check",
-        # Not split yet: the outbox, the Bot API server, storage and the detector.
+        # Not split yet: the rate limiter, the outbox's claim, broadcasts and the detector.
         "bot/outbox/ratelimit.py:_wait_turn",
         "storage/outbox.py:claim_due",
         "bot/services/broadcasts.py:create",
