@@ -51,7 +51,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/sessions/planning.py:_take",
         "bot/services/sharing/drafts.py:send",
         "bot/services/sharing/drafts.py:submit",
-        "bot/services/sharing/readers.py:read_group",
         "bot/services/sharing/base.py:_apply",
         "bot/services/sharing/base.py:_store",
         "bot/services/you_said.py:send_to_group",
