@@ -16,8 +16,8 @@ from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
 from bot.failures import describe
+from bot.followup_round import followup_round
 from bot.intake.journal import JournalUpdateProcessor, UpdateJournal
-from bot.loop import loop_round
 from bot.outbox.delivery import DeliveryWorker
 from bot.outbox.ratelimit import ChorusRateLimiter, Limits
 from bot.replicas import SharedChats, take_tick
@@ -176,8 +176,8 @@ def _schedule_ticks(
         report = await services.sessions.tick(zone, quiet)
         return report.reminders_sent + report.attendance_asked + report.feedback_asked
 
-    async def loop_due() -> int:
-        return await loop_round(services, zone, quiet)
+    async def followup_due() -> int:
+        return await followup_round(services, zone, quiet)
 
     async def retention_due() -> int:
         await services.rights.retention_tick()
@@ -185,7 +185,7 @@ def _schedule_ticks(
 
     ticks: list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]] = [
         ("delivery", DELIVERY_TICK, 1, wake_worker),
-        ("followup", FOLLOWUP_TICK, 1, loop_due),
+        ("followup", FOLLOWUP_TICK, 1, followup_due),
         ("sessions", SESSIONS_TICK, 1, sessions_due),
         # Unanswered alerts, alerts no one took, alerts no one could be told of yet, and the
         # leads' daily list of open alerts: all found in the database.

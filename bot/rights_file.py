@@ -42,7 +42,31 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
     """The plain summary of a person's data (plain text, in the configured zone)."""
     person = data["person"]
     none = label(texts.DATA_NONE)
-    groups = "\n".join(
+    came = [row for row in data["attendance"] if row["came"]]
+    minutes = int(data["involvement_minutes"])
+    text = label(
+        texts.DATA_SUMMARY,
+        made=_when(data.get("made_at"), zone),
+        name=person["name_others_see"] or none,
+        telegram_id=person["telegram_id"],
+        first=_when(person["first_here"], zone),
+        paused=person["messages_paused"],
+        groups=_group_lines(data, zone) or none,
+        answers=len(data["meeting_answers"]),
+        came=len(came),
+        hours=f"{minutes // 60}h {minutes % 60:02d}m",
+        items=len(data["items"]),
+        item_lines=_item_lines(data) or none,
+        updates=len(data["updates_about_your_items"]),
+        messages=len(data["messages_to_you"]),
+        alerts=len(data["safeguarding_alerts"]),
+    )
+    return text + _left_lines(data, zone) + label(texts.DATA_NOT_INCLUDED)
+
+
+def _group_lines(data: dict[str, Any], zone: ZoneInfo) -> str:
+    """One line for each group: when they joined, and the wording they agreed to."""
+    return "\n".join(
         label(
             texts.DATA_GROUP_LINE,
             group=group["group"],
@@ -51,7 +75,11 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         )
         for group in data["groups"]
     )
-    item_lines = "\n".join(
+
+
+def _item_lines(data: dict[str, Any]) -> str:
+    """One line for each item they gave, with its words."""
+    return "\n".join(
         label(
             texts.DATA_ITEM_LINE,
             reference=item["reference"],
@@ -62,26 +90,11 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         )
         for item in data["items"]
     )
-    came = [row for row in data["attendance"] if row["came"]]
-    minutes = int(data["involvement_minutes"])
-    text = label(
-        texts.DATA_SUMMARY,
-        made=_when(data.get("made_at"), zone),
-        name=person["name_others_see"] or none,
-        telegram_id=person["telegram_id"],
-        first=_when(person["first_here"], zone),
-        paused=person["messages_paused"],
-        groups=groups or none,
-        answers=len(data["meeting_answers"]),
-        came=len(came),
-        hours=f"{minutes // 60}h {minutes % 60:02d}m",
-        items=len(data["items"]),
-        item_lines=item_lines or none,
-        updates=len(data["updates_about_your_items"]),
-        messages=len(data["messages_to_you"]),
-        alerts=len(data["safeguarding_alerts"]),
-    )
-    left = "".join(
+
+
+def _left_lines(data: dict[str, Any], zone: ZoneInfo) -> str:
+    """One line for each group they left or were removed from, with the coordinators' reason."""
+    return "".join(
         label(
             texts.DATA_LEFT_LINE,
             group=row["group"],
@@ -90,7 +103,6 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         )
         for row in data.get("groups_left", [])
     )
-    return text + left + label(texts.DATA_NOT_INCLUDED)
 
 
 def data_archive(data: dict[str, Any], zone: ZoneInfo) -> bytes:

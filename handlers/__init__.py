@@ -20,6 +20,7 @@ from handlers import (
     admin,
     broadcast,
     conversations,
+    followup_actions,
     general,
     groups,
     inbox,
@@ -34,7 +35,6 @@ from handlers import (
     start,
     updates,
 )
-from handlers import actions as loop_actions
 from handlers.common import Handler
 
 _BUTTONS: dict[Action, Handler] = {
@@ -129,14 +129,14 @@ _BUTTONS: dict[Action, Handler] = {
     Action.UPDATES_SEND: updates.updates_send_tapped,
     Action.UPDATES_CONFIRM: updates.updates_confirm_tapped,
     Action.HISTORY: updates.history_tapped,
-    Action.ACTION_GROUP: loop_actions.action_group_tapped,
-    Action.ACTION_OPEN: loop_actions.action_open_tapped,
-    Action.ACTION_NEW: loop_actions.action_new_tapped,
-    Action.ACTION_PICK: loop_actions.action_pick_tapped,
-    Action.ACTION_LINK: loop_actions.action_link_tapped,
-    Action.ACTION_UPDATE: loop_actions.action_update_tapped,
-    Action.ACTION_STATUS: loop_actions.action_status_tapped,
-    Action.ACTION_SEND: loop_actions.action_send_tapped,
+    Action.ACTION_GROUP: followup_actions.action_group_tapped,
+    Action.ACTION_OPEN: followup_actions.action_open_tapped,
+    Action.ACTION_NEW: followup_actions.action_new_tapped,
+    Action.ACTION_PICK: followup_actions.action_pick_tapped,
+    Action.ACTION_LINK: followup_actions.action_link_tapped,
+    Action.ACTION_UPDATE: followup_actions.action_update_tapped,
+    Action.ACTION_STATUS: followup_actions.action_status_tapped,
+    Action.ACTION_SEND: followup_actions.action_send_tapped,
     Action.DIGEST_PICK: updates.digest_pick_tapped,
     Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,
     Action.DIGEST_DAY: updates.digest_day_tapped,
@@ -202,7 +202,7 @@ _COMMANDS: dict[str, Handler] = {
     "leads": safety.leads_command,
     # Closing the loop (J4)
     "inbox": inbox.inbox_command,
-    "action": loop_actions.action_command,
+    "action": followup_actions.action_command,
     "updates": updates.updates_command,
     "sessions": sessions.sessions_command,
     "newsession": sessions.newsession_command,

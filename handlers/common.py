@@ -16,12 +16,12 @@ from telegram.error import BadRequest, NetworkError
 
 from bot.context import ChorusContext
 from bot.errors import note_answered, was_answered
+from bot.intake.journal import handled_again_until_done
 from bot.presentation import callbacks, texts
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Reach, Thing
 from bot.services.inbox import item_arg
 from bot.services.roles import Role
-from storage.database import handled_again_until_done
 
 logger = logging.getLogger(__name__)
 

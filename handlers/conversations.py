@@ -83,8 +83,7 @@ async def conversation_answer_tapped(update: Update, context: ChorusContext) -> 
 
 async def conversation_answer_typed(update: Update, context: ChorusContext, text: str) -> None:
     """The member's answer, typed after Reply: send it on."""
-    step = await context.services.steps.current(sender_id(update))
-    target = str(step.data.get("conversation", "")) if step is not None else ""
+    target = await context.services.conversations.waiting_for(sender_id(update))
     await safety.offer_help(update, context, text)  # help first; the answer still goes
     result = await context.services.conversations.answer(sender_id(update), target, text)
     await _after_answer(update, result)
@@ -169,8 +168,7 @@ async def conversation_reply_tapped(update: Update, context: ChorusContext) -> N
     if result.said is not Said.DONE or result.conversation_id is None:
         await _new(update, _refusal(result))
     elif result.reader is None:  # an item: the inbox's reply, previewed, takes over
-        draft = {"item": result.conversation_id, "step": inbox.REPLY_STEP}
-        await context.services.steps.begin(who, chat, inbox.REPLY_STEP, draft)
+        await context.services.inbox_drafts.begin_reply(who, chat, result.conversation_id)
         await _new(update, say(texts.REPLY_ASK, limit=TEXT_MAX))
     else:
         await _new(update, say(texts.CONVERSATION_WRITE_ASK, limit=TEXT_MAX))
@@ -181,8 +179,7 @@ async def conversation_write_typed(update: Update, context: ChorusContext, text:
     if await context.services.roles.role_of(sender_id(update)) < Role.COORDINATOR:
         await send(update, say(texts.CONVERSATION_NOT_ALLOWED))
         return
-    step = await context.services.steps.current(sender_id(update))
-    target = str(step.data.get("conversation", "")) if step is not None else ""
+    target = await context.services.conversations.waiting_for(sender_id(update))
     result = await context.services.conversations.staff_write(sender_id(update), target, text)
     if result.said is Said.DONE:
         await send(update, say(texts.CONVERSATION_WRITE_SENT), _end_keys(target))
@@ -204,8 +201,7 @@ async def _staff_reply_received(update: Update, context: ChorusContext, text: st
     if result.said is not Said.DONE or result.conversation_id is None:
         await send(update, _refusal(result))
     elif result.reader is None:  # an item: shown as its author will read it, before it goes
-        draft = {"item": result.conversation_id, "step": inbox.REPLY_STEP}
-        await context.services.steps.begin(who, chat, inbox.REPLY_STEP, draft)
+        await context.services.inbox_drafts.begin_reply(who, chat, result.conversation_id)
         await inbox.reply_typed(update, context, text)
     else:
         await conversation_write_typed(update, context, text)

@@ -19,11 +19,13 @@ from bot.services.prompts import TEXT_STEP as PROMPT_TEXT_STEP
 from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
-from bot.services.sharing import STAGES, Stage
+from bot.services.sharing import STAGES, ShareStage
+from bot.services.steps import StepRow
 from handlers import (
     account,
     broadcast,
     conversations,
+    followup_actions,
     groups,
     inbox,
     prompts,
@@ -31,9 +33,7 @@ from handlers import (
     sessions,
     share,
 )
-from handlers import actions as loop_actions
 from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
-from storage.steps import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -44,15 +44,15 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     broadcast.TEXT_STEP: broadcast.broadcast_text_typed,
     broadcast.WHEN_STEP: broadcast.broadcast_when_typed,
     # Input at arm's length: every sharing step takes typed words (or explains the buttons).
-    **{stage.value: share.share_text_typed for stage in Stage},
+    **{stage.value: share.share_text_typed for stage in ShareStage},
     PROMPT_TEXT_STEP: prompts.prompt_text_typed,
     # Closing the loop (J4)
     inbox.MEETING_STEP: inbox.meeting_typed,
     inbox.OUTCOME_STEP: inbox.outcome_typed,
     inbox.DUE_STEP: inbox.due_typed,
     inbox.REPLY_STEP: inbox.reply_typed,
-    loop_actions.TITLE_STEP: loop_actions.action_title_typed,
-    loop_actions.TEXT_STEP: loop_actions.action_text_typed,
+    followup_actions.TITLE_STEP: followup_actions.action_title_typed,
+    followup_actions.TEXT_STEP: followup_actions.action_text_typed,
     sessions.DRAFT_STEP: sessions.session_draft_typed,
     sessions.HOURS_STEP: sessions.session_hours_typed,
     sessions.FEEDBACK_STEP: sessions.session_comment_typed,
@@ -71,7 +71,7 @@ _MEMBER_STEPS = {NAME_STEP}
 _CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     NAME_STEP: account.name_carry_on,
     sessions.FEEDBACK_STEP: sessions.session_feedback_carry_on,
-    **{stage.value: share.share_writing_carry_on for stage in Stage},
+    **{stage.value: share.share_writing_carry_on for stage in ShareStage},
 }
 
 

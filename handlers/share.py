@@ -23,7 +23,7 @@ from bot.services.sharing import (
     Kind,
     Problem,
     Receipt,
-    Stage,
+    ShareStage,
     StepView,
     SubmitOutcome,
 )
@@ -288,7 +288,7 @@ def _button(text: str, action: Action, *args: str | int) -> tuple[str, str]:
 def _question(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
     """The words and buttons of the step the draft is at, with Back and Don't send."""
     text, rows = _QUESTIONS[draft.stage](view, draft)
-    if draft.stage is not Stage.GROUP:
+    if draft.stage is not ShareStage.GROUP:
         rows.append([_button(texts.BUTTON_BACK, Action.SHARE_BACK)])
     rows.append([_button(texts.BUTTON_DONT_SEND, Action.SHARE_DISCARD)])
     return text, rows
@@ -375,16 +375,16 @@ def _show_preview(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
     return _preview(view, draft), rows
 
 
-_QUESTIONS: dict[Stage, Callable[[StepView, Draft], tuple[Raw, Rows]]] = {
-    Stage.GROUP: _pick_group,
-    Stage.KIND: _pick_kind,
-    Stage.PROMPT: _pick_prompt,
-    Stage.SESSION: _pick_session,
-    Stage.CONTENT: _ask_for_content,
-    Stage.CAPTION: _ask_caption,
-    Stage.NAME: _ask_name,
-    Stage.CONSENT: _ask_consent,
-    Stage.PREVIEW: _show_preview,
+_QUESTIONS: dict[ShareStage, Callable[[StepView, Draft], tuple[Raw, Rows]]] = {
+    ShareStage.GROUP: _pick_group,
+    ShareStage.KIND: _pick_kind,
+    ShareStage.PROMPT: _pick_prompt,
+    ShareStage.SESSION: _pick_session,
+    ShareStage.CONTENT: _ask_for_content,
+    ShareStage.CAPTION: _ask_caption,
+    ShareStage.NAME: _ask_name,
+    ShareStage.CONSENT: _ask_consent,
+    ShareStage.PREVIEW: _show_preview,
 }
 
 

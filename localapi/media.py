@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from localapi.protocol import ERR_NOT_MODIFIED, MAX_CAPTION_LENGTH, ApiError
 
 if TYPE_CHECKING:
-    from localapi.server import BotApiServer
+    from localapi.methods import BotApiMethods
 
 # How long after sending a message can still be deleted.
 DELETE_WITHIN_SECONDS = 48 * 3600
@@ -25,7 +25,7 @@ MEDIA_KINDS = ("photo", "voice", "audio", "document", "video", "animation")
 EDITABLE_MEDIA = ("photo", "audio", "document", "video", "animation")
 
 
-def check_deletable(server: BotApiServer, message: dict[str, Any]) -> None:
+def check_deletable(server: BotApiMethods, message: dict[str, Any]) -> None:
     """Refuse to delete a message sent 48 hours ago or more."""
     if server.unix_time() - int(message.get("date", 0)) >= DELETE_WITHIN_SECONDS:
         raise ApiError(400, ERR_TOO_OLD_TO_DELETE)
@@ -36,7 +36,7 @@ def media_kind(message: dict[str, Any]) -> str | None:
     return next((kind for kind in MEDIA_KINDS if kind in message), None)
 
 
-def caption_changes(server: BotApiServer, params: dict[str, Any]) -> dict[str, Any]:
+def caption_changes(server: BotApiMethods, params: dict[str, Any]) -> dict[str, Any]:
     """The caption an editMessageCaption call gives (empty: none)."""
     caption = params.get("caption")
     if caption in (None, ""):
@@ -52,7 +52,7 @@ def caption_changes(server: BotApiServer, params: dict[str, Any]) -> dict[str, A
 
 
 def media_changes(
-    server: BotApiServer, params: dict[str, Any], message: dict[str, Any]
+    server: BotApiMethods, params: dict[str, Any], message: dict[str, Any]
 ) -> dict[str, Any]:
     """The new media (and caption) an editMessageMedia call gives the message."""
     kind = media_kind(message)
@@ -83,7 +83,7 @@ def media_changes(
 
 
 def apply(
-    server: BotApiServer, chat_id: int, message: dict[str, Any], changes: dict[str, Any]
+    server: BotApiMethods, chat_id: int, message: dict[str, Any], changes: dict[str, Any]
 ) -> dict[str, Any]:
     """The message with `changes` (a None value removes the key), stored and returned."""
     edited = {k: v for k, v in message.items() if k not in changes}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
@@ -37,8 +38,8 @@ class PendingNew:
 
 
 @dataclass(frozen=True)
-class Recipient:
-    """Whom a batch of pending updates is for: a named person, or a pseudonym."""
+class Author:
+    """Whom a batch of pending updates is for: an item's author, by person or pseudonym."""
 
     person_id: int | None
     pseudonym: str | None
@@ -65,6 +66,34 @@ class PreferenceRow:
     rhythm: str
     weekday: int
     at_time: str
+
+
+def _pending_of(people: list[int], pseudonyms: list[str]) -> Any:
+    """The pending updates for these people and pseudonyms, with their items' return
+    addresses, oldest first."""
+    cu, i = schema.contributor_update, schema.item
+    return (
+        select(
+            cu.c.person_id,
+            cu.c.pseudonym,
+            cu.c.id,
+            cu.c.item_id,
+            cu.c.text,
+            cu.c.created_at,
+            i.c.return_address,
+            i.c.withdrawn_on.is_not(None).label("withdrawn"),
+            cu.c.conversation_id,
+        )
+        .join(i, i.c.id == cu.c.item_id)
+        .where(
+            cu.c.state == "pending",
+            or_(
+                cu.c.person_id.in_(people),
+                and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
+            ),
+        )
+        .order_by(cu.c.id)
+    )
 
 
 class ContributorUpdatesRepo:
@@ -101,7 +130,7 @@ class ContributorUpdatesRepo:
         )
 
     @off_loop
-    async def due_recipients(self, now: datetime, limit: int) -> list[Recipient]:
+    async def due_recipients(self, now: datetime, limit: int) -> list[Author]:
         """Whose pending updates need looking at now."""
         cu = schema.contributor_update
         rows = await self._conn.execute(
@@ -110,43 +139,19 @@ class ContributorUpdatesRepo:
             .group_by(cu.c.person_id, cu.c.pseudonym)
             .limit(limit)
         )
-        return [Recipient(row.person_id, row.pseudonym) for row in rows]
+        return [Author(row.person_id, row.pseudonym) for row in rows]
 
     @off_loop
-    async def pending_for(
-        self, recipients: Sequence[Recipient]
-    ) -> dict[Recipient, list[PendingRow]]:
+    async def pending_for(self, recipients: Sequence[Author]) -> dict[Author, list[PendingRow]]:
         """Every update still waiting for these recipients, oldest first, by recipient."""
         if not recipients:
             return {}
-        cu, i = schema.contributor_update, schema.item
         people = [r.person_id for r in recipients if r.person_id is not None]
         pseudonyms = [r.pseudonym for r in recipients if r.person_id is None and r.pseudonym]
-        rows = await self._conn.execute(
-            select(
-                cu.c.person_id,
-                cu.c.pseudonym,
-                cu.c.id,
-                cu.c.item_id,
-                cu.c.text,
-                cu.c.created_at,
-                i.c.return_address,
-                i.c.withdrawn_on.is_not(None).label("withdrawn"),
-                cu.c.conversation_id,
-            )
-            .join(i, i.c.id == cu.c.item_id)
-            .where(
-                cu.c.state == "pending",
-                or_(
-                    cu.c.person_id.in_(people),
-                    and_(cu.c.person_id.is_(None), cu.c.pseudonym.in_(pseudonyms)),
-                ),
-            )
-            .order_by(cu.c.id)
-        )
-        found: dict[Recipient, list[PendingRow]] = {}
+        rows = await self._conn.execute(_pending_of(people, pseudonyms))
+        found: dict[Author, list[PendingRow]] = {}
         for row in rows:
-            key = Recipient(row.person_id, None if row.person_id is not None else row.pseudonym)
+            key = Author(row.person_id, None if row.person_id is not None else row.pseudonym)
             found.setdefault(key, []).append(
                 PendingRow(
                     row.id,

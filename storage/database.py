@@ -216,10 +216,6 @@ class Storage:
                 tx.people.remember_in(settling.people)
             yield tx
 
-    def lookup(self) -> contextlib.AbstractAsyncContextManager[Tx]:
-        """The same as `read()` (its older name)."""
-        return self.read()
-
     @contextlib.contextmanager
     def settling(self, update_id: int) -> Iterator[_Settling]:
         """Within this block, the first committed write transaction settles `update_id`."""

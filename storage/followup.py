@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, tuple_, update
 
 from storage import schema
+from storage.items import ItemRow
 from storage.types import Executor, dialect_insert, off_loop
 
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
@@ -19,38 +20,6 @@ OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
 # Which items the inbox shows: every open item, the new ones, those acknowledged and
 # waiting for an outcome, and the overdue ones.
 INBOX_SETS = ("all", "new", "waiting", "overdue")
-
-
-@dataclass(frozen=True)
-class LoopItem:
-    """An item as closing the loop needs it. `body`, `media_file_id` and `return_address`
-    are still sealed."""
-
-    id: int
-    group_id: int
-    kind: str
-    person_id: int | None
-    pseudonym: str | None
-    return_address: str | None
-    body: str | None
-    media_kind: str | None
-    media_file_id: str | None
-    consent: str
-    status: str
-    outcome: str | None
-    given_on: date
-    visible_at: datetime
-    withdrawn_on: date | None
-
-    # Its words got the safety reply, and a lead was told.
-    risk: bool = False
-    # The last day its author lets it be quoted; None: no end.
-    quote_until: date | None = None
-
-    @property
-    def anonymous(self) -> bool:
-        """True if the item was given without a name."""
-        return self.person_id is None
 
 
 @dataclass(frozen=True)
@@ -152,29 +121,8 @@ class Waiting:
     oldest: list[WaitingItem]
 
 
-_ITEM_COLUMNS = (
-    "id",
-    "group_id",
-    "kind",
-    "person_id",
-    "pseudonym",
-    "return_address",
-    "body",
-    "media_kind",
-    "media_file_id",
-    "consent",
-    "status",
-    "outcome",
-    "given_on",
-    "visible_at",
-    "withdrawn_on",
-    "risk",
-    "quote_until",
-)
-
-
 def _item_columns() -> list[Any]:
-    return [schema.item.c[name] for name in _ITEM_COLUMNS]
+    return list(schema.item.c)
 
 
 def _visible(now: datetime) -> Any:
@@ -205,21 +153,21 @@ class FollowUpRepo:
 
     # --- Items ---------------------------------------------------------------------------
 
-    async def item(self, item_id: int) -> LoopItem | None:
+    async def item(self, item_id: int) -> ItemRow | None:
         """The item with this id, if any."""
         row = (
             await self._conn.execute(select(*_item_columns()).where(schema.item.c.id == item_id))
         ).first()
-        return LoopItem(**row._mapping) if row else None
+        return ItemRow(**row._mapping) if row else None
 
-    async def items(self, item_ids: Sequence[int]) -> list[LoopItem]:
+    async def items(self, item_ids: Sequence[int]) -> list[ItemRow]:
         """These items (those that exist), in no particular order."""
         if not item_ids:
             return []
         rows = await self._conn.execute(
             select(*_item_columns()).where(schema.item.c.id.in_(list(item_ids)))
         )
-        return [LoopItem(**row._mapping) for row in rows]
+        return [ItemRow(**row._mapping) for row in rows]
 
     @off_loop
     async def inbox_next(
@@ -229,7 +177,7 @@ class FollowUpRepo:
         now: datetime,
         overdue: Overdue,
         after: tuple[date, int] | None = None,
-    ) -> LoopItem | None:
+    ) -> ItemRow | None:
         """The oldest item in the group's inbox (after `after`, if given) matching `which`.
 
         Items are ordered by the date given, then by their random id, so anonymous items of
@@ -241,7 +189,7 @@ class FollowUpRepo:
         if after is not None:
             query = query.where(tuple_(i.c.given_on, i.c.id) > tuple_(*after))
         row = (await self._conn.execute(query.order_by(i.c.given_on, i.c.id).limit(1))).first()
-        return LoopItem(**row._mapping) if row else None
+        return ItemRow(**row._mapping) if row else None
 
     @off_loop
     async def inbox_counts(self, group_id: int, now: datetime, overdue: Overdue) -> dict[str, int]:
@@ -490,7 +438,7 @@ class FollowUpRepo:
         )
         return bool(result.rowcount)
 
-    async def linked_items(self, action_id: int) -> list[LoopItem]:
+    async def linked_items(self, action_id: int) -> list[ItemRow]:
         """The items linked to an action, withdrawn ones included (callers skip them)."""
         ai, i = schema.action_item, schema.item
         rows = await self._conn.execute(
@@ -499,7 +447,7 @@ class FollowUpRepo:
             .where(ai.c.action_id == action_id)
             .order_by(i.c.given_on, i.c.id)
         )
-        return [LoopItem(**row._mapping) for row in rows]
+        return [ItemRow(**row._mapping) for row in rows]
 
     async def add_action_update(
         self,

@@ -75,34 +75,26 @@ class JournalRepo:
         update's chat, so a chat's updates are handled in order across replicas."""
         if not updates:
             return []
-        claim: dict[str, Any] = {}
-        if self._claimer is not None:
-            claim = {"claimed_by": self._claimer.replica, "lease_until": self._claimer.until(now)}
         batch: dict[int, str] = {}
         for update_id, payload in updates:
             batch.setdefault(update_id, payload)
         # The hour only: the moment an update came would give the time of whatever it led
         # to (the sending of an anonymous item, say) to anyone with a copy of the files.
-        now = now.replace(minute=0, second=0, microsecond=0)
-        # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
-        if since is None:
-            remembered = await self._conn.execute(
-                _remember_seen(self._conn.dialect.name),
-                [{"update_id": update_id, "seen_at": now} for update_id in batch],
-            )
-        else:
-            remembered = await self._conn.execute(
-                _remember_seen_since(self._conn.dialect.name),
-                [{"update_id": update_id, "seen_at": now, "since": since} for update_id in batch],
-            )
-        fresh = sorted(remembered.scalars())
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        fresh = await self._remember(list(batch), hour, since)
         if fresh:
+            claim: dict[str, Any] = {}
+            if self._claimer is not None:
+                claim = {
+                    "claimed_by": self._claimer.replica,
+                    "lease_until": self._claimer.until(now),
+                }
             await self._conn.execute(
                 insert(schema.update_journal),
                 [
                     {
                         "update_id": update_id,
-                        "received_at": now,
+                        "received_at": hour,
                         "payload": batch[update_id],
                         "chat_tag": (chat_tags or {}).get(update_id),
                         **claim,
@@ -111,6 +103,26 @@ class JournalRepo:
                 ],
             )
         return fresh
+
+    async def _remember(
+        self, update_ids: list[int], hour: datetime, since: datetime | None
+    ) -> list[int]:
+        """Remember the ids as seen; those that were new (or not seen since `since`)."""
+        # Remembering the ids tells which were new: one statement, not a SELECT and an INSERT.
+        if since is None:
+            remembered = await self._conn.execute(
+                _remember_seen(self._conn.dialect.name),
+                [{"update_id": update_id, "seen_at": hour} for update_id in update_ids],
+            )
+        else:
+            remembered = await self._conn.execute(
+                _remember_seen_since(self._conn.dialect.name),
+                [
+                    {"update_id": update_id, "seen_at": hour, "since": since}
+                    for update_id in update_ids
+                ],
+            )
+        return sorted(remembered.scalars())
 
     @off_loop
     async def pending(self, now: datetime | None = None) -> list[tuple[int, str]]:

@@ -69,7 +69,7 @@ class AnswerRow:
 
 
 @dataclass(frozen=True)
-class Recipient:
+class SessionRecipient:
     """Someone a session message could go to, with what decides whether and when."""
 
     person_id: int
@@ -283,7 +283,7 @@ class SessionsRepo:
         return list(rows.scalars())
 
     @off_loop
-    async def recipients(self, session_id: int, answers: Sequence[str]) -> list[Recipient]:
+    async def recipients(self, session_id: int, answers: Sequence[str]) -> list[SessionRecipient]:
         """People still in the session's group whose answer is one of `answers`, with their
         delivery settings."""
         a, p, s, m = (
@@ -304,12 +304,14 @@ class SessionsRepo:
             .order_by(a.c.person_id)
         )
         return [
-            Recipient(r.person_id, r.answer, r.paused, r.unreachable_at is not None, r.quiet_hours)
+            SessionRecipient(
+                r.person_id, r.answer, r.paused, r.unreachable_at is not None, r.quiet_hours
+            )
             for r in rows
         ]
 
     @off_loop
-    async def unanswered(self, session_id: int) -> list[Recipient]:
+    async def unanswered(self, session_id: int) -> list[SessionRecipient]:
         """People in the session's group who have not answered it, with their delivery
         settings (answer "")."""
         a, p, s, m = (
@@ -329,7 +331,7 @@ class SessionsRepo:
             .order_by(p.c.id)
         )
         return [
-            Recipient(r.id, "", r.paused, r.unreachable_at is not None, r.quiet_hours)
+            SessionRecipient(r.id, "", r.paused, r.unreachable_at is not None, r.quiet_hours)
             for r in rows
         ]
 

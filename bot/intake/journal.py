@@ -26,6 +26,10 @@ from bot.crypto import Sealer, SealError
 from bot.failures import describe
 from storage.database import Storage
 
+# Handlers mark the update they handle as one that may be handled again until they finish
+# (its row is kept until its replies are sent): through intake, which owns the journal.
+from storage.database import handled_again_until_done as handled_again_until_done
+
 logger = logging.getLogger(__name__)
 
 # Telegram keeps an unacknowledged update for 24 hours, so an update can come again only

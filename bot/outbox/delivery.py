@@ -29,7 +29,7 @@ from bot.outbox.ratelimit import Pace, retry_seconds
 from bot.outbox.taken_back import TOO_OLD_TO_DELETE, cover
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import Payload, render
+from bot.presentation.outgoing import Payload, Reading, render
 from bot.presentation.texts import Raw, label, say
 from bot.services.broadcasts import Broadcasts, Progress
 from bot.services.delivery_rules import (
@@ -218,7 +218,6 @@ class DeliveryWorker:
             await self._finish(job, "failed", "error: unexpected")
 
     async def _attempt(self, job: OutboxJob) -> None:
-        now = self._clock.now()
         recipient = await self._recipient(job)
         if recipient is None:
             await self._finish(job, "failed", "refused: no address")
@@ -226,21 +225,35 @@ class DeliveryWorker:
         if recipient.unreachable:
             await self._finish(job, "skipped", "blocked: earlier")
             return
-        if not job.urgent:
-            if recipient.paused:
-                later = now + PAUSED_RECHECK
-                await self._retry(job, self._held_until(job, later), None, count_attempt=False)
-                return
-            until = quiet_until(now, self._zone, recipient.quiet_hours, self._quiet_hours)
-            if until is not None:
-                await self._retry(job, self._held_until(job, until), None, count_attempt=False)
-                return
+        if not job.urgent and await self._held(job, recipient):
+            return
         try:
             await self._send_parts(job, recipient.chat_id)
-        except RetryAfter as exc:
-            until = now + timedelta(seconds=retry_seconds(exc))
+        except TelegramError as exc:
+            await self._failed(job, recipient, exc)
+        else:
+            self._sent.add(job.id)
+
+    async def _held(self, job: OutboxJob, recipient: _Recipient) -> bool:
+        """Hold a message that is not urgent while its person has paused or is in quiet
+        hours; True if it was held."""
+        now = self._clock.now()
+        if recipient.paused:
+            later = now + PAUSED_RECHECK
+            await self._retry(job, self._held_until(job, later), None, count_attempt=False)
+            return True
+        until = quiet_until(now, self._zone, recipient.quiet_hours, self._quiet_hours)
+        if until is not None:
+            await self._retry(job, self._held_until(job, until), None, count_attempt=False)
+            return True
+        return False
+
+    async def _failed(self, job: OutboxJob, recipient: _Recipient, exc: TelegramError) -> None:
+        """Record what Telegram's refusal means: later, never, or the person unreachable."""
+        if isinstance(exc, RetryAfter):
+            until = self._clock.now() + timedelta(seconds=retry_seconds(exc))
             await self._retry(job, until, "rate limited", False)
-        except Forbidden as exc:
+        elif isinstance(exc, Forbidden):
             if job.return_address is not None:
                 # Marking the person here would write their row in the same commit as, and
                 # with the same time as, a row that leads to an anonymous item: the failure
@@ -248,9 +261,9 @@ class DeliveryWorker:
                 await self._finish(job, "failed", f"blocked: {exc.message}"[:200])
             else:
                 await self._unreachable(job, recipient.person_id, exc.message)
-        except BadRequest as exc:
+        elif isinstance(exc, BadRequest):
             await self._finish(job, "failed", f"refused: {exc.message}"[:200])
-        except NetworkError as exc:
+        elif isinstance(exc, NetworkError):
             delay = retry_delay(job.attempts)
             reason = f"network: {type(exc).__name__}"
             if delay is None:
@@ -258,7 +271,7 @@ class DeliveryWorker:
             else:
                 await self._retry(job, self._clock.now() + delay, reason)
         else:
-            self._sent.add(job.id)
+            raise exc
 
     def _held_until(self, job: OutboxJob, due: datetime) -> datetime:
         """When to try a held message again: for an anonymous contributor not a time from
@@ -290,12 +303,13 @@ class DeliveryWorker:
         )
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
-        # Rendered now, not when it was queued: the words in use when it is sent.
-        payload = render(open_payload(self._sealer, job.payload))
-        parts = texts.split_message(payload.text)
+        # Rendered now, not when it was queued: the words, zone and day of sending.
+        reading = Reading(self._zone, self._clock.now())
+        payload = render(open_payload(self._sealer, job.payload), reading)
         if payload.delete and payload.edit is not None:
             await self._delete(chat_id, payload.edit, payload.text)
             return
+        parts = texts.split_message(payload.text)
         markup = _markup(payload.buttons)
         if payload.edit is not None:
             await self._edit(chat_id, payload.edit, parts[0], markup)
@@ -305,35 +319,41 @@ class DeliveryWorker:
         # what had not gone yet.
         total = len(parts) + (payload.document is not None)
         for index in range(job.parts_sent, total):
-            last = index == total - 1
             if index < len(parts):
-                sent = await self._bot.send_message(
-                    chat_id,
-                    parts[index],
-                    reply_markup=markup if index == len(parts) - 1 else None,
-                    rate_limit_args={"pace": Pace.BULK},
-                )
-                shown.append(sent.message_id)
+                keys = markup if index == len(parts) - 1 else None
+                shown.append(await self._send_text(chat_id, parts[index], keys))
             else:
                 assert payload.document is not None
-                name, content = payload.document
-                await self._bot.send_document(
-                    chat_id,
-                    content.encode(),
-                    filename=name,
-                    rate_limit_args={"pace": Pace.BULK},
-                )
-            if not last:
+                await self._send_document(chat_id, payload.document)
+            if index != total - 1:
                 async with self._storage.transaction() as tx:
                     await tx.outbox.part_sent(job.id, index + 1)
         if payload.copies and shown:
-            # Where an item's words now are, so taking it back reaches this message too.
-            messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
-            async with self._storage.transaction() as tx:
-                keys = AlertKeys(self._sealer, self._zone)
-                late = await record_delivery(tx, job.id, messages, self._clock.now(), keys)
-            if late:
-                self.kick()
+            await self._record_copies(job, chat_id, shown)
+
+    async def _send_text(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> int:
+        """Send one part of a message's text; its message id."""
+        sent = await self._bot.send_message(
+            chat_id, text, reply_markup=markup, rate_limit_args={"pace": Pace.BULK}
+        )
+        return sent.message_id
+
+    async def _send_document(self, chat_id: int, document: tuple[str, str]) -> None:
+        name, content = document
+        await self._bot.send_document(
+            chat_id, content.encode(), filename=name, rate_limit_args={"pace": Pace.BULK}
+        )
+
+    async def _record_copies(self, job: OutboxJob, chat_id: int, shown: list[int]) -> None:
+        """Where an item's words now are, so taking it back reaches these messages too."""
+        messages = [sent_message(self._sealer, chat_id, message_id) for message_id in shown]
+        async with self._storage.transaction() as tx:
+            keys = AlertKeys(self._sealer, self._zone)
+            late = await record_delivery(tx, job.id, messages, self._clock.now(), keys)
+        if late:
+            self.kick()
 
     async def _delete(self, chat_id: int, message_id: int, note: str) -> None:
         """Delete a message already in the person's chat; one already gone needs nothing

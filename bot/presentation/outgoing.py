@@ -8,7 +8,8 @@ reads both forms, and `render` passes a `Payload` through unchanged.
 
 Values are plain text or numbers (escaped when rendered), other texts (`Text`, rendered
 as HTML; `Label`, rendered as plain words), lists (`Join`), a value put mid-sentence
-(`MidSentence`) and, for words already made safe, `Html`.
+(`MidSentence`), moments and dates (`Moment`, kept in UTC, and `Day`), worded in the zone
+configured when the message is sent (`Reading`), and, for words already made safe, `Html`.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from bot.presentation import texts
 from bot.presentation.callbacks import Action, encode
+from bot.presentation.moments import DayForm, MomentForm, day_words, moment_words
 from bot.presentation.texts import Raw, label, say
 
 
@@ -89,7 +93,39 @@ class Html:
     html: str
 
 
-Value = str | int | Text | Label | Join | MidSentence | Html
+@dataclass(frozen=True)
+class Moment:
+    """A moment (UTC), worded when the message is sent, in the zone configured then.
+
+    In words (`MomentForm.WORDS`) the day is named outright ("Friday 6 March at 6pm"), or,
+    if `relative`, said as seen on the day of sending ("today at 2pm"). With `after`, the
+    day is said from that moment's, and only the clock if it is the same day ("4pm").
+    """
+
+    at: datetime
+    form: MomentForm = MomentForm.WORDS
+    relative: bool = False
+    after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date (already a day in the configured zone), worded when the message is sent."""
+
+    on: date
+    form: DayForm = DayForm.DAY_MONTH
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where and when a message is worded: the configured zone, and the moment it is sent
+    (None when unknown: days are then named outright, never "today")."""
+
+    zone: ZoneInfo
+    now: datetime | None = None
+
+
+Value = str | int | Text | Label | Join | MidSentence | Html | Moment | Day
 
 
 def dump_value(value: Value) -> str:
@@ -253,13 +289,13 @@ def loads(raw: str) -> Message | Payload:
     )
 
 
-def render(queued: Message | Payload) -> Payload:
-    """The words and buttons a queued message shows now."""
+def render(queued: Message | Payload, reading: Reading | None = None) -> Payload:
+    """The words and buttons a queued message shows now (moments worded as `reading`)."""
     if isinstance(queued, Payload):
         return queued
-    buttons = render_buttons(queued.buttons)
+    buttons = render_buttons(queued.buttons, reading)
     return Payload(
-        _html(queued.say),
+        _html(queued.say, reading),
         buttons,
         queued.document,
         queued.edit,
@@ -268,19 +304,21 @@ def render(queued: Message | Payload) -> Payload:
     )
 
 
-def render_buttons(rows: Sequence[Sequence[Button]]) -> list[list[tuple[str, str]]]:
+def render_buttons(
+    rows: Sequence[Sequence[Button]], reading: Reading | None = None
+) -> list[list[tuple[str, str]]]:
     """Rows of buttons as (label, callback data)."""
-    return [[(_plain(b.label), b.data) for b in row] for row in rows]
+    return [[(_plain(b.label, reading), b.data) for b in row] for row in rows]
 
 
-def render_words(value: Value) -> str:
+def render_words(value: Value, reading: Reading | None = None) -> str:
     """One value as plain words (a button's label, a word in a list)."""
-    return _plain(value)
+    return _plain(value, reading)
 
 
-def render_text(value: Value) -> Raw:
+def render_text(value: Value, reading: Reading | None = None) -> Raw:
     """One value as HTML, as a message would show it."""
-    return _html(value)
+    return _html(value, reading)
 
 
 def _rendered(data: Mapping[str, object]) -> Payload:
@@ -302,39 +340,54 @@ def _rendered(data: Mapping[str, object]) -> Payload:
     )
 
 
-def _html(value: Value) -> Raw:
+def _html(value: Value, reading: Reading | None) -> Raw:
     """A value as safe HTML: texts rendered with `say`, plain words escaped."""
     if isinstance(value, Text):
-        return say(_source(value.key), **{k: _value(v) for k, v in value.values.items()})
+        values = {k: _value(v, reading) for k, v in value.values.items()}
+        return say(_source(value.key), **values)
     if isinstance(value, Join):
-        return Raw(value.separator.join(_html(part) for part in value.parts))
+        return Raw(value.separator.join(_html(part, reading) for part in value.parts))
     if isinstance(value, Html):
         return Raw(value.html)
     if isinstance(value, MidSentence):
-        shown = _html(value.value)
+        shown = _html(value.value, reading)
         return Raw(shown[:1].lower() + shown[1:])
-    return Raw(html.escape(_plain(value), quote=False))
+    return Raw(html.escape(_plain(value, reading), quote=False))
 
 
-def _plain(value: Value) -> str:
+def _plain(value: Value, reading: Reading | None) -> str:
     """A value as plain words (button labels): nothing escaped, except a text (`Text`,
     `Html`), which is HTML already."""
     if isinstance(value, Label):
-        return label(_source(value.key), **{k: _value(v) for k, v in value.values.items()})
+        values = {k: _value(v, reading) for k, v in value.values.items()}
+        return label(_source(value.key), **values)
     if isinstance(value, str | int):
         return str(value)
     if isinstance(value, Join):
-        return value.separator.join(_plain(part) for part in value.parts)
-    return _html(value)
+        return value.separator.join(_plain(part, reading) for part in value.parts)
+    if isinstance(value, Moment):
+        if reading is None:
+            raise ValueError("a moment is worded only in a zone: render it with a Reading")
+        return moment_words(
+            value.at,
+            reading.zone,
+            reading.now,
+            value.form,
+            relative=value.relative,
+            after=value.after,
+        )
+    if isinstance(value, Day):
+        return day_words(value.on, value.form)
+    return _html(value, reading)
 
 
-def _value(value: Value) -> object:
+def _value(value: Value, reading: Reading | None) -> object:
     """A value handed to `say` or `label`: texts, lists and HTML come already safe (`Raw`);
-    plain words and labels are escaped by `say`."""
+    plain words, labels, moments and dates are escaped by `say`."""
     if isinstance(value, Text | Join | MidSentence | Html):
-        return _html(value)
-    if isinstance(value, Label):
-        return _plain(value)
+        return _html(value, reading)
+    if isinstance(value, Label | Moment | Day):
+        return _plain(value, reading)
     return value
 
 
@@ -349,7 +402,26 @@ def _dump(value: Value) -> object:
         return {"m": _dump(value.value)}
     if isinstance(value, Html):
         return {"h": value.html}
+    if isinstance(value, Moment):
+        return _dump_moment(value)
+    if isinstance(value, Day):
+        return {"d": value.on.isoformat(), "f": value.form.value}
     return value
+
+
+def _dump_moment(value: Moment) -> object:
+    data: dict[str, object] = {"at": _utc(value.at), "f": value.form.value}
+    if value.relative:
+        data["r"] = True
+    if value.after is not None:
+        data["a"] = _utc(value.after)
+    return data
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("a queued moment needs its time zone")
+    return moment.astimezone(UTC).isoformat()
 
 
 def _load(data: object) -> Value:
@@ -367,4 +439,14 @@ def _load(data: object) -> Value:
         return MidSentence(_load(data["m"]))
     if "h" in data:
         return Html(str(data["h"]))
+    if "at" in data:
+        after = data.get("a")
+        return Moment(
+            datetime.fromisoformat(str(data["at"])),
+            MomentForm(str(data["f"])),
+            relative=bool(data.get("r")),
+            after=datetime.fromisoformat(str(after)) if after else None,
+        )
+    if "d" in data:
+        return Day(date.fromisoformat(str(data["d"])), DayForm(str(data["f"])))
     raise ValueError("not a queued value")

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.services.access import Access
-from bot.services.actions import Actions
 from bot.services.broadcasts import Broadcasts
 from bot.services.consent import ItemConsent
 from bot.services.contributor_updates import ContributorUpdates
 from bot.services.conversations import Conversations
+from bot.services.followup_actions import FollowUpActions
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.inbox_drafts import InboxDrafts
@@ -55,7 +55,7 @@ class Services:
     inbox: Inbox
     # A meeting, outcome or reply being written about an item.
     inbox_drafts: InboxDrafts
-    actions: Actions
+    followup_actions: FollowUpActions
     nudges: Nudges
     you_said: YouSaid
     sessions: Sessions
@@ -107,7 +107,7 @@ class Services:
             contributor_updates=updates,
             inbox=inbox,
             inbox_drafts=InboxDrafts(storage, clock, inbox),
-            actions=Actions(storage, clock, admin_ids, sealer, updates),
+            followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone, sealer),
             you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,

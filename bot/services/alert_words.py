@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
+from bot.presentation.moments import MomentForm
 from bot.presentation.outgoing import Value, join
 from storage.items import RiskAlertRow
 from storage.tx import Tx
@@ -52,12 +53,12 @@ async def alert_text(
 
 def _answer(
     sealer: Sealer, zone: ZoneInfo, alert: RiskAlertRow, group_name: Value, raised: datetime
-) -> tuple[Value, Value, str]:
+) -> tuple[Value, Value, outgoing.Moment]:
     """What an alert says of the person's answer, their groups, and when it was raised."""
     # Anonymous: the day only, as for anonymous items, so the hour points to no one.
-    when = raised.astimezone(zone).strftime("%a %-d %b %Y")
+    when = outgoing.Moment(raised, MomentForm.SHORT_DAY)
     if alert.answer == "yes" and alert.identity:
-        when = raised.astimezone(zone).strftime("%a %-d %b %Y, %H:%M")
+        when = outgoing.Moment(raised, MomentForm.SHORT)
         who = json.loads(sealer.open(alert.identity, IDENTITY_PURPOSE))
         groups: Value = ", ".join(who.get("groups") or []) or group_name
         username = who.get("username")

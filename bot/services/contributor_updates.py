@@ -14,13 +14,13 @@ import enum
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
-from bot.presentation import outgoing, texts
+from bot.presentation import moments, outgoing, texts
 from bot.presentation.buttons import member_buttons
 from bot.presentation.outgoing import (
     Html,
@@ -41,9 +41,9 @@ from bot.services.delivery_rules import (
     seal_payload,
 )
 from bot.services.withdrawal import Place, Shape, note_queued
-from storage.contributor_updates import PendingNew, PendingRow, PreferenceRow, Recipient
+from storage.contributor_updates import Author, PendingNew, PendingRow, PreferenceRow
 from storage.database import Storage
-from storage.followup import LoopItem
+from storage.items import ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx
@@ -107,7 +107,7 @@ class Reach:
 
 def day_words(day: date) -> str:
     """A date as people say it: "3 March"."""
-    return f"{day.day} {day.strftime('%B')}"
+    return moments.day_words(day)
 
 
 def first_line(words: str, limit: int = QUOTE_MAX) -> str:
@@ -122,9 +122,9 @@ def sentence(text: str) -> str:
     return text if not text or text[-1] in ".!?…)”\"'" else text + "."
 
 
-def reminder(item: LoopItem, words: str | None) -> Text:
+def reminder(item: ItemRow, words: str | None) -> Text:
     """What reminds the author which of their words this is about."""
-    on = day_words(item.given_on)
+    on = outgoing.Day(item.given_on)
     if words:
         return outgoing.text(texts.ABOUT_WORDS, date=on, words=first_line(words))
     if item.media_kind == "voice":
@@ -183,6 +183,17 @@ def next_slot(now: datetime, zone: ZoneInfo, preference: DigestPreference) -> da
 AS_IT_HAPPENS = DigestPreference(Rhythm.NOW, 0, DEFAULT_DIGEST_TIME)
 
 
+@dataclass
+class _Due:
+    """Due updates sorted: messages to queue now, and the updates' ids by what becomes of
+    them."""
+
+    messages: list[OutboxNew] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    later: list[tuple[int, datetime]] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+
+
 class ContributorUpdates:
     """Queuing updates for authors, gathering them into messages, and members' rhythms."""
 
@@ -193,7 +204,7 @@ class ContributorUpdates:
 
     # --- Writing updates (inside the caller's transaction) ---------------------------------
 
-    def words_of(self, item: LoopItem) -> str | None:
+    def words_of(self, item: ItemRow) -> str | None:
         """The item's words, opened (None for a voice note or photo without words)."""
         if item.body is None:
             return None
@@ -203,7 +214,7 @@ class ContributorUpdates:
             logger.error("item words could not be opened (item %d)", item.id)
             return None
 
-    def block(self, items: Sequence[LoopItem], line: Value) -> Text:
+    def block(self, items: Sequence[ItemRow], line: Value) -> Text:
         """One update as its author reads it: their words recalled, then what happened.
         A `line` already worded (`Raw`) is kept as it is."""
         reminders = [reminder(i, self.words_of(i)) for i in items]
@@ -217,7 +228,7 @@ class ContributorUpdates:
     async def queue(
         self,
         tx: Tx,
-        item: LoopItem,
+        item: ItemRow,
         line: Value,
         source: str,
         now: datetime,
@@ -234,11 +245,11 @@ class ContributorUpdates:
         return True
 
     async def queue_for_items(
-        self, tx: Tx, items: Sequence[LoopItem], line: Value, source: str, now: datetime
+        self, tx: Tx, items: Sequence[ItemRow], line: Value, source: str, now: datetime
     ) -> int:
         """Queue one update per author of these items, however many of them each gave;
         how many authors. A named and an anonymous item of one person count once."""
-        by_author: dict[str, list[LoopItem]] = {}
+        by_author: dict[str, list[ItemRow]] = {}
         for item in items:
             if item.withdrawn_on is not None:
                 continue
@@ -248,12 +259,12 @@ class ContributorUpdates:
         rows = []
         for number, own in enumerate(by_author.values()):
             # A named item, if they gave one, is the one the message is sent about.
-            own.sort(key=lambda i: (i.anonymous, i.given_on, i.id))
+            own.sort(key=lambda i: (i.person_id is None, i.given_on, i.id))
             rows.append(self._pending(own[0], self.block(own, line), f"{source}:{number}", now))
         await tx.contributor_updates.add(rows, now)
         return len(rows)
 
-    async def _author_key(self, tx: Tx, item: LoopItem) -> str | None:
+    async def _author_key(self, tx: Tx, item: ItemRow) -> str | None:
         """The same key for every item of one person: their pseudonym."""
         if item.pseudonym is not None:
             return item.pseudonym
@@ -262,7 +273,7 @@ class ContributorUpdates:
         person = await tx.people.get(item.person_id)
         return None if person is None else self._sealer.pseudonym(person.telegram_id)
 
-    def _pending(self, item: LoopItem, block: Value, source: str, now: datetime) -> PendingNew:
+    def _pending(self, item: ItemRow, block: Value, source: str, now: datetime) -> PendingNew:
         # Stored as what to say, worded when the message is sent.
         said = BLOCK_MARK + dump_value(block)
         return PendingNew(
@@ -291,46 +302,62 @@ class ContributorUpdates:
                 for who, rows in pending.items()
                 if any(not r.withdrawn for r in rows)
             }
-            reaches = await self.reach(
-                tx, {who: rows[0].return_address for who, rows in live.items()}
-            )
-            later: list[tuple[int, datetime]] = []
-            messages, queued = [], []
-            for who, rows in live.items():
-                ids = [r.id for r in rows]
-                reach = reaches.get(who)
-                if reach is None:
-                    dropped += ids
-                    continue
-                wait = self._hold(reach, rows, now, zone, quiet_default)
-                if wait is not None:
-                    if reach.person_id is None:
-                        wait = anonymous_recheck(now)
-                    later += [(update_id, wait) for update_id in ids]
-                    continue
-                messages.append(self._message(rows, reach, now))
-                queued += ids
-            messages = await self._answerable(tx, messages, live)
+            due = await self._sort_due(tx, live, now, zone, quiet_default)
+            dropped += due.dropped
+            messages = await self._answerable(tx, due.messages, live)
             await tx.outbox.enqueue(messages, now)
-            # Each quotes its items' words: taking one back reaches the message too.
-            keys = {message.dedupe_key for message in messages}
-            today = now.astimezone(zone).date()
-            for rows in live.values():
-                key = f"u{rows[0].id}"
-                if key in keys:
-                    shape = Shape.CARD if len(rows) == 1 else Shape.LIST
-                    items = [r.item_id for r in rows]
-                    await note_queued(tx, items, [key], shape, Place.UPDATE, today)
-            await tx.contributor_updates.mark(queued, "queued", now)
+            await self._note_copies(tx, messages, live, now.astimezone(zone).date())
+            await tx.contributor_updates.mark(due.queued, "queued", now)
             await tx.contributor_updates.mark(dropped, "dropped", now)
-            await tx.contributor_updates.reschedule(later)
+            await tx.contributor_updates.reschedule(due.later)
         return len(messages)
+
+    async def _sort_due(
+        self,
+        tx: Tx,
+        live: dict[Author, list[PendingRow]],
+        now: datetime,
+        zone: ZoneInfo,
+        quiet_default: str,
+    ) -> _Due:
+        """Each author's updates: one message now, held until later, or dropped (the
+        author can no longer be reached)."""
+        reaches = await self.reach(tx, {who: rows[0].return_address for who, rows in live.items()})
+        due = _Due()
+        for who, rows in live.items():
+            ids = [r.id for r in rows]
+            reach = reaches.get(who)
+            if reach is None:
+                due.dropped += ids
+                continue
+            wait = self._hold(reach, rows, now, zone, quiet_default)
+            if wait is not None:
+                if reach.person_id is None:
+                    wait = anonymous_recheck(now)
+                due.later += [(update_id, wait) for update_id in ids]
+                continue
+            due.messages.append(self._message(rows, reach, now))
+            due.queued += ids
+        return due
+
+    @staticmethod
+    async def _note_copies(
+        tx: Tx, messages: list[OutboxNew], live: dict[Author, list[PendingRow]], today: date
+    ) -> None:
+        """Each message quotes its items' words: taking one back reaches the message too."""
+        keys = {message.dedupe_key for message in messages}
+        for rows in live.values():
+            key = f"u{rows[0].id}"
+            if key in keys:
+                shape = Shape.CARD if len(rows) == 1 else Shape.LIST
+                items = [r.item_id for r in rows]
+                await note_queued(tx, items, [key], shape, Place.UPDATE, today)
 
     async def _answerable(
         self,
         tx: Tx,
         messages: list[OutboxNew],
-        live: dict[Recipient, list[PendingRow]],
+        live: dict[Author, list[PendingRow]],
     ) -> list[OutboxNew]:
         """Messages holding a coordinator's reply get the buttons to answer it, while its
         conversation is open."""
@@ -382,9 +409,7 @@ class ContributorUpdates:
             return None
         return next_slot(now, zone, preference)
 
-    async def reach(
-        self, tx: Tx, addresses: dict[Recipient, str | None]
-    ) -> dict[Recipient, Reach]:
+    async def reach(self, tx: Tx, addresses: dict[Author, str | None]) -> dict[Author, Reach]:
         """Where each author is and how they want to hear; those who cannot be reached are
         left out.
 
@@ -394,7 +419,7 @@ class ContributorUpdates:
         named = await tx.contributor_updates.people(
             [r.person_id for r in addresses if r.person_id]
         )
-        opened: dict[Recipient, int] = {}
+        opened: dict[Author, int] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is None and address is not None:
                 chat = open_return_address(self._sealer, address)
@@ -408,7 +433,7 @@ class ContributorUpdates:
             person_id: DigestPreference.stored(row)
             for person_id, row in (await tx.contributor_updates.preferences(list(people))).items()
         }
-        found: dict[Recipient, Reach] = {}
+        found: dict[Author, Reach] = {}
         for recipient, address in addresses.items():
             if recipient.person_id is not None:
                 person = named.get(recipient.person_id)
@@ -479,7 +504,7 @@ async def _preference(tx: Tx, person_id: int) -> DigestPreference:
     return DigestPreference.stored(row) if row is not None else AS_IT_HAPPENS
 
 
-async def item_hint(tx: Tx, item: LoopItem) -> Text:
+async def item_hint(tx: Tx, item: ItemRow) -> Text:
     """Under a coordinator's reply: how to answer it, and who will read the answer."""
     group = await tx.groups.get(item.group_id)
     name = group.name if group else ""

@@ -21,7 +21,7 @@ from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
 from bot.presentation.outgoing import Button, MidSentence, Value, join
-from bot.services.contributor_updates import ContributorUpdates, day_words, first_line
+from bot.services.contributor_updates import ContributorUpdates, first_line
 from bot.services.delivery_rules import open_return_address, seal_payload
 from bot.services.nudges import kind_said
 from bot.services.roles import may_manage
@@ -30,7 +30,7 @@ from bot.services.steps import button_step
 from bot.services.withdrawal import Place, Shape, note_queued
 from storage.conversations import ConversationNew, ConversationRow
 from storage.database import Storage
-from storage.followup import LoopItem
+from storage.items import ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
 from storage.tx import Tx
@@ -115,7 +115,7 @@ class Conversations:
     # --- The coordinators' side of an item (inside the inbox's transaction) -------------
 
     async def open_for_item(
-        self, tx: Tx, item: LoopItem, by_person: int | None, text: str, now: datetime
+        self, tx: Tx, item: ItemRow, by_person: int | None, text: str, now: datetime
     ) -> str:
         """A coordinator replied to an item: open (or open again) its conversation and keep
         the reply; the conversation's id, for the update's buttons."""
@@ -140,7 +140,7 @@ class Conversations:
         await tx.conversations.add_message(conversation_id, "out", sealed, by_person, now)
         return conversation_id
 
-    async def reachable(self, tx: Tx, item: LoopItem) -> bool:
+    async def reachable(self, tx: Tx, item: ItemRow) -> bool:
         """False if the item's author has stopped or blocked the bot (updates then wait)."""
         if item.person_id is not None:
             person = await tx.people.get(item.person_id)
@@ -385,6 +385,16 @@ class Conversations:
                 )
         return Result(Said.DONE, None, found.id)
 
+    async def waiting_for(self, telegram_id: int) -> str:
+        """The conversation a member's answer or a lead's words are being typed for (the
+        person's unfinished step); "" if none."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+        if step is None or step.step not in (ANSWER_STEP, WRITE_STEP):
+            return ""
+        return str(step.data.get("conversation", ""))
+
     # --- Helpers -----------------------------------------------------------------------------
 
     def _pseudonyms(self, telegram_id: int) -> tuple[str, str]:
@@ -461,7 +471,7 @@ class Conversations:
             texts.CONVERSATION_ABOUT_ITEM,
             kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"
             who=who,
-            date=day_words(item.given_on),
+            date=outgoing.Day(item.given_on),
             group=group.name if group else "",
             words=first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
         )

@@ -19,12 +19,13 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join
-from bot.services.contributor_updates import ContributorUpdates, day_words, item_hint, sentence
+from bot.services.contributor_updates import ContributorUpdates, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.followup import EventNew, LoopItem, Overdue
+from storage.followup import EventNew, Overdue
 from storage.groups import GroupRow
+from storage.items import ItemRow
 from storage.people import PersonRow
 from storage.tx import Tx
 
@@ -72,7 +73,7 @@ class Done(enum.Enum):
 class Card:
     """One item as a coordinator sees it."""
 
-    item: LoopItem
+    item: ItemRow
     group: GroupRow
     words: str | None
     # Named items: the name the author chose ("" for no name); None for anonymous ones.
@@ -307,7 +308,7 @@ class Inbox:
             return Done.BAD_DATE
         now = self._clock.now()
         template = texts.LINE_MEETING if held_on >= self.today() else texts.LINE_MEETING_PAST
-        line = outgoing.text(template, meeting=name, date=day_words(held_on))
+        line = outgoing.text(template, meeting=name, date=outgoing.Day(held_on))
         async with self._storage.transaction() as tx:
             found = await self._guard(tx, telegram_id, item_id)
             if isinstance(found, Done):
@@ -429,7 +430,7 @@ class Inbox:
 
     async def _guard(
         self, tx: Tx, telegram_id: int, item_id: int
-    ) -> tuple[LoopItem, int | None] | Done:
+    ) -> tuple[ItemRow, int | None] | Done:
         """The item and the acting person's id, if they may work it."""
         item = await self._visible_item(tx, telegram_id, item_id)
         if item is None:
@@ -437,7 +438,7 @@ class Inbox:
         person = await tx.people.by_telegram_id(telegram_id)
         return item, person.id if person else None
 
-    async def _visible_item(self, tx: Tx, telegram_id: int, item_id: int) -> LoopItem | None:
+    async def _visible_item(self, tx: Tx, telegram_id: int, item_id: int) -> ItemRow | None:
         item = await tx.followup.item(item_id)
         if item is None or item.withdrawn_on is not None:
             return None
@@ -447,7 +448,7 @@ class Inbox:
             return None
         return item
 
-    async def _card(self, tx: Tx, item: LoopItem, group: GroupRow, named: bool = True) -> Card:
+    async def _card(self, tx: Tx, item: ItemRow, group: GroupRow, named: bool = True) -> Card:
         author: str | None = None
         if item.person_id is not None and named:
             person: PersonRow | None = await tx.people.get(item.person_id)
@@ -479,7 +480,7 @@ def _outcome_line(outcome: Outcome, text: str, due_on: date | None) -> Text | Do
     if outcome is Outcome.CHANGED:
         return outgoing.text(texts.LINE_CHANGED, text=sentence(checked))
     if outcome is Outcome.WILL_CHANGE:
-        when = day_words(due_on) if due_on else ""
+        when = outgoing.Day(due_on) if due_on else ""
         return outgoing.text(texts.LINE_WILL_CHANGE, text=sentence(checked), date=when)
     return outgoing.text(texts.LINE_CANNOT_CHANGE, text=_capital(sentence(checked)))
 

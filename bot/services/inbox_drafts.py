@@ -114,6 +114,12 @@ class InboxDrafts:
             await self._keep(tx, telegram_id, chat_id, draft)
         return True
 
+    async def begin_reply(self, telegram_id: int, chat_id: int, item: str) -> None:
+        """Wait for a reply to an item's author, the item as a conversation's button or
+        reply carried it (the conversations service has checked it is theirs to answer)."""
+        async with self._storage.transaction() as tx:
+            await self._keep(tx, telegram_id, chat_id, InboxDraft(REPLY_STEP, item))
+
     async def meeting(self, telegram_id: int, text: str) -> tuple[Done, int | None]:
         """The meeting typed ("Board meeting, 12 March"): recorded, and the draft ends
         (unless the words could not be understood: then it waits for them again)."""

@@ -17,7 +17,6 @@ from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join, words
-from bot.services.contributor_updates import day_words
 from bot.services.delivery_rules import seal_payload
 from bot.services.inbox import Inbox
 from storage.database import Storage
@@ -202,7 +201,7 @@ def _item_lines(waiting: Waiting, today: date) -> list[Value]:
         outgoing.text(
             texts.NUDGE_ITEM,
             kind=kind_said(w.kind),
-            date=day_words(w.given_on),
+            date=outgoing.Day(w.given_on),
             days=(today - w.given_on).days,
         )
         for w in items[:LIST_MAX]

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.presentation import outgoing, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm
 from bot.presentation.outgoing import Message, Text, Value
 from bot.services.roles import may_manage
 from bot.services.sharing import clean_words
@@ -73,7 +74,7 @@ def member_message(text: str, ends_on: date | None, group_name: str) -> Text:
     """What members are told: the prompt as written, its group and when it ends."""
     ends: Value = ""
     if ends_on:
-        ends = outgoing.text(texts.PROMPT_ENDS, day=ends_on.strftime("%A %-d %B"))
+        ends = outgoing.text(texts.PROMPT_ENDS, day=outgoing.Day(ends_on, DayForm.WEEKDAY))
     return outgoing.text(texts.PROMPT_TO_MEMBERS, group=group_name, text=text, ends=ends)
 
 

@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons
+from bot.presentation.moments import MomentForm
 from bot.presentation.outgoing import Message, Value, join, message
 from bot.services.alert_words import (
     ANSWER_WITHIN,
@@ -542,6 +543,6 @@ class Safety:
         return outgoing.text(
             texts.ALERT_OPEN_LINE,
             reference=reference_of(alert.id),
-            when=raised.astimezone(self._zone).strftime("%a %-d %b, %H:%M"),
+            when=outgoing.Moment(raised, MomentForm.SHORT_THIS_YEAR),
             owner=owner or outgoing.words(texts.ALERT_NO_OWNER),
         )

@@ -37,6 +37,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.presentation.moments import describe
+
+__all__ = ["When", "WhenError", "WhenProblem", "describe", "parse_duration", "parse_when"]
+
 # Longer than anything a person would type for a date and time; longer input is refused
 # before any parsing, so a pasted essay costs nothing.
 MAX_INPUT = 100
@@ -136,22 +140,6 @@ _YEAR = re.compile(r"\d{4}", re.ASCII)
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?", re.ASCII)
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 
-_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 @dataclass
 class _Parts:
@@ -220,24 +208,6 @@ def _from_now(text: str, now: datetime) -> datetime | None:
     if later.second or later.microsecond:
         later = later.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return later
-
-
-def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
-    """The moment in words, in `zone`: "today at 2pm", "tomorrow at 10:30am",
-    "Friday 6 March at 6pm", "Sunday 3 January 2027 at midday".
-
-    The year is shown only when it is not the current year. 00:00 is said as
-    "midnight at the start of ...", since "midnight on Friday" is often read as the end
-    of Friday. With `relative` False the day is always named ("Friday 6 March"), for
-    messages that may be read on another day than they were written.
-    """
-    # A wall time from a WhenError may be one the clocks skip; converting it would move it,
-    # so a moment already in the zone is said as it stands.
-    local = moment if moment.tzinfo is zone else moment.astimezone(zone)
-    day = _day_words(local.date(), now.astimezone(zone).date(), relative)
-    if local.hour == 0 and local.minute == 0:
-        return f"midnight at the start of {day}"
-    return f"{day} at {_clock_words(local.hour, local.minute)}"
 
 
 def _words(text: str) -> list[str] | None:
@@ -458,25 +428,6 @@ def _place(wall: datetime, zone: ZoneInfo) -> datetime | WhenProblem:
     if back.replace(tzinfo=None) != wall:
         return WhenProblem.DOES_NOT_EXIST
     return WhenProblem.AMBIGUOUS
-
-
-def _day_words(day: date, today: date, relative: bool = True) -> str:
-    """'today', 'tomorrow', or the weekday and date, with the year if it is not this year."""
-    if relative and day == today:
-        return "today"
-    if relative and day == today + timedelta(days=1):
-        return "tomorrow"
-    words = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
-    return words if day.year == today.year else f"{words} {day.year}"
-
-
-def _clock_words(hour: int, minute: int) -> str:
-    """'2pm', '10:30am', or 'midday'."""
-    if hour == 12 and minute == 0:
-        return "midday"
-    shown = hour % 12 or 12
-    suffix = "am" if hour < 12 else "pm"
-    return f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
 
 
 # --- Lengths of time ("in 2 hours") -------------------------------------------------------

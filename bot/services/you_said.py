@@ -15,11 +15,11 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.outgoing import Text, Value, join
-from bot.services.actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.actions import status_label
 from bot.services.consent import may_quote
-from bot.services.contributor_updates import BODY_PURPOSE, day_words, first_line
+from bot.services.contributor_updates import BODY_PURPOSE, first_line
 from bot.services.delivery_rules import seal_payload
+from bot.services.followup_actions import UPDATE_PURPOSE as ACTION_PURPOSE
+from bot.services.followup_actions import status_label
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
@@ -244,7 +244,7 @@ class YouSaid:
                 name=name or "",
             )
             template = _OUTCOME_WORDS.get(entry.outcome or "", texts.BOARD_CHANGED)
-            due = day_words(entry.due_on) if entry.due_on else ""
+            due = outgoing.Day(entry.due_on) if entry.due_on else ""
             outcome = outgoing.text(template, text=did, date=due)
             lines.append(outgoing.text(texts.BOARD_ENTRY, said=said, did=outcome))
             quoted.append(entry.item_id)
@@ -284,13 +284,13 @@ def _event_words(kind: str, event: EventRow, text: str | None) -> Text:
     if kind == "considering":
         return outgoing.text(texts.HISTORY_CONSIDERING)
     if kind == "meeting":
-        on = day_words(event.meeting_on) if event.meeting_on else ""
+        on = outgoing.Day(event.meeting_on) if event.meeting_on else ""
         return outgoing.text(texts.HISTORY_MEETING, meeting=event.meeting_name or "", date=on)
     if kind == "linked":
         return outgoing.text(texts.HISTORY_LINKED, title=event.action_title or "")
     if kind == "reply":
         return outgoing.text(texts.HISTORY_REPLY, text=text or "")
     template = _OUTCOME_WORDS.get(event.outcome or "", texts.BOARD_CHANGED)
-    due = day_words(event.due_on) if event.due_on else ""
+    due = outgoing.Day(event.due_on) if event.due_on else ""
     did = outgoing.text(template, text=text or "", date=due)
     return outgoing.text(texts.HISTORY_OUTCOME, did=did)

@@ -17,7 +17,7 @@ from bot.services.sessions import (
     DraftReply,
     Overview,
     SaveOutcome,
-    Stage,
+    SessionQuestion,
     when_words,
 )
 from bot.services.when import describe
@@ -204,7 +204,7 @@ async def session_edit_field_tapped(update: Update, context: ChorusContext) -> N
     """Ask the question for the detail chosen."""
     values = button_args(update)
     session_id = button_int(update)
-    stage = Stage(values[1]) if len(values) == 2 and values[1] in _EDIT_LABELS else None
+    stage = SessionQuestion(values[1]) if len(values) == 2 and values[1] in _EDIT_LABELS else None
     draft = None
     if session_id is not None and stage is not None:
         draft = await context.services.sessions.begin_edit(

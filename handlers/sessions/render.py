@@ -26,8 +26,8 @@ from bot.services.sessions import (
     DraftReply,
     Overview,
     Period,
+    SessionQuestion,
     SessionView,
-    Stage,
     hours_words,
     session_said,
     when_words,
@@ -48,31 +48,31 @@ NAMES_SHOWN = 40
 # --- Rendering -------------------------------------------------------------------------------
 
 _ASK = {
-    Stage.TITLE: texts.SESSION_ASK_TITLE,
-    Stage.STARTS: texts.SESSION_ASK_STARTS,
-    Stage.ENDS: texts.SESSION_ASK_ENDS,
-    Stage.PLACE: texts.SESSION_ASK_PLACE,
-    Stage.ACCESS: texts.SESSION_ASK_ACCESS,
-    Stage.CONTENT: texts.SESSION_ASK_CONTENT,
-    Stage.CAPACITY: texts.SESSION_ASK_CAPACITY,
-    Stage.REMINDERS: texts.SESSION_ASK_REMINDERS,
+    SessionQuestion.TITLE: texts.SESSION_ASK_TITLE,
+    SessionQuestion.STARTS: texts.SESSION_ASK_STARTS,
+    SessionQuestion.ENDS: texts.SESSION_ASK_ENDS,
+    SessionQuestion.PLACE: texts.SESSION_ASK_PLACE,
+    SessionQuestion.ACCESS: texts.SESSION_ASK_ACCESS,
+    SessionQuestion.CONTENT: texts.SESSION_ASK_CONTENT,
+    SessionQuestion.CAPACITY: texts.SESSION_ASK_CAPACITY,
+    SessionQuestion.REMINDERS: texts.SESSION_ASK_REMINDERS,
 }
 _SKIP_LABELS = {
-    Stage.PLACE: texts.BUTTON_SKIP,
-    Stage.ACCESS: texts.BUTTON_SKIP,
-    Stage.CONTENT: texts.BUTTON_SKIP,
-    Stage.CAPACITY: texts.BUTTON_NO_LIMIT,
-    Stage.REMINDERS: texts.BUTTON_USUAL_REMINDERS,
+    SessionQuestion.PLACE: texts.BUTTON_SKIP,
+    SessionQuestion.ACCESS: texts.BUTTON_SKIP,
+    SessionQuestion.CONTENT: texts.BUTTON_SKIP,
+    SessionQuestion.CAPACITY: texts.BUTTON_NO_LIMIT,
+    SessionQuestion.REMINDERS: texts.BUTTON_USUAL_REMINDERS,
 }
 _EDIT_LABELS = {
-    Stage.TITLE: texts.BUTTON_EDIT_TITLE,
-    Stage.STARTS: texts.BUTTON_EDIT_STARTS,
-    Stage.ENDS: texts.BUTTON_EDIT_ENDS,
-    Stage.PLACE: texts.BUTTON_EDIT_PLACE,
-    Stage.ACCESS: texts.BUTTON_EDIT_ACCESS,
-    Stage.CONTENT: texts.BUTTON_EDIT_CONTENT,
-    Stage.CAPACITY: texts.BUTTON_EDIT_CAPACITY,
-    Stage.REMINDERS: texts.BUTTON_EDIT_REMINDERS,
+    SessionQuestion.TITLE: texts.BUTTON_EDIT_TITLE,
+    SessionQuestion.STARTS: texts.BUTTON_EDIT_STARTS,
+    SessionQuestion.ENDS: texts.BUTTON_EDIT_ENDS,
+    SessionQuestion.PLACE: texts.BUTTON_EDIT_PLACE,
+    SessionQuestion.ACCESS: texts.BUTTON_EDIT_ACCESS,
+    SessionQuestion.CONTENT: texts.BUTTON_EDIT_CONTENT,
+    SessionQuestion.CAPACITY: texts.BUTTON_EDIT_CAPACITY,
+    SessionQuestion.REMINDERS: texts.BUTTON_EDIT_REMINDERS,
 }
 _WHEN_REPLIES = {
     WhenProblem.NOT_UNDERSTOOD: texts.WHEN_NOT_UNDERSTOOD,
@@ -104,7 +104,7 @@ async def _show_draft(update: Update, context: ChorusContext, reply: DraftReply)
         await respond(update, text, _confirm_keys(draft))
     elif reply.problem is not None or draft is None:
         await respond(update, _problem_text(reply, context), _skip_keys(draft))
-    elif draft.stage is Stage.CONFIRM:
+    elif draft.stage is SessionQuestion.CONFIRM:
         await respond(update, _confirm_text(draft, context), _confirm_keys(draft))
     else:
         when = ""
@@ -119,7 +119,7 @@ def _problem_text(reply: DraftReply, context: ChorusContext) -> Raw:
         error = reply.when_error
         shown = error.local.strftime("%H:%M") if error.local else ""
         reply_text = _WHEN_REPLIES[error.problem]
-        if draft is not None and draft.stage is Stage.ENDS:
+        if draft is not None and draft.stage is SessionQuestion.ENDS:
             if error.problem is WhenProblem.NOT_UNDERSTOOD:
                 reply_text = texts.SESSION_END_NOT_UNDERSTOOD
             start = draft.starts_at
@@ -127,9 +127,9 @@ def _problem_text(reply: DraftReply, context: ChorusContext) -> Raw:
             return say(reply_text, time=shown, start=describe(start, zone, now) if start else "")
         return say(reply_text, time=shown)
     if problem is DraftProblem.BAD_TEXT and draft is not None:
-        if draft.stage is Stage.TITLE:
+        if draft.stage is SessionQuestion.TITLE:
             return say(texts.SESSION_BAD_TITLE, limit=TITLE_MAX)
-        limit = PLACE_MAX if draft.stage is Stage.PLACE else NOTE_MAX
+        limit = PLACE_MAX if draft.stage is SessionQuestion.PLACE else NOTE_MAX
         return say(texts.SESSION_BAD_TEXT, limit=limit)
     return say(
         _PROBLEMS.get(problem or DraftProblem.NO_DRAFT, texts.STALE_BUTTON), limit=CAPACITY_MAX

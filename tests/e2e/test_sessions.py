@@ -476,6 +476,33 @@ async def test_reminders_fire_once_at_local_times_across_a_restart_and_clock_cha
     assert sorted(states) == [(120, "sent", 2), (1440, "sent", 2)]
 
 
+async def test_a_queued_reminder_says_the_time_in_the_zone_configured_when_it_is_sent(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    member = MEMBERS[0]
+    await _seeded(fake, tmp_path, [member])
+    clock = FakeClock(datetime(2026, 2, 2, 12, 0, tzinfo=UTC))  # Monday, GMT
+    london = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with _running(fake, london, clock) as running:
+        await _create(fake, Phone(fake, ADMIN), when="tomorrow 2pm")
+        await Phone(fake, member).tap("Going", await _invitation(fake, member))
+        # The reminder 24 hours before is queued in London, but Telegram fails to take it.
+        clock.set(datetime(2026, 2, 2, 14, 0, 20, tzinfo=UTC))
+        fake.fail_next("sendMessage", 502, "Bad Gateway")
+        await running.tick("sessions")
+        assert _reminders(fake, member) == 0
+    # Started again, configured for New York, when the retry is due: the reminder says the
+    # session's time there, 9am Eastern, not the 2pm it would have said when queued.
+    clock.set(datetime(2026, 2, 2, 15, 0, tzinfo=UTC))
+    new_york = settings_for(
+        fake, tmp_path, admin_ids=frozenset({ADMIN}), timezone="America/New_York"
+    )
+    async with _running(fake, new_york, clock):
+        await _until(lambda: _reminders(fake, member) == 1)
+    reminder = fake.last_message(member)["text"]
+    assert "When: tomorrow at 9am to 11am" in reminder, reminder
+
+
 async def test_a_reminder_missed_while_down_is_sent_if_still_useful_else_recorded(
     fake: FakeBotApi, tmp_path: Path
 ) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.crypto import Sealer
-from storage.contributor_updates import PendingNew, PreferenceRow, Recipient
+from storage.contributor_updates import Author, PendingNew, PreferenceRow
 from storage.database import Storage
 from storage.followup import Overdue
 from tests.support.items import ItemSeed, add_items
@@ -65,14 +65,14 @@ async def test_waiting_updates_are_kept_once_and_found_by_recipient(
         await tx.contributor_updates.add(rows[:1], T0)
         due = await tx.contributor_updates.due_recipients(T0, 10)
         found = await tx.contributor_updates.pending_for(due)
-    assert set(due) == {Recipient(1, None), Recipient(None, "p" * 64)}
-    assert [r.text for r in found[Recipient(1, None)]] == ["sealed one"]
-    assert [r.text for r in found[Recipient(None, "p" * 64)]] == ["sealed two"]
+    assert set(due) == {Author(1, None), Author(None, "p" * 64)}
+    assert [r.text for r in found[Author(1, None)]] == ["sealed one"]
+    assert [r.text for r in found[Author(None, "p" * 64)]] == ["sealed two"]
     async with storage.transaction() as tx:
         await tx.contributor_updates.reschedule(
-            [(found[Recipient(1, None)][0].id, T0 + timedelta(hours=1))]
+            [(found[Author(1, None)][0].id, T0 + timedelta(hours=1))]
         )
-        assert await tx.contributor_updates.due_recipients(T0, 10) == [Recipient(None, "p" * 64)]
+        assert await tx.contributor_updates.due_recipients(T0, 10) == [Author(None, "p" * 64)]
 
 
 async def test_preferences_and_actions_round_trip(storage: Storage, sealer: Sealer) -> None:

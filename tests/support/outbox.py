@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bot.crypto import Sealer
-from bot.presentation.outgoing import Payload, loads, render
+from bot.presentation.outgoing import Payload, Reading, loads, render
 from bot.services.delivery_rules import open_payload
 
-
-def shown(sealer: Sealer, stored: str) -> Payload:
-    """The words and buttons a stored outbox payload (sealed or not) shows when sent."""
-    return render(open_payload(sealer, stored))
+LONDON = ZoneInfo("Europe/London")
 
 
-def shown_plain(stored: str) -> Payload:
+def shown(
+    sealer: Sealer, stored: str, zone: ZoneInfo = LONDON, now: datetime | None = None
+) -> Payload:
+    """The words and buttons a stored outbox payload (sealed or not) shows when sent in
+    `zone` at `now` (unknown: days named outright)."""
+    return render(open_payload(sealer, stored), Reading(zone, now))
+
+
+def shown_plain(stored: str, zone: ZoneInfo = LONDON, now: datetime | None = None) -> Payload:
     """The same, for a payload that holds no member's words (never sealed)."""
-    return render(loads(stored))
+    return render(loads(stored), Reading(zone, now))

@@ -20,12 +20,12 @@ from bot.presentation.callbacks import (
     int_arg,
     pattern,
 )
-from bot.services.actions import ActionStatus
 from bot.services.consent import Span
 from bot.services.contributor_updates import Rhythm
+from bot.services.followup_actions import ActionStatus
 from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
-from bot.services.sessions import ANSWER_CODES, Period, Stage
+from bot.services.sessions import ANSWER_CODES, Period, SessionQuestion
 from bot.services.sharing import Consent, Kind
 from handlers.rights import FORGET_CHOICES
 
@@ -67,7 +67,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.DIGEST_RHYTHM, 0): tuple(r.value for r in Rhythm),
     (Action.DIGEST_TIME, 0): tuple(r.value for r in Rhythm),
     (Action.SESSION_ANSWER, 1): tuple(ANSWER_CODES),
-    (Action.SESSION_EDIT_FIELD, 1): tuple(s.value for s in Stage),
+    (Action.SESSION_EDIT_FIELD, 1): tuple(s.value for s in SessionQuestion),
     (Action.SESSION_EXPORT, 1): tuple(p.value for p in Period),
     (Action.LEAVE_WITH, 1): tuple(c.value for c in LeaveChoice),
     (Action.MINE_CONSENT, 0): REFERENCES,

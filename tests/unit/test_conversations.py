@@ -136,8 +136,11 @@ async def test_the_member_is_asked_for_an_answer_and_told_who_reads_it(
     assert not started.reader.anonymous and not started.reader.alert
     step = await services.steps.current(ANN)
     assert step is not None and step.step == ANSWER_STEP
+    assert await services.conversations.waiting_for(ANN) == conversation
+    assert await services.conversations.waiting_for(BEN) == ""
     await services.conversations.answer(ANN, conversation, "Yes")
     assert await services.steps.current(ANN) is None
+    assert await services.conversations.waiting_for(ANN) == ""
 
 
 async def test_either_side_ends_it_and_answers_after_that_are_refused(
@@ -171,9 +174,9 @@ async def test_replied_or_linked_items_no_longer_wait_to_be_acknowledged(
     named, anonymous = await _setup(services, storage, clock)
     await services.inbox.reply(COORDINATOR, named, "Thank you")
     group_id = await _group_of(storage, named)
-    _, action = await services.actions.create(COORDINATOR, group_id, "Forms")
+    _, action = await services.followup_actions.create(COORDINATOR, group_id, "Forms")
     assert action is not None
-    assert await services.actions.link(COORDINATOR, action.id, anonymous) is Done.DONE
+    assert await services.followup_actions.link(COORDINATOR, action.id, anonymous) is Done.DONE
     async with storage.read() as tx:
         statuses = {i.id: i.status for i in await tx.followup.items([named, anonymous])}
     assert statuses == {named: "acknowledged", anonymous: "acknowledged"}

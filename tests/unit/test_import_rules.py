@@ -48,9 +48,6 @@ OWN = {"localapi": "localapi"}
 LATE_IMPORTS_ALLOWED = {"bot/cli.py", "bot/settings.py", "storage/database.py"}
 # Known crossings still to be removed, each listed so none grows unseen: (file, module).
 KNOWN: set[tuple[str, str]] = {
-    # Handlers mark an update as safe to handle again, and read a step row, from storage.
-    ("handlers/common.py", "storage.database"),
-    ("handlers/general.py", "storage.steps"),
     # A session's rating becomes an item whose words start with the rating, in words: the
     # item's own content, worded when it is given.
     ("bot/services/sessions/feedback.py", "bot.presentation.texts.label"),

@@ -55,6 +55,19 @@ async def test_a_reply_is_previewed_then_sent_once(
     assert again == (Done.STALE, None)
 
 
+async def test_a_reply_begun_from_a_conversation_is_the_same_typed_draft(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    item_id = await _item(services, storage, clock)
+    drafts = services.inbox_drafts
+    await drafts.begin_reply(COORDINATOR, COORDINATOR, str(item_id))
+
+    written = await drafts.write_reply(COORDINATOR, COORDINATOR, "Thank you, we read it.")
+
+    assert written.done is Done.DONE and written.item_id == item_id
+    assert await drafts.send(COORDINATOR) == (Done.DONE, item_id)
+
+
 async def test_a_will_change_outcome_asks_by_when_then_keeps_the_day(
     services: Services, storage: Storage, clock: FakeClock
 ) -> None:

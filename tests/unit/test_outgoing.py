@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import alert_buttons, member_buttons
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import Html, Message, Payload, button, join, loads, render, words
+from bot.presentation.moments import DayForm
+from bot.presentation.outgoing import (
+    Day,
+    Html,
+    Message,
+    Payload,
+    Reading,
+    button,
+    join,
+    loads,
+    render,
+    words,
+)
+
+WEEKDAY = DayForm.WEEKDAY
 
 
 def test_a_queued_message_stores_the_text_s_key_and_values_not_its_words() -> None:
@@ -98,3 +114,33 @@ def test_alert_buttons_are_described_in_the_codec_s_terms() -> None:
     assert write.action is Action.CONV_WRITE
     (close,), _ = alert_buttons("abc", taken=True)
     assert close.action is Action.ALERT_CLOSE
+
+
+def test_moments_and_dates_are_stored_in_utc_and_worded_in_the_zone_and_day_of_sending() -> None:
+    starts = datetime(2026, 3, 29, 9, 0, tzinfo=UTC)  # 10am BST, the day the clocks go forward
+    said = outgoing.text(
+        texts.SESSION_WHEN_RANGE,
+        start=outgoing.Moment(starts, relative=True),
+        end=outgoing.Moment(starts + timedelta(hours=2), relative=True, after=starts),
+    )
+    stored = outgoing.message(said).dumps()
+    assert json.loads(stored)["say"]["v"]["start"] == {
+        "at": "2026-03-29T09:00:00+00:00",
+        "f": "w",
+        "r": True,
+    }
+    london, new_york = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
+
+    def sent(zone: ZoneInfo, now: datetime | None) -> str:
+        return render(loads(stored), Reading(zone, now)).text
+
+    saturday = datetime(2026, 3, 28, 9, 0, tzinfo=UTC)
+    assert sent(london, saturday) == "tomorrow at 10am to midday"
+    assert sent(london, starts - timedelta(hours=1)) == "today at 10am to midday"
+    assert sent(new_york, saturday) == "tomorrow at 5am to 7am"
+    assert sent(london, None) == "Sunday 29 March at 10am to midday"
+    with pytest.raises(ValueError, match="zone"):
+        render(loads(stored))
+
+    day = outgoing.message(outgoing.text(texts.PROMPT_ENDS, day=Day(date(2026, 3, 3), WEEKDAY)))
+    assert "Tuesday 3 March" in render(loads(day.dumps())).text

@@ -26,7 +26,7 @@ from bot.services.sessions import (
     FeedbackOutcome,
     Period,
     SaveOutcome,
-    Stage,
+    SessionQuestion,
     period_dates,
     reminder_send_at,
 )
@@ -188,7 +188,7 @@ async def test_typing_at_the_end_shows_the_session_again(services: Services, wor
 
     # Shown again, with a word that Save or Discard is what is asked now.
     assert reply.problem is DraftProblem.USE_BUTTONS and reply.draft is not None
-    assert reply.draft.stage is Stage.CONFIRM
+    assert reply.draft.stage is SessionQuestion.CONFIRM
 
 
 async def test_the_title_cannot_be_skipped(services: Services, world: World) -> None:
@@ -345,8 +345,8 @@ async def test_only_the_groups_coordinator_can_change_or_cancel(
     session = await _standard(services, world)
     await services.sessions.answer(BOB, session.id, "g", LONDON)
 
-    assert await services.sessions.begin_edit(CAT, CAT, session.id, Stage.TITLE) is None
-    assert await services.sessions.begin_edit(BOB, BOB, session.id, Stage.TITLE) is None
+    assert await services.sessions.begin_edit(CAT, CAT, session.id, SessionQuestion.TITLE) is None
+    assert await services.sessions.begin_edit(BOB, BOB, session.id, SessionQuestion.TITLE) is None
     assert (await services.sessions.cancel(CAT, session.id, LONDON)).outcome is (
         CancelOutcome.NOT_ALLOWED
     )
@@ -372,9 +372,9 @@ async def test_a_change_raises_the_calendar_sequence_and_moves_reminders(
 ) -> None:
     session = await _standard(services, world)
     await services.sessions.answer(DAN, session.id, "m", LONDON)
-    await services.sessions.begin_edit(ANN, ANN, session.id, Stage.STARTS)
+    await services.sessions.begin_edit(ANN, ANN, session.id, SessionQuestion.STARTS)
     reply = await services.sessions.advance(ANN, ANN, "Wed 4 Feb 10:00", LONDON)
-    assert reply.draft is not None and reply.draft.stage is Stage.CONFIRM
+    assert reply.draft is not None and reply.draft.stage is SessionQuestion.CONFIRM
 
     result = await services.sessions.save(ANN, ANN, LONDON)
 
@@ -673,7 +673,7 @@ async def test_more_places_move_people_up_from_the_waiting_list(
     await services.sessions.answer(BOB, session.id, "g", LONDON)
     await services.sessions.answer(DAN, session.id, "g", LONDON)
     await services.sessions.answer(EVE, session.id, "g", LONDON)
-    await services.sessions.begin_edit(ANN, ANN, session.id, Stage.CAPACITY)
+    await services.sessions.begin_edit(ANN, ANN, session.id, SessionQuestion.CAPACITY)
     await services.sessions.advance(ANN, ANN, "2", LONDON)
 
     result = await services.sessions.save(ANN, ANN, LONDON)

@@ -18,7 +18,7 @@ from bot.services.sharing import (
     Consent,
     Draft,
     Kind,
-    Stage,
+    ShareStage,
     SubmitOutcome,
     WithdrawOutcome,
     clean_words,
@@ -63,7 +63,7 @@ def test_clean_words() -> None:
 
 
 def test_a_draft_keeps_its_words_sealed(services: Services) -> None:
-    draft = Draft(Stage.NAME, 3, Kind.STORY, words="my own words", media_kind="voice")
+    draft = Draft(ShareStage.NAME, 3, Kind.STORY, words="my own words", media_kind="voice")
     draft.media_file_id = "AwACAgQ-file"
     data = draft.sealed(services.sealer)
     assert "my own words" not in str(data) and "AwACAgQ-file" not in str(data)
@@ -253,7 +253,7 @@ async def test_a_draft_that_cannot_be_read_is_not_offered_back(
         assert step is not None and step.step == "share_name"
         await tx.steps.set(person.id, step.step, {**step.data, "words": "v1.damaged"}, clock.now())
     view = await services.sharing.start(ANNA)
-    assert not view.resumable and view.draft is not None and view.draft.stage is Stage.KIND
+    assert not view.resumable and view.draft is not None and view.draft.stage is ShareStage.KIND
 
 
 async def test_an_item_gathered_into_an_action_counts_as_used(

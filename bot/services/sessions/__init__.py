@@ -58,8 +58,8 @@ from bot.services.sessions.model import (
     Period,
     SaveOutcome,
     SaveResult,
+    SessionQuestion,
     SessionView,
-    Stage,
     TickReport,
 )
 from bot.services.sessions.service import Sessions
@@ -124,9 +124,9 @@ __all__ = [
     "Period",
     "SaveOutcome",
     "SaveResult",
+    "SessionQuestion",
     "SessionView",
     "Sessions",
-    "Stage",
     "TickReport",
     "answer_buttons",
     "calendar_file",

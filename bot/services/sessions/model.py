@@ -67,7 +67,7 @@ class Answer(enum.StrEnum):
 ANSWER_CODES = {"g": Answer.GOING, "m": Answer.MAYBE, "n": Answer.NO}
 
 
-class Stage(enum.StrEnum):
+class SessionQuestion(enum.StrEnum):
     """The questions of /newsession, in order; editing asks one of them."""
 
     TITLE = "title"
@@ -81,8 +81,16 @@ class Stage(enum.StrEnum):
     CONFIRM = "confirm"
 
 
-STAGES = list(Stage)
-SKIPPABLE = frozenset({Stage.PLACE, Stage.ACCESS, Stage.CONTENT, Stage.CAPACITY, Stage.REMINDERS})
+STAGES = list(SessionQuestion)
+SKIPPABLE = frozenset(
+    {
+        SessionQuestion.PLACE,
+        SessionQuestion.ACCESS,
+        SessionQuestion.CONTENT,
+        SessionQuestion.CAPACITY,
+        SessionQuestion.REMINDERS,
+    }
+)
 
 
 class DraftProblem(enum.Enum):
@@ -110,7 +118,7 @@ class Draft:
 
     group_id: int
     group_name: str
-    stage: Stage = Stage.TITLE
+    stage: SessionQuestion = SessionQuestion.TITLE
     edit: int | None = None
     title: str = ""
     starts_at: datetime | None = None
@@ -161,7 +169,7 @@ class Draft:
     def from_data(cls, data: dict[str, Any]) -> Draft:
         """From the pending step."""
         values = dict(data)
-        values["stage"] = Stage(values["stage"])
+        values["stage"] = SessionQuestion(values["stage"])
         for key in _MOMENTS:
             values[key] = datetime.fromisoformat(values[key]) if values.get(key) else None
         return cls(**values)

@@ -35,8 +35,8 @@ from bot.services.sessions.model import (
     DraftReply,
     SaveOutcome,
     SaveResult,
+    SessionQuestion,
     SessionView,
-    Stage,
 )
 from bot.services.sessions.words import (
     _change_lines,
@@ -50,7 +50,7 @@ from bot.services.text_rules import clean_name
 from bot.services.when import WhenError, parse_when
 from storage.groups import GroupRow
 from storage.outbox import OutboxNew
-from storage.sessions import Recipient, SessionRow
+from storage.sessions import SessionRecipient, SessionRow
 from storage.tx import Tx
 
 
@@ -71,11 +71,11 @@ class Planning(Answers):
         return draft
 
     async def begin_edit(
-        self, telegram_id: int, chat_id: int, session_id: int, stage: Stage
+        self, telegram_id: int, chat_id: int, session_id: int, stage: SessionQuestion
     ) -> Draft | None:
         """Ask again one question of an existing session; None if not allowed or over."""
         now = self._clock.now()
-        if stage is Stage.CONFIRM:
+        if stage is SessionQuestion.CONFIRM:
             return None
         async with self._storage.transaction() as tx:
             found = await self._managed(tx, telegram_id, session_id)
@@ -116,7 +116,7 @@ class Planning(Answers):
         draft = await self.draft(telegram_id)
         if draft is None:
             return DraftReply(draft, DraftProblem.NO_DRAFT)
-        if draft.stage is Stage.CONFIRM:
+        if draft.stage is SessionQuestion.CONFIRM:
             # All asked: show it again to save or cancel, with a word about the buttons.
             return DraftReply(draft, None if text is None else DraftProblem.USE_BUTTONS)
         if text is None and draft.stage not in SKIPPABLE:
@@ -132,7 +132,11 @@ class Planning(Answers):
         """The coordinator says whether a start read as next year's is what they meant:
         if so it is used and the next question asked; if not, the start is asked again."""
         draft = await self.draft(telegram_id)
-        if draft is None or draft.stage is not Stage.STARTS or draft.pending_start is None:
+        if (
+            draft is None
+            or draft.stage is not SessionQuestion.STARTS
+            or draft.pending_start is None
+        ):
             return DraftReply(draft, DraftProblem.NO_DRAFT)
         start, draft.pending_start = draft.pending_start, None
         if not meant:
@@ -143,7 +147,7 @@ class Planning(Answers):
     async def _next(self, telegram_id: int, chat_id: int, draft: Draft) -> DraftReply:
         """Go on to the next question (or, when changing one detail, to confirming)."""
         if draft.edit is not None:
-            draft.stage = Stage.CONFIRM
+            draft.stage = SessionQuestion.CONFIRM
         else:
             draft.stage = STAGES[STAGES.index(draft.stage) + 1]
         return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
@@ -169,12 +173,12 @@ class Planning(Answers):
     def _take(self, draft: Draft, text: str | None, zone: ZoneInfo) -> DraftReply | None:
         """Put the typed answer into the draft; a reply saying why not, if it cannot be."""
         stage = draft.stage
-        if stage is Stage.TITLE:
+        if stage is SessionQuestion.TITLE:
             title = clean_name(text or "", TITLE_MAX)
             if title is None:
                 return DraftReply(draft, DraftProblem.BAD_TEXT)
             draft.title = title
-        elif stage is Stage.STARTS:
+        elif stage is SessionQuestion.STARTS:
             when = parse_when(text or "", self._clock.now(), zone)
             if isinstance(when, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, when)
@@ -183,13 +187,13 @@ class Planning(Answers):
                 draft.pending_start = when.at
                 return DraftReply(draft, DraftProblem.CONFIRM_YEAR)
             self._set_start(draft, when.at)
-        elif stage is Stage.ENDS:
+        elif stage is SessionQuestion.ENDS:
             assert draft.starts_at is not None
             end = parse_end(text or "", draft.starts_at, zone, self._clock.now())
             if isinstance(end, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, end)
             draft.ends_at = end.at
-        elif stage is Stage.PLACE:
+        elif stage is SessionQuestion.PLACE:
             place, link = _split_place(text or "")
             if len(place or "") > PLACE_MAX or len(link or "") > PLACE_MAX:
                 return DraftReply(draft, DraftProblem.BAD_TEXT)
@@ -197,18 +201,18 @@ class Planning(Answers):
             if text is not None and cleaned is None and link is None:
                 return DraftReply(draft, DraftProblem.UNREADABLE)
             draft.place, draft.link = cleaned, link
-        elif stage in (Stage.ACCESS, Stage.CONTENT):
+        elif stage in (SessionQuestion.ACCESS, SessionQuestion.CONTENT):
             note = None if text is None else _clean_note(text, NOTE_MAX)
             if text is not None and note is None:
                 too_long = len(text.strip()) > NOTE_MAX
                 return DraftReply(
                     draft, DraftProblem.BAD_TEXT if too_long else DraftProblem.UNREADABLE
                 )
-            if stage is Stage.ACCESS:
+            if stage is SessionQuestion.ACCESS:
                 draft.access_notes = note
             else:
                 draft.content_note = note
-        elif stage is Stage.CAPACITY:
+        elif stage is SessionQuestion.CAPACITY:
             if text is None:
                 draft.capacity = None
             elif text.strip().isascii() and text.strip().isdigit():
@@ -218,7 +222,7 @@ class Planning(Answers):
                 draft.capacity = number
             else:
                 return DraftReply(draft, DraftProblem.BAD_NUMBER)
-        elif stage is Stage.REMINDERS:
+        elif stage is SessionQuestion.REMINDERS:
             minutes = list(DEFAULT_REMINDERS) if text is None else parse_reminders(text)
             if minutes is None:
                 return DraftReply(draft, DraftProblem.BAD_REMINDERS)
@@ -235,7 +239,7 @@ class Planning(Answers):
         """Make the drafted session and invite the group, or apply the change and tell
         everyone who answered."""
         draft = await self.draft(telegram_id)
-        if draft is None or draft.stage is not Stage.CONFIRM:
+        if draft is None or draft.stage is not SessionQuestion.CONFIRM:
             return SaveResult(SaveOutcome.NO_DRAFT)
         assert draft.starts_at is not None and draft.ends_at is not None
         now = self._clock.now()
@@ -390,7 +394,7 @@ class Planning(Answers):
         zone: ZoneInfo,
         now: datetime,
         changes: Value,
-        person: Recipient,
+        person: SessionRecipient,
         document: tuple[str, str],
     ) -> OutboxNew:
         """The message telling one person about a change or cancellation, with the calendar
@@ -420,7 +424,7 @@ class Planning(Answers):
             now,
         )
 
-    async def _place(self, tx: Tx, session: SessionRow, person: Recipient) -> int | None:
+    async def _place(self, tx: Tx, session: SessionRow, person: SessionRecipient) -> int | None:
         if person.answer != Answer.WAITING:
             return None
         return (await tx.sessions.waiting(session.id)).index(person.person_id) + 1

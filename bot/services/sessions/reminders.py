@@ -32,11 +32,8 @@ from bot.services.sessions.words import (
     reminder_send_at,
     session_said,
 )
-from bot.services.when import (
-    describe,
-)
 from storage.outbox import OutboxNew
-from storage.sessions import ATTENDING, Recipient, ReminderRow, SessionRow
+from storage.sessions import ATTENDING, ReminderRow, SessionRecipient, SessionRow
 from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
@@ -76,52 +73,71 @@ class Reminders(SessionsBase):
             session = await tx.sessions.get(session_id)
             if session is None:
                 continue
-            due = [r for r in reminders if r.due_at <= now]
             if session.starts_at <= now:
+                due = [r for r in reminders if r.due_at <= now]
                 missed += await self._missed(tx, session, due, now)
                 continue
-            # After an outage only the nearest of several due reminders is still useful.
-            nearest = min(due, key=lambda r: r.minutes_before) if due else None
-            for r in due:
-                if r is not nearest:
-                    await tx.sessions.finish_reminder(
-                        session.id, r.minutes_before, "superseded", now, 0
-                    )
-            # A reminder not yet due goes early only to people whose quiet hours would hold
-            # it past the start; most ticks find nobody, from their few distinct settings.
-            settings = await tx.sessions.quiet_settings(session.id, ATTENDING)
-            early = [
-                r
-                for r in reminders
-                if r.due_at > now
-                and any(
-                    (
-                        at := reminder_send_at(
-                            r.due_at, session.starts_at, now, zone, q, quiet_default
-                        )
-                    )
-                    is not None
-                    and at <= now
-                    for q in settings
-                )
-            ]
-            if nearest is None and not early:
-                continue
-            group = await tx.groups.get(session.group_id)
-            people = await tx.sessions.recipients(session.id, ATTENDING)
-            name = group.name if group else ""
-            for r in early:
-                await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
-            if nearest is not None:
-                r = nearest
-                held = await self._queue_reminder(
-                    tx, session, name, r, people, zone, quiet_default, now
-                )
-                state = "sent" if now - r.due_at <= ON_TIME else "late"
-                await tx.sessions.finish_reminder(session.id, r.minutes_before, state, now, held)
-                await tx.sessions.count_queued(session.id, r.minutes_before, len(people) - held)
-                sent += 1
+            sent += await self._remind(tx, session, reminders, zone, quiet_default, now)
         return sent, missed
+
+    async def _remind(
+        self,
+        tx: Tx,
+        session: SessionRow,
+        reminders: list[ReminderRow],
+        zone: ZoneInfo,
+        quiet_default: str,
+        now: datetime,
+    ) -> int:
+        """Queue a session's reminders whose time has come; 1 if one was due, else 0."""
+        due = [r for r in reminders if r.due_at <= now]
+        # After an outage only the nearest of several due reminders is still useful.
+        nearest = min(due, key=lambda r: r.minutes_before) if due else None
+        for r in due:
+            if r is not nearest:
+                await tx.sessions.finish_reminder(
+                    session.id, r.minutes_before, "superseded", now, 0
+                )
+        early = await self._early(tx, session, reminders, zone, quiet_default, now)
+        if nearest is None and not early:
+            return 0
+        group = await tx.groups.get(session.group_id)
+        people = await tx.sessions.recipients(session.id, ATTENDING)
+        name = group.name if group else ""
+        for r in early:
+            await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
+        if nearest is None:
+            return 0
+        r = nearest
+        held = await self._queue_reminder(tx, session, name, r, people, zone, quiet_default, now)
+        state = "sent" if now - r.due_at <= ON_TIME else "late"
+        await tx.sessions.finish_reminder(session.id, r.minutes_before, state, now, held)
+        await tx.sessions.count_queued(session.id, r.minutes_before, len(people) - held)
+        return 1
+
+    @staticmethod
+    async def _early(
+        tx: Tx,
+        session: SessionRow,
+        reminders: list[ReminderRow],
+        zone: ZoneInfo,
+        quiet_default: str,
+        now: datetime,
+    ) -> list[ReminderRow]:
+        """Reminders not yet due that go early to people whose quiet hours would hold them
+        past the start; most ticks find nobody, from their few distinct settings."""
+        settings = await tx.sessions.quiet_settings(session.id, ATTENDING)
+        return [
+            r
+            for r in reminders
+            if r.due_at > now
+            and any(
+                (at := reminder_send_at(r.due_at, session.starts_at, now, zone, q, quiet_default))
+                is not None
+                and at <= now
+                for q in settings
+            )
+        ]
 
     async def _missed(
         self, tx: Tx, session: SessionRow, due: list[ReminderRow], now: datetime
@@ -145,7 +161,7 @@ class Reminders(SessionsBase):
         session: SessionRow,
         group_name: str,
         reminder: ReminderRow,
-        people: Sequence[Recipient],
+        people: Sequence[SessionRecipient],
         zone: ZoneInfo,
         quiet_default: str,
         now: datetime,
@@ -168,7 +184,7 @@ class Reminders(SessionsBase):
             said = outgoing.text(
                 texts.SESSION_MARK_ASK,
                 title=session.title,
-                when=describe(session.starts_at, zone, now, relative=False),
+                when=outgoing.Moment(session.starts_at),
             )
             button = outgoing.button(texts.BUTTON_MARK, Action.SESSION_ATTENDANCE, session.id)
             payload = outgoing.message(said, [[button]]).dumps()
@@ -226,9 +242,9 @@ class _ReminderRows:
         self._session, self._group_name, self._reminder = session, group_name, reminder
         self._zone, self._quiet_default, self._now, self._prefix = zone, quiet_default, now, prefix
         self._times: dict[str | None, datetime | None] = {}
-        self._payloads: dict[tuple[str, datetime], str] = {}
+        self._payloads: dict[str, str] = {}
 
-    def each(self, people: Iterable[Recipient]) -> Iterator[OutboxNew]:
+    def each(self, people: Iterable[SessionRecipient]) -> Iterator[OutboxNew]:
         due_now = self._reminder.due_at <= self._now
         for p in people:
             at = self._send_at(p.quiet_hours)
@@ -237,7 +253,7 @@ class _ReminderRows:
                 continue
             if at > self._now and not due_now:
                 continue  # not yet: a later tick queues it
-            payload = self._payload(p.answer, at)
+            payload = self._payload(p.answer)
             yield OutboxNew(
                 self._prefix + str(p.person_id), KIND_REMINDER, p.person_id, payload, at
             )
@@ -254,11 +270,13 @@ class _ReminderRows:
             )
         return self._times[quiet_hours]
 
-    def _payload(self, answer: str, at: datetime) -> str:
-        if (answer, at) not in self._payloads:
+    def _payload(self, answer: str) -> str:
+        # Worded when it is sent ("today" or "tomorrow" as seen then, in the zone configured
+        # then), with the person's answer and the answer buttons.
+        if answer not in self._payloads:
             view = SessionView(self._session, self._group_name, Answer(answer))
-            said = session_said(view, self._zone, at, texts.SESSION_REMINDER)
-            self._payloads[answer, at] = outgoing.message(
+            said = session_said(view, self._zone, None, texts.SESSION_REMINDER, relative=True)
+            self._payloads[answer] = outgoing.message(
                 said, answer_buttons(self._session, view.answer)
             ).dumps()
-        return self._payloads[answer, at]
+        return self._payloads[answer]

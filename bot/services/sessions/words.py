@@ -37,20 +37,32 @@ def when_words(session: SessionRow, zone: ZoneInfo, now: datetime, relative: boo
     return outgoing.text(texts.SESSION_WHEN_RANGE, start=start, end=ends)
 
 
+def when_queued(session: SessionRow, *, relative: bool = False) -> Text:
+    """When a session is, for a queued message: its start and end (UTC), worded when sent,
+    in the zone configured then; "tomorrow at 2pm to 4pm" as seen then if `relative`,
+    otherwise "Tuesday 3 March at 2pm to 4pm"."""
+    start = outgoing.Moment(session.starts_at, relative=relative)
+    end = outgoing.Moment(session.ends_at, relative=relative, after=session.starts_at)
+    return outgoing.text(texts.SESSION_WHEN_RANGE, start=start, end=end)
+
+
 def session_said(
     view: SessionView,
     zone: ZoneInfo,
     now: datetime | None,
     header: str = texts.SESSION_INVITE,
+    *,
+    relative: bool = False,
 ) -> Value:
     """What a session's details say to members, with their current answer.
 
-    `now` None names the day outright ("Tuesday 3 March"): for queued messages, which may
-    be read on another day than they were written.
+    `now` None is for queued messages: the time is worded when sent (`when_queued`), with
+    the day named outright ("Tuesday 3 March"), or, if `relative`, as seen on the day of
+    sending ("tomorrow").
     """
     s = view.session
     lines: list[Value] = [outgoing.text(header, title=s.title, group=view.group_name)]
-    when = when_words(s, zone, now or s.starts_at, relative=now is not None)
+    when = when_queued(s, relative=relative) if now is None else when_words(s, zone, now)
     lines.append(outgoing.text(texts.SESSION_LINE_WHEN, when=when))
     if s.place:
         lines.append(outgoing.text(texts.SESSION_LINE_PLACE, place=s.place))
@@ -197,7 +209,7 @@ def _change_lines(old: SessionRow, new: SessionRow, zone: ZoneInfo, now: datetim
     """What changed, in words, one line each (after a blank line)."""
     lines: list[Value] = []
     if (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at):
-        was = when_words(old, zone, now, False)
+        was = when_queued(old)
         lines.append(outgoing.text(texts.SESSION_CHANGED_TIME, was=was))
     if (old.place, old.link) != (new.place, new.link):
         lines.append(outgoing.text(texts.SESSION_CHANGED_PLACE))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
+from bot.presentation.moments import DayForm
 from bot.services.alert_withdrawal import link_alert
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from bot.services.safety import Safety, suggests_risk
@@ -38,7 +39,7 @@ from bot.services.sharing.model import (
     MineEntry,
     Problem,
     Receipt,
-    Stage,
+    ShareStage,
     StepView,
     SubmitOutcome,
     SubmitResult,
@@ -120,7 +121,7 @@ class SharingBase:
             return person, None
 
     async def _save(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
-        if draft.stage is Stage.PREVIEW and draft.reference is None:
+        if draft.stage is ShareStage.PREVIEW and draft.reference is None:
             draft.reference = await self._new_reference(tx)
         await tx.steps.set(person.id, draft.stage.value, draft.sealed(self._sealer), self._now())
         return await self._view(tx, person, draft)
@@ -134,10 +135,10 @@ class SharingBase:
             await tx.steps.clear(person.id)
             return StepView(None, problem=Problem.NOT_MEMBER)
         if len(groups) == 1:
-            return await self._save(tx, person, Draft(Stage.KIND, groups[0].id))
-        return await self._save(tx, person, Draft(Stage.GROUP))
+            return await self._save(tx, person, Draft(ShareStage.KIND, groups[0].id))
+        return await self._save(tx, person, Draft(ShareStage.GROUP))
 
-    async def _change(self, telegram_id: int, stage: Stage, **choice: Any) -> StepView:
+    async def _change(self, telegram_id: int, stage: ShareStage, **choice: Any) -> StepView:
         """Apply a button choice made at `stage` and move the draft on."""
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
@@ -157,76 +158,76 @@ class SharingBase:
             if not await tx.groups.is_member(choice["group"], person.id):
                 return Problem.STALE
             draft.group_id, draft.kind, draft.prompt_id = choice["group"], None, None
-            draft.stage = Stage.KIND
+            draft.stage = ShareStage.KIND
         elif "kind" in choice:
             if choice["kind"] not in set(Kind):
                 return Problem.STALE
             draft.kind = Kind(choice["kind"])
             draft.prompt_id = draft.session_id = None
-            draft.stage = Stage.CONTENT
+            draft.stage = ShareStage.CONTENT
             if draft.kind is Kind.PROMPT:
                 if draft.group_id is None or not await tx.prompts.open_in_group(
                     draft.group_id, self._today(), 1
                 ):
                     draft.kind = None
                     return Problem.NO_PROMPTS
-                draft.stage = Stage.PROMPT
+                draft.stage = ShareStage.PROMPT
             elif draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
-                draft.stage = Stage.SESSION
+                draft.stage = ShareStage.SESSION
         elif "session" in choice:
             if choice["session"] is not None:
                 offered = await self._recent_sessions(tx, draft.group_id)
                 if choice["session"] not in [session.id for session in offered]:
                     return Problem.STALE
-            draft.session_id, draft.stage = choice["session"], Stage.CONTENT
+            draft.session_id, draft.stage = choice["session"], ShareStage.CONTENT
         elif "prompt" in choice:
             prompt = await tx.prompts.get(choice["prompt"])
             if prompt is None or prompt.group_id != draft.group_id:
                 return Problem.STALE
             if prompt.ends_on is not None and prompt.ends_on < self._today():
                 return Problem.PROMPT_CLOSED
-            draft.prompt_id, draft.stage = prompt.id, Stage.CONTENT
+            draft.prompt_id, draft.stage = prompt.id, ShareStage.CONTENT
         elif "named" in choice:
             draft.named = bool(choice["named"])
             if not draft.named and draft.consent is Consent.QUOTE_NAMED:
                 draft.consent = None
-            draft.stage = Stage.CONSENT if draft.kind is Kind.STORY else Stage.PREVIEW
+            draft.stage = ShareStage.CONSENT if draft.kind is Kind.STORY else ShareStage.PREVIEW
         elif "consent" in choice:
             allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
             if draft.named:
                 allowed.append(Consent.QUOTE_NAMED)
             if choice["consent"] not in [c.value for c in allowed]:
                 return Problem.STALE
-            draft.consent, draft.stage = Consent(choice["consent"]), Stage.PREVIEW
+            draft.consent, draft.stage = Consent(choice["consent"]), ShareStage.PREVIEW
         return None
 
-    async def _previous(self, tx: Tx, person: PersonRow, draft: Draft) -> Stage:
+    async def _previous(self, tx: Tx, person: PersonRow, draft: Draft) -> ShareStage:
         several = len(await tx.groups.of_member(person.id)) > 1
-        if draft.stage is Stage.KIND:
-            return Stage.GROUP if several else Stage.KIND
-        if draft.stage in (Stage.PROMPT, Stage.GROUP):
-            return Stage.KIND if draft.stage is Stage.PROMPT else Stage.GROUP
-        if draft.stage is Stage.SESSION:
-            return Stage.KIND
-        if draft.stage is Stage.CONTENT:
+        if draft.stage is ShareStage.KIND:
+            return ShareStage.GROUP if several else ShareStage.KIND
+        if draft.stage in (ShareStage.PROMPT, ShareStage.GROUP):
+            return ShareStage.KIND if draft.stage is ShareStage.PROMPT else ShareStage.GROUP
+        if draft.stage is ShareStage.SESSION:
+            return ShareStage.KIND
+        if draft.stage is ShareStage.CONTENT:
             if draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
-                return Stage.SESSION
-            return Stage.PROMPT if draft.kind is Kind.PROMPT else Stage.KIND
-        if draft.stage in (Stage.CAPTION, Stage.NAME):
-            return Stage.CONTENT
-        if draft.stage is Stage.CONSENT:
-            return Stage.NAME
-        return Stage.CONSENT if draft.kind is Kind.STORY else Stage.NAME
+                return ShareStage.SESSION
+            return ShareStage.PROMPT if draft.kind is Kind.PROMPT else ShareStage.KIND
+        if draft.stage in (ShareStage.CAPTION, ShareStage.NAME):
+            return ShareStage.CONTENT
+        if draft.stage is ShareStage.CONSENT:
+            return ShareStage.NAME
+        return ShareStage.CONSENT if draft.kind is Kind.STORY else ShareStage.NAME
 
     async def _view(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
         group = await tx.groups.get(draft.group_id) if draft.group_id is not None else None
-        groups = await tx.groups.of_member(person.id) if draft.stage is Stage.GROUP else []
+        groups = await tx.groups.of_member(person.id) if draft.stage is ShareStage.GROUP else []
         prompts: list[PromptRow] = []
-        if group is not None and draft.stage in (Stage.KIND, Stage.PROMPT):
+        if group is not None and draft.stage in (ShareStage.KIND, ShareStage.PROMPT):
             prompts = await tx.prompts.open_in_group(group.id, self._today(), 10)
         prompt = await tx.prompts.get(draft.prompt_id) if draft.prompt_id is not None else None
         sessions: list[SessionRow] = []
-        if group is not None and draft.stage is Stage.SESSION:
+        if group is not None and draft.stage is ShareStage.SESSION:
             sessions = await self._recent_sessions(tx, group.id)
         session = await tx.sessions.get(draft.session_id) if draft.session_id else None
         members = await tx.groups.member_count(group.id) if group is not None else 0
@@ -387,7 +388,7 @@ class SharingBase:
             texts.ITEM_WITHDRAWN_NOTICE,
             group=group.name if group else "",
             kind=outgoing.text(KIND_WORDS[Kind(item.kind)]),
-            day=item.given_on.strftime("%-d %B %Y"),
+            day=outgoing.Day(item.given_on, DayForm.FULL),
         )
         due = now if item.person_id is not None else next_batch(now, self._zone)
         await tx.outbox.enqueue(

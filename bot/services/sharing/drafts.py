@@ -17,7 +17,7 @@ from bot.services.sharing.model import (
     Kind,
     Problem,
     Receipt,
-    Stage,
+    ShareStage,
     StepView,
     SubmitOutcome,
     SubmitResult,
@@ -71,7 +71,7 @@ class Drafting(SharingBase):
                 return StepView(None, problem=Problem.PROMPT_CLOSED)
             if draft is not None and draft.has_content:
                 return replace(await self._view(tx, person, draft), resumable=True)
-            new = Draft(Stage.CONTENT, prompt.group_id, Kind.PROMPT, prompt_id=prompt.id)
+            new = Draft(ShareStage.CONTENT, prompt.group_id, Kind.PROMPT, prompt_id=prompt.id)
             return await self._save(tx, person, new)
 
     async def share_about_session(
@@ -89,32 +89,32 @@ class Drafting(SharingBase):
                 return StepView(None, problem=Problem.STALE)
             if draft is not None and draft.has_content:
                 return replace(await self._view(tx, person, draft), resumable=True)
-            new = Draft(Stage.CONTENT, group_id, Kind.SESSION, session_id=session_id)
+            new = Draft(ShareStage.CONTENT, group_id, Kind.SESSION, session_id=session_id)
             return await self._save(tx, person, new)
 
     async def choose_group(self, telegram_id: int, group_id: int) -> StepView:
         """Share with this group."""
-        return await self._change(telegram_id, Stage.GROUP, group=group_id)
+        return await self._change(telegram_id, ShareStage.GROUP, group=group_id)
 
     async def choose_kind(self, telegram_id: int, kind: str) -> StepView:
         """Share this kind of item."""
-        return await self._change(telegram_id, Stage.KIND, kind=kind)
+        return await self._change(telegram_id, ShareStage.KIND, kind=kind)
 
     async def choose_prompt(self, telegram_id: int, prompt_id: int) -> StepView:
         """Answer this prompt."""
-        return await self._change(telegram_id, Stage.PROMPT, prompt=prompt_id)
+        return await self._change(telegram_id, ShareStage.PROMPT, prompt=prompt_id)
 
     async def choose_session(self, telegram_id: int, session_id: int | None) -> StepView:
         """Give feedback on this group meeting (None: one not listed)."""
-        return await self._change(telegram_id, Stage.SESSION, session=session_id)
+        return await self._change(telegram_id, ShareStage.SESSION, session=session_id)
 
     async def choose_named(self, telegram_id: int, named: bool) -> StepView:
         """Send with the member's name, or without."""
-        return await self._change(telegram_id, Stage.NAME, named=named)
+        return await self._change(telegram_id, ShareStage.NAME, named=named)
 
     async def choose_consent(self, telegram_id: int, consent: str) -> StepView:
         """How a story may be used."""
-        return await self._change(telegram_id, Stage.CONSENT, consent=consent)
+        return await self._change(telegram_id, ShareStage.CONSENT, consent=consent)
 
     async def give_words(self, telegram_id: int, raw: str) -> StepView:
         """Words typed for the draft (its text, or a caption for a voice note or photo)."""
@@ -122,7 +122,7 @@ class Drafting(SharingBase):
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
-            if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
+            if draft.stage not in (ShareStage.CONTENT, ShareStage.CAPTION):
                 # Not taken as the item's words, but help comes first all the same.
                 alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(raw))
                 if alert is not None:
@@ -135,12 +135,12 @@ class Drafting(SharingBase):
             problem = self._words_problem(words)
             if problem is not None:
                 return replace(await self._view(tx, person, draft), problem=problem)
-            if draft.stage is Stage.CONTENT:
+            if draft.stage is ShareStage.CONTENT:
                 draft.media_kind = draft.media_file_id = None
             draft.words = words
             alert = await self._alert(tx, telegram_id, draft.group_id, words)
             draft.alert_id = alert or draft.alert_id
-            draft.stage = Stage.NAME
+            draft.stage = ShareStage.NAME
             return replace(await self._save(tx, person, draft), alert_id=alert)
 
     async def give_media(
@@ -151,7 +151,7 @@ class Drafting(SharingBase):
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
-            if draft.stage not in (Stage.CONTENT, Stage.CAPTION):
+            if draft.stage not in (ShareStage.CONTENT, ShareStage.CAPTION):
                 # Not taken for the draft; a caption that suggests risk still gets help.
                 alert = await self._alert(tx, telegram_id, draft.group_id, clean_words(caption))
                 if alert is not None:
@@ -167,7 +167,7 @@ class Drafting(SharingBase):
             draft.media_kind, draft.media_file_id, draft.words = media_kind, file_id, words
             alert = await self._alert(tx, telegram_id, draft.group_id, words)
             draft.alert_id = alert or draft.alert_id
-            draft.stage = Stage.NAME if words else Stage.CAPTION
+            draft.stage = ShareStage.NAME if words else ShareStage.CAPTION
             return replace(await self._save(tx, person, draft), alert_id=alert)
 
     async def skip(self, telegram_id: int) -> StepView:
@@ -176,12 +176,12 @@ class Drafting(SharingBase):
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
-            if draft.stage is Stage.CAPTION or (
-                draft.stage is Stage.CONTENT and draft.has_content
+            if draft.stage is ShareStage.CAPTION or (
+                draft.stage is ShareStage.CONTENT and draft.has_content
             ):
-                draft.stage = Stage.NAME
-            elif draft.stage is Stage.CONSENT:
-                draft.consent, draft.stage = Consent.COORDINATORS, Stage.PREVIEW
+                draft.stage = ShareStage.NAME
+            elif draft.stage is ShareStage.CONSENT:
+                draft.consent, draft.stage = Consent.COORDINATORS, ShareStage.PREVIEW
             else:
                 return replace(await self._view(tx, person, draft), problem=Problem.USE_BUTTONS)
             return await self._save(tx, person, draft)
@@ -201,7 +201,7 @@ class Drafting(SharingBase):
             person, draft = await self._load(tx, telegram_id)
             if person is None or draft is None or draft.group_id is None:
                 return StepView(None, problem=Problem.STALE)
-            draft.stage = Stage.CONTENT
+            draft.stage = ShareStage.CONTENT
             return await self._save(tx, person, draft)
 
     async def discard(self, telegram_id: int) -> DiscardOutcome:
@@ -228,13 +228,15 @@ class Drafting(SharingBase):
         async with self._storage.transaction() as tx:
             person, draft = await self._load(tx, telegram_id)
             if reference is not None and (
-                draft is None or draft.stage is not Stage.PREVIEW or draft.reference != reference
+                draft is None
+                or draft.stage is not ShareStage.PREVIEW
+                or draft.reference != reference
             ):
                 return await self._sent_before(tx, telegram_id, reference)
             if (
                 person is None
                 or draft is None
-                or draft.stage is not Stage.PREVIEW
+                or draft.stage is not ShareStage.PREVIEW
                 or draft.group_id is None
                 or draft.kind is None
                 or draft.named is None

@@ -63,7 +63,7 @@ class Consent(enum.StrEnum):
     QUOTE_NAMED = "quote_named"
 
 
-class Stage(enum.StrEnum):
+class ShareStage(enum.StrEnum):
     """Where a draft stands; the value is the name of the pending step."""
 
     GROUP = "share_group"
@@ -77,7 +77,7 @@ class Stage(enum.StrEnum):
     PREVIEW = "share_preview"
 
 
-STAGES = frozenset(stage.value for stage in Stage)
+STAGES = frozenset(stage.value for stage in ShareStage)
 
 
 class Problem(enum.Enum):
@@ -131,7 +131,7 @@ def next_batch(now: datetime, zone: ZoneInfo, at: time = BATCH_TIME) -> datetime
 class Draft:
     """A half-written item, as the member sees it (words in plain text)."""
 
-    stage: Stage
+    stage: ShareStage
     group_id: int | None = None
     kind: Kind | None = None
     prompt_id: int | None = None
@@ -178,7 +178,7 @@ class Draft:
         words, media, reference = data.get("words"), data.get("media"), data.get("reference")
         kind, consent = data.get("kind"), data.get("consent")
         return cls(
-            stage=Stage(stage),
+            stage=ShareStage(stage),
             group_id=data.get("group"),
             kind=Kind(str(kind)) if kind in set(Kind) else None,
             prompt_id=data.get("prompt"),

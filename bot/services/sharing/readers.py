@@ -14,6 +14,8 @@ from bot.services.sharing.model import (
     ReaderItem,
 )
 from storage.groups import GroupRow
+from storage.items import ItemRow
+from storage.tx import Tx
 
 
 class Readers(SharingBase):
@@ -40,26 +42,27 @@ class Readers(SharingBase):
             if group is None:
                 return None
             rows = await tx.items.visible_in_group(group_id, now, READ_LIMIT)
-            shown = []
-            for row in rows:
-                author = None
-                if coordinator and row.person_id is not None:
-                    writer = await tx.people.get(row.person_id)
-                    unnamed = outgoing.words(texts.UNNAMED_MEMBER)
-                    author = (writer.display_name if writer else None) or unnamed
-                shown.append(
-                    ReaderItem(
-                        kind=Kind(row.kind),
-                        given_on=row.given_on,
-                        words=self._open(row.body, BODY_PURPOSE),
-                        media_kind=row.media_kind,
-                        status=row.status,
-                        author=author,
-                        anonymous=row.person_id is None,
-                        risk=row.risk,
-                        item_id=row.id,
-                        consent=row.consent,
-                        quote_until=row.quote_until,
-                    )
-                )
+            shown = [await self._shown(tx, row, coordinator) for row in rows]
         return group, shown
+
+    async def _shown(self, tx: Tx, row: ItemRow, coordinator: bool) -> ReaderItem:
+        """An item as its reader sees it: the author named to coordinators only, and only
+        for a named item."""
+        author = None
+        if coordinator and row.person_id is not None:
+            writer = await tx.people.get(row.person_id)
+            unnamed = outgoing.words(texts.UNNAMED_MEMBER)
+            author = (writer.display_name if writer else None) or unnamed
+        return ReaderItem(
+            kind=Kind(row.kind),
+            given_on=row.given_on,
+            words=self._open(row.body, BODY_PURPOSE),
+            media_kind=row.media_kind,
+            status=row.status,
+            author=author,
+            anonymous=row.person_id is None,
+            risk=row.risk,
+            item_id=row.id,
+            consent=row.consent,
+            quote_until=row.quote_until,
+        )

@@ -1,4 +1,4 @@
-"""Journey J4 for coordinators: actions, the items linked to them, and their updates."""
+"""Journey J4 for coordinators: follow-up actions, the items linked to them, and their updates."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text, render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
-from bot.services.actions import (
+from bot.services.button_text import button_title
+from bot.services.followup_actions import (
     READY_STEP,
     TEXT_STEP,
     TITLE_STEP,
@@ -18,7 +19,6 @@ from bot.services.actions import (
     ActionView,
     status_label,
 )
-from bot.services.button_text import button_title
 from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.withdrawal import Place, Shape
 from handlers.common import (
@@ -74,7 +74,9 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     if card is None:
         await respond(update, say(texts.INBOX_GONE))
         return
-    actions = await context.services.actions.of_group(sender_id(update), card.group.id) or []
+    actions = (
+        await context.services.followup_actions.of_group(sender_id(update), card.group.id) or []
+    )
     item = str(card.item.id)
     rows = [
         [(button_title(a.title), callbacks.encode(Action.ACTION_LINK, a.id, item))]
@@ -96,7 +98,7 @@ async def action_link_tapped(update: Update, context: ChorusContext) -> None:
     values = button_args(update)
     item_id = item_arg(values[1]) if len(values) > 1 else None
     action_id = button_int(update) or 0
-    done = await context.services.actions.link(sender_id(update), action_id, item_id or 0)
+    done = await context.services.followup_actions.link(sender_id(update), action_id, item_id or 0)
     reply = (
         texts.ACTION_LINKED if done is Done.DONE else _DONE_REPLIES.get(done, texts.STALE_BUTTON)
     )
@@ -110,13 +112,15 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     values = button_args(update)
     item = values[1] if len(values) > 1 else None
     group_id = button_int(update) or 0
-    await context.services.actions.begin_new(sender_id(update), chat_id(update), group_id, item)
+    await context.services.followup_actions.begin_new(
+        sender_id(update), chat_id(update), group_id, item
+    )
     await respond(update, say(texts.ACTION_ASK_TITLE))
 
 
 async def action_title_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Make the action (with the item it came from linked)."""
-    done, action = await context.services.actions.make(sender_id(update), text)
+    done, action = await context.services.followup_actions.make(sender_id(update), text)
     if action is None:
         await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON), limit=120))
         return
@@ -136,7 +140,7 @@ async def action_open_tapped(update: Update, context: ChorusContext) -> None:
 async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the words of an update on the action."""
     action_id = button_int(update) or 0
-    actions = context.services.actions
+    actions = context.services.followup_actions
     view = await actions.ask_update(sender_id(update), chat_id(update), action_id)
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
@@ -146,7 +150,7 @@ async def action_update_tapped(update: Update, context: ChorusContext) -> None:
 
 async def action_text_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Show the update as the people who gave linked items will read it."""
-    actions = context.services.actions
+    actions = context.services.followup_actions
     preview = await actions.write_update(sender_id(update), chat_id(update), text)
     if preview.said is None:
         reply = _DONE_REPLIES.get(preview.done, texts.STALE_BUTTON)
@@ -163,7 +167,7 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
 @coordinators_only
 async def action_send_tapped(update: Update, context: ChorusContext) -> None:
     """Post the update previewed: each person with a linked item hears it once."""
-    posted = await context.services.actions.post_draft(sender_id(update))
+    posted = await context.services.followup_actions.post_draft(sender_id(update))
     if posted.done is not Done.DONE:
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
@@ -180,7 +184,9 @@ async def action_status_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.STALE_BUTTON))
         return
     action_id = button_int(update) or 0
-    posted = await context.services.actions.set_status(sender_id(update), action_id, status)
+    posted = await context.services.followup_actions.set_status(
+        sender_id(update), action_id, status
+    )
     if posted.done is not Done.DONE:
         await respond(update, say(_DONE_REPLIES.get(posted.done, texts.STALE_BUTTON)))
         return
@@ -190,7 +196,7 @@ async def action_status_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
-    actions = await context.services.actions.of_group(sender_id(update), group_id)
+    actions = await context.services.followup_actions.of_group(sender_id(update), group_id)
     if actions is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
@@ -211,7 +217,7 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
 async def _open(
     update: Update, context: ChorusContext, action_id: int, fresh: bool = False
 ) -> None:
-    view = await context.services.actions.view(sender_id(update), action_id)
+    view = await context.services.followup_actions.view(sender_id(update), action_id)
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return

@@ -1,5 +1,6 @@
-"""Actions (J4): a piece of work a group's coordinators take on, gathering the items that
-led to it. Each update on an action reaches every author of a linked item once."""
+"""Follow-up actions (J4): a piece of work a group's coordinators take on, gathering the
+items that led to it (an `Action` alone is a button's, in the callback codec). Each update on an
+action reaches every author of a linked item once."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from bot.services.roles import may_manage
 from bot.services.steps import button_step
 from bot.services.text_rules import clean_name, has_visible
 from storage.database import Storage
-from storage.followup import ActionRow, EventNew, LoopItem
+from storage.followup import ActionRow, EventNew
+from storage.items import ItemRow
 from storage.steps import StepRow
 from storage.tx import Tx
 
@@ -115,7 +117,7 @@ def status_label(status: str) -> Value:
         return status
 
 
-class Actions:
+class FollowUpActions:
     """Making actions, linking items to them, and posting their updates."""
 
     def __init__(
@@ -124,13 +126,13 @@ class Actions:
         clock: Clock,
         admin_ids: frozenset[int],
         sealer: Sealer,
-        updates: ContributorUpdates,
+        contributor_updates: ContributorUpdates,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._admins = admin_ids
         self._sealer = sealer
-        self._updates = updates
+        self._contributor_updates = contributor_updates
 
     async def of_group(self, telegram_id: int, group_id: int) -> list[ActionRow] | None:
         """The group's actions; None if this person may not manage the group."""
@@ -264,7 +266,7 @@ class Actions:
             items = await self._live_items(tx, action_id)
         sample: Value = outgoing.text(texts.LINE_ACTION_UPDATE, title=action.title, text=line)
         if items:
-            block = self._updates.block(items[:1], sample)
+            block = self._contributor_updates.block(items[:1], sample)
             sample = outgoing.text(texts.UPDATE_ONE, block=block)
         return Preview(Done.DONE, sample)
 
@@ -320,7 +322,9 @@ class Actions:
                     texts.LINE_ACTION_UPDATE, title=action.title, text=line or ""
                 )
             items = await self._live_items(tx, action_id)
-            reached = await self._updates.queue_for_items(tx, items, shown, f"a{update_id}", now)
+            reached = await self._contributor_updates.queue_for_items(
+                tx, items, shown, f"a{update_id}", now
+            )
         return Posted(Done.DONE, reached)
 
     async def _link(self, tx: Tx, action: ActionRow, item_id: int, by_person: int | None) -> Done:
@@ -340,7 +344,7 @@ class Actions:
         if item.status == "received":  # gathered into work: no longer waiting to be read
             await tx.followup.set_status(item.id, "acknowledged")
         line = outgoing.text(texts.LINE_LINKED, title=action.title)
-        await self._updates.queue(tx, item, line, f"e{event_id}", now)
+        await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     async def _allowed(self, tx: Tx, telegram_id: int, action_id: int) -> ActionRow | None:
@@ -349,7 +353,7 @@ class Actions:
             return None
         return action
 
-    async def _live_items(self, tx: Tx, action_id: int) -> list[LoopItem]:
+    async def _live_items(self, tx: Tx, action_id: int) -> list[ItemRow]:
         now = self._clock.now()
         return [
             i

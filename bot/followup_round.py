@@ -1,4 +1,5 @@
-"""The closing-the-loop tick: the database says what is due; this only asks it.
+"""The follow-up tick (closing the loop, J4): the database says what is due; this only
+asks it.
 
 Each round gives the coordinators the anonymous items whose daily batch has come, gathers
 due updates for their authors into the outbox, and queues the coordinators' daily notice
@@ -15,7 +16,7 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 
-async def loop_round(services: Services, zone: ZoneInfo, quiet_default: str) -> int:
+async def followup_round(services: Services, zone: ZoneInfo, quiet_default: str) -> int:
     """Queue what is due now; how many messages were queued (the worker is then kicked)."""
     queued = 0
     try:
@@ -23,5 +24,5 @@ async def loop_round(services: Services, zone: ZoneInfo, quiet_default: str) -> 
         queued += await services.contributor_updates.run_due(zone, quiet_default)
         queued += await services.nudges.run_daily()
     except Exception as exc:  # the next tick tries again; nothing is lost from the database
-        logger.error("closing-the-loop round failed: %s", describe(exc))
+        logger.error("follow-up round failed: %s", describe(exc))
     return queued
