@@ -189,7 +189,8 @@ class SharingBase:
             draft.named = bool(choice["named"])
             if not draft.named and draft.consent is Consent.QUOTE_NAMED:
                 draft.consent = None
-            draft.stage = Stage.CONSENT if draft.kind is Kind.STORY else Stage.PREVIEW
+            # Every kind asks how it may be used: quotes fill "you said, we did".
+            draft.stage = Stage.CONSENT
         elif "consent" in choice:
             allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
             if draft.named:
@@ -215,7 +216,7 @@ class SharingBase:
             return Stage.CONTENT
         if draft.stage is Stage.CONSENT:
             return Stage.NAME
-        return Stage.CONSENT if draft.kind is Kind.STORY else Stage.NAME
+        return Stage.CONSENT
 
     async def _view(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
         group = await tx.groups.get(draft.group_id) if draft.group_id is not None else None

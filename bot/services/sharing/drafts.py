@@ -112,7 +112,7 @@ class Drafting(SharingBase):
         return await self._change(telegram_id, Stage.NAME, named=named)
 
     async def choose_consent(self, telegram_id: int, consent: str) -> StepView:
-        """How a story may be used."""
+        """How the item may be used (every kind asks)."""
         return await self._change(telegram_id, Stage.CONSENT, consent=consent)
 
     async def give_words(self, telegram_id: int, raw: str) -> StepView:
