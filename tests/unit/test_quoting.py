@@ -3,6 +3,8 @@ allows and counts the rest."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.presentation.outgoing import render_text
 from bot.services import Services
 from bot.services.inbox import EVENT_PURPOSE
@@ -68,3 +70,32 @@ async def test_the_board_quotes_feedback_and_counts_what_it_cannot_quote(
     assert "Someone said: “Quote the forms”" in said and "one page now" in said
     # Two private outcomes are counted, never shown; the one taken back is not counted.
     assert "And 2 more changes we can't quote." in said
+
+
+async def test_consent_changed_from_mine_and_its_last_day_hold_for_feedback(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group = await _group(storage, clock, [ANNA, BEN])
+    sent = await services.sharing.submit(ANNA, ANNA, group, Kind.FEEDBACK, "Warmer room", True)
+    assert sent.receipt is not None
+    reference = sent.receipt.reference
+    async with storage.transaction() as tx:
+        item = await tx.items.by_reference(reference)
+        assert item is not None
+        did = services.sealer.seal("the heating is fixed", EVENT_PURPOSE)
+        await tx.followup.add_event(
+            EventNew(item.id, "outcome", clock.now(), None, "changed", did)
+        )
+
+    async def said() -> str:
+        board = await services.you_said.board(BEN, group)
+        assert board is not None
+        return render_text(board.said)
+
+    assert "Warmer room" not in await said() and "1 change came from" in await said()
+    changed = await services.consent.change(ANNA, reference, Consent.QUOTE_NAMED.value)
+    assert changed is not None and changed.consent is Consent.QUOTE_NAMED
+    assert "P1003 said: “Warmer room”" in await said()
+    await services.consent.quote_for(ANNA, reference, "m1")
+    clock.advance(timedelta(days=40))
+    assert "Warmer room" not in await said() and "1 change came from" in await said()
