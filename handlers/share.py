@@ -148,7 +148,7 @@ async def share_named_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def share_consent_tapped(update: Update, context: ChorusContext) -> None:
-    """How a story may be used."""
+    """How the item may be used: only by the coordinators, or quoted with or without a name."""
     consent = (button_args(update) or [""])[0]
     view = await context.services.sharing.choose_consent(sender_id(update), consent)
     await show(update, context, view)
@@ -361,8 +361,8 @@ def _ask_consent(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
     if draft.named:
         allowed.append(Consent.QUOTE_NAMED)
     rows = [[_button(_CONSENT_BUTTONS[c], Action.SHARE_CONSENT, c.value)] for c in allowed]
-    rows.append([_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)])
-    return say(texts.SHARE_ASK_CONSENT), rows
+    group = view.group.name if view.group else ""
+    return say(texts.SHARE_ASK_CONSENT, group=group), rows
 
 
 def _show_preview(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
@@ -428,10 +428,8 @@ def _preview(view: StepView, draft: Draft) -> Raw:
         small = _small_note(view)
     if view.observers:
         who = Raw(who + say(texts.WHO_OBSERVERS, count=view.observers))
-    consent: Raw | str = ""
-    if draft.kind is Kind.STORY:
-        words = say(CONSENT_WORDS[draft.consent or Consent.COORDINATORS])
-        consent = say(texts.CONSENT_LINE, consent=words)
+    words = say(CONSENT_WORDS[draft.consent or Consent.COORDINATORS])
+    consent = say(texts.CONSENT_LINE, consent=words)
     kind = say(KIND_WORDS[draft.kind or Kind.FEEDBACK])
     return say(
         texts.SHARE_PREVIEW,

@@ -9,13 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, or_, select, update
 
 from storage import schema
+from storage.followup import OutcomeEntry
 from storage.types import Executor, dialect_insert, off_loop
 
 # Statuses after which an item counts as used by the coordinators.
 USED_STATUSES = ("considering", "meeting", "outcome")
+# The consents that let an item's words be quoted beyond the coordinators.
+QUOTABLE = ("quote_anonymous", "quote_named")
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,59 @@ class ItemsRepo:
         h = schema.item_hold
         result = await self._conn.execute(delete(h).where(h.c.id.in_(item_ids)))
         return int(result.rowcount or 0)
+
+    @off_loop
+    async def quotable_outcomes(
+        self, group_id: int, today: date, limit: int
+    ) -> list[OutcomeEntry]:
+        """The group's latest outcomes whose items' words may be quoted today: not withdrawn,
+        with words, their author's consent to quote, not past its last day; newest first."""
+        e, i, p = schema.item_event, schema.item, schema.person
+        rows = await self._conn.execute(
+            select(
+                e.c.at,
+                e.c.outcome,
+                e.c.text,
+                e.c.due_on,
+                i.c.body,
+                i.c.consent,
+                p.c.display_name.label("author_name"),
+                i.c.given_on,
+                i.c.id.label("item_id"),
+                i.c.quote_until,
+            )
+            .select_from(e.join(i, i.c.id == e.c.item_id).outerjoin(p, p.c.id == i.c.person_id))
+            .where(*self._outcomes_of(group_id), self._quotable(today))
+            .order_by(e.c.at.desc(), e.c.id.desc())
+            .limit(limit)
+        )
+        return [OutcomeEntry(**row._mapping) for row in rows]
+
+    @off_loop
+    async def unquotable_outcomes(self, group_id: int, today: date) -> int:
+        """How many of the group's outcomes are on items whose words may not be quoted today
+        (withdrawn items never count)."""
+        e, i = schema.item_event, schema.item
+        row = await self._conn.execute(
+            select(func.count())
+            .select_from(e.join(i, i.c.id == e.c.item_id))
+            .where(*self._outcomes_of(group_id), not_(self._quotable(today)))
+        )
+        return int(row.scalar_one())
+
+    @staticmethod
+    def _outcomes_of(group_id: int) -> tuple[ColumnElement[bool], ...]:
+        e, i = schema.item_event, schema.item
+        return (e.c.kind == "outcome", i.c.group_id == group_id, i.c.withdrawn_on.is_(None))
+
+    @staticmethod
+    def _quotable(today: date) -> ColumnElement[bool]:
+        i = schema.item
+        return and_(
+            i.c.consent.in_(QUOTABLE),
+            i.c.body.is_not(None),
+            or_(i.c.quote_until.is_(None), i.c.quote_until >= today),
+        )
 
     @staticmethod
     def _authored(person_id: int, pseudonym: str) -> ColumnElement[bool]:

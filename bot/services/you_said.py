@@ -34,7 +34,6 @@ BOARD_SIZE = 10
 _LONDON = ZoneInfo("Europe/London")
 QUOTE_MAX = 120
 KIND = "you_said"
-QUOTABLE = ("quote_anonymous", "quote_named")
 # Of the board's fingerprint: the same list is sent to each person once.
 BOARD_PURPOSE = "you_said.board"
 
@@ -225,17 +224,34 @@ class YouSaid:
         return self._clock.now().astimezone(self._zone).date()
 
     async def _said(self, tx: Tx, group: GroupRow) -> tuple[Value, bool, list[int]]:
+        lines, quoted, unopened = await self._quoted(tx, group)
+        unquoted = unopened + await tx.items.unquotable_outcomes(group.id, self._today())
+        work = await self._work(tx, group)
+        if not lines and not work and not unquoted:
+            return outgoing.text(texts.BOARD_EMPTY, group=group.name), True, []
+        sections: list[Value] = [outgoing.text(texts.BOARD_HEADER, group=group.name)]
+        if lines:
+            sections.append(join("\n\n", lines))
+        if unquoted:
+            sections.append(_unquoted_words(unquoted, bool(lines)))
+        if work:
+            sections.append(join("\n", [outgoing.text(texts.BOARD_WORK), *work]))
+        return join("\n\n", sections), False, quoted
+
+    async def _quoted(self, tx: Tx, group: GroupRow) -> tuple[list[Value], list[int], int]:
+        """The outcomes whose words may be quoted, as consent allows; and how many of those
+        could not be read (counted with the ones that may not be quoted)."""
         lines: list[Value] = []
         quoted: list[int] = []
+        unopened = 0
         today = self._today()
-        for entry in await tx.followup.outcomes(group.id, BOARD_SIZE * 3):
-            if entry.consent not in QUOTABLE or entry.body is None:
-                continue
+        for entry in await tx.items.quotable_outcomes(group.id, today, BOARD_SIZE):
             if not may_quote(entry.consent, entry.quote_until, today):
                 continue
             words = self._open(entry.body, BODY_PURPOSE)
             did = self._open(entry.text, EVENT_PURPOSE)
             if words is None or did is None:
+                unopened += 1
                 continue
             name = entry.author_name if entry.consent == "quote_named" else None
             said = outgoing.text(
@@ -248,8 +264,9 @@ class YouSaid:
             outcome = outgoing.text(template, text=did, date=due)
             lines.append(outgoing.text(texts.BOARD_ENTRY, said=said, did=outcome))
             quoted.append(entry.item_id)
-            if len(lines) >= BOARD_SIZE:
-                break
+        return lines, quoted, unopened
+
+    async def _work(self, tx: Tx, group: GroupRow) -> list[Value]:
         work: list[Value] = []
         for action, update in await tx.followup.recent_action_updates(group.id, BOARD_SIZE):
             news: Value
@@ -260,14 +277,7 @@ class YouSaid:
                 text = self._open(update.text, ACTION_PURPOSE) or ""
                 news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
             work.append(outgoing.text(texts.BOARD_ACTION, title=action.title, news=news))
-        if not lines and not work:
-            return outgoing.text(texts.BOARD_EMPTY, group=group.name), True, []
-        sections: list[Value] = [outgoing.text(texts.BOARD_HEADER, group=group.name)]
-        if lines:
-            sections.append(join("\n\n", lines))
-        if work:
-            sections.append(join("\n", [outgoing.text(texts.BOARD_WORK), *work]))
-        return join("\n\n", sections), False, quoted
+        return work
 
     def _open(self, sealed: str | None, purpose: str) -> str | None:
         if sealed is None:
@@ -276,6 +286,14 @@ class YouSaid:
             return self._sealer.open(sealed, purpose)
         except SealError:
             return None
+
+
+def _unquoted_words(count: int, after_quotes: bool) -> Value:
+    """How many more outcomes there were whose words may not be quoted."""
+    if after_quotes:
+        return outgoing.text(texts.BOARD_MORE_ONE if count == 1 else texts.BOARD_MORE, count=count)
+    template = texts.BOARD_ONLY_UNQUOTED_ONE if count == 1 else texts.BOARD_ONLY_UNQUOTED
+    return outgoing.text(template, count=count)
 
 
 def _event_words(kind: str, event: EventRow, text: str | None) -> Text:

@@ -85,7 +85,8 @@ async def test_killed_while_the_receipt_is_on_its_way(
     await member.send("/share")
     await member.tap("Feedback")
     await member.send("The stairs at the centre are hard for me")
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     send = next(data for label, data in fake.buttons(preview) if "Send" in label)
     # The receipt never arrives: the process dies first.
     fake.delay_next("editMessageText", 60, store=False)

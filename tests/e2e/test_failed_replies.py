@@ -31,7 +31,8 @@ async def _to_preview(member: Phone, words: str) -> None:
     await member.send("/share")
     await member.tap("Feedback")
     await member.send(words)
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     assert "Here's what you'll send" in preview["text"], preview["text"]
 
 

@@ -256,7 +256,8 @@ async def test_sending_to_a_group_left_meanwhile_says_so(
     await member.tap("Group B")
     await member.tap("Feedback")
     await member.send("The room was too cold.")
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     assert "The room was too cold." in preview["text"]
     # Meanwhile they leave Group B (still in Group A).
     rows(

@@ -79,6 +79,7 @@ async def test_the_parts_of_a_long_message_make_one_draft(
     assert len(questions) == 1, member.texts()
 
     await member.tap("With my name", fake.last_message(member.id))
+    await member.tap("Only coordinators read it")
     # The preview is longer than one message: the buttons come under its last part.
     last = await fake.wait_for_text(member.id, f"with your name (M{member.id})")
     preview = "\n".join(member.texts())

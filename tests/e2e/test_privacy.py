@@ -140,6 +140,7 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
         await writer.tap("Feedback")
         await answer_to_media(fake, writer, "photo", b"JPEG", caption=CAPTION)
         await writer.tap("Without my name")
+        await writer.tap("Only coordinators read it")
         await writer.tap("Send")
         await writer.send("/share")
         await writer.tap("Feedback")
@@ -220,6 +221,7 @@ async def test_an_error_while_sending_reports_no_words_and_no_one(
         await writer.tap("Feedback")
         await writer.send(WORDS)
         await writer.tap("Without my name")
+        await writer.tap("Only coordinators read it")
 
         async def broken(
             self: Sharing, telegram_id: int, chat_id: int, reference: str | None = None

@@ -128,6 +128,7 @@ async def test_yes_tells_the_lead_who_and_what(
     assert "with your name, or without it" in question["text"]
     assert "Samaritans" in fake.message(member.id, reply["message_id"])["text"]
     await member.tap("Without my name", question)
+    await member.tap("Only coordinators read it")
     await member.tap("Send")
     # Held, sealed whole, until the daily batch.
     [held] = rows(tmp_path, "SELECT sealed FROM item_hold")
@@ -307,6 +308,7 @@ async def test_the_inbox_marks_items_that_got_the_safety_reply(
     await member.tap("Yes, please contact me", reply)
     question = await member.tap("Carry on with what I was writing", reply)
     await member.tap("With my name", question)
+    await member.tap("Only coordinators read it")
     await member.tap("Send")
     card = await lead.send("/inbox")
     if "A safety reply was shown" not in card["text"]:

@@ -67,7 +67,8 @@ async def test_named_feedback_in_words(
     await member.tap("Feedback")
     question = await member.send("The forms are far too long.")
     assert "Please note" not in question["text"]  # six members: no small-group warning
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     assert "“The forms are far too long.”" in preview["text"]
     assert "the coordinators of Carers group, with your name (M801)" in preview["text"]
     receipt = await member.tap("Send")
@@ -148,7 +149,8 @@ async def test_session_feedback_as_a_photo_with_a_caption(
         fake, member, "photo", b"JPEG", caption="The ramp was blocked"
     )
     assert "with your name, or without it" in question["text"]
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     assert "[your photo]" in preview["text"] and "“The ramp was blocked”" in preview["text"]
     await member.tap("Send")
 
@@ -201,7 +203,8 @@ async def test_a_draft_survives_a_restart(fake: FakeBotApi, tmp_path: Path) -> N
         assert offer["text"] == "You were writing something. Carry on, or start again?"
         carried = await member.tap("Carry on")
         assert "with your name, or without it" in carried["text"]
-        preview = await member.tap("With my name")
+        await member.tap("With my name")
+        preview = await member.tap("Only coordinators read it")
         assert "“Half of what I meant to say”" in preview["text"]
         await member.tap("Send")
         again = await member.send("/share")
@@ -220,7 +223,8 @@ async def test_start_again_drops_the_old_draft(fake: FakeBotApi, seeded: Running
     assert "What would you like to share" in fresh["text"]
     await member.tap("Feedback")
     await member.send("New words")
-    preview = await member.tap("Without my name")
+    await member.tap("Without my name")
+    preview = await member.tap("Only coordinators read it")
     assert "New words" in preview["text"] and "Old words" not in preview["text"]
     stopped = await member.tap("Don't send")
     assert "nothing was sent" in stopped["text"]
@@ -293,6 +297,7 @@ async def test_prompts_reach_members_and_answers_link_to_them(
     assert "The question: “Sam waited six weeks" in content["text"]
     await member.send("A text message to say where he was in the queue.")
     await member.tap("Without my name")
+    await member.tap("Only coordinators read it")
     await member.tap("Send")
     await pass_daily_batch(moving, tmp_path, BATCH)
     [prompt] = rows(tmp_path, "SELECT id, ends_on FROM prompt")
@@ -340,7 +345,8 @@ async def test_small_groups_are_warned(fake: FakeBotApi, chorus: RunningChorus) 
     question = await member.send("Too few chairs")
     assert "Tiny group has only 1 members" in question["text"]
     assert "others may guess who wrote it" in question["text"]
-    preview = await member.tap("Without my name")
+    await member.tap("Without my name")
+    preview = await member.tap("Only coordinators read it")
     assert "others may guess who wrote it" in preview["text"]
 
 
@@ -425,7 +431,8 @@ async def test_bad_input_gets_clear_replies_and_loses_nothing(
     assert "with your name, or without it" in at_name["text"]
     typed = await member.send("with my name please")
     assert "Please choose with the buttons below" in typed["text"]
-    preview = await member.tap("With my name", fake.last_message(member.id))
+    await member.tap("With my name", fake.last_message(member.id))
+    preview = await member.tap("Only coordinators read it")
     assert "“My first words”" in preview["text"]
 
     forged = await member.tap_data("ug:424242")
@@ -458,6 +465,7 @@ async def test_the_longest_item_is_previewed_in_parts_and_sent_whole(
     await member.tap("Feedback")
     await member.send(words)
     await member.tap("With my name")
+    await member.tap("Only coordinators read it")
     ready = await fake.wait_for_text(member.id, "Who will see it")
     assert fake.buttons(ready)[0][0] == "Send"
     shown = " ".join(member.texts())
@@ -499,6 +507,7 @@ async def test_feedback_on_a_group_meeting_names_the_meeting(
     await member.tap("Coffee morning", back)
     await member.send("The room was too cold.")
     await member.tap("With my name")
+    await member.tap("Only coordinators read it")
     await member.tap("Send")
     [item] = _items(tmp_path)
     assert (item["kind"], item["session_id"]) == ("session", coffee["id"])

@@ -165,3 +165,53 @@ async def test_an_observer_reads_the_inbox_and_the_list_without_names_or_buttons
     board = await observer.send("/updates")
     assert "Someone said: “Quote me, no name”" in board["text"]
     assert not fake.buttons(board)
+
+
+async def test_feedback_that_may_be_quoted_fills_the_list_and_private_ones_are_counted(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    db = tmp_path / "chorus.db"
+    group = await seed_group(db, COORDINATOR, [ANN, BEN, CAL], "Carers")
+    [private] = await seed_items(
+        db, [ItemSeed(group, ANN, PRIVATE, date(2026, 2, 20), VISIBLE, consent="coordinators")]
+    )
+    at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    await seed_outcomes(db, [(private, "changed", "letters no longer show names")], at)
+    for person in (ANN, BEN, CAL, COORDINATOR):
+        fake.user(person, f"Person{person}")
+    clock = FakeClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock):
+        ben = Phone(fake, BEN)
+        await ben.send("/share")
+        await ben.tap("Feedback")
+        await ben.send("The waiting room is too cold")
+        ask = await ben.tap("With my name")
+        assert "How may we use your words?" in ask["text"]
+        labels = [text for text, _ in fake.buttons(ask)]
+        assert labels[:3] == [
+            "Only coordinators read it",
+            "Quote it without my name",
+            "Quote it with my name",
+        ]
+        preview = await ben.tap("Quote it without my name", ask)
+        assert "How it may be used: it may be quoted, without your name." in preview["text"]
+        await ben.tap("Send", preview)
+
+        coordinator = Phone(fake, COORDINATOR)
+        card = await coordinator.send("/inbox")
+        assert "The waiting room is too cold" in card["text"]
+        assert "How it may be used: may be quoted, without a name" in card["text"]
+        await coordinator.tap("Record outcome", card)
+        await coordinator.tap("Something changed")
+        await coordinator.send("the heating is fixed")
+        confirm = await fake.wait_for_text(COORDINATOR, "exactly what they will read")
+        await coordinator.tap("Send it", confirm)
+        await fake.wait_for_text(BEN, "the heating is fixed", timeout=10)
+
+        board = (await Phone(fake, CAL).send("/updates"))["text"]
+    assert "Someone said: “The waiting room is too cold”" in board
+    assert "What changed: the heating is fixed" in board
+    assert "And 1 more change we can't quote." in board
+    assert PRIVATE not in board and "no longer show names" not in board
+    assert f"Person{BEN}" not in board and "M5602" not in board

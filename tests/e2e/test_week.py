@@ -250,6 +250,9 @@ async def _share_without_name(tryout: TryoutProcess, share: Reply, words: str) -
     assert message is not None, step.text
     step = await tryout.tap(MEMBER, message, "Without my name")
     message = step.with_buttons()
+    assert message is not None, step.text
+    step = await tryout.tap(MEMBER, message, "Only coordinators read it")
+    message = step.with_buttons()
     assert message is not None and words in step.text, step.text
     receipt = await tryout.tap(MEMBER, message, "Send")
     assert "reference" in receipt.text.lower() or "thank" in receipt.text.lower()

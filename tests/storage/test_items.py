@@ -163,3 +163,36 @@ async def test_risk_alerts_are_taken_once_looked_at_again_and_closed_by_the_owne
         await tx.leads.mark(ben.id, True, T0)
         assert await tx.leads.reachable() == []
         assert [lead.person_id for lead in await tx.leads.all()] == [ben.id]
+
+
+async def test_outcomes_that_may_be_quoted_and_how_many_may_not(storage: Storage) -> None:
+    from storage.followup import EventNew
+
+    anna, ben, group = await _setup(storage)
+    today = date(2026, 3, 20)
+    items = [
+        _item(1, group, person_id=anna.id, consent="quote_named"),
+        _item(2, group, pseudonym="p" * 64, consent="quote_anonymous"),
+        _item(3, group, person_id=anna.id),  # only coordinators read it
+        _item(4, group, person_id=anna.id, consent="quote_anonymous", body=None),  # no words
+        _item(5, group, person_id=anna.id, consent="quote_named"),  # quoted until 19 March
+        _item(6, group, person_id=anna.id, consent="quote_anonymous"),  # taken back below
+        _item(7, group, person_id=anna.id, consent="quote_anonymous"),  # no outcome yet
+    ]
+    async with storage.transaction() as tx:
+        for number, item in enumerate(items, 1):
+            await tx.items.add(item)
+            if number != 7:
+                at = T0 + number * DAY
+                await tx.followup.add_event(EventNew(item.id, "outcome", at, ben.id, "changed"))
+        await tx.items.set_consent(items[4].id, "quote_named", date(2026, 3, 19))
+        await tx.items.withdraw(items[5].id, today)
+    async with storage.read() as tx:
+        quotable = await tx.items.quotable_outcomes(group.id, today, 10)
+        assert [entry.item_id for entry in quotable] == [items[1].id, items[0].id]
+        assert [entry.author_name for entry in quotable] == [None, "Anna"]
+        latest = await tx.items.quotable_outcomes(group.id, today, 1)
+        assert [entry.item_id for entry in latest] == [items[1].id]
+        # Private, without words, past its last day: three; the withdrawn one never counts.
+        assert await tx.items.unquotable_outcomes(group.id, today) == 3
+        assert await tx.items.unquotable_outcomes(group.id, date(2026, 3, 19)) == 2

@@ -78,9 +78,8 @@ async def share_words(
     question = await phone.send(words)
     assert "with your name, or without it" in question["text"], question["text"]
     step = await phone.tap("With my name" if named else "Without my name")
-    if consent is not None:
-        assert "How may your story be used" in step["text"], step["text"]
-        step = await phone.tap(consent)
+    assert "How may we use your words" in step["text"], step["text"]
+    step = await phone.tap(consent or "Only coordinators read it")
     assert "Here's what you'll send" in step["text"], step["text"]
     receipt = await phone.tap("Send")
     assert "Your private reference" in receipt["text"], receipt["text"]

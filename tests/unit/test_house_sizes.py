@@ -54,7 +54,6 @@ LONG_FUNCTIONS = frozenset(
         "bot/services/sharing/base.py:_apply",
         "bot/services/sharing/base.py:_store",
         "bot/services/you_said.py:send_to_group",
-        "bot/services/you_said.py:_said",
     }
 )
 

@@ -95,6 +95,14 @@ BOARD_ENTRY = N_("{said}\n→ {did}")
 BOARD_CHANGED = N_("What changed: {text}")
 BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
 BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
+BOARD_MORE = N_("And {count} more changes we can't quote.")
+BOARD_MORE_ONE = N_("And 1 more change we can't quote.")
+BOARD_ONLY_UNQUOTED = N_(
+    "{count} changes came from what members said. We can't quote their words here."
+)
+BOARD_ONLY_UNQUOTED_ONE = N_(
+    "1 change came from what a member said. We can't quote their words here."
+)
 BOARD_WORK = N_("<b>Work under way</b>")
 BOARD_ACTION = N_("• {title}: {news}")
 BOARD_ACTION_STATUS = N_("now {status}")

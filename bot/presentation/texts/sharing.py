@@ -42,7 +42,8 @@ SHARE_SMALL_GROUP = N_(
 BUTTON_WITH_NAME = N_("With my name")
 BUTTON_WITHOUT_NAME = N_("Without my name")
 SHARE_ASK_CONSENT = N_(
-    "How may your story be used? You can skip this: then only coordinators read it."
+    "How may we use your words?\n"
+    "A quote goes in “you said, we did”, which everyone in {group} can read."
 )
 BUTTON_CONSENT_COORDINATORS = N_("Only coordinators read it")
 BUTTON_CONSENT_QUOTE_ANONYMOUS = N_("Quote it without my name")

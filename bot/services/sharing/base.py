@@ -191,7 +191,8 @@ class SharingBase:
             draft.named = bool(choice["named"])
             if not draft.named and draft.consent is Consent.QUOTE_NAMED:
                 draft.consent = None
-            draft.stage = ShareStage.CONSENT if draft.kind is Kind.STORY else ShareStage.PREVIEW
+            # Every kind asks how it may be used: quotes fill "you said, we did".
+            draft.stage = ShareStage.CONSENT
         elif "consent" in choice:
             allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
             if draft.named:
@@ -217,7 +218,7 @@ class SharingBase:
             return ShareStage.CONTENT
         if draft.stage is ShareStage.CONSENT:
             return ShareStage.NAME
-        return ShareStage.CONSENT if draft.kind is Kind.STORY else ShareStage.NAME
+        return ShareStage.CONSENT
 
     async def _view(self, tx: Tx, person: PersonRow, draft: Draft) -> StepView:
         group = await tx.groups.get(draft.group_id) if draft.group_id is not None else None

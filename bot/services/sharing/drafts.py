@@ -113,7 +113,7 @@ class Drafting(SharingBase):
         return await self._change(telegram_id, ShareStage.NAME, named=named)
 
     async def choose_consent(self, telegram_id: int, consent: str) -> StepView:
-        """How a story may be used."""
+        """How the item may be used (every kind asks)."""
         return await self._change(telegram_id, ShareStage.CONSENT, consent=consent)
 
     async def give_words(self, telegram_id: int, raw: str) -> StepView:
