@@ -20,6 +20,7 @@ from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, Stage
+from bot.services.steps import Stopped
 from handlers import (
     account,
     broadcast,
@@ -92,10 +93,24 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     await respond(update, Raw("".join(parts)))
 
 
+_STOPPED = {
+    Stopped.NOTHING: texts.NOTHING_TO_CANCEL,
+    Stopped.STOPPED: texts.CANCELLED,
+    Stopped.DRAFT_BACK: texts.CANCELLED_DRAFT_KEPT,
+}
+
+
 async def cancel_command(update: Update, context: ChorusContext) -> None:
     """Leave whatever step the person is in."""
-    had_step = await context.services.membership.cancel(sender_id(update))
-    await respond(update, say(texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL))
+    stopped = await context.services.steps.stop(sender_id(update))
+    await respond(update, say(_STOPPED[stopped]))
+
+
+async def step_stop_tapped(update: Update, context: ChorusContext) -> None:
+    """Leave the step whose Stop button was tapped, as /cancel does."""
+    stopped = await context.services.steps.stop(sender_id(update))
+    # A Stop under buttons already answered still says that nothing is going on.
+    await respond(update, say(_STOPPED[stopped]))
 
 
 async def text_received(update: Update, context: ChorusContext) -> None:

@@ -52,6 +52,8 @@ class Action(enum.StrEnum):
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
     QUIET_TYPE = "qt"
+    # Leaving any step: the Stop button under every choice.
+    STEP_STOP = "zs"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -184,6 +186,7 @@ N, ITEM, W = Arg.NUMBER, Arg.ITEM, Arg.WORD
 ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.JOIN: (W,),
     Action.NOT_NOW: (),
+    Action.STEP_STOP: (),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),
