@@ -41,6 +41,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.JOIN: start.join_tapped,
     Action.NOT_NOW: start.not_now_tapped,
     Action.STEP_STOP: general.step_stop_tapped,
+    Action.STEP_BACK: general.step_back_tapped,
     Action.NAME_FROM_TELEGRAM: account.name_from_telegram_tapped,
     Action.NAME_NONE: account.name_none_tapped,
     Action.NAME_TYPE: account.name_change_tapped,

@@ -161,6 +161,15 @@ async def ask_to_choose(
     await context.services.steps.await_button(sender_id(update), update.update_id, replace)
 
 
+async def ask_to_type(
+    update: Update, context: ChorusContext, text: Raw, back: Back | None = None
+) -> None:
+    """Ask for typed words (the step is already waiting), with Back (`back`) and Stop
+    buttons under the question."""
+    rows = way_out_rows(back)
+    await respond(update, text, keyboard(rows))
+
+
 async def respond_long(update: Update, text: Raw) -> list[int]:
     """Like `respond`, but text over Telegram's limit goes on in further messages; the ids
     of the messages that say it."""

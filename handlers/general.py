@@ -31,9 +31,10 @@ from handlers import (
     safety,
     sessions,
     share,
+    updates,
 )
 from handlers import actions as loop_actions
-from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
+from handlers.common import answer_tap, button_args, chat_id, recording, respond, send, sender_id
 from storage.steps import StepRow
 
 # Which handler takes a typed answer, by the step the person is in.
@@ -111,6 +112,28 @@ async def step_stop_tapped(update: Update, context: ChorusContext) -> None:
     stopped = await context.services.steps.stop(sender_id(update))
     # A Stop under buttons already answered still says that nothing is going on.
     await respond(update, say(_STOPPED[stopped]))
+
+
+# Where a step's Back button goes, by the name the step gave (`way_out_rows(back=...)`):
+# the step waiting is left, then the screen before it is shown again.
+BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    "settings": account.settings_command,
+    "quiet": account.quiet_pick_tapped,
+    "leave": account.leave_command,
+    "rhythm": updates.digest_pick_tapped,
+    "days": updates.digest_days_tapped,
+}
+
+
+async def step_back_tapped(update: Update, context: ChorusContext) -> None:
+    """Go back to the screen before this step."""
+    values = button_args(update)
+    target = BACK_TO.get(values[0]) if values else None
+    if target is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    await context.services.steps.clear(sender_id(update))
+    await target(update, context)
 
 
 async def text_received(update: Update, context: ChorusContext) -> None:

@@ -43,8 +43,10 @@ def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[Button]]:
     return [[first], [write_button(alert_id)]]
 
 
-# A step's Back: the button that shows the step before it again (its action and arguments).
-Back = tuple[Action, tuple[str | int, ...]]
+# A step's Back: the button that shows the step before it again. Either the name of a
+# screen that handlers/general.py's `BACK_TO` shows (the step waiting is left first), or a
+# flow's own action and arguments (for a draft that keeps what was typed).
+Back = str | tuple[Action, tuple[str | int, ...]]
 
 
 def way_out_rows(back: Back | None = None) -> list[list[tuple[str, str]]]:
@@ -52,6 +54,7 @@ def way_out_rows(back: Back | None = None) -> list[list[tuple[str, str]]]:
     before (if there is one) and Stop, which leaves the step as /cancel does."""
     row = [(texts.label(texts.BUTTON_STEP_STOP), encode(Action.STEP_STOP))]
     if back is not None:
-        action, args = back
-        row.insert(0, (texts.label(texts.BUTTON_STEP_BACK), encode(action, *args)))
+        action, args = (Action.STEP_BACK, (back,)) if isinstance(back, str) else back
+        data = encode(action, *args)
+        row.insert(0, (texts.label(texts.BUTTON_STEP_BACK), data))
     return [row]

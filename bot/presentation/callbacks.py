@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     QUIET_TYPE = "qt"
     # Leaving any step: the Stop button under every choice.
     STEP_STOP = "zs"
+    STEP_BACK = "zb"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -187,6 +188,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.JOIN: (W,),
     Action.NOT_NOW: (),
     Action.STEP_STOP: (),
+    Action.STEP_BACK: (W,),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),

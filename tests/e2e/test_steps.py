@@ -4,8 +4,10 @@ first, gone back through), and a half-written draft survives another flow starti
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from tests.support.clock import MovableClock
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
-from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database
+from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database, execute
 
 
 @pytest.fixture
@@ -67,3 +69,133 @@ async def test_stopping_another_flow_gives_the_draft_back(
     await member.tap("With my name")
     preview = await member.tap("Only coordinators read it")
     assert "Could we meet in the evenings sometimes?" in preview["text"], preview["text"]
+
+
+# --- Every step of every flow: a way to stop, /cancel, and Back --------------------------------
+
+SECOND_GROUP = "Evening group"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: how it is reached from the step before (typed words, or the
+    label of a button to tap) and words its question always shows."""
+
+    how: str  # "send" or "tap"
+    what: str
+    shows: str
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow, from its command to its last step before anything is done."""
+
+    name: str
+    who: int
+    steps: tuple[Step, ...]
+
+
+def send(what: str, shows: str) -> Step:
+    return Step("send", what, shows)
+
+
+def tap(what: str, shows: str) -> Step:
+    return Step("tap", what, shows)
+
+
+# Add a flow here when a flow is added: each of its steps is then walked.
+FLOWS = (
+    Flow(
+        "name",
+        801,
+        (send("/settings", "Your settings"), tap("Change name", "What name would you like")),
+    ),
+    Flow(
+        "quiet hours",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("Quiet hours", "When should I keep quiet"),
+            tap("Type my own", "Type the hours"),
+        ),
+    ),
+    Flow(
+        "how I hear back, weekly",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("How I hear back", "how would you like to hear it"),
+            tap("Once a week", "Which day of the week"),
+            tap("Tuesday", "At what time"),
+        ),
+    ),
+    Flow(
+        "how I hear back, daily",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("How I hear back", "how would you like to hear it"),
+            tap("Once a day", "At what time"),
+        ),
+    ),
+    Flow(
+        "leave",
+        801,
+        (send("/leave", "Which group would you like to leave"), tap(GROUP, "Leave")),
+    ),
+)
+
+
+async def _reach(phone: Phone, flow: Flow, index: int) -> dict[str, Any]:
+    """Start the flow afresh and go through it up to step `index`; that step's screen."""
+    await phone.send("/cancel")
+    screen: dict[str, Any] = {}
+    for step in flow.steps[: index + 1]:
+        screen = await (phone.send if step.how == "send" else phone.tap)(step.what)
+        assert step.shows in screen["text"], (flow.name, step, screen["text"])
+    return screen
+
+
+@pytest.fixture
+async def two_groups(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    """Chorus with two groups sharing their members, both coordinated by COORDINATOR."""
+    await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    for statement in (
+        "INSERT INTO chorus_group (name, invite_code, created_by, created_at) "
+        "SELECT ?, 'second', created_by, created_at FROM chorus_group",
+        "INSERT INTO membership (group_id, person_id, joined_at) "
+        "SELECT g.id, m.person_id, m.joined_at FROM chorus_group g, membership m "
+        "WHERE g.name = ? AND m.group_id <> g.id",
+        "INSERT INTO group_coordinator (group_id, person_id) "
+        "SELECT g.id, c.person_id FROM chorus_group g, group_coordinator c "
+        "WHERE g.name = ? AND c.group_id <> g.id",
+    ):
+        await execute(tmp_path, statement, SECOND_GROUP)
+    for member in [COORDINATOR, *MEMBERS]:
+        fake.user(member, f"M{member}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    clock = MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    async with running_chorus(settings, fake, clock) as running:
+        yield running
+
+
+@pytest.mark.parametrize("flow", FLOWS, ids=[flow.name for flow in FLOWS])
+async def test_every_step_can_be_left_and_gone_back_through(
+    fake: FakeBotApi, two_groups: RunningChorus, flow: Flow
+) -> None:
+    phone = Phone(fake, flow.who)
+    for index, step in enumerate(flow.steps):
+        screen = await _reach(phone, flow, index)
+        labels = [text for text, _ in fake.buttons(screen)]
+        assert "/cancel" in screen["text"] or "✖ Stop" in labels, (flow.name, step, labels)
+        stopped = await phone.send("/cancel")
+        assert "Okay, stopped" in stopped["text"], (flow.name, step, stopped["text"])
+        if index == 0:
+            continue
+        await _reach(phone, flow, index)
+        back = await phone.tap("‹ Back")
+        before = flow.steps[index - 1]
+        assert before.shows in back["text"], (flow.name, step, back["text"])
+        # From there the flow goes on as before.
+        again = await (phone.send if step.how == "send" else phone.tap)(step.what)
+        assert step.shows in again["text"], (flow.name, step, again["text"])

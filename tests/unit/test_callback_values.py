@@ -27,6 +27,7 @@ from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.sessions import ANSWER_CODES, Period, Stage
 from bot.services.sharing import Consent, Kind
+from handlers.general import BACK_TO
 from handlers.rights import FORGET_CHOICES
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.
@@ -43,6 +44,7 @@ CONVERSATIONS = ("abcdefghjk23", "zzzzzzzzzzzz")
 # The choices an argument in a WORD place can be given, from the enums that make them.
 WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.JOIN, 0): CODES,
+    (Action.STEP_BACK, 0): tuple(BACK_TO),
     (Action.SHARE_CONSENT, 0): tuple(c.value for c in Consent),
     (Action.SHARE_KIND, 0): tuple(k.value for k in Kind),
     (Action.MINE_READ, 0): REFERENCES,
