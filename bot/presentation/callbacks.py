@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     BROADCAST_CONFIRM = "bc"
     BROADCAST_DISCARD = "bd"
     BROADCAST_STOP = "bx"
+    BROADCAST_PREVIEW = "bv"
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
     QUIET_TYPE = "qt"
@@ -214,6 +215,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.BROADCAST_EDIT: (),
     Action.BROADCAST_CONFIRM: (),
     Action.BROADCAST_DISCARD: (),
+    Action.BROADCAST_PREVIEW: (),
     Action.BROADCAST_STOP: (N,),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (N,),
