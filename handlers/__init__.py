@@ -138,6 +138,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.ACTION_LINK: loop_actions.action_link_tapped,
     Action.ACTION_UPDATE: loop_actions.action_update_tapped,
     Action.ACTION_STATUS: loop_actions.action_status_tapped,
+    Action.ACTION_STATUS_ASK: loop_actions.action_status_ask_tapped,
     Action.ACTION_SEND: loop_actions.action_send_tapped,
     Action.DIGEST_PICK: updates.digest_pick_tapped,
     Action.DIGEST_RHYTHM: updates.digest_rhythm_tapped,

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text, render_words
 from bot.presentation.texts import Raw, label, say
@@ -172,6 +173,23 @@ async def action_send_tapped(update: Update, context: ChorusContext) -> None:
 
 @coordinators_only
 @names(Thing.ACTION, Need.MANAGE)
+async def action_status_ask_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask once more before a change of status reaches everyone linked."""
+    values = button_args(update)
+    status = next((s for s in ActionStatus if len(values) > 1 and values[1] == s.value), None)
+    view = await context.services.actions.view(sender_id(update), button_int(update) or 0)
+    if status is None or view is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    a = view.action.id
+    yes = (label(texts.BUTTON_STATUS_YES), callbacks.encode(Action.ACTION_STATUS, a, status))
+    question = say(texts.ACTION_STATUS_ASK, title=view.action.title, status=_status_words(status))
+    rows = [[yes], *way_out_rows((Action.ACTION_OPEN, (a,)))]
+    await respond(update, question, keyboard(rows))
+
+
+@coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_status_tapped(update: Update, context: ChorusContext) -> None:
     """Change the action's status; the people who gave linked items hear it."""
     values = button_args(update)
@@ -243,7 +261,7 @@ def action_text(view: ActionView) -> Raw:
 def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
     a = view.action.id
     statuses = [
-        (_status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
+        (_status_words(s), callbacks.encode(Action.ACTION_STATUS_ASK, a, s.value))
         for s in ActionStatus
         if s.value != view.action.status
     ]

@@ -124,6 +124,7 @@ class Action(enum.StrEnum):
     ACTION_UPDATE = "au"
     ACTION_STATUS = "as"
     ACTION_SEND = "ay"
+    ACTION_STATUS_ASK = "aq"
     DIGEST_PICK = "dp"
     DIGEST_RHYTHM = "dr"
     DIGEST_DAY = "dd"
@@ -292,6 +293,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.ACTION_UPDATE: (N,),
     Action.ACTION_STATUS: (N, W),
     Action.ACTION_SEND: (),
+    Action.ACTION_STATUS_ASK: (N, W),
     Action.DIGEST_PICK: (),
     Action.DIGEST_RHYTHM: (W,),
     Action.DIGEST_DAY: (N,),
