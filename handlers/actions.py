@@ -6,7 +6,6 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
-from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text, render_words
 from bot.presentation.texts import Raw, label, say
@@ -24,6 +23,7 @@ from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.withdrawal import Place, Shape
 from handlers.common import (
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     chat_id,
@@ -112,7 +112,8 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     item = values[1] if len(values) > 1 else None
     group_id = button_int(update) or 0
     await context.services.actions.begin_new(sender_id(update), chat_id(update), group_id, item)
-    await respond(update, say(texts.ACTION_ASK_TITLE))
+    back = (Action.ACTION_GROUP, (group_id,))
+    await ask_to_type(update, context, say(texts.ACTION_ASK_TITLE), back=back)
 
 
 async def action_title_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -122,7 +123,7 @@ async def action_title_typed(update: Update, context: ChorusContext, text: str) 
         await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON), limit=120))
         return
     await respond(update, say(texts.ACTION_MADE, title=action.title))
-    await _open(update, context, action.id, fresh=True)
+    await _open(update, context, action.id)
 
 
 @coordinators_only
@@ -184,8 +185,8 @@ async def action_status_ask_tapped(update: Update, context: ChorusContext) -> No
     a = view.action.id
     yes = (label(texts.BUTTON_STATUS_YES), callbacks.encode(Action.ACTION_STATUS, a, status))
     question = say(texts.ACTION_STATUS_ASK, title=view.action.title, status=_status_words(status))
-    rows = [[yes], *way_out_rows((Action.ACTION_OPEN, (a,)))]
-    await respond(update, question, keyboard(rows))
+    back = (Action.ACTION_OPEN, (a,))
+    await ask_to_choose(update, context, question, keyboard([[yes]]), back=back)
 
 
 @coordinators_only
@@ -223,20 +224,17 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
     ]
     rows.append([(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.ACTION_NEW, group_id))])
     text = say(texts.ACTION_LIST if actions else texts.ACTION_LIST_EMPTY)
-    await respond(update, text, keyboard(rows))
+    # Showing the list leaves a half-typed title or update (a typed draft is kept aside).
+    await ask_to_choose(update, context, text, keyboard(rows), replace=True, back="actions")
 
 
-async def _open(
-    update: Update, context: ChorusContext, action_id: int, fresh: bool = False
-) -> None:
+async def _open(update: Update, context: ChorusContext, action_id: int) -> None:
     view = await context.services.actions.view(sender_id(update), action_id)
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    if fresh:
-        await send(update, action_text(view), _action_keys(view))
-    else:
-        await respond(update, action_text(view), _action_keys(view))
+    back = (Action.ACTION_GROUP, (view.action.group_id,))
+    await ask_to_choose(update, context, action_text(view), _action_keys(view), True, back)
 
 
 def action_text(view: ActionView) -> Raw:

@@ -122,6 +122,7 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "leave": account.leave_command,
     "rhythm": updates.digest_pick_tapped,
     "days": updates.digest_days_tapped,
+    "actions": loop_actions.action_command,
 }
 
 

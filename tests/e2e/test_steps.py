@@ -76,6 +76,7 @@ async def test_stopping_another_flow_gives_the_draft_back(
 # --- Every step of every flow: a way to stop, /cancel, and Back --------------------------------
 
 SECOND_GROUP = "Evening group"
+ACTION = "A warmer waiting room"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ class Flow:
     name: str
     who: int
     steps: tuple[Step, ...]
+    # Taken once before the walk (not walked): what the flow needs to exist.
+    setup: tuple[Step, ...] = ()
 
 
 def send(what: str, shows: str) -> Step:
@@ -161,6 +164,31 @@ FLOWS = (
             send("Tea at four on Friday.", "exactly how your message will look"),
             tap("Send later", "When should it go"),
             send("tomorrow 10:30", "Send it to 6 people"),
+        ),
+    ),
+    Flow(
+        "action, a new one",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+        ),
+    ),
+    Flow(
+        "action, its status",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "Tap one to post an update"),
+            tap(ACTION, "Where it stands"),
+            tap("done", "Everyone whose words are linked to it will hear this"),
+        ),
+        setup=(
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+            send(ACTION, "Where it stands"),
         ),
     ),
     Flow(
@@ -229,6 +257,8 @@ async def test_every_step_can_be_left_and_gone_back_through(
     fake: FakeBotApi, two_groups: RunningChorus, flow: Flow
 ) -> None:
     phone = Phone(fake, flow.who)
+    for step in flow.setup:
+        await _take(phone, flow, step)
     for index, step in enumerate(flow.steps):
         screen = await _reach(phone, flow, index)
         labels = [text for text, _ in fake.buttons(screen)]

@@ -66,6 +66,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.INBOX_NEXT, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_OUTCOME_KIND, 1): tuple(o.value for o in Outcome),
     (Action.ACTION_STATUS, 1): tuple(s.value for s in ActionStatus),
+    (Action.ACTION_STATUS_ASK, 1): tuple(s.value for s in ActionStatus),
     (Action.DIGEST_RHYTHM, 0): tuple(r.value for r in Rhythm),
     (Action.DIGEST_TIME, 0): tuple(r.value for r in Rhythm),
     (Action.SESSION_ANSWER, 1): tuple(ANSWER_CODES),
