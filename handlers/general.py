@@ -123,6 +123,7 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "rhythm": updates.digest_pick_tapped,
     "days": updates.digest_days_tapped,
     "actions": loop_actions.action_command,
+    "newsession": sessions.newsession_command,
 }
 
 

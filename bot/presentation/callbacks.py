@@ -134,6 +134,7 @@ class Action(enum.StrEnum):
     SESSION_CALENDAR = "sc"
     SESSION_GROUP = "sg"
     SESSION_SKIP = "ss"
+    SESSION_BACK = "sv"
     SESSION_SAVE = "sy"
     SESSION_DISCARD = "sd"
     SESSION_MANAGE = "sm"
@@ -302,6 +303,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_CALENDAR: (N,),
     Action.SESSION_GROUP: (N,),
     Action.SESSION_SKIP: (),
+    Action.SESSION_BACK: (),
     Action.SESSION_SAVE: (),
     Action.SESSION_DISCARD: (),
     Action.SESSION_MANAGE: (N,),

@@ -192,6 +192,22 @@ FLOWS = (
         ),
     ),
     Flow(
+        "new session",
+        COORDINATOR,
+        (
+            send("/newsession", "Which group is the session for"),
+            tap(GROUP, "What's the session called"),
+            send("Planning meeting", "When does it start"),
+            send("tomorrow 10:30", "When does it end"),
+            send("2 hours", "Where is it"),
+            tap("Skip", "about access"),
+            tap("Skip", "difficult subjects"),
+            tap("Skip", "How many places"),
+            tap("No limit", "When should I remind"),
+            tap("Usual times", "Here's how the invitation will look"),
+        ),
+    ),
+    Flow(
         "leave",
         801,
         (send("/leave", "Which group would you like to leave"), tap(GROUP, "Leave")),
