@@ -87,6 +87,7 @@ class Action(enum.StrEnum):
     PROMPT_END = "upe"
     PROMPT_POST = "upp"
     PROMPT_DISCARD = "upd"
+    PROMPT_BACK = "upb"
     READ_GROUP = "uh"
     SAFETY_YES = "gy"
     SAFETY_NO = "gn"
@@ -251,6 +252,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PROMPT_END: (N,),
     Action.PROMPT_POST: (),
     Action.PROMPT_DISCARD: (),
+    Action.PROMPT_BACK: (),
     Action.READ_GROUP: (N,),
     Action.SAFETY_YES: (W,),
     Action.SAFETY_NO: (W,),

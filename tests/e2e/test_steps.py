@@ -78,8 +78,9 @@ async def test_stopping_another_flow_gives_the_draft_back(
 
 SECOND_GROUP = "Evening group"
 ACTION = "A warmer waiting room"
-# The buttons that stop a step: the shared Stop, and sharing's own (which drops the draft).
-STOP_LABELS = ("✖ Stop", "Don't send")
+# The buttons that stop a step: the shared Stop, and sharing's and drafts' own (which drop
+# the draft).
+STOP_LABELS = ("✖ Stop", "Don't send", "Cancel")
 SHARED = "The forms are far too long."
 SEEN = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
 
@@ -233,6 +234,16 @@ FLOWS = (
             Step("tap", GROUP, SHARED, browse=True),
             tap("Record outcome", "What came of it?"),
             tap("Something changed", "What changed?"),
+        ),
+    ),
+    Flow(
+        "question for a group",
+        COORDINATOR,
+        (
+            send("/prompt", "Which group is the question for"),
+            tap(GROUP, "Type the question"),
+            send("What would make meetings easier?", "Until when"),
+            tap("No end date", "Above is how it will look"),
         ),
     ),
     Flow(
