@@ -20,6 +20,7 @@ from bot.services.membership import (
 from bot.services.sessions import hours_words
 from handlers.common import (
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     keyboard,
@@ -73,13 +74,16 @@ async def quiet_pick_tapped(update: Update, context: ChorusContext) -> None:
         for index, choice in enumerate(QUIET_CHOICES)
     ]
     rows.append([(label(texts.BUTTON_QUIET_TYPE), callbacks.encode(Action.QUIET_TYPE))])
-    await respond(update, say(texts.QUIET_ASK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.QUIET_ASK), keyboard(rows), back="settings")
 
 
 async def quiet_type_tapped(update: Update, context: ChorusContext) -> None:
     """Ask the member to type their own quiet hours."""
     known = await context.services.membership.begin_quiet_hours(sender_id(update))
-    await respond(update, say(texts.QUIET_TYPE_ASK if known else texts.NOT_JOINED))
+    if not known:
+        await respond(update, say(texts.NOT_JOINED))
+        return
+    await ask_to_type(update, context, say(texts.QUIET_TYPE_ASK), back="quiet")
 
 
 async def quiet_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -123,7 +127,10 @@ def quiet_words(value: str | None) -> str:
 async def name_change_tapped(update: Update, context: ChorusContext) -> None:
     """Ask the person to type the name others should see."""
     known = await context.services.membership.begin_name(sender_id(update))
-    await respond(update, say(texts.NAME_ASK if known else texts.NOT_JOINED))
+    if not known:
+        await respond(update, say(texts.NOT_JOINED))
+        return
+    await ask_to_type(update, context, say(texts.NAME_ASK), back="settings")
 
 
 async def name_from_telegram_tapped(update: Update, context: ChorusContext) -> None:
@@ -188,11 +195,14 @@ async def leave_pick_tapped(update: Update, context: ChorusContext) -> None:
     if chosen is None:
         await respond(update, say(texts.STALE_BUTTON))
     else:
-        await _confirm_leave(update, context, chosen.id, chosen.name)
+        await _confirm_leave(update, context, chosen.id, chosen.name, back="leave")
 
 
-async def _confirm_leave(update: Update, context: ChorusContext, group_id: int, name: str) -> None:
-    """With nothing shared there, a plain yes or no; otherwise, what should happen to it."""
+async def _confirm_leave(
+    update: Update, context: ChorusContext, group_id: int, name: str, back: str | None = None
+) -> None:
+    """With nothing shared there, a plain yes or no; otherwise, what should happen to it.
+    `back`: the group list before it, if there was one."""
     shared = await context.services.membership.shared_in(sender_id(update), group_id)
     if shared:
         choices = (
@@ -207,7 +217,7 @@ async def _confirm_leave(update: Update, context: ChorusContext, group_id: int, 
         rows.append([(label(texts.BUTTON_LEAVE_NO), callbacks.encode(Action.LEAVE_NO))])
         asking = texts.LEAVE_WHAT_SHARED_ONE if shared == 1 else texts.LEAVE_WHAT_SHARED
         question = say(asking, group=name, count=shared)
-        await ask_to_choose(update, context, question, keyboard(rows))
+        await ask_to_choose(update, context, question, keyboard(rows), back=back)
         return
     buttons = keyboard(
         [
@@ -215,7 +225,7 @@ async def _confirm_leave(update: Update, context: ChorusContext, group_id: int, 
             [(label(texts.BUTTON_LEAVE_NO), callbacks.encode(Action.LEAVE_NO))],
         ]
     )
-    await respond(update, say(texts.LEAVE_CONFIRM, group=name), buttons)
+    await ask_to_choose(update, context, say(texts.LEAVE_CONFIRM, group=name), buttons, back=back)
 
 
 async def leave_yes_tapped(update: Update, context: ChorusContext) -> None:

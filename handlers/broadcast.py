@@ -6,6 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
@@ -144,6 +145,13 @@ async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def broadcast_preview_tapped(update: Update, context: ChorusContext) -> None:
+    """Back to the message as members will see it, with the words kept."""
+    view = await context.services.broadcasts.preview(sender_id(update), chat_id(update))
+    await _render(update, context, view)
+
+
+@coordinators_only
 async def broadcast_discard_tapped(update: Update, context: ChorusContext) -> None:
     """Drop the draft; nothing is sent."""
     view = await context.services.broadcasts.discard(sender_id(update))
@@ -196,9 +204,9 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
         await respond(update, say(question), _picker(view, chosen))
     elif view.step is DraftStep.ASK_TEXT and audience is not None:
         shown = ", ".join(g.name for g in audience.groups)
-        await respond(
-            update, say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
-        )
+        asked = say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
+        # Back: the groups again, as chosen.
+        await respond(update, asked, keyboard(way_out_rows((Action.BROADCAST_TOGGLE, ()))))
     elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
         await _preview(update, audience, view.draft.text or "")
     elif view.step is DraftStep.CONFIRM_NOW and audience is not None:
@@ -206,6 +214,9 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
         await respond(update, question, _confirm_keys(texts.BUTTON_YES_SEND))
     elif view.step is DraftStep.CONFIRM_LATER:
         await _confirm_later(update, context, view, "")
+    elif view.step is DraftStep.ASK_WHEN:
+        back = keyboard(way_out_rows((Action.BROADCAST_PREVIEW, ())))
+        await respond(update, say(texts.BROADCAST_ASK_WHEN), back)
     else:
         await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
 
@@ -227,7 +238,11 @@ async def _confirm_later(
     zone, now = context.bot_data.zone, context.services.clock.now()
     when = describe(draft.send_at, zone, now)
     question = say(texts.BROADCAST_CONFIRM_LATER, count=audience.reachable, when=when)
-    await respond(update, Raw(before + question), _confirm_keys(texts.BUTTON_YES_SCHEDULE))
+    await respond(
+        update,
+        Raw(before + question),
+        _confirm_keys(texts.BUTTON_YES_SCHEDULE, Action.BROADCAST_LATER),
+    )
 
 
 def _picker(view: DraftView, chosen: list[int]) -> InlineKeyboardMarkup:
@@ -242,7 +257,7 @@ def _picker(view: DraftView, chosen: list[int]) -> InlineKeyboardMarkup:
     ]
     rows.append([(label(texts.BUTTON_ALL_GROUPS), callbacks.encode(Action.BROADCAST_ALL))])
     rows.append([(label(texts.BUTTON_NEXT), callbacks.encode(Action.BROADCAST_NEXT))])
-    return keyboard(rows)
+    return keyboard([*rows, *way_out_rows()])
 
 
 async def _show_active(update: Update, context: ChorusContext, view: DraftView) -> None:
@@ -275,14 +290,16 @@ def _ready_keys() -> InlineKeyboardMarkup:
             ],
             [(label(texts.BUTTON_CHANGE_TEXT), callbacks.encode(Action.BROADCAST_EDIT))],
             [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.BROADCAST_DISCARD))],
+            *way_out_rows((Action.BROADCAST_EDIT, ())),
         ]
     )
 
 
-def _confirm_keys(yes: str) -> InlineKeyboardMarkup:
+def _confirm_keys(yes: str, back: Action = Action.BROADCAST_PREVIEW) -> InlineKeyboardMarkup:
     return keyboard(
         [
             [(label(yes), callbacks.encode(Action.BROADCAST_CONFIRM))],
-            [(label(texts.BUTTON_BACK), callbacks.encode(Action.BROADCAST_EDIT))],
+            # Back keeps the words typed: the message as members will see it, again.
+            *way_out_rows((back, ())),
         ]
     )

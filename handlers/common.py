@@ -18,6 +18,7 @@ from bot.context import ChorusContext
 from bot.errors import note_answered, was_answered
 from bot.intake.journal import handled_again_until_done
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import Back, way_out_rows
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Reach, Thing
 from bot.services.inbox import item_arg
@@ -147,10 +148,26 @@ async def ask_to_choose(
     text: Raw,
     markup: InlineKeyboardMarkup,
     replace: bool = False,
+    back: Back | None = None,
 ) -> None:
-    """Show a choice of buttons, and remember that a tap, not typing, is wanted now."""
+    """Show a choice of buttons, and remember that a tap, not typing, is wanted now. Under
+    the choice: Back to the step before (`back`, if this is not the first) and Stop."""
+    extra = [
+        [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+        for row in way_out_rows(back)
+    ]
+    markup = InlineKeyboardMarkup([*markup.inline_keyboard, *extra])
     await respond(update, text, markup)
     await context.services.steps.await_button(sender_id(update), update.update_id, replace)
+
+
+async def ask_to_type(
+    update: Update, context: ChorusContext, text: Raw, back: Back | None = None
+) -> None:
+    """Ask for typed words (the step is already waiting), with Back (`back`) and Stop
+    buttons under the question."""
+    rows = way_out_rows(back)
+    await respond(update, text, keyboard(rows))
 
 
 async def respond_long(update: Update, text: Raw) -> list[int]:

@@ -23,6 +23,7 @@ from bot.services.inbox import TEXT_MAX, Done, item_arg
 from bot.services.withdrawal import Place, Shape
 from handlers.common import (
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     chat_id,
@@ -115,7 +116,8 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     await context.services.followup_actions.begin_new(
         sender_id(update), chat_id(update), group_id, item
     )
-    await respond(update, say(texts.ACTION_ASK_TITLE))
+    back = (Action.ACTION_GROUP, (group_id,))
+    await ask_to_type(update, context, say(texts.ACTION_ASK_TITLE), back=back)
 
 
 async def action_title_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -125,7 +127,7 @@ async def action_title_typed(update: Update, context: ChorusContext, text: str) 
         await respond(update, say(_DONE_REPLIES.get(done, texts.STALE_BUTTON), limit=120))
         return
     await respond(update, say(texts.ACTION_MADE, title=action.title))
-    await _open(update, context, action.id, fresh=True)
+    await _open(update, context, action.id)
 
 
 @coordinators_only
@@ -176,6 +178,23 @@ async def action_send_tapped(update: Update, context: ChorusContext) -> None:
 
 @coordinators_only
 @names(Thing.ACTION, Need.MANAGE)
+async def action_status_ask_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask once more before a change of status reaches everyone linked."""
+    values = button_args(update)
+    status = next((s for s in ActionStatus if len(values) > 1 and values[1] == s.value), None)
+    view = await context.services.followup_actions.view(sender_id(update), button_int(update) or 0)
+    if status is None or view is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    a = view.action.id
+    yes = (label(texts.BUTTON_STATUS_YES), callbacks.encode(Action.ACTION_STATUS, a, status))
+    question = say(texts.ACTION_STATUS_ASK, title=view.action.title, status=_status_words(status))
+    back = (Action.ACTION_OPEN, (a,))
+    await ask_to_choose(update, context, question, keyboard([[yes]]), back=back)
+
+
+@coordinators_only
+@names(Thing.ACTION, Need.MANAGE)
 async def action_status_tapped(update: Update, context: ChorusContext) -> None:
     """Change the action's status; the people who gave linked items hear it."""
     values = button_args(update)
@@ -211,7 +230,8 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
     ]
     rows.append([(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.ACTION_NEW, group_id))])
     text = say(texts.ACTION_LIST if actions else texts.ACTION_LIST_EMPTY)
-    await respond(update, text, keyboard(rows))
+    # Showing the list leaves a half-typed title or update (a typed draft is kept aside).
+    await ask_to_choose(update, context, text, keyboard(rows), replace=True, back="actions")
 
 
 async def _open(
@@ -221,10 +241,8 @@ async def _open(
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    if fresh:
-        await send(update, action_text(view), _action_keys(view))
-    else:
-        await respond(update, action_text(view), _action_keys(view))
+    back = (Action.ACTION_GROUP, (view.action.group_id,))
+    await ask_to_choose(update, context, action_text(view), _action_keys(view), True, back)
 
 
 def action_text(view: ActionView) -> Raw:
@@ -249,7 +267,7 @@ def action_text(view: ActionView) -> Raw:
 def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
     a = view.action.id
     statuses = [
-        (_status_words(s), callbacks.encode(Action.ACTION_STATUS, a, s.value))
+        (_status_words(s), callbacks.encode(Action.ACTION_STATUS_ASK, a, s.value))
         for s in ActionStatus
         if s.value != view.action.status
     ]

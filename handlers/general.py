@@ -20,7 +20,7 @@ from bot.services.quiet_hours import QUIET_STEP
 from bot.services.roles import Role
 from bot.services.safety import NOTE_STEP
 from bot.services.sharing import STAGES, ShareStage
-from bot.services.steps import StepRow
+from bot.services.steps import StepRow, Stopped
 from handlers import (
     account,
     broadcast,
@@ -32,8 +32,9 @@ from handlers import (
     safety,
     sessions,
     share,
+    updates,
 )
-from handlers.common import answer_tap, chat_id, recording, respond, send, sender_id
+from handlers.common import answer_tap, button_args, chat_id, recording, respond, send, sender_id
 
 # Which handler takes a typed answer, by the step the person is in.
 _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
@@ -93,10 +94,48 @@ async def help_command(update: Update, context: ChorusContext) -> None:
     await respond(update, Raw("".join(parts)))
 
 
+_STOPPED = {
+    Stopped.NOTHING: texts.NOTHING_TO_CANCEL,
+    Stopped.STOPPED: texts.CANCELLED,
+    Stopped.DRAFT_BACK: texts.CANCELLED_DRAFT_KEPT,
+}
+
+
 async def cancel_command(update: Update, context: ChorusContext) -> None:
     """Leave whatever step the person is in."""
-    had_step = await context.services.membership.cancel(sender_id(update))
-    await respond(update, say(texts.CANCELLED if had_step else texts.NOTHING_TO_CANCEL))
+    stopped = await context.services.steps.stop(sender_id(update))
+    await respond(update, say(_STOPPED[stopped]))
+
+
+async def step_stop_tapped(update: Update, context: ChorusContext) -> None:
+    """Leave the step whose Stop button was tapped, as /cancel does."""
+    stopped = await context.services.steps.stop(sender_id(update))
+    # A Stop under buttons already answered still says that nothing is going on.
+    await respond(update, say(_STOPPED[stopped]))
+
+
+# Where a step's Back button goes, by the name the step gave (`way_out_rows(back=...)`):
+# the step waiting is left, then the screen before it is shown again.
+BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    "settings": account.settings_command,
+    "quiet": account.quiet_pick_tapped,
+    "leave": account.leave_command,
+    "rhythm": updates.digest_pick_tapped,
+    "days": updates.digest_days_tapped,
+    "actions": followup_actions.action_command,
+    "newsession": sessions.newsession_command,
+}
+
+
+async def step_back_tapped(update: Update, context: ChorusContext) -> None:
+    """Go back to the screen before this step."""
+    values = button_args(update)
+    target = BACK_TO.get(values[0]) if values else None
+    if target is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    await context.services.steps.clear(sender_id(update))
+    await target(update, context)
 
 
 async def text_received(update: Update, context: ChorusContext) -> None:

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import Back, way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
@@ -173,7 +174,10 @@ async def inbox_outcome_tapped(update: Update, context: ChorusContext) -> None:
             (Outcome.CANNOT_CHANGE, texts.BUTTON_CANNOT_CHANGE),
         )
     ]
-    await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows))
+    card = await context.services.inbox.card(sender_id(update), item_id)
+    back = (Action.INBOX_GROUP, (card.group.id,)) if card is not None else None
+    # Choosing again leaves an outcome half-typed (a typed draft is kept aside).
+    await ask_to_choose(update, context, say(texts.OUTCOME_PICK), keyboard(rows), True, back)
     # The card is now the question.
     await _showing(update, context, tapped_message_id(update), None)
 
@@ -188,7 +192,8 @@ async def inbox_outcome_kind_tapped(update: Update, context: ChorusContext) -> N
         await respond(update, say(texts.STALE_BUTTON))
         return
     question = say(_OUTCOME_ASK[outcome], limit=TEXT_MAX)
-    await _ask(update, context, OUTCOME_STEP, outcome, question)
+    back = (Action.INBOX_OUTCOME, (values[0],))
+    await _ask(update, context, OUTCOME_STEP, outcome, question, back)
 
 
 async def outcome_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -458,7 +463,7 @@ async def _after(
 async def _written(update: Update, context: ChorusContext, written: Written) -> None:
     """Ask by when, say why the words cannot go, or show them as their author will."""
     if written.asks_due:
-        await respond(update, say(texts.OUTCOME_ASK_DUE))
+        await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows()))
         return
     if written.said is None:
         reply = DONE_REPLIES.get(written.done, texts.STALE_BUTTON)
@@ -494,9 +499,11 @@ async def _ask(
     step: str,
     outcome: Outcome | None,
     question: Raw,
+    back: Back | None = None,
 ) -> None:
     drafts, who = context.services.inbox_drafts, sender_id(update)
     if not await drafts.begin(who, chat_id(update), step, _item(update), outcome):
         await respond(update, say(texts.INBOX_GONE))
         return
-    await _showing(update, context, await respond(update, question), None)
+    shown = await respond(update, question, keyboard(way_out_rows(back)))
+    await _showing(update, context, shown, None)

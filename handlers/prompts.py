@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import label, say
@@ -85,23 +86,31 @@ async def prompt_discard_tapped(update: Update, context: ChorusContext) -> None:
     await respond(update, say(texts.PROMPT_DISCARDED))
 
 
+@coordinators_only
+async def prompt_back_tapped(update: Update, context: ChorusContext) -> None:
+    """Back to the step before, with what was chosen and typed kept."""
+    await _show(update, await context.services.prompts.back(sender_id(update)))
+
+
 async def _show(update: Update, draft: PromptDraft) -> None:
     if draft.problem is not None:
         await respond(update, say(_PROBLEMS[draft.problem], limit=MAX_PROMPT))
         return
     discard = [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.PROMPT_DISCARD))]
+    back = way_out_rows((Action.PROMPT_BACK, ()))
     if draft.step == "prompt_group":
         rows = [[(g.name, callbacks.encode(Action.PROMPT_GROUP, g.id))] for g in draft.groups]
         await respond(update, say(texts.PROMPT_PICK_GROUP), keyboard([*rows, discard]))
     elif draft.step == "prompt_text":
         group = draft.group.name if draft.group else ""
-        await respond(update, say(texts.PROMPT_ASK_TEXT, group=group, limit=MAX_PROMPT))
+        asked = say(texts.PROMPT_ASK_TEXT, group=group, limit=MAX_PROMPT)
+        await respond(update, asked, keyboard(back))
     elif draft.step == "prompt_end":
         rows = [
             [(_end_label(days), callbacks.encode(Action.PROMPT_END, index + 1))]
             for index, days in enumerate(END_CHOICES)
         ]
-        await respond(update, say(texts.PROMPT_ASK_END), keyboard([*rows, discard]))
+        await respond(update, say(texts.PROMPT_ASK_END), keyboard([*rows, discard, *back]))
     else:
         await _preview(update, draft)
 
@@ -114,6 +123,7 @@ async def _preview(update: Update, draft: PromptDraft) -> None:
     rows = [
         [(label(texts.BUTTON_POST), callbacks.encode(Action.PROMPT_POST))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.PROMPT_DISCARD))],
+        *way_out_rows((Action.PROMPT_BACK, ())),
     ]
     await send(update, say(texts.PROMPT_PREVIEW, group=draft.group.name), keyboard(rows))
 

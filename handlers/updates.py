@@ -161,7 +161,7 @@ async def digest_pick_tapped(update: Update, context: ChorusContext) -> None:
             (Rhythm.WEEKLY, texts.BUTTON_RHYTHM_WEEKLY),
         )
     ]
-    await ask_to_choose(update, context, say(texts.RHYTHM_ASK), keyboard(rows))
+    await ask_to_choose(update, context, say(texts.RHYTHM_ASK), keyboard(rows), back="settings")
 
 
 async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
@@ -173,13 +173,19 @@ async def digest_rhythm_tapped(update: Update, context: ChorusContext) -> None:
     elif rhythm is Rhythm.NOW:
         await _save(update, context, rhythm, None, None)
     elif rhythm is Rhythm.WEEKLY:
-        rows = [
-            [(label(name), callbacks.encode(Action.DIGEST_DAY, index + 1))]
-            for index, name in enumerate(texts.WEEKDAYS)
-        ]
-        await ask_to_choose(update, context, say(texts.RHYTHM_ASK_DAY), keyboard(rows))
+        await digest_days_tapped(update, context)
     else:
-        await _ask_time(update, rhythm, 0)
+        await _ask_time(update, context, rhythm, 0)
+
+
+async def digest_days_tapped(update: Update, context: ChorusContext) -> None:
+    """Ask the day of the weekly digest."""
+    rows = [
+        [(label(name), callbacks.encode(Action.DIGEST_DAY, index + 1))]
+        for index, name in enumerate(texts.WEEKDAYS)
+    ]
+    question = say(texts.RHYTHM_ASK_DAY)
+    await ask_to_choose(update, context, question, keyboard(rows), back="rhythm")
 
 
 async def digest_day_tapped(update: Update, context: ChorusContext) -> None:
@@ -188,7 +194,7 @@ async def digest_day_tapped(update: Update, context: ChorusContext) -> None:
     if day is None or day > 7:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    await _ask_time(update, Rhythm.WEEKLY, day)
+    await _ask_time(update, context, Rhythm.WEEKLY, day)
 
 
 async def digest_time_tapped(update: Update, context: ChorusContext) -> None:
@@ -203,13 +209,14 @@ async def digest_time_tapped(update: Update, context: ChorusContext) -> None:
     await _save(update, context, rhythm, weekday, DIGEST_TIMES[index - 1])
 
 
-async def _ask_time(update: Update, rhythm: Rhythm, day: int) -> None:
+async def _ask_time(update: Update, context: ChorusContext, rhythm: Rhythm, day: int) -> None:
     # Day and time travel as 1-based numbers: callback numbers never start with 0.
     rows = [
         [(at, callbacks.encode(Action.DIGEST_TIME, rhythm.value, max(day, 1), index + 1))]
         for index, at in enumerate(DIGEST_TIMES)
     ]
-    await respond(update, say(texts.RHYTHM_ASK_TIME), keyboard(rows))
+    back = "days" if rhythm is Rhythm.WEEKLY else "rhythm"
+    await ask_to_choose(update, context, say(texts.RHYTHM_ASK_TIME), keyboard(rows), back=back)
 
 
 async def _save(

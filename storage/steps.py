@@ -75,6 +75,26 @@ STEP_PURPOSE = "step.data"
 # length of the sealed value does not tell one choice from another (with a name or without).
 STEP_PAD = 256
 _SEALED_KEY = "sealed"
+# A draft's step data names its flow under `DRAFT_KEY` (e.g. "share") and holds `KEEP_KEY`
+# true once it holds words a person typed. Starting another step does not lose those: the
+# draft is kept aside inside the new step's data under `KEPT_KEY`, and comes back when that
+# step ends or is stopped. The draft's own flow starting again takes its place.
+DRAFT_KEY = "draft"
+KEEP_KEY = "keep"
+KEPT_KEY = "kept"
+
+
+def _kept_beside(old: StepRow | None, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The draft to keep aside when `data` replaces the step `old`, if any."""
+    if old is None or KEPT_KEY in data:
+        return None
+    keep = old.data.get(KEEP_KEY) and old.data.get(DRAFT_KEY) != data.get(DRAFT_KEY)
+    kept = {"step": old.step, "data": old.data} if keep else old.data.get(KEPT_KEY)
+    if not isinstance(kept, dict):
+        return None
+    if kept["data"].get(DRAFT_KEY) == data.get(DRAFT_KEY):
+        return None  # the same draft going on (or its own flow starting it again)
+    return kept
 
 
 def step_day(now: datetime) -> datetime:
@@ -111,7 +131,11 @@ class StepsRepo:
         return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
 
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
-        """Start (or replace) the person's unfinished step."""
+        """Start (or replace) the person's unfinished step. A draft of typed words that it
+        replaces is kept aside (see `KEEP_KEY`)."""
+        kept = _kept_beside(await self.get(person_id), data)
+        if kept is not None:
+            data = {**data, KEPT_KEY: kept}
         await self._conn.execute(
             _step_upsert(self._conn.dialect.name),
             {
@@ -123,9 +147,36 @@ class StepsRepo:
         )
 
     async def clear(self, person_id: int) -> bool:
-        """Drop the person's unfinished step; False if there was none."""
+        """End the person's unfinished step; False if there was none. A draft kept aside
+        while it went on becomes their step again."""
+        step = await self.get(person_id)
+        kept = None if step is None else step.data.get(KEPT_KEY)
+        if isinstance(kept, dict) and isinstance(kept.get("step"), str):
+            await self._conn.execute(
+                _step_upsert(self._conn.dialect.name),
+                {
+                    "person_id": person_id,
+                    "step": kept["step"],
+                    "data": self._sealed(kept.get("data") or {}),
+                    "updated_at": step.updated_at if step is not None else None,
+                },
+            )
+            return True
         result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
         return bool(result.rowcount)
+
+    async def drop(self, person_id: int) -> bool:
+        """Drop the person's step and any draft kept aside with it."""
+        result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
+        return bool(result.rowcount)
+
+    async def kept(self, person_id: int) -> StepRow | None:
+        """The draft of typed words kept aside while another step goes on, if any."""
+        step = await self.get(person_id)
+        kept = None if step is None else step.data.get(KEPT_KEY)
+        if step is None or not isinstance(kept, dict):
+            return None
+        return StepRow(step=kept["step"], data=kept.get("data") or {}, updated_at=step.updated_at)
 
     def _sealed(self, data: dict[str, Any]) -> str:
         plain = json.dumps(data)

@@ -4,7 +4,7 @@ worker (or a handler replying at once) renders them."""
 from __future__ import annotations
 
 from bot.presentation import texts
-from bot.presentation.callbacks import Action
+from bot.presentation.callbacks import Action, encode
 from bot.presentation.outgoing import Button, button
 
 
@@ -41,3 +41,20 @@ def alert_buttons(alert_id: str, *, taken: bool = False) -> list[list[Button]]:
         first = button(texts.BUTTON_ALERT_TAKE, Action.ALERT_TAKE, alert_id)
     # "Write to them" reaches the person through Chorus, named or not.
     return [[first], [write_button(alert_id)]]
+
+
+# A step's Back: the button that shows the step before it again. Either the name of a
+# screen that handlers/general.py's `BACK_TO` shows (the step waiting is left first), or a
+# flow's own action and arguments (for a draft that keeps what was typed).
+Back = str | tuple[Action, tuple[str | int, ...]]
+
+
+def way_out_rows(back: Back | None = None) -> list[list[tuple[str, str]]]:
+    """The rows under every step's buttons, as (label, callback data): Back to the step
+    before (if there is one) and Stop, which leaves the step as /cancel does."""
+    row = [(texts.label(texts.BUTTON_STEP_STOP), encode(Action.STEP_STOP))]
+    if back is not None:
+        action, args = (Action.STEP_BACK, (back,)) if isinstance(back, str) else back
+        data = encode(action, *args)
+        row.insert(0, (texts.label(texts.BUTTON_STEP_BACK), data))
+    return [row]

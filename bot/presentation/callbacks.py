@@ -50,9 +50,13 @@ class Action(enum.StrEnum):
     BROADCAST_CONFIRM = "bc"
     BROADCAST_DISCARD = "bd"
     BROADCAST_STOP = "bx"
+    BROADCAST_PREVIEW = "bv"
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
     QUIET_TYPE = "qt"
+    # Leaving any step: the Stop button under every choice.
+    STEP_STOP = "zs"
+    STEP_BACK = "zb"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -84,6 +88,7 @@ class Action(enum.StrEnum):
     PROMPT_END = "upe"
     PROMPT_POST = "upp"
     PROMPT_DISCARD = "upd"
+    PROMPT_BACK = "upb"
     READ_GROUP = "uh"
     SAFETY_YES = "gy"
     SAFETY_NO = "gn"
@@ -121,6 +126,7 @@ class Action(enum.StrEnum):
     ACTION_UPDATE = "au"
     ACTION_STATUS = "as"
     ACTION_SEND = "ay"
+    ACTION_STATUS_ASK = "aq"
     DIGEST_PICK = "dp"
     DIGEST_RHYTHM = "dr"
     DIGEST_DAY = "dd"
@@ -130,6 +136,7 @@ class Action(enum.StrEnum):
     SESSION_CALENDAR = "sc"
     SESSION_GROUP = "sg"
     SESSION_SKIP = "ss"
+    SESSION_BACK = "sv"
     SESSION_SAVE = "sy"
     SESSION_DISCARD = "sd"
     SESSION_MANAGE = "sm"
@@ -185,6 +192,8 @@ N, ITEM, W = Arg.NUMBER, Arg.ITEM, Arg.WORD
 ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.JOIN: (W,),
     Action.NOT_NOW: (),
+    Action.STEP_STOP: (),
+    Action.STEP_BACK: (W,),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),
@@ -211,6 +220,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.BROADCAST_EDIT: (),
     Action.BROADCAST_CONFIRM: (),
     Action.BROADCAST_DISCARD: (),
+    Action.BROADCAST_PREVIEW: (),
     Action.BROADCAST_STOP: (N,),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (N,),
@@ -244,6 +254,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PROMPT_END: (N,),
     Action.PROMPT_POST: (),
     Action.PROMPT_DISCARD: (),
+    Action.PROMPT_BACK: (),
     Action.READ_GROUP: (N,),
     Action.SAFETY_YES: (W,),
     Action.SAFETY_NO: (W,),
@@ -287,6 +298,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.ACTION_UPDATE: (N,),
     Action.ACTION_STATUS: (N, W),
     Action.ACTION_SEND: (),
+    Action.ACTION_STATUS_ASK: (N, W),
     Action.DIGEST_PICK: (),
     Action.DIGEST_RHYTHM: (W,),
     Action.DIGEST_DAY: (N,),
@@ -295,6 +307,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_CALENDAR: (N,),
     Action.SESSION_GROUP: (N,),
     Action.SESSION_SKIP: (),
+    Action.SESSION_BACK: (),
     Action.SESSION_SAVE: (),
     Action.SESSION_DISCARD: (),
     Action.SESSION_MANAGE: (N,),

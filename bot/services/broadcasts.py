@@ -250,6 +250,20 @@ class Broadcasts:
             await self._keep(tx, telegram_id, chat_id, new)
             return DraftView(DraftStep.CONFIRM_NOW, new, audience)
 
+    async def preview(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Back to the words as members will see them, kept as typed (from "Send it now?"
+        or "When should it go?")."""
+        async with self._storage.transaction() as tx:
+            draft = await self._draft(tx, telegram_id)
+            if draft is None or draft.text is None:
+                return DraftView(DraftStep.STALE)
+            audience = await self._audience(tx, telegram_id, draft.groups)
+            if audience is None:
+                return DraftView(DraftStep.NOT_ALLOWED, draft)
+            new = replace(draft, step=READY_STEP, send_at=None)
+            await self._keep(tx, telegram_id, chat_id, new)
+            return DraftView(DraftStep.PREVIEW, new, audience)
+
     async def send_later(self, telegram_id: int, chat_id: int) -> DraftView:
         """Ask when it should go."""
         async with self._storage.transaction() as tx:

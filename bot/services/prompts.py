@@ -34,6 +34,8 @@ TEXT_STEP = "prompt_text"
 END_STEP = button_step("prompt_end")
 READY_STEP = button_step("prompt_ready")
 STEPS = frozenset({GROUP_STEP, TEXT_STEP, END_STEP, READY_STEP})
+# Back from each step goes to the one before it (the first stays where it is).
+_BEFORE = {TEXT_STEP: GROUP_STEP, END_STEP: TEXT_STEP, READY_STEP: END_STEP}
 # The end dates a coordinator can choose, in days from today (0: no end date).
 END_CHOICES = (0, 7, 14, 28)
 
@@ -142,6 +144,17 @@ class Prompts:
             ends = self._today() + timedelta(days=days) if days else None
             data = {**data, "ends": ends.isoformat() if ends else None}
             return await self._save(tx, person, READY_STEP, data, [])
+
+    async def back(self, telegram_id: int) -> PromptDraft:
+        """Back to the step before, with what was chosen and typed kept."""
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+            if person is None or data is None or step is None:
+                return PromptDraft(GROUP_STEP, [], problem=PromptProblem.STALE)
+            before = _BEFORE.get(step.step, step.step)
+            groups = await self._manageable(tx, telegram_id, person)
+            return await self._save(tx, person, before, data, groups)
 
     async def post(self, telegram_id: int) -> Posted | PromptProblem:
         """Post the prompt, with a Respond button, to every reachable member of the group,

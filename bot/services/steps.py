@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import Clock
 from storage.database import Storage
-from storage.steps import StepRow
+from storage.steps import KEPT_KEY, StepRow
 
 _BUTTON_STEPS: set[str] = set()
 
@@ -30,6 +31,14 @@ def waits_for_button(step: str) -> bool:
 # the chat and typed words are taken as a message of their own.
 CHOOSING_STEP = button_step("choosing")
 CHOICE_LASTS = timedelta(hours=1)
+
+
+class Stopped(enum.Enum):
+    """What leaving a step (/cancel, a Stop button) did."""
+
+    NOTHING = "nothing"  # no step was waiting
+    STOPPED = "stopped"
+    DRAFT_BACK = "draft_back"  # stopped, and a draft kept aside while it went on is back
 
 
 def _older_choice(step: StepRow, update_id: int) -> bool:
@@ -115,3 +124,14 @@ class Steps:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is not None:
                 await tx.steps.clear(person.id)
+
+    async def stop(self, telegram_id: int) -> Stopped:
+        """Leave the person's step (/cancel, or a step's Stop button). A draft of typed words
+        kept aside while that step went on becomes their step again."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is None or step is None:
+                return Stopped.NOTHING
+            await tx.steps.clear(person.id)
+            return Stopped.DRAFT_BACK if KEPT_KEY in step.data else Stopped.STOPPED

@@ -32,6 +32,7 @@ from handlers.sessions.members import (
 )
 from handlers.sessions.planning import (
     newsession_command,
+    session_back_tapped,
     session_cancel_tapped,
     session_cancel_yes_tapped,
     session_discard_tapped,
@@ -69,6 +70,7 @@ __all__ = [
     "session_add_tapped",
     "session_answer_tapped",
     "session_attendance_tapped",
+    "session_back_tapped",
     "session_calendar_tapped",
     "session_cancel_tapped",
     "session_cancel_yes_tapped",

@@ -118,6 +118,13 @@ async def session_skip_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def session_back_tapped(update: Update, context: ChorusContext) -> None:
+    """Back to the question before, with the answers given kept."""
+    reply = await context.services.sessions.back(sender_id(update), chat_id(update))
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
 async def session_year_yes_tapped(update: Update, context: ChorusContext) -> None:
     """The start read as next year's is what the coordinator meant: go on."""
     reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), True)

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import Back, way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
@@ -158,9 +159,21 @@ def describe_length_minutes(minutes: int) -> str:
 
 
 def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
-    if draft is None or draft.stage not in _SKIP_LABELS:
+    if draft is None:
         return None
-    return keyboard([[(label(_SKIP_LABELS[draft.stage]), callbacks.encode(Action.SESSION_SKIP))]])
+    rows = []
+    if draft.stage in _SKIP_LABELS:
+        skip = label(_SKIP_LABELS[draft.stage])
+        rows.append([(skip, callbacks.encode(Action.SESSION_SKIP))])
+    return keyboard([*rows, *way_out_rows(_back(draft))])
+
+
+def _back(draft: Draft) -> Back | None:
+    """Back from the draft's question: the question before, or (from the first) which
+    group; a change to one detail has none (Stop leaves it unchanged)."""
+    if draft.edit is not None:
+        return None
+    return "newsession" if draft.stage is SessionQuestion.TITLE else (Action.SESSION_BACK, ())
 
 
 def _year_keys() -> InlineKeyboardMarkup:
@@ -178,6 +191,7 @@ def _confirm_keys(draft: Draft) -> InlineKeyboardMarkup:
         [
             [(label(save), callbacks.encode(Action.SESSION_SAVE))],
             [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.SESSION_DISCARD))],
+            *way_out_rows(_back(draft)),
         ]
     )
 

@@ -99,7 +99,10 @@ async def test_an_action_update_reaches_each_member_once(
     # A change of status reaches them too, once each.
     opened = await coordinator.send("/action")
     opened = await coordinator.tap(TITLE, opened)
-    done = await coordinator.tap("done", opened)
+    ask = await coordinator.tap("done", opened)
+    # Asked first: it reaches everyone linked.
+    assert "Everyone whose words are linked to it will hear this" in ask["text"]
+    done = await coordinator.tap("Yes, tell them", ask)
     assert "2 people will hear it" in done["text"]
     await fake.wait_for_text(ANN, f"“{TITLE}” is now done", timeout=10)
     await fake.wait_for_text(BEN, f"“{TITLE}” is now done", timeout=10)

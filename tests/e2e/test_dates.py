@@ -87,7 +87,12 @@ async def test_a_broadcast_in_two_hours_and_one_a_year_on_is_said_plainly(
     confirm = await admin.send("in 2 hours")
     assert "Send it to 2 people today at 2pm?" in confirm["text"]
 
-    await admin.tap("‹ Back", confirm)
+    # Back asks when again, the words kept; once more, and they can be changed.
+    when = await admin.tap("‹ Back", confirm)
+    assert "When should it go?" in when["text"]
+    await admin.tap("‹ Back", when)
+    again = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
+    await admin.tap("Change the text", again)
     started = time.monotonic()
     await admin.send("The meeting room has changed again.")
     await fake.wait_for(

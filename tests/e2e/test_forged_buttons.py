@@ -182,6 +182,7 @@ def forged(w: World) -> dict[Action, tuple[tuple[str | int, ...], str, str]]:
         Action.ACTION_LINK: ((a, i), only, ACTION_NOT_YOURS),
         Action.ACTION_UPDATE: ((a,), only, ACTION_NOT_YOURS),
         Action.ACTION_STATUS: ((a, "done"), only, ACTION_NOT_YOURS),
+        Action.ACTION_STATUS_ASK: ((a, "done"), only, ACTION_NOT_YOURS),
         Action.SESSION_ANSWER: ((s, "g"), SESSION_OTHER_GROUP, SESSION_OTHER_GROUP),
         Action.SESSION_CALENDAR: ((s,), SESSION_NOT_IN_GROUP, SESSION_NOT_IN_GROUP),
         Action.SESSION_GROUP: ((g,), only, NOT_YOURS),

@@ -774,7 +774,7 @@ async def test_with_several_groups_the_group_is_asked_first(
     await make_group(admin, "Young carers")
     pick = await admin.send("/newsession")
     assert "Which group is the session for?" in pick["text"]
-    assert [t for t, _ in fake.buttons(pick)] == ["Carers group", "Young carers"]
+    assert [t for t, _ in fake.buttons(pick)] == ["Carers group", "Young carers", "✖ Stop"]
     ask = await admin.tap("Young carers", pick)
     assert "What's the session called?" in ask["text"]
     await admin.send("/cancel")

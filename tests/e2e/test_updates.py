@@ -109,7 +109,7 @@ async def test_sending_the_list_again_sends_nothing_twice(
         coordinator = Phone(fake, COORDINATOR)
         shown = await coordinator.send("/updates")
         confirm = await coordinator.tap("Send this to the group", shown)
-        [(_, yes)] = fake.buttons(confirm)
+        [(_, yes), (_, _stop)] = fake.buttons(confirm)
         first = await coordinator.tap_data(yes, confirm)
         assert "Sending it to 3 people" in first["text"]
         clock.advance(timedelta(seconds=1.2))

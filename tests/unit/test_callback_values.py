@@ -27,6 +27,7 @@ from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.sessions import ANSWER_CODES, Period, SessionQuestion
 from bot.services.sharing import Consent, Kind
+from handlers.general import BACK_TO
 from handlers.rights import FORGET_CHOICES
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.
@@ -43,6 +44,7 @@ CONVERSATIONS = ("abcdefghjk23", "zzzzzzzzzzzz")
 # The choices an argument in a WORD place can be given, from the enums that make them.
 WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.JOIN, 0): CODES,
+    (Action.STEP_BACK, 0): tuple(BACK_TO),
     (Action.SHARE_CONSENT, 0): tuple(c.value for c in Consent),
     (Action.SHARE_KIND, 0): tuple(k.value for k in Kind),
     (Action.MINE_READ, 0): REFERENCES,
@@ -64,6 +66,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.INBOX_NEXT, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_OUTCOME_KIND, 1): tuple(o.value for o in Outcome),
     (Action.ACTION_STATUS, 1): tuple(s.value for s in ActionStatus),
+    (Action.ACTION_STATUS_ASK, 1): tuple(s.value for s in ActionStatus),
     (Action.DIGEST_RHYTHM, 0): tuple(r.value for r in Rhythm),
     (Action.DIGEST_TIME, 0): tuple(r.value for r in Rhythm),
     (Action.SESSION_ANSWER, 1): tuple(ANSWER_CODES),

@@ -128,6 +128,16 @@ class Planning(Answers):
             return problem
         return await self._next(telegram_id, chat_id, draft)
 
+    async def back(self, telegram_id: int, chat_id: int) -> DraftReply:
+        """Back to the question before, with every answer given so far kept."""
+        draft = await self.draft(telegram_id)
+        if draft is None:
+            return DraftReply(draft, DraftProblem.NO_DRAFT)
+        if draft.edit is None and draft.stage is not SessionQuestion.TITLE:
+            draft.stage = STAGES[STAGES.index(draft.stage) - 1]
+        draft.pending_start = None
+        return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+
     async def confirm_year(self, telegram_id: int, chat_id: int, meant: bool) -> DraftReply:
         """The coordinator says whether a start read as next year's is what they meant:
         if so it is used and the next question asked; if not, the start is asked again."""

@@ -106,11 +106,17 @@ class SharingBase:
             return None
         return await self._safety.raise_alert(tx, telegram_id, group_id, words, self._clock.now())
 
-    async def _load(self, tx: Tx, telegram_id: int) -> tuple[PersonRow | None, Draft | None]:
+    async def _load(
+        self, tx: Tx, telegram_id: int, kept: bool = False
+    ) -> tuple[PersonRow | None, Draft | None]:
+        """The person and their draft; with `kept`, also a draft kept aside while another
+        step goes on (saving it makes it their step again)."""
         person = await tx.people.by_telegram_id(telegram_id)
         if person is None:
             return None, None
         step = await tx.steps.get(person.id)
+        if kept and step is not None and step.step not in STAGES:
+            step = await tx.steps.kept(person.id)
         if step is None or step.step not in STAGES:
             return person, None
         try:

@@ -34,7 +34,7 @@ class Drafting(SharingBase):
     async def start(self, telegram_id: int) -> StepView:
         """Begin sharing; offers an unfinished draft back first."""
         async with self._storage.transaction() as tx:
-            person, draft = await self._load(tx, telegram_id)
+            person, draft = await self._load(tx, telegram_id, kept=True)
             if person is None:
                 return StepView(None, problem=Problem.NOT_MEMBER)
             if draft is not None and draft.has_content:
@@ -43,11 +43,11 @@ class Drafting(SharingBase):
 
     async def carry_on(self, telegram_id: int) -> StepView:
         """Show the unfinished draft where it was left."""
-        async with self._storage.read() as tx:
-            person, draft = await self._load(tx, telegram_id)
+        async with self._storage.transaction() as tx:
+            person, draft = await self._load(tx, telegram_id, kept=True)
             if person is None or draft is None:
                 return StepView(None, problem=Problem.STALE)
-            return await self._view(tx, person, draft)
+            return await self._save(tx, person, draft)
 
     async def start_again(self, telegram_id: int) -> StepView:
         """Drop the unfinished draft and begin a new one."""

@@ -16,6 +16,7 @@ from bot.services.text_rules import has_visible
 from storage.groups import GroupRow
 from storage.items import ItemRow, PromptRow
 from storage.sessions import SessionRow
+from storage.steps import DRAFT_KEY, KEEP_KEY
 from storage.tx import Tx
 
 MAX_WORDS = 12000
@@ -127,6 +128,9 @@ def next_batch(now: datetime, zone: ZoneInfo, at: time = BATCH_TIME) -> datetime
     raise AssertionError("a daily time always comes within three days")
 
 
+DRAFT_FAMILY = "share"
+
+
 @dataclass
 class Draft:
     """A half-written item, as the member sees it (words in plain text)."""
@@ -170,6 +174,9 @@ class Draft:
             "reference": (
                 sealer.seal(self.reference, DRAFT_REFERENCE_PURPOSE) if self.reference else None
             ),
+            # Typed words are kept aside, never lost, if another step starts meanwhile.
+            DRAFT_KEY: DRAFT_FAMILY,
+            KEEP_KEY: self.has_content,
         }
 
     @classmethod

@@ -1,0 +1,340 @@
+"""Steps people can leave: every step of every flow is left with /cancel (and, after the
+first, gone back through), and a half-written draft survives another flow starting."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ADMIN
+from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.clock import MovableClock
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.items import ItemSeed, seed_items
+from tests.support.phone import Phone
+from tests.support.seed import seed_group
+from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database, execute
+
+
+@pytest.fixture
+async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    """Chorus with one group of six members, coordinated by COORDINATOR."""
+    await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    for member in [COORDINATOR, *MEMBERS]:
+        fake.user(member, f"M{member}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    clock = MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    async with running_chorus(settings, fake, clock) as running:
+        yield running
+
+
+async def test_a_half_written_story_survives_changing_ones_name(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 801)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("The waiting room is cold and nobody says hello.")
+    # Half-way through, the member goes to change their name instead.
+    await member.send("/settings")
+    await member.tap("Change name")
+    saved = await member.send("Robin")
+    assert "Robin" in saved["text"]
+    # The story is still there, offered back where it was left.
+    offered = await member.send("/share")
+    assert "You were writing something" in offered["text"], offered["text"]
+    await member.tap("Carry on")
+    preview = await member.tap("With my name")
+    assert "The waiting room is cold and nobody says hello." in preview["text"]
+
+
+async def test_stopping_another_flow_gives_the_draft_back(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 802)
+    await member.send("/share")
+    await member.tap("Part of my story")
+    await member.send("Could we meet in the evenings sometimes?")
+    await member.send("/settings")
+    await member.tap("Change name")
+    await member.send("/cancel")
+    # With the name left alone, what is typed next goes on with the story.
+    offered = await member.send("/share")
+    assert "You were writing something" in offered["text"], offered["text"]
+    await member.tap("Carry on")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
+    assert "Could we meet in the evenings sometimes?" in preview["text"], preview["text"]
+
+
+# --- Every step of every flow: a way to stop, /cancel, and Back --------------------------------
+
+SECOND_GROUP = "Evening group"
+ACTION = "A warmer waiting room"
+# The buttons that stop a step: the shared Stop, and sharing's and drafts' own (which drop
+# the draft).
+STOP_LABELS = ("✖ Stop", "Don't send", "Cancel")
+SHARED = "The forms are far too long."
+SEEN = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: how it is reached from the step before (typed words, or the
+    label of a button to tap) and words its question always shows."""
+
+    how: str  # "send" or "tap"
+    what: str
+    shows: str
+    # Buttons tapped first on the step before (choices that stay on its screen).
+    first: tuple[str, ...] = ()
+    # A screen to look at (an inbox card), not a step waiting for an answer: nothing to stop.
+    browse: bool = False
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A flow, from its command to its last step before anything is done."""
+
+    name: str
+    who: int
+    steps: tuple[Step, ...]
+    # Taken once before the walk (not walked): what the flow needs to exist.
+    setup: tuple[Step, ...] = ()
+
+
+def send(what: str, shows: str) -> Step:
+    return Step("send", what, shows)
+
+
+def tap(what: str, shows: str, first: tuple[str, ...] = ()) -> Step:
+    return Step("tap", what, shows, first)
+
+
+# Add a flow here when a flow is added: each of its steps is then walked.
+FLOWS = (
+    Flow(
+        "name",
+        801,
+        (send("/settings", "Your settings"), tap("Change name", "What name would you like")),
+    ),
+    Flow(
+        "quiet hours",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("Quiet hours", "When should I keep quiet"),
+            tap("Type my own", "Type the hours"),
+        ),
+    ),
+    Flow(
+        "how I hear back, weekly",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("How I hear back", "how would you like to hear it"),
+            tap("Once a week", "Which day of the week"),
+            tap("Tuesday", "At what time"),
+        ),
+    ),
+    Flow(
+        "how I hear back, daily",
+        801,
+        (
+            send("/settings", "Your settings"),
+            tap("How I hear back", "how would you like to hear it"),
+            tap("Once a day", "At what time"),
+        ),
+    ),
+    Flow(
+        "broadcast, now",
+        COORDINATOR,
+        (
+            send("/broadcast", "Who should get your message"),
+            tap("Next ›", "Type your message", first=(GROUP,)),
+            send("Tea at four on Friday.", "exactly how your message will look"),
+            tap("Send now", "Send it now to"),
+        ),
+    ),
+    Flow(
+        "broadcast, later",
+        COORDINATOR,
+        (
+            send("/broadcast", "Who should get your message"),
+            tap("Next ›", "Type your message", first=(GROUP,)),
+            send("Tea at four on Friday.", "exactly how your message will look"),
+            tap("Send later", "When should it go"),
+            send("tomorrow 10:30", "Send it to 6 people"),
+        ),
+    ),
+    Flow(
+        "action, a new one",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+        ),
+    ),
+    Flow(
+        "action, its status",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "Tap one to post an update"),
+            tap(ACTION, "Where it stands"),
+            tap("done", "Everyone whose words are linked to it will hear this"),
+        ),
+        setup=(
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+            send(ACTION, "Where it stands"),
+        ),
+    ),
+    Flow(
+        "new session",
+        COORDINATOR,
+        (
+            send("/newsession", "Which group is the session for"),
+            tap(GROUP, "What's the session called"),
+            send("Planning meeting", "When does it start"),
+            send("tomorrow 10:30", "When does it end"),
+            send("2 hours", "Where is it"),
+            tap("Skip", "about access"),
+            tap("Skip", "difficult subjects"),
+            tap("Skip", "How many places"),
+            tap("No limit", "When should I remind"),
+            tap("Usual times", "Here's how the invitation will look"),
+        ),
+    ),
+    Flow(
+        "share",
+        801,
+        (
+            send("/share", "Which group is this for"),
+            tap(GROUP, "What would you like to share"),
+            tap("Feedback", "Type your words"),
+            send("The room was too cold.", "with your name, or without it"),
+            tap("With my name", "Here's what you'll send"),
+        ),
+    ),
+    Flow(
+        "inbox, what came of it",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Record outcome", "What came of it?"),
+            tap("Something changed", "What changed?"),
+        ),
+    ),
+    Flow(
+        "question for a group",
+        COORDINATOR,
+        (
+            send("/prompt", "Which group is the question for"),
+            tap(GROUP, "Type the question"),
+            send("What would make meetings easier?", "Until when"),
+            tap("No end date", "Above is how it will look"),
+        ),
+    ),
+    Flow(
+        "leave",
+        802,
+        (send("/leave", "Which group would you like to leave"), tap(GROUP, "Leave")),
+    ),
+)
+
+
+async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> dict[str, Any]:
+    """Take one step; the newest message it led to (its question, with its buttons).
+    `again`: after Back, which keeps the choices made before (so they are not made twice,
+    and a step whose choice was kept may be passed by: any later step's question will do)."""
+    for label in () if again else step.first:
+        await phone.tap(label)
+    answer = await (phone.send if step.how == "send" else phone.tap)(step.what)
+    later = flow.steps[flow.steps.index(step) :] if again else (step,)
+    words = tuple(s.shows for s in later)
+    if any(w in answer["text"] for w in words):
+        return phone.fake.last_message(phone.id)
+    return await _newest_showing(phone, words, (flow.name, step, answer["text"]))
+
+
+async def _newest_showing(phone: Phone, words: tuple[str, ...], about: object) -> dict[str, Any]:
+    """Wait until the newest message in the chat shows one of `words` (a question can
+    follow a message of its own, such as a preview); that message."""
+    deadline = time.monotonic() + 10
+    while not any(w in (newest := phone.fake.last_message(phone.id))["text"] for w in words):
+        assert time.monotonic() < deadline, about
+        await asyncio.sleep(0.01)
+    return newest
+
+
+async def _reach(phone: Phone, flow: Flow, index: int) -> dict[str, Any]:
+    """Start the flow afresh and go through it up to step `index`; that step's screen."""
+    await phone.send("/cancel")
+    screen: dict[str, Any] = {}
+    for step in flow.steps[: index + 1]:
+        screen = await _take(phone, flow, step)
+    return screen
+
+
+@pytest.fixture
+async def two_groups(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChorus]:
+    """Chorus with two groups sharing their members, both coordinated by COORDINATOR."""
+    group = await seed_group(database(tmp_path), COORDINATOR, MEMBERS, name=GROUP)
+    await seed_items(database(tmp_path), [ItemSeed(group, 801, SHARED, date(2026, 3, 2), SEEN)])
+    for statement in (
+        "INSERT INTO chorus_group (name, invite_code, created_by, created_at) "
+        "SELECT ?, 'second', created_by, created_at FROM chorus_group",
+        "INSERT INTO membership (group_id, person_id, joined_at) "
+        "SELECT g.id, m.person_id, m.joined_at FROM chorus_group g, membership m "
+        "WHERE g.name = ? AND m.group_id <> g.id",
+        "INSERT INTO group_coordinator (group_id, person_id) "
+        "SELECT g.id, c.person_id FROM chorus_group g, group_coordinator c "
+        "WHERE g.name = ? AND c.group_id <> g.id",
+    ):
+        await execute(tmp_path, statement, SECOND_GROUP)
+    for member in [COORDINATOR, *MEMBERS]:
+        fake.user(member, f"M{member}")
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    clock = MovableClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    async with running_chorus(settings, fake, clock) as running:
+        # Today's notice comes first (it is past 9:00); later answers are not confused with it.
+        await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
+        yield running
+
+
+@pytest.mark.parametrize("flow", FLOWS, ids=[flow.name for flow in FLOWS])
+async def test_every_step_can_be_left_and_gone_back_through(
+    fake: FakeBotApi, two_groups: RunningChorus, flow: Flow
+) -> None:
+    phone = Phone(fake, flow.who)
+    for step in flow.setup:
+        await _take(phone, flow, step)
+    for index, step in enumerate(flow.steps):
+        screen = await _reach(phone, flow, index)
+        if step.browse:
+            continue
+        labels = [text for text, _ in fake.buttons(screen)]
+        shows_stop = any(label in labels for label in STOP_LABELS)
+        assert "/cancel" in screen["text"] or shows_stop, (flow.name, step, labels)
+        stopped = await phone.send("/cancel")
+        assert "Okay, stopped" in stopped["text"], (flow.name, step, stopped["text"])
+        if index == 0:
+            continue
+        await _reach(phone, flow, index)
+        back = await phone.tap("‹ Back")
+        before = flow.steps[index - 1]
+        if before.shows not in back["text"]:
+            await _newest_showing(phone, (before.shows,), (flow.name, step, back["text"]))
+        # From there the flow goes on as before, with what was chosen kept.
+        await _take(phone, flow, step, again=True)
