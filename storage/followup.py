@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, tuple_, update
 
 from storage import schema
-from storage.items import ItemRow
+from storage.items import ItemRow, OutcomeEntry
 from storage.types import Executor, dialect_insert, off_loop
 
 OPEN_STATUSES = ("received", "acknowledged", "considering", "meeting")
@@ -83,23 +83,6 @@ class ActionUpdateRow:
     status: str | None
     text: str | None
     at: datetime
-
-
-@dataclass(frozen=True)
-class OutcomeEntry:
-    """An outcome for "you said, we did", with the item's words (sealed) and consent."""
-
-    at: datetime
-    outcome: str | None
-    text: str | None
-    due_on: date | None
-    body: str | None
-    consent: str
-    author_name: str | None
-    given_on: date
-    item_id: int = 0
-    # The last day the item may be quoted; None: no end.
-    quote_until: date | None = None
 
 
 @dataclass(frozen=True)

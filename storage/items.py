@@ -12,13 +12,29 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, or_, select, update
 
 from storage import schema
-from storage.followup import OutcomeEntry
 from storage.types import Executor, dialect_insert, off_loop
 
 # Statuses after which an item counts as used by the coordinators.
 USED_STATUSES = ("considering", "meeting", "outcome")
 # The consents that let an item's words be quoted beyond the coordinators.
 QUOTABLE = ("quote_anonymous", "quote_named")
+
+
+@dataclass(frozen=True)
+class OutcomeEntry:
+    """An outcome for "you said, we did", with the item's words (sealed) and consent."""
+
+    at: datetime
+    outcome: str | None
+    text: str | None
+    due_on: date | None
+    body: str | None
+    consent: str
+    author_name: str | None
+    given_on: date
+    item_id: int = 0
+    # The last day the item may be quoted; None: no end.
+    quote_until: date | None = None
 
 
 @dataclass(frozen=True)
