@@ -38,6 +38,7 @@ async def test_taking_back_an_item_takes_its_words_out_of_the_leads_alert(
     assert RISKY in alert["text"] and "M806" in alert["text"]
     question = await member.tap("Carry on with what I was writing", reply)
     await member.tap("With my name", question)
+    await member.tap("Only coordinators read it")
     await member.tap("Send")
 
     listing = await member.send("/mine")

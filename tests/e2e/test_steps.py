@@ -51,7 +51,8 @@ async def test_a_half_written_story_survives_changing_ones_name(
     offered = await member.send("/share")
     assert "You were writing something" in offered["text"], offered["text"]
     await member.tap("Carry on")
-    preview = await member.tap("With my name")
+    await member.tap("With my name")
+    preview = await member.tap("Only coordinators read it")
     assert "The waiting room is cold and nobody says hello." in preview["text"]
 
 
@@ -223,7 +224,8 @@ FLOWS = (
             tap(GROUP, "What would you like to share"),
             tap("Feedback", "Type your words"),
             send("The room was too cold.", "with your name, or without it"),
-            tap("With my name", "Here's what you'll send"),
+            tap("With my name", "How may we use your words?"),
+            tap("Only coordinators read it", "Here's what you'll send"),
         ),
     ),
     Flow(
