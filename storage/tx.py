@@ -18,6 +18,7 @@ from storage.items import (
 )
 from storage.journal import JournalRepo
 from storage.outbox import OutboxRepo
+from storage.payments import PaymentsRepo
 from storage.people import PeopleRepo
 from storage.replicas import Claimer, ReplicasRepo
 from storage.sessions import SessionsRepo
@@ -53,3 +54,5 @@ class Tx:
         self.conversations = ConversationsRepo(conn)
         # Where each item's words went (storage/copies.py)
         self.copies = CopiesRepo(conn)
+        # Involvement payment: policies, choices, payee references, claims
+        self.payments = PaymentsRepo(conn)
