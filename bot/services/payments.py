@@ -337,6 +337,7 @@ class Payments:
                 on_day=session.starts_at.astimezone(self._zone).date(),
             )
             await tx.steps.clear(person_id)
+            await self.sync_claims(tx, session.group_id)
             await self._tell_coordinators(tx, claim_id, now)
             return ClaimAsk(session.title, pence)
 

@@ -134,8 +134,8 @@ PAY_NO_NAME = N_("a member with no name")
 PAY_FINANCE_PICK_GROUP = N_("Which group's payments?")
 PAY_FINANCE_PICK_PERIOD = N_("Which period?")
 PAY_FINANCE_DONE = N_(
-    "Payments for {group}, {start} to {end}: {people} people, {amount} in all "
-    "({waiting} expenses waiting for approval)."
+    "Payments for {group}, {start} to {end}.\nPeople: {people}. In all: {amount}. "
+    "Expenses waiting for approval: {waiting}."
 )
 
 # --- A member's own record ----------------------------------------------------------------------
