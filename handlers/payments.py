@@ -17,6 +17,7 @@ from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.presentation.texts.payments import money
+from bot.services.access import Need, Thing
 from bot.services.payment_model import (
     AMOUNT_STEP,
     EXPENSES_STEP,
@@ -43,6 +44,7 @@ from handlers.common import (
     chat_id,
     coordinators_only,
     keyboard,
+    names,
     respond,
     send,
     sender_id,
@@ -145,6 +147,7 @@ async def _show_policy(update: Update, context: ChorusContext, group_id: int) ->
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's payment settings."""
     group_id = button_int(update)
@@ -155,6 +158,7 @@ async def pay_group_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_basis_tapped(update: Update, context: ChorusContext) -> None:
     """No payment: saved. Per hour or per meeting: ask for the rate."""
     values, group_id = button_args(update), button_int(update)
@@ -186,6 +190,7 @@ async def pay_rate_typed(update: Update, context: ChorusContext, text: str) -> N
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_expenses_tapped(update: Update, context: ChorusContext) -> None:
     """Ask what expenses the group covers."""
     group_id = button_int(update)
@@ -207,6 +212,7 @@ async def pay_expenses_typed(update: Update, context: ChorusContext, text: str) 
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_payees_tapped(update: Update, context: ChorusContext) -> None:
     """List the group's members with their payee references, to set one."""
     group_id = button_int(update)
@@ -233,6 +239,7 @@ async def pay_payees_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_payee_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for one member's payee reference and name for payment."""
     group_id, person_id = button_int(update), button_int(update, 1)
@@ -456,6 +463,7 @@ async def _periods(update: Update, context: ChorusContext, group_id: int) -> Non
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_finance_group_tapped(update: Update, context: ChorusContext) -> None:
     """Ask which period to export."""
     group_id = button_int(update)
@@ -466,6 +474,7 @@ async def pay_finance_group_tapped(update: Update, context: ChorusContext) -> No
 
 
 @coordinators_only
+@names(Thing.GROUP, Need.MANAGE)
 async def pay_finance_tapped(update: Update, context: ChorusContext) -> None:
     """Send the finance export (XLSX and CSV) for the group and period."""
     values, group_id = button_args(update), button_int(update)

@@ -23,9 +23,10 @@ from tests.support.clock import FakeClock
 from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
+from tests.support.seed import seed_group
 from tests.support.sharing import answer_to_media
 
-CAME, ABSENT = 9101, 9102
+CAME, ABSENT, OTHER_COORDINATOR = 9101, 9102, 9200
 # A name that needs more than Latin-1 to print.
 ORGANISATION = "Cymdeithas Ŵyn & Partners"
 
@@ -145,10 +146,10 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
     fake: FakeBotApi, tmp_path: Path
 ) -> None:
     await _seeded(fake, tmp_path, [CAME, ABSENT])
+    await seed_group(tmp_path / "chorus.db", OTHER_COORDINATOR, [9201], name="Other group")
     clock = FakeClock(datetime(2026, 6, 8, 9, 0, tzinfo=UTC))  # Monday 10:00 BST
-    settings = settings_for(
-        fake, tmp_path, admin_ids=frozenset({ADMIN}), organisation_name=ORGANISATION
-    )
+    # ADMIN coordinates the group here and is no admin, so sees only it.
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset(), organisation_name=ORGANISATION)
     async with _running(fake, settings, clock):
         admin, member = Phone(fake, ADMIN), Phone(fake, CAME)
         await _set_policy(admin)
@@ -165,6 +166,16 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
         assert "can't find you on the list of who came" in refused["text"]
 
         await _claim_expenses(fake, member, tmp_path)
+        # Another group's coordinator, or a member, cannot approve it with a forged button.
+        claim_id = rows(tmp_path, "SELECT id FROM payment_claim WHERE kind = 'expense'")[0][0]
+        for forger in (Phone(fake, OTHER_COORDINATOR), absent):
+            start = await forger.send("/help")
+            for action in (Action.PAY_APPROVE, Action.PAY_QUERY, Action.PAY_RECEIPT):
+                answer = await forger.tap_data(callbacks.encode(action, claim_id), start)
+                assert "only a group's coordinator can do" in answer["text"], action
+        assert rows(tmp_path, "SELECT state FROM payment_claim WHERE id = ?", claim_id) == [
+            ("pending",)
+        ]
         await _approve(fake, admin, member)
 
         started = time.monotonic()
