@@ -82,7 +82,7 @@ PAY_CLAIM_SENT = N_(
 PAY_CLAIM_APPROVED = N_("Your expenses claim for {amount} ({title}) is approved. Thank you.")
 PAY_CLAIM_QUERIED = N_(
     "A coordinator has a question about your expenses claim for {amount} ({title}):\n"
-    "<i>{question}</i>\nYou can reply to them with /claim, or talk to them at the next meeting."
+    "<i>{question}</i>\nYou can talk to them about it at the next meeting, or send a new claim with /claim."
 )
 
 # --- Coordinators: policy, payee references, approving ---------------------------------------
