@@ -165,3 +165,10 @@ CERT_SENT = N_("Here is your certificate. You can show it to anyone you like.")
 CERT_NO_NAME = N_(
     "Your certificate needs a name. You can set the name people see in /settings, then try again."
 )
+
+# --- Command menus --------------------------------------------------------------------------
+
+MENU_MYINVOLVEMENT = N_("Your sessions, hours, payments and certificate")
+MENU_CLAIM = N_("Claim expenses for a meeting")
+MENU_PAYMENTS = N_("Payment settings and payee references")
+MENU_FINANCE = N_("Export payments for finance")
