@@ -529,3 +529,31 @@ def _finance_line(claims: list[ClaimRow], payee: object, choice: str | None) -> 
         approval,
         sorted({c.on_day for c in sessions}),
     )
+
+
+async def payments_held(tx: Tx, person_id: int) -> dict[str, Any]:
+    """What is held about a person's payment (for /mydata): their choice, payee reference
+    and name, and every claim."""
+    payee = await tx.payments.payee(person_id)
+    claims = [
+        claim
+        for group_id in await tx.payments.groups_with_claims(person_id)
+        for claim in await tx.payments.claims(group_id, person_id)
+    ]
+    return {
+        "choice": await tx.payments.choice(person_id),
+        "payee_reference": payee.reference if payee is not None else None,
+        "name_for_payment": payee.name if payee is not None else None,
+        "claims": [
+            {
+                "kind": c.kind,
+                "day": c.on_day.isoformat(),
+                "minutes": c.minutes,
+                "amount_pence": c.amount_pence,
+                "receipt_photo": c.receipt_file_id is not None,
+                "state": c.state,
+                "question": c.query,
+            }
+            for c in claims
+        ],
+    }

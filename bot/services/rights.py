@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
+from bot.services.payments import payments_held
 from bot.services.sharing import (
     BODY_PURPOSE,
     DRAFT_WORDS_PURPOSE,
@@ -214,7 +215,9 @@ class Rights:
             step=await tx.steps.get(person.id),
         )
         # Opening a thousand sealed values takes a while: apart from the event loop.
-        return await asyncio.to_thread(self._build, raw)
+        built = await asyncio.to_thread(self._build, raw)
+        built["payments"] = await payments_held(tx, person.id)
+        return built
 
     def _build(self, raw: _Raw) -> dict[str, Any]:
         person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step

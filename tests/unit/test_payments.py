@@ -17,7 +17,7 @@ from bot.services.payment_model import (
     parse_amount,
     session_amount,
 )
-from bot.services.payments import Payments
+from bot.services.payments import Payments, payments_held
 from bot.services.sessions import Period
 from storage import schema
 from storage.database import Storage
@@ -258,3 +258,25 @@ async def test_a_payee_reference_is_checked_and_unique(storage: Storage, clock: 
     assert await payments.set_payee(COORDINATOR, "P-7 Sam Jones") == ("P-7", "Sam Jones")
     await payments.begin_payee(COORDINATOR, COORDINATOR, group_id, ids[OTHER])
     assert await payments.set_payee(COORDINATOR, "P-7 Alex Smith") is Refused.TAKEN
+
+
+async def test_what_is_held_about_payment_goes_in_a_member_s_data(
+    storage: Storage, clock: FakeClock
+) -> None:
+    payments, _, _, ids = await _claimed(storage, clock)
+    await payments.choose(MEMBER, MEMBER, Choice.VOUCHER)
+    async with storage.transaction() as tx:
+        await tx.payments.set_payee(ids[MEMBER], "P-7", "Sam Jones", T0)
+    async with storage.read() as tx:
+        held = await payments_held(tx, ids[MEMBER])
+        nothing = await payments_held(tx, ids[OTHER])
+    assert (held["choice"], held["payee_reference"], held["name_for_payment"]) == (
+        "voucher", "P-7", "Sam Jones",
+    )  # fmt: skip
+    assert sorted((c["kind"], c["amount_pence"], c["receipt_photo"]) for c in held["claims"]) == [
+        ("expense", 450, True),
+        ("session", 0, False),
+    ]
+    assert nothing == {
+        "choice": None, "payee_reference": None, "name_for_payment": None, "claims": []
+    }  # fmt: skip
