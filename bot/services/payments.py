@@ -237,13 +237,16 @@ class Payments:
 
     # --- Claims ---------------------------------------------------------------------
 
-    async def sync_claims(self, tx: Tx, group_id: int) -> None:
-        """Make the group's session claims match its attendance: one for each time someone
-        came, at the policy's rate; none where a mark was taken away."""
+    async def sync_claims(self, tx: Tx, group_id: int, person_id: int | None = None) -> None:
+        """Make the group's session claims (one person's, if given) match its attendance:
+        one for each time someone came, at the policy's rate; none where a mark was taken
+        away."""
         now = self._clock.now()
         policy = await tx.payments.policy(group_id)
-        came = {(c.person_id, c.session_id): c for c in await tx.payments.came(group_id)}
-        claims = await tx.payments.claims(group_id, kind="session")
+        came = {
+            (c.person_id, c.session_id): c for c in await tx.payments.came(group_id, person_id)
+        }
+        claims = await tx.payments.claims(group_id, person_id, kind="session")
         have = {(c.person_id, c.session_id): c for c in claims}
         await tx.payments.drop_claims([c.id for key, c in have.items() if key not in came])
         for key, row in came.items():
@@ -337,7 +340,7 @@ class Payments:
                 on_day=session.starts_at.astimezone(self._zone).date(),
             )
             await tx.steps.clear(person_id)
-            await self.sync_claims(tx, session.group_id)
+            await self.sync_claims(tx, session.group_id, person_id)
             await self._tell_coordinators(tx, claim_id, now)
             return ClaimAsk(session.title, pence)
 
@@ -474,7 +477,7 @@ class Payments:
                 *groups,
                 *[g for g in await tx.groups.coordinated_by(person.id) if g not in groups],
             ]:
-                await self.sync_claims(tx, group.id)
+                await self.sync_claims(tx, group.id, person.id)
                 mine = await tx.payments.claims(group.id, person.id)
                 claims += mine
                 lines.append(_group_record(group.name, group.id in coordinated, mine))
