@@ -51,6 +51,8 @@ from handlers.common import (
 )
 
 Rows = list[list[tuple[str, str]]]
+# Members listed on one page of payee references.
+PAGE = 10
 
 _AMOUNT_REPLIES = {
     AmountProblem.NOT_UNDERSTOOD: texts.PAY_AMOUNT_NOT_UNDERSTOOD,
@@ -214,27 +216,30 @@ async def pay_expenses_typed(update: Update, context: ChorusContext, text: str) 
 @coordinators_only
 @names(Thing.GROUP, Need.MANAGE)
 async def pay_payees_tapped(update: Update, context: ChorusContext) -> None:
-    """List the group's members with their payee references, to set one."""
-    group_id = button_int(update)
+    """List (a page of) the group's members with their payee references, to set one."""
+    group_id, page = button_int(update), max(button_int(update, 1) or 1, 1)
     people = None
     if group_id is not None:
         people = await context.services.payments.payees(sender_id(update), group_id)
     if group_id is None or people is None:
         await respond(update, say(texts.ONLY_COORDINATORS))
         return
+    unnamed, unset = label(texts.SESSION_NO_NAME), label(texts.PAY_PAYEE_UNSET)
     rows: Rows = [
         [
             (
-                label(
-                    texts.PAY_PAYEE_LINE,
-                    name=name or label(texts.SESSION_NO_NAME),
-                    reference=reference or label(texts.PAY_PAYEE_UNSET),
-                ),
+                label(texts.PAY_PAYEE_LINE, name=name or unnamed, reference=reference or unset),
                 _key(Action.PAY_PAYEE, group_id, pid),
             )
         ]
-        for pid, name, reference in people[:40]
+        for pid, name, reference in people[(page - 1) * PAGE : page * PAGE]
     ]
+    turn = []
+    if page > 1:
+        turn.append((label(texts.BUTTON_EARLIER), _key(Action.PAY_PAYEES, group_id, page - 1)))
+    if page * PAGE < len(people):
+        turn.append((label(texts.BUTTON_MORE), _key(Action.PAY_PAYEES, group_id, page + 1)))
+    rows += [turn] if turn else []
     await ask_to_choose(update, context, say(texts.PAY_PAYEE_PICK), keyboard(rows))
 
 

@@ -338,7 +338,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PAY_GROUP: (N,),
     Action.PAY_BASIS: (N, W),
     Action.PAY_EXPENSES: (N,),
-    Action.PAY_PAYEES: (N,),
+    Action.PAY_PAYEES: (N, N),
     Action.PAY_PAYEE: (N, N),
     Action.PAY_CHOOSE: (),
     Action.PAY_CHOICE: (W,),

@@ -154,7 +154,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.PAY_GROUP: (LONGEST_ID,),
     Action.PAY_BASIS: (LONGEST_ID, "session"),
     Action.PAY_EXPENSES: (LONGEST_ID,),
-    Action.PAY_PAYEES: (LONGEST_ID,),
+    Action.PAY_PAYEES: (LONGEST_ID, LONGEST_ID),
     Action.PAY_PAYEE: (LONGEST_ID, LONGEST_ID),
     Action.PAY_CHOOSE: (),
     Action.PAY_CHOICE: ("charity",),
