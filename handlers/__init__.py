@@ -187,7 +187,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.PAY_PAYEE: payments.pay_payee_tapped,
     Action.PAY_CHOOSE: payments.pay_choose_tapped,
     Action.PAY_CHOICE: payments.pay_choice_tapped,
-    Action.PAY_CLAIM: payments.pay_claim_tapped,
+    Action.PAY_CLAIM: payments.claim_command,
     Action.PAY_CLAIM_SESSION: payments.pay_claim_session_tapped,
     Action.PAY_APPROVE: payments.pay_approve_tapped,
     Action.PAY_QUERY: payments.pay_query_tapped,

@@ -49,6 +49,7 @@ from handlers.common import (
     send,
     sender_id,
 )
+from handlers.safety import offer_help
 
 Rows = list[list[tuple[str, str]]]
 # Members listed on one page of payee references.
@@ -374,8 +375,10 @@ async def pay_receipt_received(update: Update, context: ChorusContext) -> None:
     message = update.effective_message
     if message is None or not await _waiting_for_receipt(update, context):
         return
-    photo = message.photo[-1].file_id if message.photo else None
-    await _receipt(update, context, "photo" if photo else "other", photo)
+    # Words that suggest risk in a caption get help first; the receipt can come after.
+    if not await offer_help(update, context, message.caption, True):
+        photo = message.photo[-1].file_id if message.photo else None
+        await _receipt(update, context, "photo" if photo else "other", photo)
     raise ApplicationHandlerStop
 
 
@@ -555,11 +558,6 @@ async def myinvolvement_command(update: Update, context: ChorusContext) -> None:
         ],
     ]
     await ask_to_choose(update, context, record_words(record), keyboard(rows))
-
-
-async def pay_claim_tapped(update: Update, context: ChorusContext) -> None:
-    """The Claim expenses button: as /claim."""
-    await claim_command(update, context)
 
 
 async def myinvolvement_certificate_tapped(update: Update, context: ChorusContext) -> None:

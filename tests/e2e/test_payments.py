@@ -97,6 +97,14 @@ async def _claim_expenses(fake: FakeBotApi, member: Phone, folder: Path) -> None
     assert "kept your amount of £4.50" in refused["text"]
     refused = await member.send("here it is")
     assert "kept your amount of £4.50" in refused["text"]
+    # Words that suggest risk in a caption get help first; the receipt waits for them.
+    helped = await answer_to_media(
+        fake, member, "photo", b"JPEG", caption="Honestly some days I want to end it all."
+    )
+    assert "116 123" in helped["text"]
+    again = await member.tap("Carry on", helped)
+    assert "send a photo of the receipt" in again["text"]
+    assert rows(folder, "SELECT count(*) FROM payment_claim WHERE kind = 'expense'") == [(0,)]
     sent = await answer_to_media(fake, member, "photo", b"JPEG receipt")
     assert "Your claim for £4.50 (Planning meeting) is with the coordinators" in sent["text"]
     # Attendance made the session's claim; the receipt, the expenses claim.
