@@ -469,24 +469,26 @@ class Payments:
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return Record(None)
-            groups = await tx.groups.of_member(person.id)
             coordinated = {g.id for g in await tx.groups.coordinated_by(person.id)}
+            # Their groups now, and those they gave time to before they left.
+            group_ids = {g.id for g in await tx.groups.of_member(person.id)} | coordinated
+            group_ids |= set(await tx.payments.groups_with_claims(person.id))
             claims: list[ClaimRow] = []
             lines = []
-            for group in [
-                *groups,
-                *[g for g in await tx.groups.coordinated_by(person.id) if g not in groups],
-            ]:
-                await self.sync_claims(tx, group.id, person.id)
-                mine = await tx.payments.claims(group.id, person.id)
+            for group_id in sorted(group_ids):
+                group = await tx.groups.get(group_id)
+                await self.sync_claims(tx, group_id, person.id)
+                mine = await tx.payments.claims(group_id, person.id)
                 claims += mine
-                lines.append(_group_record(group.name, group.id in coordinated, mine))
+                name = group.name if group is not None else ""
+                lines.append(_group_record(name, group_id in coordinated, mine))
             choice = await tx.payments.choice(person.id)
         return Record(
             person.display_name,
             lines,
             choice,
-            time_pence=sum(c.amount_pence for c in claims if c.kind == "session"),
+            # Time given without payment, as they chose, is not counted as paid.
+            time_pence=0 if choice == Choice.NONE else _sum(claims, "session", "approved"),
             expenses_pence=_sum(claims, "expense", "approved"),
             waiting_pence=_sum(claims, "expense", "pending") + _sum(claims, "expense", "queried"),
         )

@@ -280,3 +280,18 @@ async def test_what_is_held_about_payment_goes_in_a_member_s_data(
     assert nothing == {
         "choice": None, "payee_reference": None, "name_for_payment": None, "claims": []
     }  # fmt: skip
+
+
+async def test_a_record_keeps_a_group_left_and_counts_no_pay_when_declined(
+    storage: Storage, clock: FakeClock
+) -> None:
+    group_id, _, ids = await _world(storage)
+    payments = _payments(storage, clock)
+    await _per_hour(payments, group_id)
+    assert (await payments.record(MEMBER)).time_pence == 2500
+    await payments.choose(MEMBER, MEMBER, Choice.NONE)
+    async with storage.transaction() as tx:
+        await tx.groups.remove_member(group_id, ids[MEMBER])
+    record = await payments.record(MEMBER)
+    assert [(g.group_name, g.sessions, g.minutes) for g in record.groups] == [("Carers", 1, 120)]
+    assert (record.choice, record.time_pence) == ("none", 0)
