@@ -201,6 +201,12 @@ class PaymentsRepo:
         )
         return int(result.scalar_one())
 
+    async def add_claims(self, now: datetime, rows: Sequence[dict[str, object]]) -> None:
+        """Store many claims at once (those attendance makes)."""
+        if rows:
+            t = schema.payment_claim
+            await self._conn.execute(insert(t), [{**row, "created_at": now} for row in rows])
+
     async def change_claim(self, claim_id: int, **values: object) -> None:
         """Change a claim (its minutes and amount, or its state)."""
         t = schema.payment_claim

@@ -249,24 +249,26 @@ class Payments:
         claims = await tx.payments.claims(group_id, person_id, kind="session")
         have = {(c.person_id, c.session_id): c for c in claims}
         await tx.payments.drop_claims([c.id for key, c in have.items() if key not in came])
+        new = []
         for key, row in came.items():
             amount = session_amount(policy, row.minutes)
             claim = have.get(key)
             if claim is None:
-                day = row.starts_at.astimezone(self._zone).date()
-                await tx.payments.add_claim(
-                    now,
-                    person_id=row.person_id,
-                    group_id=group_id,
-                    session_id=row.session_id,
-                    kind="session",
-                    minutes=row.minutes,
-                    amount_pence=amount,
-                    state="approved",
-                    on_day=day,
+                new.append(
+                    {
+                        "person_id": row.person_id,
+                        "group_id": group_id,
+                        "session_id": row.session_id,
+                        "kind": "session",
+                        "minutes": row.minutes,
+                        "amount_pence": amount,
+                        "state": "approved",
+                        "on_day": row.starts_at.astimezone(self._zone).date(),
+                    }
                 )
             elif (claim.minutes, claim.amount_pence) != (row.minutes, amount):
                 await tx.payments.change_claim(claim.id, minutes=row.minutes, amount_pence=amount)
+        await tx.payments.add_claims(now, new)
 
     async def claimable(self, telegram_id: int) -> list[tuple[int, str, datetime]]:
         """(session, title, start) of the sessions the member came to, newest first."""
