@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, insert, select, update
 
 from storage import schema
-from storage.types import Executor, dialect_insert
+from storage.types import Executor, dialect_insert, off_loop
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class PaymentsRepo:
             )
         )
 
+    @off_loop
     async def choices(self, person_ids: Sequence[int]) -> dict[int, str]:
         """The choice of each of these people who made one."""
         t = schema.payment_choice
@@ -121,6 +122,7 @@ class PaymentsRepo:
         found = await self.payees([person_id])
         return found.get(person_id)
 
+    @off_loop
     async def payees(self, person_ids: Sequence[int]) -> dict[int, PayeeRow]:
         """The payee reference and name of each of these people who has one."""
         t = schema.payee
@@ -156,6 +158,7 @@ class PaymentsRepo:
 
     # --- Claims ----------------------------------------------------------------------
 
+    @off_loop
     async def came(self, group_id: int, person_id: int | None = None) -> list[CameRow]:
         """Every attendance at the group's sessions (of one person, if given)."""
         a, s = schema.session_attendance, schema.group_session
@@ -168,6 +171,7 @@ class PaymentsRepo:
             query = query.where(a.c.person_id == person_id)
         return [CameRow(**row._mapping) for row in await self._conn.execute(query)]
 
+    @off_loop
     async def claims(
         self,
         group_id: int,
@@ -201,6 +205,7 @@ class PaymentsRepo:
         )
         return int(result.scalar_one())
 
+    @off_loop
     async def add_claims(self, now: datetime, rows: Sequence[dict[str, object]]) -> None:
         """Store many claims at once (those attendance makes)."""
         if rows:
@@ -212,6 +217,7 @@ class PaymentsRepo:
         t = schema.payment_claim
         await self._conn.execute(update(t).where(t.c.id == claim_id).values(**values))
 
+    @off_loop
     async def drop_claims(self, claim_ids: Sequence[int]) -> None:
         """Remove claims (sessions someone is no longer marked as having come to)."""
         if claim_ids:

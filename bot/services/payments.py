@@ -4,6 +4,7 @@ export's figures and a member's own record."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,7 +43,7 @@ from bot.services.sessions.model import Period
 from bot.services.sessions.words import period_dates
 from storage.database import Storage
 from storage.outbox import OutboxNew
-from storage.payments import ClaimRow
+from storage.payments import CameRow, ClaimRow, PayeeRow, PolicyRow
 from storage.tx import Tx
 
 
@@ -241,34 +242,17 @@ class Payments:
         """Make the group's session claims (one person's, if given) match its attendance:
         one for each time someone came, at the policy's rate; none where a mark was taken
         away."""
-        now = self._clock.now()
         policy = await tx.payments.policy(group_id)
-        came = {
-            (c.person_id, c.session_id): c for c in await tx.payments.came(group_id, person_id)
-        }
-        claims = await tx.payments.claims(group_id, person_id, kind="session")
-        have = {(c.person_id, c.session_id): c for c in claims}
-        await tx.payments.drop_claims([c.id for key, c in have.items() if key not in came])
-        new = []
-        for key, row in came.items():
-            amount = session_amount(policy, row.minutes)
-            claim = have.get(key)
-            if claim is None:
-                new.append(
-                    {
-                        "person_id": row.person_id,
-                        "group_id": group_id,
-                        "session_id": row.session_id,
-                        "kind": "session",
-                        "minutes": row.minutes,
-                        "amount_pence": amount,
-                        "state": "approved",
-                        "on_day": row.starts_at.astimezone(self._zone).date(),
-                    }
-                )
-            elif (claim.minutes, claim.amount_pence) != (row.minutes, amount):
-                await tx.payments.change_claim(claim.id, minutes=row.minutes, amount_pence=amount)
-        await tx.payments.add_claims(now, new)
+        came = await tx.payments.came(group_id, person_id)
+        have = await tx.payments.claims(group_id, person_id, kind="session")
+        # A whole group's worth of rows: compared apart from the event loop.
+        drop, new, changed = await asyncio.to_thread(
+            _claim_changes, group_id, policy, came, have, self._zone
+        )
+        await tx.payments.drop_claims(drop)
+        for claim_id, minutes, amount in changed:
+            await tx.payments.change_claim(claim_id, minutes=minutes, amount_pence=amount)
+        await tx.payments.add_claims(self._clock.now(), new)
 
     async def claimable(self, telegram_id: int) -> list[tuple[int, str, datetime]]:
         """(session, title, start) of the sessions the member came to, newest first."""
@@ -457,12 +441,7 @@ class Payments:
             people = sorted({c.person_id for c in claims})
             payees = await tx.payments.payees(people)
             choices = await tx.payments.choices(people)
-        lines = [
-            _finance_line(
-                [c for c in claims if c.person_id == pid], payees.get(pid), choices.get(pid)
-            )
-            for pid in people
-        ]
+        lines = await asyncio.to_thread(_finance_lines, claims, payees, choices)
         return Finance(view.group_name, start, end, lines)
 
     async def record(self, telegram_id: int) -> Record:
@@ -511,6 +490,52 @@ def _group_record(name: str, coordinator: bool, claims: list[ClaimRow]) -> Group
         days[0] if days else None,
         days[-1] if days else None,
     )
+
+
+def _claim_changes(
+    group_id: int,
+    policy: PolicyRow | None,
+    came: list[CameRow],
+    have: list[ClaimRow],
+    zone: ZoneInfo,
+) -> tuple[list[int], list[dict[str, object]], list[tuple[int, int, int]]]:
+    """The session claims to drop, to make and to change so they match attendance."""
+    marked = {(c.person_id, c.session_id): c for c in came}
+    claims = {(c.person_id, c.session_id): c for c in have}
+    drop = [c.id for key, c in claims.items() if key not in marked]
+    new: list[dict[str, object]] = []
+    changed = []
+    for key, row in marked.items():
+        amount = session_amount(policy, row.minutes)
+        claim = claims.get(key)
+        if claim is None:
+            new.append(
+                {
+                    "person_id": row.person_id,
+                    "group_id": group_id,
+                    "session_id": row.session_id,
+                    "kind": "session",
+                    "minutes": row.minutes,
+                    "amount_pence": amount,
+                    "state": "approved",
+                    "on_day": row.starts_at.astimezone(zone).date(),
+                }
+            )
+        elif (claim.minutes, claim.amount_pence) != (row.minutes, amount):
+            changed.append((claim.id, row.minutes, amount))
+    return drop, new, changed
+
+
+def _finance_lines(
+    claims: list[ClaimRow], payees: dict[int, PayeeRow], choices: dict[int, str]
+) -> list[FinanceLine]:
+    by_person: dict[int, list[ClaimRow]] = {}
+    for claim in claims:
+        by_person.setdefault(claim.person_id, []).append(claim)
+    return [
+        _finance_line(mine, payees.get(pid), choices.get(pid))
+        for pid, mine in sorted(by_person.items())
+    ]
 
 
 def _finance_line(claims: list[ClaimRow], payee: object, choice: str | None) -> FinanceLine:
