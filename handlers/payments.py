@@ -5,7 +5,6 @@ export, and a member's own record with a certificate."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
@@ -38,6 +37,7 @@ from bot.services.payment_model import (
 )
 from bot.services.sessions import Period
 from handlers.common import (
+    answer_tap,
     ask_to_choose,
     button_args,
     button_int,
@@ -445,9 +445,7 @@ async def pay_receipt_tapped(update: Update, context: ChorusContext) -> None:
     if file_id is None:
         await send(update, say(texts.ONLY_COORDINATORS))
         return
-    if update.callback_query is not None:
-        with contextlib.suppress(Exception):
-            await update.callback_query.answer()
+    await answer_tap(update)
     await update.get_bot().send_photo(chat_id(update), file_id)
 
 
