@@ -82,7 +82,8 @@ PAY_CLAIM_SENT = N_(
 PAY_CLAIM_APPROVED = N_("Your expenses claim for {amount} ({title}) is approved. Thank you.")
 PAY_CLAIM_QUERIED = N_(
     "A coordinator has a question about your expenses claim for {amount} ({title}):\n"
-    "<i>{question}</i>\nYou can talk to them about it at the next meeting, or send a new claim with /claim."
+    "<i>{question}</i>\nYou can talk to them about it at the next meeting, "
+    "or send a new claim with /claim."
 )
 
 # --- Coordinators: policy, payee references, approving ---------------------------------------
