@@ -73,6 +73,7 @@ def build_application(
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
     application.bot_data.quiet_hours = settings.quiet_hours
+    application.bot_data.organisation = settings.organisation_name
     ticks = ticks if ticks is not None else Ticks()
     application.bot_data.ticks = ticks
     gate = _once_across_replicas(settings, storage, clock)

@@ -23,6 +23,7 @@ class BotData:
     services: Services
     zone: ZoneInfo
     quiet_hours: str
+    organisation: str
     worker: DeliveryWorker
     ticks: Ticks
 

@@ -23,6 +23,8 @@ _MEMBER = [
     ("leave", texts.MENU_LEAVE),
     ("privacy", texts.MENU_PRIVACY),
     ("mydata", texts.MENU_MYDATA),
+    ("myinvolvement", texts.MENU_MYINVOLVEMENT),
+    ("claim", texts.MENU_CLAIM),
     ("forgetme", texts.MENU_FORGETME),
     ("help", texts.MENU_HELP),
     ("cancel", texts.MENU_CANCEL),
@@ -38,6 +40,8 @@ _COORDINATOR = [
     ("action", texts.MENU_ACTION),
     ("newsession", texts.MENU_NEWSESSION),
     ("hours", texts.MENU_HOURS),
+    ("payments", texts.MENU_PAYMENTS),
+    ("finance", texts.MENU_FINANCE),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

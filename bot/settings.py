@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     replica_lease_seconds: float = Field(default=30.0, ge=1, le=600)
     # This replica's name among them; by default its host name and process id.
     replica_name: str | None = Field(default=None, max_length=64)
+    # The organisation's name, as it signs certificates of involvement.
+    organisation_name: str = Field(default="Chorus", min_length=1, max_length=120)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

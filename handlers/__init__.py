@@ -26,6 +26,7 @@ from handlers import (
     inbox,
     mine,
     observers,
+    payments,
     presence,
     prompts,
     rights,
@@ -185,6 +186,23 @@ _BUTTONS: dict[Action, Handler] = {
     # Data rights (J7)
     Action.FORGET_YES: rights.forget_yes_tapped,
     Action.FORGET_NO: rights.forget_no_tapped,
+    # Involvement payment and recognition (J8)
+    Action.PAY_GROUP: payments.pay_group_tapped,
+    Action.PAY_BASIS: payments.pay_basis_tapped,
+    Action.PAY_EXPENSES: payments.pay_expenses_tapped,
+    Action.PAY_PAYEES: payments.pay_payees_tapped,
+    Action.PAY_PAYEE: payments.pay_payee_tapped,
+    Action.PAY_CHOOSE: payments.pay_choose_tapped,
+    Action.PAY_CHOICE: payments.pay_choice_tapped,
+    Action.PAY_CLAIM: payments.claim_command,
+    Action.PAY_CLAIM_SESSION: payments.pay_claim_session_tapped,
+    Action.PAY_APPROVE: payments.pay_approve_tapped,
+    Action.PAY_QUERY: payments.pay_query_tapped,
+    Action.PAY_RECEIPT: payments.pay_receipt_tapped,
+    Action.PAY_FINANCE_GROUP: payments.pay_finance_group_tapped,
+    Action.PAY_FINANCE: payments.pay_finance_tapped,
+    Action.MYINV: payments.myinvolvement_command,
+    Action.MYINV_CERTIFICATE: payments.myinvolvement_certificate_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -217,6 +235,11 @@ _COMMANDS: dict[str, Handler] = {
     "privacy": rights.privacy_command,
     "mydata": rights.mydata_command,
     "forgetme": rights.forgetme_command,
+    # Involvement payment and recognition (J8)
+    "payments": payments.payments_command,
+    "finance": payments.finance_command,
+    "claim": payments.claim_command,
+    "myinvolvement": payments.myinvolvement_command,
 }
 
 
@@ -268,6 +291,14 @@ def _register_around(
         MessageHandler(
             private & filters.COMMAND & filters.UpdateType.MESSAGE,
             general.command_words_received,
+        ),
+        group=-1,
+    )
+    # A photo (or any file) sent while an expenses claim waits for its receipt.
+    application.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.COMMAND,
+            payments.pay_receipt_received,
         ),
         group=-1,
     )

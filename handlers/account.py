@@ -63,7 +63,8 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     rename = (label(texts.BUTTON_CHANGE_NAME), callbacks.encode(Action.NAME_TYPE))
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
-    rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()]]
+    involvement = (label(texts.BUTTON_SETTINGS_INVOLVEMENT), callbacks.encode(Action.MYINV))
+    rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()], [involvement]]
     await ask_to_choose(update, context, text, keyboard(rows))
 
 

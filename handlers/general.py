@@ -28,6 +28,7 @@ from handlers import (
     followup_actions,
     groups,
     inbox,
+    payments,
     prompts,
     safety,
     sessions,
@@ -61,18 +62,21 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     conversations.ANSWER_STEP: conversations.conversation_answer_typed,
     conversations.WRITE_STEP: conversations.conversation_write_typed,
     NOTE_STEP: safety.alert_note_typed,
+    # Involvement payment: rates, expenses, payee references, claims, questions on claims
+    **payments.STEPS,
 }
 # Steps where a member writes. Risk words there get the safety reply alone, and the step
 # waits behind one "Carry on" button; they are not taken as the step's answer (a name).
 # Sharing, the question after a meeting and a member's answer in a conversation raise
 # their own alerts. Every other step is a coordinator's or lead's own writing, which is
 # not a disclosure.
-_MEMBER_STEPS = {NAME_STEP}
+_MEMBER_STEPS = {NAME_STEP, *payments.MEMBER_STEPS}
 # After the safety reply, "Carry on with what I was writing" shows the waiting step again.
 _CARRY_ON: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     NAME_STEP: account.name_carry_on,
     sessions.FEEDBACK_STEP: sessions.session_feedback_carry_on,
     **{stage.value: share.share_writing_carry_on for stage in ShareStage},
+    **payments.CARRY_ON,
 }
 
 

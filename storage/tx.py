@@ -18,6 +18,7 @@ from storage.items import (
 )
 from storage.journal import JournalRepo
 from storage.outbox import OutboxRepo
+from storage.payments import PaymentsRepo
 from storage.people import PeopleRepo
 from storage.replicas import Claimer, ReplicasRepo
 from storage.sessions import SessionsRepo
@@ -54,3 +55,5 @@ class Tx:
         # Where each item's words went (storage/copies.py)
         self.copies = CopiesRepo(conn)
         self.alert_copies = AlertCopiesRepo(conn)
+        # Involvement payment: policies, choices, payee references, claims
+        self.payments = PaymentsRepo(conn)

@@ -171,6 +171,24 @@ class Action(enum.StrEnum):
     # items: "d" delete them too, "k" keep them with no way back).
     FORGET_YES = "rf"
     FORGET_NO = "rn"
+    # Involvement payment ("y"): policy, payee references, choice, claims,
+    # approval, the finance export and a member's own record.
+    PAY_GROUP = "yg"
+    PAY_BASIS = "yb"
+    PAY_EXPENSES = "ye"
+    PAY_PAYEES = "yp"
+    PAY_PAYEE = "yr"
+    PAY_CHOOSE = "yc"
+    PAY_CHOICE = "yh"
+    PAY_CLAIM = "yk"
+    PAY_CLAIM_SESSION = "ys"
+    PAY_APPROVE = "ya"
+    PAY_QUERY = "yq"
+    PAY_RECEIPT = "yv"
+    PAY_FINANCE_GROUP = "yf"
+    PAY_FINANCE = "yx"
+    MYINV = "yi"
+    MYINV_CERTIFICATE = "yd"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -332,6 +350,22 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_YEAR_NO: (),
     Action.FORGET_YES: (W, W),
     Action.FORGET_NO: (),
+    Action.PAY_GROUP: (N,),
+    Action.PAY_BASIS: (N, W),
+    Action.PAY_EXPENSES: (N,),
+    Action.PAY_PAYEES: (N, N),
+    Action.PAY_PAYEE: (N, N),
+    Action.PAY_CHOOSE: (),
+    Action.PAY_CHOICE: (W,),
+    Action.PAY_CLAIM: (),
+    Action.PAY_CLAIM_SESSION: (N,),
+    Action.PAY_APPROVE: (N,),
+    Action.PAY_QUERY: (N,),
+    Action.PAY_RECEIPT: (N,),
+    Action.PAY_FINANCE_GROUP: (N,),
+    Action.PAY_FINANCE: (N, W),
+    Action.MYINV: (),
+    Action.MYINV_CERTIFICATE: (),
 }
 
 

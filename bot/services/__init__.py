@@ -21,6 +21,7 @@ from bot.services.inbox_drafts import InboxDrafts
 from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
+from bot.services.payments import Payments
 from bot.services.prompts import Prompts
 from bot.services.rights import Retention, Rights
 from bot.services.roles import Roles
@@ -69,6 +70,8 @@ class Services:
     # Where items' words went (so taking one back reaches every copy), and consent changes.
     withdrawal: Withdrawal
     consent: ItemConsent
+    # Involvement payment and recognition (J8)
+    payments: Payments
 
     @classmethod
     def build(
@@ -117,4 +120,5 @@ class Services:
             rights=Rights(storage, clock, sealer, zone, retention or Retention()),
             withdrawal=Withdrawal(storage, clock, sealer, zone),
             consent=ItemConsent(storage, clock, sealer, zone),
+            payments=Payments(storage, clock, admin_ids, zone),
         )

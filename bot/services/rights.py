@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.nudges import REASON_PURPOSE
+from bot.services.payments import payments_held
 from bot.services.sharing import (
     BODY_PURPOSE,
     DRAFT_WORDS_PURPOSE,
@@ -225,6 +226,7 @@ class Rights:
             }
             for row in left
         ]
+        built["payments"] = await payments_held(tx, person.id)
         return built
 
     def _build(self, raw: _Raw) -> dict[str, Any]:

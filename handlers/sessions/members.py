@@ -11,10 +11,12 @@ from bot.presentation.outgoing import render_buttons, render_text
 from bot.presentation.texts import say
 from bot.services.access import Need, Thing
 from bot.services.sessions import (
+    Answer,
     AnswerOutcome,
     answer_buttons,
     session_said,
 )
+from handlers import payments
 from handlers.common import (
     answer_tap,
     button_args,
@@ -75,6 +77,9 @@ async def session_answer_tapped(update: Update, context: ChorusContext) -> None:
         await respond(
             update, text, _keys(render_buttons(answer_buttons(view.session, view.answer)))
         )
+        if view.answer == Answer.GOING:
+            # Before taking part: what the group pays, and how they'd like it.
+            await payments.offer_after_going(update, context, view.session.group_id)
         return
     group, title = (view.group_name, view.session.title) if view else ("", "")
     await respond(update, say(_ANSWER_REPLIES[result.outcome], group=group, title=title))

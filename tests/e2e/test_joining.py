@@ -79,6 +79,8 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
         "leave",
         "privacy",
         "mydata",
+        "myinvolvement",
+        "claim",
         "forgetme",
         "help",
         "cancel",
@@ -88,7 +90,9 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
 
     await make_coordinator(fake, admin, person)
     scope = {"type": "chat", "chat_id": person.id}
-    assert {"newgroup", "newsession", "hours"} <= {c["command"] for c in fake.commands_for(scope)}
+    assert {"newgroup", "newsession", "hours", "payments", "finance"} <= {
+        c["command"] for c in fake.commands_for(scope)
+    }
     assert "coordinators" not in [c["command"] for c in fake.commands_for(scope)]
 
     await admin.send("/coordinators")

@@ -610,7 +610,7 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         assert export.response is not None
         document = export.response["result"]["document"]
         rows = list(csv.reader(io.StringIO(fake.file(document["file_id"]).content.decode())))
-        assert rows[0] == ["member", "name", "sessions", "hours", "dates"]
+        assert rows[0] == ["payee reference", "name", "sessions", "hours", "dates"]
         assert sorted((r[1], r[2], r[3], r[4]) for r in rows[1:]) == [
             ("M8001", "1", "2.50", "2026-06-09"),
             ("M8003", "1", "2.50", "2026-06-09"),

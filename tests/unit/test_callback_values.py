@@ -25,6 +25,7 @@ from bot.services.contributor_updates import Rhythm
 from bot.services.followup_actions import ActionStatus
 from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
+from bot.services.payment_model import Basis, Choice
 from bot.services.sessions import ANSWER_CODES, Period, SessionQuestion
 from bot.services.sharing import Consent, Kind
 from handlers.general import BACK_TO
@@ -70,6 +71,9 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.DIGEST_RHYTHM, 0): tuple(r.value for r in Rhythm),
     (Action.DIGEST_TIME, 0): tuple(r.value for r in Rhythm),
     (Action.SESSION_ANSWER, 1): tuple(ANSWER_CODES),
+    (Action.PAY_BASIS, 1): tuple(b.value for b in Basis),
+    (Action.PAY_CHOICE, 0): tuple(c.value for c in Choice),
+    (Action.PAY_FINANCE, 1): tuple(p.value for p in Period),
     (Action.SESSION_EDIT_FIELD, 1): tuple(s.value for s in SessionQuestion),
     (Action.SESSION_EXPORT, 1): tuple(p.value for p in Period),
     (Action.LEAVE_WITH, 1): tuple(c.value for c in LeaveChoice),

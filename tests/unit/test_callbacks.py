@@ -158,6 +158,22 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.CONV_DROP_LOOSE: (),
     Action.FORGET_YES: ("A" * 12, "k"),
     Action.FORGET_NO: (),
+    Action.PAY_GROUP: (LONGEST_ID,),
+    Action.PAY_BASIS: (LONGEST_ID, "session"),
+    Action.PAY_EXPENSES: (LONGEST_ID,),
+    Action.PAY_PAYEES: (LONGEST_ID, LONGEST_ID),
+    Action.PAY_PAYEE: (LONGEST_ID, LONGEST_ID),
+    Action.PAY_CHOOSE: (),
+    Action.PAY_CHOICE: ("charity",),
+    Action.PAY_CLAIM: (),
+    Action.PAY_CLAIM_SESSION: (LONGEST_ID,),
+    Action.PAY_APPROVE: (LONGEST_ID,),
+    Action.PAY_QUERY: (LONGEST_ID,),
+    Action.PAY_RECEIPT: (LONGEST_ID,),
+    Action.PAY_FINANCE_GROUP: (LONGEST_ID,),
+    Action.PAY_FINANCE: (LONGEST_ID, "tm"),
+    Action.MYINV: (),
+    Action.MYINV_CERTIFICATE: (),
 }
 
 

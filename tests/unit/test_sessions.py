@@ -526,12 +526,16 @@ async def test_attendance_hours_and_the_export(
     assert view is not None and view.minutes == 180
     assert await services.sessions.total_minutes(BOB) == 90
 
+    # Finance pays under the payee reference and name a coordinator set, never an id.
+    async with storage.transaction() as tx:
+        await tx.payments.set_payee(world.ids[BOB], "P-0042", "Bob Jones", clock.now())
     export = await services.sessions.export_hours(ANN, world.choir, Period.THIS_MONTH, LONDON)
     assert export is not None and (export.people, export.minutes) == (2, 180)
     rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[0][:2] == ["payee reference", "name"]
     assert rows[1:] == [
-        [str(world.ids[BOB]), f"P{BOB}", "1", "1.50", "2026-02-03"],
-        [str(world.ids[DAN]), "'=HYPERLINK(1)", "1", "1.50", "2026-02-03"],
+        ["P-0042", "Bob Jones", "1", "1.50", "2026-02-03"],
+        ["not set (see /payments)", "'=HYPERLINK(1)", "1", "1.50", "2026-02-03"],
     ]
     assert await services.sessions.export_hours(CAT, world.choir, Period.THIS_MONTH, LONDON) is (
         None

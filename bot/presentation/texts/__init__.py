@@ -18,3 +18,4 @@ from bot.presentation.texts.follow_up import *
 from bot.presentation.texts.sessions import *
 from bot.presentation.texts.rights import *
 from bot.presentation.texts.steps import *
+from bot.presentation.texts.payments import *

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,9 +26,14 @@ from bot.services.sessions.words import (
     period_dates,
 )
 from bot.services.when import parse_duration
+from storage.payments import PayeeRow
 from storage.rights import RightsRepo
 from storage.sessions import ATTENDING, SessionRow
 from storage.tx import Tx
+
+# In the hours export, for someone with no payee reference or no name yet.
+NO_REFERENCE = "not set (see /payments)"
+NO_NAME = "no name given"
 
 
 class Attendance(Answers):
@@ -155,30 +160,42 @@ class Attendance(Answers):
             )
             # The hours of people who asked to be forgotten, kept for the accounts alone.
             kept = await RightsRepo(tx.conn).kept_hours(group_id, start, end)
+            # Finance pays under the payee reference and name a coordinator set, never an id.
+            payees = await tx.payments.payees(sorted({row.person_id for row in rows}))
         totals: dict[int, list[Any]] = {}
         for row in rows:
             entry = totals.setdefault(row.person_id, [row.display_name, 0, 0, []])
             entry[1] += 1
             entry[2] += row.minutes
             entry[3].append(row.starts_at.astimezone(zone).date().isoformat())
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["member", "name", "sessions", "hours", "dates"])
-        for person_id, (name, count, minutes, dates) in sorted(totals.items()):
-            writer.writerow(
-                [person_id, _csv_safe(name or ""), count, f"{minutes / 60:.2f}", " ".join(dates)]
-            )
-        if kept:
-            kept_minutes = sum(minutes for _, minutes in kept)
-            dates = " ".join(sorted({day.isoformat() for day, _ in kept}))
-            writer.writerow(["", FORGOTTEN, len(kept), f"{kept_minutes / 60:.2f}", dates])
+        content = _hours_csv(totals, payees, kept)
         last = end - timedelta(days=1)
         return HoursExport(
             group_name=group.name,
             filename=f"hours-{start.isoformat()}-to-{last.isoformat()}.csv",
-            content=out.getvalue().encode(),
+            content=content,
             people=len(totals),
             minutes=sum(t[2] for t in totals.values()) + sum(m for _, m in kept),
             start=start,
             end=last,
         )
+
+
+def _hours_csv(
+    totals: dict[int, list[Any]], payees: dict[int, PayeeRow], kept: list[tuple[date, int]]
+) -> bytes:
+    """The hours export: one row per person, under their payee reference and name."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["payee reference", "name", "sessions", "hours", "dates"])
+    for person_id, (name, count, minutes, dates) in sorted(totals.items()):
+        payee = payees.get(person_id)
+        reference = payee.reference if payee is not None else NO_REFERENCE
+        name = (payee.name if payee is not None else None) or name or NO_NAME
+        hours = f"{minutes / 60:.2f}"
+        writer.writerow([_csv_safe(reference), _csv_safe(name), count, hours, " ".join(dates)])
+    if kept:
+        kept_minutes = sum(minutes for _, minutes in kept)
+        kept_days = " ".join(sorted({day.isoformat() for day, _ in kept}))
+        writer.writerow(["", FORGOTTEN, len(kept), f"{kept_minutes / 60:.2f}", kept_days])
+    return out.getvalue().encode()

@@ -1,0 +1,144 @@
+"""Files for involvement payment: the finance export (XLSX and CSV) and a member's
+certificate of involvement (PDF). Each is built in a worker thread, off the event loop."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+from fpdf import FPDF
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from bot.presentation import texts
+from bot.presentation.texts import label
+from bot.presentation.texts.payments import money
+from bot.services.payment_model import Finance, Record
+
+FINANCE_COLUMNS = (
+    "payee reference",
+    "name for payment",
+    "choice",
+    "sessions",
+    "hours",
+    "amount for time",
+    "expenses approved",
+    "expenses waiting",
+    "total to pay",
+    "approval",
+    "period",
+    "dates",
+)
+
+
+def _safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _finance_rows(finance: Finance) -> list[list[str | int | float]]:
+    period = f"{finance.start.isoformat()} to {finance.end.isoformat()}"
+    return [
+        [
+            _safe(line.reference),
+            _safe(line.name),
+            line.choice,
+            line.sessions,
+            round(line.minutes / 60, 2),
+            line.time_pence / 100,
+            line.expenses_pence / 100,
+            line.waiting_pence / 100,
+            (line.time_pence + line.expenses_pence) / 100,
+            line.approval,
+            period,
+            " ".join(day.isoformat() for day in line.dates),
+        ]
+        for line in finance.lines
+    ]
+
+
+def finance_csv(finance: Finance) -> bytes:
+    """The finance export as CSV (amounts in pounds, two decimals)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(FINANCE_COLUMNS)
+    for row in _finance_rows(finance):
+        writer.writerow([f"{cell:.2f}" if isinstance(cell, float) else cell for cell in row])
+    return out.getvalue().encode()
+
+
+def finance_xlsx(finance: Finance) -> bytes:
+    """The finance export as an XLSX workbook, amounts formatted as pounds."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Payments"
+    sheet.append(list(FINANCE_COLUMNS))
+    for row in _finance_rows(finance):
+        sheet.append(row)
+    for column in "FGHI":
+        for cell in sheet[column][1:]:
+            cell.number_format = '"£"#,##0.00'
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _font() -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+def certificate_pdf(record: Record, name: str, organisation: str, today: date) -> bytes:
+    """A one-page certificate of involvement, signed off with the organisation's name."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(_font()))
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=24)
+    pdf.ln(20)
+    pdf.cell(0, 14, label(texts.CERT_TITLE), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font("DejaVu", size=13)
+    pdf.multi_cell(0, 8, label(texts.CERT_BODY, name=name, organisation=organisation))
+    pdf.ln(4)
+    for group in record.groups:
+        if not group.sessions:
+            continue
+        role = texts.MYINV_ROLE_COORDINATOR if group.coordinator else texts.MYINV_ROLE_MEMBER
+        line = label(
+            texts.CERT_LINE,
+            group=group.group_name,
+            role=label(role),
+            sessions=group.sessions,
+            hours=hours(group.minutes),
+            first=_day(group.first),
+            last=_day(group.last),
+        )
+        pdf.multi_cell(0, 8, line)
+    total_sessions = sum(g.sessions for g in record.groups)
+    total_minutes = sum(g.minutes for g in record.groups)
+    pdf.ln(4)
+    pdf.multi_cell(
+        0, 8, label(texts.CERT_TOTAL, sessions=total_sessions, hours=hours(total_minutes))
+    )
+    pdf.ln(4)
+    pdf.multi_cell(0, 8, label(texts.CERT_THANKS))
+    pdf.ln(16)
+    signed = label(texts.CERT_SIGNED, organisation=organisation, day=_day(today))
+    pdf.multi_cell(0, 8, signed)
+    return bytes(pdf.output())
+
+
+def hours(minutes: int) -> str:
+    """Hours as a person reads them: "2.5", "3"."""
+    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
+
+
+def _day(day: date | None) -> str:
+    return day.strftime("%-d %B %Y") if day is not None else ""
+
+
+def amount(pence: int) -> str:
+    """An amount for a message: "£12.50"."""
+    return money(pence)
