@@ -27,6 +27,7 @@ from handlers import (
     observers,
     presence,
     prompts,
+    reports,
     rights,
     safety,
     sessions,
@@ -178,6 +179,8 @@ _BUTTONS: dict[Action, Handler] = {
     # Data rights (J7)
     Action.FORGET_YES: rights.forget_yes_tapped,
     Action.FORGET_NO: rights.forget_no_tapped,
+    Action.REPORT_PERIOD: reports.report_period_tapped,
+    Action.REPORT_GROUP: reports.report_group_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -210,6 +213,8 @@ _COMMANDS: dict[str, Handler] = {
     "privacy": rights.privacy_command,
     "mydata": rights.mydata_command,
     "forgetme": rights.forgetme_command,
+    # Evidence (J8)
+    "report": reports.report_command,
 }
 
 

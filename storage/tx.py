@@ -20,6 +20,7 @@ from storage.journal import JournalRepo
 from storage.outbox import OutboxRepo
 from storage.people import PeopleRepo
 from storage.replicas import Claimer, ReplicasRepo
+from storage.reports import ReportsRepo
 from storage.sessions import SessionsRepo
 from storage.steps import Sealing, StepsRepo
 from storage.types import Executor
@@ -53,3 +54,5 @@ class Tx:
         self.conversations = ConversationsRepo(conn)
         # Where each item's words went (storage/copies.py)
         self.copies = CopiesRepo(conn)
+        # The figures of /report (storage/reports.py)
+        self.reports = ReportsRepo(conn)

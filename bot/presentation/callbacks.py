@@ -163,6 +163,10 @@ class Action(enum.StrEnum):
     # items: "d" delete them too, "k" keep them with no way back).
     FORGET_YES = "rf"
     FORGET_NO = "rn"
+    # Reports ("w"): the period picked, then the group (0: all groups) and the period
+    # as two day numbers.
+    REPORT_PERIOD = "wp"
+    REPORT_GROUP = "wg"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -317,6 +321,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_YEAR_NO: (),
     Action.FORGET_YES: (W, W),
     Action.FORGET_NO: (),
+    Action.REPORT_PERIOD: (W,),
+    Action.REPORT_GROUP: (N, N, N),
 }
 
 

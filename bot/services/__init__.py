@@ -22,6 +22,7 @@ from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.prompts import Prompts
+from bot.services.reports import Reports
 from bot.services.rights import Retention, Rights
 from bot.services.roles import Roles
 from bot.services.safety import TAKE_WITHIN, Safety
@@ -58,6 +59,7 @@ class Services:
     actions: Actions
     nudges: Nudges
     you_said: YouSaid
+    reports: Reports
     sessions: Sessions
     # Whether a tapped button's group, session, item or action is the person's to use.
     access: Access
@@ -110,6 +112,7 @@ class Services:
             actions=Actions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone),
             you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
+            reports=Reports(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),

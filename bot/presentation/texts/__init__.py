@@ -17,3 +17,4 @@ from bot.presentation.texts.conversations import *
 from bot.presentation.texts.follow_up import *
 from bot.presentation.texts.sessions import *
 from bot.presentation.texts.rights import *
+from bot.presentation.texts.reports import *
