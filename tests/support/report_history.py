@@ -98,8 +98,8 @@ def _event(
 
 async def _items(conn: object, sealer: Sealer, group_id: int, anna: int) -> None:
     march = date(2026, 3, 2)
-    anon = {"pseudonym": "p" * 64}
-    named = {"person_id": anna}
+    anon: dict[str, object] = {"pseudonym": "p" * 64}
+    named: dict[str, object] = {"person_id": anna}
     # (kind, author, given, days to outcome or None, outcome, extra)
     plan: list[tuple[str, dict[str, object], date, int | None, str | None]] = [
         ("feedback", named, march, 2, "changed"),
