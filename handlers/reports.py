@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
-from telegram import InputMediaPhoto, Update
+from telegram import Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
@@ -113,8 +113,8 @@ async def _send(update: Update, context: ChorusContext, group_id: int, period: P
     files = await asyncio.to_thread(draw, made.shown, made.outside)
     bot, chat = update.get_bot(), update.effective_chat
     assert chat is not None
-    media = [InputMediaPhoto(png, filename=name) for name, png in files.charts]
-    await bot.send_media_group(chat.id, media)
+    for name, png in files.charts:
+        await bot.send_photo(chat.id, png, filename=name)
     stem = f"report-{period.start.isoformat()}-{period.end.isoformat()}"
     await bot.send_document(chat.id, files.xlsx, filename=f"{stem}.xlsx")
     await bot.send_document(chat.id, files.csv, filename=f"{stem}.csv")
