@@ -1,16 +1,20 @@
 """A report's files: three charts (PNG), a spreadsheet (XLSX), a CSV and a short PDF for a
-board. Drawing takes a while, so callers run `draw` in a thread (asyncio.to_thread), never
-on the event loop. Charts use matplotlib's Agg backend through its Figure objects only
+board. Drawing takes a while, so callers await `draw_files`, which draws in a worker process,
+never on the event loop. Charts use matplotlib's Agg backend through its Figure objects only
 (no pyplot), which is safe to use from a worker thread."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import multiprocessing
 import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import matplotlib
 from fpdf import FPDF
@@ -87,7 +91,7 @@ def draw_charts(report: Report) -> list[tuple[str, bytes]]:
 
 
 def _month(first: date) -> str:
-    return f"{first:%b %Y}"
+    return f"{first:%b %y}"
 
 
 def _bars(
@@ -97,7 +101,7 @@ def _bars(
     figure = Figure(figsize=(7, 3.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    axes.set_title(title, fontsize=12)
+    axes.set_title(title, fontsize=12, pad=24)
     width = 0.8 / max(len(series), 1)
     if not names:
         axes.text(
@@ -112,25 +116,32 @@ def _bars(
         xs = [i + (index - (len(series) - 1) / 2) * width for i in range(len(names))]
         heights = [_HIDDEN_HEIGHT if isinstance(c, str) else c for c in cells]
         bars = axes.bar(xs, heights, width, label=name or None, color=colour)
-        for bar, c in zip(bars, cells, strict=True):
-            if isinstance(c, str):
-                bar.set_hatch("//")
-                bar.set_alpha(0.5)
-                axes.annotate(
-                    label(texts.CHART_FEW) if c == FEW else "–",
-                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                )
-    axes.set_xticks(range(len(names)), names, fontsize=8)
+        _mark_hidden(axes, bars, cells)
+    axes.set_xticks(range(len(names)), names, fontsize=8, rotation=45 if len(names) > 5 else 0)
     axes.spines[["top", "right"]].set_visible(False)
     if any(name for name, _, _ in series) and names:
-        axes.legend(fontsize=8, frameon=False)
+        axes.legend(
+            fontsize=8, frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0)
+        )
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
+
+
+def _mark_hidden(axes: Any, bars: Any, cells: Sequence[Cell]) -> None:
+    """Hatch each bar whose count is hidden, and label it "<5" (or a dash if withheld)."""
+    for bar, c in zip(bars, cells, strict=True):
+        if isinstance(c, str):
+            bar.set_hatch("//")
+            bar.set_alpha(0.5)
+            axes.annotate(
+                label(texts.CHART_FEW) if c == FEW else "–",
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
 
 
 def spreadsheet(report: Report) -> bytes:
@@ -211,3 +222,17 @@ def _pdf_quotes(pdf: FPDF, report: Report) -> None:
         pdf.multi_cell(
             0, 4, f"{when}: “{words[:160]}”{by}: {happened[:160]}", new_x="LMARGIN", new_y="NEXT"
         )
+
+
+_POOL: list[ProcessPoolExecutor] = []
+
+
+async def draw_files(shown: Report, outside: Report) -> ReportFiles:
+    """`draw`, in a worker process of its own. A thread is not enough: matplotlib's and
+    fpdf2's Python code keeps the interpreter's lock for long stretches, so the event loop
+    would wait behind it (over 150 ms at a time at 100,000 items)."""
+    if not _POOL:
+        # "spawn": a fresh interpreter, never a fork of a process with an event loop.
+        _POOL.append(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")))
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_POOL[0], draw, shown, outside)

@@ -4,7 +4,6 @@ files for a board."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from telegram import Update
@@ -13,7 +12,7 @@ from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import label, say
-from bot.report_files import draw
+from bot.report_files import draw_files
 from bot.report_words import chat_text, day
 from bot.services.access import Need, Thing
 from bot.services.reports import ALL_GROUPS
@@ -109,8 +108,8 @@ async def _send(update: Update, context: ChorusContext, group_id: int, period: P
         await respond(update, say(texts.REPORT_GONE))
         return
     await respond_long(update, chat_text(made.shown))
-    # Drawing takes a while: off the event loop, so everyone else's replies go on.
-    files = await asyncio.to_thread(draw, made.shown, made.outside)
+    # Drawing takes a while: in a worker process, so everyone else's replies go on.
+    files = await draw_files(made.shown, made.outside)
     bot, chat = update.get_bot(), update.effective_chat
     assert chat is not None
     for name, png in files.charts:
