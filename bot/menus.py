@@ -38,6 +38,7 @@ _COORDINATOR = [
     ("action", texts.MENU_ACTION),
     ("newsession", texts.MENU_NEWSESSION),
     ("hours", texts.MENU_HOURS),
+    ("report", texts.MENU_REPORT),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

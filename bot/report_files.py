@@ -30,7 +30,7 @@ from bot.services.reports.report import DAY_BUCKETS, Report
 
 _FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
 _FONT_BOLD = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
-# A hidden count is drawn as a hatched bar this high, labelled "<5".
+# A hidden count is drawn as a hatched bar this high, labelled "under 5".
 _HIDDEN_HEIGHT = 2.5
 _BLUE, _GREEN = "#4c72b0", "#55a868"
 
@@ -97,7 +97,7 @@ def _month(first: date) -> str:
 def _bars(
     title: str, names: Sequence[str], series: Sequence[tuple[str, Sequence[Cell], str]]
 ) -> bytes:
-    """A bar chart; a hidden count is a hatched bar labelled "<5"."""
+    """A bar chart; a hidden count is a hatched bar labelled "under 5"."""
     figure = Figure(figsize=(7, 3.6), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
@@ -130,7 +130,7 @@ def _bars(
 
 
 def _mark_hidden(axes: Any, bars: Any, cells: Sequence[Cell]) -> None:
-    """Hatch each bar whose count is hidden, and label it "<5" (or a dash if withheld)."""
+    """Hatch each bar whose count is hidden, and label it "under 5" (or a dash if withheld)."""
     for bar, c in zip(bars, cells, strict=True):
         if isinstance(c, str):
             bar.set_hatch("//")

@@ -11,15 +11,15 @@ from bot.services.reports.figures import FEW, WITHHELD, Cell
 from bot.services.reports.report import Report
 
 _KINDS = {
-    "feedback": texts.KIND_FEEDBACK,
-    "prompt": texts.KIND_PROMPT,
-    "story": texts.KIND_STORY,
-    "session": texts.KIND_SESSION,
+    "feedback": texts.REPORT_KIND_FEEDBACK,
+    "prompt": texts.REPORT_KIND_PROMPT,
+    "story": texts.REPORT_KIND_STORY,
+    "session": texts.REPORT_KIND_SESSION,
 }
 _OUTCOMES = {
-    "changed": texts.OUTCOME_CHANGED,
-    "will_change": texts.OUTCOME_WILL_CHANGE,
-    "cannot_change": texts.OUTCOME_CANNOT_CHANGE,
+    "changed": texts.REPORT_OUTCOME_CHANGED,
+    "will_change": texts.REPORT_OUTCOME_WILL_CHANGE,
+    "cannot_change": texts.REPORT_OUTCOME_CANNOT_CHANGE,
 }
 AGE_NAMES = ("up to 14 days", "15 to 30 days", "31 to 90 days", "older than 90 days")
 
@@ -29,9 +29,9 @@ def value(shown: Cell | float | None) -> str:
     if shown is None:
         return "–"
     if shown == FEW:
-        return label(texts.FEWER_THAN_5)
+        return label(texts.REPORT_FEWER_THAN_5)
     if shown == WITHHELD:
-        return label(texts.WITHHELD)
+        return label(texts.REPORT_WITHHELD)
     return str(shown)
 
 
