@@ -5,7 +5,7 @@ local dates, both ends included. Withdrawn items count nowhere but in "taken bac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
@@ -72,6 +72,11 @@ class QuotableRow:
     author_name: str | None
 
 
+def _moment(day: date) -> datetime:
+    """The start of a day, in UTC (what a range over stored moments compares with)."""
+    return datetime.combine(day, time(), UTC)
+
+
 class ReportsRepo:
     """The counts behind /report."""
 
@@ -130,24 +135,24 @@ class ReportsRepo:
     ) -> list[OutcomeDays]:
         """Items whose first outcome came in the period, by outcome and days from receipt."""
         i, e = schema.item, schema.item_event
-        first = (
-            select(e.c.item_id, func.min(e.c.at).label("at"))
-            .where(e.c.kind == "outcome")
-            .group_by(e.c.item_id)
-            .subquery()
-        )
-        after = datetime.combine(end + timedelta(days=1), datetime.min.time())
-        begin = datetime.combine(start, datetime.min.time())
-        days = self._days(first.c.at, i.c.given_on)
-        where = [i.c.withdrawn_on.is_(None), i.c.outcome.is_not(None)]
+        where = [i.c.status == "outcome", i.c.withdrawn_on.is_(None), e.c.kind == "outcome"]
         if groups is not None:
             where.append(i.c.group_id.in_(groups))
-        on_day = func.date(first.c.at)
+        # Each item's first outcome, from the group's items (through the status index)
+        # rather than from every outcome ever given.
+        first = (
+            select(i.c.outcome, i.c.given_on, func.min(e.c.at).label("at"))
+            .select_from(i.join(e, e.c.item_id == i.c.id))
+            .where(*where)
+            .group_by(i.c.id, i.c.outcome, i.c.given_on)
+            .subquery()
+        )
+        begin, after = _moment(start), _moment(end + timedelta(days=1))
+        days = self._days(first.c.at, first.c.given_on)
         rows = await self._conn.execute(
-            select(i.c.outcome, days, func.count())
-            .select_from(i.join(first, first.c.item_id == i.c.id))
-            .where(*where, on_day >= begin.date(), on_day < after.date())
-            .group_by(i.c.outcome, days)
+            select(first.c.outcome, days, func.count())
+            .where(first.c.at >= begin, first.c.at < after)
+            .group_by(first.c.outcome, days)
         )
         return [OutcomeDays(r[0], max(int(r[1]), 0), int(r[2])) for r in rows]
 
@@ -162,8 +167,8 @@ class ReportsRepo:
             e.c.outcome == "cannot_change",
             e.c.text.is_not(None),
             i.c.withdrawn_on.is_(None),
-            func.date(e.c.at) >= start,
-            func.date(e.c.at) <= end,
+            e.c.at >= _moment(start),
+            e.c.at < _moment(end + timedelta(days=1)),
         ]
         if groups is not None:
             where.append(i.c.group_id.in_(groups))
@@ -284,8 +289,8 @@ class ReportsRepo:
             i.c.withdrawn_on.is_(None),
             i.c.consent != "coordinators",
             or_(i.c.quote_until.is_(None), i.c.quote_until >= today),
-            func.date(e.c.at) >= start,
-            func.date(e.c.at) <= end,
+            e.c.at >= _moment(start),
+            e.c.at < _moment(end + timedelta(days=1)),
         ]
         if groups is not None:
             where.append(i.c.group_id.in_(groups))
