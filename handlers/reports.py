@@ -76,7 +76,7 @@ async def report_period_tapped(update: Update, context: ChorusContext) -> None:
 async def report_group_tapped(update: Update, context: ChorusContext) -> None:
     """Make the report on the group (or on all groups) for the period the button carries."""
     group_id, start, end = (button_int(update, i) for i in range(3))
-    if group_id is None or not start or not end or start > end:
+    if group_id is None or not start or not end or not start <= end <= date.max.toordinal():
         await respond(update, say(texts.STALE_BUTTON))
         return
     await _send(update, context, group_id, Period(date.fromordinal(start), date.fromordinal(end)))
