@@ -199,6 +199,7 @@ def forged(w: World) -> dict[Action, tuple[tuple[str | int, ...], str, str]]:
         Action.SESSION_EXPORT_GROUP: ((g,), only, NOT_YOURS),
         Action.SESSION_EXPORT: ((g, "lm"), only, NOT_YOURS),
         Action.SESSION_RATE: ((s, 5), SESSION_NOT_IN_GROUP, SESSION_NOT_IN_GROUP),
+        Action.REPORT_GROUP: ((g, 739676, 739767), READ_NOT_YOURS, READ_NOT_YOURS),
     }
 
 
