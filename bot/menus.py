@@ -42,6 +42,7 @@ _COORDINATOR = [
     ("hours", texts.MENU_HOURS),
     ("payments", texts.MENU_PAYMENTS),
     ("finance", texts.MENU_FINANCE),
+    ("report", texts.MENU_REPORT),
 ]
 _ADMIN = [
     ("coordinators", texts.MENU_COORDINATORS),

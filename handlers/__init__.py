@@ -29,6 +29,7 @@ from handlers import (
     payments,
     presence,
     prompts,
+    reports,
     rights,
     safety,
     sessions,
@@ -203,6 +204,8 @@ _BUTTONS: dict[Action, Handler] = {
     Action.PAY_FINANCE: payments.pay_finance_tapped,
     Action.MYINV: payments.myinvolvement_command,
     Action.MYINV_CERTIFICATE: payments.myinvolvement_certificate_tapped,
+    Action.REPORT_PERIOD: reports.report_period_tapped,
+    Action.REPORT_GROUP: reports.report_group_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -240,6 +243,8 @@ _COMMANDS: dict[str, Handler] = {
     "finance": payments.finance_command,
     "claim": payments.claim_command,
     "myinvolvement": payments.myinvolvement_command,
+    # Evidence (J8)
+    "report": reports.report_command,
 }
 
 

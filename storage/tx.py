@@ -21,6 +21,7 @@ from storage.outbox import OutboxRepo
 from storage.payments import PaymentsRepo
 from storage.people import PeopleRepo
 from storage.replicas import Claimer, ReplicasRepo
+from storage.reports import ReportsRepo
 from storage.sessions import SessionsRepo
 from storage.steps import Sealing, StepsRepo
 from storage.types import Executor
@@ -57,3 +58,5 @@ class Tx:
         self.alert_copies = AlertCopiesRepo(conn)
         # Involvement payment: policies, choices, payee references, claims
         self.payments = PaymentsRepo(conn)
+        # The figures of /report (storage/reports.py)
+        self.reports = ReportsRepo(conn)

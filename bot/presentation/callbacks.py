@@ -189,6 +189,10 @@ class Action(enum.StrEnum):
     PAY_FINANCE = "yx"
     MYINV = "yi"
     MYINV_CERTIFICATE = "yd"
+    # Reports ("w"): the period picked, then the group (0: all groups) and the period
+    # as two day numbers.
+    REPORT_PERIOD = "wp"
+    REPORT_GROUP = "wg"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -366,6 +370,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PAY_FINANCE: (N, W),
     Action.MYINV: (),
     Action.MYINV_CERTIFICATE: (),
+    Action.REPORT_PERIOD: (W,),
+    Action.REPORT_GROUP: (N, N, N),
 }
 
 

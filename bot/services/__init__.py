@@ -23,6 +23,7 @@ from bot.services.membership import Membership
 from bot.services.nudges import Nudges
 from bot.services.payments import Payments
 from bot.services.prompts import Prompts
+from bot.services.reports import Reports
 from bot.services.rights import Retention, Rights
 from bot.services.roles import Roles
 from bot.services.safety import TAKE_WITHIN, Safety
@@ -59,6 +60,7 @@ class Services:
     followup_actions: FollowUpActions
     nudges: Nudges
     you_said: YouSaid
+    reports: Reports
     sessions: Sessions
     # Whether a tapped button's group, session, item or action is the person's to use.
     access: Access
@@ -113,6 +115,7 @@ class Services:
             followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, updates),
             nudges=Nudges(storage, clock, inbox, zone, sealer),
             you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
+            reports=Reports(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),

@@ -209,6 +209,7 @@ def forged(w: World) -> dict[Action, tuple[tuple[str | int, ...], str, str]]:
         Action.PAY_FINANCE_GROUP: ((g,), only, NOT_YOURS),
         Action.PAY_FINANCE: ((g, "tm"), only, NOT_YOURS),
         Action.PAY_CLAIM_SESSION: ((s,), CLAIM_NOT_CAME, CLAIM_NOT_CAME),
+        Action.REPORT_GROUP: ((g, 739676, 739767), READ_NOT_YOURS, READ_NOT_YOURS),
     }
 
 

@@ -26,6 +26,7 @@ from bot.services.followup_actions import ActionStatus
 from bot.services.inbox import InboxFilter, Outcome, item_arg
 from bot.services.membership import QUIET_CHOICES, LeaveChoice
 from bot.services.payment_model import Basis, Choice
+from bot.services.reports.periods import Pick
 from bot.services.sessions import ANSWER_CODES, Period, SessionQuestion
 from bot.services.sharing import Consent, Kind
 from handlers.general import BACK_TO
@@ -63,6 +64,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.CONV_WRITE, 0): ALERTS,
     (Action.FORGET_YES, 0): (URLSAFE[:12], URLSAFE[-12:]),
     (Action.FORGET_YES, 1): FORGET_CHOICES,
+    (Action.REPORT_PERIOD, 0): tuple(p.value for p in Pick),
     (Action.INBOX_FILTER, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_NEXT, 1): tuple(f.value for f in InboxFilter),
     (Action.INBOX_OUTCOME_KIND, 1): tuple(o.value for o in Outcome),

@@ -231,6 +231,7 @@ HELP_COORDINATOR = N_(
     "/broadcast – send a message to your groups\n"
     "/prompt – ask a group a question\n"
     "/read – read what members shared\n"
+    "/report – what became of members' words, with charts and files\n"
     "/inbox – what members shared, one at a time\n"
     "/action – pieces of work, and news on them"
 )

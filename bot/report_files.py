@@ -1,0 +1,238 @@
+"""A report's files: three charts (PNG), a spreadsheet (XLSX), a CSV and a short PDF for a
+board. Drawing takes a while, so callers await `draw_files`, which draws in a worker process,
+never on the event loop. Charts use matplotlib's Agg backend through its Figure objects only
+(no pyplot), which is safe to use from a worker thread."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import multiprocessing
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import matplotlib
+from fpdf import FPDF
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from bot.presentation import texts
+from bot.presentation.texts import label
+from bot.report_words import day, quote_rows, rows, scope
+from bot.services.reports.figures import FEW, Cell
+from bot.services.reports.report import DAY_BUCKETS, Report
+
+_FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
+_FONT_BOLD = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
+# A hidden count is drawn as a hatched bar this high, labelled "under 5".
+_HIDDEN_HEIGHT = 2.5
+_BLUE, _GREEN = "#4c72b0", "#55a868"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """Everything drawn for one report, ready to send."""
+
+    charts: list[tuple[str, bytes]]  # (file name, PNG)
+    xlsx: bytes
+    csv: bytes
+    pdf: bytes
+
+
+def draw(shown: Report, outside: Report) -> ReportFiles:
+    """The charts for the chat (from `shown`), and the files that leave it (from `outside`,
+    with small numbers guarded). Slow: call it in a thread."""
+    charts = draw_charts(shown)
+    board_charts = charts if outside is shown else draw_charts(outside)
+    return ReportFiles(
+        charts, spreadsheet(outside), csv_file(outside), board_pdf(outside, board_charts)
+    )
+
+
+def draw_charts(report: Report) -> list[tuple[str, bytes]]:
+    """Loop closure over time, time to outcome, attendance: three PNGs."""
+    months = [_month(m) for m, _, _ in report.closure]
+    closure = _bars(
+        label(texts.CHART_CLOSURE),
+        months,
+        [
+            (label(texts.CHART_RECEIVED), [r for _, r, _ in report.closure], _BLUE),
+            (label(texts.CHART_CLOSED), [c for _, _, c in report.closure], _GREEN),
+        ],
+    )
+    buckets = [
+        label(texts.CHART_DAYS_UP_TO, days=top)
+        if top is not None
+        else label(texts.CHART_DAYS_MORE, days=DAY_BUCKETS[-1])
+        for top, _ in report.time_to_outcome
+    ]
+    time_chart = _bars(
+        label(texts.CHART_TIME), buckets, [("", [c for _, c in report.time_to_outcome], _BLUE)]
+    )
+    attendance = _bars(
+        label(texts.CHART_ATTENDANCE),
+        [_month(m) for m, _, _ in report.attendance],
+        [
+            (label(texts.CHART_GOING), [g for _, g, _ in report.attendance], _BLUE),
+            (label(texts.CHART_CAME), [c for _, _, c in report.attendance], _GREEN),
+        ],
+    )
+    return [
+        ("loop-closure.png", closure),
+        ("time-to-outcome.png", time_chart),
+        ("attendance.png", attendance),
+    ]
+
+
+def _month(first: date) -> str:
+    return f"{first:%b %y}"
+
+
+def _bars(
+    title: str, names: Sequence[str], series: Sequence[tuple[str, Sequence[Cell], str]]
+) -> bytes:
+    """A bar chart; a hidden count is a hatched bar labelled "under 5"."""
+    figure = Figure(figsize=(7, 3.6), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.set_title(title, fontsize=12, pad=24)
+    width = 0.8 / max(len(series), 1)
+    if not names:
+        axes.text(
+            0.5,
+            0.5,
+            label(texts.CHART_NOTHING),
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+        )
+    for index, (name, cells, colour) in enumerate(series):
+        xs = [i + (index - (len(series) - 1) / 2) * width for i in range(len(names))]
+        heights = [_HIDDEN_HEIGHT if isinstance(c, str) else c for c in cells]
+        bars = axes.bar(xs, heights, width, label=name or None, color=colour)
+        _mark_hidden(axes, bars, cells)
+    axes.set_xticks(range(len(names)), names, fontsize=8, rotation=45 if len(names) > 5 else 0)
+    axes.spines[["top", "right"]].set_visible(False)
+    if any(name for name, _, _ in series) and names:
+        axes.legend(
+            fontsize=8, frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0)
+        )
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _mark_hidden(axes: Any, bars: Any, cells: Sequence[Cell]) -> None:
+    """Hatch each bar whose count is hidden, and label it "under 5" (or a dash if withheld)."""
+    for bar, c in zip(bars, cells, strict=True):
+        if isinstance(c, str):
+            bar.set_hatch("//")
+            bar.set_alpha(0.5)
+            axes.annotate(
+                label(texts.CHART_FEW) if c == FEW else "–",
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+
+
+def spreadsheet(report: Report) -> bytes:
+    """The figures (and the quotes) as an XLSX workbook."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Figures"
+    sheet.append([label(texts.SHEET_FIGURE), label(texts.SHEET_VALUE)])
+    for what, how_many in rows(report):
+        sheet.append([what, _number(how_many)])
+    sheet.column_dimensions["A"].width = 44
+    quotes = book.create_sheet("You said, we did")
+    quotes.append(["Date", "What was said", "Name", "What happened"])
+    for line in quote_rows(report):
+        quotes.append(list(line))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number(text: str) -> int | float | str:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def csv_file(report: Report) -> bytes:
+    """The figures as CSV (UTF-8 with a byte-order mark, so spreadsheets read it right)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", "value"])
+    writer.writerows(rows(report))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def board_pdf(report: Report, charts: list[tuple[str, bytes]]) -> bytes:
+    """One or two pages for a board: the figures, the charts, and what may be quoted."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", _FONT)
+    pdf.add_font("DejaVu", "B", _FONT_BOLD)
+    pdf.set_auto_page_break(True, margin=12)
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 15)
+    pdf.cell(0, 8, label(texts.PDF_TITLE, scope=scope(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    period = label(texts.PDF_PERIOD, start=day(report.period.start), end=day(report.period.end))
+    pdf.cell(0, 6, period, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.multi_cell(0, 4, label(texts.PDF_NOTE), new_x="LMARGIN", new_y="NEXT")
+    top = pdf.get_y() + 2
+    pdf.set_font("DejaVu", "", 7.5)
+    for what, how_many in rows(report)[3:]:
+        pdf.set_x(10)
+        pdf.cell(62, 4.2, what[:48])
+        pdf.cell(26, 4.2, how_many, new_x="LMARGIN", new_y="NEXT")
+    for index, (_, png) in enumerate(charts):
+        pdf.image(io.BytesIO(png), x=100, y=top + index * 56, w=100)
+    pdf.set_y(max(pdf.get_y(), top + 3 * 56) + 2)
+    _pdf_quotes(pdf, report)
+    return bytes(pdf.output())
+
+
+def _pdf_quotes(pdf: FPDF, report: Report) -> None:
+    if not report.quotes:
+        return
+    if pdf.get_y() > 250:
+        pdf.add_page()
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.cell(0, 6, "You said, we did", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8)
+    for when, words, name, happened in quote_rows(report)[:6]:
+        by = f" ({name})" if name else ""
+        pdf.multi_cell(
+            0, 4, f"{when}: “{words[:160]}”{by}: {happened[:160]}", new_x="LMARGIN", new_y="NEXT"
+        )
+
+
+_POOL: list[ProcessPoolExecutor] = []
+
+
+async def draw_files(shown: Report, outside: Report) -> ReportFiles:
+    """`draw`, in a worker process of its own. A thread is not enough: matplotlib's and
+    fpdf2's Python code keeps the interpreter's lock for long stretches, so the event loop
+    would wait behind it (over 150 ms at a time at 100,000 items)."""
+    if not _POOL:
+        # "spawn": a fresh interpreter, never a fork of a process with an event loop.
+        _POOL.append(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")))
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_POOL[0], draw, shown, outside)
