@@ -158,6 +158,8 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.CONV_DROP_LOOSE: (),
     Action.FORGET_YES: ("A" * 12, "k"),
     Action.FORGET_NO: (),
+    Action.REPORT_PERIOD: ("lq",),
+    Action.REPORT_GROUP: (LONGEST_ID, LONGEST_ID, LONGEST_ID),
     Action.PAY_GROUP: (LONGEST_ID,),
     Action.PAY_BASIS: (LONGEST_ID, "session"),
     Action.PAY_EXPENSES: (LONGEST_ID,),
