@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.presentation import texts
-from bot.presentation.texts import MAX_MESSAGE, Raw, label, say, split_message
+from bot.presentation.outgoing import Message, loads, render, text
+from bot.presentation.texts import MAX_MESSAGE, Plural, Raw, label, say, split_message
 
 HOSTILE = "<b>Tom & Jerry</b>"
 
@@ -74,14 +75,16 @@ def test_there_are_messages() -> None:
 @pytest.mark.parametrize("name", sorted(MESSAGES))
 def test_message_renders_to_valid_telegram_html(name: str) -> None:
     message = MESSAGES[name]
-    values = {field: HOSTILE for field in _placeholders(message)}
+    values: dict[str, object] = {field: HOSTILE for field in _placeholders(message)}
+    if isinstance(message, Plural):
+        values["count"] = 2
 
     rendered = say(message, **values)
 
     assert rendered.strip()
     assert "{" not in rendered and "}" not in rendered
     assert telegram_html_problem(rendered) is None
-    if values:
+    if set(values) - {"count"}:
         assert "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;" in rendered
 
 
@@ -235,3 +238,19 @@ def test_every_button_says_in_words_what_it_does(name: str) -> None:
     words carry its meaning, never an emoji or a symbol alone."""
     words = re.sub(r"\{[a-z_]+\}", "", BUTTONS[name])
     assert re.search(r"[^\W\d_]{2,}", words), f"{name} = {BUTTONS[name]!r} has no word"
+
+
+def test_a_plural_message_takes_its_form_from_count() -> None:
+    assert say(texts.MEMBERS_HEADER, group="Choir", count=1) == "<b>Choir</b>: 1 member"
+    assert say(texts.BOARD_SENT, count=1) == "Sending it to 1 person."
+    assert say(texts.BOARD_SENT, count=3) == "Sending it to 3 people."
+
+
+def test_a_plural_message_without_a_whole_count_is_refused() -> None:
+    with pytest.raises(TypeError):
+        say(texts.BOARD_SENT, count="3")
+
+
+def test_a_plural_message_survives_a_queue_round_trip() -> None:
+    queued = Message(text(texts.BOARD_SENT, count=1)).dumps()
+    assert render(loads(queued)).text == "Sending it to 1 person."

@@ -1,6 +1,6 @@
 """Messages for coordinators and admins, buttons and errors, broadcasts and command menus."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Coordinators ---------------------------------------------------------------------------
 
@@ -41,7 +41,7 @@ INVITE_LINK = N_(
 BUTTON_RENEW = N_("Make a new link")
 INVITE_RENEWED = N_("New invite link for <b>{group}</b>:\n{link}\n\nThe old link no longer works.")
 MEMBERS_PICK = N_("Which group's members would you like to see?")
-MEMBERS_HEADER = N_("<b>{group}</b>: {count} members")
+MEMBERS_HEADER = N_P("<b>{group}</b>: {count} member", "<b>{group}</b>: {count} members")
 MEMBERS_NONE = N_("<b>{group}</b> has no members yet. /invite gives you its link.")
 MEMBER_LINE = N_("{number}. {name}")
 UNNAMED_MEMBER = N_("member (no name given)")

@@ -14,12 +14,44 @@ from pathlib import Path
 LOCALE_DIR = Path(__file__).parent.parent.parent / "locale"
 MAX_MESSAGE = 4096
 
-__all__ = ["LOCALE_DIR", "MAX_MESSAGE", "N_", "Raw", "label", "say", "split_message"]
+__all__ = [
+    "LOCALE_DIR",
+    "MAX_MESSAGE",
+    "N_",
+    "N_P",
+    "Plural",
+    "Raw",
+    "label",
+    "say",
+    "split_message",
+]
 
 
 def N_(message: str) -> str:
     """Mark `message` for translation; translated when rendered by `say`."""
     return message
+
+
+class Plural(str):
+    """A message with a number in it: the English singular (its key in the catalogues) with
+    its plural kept beside it. Rendered with the value `count` choosing the form, so each
+    language uses its own plural rules (Welsh has six forms)."""
+
+    __slots__ = ("plural",)
+    plural: str
+
+    def __new__(cls, singular: str, plural: str) -> Plural:
+        made = super().__new__(cls, singular)
+        made.plural = plural
+        return made
+
+    def __reduce__(self) -> tuple[type[Plural], tuple[str, str]]:
+        return (Plural, (str(self), self.plural))
+
+
+def N_P(singular: str, plural: str) -> Plural:
+    """Mark a message with singular and plural forms; rendered with a `count` value."""
+    return Plural(singular, plural)
 
 
 class Raw(str):
@@ -39,12 +71,21 @@ def say(message: str, **values: object) -> Raw:
         key: value if isinstance(value, Raw) else html.escape(str(value), quote=False)
         for key, value in values.items()
     }
-    return Raw(_catalogue().gettext(message).format(**safe))
+    return Raw(_translated(message, values).format(**safe))
 
 
 def label(message: str, **values: object) -> str:
     """A button label, translated; labels are plain text, so nothing is escaped."""
-    return _catalogue().gettext(message).format(**values)
+    return _translated(message, values).format(**values)
+
+
+def _translated(message: str, values: dict[str, object]) -> str:
+    if isinstance(message, Plural):
+        count = values.get("count")
+        if not isinstance(count, int):
+            raise TypeError(f"a plural message needs a whole number as count: {message[:40]!r}")
+        return _catalogue().ngettext(message, message.plural, count)
+    return _catalogue().gettext(message)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE - 96) -> list[str]:

@@ -1,7 +1,7 @@
 """Messages for closing the loop: updates to contributors, how members hear, the daily
 notice, "you said, we did", the inbox and actions."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Closing the loop: updates to contributors --------------------------------------------
 
@@ -111,7 +111,7 @@ BUTTON_BOARD_SEND = N_("Send this to the group")
 BOARD_SEND_NOTE = N_("You can send this list to everyone in the group.")
 BOARD_CONFIRM = N_("Send this list to everyone in {group} who gets messages?")
 BUTTON_BOARD_YES = N_("Yes, send it")
-BOARD_SENT = N_("Sending it to {count} people.")
+BOARD_SENT = N_P("Sending it to {count} person.", "Sending it to {count} people.")
 BOARD_NOTHING = N_("There's nothing on the list yet, so nothing was sent.")
 BOARD_SENT_BEFORE = N_(
     "This list has already gone to everyone in the group, so I didn't send it again. "
