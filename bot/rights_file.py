@@ -60,8 +60,31 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         updates=len(data["updates_about_your_items"]),
         messages=len(data["messages_to_you"]),
         alerts=len(data["safeguarding_alerts"]),
+        payments=_payment_words(data.get("payments") or {}) or none,
     )
     return text + _left_lines(data, zone) + label(texts.DATA_NOT_INCLUDED)
+
+
+_CHOICES = {
+    "paid": texts.PAY_CHOICE_PAID,
+    "voucher": texts.PAY_CHOICE_VOUCHER,
+    "charity": texts.PAY_CHOICE_CHARITY,
+    "none": texts.PAY_CHOICE_NONE,
+}
+
+
+def _payment_words(held: dict[str, Any]) -> str:
+    """What is held about paying them: their choice, payee reference and name, claims."""
+    parts = []
+    if held.get("choice"):
+        choice = _CHOICES.get(held["choice"])
+        parts.append(label(texts.DATA_PAYMENT_CHOICE, choice=label(choice) if choice else ""))
+    if held.get("payee_reference"):
+        name = held.get("name_for_payment") or label(texts.DATA_NONE)
+        parts.append(label(texts.DATA_PAYEE, reference=held["payee_reference"], name=name))
+    if held.get("claims"):
+        parts.append(label(texts.DATA_CLAIMS, count=len(held["claims"])))
+    return "; ".join(parts)
 
 
 def _group_lines(data: dict[str, Any], zone: ZoneInfo) -> str:

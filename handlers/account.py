@@ -256,7 +256,10 @@ async def leave_with_tapped(update: Update, context: ChorusContext) -> None:
     if left is None or choice is None:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    await respond(update, say(_LEFT_WITH[choice], group=left.name))
+    said = say(_LEFT_WITH[choice], group=left.name)
+    if left.voice_kept:
+        said = Raw(f"{said}\n\n{say(texts.VOICE_STILL_PLAYS)}")
+    await respond(update, said)
     context.bot_data.worker.kick()
 
 

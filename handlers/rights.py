@@ -124,10 +124,14 @@ def _done(result: ForgetResult) -> Raw:
         )
     elif result.anonymous_kept:
         anonymous = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=items_words(result.anonymous_kept))
-    return say(
+    kept = say(texts.FORGET_HOURS) if result.hours_kept else ""
+    if result.payments_kept:
+        kept += say(texts.FORGET_PAYMENTS)
+    done = say(
         texts.FORGET_DONE,
         groups=result.groups,
         named=items_words(result.named_items),
         anonymous=Raw(anonymous),
-        hours=say(texts.FORGET_HOURS) if result.hours_kept else Raw(""),
+        hours=Raw(kept),
     )
+    return Raw(f"{done}\n\n{say(texts.VOICE_STILL_PLAYS)}") if result.voice_kept else done

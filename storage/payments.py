@@ -49,6 +49,19 @@ class ClaimRow:
 
 
 @dataclass(frozen=True)
+class KeptRow:
+    """A claim of someone who asked to be forgotten, as the accounts keep it."""
+
+    session_id: int | None
+    kind: str
+    minutes: int
+    amount_pence: int
+    choice: str | None
+    payee_reference: str | None
+    on_day: date
+
+
+@dataclass(frozen=True)
 class CameRow:
     """One attendance that counts towards a session claim."""
 
@@ -232,6 +245,57 @@ class PaymentsRepo:
         )
         return sorted(rows.scalars())
 
+    # --- Someone asked to be forgotten -----------------------------------------------
+
+    async def keep_for_accounts(self, person_id: int) -> list[KeptRow]:
+        """Keep the person's approved claims only as the accounts need them (no person,
+        name, receipt or question), then delete every payment record of theirs: claims,
+        the coordinators' messages about them still waiting, choice, payee. What was kept."""
+        t = schema.payment_claim
+        choice, payee = await self.choice(person_id), await self.payee(person_id)
+        found = await self._conn.execute(
+            select(*(t.c[name] for name in _KEPT_COLUMNS))
+            .where(t.c.person_id == person_id, t.c.state == "approved")
+            .order_by(t.c.on_day, t.c.id)
+        )
+        kept = [
+            {**row._mapping, "choice": choice, "payee_reference": payee and payee.reference}
+            for row in found
+        ]
+        if kept:
+            await self._conn.execute(insert(schema.kept_payment), kept)
+        await self._forget_claims(person_id)
+        return [KeptRow(**{k: v for k, v in row.items() if k != "group_id"}) for row in kept]
+
+    async def _forget_claims(self, person_id: int) -> None:
+        t, o = schema.payment_claim, schema.outbox
+        claims = await self._conn.execute(
+            select(t.c.id).where(t.c.person_id == person_id, t.c.kind == "expense")
+        )
+        for claim_id in claims.scalars():
+            # The coordinators' "to approve" messages (`pc<claim>:<coordinator>`).
+            about = o.c.dedupe_key.like(f"pc{claim_id}:%")
+            await self._conn.execute(delete(o).where(about, o.c.state == "pending"))
+            await self._conn.execute(update(o).where(about).values(payload=_ERASED))
+        for table in (schema.payment_claim, schema.payment_choice, schema.payee):
+            await self._conn.execute(delete(table).where(table.c.person_id == person_id))
+
+    @off_loop
+    async def kept(self, group_id: int, days: tuple[date, date]) -> list[KeptRow]:
+        """The group's claims kept for the accounts, on days in [start, end)."""
+        k = schema.kept_payment
+        rows = await self._conn.execute(
+            select(*(k.c[name] for name in _KEPT_COLUMNS if name != "group_id"))
+            .add_columns(k.c.choice, k.c.payee_reference)
+            .where(k.c.group_id == group_id, k.c.on_day >= days[0], k.c.on_day < days[1])
+            .order_by(k.c.on_day, k.c.id)
+        )
+        return [KeptRow(**row._mapping) for row in rows]
+
+
+# What a message's contents become once erased.
+_ERASED = '{"text": ""}'
+_KEPT_COLUMNS = ("group_id", "session_id", "kind", "minutes", "amount_pence", "on_day")
 
 _CLAIM_COLUMNS = tuple(
     schema.payment_claim.c[name]

@@ -299,6 +299,14 @@ class RightsRepo:
         )
         return [(int(row.id), row.return_address) for row in rows]
 
+    async def voice_items(self, item_ids: Sequence[int]) -> list[int]:
+        """Those of these items that are voice notes."""
+        i = schema.item
+        rows = await self._conn.execute(
+            select(i.c.id).where(i.c.id.in_(list(item_ids)), i.c.media_kind == "voice")
+        )
+        return list(rows.scalars())
+
     @off_loop
     async def delete_items(self, item_ids: Sequence[int]) -> None:
         """Delete items with everything that hangs on them: history, links to actions,

@@ -878,3 +878,23 @@ payment_claim = Table(
     Index("ix_payment_claim_person", "person_id"),
     Index("ix_payment_claim_session", "session_id"),
 )
+
+# Claims of people who asked to be forgotten, kept only as the organisation's accounts need
+# them: which group, session and day, what kind, the time and amount, how it was to be
+# paid, and the payee reference finance paid under; nothing else about who.
+kept_payment = Table(
+    "kept_payment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("chorus_group.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "session_id", Integer, ForeignKey("group_session.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("kind", String(8), nullable=False),
+    Column("minutes", Integer, nullable=False, server_default="0"),
+    Column("amount_pence", Integer, nullable=False),
+    Column("choice", String(8), nullable=True),
+    Column("payee_reference", String(32), nullable=True),
+    Column("on_day", Date, nullable=False),
+    Index("ix_kept_payment_group_day", "group_id", "on_day"),
+)

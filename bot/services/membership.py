@@ -35,6 +35,14 @@ REASON_STEP = "remove_reason"
 REASON_MAX = 500
 
 
+@dataclass(frozen=True)
+class Left(GroupRow):
+    """The group left, and how many voice notes taken back were played to coordinators too
+    long ago for Telegram to let them be deleted (they may still play in their chats)."""
+
+    voice_kept: int = 0
+
+
 class LeaveChoice(enum.StrEnum):
     """What happens to what a member shared in a group they leave."""
 
@@ -268,7 +276,7 @@ class Membership:
 
     async def leave(
         self, telegram_id: int, group_id: int, choice: LeaveChoice = LeaveChoice.KEEP_NAMED
-    ) -> GroupRow | None:
+    ) -> Left | None:
         """Leave the group, doing with what they shared there as they chose; the group left,
         or None if the person was not in it."""
         now = self._clock.now()
@@ -281,15 +289,17 @@ class Membership:
                 return None
             await tx.groups.record_departure(group_id, person.id, now)
             shared = await self._shared(tx, person, telegram_id, group_id)
+            voice_kept = 0
             if choice is LeaveChoice.TAKE_BACK and self._sharing is not None:
                 for item in shared:
-                    await self._sharing.take_back_item(tx, item, now)
+                    done = await self._sharing.take_back_item(tx, item, now)
+                    voice_kept += done.voice_kept if done is not None else 0
             elif choice is LeaveChoice.KEEP_ANONYMOUS:
                 await self._unname(tx, person, telegram_id, shared)
         if choice is LeaveChoice.KEEP_ANONYMOUS:
             # The log held the item with the name and without: emptied, it holds neither.
             await self._storage.checkpoint()
-        return group
+        return Left(**vars(group), voice_kept=voice_kept)
 
     async def _shared(
         self, tx: Tx, person: PersonRow, telegram_id: int, group_id: int

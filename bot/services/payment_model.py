@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from storage.payments import ClaimRow, PolicyRow
+from storage.payments import ClaimRow, KeptRow, PayeeRow, PolicyRow
 
 RATE_STEP = "pay_rate"
 EXPENSES_STEP = "pay_expenses"
@@ -173,3 +173,33 @@ class Record:
     time_pence: int = 0
     expenses_pence: int = 0
     waiting_pence: int = 0
+
+
+# The finance export's name for the claims kept for people who asked to be forgotten.
+FORGOTTEN_PAYEE = "(asked to be forgotten)"
+# Where the kept claims' stand-in people are numbered from: beyond every real person.
+_KEPT_FROM = 2**62
+
+
+def kept_as_claims(
+    kept: list[KeptRow],
+) -> tuple[list[ClaimRow], dict[int, PayeeRow], dict[int, str]]:
+    """The claims kept for the accounts, as claims of stand-in people (one for each payee
+    reference and choice, so each is paid as before), with their payees and choices: so
+    the finance export adds them up like everyone else's."""
+    stand_in: dict[tuple[str | None, str | None], int] = {}
+    claims = []
+    for number, row in enumerate(kept):
+        person = stand_in.setdefault((row.payee_reference, row.choice), _KEPT_FROM + len(stand_in))
+        claims.append(
+            ClaimRow(
+                -number - 1, person, 0, row.session_id, row.kind, row.minutes,
+                row.amount_pence, None, "approved", None, row.on_day,
+            )
+        )  # fmt: skip
+    payees = {
+        person: PayeeRow(person, reference or "", FORGOTTEN_PAYEE)
+        for (reference, _), person in stand_in.items()
+    }
+    choices = {person: choice for (_, choice), person in stand_in.items() if choice}
+    return claims, payees, choices

@@ -35,6 +35,7 @@ from bot.services.payment_model import (
     PolicyView,
     Record,
     Refused,
+    kept_as_claims,
     parse_amount,
     session_amount,
 )
@@ -441,7 +442,11 @@ class Payments:
             people = sorted({c.person_id for c in claims})
             payees = await tx.payments.payees(people)
             choices = await tx.payments.choices(people)
-        lines = await asyncio.to_thread(_finance_lines, claims, payees, choices)
+            # People since forgotten: their approved claims, kept for the accounts.
+            kept = kept_as_claims(await tx.payments.kept(group_id, (start, end)))
+        lines = await asyncio.to_thread(
+            _finance_lines, claims + kept[0], payees | kept[1], choices | kept[2]
+        )
         return Finance(view.group_name, start, end, lines)
 
     async def record(self, telegram_id: int) -> Record:

@@ -110,6 +110,10 @@ class ForgetResult:
     anonymous_kept: int = 0
     groups: int = 0
     hours_kept: bool = False
+    # Approved payments kept for the accounts, with no name, receipt or question.
+    payments_kept: bool = False
+    # Voice notes played to coordinators too long ago for Telegram to let them be deleted.
+    voice_kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -467,12 +471,14 @@ class Rights:
     async def _erase(self, person: PersonRow, keep_anonymous: bool) -> ForgetResult:
         pseudonym = self._sealer.pseudonym(person.telegram_id)
         now = self._clock.now()
-        named = deleted = kept = 0
+        named = deleted = kept = voice_kept = 0
         while True:
             async with self._storage.transaction() as tx:
                 rights = RightsRepo(tx.conn)
                 ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
-                await withdraw_items(tx, [(i, None) for i in ids], now, keys=self._keys)
+                voice_kept += await withdraw_items(
+                    tx, [(i, None) for i in ids], now, keys=self._keys
+                )
             named += len(ids)
             if len(ids) < ERASE_CHUNK:
                 break
@@ -481,7 +487,9 @@ class Rights:
                 rights = RightsRepo(tx.conn)
                 found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
                 ids = [item_id for item_id, _ in found]
-                await withdraw_items(tx, found, now, keep_unlinked=keep_anonymous, keys=self._keys)
+                voice_kept += await withdraw_items(
+                    tx, found, now, keep_unlinked=keep_anonymous, keys=self._keys
+                )
             if keep_anonymous:
                 kept += len(ids)
             else:
@@ -510,6 +518,7 @@ class Rights:
             attendance = await rights.attendance(person.id)
             hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
             await rights.keep_hours(person.id, days)
+            paid = [k for k in await tx.payments.keep_for_accounts(person.id) if k.amount_pence]
             erased = await rights.delete_person(person.id)
         # The earlier versions of the rows, still in the write-ahead log, go too.
         await self._storage.checkpoint()
@@ -524,6 +533,8 @@ class Rights:
             anonymous_kept=kept + held_kept,
             groups=groups,
             hours_kept=hours_kept,
+            payments_kept=bool(paid),
+            voice_kept=voice_kept,
         )
 
     async def _erase_held(self, tx: Tx, pseudonym: str, keep: bool) -> tuple[int, int]:

@@ -213,24 +213,29 @@ async def withdraw_items(
     *,
     keep_unlinked: bool = False,
     keys: AlertKeys | None = None,
-) -> None:
+) -> int:
     """Take items back for good, in the caller's transaction: each is (id, sealed return
     address or None). Messages to their return addresses, waiting or sent, are deleted; so
     are the updates waiting for their author and the conversations about them. The items
     themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
     kept for the group with the pseudonym and return address erased (no way back to the
     author). Deleted items are taken back from every copy first (`erase_copies`): messages
-    already delivered in coordinators' chats are edited or deleted through the outbox."""
+    already delivered in coordinators' chats are edited or deleted through the outbox.
+    Returns how many voice notes were played too long ago to be deleted (`TakenBack`)."""
     rights = RightsRepo(tx.conn)
     ids = [item_id for item_id, _ in items]
+    old_voice = 0
     if not keep_unlinked:
+        voices = set(await rights.voice_items(ids))
         for item_id, address in items:
-            await erase_copies(tx, item_id, address, now, keys=keys)
+            done = await erase_copies(tx, item_id, address, now, keys=keys)
+            old_voice += done.old_voice if item_id in voices else 0
     await rights.delete_messages_to([address for _, address in items if address])
     if keep_unlinked:
         await rights.unlink_items(ids)
     else:
         await rights.delete_items(ids)
+    return old_voice
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from tests.support.rights import (
     found_in_rows,
     id_forms,
     seed_footprint,
+    seed_payments,
     sent_naming,
 )
 from tests.support.sharing import database, execute, rows, sealer
@@ -70,6 +71,7 @@ async def _seed(folder: Path, named: int = 1, anonymous: int = 1) -> tuple[Footp
             )
             other = await seed_footprint(tx, sealer(), OTHER, "Brisby", groups[:1], now, tag="o")
             await sent_naming(tx, coordinator.id, NAME, now)
+            await seed_payments(tx, member, groups[0], coordinator.id, now.date(), now)
         return member, other
     finally:
         await storage.close()
@@ -121,6 +123,8 @@ async def test_my_data_is_a_file_of_everything_held_about_the_member(
         assert len(data["safeguarding_alerts"]) == 1
         assert not set(other.named_words + other.anonymous_words) & set(items)
         assert member.named_words[0] in summary and "What is not in this file" in summary
+        assert data["payments"]["name_for_payment"] == member.payment_words[0]
+        assert "4 claims for your time or expenses" in summary
         assert "Telegram" in summary
 
         # A few times a day, then a kind no.
@@ -164,7 +168,7 @@ def _traces(folder: Path, member: Footprint) -> list[str]:
     deploy/README.md describes)."""
     postgres = current_postgres()
     raw = database_bytes(database(folder)) if postgres is None else postgres_dump(postgres)
-    words = [member.name, *member.named_words, *member.anonymous_words]
+    words = [member.name, *member.named_words, *member.anonymous_words, *member.payment_words]
     needles = id_forms(member.telegram_id) + [w.encode() for w in words]
     found = [repr(needle) for needle in found_in_bytes(raw, needles)]
     return found + _found_in_rows(folder, member.telegram_id, words)
@@ -201,6 +205,7 @@ async def test_forget_me_leaves_nothing_of_the_member(
         done = await phone.tap(choice, question)
         assert "Done." in done["text"] and "join again any time" in done["text"]
         assert "kept only as numbers" in done["text"]
+        assert "Payments approved for you are kept for the group's accounts" in done["text"]
         if keep_anonymous:
             assert "stay with the group, with no way back to you" in done["text"]
         # The erasure's last step empties the log; the words were sealed all along, and
@@ -211,6 +216,13 @@ async def test_forget_me_leaves_nothing_of_the_member(
     kept = [row for row in left if row["id"] in member.anonymous_ids]
     assert len(kept) == (2 if keep_anonymous else 0)
     assert all(row["pseudonym"] is None and row["return_address"] is None for row in kept)
+    # What the accounts need of their payments is kept, with nothing that says who.
+    kept = rows(tmp_path, "SELECT kind, amount_pence, payee_reference FROM kept_payment")
+    reference = f"P-{member.person_id:05d}"
+    assert sorted(tuple(row) for row in kept) == [
+        ("expense", 450, reference),
+        ("session", 1800, reference),
+    ]
     # The other member is all there.
     assert {row["id"] for row in left} >= set(other.named_ids + other.anonymous_ids)
     assert rows(tmp_path, "SELECT id FROM person WHERE telegram_id = ?", OTHER)

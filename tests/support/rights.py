@@ -10,10 +10,10 @@ import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from bot.crypto import Sealer
 from storage import schema
@@ -44,6 +44,8 @@ class Footprint:
     anonymous_ids: list[int] = field(default_factory=list)
     minutes: int = 0
     alert_id: str = ""
+    # What `seed_payments` put in that only this person's payment records hold.
+    payment_words: list[str] = field(default_factory=list)
 
 
 async def seed_footprint(
@@ -225,6 +227,55 @@ async def sent_naming(tx: Tx, recipient_person_id: int, name: str, now: datetime
             sent_at=now,
         )
     )
+
+
+async def seed_payments(
+    tx: Tx, found: Footprint, group_id: int, coordinator_id: int, on_day: date, now: datetime
+) -> None:
+    """The person's payment records in one group (paid £12 an hour): their choice, a payee
+    reference and name, a session claim for the meeting they came to, an expenses claim
+    approved, one waiting and one queried (each with a receipt photo), and the
+    coordinators' message about the waiting one, not sent yet."""
+    await tx.payments.set_policy(group_id, now, basis="hour", rate_pence=1200)
+    await tx.payments.set_choice(found.person_id, "paid", now)
+    payee_name = f"Marrowby {found.name} Payfield"
+    await tx.payments.set_payee(found.person_id, f"P-{found.person_id:05d}", payee_name, now)
+    a, s = schema.session_attendance, schema.group_session
+    session_id = (
+        await tx.conn.execute(
+            select(a.c.session_id)
+            .join(s, s.c.id == a.c.session_id)
+            .where(a.c.person_id == found.person_id, s.c.group_id == group_id)
+        )
+    ).scalar_one()
+    common = {"person_id": found.person_id, "group_id": group_id, "on_day": on_day}
+    await tx.payments.add_claim(
+        now, **common, session_id=session_id, kind="session", minutes=90, amount_pence=1800,
+        state="approved",
+    )  # fmt: skip
+    states = ("approved", "pending", "queried")
+    receipts = [f"AgAC{found.name}Receipt{state}" for state in states]
+    question = f"Was the taxi to Quarrowfield ward for {found.name} really that much?"
+    claims = []
+    for receipt, state, pence in zip(receipts, states, (450, 700, 300), strict=True):
+        claims.append(
+            await tx.payments.add_claim(
+                now, **common, session_id=session_id, kind="expense", amount_pence=pence,
+                receipt_file_id=receipt, state=state,
+                query=question if state == "queried" else None,
+            )
+        )  # fmt: skip
+    await tx.conn.execute(
+        insert(schema.outbox).values(
+            dedupe_key=f"pc{claims[1]}:{coordinator_id}",
+            kind="payment",
+            person_id=coordinator_id,
+            payload=f'{{"text": "An expenses claim from {found.name} to approve", "buttons": []}}',
+            due_at=now + timedelta(hours=10),
+            created_at=now,
+        )
+    )
+    found.payment_words += [payee_name, *receipts, question]
 
 
 def id_forms(number: int) -> list[bytes]:

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import func, insert, select, update
 
 from bot.crypto import Sealer
+from bot.rights_file import summary
 from bot.services import Services
 from bot.services.membership import JoinOutcome
+from bot.services.payment_model import FORGOTTEN_PAYEE, Finance
 from bot.services.rights import (
     CONSENT_WORDING,
     REQUESTS_PER_DAY,
@@ -27,7 +29,13 @@ from storage import schema
 from storage.database import Storage
 from storage.rights import ERASED_PAYLOAD
 from tests.support.clock import FakeClock
-from tests.support.rights import Footprint, id_forms, seed_footprint, sent_naming
+from tests.support.rights import (
+    Footprint,
+    id_forms,
+    seed_footprint,
+    seed_payments,
+    sent_naming,
+)
 
 COORDINATOR, MEMBER, OTHER = 5001, 5002, 5003
 LONDON = ZoneInfo("Europe/London")
@@ -295,3 +303,65 @@ async def test_the_hours_of_someone_forgotten_stay_in_the_accounts_without_them(
     assert lines[-1].startswith(f",{FORGOTTEN},1,1.50,")
     assert "Quillon" not in export.content.decode()
     assert export.minutes == 180  # the other member's 90, and the 90 kept
+
+
+async def _payments(storage: Storage, clock: FakeClock, member: Footprint, group_id: int) -> None:
+    """The member's payment records in the group, claimed on the day of its meeting."""
+    day = (clock.now() - timedelta(days=7)).astimezone(LONDON).date()
+    async with storage.transaction() as tx:
+        coordinator = await tx.people.by_telegram_id(COORDINATOR)
+        assert coordinator is not None
+        await seed_payments(tx, member, group_id, coordinator.id, day, clock.now())
+
+
+def _totals(finance: Finance | None) -> tuple[int, int, int, int]:
+    assert finance is not None
+    lines = finance.lines
+    return (
+        sum(line.sessions for line in lines),
+        sum(line.minutes for line in lines),
+        sum(line.time_pence for line in lines),
+        sum(line.expenses_pence for line in lines),
+    )
+
+
+async def test_approved_payments_of_someone_forgotten_stay_in_the_finance_export_alone(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    member, _, groups = await _world(storage, clock, sealer)
+    await _payments(storage, clock, member, groups[0])
+    before = await services.payments.finance(COORDINATOR, groups[0], Period.THIS_YEAR)
+    ask = await services.rights.ask_forget(MEMBER)
+    result = await services.rights.forget(MEMBER, ask.token, False)
+    assert result.outcome is ForgetOutcome.ERASED and result.payments_kept
+    after = await services.payments.finance(COORDINATOR, groups[0], Period.THIS_YEAR)
+    # The accounts add up as before: the time and the expenses approved are all there.
+    assert _totals(after) == _totals(before) == (2, 180, 3600, 450)
+    assert after is not None
+    [kept] = [line for line in after.lines if line.name == FORGOTTEN_PAYEE]
+    assert (kept.reference, kept.choice, kept.sessions, kept.minutes) == (
+        f"P-{member.person_id:05d}", "paid", 1, 90,
+    )  # fmt: skip
+    # Only what was approved is kept: nothing waiting, nothing queried.
+    assert (kept.time_pence, kept.expenses_pence, kept.waiting_pence) == (1800, 450, 0)
+    assert kept.approval == "approved"
+    # Nothing else of their payments is left: no claim, receipt, question, choice, payee,
+    # or message to the coordinators about a claim of theirs.
+    for table in (schema.payment_claim, schema.payment_choice, schema.payee):
+        assert await _count(storage, table, table.c.person_id == member.person_id) == 0
+    assert await _count(storage, schema.kept_payment) == 2
+    assert await _count(storage, schema.outbox, schema.outbox.c.dedupe_key.like("pc%")) == 0
+
+
+async def test_my_data_summary_says_what_is_held_about_payment(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    member, _, groups = await _world(storage, clock, sealer)
+    await _payments(storage, clock, member, groups[0])
+    text = summary((await services.rights.my_data(MEMBER)).data, LONDON)
+    assert "no payment records" not in text
+    assert "how you'd like to be paid (be paid)" in text
+    assert f"P-{member.person_id:05d}" in text and "Marrowby Quillon Payfield" in text
+    assert "4 claims for your time or expenses" in text
+    nothing = summary((await services.rights.my_data(OTHER)).data, LONDON)
+    assert "Payments: none" in nothing

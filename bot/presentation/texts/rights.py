@@ -1,6 +1,6 @@
 """Messages for data rights: /privacy, /mydata, /forgetme."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Data rights: /privacy, /mydata, /forgetme ------------------------------------------------
 
@@ -88,7 +88,7 @@ DATA_SUMMARY = N_(
     "Your groups:\n{groups}\n\n"
     "Your answers to group meetings: {answers}\n"
     "Group meetings you came to: {came} ({hours})\n"
-    "Payments: Chorus holds no payment records.\n\n"
+    "Payments: {payments}\n\n"
     "What you shared ({items}):\n{item_lines}\n\n"
     "Updates about what you shared: {updates}\n"
     "Messages to you, waiting or sent: {messages}\n"
@@ -117,4 +117,23 @@ DATA_NOT_INCLUDED = N_(
     "people, are not about you alone, so they are not here.\n"
     "- What was deleted (taken back, or kept past the time set for keeping it) is gone for "
     "good, so it can't be here.\n"
+)
+
+# --- Payment records and voice notes, in /mydata, /forgetme and leaving ---------------------
+
+# The parts of the "Payments:" line in the /mydata summary, joined with "; ".
+DATA_PAYMENT_CHOICE = N_("how you'd like to be paid ({choice})")
+DATA_PAYEE = N_("the reference finance pays you under ({reference}) and the name to pay ({name})")
+DATA_CLAIMS = N_P(
+    "{count} claim for your time or expenses, with any receipt photo and question about it",
+    "{count} claims for your time or expenses, with any receipt photos and questions about them",
+)
+FORGET_PAYMENTS = N_(
+    "Payments approved for you are kept for the group's accounts, with only the days, "
+    "amounts and the reference finance pays under: no name, receipts or messages.\n\n"
+)
+VOICE_STILL_PLAYS = N_(
+    "One thing I can't do: Telegram doesn't let me delete a voice note from a coordinator's "
+    "chat two days after it was played to them. I've marked those “Taken back”, but they "
+    "can still be played."
 )
