@@ -1,4 +1,5 @@
-"""Taking back a voice note or photo that a coordinator was shown more than 48 hours ago,
+"""Taking back a voice note or photo that a coordinator was shown more than 48 hours ago
+(from /mine, by leaving or by /forgetme),
 when Telegram no longer lets the bot delete it: the photo is replaced by a plain picture that
 says it was taken back; the voice note, whose media no bot can replace, gets that caption."""
 
@@ -84,3 +85,38 @@ async def test_media_too_old_to_delete_is_covered_instead(
             assert picture["file_id"] != stored.file_id
         else:
             assert now["voice"]["file_id"] == stored.file_id
+
+
+@pytest.mark.parametrize("how", ["leaving", "forgetting"])
+async def test_leaving_or_forgetting_says_an_old_voice_note_can_still_be_played(
+    fake: FakeBotApi, tmp_path: Path, how: str
+) -> None:
+    stored = fake.add_file("voice", b"OggS fake voice")
+    seed = ItemSeed(0, AUTHOR, None, GIVEN, VISIBLE, media_kind="voice")
+    await _start(fake, tmp_path, [replace(seed, media_file_id=stored.file_id)])
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
+        coordinator, author = Phone(fake, COORDINATOR), Phone(fake, AUTHOR)
+        card = await coordinator.send("/inbox")
+        started = time.monotonic()
+        play = next(data for text, data in fake.buttons(card) if "Hear or see it" in text)
+        fake.tap(coordinator.user, card["message_id"], play)
+        sent = await fake.wait_for(
+            lambda c: c.at >= started and c.method == "sendVoice" and c.response is not None
+        )
+        fake.age_message(COORDINATOR, _message_id(sent), TWO_DAYS_AND_AN_HOUR)
+        await _noted(tmp_path)
+        await execute(tmp_path, "UPDATE item_copy SET shown_on = ?", date(2026, 1, 1))
+        if how == "leaving":
+            done = await author.tap("Take them all back", await author.send("/leave"))
+            assert "taken back" in done["text"]
+        else:
+            done = await author.tap("delete everything", await author.send("/forgetme"))
+            assert "Done." in done["text"]
+        assert "can still be played" in done["text"]
+        # Telegram refuses to delete it, so it is covered with a caption instead.
+        await fake.wait_for(
+            lambda c: c.method == "editMessageCaption" and c.response is not None, timeout=10
+        )
+        assert fake.message(COORDINATOR, _message_id(sent)).get("caption") == TAKEN_BACK
