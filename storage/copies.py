@@ -154,6 +154,24 @@ class CopiesRepo:
         result = await self._conn.execute(query)
         return int(result.rowcount or 0)
 
+    async def of_items(self, item_ids: Sequence[int]) -> list[CopyRow]:
+        """Every copy of these items' words, oldest first."""
+        c = schema.item_copy
+        rows = await self._conn.execute(
+            select(c).where(c.c.item_id.in_(list(item_ids))).order_by(c.c.id)
+        )
+        return [CopyRow(**row._mapping) for row in rows]
+
+    async def forget_items(self, item_ids: Sequence[int], keep_outbox: Sequence[int]) -> None:
+        """`forget_item` for many items at once."""
+        c = schema.item_copy
+        query = delete(c).where(c.c.item_id.in_(list(item_ids)))
+        if keep_outbox:
+            query = query.where(
+                or_(c.c.outbox_id.is_(None), c.c.outbox_id.not_in(list(keep_outbox)))
+            )
+        await self._conn.execute(query)
+
     async def being_sent(self, outbox_ids: Sequence[int]) -> list[int]:
         """Those of these outbox rows claimed and being sent at this moment."""
         if not outbox_ids:
@@ -252,6 +270,16 @@ class AlertCopiesRepo:
             .order_by(a.c.id)
         )
         return list(rows.scalars())
+
+    async def raised(self, item_keys: Sequence[str]) -> list[str]:
+        """Those of these items' keyed digests that alerts not yet taken back carry."""
+        a = schema.risk_alert
+        rows = await self._conn.execute(
+            select(a.c.item_key)
+            .where(a.c.item_key.in_(list(item_keys)), a.c.withdrawn_at.is_(None))
+            .distinct()
+        )
+        return [key for key in rows.scalars() if key is not None]
 
     async def withdraw(self, alert_id: str, reason: str | None, now: datetime) -> bool:
         """The alert's words were taken back: erased, with `reason` (sealed, without the

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
-from bot.services.alert_withdrawal import edit_late_copies, take_back_alerts
+from bot.services.alert_withdrawal import edit_late_copies, item_key, take_back_alerts
 from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE
 from storage.copies import CopyRow, SentMessage
 from storage.database import Storage
@@ -219,23 +219,48 @@ async def withdraw_items(
     are the updates waiting for their author and the conversations about them. The items
     themselves, with their words, media and history, are deleted; or, with `keep_unlinked`,
     kept for the group with the pseudonym and return address erased (no way back to the
-    author). Deleted items are taken back from every copy first (`erase_copies`): messages
+    author). Deleted items are taken back from every copy first (as `erase_copies` does): messages
     already delivered in coordinators' chats are edited or deleted through the outbox.
     Returns how many voice notes were played too long ago to be deleted (`TakenBack`)."""
     rights = RightsRepo(tx.conn)
     ids = [item_id for item_id, _ in items]
     old_voice = 0
     if not keep_unlinked:
-        voices = set(await rights.voice_items(ids))
-        for item_id, address in items:
-            done = await erase_copies(tx, item_id, address, now, keys=keys)
-            old_voice += done.old_voice if item_id in voices else 0
+        old_voice = await _erase_copies_of_deleted(tx, ids, now, keys)
     await rights.delete_messages_to([address for _, address in items if address])
     if keep_unlinked:
         await rights.unlink_items(ids)
     else:
         await rights.delete_items(ids)
     return old_voice
+
+
+async def _erase_copies_of_deleted(
+    tx: Tx, item_ids: list[int], now: datetime, keys: AlertKeys | None
+) -> int:
+    """`erase_copies` for items about to be deleted with everything that hangs on them
+    (updates, conversations, messages to their authors), in a few statements for them all:
+    the sealed words of queued and sent messages erased, each message in a chat queued to
+    be edited or deleted, and (with `keys`) the alerts their words raised. How many voice
+    notes were played too long ago to be deleted (`TakenBack.old_voice`)."""
+    if keys is not None:
+        digests = {item_key(keys.sealer, item_id): item_id for item_id in item_ids}
+        for digest in await tx.alert_copies.raised(list(digests)):
+            await take_back_alerts(tx, keys.sealer, keys.zone, digests[digest], now)
+    copies = await tx.copies.of_items(item_ids)
+    outbox_ids = sorted({c.outbox_id for c in copies if c.outbox_id is not None})
+    # A message on its way now is changed once it has gone (`record_delivery`).
+    in_flight = await tx.copies.being_sent(outbox_ids)
+    await tx.copies.erase_outbox(outbox_ids)
+    await tx.outbox.enqueue([_edit(c, now) for c in copies if c.chat and c.message_id], now)
+    await tx.copies.forget_items(item_ids, keep_outbox=in_flight)
+    voices = set(await RightsRepo(tx.conn).voice_items(item_ids))
+    two_days_ago = now.date() - timedelta(days=2)
+    return sum(
+        1
+        for c in copies
+        if c.item_id in voices and c.shape == Shape.MEDIA and c.shown_on <= two_days_ago
+    )
 
 
 @dataclass(frozen=True)
