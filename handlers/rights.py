@@ -35,14 +35,12 @@ FORGET_CHOICES = (_DELETE, _KEEP)
 async def privacy_command(update: Update, context: ChorusContext) -> None:
     """Say what Chorus keeps, for how long, and who sees it, from the settings in force."""
     retention = context.services.rights.retention
-    await respond(
-        update,
-        say(
-            texts.PRIVACY,
-            words=days_words(retention.keep_words_days),
-            sent=days_words(retention.keep_sent_days),
-        ),
+    said = say(
+        texts.PRIVACY,
+        words=days_words(retention.keep_words_days),
+        sent=days_words(retention.keep_sent_days),
     )
+    await respond(update, Raw(said + say(texts.PRIVACY_PAYMENTS)))
 
 
 async def mydata_command(update: Update, context: ChorusContext) -> None:

@@ -264,6 +264,7 @@ async def test_privacy_says_how_long_from_the_settings(fake: FakeBotApi, tmp_pat
         assert "deleted 90 days after" in reply["text"]
         assert "deleted after 14 days" in reply["text"]
         assert "/mydata" in reply["text"] and "/forgetme" in reply["text"]
+        assert "If your group pays for your time" in reply["text"]
         assert "/privacy" in (await stranger.send("/help"))["text"]
         # The join message points to it.
         assert "/privacy" in (await stranger.send("/start j-seed0"))["text"]

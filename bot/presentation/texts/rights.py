@@ -137,3 +137,10 @@ VOICE_STILL_PLAYS = N_(
     "chat two days after it was played to them. I've marked those “Taken back”, but they "
     "can still be played."
 )
+# Added to /privacy: what is kept about paying people for their time.
+PRIVACY_PAYMENTS = N_(
+    "\n\nIf your group pays for your time: how you'd like to be paid, the name and reference "
+    "finance pays you under, and your claims with their receipt photos are kept too. Your "
+    "group's coordinators see them, and finance gets the name, reference and amounts. After "
+    "/forgetme, only payments already approved stay, for the accounts, without your name."
+)
