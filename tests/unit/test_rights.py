@@ -259,7 +259,8 @@ async def test_after_forgetting_a_dump_of_postgresql_holds_nothing_of_the_person
         pytest.skip("a dump scan is for PostgreSQL (set CHORUS_TEST_POSTGRES_URL)")
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
-    member, _, _ = await _world(storage, clock, sealer)
+    member, _, groups = await _world(storage, clock, sealer)
+    await _payments(storage, clock, member, groups[0])
     ask = await services.rights.ask_forget(MEMBER)
     assert (await services.rights.forget(MEMBER, ask.token, True)).outcome is (
         ForgetOutcome.ERASED
@@ -271,7 +272,8 @@ async def test_after_forgetting_a_dump_of_postgresql_holds_nothing_of_the_person
         check=True,
         capture_output=True,
     ).stdout
-    needles = [*id_forms(MEMBER)[:3], b"Quillon", *(w.encode() for w in member.named_words)]
+    words = member.named_words + member.payment_words
+    needles = [*id_forms(MEMBER)[:3], b"Quillon", *(w.encode() for w in words)]
     assert [n for n in needles if n in dump] == []
     # The scan would find the other member, who is still there.
     assert b"Brisby" in dump and str(OTHER).encode() in dump
