@@ -446,7 +446,11 @@ async def pay_receipt_tapped(update: Update, context: ChorusContext) -> None:
         await send(update, say(texts.ONLY_COORDINATORS))
         return
     await answer_tap(update)
-    await update.get_bot().send_photo(chat_id(update), file_id)
+    sent = await update.get_bot().send_photo(chat_id(update), file_id)
+    # Its sender asking to be forgotten deletes it from this chat.
+    await context.services.withdrawal.receipt_shown(
+        claim_id or 0, chat_id(update), sent.message_id
+    )
 
 
 # --- Finance export --------------------------------------------------------------------------

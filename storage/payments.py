@@ -277,8 +277,30 @@ class PaymentsRepo:
             about = o.c.dedupe_key.like(f"pc{claim_id}:%")
             await self._conn.execute(delete(o).where(about, o.c.state == "pending"))
             await self._conn.execute(update(o).where(about).values(payload=_ERASED))
+        r = schema.receipt_copy
+        theirs = select(t.c.id).where(t.c.person_id == person_id).scalar_subquery()
+        await self._conn.execute(delete(r).where(r.c.claim_id.in_(theirs)))
         for table in (schema.payment_claim, schema.payment_choice, schema.payee):
             await self._conn.execute(delete(table).where(table.c.person_id == person_id))
+
+    async def receipt_shown(self, claim_id: int, chat: str, message_id: int, on: date) -> None:
+        """A claim's receipt photo was shown in a chat (sealed)."""
+        await self._conn.execute(
+            insert(schema.receipt_copy).values(
+                claim_id=claim_id, chat=chat, message_id=message_id, shown_on=on
+            )
+        )
+
+    async def receipts_shown(self, person_id: int) -> list[tuple[int, str, int]]:
+        """(copy, sealed chat, message) of each receipt photo of the person's shown in a chat."""
+        r, t = schema.receipt_copy, schema.payment_claim
+        rows = await self._conn.execute(
+            select(r.c.id, r.c.chat, r.c.message_id)
+            .join(t, t.c.id == r.c.claim_id)
+            .where(t.c.person_id == person_id)
+            .order_by(r.c.id)
+        )
+        return [(int(row.id), row.chat, int(row.message_id)) for row in rows]
 
     @off_loop
     async def kept(self, group_id: int, days: tuple[date, date]) -> list[KeptRow]:

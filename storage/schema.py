@@ -898,3 +898,18 @@ kept_payment = Table(
     Column("on_day", Date, nullable=False),
     Index("ix_kept_payment_group_day", "group_id", "on_day"),
 )
+
+# Receipt photos shown to a coordinator (the chat sealed like a return address), so that
+# forgetting the person who sent them deletes them from the chat.
+receipt_copy = Table(
+    "receipt_copy",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "claim_id", Integer, ForeignKey("payment_claim.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("chat", Text, nullable=False),
+    Column("message_id", Integer, nullable=False),
+    Column("shown_on", Date, nullable=False),
+    Index("ix_receipt_copy_claim", "claim_id"),
+)

@@ -32,7 +32,7 @@ from bot.services.sharing import (
     open_held,
     seal_held,
 )
-from bot.services.withdrawal import AlertKeys, withdraw_items
+from bot.services.withdrawal import AlertKeys, delete_receipts_shown, withdraw_items
 from storage.database import Storage
 from storage.people import PersonRow
 from storage.rights import RightsRepo
@@ -518,6 +518,7 @@ class Rights:
             attendance = await rights.attendance(person.id)
             hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
             await rights.keep_hours(person.id, days)
+            await delete_receipts_shown(tx, person.id, now)
             paid = [k for k in await tx.payments.keep_for_accounts(person.id) if k.amount_pence]
             erased = await rights.delete_person(person.id)
         # The earlier versions of the rows, still in the write-ahead log, go too.

@@ -263,6 +263,27 @@ async def _erase_copies_of_deleted(
     )
 
 
+async def delete_receipts_shown(tx: Tx, person_id: int, now: datetime) -> None:
+    """Queue the deleting of every receipt photo of the person's shown to a coordinator
+    (past Telegram's 48 hours, replaced by a plain picture that says so)."""
+    note = outgoing.text(texts.RECEIPT_DELETED)
+    await tx.outbox.enqueue(
+        [
+            OutboxNew(
+                dedupe_key=f"tr{copy_id}",
+                kind=TAKEN_BACK_KIND,
+                person_id=None,
+                return_address=chat,
+                payload=outgoing.message(note, edit=message_id, delete=True).dumps(),
+                due_at=now,
+                urgent=True,
+            )
+            for copy_id, chat, message_id in await tx.payments.receipts_shown(person_id)
+        ],
+        now,
+    )
+
+
 @dataclass(frozen=True)
 class Quoted:
     """A day an item was quoted, and where."""
@@ -296,3 +317,10 @@ class Withdrawal:
         today = self._clock.now().astimezone(self._zone).date()
         async with self._storage.transaction() as tx:
             await tx.copies.shown(list(item_ids), message, shape.value, place.value, today)
+
+    async def receipt_shown(self, claim_id: int, chat_id: int, message_id: int) -> None:
+        """A claim's receipt photo is now in a chat, so forgetting its sender deletes it."""
+        chat = sent_message(self._sealer, chat_id, message_id).chat
+        today = self._clock.now().astimezone(self._zone).date()
+        async with self._storage.transaction() as tx:
+            await tx.payments.receipt_shown(claim_id, chat, message_id, today)

@@ -21,6 +21,8 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from bot.clock import SystemClock
+from bot.presentation import callbacks
+from bot.presentation.callbacks import Action
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import (
     SECRET_KEY,
@@ -226,6 +228,51 @@ async def test_forget_me_leaves_nothing_of_the_member(
     # The other member is all there.
     assert {row["id"] for row in left} >= set(other.named_ids + other.anonymous_ids)
     assert rows(tmp_path, "SELECT id FROM person WHERE telegram_id = ?", OTHER)
+
+
+async def test_forget_me_deletes_a_receipt_photo_a_coordinator_opened(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    member, _ = await _seed(tmp_path)
+    photo = fake.add_file("photo", b"\x89PNG a receipt")
+    query = "SELECT id FROM payment_claim WHERE state = 'approved' AND kind = 'expense'"
+    [claim] = rows(tmp_path, query)
+    await execute(
+        tmp_path,
+        "UPDATE payment_claim SET receipt_file_id = ? WHERE id = ?",
+        photo.file_id,
+        claim[0],
+    )
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        coordinator = Phone(fake, COORDINATOR)
+        start = await coordinator.send("/help")
+        started = time.monotonic()
+        fake.tap(
+            coordinator.user, start["message_id"], callbacks.encode(Action.PAY_RECEIPT, claim[0])
+        )
+        shown = await fake.wait_for(
+            lambda c: c.at >= started and c.method == "sendPhoto" and c.response is not None
+        )
+        assert shown.response is not None
+        message_id = shown.response["result"]["message_id"]
+        # Chorus notes where the photo went once it is sent.
+        await _until(lambda: len(rows(tmp_path, "SELECT id FROM receipt_copy")) == 1, 10)
+        phone = Phone(fake, MEMBER)
+        await phone.tap("delete everything", await phone.send("/forgetme"))
+        deleted = await fake.wait_for(
+            lambda c: (
+                c.method == "deleteMessage"
+                and c.params.get("chat_id") == COORDINATOR
+                and int(c.params.get("message_id", 0)) == message_id
+                and c.response is not None
+                and c.response["ok"]
+            ),
+            10,
+        )
+        assert deleted is not None
+    assert rows(tmp_path, "SELECT id FROM receipt_copy") == []
+    assert _traces(tmp_path, member) == []
 
 
 async def test_a_forged_or_stale_confirmation_erases_nothing(

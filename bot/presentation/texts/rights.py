@@ -144,3 +144,7 @@ PRIVACY_PAYMENTS = N_(
     "group's coordinators see them, and finance gets the name, reference and amounts. After "
     "/forgetme, only payments already approved stay, for the accounts, without your name."
 )
+# In place of a receipt photo in a coordinator's chat once its sender asked to be forgotten.
+RECEIPT_DELETED = N_(
+    "Deleted: the person who sent this receipt asked for their data to be deleted."
+)

@@ -1,5 +1,5 @@
 """kept payments: the approved claims of people who asked to be forgotten, reduced to what
-the organisation's accounts need
+the organisation's accounts need; receipt photos shown to coordinators
 
 Revision ID: 0022
 Revises: 0020
@@ -45,9 +45,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("kept_payment", schema=None) as batch_op:
         batch_op.create_index("ix_kept_payment_group_day", ["group_id", "on_day"], unique=False)
+    op.create_table(
+        "receipt_copy",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("chat", sa.Text(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("shown_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["claim_id"],
+            ["payment_claim.id"],
+            name=op.f("fk_receipt_copy_claim_id_payment_claim"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_receipt_copy")),
+    )
+    with op.batch_alter_table("receipt_copy", schema=None) as batch_op:
+        batch_op.create_index("ix_receipt_copy_claim", ["claim_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("receipt_copy", schema=None) as batch_op:
+        batch_op.drop_index("ix_receipt_copy_claim")
+    op.drop_table("receipt_copy")
     with op.batch_alter_table("kept_payment", schema=None) as batch_op:
         batch_op.drop_index("ix_kept_payment_group_day")
     op.drop_table("kept_payment")
