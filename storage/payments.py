@@ -247,6 +247,7 @@ class PaymentsRepo:
 
     # --- Someone asked to be forgotten -----------------------------------------------
 
+    @off_loop
     async def keep_for_accounts(self, person_id: int) -> list[KeptRow]:
         """Keep the person's approved claims only as the accounts need them (no person,
         name, receipt or question), then delete every payment record of theirs: claims,
@@ -273,7 +274,8 @@ class PaymentsRepo:
             select(t.c.id).where(t.c.person_id == person_id, t.c.kind == "expense")
         )
         for claim_id in claims.scalars():
-            # The coordinators' "to approve" messages (`pc<claim>:<coordinator>`).
+            # The coordinators' "to approve" messages (`pc<claim>:<coordinator>`): a search
+            # through the outbox, so the whole of this runs apart from the event loop.
             about = o.c.dedupe_key.like(f"pc{claim_id}:%")
             await self._conn.execute(delete(o).where(about, o.c.state == "pending"))
             await self._conn.execute(update(o).where(about).values(payload=_ERASED))
