@@ -203,3 +203,12 @@ def kept_as_claims(
     }
     choices = {person: choice for (_, choice), person in stand_in.items() if choice}
     return claims, payees, choices
+
+
+def pays_anything(kept: list[KeptRow]) -> bool:
+    """Whether any of these kept claims pays something (time given without payment, as
+    chosen, pays nothing)."""
+    return any(
+        row.amount_pence and not (row.kind == "session" and row.choice == Choice.NONE)
+        for row in kept
+    )

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.services.nudges import REASON_PURPOSE
+from bot.services.payment_model import pays_anything
 from bot.services.payments import payments_held
 from bot.services.sharing import (
     BODY_PURPOSE,
@@ -519,7 +520,7 @@ class Rights:
             hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
             await rights.keep_hours(person.id, days)
             await delete_receipts_shown(tx, person.id, now)
-            paid = [k for k in await tx.payments.keep_for_accounts(person.id) if k.amount_pence]
+            paid = pays_anything(await tx.payments.keep_for_accounts(person.id))
             erased = await rights.delete_person(person.id)
         # The earlier versions of the rows, still in the write-ahead log, go too.
         await self._storage.checkpoint()
@@ -534,7 +535,7 @@ class Rights:
             anonymous_kept=kept + held_kept,
             groups=groups,
             hours_kept=hours_kept,
-            payments_kept=bool(paid),
+            payments_kept=paid,
             voice_kept=voice_kept,
         )
 

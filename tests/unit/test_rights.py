@@ -367,3 +367,24 @@ async def test_my_data_summary_says_what_is_held_about_payment(
     assert "4 claims for your time or expenses" in text
     nothing = summary((await services.rights.my_data(OTHER)).data, LONDON)
     assert "Payments: none" in nothing
+
+
+async def test_time_given_without_payment_is_not_told_as_payments_kept(
+    services: Services, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    member, _, groups = await _world(storage, clock, sealer)
+    day = (clock.now() - timedelta(days=7)).astimezone(LONDON).date()
+    async with storage.transaction() as tx:
+        await tx.payments.set_choice(member.person_id, "none", clock.now())
+        await tx.payments.add_claim(
+            clock.now(), person_id=member.person_id, group_id=groups[0], kind="session",
+            minutes=90, amount_pence=1800, state="approved", on_day=day,
+        )  # fmt: skip
+    ask = await services.rights.ask_forget(MEMBER)
+    result = await services.rights.forget(MEMBER, ask.token, False)
+    assert result.hours_kept and not result.payments_kept
+    # Kept for the accounts all the same, and paying nothing there either.
+    finance = await services.payments.finance(COORDINATOR, groups[0], Period.THIS_YEAR)
+    assert finance is not None
+    [kept] = [line for line in finance.lines if line.name == FORGOTTEN_PAYEE]
+    assert (kept.choice, kept.minutes, kept.time_pence) == ("none", 90, 0)
