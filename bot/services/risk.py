@@ -169,9 +169,14 @@ class Detector:
         past = list(self.past.matches(padded))
         now = self.again.matches(padded) if self.again is not None else iter(())
         # Words of now count, unless they are in words of the past that say "again" too
-        # ("never again", "have not started again").
+        # ("never again", "have not started again"), or lie wholly inside words of the past
+        # ("5 years since i last cut today", "the anniversary of his overdose today").
         negated = [(s, e) for _, s, e in past if " again " in padded[s - 1 : e]]
-        if any(not any(s < e2 - 1 and s2 < e - 1 for s, e in negated) for _, s2, e2 in now):
+        if any(
+            not any(s < e2 - 1 and s2 < e - 1 for s, e in negated)
+            and not any(s <= s2 and e2 <= e for _, s, e in past)
+            for _, s2, e2 in now
+        ):
             return set()
         starts = _parts(padded)
         found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in past]

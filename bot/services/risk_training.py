@@ -193,7 +193,10 @@ def out_of_fold_texts(
 
 FALSE_ALARMS = 0.04  # the most false alarms on the fresh sets (below the 5% target, as
 # wording never seen does worse than cross-validation)
-RECALL_FLOOR = 0.98  # fewer false alarms are never bought below this recall on them
+# Fewer false alarms are never bought below this recall on them: wording never seen loses
+# more alerts than cross-validation (at 0.98, the held-out sets lost alerts only the model
+# had caught), and a missed cry for help costs more than a kind signpost.
+RECALL_FLOOR = 0.99
 EVERYDAY_FALSE_ALARMS = 0.01  # the most false alarms on them: most of what people type
 MIN_WORDS = 3  # the model alone alerts only on a message of at least this many words
 SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation

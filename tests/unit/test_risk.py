@@ -68,6 +68,31 @@ def test_risk_is_found_and_named(text: str, category: RiskCategory) -> None:
     assert suggests_risk(text)
 
 
+# Quiet goodbyes, plans, wounds, someone not breathing, sex asked for a home, a night out:
+# shapes the rules themselves find (not only the model).
+RULE_SHAPES = [
+    ("final message from me, thanks for everything and look after each other", "suicide"),
+    ("cant promise ill still be here by friday", "suicide"),
+    ("cant imagine myself still being around next spring", "suicide"),
+    ("lay awake praying my heart would just stop", "suicide"),
+    ("hes gone grey and isnt breathing properly after taking something", "overdose"),
+    ("ive lined them up on the bedside table", "overdose"),
+    ("what ive done to my legs this week scares me", "self_harm"),
+    ("the man im staying with says i can pay in other ways if i know what he means", "abuse"),
+    ("the landlord asked me for sex to keep my room", "abuse"),
+    ("kipping in a doorway tonight again", "unsafe_home"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), RULE_SHAPES)
+def test_rules_find_goodbyes_plans_wounds_and_sex_asked_for_a_home(
+    text: str, category: str
+) -> None:
+    found = detector().findings(text)
+    assert found and found[0].category.value == category
+    assert assess(text) is not None
+
+
 @pytest.mark.parametrize("text", QUIET)
 def test_talk_about_the_topic_and_sayings_are_not_risk(text: str) -> None:
     assert assess(text) is None
