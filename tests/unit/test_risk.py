@@ -81,6 +81,10 @@ RULE_SHAPES = [
     ("the man im staying with says i can pay in other ways if i know what he means", "abuse"),
     ("the landlord asked me for sex to keep my room", "abuse"),
     ("kipping in a doorway tonight again", "unsafe_home"),
+    ("doubt ill still be around by the weekend", "suicide"),
+    ("this is the last youll hear from me", "suicide"),
+    ("my mum is out till sunday so its the right time.", "suicide"),
+    ("found him passed out next to empty tablet packets", "overdose"),
 ]
 
 
@@ -526,3 +530,14 @@ def test_the_training_combines_rules_and_model_as_the_detector_does() -> None:
         assert settings.alerts(seen) == (assess(message) is not None), message
         decided[settings.alerts(seen)] += 1
     assert decided[True] > 100 and decided[False] > 100
+
+
+def test_the_threshold_is_not_raised_at_the_cost_of_an_alert() -> None:
+    """When the everyday target cannot be met, the threshold is the lowest quiet enough on
+    the fresh sets, raised only while every alert it catches is still caught."""
+    grid = [0.4, 0.45, 0.5, 0.55, 0.6]
+    alarms = {0.4: 9, 0.45: 5, 0.5: 4, 0.55: 3, 0.6: 2}
+    caught = {0.4: 1.0, 0.45: 0.99, 0.5: 0.99, 0.55: 0.98, 0.6: 0.97}
+    pick = risk_training._no_alert_lost
+    assert pick(grid, alarms.__getitem__, caught.__getitem__, 5) == 0.5
+    assert pick(grid, alarms.__getitem__, caught.__getitem__, 1) is None
