@@ -139,6 +139,7 @@ class Detector:
     past: _Patterns | None = None  # words of one's past, a loss, news that is over
     again: _Patterns | None = None  # words that say it is happening now, or again
     past_whole: frozenset[int] = frozenset()  # past words that reach the whole message
+    past_before: frozenset[int] = frozenset()  # past words that reach the part before too
 
     def normalise(self, text: str) -> str:
         """The text as rules see it: folded, with spellings and short forms made standard."""
@@ -182,7 +183,8 @@ class Detector:
         found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in past]
         if any(i in self.past_whole for i, _ in found):
             return set(range(len(starts) + 1))
-        return {part for _, part in found}
+        before = {part - 1 for i, part in found if i in self.past_before and part}
+        return {part for _, part in found} | before
 
     def findings_in(self, normalised: str) -> list[RiskFinding]:
         """Every risk the normalised text suggests, most serious kind first."""
@@ -214,6 +216,9 @@ _PART_END = re.compile(r" (?:\.|but|though|although|however|whereas|and(?= i | n
 
 # A reason in past.txt ending so puts every part of the message in the past.
 WHOLE_MESSAGE = "(the whole message)"
+# A reason in past.txt ending so puts its own part and the one before it in the past ("I
+# tried to end it. That was years ago").
+PART_BEFORE = "(the part before too)"
 
 
 def _parts(padded: str) -> list[int]:
@@ -504,6 +509,7 @@ def build(folder: Path = RULES_DIR) -> Detector:
         exceptions=_compile(exceptions, ctx),
         past=_compile(past, ctx) if past else None,
         past_whole=frozenset(i for i, r in enumerate(past) if r.reason.endswith(WHOLE_MESSAGE)),
+        past_before=frozenset(i for i, r in enumerate(past) if r.reason.endswith(PART_BEFORE)),
         again=_compile(again, ctx) if again else None,
     )
 

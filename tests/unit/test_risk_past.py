@@ -133,6 +133,22 @@ def test_words_of_now_inside_words_of_the_past_do_not_count(tmp_path: Path) -> N
     assert rules.findings("I want to end it today")
 
 
+def test_words_that_look_back_put_the_part_before_in_the_past(tmp_path: Path) -> None:
+    """ "That was years ago" speaks of what came just before it, not of what comes after."""
+    rules = build(
+        _rules(
+            tmp_path,
+            suicide="[Ending it]\nend it\n",
+            past="[Looks back (the part before too)]\nthat was years ago\n",
+            again="[Now]\ntonight\n",
+        )
+    )
+    assert rules.findings("I tried to end it. That was years ago") == []
+    assert rules.findings("That was years ago. I want to end it")
+    assert rules.findings("I want to end it. I am fine. That was years ago")
+    assert rules.findings("I tried to end it. That was years ago. Tonight I will end it")
+
+
 def test_without_past_and_again_files_nothing_is_set_aside(tmp_path: Path) -> None:
     rules = build(_rules(tmp_path, suicide="[Ending it]\nend it\n"))
     assert rules.findings("I used to want to end it")
