@@ -351,12 +351,23 @@ def test_names_dates_short_answers_and_feedback_stay_quiet(text: str) -> None:
 
 def test_everyday_messages_never_trained_on_rarely_alert() -> None:
     """Most of what people type is ordinary bot traffic: names, dates, "ok", feedback. On
-    the held-out half of the everyday messages, the detector raises at most 2% false
-    alarms (1.7% when it was last trained: 5 of 296)."""
+    the held-out half of the everyday messages, the detector raises at most 1.4% false
+    alarms (as measured when it was last trained: 4 of 296)."""
     assert "everyday_eval" not in TRAINING and "everyday" in TRAINING
     result = score(load(SETS["everyday_eval"]))
     assert result.quiet >= 290 and result.alerts == 0
-    assert result.false_alarms <= 0.02, [e.text for e, _ in result.raised]
+    assert result.false_alarms <= 0.014, [e.text for e, _ in result.raised]
+
+
+def test_the_newest_held_out_set_meets_the_targets() -> None:
+    """fresh9 was written and committed before the detector was run on it, and neither tier
+    is trained or tuned on it: recall at least 95%, false alarms at most 5% (measured when
+    it was last trained: 96.7%, 117 of 121; 2.7%, 3 of 113)."""
+    assert "fresh9" not in TRAINING
+    result = score(load(SETS["fresh9"]))
+    assert result.alerts >= 110 and result.quiet >= 110
+    assert result.recall >= 0.95, [e.text for e in result.misses]
+    assert result.false_alarms <= 0.05, [e.text for e, _ in result.raised]
 
 
 def test_the_model_alone_needs_a_few_words(monkeypatch: pytest.MonkeyPatch) -> None:
