@@ -4,8 +4,8 @@ Each set is a file of invented messages in tests/data/risk/ (tab-separated: expe
 text). "alert" lines should raise the safety reply, "quiet" lines should not. The rules are
 tuned on the development set; the held-out set was written before the rules; the fresh sets
 were written later, in other voices, each before the detector was run on it. The model (the
-second tier) is trained on every set up to fresh6; fresh7 and fresh8, the last two, are
-never trained or tuned on: they are the honest figures for wording neither tier has seen.
+second tier) is trained on every set up to fresh8; fresh9, the last, is never trained or
+tuned on: it is the honest figure for wording neither tier has seen.
 The everyday sets are what people type to Chorus every day (names, dates, "ok", feedback),
 all quiet: the model is trained on "everyday", and "everyday_eval" (the other half) gives
 the false alarms on ordinary traffic it has never seen. Prints the model's cross-validation

@@ -139,6 +139,7 @@ class Detector:
     past: _Patterns | None = None  # words of one's past, a loss, news that is over
     again: _Patterns | None = None  # words that say it is happening now, or again
     past_whole: frozenset[int] = frozenset()  # past words that reach the whole message
+    past_before: frozenset[int] = frozenset()  # past words that reach the part before too
 
     def normalise(self, text: str) -> str:
         """The text as rules see it: folded, with spellings and short forms made standard."""
@@ -169,15 +170,21 @@ class Detector:
         past = list(self.past.matches(padded))
         now = self.again.matches(padded) if self.again is not None else iter(())
         # Words of now count, unless they are in words of the past that say "again" too
-        # ("never again", "have not started again").
+        # ("never again", "have not started again"), or lie wholly inside words of the past
+        # ("5 years since i last cut today", "the anniversary of his overdose today").
         negated = [(s, e) for _, s, e in past if " again " in padded[s - 1 : e]]
-        if any(not any(s < e2 - 1 and s2 < e - 1 for s, e in negated) for _, s2, e2 in now):
+        if any(
+            not any(s < e2 - 1 and s2 < e - 1 for s, e in negated)
+            and not any(s <= s2 and e2 <= e for _, s, e in past)
+            for _, s2, e2 in now
+        ):
             return set()
         starts = _parts(padded)
         found = [(i, bisect.bisect_right(starts, at)) for i, at, _ in past]
         if any(i in self.past_whole for i, _ in found):
             return set(range(len(starts) + 1))
-        return {part for _, part in found}
+        before = {part - 1 for i, part in found if i in self.past_before and part}
+        return {part for _, part in found} | before
 
     def findings_in(self, normalised: str) -> list[RiskFinding]:
         """Every risk the normalised text suggests, most serious kind first."""
@@ -209,6 +216,9 @@ _PART_END = re.compile(r" (?:\.|but|though|although|however|whereas|and(?= i | n
 
 # A reason in past.txt ending so puts every part of the message in the past.
 WHOLE_MESSAGE = "(the whole message)"
+# A reason in past.txt ending so puts its own part and the one before it in the past ("I
+# tried to end it. That was years ago").
+PART_BEFORE = "(the part before too)"
 
 
 def _parts(padded: str) -> list[int]:
@@ -499,6 +509,7 @@ def build(folder: Path = RULES_DIR) -> Detector:
         exceptions=_compile(exceptions, ctx),
         past=_compile(past, ctx) if past else None,
         past_whole=frozenset(i for i, r in enumerate(past) if r.reason.endswith(WHOLE_MESSAGE)),
+        past_before=frozenset(i for i, r in enumerate(past) if r.reason.endswith(PART_BEFORE)),
         again=_compile(again, ctx) if again else None,
     )
 

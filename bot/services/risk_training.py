@@ -193,7 +193,10 @@ def out_of_fold_texts(
 
 FALSE_ALARMS = 0.04  # the most false alarms on the fresh sets (below the 5% target, as
 # wording never seen does worse than cross-validation)
-RECALL_FLOOR = 0.98  # fewer false alarms are never bought below this recall on them
+# Fewer false alarms are never bought below this recall on them: wording never seen loses
+# more alerts than cross-validation (at 0.98, the held-out sets lost alerts only the model
+# had caught), and a missed cry for help costs more than a kind signpost.
+RECALL_FLOOR = 0.99
 EVERYDAY_FALSE_ALARMS = 0.01  # the most false alarms on them: most of what people type
 MIN_WORDS = 3  # the model alone alerts only on a message of at least this many words
 SET_ASIDE = 0.001  # the most alerts (a share of all) a veto may lose in cross-validation
@@ -281,6 +284,22 @@ class Settings:
         return p >= self.sure or not seen.excepted
 
 
+def _no_alert_lost(
+    grid: Sequence[float],
+    false_alarms: Callable[[float], int],
+    recall: Callable[[float], float],
+    most: float,
+) -> float | None:
+    """The lowest threshold of the grid raising at most `most` false alarms, raised while no
+    alert it catches is lost; None if none is that quiet. Used when the everyday target
+    cannot be met: fewer false alarms are not bought with missed alerts."""
+    quiet = [t for t in grid if false_alarms(t) <= most]
+    if not quiet:
+        return None
+    caught = recall(min(quiet))
+    return max(t for t in quiet if recall(t) >= caught)
+
+
 def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Settings:
     """The settings, from out-of-fold probabilities.
 
@@ -293,10 +312,14 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     rules, vetoes and model together raise at most FALSE_ALARMS false alarms on those
     quiet messages, unless that costs recall below RECALL_FLOOR on the fresh sets' alerts.
     The threshold must also raise at most EVERYDAY_FALSE_ALARMS on the everyday messages
-    (names, dates, short replies), again unless that costs recall below RECALL_FLOOR.
+    (names, dates, short replies), again unless that costs recall below RECALL_FLOOR; when
+    it cannot, the threshold is the lowest meeting FALSE_ALARMS, raised only while no
+    alert is lost (not the highest the floor allows: rules tuned on these sets catch more
+    of them than of wording never seen, where the model's catches count).
     Then sure (up to 0.9), the highest that loses at most SET_ASIDE of the alerts; last,
-    past_sure (up to 0.99), the same for messages that speak only of the past. The model
-    alone never alerts on fewer than MIN_WORDS words."""
+    past_sure (up to 0.99), the same for messages that speak only of the past. Then the
+    threshold, sure and past_sure once more, the threshold now judged with those sure
+    figures. The model alone never alerts on fewer than MIN_WORDS words."""
     rows = list(zip(examples, evidence, strict=True))
     later = [(e, seen) for e, seen in rows if e.group.startswith("fresh")]
     later_quiet = [seen for e, seen in later if not e.alert]
@@ -326,33 +349,42 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
         if settings.veto < word < threshold and lost(candidate) <= base + allowed:
             settings = candidate
 
-    def with_threshold(t: float) -> Settings:
-        return Settings(t, settings.veto, settings.veto_word, t, MIN_WORDS)
+    def pick(chosen: Settings) -> Settings:
+        """Threshold, then sure and past_sure, given the vetoes (and the sure figures) chosen."""
 
-    def false_alarms(t: float) -> int:
-        return sum(with_threshold(t).alerts(s) for s in later_quiet)
+        def with_threshold(t: float) -> Settings:
+            return dataclasses.replace(chosen, threshold=t, sure=max(t, chosen.sure))
 
-    def recall(t: float) -> float:
-        return sum(with_threshold(t).alerts(s) for s in later_alerts) / max(len(later_alerts), 1)
+        def false_alarms(t: float) -> int:
+            return sum(with_threshold(t).alerts(s) for s in later_quiet)
 
-    usable = [t for t in grid if t > settings.veto_word]
-    floor = [t for t in usable if recall(t) >= RECALL_FLOOR]
-    quiet_enough = [
-        t
-        for t in floor
-        if false_alarms(t) <= FALSE_ALARMS * len(later_quiet)
-        and sum(with_threshold(t).alerts(s) for s in everyday)
-        <= EVERYDAY_FALSE_ALARMS * len(everyday)
-    ]
-    threshold = min(quiet_enough) if quiet_enough else max(floor, default=threshold)
-    settings = with_threshold(threshold)
-    base = lost(settings)
-    for sure in (0.6, 0.7, 0.8, 0.9):
-        candidate = Settings(threshold, settings.veto, settings.veto_word, sure, MIN_WORDS)
-        if sure > threshold and lost(candidate) <= base + allowed:
-            settings = candidate
-    for past in PAST_SURE:
-        candidate = dataclasses.replace(settings, past_sure=past)
-        if past > settings.sure and lost(candidate) <= base + allowed:
-            settings = candidate
-    return settings
+        def recall(t: float) -> float:
+            caught = sum(with_threshold(t).alerts(s) for s in later_alerts)
+            return caught / max(len(later_alerts), 1)
+
+        usable = [t for t in grid if t > chosen.veto_word]
+        floor = [t for t in usable if recall(t) >= RECALL_FLOOR]
+        quiet_enough = [
+            t
+            for t in floor
+            if false_alarms(t) <= FALSE_ALARMS * len(later_quiet)
+            and sum(with_threshold(t).alerts(s) for s in everyday)
+            <= EVERYDAY_FALSE_ALARMS * len(everyday)
+        ]
+        kept = _no_alert_lost(floor, false_alarms, recall, FALSE_ALARMS * len(later_quiet))
+        t = min(quiet_enough) if quiet_enough else kept or max(floor, default=threshold)
+        picked = dataclasses.replace(with_threshold(t), sure=t, past_sure=0.0)
+        base = lost(picked)
+        for sure in (0.6, 0.7, 0.8, 0.9):
+            candidate = dataclasses.replace(picked, sure=sure)
+            if sure > t and lost(candidate) <= base + allowed:
+                picked = candidate
+        for past in PAST_SURE:
+            candidate = dataclasses.replace(picked, past_sure=past)
+            if past > picked.sure and lost(candidate) <= base + allowed:
+                picked = candidate
+        return picked
+
+    # Twice: the second time the threshold is chosen with the sure figures of the first, as
+    # the detector will run (an exception sets the model's alert aside below "sure").
+    return pick(pick(settings))

@@ -68,6 +68,35 @@ def test_risk_is_found_and_named(text: str, category: RiskCategory) -> None:
     assert suggests_risk(text)
 
 
+# Quiet goodbyes, plans, wounds, someone not breathing, sex asked for a home, a night out:
+# shapes the rules themselves find (not only the model).
+RULE_SHAPES = [
+    ("final message from me, thanks for everything and look after each other", "suicide"),
+    ("cant promise ill still be here by friday", "suicide"),
+    ("cant imagine myself still being around next spring", "suicide"),
+    ("lay awake praying my heart would just stop", "suicide"),
+    ("hes gone grey and isnt breathing properly after taking something", "overdose"),
+    ("ive lined them up on the bedside table", "overdose"),
+    ("what ive done to my legs this week scares me", "self_harm"),
+    ("the man im staying with says i can pay in other ways if i know what he means", "abuse"),
+    ("the landlord asked me for sex to keep my room", "abuse"),
+    ("kipping in a doorway tonight again", "unsafe_home"),
+    ("doubt ill still be around by the weekend", "suicide"),
+    ("this is the last youll hear from me", "suicide"),
+    ("my mum is out till sunday so its the right time.", "suicide"),
+    ("found him passed out next to empty tablet packets", "overdose"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), RULE_SHAPES)
+def test_rules_find_goodbyes_plans_wounds_and_sex_asked_for_a_home(
+    text: str, category: str
+) -> None:
+    found = detector().findings(text)
+    assert found and found[0].category.value == category
+    assert assess(text) is not None
+
+
 @pytest.mark.parametrize("text", QUIET)
 def test_talk_about_the_topic_and_sayings_are_not_risk(text: str) -> None:
     assert assess(text) is None
@@ -322,12 +351,23 @@ def test_names_dates_short_answers_and_feedback_stay_quiet(text: str) -> None:
 
 def test_everyday_messages_never_trained_on_rarely_alert() -> None:
     """Most of what people type is ordinary bot traffic: names, dates, "ok", feedback. On
-    the held-out half of the everyday messages, the detector raises at most 2% false
-    alarms (1.7% when it was last trained: 5 of 296)."""
+    the held-out half of the everyday messages, the detector raises at most 1.4% false
+    alarms (as measured when it was last trained: 4 of 296)."""
     assert "everyday_eval" not in TRAINING and "everyday" in TRAINING
     result = score(load(SETS["everyday_eval"]))
     assert result.quiet >= 290 and result.alerts == 0
-    assert result.false_alarms <= 0.02, [e.text for e, _ in result.raised]
+    assert result.false_alarms <= 0.014, [e.text for e, _ in result.raised]
+
+
+def test_the_newest_held_out_set_meets_the_targets() -> None:
+    """fresh9 was written and committed before the detector was run on it, and neither tier
+    is trained or tuned on it: recall at least 95%, false alarms at most 5% (measured when
+    it was last trained: 96.7%, 117 of 121; 2.7%, 3 of 113)."""
+    assert "fresh9" not in TRAINING
+    result = score(load(SETS["fresh9"]))
+    assert result.alerts >= 110 and result.quiet >= 110
+    assert result.recall >= 0.95, [e.text for e in result.misses]
+    assert result.false_alarms <= 0.05, [e.text for e, _ in result.raised]
 
 
 def test_the_model_alone_needs_a_few_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -501,3 +541,14 @@ def test_the_training_combines_rules_and_model_as_the_detector_does() -> None:
         assert settings.alerts(seen) == (assess(message) is not None), message
         decided[settings.alerts(seen)] += 1
     assert decided[True] > 100 and decided[False] > 100
+
+
+def test_the_threshold_is_not_raised_at_the_cost_of_an_alert() -> None:
+    """When the everyday target cannot be met, the threshold is the lowest quiet enough on
+    the fresh sets, raised only while every alert it catches is still caught."""
+    grid = [0.4, 0.45, 0.5, 0.55, 0.6]
+    alarms = {0.4: 9, 0.45: 5, 0.5: 4, 0.55: 3, 0.6: 2}
+    caught = {0.4: 1.0, 0.45: 0.99, 0.5: 0.99, 0.55: 0.98, 0.6: 0.97}
+    pick = risk_training._no_alert_lost
+    assert pick(grid, alarms.__getitem__, caught.__getitem__, 5) == 0.5
+    assert pick(grid, alarms.__getitem__, caught.__getitem__, 1) is None

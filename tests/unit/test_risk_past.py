@@ -41,6 +41,18 @@ PAST_AND_NOW = [
         "I used to self harm but I've been clean of it for years now",
         "I used to self harm and the urges are back",
     ),
+    (
+        "its 6 years since i last cut myself today, feeling proud",
+        "its 6 years since i last cut myself and i cut again today",
+    ),
+    (
+        "I was in an abusive relationship for 5 years, I left in 2018",
+        "I was in an abusive relationship for 5 years and he's found me again",
+    ),
+    (
+        "the man who hurt me was finally sentenced today",
+        "the man who hurt me is out now and keeps coming to my door",
+    ),
 ]
 
 
@@ -104,6 +116,37 @@ def test_past_and_again_files_are_read_as_documented(tmp_path: Path) -> None:
     assert rules.findings("my mate got stabbed last year") != []
     assert rules.of_the_past(rules.normalise("I used to want to end it"))
     assert not rules.of_the_past(rules.normalise("I used to want to end it again"))
+
+
+def test_words_of_now_inside_words_of_the_past_do_not_count(tmp_path: Path) -> None:
+    """ "Today" in "10 years since ... today" is the date remembered, not danger now."""
+    rules = build(
+        _rules(
+            tmp_path,
+            suicide="[Ending it]\nend it\n",
+            past="[A day remembered]\nyears since ... today\n",
+            again="[Now]\ntoday\n",
+        )
+    )
+    assert rules.findings("10 years since I tried to end it today") == []
+    assert rules.findings("10 years since I tried to end it. I want to end it today")
+    assert rules.findings("I want to end it today")
+
+
+def test_words_that_look_back_put_the_part_before_in_the_past(tmp_path: Path) -> None:
+    """ "That was years ago" speaks of what came just before it, not of what comes after."""
+    rules = build(
+        _rules(
+            tmp_path,
+            suicide="[Ending it]\nend it\n",
+            past="[Looks back (the part before too)]\nthat was years ago\n",
+            again="[Now]\ntonight\n",
+        )
+    )
+    assert rules.findings("I tried to end it. That was years ago") == []
+    assert rules.findings("That was years ago. I want to end it")
+    assert rules.findings("I want to end it. I am fine. That was years ago")
+    assert rules.findings("I tried to end it. That was years ago. Tonight I will end it")
 
 
 def test_without_past_and_again_files_nothing_is_set_aside(tmp_path: Path) -> None:
