@@ -260,6 +260,11 @@ async def warm_up() -> None:
     await asyncio.wrap_future(future)
 
 
+def last_warm_up() -> Future[None] | None:
+    """The latest warm-up of the drawing process, if one was started."""
+    return _WARMING[-1] if _WARMING else None
+
+
 def stop_warming() -> None:
     """At shutdown: a warm-up still under way is not waited for; its process is ended (a
     warmed, idle one is kept, and ends with the interpreter)."""
