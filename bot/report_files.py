@@ -126,7 +126,8 @@ def _bars(
         axes.legend(
             fontsize=8, frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0)
         )
-    figure.tight_layout()
+    # Fixed margins: working them out (tight_layout) took a third of the drawing time.
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.8, bottom=0.27 if len(names) > 5 else 0.1)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
