@@ -279,3 +279,14 @@ SESSION_FEEDBACK_USE = N_(
 SESSION_FEEDBACK_USE_FIRST = N_(
     "I've kept your words. Before I send them: how may we use them? Please tap one of these."
 )
+
+# The group's payment policy, on an invitation and a member's answer.
+SESSION_PAY_HOUR = N_(
+    "Payment: {rate} an hour for your time. How you're paid, or not, is your choice "
+    "(/myinvolvement)."
+)
+SESSION_PAY_SESSION = N_(
+    "Payment: {rate} for coming. How you're paid, or not, is your choice (/myinvolvement)."
+)
+SESSION_PAY_NONE = N_("This group doesn't pay for time.")
+SESSION_PAY_EXPENSES = N_("Expenses covered: {expenses}.")

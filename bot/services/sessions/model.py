@@ -11,6 +11,7 @@ from bot.services.sharing import SubmitOutcome
 from bot.services.when import (
     WhenError,
 )
+from storage.payments import PolicyRow
 from storage.sessions import AnswerRow, SessionRow
 
 DRAFT_STEP = "session_draft"
@@ -227,6 +228,8 @@ class SessionView:
     group_name: str
     answer: Answer | None = None
     place: int | None = None
+    # The group's payment policy, shown to members before they take part.
+    policy: PolicyRow | None = None
 
 
 @dataclass(frozen=True)
