@@ -52,10 +52,17 @@ def draw(shown: Report, outside: Report) -> ReportFiles:
     """The charts for the chat (from `shown`), and the files that leave it (from `outside`,
     with small numbers guarded). Slow: call it in a thread."""
     charts = draw_charts(shown)
-    board_charts = charts if outside is shown else draw_charts(outside)
+    # The board's charts differ only where a small count is hidden: drawn again only then.
+    same = _charted(outside) == _charted(shown)
+    board_charts = charts if outside is shown or same else draw_charts(outside)
     return ReportFiles(
         charts, spreadsheet(outside), csv_file(outside), board_pdf(outside, board_charts)
     )
+
+
+def _charted(report: Report) -> tuple[object, ...]:
+    """What the charts show of a report."""
+    return (report.closure, report.time_to_outcome, report.attendance)
 
 
 def draw_charts(report: Report) -> list[tuple[str, bytes]]:

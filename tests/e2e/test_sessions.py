@@ -635,9 +635,9 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
             "Quote it without my name",
             "Don't send",
         ]
-        early = await member.send("The room was too warm")  # kept until this is chosen
-        assert "I've kept your words" in early["text"]
-        sent = await member.tap("Quote it without my name", early)
+        kept = await member.send("The room was too warm")  # kept until this is chosen
+        assert "I've kept your words" in kept["text"]
+        sent = await member.tap("Quote it without my name", kept)
         assert "Your private reference is" in sent["text"]
         skipped = await Phone(fake, unannounced).tap(
             "No thanks", await fake.wait_for_text(unannounced, "how was it for you?")
