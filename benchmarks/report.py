@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -315,6 +316,7 @@ async def run(members: int, items: int, sessions: int, chart: Path | None, cold:
             await asyncio.to_thread(chart.write_bytes, files.charts[0][1])
             print(f"saved the loop-closure chart to {chart}")
     await storage.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
