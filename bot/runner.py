@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import menus
+from bot import menus, report_files
 from bot.app import ChorusApp, build_application, journal_for
 from bot.clock import Clock, SystemClock
 from bot.failures import describe
@@ -59,6 +59,7 @@ async def _serve(
     if settings.replicas:
         storage.claimer = claimer_for(settings.replica_id, settings.replica_lease_seconds)
     life: ReplicaLife | None = None
+    warming: asyncio.Task[None] | None = None
     try:
         application = build_application(settings, storage, clock, ticks)
         journal = journal_for(application, storage, clock, settings)
@@ -74,6 +75,9 @@ async def _serve(
             # The risk detector's rules are read and compiled once (about half a second),
             # here rather than while the first member who writes waits for an answer.
             risk.detector()
+            # The process that draws /report's charts and files starts now, in the
+            # background, so that the first report does not wait for it.
+            warming = asyncio.create_task(_warm_report_drawing())
             if storage.claimer is not None:
                 life = _replica_life(application, storage, clock, journal)
                 await life.start()
@@ -85,6 +89,8 @@ async def _serve(
         finally:
             stop.set()  # also when receiving updates failed
             await winding_down
+            if warming is not None:
+                warming.cancel()
             await _step("the delivery worker", application.bot_data.worker.stop())
             if life is not None:
                 await _step("the replica's heartbeat", life.stop())
@@ -93,6 +99,13 @@ async def _serve(
             await _step("the application's shutdown", application.shutdown())
     finally:
         await storage.close()
+
+
+async def _warm_report_drawing() -> None:
+    try:
+        await report_files.warm_up()
+    except Exception as exc:  # the first report starts it again
+        logger.warning("The report drawing process did not start: %s", describe(exc))
 
 
 def _replica_life(
@@ -184,4 +197,9 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> Non
             loop.add_signal_handler(sig, stop.set)
         await main(stop)
 
-    asyncio.run(signalled())
+    try:
+        asyncio.run(signalled())
+    finally:
+        # The process is ending: a warm-up of the drawing process still under way would
+        # make it wait.
+        report_files.stop_warming()

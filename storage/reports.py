@@ -77,6 +77,15 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
 
 
+def _outcome(e: Any, groups: list[int] | None) -> ColumnElement[bool]:
+    """The event is an outcome. For some groups, written so that SQLite does not choose the
+    events' (kind, at) index, which reads every group's outcomes (0.5 s at 100,000 items),
+    but finds the groups' items first and then their events."""
+    if groups is None:
+        return e.c.kind == "outcome"
+    return e.c.kind.concat("") == "outcome"
+
+
 class ReportsRepo:
     """The counts behind /report."""
 
@@ -135,7 +144,7 @@ class ReportsRepo:
     ) -> list[OutcomeDays]:
         """Items whose first outcome came in the period, by outcome and days from receipt."""
         i, e = schema.item, schema.item_event
-        where = [i.c.status == "outcome", i.c.withdrawn_on.is_(None), e.c.kind == "outcome"]
+        where = [i.c.status == "outcome", i.c.withdrawn_on.is_(None), _outcome(e, groups)]
         if groups is not None:
             where.append(i.c.group_id.in_(groups))
         # Each item's first outcome, from the group's items (through the status index)
@@ -285,7 +294,7 @@ class ReportsRepo:
         and the newest `limit` of them."""
         i, e, p = schema.item, schema.item_event, schema.person
         where = [
-            e.c.kind == "outcome",
+            _outcome(e, groups),
             i.c.withdrawn_on.is_(None),
             i.c.consent != "coordinators",
             or_(i.c.quote_until.is_(None), i.c.quote_until >= today),

@@ -157,6 +157,7 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_NAME = "sfm"
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
+    SESSION_FEEDBACK_USE = "sfu"
     SESSION_YEAR_YES = "sjy"
     SESSION_YEAR_NO = "sjn"
     # Conversations ("v"): a member answering a coordinator or lead, and back.
@@ -350,6 +351,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (N,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_FEEDBACK_USE: (N,),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
     Action.FORGET_YES: (W, W),

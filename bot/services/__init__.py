@@ -97,7 +97,8 @@ class Services:
         conversations = Conversations(storage, clock, sealer, admin_ids, updates)
         inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
-        sessions = Sessions(storage, clock, admin_ids, sharing)
+        payments = Payments(storage, clock, admin_ids, zone)
+        sessions = Sessions(storage, clock, admin_ids, sharing, payments.sync_claims)
         return cls(
             clock=clock,
             sealer=sealer,
@@ -123,5 +124,5 @@ class Services:
             rights=Rights(storage, clock, sealer, zone, retention or Retention()),
             withdrawal=Withdrawal(storage, clock, sealer, zone),
             consent=ItemConsent(storage, clock, sealer, zone),
-            payments=Payments(storage, clock, admin_ids, zone),
+            payments=payments,
         )

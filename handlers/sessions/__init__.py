@@ -23,6 +23,7 @@ from handlers.sessions.feedback import (
     session_feedback_name_tapped,
     session_feedback_send_tapped,
     session_feedback_skip_tapped,
+    session_feedback_use_tapped,
     session_rate_tapped,
 )
 from handlers.sessions.members import (
@@ -86,6 +87,7 @@ __all__ = [
     "session_feedback_name_tapped",
     "session_feedback_send_tapped",
     "session_feedback_skip_tapped",
+    "session_feedback_use_tapped",
     "session_group_tapped",
     "session_hours_tapped",
     "session_hours_typed",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
-from bot.presentation import texts
-from bot.presentation.texts import say
+from bot.presentation import callbacks, texts
+from bot.presentation.callbacks import Action
+from bot.presentation.texts import label, say
 from bot.services.access import Need, Thing
 from bot.services.sessions import (
     COMMENT_MAX,
@@ -18,6 +19,7 @@ from handlers import safety
 from handlers.common import (
     button_int,
     chat_id,
+    keyboard,
     names,
     respond,
     send,
@@ -48,13 +50,39 @@ async def session_rate_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def session_feedback_name_tapped(update: Update, context: ChorusContext) -> None:
-    """With the name (2) or without it (1); then words may be added."""
+    """With the name (2) or without it (1); then how it may be used."""
     named = button_int(update) == 2
     result = await context.services.sessions.choose_name(sender_id(update), named)
     if result.outcome is not FeedbackOutcome.ASK_MORE:
         await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
         return
-    await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
+    await respond(update, say(texts.SESSION_FEEDBACK_USE), _use_keys(named))
+
+
+async def session_feedback_use_tapped(update: Update, context: ChorusContext) -> None:
+    """Only coordinators (1), quoted without the name (2) or with it (3); then words."""
+    result = await context.services.sessions.choose_use(
+        sender_id(update), chat_id(update), button_int(update) or 0
+    )
+    if result.outcome is FeedbackOutcome.ASK_MORE:
+        await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
+        return
+    await _feedback_sent(update, context, result)
+
+
+def _use_keys(named: bool) -> InlineKeyboardMarkup:
+    """The most private first; "with my name" only when the name goes with it."""
+    words = [
+        texts.BUTTON_CONSENT_COORDINATORS,
+        texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
+        texts.BUTTON_CONSENT_QUOTE_NAMED,
+    ][: 3 if named else 2]
+    rows = [
+        [(label(word), callbacks.encode(Action.SESSION_FEEDBACK_USE, number))]
+        for number, word in enumerate(words, start=1)
+    ]
+    skip = callbacks.encode(Action.SESSION_FEEDBACK_SKIP)
+    return keyboard([*rows, [(label(texts.BUTTON_DONT_SEND), skip)]])
 
 
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -67,6 +95,12 @@ async def session_comment_typed(update: Update, context: ChorusContext, text: st
         if not await safety.offer_help(update, context, text, carry_on=True):
             await respond(update, say(texts.SESSION_FEEDBACK_CHOOSE_FIRST), _name_keys())
         return
+    if result.outcome is FeedbackOutcome.CHOOSE_USE:
+        if not await safety.offer_help(update, context, text, carry_on=True):
+            step = await context.services.membership.current_step(sender_id(update))
+            named = step is not None and bool(step.data.get("named"))
+            await respond(update, say(texts.SESSION_FEEDBACK_USE_FIRST), _use_keys(named))
+        return
     await _feedback_sent(update, context, result)
 
 
@@ -75,6 +109,9 @@ async def session_feedback_carry_on(update: Update, context: ChorusContext) -> N
     step = await context.services.membership.current_step(sender_id(update))
     if step is not None and step.data.get("named") is None:
         await send(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
+    elif step is not None and step.data.get("use") is None:
+        named = bool(step.data.get("named"))
+        await send(update, say(texts.SESSION_FEEDBACK_USE), _use_keys(named))
     else:
         await send(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
 

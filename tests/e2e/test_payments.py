@@ -63,7 +63,13 @@ async def _set_policy(admin: Phone) -> None:
 
 
 async def _choose(fake: FakeBotApi, member: Phone) -> None:
-    await member.tap("Going", await _invitation(fake, member.id))
+    invitation = await _invitation(fake, member.id)
+    # The policy, in a short sentence, before they say they'll take part.
+    policy = "Payment: £12.50 an hour for your time. How you're paid, or not, is your choice"
+    assert policy in invitation["text"]
+    assert "Expenses covered: Travel and lunch." in invitation["text"]
+    going = await member.tap("Going", invitation)
+    assert policy in going["text"] and "Your answer: going" in going["text"]
     offer = await fake.wait_for_text(member.id, "can affect some benefits", timeout=10)
     assert "Carers group pays £12.50 an hour" in offer["text"]
     assert "Expenses covered: Travel and lunch" in offer["text"]
@@ -164,6 +170,10 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
         await _create(fake, admin, when="tomorrow 2pm")  # 2 hours
         await _choose(fake, member)
         await _mark_attendance(fake, admin, clock)
+        # Marking who came made the claim for the time, before anyone looked at claims.
+        made = rows(tmp_path, "SELECT person_id, kind, minutes, amount_pence FROM payment_claim")
+        came_id = rows(tmp_path, "SELECT id FROM person WHERE telegram_id = ?", CAME)[0][0]
+        assert made == [(came_id, "session", 120, 2500)]
 
         # Someone who did not come cannot claim for it, even with a forged button.
         absent = Phone(fake, ABSENT)

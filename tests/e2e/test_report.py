@@ -4,6 +4,7 @@ reading the report without names, and periods picked, typed and mistyped."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from PIL import Image
 from pypdf import PdfReader
 
+from bot import report_files
 from bot.clock import SystemClock
 from bot.crypto import Sealer
 from storage.database import open_storage
@@ -147,3 +149,11 @@ async def test_periods_by_button_and_kind_answers_to_nonsense(
     await phone.tap("Last month", asked)
     await fake.wait_for_text(CORA, "Report: Voices\n1 May 2026 to 31 May 2026", 10)
     await _say(fake, Phone(fake, ANNA), "/report", "for a group's coordinators and observers")
+
+
+async def test_the_drawing_process_is_warmed_when_chorus_starts(seeded: RunningChorus) -> None:
+    # So the first /report after a start does not wait for the process to start cold.
+    warming = report_files.last_warm_up()
+    assert warming is not None
+    await asyncio.wait_for(asyncio.wrap_future(warming), 60)
+    assert warming.exception() is None

@@ -16,11 +16,12 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from bot.crypto import Sealer
 from bot.services.groups import JOIN_PREFIX
 from bot.settings import Settings
 from tests.e2e.conftest import ADMIN
 from tests.e2e.test_joining import make_group
-from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
+from tests.support.chorus_run import SECRET_KEY, RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
 from tests.support.database import rows
 from tests.support.fake_bot_api import FakeBotApi
@@ -626,9 +627,17 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         name = await member.tap("🙂", question)
         assert "Without your name, they won't see who sent it" in name["text"]
         assert "Only a few people came, though, so they might be able to guess" in name["text"]
-        words = await member.tap("Without my name", name)
-        assert "If you'd like to add a few words" in words["text"]
-        sent = await member.send("The room was too warm")
+        use = await member.tap("Without my name", name)
+        assert "How may we use it?" in use["text"]
+        # The most private first; no quoting with a name that does not go with it.
+        assert [t for t, _ in fake.buttons(use)] == [
+            "Only coordinators read it",
+            "Quote it without my name",
+            "Don't send",
+        ]
+        kept = await member.send("The room was too warm")  # kept until this is chosen
+        assert "I've kept your words" in kept["text"]
+        sent = await member.tap("Quote it without my name", kept)
         assert "Your private reference is" in sent["text"]
         skipped = await Phone(fake, unannounced).tap(
             "No thanks", await fake.wait_for_text(unannounced, "how was it for you?")
@@ -640,12 +649,15 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
     assert _count(fake, absent, "how was it for you?") == 0
     items = _rows(
         tmp_path,
-        "SELECT kind, session_id, person_id, pseudonym IS NOT NULL, return_address, body "
-        "FROM item",
+        "SELECT kind, session_id, person_id, pseudonym IS NOT NULL, return_address, body, "
+        "consent FROM item",
     )
     assert len(items) == 1
-    kind, session_id, person_id, has_pseudonym, address, body = items[0]
+    kind, session_id, person_id, has_pseudonym, address, body, consent = items[0]
     assert (kind, session_id, person_id, has_pseudonym) == ("session", 1, None, 1)
+    assert consent == "quote_anonymous"
+    words = Sealer(SECRET_KEY.encode()).open(body, "item.body")
+    assert words == "How it was: 4 of 5\nThe room was too warm"
     assert str(came) not in address and "too warm" not in body
 
 
@@ -753,7 +765,8 @@ async def test_feedback_words_that_suggest_risk_get_help_at_once(
         name = await member.tap("😞", question)
         early = await member.send("It was fine")  # before choosing: asked to choose first
         assert "Please tap one of these, then type your words again" in early["text"]
-        words = await member.tap("Without my name", name)
+        use = await member.tap("Without my name", name)
+        words = await member.tap("Only coordinators read it", use)
         assert "add a few words" in words["text"]
         await member.send("I want to end my life")
         help_now = await fake.wait_for_text(member.id, "If you need help now", timeout=10)

@@ -79,3 +79,38 @@ async def test_claims_are_found_by_person_kind_and_day(storage: Storage) -> None
     async with storage.transaction() as tx:
         await tx.payments.drop_claims([first])
         assert [c.id for c in await tx.payments.claims(group_id)] == [second]
+
+
+async def test_claims_made_in_bulk_are_read_one_by_one(storage: Storage) -> None:
+    group_id, people = await _setup(storage)
+    session = await _session(storage, group_id)
+    common = {"group_id": group_id, "session_id": session.id, "kind": "session"}
+    async with storage.transaction() as tx:
+        await tx.payments.add_claims(T0, [])  # nothing to add is fine
+        await tx.payments.add_claims(
+            T0,
+            [
+                {**common, "person_id": people[0], "minutes": 90, "amount_pence": 1875,
+                 "state": "approved", "on_day": date(2026, 3, 4)},
+                {**common, "person_id": people[1], "minutes": 60, "amount_pence": 1250,
+                 "state": "approved", "on_day": date(2026, 3, 4)},
+            ],
+        )  # fmt: skip
+        await tx.payments.set_payee(people[1], "P-7", "Ana Lee", T0)
+    async with storage.read() as tx:
+        made = await tx.payments.claims(group_id, kind="session")
+        one = await tx.payments.claim(made[1].id)
+        assert await tx.payments.claim(made[1].id + 1000) is None
+        payee = await tx.payments.payee(people[1])
+        assert await tx.payments.payee(people[0]) is None
+        assert await tx.payments.choices([]) == {}
+    assert [(c.person_id, c.minutes, c.amount_pence) for c in made] == [
+        (people[0], 90, 1875),
+        (people[1], 60, 1250),
+    ]
+    assert one is not None and (one.person_id, one.state, one.on_day) == (
+        people[1],
+        "approved",
+        date(2026, 3, 4),
+    )
+    assert payee is not None and (payee.reference, payee.name) == ("P-7", "Ana Lee")

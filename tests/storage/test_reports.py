@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from sqlalchemy import insert
+
 from bot.crypto import Sealer
+from storage import schema
 from storage.database import Storage
 from tests.support.report_history import END, START, seed_history
 
@@ -58,3 +61,25 @@ async def test_report_counts_match_the_known_history(storage: Storage, sealer: S
         # Another group's report counts none of it.
         assert await r.input_counts([history.group_id + 1], START, END) == []
         assert await r.input_counts(None, START, END) != []
+
+
+async def test_time_kept_for_people_forgotten_counts_by_group_and_day(
+    storage: Storage, sealer: Sealer
+) -> None:
+    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
+    async with storage.transaction() as tx:
+        await tx.conn.execute(
+            insert(schema.kept_hours),
+            [
+                {"group_id": history.group_id, "minutes": 120, "on_day": date(2026, 3, 10)},
+                {"group_id": history.group_id, "minutes": 30, "on_day": date(2026, 5, 31)},
+                {"group_id": history.group_id, "minutes": 45, "on_day": date(2026, 6, 1)},
+                {"group_id": None, "minutes": 60, "on_day": date(2026, 3, 10)},
+            ],
+        )
+    async with storage.read() as tx:
+        kept = await tx.reports.kept_minutes([history.group_id], START, END)
+        everyone = await tx.reports.kept_minutes(None, START, END)
+        other = await tx.reports.kept_minutes([history.group_id + 1], START, END)
+    assert kept == everyone == {history.group_id: 150}
+    assert other == {}

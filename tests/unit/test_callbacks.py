@@ -147,6 +147,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_NAME: (2,),
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
+    Action.SESSION_FEEDBACK_USE: (3,),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
     Action.CONV_ANSWER: ("a" * 12,),

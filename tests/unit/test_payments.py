@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.crypto import Sealer
+from bot.services import Services
 from bot.services.payment_model import (
     AmountProblem,
     Basis,
@@ -144,6 +146,38 @@ async def test_attendance_makes_claims_that_follow_its_changes(
     async with storage.transaction() as tx:
         await tx.sessions.mark(session_id, ids[MEMBER], False, 0, T0)
     assert (await payments.record(MEMBER)).time_pence == 0
+
+
+async def _session_claims(storage: Storage) -> list[tuple[int, int, int]]:
+    """(person, minutes, pence) of each claim for time, as stored now."""
+    c = schema.payment_claim
+    async with storage.read() as tx:
+        found = await tx.conn.execute(
+            select(c.c.person_id, c.c.minutes, c.c.amount_pence)
+            .where(c.c.kind == "session")
+            .order_by(c.c.person_id)
+        )
+        return [(r[0], r[1], r[2]) for r in found]
+
+
+async def test_marking_who_came_and_the_hours_make_the_claims_at_once(
+    storage: Storage, clock: FakeClock
+) -> None:
+    group_id, session_id, ids = await _world(storage)
+    services = Services.build(storage, clock, frozenset(), Sealer(b"s" * 48), zone=LONDON)
+    await _per_hour(services.payments, group_id)
+    clock.set(T0 + timedelta(hours=1))
+    # Nobody has looked at claims yet: marking OTHER makes theirs in the same step.
+    assert await services.sessions.mark(COORDINATOR, session_id, ids[OTHER], True)
+    assert await _session_claims(storage) == [(ids[OTHER], 120, 2500)]
+    assert await services.sessions.begin_hours(COORDINATOR, COORDINATOR, session_id)
+    assert await services.sessions.set_hours(COORDINATOR, "1.5")
+    assert await _session_claims(storage) == [
+        (ids[MEMBER], 90, 1875),
+        (ids[OTHER], 90, 1875),
+    ]
+    assert await services.sessions.mark(COORDINATOR, session_id, ids[OTHER], False)
+    assert await _session_claims(storage) == [(ids[MEMBER], 90, 1875)]
 
 
 async def test_an_expenses_claim_keeps_what_was_typed_until_a_photo_comes(

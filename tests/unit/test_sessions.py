@@ -578,6 +578,9 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     assert early.outcome is FeedbackOutcome.CHOOSE_NAME
     chosen = await services.sessions.choose_name(BOB, named=False)
     assert chosen.outcome is FeedbackOutcome.ASK_MORE
+    # Quoting with a name that does not go with it is not one of the choices.
+    used = await services.sessions.choose_use(BOB, BOB + 10, 2)
+    assert used.outcome is FeedbackOutcome.ASK_MORE
     too_long = await services.sessions.send_feedback(BOB, BOB + 10, "x" * 2001)
     assert too_long.outcome is FeedbackOutcome.TOO_LONG
 
@@ -590,6 +593,7 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.kind, item.session_id, item.person_id) == ("session", session.id, None)
+    assert item.consent == "quote_anonymous"
     assert item.reference == sent.reference
     assert item.pseudonym == sealer.pseudonym(BOB)
     assert sealer.open(item.return_address, RETURN_ADDRESS_PURPOSE) == str(BOB + 10)
@@ -609,6 +613,7 @@ async def test_feedback_with_a_name_keeps_the_person(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     assert await services.sessions.rate(BOB, BOB, session.id, 5) == 1
     await services.sessions.choose_name(BOB, named=True)
+    await services.sessions.choose_use(BOB, BOB + 10, 3)
 
     sent = await services.sessions.send_feedback(BOB, BOB + 10)
 
@@ -616,6 +621,7 @@ async def test_feedback_with_a_name_keeps_the_person(
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()
     assert (item.person_id, item.pseudonym, item.return_address) == (world.ids[BOB], None, None)
+    assert item.consent == "quote_named"
     assert item.visible_at == clock.now()
 
 
@@ -627,6 +633,7 @@ async def test_feedback_words_that_suggest_risk_raise_an_alert(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     await services.sessions.rate(BOB, BOB, session.id, 1)
     await services.sessions.choose_name(BOB, named=False)
+    await services.sessions.choose_use(BOB, BOB + 10, 1)
 
     sent = await services.sessions.send_feedback(BOB, BOB + 10, "I want to end my life")
 
@@ -641,6 +648,7 @@ async def test_feedback_from_someone_who_left_the_group_is_not_sent(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     await services.sessions.rate(BOB, BOB, session.id, 3)
     await services.sessions.choose_name(BOB, named=False)
+    await services.sessions.choose_use(BOB, BOB + 10, 1)
     async with storage.transaction() as tx:
         await tx.groups.remove_member(world.choir, world.ids[BOB])
 
@@ -709,3 +717,28 @@ async def test_save_tapped_twice_at_once_makes_one_session_and_one_invitation_ea
     assert len(sessions) == 1
     invited = [person for person, _, _ in await _outbox(storage, "session_invite")]
     assert len(invited) == len(set(invited)) == 3  # Bob, Dan, Eve (Fay has paused)
+
+
+async def test_feedback_asks_how_it_may_be_used_and_keeps_words_typed_first(
+    services: Services, world: World, storage: Storage, clock: FakeClock, sealer: Sealer
+) -> None:
+    session = await _standard(services, world)
+    clock.set(session.ends_at)
+    await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
+    assert await services.sessions.rate(BOB, BOB, session.id, 2) == 1
+    assert (await services.sessions.choose_use(BOB, BOB + 10, 1)).outcome is (
+        FeedbackOutcome.NO_DRAFT  # the name comes first
+    )
+    await services.sessions.choose_name(BOB, named=True)
+    early = await services.sessions.send_feedback(BOB, BOB + 10, "Too few chairs")
+    assert early.outcome is FeedbackOutcome.CHOOSE_USE
+    assert (await services.sessions.choose_use(BOB, BOB + 10, 9)).outcome is (
+        FeedbackOutcome.NO_DRAFT
+    )
+    # Choosing sends it, with the words kept; the most private use.
+    sent = await services.sessions.choose_use(BOB, BOB + 10, 1)
+    assert sent.outcome is FeedbackOutcome.SENT and sent.reference
+    async with storage.read() as tx:
+        item = (await tx.conn.execute(select(schema.item))).one()
+    assert item.consent == "coordinators"
+    assert sealer.open(item.body, "item.body") == "How it was: 2 of 5\nToo few chairs"

@@ -270,3 +270,23 @@ SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 MENU_SESSIONS = N_("Sessions coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
+
+# How a member lets their answer after a session be used.
+SESSION_FEEDBACK_USE = N_(
+    "How may we use it? A quote goes in “you said, we did”, which everyone in the group "
+    "can read. If you'd rather not choose, only the coordinators read it."
+)
+SESSION_FEEDBACK_USE_FIRST = N_(
+    "I've kept your words. Before I send them: how may we use them? Please tap one of these."
+)
+
+# The group's payment policy, on an invitation and a member's answer.
+SESSION_PAY_HOUR = N_(
+    "Payment: {rate} an hour for your time. How you're paid, or not, is your choice "
+    "(/myinvolvement)."
+)
+SESSION_PAY_SESSION = N_(
+    "Payment: {rate} for coming. How you're paid, or not, is your choice (/myinvolvement)."
+)
+SESSION_PAY_NONE = N_("This group doesn't pay for time.")
+SESSION_PAY_EXPENSES = N_("Expenses covered: {expenses}.")

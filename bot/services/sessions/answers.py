@@ -63,7 +63,11 @@ class Answers(SessionsBase):
         if answer == Answer.WAITING:
             place = (await tx.sessions.waiting(session.id)).index(person_id) + 1
         return SessionView(
-            session, group.name if group else "", Answer(answer) if answer else None, place
+            session,
+            group.name if group else "",
+            Answer(answer) if answer else None,
+            place,
+            await tx.payments.policy(session.group_id),
         )
 
     async def answer(

@@ -89,6 +89,8 @@ class Attendance(Answers):
                 came = not marks.get(person_id, False)
             minutes = session.minutes if came else 0
             await tx.sessions.mark(session.id, person_id, came, minutes, now)
+            if self._attendance_changed is not None:  # attendance makes the claims
+                await self._attendance_changed(tx, session.group_id, person_id)
             return await self._attendance(tx, session, group_name)
 
     async def addable(self, telegram_id: int, session_id: int) -> list[tuple[int, str | None]]:
@@ -127,6 +129,8 @@ class Attendance(Answers):
             await tx.sessions.set_minutes(session_id, minutes)
             session = await tx.sessions.get(session_id)
             assert session is not None
+            if self._attendance_changed is not None:
+                await self._attendance_changed(tx, session.group_id, None)
             await tx.steps.clear(person.id)
             return await self._attendance(tx, session, found[1])
 

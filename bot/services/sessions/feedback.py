@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.presentation import texts
 from bot.presentation.texts import label
+from bot.services.safety import suggests_risk
 from bot.services.sessions.base import (
     SessionsBase,
 )
@@ -11,11 +12,12 @@ from bot.services.sessions.model import (
     _SUBMIT_OUTCOMES,
     COMMENT_MAX,
     FEEDBACK_STEP,
+    FEEDBACK_USES,
     SCALE,
     FeedbackOutcome,
     FeedbackResult,
 )
-from bot.services.sharing import Kind, SubmitOutcome
+from bot.services.sharing import Consent, Kind, SubmitOutcome
 from bot.services.text_rules import has_visible
 
 
@@ -54,6 +56,23 @@ class Feedback(SessionsBase):
             await tx.steps.set(person.id, FEEDBACK_STEP, {**step.data, "named": named}, now)
         return FeedbackResult(FeedbackOutcome.ASK_MORE)
 
+    async def choose_use(self, telegram_id: int, chat_id: int, use: int) -> FeedbackResult:
+        """How the answer may be used (a number in FEEDBACK_USES, from 1); then words may be
+        typed, or, if words were typed before this was chosen, it is sent with them."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is None or step is None or step.step != FEEDBACK_STEP:
+                return FeedbackResult(FeedbackOutcome.NO_DRAFT)
+            if step.data.get("named") is None or use not in range(1, len(FEEDBACK_USES) + 1):
+                return FeedbackResult(FeedbackOutcome.NO_DRAFT)
+            data = {**step.data, "use": FEEDBACK_USES[use - 1]}
+            await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
+        if step.data.get("words"):
+            return await self.send_feedback(telegram_id, chat_id)
+        return FeedbackResult(FeedbackOutcome.ASK_MORE)
+
     async def send_feedback(
         self, telegram_id: int, chat_id: int, words: str | None = None
     ) -> FeedbackResult:
@@ -70,6 +89,9 @@ class Feedback(SessionsBase):
             return FeedbackResult(FeedbackOutcome.NO_DRAFT)
         if step.data.get("named") is None:
             return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
+        if step.data.get("use") is None:
+            return await self._keep_words(person.id, step.data, words)
+        words = words if words is not None else step.data.get("words")
         # Plain text, not HTML: the inbox escapes what it shows.
         body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
         if words and has_visible(words):
@@ -81,6 +103,7 @@ class Feedback(SessionsBase):
             Kind.SESSION,
             body,
             named=bool(step.data["named"]),
+            consent=Consent(step.data["use"]),
             session_id=session.id,
         )
         if result.outcome is not SubmitOutcome.SENT or result.receipt is None:
@@ -88,6 +111,17 @@ class Feedback(SessionsBase):
         async with self._storage.transaction() as tx:
             await tx.steps.clear(person.id)
         return FeedbackResult(FeedbackOutcome.SENT, result.receipt.reference, result.alert_id)
+
+    async def _keep_words(
+        self, person_id: int, data: dict[str, object], words: str | None
+    ) -> FeedbackResult:
+        """Words typed before choosing how they may be used are kept with the draft, to
+        send once that is chosen (unless they suggest risk: help comes first, at once)."""
+        if words is not None and has_visible(words) and not suggests_risk(words):
+            async with self._storage.transaction() as tx:
+                kept = {**data, "words": words}
+                await tx.steps.set(person_id, FEEDBACK_STEP, kept, self._clock.now())
+        return FeedbackResult(FeedbackOutcome.CHOOSE_USE)
 
     async def skip_feedback(self, telegram_id: int) -> None:
         """The person would rather not answer; forget the draft."""

@@ -11,6 +11,7 @@ from bot.services.sharing import SubmitOutcome
 from bot.services.when import (
     WhenError,
 )
+from storage.payments import PolicyRow
 from storage.sessions import AnswerRow, SessionRow
 
 DRAFT_STEP = "session_draft"
@@ -40,6 +41,9 @@ ATTENDANCE_WINDOW = timedelta(days=7)
 SCALE = (1, 2, 3, 4, 5)
 # Fewer people than this came: "without your name" may not hide much, and they are told.
 SMALL_SESSION = 5
+# How a member lets their answer be used, by the button's number; the first is the most
+# private, and what an answer sent without a choice keeps.
+FEEDBACK_USES = ("coordinators", "quote_anonymous", "quote_named")
 # The hours export's line for the time given by people who asked to be forgotten: kept for
 # the organisation's accounts, with nothing about who.
 FORGOTTEN = "(people who asked to be forgotten)"
@@ -224,6 +228,8 @@ class SessionView:
     group_name: str
     answer: Answer | None = None
     place: int | None = None
+    # The group's payment policy, shown to members before they take part.
+    policy: PolicyRow | None = None
 
 
 @dataclass(frozen=True)
@@ -344,6 +350,7 @@ class FeedbackOutcome(enum.Enum):
 
     ASK_MORE = "ask_more"
     CHOOSE_NAME = "choose_name"
+    CHOOSE_USE = "choose_use"
     SENT = "sent"
     NO_DRAFT = "no_draft"
     TOO_LONG = "too_long"

@@ -288,7 +288,8 @@ class Planning(Answers):
         )
         await self._plan_reminders(tx, session, zone, now)
         people = await tx.broadcasts.recipients([session.group_id])
-        view = SessionView(session, draft.group_name)
+        policy = await tx.payments.policy(session.group_id)
+        view = SessionView(session, draft.group_name, policy=policy)
         payload = outgoing.message(
             session_said(view, zone, None), answer_buttons(session, None)
         ).dumps()
@@ -308,13 +309,14 @@ class Planning(Answers):
         """Queue, in `tx`, an invitation to each of the group's sessions still to come for
         someone who has just joined it (as its members were invited); how many."""
         coming = await tx.sessions.of_groups([group.id], now, UPCOMING_LIMIT)
+        policy = await tx.payments.policy(group.id)
         rows = [
             OutboxNew(
                 f"si{session.id}:{person_id}",
                 KIND_INVITE,
                 person_id,
                 outgoing.message(
-                    session_said(SessionView(session, group.name), zone, None),
+                    session_said(SessionView(session, group.name, policy=policy), zone, None),
                     answer_buttons(session, None),
                 ).dumps(),
                 now,

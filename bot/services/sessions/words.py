@@ -9,6 +9,7 @@ from bot.calendar_file import session_ics
 from bot.presentation import outgoing, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.outgoing import Button, Text, Value, join
+from bot.presentation.texts.payments import money
 from bot.services.delivery_rules import quiet_until, quiet_window
 from bot.services.sessions.model import (
     ON_TIME,
@@ -21,6 +22,7 @@ from bot.services.text_rules import clean_name
 from bot.services.when import (
     describe,
 )
+from storage.payments import PolicyRow
 from storage.sessions import SessionRow
 
 # --- What members read ---------------------------------------------------------------------
@@ -72,6 +74,8 @@ def session_said(
         lines.append(outgoing.text(texts.SESSION_LINE_ACCESS, notes=s.access_notes))
     if s.content_note:
         lines.append(outgoing.text(texts.SESSION_LINE_CONTENT, note=s.content_note))
+    if view.policy is not None and s.state != "cancelled":
+        lines.append(pay_line(view.policy))
     if s.state == "cancelled":
         lines.append(outgoing.text(texts.SESSION_LINE_CANCELLED))
     elif view.answer is Answer.WAITING:
@@ -82,6 +86,18 @@ def session_said(
     else:
         lines.append(outgoing.text(texts.SESSION_ASK))
     return join("\n", lines)
+
+
+def pay_line(policy: PolicyRow) -> Value:
+    """The group's payment policy in a short sentence, for members before they take part."""
+    key = {"hour": texts.SESSION_PAY_HOUR, "session": texts.SESSION_PAY_SESSION}.get(
+        policy.basis, texts.SESSION_PAY_NONE
+    )
+    line: Value = outgoing.text(key, rate=money(policy.rate_pence))
+    if policy.expenses:
+        expenses = outgoing.text(texts.SESSION_PAY_EXPENSES, expenses=policy.expenses.rstrip(". "))
+        line = join(" ", [line, expenses])
+    return line
 
 
 _ANSWER_WORDS = {

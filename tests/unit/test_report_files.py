@@ -1,0 +1,54 @@
+"""A report's files: the board's charts are drawn again only where a small count is hidden."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import report_files
+from bot.crypto import Sealer
+from bot.services import Services
+from bot.services.reports.figures import FEW
+from bot.services.reports.periods import Period
+from storage.database import Storage
+from tests.support.clock import FakeClock
+from tests.support.report_history import END, START, seed_history
+
+
+async def test_the_board_s_charts_are_drawn_again_only_when_they_differ(
+    storage: Storage,
+    services: Services,
+    sealer: Sealer,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
+    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
+    made = await services.reports.make(1, history.group_id, Period(START, END))
+    assert made is not None
+    drawn: list[object] = []
+    real = report_files.draw_charts
+
+    def counting(report: object) -> list[tuple[str, bytes]]:
+        drawn.append(report)
+        return real(report)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_files, "draw_charts", counting)
+    # This history has small counts in its charts: the board's are drawn from the guarded
+    # figures.
+    assert report_files._charted(made.shown) != report_files._charted(made.outside)
+    report_files.draw(made.shown, made.outside)
+    assert drawn == [made.shown, made.outside]
+    # With nothing hidden, the chat's charts serve for the board too.
+    same = dataclasses.replace(
+        made.outside,
+        closure=made.shown.closure,
+        time_to_outcome=made.shown.time_to_outcome,
+        attendance=made.shown.attendance,
+    )
+    drawn.clear()
+    files = report_files.draw(made.shown, same)
+    assert drawn == [made.shown] and len(files.charts) == 3
+    assert any(FEW in str(c) for c in report_files._charted(made.outside))
