@@ -46,9 +46,10 @@ from bot.services.sharing.model import (
     next_batch,
 )
 from storage.database import Storage
-from storage.items import ItemNew, ItemRow, PromptRow
+from storage.items import ItemNew, ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
+from storage.prompts import PromptRow
 from storage.sessions import SessionRow
 from storage.tx import Tx
 

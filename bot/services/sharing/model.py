@@ -14,7 +14,8 @@ from bot.presentation import texts
 from bot.presentation.outgoing import Value
 from bot.services.text_rules import has_visible
 from storage.groups import GroupRow
-from storage.items import ItemRow, PromptRow
+from storage.items import ItemRow
+from storage.prompts import PromptRow
 from storage.sessions import SessionRow
 from storage.steps import DRAFT_KEY, KEEP_KEY
 from storage.tx import Tx
