@@ -31,21 +31,10 @@ LONG_FUNCTIONS = frozenset(
         "bot/settings.py:_check",
         # Not split yet: the rate limiter, the outbox's claim, broadcasts and the detector.
         "bot/outbox/ratelimit.py:_wait_turn",
-        "storage/outbox.py:claim_due",
-        "bot/services/broadcasts.py:create",
         "bot/services/risk_model.py:load",
         "bot/services/risk_training.py:choose",
         "bot/services/risk_training.py:train",
         # Not split yet.
-        "bot/services/conversations.py:staff_write",
-        "bot/services/rights.py:_build",
-        "bot/services/rights.py:_erase",
-        "bot/services/sessions/planning.py:_take",
-        "bot/services/sharing/drafts.py:send",
-        "bot/services/sharing/drafts.py:submit",
-        "bot/services/sharing/base.py:_apply",
-        "bot/services/sharing/base.py:_store",
-        "bot/services/you_said.py:send_to_group",
     }
 )
 
