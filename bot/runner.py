@@ -66,14 +66,7 @@ async def _serve(
         winding_down = asyncio.create_task(_wind_down(stop, storage, application, settings))
         try:
             await application.start()
-            await menus.show_all(
-                application.bot, await application.bot_data.services.roles.menu_targets()
-            )
-            # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
-            await application.bot_data.services.safety.warn_if_no_lead()
-            # The risk detector's rules are read and compiled once (about half a second),
-            # here rather than while the first member who writes waits for an answer.
-            risk.detector()
+            await _get_ready(application)
             if storage.claimer is not None:
                 life = _replica_life(application, storage, clock, journal)
                 await life.start()
@@ -93,6 +86,16 @@ async def _serve(
             await _step("the application's shutdown", application.shutdown())
     finally:
         await storage.close()
+
+
+async def _get_ready(application: ChorusApp) -> None:
+    """Before the first update: the menus shown, a missing lead warned of, the detector ready."""
+    await menus.show_all(application.bot, await application.bot_data.services.roles.menu_targets())
+    # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
+    await application.bot_data.services.safety.warn_if_no_lead()
+    # The risk detector's rules are read and compiled once (about half a second),
+    # here rather than while the first member who writes waits for an answer.
+    risk.detector()
 
 
 def _replica_life(
