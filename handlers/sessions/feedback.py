@@ -26,6 +26,7 @@ from handlers.common import (
 from handlers.sessions.render import (
     _name_keys,
     _send_keys,
+    rating_words,
 )
 
 # --- The question afterwards -------------------------------------------------------------------
@@ -60,7 +61,7 @@ async def session_feedback_name_tapped(update: Update, context: ChorusContext) -
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Send the feedback with the words typed."""
     result = await context.services.sessions.send_feedback(
-        sender_id(update), chat_id(update), text
+        sender_id(update), chat_id(update), text, rating=rating_words
     )
     if result.outcome is FeedbackOutcome.CHOOSE_NAME:
         # Words that suggest risk get help at once, alone, whatever else is going on.
@@ -72,8 +73,8 @@ async def session_comment_typed(update: Update, context: ChorusContext, text: st
 
 async def session_feedback_carry_on(update: Update, context: ChorusContext) -> None:
     """After the safety reply: the question after the meeting again, as a new message."""
-    step = await context.services.membership.current_step(sender_id(update))
-    if step is not None and step.data.get("named") is None:
+    draft = await context.services.sessions.feedback_draft(sender_id(update))
+    if draft is not None and draft.named is None:
         await send(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
     else:
         await send(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
@@ -81,7 +82,9 @@ async def session_feedback_carry_on(update: Update, context: ChorusContext) -> N
 
 async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
     """Send the feedback as it is, without words."""
-    result = await context.services.sessions.send_feedback(sender_id(update), chat_id(update))
+    result = await context.services.sessions.send_feedback(
+        sender_id(update), chat_id(update), rating=rating_words
+    )
     await _feedback_sent(update, context, result)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.presentation import texts
-from bot.presentation.texts import label
+from dataclasses import replace
+
 from bot.services.sessions.base import (
     SessionsBase,
 )
@@ -12,11 +12,14 @@ from bot.services.sessions.model import (
     COMMENT_MAX,
     FEEDBACK_STEP,
     SCALE,
+    FeedbackDraft,
     FeedbackOutcome,
     FeedbackResult,
+    RatingWords,
 )
 from bot.services.sharing import Kind, SubmitOutcome
 from bot.services.text_rules import has_visible
+from storage.tx import Tx
 
 
 class Feedback(SessionsBase):
@@ -39,8 +42,8 @@ class Feedback(SessionsBase):
             marks = {m.person_id: m.came for m in await tx.sessions.attendance(session_id)}
             if not marks.get(person.id):
                 return None
-            data = {"session": session_id, "score": score, "named": None}
-            await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
+            draft = FeedbackDraft(session_id, score)
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), now)
         return sum(1 for came in marks.values() if came)
 
     async def choose_name(self, telegram_id: int, named: bool) -> FeedbackResult:
@@ -48,30 +51,37 @@ class Feedback(SessionsBase):
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            step = None if person is None else await tx.steps.get(person.id)
-            if person is None or step is None or step.step != FEEDBACK_STEP:
+            draft = None if person is None else await _draft(tx, person.id)
+            if person is None or draft is None:
                 return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            await tx.steps.set(person.id, FEEDBACK_STEP, {**step.data, "named": named}, now)
+            draft = replace(draft, named=named)
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), now)
         return FeedbackResult(FeedbackOutcome.ASK_MORE)
 
+    async def feedback_draft(self, telegram_id: int) -> FeedbackDraft | None:
+        """The person's answer to the question after a session, while they give it."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            return None if person is None else await _draft(tx, person.id)
+
     async def send_feedback(
-        self, telegram_id: int, chat_id: int, words: str | None = None
+        self, telegram_id: int, chat_id: int, words: str | None = None, *, rating: RatingWords
     ) -> FeedbackResult:
-        """Send the feedback (with any words typed) to the group's inbox, as an item about
-        the session, through the sharing service; it says if the words suggest risk."""
+        """Send the feedback (the rating in `rating`'s words, with any words typed) to the
+        group's inbox, as an item about the session, through the sharing service; it says if
+        the words suggest risk."""
         if words is not None and len(words) > COMMENT_MAX:
             return FeedbackResult(FeedbackOutcome.TOO_LONG)
         async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            step = None if person is None else await tx.steps.get(person.id)
-            ready = step is not None and step.step == FEEDBACK_STEP
-            session = await tx.sessions.get(int(step.data["session"])) if ready and step else None
-        if person is None or step is None or session is None:
+            draft = None if person is None else await _draft(tx, person.id)
+            session = await tx.sessions.get(draft.session_id) if draft is not None else None
+        if person is None or draft is None or session is None:
             return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-        if step.data.get("named") is None:
+        if draft.named is None:
             return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
         # Plain text, not HTML: the inbox escapes what it shows.
-        body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
+        body = rating(draft.score)
         if words and has_visible(words):
             body = f"{body}\n{words.strip()}"
         result = await self._sharing.submit(
@@ -80,7 +90,7 @@ class Feedback(SessionsBase):
             session.group_id,
             Kind.SESSION,
             body,
-            named=bool(step.data["named"]),
+            named=draft.named,
             session_id=session.id,
         )
         if result.outcome is not SubmitOutcome.SENT or result.receipt is None:
@@ -96,3 +106,11 @@ class Feedback(SessionsBase):
             step = None if person is None else await tx.steps.get(person.id)
             if person is not None and step is not None and step.step == FEEDBACK_STEP:
                 await tx.steps.clear(person.id)
+
+
+async def _draft(tx: Tx, person_id: int) -> FeedbackDraft | None:
+    """The person's feedback draft, if their step is the question after a session."""
+    step = await tx.steps.get(person_id)
+    if step is None or step.step != FEEDBACK_STEP:
+        return None
+    return FeedbackDraft.opened(step.data)

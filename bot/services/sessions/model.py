@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -337,6 +338,33 @@ class TickReport:
     reminders_missed: int = 0
     attendance_asked: int = 0
     feedback_asked: int = 0
+
+
+@dataclass(frozen=True)
+class FeedbackDraft:
+    """A member's answer to the question after a session, while it is being given."""
+
+    session_id: int
+    # One to five (`SCALE`).
+    score: int
+    # With their name (True) or without it (False); None: not chosen yet.
+    named: bool | None = None
+
+    def data(self) -> dict[str, Any]:
+        """As kept in the pending step (the same keys as ever, so a step kept before reads
+        the same)."""
+        return {"session": self.session_id, "score": self.score, "named": self.named}
+
+    @classmethod
+    def opened(cls, data: dict[str, Any]) -> FeedbackDraft:
+        """From the pending step."""
+        named = data.get("named")
+        session_id, score = int(data["session"]), int(data["score"])
+        return cls(session_id, score, None if named is None else bool(named))
+
+
+# Words for a rating, made by whoever words things (the rating is an item's own words).
+RatingWords = Callable[[int], str]
 
 
 class FeedbackOutcome(enum.Enum):
