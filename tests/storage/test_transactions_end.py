@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from storage import schema
 from storage.database import Storage
 from storage.tx import Tx
 from storage.types import off_loop
+from tests.support.waiting import statements_run, until
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -103,15 +104,10 @@ async def test_a_task_cancelled_while_another_process_holds_the_lock_leaves_noth
             entered.set()
             await tx.people.add(15, 15, None, T0)
 
-    tries: list[str] = []
-    raw = _writer(sqlite_storage)
-    raw.set_trace_callback(lambda statement: tries.append(statement))
-    try:
+    with statements_run(_writer(sqlite_storage)) as run:
         writing = asyncio.create_task(write())
         # The write waits for the other process's lock: its BEGIN is refused, then tried again.
-        await _until(lambda: tries.count("BEGIN IMMEDIATE") >= 2)
-    finally:
-        raw.set_trace_callback(None)
+        await until(lambda: run.count("BEGIN IMMEDIATE") >= 2)
     assert not entered.is_set()
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -145,7 +141,7 @@ async def test_a_task_cancelled_again_and_again_mid_statement_ends_its_transacti
         await _Pause()
     # Another write queues behind it meanwhile.
     later = asyncio.create_task(_writes_work(sqlite_storage, 22))
-    await _until(lambda: _writes_waiting(sqlite_storage) == 1)
+    await until(lambda: _writes_waiting(sqlite_storage) == 1)
     gate.opened.set()
     with pytest.raises(asyncio.CancelledError):
         await writing
@@ -185,15 +181,6 @@ async def test_statements_of_one_transaction_never_run_at_once(sqlite_storage: S
     async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(40) is None
         assert await tx.people.by_telegram_id(41) is None
-
-
-async def _until(condition: Callable[[], bool], within: float = 5.0) -> None:
-    """Wait until `condition` holds (other tasks and threads run meanwhile)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        assert loop.time() < deadline, "what the test waits for never happened"
-        await asyncio.sleep(0.001)
 
 
 def _writes_waiting(storage: Storage) -> int:
