@@ -33,9 +33,9 @@ from storage.schema.followup import (
     contributor_update,
     digest_preference,
     item_event,
-    loop_action,
-    loop_group_setting,
-    loop_run,
+    followup_action,
+    followup_run,
+    followup_setting,
     meeting,
 )
 from storage.schema.conversations import conversation, conversation_message
@@ -44,6 +44,12 @@ from storage.schema.copies import item_copy
 from storage.schema.replicas import chat_pace, replica, tick_run
 from storage.schema.withdrawal import alert_copy
 from storage.schema.payments import payee, payment_choice, payment_claim, payment_policy
+
+# The follow-up tables' names in code before they were called follow-up (the tables
+# themselves keep these names).
+loop_action = followup_action
+loop_group_setting = followup_setting
+loop_run = followup_run
 
 __all__ = [
     "UTC_TIME",
@@ -59,6 +65,9 @@ __all__ = [
     "data_request",
     "digest_preference",
     "erasure",
+    "followup_action",
+    "followup_run",
+    "followup_setting",
     "group",
     "group_coordinator",
     "group_observer",

@@ -57,8 +57,9 @@ meeting = Table(
     Index("ix_meeting_group", "group_id", "held_on"),
 )
 
-# Something a group's coordinators will do, gathering the items that led to it.
-loop_action = Table(
+# Something a group's coordinators will do, gathering the items that led to it (a follow-up
+# action; the table keeps the name it was created with).
+followup_action = Table(
     "loop_action",
     metadata,
     Column("id", Integer, primary_key=True),
@@ -139,7 +140,7 @@ digest_preference = Table(
 )
 
 # Per group: days without an outcome before coordinators are nudged.
-loop_group_setting = Table(
+followup_setting = Table(
     "loop_group_setting",
     metadata,
     Column(
@@ -150,7 +151,7 @@ loop_group_setting = Table(
 
 # Daily work done (the coordinators' notice of new items and nudges), so a restart or a
 # second tick on the same day does not repeat it.
-loop_run = Table(
+followup_run = Table(
     "loop_run",
     metadata,
     Column("name", String(20), primary_key=True),
