@@ -59,17 +59,8 @@ def build_application(
     """The PTB Application with Chorus's handlers, services and update journal; its periodic
     ticks run through `ticks` (a new one unless given, as tests do to drive them)."""
     application = _application(settings, storage)
-    sealer, zone, helplines = Sealer(load_secret_key(settings)), settings.zone, settings.helplines
-    services = Services.build(
-        storage,
-        clock,
-        settings.admin_ids,
-        sealer,
-        zone=zone,
-        helplines=helplines,
-        alert_take_within=timedelta(minutes=settings.alert_take_minutes),
-        retention=Retention(settings.keep_words_days, settings.keep_sent_days),
-    )
+    sealer = Sealer(load_secret_key(settings))
+    services = _services(settings, storage, clock, sealer)
     application.bot_data.services = services
     application.bot_data.zone = settings.zone
     application.bot_data.quiet_hours = settings.quiet_hours
@@ -96,6 +87,21 @@ def build_application(
     register(application)
     application.add_error_handler(errors.on_error)
     return application
+
+
+def _services(settings: Settings, storage: Storage, clock: Clock, sealer: Sealer) -> Services:
+    """The services, with the settings they need."""
+    zone, helplines = settings.zone, settings.helplines
+    return Services.build(
+        storage,
+        clock,
+        settings.admin_ids,
+        sealer,
+        zone=zone,
+        helplines=helplines,
+        alert_take_within=timedelta(minutes=settings.alert_take_minutes),
+        retention=Retention(settings.keep_words_days, settings.keep_sent_days),
+    )
 
 
 def _application(settings: Settings, storage: Storage) -> ChorusApp:
@@ -158,16 +164,10 @@ def _share_with_replicas(
     processor.keep_order_across_replicas(sealer)
 
 
-def _schedule_ticks(
-    application: ChorusApp,
-    settings: Settings,
-    services: Services,
-    worker: DeliveryWorker,
-    gate: TickGate | None,
-) -> None:
-    """The periodic ticks. Each asks the database what is due and queues it, waking the
-    delivery worker when it queued something; the schedule itself holds no work. They run
-    through the application's `Ticks`, which counts them (tests run them and wait on them)."""
+def _ticks(
+    settings: Settings, services: Services
+) -> list[tuple[str, timedelta, int, Callable[[], Awaitable[int]]]]:
+    """The periodic ticks: each one's name, interval, first run (in seconds) and work."""
     zone, quiet = settings.zone, settings.quiet_hours
 
     async def wake_worker() -> int:
@@ -195,8 +195,21 @@ def _schedule_ticks(
         ("erasures", ERASURE_TICK, 1, services.rights.finish_erasures),
         ("retention", RETENTION_TICK, 60, retention_due),
     ]
+    return ticks
+
+
+def _schedule_ticks(
+    application: ChorusApp,
+    settings: Settings,
+    services: Services,
+    worker: DeliveryWorker,
+    gate: TickGate | None,
+) -> None:
+    """The periodic ticks. Each asks the database what is due and queues it, waking the
+    delivery worker when it queued something; the schedule itself holds no work. They run
+    through the application's `Ticks`, which counts them (tests run them and wait on them)."""
     assert application.job_queue is not None
-    for name, interval, first, due in ticks:
+    for name, interval, first, due in _ticks(settings, services):
         if name != "delivery":  # waking this process's own worker is not shared work
             due = _gated(name, interval, due, gate)
         job = application.bot_data.ticks.add(name, _tick(name, due, worker))

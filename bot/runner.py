@@ -67,17 +67,7 @@ async def _serve(
         winding_down = asyncio.create_task(_wind_down(stop, storage, application, settings))
         try:
             await application.start()
-            await menus.show_all(
-                application.bot, await application.bot_data.services.roles.menu_targets()
-            )
-            # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
-            await application.bot_data.services.safety.warn_if_no_lead()
-            # The risk detector's rules are read and compiled once (about half a second),
-            # here rather than while the first member who writes waits for an answer.
-            risk.detector()
-            # The process that draws /report's charts and files starts now, in the
-            # background, so that the first report does not wait for it.
-            warming = asyncio.create_task(_warm_report_drawing())
+            warming = await _get_ready(application)
             if storage.claimer is not None:
                 life = _replica_life(application, storage, clock, journal)
                 await life.start()
@@ -106,6 +96,20 @@ async def _warm_report_drawing() -> None:
         await report_files.warm_up()
     except Exception as exc:  # the first report starts it again
         logger.warning("The report drawing process did not start: %s", describe(exc))
+
+
+async def _get_ready(application: ChorusApp) -> asyncio.Task[None]:
+    """Before the first update: the menus shown, a missing lead warned of, the detector
+    ready, and the report drawing process starting (the task that starts it)."""
+    await menus.show_all(application.bot, await application.bot_data.services.roles.menu_targets())
+    # Loudly, in the log and in each admin's chat, if no safeguarding lead is set.
+    await application.bot_data.services.safety.warn_if_no_lead()
+    # The risk detector's rules are read and compiled once (about half a second),
+    # here rather than while the first member who writes waits for an answer.
+    risk.detector()
+    # The process that draws /report's charts and files starts now, in the background, so
+    # that the first report does not wait for it.
+    return asyncio.create_task(_warm_report_drawing())
 
 
 def _replica_life(

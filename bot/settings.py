@@ -246,7 +246,21 @@ def load_settings(*, require_token: bool = True, **overrides: Any) -> Settings:
 
 
 def _check(settings: Settings, *, require_token: bool) -> None:
-    token = settings.telegram_bot_token
+    _check_token(settings.telegram_bot_token, require_token=require_token)
+    url = settings.async_database_url()
+    _check_database(url)
+    _check_addresses(settings)
+    _check_replicas(settings, url)
+    if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"CHORUS_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long; leave it "
+            "unset to have Chorus create a key file for you."
+        )
+    if settings.log_level.upper() not in logging.getLevelNamesMapping():
+        raise SettingsError("CHORUS_LOG_LEVEL must be one of DEBUG, INFO, WARNING or ERROR.")
+
+
+def _check_token(token: str | None, *, require_token: bool) -> None:
     if require_token and token is None:
         raise SettingsError(
             "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram and put "
@@ -257,7 +271,9 @@ def _check(settings: Settings, *, require_token: bool) -> None:
             "TELEGRAM_BOT_TOKEN does not look like a bot token (it should look like "
             "123456789:AAE...); copy it again from @BotFather."
         )
-    url = settings.async_database_url()
+
+
+def _check_database(url: URL) -> None:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         folder = Path(url.database).expanduser().resolve().parent
         if not folder.is_dir():
@@ -270,6 +286,9 @@ def _check(settings: Settings, *, require_token: bool) -> None:
             "CHORUS_DATABASE_URL is a PostgreSQL URL but the PostgreSQL driver is not "
             'installed; install Chorus with: pip install ".[postgres]".'
         )
+
+
+def _check_addresses(settings: Settings) -> None:
     api = urlsplit(settings.bot_api_url)
     if api.scheme not in ("http", "https") or not api.netloc:
         raise SettingsError(
@@ -287,6 +306,9 @@ def _check(settings: Settings, *, require_token: bool) -> None:
                 "CHORUS_WEBHOOK_SECRET must be set when CHORUS_WEBHOOK_URL is, using 1 to 256 "
                 "letters, digits, _ or -."
             )
+
+
+def _check_replicas(settings: Settings, url: URL) -> None:
     if settings.replicas and url.get_backend_name() != "postgresql":
         raise SettingsError(
             "CHORUS_REPLICAS needs a PostgreSQL database (CHORUS_DATABASE_URL=postgresql://...); "
@@ -297,13 +319,6 @@ def _check(settings: Settings, *, require_token: bool) -> None:
             "CHORUS_REPLICAS needs webhook mode (CHORUS_WEBHOOK_URL and CHORUS_WEBHOOK_SECRET): "
             "Telegram gives updates to only one poller at a time."
         )
-    if settings.secret_key is not None and len(settings.secret_key) < MIN_SECRET_LENGTH:
-        raise SettingsError(
-            f"CHORUS_SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters long; leave it "
-            "unset to have Chorus create a key file for you."
-        )
-    if settings.log_level.upper() not in logging.getLevelNamesMapping():
-        raise SettingsError("CHORUS_LOG_LEVEL must be one of DEBUG, INFO, WARNING or ERROR.")
 
 
 def load_secret_key(settings: Settings) -> bytes:

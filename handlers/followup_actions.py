@@ -52,7 +52,7 @@ async def action_command(update: Update, context: ChorusContext) -> None:
     if len(groups) == 1:
         await _list(update, context, groups[0].id)
     elif groups:
-        rows = [[(g.name, callbacks.encode(Action.ACTION_GROUP, g.id))] for g in groups]
+        rows = [[(g.name, callbacks.encode(Action.FOLLOWUP_ACTION_GROUP, g.id))] for g in groups]
         await ask_to_choose(update, context, say(texts.ACTION_GROUP_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
@@ -80,11 +80,11 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     )
     item = str(card.item.id)
     rows = [
-        [(button_title(a.title), callbacks.encode(Action.ACTION_LINK, a.id, item))]
+        [(button_title(a.title), callbacks.encode(Action.FOLLOWUP_ACTION_LINK, a.id, item))]
         for a in actions[:20]
     ]
     new = label(texts.BUTTON_NEW_ACTION)
-    rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
+    rows.append([(new, callbacks.encode(Action.FOLLOWUP_ACTION_NEW, card.group.id, item))])
     await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
     # The card is now the question: it shows the item no more.
     await context.services.withdrawal.shown(
@@ -116,7 +116,7 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     await context.services.followup_actions.begin_new(
         sender_id(update), chat_id(update), group_id, item
     )
-    back = (Action.ACTION_GROUP, (group_id,))
+    back = (Action.FOLLOWUP_ACTION_GROUP, (group_id,))
     await ask_to_type(update, context, say(texts.ACTION_ASK_TITLE), back=back)
 
 
@@ -160,7 +160,7 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
         return
     await send(update, render_text(preview.said))
     keys = [
-        [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.ACTION_SEND))],
+        [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.FOLLOWUP_ACTION_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
     ]
     await send(update, say(texts.ACTION_PREVIEW_NOTE), keyboard(keys))
@@ -187,9 +187,12 @@ async def action_status_ask_tapped(update: Update, context: ChorusContext) -> No
         await respond(update, say(texts.STALE_BUTTON))
         return
     a = view.action.id
-    yes = (label(texts.BUTTON_STATUS_YES), callbacks.encode(Action.ACTION_STATUS, a, status))
+    yes = (
+        label(texts.BUTTON_STATUS_YES),
+        callbacks.encode(Action.FOLLOWUP_ACTION_STATUS, a, status),
+    )
     question = say(texts.ACTION_STATUS_ASK, title=view.action.title, status=_status_words(status))
-    back = (Action.ACTION_OPEN, (a,))
+    back = (Action.FOLLOWUP_ACTION_OPEN, (a,))
     await ask_to_choose(update, context, question, keyboard([[yes]]), back=back)
 
 
@@ -223,12 +226,14 @@ async def _list(update: Update, context: ChorusContext, group_id: int) -> None:
         [
             (
                 f"{button_title(a.title, 44)} ({_status_words(a.status)})",
-                callbacks.encode(Action.ACTION_OPEN, a.id),
+                callbacks.encode(Action.FOLLOWUP_ACTION_OPEN, a.id),
             )
         ]
         for a in actions[:30]
     ]
-    rows.append([(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.ACTION_NEW, group_id))])
+    rows.append(
+        [(label(texts.BUTTON_NEW_ACTION), callbacks.encode(Action.FOLLOWUP_ACTION_NEW, group_id))]
+    )
     text = say(texts.ACTION_LIST if actions else texts.ACTION_LIST_EMPTY)
     # Showing the list leaves a half-typed title or update (a typed draft is kept aside).
     await ask_to_choose(update, context, text, keyboard(rows), replace=True, back="actions")
@@ -241,7 +246,7 @@ async def _open(
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    back = (Action.ACTION_GROUP, (view.action.group_id,))
+    back = (Action.FOLLOWUP_ACTION_GROUP, (view.action.group_id,))
     await ask_to_choose(update, context, action_text(view), _action_keys(view), True, back)
 
 
@@ -267,19 +272,24 @@ def action_text(view: ActionView) -> Raw:
 def _action_keys(view: ActionView) -> InlineKeyboardMarkup:
     a = view.action.id
     statuses = [
-        (_status_words(s), callbacks.encode(Action.ACTION_STATUS_ASK, a, s.value))
+        (_status_words(s), callbacks.encode(Action.FOLLOWUP_ACTION_STATUS_ASK, a, s.value))
         for s in ActionStatus
         if s.value != view.action.status
     ]
     return keyboard(
         [
-            [(label(texts.BUTTON_POST_UPDATE), callbacks.encode(Action.ACTION_UPDATE, a))],
+            [
+                (
+                    label(texts.BUTTON_POST_UPDATE),
+                    callbacks.encode(Action.FOLLOWUP_ACTION_UPDATE, a),
+                )
+            ],
             statuses[:2],
             statuses[2:],
             [
                 (
                     label(texts.BUTTON_ALL_ACTIONS),
-                    callbacks.encode(Action.ACTION_GROUP, view.action.group_id),
+                    callbacks.encode(Action.FOLLOWUP_ACTION_GROUP, view.action.group_id),
                 )
             ],
         ]

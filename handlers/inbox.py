@@ -434,7 +434,7 @@ def _item_keys(card: Card, next_key: tuple[str, str]) -> list[list[tuple[str, st
         [key(texts.BUTTON_MEETING, Action.INBOX_MEETING)],
         [
             key(texts.BUTTON_OUTCOME, Action.INBOX_OUTCOME),
-            key(texts.BUTTON_ADD_TO_ACTION, Action.ACTION_PICK),
+            key(texts.BUTTON_ADD_TO_ACTION, Action.FOLLOWUP_ACTION_PICK),
         ],
         [key(texts.BUTTON_REPLY, Action.INBOX_REPLY), next_key],
     ]

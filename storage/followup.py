@@ -249,7 +249,7 @@ class FollowUpRepo:
     @off_loop
     async def all_outcome_days(self) -> dict[int, int]:
         """Every group's own days-without-outcome before a nudge, where one was set."""
-        s = schema.loop_group_setting
+        s = schema.followup_setting
         rows = await self._conn.execute(select(s.c.group_id, s.c.outcome_days))
         return {int(row[0]): int(row[1]) for row in rows}
 
@@ -305,7 +305,7 @@ class FollowUpRepo:
 
     async def events(self, item_id: int) -> list[EventRow]:
         """Everything that happened to an item, in order."""
-        e, m, a = schema.item_event, schema.meeting, schema.loop_action
+        e, m, a = schema.item_event, schema.meeting, schema.followup_action
         rows = await self._conn.execute(
             select(
                 e.c.id,
@@ -367,7 +367,7 @@ class FollowUpRepo:
         self, group_id: int, title: str, created_by: int | None, now: datetime
     ) -> ActionRow:
         """A new action, planned."""
-        a = schema.loop_action
+        a = schema.followup_action
         result = await self._conn.execute(
             insert(a)
             .values(
@@ -384,7 +384,7 @@ class FollowUpRepo:
 
     async def action(self, action_id: int) -> ActionRow | None:
         """The action with this id, if any."""
-        a = schema.loop_action
+        a = schema.followup_action
         row = (
             await self._conn.execute(
                 select(
@@ -396,7 +396,7 @@ class FollowUpRepo:
 
     async def actions_of(self, group_id: int) -> list[ActionRow]:
         """The group's actions, most recently changed first."""
-        a = schema.loop_action
+        a = schema.followup_action
         rows = await self._conn.execute(
             select(a.c.id, a.c.group_id, a.c.title, a.c.status, a.c.created_at, a.c.updated_at)
             .where(a.c.group_id == group_id)
@@ -406,7 +406,7 @@ class FollowUpRepo:
 
     async def set_action_status(self, action_id: int, status: str, now: datetime) -> None:
         """Change an action's status."""
-        a = schema.loop_action
+        a = schema.followup_action
         await self._conn.execute(
             update(a).where(a.c.id == action_id).values(status=status, updated_at=now)
         )
@@ -441,7 +441,7 @@ class FollowUpRepo:
         now: datetime,
     ) -> int:
         """Record an update on an action (and touch the action); its id."""
-        au, a = schema.action_update, schema.loop_action
+        au, a = schema.action_update, schema.followup_action
         result = await self._conn.execute(
             insert(au)
             .values(action_id=action_id, status=status, text=text, by_person=by_person, at=now)
@@ -465,7 +465,7 @@ class FollowUpRepo:
         self, group_id: int, limit: int
     ) -> list[tuple[ActionRow, ActionUpdateRow]]:
         """The group's latest action updates, newest first."""
-        au, a = schema.action_update, schema.loop_action
+        au, a = schema.action_update, schema.followup_action
         rows = await self._conn.execute(
             select(
                 a.c.id,
@@ -496,14 +496,14 @@ class FollowUpRepo:
 
     async def outcome_days(self, group_id: int) -> int | None:
         """The group's own days-without-outcome before a nudge, if it set one."""
-        s = schema.loop_group_setting
+        s = schema.followup_setting
         row = await self._conn.execute(select(s.c.outcome_days).where(s.c.group_id == group_id))
         value = row.scalar_one_or_none()
         return int(value) if value is not None else None
 
     async def set_outcome_days(self, group_id: int, days: int) -> None:
         """Set the group's days-without-outcome before a nudge."""
-        s = schema.loop_group_setting
+        s = schema.followup_setting
         upsert = dialect_insert(self._conn, s).values(group_id=group_id, outcome_days=days)
         await self._conn.execute(
             upsert.on_conflict_do_update(
@@ -513,7 +513,7 @@ class FollowUpRepo:
 
     async def last_run(self, name: str) -> tuple[date, datetime] | None:
         """When a daily piece of work last ran (local date, UTC moment), if ever."""
-        r = schema.loop_run
+        r = schema.followup_run
         row = (
             await self._conn.execute(select(r.c.last_on, r.c.last_at).where(r.c.name == name))
         ).first()
@@ -521,7 +521,7 @@ class FollowUpRepo:
 
     async def claim_run(self, name: str, on: date, now: datetime) -> bool:
         """Record that a daily piece of work runs today; False if it already did."""
-        r = schema.loop_run
+        r = schema.followup_run
         result = await self._conn.execute(
             update(r).where(r.c.name == name, r.c.last_on < on).values(last_on=on, last_at=now)
         )

@@ -8,7 +8,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, Select, func, select, update
 
 from storage import schema
 from storage.replicas import Claimer
@@ -135,12 +135,26 @@ class OutboxRepo:
         claimers running at once never take the same row; with a claimer, rows whose claim
         ran out are taken over too.
         """
-        o, p = schema.outbox, schema.person
-        waiting = (o.c.state == "pending") & (o.c.due_at <= now)
+        o = schema.outbox
         claim: dict[str, Any] = {}
         if self._claimer is not None:
-            waiting = waiting | ((o.c.state == "sending") & (o.c.lease_until < now))
             claim = {"claimed_by": self._claimer.replica, "lease_until": self._claimer.until(now)}
+        rows = (await self._conn.execute(self._due(now, limit))).all()
+        if not rows:
+            return []
+        await self._conn.execute(
+            update(o)
+            .where(o.c.id.in_([row.id for row in rows]))
+            .values(state="sending", attempts=o.c.attempts + 1, **claim)
+        )
+        return [_claimed_job(row) for row in rows]
+
+    def _due(self, now: datetime, limit: int) -> Select[Any]:
+        """The query for the messages due now, oldest first, locked on PostgreSQL."""
+        o, p = schema.outbox, schema.person
+        waiting = (o.c.state == "pending") & (o.c.due_at <= now)
+        if self._claimer is not None:
+            waiting = waiting | ((o.c.state == "sending") & (o.c.lease_until < now))
         query = (
             select(
                 o.c.id,
@@ -167,32 +181,7 @@ class OutboxRepo:
         )
         if self._conn.dialect.name == "postgresql":
             query = query.with_for_update(of=o, skip_locked=True)
-        rows = (await self._conn.execute(query)).all()
-        if not rows:
-            return []
-        await self._conn.execute(
-            update(o)
-            .where(o.c.id.in_([row.id for row in rows]))
-            .values(state="sending", attempts=o.c.attempts + 1, **claim)
-        )
-        return [
-            OutboxJob(
-                id=row.id,
-                kind=row.kind,
-                payload=row.payload,
-                urgent=row.urgent,
-                attempts=row.attempts + 1,
-                parts_sent=row.parts_sent,
-                broadcast_id=row.broadcast_id,
-                person_id=row.person_id,
-                chat_id=row.chat_id,
-                paused=row.paused,
-                unreachable=row.unreachable_at is not None,
-                quiet_hours=row.quiet_hours,
-                return_address=row.return_address,
-            )
-            for row in rows
-        ]
+        return query
 
     async def finish(
         self, outbox_id: int, state: str, now: datetime, error: str | None = None
@@ -340,3 +329,22 @@ class OutboxRepo:
             .values(state="skipped", last_error=reason)
         )
         return int(result.rowcount or 0)
+
+
+def _claimed_job(row: Row[Any]) -> OutboxJob:
+    """A claimed row as a job (its attempts counting this one)."""
+    return OutboxJob(
+        id=row.id,
+        kind=row.kind,
+        payload=row.payload,
+        urgent=row.urgent,
+        attempts=row.attempts + 1,
+        parts_sent=row.parts_sent,
+        broadcast_id=row.broadcast_id,
+        person_id=row.person_id,
+        chat_id=row.chat_id,
+        paused=row.paused,
+        unreachable=row.unreachable_at is not None,
+        quiet_hours=row.quiet_hours,
+        return_address=row.return_address,
+    )

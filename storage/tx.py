@@ -9,19 +9,16 @@ from storage.coordinator_links import CoordinatorLinksRepo
 from storage.copies import AlertCopiesRepo, CopiesRepo
 from storage.followup import FollowUpRepo
 from storage.groups import GroupsRepo
-from storage.items import (
-    ItemsRepo,
-    LeadsRepo,
-    ObserversRepo,
-    PromptsRepo,
-    RiskAlertsRepo,
-)
+from storage.items import ItemsRepo
 from storage.journal import JournalRepo
 from storage.outbox import OutboxRepo
 from storage.payments import PaymentsRepo
 from storage.people import PeopleRepo
+from storage.prompts import PromptsRepo
+from storage.readers import LeadsRepo, ObserversRepo
 from storage.replicas import Claimer, ReplicasRepo
 from storage.reports import ReportsRepo
+from storage.risk_alerts import RiskAlertsRepo
 from storage.sessions import SessionsRepo
 from storage.steps import Sealing, StepsRepo
 from storage.types import Executor
@@ -43,7 +40,7 @@ class Tx:
         self.outbox = OutboxRepo(conn, claimer)
         self.replicas = ReplicasRepo(conn)
         self.broadcasts = BroadcastsRepo(conn)
-        # Input at arm's length (storage/items.py)
+        # Input at arm's length (storage/items.py, prompts.py, readers.py, risk_alerts.py)
         self.items = ItemsRepo(conn)
         self.prompts = PromptsRepo(conn)
         self.observers = ObserversRepo(conn)

@@ -429,13 +429,9 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if held_until is not None and time.time() >= held_until:
                 held_until = None
             if held_until is None and self._chats is not None and chat is not None:
-                start = time.time()
-                free = await self._chats.reserve(chat, start, CHAT_HOLD)
-                if free is not None:
-                    # Another replica sends to this chat first.
-                    await self._pause(free - time.time())
+                held_until = await self._reserve(self._chats, chat)
+                if held_until is None:
                     continue
-                held_until = start + CHAT_HOLD
             now = self._clock()
             moment = scheduler.try_book(chat, pace, now)
             if moment is None:
@@ -446,11 +442,7 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 scheduler.cancel(chat, moment)
                 held_until = None
                 continue
-            try:
-                await self._pause(moment - self._clock())
-            except asyncio.CancelledError:
-                scheduler.cancel(chat, moment)
-                raise
+            await self._wait_for(chat, moment)
             late = self._clock() - moment > LATE
             if held_until is not None and time.time() > held_until:
                 late = True  # the chat's reservation ended meanwhile: reserve it again
@@ -459,6 +451,25 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             # A 429 elsewhere paused sending while this one waited, or the process was held
             # up so long that messages booked apart would now go together: book again.
             scheduler.cancel(chat, moment)
+
+    async def _reserve(self, chats: ChatReservations, chat: int | str) -> float | None:
+        """Reserve the chat in the database: until when (epoch seconds) it is this
+        replica's, or None after waiting while another replica sends to it first."""
+        start = time.time()
+        free = await chats.reserve(chat, start, CHAT_HOLD)
+        if free is not None:
+            # Another replica sends to this chat first.
+            await self._pause(free - time.time())
+            return None
+        return start + CHAT_HOLD
+
+    async def _wait_for(self, chat: ChatKey, moment: float) -> None:
+        """Wait until the moment booked; the booking goes if the wait is cancelled."""
+        try:
+            await self._pause(moment - self._clock())
+        except asyncio.CancelledError:
+            self._scheduler.cancel(chat, moment)
+            raise
 
     async def _pause(self, seconds: float) -> None:
         if seconds > 0:

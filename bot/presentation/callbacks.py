@@ -118,6 +118,17 @@ class Action(enum.StrEnum):
     UPDATES_SEND = "oy"
     UPDATES_CONFIRM = "oz"
     HISTORY = "oh"
+    FOLLOWUP_ACTION_GROUP = "ag"
+    FOLLOWUP_ACTION_OPEN = "ao"
+    FOLLOWUP_ACTION_NEW = "an"
+    FOLLOWUP_ACTION_PICK = "ap"
+    FOLLOWUP_ACTION_LINK = "al"
+    FOLLOWUP_ACTION_UPDATE = "au"
+    FOLLOWUP_ACTION_STATUS = "as"
+    FOLLOWUP_ACTION_SEND = "ay"
+    FOLLOWUP_ACTION_STATUS_ASK = "aq"
+    # The names these had before, which queued messages store their buttons under
+    # (`outgoing`): aliases, so a message queued then is still read. Never used in code.
     ACTION_GROUP = "ag"
     ACTION_OPEN = "ao"
     ACTION_NEW = "an"
@@ -313,15 +324,15 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.UPDATES_SEND: (N,),
     Action.UPDATES_CONFIRM: (N,),
     Action.HISTORY: (ITEM,),
-    Action.ACTION_GROUP: (N,),
-    Action.ACTION_OPEN: (N,),
-    Action.ACTION_NEW: (N, ITEM),
-    Action.ACTION_PICK: (ITEM,),
-    Action.ACTION_LINK: (N, ITEM),
-    Action.ACTION_UPDATE: (N,),
-    Action.ACTION_STATUS: (N, W),
-    Action.ACTION_SEND: (),
-    Action.ACTION_STATUS_ASK: (N, W),
+    Action.FOLLOWUP_ACTION_GROUP: (N,),
+    Action.FOLLOWUP_ACTION_OPEN: (N,),
+    Action.FOLLOWUP_ACTION_NEW: (N, ITEM),
+    Action.FOLLOWUP_ACTION_PICK: (ITEM,),
+    Action.FOLLOWUP_ACTION_LINK: (N, ITEM),
+    Action.FOLLOWUP_ACTION_UPDATE: (N,),
+    Action.FOLLOWUP_ACTION_STATUS: (N, W),
+    Action.FOLLOWUP_ACTION_SEND: (),
+    Action.FOLLOWUP_ACTION_STATUS_ASK: (N, W),
     Action.DIGEST_PICK: (),
     Action.DIGEST_RHYTHM: (W,),
     Action.DIGEST_DAY: (N,),

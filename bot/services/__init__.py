@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -93,9 +94,6 @@ class Services:
         safety = Safety(
             storage, clock, sealer, admin_ids, helplines, zone=zone, take_within=alert_take_within
         )
-        updates = ContributorUpdates(storage, clock, sealer)
-        conversations = Conversations(storage, clock, sealer, admin_ids, updates)
-        inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
         sharing = Sharing(storage, clock, sealer, safety, zone, admin_ids)
         payments = Payments(storage, clock, admin_ids, zone)
         sessions = Sessions(storage, clock, admin_ids, sharing, payments.sync_claims)
@@ -110,19 +108,43 @@ class Services:
             safety=safety,
             sharing=sharing,
             prompts=Prompts(storage, clock, admin_ids, zone),
-            contributor_updates=updates,
-            inbox=inbox,
-            inbox_drafts=InboxDrafts(storage, clock, inbox),
-            followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, updates),
-            nudges=Nudges(storage, clock, inbox, zone, sealer),
-            you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
+            **_followup(storage, clock, admin_ids, sealer, zone),
             reports=Reports(storage, clock, admin_ids, sealer, zone),
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
-            conversations=conversations,
             rights=Rights(storage, clock, sealer, zone, retention or Retention()),
             withdrawal=Withdrawal(storage, clock, sealer, zone),
             consent=ItemConsent(storage, clock, sealer, zone),
             payments=payments,
         )
+
+
+class _FollowUp(TypedDict):
+    """The follow-up of input's services (J4), which share the contributor updates."""
+
+    contributor_updates: ContributorUpdates
+    inbox: Inbox
+    inbox_drafts: InboxDrafts
+    followup_actions: FollowUpActions
+    nudges: Nudges
+    you_said: YouSaid
+    conversations: Conversations
+
+
+def _followup(
+    storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer, zone: ZoneInfo
+) -> _FollowUp:
+    """The follow-up of input's services, built over one contributor updates service."""
+    updates = ContributorUpdates(storage, clock, sealer)
+    conversations = Conversations(storage, clock, sealer, admin_ids, updates)
+    inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
+    return _FollowUp(
+        contributor_updates=updates,
+        inbox=inbox,
+        inbox_drafts=InboxDrafts(storage, clock, inbox),
+        followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, updates),
+        nudges=Nudges(storage, clock, inbox, zone, sealer),
+        you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
+        conversations=conversations,
+    )

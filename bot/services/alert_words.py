@@ -11,7 +11,7 @@ from bot.crypto import Sealer
 from bot.presentation import outgoing, texts
 from bot.presentation.moments import MomentForm
 from bot.presentation.outgoing import Value, join
-from storage.items import RiskAlertRow
+from storage.risk_alerts import RiskAlertRow
 from storage.tx import Tx
 
 WORDS_PURPOSE = "risk_alert.words"

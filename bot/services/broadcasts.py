@@ -377,13 +377,11 @@ class Broadcasts:
         With `draft_step`, only while the person's unfinished step is that draft, which ends
         in the same transaction: confirming the same draft again sends nothing more.
         """
-        if draft_step is not None and not await self._draft_waits(telegram_id, draft_step):
-            return CreateResult(CreateOutcome.NO_DRAFT)
-        if not has_visible(text):
-            return CreateResult(CreateOutcome.EMPTY)
-        if len(text) > MAX_TEXT:
-            return CreateResult(CreateOutcome.TOO_LONG)
+        refused = await self._refused(telegram_id, text, draft_step)
+        if refused is not None:
+            return CreateResult(refused)
         now = self._clock.now()
+        later = send_at is not None and send_at > now
         async with self._storage.transaction() as tx:
             groups = await self._allowed_groups(tx, telegram_id, group_ids)
             if groups is None:
@@ -391,12 +389,8 @@ class Broadcasts:
             if not groups:
                 return CreateResult(CreateOutcome.NO_AUDIENCE)
             person = await tx.people.ensure(telegram_id, chat_id, None, now)
-            if draft_step is not None:
-                # Taken by its DELETE: of two taps at once (on two replicas), one finds it.
-                step = await tx.steps.get(person.id)
-                if step is None or step.step != draft_step or not await tx.steps.clear(person.id):
-                    return CreateResult(CreateOutcome.NO_DRAFT)
-            later = send_at is not None and send_at > now
+            if draft_step is not None and not await _take_draft(tx, person.id, draft_step):
+                return CreateResult(CreateOutcome.NO_DRAFT)
             broadcast = await tx.broadcasts.create(
                 created_by=person.id,
                 text=text,
@@ -410,6 +404,18 @@ class Broadcasts:
                 broadcast = await self._release(tx, broadcast, now)
         outcome = CreateOutcome.SCHEDULED if later else CreateOutcome.SENDING
         return CreateResult(outcome, broadcast)
+
+    async def _refused(
+        self, telegram_id: int, text: str, draft_step: str | None
+    ) -> CreateOutcome | None:
+        """Why the broadcast cannot be made, before its groups are looked at; None: it can."""
+        if draft_step is not None and not await self._draft_waits(telegram_id, draft_step):
+            return CreateOutcome.NO_DRAFT
+        if not has_visible(text):
+            return CreateOutcome.EMPTY
+        if len(text) > MAX_TEXT:
+            return CreateOutcome.TOO_LONG
+        return None
 
     async def _draft_waits(self, telegram_id: int, draft_step: str) -> bool:
         async with self._storage.read() as tx:
@@ -535,3 +541,10 @@ class Broadcasts:
         updated = await tx.broadcasts.get(broadcast.id)
         assert updated is not None
         return updated
+
+
+async def _take_draft(tx: Tx, person_id: int, draft_step: str) -> bool:
+    """End the person's draft step if it is still this one; False if it is not (any more)."""
+    # Taken by its DELETE: of two taps at once (on two replicas), one finds it.
+    step = await tx.steps.get(person_id)
+    return step is not None and step.step == draft_step and await tx.steps.clear(person_id)

@@ -327,31 +327,31 @@ class Conversations:
             person = await self._behind(tx, found.return_address, now)
             if person is None or person.unreachable_at is not None:
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
-            # A message through a sealed address that was refused as blocked marks no one
-            # (that would tie them to it); the refusal of the last one tells all the same.
-            earlier = [
-                m for m in await tx.conversations.messages(found.id, 3) if m.id != message_id
-            ]
-            last_out = [m for m in earlier if m.direction == "out"]
-            if last_out and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}"):
+            if await _refused_before(tx, found.id, message_id):
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
-            said = outgoing.text(texts.CONVERSATION_FROM_LEAD, words=checked)
-            payload = outgoing.message(said, member_buttons(found.id))
-            await tx.outbox.enqueue(
-                [
-                    OutboxNew(
-                        dedupe_key=f"c{message_id}",
-                        kind=KIND,
-                        person_id=None,
-                        return_address=found.return_address,
-                        payload=seal_payload(self._sealer, payload),
-                        due_at=now,
-                        urgent=True,
-                    )
-                ],
-                now,
-            )
+            await self._queue_to_alert(tx, found, message_id, checked, now)
         return Result(Said.DONE, Reader(alert=True), found.id)
+
+    async def _queue_to_alert(
+        self, tx: Tx, found: ConversationRow, message_id: int, words: str, now: datetime
+    ) -> None:
+        """Queue a lead's words to the person of an alert, through its sealed return address."""
+        said = outgoing.text(texts.CONVERSATION_FROM_LEAD, words=words)
+        payload = outgoing.message(said, member_buttons(found.id))
+        await tx.outbox.enqueue(
+            [
+                OutboxNew(
+                    dedupe_key=f"c{message_id}",
+                    kind=KIND,
+                    person_id=None,
+                    return_address=found.return_address,
+                    payload=seal_payload(self._sealer, payload),
+                    due_at=now,
+                    urgent=True,
+                )
+            ],
+            now,
+        )
 
     async def end_by_staff(self, telegram_id: int, conversation_id: str) -> Result:
         """A coordinator or lead ends the conversation; the member is told, kindly."""
@@ -554,3 +554,14 @@ def _new_id() -> str:
 
 def _stamp(now: datetime) -> str:
     return str(int(now.timestamp()))
+
+
+async def _refused_before(tx: Tx, conversation_id: str, message_id: int) -> bool:
+    """True if the last message out before this one was refused as blocked."""
+    # A message through a sealed address that was refused as blocked marks no one (that
+    # would tie them to it); the refusal of the last one tells all the same.
+    earlier = [
+        m for m in await tx.conversations.messages(conversation_id, 3) if m.id != message_id
+    ]
+    last_out = [m for m in earlier if m.direction == "out"]
+    return bool(last_out) and await tx.outbox.refused_as_blocked(f"c{last_out[-1].id}")

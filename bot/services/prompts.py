@@ -22,9 +22,9 @@ from bot.services.sharing import clean_words
 from bot.services.steps import button_step
 from storage.database import Storage
 from storage.groups import GroupRow
-from storage.items import PromptRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
+from storage.prompts import PromptRow
 from storage.tx import Tx
 
 MAX_PROMPT = 1000

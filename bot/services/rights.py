@@ -18,26 +18,23 @@ import json
 import logging
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.crypto import Sealer, SealError
+from bot.crypto import Sealer
+from bot.services.my_data import DataShape, RawData, plain
 from bot.services.nudges import REASON_PURPOSE
 from bot.services.payment_model import pays_anything
 from bot.services.payments import payments_held
 from bot.services.sharing import (
-    BODY_PURPOSE,
-    DRAFT_WORDS_PURPOSE,
-    open_held,
     seal_held,
 )
 from bot.services.withdrawal import AlertKeys, delete_receipts_shown, withdraw_items
 from storage.database import Storage
 from storage.people import PersonRow
 from storage.rights import RightsRepo
-from storage.steps import StepRow
 from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
@@ -57,11 +54,6 @@ RETENTION_CHUNK = 200
 # changes.
 CONSENT_WORDING = "join-2026-12"
 # Sealed values opened for the person's own file.
-_EVENT_PURPOSE = "item.event"
-_UPDATE_PURPOSE = "update.text"
-_CONVERSATION_PURPOSE = "conversation.words"
-_PAYLOAD_PURPOSE = "outbox.payload"
-_IDENTITY_PURPOSE = "risk_alert.identity"
 
 
 class DataOutcome(enum.Enum):
@@ -133,33 +125,6 @@ class RetentionReport:
     messages: int
 
 
-@dataclass(frozen=True)
-class _Raw:
-    """What the database holds about a person, as read, before it is opened and shaped."""
-
-    person: PersonRow
-    pseudonym: str
-    roles: dict[str, Any]
-    digest: dict[str, Any] | None
-    memberships: list[dict[str, Any]]
-    answers: list[dict[str, Any]]
-    attendance: list[dict[str, Any]]
-    items: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    held: list[str]
-    updates: list[dict[str, Any]]
-    outbox: list[dict[str, Any]]
-    conversations: list[dict[str, Any]]
-    alerts: list[dict[str, Any]]
-    step: StepRow | None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 class Rights:
     """`/mydata`, `/forgetme` and retention."""
 
@@ -177,6 +142,7 @@ class Rights:
         self._zone = zone
         self.retention = retention or Retention()
         self._keys = AlertKeys(sealer, zone)
+        self._shape = DataShape(sealer)
 
     # --- /mydata ---------------------------------------------------------------------------
 
@@ -203,7 +169,7 @@ class Rights:
         rights = RightsRepo(tx.conn)
         pseudonym = self._sealer.pseudonym(person.telegram_id)
         items = await rights.items(person.id, pseudonym)
-        raw = _Raw(
+        raw = RawData(
             person=person,
             pseudonym=pseudonym,
             roles=await rights.roles(person.id),
@@ -222,187 +188,17 @@ class Rights:
         )
         left = await rights.departures(person.id)
         # Opening a thousand sealed values takes a while: apart from the event loop.
-        built = await asyncio.to_thread(self._build, raw)
+        built = await asyncio.to_thread(self._shape.build, raw)
         built["groups_left"] = [
             {
                 "group": row["name"],
-                "left": _plain(row["left_at"]),
-                "coordinators_reason": self._open(row["reason"], REASON_PURPOSE),
+                "left": plain(row["left_at"]),
+                "coordinators_reason": self._shape.open(row["reason"], REASON_PURPOSE),
             }
             for row in left
         ]
         built["payments"] = await payments_held(tx, person.id)
         return built
-
-    def _build(self, raw: _Raw) -> dict[str, Any]:
-        person, pseudonym, items, step = raw.person, raw.pseudonym, raw.items, raw.step
-        history: dict[int, list[dict[str, Any]]] = {}
-        for event in raw.events:
-            history.setdefault(event["item_id"], []).append(
-                {
-                    "what": event["kind"],
-                    "outcome": event["outcome"],
-                    "words": self._open(event["text"], _EVENT_PURPOSE),
-                    "by_when": _plain(event["due_on"]),
-                    "at": _plain(event["at"]),
-                }
-            )
-        references = {row["id"]: row["reference"] for row in items}
-        held = [
-            item
-            for sealed in raw.held
-            for item in [self._held(sealed)]
-            if item is not None
-            and item.pseudonym is not None
-            and secrets.compare_digest(item.pseudonym, pseudonym)
-        ]
-        attendance = raw.attendance
-        return {
-            "person": {
-                "name_others_see": person.display_name,
-                "telegram_id": person.telegram_id,
-                "chat_id": person.chat_id,
-                "first_here": _plain(person.created_at),
-                "messages_paused": person.paused,
-                "quiet_hours": person.quiet_hours,
-                "unreachable_since": _plain(person.unreachable_at),
-                **raw.roles,
-            },
-            "settings": {"hearing_back": raw.digest},
-            "groups": [
-                {
-                    "group": row["name"],
-                    "joined": _plain(row["joined_at"]),
-                    "agreed_to": {
-                        "wording": row["consent_wording"],
-                        "agreed_on": _plain(row["joined_at"]),
-                    },
-                }
-                for row in raw.memberships
-            ],
-            "meeting_answers": [
-                {key: _plain(value) for key, value in row.items()} for row in raw.answers
-            ],
-            "attendance": [
-                {
-                    "meeting": row["title"],
-                    "group": row["group"],
-                    "starts": _plain(row["starts_at"]),
-                    "came": row["came"],
-                    "minutes": row["minutes"],
-                }
-                for row in attendance
-            ],
-            "involvement_minutes": sum(row["minutes"] for row in attendance if row["came"]),
-            "payments": [],
-            "items": [self._item(row, history.get(row["id"], [])) for row in items]
-            + [self._held_item(item) for item in held],
-            "updates_about_your_items": [
-                {
-                    "item": references.get(row["item_id"]),
-                    "words": self._open(row["text"], _UPDATE_PURPOSE),
-                    "state": row["state"],
-                    "made": _plain(row["created_at"]),
-                    "sent": _plain(row["queued_at"]),
-                }
-                for row in raw.updates
-            ],
-            "messages_to_you": [
-                {
-                    "kind": row["kind"],
-                    "state": row["state"],
-                    "due": _plain(row["due_at"]),
-                    "sent": _plain(row["sent_at"]),
-                    "words": self._payload_text(row["payload"]),
-                }
-                for row in raw.outbox
-            ],
-            "conversations": [
-                {
-                    "about": row["kind"],
-                    "item": references.get(row["item_id"]),
-                    "from": "you" if row["direction"] == "in" else "coordinator or lead",
-                    "words": self._open(row["text"], _CONVERSATION_PURPOSE),
-                    "at": _plain(row["at"]),
-                }
-                for row in raw.conversations
-            ],
-            "safeguarding_alerts": [
-                {
-                    "state": row["state"],
-                    "you_asked_to_be_contacted": row["answer"] == "yes",
-                    "leads_know_who_you_are": row["identity"] is not None,
-                    "raised": _plain(row["raised_at"]),
-                    "leads_told": _plain(row["told_at"]),
-                    "taken": _plain(row["taken_at"]),
-                    "closed": _plain(row["closed_at"]),
-                }
-                for row in raw.alerts
-            ],
-            "unfinished": None
-            if step is None
-            else {
-                "step": step.step,
-                "since": _plain(step.updated_at),
-                "draft_words": self._open(step.data.get("words"), DRAFT_WORDS_PURPOSE),
-            },
-        }
-
-    def _item(self, row: dict[str, Any], history: list[dict[str, Any]]) -> dict[str, Any]:
-        return {
-            "reference": row["reference"],
-            "group": row["group"],
-            "kind": row["kind"],
-            "with_your_name": row["person_id"] is not None,
-            "given_on": _plain(row["given_on"]),
-            "words": self._open(row["body"], BODY_PURPOSE),
-            "voice_or_photo": row["media_kind"],
-            "may_be_used": row["consent"],
-            "status": row["status"],
-            "outcome": row["outcome"],
-            "taken_back_on": _plain(row["withdrawn_on"]),
-            "got_the_safety_reply": row["risk"],
-            "history": history,
-        }
-
-    def _held_item(self, item: Any) -> dict[str, Any]:
-        return {
-            "reference": item.reference,
-            "group": None,
-            "kind": item.kind,
-            "with_your_name": False,
-            "given_on": _plain(item.given_on),
-            "words": self._open(item.body, BODY_PURPOSE),
-            "voice_or_photo": item.media_kind,
-            "may_be_used": item.consent,
-            "status": "waiting for the next daily batch",
-            "outcome": None,
-            "taken_back_on": None,
-            "got_the_safety_reply": item.risk,
-            "history": [],
-        }
-
-    def _held(self, sealed: str) -> Any:
-        try:
-            return open_held(self._sealer, sealed)
-        except (SealError, ValueError, TypeError):
-            return None
-
-    def _open(self, sealed: str | None, purpose: str) -> str | None:
-        if sealed is None:
-            return None
-        try:
-            return self._sealer.open(sealed, purpose)
-        except SealError:
-            return None
-
-    def _payload_text(self, stored: str) -> str | None:
-        raw = self._open(stored, _PAYLOAD_PURPOSE) if stored.startswith("v1.") else stored
-        try:
-            text = json.loads(raw or "{}").get("text")
-        except (ValueError, AttributeError):
-            return None
-        return str(text) if text else None
 
     # --- /forgetme -------------------------------------------------------------------------
 
@@ -426,7 +222,7 @@ class Rights:
         anonymous += sum(
             1
             for sealed in held
-            for item in [self._held(sealed)]
+            for item in [self._shape.held(sealed)]
             if item is not None and item.pseudonym == pseudonym
         )
         return ForgetAsk(True, token, anonymous, named)
@@ -472,56 +268,18 @@ class Rights:
     async def _erase(self, person: PersonRow, keep_anonymous: bool) -> ForgetResult:
         pseudonym = self._sealer.pseudonym(person.telegram_id)
         now = self._clock.now()
-        named = deleted = kept = voice_kept = 0
-        while True:
-            async with self._storage.transaction() as tx:
-                rights = RightsRepo(tx.conn)
-                ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
-                voice_kept += await withdraw_items(
-                    tx, [(i, None) for i in ids], now, keys=self._keys
-                )
-            named += len(ids)
-            if len(ids) < ERASE_CHUNK:
-                break
-        while True:
-            async with self._storage.transaction() as tx:
-                rights = RightsRepo(tx.conn)
-                found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
-                ids = [item_id for item_id, _ in found]
-                voice_kept += await withdraw_items(
-                    tx, found, now, keep_unlinked=keep_anonymous, keys=self._keys
-                )
-            if keep_anonymous:
-                kept += len(ids)
-            else:
-                deleted += len(ids)
-            if len(ids) < ERASE_CHUNK:
-                break
+        named, voice_named = await self._erase_named_items(person, now)
+        deleted, kept, voice_anonymous = await self._erase_anonymous_items(
+            pseudonym, keep_anonymous, now
+        )
+        voice_kept = voice_named + voice_anonymous
         async with self._storage.transaction() as tx:
             held_deleted, held_kept = await self._erase_held(tx, pseudonym, keep_anonymous)
         async with self._storage.transaction() as tx:
             await RightsRepo(tx.conn).forget_pseudonym(pseudonym, secrets.token_hex(32))
         if person.display_name:
-            # Found apart from the event loop (a search through every message), then erased.
-            name = person.display_name
-            forms = sorted({name, html.escape(name, quote=False), json.dumps(name)[1:-1]})
-            async with self._storage.read() as tx:
-                naming = await RightsRepo(tx.conn).sent_naming(forms)
-            async with self._storage.transaction() as tx:
-                await RightsRepo(tx.conn).erase_sent(naming)
-        async with self._storage.transaction() as tx:
-            rights = RightsRepo(tx.conn)
-            groups = len(await rights.memberships(person.id))
-            days = {
-                session_id: starts.astimezone(self._zone).date()
-                for session_id, starts in await rights.session_days(person.id)
-            }
-            attendance = await rights.attendance(person.id)
-            hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
-            await rights.keep_hours(person.id, days)
-            await delete_receipts_shown(tx, person.id, now)
-            paid = pays_anything(await tx.payments.keep_for_accounts(person.id))
-            erased = await rights.delete_person(person.id)
+            await self._erase_name_sent(person.display_name)
+        groups, hours_kept, paid, erased = await self._erase_person(person, now)
         # The earlier versions of the rows, still in the write-ahead log, go too.
         await self._storage.checkpoint()
         if not erased:
@@ -539,13 +297,80 @@ class Rights:
             voice_kept=voice_kept,
         )
 
+    async def _erase_named_items(self, person: PersonRow, now: datetime) -> tuple[int, int]:
+        """Take back every item given with the person's name, a chunk at a time: how many,
+        and how many of their voice notes may still play in a coordinator's chat."""
+        named = voice_kept = 0
+        while True:
+            async with self._storage.transaction() as tx:
+                rights = RightsRepo(tx.conn)
+                ids = await rights.named_item_ids(person.id, ERASE_CHUNK)
+                voice_kept += await withdraw_items(
+                    tx, [(i, None) for i in ids], now, keys=self._keys
+                )
+            named += len(ids)
+            if len(ids) < ERASE_CHUNK:
+                return named, voice_kept
+
+    async def _erase_anonymous_items(
+        self, pseudonym: str, keep_anonymous: bool, now: datetime
+    ) -> tuple[int, int, int]:
+        """Delete the person's anonymous items, or keep them with no way back to the person,
+        a chunk at a time: how many were deleted and kept, and how many voice notes may
+        still play."""
+        deleted = kept = voice_kept = 0
+        while True:
+            async with self._storage.transaction() as tx:
+                rights = RightsRepo(tx.conn)
+                found = await rights.anonymous_items(pseudonym, ERASE_CHUNK)
+                ids = [item_id for item_id, _ in found]
+                voice_kept += await withdraw_items(
+                    tx, found, now, keep_unlinked=keep_anonymous, keys=self._keys
+                )
+            if keep_anonymous:
+                kept += len(ids)
+            else:
+                deleted += len(ids)
+            if len(ids) < ERASE_CHUNK:
+                return deleted, kept, voice_kept
+
+    async def _erase_name_sent(self, name: str) -> None:
+        """Erase the messages sent that carry the person's name."""
+        # Found apart from the event loop (a search through every message), then erased.
+        forms = sorted({name, html.escape(name, quote=False), json.dumps(name)[1:-1]})
+        async with self._storage.read() as tx:
+            naming = await RightsRepo(tx.conn).sent_naming(forms)
+        async with self._storage.transaction() as tx:
+            await RightsRepo(tx.conn).erase_sent(naming)
+
+    async def _erase_person(
+        self, person: PersonRow, now: datetime
+    ) -> tuple[int, bool, bool, bool]:
+        """Keep the hours and payments the accounts need and delete the person: how many
+        groups they were in, whether hours and payments were kept, and whether this run
+        erased them."""
+        async with self._storage.transaction() as tx:
+            rights = RightsRepo(tx.conn)
+            groups = len(await rights.memberships(person.id))
+            days = {
+                session_id: starts.astimezone(self._zone).date()
+                for session_id, starts in await rights.session_days(person.id)
+            }
+            attendance = await rights.attendance(person.id)
+            hours_kept = any(row["came"] and row["minutes"] > 0 for row in attendance)
+            await rights.keep_hours(person.id, days)
+            await delete_receipts_shown(tx, person.id, now)
+            paid = pays_anything(await tx.payments.keep_for_accounts(person.id))
+            erased = await rights.delete_person(person.id)
+        return groups, hours_kept, paid, erased
+
     async def _erase_held(self, tx: Tx, pseudonym: str, keep: bool) -> tuple[int, int]:
         """Anonymous items still held for the daily batch: deleted, or kept with no way
         back to the person."""
         deleted = kept = 0
         rights = RightsRepo(tx.conn)
         for hold_id, sealed in await tx.items.held():
-            item = self._held(sealed)
+            item = self._shape.held(sealed)
             if item is None or item.pseudonym is None:
                 continue
             if not secrets.compare_digest(item.pseudonym, pseudonym):

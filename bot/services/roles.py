@@ -10,8 +10,8 @@ from datetime import timedelta
 from bot.clock import Clock
 from storage.database import Storage
 from storage.groups import GroupRow
-from storage.items import ReaderRow
 from storage.people import PersonRow
+from storage.readers import ReaderRow
 from storage.tx import Tx
 
 COORDINATOR_LINK_PREFIX = "c-"

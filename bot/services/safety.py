@@ -45,9 +45,9 @@ from bot.services.delivery_rules import RETURN_ADDRESS_PURPOSE, seal_payload
 from bot.services.risk import RiskFinding as RiskFinding  # for callers of this module
 from bot.services.risk import assess
 from storage.database import Storage
-from storage.items import RiskAlertRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
+from storage.risk_alerts import RiskAlertRow
 from storage.tx import Tx
 
 logger = logging.getLogger(__name__)

@@ -24,6 +24,7 @@ from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
 from bot.services.withdrawal import Place, Shape, note_queued
+from storage.broadcasts import RecipientRow
 from storage.database import Storage
 from storage.followup import EventRow
 from storage.groups import GroupRow
@@ -140,11 +141,7 @@ class YouSaid:
                 return BoardSent(0, empty=True)
             queued = outgoing.message(said, copies=bool(quoted))
             payload = seal_payload(self._sealer, queued)
-            people = [
-                p
-                for p in await tx.broadcasts.recipients([group_id])
-                if not p.paused and not p.unreachable
-            ]
+            people = await _reachable_members(tx, group_id)
             version = self._sealer.fingerprint(queued.dumps(), BOARD_PURPOSE)
             keys = {p.person_id: f"y{group_id}:{version}:{p.person_id}" for p in people}
             before = await tx.outbox.queued_keys(list(keys.values()))
@@ -312,3 +309,10 @@ def _event_words(kind: str, event: EventRow, text: str | None) -> Text:
     due = outgoing.Day(event.due_on) if event.due_on else ""
     did = outgoing.text(template, text=text or "", date=due)
     return outgoing.text(texts.HISTORY_OUTCOME, did=did)
+
+
+async def _reachable_members(tx: Tx, group_id: int) -> list[RecipientRow]:
+    """The group's members who can get messages now (not paused, not unreachable)."""
+    return [
+        p for p in await tx.broadcasts.recipients([group_id]) if not p.paused and not p.unreachable
+    ]

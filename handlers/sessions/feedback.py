@@ -28,6 +28,7 @@ from handlers.common import (
 from handlers.sessions.render import (
     _name_keys,
     _send_keys,
+    rating_words,
 )
 
 # --- The question afterwards -------------------------------------------------------------------
@@ -62,7 +63,7 @@ async def session_feedback_name_tapped(update: Update, context: ChorusContext) -
 async def session_feedback_use_tapped(update: Update, context: ChorusContext) -> None:
     """Only coordinators (1), quoted without the name (2) or with it (3); then words."""
     result = await context.services.sessions.choose_use(
-        sender_id(update), chat_id(update), button_int(update) or 0
+        sender_id(update), chat_id(update), button_int(update) or 0, rating=rating_words
     )
     if result.outcome is FeedbackOutcome.ASK_MORE:
         await respond(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
@@ -88,7 +89,7 @@ def _use_keys(named: bool) -> InlineKeyboardMarkup:
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Send the feedback with the words typed."""
     result = await context.services.sessions.send_feedback(
-        sender_id(update), chat_id(update), text
+        sender_id(update), chat_id(update), text, rating=rating_words
     )
     if result.outcome is FeedbackOutcome.CHOOSE_NAME:
         # Words that suggest risk get help at once, alone, whatever else is going on.
@@ -97,8 +98,8 @@ async def session_comment_typed(update: Update, context: ChorusContext, text: st
         return
     if result.outcome is FeedbackOutcome.CHOOSE_USE:
         if not await safety.offer_help(update, context, text, carry_on=True):
-            step = await context.services.membership.current_step(sender_id(update))
-            named = step is not None and bool(step.data.get("named"))
+            draft = await context.services.sessions.feedback_draft(sender_id(update))
+            named = draft is not None and bool(draft.named)
             await respond(update, say(texts.SESSION_FEEDBACK_USE_FIRST), _use_keys(named))
         return
     await _feedback_sent(update, context, result)
@@ -106,19 +107,20 @@ async def session_comment_typed(update: Update, context: ChorusContext, text: st
 
 async def session_feedback_carry_on(update: Update, context: ChorusContext) -> None:
     """After the safety reply: the question after the meeting again, as a new message."""
-    step = await context.services.membership.current_step(sender_id(update))
-    if step is not None and step.data.get("named") is None:
+    draft = await context.services.sessions.feedback_draft(sender_id(update))
+    if draft is not None and draft.named is None:
         await send(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
-    elif step is not None and step.data.get("use") is None:
-        named = bool(step.data.get("named"))
-        await send(update, say(texts.SESSION_FEEDBACK_USE), _use_keys(named))
+    elif draft is not None and draft.use is None:
+        await send(update, say(texts.SESSION_FEEDBACK_USE), _use_keys(bool(draft.named)))
     else:
         await send(update, say(texts.SESSION_FEEDBACK_WORDS), _send_keys())
 
 
 async def session_feedback_send_tapped(update: Update, context: ChorusContext) -> None:
     """Send the feedback as it is, without words."""
-    result = await context.services.sessions.send_feedback(sender_id(update), chat_id(update))
+    result = await context.services.sessions.send_feedback(
+        sender_id(update), chat_id(update), rating=rating_words
+    )
     await _feedback_sent(update, context, result)
 
 

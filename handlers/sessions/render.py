@@ -314,6 +314,12 @@ def _period_keys(group_id: int) -> InlineKeyboardMarkup:
     )
 
 
+def rating_words(score: int) -> str:
+    """A rating after a session in words: the first line of the item it becomes (plain text,
+    not HTML: the inbox escapes what it shows)."""
+    return label(texts.SESSION_FEEDBACK_BODY, score=score)
+
+
 def _name_keys() -> InlineKeyboardMarkup:
     return keyboard(
         [

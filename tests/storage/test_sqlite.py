@@ -17,6 +17,7 @@ from storage import schema
 from storage.database import Storage
 from storage.tx import Tx
 from storage.types import off_loop
+from tests.support.waiting import statements_run, until
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -38,6 +39,14 @@ def _database_file(storage: Storage) -> Path:
 def _raw_connection(storage: Storage) -> sqlite3.Connection:
     """A plain sqlite3 connection to the same file that never waits for a lock."""
     return sqlite3.connect(_database_file(storage), timeout=0, isolation_level=None)
+
+
+def _writer(storage: Storage) -> sqlite3.Connection:
+    """The storage's own writer connection, as sqlite3 holds it."""
+    assert storage._inline is not None
+    raw = storage._inline._writer_connection().connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
 
 
 EXPECTED_PRAGMAS = {
@@ -162,10 +171,12 @@ async def test_a_write_waits_for_another_process_without_holding_up_the_loop(
             await tx.people.add(10, 10, "Ed", T0)
 
     ticker = asyncio.create_task(tick())
-    writing = asyncio.create_task(write())
-    # The event loop goes on while the write waits for the other process's lock.
-    await asyncio.wait_for(ten_ticks.wait(), 5)
-    assert not writing.done()
+    with statements_run(_writer(sqlite_storage)) as run:
+        writing = asyncio.create_task(write())
+        # The event loop goes on while the write waits for the other process's lock: ten
+        # ticks, and the write's BEGIN refused and tried again in between.
+        await asyncio.wait_for(ten_ticks.wait(), 5)
+        await until(lambda: run.count("BEGIN IMMEDIATE") >= 2)
     raw.execute("ROLLBACK")
     raw.close()
     await asyncio.wait_for(writing, 5)
@@ -239,10 +250,10 @@ async def test_a_write_waiting_for_another_process_is_cancelled_at_once_and_leav
             entered = True
             await tx.people.add(15, 15, "Jo", T0)
 
-    writing = asyncio.create_task(write())
-    for _ in range(10):  # the event loop turns while the write waits for the lock
-        await asyncio.sleep(0)
-    assert not writing.done()
+    with statements_run(_writer(sqlite_storage)) as run:
+        writing = asyncio.create_task(write())
+        # The write waits for the lock: its BEGIN is refused, then tried again.
+        await until(lambda: run.count("BEGIN IMMEDIATE") >= 2)
     # The other process lets go just as the wait is cancelled (a stop, say).
     loop = asyncio.get_running_loop()
     released = asyncio.Event()

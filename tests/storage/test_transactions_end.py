@@ -18,6 +18,7 @@ from storage import schema
 from storage.database import Storage
 from storage.tx import Tx
 from storage.types import off_loop
+from tests.support.waiting import statements_run, until
 
 T0 = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 
@@ -103,10 +104,11 @@ async def test_a_task_cancelled_while_another_process_holds_the_lock_leaves_noth
             entered.set()
             await tx.people.add(15, 15, None, T0)
 
-    writing = asyncio.create_task(write())
-    for _ in range(20):  # the write waits for the other process's lock meanwhile
-        await _Pause()
-    assert not writing.done() and not entered.is_set()
+    with statements_run(_writer(sqlite_storage)) as run:
+        writing = asyncio.create_task(write())
+        # The write waits for the other process's lock: its BEGIN is refused, then tried again.
+        await until(lambda: run.count("BEGIN IMMEDIATE") >= 2)
+    assert not entered.is_set()
     writing.cancel()
     with pytest.raises(asyncio.CancelledError):
         await writing
@@ -128,18 +130,23 @@ async def test_a_task_cancelled_again_and_again_mid_statement_ends_its_transacti
             await _through_the_gate(tx, 21)
 
     writing = asyncio.create_task(write())
+    # Whether the statement had been let through when the task ended.
+    ended_after_the_statement: list[bool] = []
+    writing.add_done_callback(lambda _: ended_after_the_statement.append(gate.opened.is_set()))
     await asyncio.to_thread(gate.reached.wait, 5)
-    # A stop, then an impatient second stop, while the statement runs on the thread.
+    # A stop, then an impatient second stop, while the statement runs on the thread; each
+    # is taken by the task before this one goes on (the loop runs them in turn).
     for _ in range(5):
         writing.cancel()
-        await asyncio.sleep(0.01)
-    assert not writing.done()  # it waits for the statement, which cannot be interrupted
+        await _Pause()
     # Another write queues behind it meanwhile.
     later = asyncio.create_task(_writes_work(sqlite_storage, 22))
-    await asyncio.sleep(0.01)
+    await until(lambda: _writes_waiting(sqlite_storage) == 1)
     gate.opened.set()
     with pytest.raises(asyncio.CancelledError):
         await writing
+    # It waited for the statement, which cannot be interrupted.
+    assert ended_after_the_statement == [True]
     await asyncio.wait_for(later, 10)
     async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(20) is None
@@ -174,6 +181,13 @@ async def test_statements_of_one_transaction_never_run_at_once(sqlite_storage: S
     async with sqlite_storage.read() as tx:
         assert await tx.people.by_telegram_id(40) is None
         assert await tx.people.by_telegram_id(41) is None
+
+
+def _writes_waiting(storage: Storage) -> int:
+    """How many writes wait for the write lock of this process."""
+    lock = storage._write_lock
+    assert lock is not None
+    return len(lock._waiters or ())
 
 
 class _Pause:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from bot.presentation.callbacks import MAX_BYTES, Action, args, encode, int_arg, pattern
+from bot.presentation import outgoing, texts
+from bot.presentation.callbacks import (
+    MAX_BYTES,
+    Action,
+    args,
+    encode,
+    int_arg,
+    pattern,
+)
+from bot.presentation.outgoing import button
 
 LONGEST_ID = 999_999_999_999  # 12 digits
 LONGEST_ITEM = 9_223_372_036_854_775_807  # 19 digits: random item ids
@@ -109,15 +121,15 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.UPDATES_SEND: (LONGEST_ID,),
     Action.UPDATES_CONFIRM: (LONGEST_ID,),
     Action.HISTORY: (LONGEST_ITEM,),
-    Action.ACTION_GROUP: (LONGEST_ID,),
-    Action.ACTION_OPEN: (LONGEST_ID,),
-    Action.ACTION_NEW: (LONGEST_ID, LONGEST_ITEM),
-    Action.ACTION_PICK: (LONGEST_ITEM,),
-    Action.ACTION_LINK: (LONGEST_ID, LONGEST_ITEM),
-    Action.ACTION_UPDATE: (LONGEST_ID,),
-    Action.ACTION_STATUS: (LONGEST_ID, "not_possible"),
-    Action.ACTION_STATUS_ASK: (LONGEST_ID, "not_possible"),
-    Action.ACTION_SEND: (),
+    Action.FOLLOWUP_ACTION_GROUP: (LONGEST_ID,),
+    Action.FOLLOWUP_ACTION_OPEN: (LONGEST_ID,),
+    Action.FOLLOWUP_ACTION_NEW: (LONGEST_ID, LONGEST_ITEM),
+    Action.FOLLOWUP_ACTION_PICK: (LONGEST_ITEM,),
+    Action.FOLLOWUP_ACTION_LINK: (LONGEST_ID, LONGEST_ITEM),
+    Action.FOLLOWUP_ACTION_UPDATE: (LONGEST_ID,),
+    Action.FOLLOWUP_ACTION_STATUS: (LONGEST_ID, "not_possible"),
+    Action.FOLLOWUP_ACTION_STATUS_ASK: (LONGEST_ID, "not_possible"),
+    Action.FOLLOWUP_ACTION_SEND: (),
     Action.DIGEST_PICK: (),
     Action.DIGEST_RHYTHM: ("weekly",),
     Action.DIGEST_DAY: (7,),
@@ -324,3 +336,42 @@ def test_int_arg_is_none_for_superscript_digits() -> None:
 
 def test_int_arg_is_none_for_non_ascii_digits() -> None:
     assert int_arg("ip:١٢") is None
+
+
+# The follow-up actions' buttons were called ACTION_* before they were FOLLOWUP_ACTION_*.
+RENAMED = ("GROUP", "OPEN", "NEW", "PICK", "LINK", "UPDATE", "STATUS", "SEND", "STATUS_ASK")
+
+
+def test_a_message_queued_under_a_button_s_old_name_is_still_read() -> None:
+    # A queued message stores each button's action by name: one queued before the rename
+    # is read (and its button sent) as the same button.
+    for name in RENAMED:
+        action = Action[f"FOLLOWUP_ACTION_{name}"]
+        queued = outgoing.message(
+            outgoing.text(texts.ALERT_NOT_TAKEN), [[button(texts.BUTTON_SEND, action)]]
+        )
+        stored = queued.dumps()
+        assert f'"FOLLOWUP_ACTION_{name}"' in stored
+        before = stored.replace(f'"FOLLOWUP_ACTION_{name}"', f'"ACTION_{name}"')
+
+        assert outgoing.loads(before) == queued
+
+
+def test_buttons_already_sent_keep_their_data() -> None:
+    # Buttons in chats carry the values, which stay as they were sent.
+    sent = {"GROUP": "ag", "OPEN": "ao", "NEW": "an", "PICK": "ap", "LINK": "al"}
+    sent |= {"UPDATE": "au", "STATUS": "as", "SEND": "ay", "STATUS_ASK": "aq"}
+    for name, value in sent.items():
+        assert Action(value) is Action[f"FOLLOWUP_ACTION_{name}"]
+        assert pattern(Action(value)).match(f"{value}:5")
+
+
+def test_no_code_names_a_button_by_its_old_name() -> None:
+    root = Path(__file__).resolve().parents[2]
+    named = [
+        str(path.relative_to(root))
+        for folder in ("bot", "handlers", "tests")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"Action\.ACTION_[A-Z]", path.read_text(encoding="utf-8"))
+    ]
+    assert named == []

@@ -19,10 +19,12 @@ from bot.services.delivery_rules import DEFAULT_QUIET_HOURS, RETURN_ADDRESS_PURP
 from bot.services.membership import JoinOutcome
 from bot.services.sessions import (
     DEFAULT_REMINDERS,
+    FEEDBACK_STEP,
     Answer,
     AnswerOutcome,
     CancelOutcome,
     DraftProblem,
+    FeedbackDraft,
     FeedbackOutcome,
     Period,
     SaveOutcome,
@@ -32,6 +34,7 @@ from bot.services.sessions import (
 )
 from bot.services.sharing import next_batch
 from bot.services.when import WhenProblem
+from handlers.sessions.render import rating_words
 from storage import schema
 from storage.database import Storage
 from storage.sessions import SessionRow
@@ -574,17 +577,21 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     assert await services.sessions.rate(DAN, DAN, session.id, 4) is None  # did not come
     assert await services.sessions.rate(BOB, BOB, session.id, 9) is None
     assert await services.sessions.rate(BOB, BOB, session.id, 4) == 1  # one came
-    early = await services.sessions.send_feedback(BOB, BOB + 10, "Too warm")
+    early = await services.sessions.send_feedback(BOB, BOB + 10, "Too warm", rating=rating_words)
     assert early.outcome is FeedbackOutcome.CHOOSE_NAME
     chosen = await services.sessions.choose_name(BOB, named=False)
     assert chosen.outcome is FeedbackOutcome.ASK_MORE
     # Quoting with a name that does not go with it is not one of the choices.
-    used = await services.sessions.choose_use(BOB, BOB + 10, 2)
+    used = await services.sessions.choose_use(BOB, BOB + 10, 2, rating=rating_words)
     assert used.outcome is FeedbackOutcome.ASK_MORE
-    too_long = await services.sessions.send_feedback(BOB, BOB + 10, "x" * 2001)
+    too_long = await services.sessions.send_feedback(
+        BOB, BOB + 10, "x" * 2001, rating=rating_words
+    )
     assert too_long.outcome is FeedbackOutcome.TOO_LONG
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10, "The room was <too> warm")
+    sent = await services.sessions.send_feedback(
+        BOB, BOB + 10, "The room was <too> warm", rating=rating_words
+    )
 
     assert sent.outcome is FeedbackOutcome.SENT and sent.reference and sent.alert_id is None
     sent_at = clock.now()
@@ -601,7 +608,7 @@ async def test_feedback_without_a_name_is_an_anonymous_item(
     assert sealer.open(item.body, "item.body") == "How it was: 4 of 5\nThe room was <too> warm"
     assert item.given_on.isoformat() == "2026-02-03"
     assert item.visible_at == next_batch(sent_at, LONDON) > sent_at
-    again = await services.sessions.send_feedback(BOB, BOB + 10)
+    again = await services.sessions.send_feedback(BOB, BOB + 10, rating=rating_words)
     assert again.outcome is FeedbackOutcome.NO_DRAFT
 
 
@@ -613,9 +620,9 @@ async def test_feedback_with_a_name_keeps_the_person(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     assert await services.sessions.rate(BOB, BOB, session.id, 5) == 1
     await services.sessions.choose_name(BOB, named=True)
-    await services.sessions.choose_use(BOB, BOB + 10, 3)
+    await services.sessions.choose_use(BOB, BOB + 10, 3, rating=rating_words)
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10)
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, rating=rating_words)
 
     assert sent.outcome is FeedbackOutcome.SENT
     async with storage.read() as tx:
@@ -623,6 +630,35 @@ async def test_feedback_with_a_name_keeps_the_person(
     assert (item.person_id, item.pseudonym, item.return_address) == (world.ids[BOB], None, None)
     assert item.consent == "quote_named"
     assert item.visible_at == clock.now()
+
+
+async def test_feedback_kept_as_a_step_before_reads_as_a_draft(
+    services: Services, world: World, storage: Storage, clock: FakeClock
+) -> None:
+    # A step written as {"session", "score", "named"} (as every version has kept it) is
+    # still the member's draft: they can choose a name and send it.
+    session = await _standard(services, world)
+    clock.set(session.ends_at)
+    await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
+    async with storage.transaction() as tx:
+        kept = {"session": session.id, "score": 2, "named": None}
+        await tx.steps.set(world.ids[BOB], FEEDBACK_STEP, kept, clock.now())
+
+    assert await services.sessions.feedback_draft(BOB) == FeedbackDraft(session.id, 2, None)
+    chosen = await services.sessions.choose_name(BOB, named=True)
+    assert chosen.outcome is FeedbackOutcome.ASK_MORE
+    assert await services.sessions.feedback_draft(BOB) == FeedbackDraft(session.id, 2, True)
+    # Kept before the question of use was asked: it is asked now.
+    early = await services.sessions.send_feedback(BOB, BOB + 10, rating=lambda n: f"{n}")
+    assert early.outcome is FeedbackOutcome.CHOOSE_USE
+    await services.sessions.choose_use(BOB, BOB + 10, 1, rating=lambda n: f"{n}")
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, rating=lambda n: f"{n}")
+
+    assert sent.outcome is FeedbackOutcome.SENT
+    assert await services.sessions.feedback_draft(BOB) is None
+    async with storage.read() as tx:
+        item = (await tx.conn.execute(select(schema.item))).one()
+    assert (item.person_id, item.session_id) == (world.ids[BOB], session.id)
 
 
 async def test_feedback_words_that_suggest_risk_raise_an_alert(
@@ -633,9 +669,11 @@ async def test_feedback_words_that_suggest_risk_raise_an_alert(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     await services.sessions.rate(BOB, BOB, session.id, 1)
     await services.sessions.choose_name(BOB, named=False)
-    await services.sessions.choose_use(BOB, BOB + 10, 1)
+    await services.sessions.choose_use(BOB, BOB + 10, 1, rating=rating_words)
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10, "I want to end my life")
+    sent = await services.sessions.send_feedback(
+        BOB, BOB + 10, "I want to end my life", rating=rating_words
+    )
 
     assert sent.outcome is FeedbackOutcome.SENT and sent.alert_id is not None
 
@@ -648,11 +686,11 @@ async def test_feedback_from_someone_who_left_the_group_is_not_sent(
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     await services.sessions.rate(BOB, BOB, session.id, 3)
     await services.sessions.choose_name(BOB, named=False)
-    await services.sessions.choose_use(BOB, BOB + 10, 1)
+    await services.sessions.choose_use(BOB, BOB + 10, 1, rating=rating_words)
     async with storage.transaction() as tx:
         await tx.groups.remove_member(world.choir, world.ids[BOB])
 
-    sent = await services.sessions.send_feedback(BOB, BOB + 10, "fine")
+    sent = await services.sessions.send_feedback(BOB, BOB + 10, "fine", rating=rating_words)
 
     assert sent.outcome is FeedbackOutcome.LEFT_GROUP
     async with storage.read() as tx:
@@ -726,17 +764,19 @@ async def test_feedback_asks_how_it_may_be_used_and_keeps_words_typed_first(
     clock.set(session.ends_at)
     await services.sessions.mark(ANN, session.id, world.ids[BOB], came=True)
     assert await services.sessions.rate(BOB, BOB, session.id, 2) == 1
-    assert (await services.sessions.choose_use(BOB, BOB + 10, 1)).outcome is (
+    assert (await services.sessions.choose_use(BOB, BOB + 10, 1, rating=rating_words)).outcome is (
         FeedbackOutcome.NO_DRAFT  # the name comes first
     )
     await services.sessions.choose_name(BOB, named=True)
-    early = await services.sessions.send_feedback(BOB, BOB + 10, "Too few chairs")
+    early = await services.sessions.send_feedback(
+        BOB, BOB + 10, "Too few chairs", rating=rating_words
+    )
     assert early.outcome is FeedbackOutcome.CHOOSE_USE
-    assert (await services.sessions.choose_use(BOB, BOB + 10, 9)).outcome is (
+    assert (await services.sessions.choose_use(BOB, BOB + 10, 9, rating=rating_words)).outcome is (
         FeedbackOutcome.NO_DRAFT
     )
     # Choosing sends it, with the words kept; the most private use.
-    sent = await services.sessions.choose_use(BOB, BOB + 10, 1)
+    sent = await services.sessions.choose_use(BOB, BOB + 10, 1, rating=rating_words)
     assert sent.outcome is FeedbackOutcome.SENT and sent.reference
     async with storage.read() as tx:
         item = (await tx.conn.execute(select(schema.item))).one()

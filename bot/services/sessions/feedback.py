@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.presentation import texts
-from bot.presentation.texts import label
+from dataclasses import replace
+
 from bot.services.safety import suggests_risk
 from bot.services.sessions.base import (
     SessionsBase,
@@ -14,11 +14,14 @@ from bot.services.sessions.model import (
     FEEDBACK_STEP,
     FEEDBACK_USES,
     SCALE,
+    FeedbackDraft,
     FeedbackOutcome,
     FeedbackResult,
+    RatingWords,
 )
 from bot.services.sharing import Consent, Kind, SubmitOutcome
 from bot.services.text_rules import has_visible
+from storage.tx import Tx
 
 
 class Feedback(SessionsBase):
@@ -41,8 +44,8 @@ class Feedback(SessionsBase):
             marks = {m.person_id: m.came for m in await tx.sessions.attendance(session_id)}
             if not marks.get(person.id):
                 return None
-            data = {"session": session_id, "score": score, "named": None}
-            await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
+            draft = FeedbackDraft(session_id, score)
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), now)
         return sum(1 for came in marks.values() if came)
 
     async def choose_name(self, telegram_id: int, named: bool) -> FeedbackResult:
@@ -50,50 +53,59 @@ class Feedback(SessionsBase):
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            step = None if person is None else await tx.steps.get(person.id)
-            if person is None or step is None or step.step != FEEDBACK_STEP:
+            draft = None if person is None else await _draft(tx, person.id)
+            if person is None or draft is None:
                 return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            await tx.steps.set(person.id, FEEDBACK_STEP, {**step.data, "named": named}, now)
+            draft = replace(draft, named=named)
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), now)
         return FeedbackResult(FeedbackOutcome.ASK_MORE)
 
-    async def choose_use(self, telegram_id: int, chat_id: int, use: int) -> FeedbackResult:
+    async def choose_use(
+        self, telegram_id: int, chat_id: int, use: int, *, rating: RatingWords
+    ) -> FeedbackResult:
         """How the answer may be used (a number in FEEDBACK_USES, from 1); then words may be
         typed, or, if words were typed before this was chosen, it is sent with them."""
         now = self._clock.now()
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            step = None if person is None else await tx.steps.get(person.id)
-            if person is None or step is None or step.step != FEEDBACK_STEP:
+            draft = None if person is None else await _draft(tx, person.id)
+            if person is None or draft is None or draft.named is None:
                 return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            if step.data.get("named") is None or use not in range(1, len(FEEDBACK_USES) + 1):
+            if use not in range(1, len(FEEDBACK_USES) + 1):
                 return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-            data = {**step.data, "use": FEEDBACK_USES[use - 1]}
-            await tx.steps.set(person.id, FEEDBACK_STEP, data, now)
-        if step.data.get("words"):
-            return await self.send_feedback(telegram_id, chat_id)
+            draft = replace(draft, use=FEEDBACK_USES[use - 1])
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), now)
+        if draft.words:
+            return await self.send_feedback(telegram_id, chat_id, rating=rating)
         return FeedbackResult(FeedbackOutcome.ASK_MORE)
 
+    async def feedback_draft(self, telegram_id: int) -> FeedbackDraft | None:
+        """The person's answer to the question after a session, while they give it."""
+        async with self._storage.read() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            return None if person is None else await _draft(tx, person.id)
+
     async def send_feedback(
-        self, telegram_id: int, chat_id: int, words: str | None = None
+        self, telegram_id: int, chat_id: int, words: str | None = None, *, rating: RatingWords
     ) -> FeedbackResult:
-        """Send the feedback (with any words typed) to the group's inbox, as an item about
-        the session, through the sharing service; it says if the words suggest risk."""
+        """Send the feedback (the rating in `rating`'s words, with any words typed) to the
+        group's inbox, as an item about the session, through the sharing service; it says if
+        the words suggest risk."""
         if words is not None and len(words) > COMMENT_MAX:
             return FeedbackResult(FeedbackOutcome.TOO_LONG)
         async with self._storage.read() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
-            step = None if person is None else await tx.steps.get(person.id)
-            ready = step is not None and step.step == FEEDBACK_STEP
-            session = await tx.sessions.get(int(step.data["session"])) if ready and step else None
-        if person is None or step is None or session is None:
+            draft = None if person is None else await _draft(tx, person.id)
+            session = await tx.sessions.get(draft.session_id) if draft is not None else None
+        if person is None or draft is None or session is None:
             return FeedbackResult(FeedbackOutcome.NO_DRAFT)
-        if step.data.get("named") is None:
+        if draft.named is None:
             return FeedbackResult(FeedbackOutcome.CHOOSE_NAME)
-        if step.data.get("use") is None:
-            return await self._keep_words(person.id, step.data, words)
-        words = words if words is not None else step.data.get("words")
+        if draft.use is None:
+            return await self._keep_words(person.id, draft, words)
+        words = words if words is not None else draft.words
         # Plain text, not HTML: the inbox escapes what it shows.
-        body = label(texts.SESSION_FEEDBACK_BODY, score=step.data["score"])
+        body = rating(draft.score)
         if words and has_visible(words):
             body = f"{body}\n{words.strip()}"
         result = await self._sharing.submit(
@@ -102,8 +114,8 @@ class Feedback(SessionsBase):
             session.group_id,
             Kind.SESSION,
             body,
-            named=bool(step.data["named"]),
-            consent=Consent(step.data["use"]),
+            named=draft.named,
+            consent=Consent(draft.use),
             session_id=session.id,
         )
         if result.outcome is not SubmitOutcome.SENT or result.receipt is None:
@@ -113,13 +125,13 @@ class Feedback(SessionsBase):
         return FeedbackResult(FeedbackOutcome.SENT, result.receipt.reference, result.alert_id)
 
     async def _keep_words(
-        self, person_id: int, data: dict[str, object], words: str | None
+        self, person_id: int, draft: FeedbackDraft, words: str | None
     ) -> FeedbackResult:
         """Words typed before choosing how they may be used are kept with the draft, to
         send once that is chosen (unless they suggest risk: help comes first, at once)."""
         if words is not None and has_visible(words) and not suggests_risk(words):
             async with self._storage.transaction() as tx:
-                kept = {**data, "words": words}
+                kept = replace(draft, words=words).data()
                 await tx.steps.set(person_id, FEEDBACK_STEP, kept, self._clock.now())
         return FeedbackResult(FeedbackOutcome.CHOOSE_USE)
 
@@ -130,3 +142,11 @@ class Feedback(SessionsBase):
             step = None if person is None else await tx.steps.get(person.id)
             if person is not None and step is not None and step.step == FEEDBACK_STEP:
                 await tx.steps.clear(person.id)
+
+
+async def _draft(tx: Tx, person_id: int) -> FeedbackDraft | None:
+    """The person's feedback draft, if their step is the question after a session."""
+    step = await tx.steps.get(person_id)
+    if step is None or step.step != FEEDBACK_STEP:
+        return None
+    return FeedbackDraft.opened(step.data)

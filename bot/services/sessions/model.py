@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -343,6 +344,50 @@ class TickReport:
     reminders_missed: int = 0
     attendance_asked: int = 0
     feedback_asked: int = 0
+
+
+@dataclass(frozen=True)
+class FeedbackDraft:
+    """A member's answer to the question after a session, while it is being given."""
+
+    session_id: int
+    # One to five (`SCALE`).
+    score: int
+    # With their name (True) or without it (False); None: not chosen yet.
+    named: bool | None = None
+    # How it may be used (a `Consent` value from FEEDBACK_USES); None: not chosen yet.
+    use: str | None = None
+    # Words typed before the use was chosen, sent once it is.
+    words: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        """As kept in the pending step (the same keys as ever, so a step kept before reads
+        the same)."""
+        data: dict[str, Any] = {"session": self.session_id, "score": self.score}
+        data["named"] = self.named
+        if self.use is not None:
+            data["use"] = self.use
+        if self.words is not None:
+            data["words"] = self.words
+        return data
+
+    @classmethod
+    def opened(cls, data: dict[str, Any]) -> FeedbackDraft:
+        """From the pending step."""
+        named = data.get("named")
+        session_id, score = int(data["session"]), int(data["score"])
+        use, words = data.get("use"), data.get("words")
+        return cls(
+            session_id,
+            score,
+            None if named is None else bool(named),
+            None if use is None else str(use),
+            None if words is None else str(words),
+        )
+
+
+# Words for a rating, made by whoever words things (the rating is an item's own words).
+RatingWords = Callable[[int], str]
 
 
 class FeedbackOutcome(enum.Enum):

@@ -188,8 +188,25 @@ class Planning(Answers):
             if title is None:
                 return DraftReply(draft, DraftProblem.BAD_TEXT)
             draft.title = title
-        elif stage is SessionQuestion.STARTS:
-            when = parse_when(text or "", self._clock.now(), zone)
+        elif stage in (SessionQuestion.STARTS, SessionQuestion.ENDS):
+            return self._take_time(draft, text or "", zone)
+        elif stage is SessionQuestion.PLACE:
+            return _take_place(draft, text)
+        elif stage in (SessionQuestion.ACCESS, SessionQuestion.CONTENT):
+            return _take_note(draft, text)
+        elif stage is SessionQuestion.CAPACITY:
+            return _take_capacity(draft, text)
+        elif stage is SessionQuestion.REMINDERS:
+            minutes = list(DEFAULT_REMINDERS) if text is None else parse_reminders(text)
+            if minutes is None:
+                return DraftReply(draft, DraftProblem.BAD_REMINDERS)
+            draft.reminders = minutes
+        return None
+
+    def _take_time(self, draft: Draft, text: str, zone: ZoneInfo) -> DraftReply | None:
+        """The start or the end typed, into the draft."""
+        if draft.stage is SessionQuestion.STARTS:
+            when = parse_when(text, self._clock.now(), zone)
             if isinstance(when, WhenError):
                 return DraftReply(draft, DraftProblem.WHEN, when)
             if when.next_year:
@@ -197,46 +214,12 @@ class Planning(Answers):
                 draft.pending_start = when.at
                 return DraftReply(draft, DraftProblem.CONFIRM_YEAR)
             self._set_start(draft, when.at)
-        elif stage is SessionQuestion.ENDS:
-            assert draft.starts_at is not None
-            end = parse_end(text or "", draft.starts_at, zone, self._clock.now())
-            if isinstance(end, WhenError):
-                return DraftReply(draft, DraftProblem.WHEN, end)
-            draft.ends_at = end.at
-        elif stage is SessionQuestion.PLACE:
-            place, link = _split_place(text or "")
-            if len(place or "") > PLACE_MAX or len(link or "") > PLACE_MAX:
-                return DraftReply(draft, DraftProblem.BAD_TEXT)
-            cleaned = _clean_note(place, PLACE_MAX) if place else None
-            if text is not None and cleaned is None and link is None:
-                return DraftReply(draft, DraftProblem.UNREADABLE)
-            draft.place, draft.link = cleaned, link
-        elif stage in (SessionQuestion.ACCESS, SessionQuestion.CONTENT):
-            note = None if text is None else _clean_note(text, NOTE_MAX)
-            if text is not None and note is None:
-                too_long = len(text.strip()) > NOTE_MAX
-                return DraftReply(
-                    draft, DraftProblem.BAD_TEXT if too_long else DraftProblem.UNREADABLE
-                )
-            if stage is SessionQuestion.ACCESS:
-                draft.access_notes = note
-            else:
-                draft.content_note = note
-        elif stage is SessionQuestion.CAPACITY:
-            if text is None:
-                draft.capacity = None
-            elif text.strip().isascii() and text.strip().isdigit():
-                number = int(text.strip())
-                if not 1 <= number <= CAPACITY_MAX:
-                    return DraftReply(draft, DraftProblem.BAD_NUMBER)
-                draft.capacity = number
-            else:
-                return DraftReply(draft, DraftProblem.BAD_NUMBER)
-        elif stage is SessionQuestion.REMINDERS:
-            minutes = list(DEFAULT_REMINDERS) if text is None else parse_reminders(text)
-            if minutes is None:
-                return DraftReply(draft, DraftProblem.BAD_REMINDERS)
-            draft.reminders = minutes
+            return None
+        assert draft.starts_at is not None
+        end = parse_end(text, draft.starts_at, zone, self._clock.now())
+        if isinstance(end, WhenError):
+            return DraftReply(draft, DraftProblem.WHEN, end)
+        draft.ends_at = end.at
         return None
 
     async def _save_draft(
@@ -458,3 +441,42 @@ class Planning(Answers):
             session = replace(session, state="cancelled", sequence=session.sequence + 1)
             told = await self._tell_answered(tx, session, group_name, zone, now, "")
         return CancelResult(CancelOutcome.CANCELLED, session, told)
+
+
+def _take_place(draft: Draft, text: str | None) -> DraftReply | None:
+    """The place (and any link) typed, into the draft."""
+    place, link = _split_place(text or "")
+    if len(place or "") > PLACE_MAX or len(link or "") > PLACE_MAX:
+        return DraftReply(draft, DraftProblem.BAD_TEXT)
+    cleaned = _clean_note(place, PLACE_MAX) if place else None
+    if text is not None and cleaned is None and link is None:
+        return DraftReply(draft, DraftProblem.UNREADABLE)
+    draft.place, draft.link = cleaned, link
+    return None
+
+
+def _take_note(draft: Draft, text: str | None) -> DraftReply | None:
+    """The access notes or the content note typed (None: skipped), into the draft."""
+    note = None if text is None else _clean_note(text, NOTE_MAX)
+    if text is not None and note is None:
+        too_long = len(text.strip()) > NOTE_MAX
+        return DraftReply(draft, DraftProblem.BAD_TEXT if too_long else DraftProblem.UNREADABLE)
+    if draft.stage is SessionQuestion.ACCESS:
+        draft.access_notes = note
+    else:
+        draft.content_note = note
+    return None
+
+
+def _take_capacity(draft: Draft, text: str | None) -> DraftReply | None:
+    """The number of places typed (None: no limit), into the draft."""
+    if text is None:
+        draft.capacity = None
+    elif text.strip().isascii() and text.strip().isdigit():
+        number = int(text.strip())
+        if not 1 <= number <= CAPACITY_MAX:
+            return DraftReply(draft, DraftProblem.BAD_NUMBER)
+        draft.capacity = number
+    else:
+        return DraftReply(draft, DraftProblem.BAD_NUMBER)
+    return None

@@ -41,14 +41,16 @@ from bot.services.sharing.model import (
     Receipt,
     ShareStage,
     StepView,
+    Submission,
     SubmitOutcome,
     SubmitResult,
     next_batch,
 )
 from storage.database import Storage
-from storage.items import ItemNew, ItemRow, PromptRow
+from storage.items import ItemNew, ItemRow
 from storage.outbox import OutboxNew
 from storage.people import PersonRow
+from storage.prompts import PromptRow
 from storage.sessions import SessionRow
 from storage.tx import Tx
 
@@ -166,20 +168,7 @@ class SharingBase:
             draft.group_id, draft.kind, draft.prompt_id = choice["group"], None, None
             draft.stage = ShareStage.KIND
         elif "kind" in choice:
-            if choice["kind"] not in set(Kind):
-                return Problem.STALE
-            draft.kind = Kind(choice["kind"])
-            draft.prompt_id = draft.session_id = None
-            draft.stage = ShareStage.CONTENT
-            if draft.kind is Kind.PROMPT:
-                if draft.group_id is None or not await tx.prompts.open_in_group(
-                    draft.group_id, self._today(), 1
-                ):
-                    draft.kind = None
-                    return Problem.NO_PROMPTS
-                draft.stage = ShareStage.PROMPT
-            elif draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
-                draft.stage = ShareStage.SESSION
+            return await self._apply_kind(tx, draft, choice["kind"])
         elif "session" in choice:
             if choice["session"] is not None:
                 offered = await self._recent_sessions(tx, draft.group_id)
@@ -187,12 +176,7 @@ class SharingBase:
                     return Problem.STALE
             draft.session_id, draft.stage = choice["session"], ShareStage.CONTENT
         elif "prompt" in choice:
-            prompt = await tx.prompts.get(choice["prompt"])
-            if prompt is None or prompt.group_id != draft.group_id:
-                return Problem.STALE
-            if prompt.ends_on is not None and prompt.ends_on < self._today():
-                return Problem.PROMPT_CLOSED
-            draft.prompt_id, draft.stage = prompt.id, ShareStage.CONTENT
+            return await self._apply_prompt(tx, draft, choice["prompt"])
         elif "named" in choice:
             draft.named = bool(choice["named"])
             if not draft.named and draft.consent is Consent.QUOTE_NAMED:
@@ -200,12 +184,36 @@ class SharingBase:
             # Every kind asks how it may be used: quotes fill "you said, we did".
             draft.stage = ShareStage.CONSENT
         elif "consent" in choice:
-            allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
-            if draft.named:
-                allowed.append(Consent.QUOTE_NAMED)
-            if choice["consent"] not in [c.value for c in allowed]:
-                return Problem.STALE
-            draft.consent, draft.stage = Consent(choice["consent"]), ShareStage.PREVIEW
+            return _apply_consent(draft, choice["consent"])
+        return None
+
+    async def _apply_kind(self, tx: Tx, draft: Draft, kind: Any) -> Problem | None:
+        """The kind chosen: a prompt's answer asks which prompt, a word about a session
+        which session (if any began lately); the others go to the words."""
+        if kind not in set(Kind):
+            return Problem.STALE
+        draft.kind = Kind(kind)
+        draft.prompt_id = draft.session_id = None
+        draft.stage = ShareStage.CONTENT
+        if draft.kind is Kind.PROMPT:
+            if draft.group_id is None or not await tx.prompts.open_in_group(
+                draft.group_id, self._today(), 1
+            ):
+                draft.kind = None
+                return Problem.NO_PROMPTS
+            draft.stage = ShareStage.PROMPT
+        elif draft.kind is Kind.SESSION and await self._recent_sessions(tx, draft.group_id):
+            draft.stage = ShareStage.SESSION
+        return None
+
+    async def _apply_prompt(self, tx: Tx, draft: Draft, prompt_id: Any) -> Problem | None:
+        """The prompt chosen, if it is the group's and still open."""
+        prompt = await tx.prompts.get(prompt_id)
+        if prompt is None or prompt.group_id != draft.group_id:
+            return Problem.STALE
+        if prompt.ends_on is not None and prompt.ends_on < self._today():
+            return Problem.PROMPT_CLOSED
+        draft.prompt_id, draft.stage = prompt.id, ShareStage.CONTENT
         return None
 
     async def _previous(self, tx: Tx, person: PersonRow, draft: Draft) -> ShareStage:
@@ -265,68 +273,68 @@ class SharingBase:
         ]
 
     async def _store(
-        self,
-        tx: Tx,
-        person: PersonRow,
-        telegram_id: int,
-        chat_id: int,
-        *,
-        group_id: int,
-        kind: Kind,
-        words: str | None,
-        named: bool,
-        consent: Consent,
-        prompt_id: int | None,
-        session_id: int | None,
-        media_kind: str | None,
-        media_file_id: str | None,
-        reference: str | None = None,
-        alert_id: str | None = None,
+        self, tx: Tx, person: PersonRow, telegram_id: int, chat_id: int, given: Submission
     ) -> SubmitResult:
-        if words is None and media_file_id is None:
+        if given.words is None and given.media_file_id is None:
             return SubmitResult(SubmitOutcome.EMPTY)
-        if words is not None and len(words) > MAX_WORDS:
+        if given.words is not None and len(given.words) > MAX_WORDS:
             return SubmitResult(SubmitOutcome.TOO_LONG)
-        group = await tx.groups.get(group_id)
-        if group is None or not await tx.groups.is_member(group_id, person.id):
+        group = await tx.groups.get(given.group_id)
+        if group is None or not await tx.groups.is_member(given.group_id, person.id):
             return SubmitResult(SubmitOutcome.NOT_MEMBER)
-        if not named and consent is Consent.QUOTE_NAMED:
-            consent = Consent.QUOTE_ANONYMOUS
+        if not given.named and given.consent is Consent.QUOTE_NAMED:
+            given = replace(given, consent=Consent.QUOTE_ANONYMOUS)
         now = self._clock.now()
-        item_id, reference = await self._new_identity(tx, reference)
-        visible_at = now if named else next_batch(now, self._zone)
-        item = ItemNew(
+        item_id, reference = await self._new_identity(tx, given.reference)
+        visible_at = now if given.named else next_batch(now, self._zone)
+        sender = (person.id, telegram_id, chat_id)
+        item = self._sealed_item(given, item_id, reference, visible_at, sender)
+        if given.named:
+            await tx.items.add(item)
+        else:
+            await tx.items.hold(item.id, visible_at, self._seal_held(item))
+        # The alert the draft's words raised (its leads saw them) goes with the item.
+        await link_alert(tx, self._sealer, given.alert_id, item.id)
+        # Nothing is logged: a log line's time would show when an anonymous item arrived,
+        # which the daily batch hides.
+        receipt = Receipt(reference, group.name, given.named, visible_at)
+        return SubmitResult(SubmitOutcome.SENT, receipt, item_id=item.id)
+
+    def _sealed_item(
+        self,
+        given: Submission,
+        item_id: int,
+        reference: str,
+        visible_at: datetime,
+        sender: tuple[int, int, int],
+    ) -> ItemNew:
+        """The item to store, its words and media sealed; an anonymous one holds no person,
+        only the keyed pseudonym and the sealed return address. `sender`: the person's id,
+        Telegram id and chat id."""
+        named, words, media_file_id = given.named, given.words, given.media_file_id
+        person_id, telegram_id, chat_id = sender
+        return ItemNew(
             id=item_id,
-            group_id=group_id,
-            kind=kind.value,
+            group_id=given.group_id,
+            kind=given.kind.value,
             reference=reference,
-            consent=consent.value,
+            consent=given.consent.value,
             given_on=self._today(),
             visible_at=visible_at,
-            person_id=person.id if named else None,
+            person_id=person_id if named else None,
             pseudonym=None if named else self._sealer.pseudonym(telegram_id),
             return_address=(
                 None if named else self._sealer.seal(str(chat_id), RETURN_ADDRESS_PURPOSE)
             ),
             body=self._sealer.seal(words, BODY_PURPOSE) if words else None,
-            media_kind=media_kind if media_file_id else None,
+            media_kind=given.media_kind if media_file_id else None,
             media_file_id=(
                 self._sealer.seal(media_file_id, MEDIA_PURPOSE) if media_file_id else None
             ),
-            prompt_id=prompt_id,
-            session_id=session_id,
+            prompt_id=given.prompt_id,
+            session_id=given.session_id,
             risk=suggests_risk(words),
         )
-        if named:
-            await tx.items.add(item)
-        else:
-            await tx.items.hold(item.id, visible_at, self._seal_held(item))
-        # The alert the draft's words raised (its leads saw them) goes with the item.
-        await link_alert(tx, self._sealer, alert_id, item.id)
-        # Nothing is logged: a log line's time would show when an anonymous item arrived,
-        # which the daily batch hides.
-        receipt = Receipt(reference, group.name, named, visible_at)
-        return SubmitResult(SubmitOutcome.SENT, receipt, item_id=item.id)
 
     async def _new_identity(self, tx: Tx, reference: str | None = None) -> tuple[int, str]:
         """A random item id and a random reference (`reference`, chosen at random for the
@@ -412,3 +420,14 @@ class SharingBase:
             now,
         )
         return True
+
+
+def _apply_consent(draft: Draft, consent: Any) -> Problem | None:
+    """How the item may be used, chosen: quoted with the name only if it is named."""
+    allowed = [Consent.COORDINATORS, Consent.QUOTE_ANONYMOUS]
+    if draft.named:
+        allowed.append(Consent.QUOTE_NAMED)
+    if consent not in [c.value for c in allowed]:
+        return Problem.STALE
+    draft.consent, draft.stage = Consent(consent), ShareStage.PREVIEW
+    return None

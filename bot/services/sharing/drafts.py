@@ -19,6 +19,7 @@ from bot.services.sharing.model import (
     Receipt,
     ShareStage,
     StepView,
+    Submission,
     SubmitOutcome,
     SubmitResult,
     clean_words,
@@ -233,32 +234,10 @@ class Drafting(SharingBase):
                 or draft.reference != reference
             ):
                 return await self._sent_before(tx, telegram_id, reference)
-            if (
-                person is None
-                or draft is None
-                or draft.stage is not ShareStage.PREVIEW
-                or draft.group_id is None
-                or draft.kind is None
-                or draft.named is None
-            ):
+            given = draft.submission() if draft is not None else None
+            if person is None or given is None:
                 return SubmitResult(SubmitOutcome.STALE)
-            result = await self._store(
-                tx,
-                person,
-                telegram_id,
-                chat_id,
-                group_id=draft.group_id,
-                kind=draft.kind,
-                words=draft.words,
-                named=draft.named,
-                consent=draft.consent or Consent.COORDINATORS,
-                prompt_id=draft.prompt_id,
-                session_id=draft.session_id,
-                media_kind=draft.media_kind,
-                media_file_id=draft.media_file_id,
-                reference=draft.reference,
-                alert_id=draft.alert_id,
-            )
+            result = await self._store(tx, person, telegram_id, chat_id, given)
             if result.outcome is SubmitOutcome.SENT:
                 await tx.steps.clear(person.id)
             return result
@@ -298,11 +277,7 @@ class Drafting(SharingBase):
             person = await tx.people.by_telegram_id(telegram_id)
             if person is None:
                 return SubmitResult(SubmitOutcome.NOT_MEMBER)
-            result = await self._store(
-                tx,
-                person,
-                telegram_id,
-                chat_id,
+            given = Submission(
                 group_id=group_id,
                 kind=kind,
                 words=cleaned,
@@ -313,9 +288,16 @@ class Drafting(SharingBase):
                 media_kind=media_kind,
                 media_file_id=media_file_id,
             )
+            result = await self._store(tx, person, telegram_id, chat_id, given)
             if result.outcome is SubmitOutcome.SENT:
-                alert = await self._alert(tx, telegram_id, group_id, cleaned)
-                if result.item_id is not None:
-                    await link_alert(tx, self._sealer, alert, result.item_id)
-                result = replace(result, alert_id=alert)
+                result = await self._with_alert(tx, telegram_id, given, result)
             return result
+
+    async def _with_alert(
+        self, tx: Tx, telegram_id: int, given: Submission, result: SubmitResult
+    ) -> SubmitResult:
+        """The result of an item stored, with the alert its words raised, if any."""
+        alert = await self._alert(tx, telegram_id, given.group_id, given.words)
+        if result.item_id is not None:
+            await link_alert(tx, self._sealer, alert, result.item_id)
+        return replace(result, alert_id=alert)

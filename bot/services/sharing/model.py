@@ -14,7 +14,8 @@ from bot.presentation import texts
 from bot.presentation.outgoing import Value
 from bot.services.text_rules import has_visible
 from storage.groups import GroupRow
-from storage.items import ItemRow, PromptRow
+from storage.items import ItemRow
+from storage.prompts import PromptRow
 from storage.sessions import SessionRow
 from storage.steps import DRAFT_KEY, KEEP_KEY
 from storage.tx import Tx
@@ -154,6 +155,29 @@ class Draft:
         """True once words or media are in the draft."""
         return self.words is not None or self.media_file_id is not None
 
+    def submission(self) -> Submission | None:
+        """The item to store, once the preview shows it all; None before."""
+        if (
+            self.stage is not ShareStage.PREVIEW
+            or self.group_id is None
+            or self.kind is None
+            or self.named is None
+        ):
+            return None
+        return Submission(
+            group_id=self.group_id,
+            kind=self.kind,
+            words=self.words,
+            named=self.named,
+            consent=self.consent or Consent.COORDINATORS,
+            prompt_id=self.prompt_id,
+            session_id=self.session_id,
+            media_kind=self.media_kind,
+            media_file_id=self.media_file_id,
+            reference=self.reference,
+            alert_id=self.alert_id,
+        )
+
     def sealed(self, sealer: Sealer) -> dict[str, Any]:
         """As kept in the pending step: the words and the media sealed."""
         return {
@@ -198,6 +222,25 @@ class Draft:
             alert_id=data.get("alert"),
             reference=sealer.open(reference, DRAFT_REFERENCE_PURPOSE) if reference else None,
         )
+
+
+@dataclass(frozen=True)
+class Submission:
+    """An item to store, as a draft or another journey gives it (words in plain text)."""
+
+    group_id: int
+    kind: Kind
+    words: str | None
+    named: bool
+    consent: Consent
+    prompt_id: int | None = None
+    session_id: int | None = None
+    media_kind: str | None = None
+    media_file_id: str | None = None
+    # The reference the preview showed, kept if still free.
+    reference: str | None = None
+    # The alert the draft's words raised, which goes with the item.
+    alert_id: str | None = None
 
 
 @dataclass(frozen=True)
