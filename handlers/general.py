@@ -259,6 +259,8 @@ async def choice_ended(update: Update, context: ChorusContext) -> None:
     what is typed next starts a new message."""
     context.services.long_messages.forget(sender_id(update))
     await context.services.steps.end_choice(sender_id(update), update.update_id)
+    # A draft just put aside for the step this started: asked about, never lost silently.
+    await share.ask_about_kept(update, context)
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:

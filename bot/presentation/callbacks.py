@@ -57,6 +57,9 @@ class Action(enum.StrEnum):
     # Leaving any step: the Stop button under every choice.
     STEP_STOP = "zs"
     STEP_BACK = "zb"
+    # A draft put aside when another step started: keep it, or throw it away.
+    DRAFT_KEEP = "zk"
+    DRAFT_DROP = "zd"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -216,6 +219,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.NOT_NOW: (),
     Action.STEP_STOP: (),
     Action.STEP_BACK: (W,),
+    Action.DRAFT_KEEP: (),
+    Action.DRAFT_DROP: (),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),

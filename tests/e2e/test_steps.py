@@ -45,6 +45,7 @@ async def test_a_half_written_story_survives_changing_ones_name(
     # Half-way through, the member goes to change their name instead.
     await member.send("/settings")
     await member.tap("Change name")
+    await fake.wait_for_text(member.id, "put it aside", timeout=10)
     saved = await member.send("Robin")
     assert "Robin" in saved["text"]
     # The story is still there, offered back where it was left.
@@ -65,6 +66,7 @@ async def test_stopping_another_flow_gives_the_draft_back(
     await member.send("Could we meet in the evenings sometimes?")
     await member.send("/settings")
     await member.tap("Change name")
+    await fake.wait_for_text(member.id, "put it aside", timeout=10)
     await member.send("/cancel")
     # With the name left alone, what is typed next goes on with the story.
     offered = await member.send("/share")
@@ -73,6 +75,43 @@ async def test_stopping_another_flow_gives_the_draft_back(
     await member.tap("With my name")
     preview = await member.tap("Only coordinators read it")
     assert "Could we meet in the evenings sometimes?" in preview["text"], preview["text"]
+
+
+async def test_starting_another_flow_asks_about_a_half_written_story(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 803)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("The stairs are hard for me.")
+    await member.send("/settings")
+    await member.tap("Change name")
+    # Asked, not silently put aside: kept for later here.
+    asked = await fake.wait_for_text(member.id, "put it aside", timeout=10)
+    kept = await member.tap("Keep it for later", asked)
+    assert "/share" in kept["text"], kept["text"]
+    await member.send("Robin")
+    offered = await member.send("/share")
+    assert "You were writing something" in offered["text"], offered["text"]
+
+
+async def test_a_story_put_aside_can_be_thrown_away(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 804)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("Nobody called me back.")
+    await member.send("/settings")
+    await member.tap("Change name")
+    asked = await fake.wait_for_text(member.id, "put it aside", timeout=10)
+    dropped = await member.tap("Throw it away", asked)
+    assert "Thrown away" in dropped["text"], dropped["text"]
+    # The name step goes on; the story is gone.
+    saved = await member.send("Robin")
+    assert "Robin" in saved["text"], saved["text"]
+    fresh = await member.send("/share")
+    assert "You were writing something" not in fresh["text"], fresh["text"]
 
 
 # --- Every step of every flow: a way to stop, /cancel, and Back --------------------------------
