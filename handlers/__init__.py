@@ -133,6 +133,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.INBOX_MEDIA: inbox.inbox_media_tapped,
     Action.INBOX_DAYS: inbox.inbox_days_tapped,
     Action.INBOX_DAYS_SET: inbox.inbox_days_set_tapped,
+    Action.INBOX_KEEP_WORDS: inbox.inbox_keep_words_tapped,
     Action.UPDATES_GROUP: updates.updates_group_tapped,
     Action.UPDATES_SEND: updates.updates_send_tapped,
     Action.UPDATES_CONFIRM: updates.updates_confirm_tapped,

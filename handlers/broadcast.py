@@ -205,8 +205,13 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
     elif view.step is DraftStep.ASK_TEXT and audience is not None:
         shown = ", ".join(g.name for g in audience.groups)
         asked = say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
-        # Back: the groups again, as chosen.
-        await respond(update, asked, keyboard(way_out_rows((Action.BROADCAST_TOGGLE, ()))))
+        # Back: the groups again, as chosen (and words typed before, kept).
+        rows = way_out_rows((Action.BROADCAST_TOGGLE, ()))
+        if view.draft is not None and view.draft.text:
+            asked = Raw(asked + "\n\n" + say(texts.BROADCAST_WORDS_KEPT))
+            keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.BROADCAST_PREVIEW))
+            rows = [[keep], *rows]
+        await respond(update, asked, keyboard(rows))
     elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
         await _preview(update, audience, view.draft.text or "")
     elif view.step is DraftStep.CONFIRM_NOW and audience is not None:

@@ -213,6 +213,13 @@ async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
 
 
 @coordinators_only
+async def inbox_keep_words_tapped(update: Update, context: ChorusContext) -> None:
+    """Go on with the outcome's words typed before (after going back to them)."""
+    drafts = context.services.inbox_drafts
+    await _written(update, context, await drafts.keep_words(sender_id(update), chat_id(update)))
+
+
+@coordinators_only
 @names(Thing.ITEM, Need.MANAGE)
 async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the reply to the item's author."""
@@ -463,7 +470,10 @@ async def _after(
 async def _written(update: Update, context: ChorusContext, written: Written) -> None:
     """Ask by when, say why the words cannot go, or show them as their author will."""
     if written.asks_due:
-        await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows()))
+        # Back: the words again, kept as typed.
+        item = str(written.item_id or 0)
+        back = (Action.INBOX_OUTCOME_KIND, (item, Outcome.WILL_CHANGE.value))
+        await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows(back)))
         return
     if written.said is None:
         reply = DONE_REPLIES.get(written.done, texts.STALE_BUTTON)
@@ -505,5 +515,10 @@ async def _ask(
     if not await drafts.begin(who, chat_id(update), step, _item(update), outcome):
         await respond(update, say(texts.INBOX_GONE))
         return
-    shown = await respond(update, question, keyboard(way_out_rows(back)))
+    rows = way_out_rows(back)
+    if await drafts.words_kept(who):
+        question = Raw(question + "\n\n" + say(texts.INBOX_WORDS_KEPT))
+        keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.INBOX_KEEP_WORDS))
+        rows = [[keep], *rows]
+    shown = await respond(update, question, keyboard(rows))
     await _showing(update, context, shown, None)

@@ -117,6 +117,7 @@ class Action(enum.StrEnum):
     INBOX_MEDIA = "ov"
     INBOX_DAYS = "od"
     INBOX_DAYS_SET = "oe"
+    INBOX_KEEP_WORDS = "ow"
     UPDATES_GROUP = "ou"
     UPDATES_SEND = "oy"
     UPDATES_CONFIRM = "oz"
@@ -307,6 +308,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.INBOX_MEETING: (ITEM,),
     Action.INBOX_OUTCOME: (ITEM,),
     Action.INBOX_OUTCOME_KIND: (ITEM, W),
+    Action.INBOX_KEEP_WORDS: (),
     Action.INBOX_REPLY: (ITEM,),
     Action.INBOX_SEND: (),
     Action.INBOX_DISCARD: (),

@@ -379,3 +379,46 @@ async def test_every_step_can_be_left_and_gone_back_through(
             await _newest_showing(phone, (before.shows,), (flow.name, step, back["text"]))
         # From there the flow goes on as before, with what was chosen kept.
         await _take(phone, flow, step, again=True)
+
+
+# --- Back keeps what was typed -----------------------------------------------------------------
+
+
+async def test_going_back_from_a_broadcasts_words_keeps_them(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/broadcast")
+    await coordinator.tap(GROUP)
+    await coordinator.tap("Next ›")
+    await coordinator.send("Tea at four on Friday.")
+    await _newest_showing(coordinator, ("exactly how your message will look",), "preview")
+    # Back to the words, back again to the groups, then on again: the words are still there.
+    await coordinator.tap("‹ Back")
+    await coordinator.tap("‹ Back")
+    again = await coordinator.tap("Next ›")
+    assert "Keep my words" in [text for text, _ in fake.buttons(again)], again["text"]
+    await coordinator.tap("Keep my words")
+    preview = await _newest_showing(coordinator, ("exactly how your message will look",), "kept")
+    assert any("Tea at four on Friday." in text for text in coordinator.texts()[-2:]), preview
+
+
+async def test_going_back_from_by_when_keeps_what_will_change(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/inbox")
+    await coordinator.tap(GROUP)
+    await _newest_showing(coordinator, (SHARED,), "card")
+    await coordinator.tap("Record outcome")
+    await coordinator.tap("Something will change")
+    await coordinator.send("We will fix the heating.")
+    await _newest_showing(coordinator, ("By when?",), "by when")
+    back = await coordinator.tap("‹ Back")
+    assert "What will change?" in back["text"], back["text"]
+    # The words typed are kept: on again without typing them twice.
+    await coordinator.tap("Keep my words")
+    await _newest_showing(coordinator, ("By when?",), "by when, again")
+    await coordinator.send("30 April")
+    await _newest_showing(coordinator, ("exactly what they will read",), "preview")
+    assert any("We will fix the heating." in text for text in coordinator.texts()[-2:])

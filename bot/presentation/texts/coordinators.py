@@ -189,3 +189,10 @@ MENU_INVITE = N_("Get a group's invite link")
 MENU_MEMBERS = N_("See who is in a group")
 MENU_BROADCAST = N_("Send a message to your groups")
 MENU_COORDINATORS = N_("Add or remove coordinators")
+
+# --- Broadcast: words kept when going back ---------------------------------------------------
+
+BROADCAST_WORDS_KEPT = N_(
+    "Your words from before are kept. Tap “Keep my words”, or type new ones."
+)
+BUTTON_KEEP_MY_WORDS = N_("Keep my words")
