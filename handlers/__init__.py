@@ -46,6 +46,8 @@ _BUTTONS: dict[Action, Handler] = {
     Action.STEP_BACK: general.step_back_tapped,
     Action.DRAFT_KEEP: share.draft_keep_tapped,
     Action.DRAFT_DROP: share.draft_drop_tapped,
+    Action.WORDING_AS_IS: general.wording_as_is_tapped,
+    Action.WORDING_CHANGE: general.wording_change_tapped,
     Action.NAME_FROM_TELEGRAM: account.name_from_telegram_tapped,
     Action.NAME_NONE: account.name_none_tapped,
     Action.NAME_TYPE: account.name_change_tapped,

@@ -34,6 +34,7 @@ from handlers import (
     sessions,
     share,
     updates,
+    wording,
 )
 from handlers.common import answer_tap, button_args, chat_id, recording, respond, send, sender_id
 
@@ -129,6 +130,33 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "actions": followup_actions.action_command,
     "newsession": sessions.newsession_command,
 }
+
+
+# After a note on a coordinator's words: going on with them as they are, or changing them.
+_WORDING_AS_IS: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    wording.BROADCAST: broadcast.broadcast_preview_tapped,
+    wording.PROMPT: prompts.prompt_as_written_tapped,
+    wording.REPLY: inbox.inbox_reply_as_written_tapped,
+}
+_WORDING_CHANGE: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    wording.BROADCAST: broadcast.broadcast_edit_tapped,
+    wording.PROMPT: prompts.prompt_back_tapped,
+    wording.REPLY: inbox.inbox_reply_change_tapped,
+}
+
+
+async def wording_as_is_tapped(update: Update, context: ChorusContext) -> None:
+    """Go on with words that may be hard to read, as they are."""
+    values = button_args(update)
+    target = _WORDING_AS_IS.get(values[0]) if values else None
+    await (target or stale_button_tapped)(update, context)
+
+
+async def wording_change_tapped(update: Update, context: ChorusContext) -> None:
+    """Change words that may be hard to read: asked for again, with them given back."""
+    values = button_args(update)
+    target = _WORDING_CHANGE.get(values[0]) if values else None
+    await (target or stale_button_tapped)(update, context)
 
 
 async def step_back_tapped(update: Update, context: ChorusContext) -> None:

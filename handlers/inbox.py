@@ -48,6 +48,7 @@ from handlers.common import (
     sender_id,
     tapped_message_id,
 )
+from handlers.wording import REPLY, note_on_words, show_words
 
 __all__ = ["DUE_STEP", "MEETING_STEP", "OUTCOME_STEP", "READY_STEP", "REPLY_STEP"]
 CARD_WORDS_MAX = 3000
@@ -227,11 +228,32 @@ async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def reply_typed(update: Update, context: ChorusContext, text: str) -> None:
-    """Show the reply as its author will read it."""
+    """Show the reply as its author will read it (after a note if it is hard to read)."""
+    drafts = context.services.inbox_drafts
+    written = await drafts.write_reply(sender_id(update), chat_id(update), text)
+    if written.said is not None and await note_on_words(update, text, REPLY):
+        return
+    await _written(update, context, written)
+
+
+@coordinators_only
+async def inbox_reply_as_written_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: the reply as its author will read it."""
     drafts = context.services.inbox_drafts
     await _written(
-        update, context, await drafts.write_reply(sender_id(update), chat_id(update), text)
+        update, context, await drafts.reply_as_written(sender_id(update), chat_id(update))
     )
+
+
+@coordinators_only
+async def inbox_reply_change_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: type the reply again, the words given back to change."""
+    words = await context.services.inbox_drafts.change_reply(sender_id(update), chat_id(update))
+    if words is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    await respond(update, say(texts.REPLY_ASK, limit=TEXT_MAX), keyboard(way_out_rows()))
+    await show_words(update, words)
 
 
 @coordinators_only

@@ -60,6 +60,10 @@ class Action(enum.StrEnum):
     # A draft put aside when another step started: keep it, or throw it away.
     DRAFT_KEEP = "zk"
     DRAFT_DROP = "zd"
+    # A note on a coordinator's words that may be hard to read: send them as they are, or
+    # change them (the flow's name as the argument).
+    WORDING_AS_IS = "za"
+    WORDING_CHANGE = "zc"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -222,6 +226,8 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.STEP_BACK: (W,),
     Action.DRAFT_KEEP: (),
     Action.DRAFT_DROP: (),
+    Action.WORDING_AS_IS: (W,),
+    Action.WORDING_CHANGE: (W,),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),

@@ -183,6 +183,23 @@ class InboxDrafts:
             return Written(Done.STALE)
         return await self._preview(telegram_id, chat_id, replace(draft, text=text))
 
+    async def reply_as_written(self, telegram_id: int, chat_id: int) -> Written:
+        """The reply typed before, shown again as its author will read it."""
+        draft = await self._draft(telegram_id)
+        if draft is None or draft.outcome is not None or draft.text is None:
+            return Written(Done.STALE)
+        return await self.write_reply(telegram_id, chat_id, draft.text)
+
+    async def change_reply(self, telegram_id: int, chat_id: int) -> str | None:
+        """Wait for the reply again, the words typed before kept until new ones come; those
+        words (None if there is no reply being written)."""
+        draft = await self._draft(telegram_id)
+        if draft is None or draft.outcome is not None or draft.text is None:
+            return None
+        async with self._storage.transaction() as tx:
+            await self._keep(tx, telegram_id, chat_id, replace(draft, step=REPLY_STEP))
+        return draft.text
+
     async def send(self, telegram_id: int) -> tuple[Done, int | None]:
         """Send the outcome or reply previewed; the draft ends."""
         draft = await self._draft(telegram_id)
