@@ -159,6 +159,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_GROUP: sessions.session_group_tapped,
     Action.SESSION_SKIP: sessions.session_skip_tapped,
     Action.SESSION_BACK: sessions.session_back_tapped,
+    Action.SESSION_KEEP_ANSWER: sessions.session_keep_answer_tapped,
     Action.SESSION_SAVE: sessions.session_save_tapped,
     Action.SESSION_DISCARD: sessions.session_discard_tapped,
     Action.SESSION_MANAGE: sessions.session_manage_tapped,

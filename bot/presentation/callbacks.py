@@ -145,6 +145,7 @@ class Action(enum.StrEnum):
     SESSION_GROUP = "sg"
     SESSION_SKIP = "ss"
     SESSION_BACK = "sv"
+    SESSION_KEEP_ANSWER = "sq"
     SESSION_SAVE = "sy"
     SESSION_DISCARD = "sd"
     SESSION_MANAGE = "sm"
@@ -343,6 +344,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_GROUP: (N,),
     Action.SESSION_SKIP: (),
     Action.SESSION_BACK: (),
+    Action.SESSION_KEEP_ANSWER: (),
     Action.SESSION_SAVE: (),
     Action.SESSION_DISCARD: (),
     Action.SESSION_MANAGE: (N,),

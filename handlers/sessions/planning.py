@@ -125,6 +125,13 @@ async def session_back_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def session_keep_answer_tapped(update: Update, context: ChorusContext) -> None:
+    """Changing one detail: keep the answer held, and go on to confirming."""
+    reply = await context.services.sessions.keep_answer(sender_id(update), chat_id(update))
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
 async def session_year_yes_tapped(update: Update, context: ChorusContext) -> None:
     """The start read as next year's is what the coordinator meant: go on."""
     reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), True)

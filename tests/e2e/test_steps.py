@@ -422,3 +422,32 @@ async def test_going_back_from_by_when_keeps_what_will_change(
     await coordinator.send("30 April")
     await _newest_showing(coordinator, ("exactly what they will read",), "preview")
     assert any("We will fix the heating." in text for text in coordinator.texts()[-2:])
+
+
+async def test_going_back_while_changing_a_session_keeps_the_new_answer(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/newsession")
+    await coordinator.tap(GROUP)
+    for typed in ("Planning meeting", "tomorrow 10:30", "2 hours"):
+        await coordinator.send(typed)
+    for label in ("Skip", "Skip", "Skip", "No limit", "Usual times", "Save and invite"):
+        await coordinator.tap(label)
+    await coordinator.send("/sessions")
+    await _newest_showing(coordinator, ("Sessions you run",), "sessions")
+    await coordinator.tap("Planning meeting")
+    await coordinator.tap("Change it")
+    asked = await coordinator.tap("Name")
+    # Back from a detail's question: which detail.
+    assert "‹ Back" in [text for text, _ in fake.buttons(asked)], asked["text"]
+    confirm = await coordinator.send("Evening planning")
+    assert "Evening planning" in confirm["text"], confirm["text"]
+    # Back from confirming: the question again, the new name kept without typing it twice.
+    again = await coordinator.tap("‹ Back")
+    assert "What's the session called" in again["text"], again["text"]
+    kept = await coordinator.tap("Keep this answer")
+    assert "Evening planning" in kept["text"], kept["text"]
+    await coordinator.tap("‹ Back")
+    picked = await coordinator.tap("‹ Back")
+    assert "What would you like to change" in picked["text"], picked["text"]

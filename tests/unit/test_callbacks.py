@@ -23,6 +23,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.WORDING_AS_IS: ("broadcast",),
     Action.WORDING_CHANGE: ("broadcast",),
     Action.INBOX_KEEP_WORDS: (),
+    Action.SESSION_KEEP_ANSWER: (),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),

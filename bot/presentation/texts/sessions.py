@@ -270,3 +270,7 @@ SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 MENU_SESSIONS = N_("Sessions coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
+
+# --- Changing one detail: the answer kept when going back --------------------------------------
+
+BUTTON_KEEP_ANSWER = N_("Keep this answer")

@@ -131,6 +131,8 @@ class Draft:
     reminders: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDERS))
     # A start read as next year's, waiting for the coordinator to say it is what they meant.
     pending_start: datetime | None = None
+    # When changing one detail: which (its question's value), to go back to from confirming.
+    edited: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """As stored in the pending step (JSON)."""
