@@ -34,7 +34,7 @@ from handlers.common import (
     send,
     sender_id,
 )
-from handlers.wording import BROADCAST, note_on_words, show_words
+from handlers.wording import BROADCAST, ask_with_words, note_on_words
 
 __all__ = ["AUDIENCE_STEP", "READY_STEP", "TEXT_STEP", "WHEN_STEP"]
 
@@ -214,9 +214,9 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
             asked = Raw(asked + "\n\n" + say(texts.BROADCAST_WORDS_KEPT))
             keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.BROADCAST_PREVIEW))
             rows = [[keep], *rows]
-        await respond(update, asked, keyboard(rows))
-        if view.draft is not None and view.draft.text:
-            await show_words(update, view.draft.text)
+        await ask_with_words(
+            update, view.draft.text if view.draft else None, asked, keyboard(rows)
+        )
     elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
         await _preview(update, audience, view.draft.text or "")
     elif view.step is DraftStep.CONFIRM_NOW and audience is not None:

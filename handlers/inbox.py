@@ -48,7 +48,7 @@ from handlers.common import (
     sender_id,
     tapped_message_id,
 )
-from handlers.wording import REPLY, note_on_words, show_words
+from handlers.wording import REPLY, ask_with_words, note_on_words
 
 __all__ = ["DUE_STEP", "MEETING_STEP", "OUTCOME_STEP", "READY_STEP", "REPLY_STEP"]
 CARD_WORDS_MAX = 3000
@@ -252,8 +252,8 @@ async def inbox_reply_change_tapped(update: Update, context: ChorusContext) -> N
     if words is None:
         await respond(update, say(texts.STALE_BUTTON))
         return
-    await respond(update, say(texts.REPLY_ASK, limit=TEXT_MAX), keyboard(way_out_rows()))
-    await show_words(update, words)
+    question = say(texts.REPLY_ASK, limit=TEXT_MAX)
+    await ask_with_words(update, words, question, keyboard(way_out_rows()))
 
 
 @coordinators_only

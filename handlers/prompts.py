@@ -28,7 +28,7 @@ from handlers.common import (
     send,
     sender_id,
 )
-from handlers.wording import PROMPT, note_on_words, show_words
+from handlers.wording import PROMPT, ask_with_words, note_on_words
 
 _PROBLEMS = {
     PromptProblem.NOT_ALLOWED: texts.ONLY_COORDINATORS,
@@ -113,9 +113,7 @@ async def _show(update: Update, draft: PromptDraft) -> None:
     elif draft.step == "prompt_text":
         group = draft.group.name if draft.group else ""
         asked = say(texts.PROMPT_ASK_TEXT, group=group, limit=MAX_PROMPT)
-        await respond(update, asked, keyboard(back))
-        if draft.text:
-            await show_words(update, draft.text)  # kept: to copy and change
+        await ask_with_words(update, draft.text, asked, keyboard(back))  # kept, to change
     elif draft.step == "prompt_end":
         rows = [
             [(_end_label(days), callbacks.encode(Action.PROMPT_END, index + 1))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.presentation import callbacks, texts
 from bot.presentation.buttons import way_out_rows
@@ -40,6 +40,13 @@ def _said(note: WordingNote) -> Raw:
     return say(texts.WORDING_LONG_WORDS, grade=f"{note.grade:.0f}")
 
 
-async def show_words(update: Update, words: str) -> None:
-    """The words typed before, sent back exactly as they were, to copy and change."""
-    await send(update, Raw(html.escape(words, quote=False)))
+async def ask_with_words(
+    update: Update, words: str | None, question: Raw, markup: InlineKeyboardMarkup
+) -> None:
+    """Ask `question` (typed words wanted). Words typed before come first, exactly as they
+    were, to copy and change; the question stays the newest message, with its buttons."""
+    if not words:
+        await respond(update, question, markup)
+        return
+    await respond(update, Raw(html.escape(words, quote=False)))
+    await send(update, question, markup)

@@ -395,9 +395,13 @@ async def test_going_back_from_a_broadcasts_words_keeps_them(
     await _newest_showing(coordinator, ("exactly how your message will look",), "preview")
     # Back to the words, back again to the groups, then on again: the words are still there.
     await coordinator.tap("‹ Back")
+    await _newest_showing(coordinator, ("Type your message",), "the words asked again")
     await coordinator.tap("‹ Back")
-    again = await coordinator.tap("Next ›")
+    await coordinator.tap("Next ›")
+    # The words typed come back to copy and change, and can be kept as they are.
+    again = await _newest_showing(coordinator, ("Type your message",), "the words asked")
     assert "Keep my words" in [text for text, _ in fake.buttons(again)], again["text"]
+    assert "Tea at four on Friday." in coordinator.texts()[-2]
     await coordinator.tap("Keep my words")
     preview = await _newest_showing(coordinator, ("exactly how your message will look",), "kept")
     assert any("Tea at four on Friday." in text for text in coordinator.texts()[-2:]), preview
