@@ -307,7 +307,8 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
         for d in choices
     ]
-    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows))
+    back = (Action.INBOX_GROUP, (group_id,))
+    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -537,6 +538,9 @@ async def _ask(
     if not await drafts.begin(who, chat_id(update), step, _item(update), outcome):
         await respond(update, say(texts.INBOX_GONE))
         return
+    if back is None:  # the first question about the item: Back shows the inbox again
+        card = await context.services.inbox.card(who, _item(update) or 0)
+        back = (Action.INBOX_GROUP, (card.group.id,)) if card is not None else None
     rows = way_out_rows(back)
     if await drafts.words_kept(who):
         question = Raw(question + "\n\n" + say(texts.INBOX_WORDS_KEPT))

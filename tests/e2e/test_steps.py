@@ -278,6 +278,46 @@ FLOWS = (
         ),
     ),
     Flow(
+        "inbox, by when",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Record outcome", "What came of it?"),
+            tap("Something will change", "What will change?"),
+            send("We will fix the heating.", "By when?"),
+        ),
+    ),
+    Flow(
+        "inbox, a reply",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Reply", "Type your reply"),
+        ),
+    ),
+    Flow(
+        "inbox, a meeting",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Take to a meeting", "Which meeting is it going to"),
+        ),
+    ),
+    Flow(
+        "inbox, when to remind",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("When to remind me", "How many days should it be"),
+        ),
+    ),
+    Flow("invite", COORDINATOR, (send("/invite", "Which group is the invite link for"),)),
+    Flow("members", COORDINATOR, (send("/members", "Which group's members"),)),
+    Flow(
         "question for a group",
         COORDINATOR,
         (
