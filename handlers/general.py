@@ -30,6 +30,7 @@ from handlers import (
     inbox,
     payments,
     prompts,
+    reports,
     safety,
     sessions,
     share,
@@ -129,6 +130,7 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "days": updates.digest_days_tapped,
     "actions": followup_actions.action_command,
     "newsession": sessions.newsession_command,
+    "report": reports.report_command,
 }
 
 

@@ -37,7 +37,7 @@ async def note_on_words(update: Update, words: str, flow: str) -> bool:
 def _said(note: WordingNote) -> Raw:
     if note.reason is Reason.LONG_SENTENCE:
         return say(texts.WORDING_LONG_SENTENCE, words=note.words, opening=note.opening)
-    return say(texts.WORDING_LONG_WORDS, grade=f"{note.grade:.0f}")
+    return say(texts.WORDING_LONG_WORDS, grade=f"{note.grade:.1f}")
 
 
 async def ask_with_words(

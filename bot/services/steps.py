@@ -52,9 +52,12 @@ def _older_choice(step: StepRow, update_id: int) -> bool:
 class Steps:
     """Start, read, change and end a person's unfinished step (it survives a restart)."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock, admin_ids: frozenset[int] = frozenset()
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._admins = admin_ids
 
     async def begin(self, telegram_id: int, chat_id: int, step: str, data: dict[str, Any]) -> None:
         """Start `step` with `data`, replacing any other unfinished step."""
@@ -81,12 +84,17 @@ class Steps:
         since = datetime.fromisoformat(asked) if isinstance(asked, str) else step.updated_at
         return self._clock.now() - since < CHOICE_LASTS
 
-    async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
+    async def await_button(
+        self, telegram_id: int, update_id: int, replace: bool, chat_id: int | None = None
+    ) -> None:
         """Remember that the person was asked to choose with buttons (in answer to update
         `update_id`). Unless `replace`, an unfinished step that waits for typed words (a
-        draft, a name) is kept instead."""
+        draft, a name) is kept instead. With `chat_id`, an admin not yet known (in no group)
+        is noted too, so that /cancel leaves their choice (strangers are never noted)."""
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
+            if person is None and chat_id is not None and telegram_id in self._admins:
+                person = await tx.people.ensure(telegram_id, chat_id, None, self._clock.now())
             if person is None:
                 return
             if not replace:

@@ -17,8 +17,9 @@ import textstat  # type: ignore[import-untyped]
 LONG_SENTENCE_WORDS = 25
 # Above this Flesch-Kincaid grade, the words are hard for many members to read.
 GRADE_LIMIT = 8.0
-# With fewer words than this the grade says little (one long word lifts it high).
-GRADE_FROM_WORDS = 6
+# With fewer words than this the grade says little: in a short message one long word (a
+# name, "tomorrow's") swings it by several grades, so only long sentences are noted.
+GRADE_FROM_WORDS = 10
 # The long sentence is quoted by its first words.
 QUOTED_WORDS = 8
 

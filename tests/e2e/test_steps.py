@@ -316,6 +316,18 @@ FLOWS = (
         ),
     ),
     Flow("invite", COORDINATOR, (send("/invite", "Which group is the invite link for"),)),
+    Flow(
+        "report",
+        COORDINATOR,
+        (
+            send("/report", "Which time would you like a report for"),
+            tap("This month", "Which group is the report for"),
+        ),
+    ),
+    Flow("reading input", COORDINATOR, (send("/read", "Whose input would you like to read"),)),
+    Flow("observers", ADMIN, (send("/observers", "Which group's observers"),)),
+    Flow("what happened next", 801, (send("/updates", "Which group's list"),)),
+    Flow("forget me", 806, (send("/forgetme", "This deletes everything"),)),
     Flow("members", COORDINATOR, (send("/members", "Which group's members"),)),
     Flow(
         "question for a group",
