@@ -85,7 +85,8 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     ]
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.ACTION_NEW, card.group.id, item))])
-    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
+    back = (Action.INBOX_GROUP, (card.group.id,))  # the inbox again
+    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows), back=back)
     # The card is now the question: it shows the item no more.
     await context.services.withdrawal.shown(
         chat_id(update), tapped_message_id(update), [], Shape.CARD, Place.INBOX
@@ -116,7 +117,8 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     await context.services.followup_actions.begin_new(
         sender_id(update), chat_id(update), group_id, item
     )
-    back = (Action.ACTION_GROUP, (group_id,))
+    # Back: from the inbox, its choice of actions again; else the group's actions.
+    back = (Action.ACTION_PICK, (item,)) if item else (Action.ACTION_GROUP, (group_id,))
     await ask_to_type(update, context, say(texts.ACTION_ASK_TITLE), back=back)
 
 

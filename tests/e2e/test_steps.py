@@ -298,6 +298,16 @@ FLOWS = (
         ),
     ),
     Flow(
+        "inbox, part of an action",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Add to action", "Which action should this be part of"),
+            tap("New action", "What's the action?"),
+        ),
+    ),
+    Flow(
         "inbox, a meeting",
         COORDINATOR,
         (
@@ -314,6 +324,57 @@ FLOWS = (
             Step("tap", GROUP, SHARED, browse=True),
             tap("When to remind me", "How many days should it be"),
         ),
+    ),
+    *(
+        Flow(
+            f"mine, {name}",
+            801,
+            (
+                Step("send", "/mine", "What you've shared", browse=True),
+                Step("tap", "Read 1", "If you'd rather it wasn't used", browse=True),
+                tap(button, question),
+            ),
+        )
+        for name, button, question in (
+            ("take back", "Take it back", "Take back what you shared"),
+            ("how it may be used", "Change how it may be used", "How may it be used"),
+            ("quotes", "Set an end date for quotes", "After which day"),
+        )
+    ),
+    *(
+        Flow(
+            f"session, {name}",
+            COORDINATOR,
+            (
+                Step("send", "/sessions", "Sessions you run", browse=True),
+                Step("tap", "Planning meeting", "Nobody has said", browse=True),
+                *steps,
+            ),
+            setup=(
+                send("/newsession", "Which group is the session for"),
+                tap(GROUP, "What's the session called"),
+                send("Planning meeting", "When does it start"),
+                send("tomorrow 10:30", "When does it end"),
+                send("2 hours", "Where is it"),
+                tap("Skip", "about access"),
+                tap("Skip", "difficult subjects"),
+                tap("Skip", "How many places"),
+                tap("No limit", "When should I remind"),
+                tap("Usual times", "Here's how the invitation will look"),
+                tap("Save and invite", "Planning meeting"),
+            ),
+        )
+        for name, steps in (
+            (
+                "a change",
+                (
+                    tap("Change it", "What would you like to change"),
+                    tap("Name", "What's the session called"),
+                    send("Evening planning", "Here's the session with your change"),
+                ),
+            ),
+            ("cancelling", (tap("Cancel the session", "Everyone who was invited"),)),
+        )
     ),
     Flow("invite", COORDINATOR, (send("/invite", "Which group is the invite link for"),)),
     Flow(
