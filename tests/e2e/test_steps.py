@@ -389,7 +389,15 @@ FLOWS = (
     Flow("observers", ADMIN, (send("/observers", "Which group's observers"),)),
     Flow("what happened next", 801, (send("/updates", "Which group's list"),)),
     Flow("forget me", 806, (send("/forgetme", "This deletes everything"),)),
-    Flow("members", COORDINATOR, (send("/members", "Which group's members"),)),
+    Flow(
+        "members, removing one",
+        COORDINATOR,
+        (
+            send("/members", "Which group's members"),
+            Step("tap", GROUP, "6 members", browse=True),
+            tap("Remove 1", "I'll tell them kindly"),
+        ),
+    ),
     Flow(
         "question for a group",
         COORDINATOR,
