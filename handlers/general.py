@@ -131,6 +131,7 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "actions": followup_actions.action_command,
     "newsession": sessions.newsession_command,
     "report": reports.report_command,
+    "payments": payments.payments_command,
 }
 
 

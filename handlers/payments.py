@@ -39,6 +39,7 @@ from bot.services.sessions import Period
 from handlers.common import (
     answer_tap,
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     chat_id,
@@ -146,7 +147,7 @@ async def _show_policy(update: Update, context: ChorusContext, group_id: int) ->
         [(label(texts.BUTTON_PAY_PAYEES), _key(Action.PAY_PAYEES, group_id))],
     ]
     text = say(texts.PAY_SETTINGS, group=view.group_name, policy=policy_words(view))
-    await ask_to_choose(update, context, text, keyboard(rows))
+    await ask_to_choose(update, context, text, keyboard(rows), back="payments")
 
 
 @coordinators_only
@@ -178,7 +179,7 @@ async def pay_basis_tapped(update: Update, context: ChorusContext) -> None:
         await _show_policy(update, context, view.group_id)
     else:
         ask = texts.PAY_ASK_RATE_HOUR if basis is Basis.HOUR else texts.PAY_ASK_RATE_SESSION
-        await respond(update, say(ask))
+        await ask_to_type(update, context, say(ask), back=(Action.PAY_GROUP, (view.group_id,)))
 
 
 async def pay_rate_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -196,11 +197,13 @@ async def pay_rate_typed(update: Update, context: ChorusContext, text: str) -> N
 @names(Thing.GROUP, Need.MANAGE)
 async def pay_expenses_tapped(update: Update, context: ChorusContext) -> None:
     """Ask what expenses the group covers."""
-    group_id = button_int(update)
-    allowed = group_id is not None and await context.services.payments.begin_expenses(
-        sender_id(update), chat_id(update), group_id
-    )
-    await respond(update, say(texts.PAY_ASK_EXPENSES if allowed else texts.ONLY_COORDINATORS))
+    group_id = button_int(update) or 0
+    payments = context.services.payments
+    if not await payments.begin_expenses(sender_id(update), chat_id(update), group_id):
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    back = (Action.PAY_GROUP, (group_id,))  # the group's payment settings again
+    await ask_to_type(update, context, say(texts.PAY_ASK_EXPENSES), back=back)
 
 
 async def pay_expenses_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -241,7 +244,8 @@ async def pay_payees_tapped(update: Update, context: ChorusContext) -> None:
     if page * PAGE < len(people):
         turn.append((label(texts.BUTTON_MORE), _key(Action.PAY_PAYEES, group_id, page + 1)))
     rows += [turn] if turn else []
-    await ask_to_choose(update, context, say(texts.PAY_PAYEE_PICK), keyboard(rows))
+    back = (Action.PAY_GROUP, (group_id,))
+    await ask_to_choose(update, context, say(texts.PAY_PAYEE_PICK), keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -257,7 +261,8 @@ async def pay_payee_tapped(update: Update, context: ChorusContext) -> None:
     if found is Refused.NOT_ALLOWED:
         await respond(update, say(texts.ONLY_COORDINATORS))
         return
-    await respond(update, say(texts.PAY_ASK_PAYEE, name=found or label(texts.SESSION_NO_NAME)))
+    asked = say(texts.PAY_ASK_PAYEE, name=found or label(texts.SESSION_NO_NAME))
+    await ask_to_type(update, context, asked, back=(Action.PAY_PAYEES, (group_id or 0,)))
 
 
 async def pay_payee_typed(update: Update, context: ChorusContext, text: str) -> None:

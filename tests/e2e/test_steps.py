@@ -376,6 +376,29 @@ FLOWS = (
             ("cancelling", (tap("Cancel the session", "Everyone who was invited"),)),
         )
     ),
+    *(
+        Flow(
+            f"payments, {name}",
+            COORDINATOR,
+            (
+                send("/payments", "Which group's payment settings"),
+                tap(GROUP, "Payment settings for"),
+                *steps,
+            ),
+        )
+        for name, steps in (
+            ("a rate", (tap("Pay per hour", "How much for each hour"),)),
+            ("expenses", (tap("Expenses covered", "What expenses are covered"),)),
+            (
+                "a payee",
+                (
+                    tap("Payee references", "Whose payee reference"),
+                    tap("M801", "Type the payee reference"),
+                ),
+            ),
+        )
+    ),
+    Flow("new group", ADMIN, (send("/newgroup", "What's the new group called"),)),
     Flow("invite", COORDINATOR, (send("/invite", "Which group is the invite link for"),)),
     Flow(
         "report",
