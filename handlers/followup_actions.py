@@ -149,7 +149,8 @@ async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    await respond(update, say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX))
+    asked = say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX)
+    await ask_to_type(update, context, asked, back=(Action.ACTION_OPEN, (action_id,)))
 
 
 async def action_text_typed(update: Update, context: ChorusContext, text: str) -> None:

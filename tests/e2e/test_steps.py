@@ -240,6 +240,22 @@ FLOWS = (
         ),
     ),
     Flow(
+        "action, an update",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "Tap one to post an update"),
+            tap(ACTION, "Where it stands"),
+            tap("Post an update", "What's the news on"),
+        ),
+        setup=(
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+            send(ACTION, "Where it stands"),
+        ),
+    ),
+    Flow(
         "new session",
         COORDINATOR,
         (
