@@ -67,6 +67,13 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     # Involvement payment: rates, expenses, payee references, claims, questions on claims
     **payments.STEPS,
 }
+
+
+def typed_steps() -> frozenset[str]:
+    """The names of every step that waits for typed words."""
+    return frozenset(_STEPS)
+
+
 # Steps where a member writes. Risk words there get the safety reply alone, and the step
 # waits behind one "Carry on" button; they are not taken as the step's answer (a name).
 # Sharing, the question after a meeting and a member's answer in a conversation raise

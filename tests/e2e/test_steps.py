@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from handlers.general import typed_steps
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import MovableClock
@@ -453,6 +454,55 @@ FLOWS = (
         (send("/leave", "Which group would you like to leave"), tap(GROUP, "Leave")),
     ),
 )
+
+
+# Every step that waits for typed words, by its stored name: the flow that walks it, or why
+# none does yet (each needs something a fresh group has not got).
+WALKED = {
+    "display_name": "name",
+    "quiet_hours": "quiet hours",
+    "group_name": "new group",
+    "broadcast_text": "broadcast, now",
+    "broadcast_when": "broadcast, later",
+    "share_group": "share",
+    "share_kind": "share",
+    "share_content": "share",
+    "share_name": "share",
+    "share_consent": "share",
+    "share_preview": "share",
+    "prompt_text": "question for a group",
+    "loop_meeting": "inbox, a meeting",
+    "loop_outcome": "inbox, what came of it",
+    "loop_due": "inbox, by when",
+    "loop_reply": "inbox, a reply",
+    "loop_action_title": "action, a new one",
+    "loop_action_text": "action, an update",
+    "session_draft": "new session",
+    "pay_rate": "payments, a rate",
+    "pay_expenses": "payments, expenses",
+    "pay_payee": "payments, a payee",
+}
+NOT_WALKED = {
+    "remove_reason": "asked once a member is removed, which cannot be walked twice",
+    "share_prompt": "an answer to a question posted to the group",
+    "share_session": "words about a meeting the member came to",
+    "share_caption": "a photo's caption",
+    "session_feedback": "asked after a meeting the member came to",
+    "session_hours": "asked once attendance is marked",
+    "conv_answer": "a member's answer in a conversation",
+    "conv_write": "a lead writing to the person of a risk alert",
+    "alert_note": "a lead's note on a risk alert",
+    "pay_amount": "an expenses claim for a meeting the member came to",
+    "pay_receipt": "an expenses claim's receipt",
+    "pay_query": "a question on a claim",
+}
+
+
+def test_every_typed_step_is_walked_or_said_why_not() -> None:
+    typed = set(typed_steps())
+    assert typed == set(WALKED) | set(NOT_WALKED), typed ^ (set(WALKED) | set(NOT_WALKED))
+    assert not set(WALKED) & set(NOT_WALKED)
+    assert set(WALKED.values()) <= {flow.name for flow in FLOWS}
 
 
 async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> dict[str, Any]:
