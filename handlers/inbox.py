@@ -493,9 +493,7 @@ async def _after(
 async def _written(update: Update, context: ChorusContext, written: Written) -> None:
     """Ask by when, say why the words cannot go, or show them as their author will."""
     if written.asks_due:
-        # Back: the words again, kept as typed.
-        item = str(written.item_id or 0)
-        back = (Action.INBOX_OUTCOME_KIND, (item, Outcome.WILL_CHANGE.value))
+        back = _words_back(written)
         await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows(back)))
         return
     if written.said is None:
@@ -508,8 +506,18 @@ async def _written(update: Update, context: ChorusContext, written: Written) -> 
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
+        *way_out_rows(_words_back(written)),
     ]
     await send(update, say(texts.PREVIEW_NOTE), keyboard(keys))
+
+
+def _words_back(written: Written) -> Back:
+    """Back from "by when?" or a preview: the words again, kept as typed (an outcome's own
+    question; a reply's, given back to change)."""
+    outcome = Outcome.WILL_CHANGE if written.asks_due else written.outcome
+    if outcome is None:
+        return (Action.WORDING_CHANGE, (REPLY,))
+    return (Action.INBOX_OUTCOME_KIND, (str(written.item_id or 0), outcome.value))
 
 
 # --- Drafts ----------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ class Written:
     item_id: int | None = None
     # A "will change" outcome: by when is asked next.
     asks_due: bool = False
+    # The outcome previewed (None for a reply).
+    outcome: Outcome | None = None
 
 
 class InboxDrafts:
@@ -235,7 +237,7 @@ class InboxDrafts:
             return Written(preview.done)
         async with self._storage.transaction() as tx:
             await self._keep(tx, telegram_id, chat_id, replace(draft, step=READY_STEP))
-        return Written(Done.DONE, preview.said, item_id)
+        return Written(Done.DONE, preview.said, item_id, outcome=draft.outcome)
 
     async def _draft(self, telegram_id: int) -> InboxDraft | None:
         async with self._storage.read() as tx:

@@ -292,6 +292,7 @@ FLOWS = (
             Step("tap", GROUP, SHARED, browse=True),
             tap("Record outcome", "What came of it?"),
             tap("Something changed", "What changed?"),
+            send("The room is warmer now.", "exactly what they will read"),
         ),
     ),
     Flow(
@@ -312,6 +313,7 @@ FLOWS = (
             send("/inbox", "Which group's inbox"),
             Step("tap", GROUP, SHARED, browse=True),
             tap("Reply", "Type your reply"),
+            send("Thank you, we are on it.", "exactly what they will read"),
         ),
     ),
     Flow(
