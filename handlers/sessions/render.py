@@ -162,11 +162,11 @@ def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
     if draft is None:
         return None
     rows = []
-    if draft.edit is not None and draft.stage is not SessionQuestion.CONFIRM:
-        # Changing one detail: the answer held (typed before going back) can be kept.
+    if draft.has_answer():
+        # The answer held (typed before going back, or the session's own) can be kept.
         keep = label(texts.BUTTON_KEEP_ANSWER)
         rows.append([(keep, callbacks.encode(Action.SESSION_KEEP_ANSWER))])
-    elif draft.stage in _SKIP_LABELS:
+    if draft.stage in _SKIP_LABELS:
         skip = label(_SKIP_LABELS[draft.stage])
         rows.append([(skip, callbacks.encode(Action.SESSION_SKIP))])
     return keyboard([*rows, *way_out_rows(_back(draft))])

@@ -646,8 +646,14 @@ async def test_going_back_while_changing_a_session_keeps_the_new_answer(
     coordinator = Phone(fake, COORDINATOR)
     await coordinator.send("/newsession")
     await coordinator.tap(GROUP)
-    for typed in ("Planning meeting", "tomorrow 10:30", "2 hours"):
-        await coordinator.send(typed)
+    await coordinator.send("Planning meeting")
+    await coordinator.send("tomorrow 10:30")
+    # Back to the start time, then on again with it kept, without typing it twice.
+    back = await coordinator.tap("‹ Back")
+    assert "When does it start" in back["text"], back["text"]
+    on = await coordinator.tap("Keep this answer")
+    assert "When does it end" in on["text"], on["text"]
+    await coordinator.send("2 hours")
     for label in ("Skip", "Skip", "Skip", "No limit", "Usual times", "Save and invite"):
         await coordinator.tap(label)
     await coordinator.send("/sessions")

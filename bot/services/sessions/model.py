@@ -143,6 +143,22 @@ class Draft:
             data[key] = moment.isoformat() if moment else None
         return data
 
+    def has_answer(self) -> bool:
+        """True if the current question already has an answer in the draft (given before
+        going back, or the session's own when changing it), which can be kept."""
+        if self.edit is not None:
+            return self.stage is not SessionQuestion.CONFIRM
+        held = {
+            SessionQuestion.TITLE: self.title,
+            SessionQuestion.STARTS: self.starts_at,
+            SessionQuestion.ENDS: self.ends_at,
+            SessionQuestion.PLACE: self.place or self.link,
+            SessionQuestion.ACCESS: self.access_notes,
+            SessionQuestion.CONTENT: self.content_note,
+            SessionQuestion.CAPACITY: self.capacity,
+        }
+        return bool(held.get(self.stage))
+
     def preview(self) -> SessionRow:
         """The session as it would be saved (for showing it back before saving)."""
         assert self.starts_at is not None and self.ends_at is not None

@@ -145,10 +145,10 @@ class Planning(Answers):
         return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
 
     async def keep_answer(self, telegram_id: int, chat_id: int) -> DraftReply:
-        """Changing one detail: go on to confirming with the answer the draft holds (typed
-        before going back, or the session's own)."""
+        """Go on with the answer the draft holds for this question (typed before going
+        back, or, when changing one detail, the session's own)."""
         draft = await self.draft(telegram_id)
-        if draft is None or draft.edit is None or draft.stage is SessionQuestion.CONFIRM:
+        if draft is None or not draft.has_answer():
             return DraftReply(draft, DraftProblem.NO_DRAFT)
         draft.pending_start = None
         return await self._next(telegram_id, chat_id, draft)
