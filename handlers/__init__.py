@@ -110,6 +110,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.PROMPT_POST: prompts.prompt_post_tapped,
     Action.PROMPT_DISCARD: prompts.prompt_discard_tapped,
     Action.PROMPT_BACK: prompts.prompt_back_tapped,
+    Action.PROMPT_KEEP_WORDS: prompts.prompt_keep_words_tapped,
     Action.READ_GROUP: observers.read_group_tapped,
     Action.SAFETY_YES: safety.safety_yes_tapped,
     Action.SAFETY_NO: safety.safety_no_tapped,

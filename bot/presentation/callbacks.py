@@ -96,6 +96,7 @@ class Action(enum.StrEnum):
     PROMPT_POST = "upp"
     PROMPT_DISCARD = "upd"
     PROMPT_BACK = "upb"
+    PROMPT_KEEP_WORDS = "upk"
     READ_GROUP = "uh"
     SAFETY_YES = "gy"
     SAFETY_NO = "gn"
@@ -290,6 +291,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PROMPT_POST: (),
     Action.PROMPT_DISCARD: (),
     Action.PROMPT_BACK: (),
+    Action.PROMPT_KEEP_WORDS: (),
     Action.READ_GROUP: (N,),
     Action.SAFETY_YES: (W,),
     Action.SAFETY_NO: (W,),

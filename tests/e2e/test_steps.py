@@ -673,3 +673,21 @@ async def test_going_back_while_changing_a_session_keeps_the_new_answer(
     await coordinator.tap("‹ Back")
     picked = await coordinator.tap("‹ Back")
     assert "What would you like to change" in picked["text"], picked["text"]
+
+
+async def test_going_back_to_a_questions_words_keeps_them(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/prompt")
+    await coordinator.tap(GROUP)
+    await coordinator.send("What would make meetings easier?")
+    await coordinator.tap("‹ Back")
+    asked = await _newest_showing(coordinator, ("Type the question",), "the words asked again")
+    assert coordinator.texts()[-2] == "What would make meetings easier?"
+    assert "Keep my words" in [text for text, _ in fake.buttons(asked)], asked["text"]
+    on = await coordinator.tap("Keep my words")
+    assert "Until when" in on["text"], on["text"]
+    await coordinator.tap("No end date")
+    await _newest_showing(coordinator, ("Above is how it will look",), "preview")
+    assert any("What would make meetings easier?" in t for t in coordinator.texts()[-2:])

@@ -24,6 +24,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.WORDING_CHANGE: ("broadcast",),
     Action.INBOX_KEEP_WORDS: (),
     Action.SESSION_KEEP_ANSWER: (),
+    Action.PROMPT_KEEP_WORDS: (),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),
