@@ -34,6 +34,7 @@ from handlers.common import (
     send,
     sender_id,
 )
+from handlers.wording import BROADCAST, ask_with_words, note_on_words
 
 __all__ = ["AUDIENCE_STEP", "READY_STEP", "TEXT_STEP", "WHEN_STEP"]
 
@@ -80,6 +81,8 @@ async def broadcast_next_tapped(update: Update, context: ChorusContext) -> None:
 async def broadcast_text_typed(update: Update, context: ChorusContext, text: str) -> None:
     """Show the message exactly as members will see it, with the choices."""
     view = await context.services.broadcasts.write(sender_id(update), chat_id(update), text)
+    if view.step is DraftStep.PREVIEW and await note_on_words(update, text, BROADCAST):
+        return  # "Send it as it is" shows the preview; "Change it", the words again
     await _render(update, context, view)
 
 
@@ -205,8 +208,15 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
     elif view.step is DraftStep.ASK_TEXT and audience is not None:
         shown = ", ".join(g.name for g in audience.groups)
         asked = say(texts.BROADCAST_ASK_TEXT, groups=shown, count=audience.reachable)
-        # Back: the groups again, as chosen.
-        await respond(update, asked, keyboard(way_out_rows((Action.BROADCAST_TOGGLE, ()))))
+        # Back: the groups again, as chosen (and words typed before, kept).
+        rows = way_out_rows((Action.BROADCAST_TOGGLE, ()))
+        if view.draft is not None and view.draft.text:
+            asked = Raw(asked + "\n\n" + say(texts.BROADCAST_WORDS_KEPT))
+            keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.BROADCAST_PREVIEW))
+            rows = [[keep], *rows]
+        await ask_with_words(
+            update, view.draft.text if view.draft else None, asked, keyboard(rows)
+        )
     elif view.step is DraftStep.PREVIEW and audience is not None and view.draft is not None:
         await _preview(update, audience, view.draft.text or "")
     elif view.step is DraftStep.CONFIRM_NOW and audience is not None:

@@ -158,7 +158,8 @@ async def ask_to_choose(
     ]
     markup = InlineKeyboardMarkup([*markup.inline_keyboard, *extra])
     await respond(update, text, markup)
-    await context.services.steps.await_button(sender_id(update), update.update_id, replace)
+    steps = context.services.steps
+    await steps.await_button(sender_id(update), update.update_id, replace, chat_id(update))
 
 
 async def ask_to_type(

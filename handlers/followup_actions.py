@@ -85,7 +85,8 @@ async def action_pick_tapped(update: Update, context: ChorusContext) -> None:
     ]
     new = label(texts.BUTTON_NEW_ACTION)
     rows.append([(new, callbacks.encode(Action.FOLLOWUP_ACTION_NEW, card.group.id, item))])
-    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows))
+    back = (Action.INBOX_GROUP, (card.group.id,))  # the inbox again
+    await ask_to_choose(update, context, say(texts.ACTION_LINK_PICK), keyboard(rows), back=back)
     # The card is now the question: it shows the item no more.
     await context.services.withdrawal.shown(
         chat_id(update), tapped_message_id(update), [], Shape.CARD, Place.INBOX
@@ -116,7 +117,12 @@ async def action_new_tapped(update: Update, context: ChorusContext) -> None:
     await context.services.followup_actions.begin_new(
         sender_id(update), chat_id(update), group_id, item
     )
-    back = (Action.FOLLOWUP_ACTION_GROUP, (group_id,))
+    # Back: from the inbox, its choice of actions again; else the group's actions.
+    back = (
+        (Action.FOLLOWUP_ACTION_PICK, (item,))
+        if item
+        else (Action.FOLLOWUP_ACTION_GROUP, (group_id,))
+    )
     await ask_to_type(update, context, say(texts.ACTION_ASK_TITLE), back=back)
 
 
@@ -147,7 +153,8 @@ async def action_update_tapped(update: Update, context: ChorusContext) -> None:
     if view is None:
         await respond(update, say(texts.ACTION_NOT_ALLOWED))
         return
-    await respond(update, say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX))
+    asked = say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX)
+    await ask_to_type(update, context, asked, back=(Action.FOLLOWUP_ACTION_OPEN, (action_id,)))
 
 
 async def action_text_typed(update: Update, context: ChorusContext, text: str) -> None:

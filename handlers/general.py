@@ -30,10 +30,12 @@ from handlers import (
     inbox,
     payments,
     prompts,
+    reports,
     safety,
     sessions,
     share,
     updates,
+    wording,
 )
 from handlers.common import answer_tap, button_args, chat_id, recording, respond, send, sender_id
 
@@ -65,6 +67,13 @@ _STEPS: dict[str, Callable[[Update, ChorusContext, str], Awaitable[None]]] = {
     # Involvement payment: rates, expenses, payee references, claims, questions on claims
     **payments.STEPS,
 }
+
+
+def typed_steps() -> frozenset[str]:
+    """The names of every step that waits for typed words."""
+    return frozenset(_STEPS)
+
+
 # Steps where a member writes. Risk words there get the safety reply alone, and the step
 # waits behind one "Carry on" button; they are not taken as the step's answer (a name).
 # Sharing, the question after a meeting and a member's answer in a conversation raise
@@ -128,7 +137,36 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "days": updates.digest_days_tapped,
     "actions": followup_actions.action_command,
     "newsession": sessions.newsession_command,
+    "report": reports.report_command,
+    "payments": payments.payments_command,
 }
+
+
+# After a note on a coordinator's words: going on with them as they are, or changing them.
+_WORDING_AS_IS: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    wording.BROADCAST: broadcast.broadcast_preview_tapped,
+    wording.PROMPT: prompts.prompt_as_written_tapped,
+    wording.REPLY: inbox.inbox_reply_as_written_tapped,
+}
+_WORDING_CHANGE: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
+    wording.BROADCAST: broadcast.broadcast_edit_tapped,
+    wording.PROMPT: prompts.prompt_back_tapped,
+    wording.REPLY: inbox.inbox_reply_change_tapped,
+}
+
+
+async def wording_as_is_tapped(update: Update, context: ChorusContext) -> None:
+    """Go on with words that may be hard to read, as they are."""
+    values = button_args(update)
+    target = _WORDING_AS_IS.get(values[0]) if values else None
+    await (target or stale_button_tapped)(update, context)
+
+
+async def wording_change_tapped(update: Update, context: ChorusContext) -> None:
+    """Change words that may be hard to read: asked for again, with them given back."""
+    values = button_args(update)
+    target = _WORDING_CHANGE.get(values[0]) if values else None
+    await (target or stale_button_tapped)(update, context)
 
 
 async def step_back_tapped(update: Update, context: ChorusContext) -> None:
@@ -259,6 +297,8 @@ async def choice_ended(update: Update, context: ChorusContext) -> None:
     what is typed next starts a new message."""
     context.services.long_messages.forget(sender_id(update))
     await context.services.steps.end_choice(sender_id(update), update.update_id)
+    # A draft just put aside for the step this started: asked about, never lost silently.
+    await share.ask_about_kept(update, context)
 
 
 async def stale_button_tapped(update: Update, context: ChorusContext) -> None:

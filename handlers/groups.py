@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
@@ -140,7 +141,8 @@ async def member_remove_tapped(update: Update, context: ChorusContext) -> None:
     ]
     name = found.display_name or say(texts.UNNAMED_MEMBER)
     question = say(texts.MEMBER_REMOVE_CONFIRM, name=name, group=found.group.name)
-    await ask_to_choose(update, context, question, keyboard(rows))
+    back = (Action.MEMBERS_PICK, (group_id,))  # the group's members again
+    await ask_to_choose(update, context, question, keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -156,7 +158,7 @@ async def member_remove_yes_tapped(update: Update, context: ChorusContext) -> No
     done = say(texts.MEMBER_REMOVED, name=name, group=removed.group.name)
     ask = say(texts.MEMBER_REASON_ASK, group=removed.group.name)
     skip = callbacks.encode(Action.MEMBER_REASON_SKIP)
-    buttons = keyboard([[(label(texts.BUTTON_MEMBER_REASON_SKIP), skip)]])
+    buttons = keyboard([[(label(texts.BUTTON_MEMBER_REASON_SKIP), skip)], *way_out_rows()])
     await respond(update, Raw(f"{done}\n\n{ask}"), buttons)
     context.bot_data.worker.kick()
 

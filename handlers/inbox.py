@@ -48,6 +48,7 @@ from handlers.common import (
     sender_id,
     tapped_message_id,
 )
+from handlers.wording import REPLY, ask_with_words, note_on_words
 
 __all__ = ["DUE_STEP", "MEETING_STEP", "OUTCOME_STEP", "READY_STEP", "REPLY_STEP"]
 CARD_WORDS_MAX = 3000
@@ -213,6 +214,13 @@ async def due_typed(update: Update, context: ChorusContext, text: str) -> None:
 
 
 @coordinators_only
+async def inbox_keep_words_tapped(update: Update, context: ChorusContext) -> None:
+    """Go on with the outcome's words typed before (after going back to them)."""
+    drafts = context.services.inbox_drafts
+    await _written(update, context, await drafts.keep_words(sender_id(update), chat_id(update)))
+
+
+@coordinators_only
 @names(Thing.ITEM, Need.MANAGE)
 async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
     """Ask for the reply to the item's author."""
@@ -220,11 +228,32 @@ async def inbox_reply_tapped(update: Update, context: ChorusContext) -> None:
 
 
 async def reply_typed(update: Update, context: ChorusContext, text: str) -> None:
-    """Show the reply as its author will read it."""
+    """Show the reply as its author will read it (after a note if it is hard to read)."""
+    drafts = context.services.inbox_drafts
+    written = await drafts.write_reply(sender_id(update), chat_id(update), text)
+    if written.said is not None and await note_on_words(update, text, REPLY):
+        return
+    await _written(update, context, written)
+
+
+@coordinators_only
+async def inbox_reply_as_written_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: the reply as its author will read it."""
     drafts = context.services.inbox_drafts
     await _written(
-        update, context, await drafts.write_reply(sender_id(update), chat_id(update), text)
+        update, context, await drafts.reply_as_written(sender_id(update), chat_id(update))
     )
+
+
+@coordinators_only
+async def inbox_reply_change_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: type the reply again, the words given back to change."""
+    words = await context.services.inbox_drafts.change_reply(sender_id(update), chat_id(update))
+    if words is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    question = say(texts.REPLY_ASK, limit=TEXT_MAX)
+    await ask_with_words(update, words, question, keyboard(way_out_rows()))
 
 
 @coordinators_only
@@ -278,7 +307,8 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
         for d in choices
     ]
-    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows))
+    back = (Action.INBOX_GROUP, (group_id,))
+    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -463,7 +493,8 @@ async def _after(
 async def _written(update: Update, context: ChorusContext, written: Written) -> None:
     """Ask by when, say why the words cannot go, or show them as their author will."""
     if written.asks_due:
-        await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows()))
+        back = _words_back(written)
+        await respond(update, say(texts.OUTCOME_ASK_DUE), keyboard(way_out_rows(back)))
         return
     if written.said is None:
         reply = DONE_REPLIES.get(written.done, texts.STALE_BUTTON)
@@ -475,8 +506,18 @@ async def _written(update: Update, context: ChorusContext, written: Written) -> 
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.INBOX_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],
+        *way_out_rows(_words_back(written)),
     ]
     await send(update, say(texts.PREVIEW_NOTE), keyboard(keys))
+
+
+def _words_back(written: Written) -> Back:
+    """Back from "by when?" or a preview: the words again, kept as typed (an outcome's own
+    question; a reply's, given back to change)."""
+    outcome = Outcome.WILL_CHANGE if written.asks_due else written.outcome
+    if outcome is None:
+        return (Action.WORDING_CHANGE, (REPLY,))
+    return (Action.INBOX_OUTCOME_KIND, (str(written.item_id or 0), outcome.value))
 
 
 # --- Drafts ----------------------------------------------------------------------------------
@@ -505,5 +546,13 @@ async def _ask(
     if not await drafts.begin(who, chat_id(update), step, _item(update), outcome):
         await respond(update, say(texts.INBOX_GONE))
         return
-    shown = await respond(update, question, keyboard(way_out_rows(back)))
+    if back is None:  # the first question about the item: Back shows the inbox again
+        card = await context.services.inbox.card(who, _item(update) or 0)
+        back = (Action.INBOX_GROUP, (card.group.id,)) if card is not None else None
+    rows = way_out_rows(back)
+    if await drafts.words_kept(who):
+        question = Raw(question + "\n\n" + say(texts.INBOX_WORDS_KEPT))
+        keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.INBOX_KEEP_WORDS))
+        rows = [[keep], *rows]
+    shown = await respond(update, question, keyboard(rows))
     await _showing(update, context, shown, None)

@@ -105,7 +105,8 @@ async def mine_withdraw_tapped(update: Update, context: ChorusContext) -> None:
         [(label(texts.BUTTON_WITHDRAW_NO), callbacks.encode(Action.MINE_WITHDRAW_NO))],
     ]
     question = say(texts.WITHDRAW_CONFIRM, group=entry.group_name, day=_day(entry))
-    await ask_to_choose(update, context, question, keyboard(rows))
+    back = (Action.MINE_READ, (reference,))  # the item again
+    await ask_to_choose(update, context, question, keyboard(rows), back=back)
     tapped = tapped_message_id(update)  # the list is now the question
     await _showing(update, context, [tapped] if tapped else [], [], Shape.LIST)
 
@@ -157,7 +158,8 @@ async def mine_consent_tapped(update: Update, context: ChorusContext) -> None:
         for choice in view.choices
     ]
     question = say(texts.CONSENT_ASK, consent=say(CONSENT_WORDS[view.consent]))
-    await ask_to_choose(update, context, question, keyboard(rows))
+    back = (Action.MINE_READ, (view.reference,))
+    await ask_to_choose(update, context, question, keyboard(rows), back=back)
 
 
 async def mine_consent_set_tapped(update: Update, context: ChorusContext) -> None:
@@ -182,7 +184,8 @@ async def mine_quote_until_tapped(update: Update, context: ChorusContext) -> Non
         for word, span in _SPAN_BUTTONS
     ]
     question = say(texts.QUOTE_UNTIL_ASK, until=_until(view.quote_until))
-    await ask_to_choose(update, context, question, keyboard(rows))
+    back = (Action.MINE_READ, (view.reference,))
+    await ask_to_choose(update, context, question, keyboard(rows), back=back)
 
 
 async def mine_quote_set_tapped(update: Update, context: ChorusContext) -> None:

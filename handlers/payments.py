@@ -32,13 +32,13 @@ from bot.services.payment_model import (
     Decided,
     Offer,
     PolicyView,
-    Record,
     Refused,
 )
 from bot.services.sessions import Period
 from handlers.common import (
     answer_tap,
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     chat_id,
@@ -61,7 +61,7 @@ _AMOUNT_REPLIES = {
     AmountProblem.ZERO: texts.PAY_AMOUNT_ZERO,
     AmountProblem.TOO_MUCH: texts.PAY_AMOUNT_TOO_MUCH,
 }
-_CHOICE_WORDS = {
+CHOICE_WORDS = {
     Choice.PAID: texts.PAY_CHOICE_PAID,
     Choice.VOUCHER: texts.PAY_CHOICE_VOUCHER,
     Choice.CHARITY: texts.PAY_CHOICE_CHARITY,
@@ -146,7 +146,7 @@ async def _show_policy(update: Update, context: ChorusContext, group_id: int) ->
         [(label(texts.BUTTON_PAY_PAYEES), _key(Action.PAY_PAYEES, group_id))],
     ]
     text = say(texts.PAY_SETTINGS, group=view.group_name, policy=policy_words(view))
-    await ask_to_choose(update, context, text, keyboard(rows))
+    await ask_to_choose(update, context, text, keyboard(rows), back="payments")
 
 
 @coordinators_only
@@ -178,7 +178,7 @@ async def pay_basis_tapped(update: Update, context: ChorusContext) -> None:
         await _show_policy(update, context, view.group_id)
     else:
         ask = texts.PAY_ASK_RATE_HOUR if basis is Basis.HOUR else texts.PAY_ASK_RATE_SESSION
-        await respond(update, say(ask))
+        await ask_to_type(update, context, say(ask), back=(Action.PAY_GROUP, (view.group_id,)))
 
 
 async def pay_rate_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -196,11 +196,13 @@ async def pay_rate_typed(update: Update, context: ChorusContext, text: str) -> N
 @names(Thing.GROUP, Need.MANAGE)
 async def pay_expenses_tapped(update: Update, context: ChorusContext) -> None:
     """Ask what expenses the group covers."""
-    group_id = button_int(update)
-    allowed = group_id is not None and await context.services.payments.begin_expenses(
-        sender_id(update), chat_id(update), group_id
-    )
-    await respond(update, say(texts.PAY_ASK_EXPENSES if allowed else texts.ONLY_COORDINATORS))
+    group_id = button_int(update) or 0
+    payments = context.services.payments
+    if not await payments.begin_expenses(sender_id(update), chat_id(update), group_id):
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    back = (Action.PAY_GROUP, (group_id,))  # the group's payment settings again
+    await ask_to_type(update, context, say(texts.PAY_ASK_EXPENSES), back=back)
 
 
 async def pay_expenses_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -241,7 +243,8 @@ async def pay_payees_tapped(update: Update, context: ChorusContext) -> None:
     if page * PAGE < len(people):
         turn.append((label(texts.BUTTON_MORE), _key(Action.PAY_PAYEES, group_id, page + 1)))
     rows += [turn] if turn else []
-    await ask_to_choose(update, context, say(texts.PAY_PAYEE_PICK), keyboard(rows))
+    back = (Action.PAY_GROUP, (group_id,))
+    await ask_to_choose(update, context, say(texts.PAY_PAYEE_PICK), keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -257,7 +260,8 @@ async def pay_payee_tapped(update: Update, context: ChorusContext) -> None:
     if found is Refused.NOT_ALLOWED:
         await respond(update, say(texts.ONLY_COORDINATORS))
         return
-    await respond(update, say(texts.PAY_ASK_PAYEE, name=found or label(texts.SESSION_NO_NAME)))
+    asked = say(texts.PAY_ASK_PAYEE, name=found or label(texts.SESSION_NO_NAME))
+    await ask_to_type(update, context, asked, back=(Action.PAY_PAYEES, (group_id or 0,)))
 
 
 async def pay_payee_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -319,7 +323,7 @@ async def pay_choice_tapped(update: Update, context: ChorusContext) -> None:
     chosen = await context.services.payments.choose(
         sender_id(update), chat_id(update), choices[values[0]]
     )
-    await respond(update, say(texts.PAY_CHOSEN, choice=say(_CHOICE_WORDS[chosen])))
+    await respond(update, say(texts.PAY_CHOSEN, choice=say(CHOICE_WORDS[chosen])))
 
 
 # --- Expenses claims (members) ---------------------------------------------------------------
@@ -514,68 +518,6 @@ async def pay_finance_tapped(update: Update, context: ChorusContext) -> None:
         waiting=money(sum(line.waiting_pence for line in finance.lines)),
     )
     await respond(update, summary)
-
-
-# --- A member's own record -------------------------------------------------------------------
-
-
-def record_words(record: Record) -> Raw:
-    """The member's record: each group with sessions and hours, their choice, payments."""
-    lines = [say(texts.MYINV_TITLE)]
-    for group in record.groups:
-        role = texts.MYINV_ROLE_COORDINATOR if group.coordinator else texts.MYINV_ROLE_MEMBER
-        lines.append(
-            say(
-                texts.MYINV_GROUP,
-                group=group.group_name,
-                role=say(role),
-                sessions=group.sessions,
-                hours=payment_files.hours(group.minutes),
-            )
-        )
-    if not any(group.sessions for group in record.groups):
-        lines.append(say(texts.MYINV_NOTHING))
-    if record.choice:
-        lines.append(say(texts.MYINV_CHOICE, choice=say(_CHOICE_WORDS[Choice(record.choice)])))
-    else:
-        lines.append(say(texts.MYINV_NOT_CHOSEN))
-    paid = money(record.time_pence)
-    lines.append(say(texts.MYINV_PAID, amount=paid, expenses=money(record.expenses_pence)))
-    if record.waiting_pence:
-        lines.append(say(texts.MYINV_WAITING, amount=money(record.waiting_pence)))
-    return Raw("\n".join(lines))
-
-
-async def myinvolvement_command(update: Update, context: ChorusContext) -> None:
-    """Show the member's own record, with a certificate to download."""
-    record = await context.services.payments.record(sender_id(update))
-    if record.name is None and not record.groups:
-        await respond(update, say(texts.NOT_JOINED))
-        return
-    rows: Rows = [
-        [(label(texts.BUTTON_MYINV_CERTIFICATE), _key(Action.MYINV_CERTIFICATE))],
-        [
-            (label(texts.BUTTON_MYINV_CHOICE), _key(Action.PAY_CHOOSE)),
-            (label(texts.BUTTON_MYINV_CLAIM), _key(Action.PAY_CLAIM)),
-        ],
-    ]
-    await ask_to_choose(update, context, record_words(record), keyboard(rows))
-
-
-async def myinvolvement_certificate_tapped(update: Update, context: ChorusContext) -> None:
-    """Send the member's certificate of involvement as a PDF."""
-    record = await context.services.payments.record(sender_id(update))
-    if not record.name:
-        await respond(update, say(texts.CERT_NO_NAME))
-        return
-    today = context.services.clock.now().astimezone(context.bot_data.zone).date()
-    content = await asyncio.to_thread(
-        payment_files.certificate_pdf, record, record.name, context.bot_data.organisation, today
-    )
-    await update.get_bot().send_document(
-        chat_id(update), content, filename="certificate-of-involvement.pdf"
-    )
-    await respond(update, say(texts.CERT_SENT))
 
 
 async def pay_carry_on(update: Update, context: ChorusContext) -> None:

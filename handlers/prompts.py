@@ -28,6 +28,7 @@ from handlers.common import (
     send,
     sender_id,
 )
+from handlers.wording import PROMPT, ask_with_words, note_on_words
 
 _PROBLEMS = {
     PromptProblem.NOT_ALLOWED: texts.ONLY_COORDINATORS,
@@ -56,7 +57,21 @@ async def prompt_group_tapped(update: Update, context: ChorusContext) -> None:
 async def prompt_text_typed(update: Update, context: ChorusContext, text: str) -> None:
     """The prompt's words; then ask until when it takes answers."""
     draft = await context.services.prompts.give_text(sender_id(update), text)
+    if draft.problem is None and await note_on_words(update, text, PROMPT):
+        return  # "Send it as it is" asks until when; "Change it", the words again
     await _show(update, draft)
+
+
+@coordinators_only
+async def prompt_keep_words_tapped(update: Update, context: ChorusContext) -> None:
+    """Back at the words: go on with those typed before."""
+    await _show(update, await context.services.prompts.keep_text(sender_id(update)))
+
+
+@coordinators_only
+async def prompt_as_written_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: go on with them as they are."""
+    await _show(update, await context.services.prompts.current(sender_id(update)))
 
 
 @coordinators_only
@@ -104,7 +119,11 @@ async def _show(update: Update, draft: PromptDraft) -> None:
     elif draft.step == "prompt_text":
         group = draft.group.name if draft.group else ""
         asked = say(texts.PROMPT_ASK_TEXT, group=group, limit=MAX_PROMPT)
-        await respond(update, asked, keyboard(back))
+        rows = back
+        if draft.text:  # kept: given back to change, or kept as they are
+            keep = (label(texts.BUTTON_KEEP_MY_WORDS), callbacks.encode(Action.PROMPT_KEEP_WORDS))
+            rows = [[keep], *back]
+        await ask_with_words(update, draft.text, asked, keyboard(rows))
     elif draft.step == "prompt_end":
         rows = [
             [(_end_label(days), callbacks.encode(Action.PROMPT_END, index + 1))]

@@ -99,7 +99,7 @@ async def _ask_group(update: Update, context: ChorusContext, period: Period) -> 
             ]
         )
     question = say(texts.REPORT_ASK_GROUP, start=day(period.start), end=day(period.end))
-    await ask_to_choose(update, context, question, keyboard(rows))
+    await ask_to_choose(update, context, question, keyboard(rows), back="report")
 
 
 async def _send(update: Update, context: ChorusContext, group_id: int, period: Period) -> None:

@@ -459,3 +459,28 @@ def _media_of(message: Message | None) -> tuple[str, str | None]:
     if message.document is not None:
         return "document", None
     return "other", None
+
+
+# --- A draft put aside when another step starts ----------------------------------------------
+
+
+async def ask_about_kept(update: Update, context: ChorusContext) -> None:
+    """If a draft was just put aside for the step now starting, ask what to do with it."""
+    if not await context.services.steps.newly_kept(sender_id(update)):
+        return
+    rows = [
+        [(label(texts.BUTTON_DRAFT_KEEP), callbacks.encode(Action.DRAFT_KEEP))],
+        [(label(texts.BUTTON_DRAFT_DROP), callbacks.encode(Action.DRAFT_DROP))],
+    ]
+    await send(update, say(texts.DRAFT_KEPT_ASK), keyboard(rows))
+
+
+async def draft_keep_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep the draft put aside for later (it already is)."""
+    await respond(update, say(texts.DRAFT_KEPT_SAID))
+
+
+async def draft_drop_tapped(update: Update, context: ChorusContext) -> None:
+    """Throw away the draft put aside; the step now going on is left as it is."""
+    dropped = await context.services.steps.drop_kept(sender_id(update))
+    await respond(update, say(texts.DRAFT_DROPPED if dropped else texts.DRAFT_NONE_KEPT))

@@ -170,6 +170,24 @@ class StepsRepo:
         result = await self._conn.execute(_CLEAR_STEP, {"person_id": person_id})
         return bool(result.rowcount)
 
+    async def drop_kept(self, person_id: int) -> bool:
+        """Drop the draft kept aside beside the person's step (the step goes on); False if
+        none was kept."""
+        step = await self.get(person_id)
+        if step is None or KEPT_KEY not in step.data:
+            return False
+        data = {k: v for k, v in step.data.items() if k != KEPT_KEY}
+        await self._conn.execute(
+            _step_upsert(self._conn.dialect.name),
+            {
+                "person_id": person_id,
+                "step": step.step,
+                "data": self._sealed(data),
+                "updated_at": step.updated_at,
+            },
+        )
+        return True
+
     async def kept(self, person_id: int) -> StepRow | None:
         """The draft of typed words kept aside while another step goes on, if any."""
         step = await self.get(person_id)

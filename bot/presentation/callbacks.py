@@ -57,6 +57,13 @@ class Action(enum.StrEnum):
     # Leaving any step: the Stop button under every choice.
     STEP_STOP = "zs"
     STEP_BACK = "zb"
+    # A draft put aside when another step started: keep it, or throw it away.
+    DRAFT_KEEP = "zk"
+    DRAFT_DROP = "zd"
+    # A note on a coordinator's words that may be hard to read: send them as they are, or
+    # change them (the flow's name as the argument).
+    WORDING_AS_IS = "za"
+    WORDING_CHANGE = "zc"
     # Input at arm's length: sharing, /mine, prompts, reading ("u"); safeguarding and
     # observers ("g").
     SHARE_CARRY_ON = "ua"
@@ -89,6 +96,7 @@ class Action(enum.StrEnum):
     PROMPT_POST = "upp"
     PROMPT_DISCARD = "upd"
     PROMPT_BACK = "upb"
+    PROMPT_KEEP_WORDS = "upk"
     READ_GROUP = "uh"
     SAFETY_YES = "gy"
     SAFETY_NO = "gn"
@@ -114,6 +122,7 @@ class Action(enum.StrEnum):
     INBOX_MEDIA = "ov"
     INBOX_DAYS = "od"
     INBOX_DAYS_SET = "oe"
+    INBOX_KEEP_WORDS = "ow"
     UPDATES_GROUP = "ou"
     UPDATES_SEND = "oy"
     UPDATES_CONFIRM = "oz"
@@ -148,6 +157,7 @@ class Action(enum.StrEnum):
     SESSION_GROUP = "sg"
     SESSION_SKIP = "ss"
     SESSION_BACK = "sv"
+    SESSION_KEEP_ANSWER = "sq"
     SESSION_SAVE = "sy"
     SESSION_DISCARD = "sd"
     SESSION_MANAGE = "sm"
@@ -228,6 +238,10 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.NOT_NOW: (),
     Action.STEP_STOP: (),
     Action.STEP_BACK: (W,),
+    Action.DRAFT_KEEP: (),
+    Action.DRAFT_DROP: (),
+    Action.WORDING_AS_IS: (W,),
+    Action.WORDING_CHANGE: (W,),
     Action.NAME_FROM_TELEGRAM: (),
     Action.NAME_NONE: (),
     Action.NAME_TYPE: (),
@@ -289,6 +303,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PROMPT_POST: (),
     Action.PROMPT_DISCARD: (),
     Action.PROMPT_BACK: (),
+    Action.PROMPT_KEEP_WORDS: (),
     Action.READ_GROUP: (N,),
     Action.SAFETY_YES: (W,),
     Action.SAFETY_NO: (W,),
@@ -314,6 +329,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.INBOX_MEETING: (ITEM,),
     Action.INBOX_OUTCOME: (ITEM,),
     Action.INBOX_OUTCOME_KIND: (ITEM, W),
+    Action.INBOX_KEEP_WORDS: (),
     Action.INBOX_REPLY: (ITEM,),
     Action.INBOX_SEND: (),
     Action.INBOX_DISCARD: (),
@@ -342,6 +358,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_GROUP: (N,),
     Action.SESSION_SKIP: (),
     Action.SESSION_BACK: (),
+    Action.SESSION_KEEP_ANSWER: (),
     Action.SESSION_SAVE: (),
     Action.SESSION_DISCARD: (),
     Action.SESSION_MANAGE: (N,),

@@ -103,7 +103,7 @@ class Services:
             roles=Roles(storage, clock, admin_ids),
             groups=Groups(storage, clock, admin_ids),
             membership=Membership(storage, clock, admin_ids, sessions, zone, sealer, sharing),
-            steps=Steps(storage, clock),
+            steps=Steps(storage, clock, admin_ids),
             broadcasts=Broadcasts(storage, clock, admin_ids),
             safety=safety,
             sharing=sharing,

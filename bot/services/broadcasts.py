@@ -201,7 +201,9 @@ class Broadcasts:
                     if group_id in chosen
                     else [*chosen, group_id]
                 )
-            new = BroadcastDraft(AUDIENCE_STEP, tuple(chosen))
+            # Words typed before (Back from the words) are kept for when they come again.
+            text = draft.text if draft else None
+            new = BroadcastDraft(AUDIENCE_STEP, tuple(chosen), text)
             await self._keep(tx, telegram_id, chat_id, new)
             return DraftView(DraftStep.PICK, new, choices=await self._manageable(tx, telegram_id))
 
@@ -209,7 +211,9 @@ class Broadcasts:
         """Every group the person manages; then ask for the words."""
         async with self._storage.transaction() as tx:
             groups = await self._manageable(tx, telegram_id)
-            return await self._ask_text(tx, telegram_id, chat_id, [g.id for g in groups])
+            draft = await self._draft(tx, telegram_id)
+            text = draft.text if draft else None
+            return await self._ask_text(tx, telegram_id, chat_id, [g.id for g in groups], text)
 
     async def choose_next(self, telegram_id: int, chat_id: int) -> DraftView:
         """Go on to the words, once at least one group is chosen."""
@@ -218,7 +222,7 @@ class Broadcasts:
             if draft is None or not draft.groups:
                 choices = await self._manageable(tx, telegram_id)
                 return DraftView(DraftStep.PICK_ONE, choices=choices)
-            return await self._ask_text(tx, telegram_id, chat_id, list(draft.groups))
+            return await self._ask_text(tx, telegram_id, chat_id, list(draft.groups), draft.text)
 
     async def write(self, telegram_id: int, chat_id: int, text: str) -> DraftView:
         """The words typed: kept, and shown back as members will see them."""
@@ -288,11 +292,13 @@ class Broadcasts:
             return DraftView(DraftStep.CONFIRM_LATER, new, audience)
 
     async def edit(self, telegram_id: int, chat_id: int) -> DraftView:
-        """Type the words again, for the same groups."""
+        """Type the words again, for the same groups (those typed before are kept until
+        new ones are typed)."""
         async with self._storage.transaction() as tx:
             draft = await self._draft(tx, telegram_id)
             groups = list(draft.groups) if draft else []
-            return await self._ask_text(tx, telegram_id, chat_id, groups)
+            text = draft.text if draft else None
+            return await self._ask_text(tx, telegram_id, chat_id, groups, text)
 
     async def discard(self, telegram_id: int) -> DraftView:
         """Drop the draft; nothing is sent."""
@@ -315,12 +321,17 @@ class Broadcasts:
         )
 
     async def _ask_text(
-        self, tx: Tx, telegram_id: int, chat_id: int, group_ids: list[int]
+        self,
+        tx: Tx,
+        telegram_id: int,
+        chat_id: int,
+        group_ids: list[int],
+        text: str | None = None,
     ) -> DraftView:
         audience = await self._audience(tx, telegram_id, group_ids)
         if audience is None or not audience.groups:
             return DraftView(DraftStep.NOT_ALLOWED)
-        draft = BroadcastDraft(TEXT_STEP, tuple(group_ids))
+        draft = BroadcastDraft(TEXT_STEP, tuple(group_ids), text)
         await self._keep(tx, telegram_id, chat_id, draft)
         return DraftView(DraftStep.ASK_TEXT, draft, audience)
 

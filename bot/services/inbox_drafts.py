@@ -86,6 +86,8 @@ class Written:
     item_id: int | None = None
     # A "will change" outcome: by when is asked next.
     asks_due: bool = False
+    # The outcome previewed (None for a reply).
+    outcome: Outcome | None = None
 
 
 class InboxDrafts:
@@ -110,9 +112,26 @@ class InboxDrafts:
         if card is None:
             return False
         async with self._storage.transaction() as tx:
-            draft = InboxDraft(step, str(card.item.id), outcome)
-            await self._keep(tx, telegram_id, chat_id, draft)
+            item = str(card.item.id)
+            # Back to the same outcome's words (from "by when?"): what was typed is kept.
+            old = InboxDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+            same = old is not None and outcome is not None
+            same = same and old is not None and (old.item, old.outcome) == (item, outcome)
+            text = old.text if same and old is not None else None
+            await self._keep(tx, telegram_id, chat_id, InboxDraft(step, item, outcome, text))
         return True
+
+    async def words_kept(self, telegram_id: int) -> bool:
+        """True if the draft holds words typed before (it was gone back to)."""
+        draft = await self._draft(telegram_id)
+        return draft is not None and bool(draft.text)
+
+    async def keep_words(self, telegram_id: int, chat_id: int) -> Written:
+        """Go on with the words typed before, as if typed again."""
+        draft = await self._draft(telegram_id)
+        if draft is None or not draft.text or draft.step != OUTCOME_STEP:
+            return Written(Done.STALE)
+        return await self.write_outcome(telegram_id, chat_id, draft.text)
 
     async def begin_reply(self, telegram_id: int, chat_id: int, item: str) -> None:
         """Wait for a reply to an item's author, the item as a conversation's button or
@@ -145,7 +164,7 @@ class InboxDrafts:
         async with self._storage.transaction() as tx:
             due = replace(draft, step=DUE_STEP, text=text)
             await self._keep(tx, telegram_id, chat_id, due)
-        return Written(Done.DONE, asks_due=True)
+        return Written(Done.DONE, item_id=draft.item_id, asks_due=True)
 
     async def write_due(self, telegram_id: int, chat_id: int, text: str) -> Written:
         """The "by when" date typed, then the preview."""
@@ -165,6 +184,23 @@ class InboxDrafts:
             await self.discard(telegram_id)
             return Written(Done.STALE)
         return await self._preview(telegram_id, chat_id, replace(draft, text=text))
+
+    async def reply_as_written(self, telegram_id: int, chat_id: int) -> Written:
+        """The reply typed before, shown again as its author will read it."""
+        draft = await self._draft(telegram_id)
+        if draft is None or draft.outcome is not None or draft.text is None:
+            return Written(Done.STALE)
+        return await self.write_reply(telegram_id, chat_id, draft.text)
+
+    async def change_reply(self, telegram_id: int, chat_id: int) -> str | None:
+        """Wait for the reply again, the words typed before kept until new ones come; those
+        words (None if there is no reply being written)."""
+        draft = await self._draft(telegram_id)
+        if draft is None or draft.outcome is not None or draft.text is None:
+            return None
+        async with self._storage.transaction() as tx:
+            await self._keep(tx, telegram_id, chat_id, replace(draft, step=REPLY_STEP))
+        return draft.text
 
     async def send(self, telegram_id: int) -> tuple[Done, int | None]:
         """Send the outcome or reply previewed; the draft ends."""
@@ -201,7 +237,7 @@ class InboxDrafts:
             return Written(preview.done)
         async with self._storage.transaction() as tx:
             await self._keep(tx, telegram_id, chat_id, replace(draft, step=READY_STEP))
-        return Written(Done.DONE, preview.said, item_id)
+        return Written(Done.DONE, preview.said, item_id, outcome=draft.outcome)
 
     async def _draft(self, telegram_id: int) -> InboxDraft | None:
         async with self._storage.read() as tx:

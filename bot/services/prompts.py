@@ -145,6 +145,24 @@ class Prompts:
             data = {**data, "ends": ends.isoformat() if ends else None}
             return await self._save(tx, person, READY_STEP, data, [])
 
+    async def current(self, telegram_id: int) -> PromptDraft:
+        """Where the prompt stands now (shown again after a note on its words)."""
+        async with self._storage.transaction() as tx:
+            person, data = await self._load(tx, telegram_id)
+            step = await tx.steps.get(person.id) if person is not None else None
+            if person is None or data is None or step is None:
+                return PromptDraft(GROUP_STEP, [], problem=PromptProblem.STALE)
+            return await self._save(tx, person, step.step, data, [])
+
+    async def keep_text(self, telegram_id: int) -> PromptDraft:
+        """Go on with the words typed before going back to them; then ask for an end date."""
+        async with self._storage.read() as tx:
+            _, data = await self._load(tx, telegram_id)
+        text = data.get("text") if data is not None else None
+        if not isinstance(text, str):
+            return PromptDraft(TEXT_STEP, [], problem=PromptProblem.STALE)
+        return await self.give_text(telegram_id, text)
+
     async def back(self, telegram_id: int) -> PromptDraft:
         """Back to the step before, with what was chosen and typed kept."""
         async with self._storage.transaction() as tx:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.clock import Clock
 from storage.database import Storage
-from storage.steps import KEPT_KEY, StepRow
+from storage.steps import KEEP_KEY, KEPT_KEY, StepRow
 
 _BUTTON_STEPS: set[str] = set()
 
@@ -41,6 +41,10 @@ class Stopped(enum.Enum):
     DRAFT_BACK = "draft_back"  # stopped, and a draft kept aside while it went on is back
 
 
+# Set inside a draft kept aside once the person has been asked what to do with it.
+_ASKED = "asked"
+
+
 def _older_choice(step: StepRow, update_id: int) -> bool:
     return step.step == CHOOSING_STEP and step.data.get("update") != update_id
 
@@ -48,9 +52,12 @@ def _older_choice(step: StepRow, update_id: int) -> bool:
 class Steps:
     """Start, read, change and end a person's unfinished step (it survives a restart)."""
 
-    def __init__(self, storage: Storage, clock: Clock) -> None:
+    def __init__(
+        self, storage: Storage, clock: Clock, admin_ids: frozenset[int] = frozenset()
+    ) -> None:
         self._storage = storage
         self._clock = clock
+        self._admins = admin_ids
 
     async def begin(self, telegram_id: int, chat_id: int, step: str, data: dict[str, Any]) -> None:
         """Start `step` with `data`, replacing any other unfinished step."""
@@ -77,12 +84,17 @@ class Steps:
         since = datetime.fromisoformat(asked) if isinstance(asked, str) else step.updated_at
         return self._clock.now() - since < CHOICE_LASTS
 
-    async def await_button(self, telegram_id: int, update_id: int, replace: bool) -> None:
+    async def await_button(
+        self, telegram_id: int, update_id: int, replace: bool, chat_id: int | None = None
+    ) -> None:
         """Remember that the person was asked to choose with buttons (in answer to update
         `update_id`). Unless `replace`, an unfinished step that waits for typed words (a
-        draft, a name) is kept instead."""
+        draft, a name) is kept instead. With `chat_id`, an admin not yet known (in no group)
+        is noted too, so that /cancel leaves their choice (strangers are never noted)."""
         async with self._storage.transaction() as tx:
             person = await tx.people.by_telegram_id(telegram_id)
+            if person is None and chat_id is not None and telegram_id in self._admins:
+                person = await tx.people.ensure(telegram_id, chat_id, None, self._clock.now())
             if person is None:
                 return
             if not replace:
@@ -135,3 +147,34 @@ class Steps:
                 return Stopped.NOTHING
             await tx.steps.clear(person.id)
             return Stopped.DRAFT_BACK if KEPT_KEY in step.data else Stopped.STOPPED
+
+    async def newly_kept(self, telegram_id: int) -> bool:
+        """True, once, when a draft of typed words has just been kept aside because another
+        step started: the person is then asked whether to keep it for later."""
+        async with self._storage.read() as tx:
+            step = await tx.steps.of_telegram_id(telegram_id)
+        kept = None if step is None else step.data.get(KEPT_KEY)
+        if step is None or not isinstance(kept, dict) or kept.get(_ASKED):
+            return False
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            if person is None:
+                return False
+            data = {**step.data, KEPT_KEY: {**kept, _ASKED: True}}
+            await tx.steps.set(person.id, step.step, data, self._clock.now())
+        return True
+
+    async def drop_kept(self, telegram_id: int) -> bool:
+        """Throw away the draft kept aside (or, if it is the person's step again, the draft
+        itself); False if there was none."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is None or step is None:
+                return False
+            if await tx.steps.drop_kept(person.id):
+                return True
+            if not step.data.get(KEEP_KEY):
+                return False
+            await tx.steps.drop(person.id)
+            return True

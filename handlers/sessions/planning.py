@@ -125,6 +125,13 @@ async def session_back_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def session_keep_answer_tapped(update: Update, context: ChorusContext) -> None:
+    """Changing one detail: keep the answer held, and go on to confirming."""
+    reply = await context.services.sessions.keep_answer(sender_id(update), chat_id(update))
+    await _show_draft(update, context, reply)
+
+
+@coordinators_only
 async def session_year_yes_tapped(update: Update, context: ChorusContext) -> None:
     """The start read as next year's is what the coordinator meant: go on."""
     reply = await context.services.sessions.confirm_year(sender_id(update), chat_id(update), True)
@@ -202,7 +209,8 @@ async def session_edit_tapped(update: Update, context: ChorusContext) -> None:
         [(label(text), callbacks.encode(Action.SESSION_EDIT_FIELD, session_id, stage.value))]
         for stage, text in _EDIT_LABELS.items()
     ]
-    await ask_to_choose(update, context, say(texts.SESSION_EDIT_PICK), keyboard(rows))
+    back = (Action.SESSION_MANAGE, (session_id,))  # the session again
+    await ask_to_choose(update, context, say(texts.SESSION_EDIT_PICK), keyboard(rows), back=back)
 
 
 @coordinators_only
@@ -237,7 +245,8 @@ async def session_cancel_tapped(update: Update, context: ChorusContext) -> None:
     )
     yes = (label(texts.BUTTON_YES_CANCEL), callbacks.encode(Action.SESSION_CANCEL_YES, s.id))
     keep = (label(texts.BUTTON_KEEP_SESSION), callbacks.encode(Action.SESSION_KEEP))
-    await ask_to_choose(update, context, question, keyboard([[yes], [keep]]))
+    back = (Action.SESSION_MANAGE, (s.id,))
+    await ask_to_choose(update, context, question, keyboard([[yes], [keep]]), back=back)
 
 
 @coordinators_only

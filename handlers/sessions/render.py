@@ -162,6 +162,10 @@ def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
     if draft is None:
         return None
     rows = []
+    if draft.has_answer():
+        # The answer held (typed before going back, or the session's own) can be kept.
+        keep = label(texts.BUTTON_KEEP_ANSWER)
+        rows.append([(keep, callbacks.encode(Action.SESSION_KEEP_ANSWER))])
     if draft.stage in _SKIP_LABELS:
         skip = label(_SKIP_LABELS[draft.stage])
         rows.append([(skip, callbacks.encode(Action.SESSION_SKIP))])
@@ -170,9 +174,12 @@ def _skip_keys(draft: Draft | None) -> InlineKeyboardMarkup | None:
 
 def _back(draft: Draft) -> Back | None:
     """Back from the draft's question: the question before, or (from the first) which
-    group; a change to one detail has none (Stop leaves it unchanged)."""
+    group; changing one detail, which detail (from its question) or its question again
+    (from confirming, with the answer typed kept)."""
+    if draft.edit is not None and draft.stage is not SessionQuestion.CONFIRM:
+        return (Action.SESSION_EDIT, (draft.edit,))
     if draft.edit is not None:
-        return None
+        return (Action.SESSION_BACK, ())
     return "newsession" if draft.stage is SessionQuestion.TITLE else (Action.SESSION_BACK, ())
 
 

@@ -376,6 +376,7 @@ async def test_narrowing_consent_takes_the_quote_off_updates(
         "Only coordinators read it",
         "Quote it without my name",
         "Quote it with my name",
+        "‹ Back",
         "✖ Stop",
     ]
     saved = await author.tap("Only coordinators read it", ask)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from handlers.general import typed_steps
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import MovableClock
@@ -45,6 +46,7 @@ async def test_a_half_written_story_survives_changing_ones_name(
     # Half-way through, the member goes to change their name instead.
     await member.send("/settings")
     await member.tap("Change name")
+    await fake.wait_for_text(member.id, "put it aside", timeout=10)
     saved = await member.send("Robin")
     assert "Robin" in saved["text"]
     # The story is still there, offered back where it was left.
@@ -65,6 +67,7 @@ async def test_stopping_another_flow_gives_the_draft_back(
     await member.send("Could we meet in the evenings sometimes?")
     await member.send("/settings")
     await member.tap("Change name")
+    await fake.wait_for_text(member.id, "put it aside", timeout=10)
     await member.send("/cancel")
     # With the name left alone, what is typed next goes on with the story.
     offered = await member.send("/share")
@@ -73,6 +76,43 @@ async def test_stopping_another_flow_gives_the_draft_back(
     await member.tap("With my name")
     preview = await member.tap("Only coordinators read it")
     assert "Could we meet in the evenings sometimes?" in preview["text"], preview["text"]
+
+
+async def test_starting_another_flow_asks_about_a_half_written_story(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 803)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("The stairs are hard for me.")
+    await member.send("/settings")
+    await member.tap("Change name")
+    # Asked, not silently put aside: kept for later here.
+    asked = await fake.wait_for_text(member.id, "put it aside", timeout=10)
+    kept = await member.tap("Keep it for later", asked)
+    assert "/share" in kept["text"], kept["text"]
+    await member.send("Robin")
+    offered = await member.send("/share")
+    assert "You were writing something" in offered["text"], offered["text"]
+
+
+async def test_a_story_put_aside_can_be_thrown_away(
+    fake: FakeBotApi, seeded: RunningChorus
+) -> None:
+    member = Phone(fake, 804)
+    await member.send("/share")
+    await member.tap("Feedback")
+    await member.send("Nobody called me back.")
+    await member.send("/settings")
+    await member.tap("Change name")
+    asked = await fake.wait_for_text(member.id, "put it aside", timeout=10)
+    dropped = await member.tap("Throw it away", asked)
+    assert "Thrown away" in dropped["text"], dropped["text"]
+    # The name step goes on; the story is gone.
+    saved = await member.send("Robin")
+    assert "Robin" in saved["text"], saved["text"]
+    fresh = await member.send("/share")
+    assert "You were writing something" not in fresh["text"], fresh["text"]
 
 
 # --- Every step of every flow: a way to stop, /cancel, and Back --------------------------------
@@ -201,6 +241,22 @@ FLOWS = (
         ),
     ),
     Flow(
+        "action, an update",
+        COORDINATOR,
+        (
+            send("/action", "Which group's actions"),
+            tap(GROUP, "Tap one to post an update"),
+            tap(ACTION, "Where it stands"),
+            tap("Post an update", "What's the news on"),
+        ),
+        setup=(
+            send("/action", "Which group's actions"),
+            tap(GROUP, "No actions yet"),
+            tap("New action", "What's the action?"),
+            send(ACTION, "Where it stands"),
+        ),
+    ),
+    Flow(
         "new session",
         COORDINATOR,
         (
@@ -236,6 +292,152 @@ FLOWS = (
             Step("tap", GROUP, SHARED, browse=True),
             tap("Record outcome", "What came of it?"),
             tap("Something changed", "What changed?"),
+            send("The room is warmer now.", "exactly what they will read"),
+        ),
+    ),
+    Flow(
+        "inbox, by when",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Record outcome", "What came of it?"),
+            tap("Something will change", "What will change?"),
+            send("We will fix the heating.", "By when?"),
+        ),
+    ),
+    Flow(
+        "inbox, a reply",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Reply", "Type your reply"),
+            send("Thank you, we are on it.", "exactly what they will read"),
+        ),
+    ),
+    Flow(
+        "inbox, part of an action",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Add to action", "Which action should this be part of"),
+            tap("New action", "What's the action?"),
+        ),
+    ),
+    Flow(
+        "inbox, a meeting",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("Take to a meeting", "Which meeting is it going to"),
+        ),
+    ),
+    Flow(
+        "inbox, when to remind",
+        COORDINATOR,
+        (
+            send("/inbox", "Which group's inbox"),
+            Step("tap", GROUP, SHARED, browse=True),
+            tap("When to remind me", "How many days should it be"),
+        ),
+    ),
+    *(
+        Flow(
+            f"mine, {name}",
+            801,
+            (
+                Step("send", "/mine", "What you've shared", browse=True),
+                Step("tap", "Read 1", "If you'd rather it wasn't used", browse=True),
+                tap(button, question),
+            ),
+        )
+        for name, button, question in (
+            ("take back", "Take it back", "Take back what you shared"),
+            ("how it may be used", "Change how it may be used", "How may it be used"),
+            ("quotes", "Set an end date for quotes", "After which day"),
+        )
+    ),
+    *(
+        Flow(
+            f"session, {name}",
+            COORDINATOR,
+            (
+                Step("send", "/sessions", "Sessions you run", browse=True),
+                Step("tap", "Planning meeting", "Nobody has said", browse=True),
+                *steps,
+            ),
+            setup=(
+                send("/newsession", "Which group is the session for"),
+                tap(GROUP, "What's the session called"),
+                send("Planning meeting", "When does it start"),
+                send("tomorrow 10:30", "When does it end"),
+                send("2 hours", "Where is it"),
+                tap("Skip", "about access"),
+                tap("Skip", "difficult subjects"),
+                tap("Skip", "How many places"),
+                tap("No limit", "When should I remind"),
+                tap("Usual times", "Here's how the invitation will look"),
+                tap("Save and invite", "Planning meeting"),
+            ),
+        )
+        for name, steps in (
+            (
+                "a change",
+                (
+                    tap("Change it", "What would you like to change"),
+                    tap("Name", "What's the session called"),
+                    send("Evening planning", "Here's the session with your change"),
+                ),
+            ),
+            ("cancelling", (tap("Cancel the session", "Everyone who was invited"),)),
+        )
+    ),
+    *(
+        Flow(
+            f"payments, {name}",
+            COORDINATOR,
+            (
+                send("/payments", "Which group's payment settings"),
+                tap(GROUP, "Payment settings for"),
+                *steps,
+            ),
+        )
+        for name, steps in (
+            ("a rate", (tap("Pay per hour", "How much for each hour"),)),
+            ("expenses", (tap("Expenses covered", "What expenses are covered"),)),
+            (
+                "a payee",
+                (
+                    tap("Payee references", "Whose payee reference"),
+                    tap("M801", "Type the payee reference"),
+                ),
+            ),
+        )
+    ),
+    Flow("new group", ADMIN, (send("/newgroup", "What's the new group called"),)),
+    Flow("invite", COORDINATOR, (send("/invite", "Which group is the invite link for"),)),
+    Flow(
+        "report",
+        COORDINATOR,
+        (
+            send("/report", "Which time would you like a report for"),
+            tap("This month", "Which group is the report for"),
+        ),
+    ),
+    Flow("reading input", COORDINATOR, (send("/read", "Whose input would you like to read"),)),
+    Flow("observers", ADMIN, (send("/observers", "Which group's observers"),)),
+    Flow("what happened next", 801, (send("/updates", "Which group's list"),)),
+    Flow("forget me", 806, (send("/forgetme", "This deletes everything"),)),
+    Flow(
+        "members, removing one",
+        COORDINATOR,
+        (
+            send("/members", "Which group's members"),
+            Step("tap", GROUP, "6 members", browse=True),
+            tap("Remove 1", "I'll tell them kindly"),
         ),
     ),
     Flow(
@@ -254,6 +456,55 @@ FLOWS = (
         (send("/leave", "Which group would you like to leave"), tap(GROUP, "Leave")),
     ),
 )
+
+
+# Every step that waits for typed words, by its stored name: the flow that walks it, or why
+# none does yet (each needs something a fresh group has not got).
+WALKED = {
+    "display_name": "name",
+    "quiet_hours": "quiet hours",
+    "group_name": "new group",
+    "broadcast_text": "broadcast, now",
+    "broadcast_when": "broadcast, later",
+    "share_group": "share",
+    "share_kind": "share",
+    "share_content": "share",
+    "share_name": "share",
+    "share_consent": "share",
+    "share_preview": "share",
+    "prompt_text": "question for a group",
+    "loop_meeting": "inbox, a meeting",
+    "loop_outcome": "inbox, what came of it",
+    "loop_due": "inbox, by when",
+    "loop_reply": "inbox, a reply",
+    "loop_action_title": "action, a new one",
+    "loop_action_text": "action, an update",
+    "session_draft": "new session",
+    "pay_rate": "payments, a rate",
+    "pay_expenses": "payments, expenses",
+    "pay_payee": "payments, a payee",
+}
+NOT_WALKED = {
+    "remove_reason": "asked once a member is removed, which cannot be walked twice",
+    "share_prompt": "an answer to a question posted to the group",
+    "share_session": "words about a meeting the member came to",
+    "share_caption": "a photo's caption",
+    "session_feedback": "asked after a meeting the member came to",
+    "session_hours": "asked once attendance is marked",
+    "conv_answer": "a member's answer in a conversation",
+    "conv_write": "a lead writing to the person of a risk alert",
+    "alert_note": "a lead's note on a risk alert",
+    "pay_amount": "an expenses claim for a meeting the member came to",
+    "pay_receipt": "an expenses claim's receipt",
+    "pay_query": "a question on a claim",
+}
+
+
+def test_every_typed_step_is_walked_or_said_why_not() -> None:
+    typed = set(typed_steps())
+    assert typed == set(WALKED) | set(NOT_WALKED), typed ^ (set(WALKED) | set(NOT_WALKED))
+    assert not set(WALKED) & set(NOT_WALKED)
+    assert set(WALKED.values()) <= {flow.name for flow in FLOWS}
 
 
 async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> dict[str, Any]:
@@ -340,3 +591,103 @@ async def test_every_step_can_be_left_and_gone_back_through(
             await _newest_showing(phone, (before.shows,), (flow.name, step, back["text"]))
         # From there the flow goes on as before, with what was chosen kept.
         await _take(phone, flow, step, again=True)
+
+
+# --- Back keeps what was typed -----------------------------------------------------------------
+
+
+async def test_going_back_from_a_broadcasts_words_keeps_them(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/broadcast")
+    await coordinator.tap(GROUP)
+    await coordinator.tap("Next ›")
+    await coordinator.send("Tea at four on Friday.")
+    await _newest_showing(coordinator, ("exactly how your message will look",), "preview")
+    # Back to the words, back again to the groups, then on again: the words are still there.
+    await coordinator.tap("‹ Back")
+    await _newest_showing(coordinator, ("Type your message",), "the words asked again")
+    await coordinator.tap("‹ Back")
+    await coordinator.tap("Next ›")
+    # The words typed come back to copy and change, and can be kept as they are.
+    again = await _newest_showing(coordinator, ("Type your message",), "the words asked")
+    assert "Keep my words" in [text for text, _ in fake.buttons(again)], again["text"]
+    assert "Tea at four on Friday." in coordinator.texts()[-2]
+    await coordinator.tap("Keep my words")
+    preview = await _newest_showing(coordinator, ("exactly how your message will look",), "kept")
+    assert any("Tea at four on Friday." in text for text in coordinator.texts()[-2:]), preview
+
+
+async def test_going_back_from_by_when_keeps_what_will_change(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/inbox")
+    await coordinator.tap(GROUP)
+    await _newest_showing(coordinator, (SHARED,), "card")
+    await coordinator.tap("Record outcome")
+    await coordinator.tap("Something will change")
+    await coordinator.send("We will fix the heating.")
+    await _newest_showing(coordinator, ("By when?",), "by when")
+    back = await coordinator.tap("‹ Back")
+    assert "What will change?" in back["text"], back["text"]
+    # The words typed are kept: on again without typing them twice.
+    await coordinator.tap("Keep my words")
+    await _newest_showing(coordinator, ("By when?",), "by when, again")
+    await coordinator.send("30 April")
+    await _newest_showing(coordinator, ("exactly what they will read",), "preview")
+    assert any("We will fix the heating." in text for text in coordinator.texts()[-2:])
+
+
+async def test_going_back_while_changing_a_session_keeps_the_new_answer(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/newsession")
+    await coordinator.tap(GROUP)
+    await coordinator.send("Planning meeting")
+    await coordinator.send("tomorrow 10:30")
+    # Back to the start time, then on again with it kept, without typing it twice.
+    back = await coordinator.tap("‹ Back")
+    assert "When does it start" in back["text"], back["text"]
+    on = await coordinator.tap("Keep this answer")
+    assert "When does it end" in on["text"], on["text"]
+    await coordinator.send("2 hours")
+    for label in ("Skip", "Skip", "Skip", "No limit", "Usual times", "Save and invite"):
+        await coordinator.tap(label)
+    await coordinator.send("/sessions")
+    await _newest_showing(coordinator, ("Sessions you run",), "sessions")
+    await coordinator.tap("Planning meeting")
+    await coordinator.tap("Change it")
+    asked = await coordinator.tap("Name")
+    # Back from a detail's question: which detail.
+    assert "‹ Back" in [text for text, _ in fake.buttons(asked)], asked["text"]
+    confirm = await coordinator.send("Evening planning")
+    assert "Evening planning" in confirm["text"], confirm["text"]
+    # Back from confirming: the question again, the new name kept without typing it twice.
+    again = await coordinator.tap("‹ Back")
+    assert "What's the session called" in again["text"], again["text"]
+    kept = await coordinator.tap("Keep this answer")
+    assert "Evening planning" in kept["text"], kept["text"]
+    await coordinator.tap("‹ Back")
+    picked = await coordinator.tap("‹ Back")
+    assert "What would you like to change" in picked["text"], picked["text"]
+
+
+async def test_going_back_to_a_questions_words_keeps_them(
+    fake: FakeBotApi, two_groups: RunningChorus
+) -> None:
+    coordinator = Phone(fake, COORDINATOR)
+    await coordinator.send("/prompt")
+    await coordinator.tap(GROUP)
+    await coordinator.send("What would make meetings easier?")
+    await coordinator.tap("‹ Back")
+    asked = await _newest_showing(coordinator, ("Type the question",), "the words asked again")
+    assert coordinator.texts()[-2] == "What would make meetings easier?"
+    assert "Keep my words" in [text for text, _ in fake.buttons(asked)], asked["text"]
+    on = await coordinator.tap("Keep my words")
+    assert "Until when" in on["text"], on["text"]
+    await coordinator.tap("No end date")
+    await _newest_showing(coordinator, ("Above is how it will look",), "preview")
+    assert any("What would make meetings easier?" in t for t in coordinator.texts()[-2:])

@@ -55,3 +55,18 @@ async def test_drop_takes_the_kept_draft_too(storage: Storage) -> None:
         await tx.steps.set(ann.id, "display_name", {}, T0)
         assert await tx.steps.drop(ann.id)
         assert await tx.steps.get(ann.id) is None
+
+
+async def test_drop_kept_throws_the_draft_away_and_the_step_goes_on(storage: Storage) -> None:
+    ann = await _person(storage)
+    async with storage.transaction() as tx:
+        await tx.steps.set(ann.id, "content", STORY, T0)
+        await tx.steps.set(ann.id, "display_name", {"asked": 1}, T0)
+        assert await tx.steps.drop_kept(ann.id)
+        step = await tx.steps.get(ann.id)
+        assert step is not None and (step.step, step.data) == ("display_name", {"asked": 1})
+        assert await tx.steps.kept(ann.id) is None
+        assert not await tx.steps.drop_kept(ann.id)  # nothing left to throw away
+        # Ending the step brings nothing back.
+        await tx.steps.clear(ann.id)
+        assert await tx.steps.get(ann.id) is None

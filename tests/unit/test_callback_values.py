@@ -31,6 +31,7 @@ from bot.services.sessions import ANSWER_CODES, Period, SessionQuestion
 from bot.services.sharing import Consent, Kind
 from handlers.general import BACK_TO
 from handlers.rights import FORGET_CHOICES
+from handlers.wording import FLOWS as WORDING_FLOWS
 
 # Numbers: ids from 0 (a list position, "without my name") up to 12 digits.
 NUMBERS = (0, 1, 2, 9, 10, 99, 100, 2**31 - 1, 10**11, 999_999_999_999)
@@ -47,6 +48,8 @@ CONVERSATIONS = ("abcdefghjk23", "zzzzzzzzzzzz")
 WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.JOIN, 0): CODES,
     (Action.STEP_BACK, 0): tuple(BACK_TO),
+    (Action.WORDING_AS_IS, 0): WORDING_FLOWS,
+    (Action.WORDING_CHANGE, 0): WORDING_FLOWS,
     (Action.SHARE_CONSENT, 0): tuple(c.value for c in Consent),
     (Action.SHARE_KIND, 0): tuple(k.value for k in Kind),
     (Action.MINE_READ, 0): REFERENCES,

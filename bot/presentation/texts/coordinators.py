@@ -189,3 +189,26 @@ MENU_INVITE = N_("Get a group's invite link")
 MENU_MEMBERS = N_("See who is in a group")
 MENU_BROADCAST = N_("Send a message to your groups")
 MENU_COORDINATORS = N_("Add or remove coordinators")
+
+# --- Broadcast: words kept when going back ---------------------------------------------------
+
+BROADCAST_WORDS_KEPT = N_(
+    "Your words from before are kept. Tap “Keep my words”, or type new ones."
+)
+BUTTON_KEEP_MY_WORDS = N_("Keep my words")
+
+# --- A gentle note on a coordinator's own words --------------------------------------------
+
+WORDING_LONG_SENTENCE = N_(
+    "A gentle note before it goes: one sentence is long ({words} words). "
+    "Some people may find it hard to read.\n"
+    "It starts: “{opening}”\n"
+    "Short sentences help. Send it as it is, or change it?"
+)
+WORDING_LONG_WORDS = N_(
+    "A gentle note before it goes: many words are long, so it reads at grade {grade}. "
+    "Most people read grade 8 or below with ease.\n"
+    "Send it as it is, or change it?"
+)
+BUTTON_WORDING_AS_IT_IS = N_("Send it as it is")
+BUTTON_WORDING_CHANGE = N_("Change it")

@@ -265,3 +265,7 @@ ACTION_STATUS_SET = N_("Done: it's now {status}. {count} people will hear it.")
 MENU_UPDATES = N_("What was done with what members said")
 MENU_INBOX = N_("What members shared, one at a time")
 MENU_ACTION = N_("Pieces of work, and news on them")
+
+# --- An outcome's words kept when going back ---------------------------------------------------
+
+INBOX_WORDS_KEPT = N_("Your words from before are kept. Tap “Keep my words”, or type new ones.")

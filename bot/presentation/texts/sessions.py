@@ -290,3 +290,7 @@ SESSION_PAY_SESSION = N_(
 )
 SESSION_PAY_NONE = N_("This group doesn't pay for time.")
 SESSION_PAY_EXPENSES = N_("Expenses covered: {expenses}.")
+
+# --- Changing one detail: the answer kept when going back --------------------------------------
+
+BUTTON_KEEP_ANSWER = N_("Keep this answer")

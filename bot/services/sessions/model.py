@@ -136,6 +136,8 @@ class Draft:
     reminders: list[int] = field(default_factory=lambda: list(DEFAULT_REMINDERS))
     # A start read as next year's, waiting for the coordinator to say it is what they meant.
     pending_start: datetime | None = None
+    # When changing one detail: which (its question's value), to go back to from confirming.
+    edited: str | None = None
 
     def to_data(self) -> dict[str, Any]:
         """As stored in the pending step (JSON)."""
@@ -145,6 +147,22 @@ class Draft:
             moment = getattr(self, key)
             data[key] = moment.isoformat() if moment else None
         return data
+
+    def has_answer(self) -> bool:
+        """True if the current question already has an answer in the draft (given before
+        going back, or the session's own when changing it), which can be kept."""
+        if self.edit is not None:
+            return self.stage is not SessionQuestion.CONFIRM
+        held = {
+            SessionQuestion.TITLE: self.title,
+            SessionQuestion.STARTS: self.starts_at,
+            SessionQuestion.ENDS: self.ends_at,
+            SessionQuestion.PLACE: self.place or self.link,
+            SessionQuestion.ACCESS: self.access_notes,
+            SessionQuestion.CONTENT: self.content_note,
+            SessionQuestion.CAPACITY: self.capacity,
+        }
+        return bool(held.get(self.stage))
 
     def preview(self) -> SessionRow:
         """The session as it would be saved (for showing it back before saving)."""

@@ -53,6 +53,9 @@ from storage.outbox import OutboxNew
 from storage.sessions import SessionRecipient, SessionRow
 from storage.tx import Tx
 
+# The details a coordinator can change one at a time (every question but confirming).
+_EDITABLE = frozenset(q.value for q in SessionQuestion if q is not SessionQuestion.CONFIRM)
+
 
 class Planning(Answers):
     """Making, changing and cancelling sessions, step by step from a draft."""
@@ -96,6 +99,7 @@ class Planning(Answers):
                 content_note=session.content_note,
                 capacity=session.capacity,
                 reminders=session.reminder_minutes,
+                edited=stage.value,
             )
             await self._save_draft(tx, telegram_id, chat_id, draft, now)
         return draft
@@ -135,8 +139,19 @@ class Planning(Answers):
             return DraftReply(draft, DraftProblem.NO_DRAFT)
         if draft.edit is None and draft.stage is not SessionQuestion.TITLE:
             draft.stage = STAGES[STAGES.index(draft.stage) - 1]
+        elif draft.stage is SessionQuestion.CONFIRM and draft.edited in _EDITABLE:
+            draft.stage = SessionQuestion(draft.edited)  # the detail being changed, again
         draft.pending_start = None
         return await self._keep(telegram_id, chat_id, draft, DraftReply(draft))
+
+    async def keep_answer(self, telegram_id: int, chat_id: int) -> DraftReply:
+        """Go on with the answer the draft holds for this question (typed before going
+        back, or, when changing one detail, the session's own)."""
+        draft = await self.draft(telegram_id)
+        if draft is None or not draft.has_answer():
+            return DraftReply(draft, DraftProblem.NO_DRAFT)
+        draft.pending_start = None
+        return await self._next(telegram_id, chat_id, draft)
 
     async def confirm_year(self, telegram_id: int, chat_id: int, meant: bool) -> DraftReply:
         """The coordinator says whether a start read as next year's is what they meant:
