@@ -155,7 +155,7 @@ async def test_my_data_says_so_when_telegram_refuses_the_file(
     async with running_chorus(settings, fake):
         fake.fail_next("sendDocument", 400, "Bad Request: file is too big")
         reply = await Phone(fake, MEMBER).send("/mydata")
-        assert "Telegram wouldn't take the file" in reply["text"]
+        assert "Telegram wouldn't take it" in reply["text"]
 
 
 def _traces(folder: Path, member: Footprint) -> list[str]:
@@ -200,7 +200,7 @@ async def test_forget_me_leaves_nothing_of_the_member(
         choice = "leave what I shared without my name" if keep_anonymous else "delete everything"
         done = await phone.tap(choice, question)
         assert "Done." in done["text"] and "join again any time" in done["text"]
-        assert "kept only as numbers" in done["text"]
+        assert "stays only as numbers" in done["text"]
         if keep_anonymous:
             assert "stay with the group, with no way back to you" in done["text"]
         # The erasure's last step empties the log; the words were sealed all along, and

@@ -13,16 +13,15 @@ def money(pence: int) -> str:
 PAY_POLICY_HOUR = N_("{group} pays {rate} an hour for your time.")
 PAY_POLICY_SESSION = N_("{group} pays {rate} for each meeting you come to.")
 PAY_POLICY_NONE = N_("{group} does not pay for time at the moment.")
-PAY_POLICY_EXPENSES = N_("Expenses covered: {expenses}")
+PAY_POLICY_EXPENSES = N_("It pays back what you spend on: {expenses}")
 PAY_POLICY_NOT_SET = N_("{group} has not said how it pays for time yet.")
 PAY_ASK_CHOICE = N_(
     "How would you like to be paid? You can change this any time in /myinvolvement."
 )
 PAY_BENEFITS_NOTICE = N_(
-    "<b>Before you choose:</b> being paid can affect some benefits. If you get benefits, "
-    "you can ask for free advice first, for example from Citizens Advice "
-    "(citizensadvice.org.uk) or your benefits adviser. Saying no to payment is fine, and "
-    "you can still take part."
+    "<b>Before you choose:</b> being paid can change some benefits. If you get benefits, "
+    "you can ask for free advice first. Citizens Advice can help (citizensadvice.org.uk). "
+    "You can say no to pay and still take part."
 )
 BUTTON_PAY_PAID = N_("Pay me")
 BUTTON_PAY_VOUCHER = N_("A voucher")
@@ -141,7 +140,7 @@ PAY_FINANCE_DONE = N_(
 
 # --- A member's own record ----------------------------------------------------------------------
 
-MYINV_TITLE = N_("<b>Your involvement</b>")
+MYINV_TITLE = N_("<b>Your time with your groups</b>")
 MYINV_GROUP = N_("{group} ({role}): {sessions} meetings, {hours} hours")
 MYINV_ROLE_MEMBER = N_("member")
 MYINV_ROLE_COORDINATOR = N_("coordinator")

@@ -11,15 +11,15 @@ PRIVACY = N_(
     "(encrypted).\n\n"
     "Who sees what: a group's coordinators see your name and what you share with your name. "
     "What you share without your name reaches them with the date only: they never see who "
-    "sent it. Observers never see who wrote anything. Telegram, and whoever runs this bot's "
-    "computer, can see that you use it.\n\n"
+    "sent it. Some people may be allowed to read a group's words, but never who wrote them. "
+    "Telegram, and the people who run Chorus, can see that you use it.\n\n"
     "How long: the words you share are deleted {words} after the group records what came "
     "of them. What Chorus sent to people is deleted after {sent}. Taking something back "
     "in /mine deletes its words at once. Everything else is kept until you ask for it to "
     "be deleted with /forgetme (the time you gave at meetings then stays only as numbers "
     "in the group's totals).\n\n"
-    "If words you write suggest you might be at risk, the safeguarding leads are told, "
-    "without your name unless you say yes.\n\n"
+    "If your words make me worry you might be at risk, the people on our team who keep "
+    "people safe are told. They don't get your name unless you say yes.\n\n"
     "Your choices: /mydata sends you a file of everything Chorus holds about you. "
     "/forgetme deletes it all. /leave leaves a group."
 )
@@ -34,8 +34,8 @@ MYDATA_TOO_MANY = N_(
 )
 MYDATA_NOT_KNOWN = N_("I don't hold anything about you, as you haven't joined a group.")
 MYDATA_REFUSED = N_(
-    "Sorry, Telegram wouldn't take the file with your data, so I couldn't send it. "
-    "You can try /mydata again later, or ask a coordinator to help."
+    "Sorry, I couldn't send the file: Telegram wouldn't take it. "
+    "Try /mydata again later. Or ask one of the people who run your group."
 )
 FORGET_NOT_KNOWN = N_("I don't hold anything about you, so there's nothing to delete.")
 FORGET_ASK = N_(
@@ -52,7 +52,7 @@ FORGET_ASK_END = N_("\n\nDo you want to go ahead?")
 BUTTON_FORGET_ALL = N_("Yes, delete everything")
 BUTTON_FORGET_KEEP_ANONYMOUS = N_("Yes, but leave what I shared without my name")
 BUTTON_FORGET_NO = N_("No, keep everything")
-FORGET_KEPT = N_("Okay, nothing was deleted.")
+FORGET_KEPT = N_("Okay, nothing is gone. It's all still here.")
 FORGET_STALE = N_(
     "That button is out of date, so nothing was deleted. If you'd like to, send /forgetme "
     "to start again."
@@ -68,8 +68,8 @@ FORGET_DONE_ANONYMOUS_KEPT = N_(
     " The {count} you shared without your name stay with the group, with no way back to you."
 )
 FORGET_HOURS = N_(
-    "The time you gave at group meetings is kept only as numbers in the group's totals, "
-    "for its accounts, with nothing that says who.\n\n"
+    "The time you gave at meetings stays only as numbers in the group's totals, for its "
+    "accounts. Nothing there says who you are.\n\n"
 )
 FORGET_GONE = N_(
     "There's nothing of yours left here. You can join again any time with an invite link."
@@ -92,7 +92,7 @@ DATA_SUMMARY = N_(
     "What you shared ({items}):\n{item_lines}\n\n"
     "Updates about what you shared: {updates}\n"
     "Messages to you, waiting or sent: {messages}\n"
-    "Safeguarding alerts your words raised: {alerts}\n\n"
+    "Times your words made me worry you were at risk: {alerts}\n\n"
     "Everything above, in full, is in data.json.\n\n"
 )
 DATA_GROUP_LINE = N_("- {group}: joined {joined}, agreeing to the terms shown then ({wording})")
@@ -103,8 +103,8 @@ DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")
 DATA_NONE = N_("none")
 DATA_LEFT_LINE = N_(
-    "Your place in {group} ended on {left}. A coordinator's reason kept with it (only the group's "
-    "coordinators see it): {reason}\n\n"
+    "Your place in {group} ended on {left}. The coordinators kept this reason, only for them "
+    "to see: {reason}\n\n"
 )
 DATA_NO_REASON = N_("none")
 DATA_NOT_INCLUDED = N_(
@@ -113,8 +113,8 @@ DATA_NOT_INCLUDED = N_(
     "by Chorus. Telegram can tell you what it holds.\n"
     "- What you shared without your name is here because only you can find it, through "
     "your own account. Coordinators never see it linked to you.\n"
-    "- Notes coordinators and leads keep for themselves, and messages written to other "
-    "people, are not about you alone, so they are not here.\n"
+    "- Notes that coordinators keep for themselves are not here. Nor are messages to other "
+    "people. They are not about you alone.\n"
     "- What was deleted (taken back, or kept past the time set for keeping it) is gone for "
     "good, so it can't be here.\n"
 )

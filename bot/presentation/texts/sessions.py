@@ -16,9 +16,9 @@ SESSION_WHEN_RANGE = N_("{start} to {end}")
 SESSION_LINE_WHEN = N_("When: {when}")
 SESSION_LINE_PLACE = N_("Where: {place}")
 SESSION_LINE_LINK = N_("Online: {link}")
-SESSION_LINE_ACCESS = N_("Access: {notes}")
-SESSION_LINE_CONTENT = N_("Content note: {note}")
-SESSION_LINE_CANCELLED = N_("\nThis session is cancelled.")
+SESSION_LINE_ACCESS = N_("Getting in and around: {notes}")
+SESSION_LINE_CONTENT = N_("Before you come, please know: {note}")
+SESSION_LINE_CANCELLED = N_("\nThis meeting is cancelled.")
 SESSION_LINE_ANSWER = N_(
     "\nYour answer: <b>{answer}</b>. You can change it any time before it starts."
 )
@@ -44,17 +44,17 @@ SESSION_CHANGED_PLACE = N_("The place has changed.")
 SESSION_CHANGED_TITLE = N_("The name has changed (it was “{was}”).")
 SESSION_CHANGED_NOTES = N_("The notes have changed.")
 SESSION_CHANGED_CAPACITY = N_("The number of places has changed.")
-SESSION_STARTED = N_("That session has already started, so answers are closed now.")
+SESSION_STARTED = N_("That meeting has started, so you can't answer now.")
 SESSION_IS_CANCELLED = N_(
-    "That session was cancelled, so there's nothing to answer. /sessions shows what's coming."
+    "That meeting was cancelled, so there's nothing to answer. /sessions shows what's coming."
 )
-SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
-SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
+SESSION_GONE = N_("Sorry, I can't find that meeting any more. /sessions shows what's coming.")
+SESSION_NOT_YOURS = N_("That meeting is for another group, so I can't take an answer for it.")
 SESSION_LEFT_GROUP = N_(
     "You left {group}, so I can't take an answer for <b>{title}</b>. "
     "If you'd like to come, you can join again with the group's invite link."
 )
-SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
+SESSIONS_NONE = N_("There are no meetings coming up in your groups right now.")
 SESSIONS_JUST_INVITED = N_(
     "Your invitation to {titles} has just come, above this. You can answer it there."
 )
@@ -226,7 +226,7 @@ HOURS_EXPORT = N_(
     "Involvement hours for {group}, {start} to {end}: {people} people, {hours} hours in all. "
     "The file has names, so please keep it safe."
 )
-SETTINGS_HOURS = N_("\nYour involvement hours: {hours}")
+SETTINGS_HOURS = N_("\nTime you gave at meetings: {hours}")
 
 SESSION_FEEDBACK_ASK = N_(
     "Thank you for coming to <b>{title}</b>. If you'd like to say, how was it for you? "
@@ -256,7 +256,7 @@ SESSION_FEEDBACK_SENT = N_(
     "Thank you. It's with the coordinators now. Your private reference is {reference}."
 )
 SESSION_FEEDBACK_SKIPPED = N_("That's fine. Thank you for coming.")
-SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, that question isn't open any more.")
+SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, you can't answer that one now.")
 SESSION_FEEDBACK_LEFT = N_(
     "You're not in that group any more, so I haven't passed this on. Nothing was sent."
 )
