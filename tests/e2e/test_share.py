@@ -343,7 +343,7 @@ async def test_small_groups_are_warned(fake: FakeBotApi, chorus: RunningChorus) 
     await member.send("/share")
     await member.tap("Feedback")
     question = await member.send("Too few chairs")
-    assert "Tiny group has only 1 members" in question["text"]
+    assert "Tiny group has only 1 member." in question["text"]
     assert "people may guess it's you" in question["text"]
     await member.tap("Without my name")
     preview = await member.tap("Only coordinators read it")

@@ -114,8 +114,9 @@ BROADCAST_TOO_LONG = N_(
     "That's longer than I can send ({limit} characters at most). "
     "Could you make it shorter? Nothing has been sent."
 )
-BROADCAST_PREVIEW = N_(
-    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}"
+BROADCAST_PREVIEW = N_P(
+    "Above is exactly how your message will look.\n\nIt will go to {count} person.{paused}",
+    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}",
 )
 BROADCAST_PAUSED_NOTE = N_(" {paused} have paused messages and won't get it.")
 BUTTON_SEND_NOW = N_("Send now")

@@ -1,6 +1,6 @@
 """Messages for data rights: /privacy, /mydata, /forgetme."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Data rights: /privacy, /mydata, /forgetme ------------------------------------------------
 
@@ -24,7 +24,7 @@ PRIVACY = N_(
     "/forgetme deletes it all. /leave leaves a group."
 )
 DAYS_ONE = N_("1 day")
-DAYS_MANY = N_("{count} days")
+DAYS_MANY = N_P("{count} day", "{count} days")
 MYDATA_CAPTION = N_(
     "Here is everything Chorus holds about you: summary.txt to read, and data.json for "
     "a computer. Only you have been sent this file."
@@ -75,7 +75,7 @@ FORGET_GONE = N_(
     "There's nothing of yours left here. You can join again any time with an invite link."
 )
 ITEMS_ONE = N_("1 thing")
-ITEMS_MANY = N_("{count} things")
+ITEMS_MANY = N_P("{count} thing", "{count} things")
 
 # The plain summary in the /mydata file (plain text, not HTML).
 DATA_SUMMARY = N_(

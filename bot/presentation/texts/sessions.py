@@ -1,6 +1,6 @@
 """Messages for group sessions (J2)."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Group sessions -------------------------------------------------------------------------
 
@@ -146,7 +146,7 @@ SESSION_CHANGED = N_("Saved. I'll tell the {people} who were invited what change
 SESSION_CHANGED_NOBODY = N_("Saved. Nobody has been invited yet, so there's nobody to tell.")
 SESSION_NOTHING_TO_SAVE = N_("That's done already: there's nothing more to save here.")
 ONE_PERSON = N_("1 person")
-SOME_PEOPLE = N_("{count} people")
+SOME_PEOPLE = N_P("{count} person", "{count} people")
 SESSION_UNCHANGED = N_("Nothing changed, so nobody was told.")
 SESSION_TOO_LATE = N_("That session has started or finished, so it can't be changed now.")
 SESSION_DISCARDED = N_("Okay, nothing was saved.")
@@ -155,14 +155,18 @@ SESSION_OVERVIEW = N_("<b>{title}</b> ({group})\n{when}\n\n{answers}")
 SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
 SESSION_OVERVIEW_NOBODY = N_("Nobody has said they're going yet.")
 SESSION_OVERVIEW_NOBODY_PLACES = N_("Nobody has said they're going yet ({capacity} places).")
-SESSION_OVERVIEW_GOING = N_("{count} going: {names}")
-SESSION_OVERVIEW_FULL = N_("{count} going (full): {names}")
-SESSION_OVERVIEW_TAKEN = N_("{count} of {capacity} places taken: {names}")
-SESSION_OVERVIEW_MAYBE = N_("{count} maybe: {names}")
-SESSION_OVERVIEW_NO = N_("{count} can't go: {names}")
-SESSION_OVERVIEW_WAITING = N_("{count} on the waiting list: {names}")
+SESSION_OVERVIEW_GOING = N_P("{count} going: {names}", "{count} going: {names}")
+SESSION_OVERVIEW_FULL = N_P("{count} going (full): {names}", "{count} going (full): {names}")
+SESSION_OVERVIEW_TAKEN = N_P(
+    "{count} of {capacity} places taken: {names}", "{count} of {capacity} places taken: {names}"
+)
+SESSION_OVERVIEW_MAYBE = N_P("{count} maybe: {names}", "{count} maybe: {names}")
+SESSION_OVERVIEW_NO = N_P("{count} can't go: {names}", "{count} can't go: {names}")
+SESSION_OVERVIEW_WAITING = N_P(
+    "{count} on the waiting list: {names}", "{count} on the waiting list: {names}"
+)
 SESSION_NAMES_LIST = N_("{names}")
-SESSION_NAMES_AND_MORE = N_("{names} and {count} more")
+SESSION_NAMES_AND_MORE = N_P("{names} and {count} more", "{names} and {count} more")
 SESSION_NO_NAME = N_("member (no name given)")
 BUTTON_EARLIER = N_("‹ Earlier")
 BUTTON_MORE = N_("More ›")
@@ -204,7 +208,10 @@ SESSION_ATTENDANCE_NOT_YET = N_("You can mark who came once the session has star
 BUTTON_ADD_ATTENDEE = N_("Add someone who came")
 BUTTON_CHANGE_HOURS = N_("Change the hours")
 BUTTON_DONE = N_("Done")
-SESSION_ATTENDANCE_DONE = N_("Thank you. {count} people came: {total} hours recorded.")
+SESSION_ATTENDANCE_DONE = N_P(
+    "Thank you. {count} person came: {total} hours recorded.",
+    "Thank you. {count} people came: {total} hours recorded.",
+)
 SESSION_ADD_PICK = N_("Who came? Tap their name.")
 SESSION_ADD_NONE = N_("Everyone in the group is on the list already.")
 SESSION_ASK_HOURS = N_(

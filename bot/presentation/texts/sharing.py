@@ -35,9 +35,11 @@ SHARE_ASK_NAME = N_(
     "Do you want to send this with your name, or without it? "
     "Without your name, coordinators won't see who sent it.{small}"
 )
-SHARE_SMALL_GROUP = N_(
+SHARE_SMALL_GROUP = N_P(
+    "\n\n<b>Please note:</b> {group} has only {count} member. "
+    "Even without your name, people may guess it's you.",
     "\n\n<b>Please note:</b> {group} has only {count} members. "
-    "Even without your name, people may guess it's you."
+    "Even without your name, people may guess it's you.",
 )
 BUTTON_WITH_NAME = N_("With my name")
 BUTTON_WITHOUT_NAME = N_("Without my name")
@@ -185,7 +187,10 @@ BUTTON_END_WEEKS = N_("For {weeks} weeks")
 BUTTON_END_WEEK = N_("For 1 week")
 PROMPT_PREVIEW = N_("Above is how it will look. It will go to the members of {group}.")
 BUTTON_POST = N_("Post it")
-PROMPT_POSTED = N_("Posted. It's on its way to {count} members of {group}.")
+PROMPT_POSTED = N_P(
+    "Posted. It's on its way to {count} member of {group}.",
+    "Posted. It's on its way to {count} members of {group}.",
+)
 PROMPT_DISCARDED = N_("Okay, nothing was posted.")
 PROMPT_TO_MEMBERS = N_(
     "<b>A question from {group}</b>\n\n{text}\n\n"
