@@ -115,7 +115,7 @@ async def world(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[World]:
 
 # The true reasons, as a member of group B and as B's coordinator read them.
 ONLY_COORDINATORS = "Sorry, only the people who run a group can do that."
-ONLY_ADMINS = "That's something only an admin of this bot can do."
+ONLY_ADMINS = "Sorry, only the people who run Chorus can do that."
 NOT_IN_GROUP = "That's for a group you're not in"
 SESSION_NOT_IN_GROUP = "That meeting is for a group you're not in."
 PROMPT_NOT_IN_GROUP = "That question is for a group you're not in."

@@ -5,7 +5,7 @@ from bot.presentation.texts.core import N_, N_P
 # --- Coordinators ---------------------------------------------------------------------------
 
 ONLY_COORDINATORS = N_("Sorry, only the people who run a group can do that.")
-ONLY_ADMINS = N_("That's something only an admin of this bot can do.")
+ONLY_ADMINS = N_("Sorry, only the people who run Chorus can do that.")
 # A button naming a group, session, question, item or action that is not the person's.
 NOT_IN_THAT_GROUP = N_(
     "That's for a group you're not in, so I can't do that. /help shows what you can do."

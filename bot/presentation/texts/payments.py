@@ -152,7 +152,7 @@ MYINV_NOTHING = N_("Nothing yet. When you come to a meeting, it will show here."
 BUTTON_MYINV_CERTIFICATE = N_("Certificate (PDF)")
 BUTTON_MYINV_CHOICE = N_("How I'm paid")
 BUTTON_MYINV_CLAIM = N_("Claim expenses")
-BUTTON_SETTINGS_INVOLVEMENT = N_("My involvement")
+BUTTON_SETTINGS_INVOLVEMENT = N_("My meetings and payments")
 CERT_TITLE = N_("Certificate of involvement")
 CERT_BODY = N_(
     "This is to certify that {name} has taken part in involvement work with {organisation}."
@@ -168,7 +168,7 @@ CERT_NO_NAME = N_(
 
 # --- Command menus --------------------------------------------------------------------------
 
-MENU_MYINVOLVEMENT = N_("Your sessions, hours, payments and certificate")
+MENU_MYINVOLVEMENT = N_("Your meetings, hours, payments and certificate")
 MENU_CLAIM = N_("Claim expenses for a meeting")
 MENU_PAYMENTS = N_("Payment settings and payee references")
 MENU_FINANCE = N_("Export payments for finance")

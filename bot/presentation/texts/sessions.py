@@ -274,6 +274,6 @@ SESSION_FEEDBACK_TOO_LONG = N_(
 # Kept as plain text with the item (not shown as HTML).
 SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 
-MENU_SESSIONS = N_("Sessions coming up")
+MENU_SESSIONS = N_("Meetings coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
