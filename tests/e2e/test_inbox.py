@@ -83,7 +83,7 @@ async def test_an_anonymous_item_reaches_an_outcome_and_its_author_hears_each_st
     coordinator, author = Phone(fake, COORDINATOR), Phone(fake, AUTHOR)
     card = await coordinator.send("/inbox")
     assert "without a name" in card["text"] and "The forms are too long" in card["text"]
-    assert "2 March 2026" in card["text"] and "waiting 1 days" in card["text"]
+    assert "2 March 2026" in card["text"] and "waiting 1 day)" in card["text"]
 
     started = time.monotonic()
     confirmation = await coordinator.tap("Acknowledge", card)

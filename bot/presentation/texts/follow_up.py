@@ -9,6 +9,9 @@ ABOUT_WORDS = N_("On {date} you said: “{words}”")
 ABOUT_VOICE = N_("On {date} you sent a voice note.")
 ABOUT_PHOTO = N_("On {date} you sent a photo.")
 ABOUT_ITEM = N_("On {date} you shared something.")
+# No longer used: kept so that updates queued before each recalled item became a sentence of
+# its own still render when they are sent.
+ABOUT_JOIN = N_(", and ")
 UPDATE_BLOCK = N_("{about}\n{line}")
 UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
 UPDATE_DIGEST = N_(
@@ -141,11 +144,15 @@ INBOX_HEADER = N_(
     "Waiting too long: {overdue}"
 )
 INBOX_NOTHING = N_("Nothing here needs you right now. Thank you for keeping up.")
-CARD = N_(
-    "<b>{kind}</b>, {who}, {date} (waiting {days} days)\n"
+CARD = N_P(
+    "<b>{kind}</b>, {who}, {date} (waiting {count} day)\n"
     "How it may be used: {consent}\n"
     "Where it is: {status}\n\n"
-    "{words}"
+    "{words}",
+    "<b>{kind}</b>, {who}, {date} (waiting {count} days)\n"
+    "How it may be used: {consent}\n"
+    "Where it is: {status}\n\n"
+    "{words}",
 )
 CARD_ANONYMOUS = N_("without a name")
 CARD_NOT_SHOWN = N_("who gave it is not shown to observers")
