@@ -190,7 +190,10 @@ BUTTON_QUOTE_MONTH = N_("For 1 month")
 BUTTON_QUOTE_QUARTER = N_("For 3 months")
 BUTTON_QUOTE_YEAR = N_("For 1 year")
 BUTTON_QUOTE_NO_END = N_("No end date")
-QUOTE_UNTIL_SAVED = N_("Saved: it may be quoted {until}. You can change this any time.")
+QUOTE_UNTIL_SAVED = N_("Saved: it may be quoted until {day}. You can change this any time.")
+QUOTE_UNTIL_SAVED_NO_END = N_(
+    "Saved: it may be quoted, with no end date. You can change this any time."
+)
 WHERE_QUOTED_NONE = N_("It hasn't been quoted anywhere so far.")
 WHERE_QUOTED = N_("Where it was quoted:\n{lines}")
 WHERE_QUOTED_LINE = N_("• {day}: {place}")
