@@ -137,7 +137,7 @@ async def test_daily_and_weekly_digests_come_at_local_time_across_the_clock_chan
     daily = await _choose(world.ann, "How I hear back", "Once a day", "18:00")
     assert "once a day, at 18:00" in daily["text"]
     weekly = await _choose(world.ben, "How I hear back", "Once a week", "Monday", "08:00")
-    assert "once a week, Monday at 08:00" in weekly["text"]
+    assert "once a week, on Monday at 08:00" in weekly["text"]
 
     # Saturday 28 March, 10:00 (GMT): two steps on Ann's item, one on Ben's.
     await _work(world, "Acknowledge", "considering", "Next", "Acknowledge")

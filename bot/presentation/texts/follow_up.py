@@ -53,7 +53,16 @@ BUTTON_RHYTHM_DAILY = N_("Once a day")
 BUTTON_RHYTHM_WEEKLY = N_("Once a week")
 RHYTHM_ASK_DAY = N_("Which day of the week?")
 RHYTHM_ASK_TIME = N_("At what time?")
-RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+RHYTHM_SAVED_NOW = N_(
+    "Done. I'll tell you news about your words as it happens. Quiet hours still apply."
+)
+RHYTHM_SAVED_DAILY = N_(
+    "Done. I'll tell you news about your words once a day, at {time}. Quiet hours still apply."
+)
+RHYTHM_SAVED_WEEKLY = N_(
+    "Done. I'll tell you news about your words once a week, on {day} at {time}. "
+    "Quiet hours still apply."
+)
 WEEKDAYS = (
     N_("Monday"),
     N_("Tuesday"),
