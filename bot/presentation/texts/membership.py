@@ -207,14 +207,14 @@ READ_QUOTE_UNTIL = N_("May be quoted until {day}")
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
     "/sessions – meetings coming up\n"
-    "/share – say what you think\n"
+    "/share – your views\n"
     "/mine – what you shared\n"
     "/updates – what changed\n"
     "/support – help now\n"
-    "/settings – your name and messages\n"
+    "/settings – name, messages\n"
     "/privacy, /mydata, /forgetme – your data\n"
     "/cancel – stop\n"
-    "The menu has more."
+    "/help – this list. The menu has more."
 )
 HELP_COORDINATOR = N_(
     "\n\nFor coordinators:\n"
