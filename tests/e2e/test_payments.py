@@ -200,7 +200,7 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
         assert hours[1][:4] == ["P-0042", "Sam Jones", "1", "2.00"]
 
         record = await member.send("/myinvolvement")
-        assert "Carers group (member): 1 meetings, 2 hours" in record["text"]
+        assert "Carers group (member): 1 meeting, 2 hours" in record["text"]
         assert "How you're paid: be paid" in record["text"]
         assert "For your time: £25.00. Expenses approved: £4.50." in record["text"]
         started = time.monotonic()

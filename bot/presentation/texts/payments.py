@@ -1,6 +1,6 @@
 """Messages for involvement payment and recognition (J8)."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 
 def money(pence: int) -> str:
@@ -141,7 +141,10 @@ PAY_FINANCE_DONE = N_(
 # --- A member's own record ----------------------------------------------------------------------
 
 MYINV_TITLE = N_("<b>Your time with your groups</b>")
-MYINV_GROUP = N_("{group} ({role}): {sessions} meetings, {hours} hours")
+MYINV_GROUP = N_P(
+    "{group} ({role}): {count} meeting, {hours} hours",
+    "{group} ({role}): {count} meetings, {hours} hours",
+)
 MYINV_ROLE_MEMBER = N_("member")
 MYINV_ROLE_COORDINATOR = N_("coordinator")
 MYINV_CHOICE = N_("How you're paid: {choice}")
@@ -157,8 +160,14 @@ CERT_TITLE = N_("Certificate of involvement")
 CERT_BODY = N_(
     "This is to certify that {name} has taken part in involvement work with {organisation}."
 )
-CERT_LINE = N_("{group}, as {role}: {sessions} meetings, {hours} hours, {first} to {last}")
-CERT_TOTAL = N_("In all: {sessions} meetings and {hours} hours of their time.")
+CERT_LINE = N_P(
+    "{group}, as {role}: {count} meeting, {hours} hours, {first} to {last}",
+    "{group}, as {role}: {count} meetings, {hours} hours, {first} to {last}",
+)
+CERT_TOTAL = N_P(
+    "In all: {count} meeting and {hours} hours of their time.",
+    "In all: {count} meetings and {hours} hours of their time.",
+)
 CERT_THANKS = N_("Thank you for your time, your experience and your voice.")
 CERT_SIGNED = N_("Signed for {organisation}, {day}")
 CERT_SENT = N_("Here is your certificate. You can show it to anyone you like.")
