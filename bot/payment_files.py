@@ -110,7 +110,7 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
             texts.CERT_LINE,
             group=group.group_name,
             role=label(role),
-            sessions=group.sessions,
+            count=group.sessions,
             hours=hours(group.minutes),
             first=_day(group.first),
             last=_day(group.last),
@@ -119,9 +119,7 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
     total_sessions = sum(g.sessions for g in record.groups)
     total_minutes = sum(g.minutes for g in record.groups)
     pdf.ln(4)
-    pdf.multi_cell(
-        0, 8, label(texts.CERT_TOTAL, sessions=total_sessions, hours=hours(total_minutes))
-    )
+    pdf.multi_cell(0, 8, label(texts.CERT_TOTAL, count=total_sessions, hours=hours(total_minutes)))
     pdf.ln(4)
     pdf.multi_cell(0, 8, label(texts.CERT_THANKS))
     pdf.ln(16)

@@ -408,7 +408,7 @@ def _item_text(card: Card) -> Raw:
         kind=render_text(kind_said(item.kind)),
         who=who,
         date=f"{item.given_on.day} {item.given_on:%B %Y}",
-        days=card.waited_days,
+        count=card.waited_days,
         consent=_consent_words(item.consent, item.quote_until),
         status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
         words=words,

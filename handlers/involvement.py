@@ -27,7 +27,7 @@ def record_words(record: Record) -> Raw:
                 texts.MYINV_GROUP,
                 group=group.group_name,
                 role=say(role),
-                sessions=group.sessions,
+                count=group.sessions,
                 hours=payment_files.hours(group.minutes),
             )
         )

@@ -196,7 +196,10 @@ async def mine_quote_set_tapped(update: Update, context: ChorusContext) -> None:
     if view is None:
         await respond(update, say(texts.CONSENT_NOT_ALLOWED))
         return
-    await respond(update, say(texts.QUOTE_UNTIL_SAVED, until=_until(view.quote_until)))
+    if view.quote_until is None:
+        await respond(update, say(texts.QUOTE_UNTIL_SAVED_NO_END))
+    else:
+        await respond(update, say(texts.QUOTE_UNTIL_SAVED, day=_long_day(view.quote_until)))
 
 
 async def mine_quoted_tapped(update: Update, context: ChorusContext) -> None:

@@ -228,4 +228,14 @@ async def _save(
     if saved is None:
         await respond(update, say(texts.NOT_JOINED))
         return
-    await respond(update, say(texts.RHYTHM_SAVED, rhythm=rhythm_words(saved)))
+    await respond(update, _rhythm_saved(saved))
+
+
+def _rhythm_saved(preference: DigestPreference) -> Raw:
+    """How a member will hear from now on, in a whole sentence."""
+    if preference.rhythm == Rhythm.DAILY:
+        return say(texts.RHYTHM_SAVED_DAILY, time=preference.at_time)
+    if preference.rhythm == Rhythm.WEEKLY:
+        day = label(texts.WEEKDAYS[preference.weekday % 7])
+        return say(texts.RHYTHM_SAVED_WEEKLY, day=day, time=preference.at_time)
+    return say(texts.RHYTHM_SAVED_NOW)

@@ -25,7 +25,6 @@ from bot.presentation.buttons import member_buttons
 from bot.presentation.outgoing import (
     Html,
     Message,
-    MidSentence,
     Text,
     Value,
     dump_value,
@@ -217,13 +216,10 @@ class ContributorUpdates:
     def block(self, items: Sequence[ItemRow], line: Value) -> Text:
         """One update as its author reads it: their words recalled, then what happened.
         A `line` already worded (`Raw`) is kept as it is."""
-        reminders = [reminder(i, self.words_of(i)) for i in items]
-        # "About what you said on 1 March (…), and about your voice note of 3 March"
-        about: list[Value] = [reminders[0]]
-        for other in reminders[1:]:
-            about += [outgoing.text(texts.ABOUT_JOIN), MidSentence(other)]
+        # Each recalled item is a whole sentence of its own: "On 1 March you said: “…”"
+        about: list[Value] = [reminder(i, self.words_of(i)) for i in items]
         happened = Html(line) if isinstance(line, Raw) else line
-        return outgoing.text(texts.UPDATE_BLOCK, about=join("", about), line=happened)
+        return outgoing.text(texts.UPDATE_BLOCK, about=join("\n", about), line=happened)
 
     async def queue(
         self,

@@ -95,11 +95,11 @@ async def test_a_member_answers_a_reply_on_a_named_item(fake: FakeBotApi, tmp_pa
         assert "wrote back" in heard["text"]
         assert [text for text, _ in fake.buttons(heard)] == ["Reply", "End conversation"]
         # Who will read an answer, said where the member writes it.
-        assert "You can answer with the Reply button, or by replying" in heard["text"]
-        assert "will read your answer, with your name" in heard["text"]
+        assert "To answer, tap Reply, or reply" in heard["text"]
+        assert "will read it, with your name" in heard["text"]
 
         ask = await author.tap("Reply", heard)
-        assert "The coordinators of Carers will read your answer, with your name." in ask["text"]
+        assert "The coordinators of Carers will read it, with your name." in ask["text"]
         # The message answered keeps its words: the question comes as a new message.
         assert "Can I give you a call today?" in fake.message(AUTHOR, heard["message_id"])["text"]
         started = time.monotonic()
@@ -207,7 +207,7 @@ async def test_an_answer_after_the_coordinator_ends_it_is_kindly_refused(
         started = time.monotonic()
         ended = await coordinator.tap("End conversation", answer)
         assert "the conversation has ended" in ended["text"]
-        told = await _sent_since(fake, AUTHOR, started, "ended the conversation")
+        told = await _sent_since(fake, AUTHOR, started, "ended the talk")
         assert "Thank you for talking with them" in told["text"]
         assert fake.buttons(told) == []
         again = await coordinator.tap("End conversation", answer)
@@ -229,11 +229,11 @@ async def test_an_answer_after_the_coordinator_ends_it_is_kindly_refused(
 
         # Ended from the inbox this time.
         card = await coordinator.send("/inbox")
-        assert "Conversation (open)" in card["text"]
+        assert "The talk so far (open)" in card["text"]
         ended = await coordinator.tap("End conversation", card)
         assert "the conversation has ended" in ended["text"]
         card = await coordinator.send("/inbox")
-        assert "Conversation (ended)" in card["text"] and "They said: “Go on”" in card["text"]
+        assert "The talk so far (ended)" in card["text"] and "They said: “Go on”" in card["text"]
         assert not any("End conversation" in text for text, _ in fake.buttons(card))
 
 
@@ -264,7 +264,7 @@ async def test_forged_conversation_buttons(fake: FakeBotApi, tmp_path: Path) -> 
         not_theirs = await other.tap_data(end_data)
         assert "can't find that conversation" in not_theirs["text"]
         staff_only = await other.tap_data(f"vx:{conversation}")
-        assert "only a group's coordinator" in staff_only["text"]
+        assert "only the people who run a group" in staff_only["text"]
         nonsense = await other.tap_data("va:zzzz")
         assert "can't find that conversation" in nonsense["text"]
         [talk] = rows(tmp_path, "SELECT state FROM conversation")
@@ -334,13 +334,15 @@ async def test_the_lead_writes_to_a_named_person_and_they_answer(
     started = time.monotonic()
     fake.send_text(lead.user, "Hi, it's Jo. Would a call this afternoon help?")
     await _sent_since(fake, LEAD, started, "Sent")
-    message = await _sent_since(fake, member.id, started, "A message from the safeguarding lead")
+    message = await _sent_since(
+        fake, member.id, started, "A message from the person on our team who keeps people safe"
+    )
     assert "Would a call this afternoon help?" in message["text"]
     assert [text for text, _ in fake.buttons(message)] == ["Reply", "End conversation"]
 
     started = time.monotonic()
     answered = await member.reply("yes please, after 2", message)
-    assert "Only the safeguarding lead will read your answer." in answered["text"]
+    assert "Only the person on our team who keeps people safe will read it." in answered["text"]
     answer = await _sent_since(fake, LEAD, started, "yes please, after 2")
     assert "An answer" in answer["text"]
     # The lead answers by replying to it.
@@ -351,7 +353,7 @@ async def test_the_lead_writes_to_a_named_person_and_they_answer(
     started = time.monotonic()
     ended = await lead.tap("End conversation", answer)
     assert "the conversation has ended" in ended["text"]
-    await _sent_since(fake, member.id, started, "has ended your conversation")
+    await _sent_since(fake, member.id, started, "has ended your talk")
     late = await member.tap("Reply", message)
     assert "This conversation has ended" in late["text"]
 
@@ -403,7 +405,7 @@ async def test_only_a_lead_can_write_to_the_person_of_an_alert(
     data = next(d for label, d in fake.buttons(alert) if label == "Write to them")
     await other.send("/help")
     refused = await other.tap_data(data)
-    assert "only a group's coordinator" in refused["text"]
+    assert "only the people who run a group" in refused["text"]
 
 
 async def test_a_person_who_blocked_the_bot_is_not_written_to_and_the_lead_is_told(

@@ -126,7 +126,7 @@ async def test_my_data_is_a_file_of_everything_held_about_the_member(
         assert not set(other.named_words + other.anonymous_words) & set(items)
         assert member.named_words[0] in summary and "What is not in this file" in summary
         assert data["payments"]["name_for_payment"] == member.payment_words[0]
-        assert "4 claims for your time or expenses" in summary
+        assert "4 claims you made" in summary
         assert "Telegram" in summary
 
         # A few times a day, then a kind no.
@@ -161,7 +161,7 @@ async def test_my_data_says_so_when_telegram_refuses_the_file(
     async with running_chorus(settings, fake):
         fake.fail_next("sendDocument", 400, "Bad Request: file is too big")
         reply = await Phone(fake, MEMBER).send("/mydata")
-        assert "Telegram wouldn't take the file" in reply["text"]
+        assert "Telegram wouldn't take it" in reply["text"]
 
 
 def _traces(folder: Path, member: Footprint) -> list[str]:
@@ -206,8 +206,8 @@ async def test_forget_me_leaves_nothing_of_the_member(
         choice = "leave what I shared without my name" if keep_anonymous else "delete everything"
         done = await phone.tap(choice, question)
         assert "Done." in done["text"] and "join again any time" in done["text"]
-        assert "kept only as numbers" in done["text"]
-        assert "Payments approved for you are kept for the group's accounts" in done["text"]
+        assert "stays only as numbers" in done["text"]
+        assert "We keep the payments we said yes to, for the group's accounts" in done["text"]
         if keep_anonymous:
             assert "stay with the group, with no way back to you" in done["text"]
         # The erasure's last step empties the log; the words were sealed all along, and
@@ -311,7 +311,7 @@ async def test_privacy_says_how_long_from_the_settings(fake: FakeBotApi, tmp_pat
         assert "deleted 90 days after" in reply["text"]
         assert "deleted after 14 days" in reply["text"]
         assert "/mydata" in reply["text"] and "/forgetme" in reply["text"]
-        assert "If your group pays for your time" in reply["text"]
+        assert "If your group pays you, we keep how you want to be paid" in reply["text"]
         assert "/privacy" in (await stranger.send("/help"))["text"]
         # The join message points to it.
         assert "/privacy" in (await stranger.send("/start j-seed0"))["text"]

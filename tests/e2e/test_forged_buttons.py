@@ -114,17 +114,17 @@ async def world(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[World]:
 
 
 # The true reasons, as a member of group B and as B's coordinator read them.
-ONLY_COORDINATORS = "That's something only a group's coordinator can do."
-ONLY_ADMINS = "That's something only an admin of this bot can do."
+ONLY_COORDINATORS = "Sorry, only the people who run a group can do that."
+ONLY_ADMINS = "Sorry, only the people who run Chorus can do that."
 NOT_IN_GROUP = "That's for a group you're not in"
-SESSION_NOT_IN_GROUP = "That session is for a group you're not in."
+SESSION_NOT_IN_GROUP = "That meeting is for a group you're not in."
 PROMPT_NOT_IN_GROUP = "That question is for a group you're not in."
-SESSION_OTHER_GROUP = "That session is for another group"
+SESSION_OTHER_GROUP = "That meeting is for another group"
 NOT_YOURS = "That's for a group you don't coordinate"
 SESSION_NOT_YOURS = "That session is for a group you don't coordinate."
 ITEM_NOT_YOURS = "That's in the inbox of a group you don't coordinate."
 ACTION_NOT_YOURS = "That action belongs to a group you don't coordinate."
-BROADCAST_NOT_YOURS = "Another coordinator sent that message, so only they can stop it."
+BROADCAST_NOT_YOURS = "Someone else sent that message, so only they can stop it."
 READ_NOT_YOURS = "You can only read what was shared in groups you coordinate or observe."
 GONE = "I can't find that any more"
 STALE = "that button doesn't work any more"

@@ -83,18 +83,18 @@ async def test_an_anonymous_item_reaches_an_outcome_and_its_author_hears_each_st
     coordinator, author = Phone(fake, COORDINATOR), Phone(fake, AUTHOR)
     card = await coordinator.send("/inbox")
     assert "without a name" in card["text"] and "The forms are too long" in card["text"]
-    assert "2 March 2026" in card["text"] and "waiting 1 days" in card["text"]
+    assert "2 March 2026" in card["text"] and "waiting 1 day)" in card["text"]
 
     started = time.monotonic()
     confirmation = await coordinator.tap("Acknowledge", card)
     assert "Acknowledged" in confirmation["text"]
-    heard = await fake.wait_for_text(AUTHOR, "a coordinator has read it", timeout=10)
-    assert "About what you said on 2 March (“The forms are too long”)" in heard["text"]
+    heard = await fake.wait_for_text(AUTHOR, "A coordinator has read it", timeout=10)
+    assert "On 2 March you said: “The forms are too long”" in heard["text"]
 
     card = await _sent_since(fake, COORDINATOR, started, "Inbox:")
     started = time.monotonic()
     await coordinator.tap("considering", card)
-    await fake.wait_for_text(AUTHOR, "looking at what they can do", timeout=10)
+    await fake.wait_for_text(AUTHOR, "work out what they can do", timeout=10)
 
     card = await _sent_since(fake, COORDINATOR, started, "Inbox:")
     ask = await coordinator.tap("Take to a meeting", card)
@@ -112,10 +112,10 @@ async def test_an_anonymous_item_reaches_an_outcome_and_its_author_hears_each_st
     assert "What changed?" in ask["text"]
     started = time.monotonic()
     await coordinator.send("the forms have been cut to one page")
-    preview = (await _sent_since(fake, COORDINATOR, started, "About what you said"))["text"]
+    preview = (await _sent_since(fake, COORDINATOR, started, "you said"))["text"]
     confirm = await _sent_since(fake, COORDINATOR, started, "exactly what they will read")
-    assert preview.startswith("About what you said on 2 March (“The forms are too long”)")
-    assert "the forms have been cut to one page. Thank you, this changed" in preview
+    assert preview.startswith("On 2 March you said: “The forms are too long”")
+    assert "\nthe forms have been cut to one page. Thank you, this changed" in preview
     assert not any("cut to one page" in t for t in author.texts())  # not before Send
     await coordinator.tap("Send it", confirm)
     outcome = await fake.wait_for_text(AUTHOR, "cut to one page", timeout=10)
@@ -142,7 +142,7 @@ async def test_a_forged_inbox_button_from_a_member_does_nothing(
     other = Phone(fake, OTHER)
     await other.send("/help")
     refused = await other.tap_data(f"oa:{item_id}")
-    assert "only a group's coordinator" in refused["text"]
+    assert "only the people who run a group" in refused["text"]
     assert _rows(tmp_path, "SELECT status FROM item") == [("received",)]
     assert _rows(tmp_path, "SELECT count(*) FROM contributor_update") == [(0,)]
 
@@ -189,5 +189,5 @@ async def test_a_voice_note_is_played_to_the_coordinator_and_recalled_to_its_aut
         )
         assert sent.params["chat_id"] == COORDINATOR and sent.params["voice"] == voice.file_id
         await coordinator.tap("Acknowledge", card)
-        heard = await fake.wait_for_text(AUTHOR, "a coordinator has read it", timeout=10)
-        assert heard["text"].startswith("About your voice note of 2 March")
+        heard = await fake.wait_for_text(AUTHOR, "A coordinator has read it", timeout=10)
+        assert heard["text"].startswith("On 2 March you sent a voice note.")

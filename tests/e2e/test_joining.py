@@ -60,7 +60,7 @@ async def test_invite_consent_name_members(fake: FakeBotApi, chorus: RunningChor
     assert "Others will see you as Rosa B 🌻" in saved["text"]
 
     listing = await coordinator.send("/members")
-    assert "Carers <Voice> & Friends: 1 members" in listing["text"]
+    assert "Carers <Voice> & Friends: 1 member\n" in listing["text"]
     assert "1. Rosa B 🌻" in listing["text"]
     assert await _count(chorus, schema.membership) == 1
 
@@ -100,7 +100,7 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
     assert "no longer a coordinator" in removed["text"]
     assert fake.commands_for(scope) == []
     refused = await person.send("/newgroup")
-    assert refused["text"] == "That's something only a group's coordinator can do."
+    assert refused["text"] == "Sorry, only the people who run a group can do that."
 
 
 async def test_not_now_stores_nothing(fake: FakeBotApi, chorus: RunningChorus) -> None:
@@ -196,7 +196,7 @@ async def test_a_new_coordinator_is_asked_their_name_and_can_be_told_apart(
     listing = (await admin.send("/coordinators"))["text"]
     lines = [line for line in listing.splitlines() if line.startswith("•")]
     assert "• Kim P" in lines and "• Kim" in lines
-    unnamed = [line for line in lines if "no name given" in line]
+    unnamed = [line for line in lines if "no name set" in line]
     assert len(unnamed) == 2 and unnamed[0] != unnamed[1]
     leads = (await admin.send("/leads"))["text"]
     assert len(set(leads.splitlines())) == len(leads.splitlines())

@@ -122,5 +122,5 @@ async def test_words_of_risk_in_a_later_part_still_get_help_at_once(
     fake.send_text(member.user, FIRST)
     fake.send_text(member.user, "Honestly some days I want to end it all.")
 
-    help_now = await fake.wait_for_text(member.id, "You don't have to face it alone")
+    help_now = await fake.wait_for_text(member.id, "You're not alone")
     assert "If you need help now" in help_now["text"]

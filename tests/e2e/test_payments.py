@@ -53,7 +53,7 @@ async def _set_policy(admin: Phone) -> None:
     assert "Carers group pays £12.50 an hour" in settings["text"]
     ask = await admin.tap("Expenses covered", settings)
     settings = await admin.send("Travel and lunch")
-    assert "Expenses covered: Travel and lunch" in settings["text"]
+    assert "It pays back what you spend on: Travel and lunch" in settings["text"]
     pick = await admin.tap("Payee references", settings)
     ask = await admin.tap(f"M{CAME}: not set", pick)
     assert f"payee reference for M{CAME}, a space" in ask["text"]
@@ -67,13 +67,13 @@ async def _choose(fake: FakeBotApi, member: Phone) -> None:
     # The policy, in a short sentence, before they say they'll take part.
     policy = "Payment: £12.50 an hour for your time. How you're paid, or not, is your choice"
     assert policy in invitation["text"]
-    assert "Expenses covered: Travel and lunch." in invitation["text"]
+    assert "It pays back what you spend on: Travel and lunch." in invitation["text"]
     going = await member.tap("Going", invitation)
     assert policy in going["text"] and "Your answer: going" in going["text"]
-    offer = await fake.wait_for_text(member.id, "can affect some benefits", timeout=10)
+    offer = await fake.wait_for_text(member.id, "can change some benefits", timeout=10)
     assert "Carers group pays £12.50 an hour" in offer["text"]
-    assert "Expenses covered: Travel and lunch" in offer["text"]
-    assert "Saying no to payment is fine" in offer["text"]
+    assert "It pays back what you spend on: Travel and lunch" in offer["text"]
+    assert "You can say no to pay and still take part" in offer["text"]
     chosen = await member.tap("Pay me", offer)
     assert "You chose: be paid." in chosen["text"]
 
@@ -190,7 +190,7 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
             start = await forger.send("/help")
             for action in (Action.PAY_APPROVE, Action.PAY_QUERY, Action.PAY_RECEIPT):
                 answer = await forger.tap_data(callbacks.encode(action, claim_id), start)
-                assert "only a group's coordinator can do" in answer["text"], action
+                assert "only the people who run a group can do" in answer["text"], action
         assert rows(tmp_path, "SELECT state FROM payment_claim WHERE id = ?", claim_id) == [
             ("pending",)
         ]
@@ -210,7 +210,7 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
         assert hours[1][:4] == ["P-0042", "Sam Jones", "1", "2.00"]
 
         record = await member.send("/myinvolvement")
-        assert "Carers group (member): 1 meetings, 2 hours" in record["text"]
+        assert "Carers group (member): 1 meeting, 2 hours" in record["text"]
         assert "How you're paid: be paid" in record["text"]
         assert "For your time: £25.00. Expenses approved: £4.50." in record["text"]
         started = time.monotonic()

@@ -117,7 +117,7 @@ async def test_a_coordinator_gets_the_known_figures_charts_and_files(
     pdf = PdfReader(io.BytesIO(files["pdf"]))
     assert 1 <= len(pdf.pages) <= 2
     words = " ".join(page.extract_text() for page in pdf.pages)
-    assert "Involvement report: Voices" in words and "fewer than 5" in words
+    assert "What members said and what changed: Voices" in words and "fewer than 5" in words
 
 
 async def test_an_observer_reads_the_report_without_names(
@@ -148,7 +148,7 @@ async def test_periods_by_button_and_kind_answers_to_nonsense(
     asked = await fake.wait_for_text(CORA, "Which time would you like a report for?", 10)
     await phone.tap("Last month", asked)
     await fake.wait_for_text(CORA, "Report: Voices\n1 May 2026 to 31 May 2026", 10)
-    await _say(fake, Phone(fake, ANNA), "/report", "for a group's coordinators and observers")
+    await _say(fake, Phone(fake, ANNA), "/report", "for the people who run a group")
 
 
 async def test_the_drawing_process_is_warmed_when_chorus_starts(seeded: RunningChorus) -> None:

@@ -14,8 +14,8 @@ from tests.support.chorus_run import RunningChorus
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.phone import Phone
 
-ONLY_COORDINATORS = "That's something only a group's coordinator can do."
-ONLY_ADMINS = "That's something only an admin of this bot can do."
+ONLY_COORDINATORS = "Sorry, only the people who run a group can do that."
+ONLY_ADMINS = "Sorry, only the people who run Chorus can do that."
 NOT_THEIR_GROUP = "That's for a group you don't coordinate, so I can't do that."
 
 

@@ -303,7 +303,7 @@ async def test_changes_and_cancellation_reach_everyone_who_answered(
 
     # An old invitation's buttons get a kind reply, and the answer is not changed.
     stale = await Phone(fake, silent).tap("Going", await _invitation(fake, silent))
-    assert "That session was cancelled" in stale["text"]
+    assert "That meeting was cancelled" in stale["text"]
     assert _rows(tmp_path, "SELECT count(*) FROM session_answer") == [(3,)]
 
 
@@ -379,7 +379,7 @@ async def test_a_member_cannot_create_change_cancel_or_mark(
     member = Phone(fake, MEMBERS[0])
     await _invitation(fake, member.id)
     refused = await member.send("/newsession")
-    assert "only a group's coordinator can do" in refused["text"]
+    assert "only the people who run a group can do" in refused["text"]
     session_id = _rows(tmp_path, "SELECT id FROM group_session")[0][0]
     person_id = _rows(tmp_path, f"SELECT id FROM person WHERE telegram_id={MEMBERS[1]}")[0][0]
     for forged in (
@@ -392,7 +392,7 @@ async def test_a_member_cannot_create_change_cancel_or_mark(
         "sop:1:tm",
     ):
         reply = await member.tap_data(forged, refused)
-        assert "only a group's coordinator can do" in reply["text"], forged
+        assert "only the people who run a group can do" in reply["text"], forged
     assert _rows(tmp_path, "SELECT state, title FROM group_session") == [("active", TITLE)]
     assert _rows(tmp_path, "SELECT count(*) FROM session_attendance") == [(0,)]
     assert not any(c.method == "sendDocument" for c in fake.calls)
@@ -601,8 +601,10 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         assert "2 people came: 5 hours recorded" in done["text"]
 
         settings_reply = await Phone(fake, came).send("/settings")
-        assert "Your involvement hours: 2.5" in settings_reply["text"]
-        assert "Your involvement hours: 0" in (await Phone(fake, absent).send("/settings"))["text"]
+        assert "Time you gave at meetings: 2.5" in settings_reply["text"]
+        assert (
+            "Time you gave at meetings: 0" in (await Phone(fake, absent).send("/settings"))["text"]
+        )
 
         period = await admin.send("/hours")
         summary = await admin.tap("This month", period)
@@ -843,7 +845,7 @@ async def test_going_on_an_old_invitation_after_leaving_says_what_happened(
     stranger = Phone(fake, 8999)
     await stranger.send("/start")
     forged = await stranger.tap_data(fake.buttons(invitation)[0][1])
-    assert "That session is for another group" in forged["text"]
+    assert "That meeting is for another group" in forged["text"]
 
 
 async def test_long_titles_are_cut_at_a_word_on_buttons(

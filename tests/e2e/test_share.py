@@ -103,7 +103,7 @@ async def test_anonymous_story_as_a_voice_note(
     preview = await member.tap("Quote it without my name")
     assert "[your voice note]" in preview["text"]
     assert "won't see who you are" in preview["text"]
-    assert "Telegram and the people who run this bot's server can see accounts" in preview["text"]
+    assert "Telegram, and the people who run Chorus, can see who uses it" in preview["text"]
     assert "it may be quoted, without your name" in preview["text"]
     receipt = await member.tap("Send")
     assert "tomorrow at 9am, without your name" in receipt["text"]
@@ -254,7 +254,7 @@ async def test_withdrawing_an_item_erases_it_and_tells_coordinators_if_used(
     ask = await member.tap("Take it back", actions)
     assert "It will be removed from every list and report" in ask["text"]
     done = await member.tap("Yes, take it back")
-    assert "I've let them know to stop" in done["text"]
+    assert "I've told them to stop" in done["text"]
     notice = await fake.wait_for_text(coordinator.id, "has been taken back")
     assert "Carers group" in notice["text"] and "Please move" not in notice["text"]
 
@@ -311,7 +311,7 @@ async def test_prompts_reach_members_and_answers_link_to_them(
     assert "Which question" in listing["text"]
     assert any("Sam waited" in text for text, _ in fake.buttons(listing))
     refused = await member.send("/prompt")
-    assert refused["text"] == "That's something only a group's coordinator can do."
+    assert refused["text"] == "Sorry, only the people who run a group can do that."
 
 
 async def test_closed_prompts_and_forged_prompt_buttons(
@@ -343,11 +343,11 @@ async def test_small_groups_are_warned(fake: FakeBotApi, chorus: RunningChorus) 
     await member.send("/share")
     await member.tap("Feedback")
     question = await member.send("Too few chairs")
-    assert "Tiny group has only 1 members" in question["text"]
-    assert "others may guess who wrote it" in question["text"]
+    assert "Tiny group has only 1 member." in question["text"]
+    assert "people may guess it's you" in question["text"]
     await member.tap("Without my name")
     preview = await member.tap("Only coordinators read it")
-    assert "others may guess who wrote it" in preview["text"]
+    assert "people may guess it's you" in preview["text"]
 
 
 async def test_observers_read_without_names(
@@ -375,7 +375,7 @@ async def test_observers_read_without_names(
     assert "The new leaflet is clear." in seen["text"]
     assert "Staff talked over me." in seen["text"]
     assert "M801" not in seen["text"] and "M802" not in seen["text"]
-    assert "name not shown to observers" in seen["text"]
+    assert "name not shown to readers" in seen["text"]
     read_by_coordinator = await coordinator.send("/read")
     assert "M801" in read_by_coordinator["text"] and "M802" not in read_by_coordinator["text"]
     assert "without a name" in read_by_coordinator["text"]
@@ -383,7 +383,7 @@ async def test_observers_read_without_names(
     assert "You said, we did: Carers group" in board["text"]
     # Observing is reading only: no coordinator's tools.
     refused = await observer.send("/prompt")
-    assert refused["text"] == "That's something only a group's coordinator can do."
+    assert refused["text"] == "Sorry, only the people who run a group can do that."
     nothing = await Phone(fake, 805).send("/read")
     assert nothing["text"] == "There's no group whose input you can read."
 

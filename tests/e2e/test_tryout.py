@@ -180,7 +180,7 @@ async def test_the_people_list_follows_what_people_became_and_names_are_not_reus
             await _people(client, {"Robin": "newcomer", "Kim": "lead", "Jo": "coordinator"})
             code = tryout.api.framing["invite"].split("start=", 1)[1]
             asked = await _say(client, robin, f"/start {code}")
-            welcome = await _answer(client, robin, asked, "invited to join")
+            welcome = await _answer(client, robin, asked, "You're invited to")
             [join] = [b for row in welcome["buttons"] for b in row if b["text"] == "Yes, join"]
             tapped = await client.post(
                 "tryout/tap",

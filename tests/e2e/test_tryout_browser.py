@@ -45,7 +45,7 @@ async def newcomer_joins_from_the_invite_link(chat: ChatPage) -> None:
     await dialog.get_by_label("Open as").select_option(label="Robin (new)")
     await dialog.get_by_role("button", name="Open").click()
     await expect(chat.page.locator("#chat-sub")).to_have_text("with Robin")
-    welcome = await chat.wait_for("welcome")
+    welcome = await chat.wait_for("Welcome")
     await expect(welcome).to_contain_text(GROUP)
     await chat.tap("Yes, join", welcome)
     ask = await chat.wait_for("Thank you for joining")
@@ -68,7 +68,7 @@ async def member_sees_settings_and_help(chat: ChatPage) -> None:
     await chat.type("/settings")
     paused = await chat.wait_for("Messages from me: paused")
     await chat.tap("Resume messages", paused)
-    await chat.wait_for("Messages are on again")
+    await chat.wait_for("your messages are back on")
     await chat.type("/help")
     await chat.wait_for("/settings")
 
@@ -201,7 +201,7 @@ async def newcomer_hears_what_changed(chat: ChatPage) -> None:
     """Robin is told, personally, what their anonymous words changed."""
     await chat.chat_as("Robin")
     heard = await chat.wait_for(OUTCOME)
-    await expect(heard).to_contain_text("About what you said")
+    await expect(heard).to_contain_text("you said")
 
 
 UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea, button")]

@@ -130,7 +130,7 @@ async def test_a_member_cannot_send_the_list(fake: FakeBotApi, seeded: RunningCh
     shown = await member.send("/updates")
     assert not fake.buttons(shown)
     refused = await member.tap_data("oz:1", shown)
-    assert "only a group's coordinator" in refused["text"]
+    assert "only the people who run a group" in refused["text"]
 
 
 async def test_mine_shows_what_happened_with_an_item(
@@ -161,7 +161,7 @@ async def test_an_observer_reads_the_inbox_and_the_list_without_names_or_buttons
         word in " ".join(labels) for word in ("Acknowledge", "Reply", "Record", "Add to")
     )
     forged = await observer.tap_data(f"oa:{_rows(tmp_path, 'SELECT id FROM item')[0][0]}", card)
-    assert "only a group's coordinator" in forged["text"]
+    assert "only the people who run a group" in forged["text"]
     board = await observer.send("/updates")
     assert "Someone said: “Quote me, no name”" in board["text"]
     assert not fake.buttons(board)

@@ -88,7 +88,7 @@ async def test_updates_reach_each_author_once_and_build_the_history(
     ]
     preview = await services.followup_actions.preview(COORDINATOR, action.id, "More news")
     assert preview.said is not None
-    assert "About what you said on 1 March (“one”)" in render_text(preview.said)
+    assert "On 1 March you said: “one”" in render_text(preview.said)
     assert (await services.followup_actions.preview(COORDINATOR, action.id, "")).done is Done.EMPTY
     blank = await services.followup_actions.preview(COORDINATOR, action.id, "\u2800\u3164")
     assert blank.done is Done.EMPTY

@@ -129,7 +129,7 @@ async def test_an_item_moves_to_its_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )
     assert preview.said is not None
-    assert render_text(preview.said).startswith("About what you said on 2 March (“newest”)")
+    assert render_text(preview.said).startswith("On 2 March you said: “newest”")
     done = await services.inbox.record_outcome(
         COORDINATOR, item, Outcome.CHANGED, "the forms are one page", None
     )

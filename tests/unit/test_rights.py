@@ -364,7 +364,7 @@ async def test_my_data_summary_says_what_is_held_about_payment(
     assert "no payment records" not in text
     assert "how you'd like to be paid (be paid)" in text
     assert f"P-{member.person_id:05d}" in text and "Marrowby Quillon Payfield" in text
-    assert "4 claims for your time or expenses" in text
+    assert "4 claims you made" in text
     nothing = summary((await services.rights.my_data(OTHER)).data, LONDON)
     assert "Payments: none" in nothing
 

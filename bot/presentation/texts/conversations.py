@@ -10,15 +10,13 @@ BUTTON_CONVERSATION_REPLY = N_("Reply")
 BUTTON_WRITE_TO_THEM = N_("Write to them")
 BUTTON_SEND_TO_THEM = N_("Yes, send it")
 BUTTON_KEEP_LOOSE = N_("No, don't send")
-CONVERSATION_READER_NAMED = N_(
-    "The coordinators of {group} will read your answer, with your name."
-)
+CONVERSATION_READER_NAMED = N_("The coordinators of {group} will read it, with your name.")
 CONVERSATION_READER_ANONYMOUS = N_(
     "The coordinators of {group} will read your answer. They won't see who you are."
 )
 CONVERSATION_READER_LEAD = N_(
-    "Only the safeguarding lead will read your answer. They won't see who you are unless "
-    "you said yes to being contacted."
+    "Only the person on our team who keeps people safe will read it. They won't see who you "
+    "are, unless you said yes to being contacted."
 )
 CONVERSATION_ASK = N_("{reader}\n\nType your answer (up to {limit} characters). /cancel to stop.")
 CONVERSATION_SENT = N_("Thank you. Your answer is on its way.\n{reader}")
@@ -36,22 +34,19 @@ CONVERSATION_TOO_LONG = N_(
 CONVERSATION_YOU_ENDED = N_(
     "Okay, the conversation has ended. Thank you for your time. /help shows what else you can do."
 )
-CONVERSATION_HINT = N_(
-    "You can answer with the Reply button, or by replying to this message. {reader}"
-)
+CONVERSATION_HINT = N_("To answer, tap Reply, or reply to this message. {reader}")
 CONVERSATION_LOOSE_ASK = N_("Would you like me to send this as your answer?\n{reader}")
 CONVERSATION_LOOSE_DROPPED = N_("Okay, I haven't sent it. No one else has seen it.")
 CONVERSATION_FROM_LEAD = N_(
-    "<b>A message from the safeguarding lead</b>\n“{words}”\n\n"
-    "You can answer with the Reply button, or by replying to this message. "
-    "Only the lead will read it. /support shows the helplines any time."
+    "<b>A message from the person on our team who keeps people safe</b>\n“{words}”\n\n"
+    "To answer, tap Reply. Only they will read it. /support shows the helplines any time."
 )
 CONVERSATION_LEAD_ENDED = N_(
-    "The safeguarding lead has ended your conversation. If you need help, /support shows "
-    "who you can talk to, any time."
+    "The person on our team who keeps people safe has ended your talk. If you need help, "
+    "/support shows who you can talk to, any time."
 )
 LINE_CONVERSATION_ENDED = N_(
-    "the coordinators have ended the conversation about it. Thank you for talking with them."
+    "The coordinators have ended the talk about it. Thank you for talking with them."
 )
 CONVERSATION_ABOUT_ITEM = N_("{kind}, {who}, given on {date} in {group} (“{words}”)")
 CONVERSATION_ABOUT_ALERT = N_("a safety alert you wrote to them about")
@@ -74,11 +69,11 @@ CONVERSATION_UNREACHABLE = N_(
     "message was not sent. It is kept with the conversation."
 )
 CONVERSATION_STAFF_ENDED = N_("Done, the conversation has ended. They'll be told kindly.")
-CONVERSATION_ALREADY_ENDED = N_("That conversation has already ended.")
+CONVERSATION_ALREADY_ENDED = N_("That talk has already ended.")
 CONVERSATION_NOT_ALLOWED = N_(
-    "Sorry, only the coordinators of that group, or a safeguarding lead for an alert, can do that."
+    "Sorry, only the group's coordinators can do that, or a lead if it is about an alert."
 )
-CARD_TALK = N_("<b>Conversation</b> ({state}):\n{lines}")
+CARD_TALK = N_("<b>The talk so far</b> ({state}):\n{lines}")
 CARD_TALK_OPEN = N_("open")
 CARD_TALK_CLOSED = N_("ended")
 CARD_TALK_MEMBER = N_("• They said: “{words}”")

@@ -4,13 +4,13 @@ from bot.presentation.texts.core import N_, N_P
 
 # --- Coordinators ---------------------------------------------------------------------------
 
-ONLY_COORDINATORS = N_("That's something only a group's coordinator can do.")
-ONLY_ADMINS = N_("That's something only an admin of this bot can do.")
+ONLY_COORDINATORS = N_("Sorry, only the people who run a group can do that.")
+ONLY_ADMINS = N_("Sorry, only the people who run Chorus can do that.")
 # A button naming a group, session, question, item or action that is not the person's.
 NOT_IN_THAT_GROUP = N_(
     "That's for a group you're not in, so I can't do that. /help shows what you can do."
 )
-SESSION_NOT_IN_GROUP = N_("That session is for a group you're not in. /sessions shows yours.")
+SESSION_NOT_IN_GROUP = N_("That meeting is for a group you're not in. /sessions shows yours.")
 PROMPT_NOT_IN_GROUP = N_(
     "That question is for a group you're not in. /share shows what you can do."
 )
@@ -18,7 +18,7 @@ NOT_YOUR_GROUP = N_("That's for a group you don't coordinate, so I can't do that
 SESSION_NOT_YOURS_TO_RUN = N_("That session is for a group you don't coordinate.")
 ITEM_NOT_YOURS = N_("That's in the inbox of a group you don't coordinate.")
 ACTION_NOT_YOURS = N_("That action belongs to a group you don't coordinate.")
-BROADCAST_NOT_YOURS = N_("Another coordinator sent that message, so only they can stop it.")
+BROADCAST_NOT_YOURS = N_("Someone else sent that message, so only they can stop it.")
 READ_NOT_YOURS = N_("You can only read what was shared in groups you coordinate or observe.")
 NEWGROUP_ASK = N_(
     "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."
@@ -49,10 +49,10 @@ GROUP_GONE = N_("Sorry, I can't find that group any more.")
 
 # --- Admins ----------------------------------------------------------------------------------
 
-COORDINATORS_LIST = N_("<b>Coordinators</b>\n{lines}")
+COORDINATORS_LIST = N_("<b>The coordinators are:</b>\n{lines}")
 COORDINATORS_NONE = N_("There are no coordinators yet.")
 COORDINATOR_LINE = N_("• {name}")
-UNNAMED_COORDINATOR = N_("coordinator (no name given)")
+UNNAMED_COORDINATOR = N_("a coordinator with no name set")
 # Two people in a list who would read the same: the number is theirs in Chorus, and stays.
 NAME_TOLD_APART = N_("{name} (no. {number})")
 BUTTON_NEW_COORDINATOR = N_("Make a link for a new coordinator")
@@ -62,7 +62,7 @@ COORDINATOR_LINK = N_(
     "It works once, for 7 days:\n{link}"
 )
 COORDINATOR_REMOVED = N_("Done. They're no longer a coordinator.")
-COORDINATOR_NOT_FOUND = N_("That person isn't a coordinator any more.")
+COORDINATOR_NOT_FOUND = N_("That person is not a coordinator now.")
 BECAME_COORDINATOR = N_(
     "You're now a coordinator. /newgroup makes a group, and /help shows everything you can do."
 )
@@ -105,35 +105,41 @@ BROADCAST_PICK = N_("Who should get your message? Tap the groups, then Next. /ca
 BROADCAST_PICK_ONE = N_("Please choose at least one group first.")
 BUTTON_ALL_GROUPS = N_("All my groups")
 BUTTON_NEXT = N_("Next ›")
-BROADCAST_ASK_TEXT = N_(
-    "Type your message for {groups}. It will go to {count} people. /cancel to stop."
+BROADCAST_ASK_TEXT = N_P(
+    "Type your message for {groups}. It will go to {count} person. /cancel to stop.",
+    "Type your message for {groups}. It will go to {count} people. /cancel to stop.",
 )
 BROADCAST_EMPTY = N_("Your message is empty. Please type the words you'd like to send.")
 BROADCAST_TOO_LONG = N_(
     "That's longer than I can send ({limit} characters at most). "
     "Could you make it shorter? Nothing has been sent."
 )
-BROADCAST_PREVIEW = N_(
-    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}"
+BROADCAST_PREVIEW = N_P(
+    "Above is exactly how your message will look.\n\nIt will go to {count} person.{paused}",
+    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}",
 )
 BROADCAST_PAUSED_NOTE = N_(" {paused} have paused messages and won't get it.")
 BUTTON_SEND_NOW = N_("Send now")
 BUTTON_SEND_LATER = N_("Send later")
 BUTTON_CHANGE_TEXT = N_("Change the text")
 BUTTON_DISCARD = N_("Cancel")
-BROADCAST_CONFIRM_NOW = N_("Send it now to {count} people?")
+BROADCAST_CONFIRM_NOW = N_P("Send it now to {count} person?", "Send it now to {count} people?")
 BROADCAST_ASK_WHEN = N_(
     "When should it go? For example: tomorrow 10:30, Tue 3 March 2pm, or in 2 hours. "
     "/cancel to stop."
 )
-BROADCAST_CONFIRM_LATER = N_("Send it to {count} people {when}?")
+BROADCAST_CONFIRM_LATER = N_P(
+    "Send it to {count} person {when}?", "Send it to {count} people {when}?"
+)
 BROADCAST_NEXT_YEAR = N_(
     "Please check the date: it has already gone this year, so this would be next year. "
 )
 BUTTON_YES_SEND = N_("Yes, send it")
 BUTTON_YES_SCHEDULE = N_("Yes, schedule it")
 BUTTON_BACK = N_("‹ Back")
-BROADCAST_SENDING = N_("Sending your message to {count} people…")
+BROADCAST_SENDING = N_P(
+    "Sending your message to {count} person…", "Sending your message to {count} people…"
+)
 BROADCAST_SCHEDULED = N_(
     "Scheduled: it will go {when}. /broadcast shows it, and you can stop it there."
 )
@@ -160,8 +166,8 @@ BROADCAST_REPORT = N_(
     "Could not be sent: {failed}{reasons}\n"
     "Paused, so not sent: {paused}"
 )
-MINUTES = N_("{count} min")
-SECONDS = N_("{count} s")
+MINUTES = N_P("{count} min", "{count} min")
+SECONDS = N_P("{count} s", "{count} s")
 WHEN_NOT_UNDERSTOOD = N_(
     "Sorry, I didn't understand that time. Could you try like this: tomorrow 10:30, "
     "or Tue 3 March 2pm"

@@ -5,30 +5,32 @@ from bot.presentation.texts.core import N_, N_P
 
 # --- Closing the loop: updates to contributors --------------------------------------------
 
-ABOUT_WORDS = N_("About what you said on {date} (“{words}”)")
-ABOUT_VOICE = N_("About your voice note of {date}")
-ABOUT_PHOTO = N_("About your photo of {date}")
-ABOUT_ITEM = N_("About what you shared on {date}")
+ABOUT_WORDS = N_("On {date} you said: “{words}”")
+ABOUT_VOICE = N_("On {date} you sent a voice note.")
+ABOUT_PHOTO = N_("On {date} you sent a photo.")
+ABOUT_ITEM = N_("On {date} you shared something.")
+# No longer used: kept so that updates queued before each recalled item became a sentence of
+# its own still render when they are sent.
 ABOUT_JOIN = N_(", and ")
-UPDATE_BLOCK = N_("{about}: {line}")
+UPDATE_BLOCK = N_("{about}\n{line}")
 UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
 UPDATE_DIGEST = N_(
     "<b>What happened with your words</b>\n\n{blocks}\n\n"
     "/mine shows everything that happened with your words."
 )
 LINE_ACKNOWLEDGED = N_(
-    "a coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
+    "A coordinator has read it. Thank you for sharing it. I'll tell you what happens next."
 )
-LINE_CONSIDERING = N_("the coordinators are looking at what they can do about it.")
-LINE_MEETING = N_("it will be talked about at {meeting} on {date}.")
+LINE_CONSIDERING = N_("Now the coordinators will work out what they can do about it.")
+LINE_MEETING = N_("It will be talked about at {meeting} on {date}.")
 LINE_CHANGED = N_("{text} Thank you, this changed because of you.")
 LINE_WILL_CHANGE = N_("{text} This should be done by {date}. Thank you, this is because of you.")
 LINE_CANNOT_CHANGE = N_(
-    "this can't change for now. {text} Thank you for saying it: it was heard, and it matters."
+    "This can't change for now. {text} Thank you for saying it. It was heard, and it matters."
 )
-LINE_REPLY = N_("a coordinator wrote back: “{text}”")
-LINE_LINKED = N_("it's now part of a piece of work: “{title}”. I'll tell you how it goes.")
-LINE_ACTION_UPDATE = N_("news on “{title}”: {text}")
+LINE_REPLY = N_("A coordinator wrote back: “{text}”")
+LINE_LINKED = N_("It's now part of a piece of work: “{title}”. I'll tell you how it goes.")
+LINE_ACTION_UPDATE = N_("There is news on “{title}”: {text}")
 LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
 ACTION_PLANNED = N_("planned")
 ACTION_IN_PROGRESS = N_("under way")
@@ -44,14 +46,23 @@ RHYTHM_WEEKLY = N_("once a week, {day} at {time}")
 BUTTON_RHYTHM = N_("How I hear back")
 RHYTHM_ASK = N_(
     "When I have news about your words, how would you like to hear it?\n"
-    "A digest gathers everything into one message. /cancel to leave it as it is."
+    "Once a day or once a week, I put all the news in one message. /cancel to keep it as it is."
 )
 BUTTON_RHYTHM_NOW = N_("As it happens")
 BUTTON_RHYTHM_DAILY = N_("Once a day")
 BUTTON_RHYTHM_WEEKLY = N_("Once a week")
 RHYTHM_ASK_DAY = N_("Which day of the week?")
 RHYTHM_ASK_TIME = N_("At what time?")
-RHYTHM_SAVED = N_("Done. You'll hear {rhythm}. Quiet hours still apply.")
+RHYTHM_SAVED_NOW = N_(
+    "Done. I'll tell you news about your words as it happens. Quiet hours still apply."
+)
+RHYTHM_SAVED_DAILY = N_(
+    "Done. I'll tell you news about your words once a day, at {time}. Quiet hours still apply."
+)
+RHYTHM_SAVED_WEEKLY = N_(
+    "Done. I'll tell you news about your words once a week, on {day} at {time}. "
+    "Quiet hours still apply."
+)
 WEEKDAYS = (
     N_("Monday"),
     N_("Tuesday"),
@@ -61,7 +72,7 @@ WEEKDAYS = (
     N_("Saturday"),
     N_("Sunday"),
 )
-LINE_MEETING_PAST = N_("it was talked about at {meeting} on {date}.")
+LINE_MEETING_PAST = N_("It was talked about at {meeting} on {date}.")
 
 # --- Closing the loop: the coordinators' daily notice -------------------------------------
 
@@ -76,11 +87,11 @@ NUDGE_JOINED = N_("Joined: {names}")
 NUDGE_LEFT = N_("Left: {names}")
 NUDGE_REMOVED_REASON = N_("Why {name} was removed (for coordinators only): {reason}")
 NUDGE_ONE_UNNAMED = N_("someone with no name set")
-NUDGE_SOME_UNNAMED = N_("{count} people with no name set")
+NUDGE_SOME_UNNAMED = N_P("{count} person with no name set", "{count} people with no name set")
 NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
 NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
 NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
-NUDGE_MORE = N_("…and {count} more")
+NUDGE_MORE = N_P("…and {count} more", "…and {count} more")
 
 # --- Closing the loop: "you said, we did" and an item's history -----------------------------
 
@@ -95,10 +106,13 @@ BOARD_ENTRY = N_("{said}\n→ {did}")
 BOARD_CHANGED = N_("What changed: {text}")
 BOARD_WILL_CHANGE = N_("What will change, by {date}: {text}")
 BOARD_CANNOT_CHANGE = N_("This can't change for now: {text}")
-BOARD_MORE = N_("And {count} more changes we can't quote.")
+BOARD_MORE = N_P(
+    "And {count} more change we can't quote.", "And {count} more changes we can't quote."
+)
 BOARD_MORE_ONE = N_("And 1 more change we can't quote.")
-BOARD_ONLY_UNQUOTED = N_(
-    "{count} changes came from what members said. We can't quote their words here."
+BOARD_ONLY_UNQUOTED = N_P(
+    "{count} change came from what a member said. We can't quote their words here.",
+    "{count} changes came from what members said. We can't quote their words here.",
 )
 BOARD_ONLY_UNQUOTED_ONE = N_(
     "1 change came from what a member said. We can't quote their words here."
@@ -122,8 +136,8 @@ BOARD_NO_GROUPS = N_("You're not in a group yet, so there's nothing to show.")
 HISTORY_HEADER = N_("<b>What happened with your words of {date}</b>\n\n{lines}")
 HISTORY_LINE = N_("{date}: {text}")
 HISTORY_GIVEN = N_("you shared it. Thank you.")
-HISTORY_ACKNOWLEDGED = N_("a coordinator read it.")
-HISTORY_CONSIDERING = N_("the coordinators started looking at what they could do.")
+HISTORY_ACKNOWLEDGED = N_("a coordinator has had a look at it.")
+HISTORY_CONSIDERING = N_("the coordinators set out to see what they could do.")
 HISTORY_MEETING = N_("taken to {meeting} on {date}.")
 HISTORY_LINKED = N_("it became part of “{title}”.")
 HISTORY_REPLY = N_("a coordinator wrote back: “{text}”")
@@ -139,11 +153,15 @@ INBOX_HEADER = N_(
     "Waiting too long: {overdue}"
 )
 INBOX_NOTHING = N_("Nothing here needs you right now. Thank you for keeping up.")
-CARD = N_(
-    "<b>{kind}</b>, {who}, {date} (waiting {days} days)\n"
+CARD = N_P(
+    "<b>{kind}</b>, {who}, {date} (waiting {count} day)\n"
     "How it may be used: {consent}\n"
     "Where it is: {status}\n\n"
-    "{words}"
+    "{words}",
+    "<b>{kind}</b>, {who}, {date} (waiting {count} days)\n"
+    "How it may be used: {consent}\n"
+    "Where it is: {status}\n\n"
+    "{words}",
 )
 CARD_ANONYMOUS = N_("without a name")
 CARD_NOT_SHOWN = N_("who gave it is not shown to observers")
@@ -151,7 +169,7 @@ CARD_NAMED = N_("from {name}")
 CARD_WORDS = N_("“{words}”")
 CARD_VOICE = N_("(a voice note: tap the button to hear it)")
 CARD_PHOTO = N_("(a photo: tap the button to see it)")
-INBOX_CONSENT_COORDINATORS = N_("only coordinators read it")
+INBOX_CONSENT_COORDINATORS = N_("only for the coordinators to see")
 INBOX_CONSENT_QUOTE_ANONYMOUS = N_("may be quoted, without a name")
 INBOX_CONSENT_QUOTE_NAMED = N_("may be quoted, with their name")
 INBOX_STATUS_RECEIVED = N_("not yet acknowledged")
@@ -259,8 +277,11 @@ ACTION_ASK_UPDATE = N_(
 ACTION_PREVIEW_NOTE = N_(
     "Above is how it will read for one of them (each person sees only their own words). Send it?"
 )
-ACTION_POSTED = N_("Posted. {count} people will hear it.")
-ACTION_STATUS_SET = N_("Done: it's now {status}. {count} people will hear it.")
+ACTION_POSTED = N_P("Posted. {count} person will hear it.", "Posted. {count} people will hear it.")
+ACTION_STATUS_SET = N_P(
+    "Done: it's now {status}. {count} person will hear it.",
+    "Done: it's now {status}. {count} people will hear it.",
+)
 
 MENU_UPDATES = N_("What was done with what members said")
 MENU_INBOX = N_("What members shared, one at a time")

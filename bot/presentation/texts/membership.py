@@ -1,24 +1,22 @@
 """Messages for joining, names and settings, leaving, consent, help and cancel."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Joining -------------------------------------------------------------------------
 
 START_STRANGER = N_(
-    "Hello. I'm Chorus, the helper your involvement group uses.\n\n"
-    "To join a group, open the invite link its coordinator gave you. "
-    "If you don't have one, you can ask them for it.\n\n"
-    "What Chorus keeps, and who sees it: /privacy."
+    "Hello. I'm Chorus. Groups use me to hear from their members.\n\n"
+    "To join a group, open the invite link from the person who runs it. "
+    "You can ask them for one.\n\n"
+    "/privacy says what I keep, and who sees it."
 )
 START_KNOWN = N_("Welcome back. /help shows what you can do here.")
 WELCOME = N_(
-    "Hello, and welcome. You've been invited to join <b>{group}</b>.\n\n"
-    "Here you can say if you're coming to group meetings, share your views "
-    "(with your name or without it), and hear what happened because of them.\n\n"
-    "Who sees what: the group's coordinators see the name you choose and anything you send "
-    "with your name. If you send something without your name, they won't see who sent it.\n\n"
-    "What Chorus keeps, for how long, and who sees it: /privacy.\n\n"
-    "Would you like to join? You can leave any time with /leave."
+    "Welcome! You're invited to <b>{group}</b>.\n\n"
+    "Here you can share your views and hear what changed.\n"
+    "Who sees what: coordinators see your name, unless you share without it. /privacy says "
+    "more.\n\n"
+    "Would you like to join? You can leave any time."
 )
 BUTTON_JOIN = N_("Yes, join")
 BUTTON_NOT_NOW = N_("Not now")
@@ -87,7 +85,7 @@ QUIET_TYPE_UNREADABLE = N_(
     "like 22:30-07:00 or 10pm to 7am, or off for none. Or /cancel to stop."
 )
 QUIET_TYPED_SAVED = N_("Done. Quiet hours: {quiet}. Anything that can wait will come after {end}.")
-QUIET_TYPED_OFF = N_("Done. No quiet hours: messages will come whenever they are sent.")
+QUIET_TYPED_OFF = N_("Done. No quiet hours now: my messages can come at any time.")
 MESSAGES_ON = N_("on")
 MESSAGES_PAUSED = N_("paused")
 NO_GROUPS = N_("none yet")
@@ -98,7 +96,7 @@ PAUSED = N_(
     "Messages are paused. I won't send you anything until you resume, except answers "
     "when you write to me. You can resume in /settings."
 )
-RESUMED = N_("Messages are on again.")
+RESUMED = N_("Okay, your messages are back on.")
 NOT_JOINED = N_(
     "You're not in a group yet. To join one, open the invite link a coordinator gave you."
 )
@@ -125,17 +123,19 @@ LEAVE_WHAT_SHARED_ONE = N_(
     "You shared something in <b>{group}</b>. What should happen to it when you leave?\n"
     "If you'd rather stay, tap No, stay."
 )
-LEAVE_WHAT_SHARED = N_(
+LEAVE_WHAT_SHARED = N_P(
+    "You shared {count} thing in <b>{group}</b>. What should happen to it when you leave?\n"
+    "If you'd rather stay, tap No, stay.",
     "You shared {count} things in <b>{group}</b>. What should happen to them when you leave?\n"
-    "If you'd rather stay, tap No, stay."
+    "If you'd rather stay, tap No, stay.",
 )
 BUTTON_LEAVE_KEEP_NAMED = N_("Keep them, with my name")
 BUTTON_LEAVE_KEEP_ANONYMOUS = N_("Keep them, without my name")
 BUTTON_LEAVE_TAKE_BACK = N_("Take them all back")
 LEFT_KEPT_ANONYMOUS = N_(
-    "You've left <b>{group}</b>. What you shared there stays, without your name from now "
-    "on. The coordinators may remember what they saw before. /mine still shows it, so you "
-    "can take it back later. Thank you for the time you gave."
+    "You've left <b>{group}</b>. What you shared stays, but without your name from now on. "
+    "The coordinators may remember what they saw before.\n"
+    "You can still take it back in /mine. Thank you for your time."
 )
 LEFT_TAKEN_BACK = N_(
     "You've left <b>{group}</b>. What you shared there has been taken back and its words "
@@ -190,12 +190,15 @@ BUTTON_QUOTE_MONTH = N_("For 1 month")
 BUTTON_QUOTE_QUARTER = N_("For 3 months")
 BUTTON_QUOTE_YEAR = N_("For 1 year")
 BUTTON_QUOTE_NO_END = N_("No end date")
-QUOTE_UNTIL_SAVED = N_("Saved: it may be quoted {until}. You can change this any time.")
+QUOTE_UNTIL_SAVED = N_("Saved: it may be quoted until {day}. You can change this any time.")
+QUOTE_UNTIL_SAVED_NO_END = N_(
+    "Saved: it may be quoted, with no end date. You can change this any time."
+)
 WHERE_QUOTED_NONE = N_("It hasn't been quoted anywhere so far.")
 WHERE_QUOTED = N_("Where it was quoted:\n{lines}")
 WHERE_QUOTED_LINE = N_("• {day}: {place}")
 QUOTED_PLACE_BOARD = N_("in the group's “you said, we did” list")
-CONSENT_NOT_ALLOWED = N_("Sorry, that choice isn't possible for this item. Nothing changed.")
+CONSENT_NOT_ALLOWED = N_("Sorry, you can't choose that for this one. Nothing has changed.")
 READ_CONSENT = N_("How it may be used: {consent}")
 READ_QUOTE_UNTIL = N_("May be quoted until {day}")
 
@@ -203,20 +206,15 @@ READ_QUOTE_UNTIL = N_("May be quoted until {day}")
 
 HELP_MEMBER = N_(
     "Here's what you can do:\n"
-    "/sessions – group meetings coming up, and your answers\n"
-    "/share – share feedback or part of your story, with your name or without\n"
-    "/mine – what you've shared, what happened with it, and taking it back\n"
-    "/updates – what the group did with what members said\n"
-    "/support – where to get help now\n"
-    "/settings – your name, pausing messages, and how you hear back\n"
-    "/leave – leave a group\n"
-    "/privacy – what's kept, for how long, and who sees it\n"
-    "/mydata – a file of everything Chorus holds about you\n"
-    "/myinvolvement – your meetings, hours, payments and a certificate\n"
-    "/claim – claim expenses for a meeting you came to\n"
-    "/forgetme – delete everything Chorus holds about you\n"
-    "/cancel – stop what you're doing\n"
-    "/help – this list"
+    "/sessions – meetings coming up\n"
+    "/share – your views\n"
+    "/mine – what you shared\n"
+    "/updates – what changed\n"
+    "/support – help now\n"
+    "/settings – name, messages\n"
+    "/privacy, /mydata, /forgetme – your data\n"
+    "/cancel – stop\n"
+    "/help – this list. The menu has more."
 )
 HELP_COORDINATOR = N_(
     "\n\nFor coordinators:\n"
@@ -237,8 +235,8 @@ HELP_COORDINATOR = N_(
 )
 HELP_ADMIN = N_(
     "\n\nFor admins:\n/coordinators – add or remove coordinators\n"
-    "/observers – add or remove a group's observers\n"
-    "/leads – choose safeguarding leads"
+    "/observers – add or remove people who may read a group's words\n"
+    "/leads – choose who is told when someone may be at risk"
 )
 CANCELLED = N_("Okay, stopped. Nothing was changed.")
 NOTHING_TO_CANCEL = N_("There's nothing to stop right now. /help shows what you can do.")

@@ -1,6 +1,6 @@
 """Messages for involvement payment and recognition (J8)."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 
 def money(pence: int) -> str:
@@ -13,16 +13,15 @@ def money(pence: int) -> str:
 PAY_POLICY_HOUR = N_("{group} pays {rate} an hour for your time.")
 PAY_POLICY_SESSION = N_("{group} pays {rate} for each meeting you come to.")
 PAY_POLICY_NONE = N_("{group} does not pay for time at the moment.")
-PAY_POLICY_EXPENSES = N_("Expenses covered: {expenses}")
+PAY_POLICY_EXPENSES = N_("It pays back what you spend on: {expenses}")
 PAY_POLICY_NOT_SET = N_("{group} has not said how it pays for time yet.")
 PAY_ASK_CHOICE = N_(
     "How would you like to be paid? You can change this any time in /myinvolvement."
 )
 PAY_BENEFITS_NOTICE = N_(
-    "<b>Before you choose:</b> being paid can affect some benefits. If you get benefits, "
-    "you can ask for free advice first, for example from Citizens Advice "
-    "(citizensadvice.org.uk) or your benefits adviser. Saying no to payment is fine, and "
-    "you can still take part."
+    "<b>Before you choose:</b> being paid can change some benefits. If you get benefits, "
+    "you can ask for free advice first. Citizens Advice can help (citizensadvice.org.uk). "
+    "You can say no to pay and still take part."
 )
 BUTTON_PAY_PAID = N_("Pay me")
 BUTTON_PAY_VOUCHER = N_("A voucher")
@@ -141,8 +140,11 @@ PAY_FINANCE_DONE = N_(
 
 # --- A member's own record ----------------------------------------------------------------------
 
-MYINV_TITLE = N_("<b>Your involvement</b>")
-MYINV_GROUP = N_("{group} ({role}): {sessions} meetings, {hours} hours")
+MYINV_TITLE = N_("<b>Your time with your groups</b>")
+MYINV_GROUP = N_P(
+    "{group} ({role}): {count} meeting, {hours} hours",
+    "{group} ({role}): {count} meetings, {hours} hours",
+)
 MYINV_ROLE_MEMBER = N_("member")
 MYINV_ROLE_COORDINATOR = N_("coordinator")
 MYINV_CHOICE = N_("How you're paid: {choice}")
@@ -153,13 +155,19 @@ MYINV_NOTHING = N_("Nothing yet. When you come to a meeting, it will show here."
 BUTTON_MYINV_CERTIFICATE = N_("Certificate (PDF)")
 BUTTON_MYINV_CHOICE = N_("How I'm paid")
 BUTTON_MYINV_CLAIM = N_("Claim expenses")
-BUTTON_SETTINGS_INVOLVEMENT = N_("My involvement")
+BUTTON_SETTINGS_INVOLVEMENT = N_("My meetings and payments")
 CERT_TITLE = N_("Certificate of involvement")
 CERT_BODY = N_(
     "This is to certify that {name} has taken part in involvement work with {organisation}."
 )
-CERT_LINE = N_("{group}, as {role}: {sessions} meetings, {hours} hours, {first} to {last}")
-CERT_TOTAL = N_("In all: {sessions} meetings and {hours} hours of their time.")
+CERT_LINE = N_P(
+    "{group}, as {role}: {count} meeting, {hours} hours, {first} to {last}",
+    "{group}, as {role}: {count} meetings, {hours} hours, {first} to {last}",
+)
+CERT_TOTAL = N_P(
+    "In all: {count} meeting and {hours} hours of their time.",
+    "In all: {count} meetings and {hours} hours of their time.",
+)
 CERT_THANKS = N_("Thank you for your time, your experience and your voice.")
 CERT_SIGNED = N_("Signed for {organisation}, {day}")
 CERT_SENT = N_("Here is your certificate. You can show it to anyone you like.")
@@ -169,7 +177,7 @@ CERT_NO_NAME = N_(
 
 # --- Command menus --------------------------------------------------------------------------
 
-MENU_MYINVOLVEMENT = N_("Your sessions, hours, payments and certificate")
+MENU_MYINVOLVEMENT = N_("Your meetings, hours, payments and certificate")
 MENU_CLAIM = N_("Claim expenses for a meeting")
 MENU_PAYMENTS = N_("Payment settings and payee references")
 MENU_FINANCE = N_("Export payments for finance")

@@ -4,8 +4,8 @@ spreadsheet and board's PDF."""
 from bot.presentation.texts.core import N_
 
 REPORT_NOT_ALLOWED = N_(
-    "Reports are for a group's coordinators and observers. You don't coordinate or observe "
-    "a group yet."
+    "Reports are for the people who run a group, or who may read its words. "
+    "You're not one of them yet."
 )
 REPORT_ASK_PERIOD = N_(
     "Which time would you like a report for?\n\n"
@@ -67,9 +67,9 @@ REPORT_SESSIONS = N_(
     "{came} came{rate}"
 )
 REPORT_RATE = N_(" ({percent}% of those who said they'd come)")
-REPORT_HOURS = N_("<b>Involvement hours</b>\n{lines}")
+REPORT_HOURS = N_("<b>Hours given at meetings</b>\n{lines}")
 REPORT_HOURS_LINE = N_("• {group}: {hours}")
-REPORT_HOURS_NONE = N_("<b>Involvement hours</b>: none recorded")
+REPORT_HOURS_NONE = N_("<b>Hours given at meetings</b>: none marked yet")
 REPORT_QUOTES = N_("<b>You said, we did</b> ({count} may be quoted)\n{lines}")
 REPORT_QUOTE_LINE = N_("• “{words}”{name}: {news}")
 REPORT_QUOTE_NAME = N_(" ({name})")
@@ -99,10 +99,10 @@ CHART_FEW = N_("under 5")
 CHART_NOTHING = N_("Nothing to show in this time")
 SHEET_FIGURE = N_("Figure")
 SHEET_VALUE = N_("Value")
-PDF_TITLE = N_("Involvement report: {scope}")
+PDF_TITLE = N_("What members said and what changed: {scope}")
 PDF_PERIOD = N_("{start} to {end}")
 PDF_NOTE = N_(
-    "Counts from 1 to 4 are shown as “fewer than 5”, and a count that would let a small one "
-    "be worked out is not shown, so no one can be picked out."
+    "Counts from 1 to 4 show as “fewer than 5”. A count that would let a small one be worked "
+    "out is not shown. So no one can be picked out."
 )
 MENU_REPORT = N_("What became of members' words: figures, charts, files")

@@ -11,20 +11,20 @@ PRIVACY = N_(
     "(encrypted).\n\n"
     "Who sees what: a group's coordinators see your name and what you share with your name. "
     "What you share without your name reaches them with the date only: they never see who "
-    "sent it. Observers never see who wrote anything. Telegram, and whoever runs this bot's "
-    "computer, can see that you use it.\n\n"
+    "sent it. Some people may be allowed to read a group's words, but never who wrote them. "
+    "Telegram, and the people who run Chorus, can see that you use it.\n\n"
     "How long: the words you share are deleted {words} after the group records what came "
     "of them. What Chorus sent to people is deleted after {sent}. Taking something back "
     "in /mine deletes its words at once. Everything else is kept until you ask for it to "
     "be deleted with /forgetme (the time you gave at meetings then stays only as numbers "
     "in the group's totals).\n\n"
-    "If words you write suggest you might be at risk, the safeguarding leads are told, "
-    "without your name unless you say yes.\n\n"
+    "If your words make me worry you might be at risk, the people on our team who keep "
+    "people safe are told. They don't get your name unless you say yes.\n\n"
     "Your choices: /mydata sends you a file of everything Chorus holds about you. "
     "/forgetme deletes it all. /leave leaves a group."
 )
 DAYS_ONE = N_("1 day")
-DAYS_MANY = N_("{count} days")
+DAYS_MANY = N_P("{count} day", "{count} days")
 MYDATA_CAPTION = N_(
     "Here is everything Chorus holds about you: summary.txt to read, and data.json for "
     "a computer. Only you have been sent this file."
@@ -34,8 +34,8 @@ MYDATA_TOO_MANY = N_(
 )
 MYDATA_NOT_KNOWN = N_("I don't hold anything about you, as you haven't joined a group.")
 MYDATA_REFUSED = N_(
-    "Sorry, Telegram wouldn't take the file with your data, so I couldn't send it. "
-    "You can try /mydata again later, or ask a coordinator to help."
+    "Sorry, I couldn't send the file: Telegram wouldn't take it. "
+    "Try /mydata again later. Or ask one of the people who run your group."
 )
 FORGET_NOT_KNOWN = N_("I don't hold anything about you, so there's nothing to delete.")
 FORGET_ASK = N_(
@@ -52,7 +52,7 @@ FORGET_ASK_END = N_("\n\nDo you want to go ahead?")
 BUTTON_FORGET_ALL = N_("Yes, delete everything")
 BUTTON_FORGET_KEEP_ANONYMOUS = N_("Yes, but leave what I shared without my name")
 BUTTON_FORGET_NO = N_("No, keep everything")
-FORGET_KEPT = N_("Okay, nothing was deleted.")
+FORGET_KEPT = N_("Okay, nothing is gone. It's all still here.")
 FORGET_STALE = N_(
     "That button is out of date, so nothing was deleted. If you'd like to, send /forgetme "
     "to start again."
@@ -68,14 +68,14 @@ FORGET_DONE_ANONYMOUS_KEPT = N_(
     " The {count} you shared without your name stay with the group, with no way back to you."
 )
 FORGET_HOURS = N_(
-    "The time you gave at group meetings is kept only as numbers in the group's totals, "
-    "for its accounts, with nothing that says who.\n\n"
+    "The time you gave at meetings stays only as numbers in the group's totals, for its "
+    "accounts. Nothing there says who you are.\n\n"
 )
 FORGET_GONE = N_(
     "There's nothing of yours left here. You can join again any time with an invite link."
 )
 ITEMS_ONE = N_("1 thing")
-ITEMS_MANY = N_("{count} things")
+ITEMS_MANY = N_P("{count} thing", "{count} things")
 
 # The plain summary in the /mydata file (plain text, not HTML).
 DATA_SUMMARY = N_(
@@ -92,7 +92,7 @@ DATA_SUMMARY = N_(
     "What you shared ({items}):\n{item_lines}\n\n"
     "Updates about what you shared: {updates}\n"
     "Messages to you, waiting or sent: {messages}\n"
-    "Safeguarding alerts your words raised: {alerts}\n\n"
+    "Times your words made me worry you were at risk: {alerts}\n\n"
     "Everything above, in full, is in data.json.\n\n"
 )
 DATA_GROUP_LINE = N_("- {group}: joined {joined}, agreeing to the terms shown then ({wording})")
@@ -103,8 +103,8 @@ DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")
 DATA_NONE = N_("none")
 DATA_LEFT_LINE = N_(
-    "Your place in {group} ended on {left}. A coordinator's reason kept with it (only the group's "
-    "coordinators see it): {reason}\n\n"
+    "Your place in {group} ended on {left}. The coordinators kept this reason, only for them "
+    "to see: {reason}\n\n"
 )
 DATA_NO_REASON = N_("none")
 DATA_NOT_INCLUDED = N_(
@@ -113,8 +113,8 @@ DATA_NOT_INCLUDED = N_(
     "by Chorus. Telegram can tell you what it holds.\n"
     "- What you shared without your name is here because only you can find it, through "
     "your own account. Coordinators never see it linked to you.\n"
-    "- Notes coordinators and leads keep for themselves, and messages written to other "
-    "people, are not about you alone, so they are not here.\n"
+    "- Notes that coordinators keep for themselves are not here. Nor are messages to other "
+    "people. They are not about you alone.\n"
     "- What was deleted (taken back, or kept past the time set for keeping it) is gone for "
     "good, so it can't be here.\n"
 )
@@ -125,26 +125,23 @@ DATA_NOT_INCLUDED = N_(
 DATA_PAYMENT_CHOICE = N_("how you'd like to be paid ({choice})")
 DATA_PAYEE = N_("the reference finance pays you under ({reference}) and the name to pay ({name})")
 DATA_CLAIMS = N_P(
-    "{count} claim for your time or expenses, with any receipt photo and question about it",
-    "{count} claims for your time or expenses, with any receipt photos and questions about them",
+    "{count} claim you made, with its photo and notes",
+    "{count} claims you made, with their photos and notes",
 )
 FORGET_PAYMENTS = N_(
-    "Payments approved for you are kept for the group's accounts, with only the days, "
-    "amounts and the reference finance pays under: no name, receipts or messages.\n\n"
+    "We keep the payments we said yes to, for the group's accounts. We keep only the days, "
+    "the amounts and the code finance pays you under. We keep no name, photos or messages.\n\n"
 )
 VOICE_STILL_PLAYS = N_(
-    "One thing I can't do: Telegram doesn't let me delete a voice note from a coordinator's "
-    "chat two days after it was played to them. I've marked those “Taken back”, but they "
-    "can still be played."
+    "One thing I can't do. After two days, Telegram won't let me delete a voice note from a "
+    "coordinator's chat. I've marked those “Taken back”, but they can still be played."
 )
 # Added to /privacy: what is kept about paying people for their time.
 PRIVACY_PAYMENTS = N_(
-    "\n\nIf your group pays for your time: how you'd like to be paid, the name and reference "
-    "finance pays you under, and your claims with their receipt photos are kept too. Your "
-    "group's coordinators see them, and finance gets the name, reference and amounts. After "
-    "/forgetme, only payments already approved stay, for the accounts, without your name."
+    "\n\nIf your group pays you, we keep how you want to be paid, the name and code finance "
+    "pays you under, and your claims and receipt photos. Your group's coordinators see them. "
+    "Finance gets the name, code and amounts. After /forgetme, we keep only payments we "
+    "already said yes to, for the accounts, without your name."
 )
 # In place of a receipt photo in a coordinator's chat once its sender asked to be forgotten.
-RECEIPT_DELETED = N_(
-    "Deleted: the person who sent this receipt asked for their data to be deleted."
-)
+RECEIPT_DELETED = N_("Deleted. The one who sent this asked us to delete all they gave us.")

@@ -5,11 +5,10 @@ from bot.presentation.texts.core import N_
 # --- Safeguarding (J6) -------------------------------------------------------------------------
 
 SAFETY_REPLY = N_(
-    "I'm sorry you're going through this. You don't have to face it alone.\n\n"
+    "I'm sorry you're going through this. You're not alone.\n\n"
     "If you need help now:\n{helplines}\n\n"
-    "Would you like someone from the organisation to contact you? If you say yes, our "
-    "safeguarding lead will see who you are and what you wrote. If not, they'll see what you "
-    "wrote, but not who you are."
+    "Would you like one of our team to contact you? If yes, they'll see who you are. "
+    "If not, they'll see only your words."
 )
 HELPLINE_LINE = N_("• {line}")
 BUTTON_CONTACT_YES = N_("Yes, please contact me")
@@ -55,9 +54,9 @@ SAFETY_IDENTITY = N_('<a href="tg://user?id={id}">{name}</a>')
 SAFETY_NO_NAME = N_("a member with no name set")
 SAFETY_NO_GROUP = N_("not given")
 SAFETY_NO_ONE_YET = N_(
-    "Thank you for telling me. I've kept your message for the organisation, but no one can "
-    "receive it right now, so I can't promise when someone will contact you. Please use the "
-    "helplines; in an emergency call 999:\n{helplines}"
+    "Thank you for telling me. I've kept your message, but no one can get it right now. "
+    "So I can't say when someone will contact you.\n"
+    "Please use these helplines. In an emergency, call 999.\n{helplines}"
 )
 SAFETY_CLOSED = N_(
     "This has been closed, so I can't pass on an answer to it now. If you'd like someone to "
@@ -69,8 +68,8 @@ NOTHING_TO_CARRY_ON = N_(
 )
 SHARE_DISCARDED_AFTER_ALERT = N_(
     "Okay, nothing was sent to your group, and your words are gone from here.\n"
-    "Because they suggested you or someone else may be at risk, they have already gone to "
-    "our safeguarding lead ({who}). They are not kept anywhere else."
+    "They made me worry someone may be at risk, so one person on our team has them ({who}). "
+    "No one else does."
 )
 DISCARD_LEAD_KNOWS_NAME = N_("with your name, as you asked")
 DISCARD_LEAD_NO_NAME = N_("without your name")
@@ -97,7 +96,7 @@ ALERT_CLOSED_OTHERS = N_("{name} closed safety alert {reference}. What was done:
 ALERT_UPDATE_YES = N_("<b>Update: they now ask to be contacted.</b>")
 ALERT_NOT_TAKEN = N_(
     "<b>No one has said they are handling this alert yet.</b> It is sent again to every "
-    "safeguarding lead and the admins. Please tap “I'll handle this” if you can."
+    "lead and admin. Please tap “I'll handle this” if you can."
 )
 SAFETY_LATE_NO = N_("They have now said no to being contacted.")
 ALERT_REF = N_("(Safety alert {reference})")

@@ -1,6 +1,6 @@
 """Messages for group sessions (J2)."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Group sessions -------------------------------------------------------------------------
 
@@ -16,9 +16,9 @@ SESSION_WHEN_RANGE = N_("{start} to {end}")
 SESSION_LINE_WHEN = N_("When: {when}")
 SESSION_LINE_PLACE = N_("Where: {place}")
 SESSION_LINE_LINK = N_("Online: {link}")
-SESSION_LINE_ACCESS = N_("Access: {notes}")
-SESSION_LINE_CONTENT = N_("Content note: {note}")
-SESSION_LINE_CANCELLED = N_("\nThis session is cancelled.")
+SESSION_LINE_ACCESS = N_("Getting in and around: {notes}")
+SESSION_LINE_CONTENT = N_("Before you come, please know: {note}")
+SESSION_LINE_CANCELLED = N_("\nThis meeting is cancelled.")
 SESSION_LINE_ANSWER = N_(
     "\nYour answer: <b>{answer}</b>. You can change it any time before it starts."
 )
@@ -44,17 +44,17 @@ SESSION_CHANGED_PLACE = N_("The place has changed.")
 SESSION_CHANGED_TITLE = N_("The name has changed (it was “{was}”).")
 SESSION_CHANGED_NOTES = N_("The notes have changed.")
 SESSION_CHANGED_CAPACITY = N_("The number of places has changed.")
-SESSION_STARTED = N_("That session has already started, so answers are closed now.")
+SESSION_STARTED = N_("That meeting has started, so you can't answer now.")
 SESSION_IS_CANCELLED = N_(
-    "That session was cancelled, so there's nothing to answer. /sessions shows what's coming."
+    "That meeting was cancelled, so there's nothing to answer. /sessions shows what's coming."
 )
-SESSION_GONE = N_("Sorry, I can't find that session any more. /sessions shows what's coming.")
-SESSION_NOT_YOURS = N_("That session is for another group, so I can't take an answer for it.")
+SESSION_GONE = N_("Sorry, I can't find that meeting any more. /sessions shows what's coming.")
+SESSION_NOT_YOURS = N_("That meeting is for another group, so I can't take an answer for it.")
 SESSION_LEFT_GROUP = N_(
     "You left {group}, so I can't take an answer for <b>{title}</b>. "
     "If you'd like to come, you can join again with the group's invite link."
 )
-SESSIONS_NONE = N_("There are no sessions coming up in your groups right now.")
+SESSIONS_NONE = N_("There are no meetings coming up in your groups right now.")
 SESSIONS_JUST_INVITED = N_(
     "Your invitation to {titles} has just come, above this. You can answer it there."
 )
@@ -146,7 +146,7 @@ SESSION_CHANGED = N_("Saved. I'll tell the {people} who were invited what change
 SESSION_CHANGED_NOBODY = N_("Saved. Nobody has been invited yet, so there's nobody to tell.")
 SESSION_NOTHING_TO_SAVE = N_("That's done already: there's nothing more to save here.")
 ONE_PERSON = N_("1 person")
-SOME_PEOPLE = N_("{count} people")
+SOME_PEOPLE = N_P("{count} person", "{count} people")
 SESSION_UNCHANGED = N_("Nothing changed, so nobody was told.")
 SESSION_TOO_LATE = N_("That session has started or finished, so it can't be changed now.")
 SESSION_DISCARDED = N_("Okay, nothing was saved.")
@@ -155,14 +155,18 @@ SESSION_OVERVIEW = N_("<b>{title}</b> ({group})\n{when}\n\n{answers}")
 SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
 SESSION_OVERVIEW_NOBODY = N_("Nobody has said they're going yet.")
 SESSION_OVERVIEW_NOBODY_PLACES = N_("Nobody has said they're going yet ({capacity} places).")
-SESSION_OVERVIEW_GOING = N_("{count} going: {names}")
-SESSION_OVERVIEW_FULL = N_("{count} going (full): {names}")
-SESSION_OVERVIEW_TAKEN = N_("{count} of {capacity} places taken: {names}")
-SESSION_OVERVIEW_MAYBE = N_("{count} maybe: {names}")
-SESSION_OVERVIEW_NO = N_("{count} can't go: {names}")
-SESSION_OVERVIEW_WAITING = N_("{count} on the waiting list: {names}")
+SESSION_OVERVIEW_GOING = N_P("{count} going: {names}", "{count} going: {names}")
+SESSION_OVERVIEW_FULL = N_P("{count} going (full): {names}", "{count} going (full): {names}")
+SESSION_OVERVIEW_TAKEN = N_P(
+    "{count} of {capacity} places taken: {names}", "{count} of {capacity} places taken: {names}"
+)
+SESSION_OVERVIEW_MAYBE = N_P("{count} maybe: {names}", "{count} maybe: {names}")
+SESSION_OVERVIEW_NO = N_P("{count} can't go: {names}", "{count} can't go: {names}")
+SESSION_OVERVIEW_WAITING = N_P(
+    "{count} on the waiting list: {names}", "{count} on the waiting list: {names}"
+)
 SESSION_NAMES_LIST = N_("{names}")
-SESSION_NAMES_AND_MORE = N_("{names} and {count} more")
+SESSION_NAMES_AND_MORE = N_P("{names} and {count} more", "{names} and {count} more")
 SESSION_NO_NAME = N_("member (no name given)")
 BUTTON_EARLIER = N_("‹ Earlier")
 BUTTON_MORE = N_("More ›")
@@ -204,7 +208,10 @@ SESSION_ATTENDANCE_NOT_YET = N_("You can mark who came once the session has star
 BUTTON_ADD_ATTENDEE = N_("Add someone who came")
 BUTTON_CHANGE_HOURS = N_("Change the hours")
 BUTTON_DONE = N_("Done")
-SESSION_ATTENDANCE_DONE = N_("Thank you. {count} people came: {total} hours recorded.")
+SESSION_ATTENDANCE_DONE = N_P(
+    "Thank you. {count} person came: {total} hours recorded.",
+    "Thank you. {count} people came: {total} hours recorded.",
+)
 SESSION_ADD_PICK = N_("Who came? Tap their name.")
 SESSION_ADD_NONE = N_("Everyone in the group is on the list already.")
 SESSION_ASK_HOURS = N_(
@@ -226,7 +233,7 @@ HOURS_EXPORT = N_(
     "Involvement hours for {group}, {start} to {end}: {people} people, {hours} hours in all. "
     "The file has names, so please keep it safe."
 )
-SETTINGS_HOURS = N_("\nYour involvement hours: {hours}")
+SETTINGS_HOURS = N_("\nTime you gave at meetings: {hours}")
 
 SESSION_FEEDBACK_ASK = N_(
     "Thank you for coming to <b>{title}</b>. If you'd like to say, how was it for you? "
@@ -256,7 +263,7 @@ SESSION_FEEDBACK_SENT = N_(
     "Thank you. It's with the coordinators now. Your private reference is {reference}."
 )
 SESSION_FEEDBACK_SKIPPED = N_("That's fine. Thank you for coming.")
-SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, that question isn't open any more.")
+SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, you can't answer that one now.")
 SESSION_FEEDBACK_LEFT = N_(
     "You're not in that group any more, so I haven't passed this on. Nothing was sent."
 )
@@ -267,7 +274,7 @@ SESSION_FEEDBACK_TOO_LONG = N_(
 # Kept as plain text with the item (not shown as HTML).
 SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")
 
-MENU_SESSIONS = N_("Sessions coming up")
+MENU_SESSIONS = N_("Meetings coming up")
 MENU_NEWSESSION = N_("Set up a session")
 MENU_HOURS = N_("Export involvement hours")
 
@@ -289,7 +296,7 @@ SESSION_PAY_SESSION = N_(
     "Payment: {rate} for coming. How you're paid, or not, is your choice (/myinvolvement)."
 )
 SESSION_PAY_NONE = N_("This group doesn't pay for time.")
-SESSION_PAY_EXPENSES = N_("Expenses covered: {expenses}.")
+SESSION_PAY_EXPENSES = N_("It pays back what you spend on: {expenses}.")
 
 # --- Changing one detail: the answer kept when going back --------------------------------------
 

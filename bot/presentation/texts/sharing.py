@@ -1,6 +1,6 @@
 """Messages for input at arm's length (J3): sharing, /mine, prompts, observers."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Input at arm's length: sharing, /mine, prompts, observers (J3) -------------------------
 
@@ -35,9 +35,11 @@ SHARE_ASK_NAME = N_(
     "Do you want to send this with your name, or without it? "
     "Without your name, coordinators won't see who sent it.{small}"
 )
-SHARE_SMALL_GROUP = N_(
-    "\n\n<b>Please note:</b> {group} has only {count} members, so even without your name, "
-    "others may guess who wrote it."
+SHARE_SMALL_GROUP = N_P(
+    "\n\n<b>Please note:</b> {group} has only {count} member. "
+    "Even without your name, people may guess it's you.",
+    "\n\n<b>Please note:</b> {group} has only {count} members. "
+    "Even without your name, people may guess it's you.",
 )
 BUTTON_WITH_NAME = N_("With my name")
 BUTTON_WITHOUT_NAME = N_("Without my name")
@@ -48,7 +50,7 @@ SHARE_ASK_CONSENT = N_(
 BUTTON_CONSENT_COORDINATORS = N_("Only coordinators read it")
 BUTTON_CONSENT_QUOTE_ANONYMOUS = N_("Quote it without my name")
 BUTTON_CONSENT_QUOTE_NAMED = N_("Quote it with my name")
-CONSENT_COORDINATORS = N_("only coordinators read it")
+CONSENT_COORDINATORS = N_("it is just for the coordinators to see")
 CONSENT_QUOTE_ANONYMOUS = N_("it may be quoted, without your name")
 CONSENT_QUOTE_NAMED = N_("it may be quoted, with your name")
 SHARE_PREVIEW = N_(
@@ -58,11 +60,14 @@ PREVIEW_MEDIA = N_("[your {media}]")
 PREVIEW_WORDS = N_("“{words}”")
 WHO_NAMED = N_("Who will see it: the coordinators of {group}, with your name ({name}).")
 WHO_ANONYMOUS = N_(
-    "Who will see it: the coordinators of {group}, without your name, in the next daily "
-    "batch, with the date only. Coordinators won't see who you are; Telegram and the people "
-    "who run this bot's server can see accounts."
+    "Who will see it: the coordinators of {group}. They won't see who you are. It reaches "
+    "them later, with others' words and the date only. Telegram, and the people who run "
+    "Chorus, can see who uses it."
 )
-WHO_OBSERVERS = N_(" {count} observers of the group can read it too, never with your name.")
+WHO_OBSERVERS = N_P(
+    " {count} other person may read the group's words too, but never your name.",
+    " {count} other people may read the group's words too, but never your name.",
+)
 CONSENT_LINE = N_("\nHow it may be used: {consent}.")
 NO_NAME_SET = N_("no name set, so “member”")
 BUTTON_SEND = N_("Send")
@@ -72,13 +77,13 @@ SHARE_RECEIPT_NAMED = N_(
     "Thank you. Your words are with the coordinators of {group} now. "
     "I'll tell you what happens next.\n\n"
     "Your private reference: <b>{reference}</b>\n"
-    "/mine shows what you've shared, and you can take anything back there."
+    "/mine shows it. You can take anything back there."
 )
 SHARE_RECEIPT_ANONYMOUS = N_(
     "Thank you. Your words will reach the coordinators of {group} {when}, without your name. "
     "I'll tell you what happens next.\n\n"
     "Your private reference: <b>{reference}</b> (only you have it)\n"
-    "/mine shows what you've shared, and you can take anything back there."
+    "/mine shows it. You can take anything back there."
 )
 SHARE_EMPTY = N_(
     "I couldn't find any words in that. Please type what you'd like to say, or send a voice "
@@ -86,7 +91,7 @@ SHARE_EMPTY = N_(
 )
 SHARE_TOO_LONG = N_(
     "That's longer than I can take in one go ({limit} characters at most). Could you make it "
-    "shorter, or send the rest later as another item? Your message is still in our chat "
+    "shorter, or send the rest later as a new message? Your words are still in our chat "
     "above, so nothing is lost."
 )
 SHARE_UNSUPPORTED = N_(
@@ -118,7 +123,7 @@ KIND_STORY = N_("part of your story")
 MEDIA_VOICE = N_("voice note")
 MEDIA_PHOTO = N_("photo")
 STATUS_RECEIVED = N_("received")
-STATUS_ACKNOWLEDGED = N_("seen by the coordinators")
+STATUS_ACKNOWLEDGED = N_("the coordinators have had a look at it")
 STATUS_CONSIDERING = N_("being considered")
 STATUS_MEETING = N_("taken to a meeting")
 STATUS_OUTCOME = N_("decided")
@@ -149,12 +154,12 @@ BUTTON_WITHDRAW_YES = N_("Yes, take it back")
 BUTTON_WITHDRAW_NO = N_("No, keep it")
 WITHDRAWN = N_("Done. It's been taken back and its words deleted.")
 WITHDRAWN_TOLD = N_(
-    "Done. It's been taken back and its words deleted. The coordinators had already started "
-    "using it, so I've let them know to stop."
+    "Done. It's been taken back and its words deleted. The coordinators had started to use "
+    "it, so I've told them to stop."
 )
 WITHDRAWN_VOICE_KEPT = N_(
-    "One thing I may not manage: coordinators heard your voice note more than a day ago, and "
-    "Telegram doesn't let me delete it from their chat after two days. If so, I've marked it "
+    "If the coordinators got your voice note over two days ago, Telegram won't let me "
+    "take it out of their chat. So I've marked it "
     '"Taken back" there, but it can still be played.'
 )
 WITHDRAW_KEPT = N_("Okay, it stays as it is.")
@@ -182,7 +187,10 @@ BUTTON_END_WEEKS = N_("For {weeks} weeks")
 BUTTON_END_WEEK = N_("For 1 week")
 PROMPT_PREVIEW = N_("Above is how it will look. It will go to the members of {group}.")
 BUTTON_POST = N_("Post it")
-PROMPT_POSTED = N_("Posted. It's on its way to {count} members of {group}.")
+PROMPT_POSTED = N_P(
+    "Posted. It's on its way to {count} member of {group}.",
+    "Posted. It's on its way to {count} members of {group}.",
+)
 PROMPT_DISCARDED = N_("Okay, nothing was posted.")
 PROMPT_TO_MEMBERS = N_(
     "<b>A question from {group}</b>\n\n{text}\n\n"
@@ -195,7 +203,7 @@ READ_PICK = N_("Whose input would you like to read?")
 READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
 READ_LINE = N_("{day} · {kind} · {who} · {status}\n{content}")
 READ_ANONYMOUS = N_("without a name")
-READ_HIDDEN = N_("name not shown to observers")
+READ_HIDDEN = N_("name not shown to readers")
 READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")
 NO_READABLE_GROUPS = N_("There's no group whose input you can read.")
 
