@@ -31,6 +31,8 @@ SOURCE_LANGUAGE = "en"
 # The languages a person can choose, in the order offered. A language is offered once it has
 # a catalogue; those not complete fall back to English message by message.
 LANGUAGES = ("en", "cy", "ar")
+# Each language's name in itself, as its button shows it (never translated).
+NAMES = {"en": "English", "cy": "Cymraeg", "ar": "العربية"}
 # The easy-read variant of a language is the locale with this modifier ("en@easy").
 EASY = "easy"
 RIGHT_TO_LEFT = frozenset({"ar", "ur", "fa", "he"})

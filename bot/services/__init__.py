@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.presentation.languages import LANGUAGES
 from bot.services.access import Access
 from bot.services.broadcasts import Broadcasts
 from bot.services.consent import ItemConsent
@@ -18,6 +19,7 @@ from bot.services.followup_actions import FollowUpActions
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.inbox_drafts import InboxDrafts
+from bot.services.languages import Languages
 from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
@@ -74,6 +76,8 @@ class Services:
     consent: ItemConsent
     # Involvement payment and recognition (J8)
     payments: Payments
+    # Each person's language and easy-read setting.
+    languages: Languages
 
     @classmethod
     def build(
@@ -124,4 +128,5 @@ class Services:
             withdrawal=Withdrawal(storage, clock, sealer, zone),
             consent=ItemConsent(storage, clock, sealer, zone),
             payments=Payments(storage, clock, admin_ids, zone),
+            languages=Languages(storage, clock, LANGUAGES),
         )

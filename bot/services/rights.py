@@ -260,6 +260,8 @@ class Rights:
                 "first_here": _plain(person.created_at),
                 "messages_paused": person.paused,
                 "quiet_hours": person.quiet_hours,
+                "language": person.language,
+                "easy_read": person.easy_read,
                 "unreachable_since": _plain(person.unreachable_at),
                 **raw.roles,
             },
