@@ -18,3 +18,11 @@ EASY_READ_ON = N_("📖 Easy read is on.\nMy messages will be short and simple."
 EASY_READ_OFF = N_("Easy read is off.\nMy messages are back to how they were.")
 BUTTON_EASY_READ_ON = N_("📖 Turn on easy read")
 BUTTON_EASY_READ_OFF = N_("Turn off easy read")
+
+# --- Moments, in languages other than English (English's are worded in `moments`) -----------
+
+MOMENT_TODAY = N_("today")
+MOMENT_TOMORROW = N_("tomorrow")
+MOMENT_AT = N_("{day} at {clock}")
+MOMENT_MIDNIGHT = N_("midnight at the start of {day}")
+MOMENT_MIDDAY = N_("midday")
