@@ -18,7 +18,8 @@ from bot.presentation.languages import (
 )
 
 MAX_MESSAGE = 4096
-_IN_ATTRIBUTE = re.compile(r'="\{(\w+)\}')
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 __all__ = [
     "LOCALE_DIR",
@@ -72,7 +73,9 @@ def say(message: str, **values: object) -> Raw:
     reader = current_reader()
     translated = _translated(message, values)
     # A value inside an attribute (a link's address) is never isolated.
-    in_attribute = set(_IN_ATTRIBUTE.findall(translated))
+    in_attribute = {
+        name for value in _ATTRIBUTE.findall(translated) for name in _PLACEHOLDER.findall(value)
+    }
     safe = {
         key: value
         if isinstance(value, Raw)
