@@ -25,6 +25,7 @@ from tests.support.seed import seed_group
 from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database
 
 WELSH, ENGLISH, EASY = 8101, 8102, 8103
+_DEFAULT = {"type": "default"}
 
 
 def _phone(fake: FakeBotApi, member: int, language_code: str = "en") -> Phone:
@@ -43,6 +44,9 @@ async def test_each_member_gets_invitation_and_reminder_in_their_own_language(
         welsh = _phone(fake, WELSH, "cy-GB")
         english = _phone(fake, ENGLISH, "xx-unknown")
         easy = _phone(fake, EASY)
+        # The command menu for Telegram apps set to Welsh is in Welsh.
+        menu = {c["command"]: c["description"] for c in fake.commands_for(_DEFAULT, "cy")}
+        assert menu["language"] == "Dewis eich iaith, neu ddarllen hawdd"
         # First contact: Telegram says Welsh, so Welsh it is; an unknown code reads English.
         asked = await welsh.send("/language")
         assert "Pa iaith hoffech chi?" in asked["text"], asked["text"]

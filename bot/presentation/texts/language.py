@@ -11,6 +11,7 @@ LANGUAGE_ASK = N_(
 LANGUAGE_SAVED = N_("Done. I'll write to you in English from now on.")
 LANGUAGE_NOT_OFFERED = N_("Sorry, I can't write in that language yet. Please pick another.")
 BUTTON_LANGUAGE = N_("🌐 Language")
+MENU_LANGUAGE = N_("Choose your language, or easy read")
 
 # --- Easy read -------------------------------------------------------------------------------
 
