@@ -51,7 +51,9 @@ async def test_each_member_gets_invitation_and_reminder_in_their_own_language(
         asked = await welsh.send("/language")
         assert "Pa iaith hoffech chi?" in asked["text"], asked["text"]
         assert "Which language" in (await english.send("/language"))["text"]
-        turned_on = await easy.tap("Turn on easy read", await easy.send("/language"))
+        # Easy read, from /settings.
+        choices = await easy.tap("Language", await easy.send("/settings"))
+        turned_on = await easy.tap("Turn on easy read", choices)
         assert "Easy read is on" in turned_on["text"]
 
         await _create(fake, Phone(fake, ADMIN), when="tomorrow 2pm")
