@@ -26,7 +26,8 @@ from bot.presentation.languages import (
 )
 from bot.presentation.moments import DayForm, MomentForm, day_words, moment_words
 from bot.presentation.outgoing import loads, render, text
-from bot.presentation.texts import label, say
+from bot.presentation.texts import Plural, label, say
+from tests.unit.test_texts import HOSTILE, MESSAGES, _placeholders, telegram_html_problem
 
 # Languages whose translators have finished: every message translated. A translator adds
 # their language here when the catalogue is complete ("python scripts/catalogues.py
@@ -174,3 +175,19 @@ def test_moments_in_each_language() -> None:
     with reading_for(Reader("ar")):
         assert "مارس" in moment_words(at, LONDON, None)
         assert "الجمعة" in day_words(at.date(), DayForm.WEEKDAY)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_message_renders_to_valid_telegram_html_in_each_locale(locale: str) -> None:
+    language, _, modifier = locale.partition("@")
+    problems = []
+    with reading_for(Reader(language, easy=bool(modifier))):
+        for name, message in MESSAGES.items():
+            values: dict[str, object] = {field: HOSTILE for field in _placeholders(message)}
+            if isinstance(message, Plural):
+                values.update({field: HOSTILE for field in _placeholders(message.plural)})
+                values["count"] = 2
+            problem = telegram_html_problem(say(message, **values))
+            if problem:
+                problems.append(f"{name}: {problem}")
+    assert problems == []
