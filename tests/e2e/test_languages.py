@@ -4,6 +4,7 @@ changes only their messages; changing language half-way through /share keeps the
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ADMIN
+from tests.e2e.test_digests import COORDINATOR as COORDINATOR_OF_DIGESTS
 from tests.e2e.test_digests import World, _choose, _looked_at, _reply, _updates_to, _work
 
 # The digests' fixtures: a running Chorus with a group, its items, and a fake clock.
 from tests.e2e.test_digests import start as start
 from tests.e2e.test_digests import world as world
+from tests.e2e.test_inbox import _sent_since
 from tests.e2e.test_sessions import _create, _running, _seeded
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
 from tests.support.clock import FakeClock
@@ -105,6 +108,25 @@ async def test_each_member_gets_updates_and_digest_in_their_own_language(world: 
     reply = await world.fake.wait_for_text(ann.id, "heating to be checked", timeout=10)
     assert "ysgrifennodd cydlynydd yn ôl" in reply["text"], reply["text"]
     assert all("wrote back" not in t for t in _updates_to(world, ann.id))
+
+    # Monday: the outcome. "Thank you, this changed because of you", in Welsh.
+    world.clock.set(datetime(2026, 3, 30, 10, 0, tzinfo=UTC))
+    await _outcome(world, "The heating was fixed.")
+    await _looked_at(world)
+    world.clock.set(datetime(2026, 3, 30, 17, 0, tzinfo=UTC))
+    outcome = await world.fake.wait_for_text(ann.id, "The heating was fixed.", timeout=10)
+    assert "Diolch, newidiodd hyn o'ch herwydd chi." in outcome["text"], outcome["text"]
+
+
+async def _outcome(world: World, words: str) -> None:
+    """The coordinator records what changed on the first card of the inbox."""
+    coordinator = world.coordinator
+    asked = await coordinator.tap("Record outcome", await coordinator.send("/inbox"))
+    await coordinator.tap("Something changed", asked)
+    started = time.monotonic()
+    await coordinator.send(words)
+    confirm = await _sent_since(world.fake, COORDINATOR_OF_DIGESTS, started, "Send it")
+    await coordinator.tap("Send it", confirm)
 
 
 @pytest.fixture
