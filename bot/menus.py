@@ -8,6 +8,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from telegram.error import BadRequest, Forbidden
 
 from bot.presentation import texts
+from bot.presentation.languages import LANGUAGES, SOURCE_LANGUAGE, Reader, reading_for
 from bot.presentation.texts import label
 from bot.services.roles import MenuTarget, Role
 
@@ -20,6 +21,7 @@ _MEMBER = [
     ("updates", texts.MENU_UPDATES),
     ("support", texts.MENU_SUPPORT),
     ("settings", texts.MENU_SETTINGS),
+    ("language", texts.MENU_LANGUAGE),
     ("leave", texts.MENU_LEAVE),
     ("privacy", texts.MENU_PRIVACY),
     ("mydata", texts.MENU_MYDATA),
@@ -77,5 +79,13 @@ async def show(bot: Bot, chat_id: int, role: Role) -> None:
 async def show_all(bot: Bot, targets: list[MenuTarget]) -> None:
     """Set the default menu, then each admin's and coordinator's own."""
     await bot.set_my_commands(commands_for(Role.MEMBER), scope=BotCommandScopeDefault())
+    # The same menu in each other language, for people whose Telegram app is set to it.
+    for language in LANGUAGES:
+        if language != SOURCE_LANGUAGE:
+            with reading_for(Reader(language)):
+                commands = commands_for(Role.MEMBER)
+            await bot.set_my_commands(
+                commands, scope=BotCommandScopeDefault(), language_code=language
+            )
     for target in targets:
         await show(bot, target.chat_id, target.role)

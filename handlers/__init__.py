@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from telegram import Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -25,6 +27,7 @@ from handlers import (
     groups,
     inbox,
     involvement,
+    language,
     mine,
     observers,
     payments,
@@ -215,6 +218,9 @@ _BUTTONS: dict[Action, Handler] = {
     Action.MYINV_CERTIFICATE: involvement.myinvolvement_certificate_tapped,
     Action.REPORT_PERIOD: reports.report_period_tapped,
     Action.REPORT_GROUP: reports.report_group_tapped,
+    Action.LANGUAGE_PICK: language.language_command,
+    Action.LANGUAGE_SET: language.language_set_tapped,
+    Action.EASY_READ: language.easy_read_tapped,
 }
 
 _COMMANDS: dict[str, Handler] = {
@@ -254,6 +260,8 @@ _COMMANDS: dict[str, Handler] = {
     "myinvolvement": involvement.myinvolvement_command,
     # Evidence (J8)
     "report": reports.report_command,
+    # Languages and easy read
+    "language": language.language_command,
 }
 
 
@@ -293,6 +301,10 @@ def _register_around(
     application: Application[Any, Any, Any, Any, Any, Any], private: filters.BaseFilter
 ) -> None:
     """The handlers that run before (group -1) and after (group 1) everything else."""
+    # Before anything: the language the sender is answered in (and, after everything, the
+    # language Telegram gave for someone new, kept).
+    application.add_handler(TypeHandler(Update, language.language_update_arrived), group=-2)
+    application.add_handler(TypeHandler(Update, language.language_update_done), group=2)
     # First of all: a tap with no message to answer in (an inline message, or one too old
     # for Telegram to send) is answered on the phone and goes no further; an edited
     # message is never taken as new input (risk words in it still get help); words after a

@@ -64,7 +64,9 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     no_name = (label(texts.BUTTON_NO_NAME), callbacks.encode(Action.NAME_NONE))
     quiet = (label(texts.BUTTON_QUIET), callbacks.encode(Action.QUIET_PICK))
     involvement = (label(texts.BUTTON_SETTINGS_INVOLVEMENT), callbacks.encode(Action.MYINV))
+    language = (label(texts.BUTTON_LANGUAGE), callbacks.encode(Action.LANGUAGE_PICK))
     rows = [[rename, no_name], [pause, quiet], [settings_rhythm_button()], [involvement]]
+    rows.append([language])
     await ask_to_choose(update, context, text, keyboard(rows))
 
 

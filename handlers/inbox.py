@@ -10,6 +10,7 @@ from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.buttons import Back, way_out_rows
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm, day_words
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
@@ -407,7 +408,7 @@ def _item_text(card: Card) -> Raw:
         texts.CARD,
         kind=render_text(kind_said(item.kind)),
         who=who,
-        date=f"{item.given_on.day} {item.given_on:%B %Y}",
+        date=day_words(item.given_on, DayForm.FULL),
         count=card.waited_days,
         consent=_consent_words(item.consent, item.quote_until),
         status=say(_STATUS_WORDS.get(item.status, texts.INBOX_STATUS_RECEIVED)),
@@ -422,7 +423,7 @@ def _consent_words(consent: str, until: date | None) -> Raw:
     words = say(_CONSENT_WORDS.get(consent, texts.INBOX_CONSENT_COORDINATORS))
     if until is None or consent == "coordinators":
         return words
-    return Raw(words + " · " + say(texts.READ_QUOTE_UNTIL, day=f"{until.day} {until:%B %Y}"))
+    return Raw(words + " · " + say(texts.READ_QUOTE_UNTIL, day=day_words(until, DayForm.FULL)))
 
 
 def _card_keys(view: InboxView) -> InlineKeyboardMarkup:

@@ -8,6 +8,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm, day_words
 from bot.presentation.outgoing import render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
@@ -174,12 +175,12 @@ def _line(item: ReaderItem) -> str:
         consent=say(CONSENT_FOR_READERS.get(item.consent, texts.INBOX_CONSENT_COORDINATORS)),
     )
     if item.quote_until is not None and item.consent != "coordinators":
-        until = say(texts.READ_QUOTE_UNTIL, day=item.quote_until.strftime("%-d %B %Y"))
+        until = say(texts.READ_QUOTE_UNTIL, day=day_words(item.quote_until, DayForm.FULL))
         consent = Raw(consent + " · " + until)
     parts.append(Raw("\n" + consent))
     return say(
         texts.READ_LINE,
-        day=item.given_on.strftime("%-d %B %Y"),
+        day=day_words(item.given_on, DayForm.FULL),
         kind=say(KIND_WORDS[item.kind]),
         who=who,
         status=say(STATUS_WORDS.get(item.status, texts.STATUS_RECEIVED)),

@@ -53,6 +53,9 @@ class OutboxJob:
     quiet_hours: str | None
     # For an anonymous contributor: their sealed chat id (person_id and chat_id are None).
     return_address: str | None = None
+    # The recipient's language and easy-read setting, the message worded in them when sent.
+    language: str | None = None
+    easy_read: bool = False
 
 
 # Rows written by one statement of a bulk write.
@@ -170,6 +173,8 @@ class OutboxRepo:
                 p.c.paused,
                 p.c.unreachable_at,
                 p.c.quiet_hours,
+                p.c.language,
+                p.c.easy_read,
             )
             .select_from(o.outerjoin(p, p.c.id == o.c.person_id))
             .where(
@@ -347,4 +352,6 @@ def _claimed_job(row: Row[Any]) -> OutboxJob:
         unreachable=row.unreachable_at is not None,
         quiet_hours=row.quiet_hours,
         return_address=row.return_address,
+        language=row.language,
+        easy_read=bool(row.easy_read),
     )

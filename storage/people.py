@@ -26,6 +26,8 @@ class PersonRow:
     created_at: datetime
     unreachable_at: datetime | None = None
     quiet_hours: str | None = None
+    language: str | None = None
+    easy_read: bool = False
 
 
 _PERSON_BY_TELEGRAM_ID = select(schema.person).where(
@@ -128,6 +130,10 @@ class PeopleRepo:
     async def set_quiet_hours(self, person_id: int, quiet_hours: str | None) -> None:
         """Set quiet hours ("HH:MM-HH:MM", "off", or None for the default)."""
         await self._update(person_id, quiet_hours=quiet_hours)
+
+    async def set_language(self, person_id: int, language: str, easy_read: bool) -> None:
+        """Set the language messages are worded in, and whether in easy read."""
+        await self._update(person_id, language=language, easy_read=easy_read)
 
     async def mark_unreachable(self, person_id: int, now: datetime) -> None:
         """Telegram refused to deliver to this person (blocked the bot, account gone)."""

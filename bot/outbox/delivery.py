@@ -29,6 +29,7 @@ from bot.outbox.ratelimit import Pace, retry_seconds
 from bot.outbox.taken_back import TOO_OLD_TO_DELETE, cover
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.languages import ENGLISH, Reader, reader_of, reading_for
 from bot.presentation.outgoing import Payload, Reading, render
 from bot.presentation.texts import Raw, label, say
 from bot.services.broadcasts import Broadcasts, Progress
@@ -74,6 +75,8 @@ class _Recipient:
     paused: bool
     unreachable: bool
     quiet_hours: str | None
+    # Who the message is worded for: the person's language and easy-read setting.
+    reader: Reader = ENGLISH
 
 
 class DeliveryWorker:
@@ -228,7 +231,8 @@ class DeliveryWorker:
         if not job.urgent and await self._held(job, recipient):
             return
         try:
-            await self._send_parts(job, recipient.chat_id)
+            with reading_for(recipient.reader):
+                await self._send_parts(job, recipient.chat_id)
         except TelegramError as exc:
             await self._failed(job, recipient, exc)
         else:
@@ -285,7 +289,12 @@ class DeliveryWorker:
             if job.chat_id is None or job.person_id is None:
                 return None
             return _Recipient(
-                job.chat_id, job.person_id, job.paused, job.unreachable, job.quiet_hours
+                job.chat_id,
+                job.person_id,
+                job.paused,
+                job.unreachable,
+                job.quiet_hours,
+                reader_of(job.language, job.easy_read),
             )
         telegram_id = open_return_address(self._sealer, job.return_address)
         if telegram_id is None:
@@ -300,10 +309,12 @@ class DeliveryWorker:
             person.paused,
             person.unreachable_at is not None,
             person.quiet_hours,
+            reader_of(person.language, person.easy_read),
         )
 
     async def _send_parts(self, job: OutboxJob, chat_id: int) -> None:
-        # Rendered now, not when it was queued: the words, zone and day of sending.
+        # Rendered now, not when it was queued: the words, zone and day of sending, in the
+        # recipient's language (set by the caller, `reading_for`).
         reading = Reading(self._zone, self._clock.now())
         payload = render(open_payload(self._sealer, job.payload), reading)
         if payload.delete and payload.edit is not None:

@@ -215,6 +215,11 @@ class Action(enum.StrEnum):
     # as two day numbers.
     REPORT_PERIOD = "wp"
     REPORT_GROUP = "wg"
+    # Language ("g"): the choice shown, a language picked (its code), easy read on (1) or
+    # off (0).
+    LANGUAGE_PICK = "gp"
+    LANGUAGE_SET = "gs"
+    EASY_READ = "ge"
 
 
 _ACTIONS = frozenset(action.value for action in Action)
@@ -402,6 +407,9 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.MYINV_CERTIFICATE: (),
     Action.REPORT_PERIOD: (W,),
     Action.REPORT_GROUP: (N, N, N),
+    Action.LANGUAGE_PICK: (),
+    Action.LANGUAGE_SET: (W,),
+    Action.EASY_READ: (N,),
 }
 
 

@@ -2,7 +2,9 @@
 
 Queued messages carry moments (UTC) and dates as values (`outgoing.Moment`, `outgoing.Day`)
 and are worded here when they are sent, so the zone, the day of sending ("today",
-"tomorrow") and, later, the language are those in force then.
+"tomorrow") and the reader's language are those in force then. English is worded here
+("Friday 6 March at 6pm"); other languages with Babel, in their own custom (day and month
+names in the language, the clock as the language shows it: 24-hour in Welsh).
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+
+from bot.presentation.languages import SOURCE_LANGUAGE, current_reader
+from bot.presentation.texts import language as phrases
+from bot.presentation.texts.core import label
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
@@ -57,6 +65,20 @@ _SHORT_FORMATS = {
     MomentForm.SHORT: "%a %-d %b %Y, %H:%M",
     MomentForm.SHORT_THIS_YEAR: "%a %-d %b, %H:%M",
 }
+# The same forms in Babel's patterns (a date, and whether the clock follows), for other
+# languages; and the dates of `DayForm`.
+_BABEL_SHORT = {
+    MomentForm.SHORT_DAY: ("EEE d MMM y", False),
+    MomentForm.SHORT: ("EEE d MMM y", True),
+    MomentForm.SHORT_THIS_YEAR: ("EEE d MMM", True),
+}
+_BABEL_DAYS = {"m": "d MMMM", "w": "EEEE d MMMM", "f": "d MMMM y"}
+
+
+def _language() -> str | None:
+    """The reader's language if it is not English (whose words are made here)."""
+    language = current_reader().language
+    return None if language == SOURCE_LANGUAGE else language
 
 
 def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool = True) -> str:
@@ -71,10 +93,34 @@ def describe(moment: datetime, zone: ZoneInfo, now: datetime, *, relative: bool 
     # A wall time from a WhenError may be one the clocks skip; converting it would move it,
     # so a moment already in the zone is said as it stands.
     local = moment if moment.tzinfo is zone else moment.astimezone(zone)
+    language = _language()
+    if language is not None:
+        return _described_in(language, local, now.astimezone(zone).date(), relative)
     day = _day_words(local.date(), now.astimezone(zone).date(), relative)
     if local.hour == 0 and local.minute == 0:
         return f"midnight at the start of {day}"
     return f"{day} at {_clock_words(local.hour, local.minute)}"
+
+
+def _described_in(language: str, local: datetime, today: date, relative: bool) -> str:
+    """`describe` in another language than English."""
+    day = local.date()
+    if relative and day == today:
+        said = label(phrases.MOMENT_TODAY)
+    elif relative and day == today + timedelta(days=1):
+        said = label(phrases.MOMENT_TOMORROW)
+    else:
+        pattern = "EEEE d MMMM" if day.year == today.year else "EEEE d MMMM y"
+        said = format_date(day, pattern, locale=language)
+    if local.hour == 0 and local.minute == 0:
+        return label(phrases.MOMENT_MIDNIGHT, day=said)
+    return label(phrases.MOMENT_AT, day=said, clock=_clock_in(language, local))
+
+
+def _clock_in(language: str, local: datetime) -> str:
+    if local.hour == 12 and local.minute == 0:
+        return label(phrases.MOMENT_MIDDAY)
+    return format_time(local.time(), "short", locale=language)
 
 
 def moment_words(
@@ -89,11 +135,20 @@ def moment_words(
     """A moment as `form` shows it in `zone`. In words, the day is said as seen from `now`
     (if `relative` and `now` is known), or from `after`, whose day leaves only the clock
     ("4pm" for the end of a session that started that day)."""
+    language = _language()
     if form is not MomentForm.WORDS:
-        return moment.astimezone(zone).strftime(_SHORT_FORMATS[form])
+        local = moment.astimezone(zone)
+        if language is None:
+            return local.strftime(_SHORT_FORMATS[form])
+        pattern, clock = _BABEL_SHORT[form]
+        said = format_date(local.date(), pattern, locale=language)
+        return f"{said}, {format_time(local.time(), 'HH:mm', locale=language)}" if clock else said
     if after is not None:
         said = describe(moment, zone, after, relative=relative)
         if moment.astimezone(zone).date() == after.astimezone(zone).date():
+            local = moment.astimezone(zone)
+            if language is not None:
+                return _clock_in(language, local)
             return said.split(" at ", 1)[-1]
         return said
     return describe(moment, zone, now or moment, relative=relative and now is not None)
@@ -101,6 +156,9 @@ def moment_words(
 
 def day_words(day: date, form: DayForm = DayForm.DAY_MONTH) -> str:
     """A date as people say it: "3 March", "Tuesday 3 March" or "3 March 2026"."""
+    language = _language()
+    if language is not None:
+        return format_date(day, _BABEL_DAYS[form.value], locale=language)
     month = _MONTH_NAMES[day.month - 1]
     if form is DayForm.WEEKDAY:
         return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {month}"

@@ -2,7 +2,8 @@
 buttons (in the codec's terms), rendered into words only when it is sent.
 
 A service queues a `Message`; the delivery worker calls `render` just before sending, so
-the words are those of the version (and, later, the language) in use at that moment.
+the words are those of the version in use at that moment, in the recipient's language
+and easy-read setting then (`languages.reading_for`, set by the worker).
 Rows queued by earlier versions hold the words already rendered (`Payload`); `loads`
 reads both forms, and `render` passes a `Payload` through unchanged.
 

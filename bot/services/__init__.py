@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.crypto import Sealer
+from bot.presentation.languages import LANGUAGES
 from bot.services.access import Access
 from bot.services.broadcasts import Broadcasts
 from bot.services.consent import ItemConsent
@@ -19,6 +20,7 @@ from bot.services.followup_actions import FollowUpActions
 from bot.services.groups import Groups
 from bot.services.inbox import Inbox
 from bot.services.inbox_drafts import InboxDrafts
+from bot.services.languages import Languages
 from bot.services.long_messages import LongMessages
 from bot.services.membership import Membership
 from bot.services.nudges import Nudges
@@ -75,6 +77,8 @@ class Services:
     consent: ItemConsent
     # Involvement payment and recognition (J8)
     payments: Payments
+    # Each person's language and easy-read setting.
+    languages: Languages
 
     @classmethod
     def build(
@@ -113,11 +117,30 @@ class Services:
             sessions=sessions,
             access=Access(storage, admin_ids),
             long_messages=LongMessages(),
-            rights=Rights(storage, clock, sealer, zone, retention or Retention()),
-            withdrawal=Withdrawal(storage, clock, sealer, zone),
-            consent=ItemConsent(storage, clock, sealer, zone),
+            **_own(storage, clock, sealer, zone, retention or Retention()),
             payments=payments,
         )
+
+
+class _Own(TypedDict):
+    """The services of what people own: their data, their items' consent, their language."""
+
+    rights: Rights
+    withdrawal: Withdrawal
+    consent: ItemConsent
+    languages: Languages
+
+
+def _own(
+    storage: Storage, clock: Clock, sealer: Sealer, zone: ZoneInfo, retention: Retention
+) -> _Own:
+    """The services of what people own, over one storage, clock and secret key."""
+    return _Own(
+        rights=Rights(storage, clock, sealer, zone, retention),
+        withdrawal=Withdrawal(storage, clock, sealer, zone),
+        consent=ItemConsent(storage, clock, sealer, zone),
+        languages=Languages(storage, clock, LANGUAGES),
+    )
 
 
 class _FollowUp(TypedDict):

@@ -214,6 +214,8 @@ def _person(raw: RawData) -> dict[str, Any]:
         "first_here": plain(person.created_at),
         "messages_paused": person.paused,
         "quiet_hours": person.quiet_hours,
+        "language": person.language,
+        "easy_read": person.easy_read,
         "unreachable_since": plain(person.unreachable_at),
         **raw.roles,
     }

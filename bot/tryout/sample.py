@@ -30,6 +30,8 @@ SAMPLE_PEOPLE = (
     Person(1006, "Dev", "member"),
     Person(1007, "Ana", "member"),
     Person(1008, "Lee", "member"),
+    # A Welsh speaker: her Telegram is in Welsh, and Chorus writes to her in Welsh.
+    Person(1010, "Nia", "member", "cy"),
     Person(1005, "Robin", "newcomer"),
     # Another coordinator, who is the safeguarding lead: alerts about risk reach Kim.
     Person(1009, "Kim", "lead"),
@@ -82,6 +84,8 @@ async def _make(services: Services) -> None:
     for member in members:
         await services.membership.join(member.id, member.id, created.group.invite_code)
         await services.membership.set_name(member.id, member.name)
+        if member.language != "en":
+            await services.languages.choose(member.id, language=member.language)
     del newcomer  # joins from the invite link, on the page
     logger.info("made the try-out's sample group and %d people", len(SAMPLE_PEOPLE))
 
@@ -154,7 +158,10 @@ def _read(path: Path) -> tuple[list[Person], timedelta] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        people = [Person(int(p["id"]), str(p["name"]), str(p["role"])) for p in data["people"]]
+        people = [
+            Person(int(p["id"]), str(p["name"]), str(p["role"]), str(p.get("language", "en")))
+            for p in data["people"]
+        ]
         return people, timedelta(seconds=float(data.get("clock_offset_seconds", 0)))
     except (ValueError, KeyError, TypeError):
         logger.warning("the try-out's people file %s is unreadable; using the sample people", path)

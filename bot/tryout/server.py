@@ -55,10 +55,15 @@ class Person:
     id: int
     name: str
     role: str  # admin | lead | coordinator | member | newcomer
+    # The language their Telegram app is set to ("cy": a Welsh speaker).
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """The person as the page sees them."""
-        return {"id": self.id, "name": self.name, "role": self.role}
+        shown: dict[str, Any] = {"id": self.id, "name": self.name, "role": self.role}
+        if self.language != "en":
+            shown["language"] = self.language
+        return shown
 
 
 class TryoutApi(BotApiServer):
@@ -208,7 +213,9 @@ class TryoutApi(BotApiServer):
     def add_person(self, person: Person) -> ChatUser:
         """Give this person a private chat with the bot."""
         self.people[person.id] = person
-        return self.user(person.id, person.name)
+        user = self.user(person.id, person.name)
+        user.language_code = person.language
+        return user
 
     def person(self, person_id: Any) -> Person:
         """A known person, or a 400 answer for the page."""

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm, day_words
 from bot.presentation.texts import label, say
 from bot.services.access import Need, Thing
 from bot.services.sessions import (
@@ -177,8 +178,8 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
     summary = say(
         texts.HOURS_EXPORT,
         group=export.group_name,
-        start=export.start.strftime("%-d %B %Y"),
-        end=export.end.strftime("%-d %B %Y"),
+        start=day_words(export.start, DayForm.FULL),
+        end=day_words(export.end, DayForm.FULL),
         people=export.people,
         hours=hours_words(export.minutes),
     )

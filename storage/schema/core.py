@@ -59,6 +59,10 @@ person = Table(
     Column("unreachable_at", UTC_TIME, nullable=True),
     # "HH:MM-HH:MM" local, "off", or NULL for the default (21:00-08:00).
     Column("quiet_hours", String(11), nullable=True),
+    # The language messages are worded in ("cy"); NULL until known, then English is used.
+    Column("language", String(16), nullable=True),
+    # Easy read: the plainer variant of every text.
+    Column("easy_read", Boolean, nullable=False, server_default=false()),
 )
 
 group = Table(

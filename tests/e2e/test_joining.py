@@ -76,6 +76,7 @@ async def test_menus_follow_roles(fake: FakeBotApi, chorus: RunningChorus) -> No
         "updates",
         "support",
         "settings",
+        "language",
         "leave",
         "privacy",
         "mydata",

@@ -50,16 +50,21 @@ async def test_a_restart_keeps_people_and_time_and_makes_no_second_sample_group(
             "Dev": "member",
             "Ana": "member",
             "Lee": "member",
+            "Nia": "member",
             "Robin": "newcomer",
             "Kim": "lead",
             "Morgan": "newcomer",
         }
         assert added["id"] in second.api.people
+        # The picker shows a Welsh speaker, whom Chorus writes to in Welsh.
+        [nia] = [p for p in second.api.people.values() if p.name == "Nia"]
+        assert nia.to_dict()["language"] == "cy"
         assert second.api.framing["invite"] == invite
         # Time moved forward stays moved: what was due then is still due.
         assert second.api.clock.offset == timedelta(days=1)
     assert _names(tmp_path, "SELECT name FROM chorus_group") == [SAMPLE_GROUP]
     assert _names(tmp_path, "SELECT title FROM group_session") == [SAMPLE_SESSION]
+    assert _names(tmp_path, "SELECT language FROM person WHERE telegram_id = 1010") == ["cy"]
 
 
 def test_only_127_0_0_1_unless_allowed(tmp_path: Path) -> None:

@@ -767,3 +767,21 @@ async def test_quiet_hours_are_stored_and_cleared(storage: Storage) -> None:
         person = await tx.people.get(ann.id)
     assert person is not None
     assert person.quiet_hours is None
+
+
+async def test_a_claimed_message_carries_its_recipients_language_and_easy_read(
+    storage: Storage,
+) -> None:
+    ann, ben = await _person(storage, 131), await _person(storage, 132)
+    async with storage.transaction() as tx:
+        await tx.people.set_language(ann.id, "cy", True)
+    await _enqueue(storage, _new("to-ann", ann), _new("to-ben", ben), now=T0)
+
+    async with storage.transaction() as tx:
+        claimed = {job.person_id: job for job in await tx.outbox.claim_due(T0, 10)}
+
+    assert (claimed[ann.id].language, claimed[ann.id].easy_read) == ("cy", True)
+    assert (claimed[ben.id].language, claimed[ben.id].easy_read) == (None, False)
+    async with storage.read() as tx:
+        person = await tx.people.get(ann.id)
+    assert person is not None and (person.language, person.easy_read) == ("cy", True)

@@ -20,6 +20,7 @@ from bot.presentation.callbacks import (
     int_arg,
     pattern,
 )
+from bot.presentation.languages import LANGUAGES
 from bot.services.consent import Span
 from bot.services.contributor_updates import Rhythm
 from bot.services.followup_actions import ActionStatus
@@ -89,6 +90,7 @@ WORDS: dict[tuple[Action, int], tuple[str, ...]] = {
     (Action.MINE_QUOTE_SET, 0): REFERENCES,
     (Action.MINE_QUOTE_SET, 1): tuple(s.value for s in Span),
     (Action.MINE_QUOTED, 0): REFERENCES,
+    (Action.LANGUAGE_SET, 0): LANGUAGES,
 }
 
 

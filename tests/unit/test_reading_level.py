@@ -49,6 +49,7 @@ MODULE_AUDIENCE = {
     "rights": "member",
     "steps": "member",
     "payments": "member",
+    "language": "member",
     "reports": "coordinator",
 }
 
@@ -162,6 +163,7 @@ MEMBER_FACING = {
 # Realistic values for every placeholder: what a reader would really see in its place.
 VALUES: dict[str, object] = {
     "grade": 11,
+    "clock": "6:30pm",
     "opening": "The forms are too long and nobody explains them.",
     "payments": "you chose to be paid; your reference is CV-014; 2 claims.",
     "a": 3, "about": "what you said on 3 March (“the forms are too long”)", "alerts": 0,

@@ -20,3 +20,4 @@ from bot.presentation.texts.rights import *
 from bot.presentation.texts.steps import *
 from bot.presentation.texts.payments import *
 from bot.presentation.texts.reports import *
+from bot.presentation.texts.language import *

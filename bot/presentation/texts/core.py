@@ -6,13 +6,20 @@ every value for Telegram's HTML, so nothing a person typed can break a message.
 
 from __future__ import annotations
 
-import gettext
 import html
-from functools import cache
-from pathlib import Path
+import re
 
-LOCALE_DIR = Path(__file__).parent.parent.parent / "locale"
+from bot.presentation.languages import (
+    LOCALE_DIR,
+    Reader,
+    catalogue,
+    current_reader,
+    isolated,
+)
+
 MAX_MESSAGE = 4096
+_ATTRIBUTE = re.compile(r'="([^"]*)"')
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 __all__ = [
     "LOCALE_DIR",
@@ -60,23 +67,34 @@ class Raw(str):
     __slots__ = ()
 
 
-@cache
-def _catalogue() -> gettext.NullTranslations:
-    return gettext.translation("chorus", localedir=LOCALE_DIR, fallback=True)
-
-
 def say(message: str, **values: object) -> Raw:
-    """The message, translated, with each value escaped for HTML."""
+    """The message in the reader's language (`languages.current_reader`), with each value
+    escaped for HTML and, where its direction may differ, set in Unicode isolates."""
+    reader = current_reader()
+    translated = _translated(message, values)
+    # A value inside an attribute (a link's address) is never isolated.
+    in_attribute = {
+        name for value in _ATTRIBUTE.findall(translated) for name in _PLACEHOLDER.findall(value)
+    }
     safe = {
-        key: value if isinstance(value, Raw) else html.escape(str(value), quote=False)
+        key: value
+        if isinstance(value, Raw)
+        else _escaped(str(value), reader if key not in in_attribute else None)
         for key, value in values.items()
     }
-    return Raw(_translated(message, values).format(**safe))
+    return Raw(translated.format(**safe))
+
+
+def _escaped(value: str, reader: Reader | None) -> str:
+    escaped = html.escape(value, quote=False)
+    return escaped if reader is None else isolated(escaped, reader)
 
 
 def label(message: str, **values: object) -> str:
     """A button label, translated; labels are plain text, so nothing is escaped."""
-    return _translated(message, values).format(**values)
+    reader = current_reader()
+    shown = {key: isolated(str(value), reader) for key, value in values.items()}
+    return _translated(message, values).format(**shown)
 
 
 def _translated(message: str, values: dict[str, object]) -> str:
@@ -84,8 +102,8 @@ def _translated(message: str, values: dict[str, object]) -> str:
         count = values.get("count")
         if not isinstance(count, int):
             raise TypeError(f"a plural message needs a whole number as count: {message[:40]!r}")
-        return _catalogue().ngettext(message, message.plural, count)
-    return _catalogue().gettext(message)
+        return catalogue(current_reader()).ngettext(message, message.plural, count)
+    return catalogue(current_reader()).gettext(message)
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE - 96) -> list[str]:

@@ -126,7 +126,8 @@ function fillPeople() {
       const option = document.createElement("option");
       option.value = String(person.id);
       const unread = select.id === "person" ? page.unread.get(person.id) || 0 : 0;
-      option.textContent = `${person.name} (${roleLabel(person.role)})` + (unread ? ` · ${unread} new` : "");
+      const speaks = person.language === "cy" ? " · Cymraeg" : person.language ? ` · ${person.language}` : "";
+      option.textContent = `${person.name} (${roleLabel(person.role)}${speaks})` + (unread ? ` · ${unread} new` : "");
       select.append(option);
     }
     if (keep) select.value = keep;
