@@ -92,9 +92,6 @@ def build_application(
         gate,
     )
     application.bot_data.worker = worker
-    processor = application.update_processor
-    if isinstance(processor, JournalUpdateProcessor):
-        processor.after_write(worker.kick)
     _schedule_ticks(application, settings, services, worker, gate)
     register(application)
     application.add_error_handler(errors.on_error)

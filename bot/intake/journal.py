@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -169,13 +169,6 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
         self._stopping = False
         # Replicas: updates' chats as stored (set by `keep_order_across_replicas`).
         self._sealer: Sealer | None = None
-        # Called after an update whose handlers wrote (they may have queued messages).
-        self._after_write: Callable[[], None] | None = None
-
-    def after_write(self, call: Callable[[], None]) -> None:
-        """Call `call` after each update whose handlers wrote to the database: what they
-        queued for others goes at once, not at the delivery worker's next idle look."""
-        self._after_write = call
 
     def keep_order_across_replicas(self, sealer: Sealer) -> None:
         """Handle an update only once older stored updates of its chat held by other
@@ -258,8 +251,6 @@ class JournalUpdateProcessor(BaseUpdateProcessor):
                         return
                     finally:
                         self._handling.discard(handling)
-                if state.wrote and self._after_write is not None:
-                    self._after_write()
                 if not state.settled:
                     # The handlers wrote nothing (or failed before writing), or their effect is
                     # the same if handled again and they have now replied.
