@@ -72,12 +72,13 @@ class SharedChats:
 
     async def reserve(self, chat: ChatKey, moment: float, hold: float) -> float | None:
         """Reserve the chat from `moment` (epoch seconds) for its interval and `hold` more;
-        None if done, else when it is free."""
-        if chat is None:
-            return None
-        interval = self.interval(chat)
-        if interval <= 0:
-            return None
+        None if done, else when it is free. A request to no one chat (an inline message
+        edited by its id), or to a chat with no interval of its own, reserves nothing but
+        still waits out a pause after a 429 that any replica met."""
+        interval = 0.0 if chat is None else self.interval(chat)
+        if chat is None or interval <= 0:
+            async with self._storage.apart(each_statement=True) as tx:
+                return await tx.replicas.paused_until(moment)
         tag = chat_tag(self._sealer, chat)
         async with self._storage.apart(each_statement=True) as tx:
             return await tx.replicas.reserve_chat(tag, moment, interval + hold, self._replica)

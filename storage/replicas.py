@@ -126,6 +126,16 @@ class ReplicasRepo:
             )
         )
 
+    async def paused_until(self, moment: float) -> float | None:
+        """When the pause after a 429 (`pause_sending`) ends, if it holds at `moment`
+        (seconds since the epoch); None if sending is not paused then."""
+        c = schema.chat_pace
+        found = await self._conn.execute(
+            select(c.c.free_at).where(c.c.chat_tag == EVERY_CHAT, c.c.free_at > moment)
+        )
+        until = found.scalar_one_or_none()
+        return None if until is None else float(until)
+
     async def forget_chats(self, before: float) -> int:
         """Forget chats free since before `before`; how many."""
         c = schema.chat_pace

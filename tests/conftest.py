@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+import httpx._transports.default as httpx_transports
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -20,6 +23,29 @@ from tests.support.database import fresh_postgres
 ADMIN_ID = 900_001
 # As `chorus` itself does (bot/cli.py): python-telegram-bot's timedelta retry_after.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def _share_ssl_contexts() -> None:
+    """Every HTTP client made in a test process shares one SSL context per kind: making one
+    reads the whole certificate bundle (about 80 ms), and each Chorus started in a test
+    makes two clients that only ever speak plain HTTP to 127.0.0.1."""
+    made: dict[tuple[bool, bool], ssl.SSLContext] = {}
+    create = httpx_transports.create_ssl_context
+
+    def shared(
+        verify: ssl.SSLContext | str | bool = True, cert: Any = None, trust_env: bool = True
+    ) -> ssl.SSLContext:
+        if not isinstance(verify, bool) or cert is not None:
+            return create(verify=verify, cert=cert, trust_env=trust_env)
+        key = (verify, trust_env)
+        if key not in made:
+            made[key] = create(verify=verify, cert=cert, trust_env=trust_env)
+        return made[key]
+
+    httpx_transports.create_ssl_context = shared
+
+
+_share_ssl_contexts()
 
 
 def _backends() -> list[str]:

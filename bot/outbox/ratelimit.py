@@ -320,7 +320,8 @@ class ChatReservations(Protocol):
 
     async def reserve(self, chat: ChatKey, moment: float, hold: float) -> float | None:
         """Reserve `chat` from `moment` (epoch seconds) for its interval and `hold` seconds
-        more; None if done, else when it is free."""
+        more; None if done, else when it is free. With `chat` None (a request to no one
+        chat) nothing is reserved, but a pause after a 429 is still waited out."""
         ...
 
     async def pause(self, until: float) -> None:
@@ -421,14 +422,15 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         With chats shared between replicas, the chat is first reserved in the database from
         now until its interval and `CHAT_HOLD` later; the message must then find its moment
         here within `CHAT_HOLD`, or the chat is reserved again. Reserving first keeps the
-        database's answer out of the time between booking a moment and sending at it.
+        database's answer out of the time between booking a moment and sending at it. A
+        request to no one chat reserves nothing but still waits out the replicas' pause.
         """
         scheduler = self._scheduler
         held_until: float | None = None  # epoch seconds by which the reserved chat is used
         while True:
             if held_until is not None and time.time() >= held_until:
                 held_until = None
-            if held_until is None and self._chats is not None and chat is not None:
+            if held_until is None and self._chats is not None:
                 held_until = await self._reserve(self._chats, chat)
                 if held_until is None:
                     continue
@@ -452,7 +454,7 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             # up so long that messages booked apart would now go together: book again.
             scheduler.cancel(chat, moment)
 
-    async def _reserve(self, chats: ChatReservations, chat: int | str) -> float | None:
+    async def _reserve(self, chats: ChatReservations, chat: ChatKey) -> float | None:
         """Reserve the chat in the database: until when (epoch seconds) it is this
         replica's, or None after waiting while another replica sends to it first."""
         start = time.time()

@@ -372,3 +372,35 @@ async def test_a_429_met_by_one_replica_pauses_the_others_sending(
     # has passed (before, it sent at once).
     await second.process_request(send, (), {}, "sendMessage", {"chat_id": 202}, None)
     assert sent_at and sent_at[0] >= paused_at + 1.0
+
+
+async def test_a_429_pauses_the_other_replicas_requests_to_no_one_chat(
+    pair: tuple[Storage, Storage],
+) -> None:
+    a, b = pair
+    sealer = Sealer(b"k" * 48)
+    limits = Limits(per_second=25.0)
+    first, second = ChorusRateLimiter(limits), ChorusRateLimiter(limits)
+    first.share_chats(SharedChats(a, sealer, limits, "a"))
+    second.share_chats(SharedChats(b, sealer, limits, "b"))
+
+    async def flooded() -> bool:
+        raise RetryAfter(1)
+
+    sent_at: list[float] = []
+
+    async def send() -> bool:
+        sent_at.append(time.time())
+        return True
+
+    paused_at = time.time()
+    with pytest.raises(RetryAfter):
+        await first.process_request(
+            flooded, (), {}, "sendMessage", {"chat_id": 101}, {"pace": Pace.BULK}
+        )
+    # An inline message edited by its id names no chat; it waits out the pause all the same
+    # (before, it went at once).
+    await second.process_request(
+        send, (), {}, "editMessageText", {"inline_message_id": "abc", "text": "x"}, None
+    )
+    assert sent_at and sent_at[0] >= paused_at + 1.0
