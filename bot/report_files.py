@@ -12,6 +12,8 @@ import io
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -242,8 +244,24 @@ _WARMING: list[Future[None]] = []
 def _pool() -> ProcessPoolExecutor:
     if not _POOL:
         # "spawn": a fresh interpreter, never a fork of a process with an event loop.
-        _POOL.append(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")))
+        context = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(
+            1, mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),)
+        )
+        _POOL.append(pool)
     return _POOL[0]
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the worker: end when Chorus has gone (killed, say), rather than linger holding
+    its files and output open."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _warm() -> None:

@@ -94,11 +94,12 @@ async def test_each_member_gets_updates_and_digest_in_their_own_language(world: 
     await _looked_at(world)
     world.clock.set(datetime(2026, 3, 28, 18, 0, tzinfo=UTC))
     digest = await world.fake.wait_for_text(ann.id, "Beth ddigwyddodd gyda'ch geiriau")
-    assert "mae cydlynydd wedi ei ddarllen" in digest["text"], digest["text"]
-    assert "mae'r cydlynwyr yn edrych" in digest["text"]
+    assert "Mae cydlynydd wedi ei ddarllen" in digest["text"], digest["text"]
+    assert "Nawr bydd y cydlynwyr yn edrych" in digest["text"]
+    assert "Ar 25 Mawrth dywedoch chi:" in digest["text"]
     assert "Mawrth" in digest["text"]  # the day it was said, in Welsh
     to_ben = await world.fake.wait_for_text(ben.id, "has read it", timeout=10)
-    assert "About what you said on" in to_ben["text"] and "Mawrth" not in to_ben["text"]
+    assert "you said:" in to_ben["text"] and "Mawrth" not in to_ben["text"]
 
     # Sunday: a coordinator writes back (their own words go as written), said in Welsh.
     world.clock.set(datetime(2026, 3, 29, 10, 0, tzinfo=UTC))
@@ -106,7 +107,7 @@ async def test_each_member_gets_updates_and_digest_in_their_own_language(world: 
     await _looked_at(world)
     world.clock.set(datetime(2026, 3, 29, 17, 0, tzinfo=UTC))
     reply = await world.fake.wait_for_text(ann.id, "heating to be checked", timeout=10)
-    assert "ysgrifennodd cydlynydd yn ôl" in reply["text"], reply["text"]
+    assert "Ysgrifennodd cydlynydd yn ôl" in reply["text"], reply["text"]
     assert all("wrote back" not in t for t in _updates_to(world, ann.id))
 
     # Monday: the outcome. "Thank you, this changed because of you", in Welsh.

@@ -226,6 +226,8 @@ async def test_help_comes_first_in_any_step(fake: FakeBotApi, seeded: RunningCho
     assert "with your name, or without it" in question["text"]
     await member.send("/settings")
     await member.tap("Change name")
+    # The feedback half-written is put aside, and the member is asked about it.
+    await fake.wait_for_text(806, "Keep it for later, or throw it away?", timeout=10)
     named = await member.send("no reason to live")
     assert "I'm sorry you're going through this" in named["text"]
     # Not saved as the name: the question waits behind "Carry on".

@@ -563,7 +563,8 @@ async def test_leave_returns_the_group_once(services: Services) -> None:
     group = await _make_group(services, ANN, "Choir")
     await _join(services, BOB, group)
 
-    assert await services.membership.leave(BOB, group.id) == group
+    left = await services.membership.leave(BOB, group.id)
+    assert left is not None and (left.id, left.name) == (group.id, group.name)
     assert await services.membership.leave(BOB, group.id) is None
 
     assert await services.membership.is_member(BOB, group.id) is False
