@@ -8,10 +8,13 @@ people read with ease, earn a gentle note. The words themselves are never change
 from __future__ import annotations
 
 import enum
+import logging
 import re
 from dataclasses import dataclass
 
 import textstat  # type: ignore[import-untyped]
+
+logger = logging.getLogger(__name__)
 
 # More words than this in one sentence is a long sentence.
 LONG_SENTENCE_WORDS = 25
@@ -53,7 +56,7 @@ def sentences(text: str) -> list[str]:
 def wording_note(text: str) -> WordingNote | None:
     """A note if `text` may be hard to read (the first long sentence, else a reading level
     above `GRADE_LIMIT`); None if it reads easily."""
-    grade = float(textstat.flesch_kincaid_grade(text)) if text.strip() else 0.0
+    grade = _grade(text) if text.strip() else 0.0
     for sentence in sentences(text):
         words = _WORD.findall(sentence)
         if len(words) > LONG_SENTENCE_WORDS:
@@ -62,3 +65,13 @@ def wording_note(text: str) -> WordingNote | None:
     if len(_WORD.findall(text)) >= GRADE_FROM_WORDS and grade > GRADE_LIMIT:
         return WordingNote(Reason.LONG_WORDS, grade)
     return None
+
+
+def _grade(text: str) -> float:
+    """The Flesch-Kincaid grade, or 0 if it cannot be measured: a note is help, and must
+    never stand between a coordinator and sending their words."""
+    try:
+        return float(textstat.flesch_kincaid_grade(text))
+    except Exception as exc:  # textstat's dictionary missing or broken
+        logger.warning("The reading level could not be measured: %s", type(exc).__name__)
+        return 0.0

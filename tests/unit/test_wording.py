@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services.wording import (
     GRADE_LIMIT,
     LONG_SENTENCE_WORDS,
@@ -57,3 +59,17 @@ def test_a_short_message_is_not_graded() -> None:
         "is mandatory, colleagues."
     )
     assert wording_note(text) is None
+
+
+def test_a_reading_level_that_cannot_be_measured_gives_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(text: str) -> float:
+        raise LookupError("no pronouncing dictionary")
+
+    monkeypatch.setattr("bot.services.wording.textstat.flesch_kincaid_grade", broken)
+    hard = "Notwithstanding considerable organisational reconfiguration, implementation continues."
+    assert wording_note(hard * 2) is None
+    long = " ".join(["word"] * 30) + "."
+    note = wording_note(long)
+    assert note is not None and note.reason is Reason.LONG_SENTENCE
