@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -163,48 +163,69 @@ def _strongest(words: list[tuple[str, int]], push: list[float], most: int = 6) -
     return [" ".join(words[i][0] for i in phrase) for phrase in phrases]
 
 
-def load(path: Path = MODEL_FILE) -> Model:
-    """Read a model file (see scripts/train_risk_model.py for how it is written)."""
-    settings: dict[str, str] = {}
-    weights: dict[str, float] = {}
-    kinds: dict[str, tuple[float, ...]] = {}
-    order: list[str] = []
+@dataclass
+class _Reading:
+    """What has been read of a model file so far."""
+
+    settings: dict[str, str] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    kinds: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+    def line(self, parts: list[str]) -> None:
+        """Take one line of the file, split at its tabs."""
+        if parts[0] == "weight":
+            self.weights[parts[1]] = float(parts[2])
+        elif parts[0] == "kind":
+            self.order = self.order or self.settings.get("kinds", "").split(",")
+            values = tuple(float(v) for v in parts[2].split(","))
+            if len(values) != len(self.order):
+                raise ValueError("one figure for each kind of risk")
+            self.kinds[parts[1]] = values
+        elif len(parts) == 2:
+            self.settings[parts[0]] = parts[1]
+        else:
+            raise ValueError("unknown line")
+
+
+def _read(path: Path) -> _Reading:
+    """Every line of a model file, read and checked for its scheme."""
+    reading = _Reading()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line or line.startswith("#"):
             continue
-        parts = line.split("\t")
         try:
-            if parts[0] == "weight":
-                weights[parts[1]] = float(parts[2])
-            elif parts[0] == "kind":
-                order = order or settings.get("kinds", "").split(",")
-                values = tuple(float(v) for v in parts[2].split(","))
-                if len(values) != len(order):
-                    raise ValueError("one figure for each kind of risk")
-                kinds[parts[1]] = values
-            elif len(parts) == 2:
-                settings[parts[0]] = parts[1]
-            else:
-                raise ValueError("unknown line")
+            reading.line(line.split("\t"))
         except (IndexError, ValueError) as error:
             raise ModelError(f"{path.name}:{number}: {error}") from None
-    if settings.get("scheme") != SCHEME:
-        raise ModelError(f"{path.name}: made for features {settings.get('scheme')!r}")
-    order = settings.get("kinds", "").split(",")
+    if reading.settings.get("scheme") != SCHEME:
+        raise ModelError(f"{path.name}: made for features {reading.settings.get('scheme')!r}")
+    return reading
+
+
+def _model(reading: _Reading) -> Model:
+    """The model from what was read (a missing or bad setting raises KeyError/ValueError)."""
+    settings = reading.settings
+    return Model(
+        bias=float(settings["bias"]),
+        threshold=float(settings["threshold"]),
+        veto=float(settings.get("veto", "0")),
+        veto_word=float(settings.get("veto_word", "0")),
+        sure=float(settings.get("sure", "0")),
+        min_words=int(settings.get("min_words", "1")),
+        weights=reading.weights,
+        order=tuple(settings.get("kinds", "").split(",")),
+        kinds=reading.kinds,
+        priors=tuple(float(v) for v in settings["priors"].split(",")),
+        past_sure=float(settings.get("past_sure", "0")),
+    )
+
+
+def load(path: Path = MODEL_FILE) -> Model:
+    """Read a model file (see scripts/train_risk_model.py for how it is written)."""
+    reading = _read(path)
     try:
-        return Model(
-            bias=float(settings["bias"]),
-            threshold=float(settings["threshold"]),
-            veto=float(settings.get("veto", "0")),
-            veto_word=float(settings.get("veto_word", "0")),
-            sure=float(settings.get("sure", "0")),
-            min_words=int(settings.get("min_words", "1")),
-            weights=weights,
-            order=tuple(order),
-            kinds=kinds,
-            priors=tuple(float(v) for v in settings["priors"].split(",")),
-            past_sure=float(settings.get("past_sure", "0")),
-        )
+        return _model(reading)
     except (KeyError, ValueError) as error:
         raise ModelError(f"{path.name}: missing or bad setting {error}") from None
 

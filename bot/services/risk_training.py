@@ -72,6 +72,24 @@ def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> T
     """A logistic regression over the features of each example, trained with Adagrad, both
     classes weighted equally (and everyday messages EVERYDAY_WEIGHT times); and word counts
     for naming the kind of risk."""
+    vocabulary, rows = _rows(examples)
+    weight_of = [EVERYDAY_WEIGHT if e.group == EVERYDAY else 1.0 for e in examples]
+    bias, weights = _fit(rows, _balance(examples), weight_of, len(vocabulary), seed)
+    kept = {
+        f: round(w, DIGITS)
+        for f, w in zip(vocabulary, weights, strict=True)
+        if round(w, DIGITS) != 0
+    }
+    priors, kinds = _kinds(examples, order)
+    return Trained(round(bias, DIGITS), kept, tuple(order), priors, kinds)
+
+
+# One training row: the indexes of its features, their value (scale) and whether it alerts.
+_Row = tuple[list[int], float, bool]
+
+
+def _rows(examples: Sequence[Example]) -> tuple[list[str], list[_Row]]:
+    """The features kept (sorted) and each example as a row of their indexes."""
     per_message = [features(e.normalised) for e in examples]
     seen = Counter(f for found in per_message for f in found)
     vocabulary = sorted(f for f, n in seen.items() if n >= MIN_MESSAGES)
@@ -79,16 +97,31 @@ def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> T
     rows = []
     for example, found in zip(examples, per_message, strict=True):
         rows.append(([index[f] for f in found if f in index], scale(len(found)), example.alert))
+    return vocabulary, rows
+
+
+def _balance(examples: Sequence[Example]) -> dict[bool, float]:
+    """How much an example of each class counts, so that both classes weigh the same."""
     alerts = sum(e.alert for e in examples)
     quiet = len(examples) - alerts
-    balance = {
+    return {
         True: len(examples) / (2 * max(alerts, 1)),
         False: len(examples) / (2 * max(quiet, 1)),
     }
-    weights = [0.0] * len(vocabulary)
-    squares = [1e-8] * len(vocabulary)
+
+
+def _fit(
+    rows: Sequence[_Row],
+    balance: dict[bool, float],
+    weight_of: Sequence[float],
+    size: int,
+    seed: int,
+) -> tuple[float, list[float]]:
+    """The bias and weights, from EPOCHS passes of Adagrad over the rows in a seeded order
+    (each row's error weighted by its class's balance, then by `weight_of`)."""
+    weights = [0.0] * size
+    squares = [1e-8] * size
     bias, bias_square = 0.0, 1e-8
-    weight_of = [EVERYDAY_WEIGHT if e.group == EVERYDAY else 1.0 for e in examples]
     order_of_rows = list(range(len(rows)))
     shuffler = random.Random(seed)  # noqa: S311 (a fixed order, not a secret)
     for _ in range(EPOCHS):
@@ -104,13 +137,7 @@ def train(examples: Sequence[Example], order: Sequence[str], seed: int = 0) -> T
                 weights[i] -= RATE * gradient / math.sqrt(squares[i])
             bias_square += error * error
             bias -= RATE * error / math.sqrt(bias_square)
-    kept = {
-        f: round(w, DIGITS)
-        for f, w in zip(vocabulary, weights, strict=True)
-        if round(w, DIGITS) != 0
-    }
-    priors, kinds = _kinds(examples, order)
-    return Trained(round(bias, DIGITS), kept, tuple(order), priors, kinds)
+    return bias, weights
 
 
 def _kinds(
@@ -320,71 +347,108 @@ def choose(examples: Sequence[Example], evidence: Sequence[Evidence]) -> Setting
     past_sure (up to 0.99), the same for messages that speak only of the past. Then the
     threshold, sure and past_sure once more, the threshold now judged with those sure
     figures. The model alone never alerts on fewer than MIN_WORDS words."""
-    rows = list(zip(examples, evidence, strict=True))
-    later = [(e, seen) for e, seen in rows if e.group.startswith("fresh")]
-    later_quiet = [seen for e, seen in later if not e.alert]
-    later_alerts = [seen for e, seen in later if e.alert]
-    everyday = [seen for e, seen in rows if e.group == EVERYDAY and not e.alert]
-    grid = [round(0.3 + step / 100, 2) for step in range(66)]
-    threshold = next(
-        (
-            t
-            for t in grid
-            if sum(s.probability >= t for s in later_quiet) <= FALSE_ALARMS * len(later_quiet)
-        ),
-        grid[-1],
-    )
-    allowed = SET_ASIDE * sum(e.alert for e in examples)
+    sets = _Sets.of(examples, evidence)
+    first = sets.first_threshold()
+    settings = sets.vetoes(first)
+    # Twice: the second time the threshold is chosen with the sure figures of the first, as
+    # the detector will run (an exception sets the model's alert aside below "sure").
+    return sets.pick(sets.pick(settings, first), first)
 
-    def lost(settings: Settings) -> int:
-        return sum(e.alert and not settings.alerts(seen) for e, seen in rows)
 
-    settings = Settings(threshold, 0.0, 0.0, threshold, MIN_WORDS)
-    base = lost(settings)
-    for veto in (0.02, 0.05, 0.1, 0.15, 0.2, 0.25):
-        if lost(Settings(threshold, veto, veto, threshold, MIN_WORDS)) <= base + allowed:
-            settings = Settings(threshold, veto, veto, threshold, MIN_WORDS)
-    for word in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6):
-        candidate = Settings(threshold, settings.veto, word, threshold, MIN_WORDS)
-        if settings.veto < word < threshold and lost(candidate) <= base + allowed:
-            settings = candidate
+GRID = tuple(round(0.3 + step / 100, 2) for step in range(66))  # the thresholds tried
 
-    def pick(chosen: Settings) -> Settings:
-        """Threshold, then sure and past_sure, given the vetoes (and the sure figures) chosen."""
+
+@dataclass(frozen=True)
+class _Sets:
+    """The messages `choose` judges settings on, with each one's evidence."""
+
+    rows: list[tuple[Example, Evidence]]
+    later_quiet: list[Evidence]  # the fresh sets' quiet messages
+    later_alerts: list[Evidence]  # the fresh sets' alerts
+    everyday: list[Evidence]  # the everyday messages (all quiet)
+    allowed: float  # how many alerts a veto or a sure figure may lose
+
+    @classmethod
+    def of(cls, examples: Sequence[Example], evidence: Sequence[Evidence]) -> _Sets:
+        """The sets, from the examples and their out-of-fold evidence."""
+        rows = list(zip(examples, evidence, strict=True))
+        later = [(e, seen) for e, seen in rows if e.group.startswith("fresh")]
+        return cls(
+            rows=rows,
+            later_quiet=[seen for e, seen in later if not e.alert],
+            later_alerts=[seen for e, seen in later if e.alert],
+            everyday=[seen for e, seen in rows if e.group == EVERYDAY and not e.alert],
+            allowed=SET_ASIDE * sum(e.alert for e in examples),
+        )
+
+    def lost(self, settings: Settings) -> int:
+        """How many alerts the detector misses with these settings."""
+        return sum(e.alert and not settings.alerts(seen) for e, seen in self.rows)
+
+    def first_threshold(self) -> float:
+        """The lowest threshold at which the model alone raises at most FALSE_ALARMS false
+        alarms on the fresh sets' quiet messages."""
+        most = FALSE_ALARMS * len(self.later_quiet)
+        return next(
+            (t for t in GRID if sum(s.probability >= t for s in self.later_quiet) <= most),
+            GRID[-1],
+        )
+
+    def vetoes(self, threshold: float) -> Settings:
+        """The highest veto, then veto_word, losing at most `allowed` alerts."""
+        settings = Settings(threshold, 0.0, 0.0, threshold, MIN_WORDS)
+        base = self.lost(settings)
+        for veto in (0.02, 0.05, 0.1, 0.15, 0.2, 0.25):
+            candidate = Settings(threshold, veto, veto, threshold, MIN_WORDS)
+            if self.lost(candidate) <= base + self.allowed:
+                settings = candidate
+        for word in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6):
+            candidate = Settings(threshold, settings.veto, word, threshold, MIN_WORDS)
+            if settings.veto < word < threshold and self.lost(candidate) <= base + self.allowed:
+                settings = candidate
+        return settings
+
+    def pick(self, chosen: Settings, first: float) -> Settings:
+        """Threshold, then sure and past_sure, given the vetoes (and the sure figures) chosen;
+        `first` is the threshold when none is usable."""
+        t = self.threshold(chosen, first)
+        return self.sure_figures(dataclasses.replace(chosen, threshold=t, sure=t, past_sure=0.0))
+
+    def threshold(self, chosen: Settings, first: float) -> float:
+        """The threshold for the whole detector, as `choose` tells (`first` if none is
+        usable)."""
 
         def with_threshold(t: float) -> Settings:
             return dataclasses.replace(chosen, threshold=t, sure=max(t, chosen.sure))
 
         def false_alarms(t: float) -> int:
-            return sum(with_threshold(t).alerts(s) for s in later_quiet)
+            return sum(with_threshold(t).alerts(s) for s in self.later_quiet)
 
         def recall(t: float) -> float:
-            caught = sum(with_threshold(t).alerts(s) for s in later_alerts)
-            return caught / max(len(later_alerts), 1)
+            caught = sum(with_threshold(t).alerts(s) for s in self.later_alerts)
+            return caught / max(len(self.later_alerts), 1)
 
-        usable = [t for t in grid if t > chosen.veto_word]
-        floor = [t for t in usable if recall(t) >= RECALL_FLOOR]
+        most = FALSE_ALARMS * len(self.later_quiet)
+        floor = [t for t in GRID if t > chosen.veto_word and recall(t) >= RECALL_FLOOR]
         quiet_enough = [
             t
             for t in floor
-            if false_alarms(t) <= FALSE_ALARMS * len(later_quiet)
-            and sum(with_threshold(t).alerts(s) for s in everyday)
-            <= EVERYDAY_FALSE_ALARMS * len(everyday)
+            if false_alarms(t) <= most
+            and sum(with_threshold(t).alerts(s) for s in self.everyday)
+            <= EVERYDAY_FALSE_ALARMS * len(self.everyday)
         ]
-        kept = _no_alert_lost(floor, false_alarms, recall, FALSE_ALARMS * len(later_quiet))
-        t = min(quiet_enough) if quiet_enough else kept or max(floor, default=threshold)
-        picked = dataclasses.replace(with_threshold(t), sure=t, past_sure=0.0)
-        base = lost(picked)
+        kept = _no_alert_lost(floor, false_alarms, recall, most)
+        return min(quiet_enough) if quiet_enough else kept or max(floor, default=first)
+
+    def sure_figures(self, picked: Settings) -> Settings:
+        """The highest sure, then past_sure, losing at most `allowed` alerts."""
+        base = self.lost(picked)
         for sure in (0.6, 0.7, 0.8, 0.9):
             candidate = dataclasses.replace(picked, sure=sure)
-            if sure > t and lost(candidate) <= base + allowed:
+            if sure > picked.threshold and self.lost(candidate) <= base + self.allowed:
                 picked = candidate
         for past in PAST_SURE:
             candidate = dataclasses.replace(picked, past_sure=past)
-            if past > picked.sure and lost(candidate) <= base + allowed:
+            if past > picked.sure and self.lost(candidate) <= base + self.allowed:
                 picked = candidate
         return picked
-
-    # Twice: the second time the threshold is chosen with the sure figures of the first, as
-    # the detector will run (an exception sets the model's alert aside below "sure").
-    return pick(pick(settings))

@@ -21,14 +21,7 @@ FUNCTION_LIMIT = 40
 LONG_MODULES: frozenset[str] = frozenset()
 
 # Functions still over the limit, as "path:name".
-LONG_FUNCTIONS = frozenset(
-    {
-        # The risk detector's model and its training: not split yet.
-        "bot/services/risk_model.py:load",
-        "bot/services/risk_training.py:choose",
-        "bot/services/risk_training.py:train",
-    }
-)
+LONG_FUNCTIONS: frozenset[str] = frozenset()
 
 
 def _modules() -> list[Path]:
