@@ -288,6 +288,8 @@ class InlineSQLite:
                 left = limit - loop.time()
                 if left <= 0:
                     raise
+            if pause == _FIRST_PAUSE:
+                logger.info("another process holds the write lock; a write waits for it")
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, _LONGEST_PAUSE)
 

@@ -6,6 +6,7 @@ import asyncio
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +39,45 @@ def _reply_to(admin: Phone, words: str) -> Callable[[Call], bool]:
     return matches
 
 
-async def _stop(process: subprocess.Popen[bytes], within: float) -> float:
+class _Output:
+    """What a Chorus process prints, read line by line as it comes, with when it came."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.lines: list[tuple[float, str]] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._reader.start()
+
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            with self._changed:
+                self.lines.append((time.monotonic(), raw.decode(errors="replace")))
+                self._changed.notify_all()
+
+    def _has(self, words: str, after: float) -> bool:
+        return any(words in line and at >= after for at, line in self.lines)
+
+    async def wait_for(self, words: str, after: float, timeout: float = 10) -> None:
+        """Wait until a line holding `words` is printed at or after `after` (monotonic)."""
+
+        def wait() -> bool:
+            with self._changed:
+                return self._changed.wait_for(lambda: self._has(words, after), timeout)
+
+        printed = await asyncio.to_thread(wait)
+        assert printed, f"no line with {words!r}; printed: {self.text()}"
+
+    def read_to_end(self) -> None:
+        """Wait until the process's output is closed and read (it has ended)."""
+        self._reader.join(10)
+
+    def text(self) -> str:
+        """Everything printed so far."""
+        return "".join(line for _, line in self.lines)
+
+
+async def _stop(process: subprocess.Popen[bytes], output: _Output, within: float) -> float:
     """SIGTERM; how long the process took to end (failing if it took longer than `within`)."""
     started = time.monotonic()
     process.send_signal(signal.SIGTERM)
@@ -48,9 +87,9 @@ async def _stop(process: subprocess.Popen[bytes], within: float) -> float:
         process.kill()
         await asyncio.to_thread(process.wait, 10)
         raise AssertionError(f"Chorus did not stop within {within} s of SIGTERM") from None
-    output = process.stdout.read().decode() if process.stdout else ""
-    assert code == 0, output
-    assert "Traceback" not in output, output
+    await asyncio.to_thread(output.read_to_end)
+    assert code == 0, output.text()
+    assert "Traceback" not in output.text(), output.text()
     return time.monotonic() - started
 
 
@@ -62,6 +101,7 @@ async def test_sigterm_while_another_process_holds_the_write_lock(
     )
     admin = Phone(fake, ADMIN)
     process = spawn_chorus(env, tmp_path)
+    output = _Output(process)
     holder: sqlite3.Connection | None = None
     try:
         await fake.wait_for(lambda call: call.method == "getUpdates", 20)
@@ -78,11 +118,13 @@ async def test_sigterm_while_another_process_holds_the_write_lock(
         )
         holder = sqlite3.connect(tmp_path / "chorus.db", isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
+        locked = time.monotonic()
         fake.release("sendMessage")
         await fake.wait_for(lambda c: c.method == "sendMessage" and c.status == 200, 10)
-        await asyncio.sleep(0.2)  # the name's handler now waits for the lock
+        # The handlers' writes now wait for the lock.
+        await output.wait_for("a write waits for it", after=locked)
 
-        took = await _stop(process, within=STOP_SECONDS + 7)
+        took = await _stop(process, output, within=STOP_SECONDS + 7)
         assert took < STOP_SECONDS + 5
         holder.execute("ROLLBACK")
         holder.close()
@@ -90,8 +132,9 @@ async def test_sigterm_while_another_process_holds_the_write_lock(
         assert _rows(tmp_path, "SELECT name FROM chorus_group") == []
 
         process = spawn_chorus(env, tmp_path)
+        output = _Output(process)
         await fake.wait_for(_reply_to(admin, "Done: "), 20)
-        await _stop(process, within=25)
+        await _stop(process, output, within=25)
     finally:
         if holder is not None:
             holder.close()
