@@ -29,7 +29,7 @@ from handlers.common import (
     send,
     sender_id,
 )
-from handlers.updates import settings_rhythm_button, settings_rhythm_line
+from handlers.contributor_updates import settings_rhythm_button, settings_rhythm_line
 
 _NAME_REPLIES = {
     NameOutcome.SAVED: texts.NAME_SAVED,

@@ -24,6 +24,7 @@ from bot.services.steps import StepRow, Stopped
 from handlers import (
     account,
     broadcast,
+    contributor_updates,
     conversations,
     followup_actions,
     groups,
@@ -34,7 +35,6 @@ from handlers import (
     safety,
     sessions,
     share,
-    updates,
     wording,
 )
 from handlers.common import answer_tap, button_args, chat_id, recording, respond, send, sender_id
@@ -133,8 +133,8 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "settings": account.settings_command,
     "quiet": account.quiet_pick_tapped,
     "leave": account.leave_command,
-    "rhythm": updates.digest_pick_tapped,
-    "days": updates.digest_days_tapped,
+    "rhythm": contributor_updates.digest_pick_tapped,
+    "days": contributor_updates.digest_days_tapped,
     "actions": followup_actions.action_command,
     "newsession": sessions.newsession_command,
     "report": reports.report_command,

@@ -227,7 +227,7 @@ class CopiesRepo:
         )
         return int(result.rowcount or 0)
 
-    async def erase_updates(self, item_id: int) -> int:
+    async def erase_contributor_updates(self, item_id: int) -> int:
         """Erase the sealed words of every update about an item, sent or not; how many."""
         cu = schema.contributor_update
         result = await self._conn.execute(

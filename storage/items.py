@@ -224,7 +224,7 @@ class ItemsRepo:
         return row.first() is not None
 
     @off_loop
-    async def cancel_updates(self, return_address: str) -> int:
+    async def cancel_contributor_updates(self, return_address: str) -> int:
         """Stop messages still queued to an anonymous item's own return address; how many.
 
         Each item's return address is sealed afresh, so it names that one item.

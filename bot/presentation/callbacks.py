@@ -123,6 +123,11 @@ class Action(enum.StrEnum):
     INBOX_DAYS = "od"
     INBOX_DAYS_SET = "oe"
     INBOX_KEEP_WORDS = "ow"
+    YOU_SAID_GROUP = "ou"
+    YOU_SAID_SEND = "oy"
+    YOU_SAID_CONFIRM = "oz"
+    # "You said, we did" buttons' names before, which queued messages may store them under
+    # (`outgoing`): aliases, so such a message is still read. Never used in code.
     UPDATES_GROUP = "ou"
     UPDATES_SEND = "oy"
     UPDATES_CONFIRM = "oz"
@@ -341,9 +346,9 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.INBOX_MEDIA: (ITEM,),
     Action.INBOX_DAYS: (N,),
     Action.INBOX_DAYS_SET: (N, N),
-    Action.UPDATES_GROUP: (N,),
-    Action.UPDATES_SEND: (N,),
-    Action.UPDATES_CONFIRM: (N,),
+    Action.YOU_SAID_GROUP: (N,),
+    Action.YOU_SAID_SEND: (N,),
+    Action.YOU_SAID_CONFIRM: (N,),
     Action.HISTORY: (ITEM,),
     Action.FOLLOWUP_ACTION_GROUP: (N,),
     Action.FOLLOWUP_ACTION_OPEN: (N,),

@@ -159,14 +159,14 @@ def _followup(
     storage: Storage, clock: Clock, admin_ids: frozenset[int], sealer: Sealer, zone: ZoneInfo
 ) -> _FollowUp:
     """The follow-up of input's services, built over one contributor updates service."""
-    updates = ContributorUpdates(storage, clock, sealer)
-    conversations = Conversations(storage, clock, sealer, admin_ids, updates)
-    inbox = Inbox(storage, clock, admin_ids, sealer, updates, zone, conversations)
+    contributor_updates = ContributorUpdates(storage, clock, sealer)
+    conversations = Conversations(storage, clock, sealer, admin_ids, contributor_updates)
+    inbox = Inbox(storage, clock, admin_ids, sealer, contributor_updates, zone, conversations)
     return _FollowUp(
-        contributor_updates=updates,
+        contributor_updates=contributor_updates,
         inbox=inbox,
         inbox_drafts=InboxDrafts(storage, clock, inbox),
-        followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, updates),
+        followup_actions=FollowUpActions(storage, clock, admin_ids, sealer, contributor_updates),
         nudges=Nudges(storage, clock, inbox, zone, sealer),
         you_said=YouSaid(storage, clock, admin_ids, sealer, zone),
         conversations=conversations,

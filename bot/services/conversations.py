@@ -104,13 +104,13 @@ class Conversations:
         clock: Clock,
         sealer: Sealer,
         admin_ids: frozenset[int],
-        updates: ContributorUpdates,
+        contributor_updates: ContributorUpdates,
     ) -> None:
         self._storage = storage
         self._clock = clock
         self._sealer = sealer
         self._admins = admin_ids
-        self._updates = updates
+        self._contributor_updates = contributor_updates
 
     # --- The coordinators' side of an item (inside the inbox's transaction) -------------
 
@@ -367,7 +367,9 @@ class Conversations:
                 item = await tx.followup.item(found.item_id)
                 if item is not None:
                     line = outgoing.text(texts.LINE_CONVERSATION_ENDED)
-                    await self._updates.queue(tx, item, line, f"x{found.id}{_stamp(now)}", now)
+                    await self._contributor_updates.queue(
+                        tx, item, line, f"x{found.id}{_stamp(now)}", now
+                    )
             elif found.return_address is not None:
                 payload = outgoing.message(outgoing.text(texts.CONVERSATION_LEAD_ENDED))
                 await tx.outbox.enqueue(
@@ -466,7 +468,7 @@ class Conversations:
                 texts.UNNAMED_MEMBER
             )
             who = outgoing.text(texts.CARD_NAMED, name=name)
-        words = self._updates.words_of(item)
+        words = self._contributor_updates.words_of(item)
         return outgoing.text(
             texts.CONVERSATION_ABOUT_ITEM,
             kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"

@@ -180,7 +180,7 @@ class Inbox:
         clock: Clock,
         admin_ids: frozenset[int],
         sealer: Sealer,
-        updates: ContributorUpdates,
+        contributor_updates: ContributorUpdates,
         zone: ZoneInfo,
         conversations: Conversations | None = None,
     ) -> None:
@@ -188,7 +188,7 @@ class Inbox:
         self._clock = clock
         self._admins = admin_ids
         self._sealer = sealer
-        self._updates = updates
+        self._contributor_updates = contributor_updates
         self._zone = zone
         self._conversations = conversations
 
@@ -292,7 +292,7 @@ class Inbox:
                 return Done.ALREADY
             await tx.followup.set_status(item.id, status)
             event_id = await tx.followup.add_event(EventNew(item.id, status, now, person))
-            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+            await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     async def take_to_meeting(self, telegram_id: int, item_id: int, text: str) -> Done:
@@ -320,7 +320,7 @@ class Inbox:
             event = EventNew(item.id, "meeting", now, person, meeting_id=meeting_id)
             event_id = await tx.followup.add_event(event)
             await tx.followup.set_status(item.id, "meeting")
-            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+            await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     def due_problem(self, text: str) -> tuple[Done, date | None]:
@@ -368,7 +368,7 @@ class Inbox:
             )
             event_id = await tx.followup.add_event(event)
             await tx.followup.set_status(item.id, "outcome", outcome.value)
-            await self._updates.queue(tx, item, line, f"e{event_id}", now)
+            await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now)
         return Done.DONE
 
     async def reply(self, telegram_id: int, item_id: int, text: str) -> Done:
@@ -393,7 +393,7 @@ class Inbox:
                 reachable = await self._conversations.reachable(tx, item)
             if item.status == "received":
                 await tx.followup.set_status(item.id, "acknowledged")
-            await self._updates.queue(tx, item, line, f"e{event_id}", now, talk)
+            await self._contributor_updates.queue(tx, item, line, f"e{event_id}", now, talk)
         return Done.DONE if reachable else Done.HELD
 
     async def outcome_days(self, telegram_id: int, group_id: int) -> int | None:
@@ -422,7 +422,9 @@ class Inbox:
             item = await self._visible_item(tx, telegram_id, item_id)
             if item is None:
                 return Preview(Done.GONE)
-            said: Value = outgoing.text(texts.UPDATE_ONE, block=self._updates.block([item], line))
+            said: Value = outgoing.text(
+                texts.UPDATE_ONE, block=self._contributor_updates.block([item], line)
+            )
             if answerable and self._conversations is not None:
                 # A reply opens a conversation: the author reads how to answer it, too.
                 said = join("\n\n", [said, await item_hint(tx, item)])
@@ -460,7 +462,13 @@ class Inbox:
             # Only the coordinators read a conversation (members are told so), not observers.
             talk, talk_open = await self._conversations.history(tx, item.id)
         return Card(
-            item, group, self._updates.words_of(item), author, max(0, waited), talk, talk_open
+            item,
+            group,
+            self._contributor_updates.words_of(item),
+            author,
+            max(0, waited),
+            talk,
+            talk_open,
         )
 
 

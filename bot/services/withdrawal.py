@@ -144,9 +144,9 @@ async def erase_copies(
         alert_edits = await take_back_alerts(tx, keys.sealer, keys.zone, item_id, now)
     # No more updates about it, and the words of those there were are erased.
     await tx.contributor_updates.drop_for_item(item_id, now)
-    erased = await tx.copies.erase_updates(item_id)
+    erased = await tx.copies.erase_contributor_updates(item_id)
     if return_address is not None:
-        await tx.items.cancel_updates(return_address)
+        await tx.items.cancel_contributor_updates(return_address)
     # Its conversation goes too: the words both ways, and the way back to the author.
     await tx.conversations.forget_item(item_id)
     copies = await tx.copies.of_item(item_id)

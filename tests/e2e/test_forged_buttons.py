@@ -171,9 +171,9 @@ def forged(w: World) -> dict[Action, tuple[tuple[str | int, ...], str, str]]:
         Action.INBOX_MEDIA: ((i,), only, READ_NOT_YOURS),
         Action.INBOX_DAYS: ((g,), only, NOT_YOURS),
         Action.INBOX_DAYS_SET: ((g, 28), only, NOT_YOURS),
-        Action.UPDATES_GROUP: ((g,), NOT_IN_GROUP, NOT_IN_GROUP),
-        Action.UPDATES_SEND: ((g,), only, NOT_YOURS),
-        Action.UPDATES_CONFIRM: ((g,), only, NOT_YOURS),
+        Action.YOU_SAID_GROUP: ((g,), NOT_IN_GROUP, NOT_IN_GROUP),
+        Action.YOU_SAID_SEND: ((g,), only, NOT_YOURS),
+        Action.YOU_SAID_CONFIRM: ((g,), only, NOT_YOURS),
         # Someone's own item, from /mine: another's is not found, and not said to exist.
         Action.HISTORY: ((i,), GONE, GONE),
         Action.FOLLOWUP_ACTION_GROUP: ((g,), only, NOT_YOURS),

@@ -62,7 +62,7 @@ async def test_items_by_author_newest_first_and_withdrawn(storage: Storage) -> N
         )
         assert await tx.items.withdraw(10**15 + 2, date(2026, 3, 9))
         assert not await tx.items.withdraw(10**15 + 2, date(2026, 3, 9))
-        assert await tx.items.cancel_updates("v1.addr") == 1
+        assert await tx.items.cancel_contributor_updates("v1.addr") == 1
     async with storage.read() as tx:
         gone = await tx.items.by_reference("REF002")
         assert gone is not None and gone.withdrawn_on == date(2026, 3, 9)

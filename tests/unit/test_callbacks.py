@@ -124,9 +124,9 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.INBOX_MEDIA: (LONGEST_ITEM,),
     Action.INBOX_DAYS: (LONGEST_ID,),
     Action.INBOX_DAYS_SET: (LONGEST_ID, 28),
-    Action.UPDATES_GROUP: (LONGEST_ID,),
-    Action.UPDATES_SEND: (LONGEST_ID,),
-    Action.UPDATES_CONFIRM: (LONGEST_ID,),
+    Action.YOU_SAID_GROUP: (LONGEST_ID,),
+    Action.YOU_SAID_SEND: (LONGEST_ID,),
+    Action.YOU_SAID_CONFIRM: (LONGEST_ID,),
     Action.HISTORY: (LONGEST_ITEM,),
     Action.FOLLOWUP_ACTION_GROUP: (LONGEST_ID,),
     Action.FOLLOWUP_ACTION_OPEN: (LONGEST_ID,),
@@ -383,5 +383,40 @@ def test_no_code_names_a_button_by_its_old_name() -> None:
         for folder in ("bot", "handlers", "tests")
         for path in (root / folder).rglob("*.py")
         if re.search(r"Action\.ACTION_[A-Z]", path.read_text(encoding="utf-8"))
+    ]
+    assert named == []
+
+
+# The "you said, we did" buttons were called UPDATES_* before they were YOU_SAID_*.
+YOU_SAID = {"GROUP": "ou", "SEND": "oy", "CONFIRM": "oz"}
+
+
+def test_a_you_said_message_queued_under_the_old_name_is_still_read() -> None:
+    for name in YOU_SAID:
+        action = Action[f"YOU_SAID_{name}"]
+        queued = outgoing.message(
+            outgoing.text(texts.BOARD_CONFIRM, group="Peer support"),
+            [[button(texts.BUTTON_BOARD_YES, action, 5)]],
+        )
+        stored = queued.dumps()
+        assert f'"YOU_SAID_{name}"' in stored
+        before = stored.replace(f'"YOU_SAID_{name}"', f'"UPDATES_{name}"')
+
+        assert outgoing.loads(before) == queued
+
+
+def test_you_said_buttons_already_sent_keep_their_data() -> None:
+    for name, value in YOU_SAID.items():
+        assert Action(value) is Action[f"YOU_SAID_{name}"]
+        assert pattern(Action(value)).match(f"{value}:5")
+
+
+def test_no_code_names_a_you_said_button_by_its_old_name() -> None:
+    root = Path(__file__).resolve().parents[2]
+    named = [
+        str(path.relative_to(root))
+        for folder in ("bot", "handlers", "tests")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"Action\.UPDATES_[A-Z]", path.read_text(encoding="utf-8"))
     ]
     assert named == []

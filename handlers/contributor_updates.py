@@ -30,34 +30,34 @@ from handlers.common import (
 from handlers.common import send as send_message
 
 
-async def updates_command(update: Update, context: ChorusContext) -> None:
+async def you_said_command(update: Update, context: ChorusContext) -> None:
     """Show a group's "you said, we did" list, or ask which group."""
     groups = await context.services.you_said.groups(sender_id(update))
     if len(groups) == 1:
         await _board(update, context, groups[0].id)
     elif groups:
-        rows = [[(g.name, callbacks.encode(Action.UPDATES_GROUP, g.id))] for g in groups]
+        rows = [[(g.name, callbacks.encode(Action.YOU_SAID_GROUP, g.id))] for g in groups]
         await ask_to_choose(update, context, say(texts.BOARD_PICK), keyboard(rows))
     else:
         await respond(update, say(texts.BOARD_NO_GROUPS))
 
 
 @names(Thing.GROUP, Need.SEE)
-async def updates_group_tapped(update: Update, context: ChorusContext) -> None:
+async def you_said_group_tapped(update: Update, context: ChorusContext) -> None:
     """Show the chosen group's list."""
     await _board(update, context, button_int(update) or 0)
 
 
 @coordinators_only
 @names(Thing.GROUP, Need.MANAGE)
-async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
+async def you_said_send_tapped(update: Update, context: ChorusContext) -> None:
     """Ask once more before sending the list to the group."""
     group_id = button_int(update) or 0
     board = await context.services.you_said.board(sender_id(update), group_id)
     if board is None or not board.may_send:
         await respond(update, say(texts.BROADCAST_NOT_ALLOWED))
         return
-    yes = (label(texts.BUTTON_BOARD_YES), callbacks.encode(Action.UPDATES_CONFIRM, group_id))
+    yes = (label(texts.BUTTON_BOARD_YES), callbacks.encode(Action.YOU_SAID_CONFIRM, group_id))
     await ask_to_choose(
         update, context, say(texts.BOARD_CONFIRM, group=board.group.name), keyboard([[yes]])
     )
@@ -69,7 +69,7 @@ async def updates_send_tapped(update: Update, context: ChorusContext) -> None:
 
 @coordinators_only
 @names(Thing.GROUP, Need.MANAGE)
-async def updates_confirm_tapped(update: Update, context: ChorusContext) -> None:
+async def you_said_confirm_tapped(update: Update, context: ChorusContext) -> None:
     """Send the list to everyone in the group who gets messages."""
     sent = await context.services.you_said.send_to_group(
         sender_id(update), button_int(update) or 0
@@ -108,7 +108,7 @@ async def _board(update: Update, context: ChorusContext, group_id: int) -> None:
         return
     keys = None
     if board.may_send and not board.empty:
-        send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.UPDATES_SEND, group_id))
+        send = (label(texts.BUTTON_BOARD_SEND), callbacks.encode(Action.YOU_SAID_SEND, group_id))
         keys = keyboard([[send]])
     text = render_text(board.said)
     if len(text) <= texts.MAX_MESSAGE - 200:

@@ -73,7 +73,7 @@ async def _seed(fake: FakeBotApi, tmp_path: Path) -> None:
         fake.user(person, f"Person{person}")
 
 
-async def test_updates_shows_only_what_consent_allows(
+async def test_you_said_shows_only_what_consent_allows(
     fake: FakeBotApi, seeded: RunningChorus, tmp_path: Path
 ) -> None:
     board = (await Phone(fake, BEN).send("/updates"))["text"]
