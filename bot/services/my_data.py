@@ -35,7 +35,7 @@ class RawData:
     items: list[dict[str, Any]]
     events: list[dict[str, Any]]
     held: list[str]
-    updates: list[dict[str, Any]]
+    contributor_updates: list[dict[str, Any]]
     outbox: list[dict[str, Any]]
     conversations: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
@@ -83,7 +83,7 @@ class DataShape:
                     "made": plain(row["created_at"]),
                     "sent": plain(row["queued_at"]),
                 }
-                for row in raw.updates
+                for row in raw.contributor_updates
             ],
             "messages_to_you": [
                 {

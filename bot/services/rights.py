@@ -180,7 +180,7 @@ class Rights:
             items=items,
             events=await rights.events([row["id"] for row in items]),
             held=[sealed for _, sealed in await tx.items.held()],
-            updates=await rights.contributor_updates(person.id, pseudonym),
+            contributor_updates=await rights.contributor_updates(person.id, pseudonym),
             outbox=await rights.outbox(person.id),
             conversations=await rights.conversations(person.id, pseudonym),
             alerts=await rights.alerts(pseudonym),
