@@ -39,7 +39,15 @@ from zoneinfo import ZoneInfo
 
 from bot.presentation.moments import describe
 
-__all__ = ["When", "WhenError", "WhenProblem", "describe", "parse_duration", "parse_when"]
+__all__ = [
+    "When",
+    "WhenError",
+    "WhenProblem",
+    "describe",
+    "parse_date",
+    "parse_duration",
+    "parse_when",
+]
 
 # Longer than anything a person would type for a date and time; longer input is refused
 # before any parsing, so a pasted essay costs nothing.
@@ -138,7 +146,7 @@ _CLOCK_BEFORE_SUFFIX = re.compile(r"\d{1,2}(?:[:.]\d{2})?", re.ASCII)
 _DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?", re.ASCII)
 _YEAR = re.compile(r"\d{4}", re.ASCII)
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?", re.ASCII)
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
 
 
 @dataclass
@@ -329,8 +337,9 @@ def _numeric_date(word: str) -> tuple[int | None, int, int] | None:
 def _spelled_date(words: list[str], index: int) -> tuple[tuple[int | None, int, int], int] | None:
     """Year, month and day from "3 March", "3rd Mar 2027" or "March 3" starting at `index`,
     and how many words they took; or None."""
-    first = words[index]
-    second = words[index + 1] if index + 1 < len(words) else ""
+    # A month may be shortened with a full stop ("3 Mar. 2027").
+    first = words[index].rstrip(".")
+    second = (words[index + 1] if index + 1 < len(words) else "").rstrip(".")
     if (day := _DAY.fullmatch(first)) and second in _MONTHS:
         month = _MONTHS[second]
     elif first in _MONTHS and (day := _DAY.fullmatch(second)):
@@ -341,6 +350,21 @@ def _spelled_date(words: list[str], index: int) -> tuple[tuple[int | None, int, 
     if _YEAR.fullmatch(after):
         return (int(after), month, int(day[1])), 3
     return (None, month, int(day[1])), 2
+
+
+def parse_date(text: str) -> tuple[int | None, int, int] | None:
+    """A date alone, as typed ("3 March", "March 3 2027", "3/3/27", "2026-03-03"): its year
+    (None if none was typed), month and day, not yet checked against the calendar; None if
+    the text is anything else."""
+    words = _words(text)
+    if not words:
+        return None
+    if len(words) == 1:
+        return _numeric_date(words[0])
+    spelled = _spelled_date(words, 0)
+    if spelled is None or spelled[1] != len(words):
+        return None
+    return spelled[0]
 
 
 def _wall_time(parts: _Parts, clock: time, now_local: datetime) -> datetime | None:

@@ -37,6 +37,11 @@ def test_buttons_pick_this_month_last_month_and_last_quarter() -> None:
         "2026-03-01 - 2026-05-31",
         "2026-03-01 to 2026-05-31",
         "1 march – 31 may",
+        # Read as the dates of sessions and broadcasts are.
+        "1/3/2026 to 31/5/2026",
+        "March 1 to May 31 2026",
+        "1 Mar. to 31 May 2026",
+        "2026-3-1 to 2026-5-31",
     ],
 )
 def test_typed_periods_are_read(typed: str) -> None:

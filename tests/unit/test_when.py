@@ -20,6 +20,7 @@ from bot.services.when import (
     WhenError,
     WhenProblem,
     describe,
+    parse_date,
     parse_duration,
     parse_when,
 )
@@ -798,3 +799,28 @@ def test_an_end_named_from_today_after_the_start_is_kept() -> None:
         result = parse_end(text, start, LONDON, now=monday)
         assert isinstance(result, When), text
         assert result.at == utc(2026, 3, 3, 13, 0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("3 March", (None, 3, 3)),
+        ("3rd of March 2027", (2027, 3, 3)),
+        ("March 3 2027", (2027, 3, 3)),
+        ("3 Mar.", (None, 3, 3)),
+        ("3/3/27", (2027, 3, 3)),
+        ("4/3", (None, 3, 4)),
+        ("2026-03-03", (2026, 3, 3)),
+        ("2026-3-3", (2026, 3, 3)),
+        ("31 April", (None, 4, 31)),  # the calendar is the caller's to check
+    ],
+)
+def test_a_date_alone_is_read(typed: str, parts: tuple[int | None, int, int]) -> None:
+    assert parse_date(typed) == parts
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "tomorrow", "3 March 2pm", "Tue 3 March", "15th", "Marchember 3"]
+)
+def test_anything_but_a_date_alone_is_not_a_date(typed: str) -> None:
+    assert parse_date(typed) is None

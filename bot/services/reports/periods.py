@@ -1,5 +1,6 @@
 """The period a report covers: picked with a button (this month, last month, last quarter)
-or typed ("1 March to 31 May 2026", "2026-03-01 - 2026-05-31")."""
+or typed ("1 March to 31 May 2026", "2026-03-01 - 2026-05-31"), each end read as
+`bot.services.when` reads a date."""
 
 from __future__ import annotations
 
@@ -8,32 +9,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.services.when import parse_date
+
 # The longest period a report covers: three years.
 LONGEST = timedelta(days=3 * 366)
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:\s+(\d{4}))?")
 _SPLIT = re.compile(r"\s+(?:to|until|till)\s+|\s*[-–—]\s+|\s+[-–—]\s*")
 
 
@@ -86,7 +66,7 @@ def parse_period(text: str, today: date) -> Period | PeriodProblem:
     parts = _SPLIT.split(text.strip().lower(), maxsplit=1)
     if len(parts) != 2:
         return PeriodProblem.UNREADABLE
-    first, last = _day_parts(parts[0].strip()), _day_parts(parts[1].strip())
+    first, last = parse_date(parts[0]), parse_date(parts[1])
     if first is None or last is None:
         return PeriodProblem.UNREADABLE
     (y1, m1, d1), (y2, m2, d2) = first, last
@@ -103,14 +83,3 @@ def parse_period(text: str, today: date) -> Period | PeriodProblem:
     if period.end - period.start > LONGEST:
         return PeriodProblem.TOO_LONG
     return period
-
-
-def _day_parts(text: str) -> tuple[int | None, int, int] | None:
-    """(year or None, month, day) of one end, or None if it is not a date."""
-    iso = _ISO.fullmatch(text)
-    if iso:
-        return int(iso[1]), int(iso[2]), int(iso[3])
-    words = _WORDS.fullmatch(text)
-    if words and words[2] in _MONTHS:
-        return (int(words[3]) if words[3] else None), _MONTHS[words[2]], int(words[1])
-    return None
