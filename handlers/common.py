@@ -8,7 +8,7 @@ import functools
 import html
 import logging
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -160,6 +160,30 @@ async def ask_to_choose(
     await respond(update, text, markup)
     steps = context.services.steps
     await steps.await_button(sender_id(update), update.update_id, replace, chat_id(update))
+
+
+# What comes once a group is known (the only one, or the one tapped): show it, or ask on.
+Chosen = Callable[[Update, ChorusContext, int], Awaitable[None]]
+
+
+async def pick_managed_group(
+    update: Update,
+    context: ChorusContext,
+    action: callbacks.Action,
+    question: str,
+    chosen: Chosen,
+    replace: bool = False,
+) -> None:
+    """Go on with the coordinator's one group, or ask which of their groups (each a button of
+    `action`; `replace`: an unfinished step is dropped, as choosing the one group would)."""
+    groups = await context.services.groups.manageable(sender_id(update))
+    if not groups:
+        await respond(update, say(texts.NO_MANAGED_GROUPS))
+    elif len(groups) == 1:
+        await chosen(update, context, groups[0].id)
+    else:
+        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
+        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
 
 
 async def ask_to_type(

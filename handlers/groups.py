@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 
 from bot.context import ChorusContext
@@ -21,6 +19,7 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     names,
+    pick_managed_group,
     respond,
     respond_long,
     sender_id,
@@ -53,7 +52,7 @@ async def group_name_typed(update: Update, context: ChorusContext, text: str) ->
 @coordinators_only
 async def invite_command(update: Update, context: ChorusContext) -> None:
     """Give the invite link of the coordinator's group (asking which, if several)."""
-    await _pick_group(update, context, Action.INVITE_PICK, texts.INVITE_PICK, _show_invite)
+    await pick_managed_group(update, context, Action.INVITE_PICK, texts.INVITE_PICK, _show_invite)
 
 
 @coordinators_only
@@ -78,7 +77,9 @@ async def invite_renew_tapped(update: Update, context: ChorusContext) -> None:
 @coordinators_only
 async def members_command(update: Update, context: ChorusContext) -> None:
     """List a group's members (asking which group, if several)."""
-    await _pick_group(update, context, Action.MEMBERS_PICK, texts.MEMBERS_PICK, _show_members)
+    await pick_managed_group(
+        update, context, Action.MEMBERS_PICK, texts.MEMBERS_PICK, _show_members
+    )
 
 
 @coordinators_only
@@ -186,21 +187,3 @@ async def member_reason_skip_tapped(update: Update, context: ChorusContext) -> N
 async def member_remove_no_tapped(update: Update, context: ChorusContext) -> None:
     """Keep the member."""
     await respond(update, say(texts.MEMBER_KEPT))
-
-
-async def _pick_group(
-    update: Update,
-    context: ChorusContext,
-    action: Action,
-    question: str,
-    show: Callable[[Update, ChorusContext, int], Awaitable[None]],
-) -> None:
-    """With one group, show it at once; with several, ask which."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await show(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(question), keyboard(rows))

@@ -5,7 +5,6 @@ export, and a member's own record with a certificate."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
@@ -45,6 +44,7 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     names,
+    pick_managed_group,
     respond,
     send,
     sender_id,
@@ -81,24 +81,6 @@ _PERIODS = {
 }
 
 
-async def _pick_group(
-    update: Update,
-    context: ChorusContext,
-    action: Action,
-    question: str,
-    chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
-) -> None:
-    """Go on with the coordinator's one group, or ask which of their groups."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await chosen(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(question), keyboard(rows))
-
-
 def _key(action: Action, *args: str | int) -> str:
     return callbacks.encode(action, *args)
 
@@ -128,7 +110,7 @@ def policy_words(view: PolicyView) -> Raw:
 @coordinators_only
 async def payments_command(update: Update, context: ChorusContext) -> None:
     """Show a group's payment settings: choose the group first."""
-    await _pick_group(update, context, Action.PAY_GROUP, texts.PAY_PICK_GROUP, _show_policy)
+    await pick_managed_group(update, context, Action.PAY_GROUP, texts.PAY_PICK_GROUP, _show_policy)
 
 
 async def _show_policy(update: Update, context: ChorusContext, group_id: int) -> None:
@@ -463,7 +445,7 @@ async def pay_receipt_tapped(update: Update, context: ChorusContext) -> None:
 @coordinators_only
 async def finance_command(update: Update, context: ChorusContext) -> None:
     """Export payments for finance: choose the group, then the period."""
-    await _pick_group(
+    await pick_managed_group(
         update, context, Action.PAY_FINANCE_GROUP, texts.PAY_FINANCE_PICK_GROUP, _periods
     )
 

@@ -23,11 +23,9 @@ from handlers.common import (
     keyboard,
     names,
     notice,
+    pick_managed_group,
     respond,
     sender_id,
-)
-from handlers.sessions.planning import (
-    _pick_group,
 )
 from handlers.sessions.render import (
     PAGE,
@@ -144,7 +142,7 @@ async def hours_command(update: Update, context: ChorusContext) -> None:
     async def periods(update: Update, context: ChorusContext, group_id: int) -> None:
         await respond(update, say(texts.HOURS_PICK_PERIOD), _period_keys(group_id))
 
-    await _pick_group(
+    await pick_managed_group(
         update, context, Action.SESSION_EXPORT_GROUP, texts.HOURS_PICK_GROUP, periods
     )
 

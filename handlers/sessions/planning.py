@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 
 from bot.context import ChorusContext
@@ -30,6 +28,7 @@ from handlers.common import (
     keyboard,
     names,
     notice,
+    pick_managed_group,
     respond,
     sender_id,
 )
@@ -47,7 +46,7 @@ from handlers.sessions.render import (
 @coordinators_only
 async def newsession_command(update: Update, context: ChorusContext) -> None:
     """Start a new session: choose the group (if more than one), then the questions."""
-    await _pick_group(
+    await pick_managed_group(
         update, context, Action.SESSION_GROUP, texts.SESSION_PICK_GROUP, _begin, replace=True
     )
 
@@ -61,26 +60,6 @@ async def session_group_tapped(update: Update, context: ChorusContext) -> None:
         await respond(update, say(texts.STALE_BUTTON))
         return
     await _begin(update, context, group_id)
-
-
-async def _pick_group(
-    update: Update,
-    context: ChorusContext,
-    action: Action,
-    question: str,
-    chosen: Callable[[Update, ChorusContext, int], Awaitable[None]],
-    replace: bool = False,
-) -> None:
-    """Go on with the coordinator's one group, or ask which of their groups (`replace`: an
-    unfinished step is dropped, as choosing the one group would)."""
-    groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
-        await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await chosen(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
 
 
 async def _overview_of_tapped(update: Update, context: ChorusContext) -> Overview | None:
