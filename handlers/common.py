@@ -9,7 +9,7 @@ import html
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError
@@ -166,6 +166,40 @@ async def ask_to_choose(
 Chosen = Callable[[Update, ChorusContext, int], Awaitable[None]]
 
 
+class NamedGroup(Protocol):
+    """A group as a list of groups to choose from shows it."""
+
+    @property
+    def id(self) -> int:
+        """The group's id."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """The group's name."""
+        ...
+
+
+async def one_group_or_ask(
+    update: Update,
+    context: ChorusContext,
+    groups: Sequence[NamedGroup],
+    pick: tuple[callbacks.Action, str],
+    chosen: Chosen,
+    replace: bool = False,
+) -> bool:
+    """Go on with the only group, or ask which of them (`pick`: the buttons' action and the
+    question; `replace`: an unfinished step is dropped, as choosing the one group would).
+    False, with nothing said, when there is none."""
+    if len(groups) == 1:
+        await chosen(update, context, groups[0].id)
+    elif groups:
+        action, question = pick
+        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
+        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
+    return bool(groups)
+
+
 async def pick_managed_group(
     update: Update,
     context: ChorusContext,
@@ -177,13 +211,8 @@ async def pick_managed_group(
     """Go on with the coordinator's one group, or ask which of their groups (each a button of
     `action`; `replace`: an unfinished step is dropped, as choosing the one group would)."""
     groups = await context.services.groups.manageable(sender_id(update))
-    if not groups:
+    if not await one_group_or_ask(update, context, groups, (action, question), chosen, replace):
         await respond(update, say(texts.NO_MANAGED_GROUPS))
-    elif len(groups) == 1:
-        await chosen(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(action, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(question), keyboard(rows), replace)
 
 
 async def ask_to_type(

@@ -22,6 +22,7 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     names,
+    one_group_or_ask,
     respond,
     respond_long,
     sender_id,
@@ -33,12 +34,8 @@ from handlers.common import send as send_message
 async def you_said_command(update: Update, context: ChorusContext) -> None:
     """Show a group's "you said, we did" list, or ask which group."""
     groups = await context.services.you_said.groups(sender_id(update))
-    if len(groups) == 1:
-        await _board(update, context, groups[0].id)
-    elif groups:
-        rows = [[(g.name, callbacks.encode(Action.YOU_SAID_GROUP, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(texts.BOARD_PICK), keyboard(rows))
-    else:
+    pick = (Action.YOU_SAID_GROUP, texts.BOARD_PICK)
+    if not await one_group_or_ask(update, context, groups, pick, _board):
         await respond(update, say(texts.BOARD_NO_GROUPS))
 
 

@@ -30,6 +30,7 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     names,
+    one_group_or_ask,
     respond,
     send,
     sender_id,
@@ -49,12 +50,8 @@ _DONE_REPLIES = {**DONE_REPLIES, Done.NOT_ALLOWED: texts.ACTION_NOT_ALLOWED}
 async def action_command(update: Update, context: ChorusContext) -> None:
     """List a group's actions, or ask which group."""
     groups = await context.services.inbox.groups(sender_id(update))
-    if len(groups) == 1:
-        await _list(update, context, groups[0].id)
-    elif groups:
-        rows = [[(g.name, callbacks.encode(Action.FOLLOWUP_ACTION_GROUP, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(texts.ACTION_GROUP_PICK), keyboard(rows))
-    else:
+    pick = (Action.FOLLOWUP_ACTION_GROUP, texts.ACTION_GROUP_PICK)
+    if not await one_group_or_ask(update, context, groups, pick, _list):
         await respond(update, say(texts.NO_MANAGED_GROUPS))
 
 

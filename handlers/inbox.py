@@ -44,6 +44,7 @@ from handlers.common import (
     coordinators_only,
     keyboard,
     names,
+    one_group_or_ask,
     respond,
     send,
     sender_id,
@@ -91,15 +92,18 @@ _CONSENT_WORDS = {
 }
 
 
+async def _all(update: Update, context: ChorusContext, group_id: int) -> None:
+    """Show the whole inbox of the group."""
+    await _show(update, context, group_id, InboxFilter.ALL, None)
+
+
 async def inbox_command(update: Update, context: ChorusContext) -> None:
     """Show the inbox of the coordinator's (or observer's) group, or ask which group."""
     groups = await context.services.inbox.groups(sender_id(update))
-    if len(groups) == 1:
-        await _show(update, context, groups[0].id, InboxFilter.ALL, None)
-    elif groups:
-        rows = [[(g.name, callbacks.encode(Action.INBOX_GROUP, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(texts.INBOX_PICK), keyboard(rows))
-    elif await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
+    pick = (Action.INBOX_GROUP, texts.INBOX_PICK)
+    if await one_group_or_ask(update, context, groups, pick, _all):
+        return
+    if await context.services.roles.role_of(sender_id(update)) >= Role.COORDINATOR:
         await respond(update, say(texts.NO_MANAGED_GROUPS))
     else:
         await respond(update, say(texts.ONLY_COORDINATORS))

@@ -22,6 +22,7 @@ from handlers.common import (
     chat_id,
     keyboard,
     names,
+    one_group_or_ask,
     respond,
     respond_long,
     sender_id,
@@ -48,13 +49,9 @@ async def observer_link_opened(update: Update, context: ChorusContext, code: str
 async def read_command(update: Update, context: ChorusContext) -> None:
     """Choose a group whose input this person may read (coordinators and observers)."""
     groups = await context.services.roles.readable_groups(sender_id(update))
-    if not groups:
+    pick = (Action.READ_GROUP, texts.READ_PICK)
+    if not await one_group_or_ask(update, context, groups, pick, _read):
         await respond(update, say(texts.NO_READABLE_GROUPS))
-    elif len(groups) == 1:
-        await _read(update, context, groups[0].id)
-    else:
-        rows = [[(g.name, callbacks.encode(Action.READ_GROUP, g.id))] for g in groups]
-        await ask_to_choose(update, context, say(texts.READ_PICK), keyboard(rows))
 
 
 @names(Thing.GROUP, Need.READ)
