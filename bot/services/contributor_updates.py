@@ -50,6 +50,8 @@ from storage.tx import Tx
 logger = logging.getLogger(__name__)
 
 BODY_PURPOSE = "item.body"
+# Stored values (sealed words' purpose, queued messages' kind): they keep the short name
+# they were first stored under.
 UPDATE_PURPOSE = "update.text"
 KIND = "update"
 QUOTE_MAX = 60

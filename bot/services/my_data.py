@@ -15,7 +15,7 @@ from storage.people import PersonRow
 from storage.steps import StepRow
 
 _EVENT_PURPOSE = "item.event"
-_UPDATE_PURPOSE = "update.text"
+_CONTRIBUTOR_UPDATE_PURPOSE = "update.text"
 _CONVERSATION_PURPOSE = "conversation.words"
 _PAYLOAD_PURPOSE = "outbox.payload"
 _IDENTITY_PURPOSE = "risk_alert.identity"
@@ -78,7 +78,7 @@ class DataShape:
             "updates_about_your_items": [
                 {
                     "item": references.get(row["item_id"]),
-                    "words": self.open(row["text"], _UPDATE_PURPOSE),
+                    "words": self.open(row["text"], _CONTRIBUTOR_UPDATE_PURPOSE),
                     "state": row["state"],
                     "made": plain(row["created_at"]),
                     "sent": plain(row["queued_at"]),
