@@ -299,10 +299,12 @@ def stop_warming() -> None:
     pool = _POOL.pop()
     _WARMING.clear()
     processes = list(getattr(pool, "_processes", None) or {})
-    pool.shutdown(wait=False, cancel_futures=True)
     for pid in processes:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
+    # The worker is gone, so this returns at once; waiting for the pool's own thread to end
+    # here keeps it from racing the interpreter's exit (which then printed a traceback).
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 async def draw_files(shown: Report, outside: Report) -> ReportFiles:

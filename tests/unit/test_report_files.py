@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -52,3 +53,20 @@ async def test_the_board_s_charts_are_drawn_again_only_when_they_differ(
     files = report_files.draw(made.shown, same)
     assert drawn == [made.shown] and len(files.charts) == 3
     assert any(FEW in str(c) for c in report_files._charted(made.outside))
+
+
+def test_stopping_a_warm_up_under_way_ends_its_process_and_the_pools_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(report_files, "_POOL", [])
+    monkeypatch.setattr(report_files, "_WARMING", [])
+    before = set(threading.enumerate())
+    future = report_files._pool().submit(report_files._warm)
+    report_files._WARMING.append(future)
+    processes = list(report_files._POOL[0]._processes)
+    assert processes
+    report_files.stop_warming()
+    # Nothing of the pool is left to race the interpreter's exit.
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
+    assert report_files._POOL == []
+    assert future.cancelled() or future.done()
