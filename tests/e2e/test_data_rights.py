@@ -356,7 +356,7 @@ async def test_a_kill_in_the_middle_of_forget_me_is_finished_after_the_restart(
         data = fake.buttons(question)[0][1]
         fake.tap(phone.user, question["message_id"], data)
         # Killed as soon as the erasing has begun: some items gone, others not yet.
-        await _until(lambda: _named_left(tmp_path, member) < total, 40, lambda: phone.texts()[-3:])
+        await _until(lambda: _named_left(tmp_path, member) < total, 90, lambda: phone.texts()[-3:])
         process.send_signal(signal.SIGKILL)
         await asyncio.to_thread(process.wait, 10)
         left = _named_left(tmp_path, member)

@@ -122,7 +122,7 @@ async def test_sigterm_while_another_process_holds_the_write_lock(
         fake.release("sendMessage")
         await fake.wait_for(lambda c: c.method == "sendMessage" and c.status == 200, 10)
         # The handlers' writes now wait for the lock.
-        await output.wait_for("a write waits for it", after=locked)
+        await output.wait_for("a write waits for it", after=locked, timeout=30)
 
         took = await _stop(process, output, within=STOP_SECONDS + 7)
         assert took < STOP_SECONDS + 5

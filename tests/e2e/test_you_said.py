@@ -106,6 +106,7 @@ async def test_sending_the_list_again_sends_nothing_twice(
     clock = FakeClock(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake, clock):
+        await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
         coordinator = Phone(fake, COORDINATOR)
         shown = await coordinator.send("/updates")
         confirm = await coordinator.tap("Send this to the group", shown)

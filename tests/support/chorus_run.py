@@ -121,6 +121,10 @@ async def running_chorus(
         task.result()  # raises why it stopped
         raise AssertionError("Chorus stopped before it was ready")
     await ready
+    # The day's notice to coordinators is decided now, before the test acts, rather than
+    # at the first tick a second later, when it could catch a test halfway (and name a
+    # member the test has just seen join).
+    await ticks.run("followup")
     try:
         yield RunningChorus(settings, stop, task, ticks)
     finally:
