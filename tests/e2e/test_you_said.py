@@ -29,6 +29,8 @@ async def seeded(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningChoru
     await _seed(fake, tmp_path)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
     async with running_chorus(settings, fake) as running:
+        # Today's notice comes first (it is past 9:00); later answers are not confused with it.
+        await fake.wait_for_text(COORDINATOR, "Your inbox today", timeout=10)
         yield running
 
 
