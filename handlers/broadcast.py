@@ -141,6 +141,13 @@ async def broadcast_confirm_tapped(update: Update, context: ChorusContext) -> No
 
 
 @coordinators_only
+async def broadcast_keep_time_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep the time chosen before going back, and ask to confirm it."""
+    view = await context.services.broadcasts.keep_time(sender_id(update), chat_id(update))
+    await _render(update, context, view)
+
+
+@coordinators_only
 async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
     """Type the text again."""
     view = await context.services.broadcasts.edit(sender_id(update), chat_id(update))
@@ -225,10 +232,22 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
     elif view.step is DraftStep.CONFIRM_LATER:
         await _confirm_later(update, context, view, "")
     elif view.step is DraftStep.ASK_WHEN:
-        back = keyboard(way_out_rows((Action.BROADCAST_PREVIEW, ())))
-        await respond(update, say(texts.BROADCAST_ASK_WHEN), back)
+        await _ask_when(update, context, view)
     else:
         await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
+
+
+async def _ask_when(update: Update, context: ChorusContext, view: DraftView) -> None:
+    """When should it go? After Back, with the time chosen before, kept."""
+    asked, rows = say(texts.BROADCAST_ASK_WHEN), way_out_rows((Action.BROADCAST_PREVIEW, ()))
+    zone, now = context.bot_data.zone, context.services.clock.now()
+    chosen = view.draft.send_at if view.draft is not None else None
+    if chosen is not None and chosen > now:
+        when = describe(chosen, zone, now)
+        asked = Raw(asked + "\n\n" + say(texts.BROADCAST_TIME_KEPT, when=when))
+        rows = [[(label(texts.BUTTON_KEEP_TIME), callbacks.encode(Action.BROADCAST_KEEP_TIME))]]
+        rows += way_out_rows((Action.BROADCAST_PREVIEW, ()))
+    await respond(update, asked, keyboard(rows))
 
 
 async def _preview(update: Update, audience: Audience, text: str) -> None:

@@ -278,6 +278,15 @@ class Broadcasts:
             await self._keep(tx, telegram_id, chat_id, new)
             return DraftView(DraftStep.ASK_WHEN, new)
 
+    async def keep_time(self, telegram_id: int, chat_id: int) -> DraftView:
+        """Back at "when should it go?": the time chosen before, asked to confirm again (or
+        asked for afresh if it has gone by)."""
+        async with self._storage.read() as tx:
+            draft = await self._draft(tx, telegram_id)
+        if draft is None or draft.send_at is None or draft.send_at <= self._clock.now():
+            return await self.send_later(telegram_id, chat_id)
+        return await self.schedule(telegram_id, chat_id, draft.send_at)
+
     async def schedule(self, telegram_id: int, chat_id: int, at: datetime) -> DraftView:
         """The time understood from what was typed: kept, then asked to confirm."""
         async with self._storage.transaction() as tx:

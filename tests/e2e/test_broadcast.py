@@ -317,3 +317,25 @@ async def test_a_draft_kept_by_the_previous_version_carries_on(
         assert "Send it now to 3 people" in confirm["text"]
         sending = await admin.tap("Yes, send it", confirm)
         assert "Sending your message to 3 people" in sending["text"]
+
+
+async def test_back_from_the_time_keeps_the_time_typed(fake: FakeBotApi, tmp_path: Path) -> None:
+    await _seeded(fake, tmp_path, MEMBERS[:3])
+    clock = FakeClock(datetime(2026, 7, 1, 9, 0, tzinfo=UTC))  # 10:00 in London (BST)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake, clock):
+        admin = Phone(fake, ADMIN)
+        await admin.send("/broadcast")
+        await admin.send(TEXT)
+        preview = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
+        await admin.tap("Send later", preview)
+        confirm = await admin.send("tomorrow 10:30")
+        asked = await admin.tap("Back", confirm)
+        assert "When should it go?" in asked["text"]
+        assert "You chose tomorrow at 10:30am" in asked["text"]
+        again = await admin.tap("Keep that time", asked)
+        assert "Send it to 3 people tomorrow at 10:30am?" in again["text"]
+        # Or a new time typed instead.
+        asked = await admin.tap("Back", again)
+        changed = await admin.send("tomorrow 11:00")
+        assert "Send it to 3 people tomorrow at 11am?" in changed["text"]
