@@ -148,6 +148,13 @@ async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
 
 
 @coordinators_only
+async def broadcast_keep_when_tapped(update: Update, context: ChorusContext) -> None:
+    """Back at "When should it go?": the time typed before, kept."""
+    view = await context.services.broadcasts.keep_when(sender_id(update), chat_id(update))
+    await _render(update, context, view)
+
+
+@coordinators_only
 async def broadcast_preview_tapped(update: Update, context: ChorusContext) -> None:
     """Back to the message as members will see it, with the words kept."""
     view = await context.services.broadcasts.preview(sender_id(update), chat_id(update))
@@ -225,8 +232,7 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
     elif view.step is DraftStep.CONFIRM_LATER:
         await _confirm_later(update, context, view, "")
     elif view.step is DraftStep.ASK_WHEN:
-        back = keyboard(way_out_rows((Action.BROADCAST_PREVIEW, ())))
-        await respond(update, say(texts.BROADCAST_ASK_WHEN), back)
+        await _ask_when(update, context, view)
     else:
         await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
 
@@ -238,6 +244,18 @@ async def _preview(update: Update, audience: Audience, text: str) -> None:
     paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
     preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
     await send(update, preview, _ready_keys())
+
+
+async def _ask_when(update: Update, context: ChorusContext, view: DraftView) -> None:
+    """Ask when it should go, offering to keep a time typed before."""
+    asked, rows = say(texts.BROADCAST_ASK_WHEN), way_out_rows((Action.BROADCAST_PREVIEW, ()))
+    at = view.draft.send_at if view.draft is not None else None
+    if at is not None:
+        when = describe(at, context.bot_data.zone, context.services.clock.now())
+        asked = Raw(asked + "\n\n" + say(texts.BROADCAST_WHEN_KEPT, when=when))
+        keep = (label(texts.BUTTON_KEEP_WHEN), callbacks.encode(Action.BROADCAST_KEEP_WHEN))
+        rows = [[keep], *rows]
+    await respond(update, asked, keyboard(rows))
 
 
 async def _confirm_later(

@@ -51,6 +51,7 @@ class Action(enum.StrEnum):
     BROADCAST_DISCARD = "bd"
     BROADCAST_STOP = "bx"
     BROADCAST_PREVIEW = "bv"
+    BROADCAST_KEEP_WHEN = "bk"
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
     QUIET_TYPE = "qt"
@@ -274,6 +275,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.BROADCAST_CONFIRM: (),
     Action.BROADCAST_DISCARD: (),
     Action.BROADCAST_PREVIEW: (),
+    Action.BROADCAST_KEEP_WHEN: (),
     Action.BROADCAST_STOP: (N,),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (N,),

@@ -278,6 +278,14 @@ class Broadcasts:
             await self._keep(tx, telegram_id, chat_id, new)
             return DraftView(DraftStep.ASK_WHEN, new)
 
+    async def keep_when(self, telegram_id: int, chat_id: int) -> DraftView:
+        """The time typed before, kept: asked to confirm again."""
+        async with self._storage.read() as tx:
+            draft = await self._draft(tx, telegram_id)
+        if draft is None or draft.text is None or draft.send_at is None:
+            return DraftView(DraftStep.STALE)
+        return await self.schedule(telegram_id, chat_id, draft.send_at)
+
     async def schedule(self, telegram_id: int, chat_id: int, at: datetime) -> DraftView:
         """The time understood from what was typed: kept, then asked to confirm."""
         async with self._storage.transaction() as tx:

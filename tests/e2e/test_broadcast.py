@@ -317,3 +317,26 @@ async def test_a_draft_kept_by_the_previous_version_carries_on(
         assert "Send it now to 3 people" in confirm["text"]
         sending = await admin.tap("Yes, send it", confirm)
         assert "Sending your message to 3 people" in sending["text"]
+
+
+async def test_back_at_a_scheduled_time_keeps_the_time_typed(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    """Back from "Send it … tomorrow at 10:30am?" asks when again, offering the time typed."""
+    await _seeded(fake, tmp_path, MEMBERS[:3])
+    admin = Phone(fake, ADMIN)
+    settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
+    async with running_chorus(settings, fake):
+        await admin.send("/broadcast")
+        await admin.send(TEXT)
+        preview = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
+        await admin.tap("Send later", preview)
+        confirm = await admin.send("tomorrow 10:30")
+        assert "tomorrow at 10:30am?" in confirm["text"]
+        again = await admin.tap("‹ Back", confirm)
+        assert "When should it go?" in again["text"]
+        assert "You chose tomorrow at 10:30am" in again["text"]
+        kept = await admin.tap("Keep this time", again)
+        assert "Send it to 3 people tomorrow at 10:30am?" in kept["text"]
+        scheduled = await admin.tap("Yes, schedule it", kept)
+        assert "Scheduled: it will go tomorrow at 10:30am" in scheduled["text"]

@@ -202,6 +202,8 @@ BROADCAST_WORDS_KEPT = N_(
     "Your words from before are kept. Tap “Keep my words”, or type new ones."
 )
 BUTTON_KEEP_MY_WORDS = N_("Keep my words")
+BROADCAST_WHEN_KEPT = N_("You chose {when}. Tap “Keep this time”, or type a new one.")
+BUTTON_KEEP_WHEN = N_("Keep this time")
 
 # --- A gentle note on a coordinator's own words --------------------------------------------
 
