@@ -241,8 +241,10 @@ async def _preview(update: Update, audience: Audience, text: str) -> None:
     """The message exactly as members will see it, then the choices."""
     said = member_message([g.name for g in audience.groups], text, audience.sender_name)
     await send(update, render_text(said))
-    paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
-    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
+    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable)
+    if audience.paused:
+        paused = say(texts.BROADCAST_PAUSED_NOTE, count=audience.paused)
+        preview = Raw(preview + "\n\n" + paused)
     await send(update, preview, _ready_keys())
 
 

@@ -254,3 +254,11 @@ def test_a_plural_message_without_a_whole_count_is_refused() -> None:
 def test_a_plural_message_survives_a_queue_round_trip() -> None:
     queued = Message(text(texts.BOARD_SENT, count=1)).dumps()
     assert render(loads(queued)).text == "Sending it to 1 person."
+
+
+def test_the_broadcast_paused_note_is_a_whole_sentence_with_a_plural() -> None:
+    assert say(texts.BROADCAST_PAUSED_NOTE, count=1) == (
+        "1 person has paused messages and won't get it."
+    )
+    assert say(texts.BROADCAST_PAUSED_NOTE, count=3).startswith("3 people have paused")
+    assert "{paused}" not in texts.BROADCAST_PREVIEW.plural

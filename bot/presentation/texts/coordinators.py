@@ -115,10 +115,14 @@ BROADCAST_TOO_LONG = N_(
     "Could you make it shorter? Nothing has been sent."
 )
 BROADCAST_PREVIEW = N_P(
-    "Above is exactly how your message will look.\n\nIt will go to {count} person.{paused}",
-    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}",
+    "Above is exactly how your message will look.\n\nIt will go to {count} person.",
+    "Above is exactly how your message will look.\n\nIt will go to {count} people.",
 )
-BROADCAST_PAUSED_NOTE = N_(" {paused} have paused messages and won't get it.")
+# Said after the preview when some members have paused their messages.
+BROADCAST_PAUSED_NOTE = N_P(
+    "{count} person has paused messages and won't get it.",
+    "{count} people have paused messages and won't get it.",
+)
 BUTTON_SEND_NOW = N_("Send now")
 BUTTON_SEND_LATER = N_("Send later")
 BUTTON_CHANGE_TEXT = N_("Change the text")
