@@ -242,12 +242,17 @@ REPLY_ASK = N_(
 )
 PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
 BUTTON_SEND_IT = N_("Send it")
-DAYS_ASK = N_(
-    "I remind coordinators each morning about items with no outcome after {days} days. "
-    "How many days should it be?"
+DAYS_ASK = N_P(
+    "I remind coordinators each morning about items with no outcome after {count} day. "
+    "How many days should it be?",
+    "I remind coordinators each morning about items with no outcome after {count} days. "
+    "How many days should it be?",
 )
-BUTTON_DAYS = N_("{days} days")
-DAYS_SAVED = N_("Done. I'll remind you after {days} days without an outcome.")
+BUTTON_DAYS = N_P("{count} day", "{count} days")
+DAYS_SAVED = N_P(
+    "Done. I'll remind you after {count} day without an outcome.",
+    "Done. I'll remind you after {count} days without an outcome.",
+)
 
 # --- Closing the loop: actions ---------------------------------------------------------------
 
