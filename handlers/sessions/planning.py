@@ -38,7 +38,6 @@ from handlers.sessions.render import (
     _manage_keys,
     _overview_text,
     _show_draft,
-    people,
 )
 
 # --- Making and changing sessions ------------------------------------------------------------
@@ -267,7 +266,7 @@ async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> N
         else texts.SESSION_CANCELLED_NOBODY,
         CancelOutcome.NOT_ALLOWED: texts.ONLY_COORDINATORS,
     }
-    await respond(update, say(replies[result.outcome], people=people(result.told)))
+    await respond(update, say(replies[result.outcome], count=result.told))
     context.bot_data.worker.kick()
 
 

@@ -192,7 +192,10 @@ SESSION_CANCEL_CONFIRM = N_(
 )
 BUTTON_YES_CANCEL = N_("Yes, cancel it")
 BUTTON_KEEP_SESSION = N_("No, keep it")
-SESSION_CANCELLED = N_("Cancelled. I'll tell the {people} who were invited.")
+SESSION_CANCELLED = N_P(
+    "Cancelled. I'll tell the {count} person who was invited.",
+    "Cancelled. I'll tell the {count} people who were invited.",
+)
 SESSION_CANCELLED_NOBODY = N_("Cancelled. Nobody had been invited, so there's nobody to tell.")
 SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
 SESSION_KEPT = N_("Okay, the session stays as it is.")
