@@ -273,3 +273,5 @@ def test_counts_of_people_and_days_take_their_plural_form() -> None:
     assert label(texts.BUTTON_DAYS, count=14) == "14 days"
     assert "after 1 day without an outcome" in say(texts.DAYS_SAVED, count=1)
     assert "tell the 1 person who was invited." in say(texts.SESSION_CANCELLED, count=1)
+    kept = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=1)
+    assert kept.startswith("The 1 thing you shared without your name stays")
