@@ -273,5 +273,7 @@ def test_counts_of_people_and_days_take_their_plural_form() -> None:
     assert label(texts.BUTTON_DAYS, count=14) == "14 days"
     assert "after 1 day without an outcome" in say(texts.DAYS_SAVED, count=1)
     assert "tell the 1 person who was invited." in say(texts.SESSION_CANCELLED, count=1)
+    filters = ("NEW", "WAITING", "OVERDUE", "ALL")
+    assert all(isinstance(getattr(texts, f"BUTTON_FILTER_{f}"), Plural) for f in filters)
     kept = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=1)
     assert kept.startswith("The 1 thing you shared without your name stays")
