@@ -80,7 +80,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.BROADCAST_DISCARD: broadcast.broadcast_discard_tapped,
     Action.BROADCAST_STOP: broadcast.broadcast_stop_tapped,
     Action.BROADCAST_PREVIEW: broadcast.broadcast_preview_tapped,
-    Action.BROADCAST_KEEP_TIME: broadcast.broadcast_keep_time_tapped,
+    Action.BROADCAST_KEEP_WHEN: broadcast.broadcast_keep_when_tapped,
     Action.QUIET_PICK: account.quiet_pick_tapped,
     Action.QUIET_SET: account.quiet_set_tapped,
     Action.QUIET_TYPE: account.quiet_type_tapped,

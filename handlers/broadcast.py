@@ -141,16 +141,16 @@ async def broadcast_confirm_tapped(update: Update, context: ChorusContext) -> No
 
 
 @coordinators_only
-async def broadcast_keep_time_tapped(update: Update, context: ChorusContext) -> None:
-    """Keep the time chosen before going back, and ask to confirm it."""
-    view = await context.services.broadcasts.keep_time(sender_id(update), chat_id(update))
+async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
+    """Type the text again."""
+    view = await context.services.broadcasts.edit(sender_id(update), chat_id(update))
     await _render(update, context, view)
 
 
 @coordinators_only
-async def broadcast_edit_tapped(update: Update, context: ChorusContext) -> None:
-    """Type the text again."""
-    view = await context.services.broadcasts.edit(sender_id(update), chat_id(update))
+async def broadcast_keep_when_tapped(update: Update, context: ChorusContext) -> None:
+    """Back at "When should it go?": the time typed before, kept."""
+    view = await context.services.broadcasts.keep_when(sender_id(update), chat_id(update))
     await _render(update, context, view)
 
 
@@ -237,26 +237,27 @@ async def _render(update: Update, context: ChorusContext, view: DraftView) -> No
         await respond(update, say(_SAID.get(view.step, texts.STALE_BUTTON), limit=MAX_TEXT))
 
 
-async def _ask_when(update: Update, context: ChorusContext, view: DraftView) -> None:
-    """When should it go? After Back, with the time chosen before, kept."""
-    asked, rows = say(texts.BROADCAST_ASK_WHEN), way_out_rows((Action.BROADCAST_PREVIEW, ()))
-    zone, now = context.bot_data.zone, context.services.clock.now()
-    chosen = view.draft.send_at if view.draft is not None else None
-    if chosen is not None and chosen > now:
-        when = describe(chosen, zone, now)
-        asked = Raw(asked + "\n\n" + say(texts.BROADCAST_TIME_KEPT, when=when))
-        rows = [[(label(texts.BUTTON_KEEP_TIME), callbacks.encode(Action.BROADCAST_KEEP_TIME))]]
-        rows += way_out_rows((Action.BROADCAST_PREVIEW, ()))
-    await respond(update, asked, keyboard(rows))
-
-
 async def _preview(update: Update, audience: Audience, text: str) -> None:
     """The message exactly as members will see it, then the choices."""
     said = member_message([g.name for g in audience.groups], text, audience.sender_name)
     await send(update, render_text(said))
-    paused = say(texts.BROADCAST_PAUSED_NOTE, paused=audience.paused) if audience.paused else ""
-    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable, paused=paused)
+    preview = say(texts.BROADCAST_PREVIEW, count=audience.reachable)
+    if audience.paused:
+        paused = say(texts.BROADCAST_PAUSED_NOTE, count=audience.paused)
+        preview = Raw(preview + "\n\n" + paused)
     await send(update, preview, _ready_keys())
+
+
+async def _ask_when(update: Update, context: ChorusContext, view: DraftView) -> None:
+    """Ask when it should go, offering to keep a time typed before."""
+    asked, rows = say(texts.BROADCAST_ASK_WHEN), way_out_rows((Action.BROADCAST_PREVIEW, ()))
+    at = view.draft.send_at if view.draft is not None else None
+    if at is not None:
+        when = describe(at, context.bot_data.zone, context.services.clock.now())
+        asked = Raw(asked + "\n\n" + say(texts.BROADCAST_WHEN_KEPT, when=when))
+        keep = (label(texts.BUTTON_KEEP_WHEN), callbacks.encode(Action.BROADCAST_KEEP_WHEN))
+        rows = [[keep], *rows]
+    await respond(update, asked, keyboard(rows))
 
 
 async def _confirm_later(

@@ -309,11 +309,13 @@ async def inbox_days_tapped(update: Update, context: ChorusContext) -> None:
         return
     choices = (7, 14, 21, 28)
     rows = [
-        [(label(texts.BUTTON_DAYS, days=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
+        [(label(texts.BUTTON_DAYS, count=d), callbacks.encode(Action.INBOX_DAYS_SET, group_id, d))]
         for d in choices
     ]
     back = (Action.INBOX_GROUP, (group_id,))
-    await ask_to_choose(update, context, say(texts.DAYS_ASK, days=days), keyboard(rows), back=back)
+    await ask_to_choose(
+        update, context, say(texts.DAYS_ASK, count=days), keyboard(rows), back=back
+    )
 
 
 @coordinators_only
@@ -322,7 +324,7 @@ async def inbox_days_set_tapped(update: Update, context: ChorusContext) -> None:
     """Save the days without an outcome before a nudge."""
     group_id, days = button_int(update) or 0, button_int(update, 1) or 0
     saved = await context.services.inbox.set_outcome_days(sender_id(update), group_id, days)
-    await respond(update, say(texts.DAYS_SAVED, days=days) if saved else say(texts.STALE_BUTTON))
+    await respond(update, say(texts.DAYS_SAVED, count=days) if saved else say(texts.STALE_BUTTON))
 
 
 # --- Showing ---------------------------------------------------------------------------------

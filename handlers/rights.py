@@ -117,11 +117,9 @@ def _done(result: ForgetResult) -> Raw:
         return say(texts.FORGET_GONE)
     anonymous = ""
     if result.anonymous_deleted:
-        anonymous = say(
-            texts.FORGET_DONE_ANONYMOUS_DELETED, count=items_words(result.anonymous_deleted)
-        )
+        anonymous = " " + say(texts.FORGET_DONE_ANONYMOUS_DELETED, count=result.anonymous_deleted)
     elif result.anonymous_kept:
-        anonymous = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=items_words(result.anonymous_kept))
+        anonymous = " " + say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=result.anonymous_kept)
     kept = say(texts.FORGET_HOURS) if result.hours_kept else ""
     if result.payments_kept:
         kept += say(texts.FORGET_PAYMENTS)

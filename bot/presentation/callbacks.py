@@ -51,7 +51,7 @@ class Action(enum.StrEnum):
     BROADCAST_DISCARD = "bd"
     BROADCAST_STOP = "bx"
     BROADCAST_PREVIEW = "bv"
-    BROADCAST_KEEP_TIME = "bk"
+    BROADCAST_KEEP_WHEN = "bk"
     QUIET_PICK = "qp"
     QUIET_SET = "qs"
     QUIET_TYPE = "qt"
@@ -280,7 +280,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.BROADCAST_CONFIRM: (),
     Action.BROADCAST_DISCARD: (),
     Action.BROADCAST_PREVIEW: (),
-    Action.BROADCAST_KEEP_TIME: (),
+    Action.BROADCAST_KEEP_WHEN: (),
     Action.BROADCAST_STOP: (N,),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (N,),

@@ -278,13 +278,12 @@ class Broadcasts:
             await self._keep(tx, telegram_id, chat_id, new)
             return DraftView(DraftStep.ASK_WHEN, new)
 
-    async def keep_time(self, telegram_id: int, chat_id: int) -> DraftView:
-        """Back at "when should it go?": the time chosen before, asked to confirm again (or
-        asked for afresh if it has gone by)."""
+    async def keep_when(self, telegram_id: int, chat_id: int) -> DraftView:
+        """The time typed before, kept: asked to confirm again."""
         async with self._storage.read() as tx:
             draft = await self._draft(tx, telegram_id)
-        if draft is None or draft.send_at is None or draft.send_at <= self._clock.now():
-            return await self.send_later(telegram_id, chat_id)
+        if draft is None or draft.text is None or draft.send_at is None:
+            return DraftView(DraftStep.STALE)
         return await self.schedule(telegram_id, chat_id, draft.send_at)
 
     async def schedule(self, telegram_id: int, chat_id: int, at: datetime) -> DraftView:

@@ -37,7 +37,6 @@ from handlers.sessions.render import (
     _manage_keys,
     _overview_text,
     _show_draft,
-    people,
 )
 
 # --- Making and changing sessions ------------------------------------------------------------
@@ -135,15 +134,13 @@ async def session_save_tapped(update: Update, context: ChorusContext) -> None:
         await notice(update, label(texts.SESSION_NOTHING_TO_SAVE))
     elif result.outcome is SaveOutcome.CREATED and session is not None:
         when = describe(session.starts_at, zone, now)
-        created = say(
-            texts.SESSION_CREATED, title=session.title, when=when, people=people(result.told)
-        )
+        created = say(texts.SESSION_CREATED, title=session.title, when=when, count=result.told)
         await respond(update, created)
     else:
         reply = _SAVE_REPLIES[result.outcome]
         if result.outcome is SaveOutcome.CHANGED and not result.told:
             reply = texts.SESSION_CHANGED_NOBODY
-        await respond(update, say(reply, people=people(result.told)))
+        await respond(update, say(reply, count=result.told))
     if result.told:
         context.bot_data.worker.kick()
 
@@ -248,7 +245,7 @@ async def session_cancel_yes_tapped(update: Update, context: ChorusContext) -> N
         else texts.SESSION_CANCELLED_NOBODY,
         CancelOutcome.NOT_ALLOWED: texts.ONLY_COORDINATORS,
     }
-    await respond(update, say(replies[result.outcome], people=people(result.told)))
+    await respond(update, say(replies[result.outcome], count=result.told))
     context.bot_data.worker.kick()
 
 

@@ -319,23 +319,24 @@ async def test_a_draft_kept_by_the_previous_version_carries_on(
         assert "Sending your message to 3 people" in sending["text"]
 
 
-async def test_back_from_the_time_keeps_the_time_typed(fake: FakeBotApi, tmp_path: Path) -> None:
+async def test_back_at_a_scheduled_time_keeps_the_time_typed(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    """Back from "Send it … tomorrow at 10:30am?" asks when again, offering the time typed."""
     await _seeded(fake, tmp_path, MEMBERS[:3])
-    clock = FakeClock(datetime(2026, 7, 1, 9, 0, tzinfo=UTC))  # 10:00 in London (BST)
+    admin = Phone(fake, ADMIN)
     settings = settings_for(fake, tmp_path, admin_ids=frozenset({ADMIN}))
-    async with running_chorus(settings, fake, clock):
-        admin = Phone(fake, ADMIN)
+    async with running_chorus(settings, fake):
         await admin.send("/broadcast")
         await admin.send(TEXT)
         preview = await fake.wait_for_text(admin.id, "Above is exactly how your message will look")
         await admin.tap("Send later", preview)
         confirm = await admin.send("tomorrow 10:30")
-        asked = await admin.tap("Back", confirm)
-        assert "When should it go?" in asked["text"]
-        assert "You chose tomorrow at 10:30am" in asked["text"]
-        again = await admin.tap("Keep that time", asked)
-        assert "Send it to 3 people tomorrow at 10:30am?" in again["text"]
-        # Or a new time typed instead.
-        asked = await admin.tap("Back", again)
-        changed = await admin.send("tomorrow 11:00")
-        assert "Send it to 3 people tomorrow at 11am?" in changed["text"]
+        assert "tomorrow at 10:30am?" in confirm["text"]
+        again = await admin.tap("‹ Back", confirm)
+        assert "When should it go?" in again["text"]
+        assert "You chose tomorrow at 10:30am" in again["text"]
+        kept = await admin.tap("Keep this time", again)
+        assert "Send it to 3 people tomorrow at 10:30am?" in kept["text"]
+        scheduled = await admin.tap("Yes, schedule it", kept)
+        assert "Scheduled: it will go tomorrow at 10:30am" in scheduled["text"]

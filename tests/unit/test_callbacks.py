@@ -65,7 +65,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.BROADCAST_DISCARD: (),
     Action.BROADCAST_STOP: (LONGEST_ID,),
     Action.BROADCAST_PREVIEW: (),
-    Action.BROADCAST_KEEP_TIME: (),
+    Action.BROADCAST_KEEP_WHEN: (),
     Action.QUIET_PICK: (),
     Action.QUIET_SET: (LONGEST_ID,),
     Action.QUIET_TYPE: (),

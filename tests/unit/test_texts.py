@@ -254,3 +254,26 @@ def test_a_plural_message_without_a_whole_count_is_refused() -> None:
 def test_a_plural_message_survives_a_queue_round_trip() -> None:
     queued = Message(text(texts.BOARD_SENT, count=1)).dumps()
     assert render(loads(queued)).text == "Sending it to 1 person."
+
+
+def test_the_broadcast_paused_note_is_a_whole_sentence_with_a_plural() -> None:
+    assert say(texts.BROADCAST_PAUSED_NOTE, count=1) == (
+        "1 person has paused messages and won't get it."
+    )
+    assert say(texts.BROADCAST_PAUSED_NOTE, count=3).startswith("3 people have paused")
+    assert "{paused}" not in texts.BROADCAST_PREVIEW.plural
+
+
+def test_counts_of_people_and_days_take_their_plural_form() -> None:
+    assert "tell the 1 person who was invited" in say(texts.SESSION_CHANGED, count=1)
+    assert "tell the 5 people who were invited" in say(texts.SESSION_CHANGED, count=5)
+    created = say(texts.SESSION_CREATED, title="Coffee", when="Tue 3 March", count=1)
+    assert "An invitation is on its way to 1 person." in created
+    assert label(texts.BUTTON_DAYS, count=1) == "1 day"
+    assert label(texts.BUTTON_DAYS, count=14) == "14 days"
+    assert "after 1 day without an outcome" in say(texts.DAYS_SAVED, count=1)
+    assert "tell the 1 person who was invited." in say(texts.SESSION_CANCELLED, count=1)
+    filters = ("NEW", "WAITING", "OVERDUE", "ALL")
+    assert all(isinstance(getattr(texts, f"BUTTON_FILTER_{f}"), Plural) for f in filters)
+    kept = say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=1)
+    assert kept.startswith("The 1 thing you shared without your name stays")

@@ -115,10 +115,14 @@ BROADCAST_TOO_LONG = N_(
     "Could you make it shorter? Nothing has been sent."
 )
 BROADCAST_PREVIEW = N_P(
-    "Above is exactly how your message will look.\n\nIt will go to {count} person.{paused}",
-    "Above is exactly how your message will look.\n\nIt will go to {count} people.{paused}",
+    "Above is exactly how your message will look.\n\nIt will go to {count} person.",
+    "Above is exactly how your message will look.\n\nIt will go to {count} people.",
 )
-BROADCAST_PAUSED_NOTE = N_(" {paused} have paused messages and won't get it.")
+# Said after the preview when some members have paused their messages.
+BROADCAST_PAUSED_NOTE = N_P(
+    "{count} person has paused messages and won't get it.",
+    "{count} people have paused messages and won't get it.",
+)
 BUTTON_SEND_NOW = N_("Send now")
 BUTTON_SEND_LATER = N_("Send later")
 BUTTON_CHANGE_TEXT = N_("Change the text")
@@ -202,8 +206,8 @@ BROADCAST_WORDS_KEPT = N_(
     "Your words from before are kept. Tap “Keep my words”, or type new ones."
 )
 BUTTON_KEEP_MY_WORDS = N_("Keep my words")
-BROADCAST_TIME_KEPT = N_("You chose {when}. Tap “Keep that time”, or type a new one.")
-BUTTON_KEEP_TIME = N_("Keep that time")
+BROADCAST_WHEN_KEPT = N_("You chose {when}. Tap “Keep this time”, or type a new one.")
+BUTTON_KEEP_WHEN = N_("Keep this time")
 
 # --- A gentle note on a coordinator's own words --------------------------------------------
 

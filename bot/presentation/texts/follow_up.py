@@ -185,10 +185,11 @@ BUTTON_ADD_TO_ACTION = N_("Add to action")
 BUTTON_REPLY = N_("Reply")
 BUTTON_NEXT_ITEM = N_("Next ›")
 BUTTON_MEDIA = N_("Hear or see it")
-BUTTON_FILTER_NEW = N_("New ({count})")
-BUTTON_FILTER_WAITING = N_("Waiting ({count})")
-BUTTON_FILTER_OVERDUE = N_("Too long ({count})")
-BUTTON_FILTER_ALL = N_("All open ({count})")
+# A count on a button: the same in English, but other languages may change the word with it.
+BUTTON_FILTER_NEW = N_P("New ({count})", "New ({count})")
+BUTTON_FILTER_WAITING = N_P("Waiting ({count})", "Waiting ({count})")
+BUTTON_FILTER_OVERDUE = N_P("Too long ({count})", "Too long ({count})")
+BUTTON_FILTER_ALL = N_P("All open ({count})", "All open ({count})")
 BUTTON_NUDGE_DAYS = N_("When to remind me")
 INBOX_NOT_ALLOWED = N_("Sorry, you can only open the inbox of groups you coordinate.")
 INBOX_GONE = N_("Sorry, that item isn't in the inbox any more. It may have been withdrawn.")
@@ -242,12 +243,17 @@ REPLY_ASK = N_(
 )
 PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
 BUTTON_SEND_IT = N_("Send it")
-DAYS_ASK = N_(
-    "I remind coordinators each morning about items with no outcome after {days} days. "
-    "How many days should it be?"
+DAYS_ASK = N_P(
+    "I remind coordinators each morning about items with no outcome after {count} day. "
+    "How many days should it be?",
+    "I remind coordinators each morning about items with no outcome after {count} days. "
+    "How many days should it be?",
 )
-BUTTON_DAYS = N_("{days} days")
-DAYS_SAVED = N_("Done. I'll remind you after {days} days without an outcome.")
+BUTTON_DAYS = N_P("{count} day", "{count} days")
+DAYS_SAVED = N_P(
+    "Done. I'll remind you after {count} day without an outcome.",
+    "Done. I'll remind you after {count} days without an outcome.",
+)
 
 # --- Closing the loop: actions ---------------------------------------------------------------
 

@@ -63,9 +63,15 @@ FORGET_DONE = N_(
     "and {named} you shared with your name.{anonymous}\n\n"
     "{hours}You can join again any time with an invite link. Take care."
 )
-FORGET_DONE_ANONYMOUS_DELETED = N_(" I've deleted the {count} you shared without your name too.")
-FORGET_DONE_ANONYMOUS_KEPT = N_(
-    " The {count} you shared without your name stay with the group, with no way back to you."
+FORGET_DONE_ANONYMOUS_DELETED = N_P(
+    "I've deleted the {count} thing you shared without your name too.",
+    "I've deleted the {count} things you shared without your name too.",
+)
+FORGET_DONE_ANONYMOUS_KEPT = N_P(
+    "The {count} thing you shared without your name stays with the group, "
+    "with no way back to you.",
+    "The {count} things you shared without your name stay with the group, "
+    "with no way back to you.",
 )
 FORGET_HOURS = N_(
     "The time you gave at meetings stays only as numbers in the group's totals, for its "

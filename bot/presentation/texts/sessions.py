@@ -138,11 +138,16 @@ SESSION_END_BEFORE_START = N_(
 SESSION_END_TOO_LONG = N_(
     "That would make it longer than 12 hours. When does it end? For example: 4pm, or 2 hours"
 )
-SESSION_CREATED = N_(
-    "Saved: <b>{title}</b>, {when}. Invitations are on their way to {people}. "
-    "/sessions shows who's coming."
+SESSION_CREATED = N_P(
+    "Saved: <b>{title}</b>, {when}. An invitation is on its way to {count} person. "
+    "/sessions shows who's coming.",
+    "Saved: <b>{title}</b>, {when}. Invitations are on their way to {count} people. "
+    "/sessions shows who's coming.",
 )
-SESSION_CHANGED = N_("Saved. I'll tell the {people} who were invited what changed.")
+SESSION_CHANGED = N_P(
+    "Saved. I'll tell the {count} person who was invited what changed.",
+    "Saved. I'll tell the {count} people who were invited what changed.",
+)
 SESSION_CHANGED_NOBODY = N_("Saved. Nobody has been invited yet, so there's nobody to tell.")
 SESSION_NOTHING_TO_SAVE = N_("That's done already: there's nothing more to save here.")
 ONE_PERSON = N_("1 person")
@@ -187,7 +192,10 @@ SESSION_CANCEL_CONFIRM = N_(
 )
 BUTTON_YES_CANCEL = N_("Yes, cancel it")
 BUTTON_KEEP_SESSION = N_("No, keep it")
-SESSION_CANCELLED = N_("Cancelled. I'll tell the {people} who were invited.")
+SESSION_CANCELLED = N_P(
+    "Cancelled. I'll tell the {count} person who was invited.",
+    "Cancelled. I'll tell the {count} people who were invited.",
+)
 SESSION_CANCELLED_NOBODY = N_("Cancelled. Nobody had been invited, so there's nobody to tell.")
 SESSION_CANCEL_ALREADY = N_("That session has already started, finished or been cancelled.")
 SESSION_KEPT = N_("Okay, the session stays as it is.")
