@@ -330,6 +330,25 @@ def test_easy_read_texts_are_at_grade_3() -> None:
     assert too_hard == {}, f"{len(too_hard)} easy-read texts above grade {EASY_GRADE}"
 
 
+
+def test_every_member_facing_text_has_an_easy_read_version() -> None:
+    from babel.messages.pofile import read_po
+
+    easy: dict[str, bool] = {}
+    for catalogue in sorted(Path(LOCALE_DIR).glob("en@easy/**/*.po")):
+        with catalogue.open("rb") as source:
+            for entry in read_po(source):
+                english = entry.id if isinstance(entry.id, str) else entry.id[0]
+                forms = [entry.string] if isinstance(entry.string, str) else entry.string or []
+                easy[english] = bool(forms) and all(forms) and not entry.fuzzy
+    members = {
+        name: english
+        for name, (audience, english) in classified().items()
+        if audience == "member"
+    }
+    without = sorted(name for name, english in members.items() if not easy.get(english))
+    assert without == [], f"{len(without)} member texts have no easy-read version: {without}"
+
 # Member messages are short: at most this many words, a placeholder counting as one.
 MOST_WORDS = 40
 # Documents a member asks for in order to read them in full: the privacy notice and the
