@@ -56,6 +56,24 @@ def _backends() -> list[str]:
     return backends
 
 
+# Fixtures that hold a test to one backend (tests/storage: `sqlite_storage` for what only
+# SQLite has, `pair` for two writers or replicas at once, which only PostgreSQL has). A test
+# using one is generated for that backend alone, not for both only to be skipped on one.
+ONE_BACKEND = {"sqlite_storage": "sqlite", "pair": "postgresql"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests using `storage` run on each backend (see `_backends`), or on the one backend
+    a fixture in ONE_BACKEND holds them to."""
+    if "storage" not in metafunc.fixturenames:
+        return
+    backends = _backends()
+    for fixture, only in ONE_BACKEND.items():
+        if fixture in metafunc.fixturenames:
+            backends = [only]
+    metafunc.parametrize("storage", backends, indirect=True)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long tests first, then the end-to-end ones, then the rest: workers running at once
@@ -75,7 +93,7 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(params=_backends())
+@pytest.fixture
 async def storage(
     request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[Storage]:

@@ -34,14 +34,15 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every end-to-end test runs on SQLite, and on PostgreSQL too when
     CHORUS_TEST_POSTGRES_URL names a server (as in CI), unless it is marked `sqlite_only`.
-    CHORUS_TEST_E2E_POSTGRES=0 leaves them on SQLite alone, the replicas' tests aside."""
+    CHORUS_TEST_E2E_POSTGRES=0 leaves them on SQLite alone, the replicas' tests aside: those
+    run on PostgreSQL alone (they are skipped without it), never generated for SQLite."""
     if "backend" not in metafunc.fixturenames:
         return
+    if metafunc.module.__name__.endswith("test_replicas"):
+        metafunc.parametrize("backend", [POSTGRESQL], indirect=True, scope="function")
+        return
     backends = [SQLITE]
-    on_postgres = postgres_configured() and (
-        os.environ.get("CHORUS_TEST_E2E_POSTGRES") != "0"
-        or metafunc.module.__name__.endswith("test_replicas")
-    )
+    on_postgres = postgres_configured() and os.environ.get("CHORUS_TEST_E2E_POSTGRES") != "0"
     if on_postgres and metafunc.definition.get_closest_marker("sqlite_only") is None:
         backends.append(POSTGRESQL)
     metafunc.parametrize("backend", backends, indirect=True, scope="function")
