@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import shutil
 import signal
@@ -237,6 +238,7 @@ async def run(
         "breach kinds": sorted({b.kind for b in fake.breaches}),
         "breach details": [f"{b.at - first:+.1f} s: {b.detail}" for b in fake.breaches[:3]],
         "replies measured": len(reply_times),
+        "unanswered": sum(t == math.inf for t in reply_times),
         "reply p95": reply_times[int(0.95 * (len(reply_times) - 1))] if reply_times else 0.0,
         "killed": killed_at is not None,
         "think": think,
@@ -265,7 +267,8 @@ def _print(title: str, result: dict[str, Any]) -> None:
     )
     print(
         f"member replies:        {result['replies measured']} measured, "
-        f"p95 {result['reply p95']:.2f} s (target < 2 s)"
+        f"p95 {result['reply p95']:.2f} s (target < 2 s); "
+        f"{result['unanswered']} not answered within 30 s"
     )
     print(
         f"members' load:         {result['active']} members each sending a message, reading "
