@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import math
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -34,7 +37,10 @@ COORDINATOR = 1
 TEXT = "The next group meeting is on Thursday at the library. Tea from 6pm."
 # A few members keep using the bot meanwhile, each waiting a little between taps.
 ACTIVE_MEMBERS = 10
-THINK_TIME = 2.0
+# Mean seconds a member spends reading a reply and thinking before the next message; each
+# pause is drawn between half and one and a half times this, and members start at random
+# moments within one pause, so they do not all send in the same instant.
+THINK_TIME = 15.0
 
 
 def _spawn(
@@ -99,13 +105,24 @@ async def _start_broadcast(fake: FakeBotApi, coordinator: FakeUser) -> None:
 async def _keep_asking(fake: FakeBotApi, user: FakeUser, stop: asyncio.Event) -> list[float]:
     """A member using the bot while the broadcast runs; returns reply times."""
     times: list[float] = []
+    pauses = random.Random(user.id)
+    await _pause(stop, pauses.uniform(0.0, THINK_TIME))
     while not stop.is_set():
         started = time.monotonic()
         fake.send_text(user, "/help")
-        await _answer(fake, user, started)
-        times.append(time.monotonic() - started)
-        await asyncio.sleep(THINK_TIME)
+        try:
+            await _answer(fake, user, started)
+            times.append(time.monotonic() - started)
+        except AssertionError:  # no reply within 30 s: counted as never answered
+            times.append(math.inf)
+        await _pause(stop, pauses.uniform(0.5 * THINK_TIME, 1.5 * THINK_TIME))
     return times
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    """Waits `seconds`, or less if the run stops meanwhile."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 def _counts(fake: FakeBotApi, members: list[int]) -> tuple[int, int]:

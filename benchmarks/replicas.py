@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import shutil
 import signal
@@ -186,7 +187,8 @@ async def run(
                 asyncio.create_task(_keep_asking(fake, fake.user(member_ids[i]), stop))
                 for i in range(min(active, members))
             ]
-            deadline = time.monotonic() + 4 * members / rate + 60
+            asking_from = time.monotonic()
+            deadline = asking_from + 4 * members / rate + 60
             progress = _Progress(fake)
             while time.monotonic() < deadline:
                 progress.update()
@@ -198,6 +200,7 @@ async def run(
                     break
                 await asyncio.sleep(0.5)
             stop.set()
+            asking_seconds = time.monotonic() - asking_from
             reply_times = [t for times in await asyncio.gather(*askers) for t in times]
         finally:
             for process in processes:
@@ -235,9 +238,12 @@ async def run(
         "breach kinds": sorted({b.kind for b in fake.breaches}),
         "breach details": [f"{b.at - first:+.1f} s: {b.detail}" for b in fake.breaches[:3]],
         "replies measured": len(reply_times),
+        "unanswered": sum(t == math.inf for t in reply_times),
         "reply p95": reply_times[int(0.95 * (len(reply_times) - 1))] if reply_times else 0.0,
         "killed": killed_at is not None,
         "think": think,
+        # The load the members made: messages per member per minute, as measured.
+        "per member per minute": len(reply_times) / min(active, members) / asking_seconds * 60,
     }
 
 
@@ -261,7 +267,14 @@ def _print(title: str, result: dict[str, Any]) -> None:
     )
     print(
         f"member replies:        {result['replies measured']} measured, "
-        f"p95 {result['reply p95']:.2f} s (target < 2 s)"
+        f"p95 {result['reply p95']:.2f} s (target < 2 s); "
+        f"{result['unanswered']} not answered within 30 s"
+    )
+    print(
+        f"members' load:         {result['active']} members each sending a message, reading "
+        f"the reply and pausing {result['think']:.0f} s on average (0.5 to 1.5 times that): "
+        f"{result['per member per minute']:.1f} messages per member per minute, "
+        f"{result['per member per minute'] * result['active'] / 60:.1f} a second in all"
     )
 
 
@@ -271,7 +284,12 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--active", type=int, default=200, help="members using the bot")
     parser.add_argument("--rate", type=float, default=180.0, help="CHORUS_SEND_RATE")
-    parser.add_argument("--think", type=float, default=2.0, help="seconds between taps")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=15.0,
+        help="mean seconds a member reads and thinks between messages",
+    )
     parser.add_argument("--replicas", type=int, default=2, help="how many replicas run")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--kill-only", action="store_true", help="only the run with SIGKILL")
