@@ -335,7 +335,6 @@ def test_easy_read_texts_are_at_grade_3() -> None:
     assert too_hard == {}, f"{len(too_hard)} easy-read texts above grade {EASY_GRADE}"
 
 
-
 def test_every_member_facing_text_has_an_easy_read_version() -> None:
     from babel.messages.pofile import read_po
 
@@ -349,12 +348,11 @@ def test_every_member_facing_text_has_an_easy_read_version() -> None:
                 filled = bool(forms) and all(forms) and not entry.fuzzy
                 easy[english] = easy.get(english, False) or filled
     members = {
-        name: english
-        for name, (audience, english) in classified().items()
-        if audience == "member"
+        name: english for name, (audience, english) in classified().items() if audience == "member"
     }
     without = sorted(name for name, english in members.items() if not easy.get(english))
     assert without == [], f"{len(without)} member texts have no easy-read version: {without}"
+
 
 # Member messages are short: at most this many words, a placeholder counting as one.
 MOST_WORDS = 40
