@@ -731,6 +731,8 @@ async def test_long_lists_are_shortened_and_paged(fake: FakeBotApi, tmp_path: Pa
         assert len(overview["text"]) < 4096
 
         clock.set(datetime(2026, 6, 9, 15, 30, tzinfo=UTC))
+        # The session has ended: the question to mark who came comes first, not between taps.
+        await fake.wait_for_text(ADMIN, "has finished. Would you like to mark who came?", 15)
         listing = await admin.tap("Mark who came", overview)
         names = [t for t, _ in fake.buttons(listing) if t.startswith("☐")]
         assert len(names) == 20
