@@ -85,7 +85,8 @@ async def test_each_member_gets_updates_and_digest_in_their_own_language(world: 
     ann, ben = world.ann, world.ben
     ann.user.language_code = "cy"
     await ann.send("/language")  # first contact after joining: Telegram's Welsh is kept
-    daily = await _choose(ann, "How I hear back", "Once a day", "18:00")
+    # Ann reads Welsh from here: she taps the Welsh buttons.
+    daily = await _choose(ann, "Sut dw i'n clywed yn ôl", "Unwaith y dydd", "18:00")
     assert "18:00" in daily["text"]
     await _choose(ben, "How I hear back", "Once a day", "18:00")
 
@@ -151,5 +152,5 @@ async def test_changing_language_half_way_through_share_keeps_the_draft(
     assert "yn Gymraeg" in chosen["text"]
     # The story goes on where it was, the language changed.
     named = await member.tap("With my name", asked)
-    preview = await member.tap("Only coordinators read it", named)
+    preview = await member.tap("Dim ond cydlynwyr sy'n ei ddarllen", named)
     assert "The waiting room is cold and nobody says hello." in preview["text"]

@@ -153,6 +153,8 @@ async def test_an_anonymous_submission_leaves_no_trace_of_its_author(
         clock.move_to(datetime(2026, 3, 4, 9, 0, 30, tzinfo=UTC))
         # The daily batch's round, run now rather than waited for.
         await running.tick("followup")
+        # The new day's notice to coordinators comes with it; /read is answered after it.
+        await fake.wait_for_text(coordinator.id, "Your inbox today", timeout=10)
         view = await coordinator.send("/read")
         assert WORDS in view["text"] and CAPTION in view["text"]
         assert "Quill" not in view["text"] and str(WRITER) not in view["text"]
