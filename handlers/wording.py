@@ -16,7 +16,9 @@ from handlers.common import keyboard, respond, send
 
 # The flows whose words are noted (the note's buttons carry the name).
 BROADCAST, PROMPT, REPLY = "broadcast", "prompt", "reply"
-FLOWS = (BROADCAST, PROMPT, REPLY)
+# An update on a follow-up action, and a lead's words to the person of an alert.
+ACTION_UPDATE, LEAD_WRITE = "action", "write"
+FLOWS = (BROADCAST, PROMPT, REPLY, ACTION_UPDATE, LEAD_WRITE)
 
 
 async def note_on_words(update: Update, words: str, flow: str) -> bool:
