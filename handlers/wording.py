@@ -1,5 +1,6 @@
 """A gentle note on a coordinator's own words before they go (a broadcast, a question for
-a group, a reply to a member): send them as they are, or change them."""
+a group, a reply to a member, an update on an action, a lead's message to the person of an
+alert): send them as they are, or change them."""
 
 from __future__ import annotations
 

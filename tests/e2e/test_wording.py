@@ -1,6 +1,7 @@
-"""A gentle note on a coordinator's own words: before a broadcast, a question for a group or
-a reply to a member goes, words that may be hard to read are noted with the reason, and the
-coordinator sends them as they are or changes them (given back to change)."""
+"""A gentle note on a coordinator's own words: before a broadcast, a question for a group, a
+reply to a member, an update on an action or a lead's message to the person of an alert
+goes, words that may be hard to read are noted with the reason, and the coordinator sends
+them as they are or changes them (given back to change)."""
 
 from __future__ import annotations
 
