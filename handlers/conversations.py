@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.services.conversations import (
@@ -28,6 +29,7 @@ from handlers.common import (
     send,
     sender_id,
 )
+from handlers.wording import LEAD_WRITE, ask_with_words, note_on_words
 
 __all__ = ["ANSWER_STEP", "WRITE_STEP"]
 
@@ -175,13 +177,41 @@ async def conversation_reply_tapped(update: Update, context: ChorusContext) -> N
 
 
 async def conversation_write_typed(update: Update, context: ChorusContext, text: str) -> None:
-    """A lead's words to the person of an alert: send them through the sealed address."""
+    """A lead's words to the person of an alert: kept, noted first if they may be hard to
+    read, else sent through the sealed address."""
     if await context.services.roles.role_of(sender_id(update)) < Role.COORDINATOR:
         await send(update, say(texts.CONVERSATION_NOT_ALLOWED))
         return
-    target = await context.services.conversations.waiting_for(sender_id(update))
-    result = await context.services.conversations.staff_write(sender_id(update), target, text)
+    conversations = context.services.conversations
+    held = await conversations.hold(sender_id(update), chat_id(update), text)
+    if held.said is Said.DONE and await note_on_words(update, text, LEAD_WRITE):
+        return  # "Send it as it is" sends them; "Change it" gives them back
+    result = await conversations.send_held(sender_id(update)) if held.said is Said.DONE else held
+    await _written(update, result)
+
+
+@coordinators_only
+async def conversation_write_as_is_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on a lead's words: send them as they are."""
+    await _written(update, await context.services.conversations.send_held(sender_id(update)))
+
+
+@coordinators_only
+async def conversation_write_change_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on a lead's words: type them again, the words given back to change."""
+    conversations = context.services.conversations
+    words = await conversations.change_held(sender_id(update), chat_id(update))
+    if words is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    asked = say(texts.CONVERSATION_WRITE_ASK, limit=TEXT_MAX)
+    await ask_with_words(update, words, asked, keyboard(way_out_rows()))
+
+
+async def _written(update: Update, result: Result) -> None:
+    """Say the lead's words went (with a way to end the conversation), or why not."""
     if result.said is Said.DONE:
+        target = result.conversation_id or ""
         await send(update, say(texts.CONVERSATION_WRITE_SENT), _end_keys(target))
         return
     await send(update, _refusal(result))

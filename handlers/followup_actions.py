@@ -6,8 +6,9 @@ from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
-from bot.presentation.outgoing import render_text, render_words
+from bot.presentation.outgoing import Value, render_text, render_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.button_text import button_title
@@ -37,6 +38,7 @@ from handlers.common import (
     tapped_message_id,
 )
 from handlers.inbox import DONE_REPLIES
+from handlers.wording import ACTION_UPDATE, ask_with_words, note_on_words
 
 __all__ = ["READY_STEP", "TEXT_STEP", "TITLE_STEP"]
 
@@ -162,7 +164,40 @@ async def action_text_typed(update: Update, context: ChorusContext, text: str) -
         reply = _DONE_REPLIES.get(preview.done, texts.STALE_BUTTON)
         await respond(update, say(reply, limit=TEXT_MAX))
         return
-    await send(update, render_text(preview.said))
+    if await note_on_words(update, text, ACTION_UPDATE):
+        return  # "Send it as it is" shows the preview; "Change it", the words again
+    await _previewed(update, preview.said)
+
+
+@coordinators_only
+async def action_update_as_written_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: the update as its readers will see it."""
+    actions = context.services.followup_actions
+    preview = await actions.update_as_written(sender_id(update), chat_id(update))
+    if preview.said is None:
+        await respond(update, say(_DONE_REPLIES.get(preview.done, texts.STALE_BUTTON)))
+        return
+    await _previewed(update, preview.said)
+
+
+@coordinators_only
+async def action_update_change_tapped(update: Update, context: ChorusContext) -> None:
+    """After the note on its words: type the update again, the words given back to change."""
+    changed = await context.services.followup_actions.change_update(
+        sender_id(update), chat_id(update)
+    )
+    if changed is None:
+        await respond(update, say(texts.STALE_BUTTON))
+        return
+    view, words = changed
+    asked = say(texts.ACTION_ASK_UPDATE, title=view.action.title, limit=TEXT_MAX)
+    rows = way_out_rows((Action.FOLLOWUP_ACTION_OPEN, (view.action.id,)))
+    await ask_with_words(update, words, asked, keyboard(rows))
+
+
+async def _previewed(update: Update, said: Value) -> None:
+    """The update as the people who gave linked items will read it, with Send and Discard."""
+    await send(update, render_text(said))
     keys = [
         [(label(texts.BUTTON_SEND_IT), callbacks.encode(Action.FOLLOWUP_ACTION_SEND))],
         [(label(texts.BUTTON_DISCARD), callbacks.encode(Action.INBOX_DISCARD))],

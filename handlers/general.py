@@ -147,11 +147,15 @@ _WORDING_AS_IS: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = 
     wording.BROADCAST: broadcast.broadcast_preview_tapped,
     wording.PROMPT: prompts.prompt_as_written_tapped,
     wording.REPLY: inbox.inbox_reply_as_written_tapped,
+    wording.ACTION_UPDATE: followup_actions.action_update_as_written_tapped,
+    wording.LEAD_WRITE: conversations.conversation_write_as_is_tapped,
 }
 _WORDING_CHANGE: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     wording.BROADCAST: broadcast.broadcast_edit_tapped,
     wording.PROMPT: prompts.prompt_back_tapped,
     wording.REPLY: inbox.inbox_reply_change_tapped,
+    wording.ACTION_UPDATE: followup_actions.action_update_change_tapped,
+    wording.LEAD_WRITE: conversations.conversation_write_change_tapped,
 }
 
 

@@ -1,5 +1,6 @@
 """A gentle note on a coordinator's own words before they go (a broadcast, a question for
-a group, a reply to a member): send them as they are, or change them."""
+a group, a reply to a member, an update on an action, a lead's message to the person of an
+alert): send them as they are, or change them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from handlers.common import keyboard, respond, send
 
 # The flows whose words are noted (the note's buttons carry the name).
 BROADCAST, PROMPT, REPLY = "broadcast", "prompt", "reply"
-FLOWS = (BROADCAST, PROMPT, REPLY)
+# An update on a follow-up action, and a lead's words to the person of an alert.
+ACTION_UPDATE, LEAD_WRITE = "action", "write"
+FLOWS = (BROADCAST, PROMPT, REPLY, ACTION_UPDATE, LEAD_WRITE)
 
 
 async def note_on_words(update: Update, words: str, flow: str) -> bool:

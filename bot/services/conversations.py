@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 ANSWER_STEP = "conv_answer"
 WRITE_STEP = "conv_write"
+HELD_STEP = button_step("conv_write_held")  # a lead's words kept while a note on them is read
 LOOSE_STEP = button_step("conv_loose")
 WORDS_PURPOSE = "conversation.words"
 KIND = "conversation"
@@ -320,7 +321,7 @@ class Conversations:
                 return Result(Said.NOT_ALLOWED)
             lead = await tx.people.by_telegram_id(telegram_id)
             by = lead.id if lead is not None else None
-            await self._clear_step(tx, telegram_id, (WRITE_STEP,))
+            await self._clear_step(tx, telegram_id, (WRITE_STEP, HELD_STEP))
             sealed = self._sealer.seal(checked, WORDS_PURPOSE)
             message_id = await tx.conversations.add_message(found.id, "out", sealed, by, now)
             await tx.conversations.reopen(found.id, by)
@@ -331,6 +332,35 @@ class Conversations:
                 return Result(Said.UNREACHABLE, Reader(alert=True), found.id)
             await self._queue_to_alert(tx, found, message_id, checked, now)
         return Result(Said.DONE, Reader(alert=True), found.id)
+
+    async def hold(self, telegram_id: int, chat_id: int, text: str) -> Result:
+        """Keep a lead's words (sealed with the step) until they are sent or changed."""
+        checked, target = _checked(text), await self.waiting_for(telegram_id)
+        if isinstance(checked, Said) or not target:
+            return Result(checked if isinstance(checked, Said) else Said.UNKNOWN)
+        now, data = self._clock.now(), {"conversation": target, "words": checked}
+        async with self._storage.transaction() as tx:
+            person = await tx.people.ensure(telegram_id, chat_id, None, now)
+            await tx.steps.set(person.id, HELD_STEP, data, now)
+        return Result(Said.DONE, Reader(alert=True), target)
+
+    async def send_held(self, telegram_id: int) -> Result:
+        """Send the lead's words kept by `hold`."""
+        held = await self._held(telegram_id)
+        return await self.staff_write(telegram_id, *held) if held else Result(Said.UNKNOWN)
+
+    async def change_held(self, telegram_id: int, chat_id: int) -> str | None:
+        """Wait for the lead's words again; those kept by `hold` (None if none are)."""
+        held = await self._held(telegram_id)
+        reply = await self.start_reply(telegram_id, chat_id, held[0]) if held else None
+        return held[1] if held and reply and reply.said is Said.DONE else None
+
+    async def _held(self, telegram_id: int) -> tuple[str, str] | None:
+        async with self._storage.read() as tx:
+            step = await tx.steps.of_telegram_id(telegram_id)
+        if step is None or step.step != HELD_STEP:
+            return None
+        return str(step.data.get("conversation", "")), str(step.data.get("words", ""))
 
     async def _queue_to_alert(
         self, tx: Tx, found: ConversationRow, message_id: int, words: str, now: datetime
@@ -362,7 +392,7 @@ class Conversations:
                 return Result(Said.NOT_ALLOWED)
             if not await tx.conversations.close(found.id, "staff", now):
                 return Result(Said.CLOSED)
-            await self._clear_step(tx, telegram_id, (WRITE_STEP,))
+            await self._clear_step(tx, telegram_id, (WRITE_STEP, HELD_STEP))
             if found.kind == "item" and found.item_id is not None:
                 item = await tx.followup.item(found.item_id)
                 if item is not None:

@@ -208,6 +208,30 @@ class FollowUpActions:
                 await self._keep(tx, telegram_id, chat_id, ready)
         return preview
 
+    async def update_as_written(self, telegram_id: int, chat_id: int) -> Preview:
+        """The update typed before (after a note on its words), shown again as its readers
+        will see it."""
+        async with self._storage.read() as tx:
+            draft = ActionDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+        if draft is None or draft.step != READY_STEP or draft.text is None:
+            return Preview(Done.STALE)
+        return await self.write_update(telegram_id, chat_id, draft.text)
+
+    async def change_update(self, telegram_id: int, chat_id: int) -> tuple[ActionView, str] | None:
+        """Wait for the update's words again, those typed before kept until new ones come:
+        the action and those words (None if no update is being written)."""
+        async with self._storage.read() as tx:
+            draft = ActionDraft.opened(await tx.steps.of_telegram_id(telegram_id))
+        if draft is None or draft.step != READY_STEP or draft.action_id is None:
+            return None
+        view = await self.view(telegram_id, draft.action_id)
+        if view is None or draft.text is None:
+            return None
+        async with self._storage.transaction() as tx:
+            again = ActionDraft(TEXT_STEP, action_id=draft.action_id, text=draft.text)
+            await self._keep(tx, telegram_id, chat_id, again)
+        return view, draft.text
+
     async def post_draft(self, telegram_id: int) -> Posted:
         """Post the update previewed; the draft ends either way, so a second tap posts
         nothing more."""

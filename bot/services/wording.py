@@ -1,8 +1,9 @@
 """How easy a coordinator's own words are to read, before they reach members.
 
-A broadcast, a question for a group or a reply to a member is measured before it goes: a
-sentence that runs long, or words long enough to lift the reading level above what most
-people read with ease, earn a gentle note. The words themselves are never changed here.
+A broadcast, a question for a group, a reply to a member, an update on an action or a
+lead's message to the person of an alert is measured before it goes: a sentence that runs
+long, or words long enough to lift the reading level above what most people read with
+ease, earn a gentle note. The words themselves are never changed here.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.crypto import Sealer
 from bot.services import Services
-from bot.services.conversations import ANSWER_STEP, TEXT_MAX, Said
+from bot.services.conversations import ANSWER_STEP, HELD_STEP, TEXT_MAX, Said
 from bot.services.inbox import Done, InboxFilter
 from storage import schema
 from storage.database import Storage
@@ -322,3 +322,37 @@ async def test_a_lead_can_write_to_someone_in_no_group(
     assert talk is not None and talk.person_id is None and talk.return_address is not None
     answered = await services.conversations.answer(stranger, opened.conversation_id, "thanks")
     assert answered.said is Said.DONE
+
+
+async def test_a_leads_words_held_for_a_note_go_once_or_come_back_to_change(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    await _setup(services, storage, clock)
+    alert_id = await services.safety.check(BEN, None, "i want to end it all")
+    assert alert_id is not None
+    conversations = services.conversations
+    await conversations.write_to_alert(LEAD, LEAD, alert_id)
+    assert (await conversations.hold(LEAD, LEAD, "   ")).said is Said.EMPTY
+    held = await conversations.hold(LEAD, LEAD, "Would a call help?")
+    assert held.said is Said.DONE
+    async with storage.read() as tx:
+        step = await tx.steps.of_telegram_id(LEAD)
+        raw = str((await tx.conn.execute(select(schema.pending_step.c.data))).all())
+    assert step is not None and step.step == HELD_STEP
+    assert "call" not in raw  # sealed at rest
+    outbox = schema.outbox.c.kind == "conversation"
+    assert await _count(storage, schema.outbox, outbox) == 0  # nothing goes while noted
+
+    # Changed: the words come back, and new words are waited for; the old ones never go.
+    assert await conversations.change_held(LEAD, LEAD) == "Would a call help?"
+    assert await conversations.waiting_for(LEAD) == held.conversation_id
+    assert (await conversations.send_held(LEAD)).said is Said.UNKNOWN
+    assert await conversations.change_held(LEAD, LEAD) is None
+
+    # Sent as they are: once, however often the button is tapped.
+    await conversations.hold(LEAD, LEAD, "Can we talk today?")
+    assert (await conversations.send_held(LEAD)).said is Said.DONE
+    assert (await conversations.send_held(LEAD)).said is Said.UNKNOWN
+    assert await _count(storage, schema.outbox, outbox) == 1
+    async with storage.read() as tx:
+        assert await tx.steps.of_telegram_id(LEAD) is None

@@ -185,3 +185,30 @@ async def test_an_action_draft_that_cannot_be_read_ends_with_a_kind_word(
 
     assert done is Done.STALE and action is None
     assert await services.steps.current(COORDINATOR) is None
+
+
+async def test_an_update_s_words_noted_can_be_shown_again_or_given_back_to_change(
+    services: Services, storage: Storage, clock: FakeClock
+) -> None:
+    group_id, ids = await _setup(services, storage, clock)
+    actions = services.followup_actions
+    _, action = await actions.create(COORDINATOR, group_id, "Rewrite the forms", ids[0])
+    assert action is not None
+    # Nothing written yet: nothing to show again or to change.
+    await actions.ask_update(COORDINATOR, COORDINATOR, action.id)
+    assert (await actions.update_as_written(COORDINATOR, COORDINATOR)).done is Done.STALE
+    assert await actions.change_update(COORDINATOR, COORDINATOR) is None
+
+    await actions.write_update(COORDINATOR, COORDINATOR, "Under way.")
+    again = await actions.update_as_written(COORDINATOR, COORDINATOR)
+    assert again.said is not None and "Under way." in render_text(again.said)
+    changed = await actions.change_update(COORDINATOR, COORDINATOR)
+    assert changed is not None and changed[0].action.id == action.id
+    assert changed[1] == "Under way."
+    step = await services.steps.current(COORDINATOR)
+    assert step is not None and step.step == "loop_action_text"
+    # Waiting for new words: the old ones are not posted.
+    assert (await actions.post_draft(COORDINATOR)).done is Done.STALE
+    await actions.write_update(COORDINATOR, COORDINATOR, "Done at last.")
+    posted = await actions.post_draft(COORDINATOR)
+    assert posted.done is Done.DONE and posted.reached == 1
