@@ -21,7 +21,14 @@ from tests.support.fake_bot_api import FakeBotApi
 from tests.support.items import ItemSeed, seed_items
 from tests.support.phone import Phone
 from tests.support.seed import seed_group
-from tests.support.sharing import COORDINATOR, GROUP, MEMBERS, database, execute
+from tests.support.sharing import (
+    COORDINATOR,
+    GROUP,
+    MEMBERS,
+    answer_to_media,
+    database,
+    execute,
+)
 
 
 @pytest.fixture
@@ -131,7 +138,7 @@ class Step:
     """One step of a flow: how it is reached from the step before (typed words, or the
     label of a button to tap) and words its question always shows."""
 
-    how: str  # "send" or "tap"
+    how: str  # "send", "tap" or "photo" (a photo sent; `what` is unused)
     what: str
     shows: str
     # Buttons tapped first on the step before (choices that stay on its screen).
@@ -149,6 +156,9 @@ class Flow:
     steps: tuple[Step, ...]
     # Taken once before the walk (not walked): what the flow needs to exist.
     setup: tuple[Step, ...] = ()
+    # Rows added to the database before the walk (each statement given the group's name):
+    # what a flow needs that no step of a fresh group makes (a meeting already held).
+    seed: tuple[str, ...] = ()
 
 
 def send(what: str, shows: str) -> Step:
@@ -158,6 +168,24 @@ def send(what: str, shows: str) -> Step:
 def tap(what: str, shows: str, first: tuple[str, ...] = ()) -> Step:
     return Step("tap", what, shows, first)
 
+
+def photo(shows: str) -> Step:
+    return Step("photo", "", shows)
+
+
+QUESTION = "What would make meetings easier?"
+# An open question to the group, and a meeting it held yesterday.
+OPEN_QUESTION = (
+    "INSERT INTO prompt (group_id, text, created_at, ends_on) "
+    f"SELECT id, '{QUESTION}', '2026-03-01 09:00:00.000000', NULL FROM chorus_group "
+    "WHERE name = ?"
+)
+MEETING = "Coffee morning"
+HELD_MEETING = (
+    "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid, created_at) "
+    f"SELECT id, '{MEETING}', '2026-03-02 10:00:00.000000', '2026-03-02 12:00:00.000000', '', "
+    "'held-meeting', '2026-02-20 10:00:00.000000' FROM chorus_group WHERE name = ?"
+)
 
 # Add a flow here when a flow is added: each of its steps is then walked.
 FLOWS = (
@@ -282,6 +310,38 @@ FLOWS = (
             send("The room was too cold.", "with your name, or without it"),
             tap("With my name", "How may we use your words?"),
             tap("Only coordinators read it", "Here's what you'll send"),
+        ),
+    ),
+    Flow(
+        "share, an answer to a question",
+        801,
+        (
+            send("/share", "Which group is this for"),
+            tap(GROUP, "What would you like to share"),
+            tap("Answer a question", "Which question would you like to answer"),
+            tap(QUESTION, "Type your words"),
+        ),
+        seed=(OPEN_QUESTION,),
+    ),
+    Flow(
+        "share, about a meeting",
+        801,
+        (
+            send("/share", "Which group is this for"),
+            tap(GROUP, "What would you like to share"),
+            tap("About a group meeting", "Which group meeting is it about"),
+            tap(MEETING, "Your feedback on"),
+        ),
+        seed=(HELD_MEETING,),
+    ),
+    Flow(
+        "share, a photo",
+        801,
+        (
+            send("/share", "Which group is this for"),
+            tap(GROUP, "What would you like to share"),
+            tap("Feedback", "Type your words"),
+            photo("add a few words"),
         ),
     ),
     Flow(
@@ -472,6 +532,9 @@ WALKED = {
     "share_name": "share",
     "share_consent": "share",
     "share_preview": "share",
+    "share_caption": "share, a photo",
+    "share_session": "share, about a meeting",
+    "share_prompt": "share, an answer to a question",
     "prompt_text": "question for a group",
     "loop_meeting": "inbox, a meeting",
     "loop_outcome": "inbox, what came of it",
@@ -486,9 +549,6 @@ WALKED = {
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
-    "share_prompt": "an answer to a question posted to the group",
-    "share_session": "words about a meeting the member came to",
-    "share_caption": "a photo's caption",
     "session_feedback": "asked after a meeting the member came to",
     "session_hours": "asked once attendance is marked",
     "conv_answer": "a member's answer in a conversation",
@@ -513,7 +573,10 @@ async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> di
     and a step whose choice was kept may be passed by: any later step's question will do)."""
     for label in () if again else step.first:
         await phone.tap(label)
-    answer = await (phone.send if step.how == "send" else phone.tap)(step.what)
+    if step.how == "photo":
+        answer = await answer_to_media(phone.fake, phone, "photo", b"JPEG")
+    else:
+        answer = await (phone.send if step.how == "send" else phone.tap)(step.what)
     later = flow.steps[flow.steps.index(step) :] if again else (step,)
     words = tuple(s.shows for s in later)
     if any(w in answer["text"] for w in words):
@@ -568,9 +631,11 @@ async def two_groups(fake: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningC
 
 @pytest.mark.parametrize("flow", FLOWS, ids=[flow.name for flow in FLOWS])
 async def test_every_step_can_be_left_and_gone_back_through(
-    fake: FakeBotApi, two_groups: RunningChorus, flow: Flow
+    fake: FakeBotApi, two_groups: RunningChorus, flow: Flow, tmp_path: Path
 ) -> None:
     phone = Phone(fake, flow.who)
+    for statement in flow.seed:
+        await execute(tmp_path, statement, GROUP)
     for step in flow.setup:
         await _take(phone, flow, step)
     for index, step in enumerate(flow.steps):
