@@ -181,10 +181,12 @@ OPEN_QUESTION = (
     "WHERE name = ?"
 )
 MEETING = "Coffee morning"
+# (Its coordinators were asked already to mark who came, so no such notice comes mid-walk.)
 HELD_MEETING = (
-    "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid, created_at) "
-    f"SELECT id, '{MEETING}', '2026-03-02 10:00:00.000000', '2026-03-02 12:00:00.000000', '', "
-    "'held-meeting', '2026-02-20 10:00:00.000000' FROM chorus_group WHERE name = ?"
+    "INSERT INTO group_session (group_id, title, starts_at, ends_at, reminders, uid, created_at, "
+    f"attendance_asked_at) SELECT id, '{MEETING}', '2026-03-02 10:00:00.000000', "
+    "'2026-03-02 12:00:00.000000', '', 'held-meeting', '2026-02-20 10:00:00.000000', "
+    "'2026-03-02 12:05:00.000000' FROM chorus_group WHERE name = ?"
 )
 
 # Add a flow here when a flow is added: each of its steps is then walked.
@@ -455,6 +457,17 @@ FLOWS = (
             ("cancelling", (tap("Cancel the session", "Everyone who was invited"),)),
         )
     ),
+    Flow(
+        "session, its hours",
+        COORDINATOR,
+        (
+            Step("send", "/sessions", "Sessions you run", browse=True),
+            Step("tap", MEETING, MEETING, browse=True),
+            Step("tap", "Mark who came", "Who came to", browse=True),
+            tap("Change the hours", "How many hours should each person who came get"),
+        ),
+        seed=(HELD_MEETING,),
+    ),
     *(
         Flow(
             f"payments, {name}",
@@ -543,6 +556,7 @@ WALKED = {
     "loop_action_title": "action, a new one",
     "loop_action_text": "action, an update",
     "session_draft": "new session",
+    "session_hours": "session, its hours",
     "pay_rate": "payments, a rate",
     "pay_expenses": "payments, expenses",
     "pay_payee": "payments, a payee",
@@ -550,7 +564,6 @@ WALKED = {
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
     "session_feedback": "asked after a meeting the member came to",
-    "session_hours": "asked once attendance is marked",
     "conv_answer": "a member's answer in a conversation",
     "conv_write": "a lead writing to the person of a risk alert",
     "alert_note": "a lead's note on a risk alert",
