@@ -188,6 +188,13 @@ HELD_MEETING = (
     "'2026-03-02 12:00:00.000000', '', 'held-meeting', '2026-02-20 10:00:00.000000', "
     "'2026-03-02 12:05:00.000000' FROM chorus_group WHERE name = ?"
 )
+# Member 801 came to it.
+CAME_TO_MEETING = (
+    "INSERT INTO session_attendance (session_id, person_id, came, minutes, marked_at, "
+    "feedback_asked_at) SELECT s.id, p.id, 1, 120, '2026-03-02 12:10:00.000000', "
+    "'2026-03-02 12:10:00.000000' FROM group_session s JOIN chorus_group g ON g.id = s.group_id, "
+    "person p WHERE g.name = ? AND s.uid = 'held-meeting' AND p.telegram_id = 801"
+)
 
 # Add a flow here when a flow is added: each of its steps is then walked.
 FLOWS = (
@@ -468,6 +475,16 @@ FLOWS = (
         ),
         seed=(HELD_MEETING,),
     ),
+    Flow(
+        "expenses claim",
+        801,
+        (
+            send("/claim", "Which meeting are these expenses for"),
+            tap(MEETING, "How much did you spend"),
+            send("4.50", "send a photo of the receipt"),
+        ),
+        seed=(HELD_MEETING, CAME_TO_MEETING),
+    ),
     *(
         Flow(
             f"payments, {name}",
@@ -560,6 +577,8 @@ WALKED = {
     "pay_rate": "payments, a rate",
     "pay_expenses": "payments, expenses",
     "pay_payee": "payments, a payee",
+    "pay_amount": "expenses claim",
+    "pay_receipt": "expenses claim",
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
@@ -567,8 +586,6 @@ NOT_WALKED = {
     "conv_answer": "a member's answer in a conversation",
     "conv_write": "a lead writing to the person of a risk alert",
     "alert_note": "a lead's note on a risk alert",
-    "pay_amount": "an expenses claim for a meeting the member came to",
-    "pay_receipt": "an expenses claim's receipt",
     "pay_query": "a question on a claim",
 }
 
