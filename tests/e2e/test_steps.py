@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.presentation.callbacks import Action, encode
 from handlers.general import typed_steps
 from tests.e2e.conftest import ADMIN
 from tests.support.chorus_run import RunningChorus, running_chorus, settings_for
@@ -138,7 +139,9 @@ class Step:
     """One step of a flow: how it is reached from the step before (typed words, or the
     label of a button to tap) and words its question always shows."""
 
-    how: str  # "send", "tap" or "photo" (a photo sent; `what` is unused)
+    # "send", "tap", "photo" (a photo sent; `what` is unused) or "data" (a button's data
+    # tapped, for a button on a message sent earlier, such as a notice to coordinators)
+    how: str
     what: str
     shows: str
     # Buttons tapped first on the step before (choices that stay on its screen).
@@ -194,6 +197,14 @@ CAME_TO_MEETING = (
     "feedback_asked_at) SELECT s.id, p.id, 1, 120, '2026-03-02 12:10:00.000000', "
     "'2026-03-02 12:10:00.000000' FROM group_session s JOIN chorus_group g ON g.id = s.group_id, "
     "person p WHERE g.name = ? AND s.uid = 'held-meeting' AND p.telegram_id = 801"
+)
+# An expenses claim of member 801's, waiting for the coordinators (the first claim, so its
+# buttons carry id 1).
+CLAIM_WAITING = (
+    "INSERT INTO payment_claim (person_id, group_id, kind, amount_pence, receipt_file_id, "
+    "state, on_day, created_at) SELECT p.id, g.id, 'expense', 450, 'AgACreceipt', 'pending', "
+    "'2026-03-02', '2026-03-02 13:00:00.000000' FROM chorus_group g, person p "
+    "WHERE g.name = ? AND p.telegram_id = 801"
 )
 
 # Add a flow here when a flow is added: each of its steps is then walked.
@@ -485,6 +496,18 @@ FLOWS = (
         ),
         seed=(HELD_MEETING, CAME_TO_MEETING),
     ),
+    Flow(
+        "expenses claim, a question",
+        COORDINATOR,
+        (
+            Step(
+                "data",
+                encode(Action.PAY_QUERY, 1),
+                "What would you like to ask about this claim",
+            ),
+        ),
+        seed=(CLAIM_WAITING,),
+    ),
     *(
         Flow(
             f"payments, {name}",
@@ -579,6 +602,7 @@ WALKED = {
     "pay_payee": "payments, a payee",
     "pay_amount": "expenses claim",
     "pay_receipt": "expenses claim",
+    "pay_query": "expenses claim, a question",
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
@@ -586,7 +610,6 @@ NOT_WALKED = {
     "conv_answer": "a member's answer in a conversation",
     "conv_write": "a lead writing to the person of a risk alert",
     "alert_note": "a lead's note on a risk alert",
-    "pay_query": "a question on a claim",
 }
 
 
@@ -605,6 +628,8 @@ async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> di
         await phone.tap(label)
     if step.how == "photo":
         answer = await answer_to_media(phone.fake, phone, "photo", b"JPEG")
+    elif step.how == "data":
+        answer = await phone.tap_data(step.what)
     else:
         answer = await (phone.send if step.how == "send" else phone.tap)(step.what)
     later = flow.steps[flow.steps.index(step) :] if again else (step,)
