@@ -487,6 +487,16 @@ FLOWS = (
         seed=(HELD_MEETING,),
     ),
     Flow(
+        "the question after a meeting",
+        801,
+        (
+            Step("data", encode(Action.SESSION_RATE, 1, 4), "Should the coordinators see"),
+            tap("With my name", "How may we use it"),
+            tap("Only coordinators read it", "add a few words about how it was"),
+        ),
+        seed=(HELD_MEETING, CAME_TO_MEETING),
+    ),
+    Flow(
         "expenses claim",
         801,
         (
@@ -597,6 +607,7 @@ WALKED = {
     "loop_action_text": "action, an update",
     "session_draft": "new session",
     "session_hours": "session, its hours",
+    "session_feedback": "the question after a meeting",
     "pay_rate": "payments, a rate",
     "pay_expenses": "payments, expenses",
     "pay_payee": "payments, a payee",
@@ -606,7 +617,6 @@ WALKED = {
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
-    "session_feedback": "asked after a meeting the member came to",
     "conv_answer": "a member's answer in a conversation",
     "conv_write": "a lead writing to the person of a risk alert",
     "alert_note": "a lead's note on a risk alert",
