@@ -206,6 +206,15 @@ CLAIM_WAITING = (
     "'2026-03-02', '2026-03-02 13:00:00.000000' FROM chorus_group g, person p "
     "WHERE g.name = ? AND p.telegram_id = 801"
 )
+# A risk alert no lead has taken yet (told and escalated already, so nothing about it comes
+# mid-walk); with no lead chosen, the admin handles it.
+ALERT = "walkalert01"
+ALERT_RAISED = (
+    "INSERT INTO risk_alert (id, group_id, pseudonym, state, ask_until, raised_at, told_at, "
+    f"escalated_at) SELECT '{ALERT}', id, 'walk', 'unnamed', '2026-03-03 11:00:00.000000', "
+    "'2026-03-03 10:00:00.000000', '2026-03-03 10:00:00.000000', "
+    "'2026-03-03 10:30:00.000000' FROM chorus_group WHERE name = ?"
+)
 
 # Add a flow here when a flow is added: each of its steps is then walked.
 FLOWS = (
@@ -497,6 +506,17 @@ FLOWS = (
         seed=(HELD_MEETING, CAME_TO_MEETING),
     ),
     Flow(
+        "alert, its note",
+        ADMIN,
+        (Step("data", encode(Action.ALERT_CLOSE, ALERT), "Please type a short note"),),
+        # (A first message in the chat, for the alert's buttons to be tapped under.)
+        setup=(
+            send("/help", ""),
+            Step("data", encode(Action.ALERT_TAKE, ALERT), "You're handling alert"),
+        ),
+        seed=(ALERT_RAISED,),
+    ),
+    Flow(
         "expenses claim",
         801,
         (
@@ -614,12 +634,12 @@ WALKED = {
     "pay_amount": "expenses claim",
     "pay_receipt": "expenses claim",
     "pay_query": "expenses claim, a question",
+    "alert_note": "alert, its note",
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
     "conv_answer": "a member's answer in a conversation",
     "conv_write": "a lead writing to the person of a risk alert",
-    "alert_note": "a lead's note on a risk alert",
 }
 
 
