@@ -139,8 +139,9 @@ class Step:
     """One step of a flow: how it is reached from the step before (typed words, or the
     label of a button to tap) and words its question always shows."""
 
-    # "send", "tap", "photo" (a photo sent; `what` is unused) or "data" (a button's data
-    # tapped, for a button on a message sent earlier, such as a notice to coordinators)
+    # "send", "tap", "photo" (a photo sent; `what` is unused), "data" (a button's data
+    # tapped, for a button on a message sent earlier, such as a notice to coordinators) or
+    # "earlier" (the button labelled `what` on the newest message that has one, once it comes)
     how: str
     what: str
     shows: str
@@ -148,6 +149,8 @@ class Step:
     first: tuple[str, ...] = ()
     # A screen to look at (an inbox card), not a step waiting for an answer: nothing to stop.
     browse: bool = False
+    # Taken by someone else than the flow's person (in a setup: a member raising an alert).
+    by: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,12 @@ ALERT_RAISED = (
     f"escalated_at) SELECT '{ALERT}', id, 'walk', 'unnamed', '2026-03-03 11:00:00.000000', "
     "'2026-03-03 10:00:00.000000', '2026-03-03 10:00:00.000000', "
     "'2026-03-03 10:30:00.000000' FROM chorus_group WHERE name = ?"
+)
+# Member 801 writes words that suggest risk and says yes to being contacted: an alert with
+# "Write to them" comes to the admin (no lead is chosen).
+RISK_RAISED = (
+    Step("send", "i dont want to be here anymore", "I'm sorry you're going through", by=801),
+    Step("tap", "Yes, please contact me", "", by=801),
 )
 
 # Add a flow here when a flow is added: each of its steps is then walked.
@@ -517,6 +526,22 @@ FLOWS = (
         seed=(ALERT_RAISED,),
     ),
     Flow(
+        "alert, writing to them",
+        ADMIN,
+        (Step("earlier", "Write to them", "Type your message"),),
+        setup=RISK_RAISED,
+    ),
+    Flow(
+        "a conversation, answering",
+        801,
+        (Step("earlier", "Reply", "Type your answer"),),
+        setup=(
+            *RISK_RAISED,
+            Step("earlier", "Write to them", "Type your message", by=ADMIN),
+            Step("send", "Would a call this afternoon help?", "", by=ADMIN),
+        ),
+    ),
+    Flow(
         "expenses claim",
         801,
         (
@@ -635,11 +660,11 @@ WALKED = {
     "pay_receipt": "expenses claim",
     "pay_query": "expenses claim, a question",
     "alert_note": "alert, its note",
+    "conv_write": "alert, writing to them",
+    "conv_answer": "a conversation, answering",
 }
 NOT_WALKED = {
     "remove_reason": "asked once a member is removed, which cannot be walked twice",
-    "conv_answer": "a member's answer in a conversation",
-    "conv_write": "a lead writing to the person of a risk alert",
 }
 
 
@@ -660,6 +685,8 @@ async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> di
         answer = await answer_to_media(phone.fake, phone, "photo", b"JPEG")
     elif step.how == "data":
         answer = await phone.tap_data(step.what)
+    elif step.how == "earlier":
+        answer = await phone.tap(step.what, await _newest_with(phone, step.what))
     else:
         answer = await (phone.send if step.how == "send" else phone.tap)(step.what)
     later = flow.steps[flow.steps.index(step) :] if again else (step,)
@@ -667,6 +694,23 @@ async def _take(phone: Phone, flow: Flow, step: Step, again: bool = False) -> di
     if any(w in answer["text"] for w in words):
         return phone.fake.last_message(phone.id)
     return await _newest_showing(phone, words, (flow.name, step, answer["text"]))
+
+
+async def _newest_with(phone: Phone, label: str) -> dict[str, Any]:
+    """The newest message in the chat with a button labelled `label` (waiting until one
+    comes, such as an alert)."""
+    deadline = time.monotonic() + 10
+    while True:
+        newest = phone.fake.last_message(phone.id)["message_id"] if phone.texts() else 0
+        for message_id in range(newest, 0, -1):
+            try:
+                message = phone.fake.message(phone.id, message_id)
+            except AssertionError:  # not one of the bot's messages in this chat
+                continue
+            if any(label in text for text, _ in phone.fake.buttons(message)):
+                return message
+        assert time.monotonic() < deadline, (phone.id, label)
+        await asyncio.sleep(0.02)
 
 
 async def _newest_showing(phone: Phone, words: tuple[str, ...], about: object) -> dict[str, Any]:
@@ -722,7 +766,7 @@ async def test_every_step_can_be_left_and_gone_back_through(
     for statement in flow.seed:
         await execute(tmp_path, statement, GROUP)
     for step in flow.setup:
-        await _take(phone, flow, step)
+        await _take(Phone(fake, step.by) if step.by else phone, flow, step)
     for index, step in enumerate(flow.steps):
         screen = await _reach(phone, flow, index)
         if step.browse:
