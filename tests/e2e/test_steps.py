@@ -897,3 +897,28 @@ async def test_going_back_to_a_questions_words_keeps_them(
     await coordinator.tap("No end date")
     await _newest_showing(coordinator, ("Above is how it will look",), "preview")
     assert any("What would make meetings easier?" in t for t in coordinator.texts()[-2:])
+
+
+async def test_going_back_through_the_question_after_a_meeting_keeps_the_choices(
+    fake: FakeBotApi, two_groups: RunningChorus, tmp_path: Path
+) -> None:
+    for statement in (HELD_MEETING, CAME_TO_MEETING):
+        await execute(tmp_path, statement, GROUP)
+    member = Phone(fake, 801)
+    await member.send("/help")
+    name = await member.tap_data(encode(Action.SESSION_RATE, 1, 4))
+    assert "Should the coordinators see" in name["text"], name["text"]
+    use = await member.tap("With my name", name)
+    words = await member.tap("Only coordinators read it", use)
+    assert "add a few words" in words["text"], words["text"]
+    # Back, step by step, to the one-tap answer about the meeting.
+    use = await member.tap("‹ Back", words)
+    assert "How may we use it" in use["text"], use["text"]
+    # The name chosen is kept: quoting with it is still offered.
+    assert "Quote it with my name" in [text for text, _ in fake.buttons(use)]
+    name = await member.tap("‹ Back", use)
+    assert "Should the coordinators see" in name["text"], name["text"]
+    rate = await member.tap("‹ Back", name)
+    assert f"Thank you for coming to {MEETING}" in rate["text"], rate["text"]
+    again = await member.tap("🙂", rate)
+    assert "Should the coordinators see" in again["text"], again["text"]
