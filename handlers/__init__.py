@@ -187,6 +187,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.SESSION_FEEDBACK_SEND: sessions.session_feedback_send_tapped,
     Action.SESSION_FEEDBACK_SKIP: sessions.session_feedback_skip_tapped,
     Action.SESSION_FEEDBACK_USE: sessions.session_feedback_use_tapped,
+    Action.SESSION_FEEDBACK_BACK: sessions.session_feedback_back_tapped,
     Action.SESSION_YEAR_YES: sessions.session_year_yes_tapped,
     Action.SESSION_YEAR_NO: sessions.session_year_no_tapped,
     # Conversations

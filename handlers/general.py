@@ -139,6 +139,7 @@ BACK_TO: dict[str, Callable[[Update, ChorusContext], Awaitable[None]]] = {
     "newsession": sessions.newsession_command,
     "report": reports.report_command,
     "payments": payments.payments_command,
+    "claim": payments.claim_command,
 }
 
 

@@ -336,7 +336,7 @@ async def pay_claim_session_tapped(update: Update, context: ChorusContext) -> No
     if asked.problem is not None:
         await respond(update, say(texts.PAY_CLAIM_NOT_ATTENDED))
         return
-    await respond(update, say(texts.PAY_CLAIM_ASK_AMOUNT, title=asked.title))
+    await ask_to_type(update, context, say(texts.PAY_CLAIM_ASK_AMOUNT, title=asked.title), "claim")
 
 
 async def pay_amount_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -347,7 +347,10 @@ async def pay_amount_typed(update: Update, context: ChorusContext, text: str) ->
     elif isinstance(asked.problem, AmountProblem):
         await respond(update, _amount_problem(asked.problem))
     else:
-        await respond(update, say(texts.PAY_CLAIM_ASK_RECEIPT, amount=money(asked.pence or 0)))
+        # Back: the amount asked again, for the same meeting.
+        back = (Action.PAY_CLAIM_SESSION, (asked.session_id or 0,))
+        ask = say(texts.PAY_CLAIM_ASK_RECEIPT, amount=money(asked.pence or 0))
+        await ask_to_type(update, context, ask, back)
 
 
 async def pay_receipt_typed(update: Update, context: ChorusContext, text: str) -> None:

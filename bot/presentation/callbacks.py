@@ -185,6 +185,7 @@ class Action(enum.StrEnum):
     SESSION_FEEDBACK_SEND = "sfs"
     SESSION_FEEDBACK_SKIP = "sfn"
     SESSION_FEEDBACK_USE = "sfu"
+    SESSION_FEEDBACK_BACK = "sfb"
     SESSION_YEAR_YES = "sjy"
     SESSION_YEAR_NO = "sjn"
     # Conversations ("v"): a member answering a coordinator or lead, and back.
@@ -392,6 +393,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
     Action.SESSION_FEEDBACK_USE: (N,),
+    Action.SESSION_FEEDBACK_BACK: (),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
     Action.FORGET_YES: (W, W),

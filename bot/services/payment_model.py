@@ -114,6 +114,8 @@ class ClaimAsk:
     title: str
     pence: int | None = None
     problem: Refused | AmountProblem | None = None
+    # The session claimed for, once the amount is typed (for Back to the amount).
+    session_id: int | None = None
 
 
 @dataclass(frozen=True)

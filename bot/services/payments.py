@@ -295,7 +295,7 @@ class Payments:
                 return ClaimAsk(title, problem=pence)
             data = {**found[1], "pence": pence}
             await tx.steps.set(found[0], RECEIPT_STEP, data, now)
-            return ClaimAsk(title, pence)
+            return ClaimAsk(title, pence, session_id=int(found[1]["session"]))
 
     async def claim_receipt(
         self, telegram_id: int, kind: str, file_id: str | None

@@ -19,6 +19,7 @@ from handlers.sessions.attendance import (
 )
 from handlers.sessions.feedback import (
     session_comment_typed,
+    session_feedback_back_tapped,
     session_feedback_carry_on,
     session_feedback_name_tapped,
     session_feedback_send_tapped,
@@ -84,6 +85,7 @@ __all__ = [
     "session_edit_tapped",
     "session_export_group_tapped",
     "session_export_tapped",
+    "session_feedback_back_tapped",
     "session_feedback_carry_on",
     "session_feedback_name_tapped",
     "session_feedback_send_tapped",

@@ -16,6 +16,7 @@ from bot.services.sessions import (
 )
 from handlers.common import (
     ask_to_choose,
+    ask_to_type,
     button_args,
     button_int,
     chat_id,
@@ -46,6 +47,7 @@ async def session_attendance_tapped(update: Update, context: ChorusContext) -> N
     session_id, page = button_int(update), button_int(update, 1) or 1
     view = None
     if session_id is not None:
+        await context.services.sessions.leave_hours(sender_id(update))
         view = await context.services.sessions.attendance(sender_id(update), session_id)
     if view is None:
         # Tapped on the session's card before it starts: the card stays, with a notice.
@@ -106,7 +108,11 @@ async def session_hours_tapped(update: Update, context: ChorusContext) -> None:
     allowed = session_id is not None and await context.services.sessions.begin_hours(
         sender_id(update), chat_id(update), session_id
     )
-    await respond(update, say(texts.SESSION_ASK_HOURS if allowed else texts.ONLY_COORDINATORS))
+    if not allowed or session_id is None:
+        await respond(update, say(texts.ONLY_COORDINATORS))
+        return
+    back = (Action.SESSION_ATTENDANCE, (session_id, 1))
+    await ask_to_type(update, context, say(texts.SESSION_ASK_HOURS), back=back)
 
 
 async def session_hours_typed(update: Update, context: ChorusContext, text: str) -> None:

@@ -26,7 +26,9 @@ from handlers.common import (
     sender_id,
 )
 from handlers.sessions.render import (
+    _feedback_back,
     _name_keys,
+    _rate_keys,
     _send_keys,
     rating_words,
 )
@@ -83,7 +85,21 @@ def _use_keys(named: bool) -> InlineKeyboardMarkup:
         for number, word in enumerate(words, start=1)
     ]
     skip = callbacks.encode(Action.SESSION_FEEDBACK_SKIP)
-    return keyboard([*rows, [(label(texts.BUTTON_DONT_SEND), skip)]])
+    return keyboard([*rows, [(label(texts.BUTTON_DONT_SEND), skip)], [_feedback_back()]])
+
+
+async def session_feedback_back_tapped(update: Update, context: ChorusContext) -> None:
+    """Go back one step in the question after a meeting; the choices before it are kept."""
+    back = await context.services.sessions.feedback_back(sender_id(update))
+    if back is None:
+        await respond(update, say(texts.SESSION_FEEDBACK_NOT_YOURS))
+    elif back.screen == "use":
+        await respond(update, say(texts.SESSION_FEEDBACK_USE), _use_keys(bool(back.draft.named)))
+    elif back.screen == "name":
+        await respond(update, say(texts.SESSION_FEEDBACK_NAME, few=""), _name_keys())
+    else:
+        asked = say(texts.SESSION_FEEDBACK_ASK, title=back.title)
+        await respond(update, asked, _rate_keys(back.draft.session_id))
 
 
 async def session_comment_typed(update: Update, context: ChorusContext, text: str) -> None:

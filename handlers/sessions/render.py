@@ -33,6 +33,7 @@ from bot.services.sessions import (
     session_said,
     when_words,
 )
+from bot.services.sessions.words import _SCALE_LABELS
 from bot.services.when import WhenError, WhenProblem, describe
 from handlers.common import (
     keyboard,
@@ -327,12 +328,18 @@ def rating_words(score: int) -> str:
     return label(texts.SESSION_FEEDBACK_BODY, score=score)
 
 
+def _feedback_back() -> tuple[str, str]:
+    """Back one step in the question after a session (the choices before it are kept)."""
+    return (label(texts.BUTTON_STEP_BACK), callbacks.encode(Action.SESSION_FEEDBACK_BACK))
+
+
 def _name_keys() -> InlineKeyboardMarkup:
     return keyboard(
         [
             [(label(texts.BUTTON_WITHOUT_NAME), _data(Action.SESSION_FEEDBACK_NAME, 1))],
             [(label(texts.BUTTON_WITH_NAME), _data(Action.SESSION_FEEDBACK_NAME, 2))],
             [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
+            [_feedback_back()],
         ]
     )
 
@@ -342,8 +349,19 @@ def _send_keys() -> InlineKeyboardMarkup:
         [
             [(label(texts.BUTTON_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SEND))],
             [(label(texts.BUTTON_DONT_SEND), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))],
+            [_feedback_back()],
         ]
     )
+
+
+def _rate_keys(session_id: int) -> InlineKeyboardMarkup:
+    """The question after a session's one-tap answers, as first sent (three, then two)."""
+    scale = [
+        (label(word), _data(Action.SESSION_RATE, session_id, score))
+        for score, word in enumerate(_SCALE_LABELS, start=1)
+    ]
+    skip = (label(texts.BUTTON_NO_THANKS), callbacks.encode(Action.SESSION_FEEDBACK_SKIP))
+    return keyboard([scale[:3], scale[3:], [skip]])
 
 
 def _keys(rows: Rows) -> InlineKeyboardMarkup | None:

@@ -636,6 +636,7 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
             "Only coordinators read it",
             "Quote it without my name",
             "Don't send",
+            "‹ Back",
         ]
         kept = await member.send("The room was too warm")  # kept until this is chosen
         assert "I've kept your words" in kept["text"]

@@ -168,6 +168,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.SESSION_FEEDBACK_SEND: (),
     Action.SESSION_FEEDBACK_SKIP: (),
     Action.SESSION_FEEDBACK_USE: (3,),
+    Action.SESSION_FEEDBACK_BACK: (),
     Action.SESSION_YEAR_YES: (),
     Action.SESSION_YEAR_NO: (),
     Action.CONV_ANSWER: ("a" * 12,),

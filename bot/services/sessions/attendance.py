@@ -144,6 +144,15 @@ class Attendance(Answers):
             await tx.steps.set(person.id, HOURS_STEP, {"session": session_id}, now)
         return True
 
+    async def leave_hours(self, telegram_id: int) -> None:
+        """Stop waiting for typed hours (Back to the attendance list): words typed next are
+        not taken as hours."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            step = None if person is None else await tx.steps.get(person.id)
+            if person is not None and step is not None and step.step == HOURS_STEP:
+                await tx.steps.clear(person.id)
+
     async def total_minutes(self, telegram_id: int) -> int:
         """All the involvement time this person has given, in minutes."""
         async with self._storage.read() as tx:

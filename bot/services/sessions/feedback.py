@@ -14,6 +14,7 @@ from bot.services.sessions.model import (
     FEEDBACK_STEP,
     FEEDBACK_USES,
     SCALE,
+    FeedbackBack,
     FeedbackDraft,
     FeedbackOutcome,
     FeedbackResult,
@@ -78,6 +79,25 @@ class Feedback(SessionsBase):
         if draft.words:
             return await self.send_feedback(telegram_id, chat_id, rating=rating)
         return FeedbackResult(FeedbackOutcome.ASK_MORE)
+
+    async def feedback_back(self, telegram_id: int) -> FeedbackBack | None:
+        """One step back in the question after a session, keeping the choices before it:
+        from the words to how it may be used, from there to the name, from the name to the
+        rating. None if no answer is being given."""
+        async with self._storage.transaction() as tx:
+            person = await tx.people.by_telegram_id(telegram_id)
+            draft = None if person is None else await _draft(tx, person.id)
+            session = await tx.sessions.get(draft.session_id) if draft is not None else None
+            if person is None or draft is None or session is None:
+                return None
+            if draft.use is not None:
+                screen, draft = "use", replace(draft, use=None)
+            elif draft.named is not None:
+                screen, draft = "name", replace(draft, named=None)
+            else:
+                return FeedbackBack("rate", draft, session.title)
+            await tx.steps.set(person.id, FEEDBACK_STEP, draft.data(), self._clock.now())
+            return FeedbackBack(screen, draft, session.title)
 
     async def feedback_draft(self, telegram_id: int) -> FeedbackDraft | None:
         """The person's answer to the question after a session, while they give it."""

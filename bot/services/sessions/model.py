@@ -365,6 +365,16 @@ class TickReport:
 
 
 @dataclass(frozen=True)
+class FeedbackBack:
+    """Where Back leads in the question after a session: the rating ("rate"), the name
+    ("name") or how it may be used ("use"), with the draft as it is now and the title."""
+
+    screen: str
+    draft: FeedbackDraft
+    title: str
+
+
+@dataclass(frozen=True)
 class FeedbackDraft:
     """A member's answer to the question after a session, while it is being given."""
 
