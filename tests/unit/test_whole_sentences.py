@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from string import Formatter
+
 import pytest
 
 from bot.presentation import texts
 from bot.presentation.languages import reader_of, reading_for
+from bot.presentation.outgoing import loads, render
 from bot.presentation.texts import say
+from bot.services import conversations
 
 CONSENT_SENTENCES = (
     texts.PREVIEW_CONSENT_COORDINATORS,
@@ -28,3 +32,38 @@ def test_how_a_story_may_be_used_is_one_whole_sentence(language: str, message: s
     assert sentence.endswith(".")
     assert sentence[0].isupper() or language == "ar"
     assert sentence != message or language == "en"
+
+
+# Stored by the version that worded "about" as a piece put into one sentence.
+QUEUED_BEFORE = (
+    '{"say": {"t": "CONVERSATION_IN", "v": {"about": {"t": "CONVERSATION_ABOUT_ALERT", '
+    '"v": {}}, "words": "yes"}}, "buttons": []}',
+    '{"say": {"t": "CONVERSATION_ENDED_BY_MEMBER", "v": {"about": {"t": '
+    '"CONVERSATION_ABOUT_ALERT", "v": {}}}}, "buttons": []}',
+)
+
+
+@pytest.mark.parametrize("stored", QUEUED_BEFORE)
+def test_answers_queued_under_the_old_texts_still_render(stored: str) -> None:
+    shown = render(loads(stored))
+    assert "a safety alert you wrote to them about" in shown.text
+
+
+@pytest.mark.parametrize("message", [texts.ANSWER_ABOUT_NAMED, texts.ANSWER_ABOUT_ANONYMOUS])
+def test_an_answer_about_an_item_names_its_giver_only_when_named(message: str) -> None:
+    values = {"kind": "feedback", "date": "3 March", "group": "Carers", "text": "too long"}
+    named = "name" in {field for _, field, _, _ in Formatter().parse(message) if field}
+    shown = (
+        say(message, **values, name="Sam", words="yes")
+        if named
+        else say(message, **values, words="yes")
+    )
+    assert ("Sam" in shown) is named
+    assert ("without a name" in shown) is not named
+    assert "{about}" not in message
+
+
+def test_a_conversation_is_worded_per_case() -> None:
+    for case in ("alert", "named", "anonymous"):
+        for table in (conversations._ANSWER, conversations._ENDED):
+            assert "{about}" not in table[case]
