@@ -67,3 +67,18 @@ def test_a_conversation_is_worded_per_case() -> None:
     for case in ("alert", "named", "anonymous"):
         for table in (conversations._ANSWER, conversations._ENDED):
             assert "{about}" not in table[case]
+
+
+def test_what_forgetting_deleted_is_counted_in_each_language() -> None:
+    one = say(texts.FORGET_DONE_NAMED, groups=2, count=1)
+    assert one.endswith("I've also deleted the 1 thing you shared with your name.")
+    assert say(texts.FORGET_DONE_NAMED, groups=2, count=3).endswith(
+        "3 things you shared with your name."
+    )
+    with reading_for(reader_of("cy")):
+        assert "dileu'r 2 beth a rannoch chi" in say(texts.FORGET_DONE_NAMED, groups=1, count=2)
+        assert "3 pheth" in say(texts.FORGET_DONE_ANONYMOUS_DELETED, count=3)
+    with reading_for(reader_of("ar")):
+        assert "الشيئين (\u20682\u2069)" in say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=2)
+    for message in (texts.FORGET_HOURS, texts.FORGET_PAYMENTS, texts.FORGET_DONE_END):
+        assert message == message.strip()

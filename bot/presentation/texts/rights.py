@@ -58,11 +58,16 @@ FORGET_STALE = N_(
     "to start again."
 )
 FORGET_ERASING = N_("I'm already deleting what Chorus holds about you. It'll be done soon.")
-FORGET_DONE = N_(
-    "Done. I've deleted your name, your settings, your groups ({groups}), your answers, "
-    "and {named} you shared with your name.{anonymous}\n\n"
-    "{hours}You can join again any time with an invite link. Take care."
+FORGET_DONE_NAMED = N_P(
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers. "
+    "I've also deleted the {count} thing you shared with your name.",
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers. "
+    "I've also deleted the {count} things you shared with your name.",
 )
+FORGET_DONE_NOTHING_NAMED = N_(
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers."
+)
+FORGET_DONE_END = N_("You can join again any time with an invite link. Take care.")
 FORGET_DONE_ANONYMOUS_DELETED = N_P(
     "I've deleted the {count} thing you shared without your name too.",
     "I've deleted the {count} things you shared without your name too.",
@@ -75,7 +80,7 @@ FORGET_DONE_ANONYMOUS_KEPT = N_P(
 )
 FORGET_HOURS = N_(
     "The time you gave at meetings stays only as numbers in the group's totals, for its "
-    "accounts. Nothing there says who you are.\n\n"
+    "accounts. Nothing there says who you are."
 )
 FORGET_GONE = N_(
     "There's nothing of yours left here. You can join again any time with an invite link."
@@ -136,7 +141,7 @@ DATA_CLAIMS = N_P(
 )
 FORGET_PAYMENTS = N_(
     "We keep the payments we said yes to, for the group's accounts. We keep only the days, "
-    "the amounts and the code finance pays you under. We keep no name, photos or messages.\n\n"
+    "the amounts and the code finance pays you under. We keep no name, photos or messages."
 )
 VOICE_STILL_PLAYS = N_(
     "One thing I can't do. After two days, Telegram won't let me delete a voice note from a "
