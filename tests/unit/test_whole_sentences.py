@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from string import Formatter
 
 import pytest
 
-from bot.presentation import texts
+from bot.presentation import outgoing, texts
 from bot.presentation.languages import reader_of, reading_for
 from bot.presentation.outgoing import loads, render
 from bot.presentation.texts import say
-from bot.services import conversations
+from bot.services import conversations, nudges
+from storage.followup import Waiting, WaitingItem
+from storage.groups import GroupRow
 
 CONSENT_SENTENCES = (
     texts.PREVIEW_CONSENT_COORDINATORS,
@@ -82,3 +85,28 @@ def test_what_forgetting_deleted_is_counted_in_each_language() -> None:
         assert "الشيئين (\u20682\u2069)" in say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=2)
     for message in (texts.FORGET_HOURS, texts.FORGET_PAYMENTS, texts.FORGET_DONE_END):
         assert message == message.strip()
+
+
+def test_a_daily_notice_queued_with_the_old_day_texts_still_renders() -> None:
+    stored = (
+        '{"say": {"t": "NUDGE_UNACKNOWLEDGED", "v": {"days": 3}}, "buttons": []}',
+        '{"say": {"t": "NUDGE_ITEM", "v": {"kind": "Feedback", "date": "2 March", "days": 4}}, '
+        '"buttons": []}',
+    )
+    shown = [render(loads(raw)).text for raw in stored]
+    assert shown == [
+        "Not yet acknowledged after 3 days:",
+        "• Feedback from 2 March (waiting 4 days)",
+    ]
+
+
+def test_a_daily_notice_counts_days_with_plural_forms() -> None:
+    group = GroupRow(1, "Carers", "code", datetime(2025, 1, 1, tzinfo=UTC))
+    waiting = Waiting(1, [WaitingItem(1, 1, "feedback", "new", date(2025, 3, 2))])
+    notice = nudges.GroupNotice(group, 0, waiting, waiting, 1)
+    shown = render(outgoing.message(nudges.notice_message([notice], date(2025, 3, 3)))).text
+    assert "Not yet acknowledged after 3 days:" in shown
+    assert "No outcome yet after 1 day:" in shown
+    assert "(waiting 1 day)" in shown
+    with reading_for(reader_of("cy")):
+        assert "2 ddiwrnod" in say(texts.NUDGE_UNACKNOWLEDGED_DAYS, count=2)
