@@ -110,3 +110,13 @@ def test_a_daily_notice_counts_days_with_plural_forms() -> None:
     assert "(waiting 1 day)" in shown
     with reading_for(reader_of("cy")):
         assert "2 ddiwrnod" in say(texts.NUDGE_UNACKNOWLEDGED_DAYS, count=2)
+
+
+def test_counts_of_people_told_to_coordinators_take_their_plural_form() -> None:
+    stopped = say(texts.BROADCAST_STOPPED, count=1)
+    assert stopped == "Stopped. 1 person had already got it; nobody else will."
+    hours = {"group": "Carers", "start": "1 March", "end": "31 March", "hours": "2"}
+    assert ": 1 person, 2 hours in all." in say(texts.HOURS_EXPORT, **hours, count=1)
+    assert ": 4 people, 2 hours in all." in say(texts.HOURS_EXPORT, **hours, count=4)
+    with reading_for(reader_of("cy")):
+        assert "Roedd 2 berson wedi'i chael" in say(texts.BROADCAST_STOPPED, count=2)
