@@ -120,3 +120,12 @@ def test_counts_of_people_told_to_coordinators_take_their_plural_form() -> None:
     assert ": 4 people, 2 hours in all." in say(texts.HOURS_EXPORT, **hours, count=4)
     with reading_for(reader_of("cy")):
         assert "Roedd 2 berson wedi'i chael" in say(texts.BROADCAST_STOPPED, count=2)
+
+
+def test_the_payments_summary_counts_people_with_plural_forms() -> None:
+    values = {"group": "Carers", "start": "2025-03-01", "end": "2025-03-31", "waiting": "£0"}
+    one = say(texts.PAY_FINANCE_DONE, **values, amount="£10", count=1)
+    assert "For 1 person, £10 in all." in one
+    assert "For 3 people, £10 in all." in say(
+        texts.PAY_FINANCE_DONE, **values, amount="£10", count=3
+    )
