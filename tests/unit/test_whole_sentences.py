@@ -129,3 +129,13 @@ def test_the_payments_summary_counts_people_with_plural_forms() -> None:
     assert "For 3 people, £10 in all." in say(
         texts.PAY_FINANCE_DONE, **values, amount="£10", count=3
     )
+
+
+def test_an_update_queued_with_the_old_block_text_still_renders() -> None:
+    stored = (
+        '{"say": {"t": "UPDATE_ONE", "v": {"block": {"t": "UPDATE_BLOCK", "v": {"about": '
+        '{"t": "ABOUT_ITEM", "v": {"date": {"d": "2025-03-02", "f": "m"}}}, "line": '
+        '{"t": "LINE_ACKNOWLEDGED", "v": {}}}}}}, "buttons": []}'
+    )
+    shown = render(loads(stored)).text
+    assert shown.startswith("On 2 March you shared something.\nA coordinator has read it.")

@@ -10,7 +10,8 @@ ABOUT_VOICE = N_("On {date} you sent a voice note.")
 ABOUT_PHOTO = N_("On {date} you sent a photo.")
 ABOUT_ITEM = N_("On {date} you shared something.")
 # No longer used: kept so that updates queued before each recalled item became a sentence of
-# its own still render when they are sent.
+# its own, and before the recalled words and what happened became lines of their own, still
+# render when they are sent.
 ABOUT_JOIN = N_(", and ")
 UPDATE_BLOCK = N_("{about}\n{line}")
 UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
