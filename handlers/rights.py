@@ -93,9 +93,7 @@ async def forget_no_tapped(update: Update, context: ChorusContext) -> None:
 def _question(ask: ForgetAsk) -> Raw:
     text = say(texts.FORGET_ASK, named=items_words(ask.named_items))
     if ask.anonymous_items:
-        text = Raw(
-            text + say(texts.FORGET_ASK_ANONYMOUS, anonymous=items_words(ask.anonymous_items))
-        )
+        text = Raw(text + say(texts.FORGET_ASK_ANONYMOUS, count=ask.anonymous_items))
     return Raw(text + say(texts.FORGET_ASK_END))
 
 

@@ -139,3 +139,12 @@ def test_an_update_queued_with_the_old_block_text_still_renders() -> None:
     )
     shown = render(loads(stored)).text
     assert shown.startswith("On 2 March you shared something.\nA coordinator has read it.")
+
+
+def test_forgetme_speaks_of_one_thing_shared_without_a_name_as_it() -> None:
+    one = say(texts.FORGET_ASK_ANONYMOUS, count=1)
+    assert "You also shared 1 thing without your name. You can delete it too" in one
+    two = say(texts.FORGET_ASK_ANONYMOUS, count=2)
+    assert "You also shared 2 things without your name. You can delete them too" in two
+    with reading_for(reader_of("cy")):
+        assert "ei ddileu e hefyd" in say(texts.FORGET_ASK_ANONYMOUS, count=1)

@@ -43,10 +43,13 @@ FORGET_ASK = N_(
     "your answers to group meetings, and what you shared with your name ({named}).\n\n"
     "It can't be undone. You can join again any time with an invite link."
 )
-FORGET_ASK_ANONYMOUS = N_(
-    "\n\nYou also shared {anonymous} without your name. You can delete them too, or leave "
-    "them with the group with no way back to you: then no one can link them to you, and "
-    "you won't hear what happens with them."
+FORGET_ASK_ANONYMOUS = N_P(
+    "\n\nYou also shared {count} thing without your name. You can delete it too, or leave "
+    "it with the group: then no one can link it to you, and "
+    "you won't hear what happens with it.",
+    "\n\nYou also shared {count} things without your name. You can delete them too, or leave "
+    "them with the group: then no one can link them to you, and "
+    "you won't hear what happens with them.",
 )
 FORGET_ASK_END = N_("\n\nDo you want to go ahead?")
 BUTTON_FORGET_ALL = N_("Yes, delete everything")
