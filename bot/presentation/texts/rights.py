@@ -116,6 +116,8 @@ DATA_NAMED = N_("with your name")
 DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")
 DATA_NONE = N_("none")
+DATA_PAUSED_YES = N_("yes, you get no messages for now")
+DATA_PAUSED_NO = N_("no")
 DATA_LEFT_LINE = N_(
     "Your place in {group} ended on {left}. The coordinators kept this reason, only for them "
     "to see: {reason}\n\n"
