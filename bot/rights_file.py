@@ -50,7 +50,7 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         name=person["name_others_see"] or none,
         telegram_id=person["telegram_id"],
         first=_when(person["first_here"], zone),
-        paused=person["messages_paused"],
+        paused=label(texts.DATA_PAUSED_YES if person["messages_paused"] else texts.DATA_PAUSED_NO),
         groups=_group_lines(data, zone) or none,
         answers=len(data["meeting_answers"]),
         came=len(came),

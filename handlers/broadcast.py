@@ -181,7 +181,7 @@ async def broadcast_stop_tapped(update: Update, context: ChorusContext) -> None:
         return
     await context.bot_data.worker.drop_broadcast(stopped.id)
     progress = await context.services.broadcasts.progress(stopped.id)
-    await respond(update, say(texts.BROADCAST_STOPPED, sent=progress.sent if progress else 0))
+    await respond(update, say(texts.BROADCAST_STOPPED, count=progress.sent if progress else 0))
 
 
 _CREATE_REPLIES = {

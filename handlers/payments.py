@@ -498,7 +498,7 @@ async def pay_finance_tapped(update: Update, context: ChorusContext) -> None:
         group=finance.group_name,
         start=finance.start.isoformat(),
         end=finance.end.isoformat(),
-        people=len(finance.lines),
+        count=len(finance.lines),
         amount=money(total),
         waiting=money(sum(line.waiting_pence for line in finance.lines)),
     )

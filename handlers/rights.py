@@ -93,9 +93,7 @@ async def forget_no_tapped(update: Update, context: ChorusContext) -> None:
 def _question(ask: ForgetAsk) -> Raw:
     text = say(texts.FORGET_ASK, named=items_words(ask.named_items))
     if ask.anonymous_items:
-        text = Raw(
-            text + say(texts.FORGET_ASK_ANONYMOUS, anonymous=items_words(ask.anonymous_items))
-        )
+        text = Raw(text + say(texts.FORGET_ASK_ANONYMOUS, count=ask.anonymous_items))
     return Raw(text + say(texts.FORGET_ASK_END))
 
 
@@ -115,19 +113,22 @@ def _done(result: ForgetResult) -> Raw:
         return say(texts.FORGET_STALE)
     if result.outcome is ForgetOutcome.UNKNOWN:
         return say(texts.FORGET_GONE)
-    anonymous = ""
+    if result.named_items:
+        done = say(texts.FORGET_DONE_NAMED, groups=result.groups, count=result.named_items)
+    else:
+        done = say(texts.FORGET_DONE_NOTHING_NAMED, groups=result.groups)
     if result.anonymous_deleted:
-        anonymous = " " + say(texts.FORGET_DONE_ANONYMOUS_DELETED, count=result.anonymous_deleted)
+        done = Raw(
+            f"{done} {say(texts.FORGET_DONE_ANONYMOUS_DELETED, count=result.anonymous_deleted)}"
+        )
     elif result.anonymous_kept:
-        anonymous = " " + say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=result.anonymous_kept)
-    kept = say(texts.FORGET_HOURS) if result.hours_kept else ""
+        done = Raw(f"{done} {say(texts.FORGET_DONE_ANONYMOUS_KEPT, count=result.anonymous_kept)}")
+    paragraphs = [done]
+    if result.hours_kept:
+        paragraphs.append(say(texts.FORGET_HOURS))
     if result.payments_kept:
-        kept += say(texts.FORGET_PAYMENTS)
-    done = say(
-        texts.FORGET_DONE,
-        groups=result.groups,
-        named=items_words(result.named_items),
-        anonymous=Raw(anonymous),
-        hours=Raw(kept),
-    )
-    return Raw(f"{done}\n\n{say(texts.VOICE_STILL_PLAYS)}") if result.voice_kept else done
+        paragraphs.append(say(texts.FORGET_PAYMENTS))
+    paragraphs.append(say(texts.FORGET_DONE_END))
+    if result.voice_kept:
+        paragraphs.append(say(texts.VOICE_STILL_PLAYS))
+    return Raw("\n\n".join(paragraphs))

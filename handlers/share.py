@@ -68,6 +68,11 @@ _CONSENT_BUTTONS = {
     Consent.QUOTE_ANONYMOUS: texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
     Consent.QUOTE_NAMED: texts.BUTTON_CONSENT_QUOTE_NAMED,
 }
+_PREVIEW_CONSENT = {
+    Consent.COORDINATORS: texts.PREVIEW_CONSENT_COORDINATORS,
+    Consent.QUOTE_ANONYMOUS: texts.PREVIEW_CONSENT_QUOTE_ANONYMOUS,
+    Consent.QUOTE_NAMED: texts.PREVIEW_CONSENT_QUOTE_NAMED,
+}
 CONSENT_WORDS = {
     Consent.COORDINATORS: texts.CONSENT_COORDINATORS,
     Consent.QUOTE_ANONYMOUS: texts.CONSENT_QUOTE_ANONYMOUS,
@@ -428,18 +433,10 @@ def _preview(view: StepView, draft: Draft) -> Raw:
         small = _small_note(view)
     if view.observers:
         who = Raw(who + say(texts.WHO_OBSERVERS, count=view.observers))
-    words = say(CONSENT_WORDS[draft.consent or Consent.COORDINATORS])
-    consent = say(texts.CONSENT_LINE, consent=words)
+    consent = say(_PREVIEW_CONSENT[draft.consent or Consent.COORDINATORS])
     kind = say(KIND_WORDS[draft.kind or Kind.FEEDBACK])
-    return say(
-        texts.SHARE_PREVIEW,
-        group=group,
-        kind=kind,
-        content=Raw("\n".join(parts)),
-        who=who,
-        consent=Raw(consent),
-        small=Raw(small),
-    )
+    top = say(texts.SHARE_PREVIEW, group=group, kind=kind, content=Raw("\n".join(parts)))
+    return Raw(f"{top}\n\n{who}\n{consent}{small}")
 
 
 def _short(text: str, limit: int) -> str:

@@ -215,13 +215,13 @@ class ContributorUpdates:
             logger.error("item words could not be opened (item %d)", item.id)
             return None
 
-    def block(self, items: Sequence[ItemRow], line: Value) -> Text:
-        """One update as its author reads it: their words recalled, then what happened.
-        A `line` already worded (`Raw`) is kept as it is."""
+    def block(self, items: Sequence[ItemRow], line: Value) -> Value:
+        """One update as its author reads it: their words recalled, then what happened, each
+        a whole sentence on a line of its own. A `line` already worded (`Raw`) is kept."""
         # Each recalled item is a whole sentence of its own: "On 1 March you said: “…”"
         about: list[Value] = [reminder(i, self.words_of(i)) for i in items]
         happened = Html(line) if isinstance(line, Raw) else line
-        return outgoing.text(texts.UPDATE_BLOCK, about=join("\n", about), line=happened)
+        return join("\n", [*about, happened])
 
     async def queue(
         self,

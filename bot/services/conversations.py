@@ -10,10 +10,8 @@ Words are sealed at rest.
 
 from __future__ import annotations
 
-import enum
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
@@ -22,6 +20,7 @@ from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
 from bot.presentation.outgoing import Button, MidSentence, Value, join
 from bot.services.contributor_updates import ContributorUpdates, first_line
+from bot.services.conversation_results import About, Line, Reader, Result, Said
 from bot.services.delivery_rules import open_return_address, seal_payload
 from bot.services.nudges import kind_said
 from bot.services.roles import may_manage
@@ -48,43 +47,16 @@ HISTORY_SHOWN = 6
 _ID_LETTERS = "abcdefghijkmnopqrstuvwxyz23456789"
 
 
-class Said(enum.Enum):
-    """What happened when someone wrote in, started or ended a conversation."""
-
-    DONE = "done"
-    CLOSED = "closed"
-    UNKNOWN = "unknown"
-    EMPTY = "empty"
-    TOO_LONG = "too_long"
-    NOT_ALLOWED = "not_allowed"
-    UNREACHABLE = "unreachable"
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Who reads what a member writes in a conversation (told in one plain line)."""
-
-    alert: bool
-    group: str | None = None
-    anonymous: bool = True
-
-
-@dataclass(frozen=True)
-class Result:
-    """What happened, and who reads the member's words (when it is known)."""
-
-    said: Said
-    reader: Reader | None = None
-    conversation_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Line:
-    """One message of a conversation, for the inbox card: who said it, and the words."""
-
-    from_member: bool
-    text: str
-    at: datetime
+_ANSWER = {
+    "alert": texts.ANSWER_ABOUT_ALERT,
+    "named": texts.ANSWER_ABOUT_NAMED,
+    "anonymous": texts.ANSWER_ABOUT_ANONYMOUS,
+}
+_ENDED = {
+    "alert": texts.ENDED_ABOUT_ALERT,
+    "named": texts.ENDED_ABOUT_NAMED,
+    "anonymous": texts.ENDED_ABOUT_ANONYMOUS,
+}
 
 
 def _checked(text: str) -> str | Said:
@@ -196,8 +168,7 @@ class Conversations:
             about = await self._about(tx, found)
             if about is None:
                 return Result(Said.UNKNOWN)
-            line = texts.CONVERSATION_TO_LEAD if found.kind == "alert" else texts.CONVERSATION_IN
-            body: Value = outgoing.text(line, about=about, words=checked)
+            body: Value = outgoing.text(_ANSWER[about.case], **about.values, words=checked)
             if suggests_risk(checked):
                 body = join("\n\n", [body, outgoing.text(texts.CONVERSATION_RISK_NOTE)])
             await self._to_staff(tx, found, body, f"c{message_id}", now, staff_buttons(found.id))
@@ -250,7 +221,7 @@ class Conversations:
             await self._clear_step(tx, telegram_id, (ANSWER_STEP, LOOSE_STEP))
             about = await self._about(tx, found)
             if about is not None:
-                body = outgoing.text(texts.CONVERSATION_ENDED_BY_MEMBER, about=about)
+                body = outgoing.text(_ENDED[about.case], **about.values)
                 await self._to_staff(tx, found, body, f"cm{found.id}{_stamp(now)}", now, [])
             return Result(Said.DONE, await self._reader(tx, found), found.id)
 
@@ -481,32 +452,27 @@ class Conversations:
         group = await tx.groups.get(item.group_id) if item is not None else None
         return Reader(False, group.name if group else None, found.person_id is None)
 
-    async def _about(self, tx: Tx, found: ConversationRow) -> Value | None:
+    async def _about(self, tx: Tx, found: ConversationRow) -> About | None:
         """What the conversation is about, as coordinators or the lead read it: never who an
-        anonymous member is."""
+        anonymous member is. Which case it is (alert, named, anonymous), and its values."""
         if found.kind == "alert":
-            return outgoing.text(texts.CONVERSATION_ABOUT_ALERT)
+            return About("alert", {})
         item = await tx.followup.item(found.item_id or 0)
         if item is None:
             return None
         group = await tx.groups.get(item.group_id)
-        if item.person_id is None:
-            who = outgoing.text(texts.CARD_ANONYMOUS)
-        else:
-            person = await tx.people.get(item.person_id)
-            name = (person.display_name if person else None) or outgoing.words(
-                texts.UNNAMED_MEMBER
-            )
-            who = outgoing.text(texts.CARD_NAMED, name=name)
         words = self._contributor_updates.words_of(item)
-        return outgoing.text(
-            texts.CONVERSATION_ABOUT_ITEM,
-            kind=MidSentence(kind_said(item.kind)),  # "An answer about feedback"
-            who=who,
-            date=outgoing.Day(item.given_on),
-            group=group.name if group else "",
-            words=first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
-        )
+        values: dict[str, Value] = {
+            "kind": MidSentence(kind_said(item.kind)),  # "An answer about feedback"
+            "date": outgoing.Day(item.given_on),
+            "group": group.name if group else "",
+            "text": first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),
+        }
+        if item.person_id is None:
+            return About("anonymous", values)
+        person = await tx.people.get(item.person_id)
+        name = (person.display_name if person else None) or outgoing.words(texts.UNNAMED_MEMBER)
+        return About("named", {**values, "name": name})
 
     async def _to_staff(
         self,

@@ -175,10 +175,10 @@ def notice_message(notices: list[GroupNotice], today: date) -> Text:
         if notice.new:
             lines.append(outgoing.text(texts.NUDGE_NEW, count=notice.new))
         if notice.unacknowledged.count:
-            lines.append(outgoing.text(texts.NUDGE_UNACKNOWLEDGED, days=3))
+            lines.append(outgoing.text(texts.NUDGE_UNACKNOWLEDGED_DAYS, count=3))
             lines += _item_lines(notice.unacknowledged, today)
         if notice.no_outcome.count:
-            lines.append(outgoing.text(texts.NUDGE_NO_OUTCOME, days=notice.outcome_days))
+            lines.append(outgoing.text(texts.NUDGE_NO_OUTCOME_DAYS, count=notice.outcome_days))
             lines += _item_lines(notice.no_outcome, today)
         parts.append(join("\n", lines))
     return outgoing.text(texts.NUDGE, groups=join("\n\n", parts))
@@ -199,10 +199,10 @@ def _item_lines(waiting: Waiting, today: date) -> list[Value]:
     items: list[WaitingItem] = waiting.oldest
     lines: list[Value] = [
         outgoing.text(
-            texts.NUDGE_ITEM,
+            texts.NUDGE_ITEM_DAYS,
             kind=kind_said(w.kind),
             date=outgoing.Day(w.given_on),
-            days=(today - w.given_on).days,
+            count=(today - w.given_on).days,
         )
         for w in items[:LIST_MAX]
     ]

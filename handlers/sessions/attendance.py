@@ -184,7 +184,7 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
         group=export.group_name,
         start=day_words(export.start, DayForm.FULL),
         end=day_words(export.end, DayForm.FULL),
-        people=export.people,
+        count=export.people,
         hours=hours_words(export.minutes),
     )
     await respond(update, summary)

@@ -246,7 +246,7 @@ async def test_the_member_ends_it_and_the_coordinators_are_told(
         started = time.monotonic()
         ended = await author.tap("End conversation", heard)
         assert "the conversation has ended" in ended["text"]
-        told = await _sent_since(fake, COORDINATOR, started, "was ended by the person")
+        told = await _sent_since(fake, COORDINATOR, started, "has ended the conversation.")
         assert "The forms are too long" in told["text"]
         late = await author.reply("Actually, one more thing", heard)
         assert "This conversation has ended" in late["text"]
@@ -394,7 +394,8 @@ async def test_the_lead_writes_to_an_anonymous_person_without_learning_who(
     # The person ends it; the lead is told.
     started = time.monotonic()
     await member.tap("End conversation", message)
-    await _sent_since(fake, LEAD, started, "was ended by the person")
+    told = await _sent_since(fake, LEAD, started, "has ended the conversation.")
+    assert "about their safety alert" in told["text"]
 
 
 async def test_only_a_lead_can_write_to_the_person_of_an_alert(

@@ -208,8 +208,13 @@ async def test_forget_me_leaves_nothing_of_the_member(
         assert "Done." in done["text"] and "join again any time" in done["text"]
         assert "stays only as numbers" in done["text"]
         assert "We keep the payments we said yes to, for the group's accounts" in done["text"]
+        assert "you shared with your name." in done["text"] and "{" not in done["text"]
         if keep_anonymous:
             assert "The 2 things you shared without your name stay with the group" in done["text"]
+        else:
+            assert "I've deleted the 2 things you shared without your name too." in done["text"]
+        # Each part is a paragraph of whole sentences, ending with the way back.
+        assert done["text"].split("\n\n")[-1].startswith("You can join again any time")
         # The erasure's last step empties the log; the words were sealed all along, and
         # the member's name, ids and rows are gone from the file itself.
         assert _traces(tmp_path, member) == []

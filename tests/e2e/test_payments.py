@@ -199,7 +199,9 @@ async def test_the_whole_payment_path_from_policy_to_certificate(
         started = time.monotonic()
         pick = await admin.send("/finance")
         summary = await admin.tap("This month", pick)
-        assert "People: 1. In all: £29.50. Expenses waiting for approval: £0.00" in summary["text"]
+        assert (
+            "For 1 person, £29.50 in all. Expenses waiting for approval: £0.00" in summary["text"]
+        )
         _check_finance(fake, started)
 
         # The hours export names the payee reference and the name to pay, not an id.

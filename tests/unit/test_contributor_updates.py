@@ -250,7 +250,8 @@ async def test_waiting_updates_are_stored_as_what_to_say_and_older_worded_ones_s
         )
         stored = await tx.conn.execute(select(schema.contributor_update.c.text))
         opened = [services.sealer.open(row[0], UPDATE_PURPOSE) for row in stored]
-    assert any('"t": "UPDATE_BLOCK"' in text for text in opened)
+    assert any('"t": "ABOUT_WORDS"' in text for text in opened)
+    assert not any("UPDATE_BLOCK" in text for text in opened)
     # Worded when sent: a text changed after the update was written shows its new words.
     monkeypatch.setattr(texts, "ABOUT_WORDS", "Your words of {date} (“{words}”)")
 

@@ -367,6 +367,7 @@ async def test_my_data_summary_says_what_is_held_about_payment(
     assert "4 claims you made" in text
     nothing = summary((await services.rights.my_data(OTHER)).data, LONDON)
     assert "Payments: none" in nothing
+    assert "Messages paused: no\n" in nothing
 
 
 async def test_time_given_without_payment_is_not_told_as_payments_kept(

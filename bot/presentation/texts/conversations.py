@@ -51,11 +51,33 @@ LINE_CONVERSATION_ENDED = N_(
 CONVERSATION_ABOUT_ITEM = N_("{kind}, {who}, given on {date} in {group} (“{words}”)")
 CONVERSATION_ABOUT_ALERT = N_("a safety alert you wrote to them about")
 CONVERSATION_NO_WORDS = N_("a voice note or photo")
+# The two texts below, and CONVERSATION_ENDED_BY_MEMBER, are kept so that messages queued
+# with them still render; new messages use the whole sentences after them.
 CONVERSATION_IN = N_("<b>An answer</b> about {about}:\n\n“{words}”")
 CONVERSATION_TO_LEAD = N_("<b>An answer</b> to {about}:\n\n“{words}”")
 CONVERSATION_RISK_NOTE = N_("A safety reply was shown; a lead has been told.")
 CONVERSATION_ENDED_BY_MEMBER = N_(
     "The conversation about {about} was ended by the person you were talking with."
+)
+ANSWER_ABOUT_ALERT = N_("<b>An answer</b> to a safety alert you wrote to them about:\n\n“{words}”")
+ANSWER_ABOUT_NAMED = N_(
+    "<b>An answer</b> about {kind} from {name}, given on {date} in {group} (“{text}”):"
+    "\n\n“{words}”"
+)
+ANSWER_ABOUT_ANONYMOUS = N_(
+    "<b>An answer</b> about {kind} given without a name on {date} in {group} (“{text}”):"
+    "\n\n“{words}”"
+)
+ENDED_ABOUT_ALERT = N_(
+    "The person you wrote to about their safety alert has ended the conversation."
+)
+ENDED_ABOUT_NAMED = N_(
+    "The person you were talking with has ended the conversation.\n"
+    "It was about {kind} from {name}, given on {date} in {group} (“{text}”)."
+)
+ENDED_ABOUT_ANONYMOUS = N_(
+    "The person you were talking with has ended the conversation.\n"
+    "It was about {kind} given without a name on {date} in {group} (“{text}”)."
 )
 CONVERSATION_WRITE_ASK = N_(
     "Type your message. It goes to them through Chorus; you won't see who they are unless "

@@ -161,7 +161,10 @@ BROADCAST_STATE_SENDING = N_("Sending now")
 BUTTON_STOP = N_("Stop sending")
 BUTTON_STOP_ONE = N_("Stop “{preview}”")
 BROADCAST_PROGRESS = N_("Sending your message: {sent} of {total} so far. About {left} left.")
-BROADCAST_STOPPED = N_("Stopped. {sent} people had already got it; nobody else will.")
+BROADCAST_STOPPED = N_P(
+    "Stopped. {count} person had already got it; nobody else will.",
+    "Stopped. {count} people had already got it; nobody else will.",
+)
 BROADCAST_CANT_STOP = N_("That message has already finished, or was stopped before.")
 BROADCAST_REPORT = N_(
     "<b>Your message has gone out.</b>\n"

@@ -10,7 +10,8 @@ ABOUT_VOICE = N_("On {date} you sent a voice note.")
 ABOUT_PHOTO = N_("On {date} you sent a photo.")
 ABOUT_ITEM = N_("On {date} you shared something.")
 # No longer used: kept so that updates queued before each recalled item became a sentence of
-# its own still render when they are sent.
+# its own, and before the recalled words and what happened became lines of their own, still
+# render when they are sent.
 ABOUT_JOIN = N_(", and ")
 UPDATE_BLOCK = N_("{about}\n{line}")
 UPDATE_ONE = N_("{block}\n\n/mine shows everything that happened with your words.")
@@ -88,9 +89,20 @@ NUDGE_LEFT = N_("Left: {names}")
 NUDGE_REMOVED_REASON = N_("Why {name} was removed (for coordinators only): {reason}")
 NUDGE_ONE_UNNAMED = N_("someone with no name set")
 NUDGE_SOME_UNNAMED = N_P("{count} person with no name set", "{count} people with no name set")
+# The three texts below are kept so that notices queued with them still render; new
+# notices count the days with the plural texts after them.
 NUDGE_UNACKNOWLEDGED = N_("Not yet acknowledged after {days} days:")
 NUDGE_NO_OUTCOME = N_("No outcome yet after {days} days:")
 NUDGE_ITEM = N_("• {kind} from {date} (waiting {days} days)")
+NUDGE_UNACKNOWLEDGED_DAYS = N_P(
+    "Not yet acknowledged after {count} day:", "Not yet acknowledged after {count} days:"
+)
+NUDGE_NO_OUTCOME_DAYS = N_P(
+    "No outcome yet after {count} day:", "No outcome yet after {count} days:"
+)
+NUDGE_ITEM_DAYS = N_P(
+    "• {kind} from {date} (waiting {count} day)", "• {kind} from {date} (waiting {count} days)"
+)
 NUDGE_MORE = N_P("…and {count} more", "…and {count} more")
 
 # --- Closing the loop: "you said, we did" and an item's history -----------------------------

@@ -133,9 +133,11 @@ PAY_NO_NAME = N_("a member with no name")
 
 PAY_FINANCE_PICK_GROUP = N_("Which group's payments?")
 PAY_FINANCE_PICK_PERIOD = N_("Which period?")
-PAY_FINANCE_DONE = N_(
-    "Payments for {group}, {start} to {end}.\nPeople: {people}. In all: {amount}. "
-    "Expenses waiting for approval: {waiting}."
+PAY_FINANCE_DONE = N_P(
+    "Payments for {group}, {start} to {end}.\nFor {count} person, {amount} in all. "
+    "Expenses waiting for approval: {waiting}.",
+    "Payments for {group}, {start} to {end}.\nFor {count} people, {amount} in all. "
+    "Expenses waiting for approval: {waiting}.",
 )
 
 # --- A member's own record ----------------------------------------------------------------------

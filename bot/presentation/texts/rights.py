@@ -43,10 +43,13 @@ FORGET_ASK = N_(
     "your answers to group meetings, and what you shared with your name ({named}).\n\n"
     "It can't be undone. You can join again any time with an invite link."
 )
-FORGET_ASK_ANONYMOUS = N_(
-    "\n\nYou also shared {anonymous} without your name. You can delete them too, or leave "
-    "them with the group with no way back to you: then no one can link them to you, and "
-    "you won't hear what happens with them."
+FORGET_ASK_ANONYMOUS = N_P(
+    "\n\nYou also shared {count} thing without your name. You can delete it too, or leave "
+    "it with the group: then no one can link it to you, and "
+    "you won't hear what happens with it.",
+    "\n\nYou also shared {count} things without your name. You can delete them too, or leave "
+    "them with the group: then no one can link them to you, and "
+    "you won't hear what happens with them.",
 )
 FORGET_ASK_END = N_("\n\nDo you want to go ahead?")
 BUTTON_FORGET_ALL = N_("Yes, delete everything")
@@ -58,11 +61,16 @@ FORGET_STALE = N_(
     "to start again."
 )
 FORGET_ERASING = N_("I'm already deleting what Chorus holds about you. It'll be done soon.")
-FORGET_DONE = N_(
-    "Done. I've deleted your name, your settings, your groups ({groups}), your answers, "
-    "and {named} you shared with your name.{anonymous}\n\n"
-    "{hours}You can join again any time with an invite link. Take care."
+FORGET_DONE_NAMED = N_P(
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers. "
+    "I've also deleted the {count} thing you shared with your name.",
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers. "
+    "I've also deleted the {count} things you shared with your name.",
 )
+FORGET_DONE_NOTHING_NAMED = N_(
+    "Done. I've deleted your name, your settings, your groups ({groups}) and your answers."
+)
+FORGET_DONE_END = N_("You can join again any time with an invite link. Take care.")
 FORGET_DONE_ANONYMOUS_DELETED = N_P(
     "I've deleted the {count} thing you shared without your name too.",
     "I've deleted the {count} things you shared without your name too.",
@@ -75,7 +83,7 @@ FORGET_DONE_ANONYMOUS_KEPT = N_P(
 )
 FORGET_HOURS = N_(
     "The time you gave at meetings stays only as numbers in the group's totals, for its "
-    "accounts. Nothing there says who you are.\n\n"
+    "accounts. Nothing there says who you are."
 )
 FORGET_GONE = N_(
     "There's nothing of yours left here. You can join again any time with an invite link."
@@ -108,6 +116,8 @@ DATA_NAMED = N_("with your name")
 DATA_ANONYMOUS = N_("without your name")
 DATA_NO_WORDS = N_("(no words kept)")
 DATA_NONE = N_("none")
+DATA_PAUSED_YES = N_("yes, you get no messages for now")
+DATA_PAUSED_NO = N_("no")
 DATA_LEFT_LINE = N_(
     "Your place in {group} ended on {left}. The coordinators kept this reason, only for them "
     "to see: {reason}\n\n"
@@ -136,7 +146,7 @@ DATA_CLAIMS = N_P(
 )
 FORGET_PAYMENTS = N_(
     "We keep the payments we said yes to, for the group's accounts. We keep only the days, "
-    "the amounts and the code finance pays you under. We keep no name, photos or messages.\n\n"
+    "the amounts and the code finance pays you under. We keep no name, photos or messages."
 )
 VOICE_STILL_PLAYS = N_(
     "One thing I can't do. After two days, Telegram won't let me delete a voice note from a "

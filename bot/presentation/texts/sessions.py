@@ -237,9 +237,11 @@ BUTTON_THIS_MONTH = N_("This month")
 BUTTON_LAST_MONTH = N_("Last month")
 BUTTON_THIS_YEAR = N_("This year")
 BUTTON_LAST_YEAR = N_("Last year")
-HOURS_EXPORT = N_(
-    "Involvement hours for {group}, {start} to {end}: {people} people, {hours} hours in all. "
-    "The file has names, so please keep it safe."
+HOURS_EXPORT = N_P(
+    "Involvement hours for {group}, {start} to {end}: {count} person, {hours} hours in all. "
+    "The file has names, so please keep it safe.",
+    "Involvement hours for {group}, {start} to {end}: {count} people, {hours} hours in all. "
+    "The file has names, so please keep it safe.",
 )
 SETTINGS_HOURS = N_("\nTime you gave at meetings: {hours}")
 

@@ -53,9 +53,7 @@ BUTTON_CONSENT_QUOTE_NAMED = N_("Quote it with my name")
 CONSENT_COORDINATORS = N_("it is just for the coordinators to see")
 CONSENT_QUOTE_ANONYMOUS = N_("it may be quoted, without your name")
 CONSENT_QUOTE_NAMED = N_("it may be quoted, with your name")
-SHARE_PREVIEW = N_(
-    "<b>Here's what you'll send</b> to {group} ({kind}):\n\n{content}\n\n{who}{consent}{small}"
-)
+SHARE_PREVIEW = N_("<b>Here's what you'll send</b> to {group} ({kind}):\n\n{content}")
 PREVIEW_MEDIA = N_("[your {media}]")
 PREVIEW_WORDS = N_("“{words}”")
 WHO_NAMED = N_("Who will see it: the coordinators of {group}, with your name ({name}).")
@@ -68,7 +66,9 @@ WHO_OBSERVERS = N_P(
     " {count} other person may read the group's words too, but never your name.",
     " {count} other people may read the group's words too, but never your name.",
 )
-CONSENT_LINE = N_("\nHow it may be used: {consent}.")
+PREVIEW_CONSENT_COORDINATORS = N_("How it may be used: it is just for the coordinators to see.")
+PREVIEW_CONSENT_QUOTE_ANONYMOUS = N_("How it may be used: it may be quoted, without your name.")
+PREVIEW_CONSENT_QUOTE_NAMED = N_("How it may be used: it may be quoted, with your name.")
 NO_NAME_SET = N_("no name set, so “member”")
 BUTTON_SEND = N_("Send")
 BUTTON_CHANGE_WORDS = N_("Change what I wrote")
