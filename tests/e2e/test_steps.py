@@ -200,7 +200,7 @@ HELD_MEETING = (
 # Member 801 came to it.
 CAME_TO_MEETING = (
     "INSERT INTO session_attendance (session_id, person_id, came, minutes, marked_at, "
-    "feedback_asked_at) SELECT s.id, p.id, 1, 120, '2026-03-02 12:10:00.000000', "
+    "feedback_asked_at) SELECT s.id, p.id, true, 120, '2026-03-02 12:10:00.000000', "
     "'2026-03-02 12:10:00.000000' FROM group_session s JOIN chorus_group g ON g.id = s.group_id, "
     "person p WHERE g.name = ? AND s.uid = 'held-meeting' AND p.telegram_id = 801"
 )
