@@ -214,6 +214,7 @@ _BUTTONS: dict[Action, Handler] = {
     Action.PAY_APPROVE: payments.pay_approve_tapped,
     Action.PAY_QUERY: payments.pay_query_tapped,
     Action.PAY_RECEIPT: payments.pay_receipt_tapped,
+    Action.PAY_KEEP_AMOUNT: payments.pay_keep_amount_tapped,
     Action.PAY_FINANCE_GROUP: payments.pay_finance_group_tapped,
     Action.PAY_FINANCE: payments.pay_finance_tapped,
     Action.MYINV: involvement.myinvolvement_command,

@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import payment_files
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
+from bot.presentation.buttons import way_out_rows
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
 from bot.presentation.texts.payments import money
@@ -336,7 +337,23 @@ async def pay_claim_session_tapped(update: Update, context: ChorusContext) -> No
     if asked.problem is not None:
         await respond(update, say(texts.PAY_CLAIM_NOT_ATTENDED))
         return
-    await ask_to_type(update, context, say(texts.PAY_CLAIM_ASK_AMOUNT, title=asked.title), "claim")
+    ask = say(texts.PAY_CLAIM_ASK_AMOUNT, title=asked.title)
+    if asked.pence is None:
+        await ask_to_type(update, context, ask, "claim")
+        return
+    # Back from the receipt: the amount typed before, kept.
+    kept = say(texts.PAY_AMOUNT_KEPT, amount=money(asked.pence))
+    keep = (label(texts.BUTTON_KEEP_AMOUNT), callbacks.encode(Action.PAY_KEEP_AMOUNT))
+    await respond(update, Raw(ask + "\n\n" + kept), keyboard([[keep], *way_out_rows("claim")]))
+
+
+async def pay_keep_amount_tapped(update: Update, context: ChorusContext) -> None:
+    """Keep the amount typed before going back, and ask for the receipt again."""
+    asked = await context.services.payments.claim_keep_amount(sender_id(update))
+    if asked is None:
+        await respond(update, say(texts.NOTHING_TO_CARRY_ON))
+        return
+    await _ask_receipt(update, context, asked)
 
 
 async def pay_amount_typed(update: Update, context: ChorusContext, text: str) -> None:
@@ -347,10 +364,14 @@ async def pay_amount_typed(update: Update, context: ChorusContext, text: str) ->
     elif isinstance(asked.problem, AmountProblem):
         await respond(update, _amount_problem(asked.problem))
     else:
-        # Back: the amount asked again, for the same meeting.
-        back = (Action.PAY_CLAIM_SESSION, (asked.session_id or 0,))
-        ask = say(texts.PAY_CLAIM_ASK_RECEIPT, amount=money(asked.pence or 0))
-        await ask_to_type(update, context, ask, back)
+        await _ask_receipt(update, context, asked)
+
+
+async def _ask_receipt(update: Update, context: ChorusContext, asked: ClaimAsk) -> None:
+    # Back: the amount asked again, for the same meeting (the one typed, kept).
+    back = (Action.PAY_CLAIM_SESSION, (asked.session_id or 0,))
+    ask = say(texts.PAY_CLAIM_ASK_RECEIPT, amount=money(asked.pence or 0))
+    await ask_to_type(update, context, ask, back)
 
 
 async def pay_receipt_typed(update: Update, context: ChorusContext, text: str) -> None:

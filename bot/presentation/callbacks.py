@@ -211,6 +211,7 @@ class Action(enum.StrEnum):
     PAY_CHOICE = "yh"
     PAY_CLAIM = "yk"
     PAY_CLAIM_SESSION = "ys"
+    PAY_KEEP_AMOUNT = "yt"
     PAY_APPROVE = "ya"
     PAY_QUERY = "yq"
     PAY_RECEIPT = "yv"
@@ -407,6 +408,7 @@ ARGUMENTS: dict[Action, tuple[Arg, ...]] = {
     Action.PAY_CHOICE: (W,),
     Action.PAY_CLAIM: (),
     Action.PAY_CLAIM_SESSION: (N,),
+    Action.PAY_KEEP_AMOUNT: (),
     Action.PAY_APPROVE: (N,),
     Action.PAY_QUERY: (N,),
     Action.PAY_RECEIPT: (N,),

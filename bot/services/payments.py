@@ -29,22 +29,20 @@ from bot.services.payment_model import (
     ClaimAsk,
     Decided,
     Finance,
-    FinanceLine,
-    GroupRecord,
     Offer,
     PolicyView,
     Record,
     Refused,
     kept_as_claims,
     parse_amount,
-    session_amount,
 )
+from bot.services.payment_records import claim_changes, claims_sum, finance_lines, group_record
 from bot.services.roles import may_manage
 from bot.services.sessions.model import Period
 from bot.services.sessions.words import period_dates
 from storage.database import Storage
 from storage.outbox import OutboxNew
-from storage.payments import CameRow, ClaimRow, PayeeRow, PolicyRow
+from storage.payments import ClaimRow
 from storage.tx import Tx
 
 
@@ -248,7 +246,7 @@ class Payments:
         have = await tx.payments.claims(group_id, person_id, kind="session")
         # A whole group's worth of rows: compared apart from the event loop.
         drop, new, changed = await asyncio.to_thread(
-            _claim_changes, group_id, policy, came, have, self._zone
+            claim_changes, group_id, policy, came, have, self._zone
         )
         await tx.payments.drop_claims(drop)
         for claim_id, minutes, amount in changed:
@@ -278,8 +276,24 @@ class Payments:
             came = [] if session is None else await tx.payments.came(session.group_id, person.id)
             if session is None or session_id not in {c.session_id for c in came}:
                 return ClaimAsk("", problem=Refused.NOT_ATTENDED)
-            await tx.steps.set(person.id, AMOUNT_STEP, {"session": session_id}, now)
-            return ClaimAsk(session.title)
+            data: dict[str, Any] = {"session": session_id}
+            before = await self._step(tx, telegram_id, RECEIPT_STEP)
+            if before is not None and before[1].get("session") == session_id:
+                data["pence"] = before[1]["pence"]  # Back from the receipt: the amount kept
+            await tx.steps.set(person.id, AMOUNT_STEP, data, now)
+            return ClaimAsk(session.title, data.get("pence"), session_id=session_id)
+
+    async def claim_keep_amount(self, telegram_id: int) -> ClaimAsk | None:
+        """Back at the amount, the one typed before kept: the receipt is asked for again."""
+        now = self._clock.now()
+        async with self._storage.transaction() as tx:
+            found = await self._step(tx, telegram_id, AMOUNT_STEP)
+            if found is None or "pence" not in found[1]:
+                return None
+            session = await tx.sessions.get(int(found[1]["session"]))
+            await tx.steps.set(found[0], RECEIPT_STEP, found[1], now)
+            title = session.title if session is not None else ""
+            return ClaimAsk(title, int(found[1]["pence"]), session_id=int(found[1]["session"]))
 
     async def claim_amount(self, telegram_id: int, text: str) -> ClaimAsk | None:
         """The amount typed for the claim; the step keeps waiting if it is not one."""
@@ -445,7 +459,7 @@ class Payments:
             # People since forgotten: their approved claims, kept for the accounts.
             kept = kept_as_claims(await tx.payments.kept(group_id, (start, end)))
         lines = await asyncio.to_thread(
-            _finance_lines, claims + kept[0], payees | kept[1], choices | kept[2]
+            finance_lines, claims + kept[0], payees | kept[1], choices | kept[2]
         )
         return Finance(view.group_name, start, end, lines)
 
@@ -467,130 +481,15 @@ class Payments:
                 mine = await tx.payments.claims(group_id, person.id)
                 claims += mine
                 name = group.name if group is not None else ""
-                lines.append(_group_record(name, group_id in coordinated, mine))
+                lines.append(group_record(name, group_id in coordinated, mine))
             choice = await tx.payments.choice(person.id)
         return Record(
             person.display_name,
             lines,
             choice,
             # Time given without payment, as they chose, is not counted as paid.
-            time_pence=0 if choice == Choice.NONE else _sum(claims, "session", "approved"),
-            expenses_pence=_sum(claims, "expense", "approved"),
-            waiting_pence=_sum(claims, "expense", "pending") + _sum(claims, "expense", "queried"),
+            time_pence=0 if choice == Choice.NONE else claims_sum(claims, "session", "approved"),
+            expenses_pence=claims_sum(claims, "expense", "approved"),
+            waiting_pence=claims_sum(claims, "expense", "pending")
+            + claims_sum(claims, "expense", "queried"),
         )
-
-
-def _sum(claims: list[ClaimRow], kind: str, state: str) -> int:
-    return sum(c.amount_pence for c in claims if c.kind == kind and c.state == state)
-
-
-def _group_record(name: str, coordinator: bool, claims: list[ClaimRow]) -> GroupRecord:
-    sessions = [c for c in claims if c.kind == "session"]
-    days = sorted(c.on_day for c in sessions)
-    return GroupRecord(
-        name,
-        coordinator,
-        len(sessions),
-        sum(c.minutes for c in sessions),
-        days[0] if days else None,
-        days[-1] if days else None,
-    )
-
-
-def _claim_changes(
-    group_id: int,
-    policy: PolicyRow | None,
-    came: list[CameRow],
-    have: list[ClaimRow],
-    zone: ZoneInfo,
-) -> tuple[list[int], list[dict[str, object]], list[tuple[int, int, int]]]:
-    """The session claims to drop, to make and to change so they match attendance."""
-    marked = {(c.person_id, c.session_id): c for c in came}
-    claims = {(c.person_id, c.session_id): c for c in have}
-    drop = [c.id for key, c in claims.items() if key not in marked]
-    new: list[dict[str, object]] = []
-    changed = []
-    for key, row in marked.items():
-        amount = session_amount(policy, row.minutes)
-        claim = claims.get(key)
-        if claim is None:
-            new.append(
-                {
-                    "person_id": row.person_id,
-                    "group_id": group_id,
-                    "session_id": row.session_id,
-                    "kind": "session",
-                    "minutes": row.minutes,
-                    "amount_pence": amount,
-                    "state": "approved",
-                    "on_day": row.starts_at.astimezone(zone).date(),
-                }
-            )
-        elif (claim.minutes, claim.amount_pence) != (row.minutes, amount):
-            changed.append((claim.id, row.minutes, amount))
-    return drop, new, changed
-
-
-def _finance_lines(
-    claims: list[ClaimRow], payees: dict[int, PayeeRow], choices: dict[int, str]
-) -> list[FinanceLine]:
-    by_person: dict[int, list[ClaimRow]] = {}
-    for claim in claims:
-        by_person.setdefault(claim.person_id, []).append(claim)
-    return [
-        _finance_line(mine, payees.get(pid), choices.get(pid))
-        for pid, mine in sorted(by_person.items())
-    ]
-
-
-def _finance_line(claims: list[ClaimRow], payee: object, choice: str | None) -> FinanceLine:
-    sessions = [c for c in claims if c.kind == "session"]
-    expenses = [c for c in claims if c.kind == "expense"]
-    waiting = [c for c in expenses if c.state != "approved"]
-    approval = "approved" if not waiting else f"{len(waiting)} waiting"
-    if any(c.state == "queried" for c in expenses):
-        approval = "queried"
-    reference = getattr(payee, "reference", "") or ""
-    name = getattr(payee, "name", "") or ""
-    # A member who declined payment is listed with their time, but nothing to pay for it.
-    time_pence = 0 if choice == Choice.NONE else sum(c.amount_pence for c in sessions)
-    return FinanceLine(
-        reference,
-        name,
-        choice or "",
-        len(sessions),
-        sum(c.minutes for c in sessions),
-        time_pence,
-        _sum(expenses, "expense", "approved"),
-        sum(c.amount_pence for c in waiting),
-        approval,
-        sorted({c.on_day for c in sessions}),
-    )
-
-
-async def payments_held(tx: Tx, person_id: int) -> dict[str, Any]:
-    """What is held about a person's payment (for /mydata): their choice, payee reference
-    and name, and every claim."""
-    payee = await tx.payments.payee(person_id)
-    claims = [
-        claim
-        for group_id in await tx.payments.groups_with_claims(person_id)
-        for claim in await tx.payments.claims(group_id, person_id)
-    ]
-    return {
-        "choice": await tx.payments.choice(person_id),
-        "payee_reference": payee.reference if payee is not None else None,
-        "name_for_payment": payee.name if payee is not None else None,
-        "claims": [
-            {
-                "kind": c.kind,
-                "day": c.on_day.isoformat(),
-                "minutes": c.minutes,
-                "amount_pence": c.amount_pence,
-                "receipt_photo": c.receipt_file_id is not None,
-                "state": c.state,
-                "question": c.query,
-            }
-            for c in claims
-        ],
-    }

@@ -27,7 +27,7 @@ from bot.crypto import Sealer
 from bot.services.my_data import DataShape, RawData, plain
 from bot.services.nudges import REASON_PURPOSE
 from bot.services.payment_model import pays_anything
-from bot.services.payments import payments_held
+from bot.services.payment_records import payments_held
 from bot.services.sharing import (
     seal_held,
 )

@@ -98,6 +98,12 @@ async def _claim_expenses(fake: FakeBotApi, member: Phone, folder: Path) -> None
     )
     ask = await member.send("£4.50")
     assert "Thank you: £4.50. Now send a photo of the receipt" in ask["text"]
+    # Back to the amount keeps the one typed.
+    back = await member.tap("Back", ask)
+    assert "How much did you spend" in back["text"]
+    assert "You typed £4.50 before" in back["text"]
+    ask = await member.tap("Keep this amount", back)
+    assert "Thank you: £4.50. Now send a photo of the receipt" in ask["text"]
     refused = await answer_to_media(fake, member, "document", b"%PDF", file_name="r.pdf")
     assert "I need a photo of the receipt" in refused["text"]
     assert "kept your amount of £4.50" in refused["text"]

@@ -194,6 +194,7 @@ WORST_CASE: dict[Action, tuple[str | int, ...]] = {
     Action.PAY_CHOICE: ("charity",),
     Action.PAY_CLAIM: (),
     Action.PAY_CLAIM_SESSION: (LONGEST_ID,),
+    Action.PAY_KEEP_AMOUNT: (),
     Action.PAY_APPROVE: (LONGEST_ID,),
     Action.PAY_QUERY: (LONGEST_ID,),
     Action.PAY_RECEIPT: (LONGEST_ID,),

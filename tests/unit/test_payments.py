@@ -19,7 +19,8 @@ from bot.services.payment_model import (
     parse_amount,
     session_amount,
 )
-from bot.services.payments import Payments, payments_held
+from bot.services.payment_records import payments_held
+from bot.services.payments import Payments
 from bot.services.sessions import Period
 from storage import schema
 from storage.database import Storage

@@ -50,6 +50,8 @@ PAY_CLAIM_ASK_AMOUNT = N_(
     "How much did you spend for <b>{title}</b>? Type it in pounds, like 4.50. "
     "You can stop with /cancel."
 )
+PAY_AMOUNT_KEPT = N_("You typed {amount} before. Tap “Keep this amount”, or type a new one.")
+BUTTON_KEEP_AMOUNT = N_("Keep this amount")
 PAY_AMOUNT_NOT_UNDERSTOOD = N_(
     "Sorry, I didn't understand that amount. Could you type it in pounds and pence, like 4.50?"
 )
