@@ -261,6 +261,9 @@ def _end_with_parent(parent: int) -> None:
             time.sleep(0.5)
         os._exit(0)
 
+    # Ctrl+C in a terminal reaches the whole process group: Chorus stops this process itself,
+    # so it must not print a KeyboardInterrupt of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 

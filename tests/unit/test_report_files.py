@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import threading
 from datetime import UTC, datetime
 
@@ -70,3 +71,17 @@ def test_stopping_a_warm_up_under_way_ends_its_process_and_the_pools_thread(
     assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
     assert report_files._POOL == []
     assert future.cancelled() or future.done()
+
+
+def _sigint_handler() -> object:
+    return signal.getsignal(signal.SIGINT)
+
+
+def test_the_drawing_process_leaves_ctrl_c_to_chorus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_files, "_POOL", [])
+    monkeypatch.setattr(report_files, "_WARMING", [])
+    try:
+        # Ctrl+C reaches the whole process group; the worker must not print its own traceback.
+        assert report_files._pool().submit(_sigint_handler).result(60) == signal.SIG_IGN
+    finally:
+        report_files._POOL[0].shutdown(wait=True)
