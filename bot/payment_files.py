@@ -13,6 +13,7 @@ from fpdf import FPDF
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from bot.presentation import texts
+from bot.presentation.moments import DayForm, day_words, duration_words
 from bot.presentation.texts import label
 from bot.presentation.texts.payments import money
 from bot.services.payment_model import Finance, Record
@@ -111,7 +112,7 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
             group=group.group_name,
             role=label(role),
             count=group.sessions,
-            hours=hours(group.minutes),
+            hours=duration_words(group.minutes),
             first=_day(group.first),
             last=_day(group.last),
         )
@@ -119,7 +120,9 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
     total_sessions = sum(g.sessions for g in record.groups)
     total_minutes = sum(g.minutes for g in record.groups)
     pdf.ln(4)
-    pdf.multi_cell(0, 8, label(texts.CERT_TOTAL, count=total_sessions, hours=hours(total_minutes)))
+    pdf.multi_cell(
+        0, 8, label(texts.CERT_TOTAL, count=total_sessions, hours=duration_words(total_minutes))
+    )
     pdf.ln(4)
     pdf.multi_cell(0, 8, label(texts.CERT_THANKS))
     pdf.ln(16)
@@ -128,13 +131,8 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
     return bytes(pdf.output())
 
 
-def hours(minutes: int) -> str:
-    """Hours as a person reads them: "2.5", "3"."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-
-
 def _day(day: date | None) -> str:
-    return day.strftime("%-d %B %Y") if day is not None else ""
+    return day_words(day, DayForm.FULL) if day is not None else ""
 
 
 def amount(pence: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.presentation import texts
+from bot.presentation.moments import duration_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.reports.figures import FEW, WITHHELD, Cell
 from bot.services.reports.report import Report
@@ -177,7 +178,10 @@ def _sessions(report: Report) -> Raw:
 def _hours(report: Report) -> Raw:
     if not report.hours:
         return say(texts.REPORT_HOURS_NONE)
-    lines = "\n".join(say(texts.REPORT_HOURS_LINE, group=g, hours=h) for g, h in report.hours)
+    lines = "\n".join(
+        say(texts.REPORT_HOURS_LINE, group=g, hours=duration_words(round(h * 60)))
+        for g, h in report.hours
+    )
     return say(texts.REPORT_HOURS, lines=Raw(lines))
 
 

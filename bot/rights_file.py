@@ -11,14 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.presentation import texts
+from bot.presentation.moments import MomentForm, duration_words, moment_words
 from bot.presentation.texts import label
 
 FILE_NAME = "my-chorus-data.zip"
-
-
-def days_words(days: int) -> str:
-    """A number of days in words: "1 day", "30 days"."""
-    return label(texts.DAYS_ONE) if days == 1 else label(texts.DAYS_MANY, count=days)
 
 
 def items_words(count: int) -> str:
@@ -35,7 +31,7 @@ def _when(value: str | None, zone: ZoneInfo) -> str:
         return value
     if moment.tzinfo is None:
         return moment.date().isoformat()
-    return moment.astimezone(zone).strftime("%-d %B %Y %H:%M")
+    return moment_words(moment, zone, None, MomentForm.SHORT)
 
 
 def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
@@ -54,7 +50,7 @@ def summary(data: dict[str, Any], zone: ZoneInfo) -> str:
         groups=_group_lines(data, zone) or none,
         answers=len(data["meeting_answers"]),
         came=len(came),
-        hours=f"{minutes // 60}h {minutes % 60:02d}m",
+        hours=duration_words(minutes),
         items=len(data["items"]),
         item_lines=_item_lines(data) or none,
         updates=len(data["updates_about_your_items"]),

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import duration_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.access import Need, Thing
 from bot.services.delivery_rules import QUIET_OFF, quiet_window
@@ -17,7 +18,6 @@ from bot.services.membership import (
     NameOutcome,
     QuietOutcome,
 )
-from bot.services.sessions import hours_words
 from handlers.common import (
     ask_to_choose,
     ask_to_type,
@@ -54,7 +54,7 @@ async def settings_command(update: Update, context: ChorusContext) -> None:
     )
     text = Raw(text + await settings_rhythm_line(update, context))
     minutes = await context.services.sessions.total_minutes(sender_id(update))
-    text = Raw(text + say(texts.SETTINGS_HOURS, hours=hours_words(minutes)))
+    text = Raw(text + say(texts.SETTINGS_HOURS, hours=duration_words(minutes)))
     pause = (
         (label(texts.BUTTON_RESUME), callbacks.encode(Action.RESUME))
         if account.paused

@@ -10,6 +10,7 @@ from bot import payment_files
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import duration_words
 from bot.presentation.texts import Raw, label, say
 from bot.presentation.texts.payments import money
 from bot.services.payment_model import Choice, Record
@@ -28,7 +29,7 @@ def record_words(record: Record) -> Raw:
                 group=group.group_name,
                 role=say(role),
                 count=group.sessions,
-                hours=payment_files.hours(group.minutes),
+                hours=duration_words(group.minutes),
             )
         )
     if not any(group.sessions for group in record.groups):

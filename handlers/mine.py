@@ -9,6 +9,7 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm, day_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.consent import Span
 from bot.services.sharing import (
@@ -35,7 +36,7 @@ from handlers.common import (
 from handlers.share import CONSENT_WORDS
 
 _PREVIEW = 60
-_MEDIA_WORDS = {"voice": texts.MEDIA_VOICE, "photo": texts.MEDIA_PHOTO}
+_MEDIA_WORDS = {"voice": texts.PREVIEW_VOICE, "photo": texts.PREVIEW_PHOTO}
 
 
 async def mine_command(update: Update, context: ChorusContext) -> None:
@@ -213,7 +214,7 @@ async def mine_quoted_tapped(update: Update, context: ChorusContext) -> None:
         lines = [
             say(
                 texts.WHERE_QUOTED_LINE,
-                day=q.on.strftime("%-d %B %Y"),
+                day=day_words(q.on, DayForm.FULL),
                 place=say(_PLACE_WORDS.get(q.place, texts.QUOTED_PLACE_BOARD)),
             )
             for q in quoted
@@ -229,13 +230,13 @@ def _consent(entry: MineEntry) -> Raw:
 
 
 def _long_day(day: date) -> str:
-    return day.strftime("%-d %B %Y")
+    return day_words(day, DayForm.FULL)
 
 
 def _until(day: date | None) -> str:
     if day is None:
         return label(texts.QUOTE_UNTIL_NONE)
-    return label(texts.QUOTE_UNTIL_DAY, day=day.strftime("%-d %B %Y"))
+    return label(texts.QUOTE_UNTIL_DAY, day=day_words(day, DayForm.FULL))
 
 
 async def _page(update: Update, context: ChorusContext, offset: int) -> None:
@@ -289,12 +290,7 @@ def _day(entry: MineEntry) -> str:
 def _content(entry: MineEntry, limit: int | None = None) -> Raw:
     parts = []
     if entry.media_kind is not None:
-        parts.append(
-            say(
-                texts.PREVIEW_MEDIA,
-                media=say(_MEDIA_WORDS.get(entry.media_kind, texts.MEDIA_PHOTO)),
-            )
-        )
+        parts.append(say(_MEDIA_WORDS.get(entry.media_kind, texts.PREVIEW_PHOTO)))
     if entry.words is not None:
         words = entry.words
         if limit is not None and len(words) > limit:

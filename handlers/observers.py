@@ -28,7 +28,8 @@ from handlers.common import (
     sender_id,
 )
 
-_MEDIA_WORDS = {"voice": texts.MEDIA_VOICE, "photo": texts.MEDIA_PHOTO}
+# Someone else's item: "a voice note", never "your".
+_MEDIA_WORDS = {"voice": texts.READ_VOICE, "photo": texts.READ_PHOTO}
 _LINK_REPLIES = {
     ObserverOutcome.MADE_OBSERVER: texts.BECAME_OBSERVER,
     ObserverOutcome.ALREADY_OBSERVER: texts.ALREADY_OBSERVER,
@@ -157,12 +158,7 @@ def _line(item: ReaderItem) -> str:
         who = label(texts.READ_ANONYMOUS if item.anonymous else texts.READ_HIDDEN)
     parts = []
     if item.media_kind is not None:
-        parts.append(
-            say(
-                texts.PREVIEW_MEDIA,
-                media=say(_MEDIA_WORDS.get(item.media_kind, texts.MEDIA_PHOTO)),
-            )
-        )
+        parts.append(say(_MEDIA_WORDS.get(item.media_kind, texts.READ_PHOTO)))
     if item.words is not None:
         parts.append(say(texts.PREVIEW_WORDS, words=item.words))
     if item.risk:  # marked, with nothing of who wrote it

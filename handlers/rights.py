@@ -13,7 +13,7 @@ from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.callbacks import Action
 from bot.presentation.texts import Raw, label, say
-from bot.rights_file import FILE_NAME, data_archive, days_words, items_words
+from bot.rights_file import FILE_NAME, data_archive, items_words
 from bot.services.rights import DataOutcome, ForgetAsk, ForgetOutcome, ForgetResult
 from handlers.common import (
     ask_to_choose,
@@ -35,12 +35,17 @@ FORGET_CHOICES = (_DELETE, _KEEP)
 async def privacy_command(update: Update, context: ChorusContext) -> None:
     """Say what Chorus keeps, for how long, and who sees it, from the settings in force."""
     retention = context.services.rights.retention
-    said = say(
-        texts.PRIVACY,
-        words=days_words(retention.keep_words_days),
-        sent=days_words(retention.keep_sent_days),
+    parts = (
+        say(texts.PRIVACY),
+        "\n\n",
+        say(texts.PRIVACY_WORDS_KEPT, count=retention.keep_words_days),
+        "\n",
+        say(texts.PRIVACY_SENT_KEPT, count=retention.keep_sent_days),
+        "\n",
+        say(texts.PRIVACY_REST),
+        say(texts.PRIVACY_PAYMENTS),
     )
-    await respond(update, Raw(said + say(texts.PRIVACY_PAYMENTS)))
+    await respond(update, Raw("".join(parts)))
 
 
 async def mydata_command(update: Update, context: ChorusContext) -> None:

@@ -62,7 +62,7 @@ _SUBMIT_PROBLEMS = {
     SubmitOutcome.TOO_LONG: texts.SHARE_TOO_LONG,
     SubmitOutcome.STALE: texts.STALE_BUTTON,
 }
-_MEDIA_WORDS = {"voice": texts.MEDIA_VOICE, "photo": texts.MEDIA_PHOTO}
+_MEDIA_WORDS = {"voice": texts.PREVIEW_VOICE, "photo": texts.PREVIEW_PHOTO}
 _CONSENT_BUTTONS = {
     Consent.COORDINATORS: texts.BUTTON_CONSENT_COORDINATORS,
     Consent.QUOTE_ANONYMOUS: texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
@@ -348,9 +348,9 @@ def _ask_for_content(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
 
 
 def _ask_caption(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
-    media = say(_MEDIA_WORDS.get(draft.media_kind or "", texts.MEDIA_PHOTO))
+    voice = draft.media_kind == "voice"
     skip = [_button(texts.BUTTON_SKIP, Action.SHARE_SKIP)]
-    return say(texts.SHARE_ASK_CAPTION, media=media), [skip]
+    return say(texts.SHARE_ASK_CAPTION_VOICE if voice else texts.SHARE_ASK_CAPTION_PHOTO), [skip]
 
 
 def _ask_name(view: StepView, draft: Draft) -> tuple[Raw, Rows]:
@@ -422,7 +422,7 @@ def _preview(view: StepView, draft: Draft) -> Raw:
     group = view.group.name if view.group else ""
     parts = []
     if draft.media_kind is not None:
-        parts.append(say(texts.PREVIEW_MEDIA, media=say(_MEDIA_WORDS[draft.media_kind])))
+        parts.append(say(_MEDIA_WORDS[draft.media_kind]))
     if draft.words is not None:
         parts.append(say(texts.PREVIEW_WORDS, words=draft.words))
     if draft.named:

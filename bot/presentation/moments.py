@@ -18,6 +18,11 @@ from babel.dates import format_date, format_time
 from bot.presentation.languages import SOURCE_LANGUAGE, current_reader
 from bot.presentation.texts import language as phrases
 from bot.presentation.texts.core import label
+from bot.presentation.texts.sessions import (
+    DURATION_HOURS,
+    DURATION_HOURS_MINUTES,
+    DURATION_MINUTES,
+)
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTH_NAMES = (
@@ -165,6 +170,21 @@ def day_words(day: date, form: DayForm = DayForm.DAY_MONTH) -> str:
     if form is DayForm.FULL:
         return f"{day.day} {month} {day.year}"
     return f"{day.day} {month}"
+
+
+def duration_words(minutes: int) -> str:
+    """A length of time in whole words, in the reader's language: "2 hours", "45 minutes",
+    "1 hour and 30 minutes"."""
+    hours, rest = divmod(max(minutes, 0), 60)
+    if not rest:
+        return label(DURATION_HOURS, count=hours)
+    if not hours:
+        return label(DURATION_MINUTES, count=rest)
+    return label(
+        DURATION_HOURS_MINUTES,
+        hours=label(DURATION_HOURS, count=hours),
+        minutes=label(DURATION_MINUTES, count=rest),
+    )
 
 
 def _day_words(day: date, today: date, relative: bool = True) -> str:

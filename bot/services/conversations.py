@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.crypto import Sealer, SealError
 from bot.presentation import outgoing, texts
 from bot.presentation.buttons import member_buttons, staff_buttons
-from bot.presentation.outgoing import Button, MidSentence, Value, join
+from bot.presentation.outgoing import Button, Value, join
 from bot.services.contributor_updates import ContributorUpdates, first_line
 from bot.services.conversation_results import About, Line, Reader, Result, Said
 from bot.services.delivery_rules import open_return_address, seal_payload
@@ -463,7 +463,7 @@ class Conversations:
         group = await tx.groups.get(item.group_id)
         words = self._contributor_updates.words_of(item)
         values: dict[str, Value] = {
-            "kind": MidSentence(kind_said(item.kind)),  # "An answer about feedback"
+            "kind": kind_said(item.kind),
             "date": outgoing.Day(item.given_on),
             "group": group.name if group else "",
             "text": first_line(words) if words else outgoing.words(texts.CONVERSATION_NO_WORDS),

@@ -109,12 +109,45 @@ class ActionDraft:
         return cls(step.step, group, item, action, text)
 
 
+# Each status said whole, to members and on the board, so each language words it its own way.
+_STATUS_LINES = {
+    ActionStatus.PLANNED: texts.LINE_ACTION_PLANNED,
+    ActionStatus.IN_PROGRESS: texts.LINE_ACTION_IN_PROGRESS,
+    ActionStatus.DONE: texts.LINE_ACTION_DONE,
+    ActionStatus.NOT_POSSIBLE: texts.LINE_ACTION_NOT_POSSIBLE,
+}
+_BOARD_STATUS = {
+    ActionStatus.PLANNED: texts.BOARD_NOW_PLANNED,
+    ActionStatus.IN_PROGRESS: texts.BOARD_NOW_IN_PROGRESS,
+    ActionStatus.DONE: texts.BOARD_NOW_DONE,
+    ActionStatus.NOT_POSSIBLE: texts.BOARD_NOW_NOT_POSSIBLE,
+}
+
+
 def status_label(status: str) -> Value:
     """An action's status as words to show (a text's key, or the stored status)."""
     try:
         return outgoing.words(STATUS_WORDS[ActionStatus(status)])
     except ValueError:
         return status
+
+
+def status_line(title: str, status: str) -> Value:
+    """The sentence that tells a member an action's new status."""
+    try:
+        return outgoing.text(_STATUS_LINES[ActionStatus(status)], title=title)
+    except ValueError:
+        return outgoing.text(texts.LINE_ACTION_STATUS, title=title, status=status)
+
+
+def board_news(status: str | None, text: str) -> Value:
+    """What the board says of an action's update: its new status, or the words written."""
+    if status is None:
+        return outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
+    try:
+        return outgoing.text(_BOARD_STATUS[ActionStatus(status)])
+    except ValueError:
+        return outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
 
 
 class FollowUpActions:
@@ -338,9 +371,7 @@ class FollowUpActions:
             )
             if status is not None:
                 await tx.followup.set_action_status(action_id, status, now)
-                shown = outgoing.text(
-                    texts.LINE_ACTION_STATUS, title=action.title, status=status_label(status)
-                )
+                shown = status_line(action.title, status)
             else:
                 shown = outgoing.text(
                     texts.LINE_ACTION_UPDATE, title=action.title, text=line or ""

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.presentation import outgoing, texts
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import DayForm
 from bot.presentation.texts.payments import money
 from bot.services.payment_model import (
     AMOUNT_STEP,
@@ -357,7 +358,7 @@ class Payments:
             name=name,
             amount=money(claim.amount_pence),
             title=session.title,
-            day=claim.on_day.strftime("%-d %B %Y"),
+            day=outgoing.Day(claim.on_day, DayForm.FULL),
         )
         buttons = [
             [

@@ -19,7 +19,7 @@ from bot.services.consent import may_quote
 from bot.services.contributor_updates import BODY_PURPOSE, first_line
 from bot.services.delivery_rules import seal_payload
 from bot.services.followup_actions import UPDATE_PURPOSE as ACTION_PURPOSE
-from bot.services.followup_actions import status_label
+from bot.services.followup_actions import board_news
 from bot.services.inbox import EVENT_PURPOSE
 from bot.services.roles import may_manage, readable_groups
 from bot.services.sharing import held_items
@@ -195,13 +195,8 @@ class YouSaid:
         for update in await tx.followup.action_updates(linked.action_id):
             if update.at < linked.at:
                 continue
-            news: Value
-            if update.status is not None:
-                status = status_label(update.status)
-                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
-            else:
-                text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
+            words = self._open(update.text, ACTION_PURPOSE) if update.status is None else None
+            news = board_news(update.status, words or "")
             title = linked.action_title or ""
             said = outgoing.text(texts.BOARD_ACTION, title=title, news=news)
             lines.append(HistoryLine(update.at.date(), said))
@@ -266,13 +261,8 @@ class YouSaid:
     async def _work(self, tx: Tx, group: GroupRow) -> list[Value]:
         work: list[Value] = []
         for action, update in await tx.followup.recent_action_updates(group.id, BOARD_SIZE):
-            news: Value
-            if update.status is not None:
-                status = status_label(update.status)
-                news = outgoing.text(texts.BOARD_ACTION_STATUS, status=status)
-            else:
-                text = self._open(update.text, ACTION_PURPOSE) or ""
-                news = outgoing.text(texts.BOARD_ACTION_TEXT, text=text)
+            words = self._open(update.text, ACTION_PURPOSE) if update.status is None else None
+            news = board_news(update.status, words or "")
             work.append(outgoing.text(texts.BOARD_ACTION, title=action.title, news=news))
         return work
 

@@ -7,12 +7,11 @@ from telegram import Update
 from bot.context import ChorusContext
 from bot.presentation import texts
 from bot.presentation.callbacks import Action
-from bot.presentation.moments import DayForm, day_words
+from bot.presentation.moments import DayForm, day_words, duration_words
 from bot.presentation.texts import label, say
 from bot.services.access import Need, Thing
 from bot.services.sessions import (
     Period,
-    hours_words,
 )
 from handlers.common import (
     ask_to_choose,
@@ -137,7 +136,7 @@ async def session_done_tapped(update: Update, context: ChorusContext) -> None:
         return
     came = sum(1 for line in view.lines if line.came)
     await respond(
-        update, say(texts.SESSION_ATTENDANCE_DONE, count=came, total=hours_words(view.minutes))
+        update, say(texts.SESSION_ATTENDANCE_DONE, count=came, total=duration_words(view.minutes))
     )
 
 
@@ -185,6 +184,6 @@ async def session_export_tapped(update: Update, context: ChorusContext) -> None:
         start=day_words(export.start, DayForm.FULL),
         end=day_words(export.end, DayForm.FULL),
         count=export.people,
-        hours=hours_words(export.minutes),
+        hours=duration_words(export.minutes),
     )
     await respond(update, summary)

@@ -11,6 +11,7 @@ from bot.context import ChorusContext
 from bot.presentation import callbacks, texts
 from bot.presentation.buttons import Back, way_out_rows
 from bot.presentation.callbacks import Action
+from bot.presentation.moments import duration_words
 from bot.presentation.outgoing import render_text
 from bot.presentation.texts import Raw, label, say
 from bot.services.button_text import BUTTON_LABEL_MAX, button_title
@@ -29,7 +30,6 @@ from bot.services.sessions import (
     Period,
     SessionQuestion,
     SessionView,
-    hours_words,
     session_said,
     when_words,
 )
@@ -288,7 +288,7 @@ async def _show_attendance(
     rows.append([(label(texts.BUTTON_DONE), _data(Action.SESSION_DONE, s.id))])
     message = texts.SESSION_ATTENDANCE if view.lines else texts.SESSION_ATTENDANCE_EMPTY
     text = say(
-        message, title=s.title, hours=hours_words(s.minutes), total=hours_words(view.minutes)
+        message, title=s.title, hours=duration_words(s.minutes), total=duration_words(view.minutes)
     )
     await respond(update, text, keyboard(rows))
 

@@ -314,7 +314,7 @@ async def test_privacy_says_how_long_from_the_settings(fake: FakeBotApi, tmp_pat
         stranger = Phone(fake, 123_456)
         reply = await stranger.send("/privacy")
         assert "deleted 90 days after" in reply["text"]
-        assert "deleted after 14 days" in reply["text"]
+        assert "what it sent to people after 14 days" in reply["text"]
         assert "/mydata" in reply["text"] and "/forgetme" in reply["text"]
         assert "If your group pays you, we keep how you want to be paid" in reply["text"]
         assert "/privacy" in (await stranger.send("/help"))["text"]

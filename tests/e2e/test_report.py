@@ -100,7 +100,7 @@ async def test_a_coordinator_gets_the_known_figures_charts_and_files(
     # The item taken back after its outcome counts only as taken back.
     assert "Taken back by the people who shared them: 1" in text
     assert "2 held; 20 invited, 11 said they'd come, 9 came (82%" in text
-    assert "Voices: 18.0" in text
+    assert "Voices: 18 hours" in text
     assert f"“{ANNA_WORDS}” (Anna)" in text
     files = await _files(fake, CORA, since)
     assert sorted(files) == ["chart0.png", "chart1.png", "chart2.png", "csv", "pdf", "xlsx"]

@@ -601,7 +601,7 @@ async def test_attendance_gives_hours_csv_settings_and_the_question_afterwards(
         assert "2 people came: 5 hours recorded" in done["text"]
 
         settings_reply = await Phone(fake, came).send("/settings")
-        assert "Time you gave at meetings: 2.5" in settings_reply["text"]
+        assert "Time you gave at meetings: 2 hours and 30 minutes" in settings_reply["text"]
         assert (
             "Time you gave at meetings: 0" in (await Phone(fake, absent).send("/settings"))["text"]
         )

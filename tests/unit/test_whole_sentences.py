@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from string import Formatter
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.presentation import outgoing, texts
-from bot.presentation.languages import reader_of, reading_for
+from bot.presentation.languages import LOCALE_DIR, reader_of, reading_for
+from bot.presentation.moments import duration_words
 from bot.presentation.outgoing import loads, render
 from bot.presentation.texts import say
+from bot.presentation.texts.core import Plural
 from bot.services import conversations, nudges
 from storage.followup import Waiting, WaitingItem
 from storage.groups import GroupRow
@@ -115,7 +119,7 @@ def test_a_daily_notice_counts_days_with_plural_forms() -> None:
 def test_counts_of_people_told_to_coordinators_take_their_plural_form() -> None:
     stopped = say(texts.BROADCAST_STOPPED, count=1)
     assert stopped == "Stopped. 1 person had already got it; nobody else will."
-    hours = {"group": "Carers", "start": "1 March", "end": "31 March", "hours": "2"}
+    hours = {"group": "Carers", "start": "1 March", "end": "31 March", "hours": "2 hours"}
     assert ": 1 person, 2 hours in all." in say(texts.HOURS_EXPORT, **hours, count=1)
     assert ": 4 people, 2 hours in all." in say(texts.HOURS_EXPORT, **hours, count=4)
     with reading_for(reader_of("cy")):
@@ -148,3 +152,90 @@ def test_forgetme_speaks_of_one_thing_shared_without_a_name_as_it() -> None:
     assert "You also shared 2 things without your name. You can delete them too" in two
     with reading_for(reader_of("cy")):
         assert "ei ddileu e hefyd" in say(texts.FORGET_ASK_ANONYMOUS, count=1)
+
+
+# Placeholders whose values are words of a catalogue (a kind of input, a status): each must
+# stand as a label (at the start, after a colon, a bullet or a separator, or in brackets or
+# quotes), never inside a sentence, where Welsh would have to mutate it and Arabic agree with it.
+NOUN_PLACEHOLDERS = ("{kind}", "{media}", "{role}", "{status}")
+LABEL_BEFORE = ("", "(", ":", "•", "·", "“", "«", "<b>", "\n")
+
+
+def _placed_as_labels(message: str) -> list[str]:
+    wrong = []
+    for placeholder in NOUN_PLACEHOLDERS:
+        for before in message.split(placeholder)[:-1]:
+            line = before.split("\n")[-1].rstrip()
+            if not any(line.endswith(mark) for mark in LABEL_BEFORE if mark) and line:
+                wrong.append(f"{placeholder} after {line[-20:]!r}")
+    return wrong
+
+
+def _catalogued(language: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for po in sorted((LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
+        for entry in read_po(po.open("rb")):
+            if entry.id and entry.string and "fuzzy" not in entry.flags:
+                source = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+                strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+                found += [(source[:50], str(s)) for s in strings if s]
+    return found
+
+
+def test_words_from_a_catalogue_stand_as_labels_in_every_source_text() -> None:
+    sources = [
+        (name, v) for name, v in vars(texts).items() if name.isupper() and isinstance(v, str)
+    ]
+    # Kept only so that messages queued with them still render; nothing new uses them.
+    kept = {"LINE_ACTION_STATUS", "BOARD_ACTION_STATUS"}
+    wrong = {name: _placed_as_labels(v) for name, v in sources if name not in kept}
+    assert {name: w for name, w in wrong.items() if w} == {}
+    assert _placed_as_labels("It was about {kind} from Sam") != []
+
+
+@pytest.mark.parametrize("language", ["cy", "ar"])
+def test_words_from_a_catalogue_stand_as_labels_in_each_translation(language: str) -> None:
+    kept = {str(texts.LINE_ACTION_STATUS)[:50], str(texts.BOARD_ACTION_STATUS)[:50]}
+    wrong = {
+        source: _placed_as_labels(translated)
+        for source, translated in _catalogued(language)
+        if source not in kept
+    }
+    assert {source: w for source, w in wrong.items() if w} == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "said"),
+    [
+        ("en", 60, "1 hour"),
+        ("en", 150, "2 hours and 30 minutes"),
+        ("en", 61, "1 hour and 1 minute"),
+        ("en", 45, "45 minutes"),
+        ("en@easy", 90, "1 hour and 30 minutes"),
+        ("cy", 120, "2 awr"),
+        ("cy", 122, "2 awr a 2 funud"),
+        ("ar", 120, "ساعتان (\u20682\u2069)"),
+    ],
+)
+def test_a_length_of_time_is_said_in_whole_words(language: str, minutes: int, said: str) -> None:
+    code, _, variant = language.partition("@")
+    with reading_for(reader_of(code, easy=variant == "easy")):
+        assert duration_words(minutes) == said
+
+
+def test_no_text_puts_a_number_of_hours_before_the_word_hours() -> None:
+    for name, value in vars(texts).items():
+        if name.isupper() and isinstance(value, str):
+            plural = value.plural if isinstance(value, Plural) else ""
+            for message in (value, plural):
+                # "{count} hours" is a plural form; "{hours} hours" would say "1.5 hours".
+                assert re.search(r"\{(?!count\})\w+\} hours", message) is None, name
+
+
+def test_privacy_counts_each_kept_time_in_a_sentence_of_its_own() -> None:
+    assert say(texts.PRIVACY_SENT_KEPT, count=1).endswith("after 1 day.")
+    assert "deleted 30 days after" in say(texts.PRIVACY_WORDS_KEPT, count=30)
+    with reading_for(reader_of("cy")):
+        assert "ar ôl 2 ddiwrnod." in say(texts.PRIVACY_SENT_KEPT, count=2)
+    for message in (texts.PRIVACY, texts.PRIVACY_REST):
+        assert "{" not in message

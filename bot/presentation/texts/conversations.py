@@ -60,24 +60,26 @@ CONVERSATION_ENDED_BY_MEMBER = N_(
     "The conversation about {about} was ended by the person you were talking with."
 )
 ANSWER_ABOUT_ALERT = N_("<b>An answer</b> to a safety alert you wrote to them about:\n\n“{words}”")
+# The kind of item ({kind}) stands as a label in brackets, never inside the sentence, so each
+# language can word the sentence around it.
 ANSWER_ABOUT_NAMED = N_(
-    "<b>An answer</b> about {kind} from {name}, given on {date} in {group} (“{text}”):"
-    "\n\n“{words}”"
+    "<b>An answer</b> from {name}, about what they gave in {group} on {date} "
+    "({kind}: “{text}”):\n\n“{words}”"
 )
 ANSWER_ABOUT_ANONYMOUS = N_(
-    "<b>An answer</b> about {kind} given without a name on {date} in {group} (“{text}”):"
-    "\n\n“{words}”"
+    "<b>An answer</b> about something given without a name in {group} on {date} "
+    "({kind}: “{text}”):\n\n“{words}”"
 )
 ENDED_ABOUT_ALERT = N_(
     "The person you wrote to about their safety alert has ended the conversation."
 )
 ENDED_ABOUT_NAMED = N_(
     "The person you were talking with has ended the conversation.\n"
-    "It was about {kind} from {name}, given on {date} in {group} (“{text}”)."
+    "It was about what {name} gave in {group} on {date} ({kind}: “{text}”)."
 )
 ENDED_ABOUT_ANONYMOUS = N_(
     "The person you were talking with has ended the conversation.\n"
-    "It was about {kind} given without a name on {date} in {group} (“{text}”)."
+    "It was about something given without a name in {group} on {date} ({kind}: “{text}”)."
 )
 CONVERSATION_WRITE_ASK = N_(
     "Type your message. It goes to them through Chorus; you won't see who they are unless "

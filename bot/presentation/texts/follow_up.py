@@ -32,7 +32,12 @@ LINE_CANNOT_CHANGE = N_(
 LINE_REPLY = N_("A coordinator wrote back: “{text}”")
 LINE_LINKED = N_("It's now part of a piece of work: “{title}”. I'll tell you how it goes.")
 LINE_ACTION_UPDATE = N_("There is news on “{title}”: {text}")
+# Kept so that messages queued with it still render; new ones say each status whole.
 LINE_ACTION_STATUS = N_("“{title}” is now {status}.")
+LINE_ACTION_PLANNED = N_("“{title}” is now planned.")
+LINE_ACTION_IN_PROGRESS = N_("“{title}” is now under way.")
+LINE_ACTION_DONE = N_("“{title}” is now done.")
+LINE_ACTION_NOT_POSSIBLE = N_("“{title}” is not possible now, sadly.")
 ACTION_PLANNED = N_("planned")
 ACTION_IN_PROGRESS = N_("under way")
 ACTION_DONE = N_("done")
@@ -131,7 +136,12 @@ BOARD_ONLY_UNQUOTED_ONE = N_(
 )
 BOARD_WORK = N_("<b>Work under way</b>")
 BOARD_ACTION = N_("• {title}: {news}")
+# Kept so that boards queued with it still render; new ones say each status whole.
 BOARD_ACTION_STATUS = N_("now {status}")
+BOARD_NOW_PLANNED = N_("now planned")
+BOARD_NOW_IN_PROGRESS = N_("now under way")
+BOARD_NOW_DONE = N_("now done")
+BOARD_NOW_NOT_POSSIBLE = N_("sadly, it can't be done now")
 BOARD_ACTION_TEXT = N_("{text}")
 BUTTON_BOARD_SEND = N_("Send this to the group")
 BOARD_SEND_NOTE = N_("You can send this list to everyone in the group.")
@@ -297,8 +307,8 @@ ACTION_PREVIEW_NOTE = N_(
 )
 ACTION_POSTED = N_P("Posted. {count} person will hear it.", "Posted. {count} people will hear it.")
 ACTION_STATUS_SET = N_P(
-    "Done: it's now {status}. {count} person will hear it.",
-    "Done: it's now {status}. {count} people will hear it.",
+    "Done: it's marked “{status}” now. {count} person will hear it.",
+    "Done: it's marked “{status}” now. {count} people will hear it.",
 )
 
 MENU_UPDATES = N_("What was done with what members said")

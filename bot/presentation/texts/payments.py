@@ -146,8 +146,8 @@ PAY_FINANCE_DONE = N_P(
 
 MYINV_TITLE = N_("<b>Your time with your groups</b>")
 MYINV_GROUP = N_P(
-    "{group} ({role}): {count} meeting, {hours} hours",
-    "{group} ({role}): {count} meetings, {hours} hours",
+    "{group} ({role}): {count} meeting, {hours}",
+    "{group} ({role}): {count} meetings, {hours}",
 )
 MYINV_ROLE_MEMBER = N_("member")
 MYINV_ROLE_COORDINATOR = N_("coordinator")
@@ -165,12 +165,12 @@ CERT_BODY = N_(
     "This is to certify that {name} has taken part in involvement work with {organisation}."
 )
 CERT_LINE = N_P(
-    "{group}, as {role}: {count} meeting, {hours} hours, {first} to {last}",
-    "{group}, as {role}: {count} meetings, {hours} hours, {first} to {last}",
+    "{group} ({role}): {count} meeting, {hours}, {first} to {last}",
+    "{group} ({role}): {count} meetings, {hours}, {first} to {last}",
 )
 CERT_TOTAL = N_P(
-    "In all: {count} meeting and {hours} hours of their time.",
-    "In all: {count} meetings and {hours} hours of their time.",
+    "In all: {count} meeting and {hours} of their time.",
+    "In all: {count} meetings and {hours} of their time.",
 )
 CERT_THANKS = N_("Thank you for your time, your experience and your voice.")
 CERT_SIGNED = N_("Signed for {organisation}, {day}")

@@ -12,9 +12,21 @@ PRIVACY = N_(
     "Who sees what: a group's coordinators see your name and what you share with your name. "
     "What you share without your name reaches them with the date only: they never see who "
     "sent it. Some people may be allowed to read a group's words, but never who wrote them. "
-    "Telegram, and the people who run Chorus, can see that you use it.\n\n"
-    "How long: the words you share are deleted {words} after the group records what came "
-    "of them. What Chorus sent to people is deleted after {sent}. Taking something back "
+    "Telegram, and the people who run Chorus, can see that you use it."
+)
+# How long, each count in a sentence of its own, so each takes its language's plural forms.
+PRIVACY_WORDS_KEPT = N_P(
+    "How long: the words you share are deleted {count} day after the group records what came "
+    "of them.",
+    "How long: the words you share are deleted {count} days after the group records what "
+    "came of them.",
+)
+PRIVACY_SENT_KEPT = N_P(
+    "Chorus deletes what it sent to people after {count} day.",
+    "Chorus deletes what it sent to people after {count} days.",
+)
+PRIVACY_REST = N_(
+    "Taking something back "
     "in /mine deletes its words at once. Everything else is kept until you ask for it to "
     "be deleted with /forgetme (the time you gave at meetings then stays only as numbers "
     "in the group's totals).\n\n"
@@ -23,8 +35,6 @@ PRIVACY = N_(
     "Your choices: /mydata sends you a file of everything Chorus holds about you. "
     "/forgetme deletes it all. /leave leaves a group."
 )
-DAYS_ONE = N_("1 day")
-DAYS_MANY = N_P("{count} day", "{count} days")
 MYDATA_CAPTION = N_(
     "Here is everything Chorus holds about you: summary.txt to read, and data.json for "
     "a computer. Only you have been sent this file."

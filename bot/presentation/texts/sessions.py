@@ -206,7 +206,7 @@ SESSION_MARK_ASK = N_(
 )
 SESSION_ATTENDANCE = N_(
     "<b>Who came to {title}?</b>\nTap a name to mark them as came (✅) or did not come (✖).\n"
-    "Each person who came gets {hours} hours. Total so far: {total} hours."
+    "Each person who came gets {hours}. Total so far: {total}."
 )
 SESSION_ATTENDANCE_EMPTY = N_(
     "<b>Who came to {title}?</b>\nNobody said going or maybe. "
@@ -217,8 +217,8 @@ BUTTON_ADD_ATTENDEE = N_("Add someone who came")
 BUTTON_CHANGE_HOURS = N_("Change the hours")
 BUTTON_DONE = N_("Done")
 SESSION_ATTENDANCE_DONE = N_P(
-    "Thank you. {count} person came: {total} hours recorded.",
-    "Thank you. {count} people came: {total} hours recorded.",
+    "Thank you. {count} person came: {total} recorded.",
+    "Thank you. {count} people came: {total} recorded.",
 )
 SESSION_ADD_PICK = N_("Who came? Tap their name.")
 SESSION_ADD_NONE = N_("Everyone in the group is on the list already.")
@@ -238,12 +238,17 @@ BUTTON_LAST_MONTH = N_("Last month")
 BUTTON_THIS_YEAR = N_("This year")
 BUTTON_LAST_YEAR = N_("Last year")
 HOURS_EXPORT = N_P(
-    "Involvement hours for {group}, {start} to {end}: {count} person, {hours} hours in all. "
+    "Involvement hours for {group}, {start} to {end}: {count} person, {hours} in all. "
     "The file has names, so please keep it safe.",
-    "Involvement hours for {group}, {start} to {end}: {count} people, {hours} hours in all. "
+    "Involvement hours for {group}, {start} to {end}: {count} people, {hours} in all. "
     "The file has names, so please keep it safe.",
 )
 SETTINGS_HOURS = N_("\nTime you gave at meetings: {hours}")
+# A length of time, in whole words ("2 hours", "1 hour and 30 minutes"): never a decimal, whose
+# plural no catalogue could choose.
+DURATION_HOURS = N_P("{count} hour", "{count} hours")
+DURATION_MINUTES = N_P("{count} minute", "{count} minutes")
+DURATION_HOURS_MINUTES = N_("{hours} and {minutes}")
 
 SESSION_FEEDBACK_ASK = N_(
     "Thank you for coming to <b>{title}</b>. If you'd like to say, how was it for you? "

@@ -26,8 +26,12 @@ SHARE_ASK_CONTENT = N_(
 )
 SHARE_KEEP_NOTE = N_("\n\nWhat you wrote before is kept: type again to replace it, or keep it.")
 BUTTON_KEEP = N_("Keep what I wrote")
-SHARE_ASK_CAPTION = N_(
-    "Thank you, I have your {media}. Would you like to add a few words to go with it? "
+SHARE_ASK_CAPTION_VOICE = N_(
+    "Thank you, I have your voice note. Would you like to add a few words to go with it? "
+    "Type them, or skip."
+)
+SHARE_ASK_CAPTION_PHOTO = N_(
+    "Thank you, I have your photo. Would you like to add a few words to go with it? "
     "Type them, or skip."
 )
 BUTTON_SKIP = N_("Skip")
@@ -54,7 +58,8 @@ CONSENT_COORDINATORS = N_("it is just for the coordinators to see")
 CONSENT_QUOTE_ANONYMOUS = N_("it may be quoted, without your name")
 CONSENT_QUOTE_NAMED = N_("it may be quoted, with your name")
 SHARE_PREVIEW = N_("<b>Here's what you'll send</b> to {group} ({kind}):\n\n{content}")
-PREVIEW_MEDIA = N_("[your {media}]")
+PREVIEW_VOICE = N_("[your voice note]")
+PREVIEW_PHOTO = N_("[your photo]")
 PREVIEW_WORDS = N_("“{words}”")
 WHO_NAMED = N_("Who will see it: the coordinators of {group}, with your name ({name}).")
 WHO_ANONYMOUS = N_(
@@ -120,8 +125,6 @@ KIND_PROMPT = N_("an answer to a question")
 KIND_FEEDBACK = N_("feedback")
 KIND_SESSION = N_("feedback on a group meeting")
 KIND_STORY = N_("part of your story")
-MEDIA_VOICE = N_("voice note")
-MEDIA_PHOTO = N_("photo")
 STATUS_RECEIVED = N_("received")
 STATUS_ACKNOWLEDGED = N_("the coordinators have had a look at it")
 STATUS_CONSIDERING = N_("being considered")
@@ -204,6 +207,8 @@ READ_HEADER = N_("<b>{group}</b>: what members shared ({count})\n\n{lines}")
 READ_LINE = N_("{day} · {kind} · {who} · {status}\n{content}")
 READ_ANONYMOUS = N_("without a name")
 READ_HIDDEN = N_("name not shown to readers")
+READ_VOICE = N_("[a voice note]")
+READ_PHOTO = N_("[a photo]")
 READ_NONE = N_("Nothing shared in <b>{group}</b> yet that you can read.")
 NO_READABLE_GROUPS = N_("There's no group whose input you can read.")
 

@@ -13,7 +13,7 @@ CANCELLED_DRAFT_KEPT = N_(
 # --- Asked first: what reaches many people ----------------------------------------------------
 
 ACTION_STATUS_ASK = N_(
-    "Mark “{title}” as {status}?\nEveryone whose words are linked to it will hear this."
+    "Mark “{title}” as “{status}”?\nEveryone whose words are linked to it will hear this."
 )
 BUTTON_STATUS_YES = N_("Yes, tell them")
 

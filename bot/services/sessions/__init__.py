@@ -70,7 +70,6 @@ from bot.services.sessions.service import Sessions
 from bot.services.sessions.words import (
     answer_buttons,
     calendar_file,
-    hours_words,
     period_dates,
     reminder_send_at,
     session_said,
@@ -138,7 +137,6 @@ __all__ = [
     "TickReport",
     "answer_buttons",
     "calendar_file",
-    "hours_words",
     "period_dates",
     "reminder_send_at",
     "session_said",

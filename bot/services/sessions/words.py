@@ -133,11 +133,6 @@ def answer_buttons(session: SessionRow, answer: Answer | None) -> list[list[Butt
     return [row, [calendar]]
 
 
-def hours_words(minutes: int) -> str:
-    """Minutes as hours: "2", "2.5", "1.25"."""
-    return f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-
-
 def reminder_send_at(
     due: datetime,
     starts: datetime,
