@@ -178,7 +178,7 @@ def _catalogued(language: str) -> list[tuple[str, str]]:
             if entry.id and entry.string and "fuzzy" not in entry.flags:
                 source = entry.id[0] if isinstance(entry.id, tuple) else entry.id
                 strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
-                found += [(source[:50], str(s)) for s in strings if s]
+                found += [(str(source)[:50], str(s)) for s in strings if s]
     return found
 
 
