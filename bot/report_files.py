@@ -28,6 +28,8 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from bot.presentation import texts
+from bot.presentation.languages import Reader, current_reader, reading_for
+from bot.presentation.moments import DayForm, day_words
 from bot.presentation.texts import label
 from bot.report_words import day, quote_rows, rows, scope
 from bot.services.reports.figures import FEW, Cell
@@ -103,7 +105,7 @@ def draw_charts(report: Report) -> list[tuple[str, bytes]]:
 
 
 def _month(first: date) -> str:
-    return f"{first:%b %y}"
+    return day_words(first, DayForm.SHORT_MONTH)
 
 
 def _bars(
@@ -162,18 +164,26 @@ def spreadsheet(report: Report) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Figures"
+    sheet.title = _sheet_title(label(texts.SHEET_FIGURES))
     sheet.append([label(texts.SHEET_FIGURE), label(texts.SHEET_VALUE)])
     for what, how_many in rows(report):
         sheet.append([what, _number(how_many)])
     sheet.column_dimensions["A"].width = 44
-    quotes = book.create_sheet("You said, we did")
-    quotes.append(["Date", "What was said", "Name", "What happened"])
+    quotes = book.create_sheet(_sheet_title(label(texts.SHEET_QUOTES)))
+    quotes.append([label(t) for t in _QUOTE_COLUMNS])
     for line in quote_rows(report):
         quotes.append(list(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+_QUOTE_COLUMNS = (texts.SHEET_DATE, texts.SHEET_SAID, texts.SHEET_NAME, texts.SHEET_HAPPENED)
+
+
+def _sheet_title(title: str) -> str:
+    """A worksheet's title as Excel allows it: at most 31 characters, none of []:*?/\\."""
+    return "".join(" " if ch in "[]:*?/\\" else ch for ch in title)[:31]
 
 
 def _number(text: str) -> int | float | str:
@@ -190,7 +200,7 @@ def csv_file(report: Report) -> bytes:
     """The figures as CSV (UTF-8 with a byte-order mark, so spreadsheets read it right)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["figure", "value"])
+    writer.writerow([label(texts.SHEET_FIGURE), label(texts.SHEET_VALUE)])
     writer.writerows(rows(report))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -228,7 +238,7 @@ def _pdf_quotes(pdf: FPDF, report: Report) -> None:
     if pdf.get_y() > 250:
         pdf.add_page()
     pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 6, "You said, we did", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, label(texts.SHEET_QUOTES), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
     for when, words, name, happened in quote_rows(report)[:6]:
         by = f" ({name})" if name else ""
@@ -315,9 +325,17 @@ async def draw_files(shown: Report, outside: Report) -> ReportFiles:
     fpdf2's Python code keeps the interpreter's lock for long stretches, so the event loop
     would wait behind it (over 150 ms at a time at 100,000 items)."""
     loop = asyncio.get_running_loop()
+    # The worker has no reader of its own: the files are worded for the one who asked.
+    reader = current_reader()
     try:
-        return await loop.run_in_executor(_pool(), draw, shown, outside)
+        return await loop.run_in_executor(_pool(), _draw_for, reader, shown, outside)
     except BrokenProcessPool:
         # The worker died (killed, out of memory): a new one, once.
         _POOL.clear()
-        return await loop.run_in_executor(_pool(), draw, shown, outside)
+        return await loop.run_in_executor(_pool(), _draw_for, reader, shown, outside)
+
+
+def _draw_for(reader: Reader, shown: Report, outside: Report) -> ReportFiles:
+    """In the worker: `draw`, in the reader's language."""
+    with reading_for(reader):
+        return draw(shown, outside)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.presentation import texts
-from bot.presentation.moments import duration_words
+from bot.presentation.moments import DayForm, day_words, duration_words
 from bot.presentation.texts import Raw, label, say
 from bot.services.reports.figures import FEW, WITHHELD, Cell
 from bot.services.reports.report import Report
@@ -22,7 +22,7 @@ _OUTCOMES = {
     "will_change": texts.REPORT_OUTCOME_WILL_CHANGE,
     "cannot_change": texts.REPORT_OUTCOME_CANNOT_CHANGE,
 }
-AGE_NAMES = ("up to 14 days", "15 to 30 days", "31 to 90 days", "older than 90 days")
+_OPEN_AGES = (texts.ROW_OPEN_14, texts.ROW_OPEN_30, texts.ROW_OPEN_90, texts.ROW_OPEN_OLDER)
 
 
 def value(shown: Cell | float | None) -> str:
@@ -47,8 +47,8 @@ def outcome_name(outcome: str | None) -> str:
 
 
 def day(on: date) -> str:
-    """A date as people read it: 3 March 2026."""
-    return f"{on.day} {on:%B %Y}"
+    """A date as people read it, in the reader's language: 3 March 2026."""
+    return day_words(on, DayForm.FULL)
 
 
 def scope(report: Report) -> str:
@@ -58,30 +58,32 @@ def scope(report: Report) -> str:
 
 def rows(report: Report) -> list[tuple[str, str]]:
     """Every figure as (what, how many), for the spreadsheet, the CSV and the PDF."""
-    out = [("Group", scope(report)), ("From", report.period.start.isoformat())]
-    out += [("To", report.period.end.isoformat())]
-    out += [("Shared (all)", value(report.totals[2]))]
-    out += [("Shared with a name", value(report.totals[0]))]
-    out += [("Shared without a name", value(report.totals[1]))]
+    # Dates as ISO 8601, which every spreadsheet reads as a date, in any language.
+    out = [(label(texts.ROW_GROUP), scope(report))]
+    out += [(label(texts.ROW_FROM), report.period.start.isoformat())]
+    out += [(label(texts.ROW_TO), report.period.end.isoformat())]
+    out += [(label(texts.ROW_SHARED), value(report.totals[2]))]
+    out += [(label(texts.ROW_SHARED_NAMED), value(report.totals[0]))]
+    out += [(label(texts.ROW_SHARED_ANONYMOUS), value(report.totals[1]))]
     for kind, named, anonymous, total in report.kinds:
         name = kind_name(kind)
-        out += [(f"{name}", value(total)), (f"{name}: with a name", value(named))]
-        out += [(f"{name}: without a name", value(anonymous))]
-    out += [("Answered within 3 days", value(report.acknowledged))]
-    out += [("Answered within 3 days (%)", value(report.acknowledged_rate))]
-    out += [("Reached what happens next", value(report.outcome_total))]
+        out += [(name, value(total)), (label(texts.ROW_KIND_NAMED, kind=name), value(named))]
+        out += [(label(texts.ROW_KIND_ANONYMOUS, kind=name), value(anonymous))]
+    out += [(label(texts.ROW_ANSWERED), value(report.acknowledged))]
+    out += [(label(texts.ROW_ANSWERED_SHARE), value(report.acknowledged_rate))]
+    out += [(label(texts.ROW_REACHED), value(report.outcome_total))]
     out += [(outcome_name(o), value(c)) for o, c in report.outcomes]
-    out += [("Median days to what happens next", value(report.median_days))]
-    out += [("90th percentile days", value(report.p90_days))]
-    out += [
-        (f"Still open, {a}", value(c)) for a, c in zip(AGE_NAMES, report.open_ages, strict=True)
-    ]
-    out += [("Taken back", value(report.taken_back))]
-    out += [("Group meetings held", str(report.held)), ("Invited", value(report.invited))]
-    out += [("Said they'd come", value(report.going)), ("Came", value(report.came))]
-    out += [("Attendance rate (%)", value(report.attendance_rate))]
-    out += [(f"Involvement hours: {group}", str(hours)) for group, hours in report.hours]
-    out += [("Outcomes that may be quoted", str(report.quotes_total))]
+    out += [(label(texts.ROW_MEDIAN_DAYS), value(report.median_days))]
+    out += [(label(texts.ROW_P90_DAYS), value(report.p90_days))]
+    out += [(label(a), value(c)) for a, c in zip(_OPEN_AGES, report.open_ages, strict=True)]
+    out += [(label(texts.ROW_TAKEN_BACK), value(report.taken_back))]
+    out += [(label(texts.ROW_HELD), str(report.held))]
+    out += [(label(texts.ROW_INVITED), value(report.invited))]
+    out += [(label(texts.CHART_GOING), value(report.going))]
+    out += [(label(texts.CHART_CAME), value(report.came))]
+    out += [(label(texts.ROW_ATTENDANCE), value(report.attendance_rate))]
+    out += [(label(texts.ROW_HOURS, group=g), str(hours)) for g, hours in report.hours]
+    out += [(label(texts.ROW_QUOTES), str(report.quotes_total))]
     return out
 
 

@@ -63,6 +63,8 @@ class DayForm(enum.StrEnum):
     WEEKDAY = "w"
     # "3 March 2026".
     FULL = "f"
+    # "Mar 26": a month on a chart.
+    SHORT_MONTH = "s"
 
 
 _SHORT_FORMATS = {
@@ -77,7 +79,7 @@ _BABEL_SHORT = {
     MomentForm.SHORT: ("EEE d MMM y", True),
     MomentForm.SHORT_THIS_YEAR: ("EEE d MMM", True),
 }
-_BABEL_DAYS = {"m": "d MMMM", "w": "EEEE d MMMM", "f": "d MMMM y"}
+_BABEL_DAYS = {"m": "d MMMM", "w": "EEEE d MMMM", "f": "d MMMM y", "s": "MMM yy"}
 
 
 def _language() -> str | None:
@@ -169,6 +171,8 @@ def day_words(day: date, form: DayForm = DayForm.DAY_MONTH) -> str:
         return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {month}"
     if form is DayForm.FULL:
         return f"{day.day} {month} {day.year}"
+    if form is DayForm.SHORT_MONTH:
+        return f"{month[:3]} {day:%y}"
     return f"{day.day} {month}"
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import signal
 import threading
 from datetime import UTC, datetime
 
 import pytest
+from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from bot import report_files
 from bot.crypto import Sealer
+from bot.presentation.languages import reader_of, reading_for
 from bot.services import Services
 from bot.services.reports.figures import FEW
 from bot.services.reports.periods import Period
@@ -85,3 +88,30 @@ def test_the_drawing_process_leaves_ctrl_c_to_chorus(monkeypatch: pytest.MonkeyP
         assert report_files._pool().submit(_sigint_handler).result(60) == signal.SIG_IGN
     finally:
         report_files._POOL[0].shutdown(wait=True)
+
+
+async def test_a_welsh_coordinator_s_files_are_worded_in_welsh(
+    storage: Storage, services: Services, sealer: Sealer, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
+    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
+    made = await services.reports.make(1, history.group_id, Period(START, END))
+    assert made is not None
+    try:
+        with reading_for(reader_of("cy")):
+            files = await report_files.draw_files(made.shown, made.outside)
+    finally:
+        report_files.stop_warming()
+    book = load_workbook(io.BytesIO(files.xlsx))
+    assert book.sheetnames == ["Ffigurau", "Dywedoch chi, gwnaethon ni"]
+    figures = [row[0] for row in book["Ffigurau"].iter_rows(values_only=True)]
+    assert "Wedi'u rhannu (i gyd)" in figures and "Shared (all)" not in figures
+    assert any(str(f).startswith("Yn dal ar agor: ") for f in figures)
+    quotes = book["Dywedoch chi, gwnaethon ni"]
+    assert quotes.cell(row=1, column=1).value == "Dyddiad"
+    csv_rows = files.csv.decode("utf-8-sig").splitlines()
+    assert "Cyfradd presenoldeb (%)" in files.csv.decode("utf-8-sig")
+    assert not csv_rows[0].startswith("figure")
+    # The same report for an English reader stays in English.
+    english = report_files.spreadsheet(made.outside)
+    assert load_workbook(io.BytesIO(english)).sheetnames == ["Figures", "You said, we did"]
