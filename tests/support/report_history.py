@@ -22,8 +22,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select
 
 from bot.crypto import Sealer
+from bot.services import Services
+from bot.services.reports import Made
+from bot.services.reports.periods import Period
 from storage import schema
 from storage.database import Storage
+from tests.support.clock import FakeClock
 
 START, END = date(2026, 3, 1), date(2026, 5, 31)
 T0 = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
@@ -185,3 +189,14 @@ async def _sessions(conn: object, group_id: int, people: list[int], by: int) -> 
                 for p in people[:came]
             ],
         )
+
+
+async def known_report(
+    storage: Storage, services: Services, sealer: Sealer, clock: FakeClock
+) -> tuple[History, Made]:
+    """The known history seeded, and its report as its coordinator (1) asks for it."""
+    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
+    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
+    made = await services.reports.make(1, history.group_id, Period(START, END))
+    assert made is not None
+    return history, made

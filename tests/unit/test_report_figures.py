@@ -3,7 +3,7 @@ guarding totals against differencing, and the figures made from a known history.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -14,7 +14,7 @@ from bot.services.reports.figures import FEW, WITHHELD, cell, parts, percentile,
 from bot.services.reports.periods import Period, PeriodProblem, Pick, parse_period, picked
 from storage.database import Storage
 from tests.support.clock import FakeClock
-from tests.support.report_history import ANNA_WORDS, END, REASON, START, seed_history
+from tests.support.report_history import ANNA_WORDS, END, REASON, START, known_report
 
 TODAY = date(2026, 6, 15)
 
@@ -110,10 +110,7 @@ def test_a_table_with_row_and_column_totals_hides_enough_in_both() -> None:
 async def test_the_report_of_a_known_history(
     storage: Storage, services: Services, sealer: Sealer, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
-    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
-    made = await services.reports.make(1, history.group_id, Period(START, END))
-    assert made is not None
+    history, made = await known_report(storage, services, sealer, clock)
     inside, outside = made.shown, made.outside
     assert inside.totals == (7, 5, 12) and inside.outcome_total == 6
     assert dict(inside.outcomes) == {"changed": 4, "will_change": 0, "cannot_change": 2}

@@ -6,7 +6,6 @@ import dataclasses
 import io
 import signal
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -16,10 +15,9 @@ from bot.crypto import Sealer
 from bot.presentation.languages import reader_of, reading_for
 from bot.services import Services
 from bot.services.reports.figures import FEW
-from bot.services.reports.periods import Period
 from storage.database import Storage
 from tests.support.clock import FakeClock
-from tests.support.report_history import END, START, seed_history
+from tests.support.report_history import known_report
 
 
 async def test_the_board_s_charts_are_drawn_again_only_when_they_differ(
@@ -29,10 +27,7 @@ async def test_the_board_s_charts_are_drawn_again_only_when_they_differ(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
-    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
-    made = await services.reports.make(1, history.group_id, Period(START, END))
-    assert made is not None
+    _, made = await known_report(storage, services, sealer, clock)
     drawn: list[object] = []
     real = report_files.draw_charts
 
@@ -93,10 +88,7 @@ def test_the_drawing_process_leaves_ctrl_c_to_chorus(monkeypatch: pytest.MonkeyP
 async def test_a_welsh_coordinator_s_files_are_worded_in_welsh(
     storage: Storage, services: Services, sealer: Sealer, clock: FakeClock
 ) -> None:
-    clock.set(datetime(2026, 6, 15, 12, tzinfo=UTC))
-    history = await seed_history(storage, sealer, 1, 2, list(range(100, 110)))
-    made = await services.reports.make(1, history.group_id, Period(START, END))
-    assert made is not None
+    _, made = await known_report(storage, services, sealer, clock)
     try:
         with reading_for(reader_of("cy")):
             files = await report_files.draw_files(made.shown, made.outside)
