@@ -6,12 +6,10 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from pathlib import Path
 
-import matplotlib
-from fpdf import FPDF
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from bot.pdf_pages import Document
 from bot.presentation import texts
 from bot.presentation.moments import DayForm, day_words, duration_words
 from bot.presentation.texts import label
@@ -87,21 +85,17 @@ def finance_xlsx(finance: Finance) -> bytes:
     return out.getvalue()
 
 
-def _font() -> Path:
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
-
-
 def certificate_pdf(record: Record, name: str, organisation: str, today: date) -> bytes:
     """A one-page certificate of involvement, signed off with the organisation's name."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(_font()))
+    pdf = Document()
     pdf.add_page()
     pdf.set_font("DejaVu", size=24)
     pdf.ln(20)
     pdf.cell(0, 14, label(texts.CERT_TITLE), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("DejaVu", size=13)
-    pdf.multi_cell(0, 8, label(texts.CERT_BODY, name=name, organisation=organisation))
+    body = label(texts.CERT_BODY, name=name, organisation=organisation)
+    pdf.multi_cell(0, 8, body, align=pdf.start)
     pdf.ln(4)
     for group in record.groups:
         if not group.sessions:
@@ -116,18 +110,17 @@ def certificate_pdf(record: Record, name: str, organisation: str, today: date) -
             first=_day(group.first),
             last=_day(group.last),
         )
-        pdf.multi_cell(0, 8, line)
+        pdf.multi_cell(0, 8, line, align=pdf.start)
     total_sessions = sum(g.sessions for g in record.groups)
     total_minutes = sum(g.minutes for g in record.groups)
     pdf.ln(4)
-    pdf.multi_cell(
-        0, 8, label(texts.CERT_TOTAL, count=total_sessions, hours=duration_words(total_minutes))
-    )
+    total = label(texts.CERT_TOTAL, count=total_sessions, hours=duration_words(total_minutes))
+    pdf.multi_cell(0, 8, total, align=pdf.start)
     pdf.ln(4)
-    pdf.multi_cell(0, 8, label(texts.CERT_THANKS))
+    pdf.multi_cell(0, 8, label(texts.CERT_THANKS), align=pdf.start)
     pdf.ln(16)
     signed = label(texts.CERT_SIGNED, organisation=organisation, day=_day(today))
-    pdf.multi_cell(0, 8, signed)
+    pdf.multi_cell(0, 8, signed, align=pdf.start)
     return bytes(pdf.output())
 
 

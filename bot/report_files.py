@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import matplotlib
-from fpdf import FPDF
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from bot.pdf_pages import Document
 from bot.presentation import texts
 from bot.presentation.languages import Reader, current_reader, reading_for
 from bot.presentation.moments import DayForm, day_words
@@ -35,8 +35,6 @@ from bot.report_words import day, quote_rows, rows, scope
 from bot.services.reports.figures import FEW, Cell
 from bot.services.reports.report import DAY_BUCKETS, Report
 
-_FONT = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans.ttf")
-_FONT_BOLD = os.path.join(matplotlib.get_data_path(), "fonts", "ttf", "DejaVuSans-Bold.ttf")
 # A hidden count is drawn as a hatched bar this high, labelled "under 5".
 _HIDDEN_HEIGHT = 2.5
 _BLUE, _GREEN = "#4c72b0", "#55a868"
@@ -133,6 +131,8 @@ def _bars(
         _mark_hidden(axes, bars, cells)
     axes.set_xticks(range(len(names)), names, fontsize=8, rotation=45 if len(names) > 5 else 0)
     axes.spines[["top", "right"]].set_visible(False)
+    # Counts of people and of things shared: whole numbers on the axis, never "2.5".
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     if any(name for name, _, _ in series) and names:
         axes.legend(
             fontsize=8, frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0)
@@ -207,24 +207,23 @@ def csv_file(report: Report) -> bytes:
 
 def board_pdf(report: Report, charts: list[tuple[str, bytes]]) -> bytes:
     """One or two pages for a board: the figures, the charts, and what may be quoted."""
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", _FONT)
-    pdf.add_font("DejaVu", "B", _FONT_BOLD)
+    pdf = Document()
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
-    pdf.cell(0, 8, label(texts.PDF_TITLE, scope=scope(report)), new_x="LMARGIN", new_y="NEXT")
+    title = label(texts.PDF_TITLE, scope=scope(report))
+    pdf.cell(0, 8, title, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)
     period = label(texts.PDF_PERIOD, start=day(report.period.start), end=day(report.period.end))
-    pdf.cell(0, 6, period, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, period, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 7.5)
-    pdf.multi_cell(0, 4, label(texts.PDF_NOTE), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, label(texts.PDF_NOTE), align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     top = pdf.get_y() + 2
     pdf.set_font("DejaVu", "", 7.5)
     for what, how_many in rows(report)[3:]:
         pdf.set_x(10)
-        pdf.cell(62, 4.2, what[:48])
-        pdf.cell(26, 4.2, how_many, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(62, 4.2, what[:48], align=pdf.start)
+        pdf.cell(26, 4.2, how_many, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     for index, (_, png) in enumerate(charts):
         pdf.image(io.BytesIO(png), x=100, y=top + index * 56, w=100)
     pdf.set_y(max(pdf.get_y(), top + 3 * 56) + 2)
@@ -232,19 +231,18 @@ def board_pdf(report: Report, charts: list[tuple[str, bytes]]) -> bytes:
     return bytes(pdf.output())
 
 
-def _pdf_quotes(pdf: FPDF, report: Report) -> None:
+def _pdf_quotes(pdf: Document, report: Report) -> None:
     if not report.quotes:
         return
     if pdf.get_y() > 250:
         pdf.add_page()
     pdf.set_font("DejaVu", "B", 10)
-    pdf.cell(0, 6, label(texts.SHEET_QUOTES), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, label(texts.SHEET_QUOTES), align=pdf.start, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)
     for when, words, name, happened in quote_rows(report)[:6]:
         by = f" ({name})" if name else ""
-        pdf.multi_cell(
-            0, 4, f"{when}: “{words[:160]}”{by}: {happened[:160]}", new_x="LMARGIN", new_y="NEXT"
-        )
+        line = f"{when}: “{words[:160]}”{by}: {happened[:160]}"
+        pdf.multi_cell(0, 4, line, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
 
 
 _POOL: list[ProcessPoolExecutor] = []
@@ -281,8 +279,7 @@ def _warm() -> None:
     """In the worker: draw a tiny chart, PDF and workbook, so that the first report finds
     matplotlib, fpdf2, openpyxl and the fonts loaded."""
     png = _bars("", ["1"], [("", [1], _BLUE)])
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", _FONT)
+    pdf = Document()
     pdf.add_page()
     pdf.set_font("DejaVu", "", 10)
     pdf.cell(0, 5, "1")
