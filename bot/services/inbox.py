@@ -7,7 +7,6 @@ gave an anonymous one: the card carries the date, not the time, and no identity.
 
 from __future__ import annotations
 
-import calendar
 import enum
 import re
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from bot.presentation.outgoing import Text, Value, join
 from bot.services.contributor_updates import ContributorUpdates, item_hint, sentence
 from bot.services.roles import may_manage, readable_groups
 from bot.services.text_rules import clean_name, has_visible
+from bot.services.when import days_from_today, parse_date
 from storage.database import Storage
 from storage.followup import EventNew, Overdue
 from storage.groups import GroupRow
@@ -126,32 +126,20 @@ class Preview:
     said: Value | None = None
 
 
-_MONTHS = {
-    name.lower(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
-_SPELLED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?(?:\s+(\d{4}))?")
-_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?")
-
-
 def parse_day(text: str, today: date) -> date | None:
-    """A date typed as "12 March", "12 Mar 2027", "12/3" or "12/3/27"; "today", "tomorrow".
+    """A date typed as "12 March", "12 Mar 2027", "12/3" or "12/3/27" (or in Welsh or
+    Arabic, as `when` reads them); "today", "tomorrow".
 
     Without a year, it is this year's date if that is today, later, or recently past, else
     next year's."""
-    words = " ".join(text.lower().replace(",", " ").split())
-    if words in ("today", "tomorrow"):
-        return today + timedelta(days=1 if words == "tomorrow" else 0)
-    spelled, slashed = _SPELLED.fullmatch(words), _SLASHED.fullmatch(words)
-    if spelled and spelled.group(2) in _MONTHS:
-        day, month, year = int(spelled.group(1)), _MONTHS[spelled.group(2)], spelled.group(3)
-    elif slashed:
-        day, month, year = int(slashed.group(1)), int(slashed.group(2)), slashed.group(3)
-    else:
+    ahead = days_from_today(text)
+    if ahead is not None:
+        return today + timedelta(days=ahead)
+    typed = parse_date(text)
+    if typed is None:
         return None
-    years = [int(year) + (2000 if len(year) == 2 else 0)] if year else [today.year, today.year + 1]
-    for candidate in years:
+    year, month, day = typed
+    for candidate in [year] if year else [today.year, today.year + 1]:
         try:
             found = date(candidate, month, day)
         except ValueError:

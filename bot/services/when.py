@@ -38,11 +38,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.presentation.moments import describe
+from bot.services.when_words import (
+    CLOCK_SUFFIXES,
+    DAY_WORDS,
+    DAYS_FROM_TODAY,
+    FILLER,
+    FROM_NOW,
+    HOUR_WORDS,
+    MINUTE_WORDS,
+    MONTHS,
+    WEEKDAYS,
+)
+from bot.services.when_words import normalised as _normalised
 
 __all__ = [
     "When",
     "WhenError",
     "WhenProblem",
+    "days_from_today",
     "describe",
     "parse_date",
     "parse_duration",
@@ -97,45 +110,7 @@ class WhenError:
     local: datetime | None = None
 
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("monday", "mon"),
-            ("tuesday", "tue", "tues"),
-            ("wednesday", "wed", "weds"),
-            ("thursday", "thu", "thur", "thurs"),
-            ("friday", "fri"),
-            ("saturday", "sat"),
-            ("sunday", "sun"),
-        ]
-    )
-    for name in names
-}
-_DAYS_FROM_TODAY = {"today": 0, "tonight": 0, "tomorrow": 1}
 _NAMED_TIMES = {"noon": time(12), "midday": time(12), "midnight": time(0)}
-_FILLER = {"at", "on", "of", "the"}
 
 # Each pattern is matched whole against one short word and has no nested repetition,
 # so matching takes time in proportion to the word. ASCII only: digits from other
@@ -206,10 +181,11 @@ def parse_when(
 def _from_now(text: str, now: datetime) -> datetime | None:
     """The moment "in 2 hours" (a length of time after "in") names: from `now`, rounded up
     to the whole minute; None if the text is not of that form."""
-    words = text.strip().lower()
-    if not words.startswith("in ") or len(words) > MAX_INPUT:
+    words = _normalised(text.strip())
+    first, _, rest = words.partition(" ")
+    if first not in FROM_NOW or len(words) > MAX_INPUT:
         return None
-    length = parse_duration(words[3:])
+    length = parse_duration(rest)
     if length is None:
         return None
     later = now.astimezone(UTC) + length
@@ -223,15 +199,13 @@ def _words(text: str) -> list[str] | None:
     trimmed = text.strip()
     if not trimmed or len(trimmed) > MAX_INPUT:
         return None
-    lowered = trimmed.lower().replace("a.m.", "am").replace("p.m.", "pm").replace(",", " ")
+    lowered = _normalised(trimmed).replace("a.m.", "am").replace("p.m.", "pm").replace(",", " ")
     words: list[str] = []
     for word in lowered.rstrip(".").split():
-        if word in _FILLER:
-            continue
         previous = words[-1] if words else ""
-        if word in ("am", "pm") and _CLOCK_BEFORE_SUFFIX.fullmatch(previous):
-            words[-1] = previous + word
-        else:
+        if word in CLOCK_SUFFIXES and _CLOCK_BEFORE_SUFFIX.fullmatch(previous):
+            words[-1] = previous + CLOCK_SUFFIXES[word]
+        elif word not in FILLER and word != "am":  # "am" not after a clock: Welsh for "at"
             words.append(word)
     return words
 
@@ -265,18 +239,18 @@ def _read_word(words: list[str], index: int, parts: _Parts) -> tuple[str, int] |
     took, or None if it is not understood."""
     word = words[index]
     following = words[index + 1] if index + 1 < len(words) else ""
-    if word in _DAYS_FROM_TODAY:
-        parts.days_from_today = _DAYS_FROM_TODAY[word]
+    if word in DAYS_FROM_TODAY:
+        parts.days_from_today = DAYS_FROM_TODAY[word]
         return "relative day", 1
-    if word == "next" and following in _WEEKDAYS:
-        parts.weekday = _WEEKDAYS[following]
+    if word == "next" and following in WEEKDAYS:
+        parts.weekday = WEEKDAYS[following]
         parts.strictly_after_today = True
         return "weekday", 2
-    if word == "this" and following in _WEEKDAYS:
-        parts.weekday = _WEEKDAYS[following]
+    if word == "this" and following in WEEKDAYS:
+        parts.weekday = WEEKDAYS[following]
         return "weekday", 2
-    if word in _WEEKDAYS:
-        parts.weekday = _WEEKDAYS[word]
+    if word in WEEKDAYS:
+        parts.weekday = WEEKDAYS[word]
         return "weekday", 1
     if word == "12" and following in _NAMED_TIMES:
         # "12 noon" is one time. Dates are read from their first word, so the 12 in
@@ -340,16 +314,22 @@ def _spelled_date(words: list[str], index: int) -> tuple[tuple[int | None, int, 
     # A month may be shortened with a full stop ("3 Mar. 2027").
     first = words[index].rstrip(".")
     second = (words[index + 1] if index + 1 < len(words) else "").rstrip(".")
-    if (day := _DAY.fullmatch(first)) and second in _MONTHS:
-        month = _MONTHS[second]
-    elif first in _MONTHS and (day := _DAY.fullmatch(second)):
-        month = _MONTHS[first]
+    if (day := _DAY.fullmatch(first)) and second in MONTHS:
+        month = MONTHS[second]
+    elif first in MONTHS and (day := _DAY.fullmatch(second)):
+        month = MONTHS[first]
     else:
         return None
     after = words[index + 2] if index + 2 < len(words) else ""
     if _YEAR.fullmatch(after):
         return (int(after), month, int(day[1])), 3
     return (None, month, int(day[1])), 2
+
+
+def days_from_today(text: str) -> int | None:
+    """0 for "today" (or "tonight"), 1 for "tomorrow", in any language read; else None."""
+    words = _words(text)
+    return DAYS_FROM_TODAY.get(words[0]) if words and len(words) == 1 else None
 
 
 def parse_date(text: str) -> tuple[int | None, int, int] | None:
@@ -457,12 +437,15 @@ def _place(wall: datetime, zone: ZoneInfo) -> datetime | WhenProblem:
 # --- Lengths of time ("in 2 hours") -------------------------------------------------------
 
 _UNITS = {
-    **dict.fromkeys(("d", "day", "days"), timedelta(days=1)),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), timedelta(hours=1)),
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), timedelta(minutes=1)),
+    **dict.fromkeys(("d", "day", "days", *DAY_WORDS), timedelta(days=1)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", *HOUR_WORDS), timedelta(hours=1)),
+    **dict.fromkeys(
+        ("m", "min", "mins", "minute", "minutes", *MINUTE_WORDS), timedelta(minutes=1)
+    ),
 }
-# A number and a unit, written together or apart: "2h", "1.5 hours", "90 min".
-_AMOUNT = re.compile(r"(\d{1,4}(?:[.,]\d{1,2})?)\s*([a-z]+)", re.ASCII)
+# A number and a unit, written together or apart: "2h", "1.5 hours", "90 min", "2 awr".
+# Digits 0-9 only (others are made so first, or refused); the unit in any script.
+_AMOUNT = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,2})?)\s*([^\W\d_]+)")
 # "2h30" (a clock time such as "16:00" is not a length)
 _HOURS_MINUTES = re.compile(r"(\d{1,2})h(\d{2})", re.ASCII)
 # Longest first, so "half an hour" is not read as "half" and "an hour".
@@ -472,7 +455,7 @@ _WORD_AMOUNTS = (("half an hour", "30 minutes"), ("an hour", "1 hour"), ("a day"
 def parse_duration(text: str) -> timedelta | None:
     """A length of time typed as "2 hours", "90 min", "1.5h", "2h30", "an hour" or
     "1 hour 30 minutes"; None if it is not one (or is zero)."""
-    words = text.strip().lower()
+    words = _normalised(text.strip())
     if not words or len(words) > MAX_INPUT:
         return None
     for spelled, amount in _WORD_AMOUNTS:

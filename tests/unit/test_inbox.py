@@ -30,6 +30,11 @@ TODAY = date(2026, 3, 3)
         ("tomorrow", date(2026, 3, 4)),
         ("31 February", None),
         ("next week", None),
+        ("12 Mawrth", date(2026, 3, 12)),
+        ("١٢ مارس", date(2026, 3, 12)),
+        ("yfory", date(2026, 3, 4)),
+        ("غدًا", date(2026, 3, 4)),
+        ("2026-03-20", date(2026, 3, 20)),
         ("", None),
     ],
 )

@@ -42,6 +42,12 @@ def test_buttons_pick_this_month_last_month_and_last_quarter() -> None:
         "March 1 to May 31 2026",
         "1 Mar. to 31 May 2026",
         "2026-3-1 to 2026-5-31",
+        # In Welsh and Arabic.
+        "1 Mawrth i 31 Mai 2026",
+        "o 1 Mawrth tan 31 Mai 2026",
+        "من 1 مارس إلى 31 مايو 2026",
+        "١ مارس - ٣١ مايو ٢٠٢٦",
+        "from 1 March to 31 May 2026",
     ],
 )
 def test_typed_periods_are_read(typed: str) -> None:

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.presentation import texts
+from bot.presentation.languages import reader_of, reading_for
+from bot.presentation.texts import say
 from bot.services.lengths import (
     MAX_SESSION,
     describe_length,
@@ -408,7 +411,6 @@ def test_the_limit_ahead_can_be_set() -> None:
         "March 2pm",
         "3/3/202 10:00",
         "3.3.26 10:00",
-        "١٤:٠٠",  # Arabic-Indic digits
         "１４:００",  # full-width digits
         "tomorrow 2pm!",
         "tomorrow 2pm 🙂",
@@ -824,3 +826,71 @@ def test_a_date_alone_is_read(typed: str, parts: tuple[int | None, int, int]) ->
 )
 def test_anything_but_a_date_alone_is_not_a_date(typed: str) -> None:
     assert parse_date(typed) is None
+
+
+# --- Welsh and Arabic --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yfory 10:30", utc(2026, 1, 14, 10, 30)),
+        ("heddiw am 14:00", utc(2026, 1, 13, 14, 0)),
+        ("heno 19:00", utc(2026, 1, 13, 19, 0)),
+        ("dydd Mawrth 3 Mawrth 14:00", utc(2026, 3, 3, 14, 0)),
+        ("ar ddydd Gwener am 18:00", utc(2026, 1, 16, 18, 0)),
+        ("3 Chwefror 2pm", utc(2026, 2, 3, 14, 0)),
+        ("Llun 2 Chwef 9:30", utc(2026, 2, 2, 9, 30)),
+        ("غدًا 10:30", utc(2026, 1, 14, 10, 30)),
+        ("غدا الساعة 2 م", utc(2026, 1, 14, 14, 0)),
+        ("الثلاثاء 3 مارس 14:00", utc(2026, 3, 3, 14, 0)),
+        ("يوم الجمعة ١٨:٠٠", utc(2026, 1, 16, 18, 0)),
+        ("٣ مارس، ٢ م", utc(2026, 3, 3, 14, 0)),
+        ("١٤:٠٠", utc(2026, 1, 13, 14, 0)),
+        ("mewn 2 awr", utc(2026, 1, 13, 11, 0)),
+        ("mewn 30 munud", utc(2026, 1, 13, 9, 30)),
+        ("بعد 2 ساعة", utc(2026, 1, 13, 11, 0)),
+        ("بعد ٣٠ دقيقة", utc(2026, 1, 13, 9, 30)),
+    ],
+)
+def test_welsh_and_arabic_dates_are_understood(text: str, expected: datetime) -> None:
+    assert at(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Maw 3 Mawrth 14:00",  # "Maw" is both Tuesday and March in Welsh
+        "dydd Mawrth 3 Mawrth",  # no time
+        "yfory",
+        "غدًا 2 ص م",
+        "mewn awr",  # no number
+        "in ２ hours",  # full-width digits
+    ],
+)
+def test_welsh_and_arabic_words_that_leave_doubt_are_refused(text: str) -> None:
+    assert problem(text).problem is WhenProblem.NOT_UNDERSTOOD
+
+
+def test_a_date_alone_is_read_in_welsh_and_arabic() -> None:
+    assert parse_date("3 Mawrth 2027") == (2027, 3, 3)
+    assert parse_date("١ أبريل") == (None, 4, 1)
+    assert parse_date("Ionawr 5") == (None, 1, 5)
+
+
+# The examples the Welsh and Arabic questions give, each read as typed.
+NATIVE_EXAMPLES = {
+    "cy": ("BROADCAST_ASK_WHEN", ("yfory 10:30", "dydd Mawrth 3 Mawrth 14:00", "mewn 2 awr")),
+    "ar": ("BROADCAST_ASK_WHEN", ("غدًا 10:30", "الثلاثاء 3 مارس 14:00", "بعد 2 ساعة")),
+}
+
+
+@pytest.mark.parametrize("language", sorted(NATIVE_EXAMPLES))
+def test_the_examples_a_translated_question_gives_are_understood(language: str) -> None:
+    name, examples = NATIVE_EXAMPLES[language]
+    with reading_for(reader_of(language)):
+        question = say(getattr(texts, name))
+    for example in examples:
+        assert example in question
+        assert isinstance(parse_when(example, NOW, LONDON), When), example
+    assert parse_duration(examples[-1].split(" ", 1)[1]) == timedelta(hours=2)

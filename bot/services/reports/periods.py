@@ -14,7 +14,9 @@ from bot.services.when import parse_date
 # The longest period a report covers: three years.
 LONGEST = timedelta(days=3 * 366)
 
-_SPLIT = re.compile(r"\s+(?:to|until|till)\s+|\s*[-–—]\s+|\s+[-–—]\s*")
+# "to" between the two dates, in English, Welsh ("i", "tan") and Arabic ("إلى", "حتى"); the
+# "from" before the first ("o", "من") is one of the words `parse_date` passes over.
+_SPLIT = re.compile(r"\s+(?:to|until|till|i|tan|إلى|الى|حتى)\s+|\s*[-–—]\s+|\s+[-–—]\s*")
 
 
 class Pick(enum.Enum):
