@@ -209,6 +209,7 @@ VALUES: dict[str, object] = {
 }  # fmt: skip
 
 _TAG = re.compile(r"<[^<>]+>")
+_PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def _module_texts(module: str) -> dict[str, str]:
@@ -381,3 +382,23 @@ def test_member_messages_are_at_most_40_words() -> None:
         if audience == "member" and name not in DOCUMENTS and word_count(message) > MOST_WORDS
     }
     assert long == {}
+
+
+# Words of the people who build and run Chorus, not of its members.
+JARGON = (
+    "daily batch", "batch", "digest", "server", "observer", "item", "involvement hours",
+    "safeguarding", "database", "queue", "callback", "anonymised",
+)  # fmt: skip
+
+
+def test_member_texts_use_no_jargon() -> None:
+    found = {}
+    for name, (audience, message) in classified().items():
+        if audience != "member":
+            continue
+        words = _PLACEHOLDER.sub("", f"{message} {getattr(message, 'plural', '')}".lower())
+        hits = [term for term in JARGON if re.search(rf"\b{term}", words)]
+        if hits:
+            found[name] = hits
+    assert found == {}
+    assert re.search(r"\bitem", "your item") is not None
