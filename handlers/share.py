@@ -270,7 +270,7 @@ async def show(
     if view.problem is not None:
         # One message: what went wrong, then the same question again, so nothing is lost.
         group = view.group.name if view.group else ""
-        problem = say(_PROBLEMS[view.problem], limit=f"{MAX_WORDS:,}", group=group)
+        problem = say(_PROBLEMS[view.problem], limit=MAX_WORDS, group=group)
         text = Raw(problem + "\n\n" + text)
     await _reply(update, text, keyboard(rows), keep_message or view.alert_id is not None)
 
@@ -402,7 +402,7 @@ def _ask_content(view: StepView, draft: Draft) -> Raw:
         intro = say(texts.SHARE_SESSION_TITLE_INTRO, title=view.session.title, day=day)
     elif draft.kind is Kind.SESSION:
         intro = say(texts.SHARE_SESSION_INTRO)
-    text = say(texts.SHARE_ASK_CONTENT, intro=Raw(intro), limit=f"{MAX_WORDS:,}")
+    text = say(texts.SHARE_ASK_CONTENT, intro=Raw(intro), limit=MAX_WORDS)
     return Raw(text + say(texts.SHARE_KEEP_NOTE)) if draft.has_content else text
 
 

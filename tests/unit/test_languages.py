@@ -205,7 +205,7 @@ def test_every_message_renders_to_valid_telegram_html_in_each_locale(locale: str
             values: dict[str, object] = {field: HOSTILE for field in _placeholders(message)}
             if isinstance(message, Plural):
                 values.update({field: HOSTILE for field in _placeholders(message.plural)})
-                values["count"] = 2
+                values[message.counted] = 2
             problem = telegram_html_problem(say(message, **values))
             if problem:
                 problems.append(f"{name}: {problem}")

@@ -239,3 +239,17 @@ def test_privacy_counts_each_kept_time_in_a_sentence_of_its_own() -> None:
         assert "ar ôl 2 ddiwrnod." in say(texts.PRIVACY_SENT_KEPT, count=2)
     for message in (texts.PRIVACY, texts.PRIVACY_REST):
         assert "{" not in message
+
+
+def test_a_limit_or_a_number_of_places_takes_its_plural_form() -> None:
+    assert say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity=1).endswith("(1 place).")
+    assert say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity=12).endswith("(12 places).")
+    assert "up to 1 letter," in say(texts.NAME_INVALID, limit=1)
+    assert "(12,000 characters at most)" in say(texts.SHARE_TOO_LONG, limit=12000)
+    with reading_for(reader_of("ar")):
+        assert "مكان واحد" in say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity=1)
+        assert "12 مكانًا" in say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity=12).replace(
+            "\u2068", ""
+        ).replace("\u2069", "")
+    with pytest.raises(TypeError):
+        say(texts.SESSION_OVERVIEW_NOBODY_PLACES, capacity="1")

@@ -1,6 +1,6 @@
 """Messages for conversations: answering a coordinator's reply, and a lead writing to someone."""
 
-from bot.presentation.texts.core import N_
+from bot.presentation.texts.core import N_, N_P
 
 # --- Conversations: answering a coordinator's reply, and a lead writing to someone -----------
 
@@ -18,7 +18,11 @@ CONVERSATION_READER_LEAD = N_(
     "Only the person on our team who keeps people safe will read it. They won't see who you "
     "are, unless you said yes to being contacted."
 )
-CONVERSATION_ASK = N_("{reader}\n\nType your answer (up to {limit} characters). /cancel to stop.")
+CONVERSATION_ASK = N_P(
+    "{reader}\n\nType your answer (up to {limit} character). /cancel to stop.",
+    "{reader}\n\nType your answer (up to {limit} characters). /cancel to stop.",
+    counted="limit",
+)
 CONVERSATION_SENT = N_("Thank you. Your answer is on its way.\n{reader}")
 CONVERSATION_CLOSED = N_(
     "This conversation has ended, so I haven't sent that. Your words are still here in your "
@@ -28,8 +32,10 @@ CONVERSATION_UNKNOWN = N_(
     "Sorry, I can't find that conversation. Nothing was sent. /help shows what you can do."
 )
 CONVERSATION_EMPTY = N_("That's empty. Please type a few words, or /cancel to stop.")
-CONVERSATION_TOO_LONG = N_(
-    "That's longer than I can send ({limit} characters at most). Could you shorten it?"
+CONVERSATION_TOO_LONG = N_P(
+    "That's longer than I can send ({limit} character at most). Could you shorten it?",
+    "That's longer than I can send ({limit} characters at most). Could you shorten it?",
+    counted="limit",
 )
 CONVERSATION_YOU_ENDED = N_(
     "Okay, the conversation has ended. Thank you for your time. /help shows what else you can do."
@@ -81,9 +87,14 @@ ENDED_ABOUT_ANONYMOUS = N_(
     "The person you were talking with has ended the conversation.\n"
     "It was about something given without a name in {group} on {date} ({kind}: “{text}”)."
 )
-CONVERSATION_WRITE_ASK = N_(
-    "Type your message. It goes to them through Chorus; you won't see who they are unless "
-    "they said yes to being contacted. Up to {limit} characters. /cancel to stop."
+CONVERSATION_WRITE_ASK = N_P(
+    "Type your message. It goes to them through Chorus; you won't see who they are "
+    "unless they said yes to being contacted. Up to {limit} character. /cancel to "
+    "stop.",
+    "Type your message. It goes to them through Chorus; you won't see who they are "
+    "unless they said yes to being contacted. Up to {limit} characters. /cancel to "
+    "stop.",
+    counted="limit",
 )
 CONVERSATION_WRITE_SENT = N_(
     "Sent. Their answers will come to you here, until one of you ends the conversation."

@@ -20,12 +20,17 @@ ITEM_NOT_YOURS = N_("That's in the inbox of a group you don't coordinate.")
 ACTION_NOT_YOURS = N_("That action belongs to a group you don't coordinate.")
 BROADCAST_NOT_YOURS = N_("Someone else sent that message, so only they can stop it.")
 READ_NOT_YOURS = N_("You can only read what was shared in groups you coordinate or observe.")
-NEWGROUP_ASK = N_(
-    "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop."
+NEWGROUP_ASK = N_P(
+    "What's the new group called? Type its name (up to {limit} letter), or /cancel to stop.",
+    "What's the new group called? Type its name (up to {limit} letters), or /cancel to stop.",
+    counted="limit",
 )
-NEWGROUP_BAD = N_(
-    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} letters, "
-    "or /cancel to stop."
+NEWGROUP_BAD = N_P(
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} "
+    "letter, or /cancel to stop.",
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} "
+    "letters, or /cancel to stop.",
+    counted="limit",
 )
 NEWGROUP_DONE = N_(
     "Done: <b>{group}</b> is ready.\n\n"
@@ -110,9 +115,12 @@ BROADCAST_ASK_TEXT = N_P(
     "Type your message for {groups}. It will go to {count} people. /cancel to stop.",
 )
 BROADCAST_EMPTY = N_("Your message is empty. Please type the words you'd like to send.")
-BROADCAST_TOO_LONG = N_(
-    "That's longer than I can send ({limit} characters at most). "
-    "Could you make it shorter? Nothing has been sent."
+BROADCAST_TOO_LONG = N_P(
+    "That's longer than I can send ({limit} character at most). Could you make it "
+    "shorter? Nothing has been sent.",
+    "That's longer than I can send ({limit} characters at most). Could you make it "
+    "shorter? Nothing has been sent.",
+    counted="limit",
 )
 BROADCAST_PREVIEW = N_P(
     "Above is exactly how your message will look.\n\nIt will go to {count} person.",

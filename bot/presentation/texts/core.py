@@ -9,6 +9,8 @@ from __future__ import annotations
 import html
 import re
 
+from babel.numbers import format_decimal
+
 from bot.presentation.languages import (
     LOCALE_DIR,
     Reader,
@@ -41,24 +43,27 @@ def N_(message: str) -> str:
 
 class Plural(str):
     """A message with a number in it: the English singular (its key in the catalogues) with
-    its plural kept beside it. Rendered with the value `count` choosing the form, so each
-    language uses its own plural rules (Welsh has six forms)."""
+    its plural kept beside it. Rendered with the value named `counted` (`count` unless said)
+    choosing the form, so each language uses its own plural rules (Welsh has six forms)."""
 
-    __slots__ = ("plural",)
+    __slots__ = ("counted", "plural")
     plural: str
+    counted: str
 
-    def __new__(cls, singular: str, plural: str) -> Plural:
+    def __new__(cls, singular: str, plural: str, counted: str = "count") -> Plural:
         made = super().__new__(cls, singular)
         made.plural = plural
+        made.counted = counted
         return made
 
-    def __reduce__(self) -> tuple[type[Plural], tuple[str, str]]:
-        return (Plural, (str(self), self.plural))
+    def __reduce__(self) -> tuple[type[Plural], tuple[str, str, str]]:
+        return (Plural, (str(self), self.plural, self.counted))
 
 
-def N_P(singular: str, plural: str) -> Plural:
-    """Mark a message with singular and plural forms; rendered with a `count` value."""
-    return Plural(singular, plural)
+def N_P(singular: str, plural: str, counted: str = "count") -> Plural:
+    """Mark a message with singular and plural forms; rendered with a whole number as the
+    value `counted` ("count", or "limit" in "up to {limit} characters")."""
+    return Plural(singular, plural, counted)
 
 
 class Raw(str):
@@ -72,6 +77,7 @@ def say(message: str, **values: object) -> Raw:
     escaped for HTML and, where its direction may differ, set in Unicode isolates."""
     reader = current_reader()
     translated = _translated(message, values)
+    values = _grouped(message, values, reader)
     # A value inside an attribute (a link's address) is never isolated.
     in_attribute = {
         name for value in _ATTRIBUTE.findall(translated) for name in _PLACEHOLDER.findall(value)
@@ -93,15 +99,31 @@ def _escaped(value: str, reader: Reader | None) -> str:
 def label(message: str, **values: object) -> str:
     """A button label, translated; labels are plain text, so nothing is escaped."""
     reader = current_reader()
-    shown = {key: isolated(str(value), reader) for key, value in values.items()}
-    return _translated(message, values).format(**shown)
+    translated = _translated(message, values)
+    shown = {
+        key: isolated(str(value), reader)
+        for key, value in _grouped(message, values, reader).items()
+    }
+    return translated.format(**shown)
+
+
+def _grouped(message: str, values: dict[str, object], reader: Reader) -> dict[str, object]:
+    """The values, with a plural message's number grouped as the reader's language groups
+    digits ("12,000 characters")."""
+    count = values.get(message.counted) if isinstance(message, Plural) else None
+    if not isinstance(message, Plural) or not isinstance(count, int):
+        return values
+    number = format_decimal(count, locale=reader.language, numbering_system="latn")
+    return {**values, message.counted: number}
 
 
 def _translated(message: str, values: dict[str, object]) -> str:
     if isinstance(message, Plural):
-        count = values.get("count")
+        count = values.get(message.counted)
         if not isinstance(count, int):
-            raise TypeError(f"a plural message needs a whole number as count: {message[:40]!r}")
+            raise TypeError(
+                f"a plural message needs a whole number as {message.counted}: {message[:40]!r}"
+            )
         return catalogue(current_reader()).ngettext(message, message.plural, count)
     return catalogue(current_reader()).gettext(message)
 

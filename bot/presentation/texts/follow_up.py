@@ -217,8 +217,10 @@ INBOX_NOT_ALLOWED = N_("Sorry, you can only open the inbox of groups you coordin
 INBOX_GONE = N_("Sorry, that item isn't in the inbox any more. It may have been withdrawn.")
 INBOX_ALREADY = N_("That was already done.")
 INBOX_EMPTY_TEXT = N_("That's empty. Please type a few words, or /cancel to stop.")
-INBOX_TOO_LONG = N_(
-    "That's longer than I can send ({limit} characters at most). Could you shorten it?"
+INBOX_TOO_LONG = N_P(
+    "That's longer than I can send ({limit} character at most). Could you shorten it?",
+    "That's longer than I can send ({limit} characters at most). Could you shorten it?",
+    counted="limit",
 )
 INBOX_BAD_DATE = N_(
     "Sorry, I didn't understand that date. Could you try like this: 12 March, or 12/3"
@@ -245,23 +247,34 @@ OUTCOME_PICK = N_("What came of it?")
 BUTTON_CHANGED = N_("Something changed")
 BUTTON_WILL_CHANGE = N_("Something will change")
 BUTTON_CANNOT_CHANGE = N_("It can't change")
-OUTCOME_ASK_CHANGED = N_(
-    "What changed? Type it as you'd tell them, for example: the forms have been cut to one "
-    "page. (Up to {limit} characters. /cancel to stop.)"
+OUTCOME_ASK_CHANGED = N_P(
+    "What changed? Type it as you'd tell them, for example: the forms have been cut "
+    "to one page. (Up to {limit} character. /cancel to stop.)",
+    "What changed? Type it as you'd tell them, for example: the forms have been cut "
+    "to one page. (Up to {limit} characters. /cancel to stop.)",
+    counted="limit",
 )
-OUTCOME_ASK_WILL_CHANGE = N_(
-    "What will change? Type it as you'd tell them. I'll ask by when next. "
-    "(Up to {limit} characters. /cancel to stop.)"
+OUTCOME_ASK_WILL_CHANGE = N_P(
+    "What will change? Type it as you'd tell them. I'll ask by when next. (Up to "
+    "{limit} character. /cancel to stop.)",
+    "What will change? Type it as you'd tell them. I'll ask by when next. (Up to "
+    "{limit} characters. /cancel to stop.)",
+    counted="limit",
 )
-OUTCOME_ASK_CANNOT_CHANGE = N_(
-    "Why can't it change? An honest reason helps people trust the group. "
-    "(Up to {limit} characters. /cancel to stop.)"
+OUTCOME_ASK_CANNOT_CHANGE = N_P(
+    "Why can't it change? An honest reason helps people trust the group. (Up to "
+    "{limit} character. /cancel to stop.)",
+    "Why can't it change? An honest reason helps people trust the group. (Up to "
+    "{limit} characters. /cancel to stop.)",
+    counted="limit",
 )
 OUTCOME_ASK_DUE = N_("By when? For example: 30 April, or 30/4. /cancel to stop.")
-REPLY_ASK = N_(
-    "Type your reply. It goes to the person who shared this"
-    " (you won't see who they are if they gave no name). Up to {limit} characters. "
-    "/cancel to stop."
+REPLY_ASK = N_P(
+    "Type your reply. It goes to the person who shared this (you won't see who they "
+    "are if they gave no name). Up to {limit} character. /cancel to stop.",
+    "Type your reply. It goes to the person who shared this (you won't see who they "
+    "are if they gave no name). Up to {limit} characters. /cancel to stop.",
+    counted="limit",
 )
 PREVIEW_NOTE = N_("Above is exactly what they will read. Send it?")
 BUTTON_SEND_IT = N_("Send it")
@@ -298,9 +311,12 @@ ACTION_NOT_ALLOWED = N_("Sorry, you can only work on actions of groups you coord
 ACTION_VIEW = N_("<b>{title}</b>\nWhere it stands: {status}\nItems linked: {items}\n\n{history}")
 ACTION_HISTORY_LINE = N_("{date}: {text}")
 ACTION_NO_HISTORY = N_("No updates yet.")
-ACTION_ASK_UPDATE = N_(
-    "What's the news on “{title}”? Everyone whose words are linked to it will hear it, "
-    "once each. (Up to {limit} characters. /cancel to stop.)"
+ACTION_ASK_UPDATE = N_P(
+    "What's the news on “{title}”? Everyone whose words are linked to it will hear "
+    "it, once each. (Up to {limit} character. /cancel to stop.)",
+    "What's the news on “{title}”? Everyone whose words are linked to it will hear "
+    "it, once each. (Up to {limit} characters. /cancel to stop.)",
+    counted="limit",
 )
 ACTION_PREVIEW_NOTE = N_(
     "Above is how it will read for one of them (each person sees only their own words). Send it?"

@@ -56,9 +56,12 @@ NAME_SAVED = N_(
 NAME_CLEARED = N_(
     "Okay, no name. Others will see “member” instead. You can add a name any time in /settings."
 )
-NAME_INVALID = N_(
-    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} letters, "
-    "or /cancel to stop."
+NAME_INVALID = N_P(
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} "
+    "letter, or /cancel to stop.",
+    "Sorry, I couldn't use that as a name. Please type a name of up to {limit} "
+    "letters, or /cancel to stop.",
+    counted="limit",
 )
 NAME_ASK = N_("What name would you like others to see? Type it below, or /cancel to stop.")
 SETTINGS = N_(

@@ -113,12 +113,17 @@ BUTTON_YEAR_YES = N_("Yes, that's right")
 BUTTON_YEAR_NO = N_("No, I'll type it again")
 BUTTON_SAVE_INVITE = N_("Save and invite")
 BUTTON_SAVE_CHANGE = N_("Save and tell people")
-SESSION_BAD_TITLE = N_(
-    "Sorry, I couldn't use that as a name. Please type up to {limit} letters, or /cancel to stop."
+SESSION_BAD_TITLE = N_P(
+    "Sorry, I couldn't use that as a name. Please type up to {limit} letter, or /cancel to stop.",
+    "Sorry, I couldn't use that as a name. Please type up to {limit} letters, or /cancel to stop.",
+    counted="limit",
 )
-SESSION_BAD_TEXT = N_(
-    "Sorry, that's longer than I can keep ({limit} characters at most). "
-    "Could you make it shorter? Or /cancel to stop."
+SESSION_BAD_TEXT = N_P(
+    "Sorry, that's longer than I can keep ({limit} character at most). Could you "
+    "make it shorter? Or /cancel to stop.",
+    "Sorry, that's longer than I can keep ({limit} characters at most). Could you "
+    "make it shorter? Or /cancel to stop.",
+    counted="limit",
 )
 SESSION_BAD_NUMBER = N_("Sorry, I need a number from 1 to {limit}, like 12. Or tap No limit.")
 SESSION_BAD_REMINDERS = N_(
@@ -159,7 +164,11 @@ SESSION_DISCARDED = N_("Okay, nothing was saved.")
 SESSION_OVERVIEW = N_("<b>{title}</b> ({group})\n{when}\n\n{answers}")
 SESSION_OVERVIEW_CANCELLED = N_("\n\nThis session is cancelled.")
 SESSION_OVERVIEW_NOBODY = N_("Nobody has said they're going yet.")
-SESSION_OVERVIEW_NOBODY_PLACES = N_("Nobody has said they're going yet ({capacity} places).")
+SESSION_OVERVIEW_NOBODY_PLACES = N_P(
+    "Nobody has said they're going yet ({capacity} place).",
+    "Nobody has said they're going yet ({capacity} places).",
+    counted="capacity",
+)
 SESSION_OVERVIEW_GOING = N_P("{count} going: {names}", "{count} going: {names}")
 SESSION_OVERVIEW_FULL = N_P("{count} going (full): {names}", "{count} going (full): {names}")
 SESSION_OVERVIEW_TAKEN = N_P(
@@ -282,9 +291,12 @@ SESSION_FEEDBACK_NOT_YOURS = N_("Sorry, you can't answer that one now.")
 SESSION_FEEDBACK_LEFT = N_(
     "You're not in that group any more, so I haven't passed this on. Nothing was sent."
 )
-SESSION_FEEDBACK_TOO_LONG = N_(
-    "That's longer than I can keep ({limit} characters at most). Could you make it shorter? "
-    "Nothing has been sent yet."
+SESSION_FEEDBACK_TOO_LONG = N_P(
+    "That's longer than I can keep ({limit} character at most). Could you make it "
+    "shorter? Nothing has been sent yet.",
+    "That's longer than I can keep ({limit} characters at most). Could you make it "
+    "shorter? Nothing has been sent yet.",
+    counted="limit",
 )
 # Kept as plain text with the item (not shown as HTML).
 SESSION_FEEDBACK_BODY = N_("How it was: {score} of 5")

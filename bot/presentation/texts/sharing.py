@@ -20,9 +20,12 @@ SHARE_SESSION_TITLE_INTRO = N_("Your feedback on <b>{title}</b> ({day}).\n\n")
 SHARE_PICK_SESSION = N_("Which group meeting is it about?")
 SHARE_SESSION_LINE = N_("{title} · {day}")
 BUTTON_SESSION_OTHER = N_("Another meeting")
-SHARE_ASK_CONTENT = N_(
-    "{intro}Type your words, or send a voice note or a photo (up to {limit} characters).\n\n"
-    "You can go back, or /cancel to stop."
+SHARE_ASK_CONTENT = N_P(
+    "{intro}Type your words, or send a voice note or a photo (up to {limit} "
+    "character).\n\nYou can go back, or /cancel to stop.",
+    "{intro}Type your words, or send a voice note or a photo (up to {limit} "
+    "characters).\n\nYou can go back, or /cancel to stop.",
+    counted="limit",
 )
 SHARE_KEEP_NOTE = N_("\n\nWhat you wrote before is kept: type again to replace it, or keep it.")
 BUTTON_KEEP = N_("Keep what I wrote")
@@ -94,10 +97,14 @@ SHARE_EMPTY = N_(
     "I couldn't find any words in that. Please type what you'd like to say, or send a voice "
     "note or a photo. /cancel to stop."
 )
-SHARE_TOO_LONG = N_(
-    "That's longer than I can take in one go ({limit} characters at most). Could you make it "
-    "shorter, or send the rest later as a new message? Your words are still in our chat "
-    "above, so nothing is lost."
+SHARE_TOO_LONG = N_P(
+    "That's longer than I can take in one go ({limit} character at most). Could you "
+    "make it shorter, or send the rest later as a new message? Your words are still "
+    "in our chat above, so nothing is lost.",
+    "That's longer than I can take in one go ({limit} characters at most). Could you "
+    "make it shorter, or send the rest later as a new message? Your words are still "
+    "in our chat above, so nothing is lost.",
+    counted="limit",
 )
 SHARE_UNSUPPORTED = N_(
     "Sorry, I can only take words, a voice note or a photo here, not stickers or other "
@@ -176,17 +183,27 @@ ITEM_WITHDRAWN_NOTICE = N_(
 )
 
 PROMPT_PICK_GROUP = N_("Which group is the question for? /cancel to stop.")
-PROMPT_ASK_TEXT = N_(
-    "Type the question or scenario for <b>{group}</b>, for example: “What could have helped "
-    "Sam here?” Up to {limit} characters. /cancel to stop."
+PROMPT_ASK_TEXT = N_P(
+    "Type the question or scenario for <b>{group}</b>, for example: “What could have "
+    "helped Sam here?” Up to {limit} character. /cancel to stop.",
+    "Type the question or scenario for <b>{group}</b>, for example: “What could have "
+    "helped Sam here?” Up to {limit} characters. /cancel to stop.",
+    counted="limit",
 )
 PROMPT_EMPTY = N_("Your question is empty. Please type the words you'd like to ask.")
-PROMPT_TOO_LONG = N_(
-    "That's longer than a question can be ({limit} characters at most). Could you make it shorter?"
+PROMPT_TOO_LONG = N_P(
+    "That's longer than a question can be ({limit} character at most). Could you make it shorter?",
+    "That's longer than a question can be ({limit} characters at most). Could you "
+    "make it shorter?",
+    counted="limit",
 )
 PROMPT_ASK_END = N_("Until when should people be able to answer?")
 BUTTON_END_NONE = N_("No end date")
-BUTTON_END_WEEKS = N_("For {weeks} weeks")
+BUTTON_END_WEEKS = N_P(
+    "For {weeks} week",
+    "For {weeks} weeks",
+    counted="weeks",
+)
 BUTTON_END_WEEK = N_("For 1 week")
 PROMPT_PREVIEW = N_("Above is how it will look. It will go to the members of {group}.")
 BUTTON_POST = N_("Post it")
