@@ -22,7 +22,7 @@ from sqlalchemy.pool import NullPool
 from storage.inline import InlineSQLite, is_file
 from storage.people import PersonRow
 from storage.replicas import Claimer
-from storage.steps import Sealing
+from storage.steps import Sealing, StepRow
 from storage.tx import Tx
 
 logger = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ class _Settling:
     # People read by Telegram id while handling this update, until it writes anything
     # (a handler, its role check and its services each ask for the same person).
     people: dict[int, PersonRow | None] = field(default_factory=dict)
+    # Likewise unfinished steps, by ("person", id) and ("telegram", Telegram id).
+    steps: dict[tuple[str, int], StepRow | None] = field(default_factory=dict)
+
+    def forget(self) -> None:
+        """Something is being written: what was read may be out of date."""
+        self.people.clear()
+        self.steps.clear()
 
 
 _settling: ContextVar[_Settling | None] = ContextVar("chorus_settling", default=None)
@@ -158,7 +165,7 @@ class Storage:
         """
         settling = _settling.get()
         if settling is not None:
-            settling.people.clear()
+            settling.forget()
         try:
             async with self._begin() as tx:
                 yield tx
@@ -167,7 +174,7 @@ class Storage:
         finally:
             if settling is not None:
                 # Reads made while this was open may have seen the rows before it.
-                settling.people.clear()
+                settling.forget()
         if settling is not None:
             settling.wrote = True
             if not settling.replayable:
@@ -208,12 +215,14 @@ class Storage:
             tx = Tx(self._inline.reads, self._sealer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
+                tx.steps.remember_in(settling.steps)
             yield tx
             return
         async with self.engine.connect() as conn, conn.begin():
             tx = Tx(conn, self._sealer, self.claimer)
             if settling is not None:
                 tx.people.remember_in(settling.people)
+                tx.steps.remember_in(settling.steps)
             yield tx
 
     @contextlib.contextmanager

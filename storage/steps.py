@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.dml import Insert
 
 from storage import schema
@@ -113,22 +114,34 @@ class StepsRepo:
     def __init__(self, conn: Executor, sealer: Sealing | None = None) -> None:
         self._conn = conn
         self._sealer = sealer
+        self._memo: dict[tuple[str, int], StepRow | None] | None = None
+
+    def remember_in(self, memo: dict[tuple[str, int], StepRow | None]) -> None:
+        """Answer `get` and `of_telegram_id` from `memo` where it can, and note new answers
+        there. For reads within one update: its owner clears `memo` whenever anything is
+        written."""
+        self._memo = memo
 
     async def get(self, person_id: int) -> StepRow | None:
         """The person's unfinished step, if any."""
-        row = (await self._conn.execute(_STEP_OF_PERSON, {"person_id": person_id})).first()
-        if row is None:
-            return None
-        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
+        return await self._read(("person", person_id), _STEP_OF_PERSON, "person_id")
 
     async def of_telegram_id(self, telegram_id: int) -> StepRow | None:
         """The unfinished step of the person with this Telegram id, if any (one query)."""
-        row = (
-            await self._conn.execute(_STEP_OF_TELEGRAM_ID, {"telegram_id": telegram_id})
-        ).first()
-        if row is None:
-            return None
-        return StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
+        return await self._read(("telegram", telegram_id), _STEP_OF_TELEGRAM_ID, "telegram_id")
+
+    async def _read(
+        self, key: tuple[str, int], statement: Select[Any], parameter: str
+    ) -> StepRow | None:
+        if self._memo is not None and key in self._memo:
+            return self._memo[key]
+        row = (await self._conn.execute(statement, {parameter: key[1]})).first()
+        step = None
+        if row is not None:
+            step = StepRow(step=row.step, data=self._opened(row.data), updated_at=row.updated_at)
+        if self._memo is not None:
+            self._memo[key] = step
+        return step
 
     async def set(self, person_id: int, step: str, data: dict[str, Any], now: datetime) -> None:
         """Start (or replace) the person's unfinished step. A draft of typed words that it

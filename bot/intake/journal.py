@@ -72,7 +72,9 @@ class UpdateJournal:
             (int(raw["update_id"]), self._sealer.seal(json.dumps(raw), UPDATE_PURPOSE))
             for raw in updates
         ]
-        tags = self._chat_tags(updates) if self._storage.claimer is not None else None
+        # Each update is read once: for its chat (replicas) and to be handled.
+        read = {int(raw["update_id"]): self._read(raw) for raw in updates}
+        tags = self._chat_tags(read) if self._storage.claimer is not None else None
         async with self._storage.transaction() as tx:
             now = self._clock.now()
             fresh = await tx.journal.add_new(pairs, now, now - SEEN_MEMORY, tags)
@@ -84,19 +86,24 @@ class UpdateJournal:
             if update_id in waiting:
                 # Discard so an update repeated within one batch is queued once.
                 waiting.discard(update_id)
-                await self._enqueue(raw)
+                await self._enqueue(update_id, read[update_id])
         return len(fresh)
 
-    def _chat_tags(self, updates: Sequence[dict[str, Any]]) -> dict[int, int]:
-        """Replicas: each update's chat, as a keyed hash (see `bot.replicas.chat_tag`)."""
-        tags: dict[int, int] = {}
-        for raw in updates:
-            try:
-                update = Update.de_json(raw, self._bot)
-            except Exception:  # noqa: S112 - dropped when it is queued, and logged then
-                continue
-            tags[int(raw["update_id"])] = chat_tag(self._sealer, _chat_key(update))
-        return tags
+    def _chat_tags(self, read: dict[int, Update | Exception]) -> dict[int, int]:
+        """Replicas: each update's chat, as a keyed hash (see `bot.replicas.chat_tag`);
+        none for an update that could not be read (it is dropped when it is queued)."""
+        return {
+            update_id: chat_tag(self._sealer, _chat_key(update))
+            for update_id, update in read.items()
+            if isinstance(update, Update)
+        }
+
+    def _read(self, raw: dict[str, Any]) -> Update | Exception:
+        """The update as PTB reads it, or why it could not be read."""
+        try:
+            return Update.de_json(raw, self._bot)
+        except Exception as exc:  # a malformed update must not stop the ones after it
+            return exc
 
     async def replay(self) -> int:
         """Queue every update left unhandled by an earlier run; return how many.
@@ -133,21 +140,17 @@ class UpdateJournal:
                 logger.error("update %d could not be read; dropped", update_id)
                 await self._storage.settle(update_id)
                 continue
-            await self._enqueue(raw)
+            await self._enqueue(update_id, self._read(raw))
 
     async def prune(self) -> int:
         """Forget handled update ids old enough that Telegram will not send them again."""
         async with self._storage.transaction() as tx:
             return await tx.journal.prune_seen(self._clock.now() - SEEN_MEMORY)
 
-    async def _enqueue(self, raw: dict[str, Any]) -> None:
-        try:
-            update = Update.de_json(raw, self._bot)
-        except Exception as exc:  # a malformed update must not stop the ones after it
-            logger.error(
-                "update %s could not be read; dropped: %s", raw.get("update_id"), describe(exc)
-            )
-            await self._storage.settle(int(raw["update_id"]))
+    async def _enqueue(self, update_id: int, update: Update | Exception) -> None:
+        if isinstance(update, Exception):
+            logger.error("update %d could not be read; dropped: %s", update_id, describe(update))
+            await self._storage.settle(update_id)
             return
         await self._queue.put(update)
 

@@ -353,6 +353,53 @@ async def test_one_update_reads_a_person_once_until_it_writes(storage: Storage) 
     assert after is not None and after.display_name == "Annie"
 
 
+async def _step_selects(storage: Storage, body: Any) -> int:
+    """How many SELECTs from the pending_step table `body()` makes."""
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM pending_step" in statement:
+            statements.append(statement)
+
+    for engine in storage.sync_engines():
+        event.listen(engine, "before_cursor_execute", note)
+    try:
+        await body()
+    finally:
+        for engine in storage.sync_engines():
+            event.remove(engine, "before_cursor_execute", note)
+    return len(statements)
+
+
+async def test_one_update_reads_a_step_once_until_it_writes(storage: Storage) -> None:
+    ann = await _person(storage, 101, "Ann")
+    async with storage.transaction() as tx:
+        await tx.steps.set(ann.id, "name", {"n": 1}, T0)
+    seen: list[Any] = []
+
+    async def handle() -> None:
+        with storage.settling(7):
+            for _ in range(2):
+                async with storage.read() as tx:
+                    seen.append(await tx.steps.of_telegram_id(101))
+                    seen.append(await tx.steps.get(ann.id))
+                    seen.append(await tx.steps.of_telegram_id(404))
+            async with storage.transaction() as tx:
+                await tx.steps.set(ann.id, "name", {"n": 2}, T0)
+            async with storage.read() as tx:
+                seen.append(await tx.steps.of_telegram_id(101))
+                seen.append(await tx.steps.get(ann.id))
+
+    # Each of the three once before the write (each asked for twice); the write's own read
+    # of the step it replaces; each of the two again after the write.
+    assert await _step_selects(storage, handle) == 3 + 1 + 2
+    by_id, of_ann, stranger, again_by_id, again_of_ann, still_stranger, after, after_of = seen
+    assert by_id is not None and by_id == of_ann == again_by_id == again_of_ann
+    assert by_id.data == {"n": 1}
+    assert stranger is None and still_stranger is None
+    assert after is not None and after.data == {"n": 2} and after == after_of
+
+
 async def test_reads_outside_an_update_always_ask_the_database(storage: Storage) -> None:
     await _person(storage, 101, "Ann")
 

@@ -12,13 +12,16 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
+from telegram import Bot, Update
 from telegram.error import RetryAfter
 
 from bot.crypto import Sealer
+from bot.intake.journal import UpdateJournal, chat_tag
 from bot.outbox.ratelimit import ChorusRateLimiter, Limits, Pace
 from bot.replicas import SharedChats
 from storage import schema
@@ -26,6 +29,7 @@ from storage.database import Storage
 from storage.outbox import OutboxNew
 from storage.replicas import Claimer
 from storage.single import DatabaseInUse, only_process
+from tests.support.clock import FakeClock
 from tests.support.database import fresh_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -404,3 +408,38 @@ async def test_a_429_pauses_the_other_replicas_requests_to_no_one_chat(
         send, (), {}, "editMessageText", {"inline_message_id": "abc", "text": "x"}, None
     )
     assert sent_at and sent_at[0] >= paused_at + 1.0
+
+
+async def test_a_replica_reads_each_update_it_admits_once(
+    pair: tuple[Storage, Storage], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b = pair
+    read: list[int] = []
+    original = Update.de_json
+
+    def counting(cls: type[Update], data: dict[str, Any], bot: Any = None) -> Update:
+        read.append(int(data["update_id"]))
+        return original(data, bot)
+
+    monkeypatch.setattr(Update, "de_json", classmethod(counting))
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    sealer = Sealer(b"k" * 48)
+    journal = UpdateJournal(a, FakeClock(T0), Bot("1:x"), queue, sealer)
+    raw = {
+        "update_id": 5,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 1001, "type": "private"},
+            "from": {"id": 1001, "is_bot": False, "first_name": "M"},
+            "text": "hi",
+        },
+    }
+    assert await journal.admit([raw]) == 1
+    assert read == [5]
+    queued = queue.get_nowait()
+    assert isinstance(queued, Update) and queued.update_id == 5
+    # Its chat was stored with it: the other replica's next update of that chat waits.
+    async with b.read() as tx:
+        assert await tx.journal.waits_behind(6, chat_tag(sealer, 1001))
+        assert not await tx.journal.waits_behind(6, chat_tag(sealer, 1002))
