@@ -14,12 +14,12 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -245,6 +245,7 @@ def _pdf_quotes(pdf: Document, report: Report) -> None:
         pdf.multi_cell(0, 4, line, align=pdf.start, new_x="LMARGIN", new_y="NEXT")
 
 
+_T = TypeVar("_T")
 _POOL: list[ProcessPoolExecutor] = []
 _WARMING: list[Future[None]] = []
 
@@ -258,6 +259,19 @@ def _pool() -> ProcessPoolExecutor:
         )
         _POOL.append(pool)
     return _POOL[0]
+
+
+def submit(work: Callable[..., _T], *args: object) -> Future[_T]:
+    """`work(*args)` in the drawing process, started now if it is not running.
+
+    The process starts with Ctrl+C blocked (a child keeps its parent's signal mask): Ctrl+C
+    reaches the whole process group, and one pressed while the new interpreter is still
+    starting would print a traceback before `_end_with_parent` could ignore it."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return _pool().submit(work, *args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _end_with_parent(parent: int) -> None:
@@ -291,7 +305,7 @@ def _warm() -> None:
 async def warm_up() -> None:
     """Start the drawing process and let it load what drawing needs (a couple of seconds),
     off the event loop: Chorus does this at start-up, so the first /report is not slow."""
-    future = await asyncio.to_thread(_pool().submit, _warm)
+    future = await asyncio.to_thread(submit, _warm)
     _WARMING.append(future)
     await asyncio.wrap_future(future)
 
@@ -321,15 +335,14 @@ async def draw_files(shown: Report, outside: Report) -> ReportFiles:
     """`draw`, in a worker process of its own. A thread is not enough: matplotlib's and
     fpdf2's Python code keeps the interpreter's lock for long stretches, so the event loop
     would wait behind it (over 150 ms at a time at 100,000 items)."""
-    loop = asyncio.get_running_loop()
     # The worker has no reader of its own: the files are worded for the one who asked.
     reader = current_reader()
     try:
-        return await loop.run_in_executor(_pool(), _draw_for, reader, shown, outside)
+        return await asyncio.wrap_future(submit(_draw_for, reader, shown, outside))
     except BrokenProcessPool:
         # The worker died (killed, out of memory): a new one, once.
         _POOL.clear()
-        return await loop.run_in_executor(_pool(), _draw_for, reader, shown, outside)
+        return await asyncio.wrap_future(submit(_draw_for, reader, shown, outside))
 
 
 def _draw_for(reader: Reader, shown: Report, outside: Report) -> ReportFiles:
