@@ -262,15 +262,22 @@ def _pool() -> ProcessPoolExecutor:
 
 
 def submit(work: Callable[..., _T], *args: object) -> Future[_T]:
-    """`work(*args)` in the drawing process, started now if it is not running.
+    """`work(*args)` in the drawing process, started now if it is not running. Call it on
+    the main thread.
 
-    The process starts with Ctrl+C blocked (a child keeps its parent's signal mask): Ctrl+C
-    reaches the whole process group, and one pressed while the new interpreter is still
-    starting would print a traceback before `_end_with_parent` could ignore it."""
+    Ctrl+C reaches the whole process group, and one pressed while a new worker's interpreter
+    is still starting would print a traceback before `_end_with_parent` could ignore it. So
+    the worker is started with Ctrl+C ignored (an ignored signal stays ignored in a child);
+    meanwhile Chorus's own Ctrl+C is blocked, not lost, and comes once the worker is started.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("the drawing process is started from the main thread")
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return _pool().submit(work, *args)
     finally:
+        signal.signal(signal.SIGINT, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
@@ -305,7 +312,7 @@ def _warm() -> None:
 async def warm_up() -> None:
     """Start the drawing process and let it load what drawing needs (a couple of seconds),
     off the event loop: Chorus does this at start-up, so the first /report is not slow."""
-    future = await asyncio.to_thread(submit, _warm)
+    future = submit(_warm)
     _WARMING.append(future)
     await asyncio.wrap_future(future)
 
