@@ -81,9 +81,10 @@ class Nudges:
         # Opens coordinators' reasons for removals, and seals the notices that show them.
         self._sealer = sealer
 
-    async def run_daily(self) -> int:
-        """Queue today's notices if it is time and they are not queued yet; how many."""
-        now = self._clock.now()
+    async def run_daily(self, now: datetime | None = None) -> int:
+        """Queue today's notices if it is time at `now` (the clock's moment unless given)
+        and they are not queued yet; how many."""
+        now = now or self._clock.now()
         local = now.astimezone(self._zone)
         if local.time() < NOTICE_AT:
             return 0

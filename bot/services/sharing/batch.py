@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 
 from bot.crypto import SealError
 from bot.services.sharing.base import (
@@ -18,14 +19,15 @@ class Batch(SharingBase):
 
     # --- the daily batch ------------------------------------------------------------------------
 
-    async def release_held(self) -> int:
-        """Give the coordinators every anonymous item whose batch has come; how many.
+    async def release_held(self, now: datetime | None = None) -> int:
+        """Give the coordinators every anonymous item whose batch has come by `now` (the
+        clock's moment unless given); how many.
 
         They join the items all at once, in random order, in a commit of their own. On an
         SQLite file the write-ahead log is emptied first, so no file holds both the commits
         that held an item, next to its author's, and the one that stores it; and again after.
         """
-        now = self._clock.now()
+        now = now or self._clock.now()
         async with self._storage.read() as tx:
             if not await tx.items.held(now):
                 return 0
