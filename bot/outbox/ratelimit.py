@@ -131,9 +131,6 @@ class SendScheduler:
     3. One group chat (id < 0, or an "@username") has at most `group_chat_per_minute`
        bookings in any 60 s.
     4. Nothing is booked before a `pause_until` moment.
-    5. A private chat's next booking is also its interval after its previous message has
-       gone (`finished`): Telegram counts a message when it arrives, which can be later than
-       its booked moment (a request waiting for a connection, a busy process).
 
     Bookings for one chat are made in order (each is at or after that chat's previous one), so
     a chat's messages go out in the order they were booked. Across chats bookings may be made
@@ -156,8 +153,6 @@ class SendScheduler:
         self._memory = max(GROUP_WINDOW, limits.private_chat_interval, self._interval)
         self._booked: list[float] = []  # every booking, sorted
         self._chats: dict[int | str, list[float]] = {}  # each chat's bookings, ascending
-        # When the latest message to each private chat had gone (its request answered).
-        self._finished: dict[int | str, float] = {}
         self._paused_until = -math.inf
         self._swept_at = -math.inf
 
@@ -213,14 +208,6 @@ class SendScheduler:
         moment = self._first_free(self._earliest(chat_id, now))
         return max(now, moment - self._interval)
 
-    def finished(self, chat_id: ChatKey, at: float) -> None:
-        """The request of a message to `chat_id` was answered at `at`, so it arrived by then:
-        a private chat's next message is booked its interval after that at the earliest."""
-        if chat_id is None or not _is_private(chat_id):
-            return
-        if self._limits.private_chat_interval > 0:
-            self._finished[chat_id] = max(at, self._finished.get(chat_id, at))
-
     def pause_until(self, moment: float) -> None:
         """Book nothing before `moment` (Telegram answered 429 "retry after")."""
         self._paused_until = max(self._paused_until, moment)
@@ -247,13 +234,10 @@ class SendScheduler:
         if chat_id is None:
             return earliest
         moments = self._chats.get(chat_id)
-        if _is_private(chat_id):
-            last = self._finished.get(chat_id, -math.inf)
-            if moments:
-                last = max(last, moments[-1])
-            return max(earliest, last + self._limits.private_chat_interval)
         if not moments:
             return earliest
+        if _is_private(chat_id):
+            return max(earliest, moments[-1] + self._limits.private_chat_interval)
         earliest = max(earliest, moments[-1])
         cap = self._limits.group_chat_per_minute
         if len(moments) >= cap:
@@ -295,9 +279,6 @@ class SendScheduler:
                 del self._chats[chat_id]
             elif stale:
                 del moments[:stale]
-        for chat_id, at in list(self._finished.items()):
-            if at < horizon:
-                del self._finished[chat_id]
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -356,10 +337,6 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     the time Telegram asked; a BULK request then raises RetryAfter (the worker reschedules its
     row), a REPLY waits and is sent again, up to `max_retries` times. With chats shared
     between replicas, the pause is shared too: a chat is reserved by no replica before it ends.
-
-    Messages to one private chat go one at a time: the next is booked once the one before it
-    has been answered, its interval after that (`SendScheduler.finished`), so two arrive at
-    least that interval apart however long either waited for a connection on the way.
     """
 
     def __init__(
@@ -377,9 +354,6 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._sleep = sleep
         self._max_retries = max_retries
         self._chats: ChatReservations | None = None
-        # Private chats with a message on its way, and how many wait to send to each.
-        self._one_at_a_time: dict[ChatKey, asyncio.Lock] = {}
-        self._queued: dict[ChatKey, int] = {}
 
     def share_chats(self, chats: ChatReservations) -> None:
         """Keep each chat's own limit through `chats` too (replicas), as well as here."""
@@ -414,39 +388,12 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             return await callback(*args, **kwargs)
         pace = pace_of(rate_limit_args)
         chat = chat_key(data.get("chat_id"))
-        if chat is None or not _is_private(chat) or not self._spaced:
-            return await self._send(callback, args, kwargs, endpoint, chat, pace)
-        lock = self._one_at_a_time.setdefault(chat, asyncio.Lock())
-        self._queued[chat] = self._queued.get(chat, 0) + 1
-        try:
-            async with lock:
-                return await self._send(callback, args, kwargs, endpoint, chat, pace)
-        finally:
-            self._queued[chat] -= 1
-            if not self._queued[chat]:
-                del self._queued[chat], self._one_at_a_time[chat]
-
-    @property
-    def _spaced(self) -> bool:
-        return self._scheduler.limits.private_chat_interval > 0
-
-    async def _send(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        chat: ChatKey,
-        pace: Pace,
-    ) -> ApiResult:
-        """Send when the message's turn comes; on a 429 pause everyone, then see above."""
         retries = 0
         while True:
-            held_until = await self._wait_turn(chat, pace)
+            await self._wait_turn(chat, pace)
             try:
-                result = await callback(*args, **kwargs)
+                return await callback(*args, **kwargs)
             except RetryAfter as error:
-                self._scheduler.finished(chat, self._clock())
                 seconds = retry_seconds(error)
                 self._scheduler.pause_until(self._clock() + seconds)
                 await self._pause_others(time.time() + seconds)
@@ -459,28 +406,6 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if pace is Pace.BULK or retries >= self._max_retries:
                     raise
                 retries += 1
-                continue
-            except BaseException:
-                self._scheduler.finished(chat, self._clock())
-                raise
-            await self._gone(chat, held_until)
-            return result
-
-    async def _gone(self, chat: ChatKey, held_until: float | None) -> None:
-        """The message to `chat` has arrived: its chat's next one keeps its interval from
-        now. With replicas, if it went after its reservation of the chat ended (it waited on
-        the way), the chat is reserved again from now, so that no other replica sends to it
-        within its interval of this message arriving."""
-        self._scheduler.finished(chat, self._clock())
-        if self._chats is None or held_until is None or time.time() <= held_until:
-            return
-        try:
-            free = await self._chats.reserve(chat, time.time(), 0.0)
-        except Exception as exc:  # the other replicas keep the reservation made before
-            logger.warning("could not reserve a chat again: %s", type(exc).__name__)
-            return
-        if free is not None:
-            logger.warning("a message went after another replica took its chat over")
 
     async def _pause_others(self, until: float) -> None:
         """With replicas, pause them all: the limits are the bot's, not this process's."""
@@ -491,9 +416,8 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         except Exception as exc:  # this replica still pauses; the others may meet the 429
             logger.error("could not pause the other replicas' sending: %s", type(exc).__name__)
 
-    async def _wait_turn(self, chat: ChatKey, pace: Pace) -> float | None:
-        """Book a moment for the message and wait until it comes; with shared chats, return
-        when (epoch seconds) the chat's reservation ends.
+    async def _wait_turn(self, chat: ChatKey, pace: Pace) -> None:
+        """Book a moment for the message and wait until it comes.
 
         With chats shared between replicas, the chat is first reserved in the database from
         now until its interval and `CHAT_HOLD` later; the message must then find its moment
@@ -525,7 +449,7 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if held_until is not None and time.time() > held_until:
                 late = True  # the chat's reservation ended meanwhile: reserve it again
             if moment >= scheduler.paused_until and not late:
-                return held_until
+                return
             # A 429 elsewhere paused sending while this one waited, or the process was held
             # up so long that messages booked apart would now go together: book again.
             scheduler.cancel(chat, moment)

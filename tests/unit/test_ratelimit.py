@@ -19,7 +19,6 @@ from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outbox.ratelimit import (
-    CHAT_HOLD,
     ChorusRateLimiter,
     Limits,
     Pace,
@@ -411,103 +410,6 @@ async def test_a_cancelled_wait_releases_its_slot() -> None:
     # The third message gets the released slot, not the one after it.
     assert time_.sleeps == [pytest.approx(GAP), pytest.approx(GAP)]
     assert [endpoint for endpoint, _ in api.calls] == ["sendMessage", "sendMessage"]
-
-
-class SlowApi(FakeApi):
-    """Requests that take `delays[i]` seconds on the way (waiting for a connection, say):
-    Telegram counts each when it arrives, at the end of its delay."""
-
-    def __init__(self, time_: FakeTime, delays: list[float]) -> None:
-        super().__init__(time_)
-        self.delays = delays
-        self.arrived: list[float] = []
-        self.on_the_way = asyncio.Event()
-        # When set, the next request is held on its way until `let_go` is set.
-        self.hold_next = False
-        self.let_go = asyncio.Event()
-
-    async def call(self, endpoint: str, data: dict[str, Any]) -> bool:
-        self.on_the_way.set()
-        if self.hold_next:
-            self.hold_next = False
-            await self.let_go.wait()
-        self.time.now += self.delays.pop(0) if self.delays else 0.0
-        self.arrived.append(self.time.now)
-        return await super().call(endpoint, data)
-
-
-async def test_a_private_chats_interval_holds_from_a_late_message_arriving() -> None:
-    time_ = FakeTime()
-    api = SlowApi(time_, [0.4, 0.0])
-    limiter = make_limiter(time_)
-    await send(limiter, api, "sendMessage", 1)
-    await send(limiter, api, "sendMessage", 1)
-    # Booked a second apart, the first arrived 0.4 s late: the second waits for its interval
-    # from that arrival, not from the first one's booked moment.
-    assert api.arrived[1] - api.arrived[0] >= LIMITS.private_chat_interval - TOL
-
-
-async def test_a_private_chats_next_message_waits_for_the_one_on_its_way() -> None:
-    time_ = FakeTime()
-    api = SlowApi(time_, [0.7, 0.0, 0.0])
-    limiter = make_limiter(time_)
-    api.hold_next = True
-    first = asyncio.create_task(send(limiter, api, "sendMessage", 1))
-    await api.on_the_way.wait()
-    second = asyncio.create_task(send(limiter, api, "sendMessage", 1))
-    other = asyncio.create_task(send(limiter, api, "sendMessage", 2))
-    await other  # another chat is not held up by it
-    assert len(api.arrived) == 1
-    api.let_go.set()
-    await asyncio.gather(first, second)
-    assert len(api.arrived) == 3
-    assert api.arrived[2] - api.arrived[1] >= LIMITS.private_chat_interval - TOL
-    assert limiter._one_at_a_time == {} and limiter._queued == {}
-
-
-class FakeChats:
-    """Chats shared with other replicas: records each reservation (moment, hold)."""
-
-    def __init__(self) -> None:
-        self.reservations: list[tuple[int | str | None, float]] = []
-
-    async def reserve(self, chat: int | str | None, moment: float, hold: float) -> None:
-        self.reservations.append((chat, hold))
-
-    async def pause(self, until: float) -> None:
-        raise AssertionError("no 429 here")
-
-
-async def test_a_message_arriving_after_its_reservation_reserves_its_chat_again(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    time_ = FakeTime()
-    epoch = [1000.0]
-    monkeypatch.setattr("bot.outbox.ratelimit.time.time", lambda: epoch[0])
-    api = SlowApi(time_, [])
-    limiter = make_limiter(time_)
-    chats = FakeChats()
-    limiter.share_chats(chats)
-    await send(limiter, api, "sendMessage", 1)
-    assert chats.reservations == [(1, CHAT_HOLD)]
-
-    def late_on_the_way() -> None:
-        epoch[0] += CHAT_HOLD + 0.2
-
-    api.on_the_way = _Hook(late_on_the_way)  # type: ignore[assignment]
-    await send(limiter, api, "sendMessage", 2)
-    # Reserved before it went, then again from its arrival (no extra hold).
-    assert chats.reservations[1:] == [(2, CHAT_HOLD), (2, 0.0)]
-
-
-class _Hook:
-    """Stands in for `SlowApi.on_the_way`: runs `action` when the request sets off."""
-
-    def __init__(self, action: Callable[[], None]) -> None:
-        self._action = action
-
-    def set(self) -> None:
-        self._action()
 
 
 async def test_bulk_senders_side_by_side_keep_the_near_future_open() -> None:
