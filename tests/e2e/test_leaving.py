@@ -83,12 +83,14 @@ async def _sent_since(fake: FakeBotApi, chat: int, started: float, contains: str
 
 
 async def _edited(fake: FakeBotApi, chat: int, message_id: int) -> str:
-    """The text of a message once the bot has edited it."""
+    """The text of a message once the bot has edited the words out of it (an earlier edit
+    that put them in, such as /mine's full view, does not count)."""
     await fake.wait_for(
         lambda c: (
             c.method == "editMessageText"
             and c.params.get("chat_id") == chat
             and c.params.get("message_id") == message_id
+            and WORDS not in str(c.params.get("text", ""))
             and c.response is not None
         ),
         timeout=10,
