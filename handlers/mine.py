@@ -15,6 +15,7 @@ from bot.services.consent import Span
 from bot.services.sharing import (
     KIND_WORDS,
     MINE_PAGE,
+    OWN_MEDIA_WORDS,
     STATUS_WORDS,
     Consent,
     MineEntry,
@@ -36,7 +37,6 @@ from handlers.common import (
 from handlers.share import CONSENT_WORDS
 
 _PREVIEW = 60
-_MEDIA_WORDS = {"voice": texts.PREVIEW_VOICE, "photo": texts.PREVIEW_PHOTO}
 
 
 async def mine_command(update: Update, context: ChorusContext) -> None:
@@ -290,7 +290,7 @@ def _day(entry: MineEntry) -> str:
 def _content(entry: MineEntry, limit: int | None = None) -> Raw:
     parts = []
     if entry.media_kind is not None:
-        parts.append(say(_MEDIA_WORDS.get(entry.media_kind, texts.PREVIEW_PHOTO)))
+        parts.append(say(OWN_MEDIA_WORDS.get(entry.media_kind, texts.PREVIEW_PHOTO)))
     if entry.words is not None:
         words = entry.words
         if limit is not None and len(words) > limit:

@@ -17,6 +17,7 @@ from bot.services.roles import Role
 from bot.services.sharing import (
     KIND_WORDS,
     MAX_WORDS,
+    OWN_MEDIA_WORDS,
     Consent,
     DiscardOutcome,
     Draft,
@@ -62,7 +63,6 @@ _SUBMIT_PROBLEMS = {
     SubmitOutcome.TOO_LONG: texts.SHARE_TOO_LONG,
     SubmitOutcome.STALE: texts.STALE_BUTTON,
 }
-_MEDIA_WORDS = {"voice": texts.PREVIEW_VOICE, "photo": texts.PREVIEW_PHOTO}
 _CONSENT_BUTTONS = {
     Consent.COORDINATORS: texts.BUTTON_CONSENT_COORDINATORS,
     Consent.QUOTE_ANONYMOUS: texts.BUTTON_CONSENT_QUOTE_ANONYMOUS,
@@ -422,7 +422,7 @@ def _preview(view: StepView, draft: Draft) -> Raw:
     group = view.group.name if view.group else ""
     parts = []
     if draft.media_kind is not None:
-        parts.append(say(_MEDIA_WORDS[draft.media_kind]))
+        parts.append(say(OWN_MEDIA_WORDS[draft.media_kind]))
     if draft.words is not None:
         parts.append(say(texts.PREVIEW_WORDS, words=draft.words))
     if draft.named:

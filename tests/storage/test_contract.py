@@ -311,12 +311,12 @@ async def test_writes_outside_settling_leave_the_journal_alone(storage: Storage)
     assert await _pending_ids(storage) == [7]
 
 
-async def _person_selects(storage: Storage, body: Any) -> int:
-    """How many SELECTs from the person table `body()` makes."""
+async def _selects_from(table: str, storage: Storage, body: Any) -> int:
+    """How many SELECTs from `table` `body()` makes."""
     statements: list[str] = []
 
     def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM person" in statement:
+        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
             statements.append(statement)
 
     for engine in storage.sync_engines():
@@ -346,29 +346,11 @@ async def test_one_update_reads_a_person_once_until_it_writes(storage: Storage) 
                 seen.append(await tx.people.by_telegram_id(101))
 
     # 101 and 404 once each before the write (each asked for twice), once inside it, once after.
-    assert await _person_selects(storage, handle) == 4
+    assert await _selects_from("person", storage, handle) == 4
     first, again, stranger, still_stranger, after = seen
     assert first is not None and first == again and first.display_name == "Ann"
     assert stranger is None and still_stranger is None
     assert after is not None and after.display_name == "Annie"
-
-
-async def _step_selects(storage: Storage, body: Any) -> int:
-    """How many SELECTs from the pending_step table `body()` makes."""
-    statements: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM pending_step" in statement:
-            statements.append(statement)
-
-    for engine in storage.sync_engines():
-        event.listen(engine, "before_cursor_execute", note)
-    try:
-        await body()
-    finally:
-        for engine in storage.sync_engines():
-            event.remove(engine, "before_cursor_execute", note)
-    return len(statements)
 
 
 async def test_one_update_reads_a_step_once_until_it_writes(storage: Storage) -> None:
@@ -392,7 +374,7 @@ async def test_one_update_reads_a_step_once_until_it_writes(storage: Storage) ->
 
     # Each of the three once before the write (each asked for twice); the write's own read
     # of the step it replaces; each of the two again after the write.
-    assert await _step_selects(storage, handle) == 3 + 1 + 2
+    assert await _selects_from("pending_step", storage, handle) == 3 + 1 + 2
     by_id, of_ann, stranger, again_by_id, again_of_ann, still_stranger, after, after_of = seen
     assert by_id is not None and by_id == of_ann == again_by_id == again_of_ann
     assert by_id.data == {"n": 1}
@@ -408,7 +390,7 @@ async def test_reads_outside_an_update_always_ask_the_database(storage: Storage)
             async with storage.read() as tx:
                 await tx.people.by_telegram_id(101)
 
-    assert await _person_selects(storage, read_twice) == 2
+    assert await _selects_from("person", storage, read_twice) == 2
 
 
 async def test_each_update_reads_people_afresh(storage: Storage) -> None:
@@ -420,7 +402,7 @@ async def test_each_update_reads_people_afresh(storage: Storage) -> None:
                 async with storage.read() as tx:
                     await tx.people.by_telegram_id(101)
 
-    assert await _person_selects(storage, two_updates) == 2
+    assert await _selects_from("person", storage, two_updates) == 2
 
 
 # --- People ---------------------------------------------------------------------------------

@@ -379,6 +379,8 @@ class ReaderItem:
     quote_until: date | None = None
 
 
+# A member's own voice note or photo, as their previews and /mine show it.
+OWN_MEDIA_WORDS = {"voice": texts.PREVIEW_VOICE, "photo": texts.PREVIEW_PHOTO}
 KIND_WORDS = {
     Kind.PROMPT: texts.KIND_PROMPT,
     Kind.FEEDBACK: texts.KIND_FEEDBACK,
