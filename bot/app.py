@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import errors
+from bot.bot_api_http import AiohttpRequest
 from bot.clock import Clock
 from bot.context import BotData, ChorusBot, ChorusContext
 from bot.crypto import Sealer
@@ -116,7 +117,9 @@ def _application(settings: Settings, storage: Storage) -> ChorusApp:
         .updater(None)  # updates arrive through the journal (bot/intake/)
         .context_types(context_types)
         .concurrent_updates(JournalUpdateProcessor(storage, CONCURRENT_UPDATES))
-        .connection_pool_size(CONNECTION_POOL)
+        .request(AiohttpRequest(CONNECTION_POOL, pool_timeout=10.0))
+        # One long poll at a time; its read timeout is set by each call (bot/intake/).
+        .get_updates_request(AiohttpRequest(1))
         .rate_limiter(
             ChorusRateLimiter(
                 Limits(
@@ -126,7 +129,6 @@ def _application(settings: Settings, storage: Storage) -> ChorusApp:
                 )
             )
         )
-        .pool_timeout(10.0)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

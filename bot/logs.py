@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 # The lowest level each library may log at. Below these, libraries log what passes through
-# them: httpx logs URLs holding the bot token; aiosqlite and SQLAlchemy log SQL parameters;
-# python-telegram-bot logs whole updates and requests (people's words) at DEBUG.
+# them: httpx and aiohttp log URLs holding the bot token; aiosqlite and SQLAlchemy log SQL
+# parameters; python-telegram-bot logs whole updates and requests (people's words) at DEBUG.
 LIBRARY_FLOORS = {
+    "aiohttp": logging.WARNING,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
     "aiosqlite": logging.WARNING,

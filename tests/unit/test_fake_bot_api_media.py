@@ -10,17 +10,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from tests.support.fake_bot_api import FakeBotApi
+from tests.unit.conftest import SAM
 
 pytestmark = pytest.mark.timeout(10)
 
-USER_ID = 5001
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as api:
-        api.user(USER_ID, "Sam")
-        yield api
+USER_ID = SAM
 
 
 @pytest.fixture
