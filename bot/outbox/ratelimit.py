@@ -131,6 +131,9 @@ class SendScheduler:
     3. One group chat (id < 0, or an "@username") has at most `group_chat_per_minute`
        bookings in any 60 s.
     4. Nothing is booked before a `pause_until` moment.
+    5. A private chat's next booking is also its interval after its previous message was
+       answered (`finished`): Telegram counts a message when it arrives, which can be later
+       than its booked moment (a request waiting for a connection, a busy process).
 
     Bookings for one chat are made in order (each is at or after that chat's previous one), so
     a chat's messages go out in the order they were booked. Across chats bookings may be made
@@ -153,6 +156,8 @@ class SendScheduler:
         self._memory = max(GROUP_WINDOW, limits.private_chat_interval, self._interval)
         self._booked: list[float] = []  # every booking, sorted
         self._chats: dict[int | str, list[float]] = {}  # each chat's bookings, ascending
+        # When the latest message to each private chat was answered, so had arrived.
+        self._finished: dict[int | str, float] = {}
         self._paused_until = -math.inf
         self._swept_at = -math.inf
 
@@ -208,6 +213,17 @@ class SendScheduler:
         moment = self._first_free(self._earliest(chat_id, now))
         return max(now, moment - self._interval)
 
+    def finished(self, chat_id: ChatKey, at: float) -> None:
+        """A message to `chat_id` was answered at `at`, so it had arrived by then: a private
+        chat's next message is booked its interval after that at the earliest."""
+        if chat_id is not None and _is_private(chat_id):
+            self._finished[chat_id] = max(at, self._finished.get(chat_id, at))
+
+    def free_after_answer(self, chat_id: ChatKey) -> float:
+        """When a private chat's interval after its latest answered message ends."""
+        at = self._finished.get(chat_id, -math.inf) if chat_id is not None else -math.inf
+        return at + self._limits.private_chat_interval
+
     def pause_until(self, moment: float) -> None:
         """Book nothing before `moment` (Telegram answered 429 "retry after")."""
         self._paused_until = max(self._paused_until, moment)
@@ -234,10 +250,13 @@ class SendScheduler:
         if chat_id is None:
             return earliest
         moments = self._chats.get(chat_id)
+        if _is_private(chat_id):
+            last = self._finished.get(chat_id, -math.inf)
+            if moments:
+                last = max(last, moments[-1])
+            return max(earliest, last + self._limits.private_chat_interval)
         if not moments:
             return earliest
-        if _is_private(chat_id):
-            return max(earliest, moments[-1] + self._limits.private_chat_interval)
         earliest = max(earliest, moments[-1])
         cap = self._limits.group_chat_per_minute
         if len(moments) >= cap:
@@ -279,6 +298,20 @@ class SendScheduler:
                 del self._chats[chat_id]
             elif stale:
                 del moments[:stale]
+        for chat_id, at in list(self._finished.items()):
+            if at < horizon:
+                del self._finished[chat_id]
+
+
+@dataclass
+class _Turn:
+    """One message's place among the messages to its chat."""
+
+    chat: ChatKey
+    gone: asyncio.Future[None]  # done once the message was answered or given up
+    previous: asyncio.Future[None] | None = None  # the message booked before, same chat
+    placed: bool = False
+    sent: bool = False
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -337,6 +370,12 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
     the time Telegram asked; a BULK request then raises RetryAfter (the worker reschedules its
     row), a REPLY waits and is sent again, up to `max_retries` times. With chats shared
     between replicas, the pause is shared too: a chat is reserved by no replica before it ends.
+
+    Two messages to one private chat arrive at least its interval apart however long either
+    waited on the way (for a connection, say): a message goes no sooner than its interval
+    after the one booked before it to the same chat was answered. Only a message whose turn
+    comes while that one is still on its way waits for it; nothing waits for a message that
+    has yet to find its moment (a reply is not held behind a broadcast waiting for the rate).
     """
 
     def __init__(
@@ -354,6 +393,8 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._sleep = sleep
         self._max_retries = max_retries
         self._chats: ChatReservations | None = None
+        # The latest message booked to each private chat, done when it has been answered.
+        self._latest: dict[ChatKey, asyncio.Future[None]] = {}
 
     def share_chats(self, chats: ChatReservations) -> None:
         """Keep each chat's own limit through `chats` too (replicas), as well as here."""
@@ -388,11 +429,32 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
             return await callback(*args, **kwargs)
         pace = pace_of(rate_limit_args)
         chat = chat_key(data.get("chat_id"))
+        turn = _Turn(chat, asyncio.get_running_loop().create_future())
+        try:
+            return await self._send(callback, args, kwargs, endpoint, turn, pace)
+        finally:
+            if turn.sent:
+                self._scheduler.finished(chat, self._clock())
+            turn.gone.set_result(None)
+            if self._latest.get(chat) is turn.gone:
+                del self._latest[chat]
+
+    async def _send(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        turn: _Turn,
+        pace: Pace,
+    ) -> ApiResult:
+        """Send at the message's turn; on a 429 pause everyone, then see the class docstring."""
         retries = 0
         while True:
-            await self._wait_turn(chat, pace)
+            held_until = await self._wait_turn(turn, pace)
             try:
-                return await callback(*args, **kwargs)
+                turn.sent = True
+                result = await callback(*args, **kwargs)
             except RetryAfter as error:
                 seconds = retry_seconds(error)
                 self._scheduler.pause_until(self._clock() + seconds)
@@ -406,6 +468,23 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if pace is Pace.BULK or retries >= self._max_retries:
                     raise
                 retries += 1
+                continue
+            await self._arrived(turn.chat, held_until)
+            return result
+
+    async def _arrived(self, chat: ChatKey, held_until: float | None) -> None:
+        """With replicas, a message answered after its chat's reservation ended (it waited on
+        the way) reserves the chat again from now: no other replica sends to it within its
+        interval of this message arriving."""
+        if self._chats is None or held_until is None or time.time() <= held_until:
+            return
+        try:
+            free = await self._chats.reserve(chat, time.time(), 0.0)
+        except Exception as exc:  # the other replicas keep the reservation made before
+            logger.warning("could not reserve a chat again: %s", type(exc).__name__)
+            return
+        if free is not None:
+            logger.warning("a message went after another replica took its chat over")
 
     async def _pause_others(self, until: float) -> None:
         """With replicas, pause them all: the limits are the bot's, not this process's."""
@@ -416,8 +495,10 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         except Exception as exc:  # this replica still pauses; the others may meet the 429
             logger.error("could not pause the other replicas' sending: %s", type(exc).__name__)
 
-    async def _wait_turn(self, chat: ChatKey, pace: Pace) -> None:
-        """Book a moment for the message and wait until it comes.
+    async def _wait_turn(self, turn: _Turn, pace: Pace) -> float | None:
+        """Book a moment for the message and wait until it comes (and, to a private chat,
+        until the message before it has been answered); with chats shared between replicas,
+        return when (epoch seconds) the chat's reservation ends.
 
         With chats shared between replicas, the chat is first reserved in the database from
         now until its interval and `CHAT_HOLD` later; the message must then find its moment
@@ -425,7 +506,7 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
         database's answer out of the time between booking a moment and sending at it. A
         request to no one chat reserves nothing but still waits out the replicas' pause.
         """
-        scheduler = self._scheduler
+        scheduler, chat = self._scheduler, turn.chat
         held_until: float | None = None  # epoch seconds by which the reserved chat is used
         while True:
             if held_until is not None and time.time() >= held_until:
@@ -444,15 +525,48 @@ class ChorusRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 scheduler.cancel(chat, moment)
                 held_until = None
                 continue
+            self._place(turn)
             await self._wait_for(chat, moment)
             late = self._clock() - moment > LATE
             if held_until is not None and time.time() > held_until:
                 late = True  # the chat's reservation ended meanwhile: reserve it again
-            if moment >= scheduler.paused_until and not late:
-                return
-            # A 429 elsewhere paused sending while this one waited, or the process was held
-            # up so long that messages booked apart would now go together: book again.
+            if moment >= scheduler.paused_until and not late and await self._after(turn, moment):
+                return held_until
+            # A 429 elsewhere paused sending while this one waited, the process was held up
+            # so long that messages booked apart would now go together, or the message before
+            # arrived late: book again.
             scheduler.cancel(chat, moment)
+
+    def _place(self, turn: _Turn) -> None:
+        """Put a message to a private chat, once booked, after the one booked before it."""
+        chat = turn.chat
+        if turn.placed or chat is None or not _is_private(chat):
+            return
+        if self._scheduler.limits.private_chat_interval > 0:
+            turn.previous = self._latest.get(chat)
+            self._latest[chat] = turn.gone
+        turn.placed = True
+
+    async def _after(self, turn: _Turn, moment: float) -> bool:
+        """Whether the message booked at `moment` may go now, its chat's interval after the
+        message before it was answered; False to book it again (after waiting for one still
+        on its way)."""
+        previous = turn.previous
+        if previous is None:
+            return True
+        try:
+            if not previous.done():
+                # On its way since before this one's moment: its arrival is not known yet.
+                await asyncio.wait({previous})
+                return False
+            wait = self._scheduler.free_after_answer(turn.chat) - self._clock()
+            if wait > LATE:
+                return False
+            await self._pause(wait)
+        except asyncio.CancelledError:
+            self._scheduler.cancel(turn.chat, moment)
+            raise
+        return True
 
     async def _reserve(self, chats: ChatReservations, chat: ChatKey) -> float | None:
         """Reserve the chat in the database: until when (epoch seconds) it is this

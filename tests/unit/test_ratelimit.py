@@ -19,6 +19,7 @@ from telegram.request import BaseRequest, RequestData
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outbox.ratelimit import (
+    CHAT_HOLD,
     ChorusRateLimiter,
     Limits,
     Pace,
@@ -27,6 +28,7 @@ from bot.outbox.ratelimit import (
     pace_of,
     retry_seconds,
 )
+from tests.support.waiting import until
 
 # Slack for floating-point sums of intervals; far below any interval under test.
 TOL = 1e-6
@@ -410,6 +412,139 @@ async def test_a_cancelled_wait_releases_its_slot() -> None:
     # The third message gets the released slot, not the one after it.
     assert time_.sleeps == [pytest.approx(GAP), pytest.approx(GAP)]
     assert [endpoint for endpoint, _ in api.calls] == ["sendMessage", "sendMessage"]
+
+
+class SlowApi(FakeApi):
+    """Requests that take `delays[i]` seconds on the way (waiting for a connection, say):
+    Telegram counts each when it arrives, at the end of its delay."""
+
+    def __init__(self, time_: FakeTime, delays: list[float]) -> None:
+        super().__init__(time_)
+        self.delays = delays
+        self.arrived: list[tuple[int | str | None, float]] = []
+        self.on_the_way = asyncio.Event()
+        # When set, the next request is held on its way until `let_go` is set.
+        self.hold_next = False
+        self.let_go = asyncio.Event()
+
+    async def call(self, endpoint: str, data: dict[str, Any]) -> bool:
+        self.on_the_way.set()
+        if self.hold_next:
+            self.hold_next = False
+            await self.let_go.wait()
+        self.time.now += self.delays.pop(0) if self.delays else 0.0
+        self.arrived.append((data.get("chat_id"), self.time.now))
+        return await super().call(endpoint, data)
+
+    def arrivals(self, chat: int) -> list[float]:
+        return [at for to, at in self.arrived if to == chat]
+
+
+async def test_a_private_chats_interval_holds_from_a_late_message_arriving() -> None:
+    time_ = FakeTime()
+    api = SlowApi(time_, [0.4, 0.0])
+    limiter = make_limiter(time_)
+    await send(limiter, api, "sendMessage", 1)
+    await send(limiter, api, "sendMessage", 1)
+    # The first arrived 0.4 s after its moment: the second keeps its interval from that
+    # arrival, not from the first one's booked moment.
+    first, second = api.arrivals(1)
+    assert second - first >= LIMITS.private_chat_interval - TOL
+
+
+async def test_a_private_chats_next_message_waits_for_the_one_on_its_way() -> None:
+    time_ = FakeTime()
+    api = SlowApi(time_, [0.7, 0.0, 0.0])
+    limiter = make_limiter(time_)
+    api.hold_next = True
+    first = asyncio.create_task(send(limiter, api, "sendMessage", 1))
+    await api.on_the_way.wait()
+    second = asyncio.create_task(send(limiter, api, "sendMessage", 1))
+    await send(limiter, api, "sendMessage", 2)  # another chat is not held up by it
+    await until(lambda: time_.now >= 101.0)  # the second's moment has come
+    assert api.arrivals(1) == []
+    api.let_go.set()
+    await asyncio.gather(first, second)
+    first_at, second_at = api.arrivals(1)
+    assert second_at - first_at >= LIMITS.private_chat_interval - TOL
+    assert limiter._latest == {}
+
+
+async def test_a_reply_is_not_held_behind_a_bulk_message_waiting_for_the_rate() -> None:
+    time_ = FakeTime()
+    api = SlowApi(time_, [])
+    limiter = make_limiter(time_)
+    for other in range(2, 62):  # other chats take every slot of the next 2.4 s
+        limiter.scheduler.book(other, Pace.REPLY, time_.now)
+    time_.hold = True
+    bulk = asyncio.create_task(send(limiter, api, "sendMessage", 1, Pace.BULK))
+    await until(lambda: len(time_.sleeps) == 1)  # waiting for a slot, none booked yet
+    time_.hold = False
+    await asyncio.wait_for(send(limiter, api, "sendMessage", 1, Pace.REPLY), 5)
+    assert len(api.arrivals(1)) == 1 and not bulk.done()
+    bulk.cancel()
+    await asyncio.gather(bulk, return_exceptions=True)
+    assert limiter._latest == {}
+
+
+async def test_with_no_interval_a_message_does_not_wait_for_the_one_before() -> None:
+    time_ = FakeTime()
+    api = SlowApi(time_, [])
+    limiter = ChorusRateLimiter(
+        Limits(private_chat_interval=0), clock=time_.clock, sleep=time_.sleep
+    )
+    api.hold_next = True
+    first = asyncio.create_task(send(limiter, api, "sendMessage", 1))
+    await api.on_the_way.wait()
+    await asyncio.wait_for(send(limiter, api, "sendMessage", 1), 5)
+    assert len(api.arrivals(1)) == 1  # the second went while the first was on its way
+    api.let_go.set()
+    await first
+
+
+class FakeChats:
+    """Chats shared with other replicas: records each reservation (chat, hold)."""
+
+    def __init__(self) -> None:
+        self.reservations: list[tuple[int | str | None, float]] = []
+
+    async def reserve(self, chat: int | str | None, moment: float, hold: float) -> None:
+        self.reservations.append((chat, hold))
+
+    async def pause(self, until: float) -> None:
+        raise AssertionError("no 429 here")
+
+
+async def test_a_message_arriving_after_its_reservation_reserves_its_chat_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    time_ = FakeTime()
+    epoch = [1000.0]
+    monkeypatch.setattr("bot.outbox.ratelimit.time.time", lambda: epoch[0])
+    api = SlowApi(time_, [])
+    limiter = make_limiter(time_)
+    chats = FakeChats()
+    limiter.share_chats(chats)
+    await send(limiter, api, "sendMessage", 1)
+    assert chats.reservations == [(1, CHAT_HOLD)]
+
+    def late_on_the_way() -> None:
+        epoch[0] += CHAT_HOLD + 0.2
+
+    api.on_the_way = _Hook(late_on_the_way)  # type: ignore[assignment]
+    await send(limiter, api, "sendMessage", 2)
+    # Reserved before it went, then again from its arrival (no extra hold).
+    assert chats.reservations[1:] == [(2, CHAT_HOLD), (2, 0.0)]
+
+
+class _Hook:
+    """Stands in for `SlowApi.on_the_way`: runs `action` when the request sets off."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action = action
+
+    def set(self) -> None:
+        self._action()
 
 
 async def test_bulk_senders_side_by_side_keep_the_near_future_open() -> None:
