@@ -28,7 +28,7 @@ from bot.clock import SystemClock
 from bot.failures import describe
 from bot.tryout import history
 from bot.tryout.clock import MOVES, TryoutClock
-from localapi.protocol import ChatUser, ClientConnection, StoredFile
+from localapi.protocol import Call, ChatUser, ClientConnection, StoredFile
 from localapi.server import LOCALHOST, BotApiServer, Route
 
 logger = logging.getLogger(__name__)
@@ -239,6 +239,13 @@ class TryoutApi(BotApiServer):
         if self._news is not None:
             self._news.set()
             self._news = None
+
+    def _on_answered(self, call: Call) -> None:
+        """What a call of the bot changed is kept before it is answered: Telegram answers only
+        once a message exists, and the bot records it as sent then, so a try-out killed just
+        after answering must still show it after the restart."""
+        if self._save_soon is not None:
+            self.save_history()
 
     def _on_message(self, chat_id: int, message: dict[str, Any]) -> None:
         self._emit(chat_id, "message", message=message_view(message, mine=False))

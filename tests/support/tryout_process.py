@@ -205,7 +205,10 @@ class TryoutProcess:
             if found:
                 return found[-1]
             left = deadline - time.monotonic()
-            assert left > 0, f"nothing wanted reached {who} within {timeout} s"
+            assert left > 0, (
+                f"nothing wanted reached {who} within {timeout} s; the try-out said, last:\n"
+                + "\n".join(self.output().splitlines()[-40:])
+            )
             seq = await self._next_events(seq, left)
 
     async def _next_events(self, seq: int, within: float) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,17 @@ async def client(api: TryoutApi) -> AsyncIterator[httpx.AsyncClient]:
     base = f"http://127.0.0.1:{api.port}"
     async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
         yield http
+
+
+@contextlib.asynccontextmanager
+async def _keeping(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    """A try-out server keeping its chats in `tmp_path`, with Sam, and a client of it."""
+    async with TryoutApi(TOKEN, "chorus_tryout_bot") as server:
+        server.keep_history(tmp_path / "chats.json", tmp_path / "files")
+        server.add_person(SAM)
+        base = f"http://127.0.0.1:{server.port}"
+        async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
+            yield http
 
 
 async def _bot(client: httpx.AsyncClient, method: str, **params: Any) -> Any:
@@ -263,33 +275,34 @@ async def test_a_file_that_is_not_a_picture_or_sound_is_only_ever_saved(
 async def test_a_restart_numbers_updates_on_and_keeps_chats_files_and_unfetched_updates(
     tmp_path: Path,
 ) -> None:
-    chats, files = tmp_path / "chats.json", tmp_path / "files"
-    async with TryoutApi(TOKEN, "chorus_tryout_bot") as first:
-        first.keep_history(chats, files)
-        first.add_person(SAM)
-        base = f"http://127.0.0.1:{first.port}"
-        async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
-            await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
-            [fetched] = await _bot(http, "getUpdates", timeout=0)
-            await _bot(http, "sendMessage", chat_id=SAM.id, text="Here's what you can do")
-            form = {"person": str(SAM.id), "kind": "photo"}
-            upload = {"file": ("garden.png", b"picture", "image/png")}
-            await http.post("/tryout/upload", data=form, files=upload)
-            # The photo's update is not fetched before the stop: it waits, as on Telegram.
+    async with _keeping(tmp_path) as http:
+        await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
+        [fetched] = await _bot(http, "getUpdates", timeout=0)
+        await _bot(http, "sendMessage", chat_id=SAM.id, text="Here's what you can do")
+        form = {"person": str(SAM.id), "kind": "photo"}
+        upload = {"file": ("garden.png", b"picture", "image/png")}
+        await http.post("/tryout/upload", data=form, files=upload)
+        # The photo's update is not fetched before the stop: it waits, as on Telegram.
 
-    async with TryoutApi(TOKEN, "chorus_tryout_bot") as second:
-        second.keep_history(chats, files)
-        second.add_person(SAM)
-        base = f"http://127.0.0.1:{second.port}"
-        async with httpx.AsyncClient(base_url=base, trust_env=False, timeout=10) as http:
-            chat = (await http.get(f"/tryout/chat/{SAM.id}")).json()["messages"]
-            assert [m["text"] for m in chat[:2]] == ["/help", "Here's what you can do"]
-            photo = (await http.get(f"/tryout/files/{chat[2]['photo']}")).content
-            assert photo == b"picture"
-            waiting = await _bot(http, "getUpdates", offset=fetched["update_id"] + 1, timeout=0)
-            assert [u["message"]["photo"][-1]["file_id"] for u in waiting] == [chat[2]["photo"]]
-            await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
-            [later] = await _bot(http, "getUpdates", offset=waiting[0]["update_id"] + 1, timeout=0)
+    async with _keeping(tmp_path) as http:
+        chat = (await http.get(f"/tryout/chat/{SAM.id}")).json()["messages"]
+        assert [m["text"] for m in chat[:2]] == ["/help", "Here's what you can do"]
+        photo = (await http.get(f"/tryout/files/{chat[2]['photo']}")).content
+        assert photo == b"picture"
+        waiting = await _bot(http, "getUpdates", offset=fetched["update_id"] + 1, timeout=0)
+        assert [u["message"]["photo"][-1]["file_id"] for u in waiting] == [chat[2]["photo"]]
+        await http.post("/tryout/send", json={"person": SAM.id, "text": "/help"})
+        [later] = await _bot(http, "getUpdates", offset=waiting[0]["update_id"] + 1, timeout=0)
     assert later["update_id"] > waiting[0]["update_id"] > fetched["update_id"]
     assert later["message"]["message_id"] > chat[-1]["id"]
-    assert oct(chats.stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "chats.json").stat().st_mode & 0o777) == "0o600"
+
+
+async def test_a_message_the_bot_was_told_was_sent_is_kept_before_the_answer(
+    tmp_path: Path,
+) -> None:
+    async with _keeping(tmp_path) as http:
+        await _bot(http, "sendMessage", chat_id=SAM.id, text="Your words were read")
+        # Read at once, as after a SIGKILL just after the answer (nothing else saves).
+        kept = (tmp_path / "chats.json").read_text(encoding="utf-8")
+    assert "Your words were read" in kept
