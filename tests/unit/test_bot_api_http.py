@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Iterator
 
 import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.bot_api_http import AiohttpRequest, _proxy_for, _timeout
+from bot.bot_api_http import AiohttpRequest, _proxy_for, _timeout, _verified
 from tests.support.chorus_run import free_port
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.waiting import until
@@ -169,3 +170,10 @@ def test_the_environments_proxy_is_used_except_for_hosts_it_exempts(
     assert _proxy_for("https", "api.telegram.org") == "http://proxy.example:3128"
     assert _proxy_for("https", "127.0.0.1") is None
     assert _proxy_for("http", "api.telegram.org") is None  # HTTPS_PROXY is for https only
+
+
+def test_telegrams_certificate_is_checked_against_certifis_bundle() -> None:
+    context = _verified()
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert len(context.get_ca_certs()) > 100  # the bundle's authorities, read
+    assert _verified() is context  # read once
