@@ -2,7 +2,9 @@
 
 It does the least a bot can do for the same script: echo each text with one inline
 button, and answer each tap by editing the message. Same concurrency and HTTP
-connection pool as Chorus, so the comparison shows what Chorus itself costs.
+connection pool as Chorus. It makes its calls over python-telegram-bot's own HTTP layer
+(httpx), as a bare bot does; Chorus makes them over aiohttp (bot/bot_api_http.py), which
+costs less per call, so the ratio counts that saving too, not only what Chorus adds.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Both bots run as their own processes against the same fake Bot API server (in th
 process, on 127.0.0.1). Simulated members each walk the same script (open an invite link,
 tap to join, type a name, ask for help and settings, pause and resume), waiting for each
 answer before the next step, as a person would. Prints updates per second, p50 and p95
-latency (from the update being offered to the bot's answer arriving) and the ratio.
+latency (from the update being offered to the bot's answer arriving) and the ratio, and
+each bot's CPU time per update. The echo bot calls the Bot API over python-telegram-bot's
+httpx layer, Chorus over aiohttp (see benchmarks/echo_bot.py).
 
     .venv/bin/python benchmarks/updates.py [--members 200] [--rounds 1]
         [--postgres postgresql://user@host/db]
